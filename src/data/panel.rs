@@ -1,0 +1,406 @@
+//! The panel: units × periods × indicators of f64, column-major, NaN = missing.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+
+/// Source and note attached to one observation (kept from CSV `source`/`note` columns).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CellProvenance {
+    /// Where the value comes from (a yearbook, a bulletin, "illustrative").
+    pub source: String,
+    /// Free-text note.
+    pub note: String,
+}
+
+/// A panel of observations: units (regions) × periods (years) × indicators.
+///
+/// Storage is column-major: a *column* is one indicator in one period over all units and
+/// is contiguous, so per-indicator steps (normalisation, weighting, distribution of a
+/// unit-level indicator) walk memory in order. The flat index of
+/// `(unit u, period p, indicator i)` is `(i · n_periods + p) · n_units + u`.
+///
+/// `NaN` means missing. `±inf` is rejected at every entry point. Periods are kept sorted
+/// ascending and unique; unit and indicator ids are unique.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    units: Vec<String>,
+    groups: Vec<Option<String>>,
+    periods: Vec<i32>,
+    indicators: Vec<String>,
+    values: Vec<f64>,
+    provenance: HashMap<usize, CellProvenance>,
+    unit_pos: HashMap<String, usize>,
+    indicator_pos: HashMap<String, usize>,
+}
+
+fn index_ids(kind: &str, ids: &[String]) -> Result<HashMap<String, usize>> {
+    let mut map = HashMap::with_capacity(ids.len());
+    for (k, id) in ids.iter().enumerate() {
+        if id.trim().is_empty() {
+            return Err(Error::invalid_argument(
+                format!("{kind}s"),
+                format!("{kind} id at position {k} is empty"),
+            ));
+        }
+        if map.insert(id.clone(), k).is_some() {
+            return Err(Error::invalid_argument(
+                format!("{kind}s"),
+                format!("duplicate {kind} id `{id}`"),
+            ));
+        }
+    }
+    Ok(map)
+}
+
+impl Panel {
+    /// An empty panel (every cell missing) with the given ids.
+    ///
+    /// Errors: duplicate or empty ids, duplicate periods.
+    pub fn new(units: Vec<String>, periods: Vec<i32>, indicators: Vec<String>) -> Result<Panel> {
+        let n = units.len() * periods.len() * indicators.len();
+        Panel::from_values(units, periods, indicators, vec![f64::NAN; n])
+    }
+
+    /// A panel from a flat column-major buffer (see the type's docs for the layout).
+    ///
+    /// Periods may come in any order; they are sorted and the values moved with them.
+    /// Errors: length mismatch, duplicate ids or periods, ±inf (naming the cell).
+    pub fn from_values(
+        units: Vec<String>,
+        periods: Vec<i32>,
+        indicators: Vec<String>,
+        values: Vec<f64>,
+    ) -> Result<Panel> {
+        let (nu, np, ni) = (units.len(), periods.len(), indicators.len());
+        if values.len() != nu * np * ni {
+            return Err(Error::length_mismatch(
+                format!("panel values ({nu} units × {np} periods × {ni} indicators)"),
+                nu * np * ni,
+                values.len(),
+            ));
+        }
+        let unit_pos = index_ids("unit", &units)?;
+        let indicator_pos = index_ids("indicator", &indicators)?;
+        let mut order: Vec<usize> = (0..np).collect();
+        order.sort_by_key(|&k| periods[k]);
+        for w in order.windows(2) {
+            if periods[w[0]] == periods[w[1]] {
+                return Err(Error::invalid_argument(
+                    "periods",
+                    format!("duplicate period {}", periods[w[0]]),
+                ));
+            }
+        }
+        let sorted_periods: Vec<i32> = order.iter().map(|&k| periods[k]).collect();
+        let mut panel = Panel {
+            groups: vec![None; nu],
+            units,
+            periods: sorted_periods,
+            indicators,
+            values: Vec::new(),
+            provenance: HashMap::new(),
+            unit_pos,
+            indicator_pos,
+        };
+        let identity = order.iter().enumerate().all(|(a, &b)| a == b);
+        panel.values = if identity {
+            values
+        } else {
+            let mut v = vec![f64::NAN; values.len()];
+            for i in 0..ni {
+                for (new_p, &old_p) in order.iter().enumerate() {
+                    let src = (i * np + old_p) * nu;
+                    let dst = (i * np + new_p) * nu;
+                    v[dst..dst + nu].copy_from_slice(&values[src..src + nu]);
+                }
+            }
+            v
+        };
+        if let Some(pos) = panel.values.iter().position(|v| v.is_infinite()) {
+            let (u, p, i) = panel.coords(pos);
+            return Err(Error::invalid_value(
+                format!(
+                    "unit `{}`, period {}, indicator `{}`",
+                    panel.units[u], panel.periods[p], panel.indicators[i]
+                ),
+                panel.values[pos],
+                "(infinite values are rejected; use NaN for missing)",
+            ));
+        }
+        Ok(panel)
+    }
+
+    fn coords(&self, flat: usize) -> (usize, usize, usize) {
+        let nu = self.units.len().max(1);
+        let np = self.periods.len().max(1);
+        (flat % nu, (flat / nu) % np, flat / (nu * np))
+    }
+
+    /// The flat index of a cell.
+    #[inline]
+    pub fn flat_index(&self, unit: usize, period: usize, indicator: usize) -> usize {
+        (indicator * self.periods.len() + period) * self.units.len() + unit
+    }
+
+    /// Unit ids in order.
+    pub fn units(&self) -> &[String] {
+        &self.units
+    }
+    /// Periods, ascending.
+    pub fn periods(&self) -> &[i32] {
+        &self.periods
+    }
+    /// Indicator ids in order.
+    pub fn indicators(&self) -> &[String] {
+        &self.indicators
+    }
+    /// Number of units.
+    pub fn n_units(&self) -> usize {
+        self.units.len()
+    }
+    /// Number of periods.
+    pub fn n_periods(&self) -> usize {
+        self.periods.len()
+    }
+    /// Number of indicators.
+    pub fn n_indicators(&self) -> usize {
+        self.indicators.len()
+    }
+    /// The whole column-major buffer.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Position of a unit id.
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.unit_pos.get(id).copied()
+    }
+    /// Position of a period.
+    pub fn period_index(&self, period: i32) -> Option<usize> {
+        self.periods.binary_search(&period).ok()
+    }
+    /// Position of an indicator id.
+    pub fn indicator_index(&self, id: &str) -> Option<usize> {
+        self.indicator_pos.get(id).copied()
+    }
+
+    /// Position of a unit id, or [`Error::UnknownId`].
+    pub fn require_unit(&self, id: &str) -> Result<usize> {
+        self.unit_index(id)
+            .ok_or_else(|| Error::unknown_id("unit", id))
+    }
+    /// Position of a period, or [`Error::UnknownId`].
+    pub fn require_period(&self, period: i32) -> Result<usize> {
+        self.period_index(period)
+            .ok_or_else(|| Error::unknown_id("period", period.to_string()))
+    }
+    /// Position of an indicator id, or [`Error::UnknownId`].
+    pub fn require_indicator(&self, id: &str) -> Result<usize> {
+        self.indicator_index(id)
+            .ok_or_else(|| Error::unknown_id("indicator", id))
+    }
+
+    /// One value (NaN when missing).
+    #[inline]
+    pub fn get(&self, unit: usize, period: usize, indicator: usize) -> f64 {
+        self.values[self.flat_index(unit, period, indicator)]
+    }
+
+    /// One value by ids; `None` when an id or the period is unknown.
+    pub fn get_by_id(&self, unit: &str, period: i32, indicator: &str) -> Option<f64> {
+        Some(self.get(
+            self.unit_index(unit)?,
+            self.period_index(period)?,
+            self.indicator_index(indicator)?,
+        ))
+    }
+
+    /// Sets one value. NaN marks it missing; ±inf is rejected.
+    pub fn set(&mut self, unit: usize, period: usize, indicator: usize, value: f64) -> Result<()> {
+        if value.is_infinite() {
+            return Err(Error::invalid_value(
+                format!(
+                    "unit `{}`, period {}, indicator `{}`",
+                    self.units[unit], self.periods[period], self.indicators[indicator]
+                ),
+                value,
+                "(infinite values are rejected; use NaN for missing)",
+            ));
+        }
+        let k = self.flat_index(unit, period, indicator);
+        self.values[k] = value;
+        Ok(())
+    }
+
+    /// Sets one value by ids.
+    pub fn set_by_id(
+        &mut self,
+        unit: &str,
+        period: i32,
+        indicator: &str,
+        value: f64,
+    ) -> Result<()> {
+        let (u, p, i) = (
+            self.require_unit(unit)?,
+            self.require_period(period)?,
+            self.require_indicator(indicator)?,
+        );
+        self.set(u, p, i, value)
+    }
+
+    /// The column of one indicator in one period, over all units (contiguous).
+    #[inline]
+    pub fn column(&self, period: usize, indicator: usize) -> &[f64] {
+        let s = self.flat_index(0, period, indicator);
+        &self.values[s..s + self.units.len()]
+    }
+
+    /// The mutable column of one indicator in one period.
+    ///
+    /// The caller must not write ±inf into it; [`Panel::check_finite`] re-checks.
+    #[inline]
+    pub fn column_mut(&mut self, period: usize, indicator: usize) -> &mut [f64] {
+        let s = self.flat_index(0, period, indicator);
+        let n = self.units.len();
+        &mut self.values[s..s + n]
+    }
+
+    /// All periods of one indicator (`n_periods` columns back to back).
+    pub fn indicator_block(&self, indicator: usize) -> &[f64] {
+        let n = self.units.len() * self.periods.len();
+        &self.values[indicator * n..(indicator + 1) * n]
+    }
+
+    /// The time series of one unit and indicator, one value per period (allocates).
+    pub fn series(&self, unit: usize, indicator: usize) -> Vec<f64> {
+        (0..self.periods.len())
+            .map(|p| self.get(unit, p, indicator))
+            .collect()
+    }
+
+    /// Re-checks that no cell is ±inf.
+    pub fn check_finite(&self) -> Result<()> {
+        match self.values.iter().position(|v| v.is_infinite()) {
+            None => Ok(()),
+            Some(pos) => {
+                let (u, p, i) = self.coords(pos);
+                Err(Error::invalid_value(
+                    format!(
+                        "unit `{}`, period {}, indicator `{}`",
+                        self.units[u], self.periods[p], self.indicators[i]
+                    ),
+                    self.values[pos],
+                    "(infinite values are rejected; use NaN for missing)",
+                ))
+            }
+        }
+    }
+
+    /// Assigns units to groups (e.g. urban/rural, prefecture); `None` = no group.
+    pub fn set_groups(&mut self, groups: Vec<Option<String>>) -> Result<()> {
+        if groups.len() != self.units.len() {
+            return Err(Error::length_mismatch(
+                "unit groups vs units",
+                self.units.len(),
+                groups.len(),
+            ));
+        }
+        self.groups = groups;
+        Ok(())
+    }
+
+    /// The group of each unit.
+    pub fn groups(&self) -> &[Option<String>] {
+        &self.groups
+    }
+
+    /// Attaches a source/note to one observation.
+    pub fn set_provenance(
+        &mut self,
+        unit: usize,
+        period: usize,
+        indicator: usize,
+        provenance: CellProvenance,
+    ) {
+        let k = self.flat_index(unit, period, indicator);
+        self.provenance.insert(k, provenance);
+    }
+
+    /// The source/note of one observation, if any was given.
+    pub fn provenance(
+        &self,
+        unit: usize,
+        period: usize,
+        indicator: usize,
+    ) -> Option<&CellProvenance> {
+        self.provenance
+            .get(&self.flat_index(unit, period, indicator))
+    }
+
+    /// Number of observations with a source/note attached.
+    pub fn provenance_count(&self) -> usize {
+        self.provenance.len()
+    }
+
+    /// Iterates over `(unit, period, indicator, provenance)` of every annotated cell.
+    pub fn provenance_iter(&self) -> impl Iterator<Item = (usize, usize, usize, &CellProvenance)> {
+        self.provenance.iter().map(|(&k, v)| {
+            let (u, p, i) = self.coords(k);
+            (u, p, i, v)
+        })
+    }
+
+    /// Checks that every indicator id in the panel exists in `framework`.
+    pub fn check_indicators(&self, framework: &crate::model::Framework) -> Result<()> {
+        for id in &self.indicators {
+            framework.require_indicator(id)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn layout_is_column_major_and_periods_are_sorted() {
+        // 2 units, periods given as [2021, 2020], 1 indicator.
+        // Buffer order: (ind0, 2021): [u0, u1] = [3, 4]; (ind0, 2020): [1, 2].
+        let p = Panel::from_values(
+            ids(&["a", "b"]),
+            vec![2021, 2020],
+            ids(&["x"]),
+            vec![3.0, 4.0, 1.0, 2.0],
+        )
+        .unwrap();
+        assert_eq!(p.periods(), &[2020, 2021]);
+        assert_eq!(p.column(0, 0), &[1.0, 2.0]);
+        assert_eq!(p.get_by_id("b", 2021, "x"), Some(4.0));
+        assert_eq!(p.series(0, 0), vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn rejects_bad_shapes_and_values() {
+        assert!(matches!(
+            Panel::from_values(ids(&["a"]), vec![2020], ids(&["x"]), vec![]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        let e = Panel::from_values(ids(&["a"]), vec![2020], ids(&["x"]), vec![f64::INFINITY])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unit `a`") && e.contains("indicator `x`"), "{e}");
+        assert!(Panel::new(ids(&["a", "a"]), vec![2020], ids(&["x"])).is_err());
+        assert!(Panel::new(ids(&["a"]), vec![2020, 2020], ids(&["x"])).is_err());
+        let mut p = Panel::new(ids(&["a"]), vec![2020], ids(&["x"])).unwrap();
+        assert!(p.set_by_id("a", 2020, "y", 1.0).is_err());
+        assert!(p.set_by_id("a", 2020, "x", f64::NEG_INFINITY).is_err());
+        p.set_by_id("a", 2020, "x", 5.0).unwrap();
+        assert_eq!(p.get(0, 0, 0), 5.0);
+    }
+}

@@ -1,0 +1,1 @@
+//! Income-distribution measures (see issue: distribution).

@@ -1,0 +1,34 @@
+//! # cpindex — common-prosperity indices
+//!
+//! cpindex holds the indicator model of a development plan and computes what a statistics
+//! office publishes about it: composite indices, target achievement (实现度) and
+//! income-distribution measures.
+//!
+//! The crate is layered; data flows one way:
+//!
+//! * [`model`] — the plan's framework: dimensions, indicators, units, polarities, targets;
+//!   the built-in `quzhou-2021-2025` framework.
+//! * [`data`] — the [`data::Panel`] of observations (units × periods × indicators,
+//!   column-major, NaN = missing) and its CSV readers.
+//! * [`method`] — composite-index construction: screening, imputation, outlier treatment,
+//!   normalisation, weighting, aggregation, driven by a serialisable spec.
+//! * [`monitor`] — plan monitoring: achievement degree, schedule and on-track status,
+//!   the dynamic monitoring index and the satisfaction index.
+//! * [`distribution`] — income-distribution measures (Gini, generalised entropy, Atkinson,
+//!   quantiles, Lorenz shares, band shares, decompositions).
+//! * `ffi` — the C ABI over the public Rust API (see `include/cpindex.h`).
+//!
+//! Everything but `ffi` is safe Rust and knows nothing of the C ABI.
+
+#![warn(missing_docs)]
+
+pub mod data;
+pub mod distribution;
+pub mod error;
+pub mod method;
+pub mod model;
+pub mod monitor;
+
+pub mod ffi;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Composite-index construction (see issue: engine).

@@ -1,0 +1,475 @@
+//! The framework: a plan's hierarchy of dimensions and indicators with weights.
+//!
+//! A framework is a tree: the root is the overall index (the plan), below it dimensions,
+//! optionally sub-dimensions to any depth, and indicators as leaves. It is stored flat —
+//! dimensions name their parent, indicators name their dimension — which keeps the JSON
+//! readable and lets validation report the exact id and field at fault (the JRC/OECD
+//! Handbook, Step 1 "theoretical framework", asks for exactly this structure: a nested
+//! hierarchy with weights at every level).
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::indicator::{Indicator, Polarity, Reference};
+use crate::error::{Error, Result};
+
+/// A dimension (or sub-dimension) of the framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dimension {
+    /// Stable snake_case id, unique among dimensions and indicators.
+    pub id: String,
+    /// The parent dimension's id; `None` places the dimension directly under the index.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Name in Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Weight among its siblings (non-negative, finite).
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A plan's indicator model.
+///
+/// Build one with [`Framework::from_json`], [`crate::model::builtin`], or by filling the
+/// fields and calling [`Framework::validate`]. Every method that consumes a framework
+/// validates it first, so an invalid framework is reported, never computed with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Framework {
+    /// Stable id, e.g. `quzhou-2021-2025`.
+    pub id: String,
+    /// Title in Chinese.
+    pub title_zh: String,
+    /// Title in English.
+    pub title_en: String,
+    /// The plan's baseline year (2020 for a 14th five-year plan).
+    pub base_year: i32,
+    /// The plan's target year (2025).
+    pub target_year: i32,
+    /// Where the framework comes from (document, issuing body, date).
+    #[serde(default)]
+    pub source: String,
+    /// Dimensions in display order.
+    pub dimensions: Vec<Dimension>,
+    /// Indicators in display order.
+    pub indicators: Vec<Indicator>,
+}
+
+/// Is `s` a stable snake_case id (`[a-z][a-z0-9_]*`)?
+pub fn is_snake_case_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+impl Framework {
+    /// Parses a framework from JSON and validates it.
+    ///
+    /// Errors: [`Error::Json`] with line and column for malformed JSON or a missing field;
+    /// [`Error::InvalidFramework`] naming the framework, the dimension or indicator and
+    /// the field for a rule that is broken (see [`Framework::validate`]).
+    pub fn from_json(text: &str) -> Result<Framework> {
+        let framework: Framework =
+            serde_json::from_str(text).map_err(|e| Error::from_json("framework", &e))?;
+        framework.validate()?;
+        Ok(framework)
+    }
+
+    /// Reads and validates a framework JSON file.
+    pub fn from_json_file(path: impl AsRef<std::path::Path>) -> Result<Framework> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Framework::from_json(&text).map_err(|e| match e {
+            Error::Json {
+                line,
+                column,
+                message,
+                ..
+            } => Error::Json {
+                what: format!("framework file {}", path.display()),
+                line,
+                column,
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Writes the framework as pretty JSON (the same format [`Framework::from_json`] reads).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a framework always serialises")
+    }
+
+    /// The indicator with this id.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The position of the indicator with this id in [`Framework::indicators`].
+    pub fn indicator_position(&self, id: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i.id == id)
+    }
+
+    /// The indicator with this id, or [`Error::UnknownId`] naming the framework.
+    pub fn require_indicator(&self, id: &str) -> Result<&Indicator> {
+        self.indicator(id).ok_or_else(|| Error::UnknownId {
+            kind: "indicator".into(),
+            id: id.into(),
+            hint: format!(" in framework `{}`", self.id),
+        })
+    }
+
+    /// The dimension with this id.
+    pub fn dimension(&self, id: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.id == id)
+    }
+
+    /// The dimensions directly under `parent` (`None` = under the index), in order.
+    pub fn child_dimensions<'a>(
+        &'a self,
+        parent: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Dimension> + 'a {
+        self.dimensions
+            .iter()
+            .filter(move |d| d.parent.as_deref() == parent)
+    }
+
+    /// The indicators directly in dimension `id`, in order.
+    pub fn indicators_in<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Indicator> + 'a {
+        self.indicators.iter().filter(move |i| i.dimension == id)
+    }
+
+    /// The chain of dimension ids from the top level down to `id` (inclusive).
+    pub fn dimension_path(&self, id: &str) -> Vec<&str> {
+        let mut path = Vec::new();
+        let mut cur = self.dimension(id);
+        while let Some(d) = cur {
+            path.push(d.id.as_str());
+            if path.len() > self.dimensions.len() {
+                break; // a cycle; validate() reports it
+            }
+            cur = d.parent.as_deref().and_then(|p| self.dimension(p));
+        }
+        path.reverse();
+        path
+    }
+
+    /// The top-level dimension an indicator belongs to.
+    pub fn top_dimension_of(&self, indicator: &Indicator) -> Option<&str> {
+        self.dimension_path(&indicator.dimension).first().copied()
+    }
+
+    /// The depth of the hierarchy below the index: 1 when indicators sit directly in
+    /// top-level dimensions, 2 with one level of sub-dimensions, …
+    pub fn depth(&self) -> usize {
+        self.dimensions
+            .iter()
+            .map(|d| self.dimension_path(&d.id).len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The effective weight of each indicator in the overall index: the product, down the
+    /// hierarchy, of each node's weight divided by the sum of its siblings' weights
+    /// (JRC/OECD Handbook §6; COINr `get_eff_weights`). The result sums to 1 when every
+    /// dimension has some positive weight. Order follows [`Framework::indicators`].
+    pub fn effective_weights(&self) -> Vec<f64> {
+        let sibling_sum =
+            |parent: Option<&str>| -> f64 { self.child_dimensions(parent).map(|d| d.weight).sum() };
+        let dim_share: HashMap<&str, f64> = self
+            .dimensions
+            .iter()
+            .map(|d| {
+                let s = sibling_sum(d.parent.as_deref());
+                (d.id.as_str(), if s > 0.0 { d.weight / s } else { 0.0 })
+            })
+            .collect();
+        self.indicators
+            .iter()
+            .map(|ind| {
+                let s: f64 = self.indicators_in(&ind.dimension).map(|i| i.weight).sum();
+                let mut w = if s > 0.0 { ind.weight / s } else { 0.0 };
+                for d in self.dimension_path(&ind.dimension) {
+                    w *= dim_share.get(d).copied().unwrap_or(0.0);
+                }
+                w
+            })
+            .collect()
+    }
+
+    /// Checks every structural rule and returns the first violation as
+    /// [`Error::InvalidFramework`] naming the framework, the item and the field.
+    ///
+    /// Rules: non-empty id; `base_year < target_year`; snake_case ids unique across
+    /// dimensions and indicators; every parent and every indicator's dimension exists; no
+    /// cycles; a dimension holds either sub-dimensions or indicators, and at least one;
+    /// weights finite and non-negative, with some positive weight among siblings; unit
+    /// scale positive and finite; a higher/lower-is-better indicator has a target or a
+    /// relative target, a binary one a target; targets finite; a stretch target lies
+    /// beyond the target in the good direction; an interval has
+    /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite; a relative target
+    /// names its reference series; target and interim years lie after the base year and
+    /// not after the target year.
+    pub fn validate(&self) -> Result<()> {
+        let fw = if self.id.is_empty() { "?" } else { &self.id };
+        let err = |location: String, message: String| Error::InvalidFramework {
+            framework: fw.to_string(),
+            location,
+            message,
+        };
+        if self.id.trim().is_empty() {
+            return Err(err("field `id`".into(), "must not be empty".into()));
+        }
+        if self.base_year >= self.target_year {
+            return Err(err(
+                "field `target_year`".into(),
+                format!(
+                    "target year {} must come after base year {}",
+                    self.target_year, self.base_year
+                ),
+            ));
+        }
+        if self.indicators.is_empty() {
+            return Err(err(
+                "field `indicators`".into(),
+                "a framework needs at least one indicator".into(),
+            ));
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for d in &self.dimensions {
+            let loc = format!("dimension `{}`, field `id`", d.id);
+            if !is_snake_case_id(&d.id) {
+                return Err(err(loc, "ids must be snake_case ([a-z][a-z0-9_]*)".into()));
+            }
+            if !seen.insert(&d.id) {
+                return Err(err(loc, "duplicate id".into()));
+            }
+        }
+        for i in &self.indicators {
+            let loc = format!("indicator `{}`, field `id`", i.id);
+            if !is_snake_case_id(&i.id) {
+                return Err(err(loc, "ids must be snake_case ([a-z][a-z0-9_]*)".into()));
+            }
+            if !seen.insert(&i.id) {
+                return Err(err(loc, "duplicate id".into()));
+            }
+        }
+        let dim_ids: HashSet<&str> = self.dimensions.iter().map(|d| d.id.as_str()).collect();
+        for d in &self.dimensions {
+            let loc = |f: &str| format!("dimension `{}`, field `{f}`", d.id);
+            if let Some(p) = &d.parent {
+                if !dim_ids.contains(p.as_str()) {
+                    return Err(err(loc("parent"), format!("unknown parent `{p}`")));
+                }
+            }
+            if !d.weight.is_finite() || d.weight < 0.0 {
+                return Err(err(
+                    loc("weight"),
+                    format!("weight {} must be finite and non-negative", d.weight),
+                ));
+            }
+            // cycle check: walking up must end within |dimensions| steps
+            let mut cur = d.parent.as_deref();
+            let mut steps = 0;
+            while let Some(p) = cur {
+                steps += 1;
+                if steps > self.dimensions.len() || p == d.id {
+                    return Err(err(loc("parent"), "the parent chain forms a cycle".into()));
+                }
+                cur = self.dimension(p).and_then(|x| x.parent.as_deref());
+            }
+        }
+        for d in &self.dimensions {
+            let has_dims = self.child_dimensions(Some(&d.id)).next().is_some();
+            let has_inds = self.indicators_in(&d.id).next().is_some();
+            let loc = format!("dimension `{}`", d.id);
+            if has_dims && has_inds {
+                return Err(err(
+                    loc,
+                    "holds both sub-dimensions and indicators; put the indicators in a sub-dimension".into(),
+                ));
+            }
+            if !has_dims && !has_inds {
+                return Err(err(loc, "has no indicators and no sub-dimensions".into()));
+            }
+            if has_dims {
+                let s: f64 = self.child_dimensions(Some(&d.id)).map(|c| c.weight).sum();
+                if s <= 0.0 {
+                    return Err(err(loc, "all sub-dimension weights are zero".into()));
+                }
+            } else {
+                let s: f64 = self.indicators_in(&d.id).map(|c| c.weight).sum();
+                if s <= 0.0 {
+                    return Err(err(loc, "all indicator weights are zero".into()));
+                }
+            }
+        }
+        if !self.dimensions.is_empty() {
+            let s: f64 = self.child_dimensions(None).map(|c| c.weight).sum();
+            if self.child_dimensions(None).next().is_none() {
+                return Err(err(
+                    "field `dimensions`".into(),
+                    "no top-level dimension (every dimension has a parent)".into(),
+                ));
+            }
+            if s <= 0.0 {
+                return Err(err(
+                    "field `dimensions`".into(),
+                    "all top-level dimension weights are zero".into(),
+                ));
+            }
+        }
+        for i in &self.indicators {
+            self.validate_indicator(i, &dim_ids)
+                .map_err(|(field, message)| {
+                    err(format!("indicator `{}`, field `{field}`", i.id), message)
+                })?;
+        }
+        Ok(())
+    }
+
+    fn validate_indicator(
+        &self,
+        i: &Indicator,
+        dim_ids: &HashSet<&str>,
+    ) -> std::result::Result<(), (&'static str, String)> {
+        if !dim_ids.contains(i.dimension.as_str()) {
+            return Err(("dimension", format!("unknown dimension `{}`", i.dimension)));
+        }
+        if !i.weight.is_finite() || i.weight < 0.0 {
+            return Err((
+                "weight",
+                format!("weight {} must be finite and non-negative", i.weight),
+            ));
+        }
+        if !(i.unit.scale.is_finite() && i.unit.scale > 0.0) {
+            return Err((
+                "unit.scale",
+                format!("scale {} must be positive and finite", i.unit.scale),
+            ));
+        }
+        for (field, v) in [
+            ("target", i.target),
+            ("stretch_target", i.stretch_target),
+            ("baseline", i.baseline),
+        ] {
+            if let Some(v) = v {
+                if !v.is_finite() {
+                    return Err((field, format!("{v} is not a finite number")));
+                }
+            }
+        }
+        match i.polarity {
+            Polarity::HigherIsBetter | Polarity::LowerIsBetter => {
+                if i.target.is_none() && i.relative_target.is_none() {
+                    return Err((
+                        "target",
+                        format!(
+                            "a {}-is-better indicator needs a target or a relative_target",
+                            i.polarity.name()
+                        ),
+                    ));
+                }
+            }
+            Polarity::Binary => {
+                if i.target.is_none() {
+                    return Err(("target", "a binary indicator needs a target".into()));
+                }
+            }
+            Polarity::Interval {
+                lower,
+                upper,
+                tolerance_lower,
+                tolerance_upper,
+            } => {
+                if ![lower, upper, tolerance_lower, tolerance_upper]
+                    .iter()
+                    .all(|v| v.is_finite())
+                {
+                    return Err(("polarity", "interval bounds must be finite".into()));
+                }
+                if lower > upper {
+                    return Err((
+                        "polarity",
+                        format!("interval bounds are inverted: lower {lower} > upper {upper}"),
+                    ));
+                }
+                if tolerance_lower > lower || tolerance_upper < upper {
+                    return Err((
+                        "polarity",
+                        format!(
+                            "tolerance bounds [{tolerance_lower}, {tolerance_upper}] must enclose the band [{lower}, {upper}]"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let (Some(t), Some(s)) = (i.target, i.stretch_target) {
+            let wrong = match i.polarity {
+                Polarity::HigherIsBetter => s < t,
+                Polarity::LowerIsBetter => s > t,
+                _ => false,
+            };
+            if wrong {
+                return Err((
+                    "stretch_target",
+                    format!(
+                        "stretch target {s} is less ambitious than the target {t} for a {}-is-better indicator",
+                        i.polarity.name()
+                    ),
+                ));
+            }
+        }
+        if let Some(rel) = &i.relative_target {
+            if let Reference::Series { indicator, unit } = &rel.reference {
+                if indicator.trim().is_empty() {
+                    return Err((
+                        "relative_target.reference",
+                        "a relative target needs a reference indicator".into(),
+                    ));
+                }
+                if unit.as_deref().is_some_and(|u| u.trim().is_empty()) {
+                    return Err((
+                        "relative_target.reference",
+                        "the reference unit is empty; omit it to mean the same unit".into(),
+                    ));
+                }
+            }
+            if !rel.margin.is_finite() {
+                return Err(("relative_target.margin", "must be finite".into()));
+            }
+        }
+        let ty = i.target_year_or(self.target_year);
+        if ty <= self.base_year || ty > self.target_year {
+            return Err((
+                "target_year",
+                format!(
+                    "{ty} is outside the plan period {}–{}",
+                    self.base_year + 1,
+                    self.target_year
+                ),
+            ));
+        }
+        for m in &i.interim_targets {
+            if m.year <= self.base_year || m.year >= ty || !m.value.is_finite() {
+                return Err((
+                    "interim_targets",
+                    format!(
+                        "milestone {} = {} must be finite and lie between the base year {} and the target year {ty}",
+                        m.year, m.value, self.base_year
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

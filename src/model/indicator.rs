@@ -1,0 +1,265 @@
+//! One indicator of a plan: what is measured, in which unit, which way is better, and what
+//! the plan promises for it.
+//!
+//! The fields follow the practice of Chinese plan evaluation (实现度 / 进度 monitoring, see
+//! `docs/methods.md`) and of the OECD/JRC *Handbook on Constructing Composite Indicators*
+//! (2008), §1.3 (indicator metadata: definition, unit, direction, source).
+
+use serde::{Deserialize, Serialize};
+
+/// The unit of an indicator as the plan writes it, with a machine-readable scale.
+///
+/// `value_in_base_unit = value × scale`; e.g. 亿元 has `scale = 1e8` and `base = "yuan"`,
+/// 万元 has `scale = 1e4`, % has `scale = 0.01` and `base = "ratio"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// The unit as written in the plan, e.g. `亿元`, `万元`, `%`, `微克/立方米`, `人`.
+    pub label: String,
+    /// Multiplier from the plan's unit to the base unit (`1e8` for 亿元). Positive, finite.
+    #[serde(default = "one")]
+    pub scale: f64,
+    /// The base unit in English, e.g. `yuan`, `ratio`, `persons`, `ug/m3`, `years`.
+    #[serde(default)]
+    pub base: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Unit {
+    /// A unit with the given label, scale and base.
+    pub fn new(label: impl Into<String>, scale: f64, base: impl Into<String>) -> Self {
+        Unit {
+            label: label.into(),
+            scale,
+            base: base.into(),
+        }
+    }
+
+    /// Converts a value in this unit to the base unit.
+    pub fn to_base(&self, value: f64) -> f64 {
+        value * self.scale
+    }
+}
+
+/// Which direction is better for an indicator.
+///
+/// Polarity drives every polarity-aware normalisation (COINr `Direction` ±1; JRC Handbook
+/// §5) and the ratio/progress forms of achievement (实现度).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Polarity {
+    /// Larger values are better (正向指标), e.g. GDP.
+    HigherIsBetter,
+    /// Smaller values are better (逆向指标), e.g. the urban–rural income ratio, PM2.5.
+    LowerIsBetter,
+    /// A target band (适度指标): values inside `[lower, upper]` score fully; the score
+    /// falls linearly to zero at the tolerance bounds `tolerance_lower ≤ lower` and
+    /// `tolerance_upper ≥ upper` (interval normalisation, cf. Zhou & Ang 2008; JRC
+    /// Handbook §5 "distance to a target band").
+    Interval {
+        /// Lower end of the band.
+        lower: f64,
+        /// Upper end of the band.
+        upper: f64,
+        /// Value at or below which the score is 0 (must be ≤ `lower`).
+        tolerance_lower: f64,
+        /// Value at or above which the score is 0 (must be ≥ `upper`).
+        tolerance_upper: f64,
+    },
+    /// A yes/no target (达到/未达到, 全覆盖, 清零): the value is 1 when met, 0 otherwise,
+    /// or a coverage share compared with the target.
+    Binary,
+}
+
+impl Polarity {
+    /// `+1` for higher-is-better, `-1` for lower-is-better, `0` for interval and binary
+    /// (COINr's direction convention).
+    pub fn direction(&self) -> i8 {
+        match self {
+            Polarity::HigherIsBetter => 1,
+            Polarity::LowerIsBetter => -1,
+            _ => 0,
+        }
+    }
+
+    /// A short English name: `higher`, `lower`, `interval`, `binary`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher",
+            Polarity::LowerIsBetter => "lower",
+            Polarity::Interval { .. } => "interval",
+            Polarity::Binary => "binary",
+        }
+    }
+}
+
+/// What kind of quantity the target is about; it decides how achievement is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A level to reach in the target year (GDP 2500亿元 in 2025).
+    Level,
+    /// A total over the plan period (五年累计: fixed-asset investment 5000亿元); the data
+    /// hold the yearly flows and achievement uses their running sum.
+    Cumulative,
+    /// A target to meet every year (每年 50,000 training places).
+    Annual,
+    /// A compound annual growth rate in percent (年均增长 10%).
+    GrowthRate,
+    /// A share or proportion in percent (middle-income household share, R&D/GDP).
+    Share,
+    /// A count of things (hospitals, schools, enterprises).
+    Count,
+    /// Coverage of a population or territory in percent, usually 100 (全覆盖).
+    Coverage,
+}
+
+impl Kind {
+    /// The snake_case name used in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Level => "level",
+            Kind::Cumulative => "cumulative",
+            Kind::Annual => "annual",
+            Kind::GrowthRate => "growth_rate",
+            Kind::Share => "share",
+            Kind::Count => "count",
+            Kind::Coverage => "coverage",
+        }
+    }
+}
+
+/// How a relative target compares the indicator with its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// Strictly above the reference (高于).
+    Above,
+    /// Not below the reference (不低于).
+    NotBelow,
+    /// Strictly below the reference (低于).
+    Below,
+    /// Not above the reference (不高于).
+    NotAbove,
+}
+
+impl Relation {
+    /// Whether `value` satisfies the relation against `reference` (with `margin` added to
+    /// the reference, e.g. "1 percentage point above the provincial average").
+    pub fn holds(&self, value: f64, reference: f64, margin: f64) -> bool {
+        let r = reference + margin;
+        match self {
+            Relation::Above => value > r,
+            Relation::NotBelow => value >= r,
+            Relation::Below => value < r,
+            Relation::NotAbove => value <= r,
+        }
+    }
+}
+
+/// What a relative target is compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reference {
+    /// Another series in the data: `unit` (e.g. `zhejiang`, the provincial average; `None`
+    /// = the same unit) and `indicator` (e.g. `gdp_growth`).
+    Series {
+        /// The reference unit id; `None` means the same unit as the indicator's.
+        #[serde(default)]
+        unit: Option<String>,
+        /// The reference indicator id.
+        indicator: String,
+    },
+    /// The indicator's own value in the previous year (逐年下降 / 逐年提高).
+    PreviousYear,
+}
+
+/// A target stated relative to another series ("growth above the provincial average",
+/// "低保标准增幅不低于收入增幅", "逐年下降").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelativeTarget {
+    /// The comparison.
+    pub relation: Relation,
+    /// The series compared with.
+    pub reference: Reference,
+    /// Added to the reference before comparing (e.g. `1.0` for "1 percentage point above").
+    #[serde(default)]
+    pub margin: f64,
+    /// The target as words, in English.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A milestone before the target year (e.g. a 2022 value).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InterimTarget {
+    /// The milestone year.
+    pub year: i32,
+    /// The value to reach by then.
+    pub value: f64,
+}
+
+/// Where in the plan a target comes from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The plan's section, e.g. `一、发展目标` or `二(3)` / `item 12`.
+    pub section: String,
+    /// The exact Chinese phrase the target is taken from, verbatim from the plan text.
+    pub phrase: String,
+}
+
+/// One indicator of the framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Stable snake_case id, unique in the framework (`gdp`, `urban_rural_income_ratio`).
+    pub id: String,
+    /// The id of the dimension the indicator belongs to.
+    pub dimension: String,
+    /// Name in Chinese as the plan words it.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Unit and scale.
+    pub unit: Unit,
+    /// Which direction is better.
+    pub polarity: Polarity,
+    /// What kind of quantity the target is about.
+    pub kind: Kind,
+    /// The target value in the plan's unit; `None` only for indicators with a relative
+    /// target alone (or monitored without a numeric target).
+    #[serde(default)]
+    pub target: Option<f64>,
+    /// The year the target is for; `None` means the framework's target year.
+    #[serde(default)]
+    pub target_year: Option<i32>,
+    /// A stretch target (力争 …) reported beside the main one.
+    #[serde(default)]
+    pub stretch_target: Option<f64>,
+    /// Milestones before the target year.
+    #[serde(default)]
+    pub interim_targets: Vec<InterimTarget>,
+    /// A target relative to another series.
+    #[serde(default)]
+    pub relative_target: Option<RelativeTarget>,
+    /// Whether the plan words the target as an aspiration (力争, 努力, 左右).
+    #[serde(default)]
+    pub aspirational: bool,
+    /// The plan's baseline value (2020), when the plan states it.
+    #[serde(default)]
+    pub baseline: Option<f64>,
+    /// Default weight within its dimension (non-negative, finite).
+    #[serde(default = "one")]
+    pub weight: f64,
+    /// Where the target comes from.
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+impl Indicator {
+    /// The target year, falling back to the framework's.
+    pub fn target_year_or(&self, framework_target_year: i32) -> i32 {
+        self.target_year.unwrap_or(framework_target_year)
+    }
+}

@@ -1,0 +1,14 @@
+//! The indicator model: a plan's framework of dimensions and indicators, their units,
+//! polarities, kinds and targets, with validation and JSON (de)serialisation.
+//!
+//! This module knows nothing of data or methods; [`crate::data`], [`crate::method`] and
+//! [`crate::monitor`] consume it.
+
+pub mod builtin;
+mod framework;
+mod indicator;
+
+pub use framework::{is_snake_case_id, Dimension, Framework};
+pub use indicator::{
+    Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
+};

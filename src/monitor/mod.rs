@@ -1,0 +1,1 @@
+//! Plan monitoring (see issue: monitoring).
