@@ -11,16 +11,17 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::indicator::{Indicator, Polarity, Reference};
+use super::indicator::{Indicator, Polarity, Reference, Relation};
 use crate::error::{Error, Result};
 
 /// A dimension (or sub-dimension) of the framework.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Dimension {
     /// Stable snake_case id, unique among dimensions and indicators.
     pub id: String,
     /// The parent dimension's id; `None` places the dimension directly under the index.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Name in Chinese.
     pub name_zh: String,
@@ -41,6 +42,7 @@ fn one() -> f64 {
 /// fields and calling [`Framework::validate`]. Every method that consumes a framework
 /// validates it first, so an invalid framework is reported, never computed with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Framework {
     /// Stable id, e.g. `quzhou-2021-2025`.
     pub id: String,
@@ -217,8 +219,15 @@ impl Framework {
     /// relative target, a binary one a target; targets finite; a stretch target lies
     /// beyond the target in the good direction; an interval has
     /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite; a relative target
-    /// names its reference series; target and interim years lie after the base year and
-    /// not after the target year.
+    /// names its reference series and points the same way as the polarity (a
+    /// higher-is-better indicator may only be asked to be above / not below its reference,
+    /// a lower-is-better one below / not above); a stretch target needs a target; an
+    /// indicator has a name; target and interim years lie after the base year and not
+    /// after the target year, interim years before the indicator's target year and each
+    /// at most once.
+    ///
+    /// Unknown JSON fields are rejected when parsing (`deny_unknown_fields`), so a typo
+    /// such as `stretch_targt` is an [`Error::Json`] rather than a silently ignored key.
     pub fn validate(&self) -> Result<()> {
         let fw = if self.id.is_empty() { "?" } else { &self.id };
         let err = |location: String, message: String| Error::InvalidFramework {
@@ -342,6 +351,12 @@ impl Framework {
         i: &Indicator,
         dim_ids: &HashSet<&str>,
     ) -> std::result::Result<(), (&'static str, String)> {
+        if i.name_zh.trim().is_empty() && i.name_en.trim().is_empty() {
+            return Err((
+                "name_zh",
+                "an indicator needs a name (name_zh or name_en)".into(),
+            ));
+        }
         if !dim_ids.contains(i.dimension.as_str()) {
             return Err(("dimension", format!("unknown dimension `{}`", i.dimension)));
         }
@@ -413,6 +428,12 @@ impl Framework {
                 }
             }
         }
+        if i.stretch_target.is_some() && i.target.is_none() {
+            return Err((
+                "stretch_target",
+                "a stretch target needs a target to stretch beyond".into(),
+            ));
+        }
         if let (Some(t), Some(s)) = (i.target, i.stretch_target) {
             let wrong = match i.polarity {
                 Polarity::HigherIsBetter => s < t,
@@ -447,6 +468,22 @@ impl Framework {
             if !rel.margin.is_finite() {
                 return Err(("relative_target.margin", "must be finite".into()));
             }
+            let upward = matches!(rel.relation, Relation::Above | Relation::NotBelow);
+            let clash = match i.polarity {
+                Polarity::HigherIsBetter => !upward,
+                Polarity::LowerIsBetter => upward,
+                _ => false,
+            };
+            if clash {
+                return Err((
+                    "relative_target.relation",
+                    format!(
+                        "relation `{}` points the wrong way for a {}-is-better indicator",
+                        rel.relation.name(),
+                        i.polarity.name()
+                    ),
+                ));
+            }
         }
         let ty = i.target_year_or(self.target_year);
         if ty <= self.base_year || ty > self.target_year {
@@ -459,7 +496,14 @@ impl Framework {
                 ),
             ));
         }
+        let mut years = HashSet::new();
         for m in &i.interim_targets {
+            if !years.insert(m.year) {
+                return Err((
+                    "interim_targets",
+                    format!("milestone year {} appears twice", m.year),
+                ));
+            }
             if m.year <= self.base_year || m.year >= ty || !m.value.is_finite() {
                 return Err((
                     "interim_targets",

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 /// `value_in_base_unit = value × scale`; e.g. 亿元 has `scale = 1e8` and `base = "yuan"`,
 /// 万元 has `scale = 1e4`, % has `scale = 0.01` and `base = "ratio"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unit {
     /// The unit as written in the plan, e.g. `亿元`, `万元`, `%`, `微克/立方米`, `人`.
     pub label: String,
@@ -48,7 +49,7 @@ impl Unit {
 /// Polarity drives every polarity-aware normalisation (COINr `Direction` ±1; JRC Handbook
 /// §5) and the ratio/progress forms of achievement (实现度).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Polarity {
     /// Larger values are better (正向指标), e.g. GDP.
     HigherIsBetter,
@@ -146,6 +147,16 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// The snake_case name used in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Relation::Above => "above",
+            Relation::NotBelow => "not_below",
+            Relation::Below => "below",
+            Relation::NotAbove => "not_above",
+        }
+    }
+
     /// Whether `value` satisfies the relation against `reference` (with `margin` added to
     /// the reference, e.g. "1 percentage point above the provincial average").
     pub fn holds(&self, value: f64, reference: f64, margin: f64) -> bool {
@@ -161,13 +172,13 @@ impl Relation {
 
 /// What a relative target is compared with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reference {
     /// Another series in the data: `unit` (e.g. `zhejiang`, the provincial average; `None`
     /// = the same unit) and `indicator` (e.g. `gdp_growth`).
     Series {
         /// The reference unit id; `None` means the same unit as the indicator's.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         unit: Option<String>,
         /// The reference indicator id.
         indicator: String,
@@ -179,6 +190,7 @@ pub enum Reference {
 /// A target stated relative to another series ("growth above the provincial average",
 /// "低保标准增幅不低于收入增幅", "逐年下降").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelativeTarget {
     /// The comparison.
     pub relation: Relation,
@@ -194,6 +206,7 @@ pub struct RelativeTarget {
 
 /// A milestone before the target year (e.g. a 2022 value).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InterimTarget {
     /// The milestone year.
     pub year: i32,
@@ -203,6 +216,7 @@ pub struct InterimTarget {
 
 /// Where in the plan a target comes from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// The plan's section, e.g. `一、发展目标` or `二(3)` / `item 12`.
     pub section: String,
@@ -212,6 +226,7 @@ pub struct Provenance {
 
 /// One indicator of the framework.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// Stable snake_case id, unique in the framework (`gdp`, `urban_rural_income_ratio`).
     pub id: String,
@@ -229,25 +244,25 @@ pub struct Indicator {
     pub kind: Kind,
     /// The target value in the plan's unit; `None` only for indicators with a relative
     /// target alone (or monitored without a numeric target).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
     /// The year the target is for; `None` means the framework's target year.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_year: Option<i32>,
     /// A stretch target (力争 …) reported beside the main one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stretch_target: Option<f64>,
     /// Milestones before the target year.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interim_targets: Vec<InterimTarget>,
     /// A target relative to another series.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative_target: Option<RelativeTarget>,
     /// Whether the plan words the target as an aspiration (力争, 努力, 左右).
     #[serde(default)]
     pub aspirational: bool,
     /// The plan's baseline value (2020), when the plan states it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<f64>,
     /// Default weight within its dimension (non-negative, finite).
     #[serde(default = "one")]
