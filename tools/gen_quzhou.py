@@ -51,6 +51,7 @@ UNITS = {
     "lawyer_per_10k": ("人/万人", 1e-4, "lawyers per person"),
     "death_rate": ("人/亿元GDP", 1.0, "deaths per 100 million yuan of GDP"),
     "bei_2020": ("倍(2020年=1)", 1.0, "ratio to 2020"),
+    "yuan_month": ("元/月", 1.0, "yuan per month"),
 }
 
 DIMENSIONS = [
@@ -142,10 +143,10 @@ ind("sci_tech_projects_annual", "economy", "科技攻关项目", "Key technology
 ind("soe_listings", "economy", "市县国有企业上市数", "Listed city and county state-owned enterprises",
     "jia", "h", "count", 1, TITLES[6], "努力实现市县国有企业上市零的突破", aspirational=True)
 ind("listed_companies", "economy", "上市企业数", "Listed companies", "jia", "h", "count", 30,
-    TITLES[6], "力争到2025年,上市企业数达到30家", aspirational=True)
+    TITLES[6], "力争到2025年,上市企业数达到30家、产值超百亿企业5家", aspirational=True)
 ind("enterprises_output_over_10bn", "economy", "产值超百亿企业",
     "Enterprises with output above 10 billion yuan", "jia", "h", "count", 5, TITLES[6],
-    "产值超百亿企业5家", aspirational=True)
+    "力争到2025年,上市企业数达到30家、产值超百亿企业5家", aspirational=True)
 # ---------------------------------------------------------------- central city
 ind("urban_district_population", "central_city", "市区人口规模", "Population of the city districts",
     "wan_ren", "h", "level", 100, G, "市区人口规模达到100万人左右", aspirational=True)
@@ -268,6 +269,15 @@ ind("low_income_supplementary_medical_coverage", "social_security",
     "低收入群体医疗补充政策性保险覆盖率",
     "Coverage of low-income groups by supplementary policy medical insurance", "pct", "h",
     "coverage", 100, TITLES[16], "实现低收入群体医疗补充政策性保险全覆盖")
+ind("resident_pension_benefit", "social_security", "城乡居民养老保险待遇水平",
+    "Benefit level of the urban-rural residents' pension insurance", "yuan_month", "h", "level",
+    None, TITLES[16], "推动城乡居民养老保险待遇水平随经济发展逐步提高",
+    relative_target=prev("above", "rises gradually with economic development, year on year"))
+ind("medical_insurance_benefit", "social_security", "基本医疗保险、大病保险、医疗救助待遇水平",
+    "Benefit level of basic medical insurance, critical-illness insurance and medical assistance"
+    " (e.g. the policy-scope inpatient reimbursement rate)", "pct", "h", "level", None,
+    TITLES[16], "稳步提高基本医疗保险、大病保险、医疗救助待遇",
+    relative_target=prev("above", "rises steadily, year on year"))
 # ---------------------------------------------------------------- social assistance
 ind("assistance_joint_handling_rate", "social_assistance", "救助“一件事”惠民联办率",
     "Social assistance handled jointly as 'one matter'", "pct", "h", "coverage", 100, TITLES[19],
