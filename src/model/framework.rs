@@ -297,6 +297,14 @@ impl Framework {
                 cur = self.dimension(p).and_then(|x| x.parent.as_deref());
             }
         }
+        // indicators' own fields first, so that a bad weight or an unknown dimension is
+        // reported on the indicator rather than as an empty or zero-weight dimension
+        for i in &self.indicators {
+            self.validate_indicator(i, &dim_ids)
+                .map_err(|(field, message)| {
+                    err(format!("indicator `{}`, field `{field}`", i.id), message)
+                })?;
+        }
         for d in &self.dimensions {
             let has_dims = self.child_dimensions(Some(&d.id)).next().is_some();
             let has_inds = self.indicators_in(&d.id).next().is_some();
@@ -336,12 +344,6 @@ impl Framework {
                     "all top-level dimension weights are zero".into(),
                 ));
             }
-        }
-        for i in &self.indicators {
-            self.validate_indicator(i, &dim_ids)
-                .map_err(|(field, message)| {
-                    err(format!("indicator `{}`, field `{field}`", i.id), message)
-                })?;
         }
         Ok(())
     }
