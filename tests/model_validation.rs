@@ -75,7 +75,7 @@ fn rejected(fw: &Framework, item: &str, field: &str) -> String {
             location,
             message,
         }) => {
-            assert_eq!(framework, fw.id.as_str().max("?"), "framework named");
+            assert_eq!(framework, fw.id, "framework named");
             assert!(
                 location.contains(&format!("`{item}`")),
                 "{location}: {message}"
