@@ -675,4 +675,18 @@ fn every_indicator_is_well_formed() {
             }
         }
     }
+    // reference series the data must supply although they are not indicators of the
+    // framework: only the growth of per-capita disposable income (低保标准增幅不低于人均可支配
+    // 收入增幅)
+    let auxiliary: Vec<&str> = fw
+        .indicators
+        .iter()
+        .filter_map(|i| match &i.relative_target.as_ref()?.reference {
+            Reference::Series { indicator, .. } if fw.indicator(indicator).is_none() => {
+                Some(indicator.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(auxiliary, ["per_capita_disposable_income_growth"]);
 }
