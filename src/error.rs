@@ -1,7 +1,7 @@
 //! The one error type of the cpindex core.
 //!
 //! Every failure in the model, data, method, monitoring and distribution modules is an
-//! [`Error`]. Messages are written for a statistician: they name the framework, indicator,
+//! [`enum@Error`]. Messages are written for a statistician: they name the framework, indicator,
 //! unit, file, line, column or field concerned and say what was wrong, e.g.
 //! ``indicator `gdp_per_capita`: value -3 is not allowed for a geometric mean``.
 //!
@@ -81,7 +81,7 @@ pub enum Error {
     /// Malformed tabular input (CSV) or a bad cell in it.
     #[error("{source_name}, line {line}, column `{column}`: {message}")]
     Parse {
-        /// File name, or a description such as "<csv text>".
+        /// File name, or a description such as `<csv text>`.
         source_name: String,
         /// 1-based line number (the header is line 1).
         line: u64,
