@@ -1,0 +1,815 @@
+//! The self-contained HTML report: one page with inline CSS and inline SVG, no scripts,
+//! no external fonts, no network.
+//!
+//! [`render`] takes a plain view-model, [`ReportView`], which holds only display-ready
+//! data (names, numbers in the plan's units, achievement in percent, colours, trends,
+//! series). Filling it from the engine / monitoring results is the caller's job, so this
+//! module knows nothing of the library's methods.
+//!
+//! Colours follow the SDSN Sustainable Development Report dashboards (green = achieved,
+//! yellow = challenges remain, orange = significant challenges, red = major challenges,
+//! grey = no data); trend arrows follow the SDSN trend legend (↑ on track or maintaining
+//! achievement, ↗ moderately improving, → stagnating, ↓ decreasing), with ↘ added for a
+//! slight decline.
+
+use std::fmt::Write as _;
+
+use crate::svg::{self, escape, Series};
+
+/// SDSN-style dashboard colour of an indicator or dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// Target achieved.
+    Green,
+    /// Challenges remain.
+    Yellow,
+    /// Significant challenges.
+    Orange,
+    /// Major challenges.
+    Red,
+    /// No data / not assessed.
+    Grey,
+}
+
+impl Colour {
+    /// CSS class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Colour::Green => "c-g",
+            Colour::Yellow => "c-y",
+            Colour::Orange => "c-o",
+            Colour::Red => "c-r",
+            Colour::Grey => "c-n",
+        }
+    }
+
+    /// Fill colour for charts (same hues as the CSS classes).
+    pub fn hex(self) -> &'static str {
+        match self {
+            Colour::Green => "#3f9b4f",
+            Colour::Yellow => "#e8c21b",
+            Colour::Orange => "#f08a24",
+            Colour::Red => "#d63a2f",
+            Colour::Grey => "#b8b8b8",
+        }
+    }
+
+    /// Legend text.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Colour::Green => "已实现 achieved",
+            Colour::Yellow => "仍有挑战 challenges remain",
+            Colour::Orange => "重大挑战 significant challenges",
+            Colour::Red => "严峻挑战 major challenges",
+            Colour::Grey => "无数据 no data",
+        }
+    }
+}
+
+/// Trend of an indicator towards its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trend {
+    /// On track or target maintained (↑).
+    OnTrack,
+    /// Moderately improving, acceleration needed (↗).
+    Moderate,
+    /// Stagnating, limited progress (→).
+    Stagnating,
+    /// Slight decline (↘).
+    Declining,
+    /// Deteriorating (↓).
+    Deteriorating,
+    /// Not enough observations.
+    Unknown,
+}
+
+impl Trend {
+    /// The arrow shown in the dashboard.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::OnTrack => "↑",
+            Trend::Moderate => "↗",
+            Trend::Stagnating => "→",
+            Trend::Declining => "↘",
+            Trend::Deteriorating => "↓",
+            Trend::Unknown => "·",
+        }
+    }
+
+    /// Legend text.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Trend::OnTrack => "按进度 on track",
+            Trend::Moderate => "需加速 acceleration needed",
+            Trend::Stagnating => "进展有限 limited progress",
+            Trend::Declining => "略有下降 slight decline",
+            Trend::Deteriorating => "恶化 deteriorating",
+            Trend::Unknown => "数据不足 insufficient data",
+        }
+    }
+}
+
+/// A unit (city, county, province) as shown in the report.
+#[derive(Debug, Clone)]
+pub struct UnitView {
+    /// Stable id (`quzhou`).
+    pub id: String,
+    /// Display name (`衢州市`).
+    pub name: String,
+}
+
+/// A dimension as shown in the report.
+#[derive(Debug, Clone)]
+pub struct DimensionView {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// An indicator row of the dashboard.
+#[derive(Debug, Clone)]
+pub struct IndicatorView {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Dimension id.
+    pub dimension: String,
+    /// Unit label (`亿元`).
+    pub unit: String,
+    /// Target as text (`≥ 2500 (2025)`).
+    pub target: String,
+}
+
+/// One dashboard cell: an indicator for a unit in the report year.
+#[derive(Debug, Clone)]
+pub struct CellView {
+    /// Indicator id.
+    pub indicator: String,
+    /// Unit id.
+    pub unit: String,
+    /// Observed value in the plan's unit (NaN = missing).
+    pub value: f64,
+    /// Achievement in percent (NaN = not assessed).
+    pub achievement: f64,
+    /// Dashboard colour.
+    pub colour: Colour,
+    /// Trend arrow.
+    pub trend: Trend,
+    /// Whether the value is illustrative (not official).
+    pub illustrative: bool,
+}
+
+/// The summary line of one unit: overall achievement, composite index, rank.
+#[derive(Debug, Clone)]
+pub struct UnitSummary {
+    /// Unit id.
+    pub unit: String,
+    /// Overall plan achievement in percent.
+    pub achievement: f64,
+    /// Composite index score (NaN when not computed).
+    pub index: f64,
+    /// Rank by the composite index (1 = best), when ranked.
+    pub rank: Option<usize>,
+    /// Achievement by dimension in percent, in [`ReportView::dimensions`] order.
+    pub by_dimension: Vec<f64>,
+    /// Colour by dimension, same order.
+    pub dimension_colours: Vec<Colour>,
+    /// The indicators pulling the unit down most (display names), worst first.
+    pub lagging: Vec<String>,
+}
+
+/// A line of the distribution-targets table.
+#[derive(Debug, Clone)]
+pub struct DistributionRow {
+    /// What is measured (`城乡居民收入倍差`).
+    pub label: String,
+    /// Observed value, as text with its unit.
+    pub value: String,
+    /// Target, as text.
+    pub target: String,
+    /// Colour.
+    pub colour: Colour,
+    /// Free note (e.g. which county is max/min).
+    pub note: String,
+}
+
+/// One named series for a line chart.
+#[derive(Debug, Clone)]
+pub struct LineSeries {
+    /// Legend name.
+    pub name: String,
+    /// One value per [`ReportView::years`] entry (NaN = missing).
+    pub values: Vec<f64>,
+}
+
+/// The methodology section.
+#[derive(Debug, Clone, Default)]
+pub struct Methodology {
+    /// The spec as pretty JSON, with defaults filled in.
+    pub spec_json: String,
+    /// Weights actually used: (name, weight), e.g. per dimension.
+    pub weights: Vec<(String, f64)>,
+    /// Data sources, one line each.
+    pub sources: Vec<String>,
+    /// Further notes (achievement formula, colour thresholds, imputation log …).
+    pub notes: Vec<String>,
+}
+
+/// Everything the HTML report shows, display-ready.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    /// Framework title (Chinese).
+    pub title: String,
+    /// Second title line (English title, framework id).
+    pub subtitle: String,
+    /// The report year.
+    pub year: i32,
+    /// Whether any value shown is illustrative; shows the warning banner.
+    pub illustrative: bool,
+    /// Text of the warning banner.
+    pub illustrative_note: String,
+    /// Units, in display order (first is usually the city).
+    pub units: Vec<UnitView>,
+    /// Top-level dimensions, in display order.
+    pub dimensions: Vec<DimensionView>,
+    /// Indicators, in display order.
+    pub indicators: Vec<IndicatorView>,
+    /// Dashboard cells (any order; looked up by indicator and unit).
+    pub cells: Vec<CellView>,
+    /// Per-unit summaries, in [`ReportView::units`] order.
+    pub summaries: Vec<UnitSummary>,
+    /// Units compared in the radar / grouped-bar chart (ids; usually the counties).
+    pub compare_units: Vec<String>,
+    /// Years of the dynamic index.
+    pub years: Vec<i32>,
+    /// Dynamic monitoring index series (base year = 100).
+    pub index_series: Vec<LineSeries>,
+    /// Distribution targets.
+    pub distribution: Vec<DistributionRow>,
+    /// Methodology.
+    pub methodology: Methodology,
+    /// Footer line (program and version).
+    pub generator: String,
+}
+
+/// Number formatting for the dashboard: NaN as an en dash, otherwise up to 4 significant
+/// decimals without trailing zeros.
+pub fn fmt_value(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    let s = if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else if a >= 10.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+fn pct(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.1}%")
+    } else {
+        "–".into()
+    }
+}
+
+const CSS: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;padding:24px 32px;color:#1d2733;background:#fff;
+font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei","Hiragino Sans GB",system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+font-size:14px;line-height:1.45}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid #1d4f91;color:#1d4f91}
+.sub{color:#556;margin:0 0 12px}
+.warn{background:#fff4d6;border:1px solid #e0a800;border-left:6px solid #e0a800;padding:10px 14px;margin:12px 0;font-weight:600}
+table{border-collapse:collapse;margin:6px 0}
+th,td{border:1px solid #d5dbe3;padding:4px 7px;vertical-align:middle}
+th{background:#eef2f7;font-weight:600;text-align:center}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.dim td{background:#f5f7fa;font-weight:700;color:#1d4f91}
+td.c-g{background:#3f9b4f;color:#fff}td.c-y{background:#f3d84a}td.c-o{background:#f5a14f}
+td.c-r{background:#d63a2f;color:#fff}td.c-n{background:#d9d9d9;color:#555}
+.cell{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
+.arr{display:inline-block;width:1.1em;text-align:center;font-weight:700;margin-left:3px}
+.ill{font-size:10px;vertical-align:super;margin-left:1px}
+.legend span{display:inline-block;margin:2px 12px 2px 0}
+.sw{display:inline-block;width:12px;height:12px;vertical-align:-1px;margin-right:4px;border:1px solid #999}
+.grid{display:flex;flex-wrap:wrap;gap:10px 22px}
+.chart{font-family:inherit;background:#fff}
+.chart .ct{font-size:13px;font-weight:700;fill:#1d2733}
+.chart .al{font-size:12px;fill:#333}.chart .vl{font-size:11px;fill:#333}
+.chart .ax{font-size:11px;fill:#666}.chart .lg{font-size:12px;fill:#333}.chart .na{font-size:9px;fill:#999}
+.chart .track{fill:#eef1f5}.chart .grid{stroke:#e3e7ec;stroke-width:1}
+.chart .ring{fill:none;stroke:#dde2e8}.chart .ref{stroke:#888;stroke-dasharray:4 3}
+pre{background:#f6f8fa;border:1px solid #d5dbe3;padding:8px;font-size:12px;white-space:pre-wrap;max-width:1100px}
+footer{margin-top:30px;color:#889;font-size:12px}
+small{color:#667}
+"#;
+
+/// Renders the report as one self-contained HTML document.
+pub fn render(v: &ReportView) -> String {
+    let mut o = String::new();
+    o.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        o,
+        "<title>{} — {} 监测报告</title>",
+        escape(&v.title),
+        v.year
+    );
+    let _ = writeln!(o, "<style>{CSS}</style>\n</head>\n<body>");
+    let _ = writeln!(o, "<h1>{} · {}年度监测报告</h1>", escape(&v.title), v.year);
+    let _ = writeln!(o, "<p class=\"sub\">{}</p>", escape(&v.subtitle));
+    if v.illustrative {
+        let _ = writeln!(
+            o,
+            "<div class=\"warn\">⚠ {}</div>",
+            escape(&v.illustrative_note)
+        );
+    }
+    summary(&mut o, v);
+    dashboard(&mut o, v);
+    dimension_bars(&mut o, v);
+    comparison(&mut o, v);
+    dynamic_index(&mut o, v);
+    distribution(&mut o, v);
+    methodology(&mut o, v);
+    let _ = writeln!(o, "<footer>{}</footer>\n</body>\n</html>", escape(&v.generator));
+    o
+}
+
+fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
+    v.units
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| u.name.as_str())
+        .unwrap_or(id)
+}
+
+fn summary(o: &mut String, v: &ReportView) {
+    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table>\n<tr><th>单位 Unit</th><th>总体实现度 Achievement</th><th>综合指数 Index</th><th>排名 Rank</th>");
+    for d in &v.dimensions {
+        let _ = write!(o, "<th>{}</th>", escape(&d.name));
+    }
+    o.push_str("<th>主要短板 Lagging indicators</th></tr>\n");
+    for s in &v.summaries {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(unit_name(v, &s.unit)),
+            pct(s.achievement),
+            fmt_value(s.index),
+            s.rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into())
+        );
+        for (k, a) in s.by_dimension.iter().enumerate() {
+            let c = s.dimension_colours.get(k).copied().unwrap_or(Colour::Grey);
+            let _ = write!(o, "<td class=\"num {}\">{}</td>", c.class(), pct(*a));
+        }
+        let _ = writeln!(o, "<td>{}</td></tr>", escape(&s.lagging.join("、")));
+    }
+    o.push_str("</table>\n");
+}
+
+fn legend(o: &mut String) {
+    o.push_str("<p class=\"legend\">");
+    for c in [
+        Colour::Green,
+        Colour::Yellow,
+        Colour::Orange,
+        Colour::Red,
+        Colour::Grey,
+    ] {
+        let _ = write!(
+            o,
+            "<span><i class=\"sw\" style=\"background:{}\"></i>{}</span>",
+            c.hex(),
+            c.meaning()
+        );
+    }
+    o.push_str("<br>");
+    for t in [
+        Trend::OnTrack,
+        Trend::Moderate,
+        Trend::Stagnating,
+        Trend::Declining,
+        Trend::Deteriorating,
+        Trend::Unknown,
+    ] {
+        let _ = write!(o, "<span><b>{}</b> {}</span>", t.arrow(), t.meaning());
+    }
+    o.push_str("<span><sup>*</sup> 示意数据 illustrative value</span></p>\n");
+}
+
+fn dashboard(o: &mut String, v: &ReportView) {
+    let _ = writeln!(
+        o,
+        "<h2>二、指标监测仪表盘 Dashboard ({})</h2>",
+        v.year
+    );
+    legend(o);
+    o.push_str("<table>\n<tr><th>指标 Indicator</th><th>单位</th><th>目标 Target</th>");
+    for u in &v.units {
+        let _ = write!(o, "<th>{}</th>", escape(&u.name));
+    }
+    o.push_str("</tr>\n");
+    let ncols = 3 + v.units.len();
+    for d in &v.dimensions {
+        let inds: Vec<&IndicatorView> = v.indicators.iter().filter(|i| i.dimension == d.id).collect();
+        if inds.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "<tr class=\"dim\"><td colspan=\"{ncols}\">{}</td></tr>",
+            escape(&d.name)
+        );
+        for ind in inds {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+                escape(&ind.name),
+                escape(&ind.unit),
+                escape(&ind.target)
+            );
+            for u in &v.units {
+                match v
+                    .cells
+                    .iter()
+                    .find(|c| c.indicator == ind.id && c.unit == u.id)
+                {
+                    Some(c) => {
+                        let tip = format!(
+                            "{} · {}: {} {} — 实现度 {}",
+                            unit_name(v, &u.id),
+                            ind.name,
+                            fmt_value(c.value),
+                            ind.unit,
+                            pct(c.achievement)
+                        );
+                        let _ = write!(
+                            o,
+                            "<td class=\"cell {}\" title=\"{}\">{}{}<span class=\"arr\">{}</span></td>",
+                            c.colour.class(),
+                            escape(&tip),
+                            fmt_value(c.value),
+                            if c.illustrative { "<sup class=\"ill\">*</sup>" } else { "" },
+                            c.trend.arrow()
+                        );
+                    }
+                    None => o.push_str("<td class=\"cell c-n\">–</td>"),
+                }
+            }
+            o.push_str("</tr>\n");
+        }
+    }
+    o.push_str("</table>\n");
+}
+
+fn dimension_bars(o: &mut String, v: &ReportView) {
+    o.push_str("<h2>三、分领域实现度 Achievement by dimension</h2>\n<div class=\"grid\">\n");
+    let labels: Vec<String> = v.dimensions.iter().map(|d| d.name.clone()).collect();
+    for s in &v.summaries {
+        let colours: Vec<String> = s
+            .dimension_colours
+            .iter()
+            .map(|c| c.hex().to_string())
+            .collect();
+        o.push_str(&svg::bar_chart_h(
+            &format!("{} (%)", unit_name(v, &s.unit)),
+            &labels,
+            &s.by_dimension,
+            100.0,
+            Some(&colours),
+        ));
+        o.push('\n');
+    }
+    o.push_str("</div>\n");
+}
+
+fn comparison(o: &mut String, v: &ReportView) {
+    o.push_str("<h2>四、县(市、区)比较 County comparison</h2>\n<div class=\"grid\">\n");
+    let axes: Vec<String> = v.dimensions.iter().map(|d| d.name.clone()).collect();
+    let series: Vec<Series> = v
+        .compare_units
+        .iter()
+        .filter_map(|id| v.summaries.iter().find(|s| &s.unit == id))
+        .map(|s| Series {
+            name: unit_name(v, &s.unit).to_string(),
+            values: s.by_dimension.clone(),
+        })
+        .collect();
+    o.push_str(&svg::radar("分领域实现度 (%)", &axes, &series, 100.0));
+    o.push('\n');
+    o.push_str(&svg::grouped_bars(
+        "分领域实现度 (%)",
+        &axes,
+        &series,
+        100.0,
+    ));
+    o.push_str("\n</div>\n");
+}
+
+fn dynamic_index(o: &mut String, v: &ReportView) {
+    o.push_str("<h2>五、动态监测指数 Dynamic monitoring index</h2>\n");
+    let x: Vec<String> = v.years.iter().map(|y| y.to_string()).collect();
+    let series: Vec<Series> = v
+        .index_series
+        .iter()
+        .map(|s| Series {
+            name: s.name.clone(),
+            values: s.values.clone(),
+        })
+        .collect();
+    let base = v.years.first().map(|y| y.to_string()).unwrap_or_default();
+    o.push_str(&svg::line_chart(
+        &format!("动态监测指数 ({base} = 100)"),
+        &x,
+        &series,
+        Some(100.0),
+    ));
+    o.push('\n');
+}
+
+fn distribution(o: &mut String, v: &ReportView) {
+    if v.distribution.is_empty() {
+        return;
+    }
+    o.push_str("<h2>六、收入分配目标 Distribution targets</h2>\n<table>\n<tr><th>指标</th><th>数值 Value</th><th>目标 Target</th><th>说明 Note</th></tr>\n");
+    for d in &v.distribution {
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td class=\"num {}\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            escape(&d.label),
+            d.colour.class(),
+            escape(&d.value),
+            escape(&d.target),
+            escape(&d.note)
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+fn methodology(o: &mut String, v: &ReportView) {
+    let m = &v.methodology;
+    o.push_str("<h2>七、方法说明 Methodology</h2>\n");
+    if !m.notes.is_empty() {
+        o.push_str("<ul>\n");
+        for n in &m.notes {
+            let _ = writeln!(o, "<li>{}</li>", escape(n));
+        }
+        o.push_str("</ul>\n");
+    }
+    if !m.weights.is_empty() {
+        o.push_str("<table>\n<tr><th>权重 Weight</th><th>值</th></tr>\n");
+        for (n, w) in &m.weights {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(n),
+                fmt_value(*w)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+    if !m.sources.is_empty() {
+        o.push_str("<p><b>数据来源 Data sources</b></p>\n<ul>\n");
+        for s in &m.sources {
+            let _ = writeln!(o, "<li>{}</li>", escape(s));
+        }
+        o.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        o,
+        "<p><b>方法设定 Spec</b></p>\n<pre>{}</pre>",
+        escape(&m.spec_json)
+    );
+}
+
+/// A view-model filled with FAKE numbers from the built-in framework's indicators, for
+/// checking the layout (`cpindex demo-html`). Every value is marked illustrative and the
+/// banner says the numbers are fake.
+pub fn demo_view() -> ReportView {
+    let fw = cpindex::model::builtin::quzhou();
+    let units: Vec<UnitView> = [
+        ("quzhou", "衢州市"),
+        ("kecheng", "柯城区"),
+        ("qujiang", "衢江区"),
+        ("longyou", "龙游县"),
+        ("jiangshan", "江山市"),
+        ("changshan", "常山县"),
+        ("kaihua", "开化县"),
+    ]
+    .iter()
+    .map(|(i, n)| UnitView {
+        id: i.to_string(),
+        name: n.to_string(),
+    })
+    .collect();
+    let dimensions: Vec<DimensionView> = fw
+        .child_dimensions(None)
+        .map(|d| DimensionView {
+            id: d.id.clone(),
+            name: d.name_zh.clone(),
+        })
+        .collect();
+    let indicators: Vec<IndicatorView> = fw
+        .indicators
+        .iter()
+        .map(|i| IndicatorView {
+            id: i.id.clone(),
+            name: i.name_zh.clone(),
+            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
+            unit: i.unit.label.clone(),
+            target: crate::target_text(i, fw.target_year),
+        })
+        .collect();
+    // Deterministic fake numbers: a small integer hash of (indicator, unit) positions.
+    let fake = |a: usize, b: usize| ((a * 37 + b * 53 + 11) % 47) as f64;
+    let mut cells = Vec::new();
+    for (a, ind) in fw.indicators.iter().enumerate() {
+        for (b, u) in units.iter().enumerate() {
+            if ind.id == "county_income_max_min_ratio" && b > 0 {
+                continue;
+            }
+            let ach = 55.0 + fake(a, b);
+            let colour = match ach {
+                x if x >= 100.0 => Colour::Green,
+                x if x >= 90.0 => Colour::Yellow,
+                x if x >= 75.0 => Colour::Orange,
+                _ => Colour::Red,
+            };
+            let trend = [
+                Trend::OnTrack,
+                Trend::Moderate,
+                Trend::Stagnating,
+                Trend::Declining,
+                Trend::Deteriorating,
+            ][(a + 2 * b) % 5];
+            let t = ind.target.unwrap_or(1.0);
+            cells.push(CellView {
+                indicator: ind.id.clone(),
+                unit: u.id.clone(),
+                value: if (a + b) % 13 == 12 { f64::NAN } else { t * ach / 100.0 },
+                achievement: ach,
+                colour: if (a + b) % 13 == 12 { Colour::Grey } else { colour },
+                trend,
+                illustrative: true,
+            });
+        }
+    }
+    let summaries: Vec<UnitSummary> = units
+        .iter()
+        .enumerate()
+        .map(|(b, u)| {
+            let by: Vec<f64> = (0..dimensions.len()).map(|d| 60.0 + fake(d + 3, b) * 0.8).collect();
+            UnitSummary {
+                unit: u.id.clone(),
+                achievement: by.iter().sum::<f64>() / by.len() as f64,
+                index: 50.0 + fake(b, 1),
+                rank: if b == 0 { None } else { Some(b) },
+                dimension_colours: by
+                    .iter()
+                    .map(|x| {
+                        if *x >= 90.0 {
+                            Colour::Yellow
+                        } else if *x >= 75.0 {
+                            Colour::Orange
+                        } else {
+                            Colour::Red
+                        }
+                    })
+                    .collect(),
+                by_dimension: by,
+                lagging: fw
+                    .indicators
+                    .iter()
+                    .skip(b % 4)
+                    .take(2)
+                    .map(|i| i.name_zh.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let years: Vec<i32> = (2020..=2024).collect();
+    let index_series = units
+        .iter()
+        .enumerate()
+        .map(|(b, u)| LineSeries {
+            name: u.name.clone(),
+            values: years
+                .iter()
+                .enumerate()
+                .map(|(k, _)| 100.0 + k as f64 * (2.0 + b as f64 * 0.7) - if k == 2 { 1.5 } else { 0.0 })
+                .collect(),
+        })
+        .collect();
+    ReportView {
+        title: fw.title_zh.clone(),
+        subtitle: format!("{} — framework `{}`", fw.title_en, fw.id),
+        year: 2024,
+        illustrative: true,
+        illustrative_note: "演示页面:以下全部数字均为虚构,仅用于检查版式 (DEMO: every number on this page is FAKE, for layout checks only; not official statistics)".into(),
+        compare_units: units.iter().skip(1).map(|u| u.id.clone()).collect(),
+        units,
+        dimensions,
+        indicators,
+        cells,
+        summaries,
+        years,
+        index_series,
+        distribution: vec![
+            DistributionRow {
+                label: "城乡居民收入倍差".into(),
+                value: "1.75 倍".into(),
+                target: "≤ 1.8".into(),
+                colour: Colour::Green,
+                note: "城镇 / 农村居民人均可支配收入 (fake)".into(),
+            },
+            DistributionRow {
+                label: "各县(市、区)人均可支配收入最高最低倍差".into(),
+                value: "1.49 倍".into(),
+                target: "≤ 1.55".into(),
+                colour: Colour::Green,
+                note: "最高 柯城区, 最低 开化县 (fake)".into(),
+            },
+            DistributionRow {
+                label: "家庭年可支配收入10–50万元群体比例".into(),
+                value: "60.4%".into(),
+                target: "–".into(),
+                colour: Colour::Grey,
+                note: "weighted household microdata (fake)".into(),
+            },
+        ],
+        methodology: Methodology {
+            spec_json: "{\n  \"note\": \"demo <spec> & defaults\"\n}".into(),
+            weights: fw
+                .child_dimensions(None)
+                .map(|d| (d.name_zh.clone(), d.weight))
+                .collect(),
+            sources: vec!["examples/data/SOURCES.md".into()],
+            notes: vec![
+                "实现度 = x/T (正向) 或 T/x (逆向), 上限 100% (demo text)".into(),
+                "颜色: SDSN 仪表盘 (demo thresholds)".into(),
+            ],
+        },
+        generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_from_the_view_model() {
+        let mut v = demo_view();
+        v.title = "<script>alert('x')</script> & co".into();
+        v.units[1].name = "A\"B<".into();
+        v.methodology.notes.push("1 < 2 & 3 > 2".into());
+        let html = render(&v);
+        assert!(!html.contains("<script>"), "raw script tag leaked");
+        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+        assert!(html.contains("A&quot;B&lt;"));
+        assert!(html.contains("1 &lt; 2 &amp; 3 &gt; 2"));
+    }
+
+    #[test]
+    fn page_is_self_contained_and_deterministic() {
+        let a = render(&demo_view());
+        let b = render(&demo_view());
+        assert_eq!(a, b);
+        assert!(!a.contains("<script"));
+        assert!(!a.contains("http://") || a.matches("http://").count() == a.matches("http://www.w3.org/2000/svg").count());
+        assert!(!a.contains("https://"));
+        assert!(!a.contains("@import") && !a.contains("url("));
+        assert!(a.contains("class=\"warn\""));
+        assert!(a.contains("<svg"));
+    }
+
+    #[test]
+    fn banner_only_when_illustrative() {
+        let mut v = demo_view();
+        v.illustrative = false;
+        assert!(!render(&v).contains("class=\"warn\""));
+    }
+
+    #[test]
+    fn value_format() {
+        assert_eq!(fmt_value(2500.0), "2500");
+        assert_eq!(fmt_value(5.6), "5.6");
+        assert_eq!(fmt_value(1.755), "1.755");
+        assert_eq!(fmt_value(123.46), "123.5"); // one decimal from 100 up
+        assert_eq!(fmt_value(f64::NAN), "–");
+    }
+}
