@@ -296,7 +296,8 @@ h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid 
 .warn{background:#fff4d6;border:1px solid #e0a800;border-left:6px solid #e0a800;padding:10px 14px;margin:12px 0;font-weight:600}
 table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #d5dbe3;padding:4px 7px;vertical-align:middle}
-th{background:#eef2f7;font-weight:600;text-align:center}
+th{background:#eef2f7;font-weight:600;text-align:center;white-space:nowrap}
+td.lag{min-width:200px}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.dim td{background:#f5f7fa;font-weight:700;color:#1d4f91}
 td.c-g{background:#3f9b4f;color:#fff}td.c-y{background:#f3d84a}td.c-o{background:#f5a14f}
@@ -358,11 +359,11 @@ fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
 }
 
 fn summary(o: &mut String, v: &ReportView) {
-    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table>\n<tr><th>单位 Unit</th><th>总体实现度 Achievement</th><th>综合指数 Index</th><th>排名 Rank</th>");
+    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table>\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
     for d in &v.dimensions {
         let _ = write!(o, "<th>{}</th>", escape(&d.name));
     }
-    o.push_str("<th>主要短板 Lagging indicators</th></tr>\n");
+    o.push_str("<th>主要短板<br>Lagging indicators</th></tr>\n");
     for s in &v.summaries {
         let _ = write!(
             o,
@@ -376,7 +377,7 @@ fn summary(o: &mut String, v: &ReportView) {
             let c = s.dimension_colours.get(k).copied().unwrap_or(Colour::Grey);
             let _ = write!(o, "<td class=\"num {}\">{}</td>", c.class(), pct(*a));
         }
-        let _ = writeln!(o, "<td>{}</td></tr>", escape(&s.lagging.join("、")));
+        let _ = writeln!(o, "<td class=\"lag\">{}</td></tr>", escape(&s.lagging.join("、")));
     }
     o.push_str("</table>\n");
 }
@@ -418,7 +419,7 @@ fn dashboard(o: &mut String, v: &ReportView) {
         v.year
     );
     legend(o);
-    o.push_str("<table>\n<tr><th>指标 Indicator</th><th>单位</th><th>目标 Target</th>");
+    o.push_str("<table>\n<tr><th>指标<br>Indicator</th><th>单位<br>Unit</th><th>目标<br>Target</th>");
     for u in &v.units {
         let _ = write!(o, "<th>{}</th>", escape(&u.name));
     }

@@ -7,9 +7,10 @@
 
 use std::fmt::Write as _;
 
-/// A fixed qualitative palette (Okabe–Ito, colour-blind safe), used in series order.
+/// A fixed qualitative palette (Okabe–Ito, colour-blind safe), used in series order; the
+/// pale yellow comes last because it reads poorly as a thin line on white.
 pub const PALETTE: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442",
 ];
 
 /// Escapes text for XML/HTML element content and attribute values.
@@ -171,7 +172,14 @@ pub fn bar_chart_h(
 pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], max: f64) -> String {
     let ns = series.len().max(1) as f64;
     let bar = 12.0;
-    let group_w = bar * ns + 18.0;
+    // wide enough for the category label (12px font: about 6.2px per display column)
+    let widest = categories
+        .iter()
+        .map(|c| crate::table::str_width(c))
+        .max()
+        .unwrap_or(0) as f64
+        * 6.2;
+    let group_w = (bar * ns + 18.0).max(widest + 12.0);
     let left = 40.0;
     let plot_h = 180.0;
     let top = 34.0;
@@ -196,7 +204,7 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], max: 
         );
     }
     for (c, cat) in categories.iter().enumerate() {
-        let gx = left + 9.0 + group_w * c as f64;
+        let gx = left + (group_w - bar * ns) / 2.0 + group_w * c as f64;
         for (s, ser) in series.iter().enumerate() {
             let v = ser.values.get(c).copied().unwrap_or(f64::NAN);
             let x = gx + bar * s as f64;
@@ -315,7 +323,7 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
 /// the data's range padded to round numbers, with a legend. `reference`, when given, draws
 /// a dashed horizontal line (e.g. base = 100).
 pub fn line_chart(title: &str, x: &[String], series: &[Series], reference: Option<f64>) -> String {
-    let (w, left, top, plot_w, plot_h) = (620.0, 46.0, 34.0, 540.0, 220.0);
+    let (w, left, top, plot_w, plot_h) = (900.0, 46.0, 34.0, 820.0, 240.0);
     let h = top + plot_h + 40.0 + 16.0 * (1.0 + (series.len() as f64 / 5.0).floor());
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
