@@ -346,7 +346,11 @@ pub fn render(v: &ReportView) -> String {
     dynamic_index(&mut o, v);
     distribution(&mut o, v);
     methodology(&mut o, v);
-    let _ = writeln!(o, "<footer>{}</footer>\n</body>\n</html>", escape(&v.generator));
+    let _ = writeln!(
+        o,
+        "<footer>{}</footer>\n</body>\n</html>",
+        escape(&v.generator)
+    );
     o
 }
 
@@ -377,7 +381,11 @@ fn summary(o: &mut String, v: &ReportView) {
             let c = s.dimension_colours.get(k).copied().unwrap_or(Colour::Grey);
             let _ = write!(o, "<td class=\"num {}\">{}</td>", c.class(), pct(*a));
         }
-        let _ = writeln!(o, "<td class=\"lag\">{}</td></tr>", escape(&s.lagging.join("、")));
+        let _ = writeln!(
+            o,
+            "<td class=\"lag\">{}</td></tr>",
+            escape(&s.lagging.join("、"))
+        );
     }
     o.push_str("</table>\n");
 }
@@ -413,20 +421,22 @@ fn legend(o: &mut String) {
 }
 
 fn dashboard(o: &mut String, v: &ReportView) {
-    let _ = writeln!(
-        o,
-        "<h2>二、指标监测仪表盘 Dashboard ({})</h2>",
-        v.year
-    );
+    let _ = writeln!(o, "<h2>二、指标监测仪表盘 Dashboard ({})</h2>", v.year);
     legend(o);
-    o.push_str("<table>\n<tr><th>指标<br>Indicator</th><th>单位<br>Unit</th><th>目标<br>Target</th>");
+    o.push_str(
+        "<table>\n<tr><th>指标<br>Indicator</th><th>单位<br>Unit</th><th>目标<br>Target</th>",
+    );
     for u in &v.units {
         let _ = write!(o, "<th>{}</th>", escape(&u.name));
     }
     o.push_str("</tr>\n");
     let ncols = 3 + v.units.len();
     for d in &v.dimensions {
-        let inds: Vec<&IndicatorView> = v.indicators.iter().filter(|i| i.dimension == d.id).collect();
+        let inds: Vec<&IndicatorView> = v
+            .indicators
+            .iter()
+            .filter(|i| i.dimension == d.id)
+            .collect();
         if inds.is_empty() {
             continue;
         }
@@ -661,9 +671,17 @@ pub fn demo_view() -> ReportView {
             cells.push(CellView {
                 indicator: ind.id.clone(),
                 unit: u.id.clone(),
-                value: if (a + b) % 13 == 12 { f64::NAN } else { t * ach / 100.0 },
+                value: if (a + b) % 13 == 12 {
+                    f64::NAN
+                } else {
+                    t * ach / 100.0
+                },
                 achievement: ach,
-                colour: if (a + b) % 13 == 12 { Colour::Grey } else { colour },
+                colour: if (a + b) % 13 == 12 {
+                    Colour::Grey
+                } else {
+                    colour
+                },
                 trend,
                 illustrative: true,
             });
@@ -673,7 +691,9 @@ pub fn demo_view() -> ReportView {
         .iter()
         .enumerate()
         .map(|(b, u)| {
-            let by: Vec<f64> = (0..dimensions.len()).map(|d| 60.0 + fake(d + 3, b) * 0.8).collect();
+            let by: Vec<f64> = (0..dimensions.len())
+                .map(|d| 60.0 + fake(d + 3, b) * 0.8)
+                .collect();
             UnitSummary {
                 unit: u.id.clone(),
                 achievement: by.iter().sum::<f64>() / by.len() as f64,
@@ -711,7 +731,9 @@ pub fn demo_view() -> ReportView {
             values: years
                 .iter()
                 .enumerate()
-                .map(|(k, _)| 100.0 + k as f64 * (2.0 + b as f64 * 0.7) - if k == 2 { 1.5 } else { 0.0 })
+                .map(|(k, _)| {
+                    100.0 + k as f64 * (2.0 + b as f64 * 0.7) - if k == 2 { 1.5 } else { 0.0 }
+                })
                 .collect(),
         })
         .collect();
@@ -791,7 +813,10 @@ mod tests {
         let b = render(&demo_view());
         assert_eq!(a, b);
         assert!(!a.contains("<script"));
-        assert!(!a.contains("http://") || a.matches("http://").count() == a.matches("http://www.w3.org/2000/svg").count());
+        assert!(
+            !a.contains("http://")
+                || a.matches("http://").count() == a.matches("http://www.w3.org/2000/svg").count()
+        );
         assert!(!a.contains("https://"));
         assert!(!a.contains("@import") && !a.contains("url("));
         assert!(a.contains("class=\"warn\""));

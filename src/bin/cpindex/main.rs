@@ -233,8 +233,10 @@ fn not_wired(cmd: &str) -> Failure {
 /// A built-in framework id, or a path to a framework JSON file (anything ending in
 /// `.json` or containing a path separator, or an existing file).
 fn load_framework(spec: &str) -> CliResult<Framework> {
-    let looks_like_path =
-        spec.ends_with(".json") || spec.contains('/') || spec.contains('\\') || Path::new(spec).is_file();
+    let looks_like_path = spec.ends_with(".json")
+        || spec.contains('/')
+        || spec.contains('\\')
+        || Path::new(spec).is_file();
     if !looks_like_path {
         return Ok(cpindex::model::builtin::get(spec)?.clone());
     }
@@ -261,9 +263,7 @@ fn check_readable(path: &Path) -> CliResult {
 fn read_spec(path: &Path) -> CliResult<serde_json::Value> {
     let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
     serde_json::from_str(&text).map_err(|e| {
-        Failure(
-            cpindex::Error::from_json(format!("spec file {}", path.display()), &e).to_string(),
-        )
+        Failure(cpindex::Error::from_json(format!("spec file {}", path.display()), &e).to_string())
     })
 }
 
@@ -420,7 +420,11 @@ fn polarity_text(p: &Polarity) -> String {
 
 /// Dimensions in display order: depth-first from the top level.
 fn dimensions_in_order(fw: &Framework) -> Vec<&cpindex::model::Dimension> {
-    fn walk<'a>(fw: &'a Framework, parent: Option<&'a str>, out: &mut Vec<&'a cpindex::model::Dimension>) {
+    fn walk<'a>(
+        fw: &'a Framework,
+        parent: Option<&'a str>,
+        out: &mut Vec<&'a cpindex::model::Dimension>,
+    ) {
         for d in fw.child_dimensions(parent) {
             out.push(d);
             walk(fw, Some(&d.id), out);
@@ -432,12 +436,10 @@ fn dimensions_in_order(fw: &Framework) -> Vec<&cpindex::model::Dimension> {
 }
 
 fn indicators_table(fw: &Framework) -> String {
-    let mut t = Table::new(&[
-        "id", "指标", "单位", "方向", "类型", "目标", "计划原文",
-    ])
-    .align(5, Align::Right)
-    .max_width(1, 36)
-    .max_width(6, 56);
+    let mut t = Table::new(&["id", "指标", "单位", "方向", "类型", "目标", "计划原文"])
+        .align(5, Align::Right)
+        .max_width(1, 36)
+        .max_width(6, 56);
     for d in dimensions_in_order(fw) {
         let inds: Vec<&Indicator> = fw.indicators_in(&d.id).collect();
         let path: Vec<String> = fw
@@ -521,6 +523,8 @@ fn indicators_csv(fw: &Framework) -> CliResult<String> {
             .map_err(map)?;
         }
     }
-    let bytes = w.into_inner().map_err(|e| Failure(format!("writing CSV: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Failure(format!("writing CSV: {e}")))?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }

@@ -119,7 +119,11 @@ pub fn bar_chart_h(
     let row_h = 20.0;
     let w = label_w + bar_w + 50.0;
     let h = 30.0 + row_h * labels.len() as f64 + 6.0;
-    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
+    let max = if max > 0.0 && max.is_finite() {
+        max
+    } else {
+        1.0
+    };
     let mut out = String::new();
     open(&mut out, w, h, title);
     for (k, (l, &v)) in labels.iter().zip(values).enumerate() {
@@ -185,7 +189,11 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], max: 
     let top = 34.0;
     let w = (left + group_w * categories.len() as f64 + 10.0).max(360.0);
     let h = top + plot_h + 40.0 + 16.0 * (1.0 + (series.len() as f64 / 5.0).floor());
-    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
+    let max = if max > 0.0 && max.is_finite() {
+        max
+    } else {
+        1.0
+    };
     let mut out = String::new();
     open(&mut out, w, h, title);
     for t in 0..=4 {
@@ -252,15 +260,26 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
     let r = 150.0;
     let (cx, cy) = (w / 2.0, 40.0 + r + 20.0);
     let h = cy + r + 40.0 + 16.0 * (1.0 + (series.len() as f64 / 4.0).floor());
-    let max = if max > 0.0 && max.is_finite() { max } else { 1.0 };
+    let max = if max > 0.0 && max.is_finite() {
+        max
+    } else {
+        1.0
+    };
     let n = axes.len().max(1);
-    let angle = |k: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n as f64;
+    let angle =
+        |k: usize| -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n as f64;
     let mut out = String::new();
     open(&mut out, w, h, title);
     for ring in 1..=4 {
         let rr = r * ring as f64 / 4.0;
         let pts: Vec<String> = (0..n)
-            .map(|k| format!("{},{}", f(cx + rr * angle(k).cos()), f(cy + rr * angle(k).sin())))
+            .map(|k| {
+                format!(
+                    "{},{}",
+                    f(cx + rr * angle(k).cos()),
+                    f(cy + rr * angle(k).sin())
+                )
+            })
             .collect();
         let _ = write!(out, r#"<polygon points="{}" class="ring"/>"#, pts.join(" "));
     }
@@ -274,7 +293,10 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
             f(x),
             f(y)
         );
-        let (lx, ly) = (cx + (r + 14.0) * angle(k).cos(), cy + (r + 14.0) * angle(k).sin());
+        let (lx, ly) = (
+            cx + (r + 14.0) * angle(k).cos(),
+            cy + (r + 14.0) * angle(k).sin(),
+        );
         let anchor = if angle(k).cos() > 0.3 {
             "start"
         } else if angle(k).cos() < -0.3 {
@@ -300,7 +322,11 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
                 } else {
                     0.0
                 };
-                format!("{},{}", f(cx + rr * angle(k).cos()), f(cy + rr * angle(k).sin()))
+                format!(
+                    "{},{}",
+                    f(cx + rr * angle(k).cos()),
+                    f(cy + rr * angle(k).sin())
+                )
             })
             .collect();
         let c = PALETTE[s % PALETTE.len()];
