@@ -47,6 +47,10 @@ INC_GROWTH = {"kecheng": 0.062, "qujiang": 0.078, "longyou": 0.072, "jiangshan":
 
 # Published values: (unit, year, indicator) -> (value in the framework's unit, source key).
 SOURCED = {
+    # 2022年浙江省国民经济和社会发展统计公报: GDP 77715亿元, 人均GDP 118496元, 城镇化率 73.4%.
+    ("zhejiang", 2022, "gdp"): (77715.0, "ZJ-2022"),
+    ("zhejiang", 2022, "gdp_per_capita"): (11.8496, "ZJ-2022"),
+    ("zhejiang", 2022, "urbanisation_rate"): (73.4, "ZJ-2022"),
     # 2023年浙江省国民经济和社会发展统计公报: GDP 82553亿元, 人均GDP 125043元, 城镇化率 74.2%.
     ("zhejiang", 2023, "gdp"): (82553.0, "ZJ-2023"),
     ("zhejiang", 2023, "gdp_per_capita"): (12.5043, "ZJ-2023"),
