@@ -9,6 +9,8 @@
 mod html;
 mod svg;
 mod table;
+mod text;
+mod view;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -108,6 +110,16 @@ enum Command {
     DemoHtml {
         /// Output HTML file.
         out: PathBuf,
+    },
+    /// Render the report in any format with FAKE numbers (layout checks only).
+    #[command(hide = true)]
+    DemoReport {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -211,9 +223,11 @@ fn run(cmd: Command) -> CliResult {
             let _ = cols;
             Err(not_wired("inequality"))
         }
+        Command::DemoReport { format, out } => {
+            emit_report(&view::demo_view(), format, out.as_deref())
+        }
         Command::DemoHtml { out } => {
-            let page = html::render(&html::demo_view());
-            write_out(Some(&out), &page)?;
+            emit_report(&view::demo_view(), ReportFormat::Html, Some(&out))?;
             eprintln!(
                 "cpindex: wrote {} (demo layout, fake numbers)",
                 out.display()
@@ -221,6 +235,19 @@ fn run(cmd: Command) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// Writes a filled report view-model in the requested format, to `out` or stdout.
+/// The `report` subcommand ends with this once it has built the view from the library's
+/// results.
+fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -> CliResult {
+    let text = match format {
+        ReportFormat::Table => text::render_table(v),
+        ReportFormat::Csv => text::render_csv(v),
+        ReportFormat::Json => text::render_json(v),
+        ReportFormat::Html => html::render(v),
+    };
+    write_out(out, &text)
 }
 
 fn not_wired(cmd: &str) -> Failure {
