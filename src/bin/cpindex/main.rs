@@ -6,6 +6,7 @@
 //! Every error goes to stderr as one line starting with `cpindex: error:` and names the
 //! file, line and column when there is one.
 
+mod fill;
 mod html;
 mod svg;
 mod table;
