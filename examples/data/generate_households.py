@@ -57,8 +57,6 @@ def main():
             weight = HH_POP[county] * 10000.0 * pop_share / n_stratum
             rows.append([f"H{hid:05d}", county, "urban" if is_urban else "rural",
                          f"{weight:.2f}", f"{income:.0f}", size])
-    # one fixed, documented edge case: a household with zero income (allowed, not negative)
-    rows[17][4] = "0"
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "households.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:

@@ -80,6 +80,9 @@ enum Command {
         /// Satisfaction survey microdata (items described in a survey_items.json beside it).
         #[arg(long)]
         survey: Option<PathBuf>,
+        /// The report year (default: the latest period in the data).
+        #[arg(long)]
+        year: Option<i32>,
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
@@ -189,6 +192,7 @@ fn run(cmd: Command) -> CliResult {
             out,
             households,
             survey,
+            year,
         } => {
             let _fw = load_framework(&framework)?;
             check_long_csv(&data)?;
@@ -201,7 +205,7 @@ fn run(cmd: Command) -> CliResult {
             if let Some(s) = &survey {
                 check_readable(s)?;
             }
-            let _ = (format, out);
+            let _ = (format, out, year);
             Err(not_wired("report"))
         }
         Command::Index {
