@@ -364,6 +364,22 @@ mod tests {
     }
 
     #[test]
+    fn not_assessed_values_never_print_as_nan() {
+        let fw = cpindex::model::builtin::quzhou();
+        let v = skeleton(fw, &sample_panel(), None).unwrap();
+        let page = crate::html::render(&v);
+        let table = crate::text::render_table(&v);
+        let csv = crate::text::render_csv(&v);
+        for (name, text) in [("html", &page), ("table", &table), ("csv", &csv)] {
+            assert!(!text.contains("NaN"), "{name} shows NaN");
+        }
+        assert!(page.contains(">n/a<"), "NaN bars are labelled n/a");
+        if let Ok(dir) = std::env::var("CPINDEX_SKELETON_HTML") {
+            std::fs::write(dir, &page).unwrap();
+        }
+    }
+
+    #[test]
     fn unknown_year_is_an_error() {
         let fw = cpindex::model::builtin::quzhou();
         let e = skeleton(fw, &sample_panel(), Some(2030))
