@@ -72,26 +72,25 @@ fn table_lists_gdp_with_its_target_grouped_by_dimension() {
 #[test]
 fn table_columns_line_up_in_display_width() {
     let out = stdout(&cpindex(&["indicators"]));
-    // The unit column starts at the same display column on every indicator row: find the
-    // display offset of the unit label after the Chinese name.
-    let rows: Vec<&str> = out
-        .lines()
-        .filter(|l| {
-            l.starts_with("gdp ")
-                || l.starts_with("pm25_concentration ")
-                || l.starts_with("urbanisation_rate ")
-        })
-        .collect();
-    assert_eq!(rows.len(), 3);
+    // The unit column starts at the same display column on every indicator row. The rows
+    // are chosen so that their names have different numbers of CJK characters
+    // (地区生产总值: 6; 城乡居民收入倍差: 8; 市区PM2.5平均浓度: 6 + 5 ASCII), so padding by
+    // chars instead of display columns would misalign them.
+    let row = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} row"))
+            .to_string()
+    };
     let offset = |row: &str, unit: &str| {
-        let byte = row.find(&format!("  {unit}")).unwrap() + 2;
+        let byte = row.find(&format!("  {unit} ")).unwrap() + 2;
         width(&row[..byte])
     };
-    let a = offset(rows[0], "亿元");
-    let b = offset(rows[1], "%");
-    let c = offset(rows[2], "微克/立方米");
-    assert_eq!(a, b, "{rows:#?}");
-    assert_eq!(a, c, "{rows:#?}");
+    let a = offset(&row("gdp"), "亿元");
+    let b = offset(&row("urban_rural_income_ratio"), "倍");
+    let c = offset(&row("pm25_concentration"), "微克/立方米");
+    assert_eq!(a, b, "{out}");
+    assert_eq!(a, c, "{out}");
 }
 
 #[test]
