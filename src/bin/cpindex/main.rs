@@ -1,0 +1,562 @@
+//! The `cpindex` command line: the plan's indicator model, the monitoring report, the
+//! composite index and the distribution measures, over the cpindex library.
+//!
+//! Exit codes: 0 success, 2 usage error (bad subcommand, flag or flag value; clap's
+//! convention), 1 data error (unreadable file, malformed CSV/JSON, invalid framework …).
+//! Every error goes to stderr as one line starting with `cpindex: error:` and names the
+//! file, line and column when there is one.
+
+mod fill;
+mod html;
+mod svg;
+mod table;
+mod text;
+mod view;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cpindex::model::{Framework, Indicator, Polarity};
+
+use table::{Align, Table};
+
+/// Common-prosperity indices for the Quzhou 2021–2025 action plan: indicator model,
+/// achievement (实现度) monitoring, composite index, income distribution.
+#[derive(Debug, Parser)]
+#[command(name = "cpindex", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the indicator model: dimensions, indicators, units, polarity, targets.
+    Indicators {
+        /// A built-in framework id (quzhou-2021-2025) or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        framework: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// The monitoring report: achievement, schedule, lagging indicators, composite index,
+    /// dynamic index and distribution targets for every unit.
+    Report {
+        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        data: PathBuf,
+        /// Methodology spec (JSON); defaults apply to every field not given.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// A built-in framework id or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        framework: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Weighted household microdata for the income-band shares.
+        #[arg(long)]
+        households: Option<PathBuf>,
+        /// Satisfaction survey microdata (items described in a survey_items.json beside it).
+        #[arg(long)]
+        survey: Option<PathBuf>,
+        /// The report year (default: the latest period in the data).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// The composite index alone: scores, ranks, weights, contributions.
+    Index {
+        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        data: PathBuf,
+        /// Methodology spec (JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// A built-in framework id or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        framework: String,
+    },
+    /// Every distribution measure of one column of microdata, with decomposition by group.
+    Inequality {
+        /// Microdata CSV, one row per household or person.
+        microdata: PathBuf,
+        /// The column to measure (e.g. disposable_income_yuan).
+        #[arg(long)]
+        value: String,
+        /// The column of sampling weights.
+        #[arg(long)]
+        weight: Option<String>,
+        /// The column defining groups for the decomposition.
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Render the HTML report layout with FAKE numbers (layout checks only).
+    #[command(hide = true)]
+    DemoHtml {
+        /// Output HTML file.
+        out: PathBuf,
+    },
+    /// Render the report in any format with FAKE numbers (layout checks only).
+    #[command(hide = true)]
+    DemoReport {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A failure after argument parsing: a data error (exit 1).
+#[derive(Debug)]
+struct Failure(String);
+
+impl From<cpindex::Error> for Failure {
+    fn from(e: cpindex::Error) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+type CliResult<T = ()> = Result<T, Failure>;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                _ => {
+                    let text = e.render().to_string();
+                    let text = text.strip_prefix("error: ").unwrap_or(&text);
+                    eprint!("cpindex: error: {text}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg)) => {
+            eprintln!("cpindex: error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cmd: Command) -> CliResult {
+    match cmd {
+        Command::Indicators { framework, format } => {
+            let fw = load_framework(&framework)?;
+            let text = match format {
+                ListFormat::Table => indicators_table(&fw),
+                ListFormat::Csv => indicators_csv(&fw)?,
+                ListFormat::Json => fw.to_json() + "\n",
+            };
+            write_out(None, &text)
+        }
+        Command::Report {
+            data,
+            spec,
+            framework,
+            format,
+            out,
+            households,
+            survey,
+            year,
+        } => {
+            let _fw = load_framework(&framework)?;
+            check_long_csv(&data)?;
+            if let Some(s) = &spec {
+                read_spec(s)?;
+            }
+            if let Some(h) = &households {
+                check_readable(h)?;
+            }
+            if let Some(s) = &survey {
+                check_readable(s)?;
+            }
+            let _ = (format, out, year);
+            Err(not_wired("report"))
+        }
+        Command::Index {
+            data,
+            spec,
+            framework,
+        } => {
+            let _fw = load_framework(&framework)?;
+            check_long_csv(&data)?;
+            read_spec(&spec)?;
+            Err(not_wired("index"))
+        }
+        Command::Inequality {
+            microdata,
+            value,
+            weight,
+            group,
+        } => {
+            let cols = read_microdata(&microdata, &value, weight.as_deref(), group.as_deref())?;
+            let _ = cols;
+            Err(not_wired("inequality"))
+        }
+        Command::DemoReport { format, out } => {
+            emit_report(&view::demo_view(), format, out.as_deref())
+        }
+        Command::DemoHtml { out } => {
+            emit_report(&view::demo_view(), ReportFormat::Html, Some(&out))?;
+            eprintln!(
+                "cpindex: wrote {} (demo layout, fake numbers)",
+                out.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Writes a filled report view-model in the requested format, to `out` or stdout.
+/// The `report` subcommand ends with this once it has built the view from the library's
+/// results.
+fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -> CliResult {
+    let text = match format {
+        ReportFormat::Table => text::render_table(v),
+        ReportFormat::Csv => text::render_csv(v),
+        ReportFormat::Json => text::render_json(v),
+        ReportFormat::Html => html::render(v),
+    };
+    write_out(out, &text)
+}
+
+fn not_wired(cmd: &str) -> Failure {
+    Failure(format!(
+        "`cpindex {cmd}` read its inputs, but the computation is not wired to the engine yet \
+         in this build"
+    ))
+}
+
+/// A built-in framework id, or a path to a framework JSON file (anything ending in
+/// `.json` or containing a path separator, or an existing file).
+fn load_framework(spec: &str) -> CliResult<Framework> {
+    let looks_like_path = spec.ends_with(".json")
+        || spec.contains('/')
+        || spec.contains('\\')
+        || Path::new(spec).is_file();
+    if !looks_like_path {
+        return Ok(cpindex::model::builtin::get(spec)?.clone());
+    }
+    Framework::from_json_file(spec).map_err(|e| {
+        let msg = e.to_string();
+        if msg.contains(spec) {
+            Failure(msg)
+        } else {
+            Failure(format!("{spec}: {msg}"))
+        }
+    })
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> Failure {
+    Failure(format!("{}: {e}", path.display()))
+}
+
+fn check_readable(path: &Path) -> CliResult {
+    std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    Ok(())
+}
+
+/// Reads a spec file as JSON (its meaning is the engine's business).
+fn read_spec(path: &Path) -> CliResult<serde_json::Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure(cpindex::Error::from_json(format!("spec file {}", path.display()), &e).to_string())
+    })
+}
+
+fn csv_header(path: &Path) -> CliResult<(csv::Reader<std::fs::File>, Vec<String>)> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+    let header = rdr
+        .headers()
+        .map_err(|e| Failure(format!("{}, line 1: {e}", path.display())))?
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
+    Ok((rdr, header))
+}
+
+fn missing_column(path: &Path, col: &str, header: &[String]) -> Failure {
+    Failure(
+        cpindex::Error::Parse {
+            source_name: path.display().to_string(),
+            line: 1,
+            column: col.to_string(),
+            message: format!("missing column (header has: {})", header.join(", ")),
+        }
+        .to_string(),
+    )
+}
+
+/// Checks that a long CSV has the required header columns (the engine's reader does the rest).
+fn check_long_csv(path: &Path) -> CliResult {
+    let (_, header) = csv_header(path)?;
+    for col in ["unit", "period", "indicator", "value"] {
+        if !header.iter().any(|h| h == col) {
+            return Err(missing_column(path, col, &header));
+        }
+    }
+    Ok(())
+}
+
+/// The columns of a microdata file the `inequality` subcommand needs, parsed and checked.
+struct Microdata {
+    values: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    groups: Option<Vec<String>>,
+}
+
+fn read_microdata(
+    path: &Path,
+    value: &str,
+    weight: Option<&str>,
+    group: Option<&str>,
+) -> CliResult<Microdata> {
+    let (mut rdr, header) = csv_header(path)?;
+    let find = |c: &str| {
+        header
+            .iter()
+            .position(|h| h == c)
+            .ok_or_else(|| missing_column(path, c, &header))
+    };
+    let vi = find(value)?;
+    let wi = weight.map(find).transpose()?;
+    let gi = group.map(find).transpose()?;
+    let mut out = Microdata {
+        values: Vec::new(),
+        weights: wi.map(|_| Vec::new()),
+        groups: gi.map(|_| Vec::new()),
+    };
+    let num = |rec: &csv::StringRecord, i: usize, line: u64| -> CliResult<f64> {
+        let cell = rec.get(i).unwrap_or("").trim();
+        match cell.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(Failure(
+                cpindex::Error::Parse {
+                    source_name: path.display().to_string(),
+                    line,
+                    column: header[i].clone(),
+                    message: format!("`{cell}` is not a finite number"),
+                }
+                .to_string(),
+            )),
+        }
+    };
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Failure(format!("{}, line {line}: {e}", path.display()))
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        out.values.push(num(&rec, vi, line)?);
+        if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
+            w.push(num(&rec, i, line)?);
+        }
+        if let (Some(i), Some(g)) = (gi, out.groups.as_mut()) {
+            g.push(rec.get(i).unwrap_or("").trim().to_string());
+        }
+    }
+    if out.values.is_empty() {
+        return Err(Failure(format!("{}: no data rows", path.display())));
+    }
+    let _ = (&out.weights, &out.groups);
+    Ok(out)
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> CliResult {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| io_err(p, e)),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // a closed pipe (`| head`) is not an error worth reporting
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
+
+/// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`).
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+/// The target of an indicator as text: `≥ 2500 (2025)`, `≤ 1.8 (2025)`, `[a, b]`,
+/// relative targets by their description.
+pub(crate) fn target_text(ind: &Indicator, fw_target_year: i32) -> String {
+    let year = ind.target_year_or(fw_target_year);
+    let base = match (ind.polarity, ind.target) {
+        (Polarity::Interval { lower, upper, .. }, _) => format!("[{}, {}]", num(lower), num(upper)),
+        (Polarity::HigherIsBetter, Some(t)) => format!("≥ {}", num(t)),
+        (Polarity::LowerIsBetter, Some(t)) => format!("≤ {}", num(t)),
+        (Polarity::Binary, Some(t)) => format!("= {}", num(t)),
+        (_, None) => match &ind.relative_target {
+            Some(r) if !r.description.is_empty() => r.description.clone(),
+            Some(r) => format!("{:?}", r.relation),
+            None => "–".into(),
+        },
+    };
+    let mut s = format!("{base} ({year})");
+    if let Some(st) = ind.stretch_target {
+        s.push_str(&format!(", 力争 {}", num(st)));
+    }
+    if ind.aspirational {
+        s.push_str(" *");
+    }
+    s
+}
+
+fn polarity_text(p: &Polarity) -> String {
+    match p {
+        Polarity::HigherIsBetter => "↑ higher".into(),
+        Polarity::LowerIsBetter => "↓ lower".into(),
+        Polarity::Interval { .. } => "↔ interval".into(),
+        Polarity::Binary => "binary".into(),
+    }
+}
+
+/// Dimensions in display order: depth-first from the top level.
+fn dimensions_in_order(fw: &Framework) -> Vec<&cpindex::model::Dimension> {
+    fn walk<'a>(
+        fw: &'a Framework,
+        parent: Option<&'a str>,
+        out: &mut Vec<&'a cpindex::model::Dimension>,
+    ) {
+        for d in fw.child_dimensions(parent) {
+            out.push(d);
+            walk(fw, Some(&d.id), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(fw, None, &mut out);
+    out
+}
+
+fn indicators_table(fw: &Framework) -> String {
+    let mut t = Table::new(&["id", "指标", "单位", "方向", "类型", "目标", "计划原文"])
+        .align(5, Align::Right)
+        .max_width(1, 36)
+        .max_width(6, 56);
+    for d in dimensions_in_order(fw) {
+        let inds: Vec<&Indicator> = fw.indicators_in(&d.id).collect();
+        let path: Vec<String> = fw
+            .dimension_path(&d.id)
+            .iter()
+            .filter_map(|id| fw.dimension(id).map(|d| d.name_zh.clone()))
+            .collect();
+        t.group(format!(
+            "{} — {} [{}] (weight {})",
+            path.join(" / "),
+            d.name_en,
+            d.id,
+            num(d.weight)
+        ));
+        for i in inds {
+            t.row(vec![
+                i.id.clone(),
+                i.name_zh.clone(),
+                i.unit.label.clone(),
+                polarity_text(&i.polarity),
+                i.kind.name().to_string(),
+                target_text(i, fw.target_year),
+                i.provenance.phrase.clone(),
+            ]);
+        }
+    }
+    format!(
+        "{}\n{} ({}–{}), {} dimensions, {} indicators; source: {}\n\n{}",
+        fw.title_zh,
+        fw.id,
+        fw.base_year,
+        fw.target_year,
+        fw.dimensions.len(),
+        fw.indicators.len(),
+        fw.source,
+        t.render()
+    )
+}
+
+fn indicators_csv(fw: &Framework) -> CliResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let map = |e: csv::Error| Failure(format!("writing CSV: {e}"));
+    w.write_record([
+        "id",
+        "dimension",
+        "dimension_path",
+        "name_zh",
+        "name_en",
+        "unit",
+        "polarity",
+        "kind",
+        "target",
+        "target_year",
+        "stretch_target",
+        "aspirational",
+        "weight",
+        "section",
+        "phrase",
+    ])
+    .map_err(map)?;
+    let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
+    for d in dimensions_in_order(fw) {
+        for i in fw.indicators_in(&d.id) {
+            w.write_record([
+                i.id.clone(),
+                i.dimension.clone(),
+                fw.dimension_path(&i.dimension).join("/"),
+                i.name_zh.clone(),
+                i.name_en.clone(),
+                i.unit.label.clone(),
+                i.polarity.name().to_string(),
+                i.kind.name().to_string(),
+                opt(i.target),
+                i.target_year_or(fw.target_year).to_string(),
+                opt(i.stretch_target),
+                i.aspirational.to_string(),
+                num(i.weight),
+                i.provenance.section.clone(),
+                i.provenance.phrase.clone(),
+            ])
+            .map_err(map)?;
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Failure(format!("writing CSV: {e}")))?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+}

@@ -1,0 +1,492 @@
+//! The report's view-model: display-ready data shared by every output format (terminal
+//! table, CSV, JSON, HTML).
+//!
+//! Filling a [`ReportView`] from the library's results (framework, panel, engine `Results`,
+//! monitoring output, distribution measures) is the only step the `report` subcommand
+//! needs; the renderers in `html.rs` and `text.rs` do the rest.
+//!
+//! Colours follow the SDSN Sustainable Development Report dashboards (green = achieved,
+//! yellow = challenges remain, orange = significant challenges, red = major challenges,
+//! grey = no data); trend arrows follow the SDSN trend legend (↑ on track or maintaining
+//! achievement, ↗ moderately improving, → stagnating, ↓ decreasing), with ↘ added for a
+//! slight decline.
+
+use serde::Serialize;
+
+/// SDSN-style dashboard colour of an indicator or dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Colour {
+    /// Target achieved.
+    Green,
+    /// Challenges remain.
+    Yellow,
+    /// Significant challenges.
+    Orange,
+    /// Major challenges.
+    Red,
+    /// No data / not assessed.
+    Grey,
+}
+
+impl Colour {
+    /// CSS class name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Colour::Green => "c-g",
+            Colour::Yellow => "c-y",
+            Colour::Orange => "c-o",
+            Colour::Red => "c-r",
+            Colour::Grey => "c-n",
+        }
+    }
+
+    /// Fill colour for charts (same hues as the CSS classes).
+    pub fn hex(self) -> &'static str {
+        match self {
+            Colour::Green => "#3f9b4f",
+            Colour::Yellow => "#e8c21b",
+            Colour::Orange => "#f08a24",
+            Colour::Red => "#d63a2f",
+            Colour::Grey => "#b8b8b8",
+        }
+    }
+
+    /// Stable lower-case name (`green`, …, `grey`), as in CSV and JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Colour::Green => "green",
+            Colour::Yellow => "yellow",
+            Colour::Orange => "orange",
+            Colour::Red => "red",
+            Colour::Grey => "grey",
+        }
+    }
+
+    /// Legend text.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Colour::Green => "已实现 achieved",
+            Colour::Yellow => "仍有挑战 challenges remain",
+            Colour::Orange => "重大挑战 significant challenges",
+            Colour::Red => "严峻挑战 major challenges",
+            Colour::Grey => "无数据 no data",
+        }
+    }
+}
+
+/// Trend of an indicator towards its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    /// On track or target maintained (↑).
+    OnTrack,
+    /// Moderately improving, acceleration needed (↗).
+    Moderate,
+    /// Stagnating, limited progress (→).
+    Stagnating,
+    /// Slight decline (↘).
+    Declining,
+    /// Deteriorating (↓).
+    Deteriorating,
+    /// Not enough observations.
+    Unknown,
+}
+
+impl Trend {
+    /// The arrow shown in the dashboard.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::OnTrack => "↑",
+            Trend::Moderate => "↗",
+            Trend::Stagnating => "→",
+            Trend::Declining => "↘",
+            Trend::Deteriorating => "↓",
+            Trend::Unknown => "·",
+        }
+    }
+
+    /// Stable snake_case name (`on_track`, …), as in CSV and JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Trend::OnTrack => "on_track",
+            Trend::Moderate => "moderate",
+            Trend::Stagnating => "stagnating",
+            Trend::Declining => "declining",
+            Trend::Deteriorating => "deteriorating",
+            Trend::Unknown => "unknown",
+        }
+    }
+
+    /// Legend text.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Trend::OnTrack => "按进度 on track",
+            Trend::Moderate => "需加速 acceleration needed",
+            Trend::Stagnating => "进展有限 limited progress",
+            Trend::Declining => "略有下降 slight decline",
+            Trend::Deteriorating => "恶化 deteriorating",
+            Trend::Unknown => "数据不足 insufficient data",
+        }
+    }
+}
+
+/// A unit (city, county, province) as shown in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitView {
+    /// Stable id (`quzhou`).
+    pub id: String,
+    /// Display name (`衢州市`).
+    pub name: String,
+}
+
+/// A dimension as shown in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionView {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// An indicator row of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Dimension id.
+    pub dimension: String,
+    /// Unit label (`亿元`).
+    pub unit: String,
+    /// Target as text (`≥ 2500 (2025)`).
+    pub target: String,
+}
+
+/// One dashboard cell: an indicator for a unit in the report year.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    /// Indicator id.
+    pub indicator: String,
+    /// Unit id.
+    pub unit: String,
+    /// Observed value in the plan's unit (NaN = missing).
+    pub value: f64,
+    /// Achievement in percent (NaN = not assessed).
+    pub achievement: f64,
+    /// Dashboard colour.
+    pub colour: Colour,
+    /// Trend arrow.
+    pub trend: Trend,
+    /// Whether the value is illustrative (not official).
+    pub illustrative: bool,
+}
+
+/// The summary line of one unit: overall achievement, composite index, rank.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSummary {
+    /// Unit id.
+    pub unit: String,
+    /// Overall plan achievement in percent.
+    pub achievement: f64,
+    /// Composite index score (NaN when not computed).
+    pub index: f64,
+    /// Rank by the composite index (1 = best), when ranked.
+    pub rank: Option<usize>,
+    /// Achievement by dimension in percent, in [`ReportView::dimensions`] order.
+    pub by_dimension: Vec<f64>,
+    /// Colour by dimension, same order.
+    pub dimension_colours: Vec<Colour>,
+    /// The indicators pulling the unit down most (display names), worst first.
+    pub lagging: Vec<String>,
+}
+
+/// A line of the distribution-targets table.
+#[derive(Debug, Clone, Serialize)]
+pub struct DistributionRow {
+    /// What is measured (`城乡居民收入倍差`).
+    pub label: String,
+    /// Observed value, as text with its unit.
+    pub value: String,
+    /// Target, as text.
+    pub target: String,
+    /// Colour.
+    pub colour: Colour,
+    /// Free note (e.g. which county is max/min).
+    pub note: String,
+}
+
+/// One named series for a line chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineSeries {
+    /// Legend name.
+    pub name: String,
+    /// One value per [`ReportView::years`] entry (NaN = missing).
+    pub values: Vec<f64>,
+}
+
+/// The methodology section.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Methodology {
+    /// The spec as pretty JSON, with defaults filled in.
+    pub spec_json: String,
+    /// Weights actually used: (name, weight), e.g. per dimension.
+    pub weights: Vec<(String, f64)>,
+    /// Data sources, one line each.
+    pub sources: Vec<String>,
+    /// Further notes (achievement formula, colour thresholds, imputation log …).
+    pub notes: Vec<String>,
+}
+
+/// Everything the HTML report shows, display-ready.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// Framework title (Chinese).
+    pub title: String,
+    /// Second title line (English title, framework id).
+    pub subtitle: String,
+    /// The report year.
+    pub year: i32,
+    /// Whether any value shown is illustrative; shows the warning banner.
+    pub illustrative: bool,
+    /// Text of the warning banner.
+    pub illustrative_note: String,
+    /// Units, in display order (first is usually the city).
+    pub units: Vec<UnitView>,
+    /// Top-level dimensions, in display order.
+    pub dimensions: Vec<DimensionView>,
+    /// Indicators, in display order.
+    pub indicators: Vec<IndicatorView>,
+    /// Dashboard cells (any order; looked up by indicator and unit).
+    pub cells: Vec<CellView>,
+    /// Per-unit summaries, in [`ReportView::units`] order.
+    pub summaries: Vec<UnitSummary>,
+    /// Units compared in the radar / grouped-bar chart (ids; usually the counties).
+    pub compare_units: Vec<String>,
+    /// Years of the dynamic index.
+    pub years: Vec<i32>,
+    /// Dynamic monitoring index series (base year = 100).
+    pub index_series: Vec<LineSeries>,
+    /// Distribution targets.
+    pub distribution: Vec<DistributionRow>,
+    /// Methodology.
+    pub methodology: Methodology,
+    /// Footer line (program and version).
+    pub generator: String,
+}
+
+/// Number formatting for the dashboard: NaN as an en dash, otherwise up to 4 significant
+/// decimals without trailing zeros.
+pub fn fmt_value(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    let s = if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 100.0 {
+        format!("{v:.1}")
+    } else if a >= 10.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Percent with one decimal; NaN as an en dash.
+pub fn pct(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.1}%")
+    } else {
+        "–".into()
+    }
+}
+
+/// A view-model filled with FAKE numbers from the built-in framework's indicators, for
+/// checking the layout (`cpindex demo-html`). Every value is marked illustrative and the
+/// banner says the numbers are fake.
+pub fn demo_view() -> ReportView {
+    let fw = cpindex::model::builtin::quzhou();
+    let units: Vec<UnitView> = [
+        ("quzhou", "衢州市"),
+        ("kecheng", "柯城区"),
+        ("qujiang", "衢江区"),
+        ("longyou", "龙游县"),
+        ("jiangshan", "江山市"),
+        ("changshan", "常山县"),
+        ("kaihua", "开化县"),
+    ]
+    .iter()
+    .map(|(i, n)| UnitView {
+        id: i.to_string(),
+        name: n.to_string(),
+    })
+    .collect();
+    let dimensions: Vec<DimensionView> = fw
+        .child_dimensions(None)
+        .map(|d| DimensionView {
+            id: d.id.clone(),
+            name: d.name_zh.clone(),
+        })
+        .collect();
+    let indicators: Vec<IndicatorView> = fw
+        .indicators
+        .iter()
+        .map(|i| IndicatorView {
+            id: i.id.clone(),
+            name: i.name_zh.clone(),
+            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
+            unit: i.unit.label.clone(),
+            target: crate::target_text(i, fw.target_year),
+        })
+        .collect();
+    // Deterministic fake numbers: a small integer hash of (indicator, unit) positions.
+    let fake = |a: usize, b: usize| ((a * 37 + b * 53 + 11) % 47) as f64;
+    let mut cells = Vec::new();
+    for (a, ind) in fw.indicators.iter().enumerate() {
+        for (b, u) in units.iter().enumerate() {
+            if ind.id == "county_income_max_min_ratio" && b > 0 {
+                continue;
+            }
+            let ach = 55.0 + fake(a, b);
+            let colour = match ach {
+                x if x >= 100.0 => Colour::Green,
+                x if x >= 90.0 => Colour::Yellow,
+                x if x >= 75.0 => Colour::Orange,
+                _ => Colour::Red,
+            };
+            let trend = [
+                Trend::OnTrack,
+                Trend::Moderate,
+                Trend::Stagnating,
+                Trend::Declining,
+                Trend::Deteriorating,
+            ][(a + 2 * b) % 5];
+            let t = ind.target.unwrap_or(1.0);
+            cells.push(CellView {
+                indicator: ind.id.clone(),
+                unit: u.id.clone(),
+                value: if (a + b) % 13 == 12 {
+                    f64::NAN
+                } else {
+                    t * ach / 100.0
+                },
+                achievement: ach,
+                colour: if (a + b) % 13 == 12 {
+                    Colour::Grey
+                } else {
+                    colour
+                },
+                trend,
+                illustrative: true,
+            });
+        }
+    }
+    let summaries: Vec<UnitSummary> = units
+        .iter()
+        .enumerate()
+        .map(|(b, u)| {
+            let by: Vec<f64> = (0..dimensions.len())
+                .map(|d| 60.0 + fake(d + 3, b) * 0.8)
+                .collect();
+            UnitSummary {
+                unit: u.id.clone(),
+                achievement: by.iter().sum::<f64>() / by.len() as f64,
+                index: 50.0 + fake(b, 1),
+                rank: if b == 0 { None } else { Some(b) },
+                dimension_colours: by
+                    .iter()
+                    .map(|x| {
+                        if *x >= 90.0 {
+                            Colour::Yellow
+                        } else if *x >= 75.0 {
+                            Colour::Orange
+                        } else {
+                            Colour::Red
+                        }
+                    })
+                    .collect(),
+                by_dimension: by,
+                lagging: fw
+                    .indicators
+                    .iter()
+                    .skip(b % 4)
+                    .take(2)
+                    .map(|i| i.name_zh.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let years: Vec<i32> = (2020..=2024).collect();
+    let index_series = units
+        .iter()
+        .enumerate()
+        .map(|(b, u)| LineSeries {
+            name: u.name.clone(),
+            values: years
+                .iter()
+                .enumerate()
+                .map(|(k, _)| {
+                    100.0 + k as f64 * (2.0 + b as f64 * 0.7) - if k == 2 { 1.5 } else { 0.0 }
+                })
+                .collect(),
+        })
+        .collect();
+    ReportView {
+        title: fw.title_zh.clone(),
+        subtitle: format!("{} — framework `{}`", fw.title_en, fw.id),
+        year: 2024,
+        illustrative: true,
+        illustrative_note: "演示页面:以下全部数字均为虚构,仅用于检查版式 (DEMO: every number on this page is FAKE, for layout checks only; not official statistics)".into(),
+        compare_units: units.iter().skip(1).map(|u| u.id.clone()).collect(),
+        units,
+        dimensions,
+        indicators,
+        cells,
+        summaries,
+        years,
+        index_series,
+        distribution: vec![
+            DistributionRow {
+                label: "城乡居民收入倍差".into(),
+                value: "1.75 倍".into(),
+                target: "≤ 1.8".into(),
+                colour: Colour::Green,
+                note: "城镇 / 农村居民人均可支配收入 (fake)".into(),
+            },
+            DistributionRow {
+                label: "各县(市、区)人均可支配收入最高最低倍差".into(),
+                value: "1.49 倍".into(),
+                target: "≤ 1.55".into(),
+                colour: Colour::Green,
+                note: "最高 柯城区, 最低 开化县 (fake)".into(),
+            },
+            DistributionRow {
+                label: "家庭年可支配收入10–50万元群体比例".into(),
+                value: "60.4%".into(),
+                target: "–".into(),
+                colour: Colour::Grey,
+                note: "weighted household microdata (fake)".into(),
+            },
+        ],
+        methodology: Methodology {
+            spec_json: "{\n  \"note\": \"demo <spec> & defaults\"\n}".into(),
+            weights: fw
+                .child_dimensions(None)
+                .map(|d| (d.name_zh.clone(), d.weight))
+                .collect(),
+            sources: vec!["examples/data/SOURCES.md".into()],
+            notes: vec![
+                "实现度 = x/T (正向) 或 T/x (逆向), 上限 100% (demo text)".into(),
+                "颜色: SDSN 仪表盘 (demo thresholds)".into(),
+            ],
+        },
+        generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
+    }
+}
