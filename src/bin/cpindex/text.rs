@@ -248,11 +248,15 @@ mod tests {
         let v = demo_view();
         let text = render_csv(&v);
         assert_eq!(text.lines().count(), 1 + v.cells.len());
-        // the demo blanks the value where (indicator position + unit position) % 13 == 12:
-        // indicator 7 (cultural_facility_coverage) × unit 5 (changshan)
+        // the demo blanks the value where (indicator position + unit position) % 13 == 12;
+        // take the first such cell from the view and find its CSV row.
+        let blank = v.cells.iter().find(|c| c.value.is_nan()).expect("demo has a blank cell");
         let row = text
             .lines()
-            .find(|l| l.starts_with("changshan,") && l.contains(",cultural_facility_coverage,"))
+            .find(|l| {
+                l.starts_with(&format!("{},", blank.unit))
+                    && l.contains(&format!(",{},", blank.indicator))
+            })
             .unwrap();
         let cells: Vec<&str> = row.split(',').collect();
         assert_eq!(cells[6], "", "{row}");
