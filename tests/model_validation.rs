@@ -62,6 +62,7 @@ fn base() -> Framework {
             indicator("employment", "jobs"),
             indicator("health", "society"),
         ],
+        auxiliary_series: vec![],
     }
 }
 
@@ -737,4 +738,43 @@ fn builtin_round_trips_through_json() {
     ind_mut(&mut fw, "health").polarity = interval(2.0, 3.0, 0.0, 6.0);
     fw.validate().unwrap();
     assert_eq!(Framework::from_json(&fw.to_json()).unwrap(), fw);
+}
+
+fn aux(id: &str) -> cpindex::model::AuxiliarySeries {
+    cpindex::model::AuxiliarySeries {
+        id: id.into(),
+        name_zh: "辅助".into(),
+        name_en: "auxiliary".into(),
+        unit: cpindex::model::Unit::new("元", 1.0, "yuan"),
+        purpose: String::new(),
+    }
+}
+
+#[test]
+fn relative_target_referring_to_an_unknown_series() {
+    let mut fw = base();
+    ind_mut(&mut fw, "gdp").relative_target =
+        Some(relative(Relation::Above, Some("zhejiang"), "income_growth"));
+    let m = rejected(&fw, "gdp", "relative_target.reference");
+    assert!(m.contains("`income_growth`"), "{m}");
+    // declaring the series as auxiliary makes the same reference valid
+    fw.auxiliary_series.push(aux("income_growth"));
+    fw.validate().unwrap();
+    assert!(fw.knows_series("income_growth") && fw.knows_series("gdp"));
+    assert!(!fw.knows_series("unknown"));
+}
+
+#[test]
+fn auxiliary_series_ids_are_unique_snake_case_with_a_valid_scale() {
+    let mut fw = base();
+    fw.auxiliary_series.push(aux("gdp"));
+    rejected(&fw, "gdp", "id");
+    let mut fw = base();
+    fw.auxiliary_series.push(aux("Urban-Income"));
+    rejected(&fw, "Urban-Income", "id");
+    let mut fw = base();
+    let mut a = aux("urban_income");
+    a.unit.scale = 0.0;
+    fw.auxiliary_series.push(a);
+    rejected(&fw, "urban_income", "unit.scale");
 }

@@ -481,6 +481,25 @@ fw = {
     "source": "中共衢州市委 衢州市人民政府, 2021年8月22日",
     "dimensions": dims,
     "indicators": out,
+    # Series the data may carry that are not scored (references and inputs).
+    "auxiliary_series": [
+        {"id": "per_capita_disposable_income_growth", "name_zh": "居民人均可支配收入增幅",
+         "name_en": "Growth of per-capita disposable income of residents",
+         "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
+         "purpose": "reference of minimum_living_allowance_growth (低保标准增幅不低于收入增幅)"},
+        {"id": "urban_per_capita_disposable_income", "name_zh": "城镇居民人均可支配收入",
+         "name_en": "Per-capita disposable income of urban residents",
+         "unit": {"label": "元", "scale": 1.0, "base": "yuan"},
+         "purpose": "numerator of the urban-rural income ratio computed from data"},
+        {"id": "rural_per_capita_disposable_income", "name_zh": "农村居民人均可支配收入",
+         "name_en": "Per-capita disposable income of rural residents",
+         "unit": {"label": "元", "scale": 1.0, "base": "yuan"},
+         "purpose": "denominator of the urban-rural income ratio computed from data"},
+        {"id": "resident_population", "name_zh": "常住人口",
+         "name_en": "Resident population",
+         "unit": {"label": "万人", "scale": 1e4, "base": "persons"},
+         "purpose": "population weights for regional disparity measures across units"},
+    ],
 }
 sys.stdout.write(json.dumps(fw, ensure_ascii=False, indent=2))
 print(len(out), file=sys.stderr)

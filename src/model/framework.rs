@@ -61,6 +61,28 @@ pub struct Framework {
     pub dimensions: Vec<Dimension>,
     /// Indicators in display order.
     pub indicators: Vec<Indicator>,
+    /// Series the data may carry that are not scored: references of relative targets
+    /// (the provincial average's growth), inputs of derived measures (urban and rural
+    /// income, population weights). Data readers accept these ids beside the indicators.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auxiliary_series: Vec<AuxiliarySeries>,
+}
+
+/// A data series that is not an indicator: a reference or an input of a derived measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuxiliarySeries {
+    /// Stable snake_case id, unique among dimensions, indicators and series.
+    pub id: String,
+    /// Name in Chinese.
+    pub name_zh: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Unit and scale.
+    pub unit: super::indicator::Unit,
+    /// What the series is used for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub purpose: String,
 }
 
 /// Is `s` a stable snake_case id (`[a-z][a-z0-9_]*`)?
@@ -114,6 +136,16 @@ impl Framework {
     /// The indicator with this id.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// Whether data may carry a series with this id: an indicator or an auxiliary series.
+    pub fn knows_series(&self, id: &str) -> bool {
+        self.indicator(id).is_some() || self.auxiliary_series.iter().any(|s| s.id == id)
+    }
+
+    /// The auxiliary series with this id.
+    pub fn auxiliary(&self, id: &str) -> Option<&AuxiliarySeries> {
+        self.auxiliary_series.iter().find(|s| s.id == id)
     }
 
     /// The position of the indicator with this id in [`Framework::indicators`].
@@ -270,6 +302,21 @@ impl Framework {
             }
             if !seen.insert(&i.id) {
                 return Err(err(loc, "duplicate id".into()));
+            }
+        }
+        for a in &self.auxiliary_series {
+            let loc = format!("auxiliary series `{}`, field `id`", a.id);
+            if !is_snake_case_id(&a.id) {
+                return Err(err(loc, "ids must be snake_case ([a-z][a-z0-9_]*)".into()));
+            }
+            if !seen.insert(&a.id) {
+                return Err(err(loc, "duplicate id".into()));
+            }
+            if !(a.unit.scale.is_finite() && a.unit.scale > 0.0) {
+                return Err(err(
+                    format!("auxiliary series `{}`, field `unit.scale`", a.id),
+                    format!("scale {} must be positive and finite", a.unit.scale),
+                ));
             }
         }
         let dim_ids: HashSet<&str> = self.dimensions.iter().map(|d| d.id.as_str()).collect();
@@ -458,6 +505,14 @@ impl Framework {
                     return Err((
                         "relative_target.reference",
                         "a relative target needs a reference indicator".into(),
+                    ));
+                }
+                if !self.knows_series(indicator) {
+                    return Err((
+                        "relative_target.reference",
+                        format!(
+                            "reference series `{indicator}` is neither an indicator nor an auxiliary series of the framework"
+                        ),
                     ));
                 }
                 if unit.as_deref().is_some_and(|u| u.trim().is_empty()) {

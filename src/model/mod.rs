@@ -8,7 +8,7 @@ pub mod builtin;
 mod framework;
 mod indicator;
 
-pub use framework::{is_snake_case_id, Dimension, Framework};
+pub use framework::{is_snake_case_id, AuxiliarySeries, Dimension, Framework};
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
 };

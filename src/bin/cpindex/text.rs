@@ -250,7 +250,11 @@ mod tests {
         assert_eq!(text.lines().count(), 1 + v.cells.len());
         // the demo blanks the value where (indicator position + unit position) % 13 == 12;
         // take the first such cell from the view and find its CSV row.
-        let blank = v.cells.iter().find(|c| c.value.is_nan()).expect("demo has a blank cell");
+        let blank = v
+            .cells
+            .iter()
+            .find(|c| c.value.is_nan())
+            .expect("demo has a blank cell");
         let row = text
             .lines()
             .find(|l| {
