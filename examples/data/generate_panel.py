@@ -397,7 +397,16 @@ class Gen:
             det = (u, iid) in DETERIORATE
             for k, y in enumerate(YEARS):
                 noise = rng.uniform(-0.04, 0.04)
-                if kind == "cumulative":
+                if pol == "binary":
+                    # yes/no: achieved once the unit has gone ~half-way through the plan
+                    v = 1.0 if pace * k >= 2.5 else 0.0
+                elif pol == "interval":
+                    # a band: start between the tolerance bound and the band, move into it
+                    lo, hi = ind["polarity"]["lower"], ind["polarity"]["upper"]
+                    tol = ind["polarity"]["tolerance_lower"]
+                    b = lo - (lo - tol) * 0.5 * dist
+                    v = min(b + (lo - b) * pace * k / 4.0, (lo + hi) / 2.0)
+                elif kind == "cumulative":
                     # yearly flow: a fifth of the five-year target times the unit's pace
                     share = 1.0 if u == CITY else 1.0 / 6.0
                     base = t / 5.0 * share
