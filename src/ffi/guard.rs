@@ -142,8 +142,9 @@ mod tests {
     fn defaults_on_panic() {
         let p: *const u8 = guard_default("f", || panic!("boom {}", 1));
         assert!(p.is_null());
-        assert_eq!(guard_default::<u32>("f", || panic!("x")), 0);
+        assert!(last_error().unwrap().1.contains("f: internal panic"));
         assert!(last_error().unwrap().1.contains("boom 1"));
+        assert_eq!(guard_default::<u32>("f", || panic!("x")), 0);
     }
 
     struct PanickyDisplay;
