@@ -1,0 +1,71 @@
+"""No RSS growth across 100,000 calls; each library object freed exactly once."""
+
+from __future__ import annotations
+
+import gc
+import unittest
+from array import array
+
+import cpindex
+from cpindex._native import LIB
+
+import support
+
+CALLS = 100_000
+
+
+class MemoryTest(unittest.TestCase):
+    @unittest.skipUnless(support.os.path.exists("/proc/self/statm"), "needs Linux /proc/self/statm")
+    def test_rss_stable_over_100k_calls(self) -> None:
+        fw = cpindex.Framework.builtin()
+        vals = array("d", [1.0, 2.0, 3.0, 4.0])
+
+        def round_(k: int) -> int:
+            # 5 wrapper calls per round (about 11 C calls: new/free pairs, caller-buffer
+            # texts, an error path with its last-error read)
+            f = cpindex.Framework.builtin()  # builtin + free
+            f.close()
+            p = cpindex.Panel(["a", "b"], [2020, 2021], ["gdp"], vals)  # new, dims, ids x3, periods
+            p.close()
+            try:
+                fw.indicator("missing_%d" % (k % 7))  # error path + last-error read
+            except cpindex.UnknownId:
+                pass
+            return 5
+
+        for k in range(2_000):  # warm up allocator pools and caches
+            round_(k)
+        gc.collect()
+        before = support.rss_bytes()
+        calls = 0
+        k = 0
+        while calls < CALLS:
+            calls += round_(k)
+            k += 1
+        gc.collect()
+        after = support.rss_bytes()
+        growth = after - before
+        # Slack: 4 MiB for allocator noise; a leak of 40 bytes per call would exceed it.
+        self.assertLess(growth, 4 * 1024 * 1024, f"RSS grew by {growth} bytes over {calls} calls")
+        fw.close()
+
+    def test_exactly_once_free(self) -> None:
+        freed: list = []
+        real_free = LIB.cpindex_framework_free
+
+        fw = cpindex.Framework.builtin()
+        # swap the finalizer's free function for a counting wrapper around the real one
+        fw._finalizer.detach()
+        import weakref
+
+        ptr = fw._ptr
+        fw._finalizer = weakref.finalize(fw, lambda p: (freed.append(1), real_free(p)), ptr)
+        fw.close()
+        fw.close()
+        del fw
+        gc.collect()
+        self.assertEqual(freed, [1])
+
+
+if __name__ == "__main__":
+    unittest.main()
