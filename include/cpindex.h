@@ -900,6 +900,31 @@ cpindex_status cpindex_framework_indicator_dimension(const struct cpindex_framew
                                                      size_t *out);
 
 /**
+ * The interim targets (milestones before the target year) of indicator `index`, as two
+ * parallel caller arrays: `years[k]` and `values[k]`. `*out_len` always receives the
+ * number of milestones; if `buf_len` is smaller, nothing is written and the call returns
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL` (size query with `(NULL, NULL, 0)`).
+ *
+ * **Ownership:** the caller owns both arrays.
+ * **NULL:** `framework` and `out_len` must not be NULL; `years` and `values` may be NULL
+ * when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index
+ * past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on the same framework.
+ *
+ * # Safety
+ * `framework` a live handle; `years` and `values` valid for `buf_len` elements;
+ * `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_framework_indicator_interim_targets(const struct cpindex_framework *framework,
+                                                           size_t index,
+                                                           int32_t *years,
+                                                           double *values,
+                                                           size_t buf_len,
+                                                           size_t *out_len);
+
+/**
  * **For tests only**: panics inside the library on purpose, to exercise the panic
  * boundary from C, C++ and Python. Not part of the stable API; do not call it in
  * production code.

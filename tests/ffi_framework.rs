@@ -579,3 +579,82 @@ fn accessor_errors() {
         cpindex_framework_free(fw);
     }
 }
+
+#[test]
+fn interim_targets() {
+    let fw = toy();
+    let mut n = 9usize;
+    let (mut ys, mut vs) = ([0i32; 2], [0.0f64; 2]);
+    unsafe {
+        // x has one milestone: 2022 → 90 (from TOY)
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(fw, 0, null_mut(), null_mut(), 0, &mut n),
+            cpindex_status::BufferTooSmall
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(
+                fw,
+                0,
+                ys.as_mut_ptr(),
+                vs.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::Ok
+        );
+        assert_eq!((n, ys[0], vs[0]), (1, 2022, 90.0));
+        // y has none: (NULL, NULL, 0) succeeds with 0
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(fw, 1, null_mut(), null_mut(), 0, &mut n),
+            cpindex_status::Ok
+        );
+        assert_eq!(n, 0);
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(
+                fw,
+                0,
+                ys.as_mut_ptr(),
+                null_mut(),
+                2,
+                &mut n
+            ),
+            cpindex_status::NullArgument
+        );
+        assert!(last_message().contains("`values`"));
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(
+                fw,
+                0,
+                ys.as_mut_ptr(),
+                vs.as_mut_ptr(),
+                2,
+                null_mut()
+            ),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(
+                fw,
+                3,
+                ys.as_mut_ptr(),
+                vs.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_framework_indicator_interim_targets(
+                null(),
+                0,
+                ys.as_mut_ptr(),
+                vs.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::NullArgument
+        );
+        cpindex_framework_free(fw);
+    }
+}

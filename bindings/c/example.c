@@ -38,11 +38,12 @@ int main(void) {
         char id[128], label[64];
         size_t len = 0;
         double target = 0.0;
-        if (cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_ID, id, sizeof id, &len) ||
-            cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_UNIT_LABEL, label, sizeof label, &len) ||
-            cpindex_framework_indicator_number(fw, i, CPINDEX_INDICATOR_NUMBER_TARGET, &target)) {
+        if ((st = cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_ID, id, sizeof id, &len)) ||
+            (st = cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_UNIT_LABEL, label, sizeof label,
+                                                   &len)) ||
+            (st = cpindex_framework_indicator_number(fw, i, CPINDEX_INDICATOR_NUMBER_TARGET, &target))) {
             cpindex_framework_free(fw);
-            return fail("reading an indicator", CPINDEX_STATUS_INTERNAL);
+            return fail("reading an indicator", st);
         }
         printf("  %-36s target %g %s\n", id, target, label);
     }

@@ -90,6 +90,11 @@ static void test_framework(void) {
         CHECK(code <= CPINDEX_KIND_COVERAGE);
         CHECK_OK(cpindex_framework_indicator_dimension(fw, i, &dim));
         CHECK(dim < nd);
+        {
+            /* size query: OK when there are none, BUFFER_TOO_SMALL with the count otherwise */
+            cpindex_status st = cpindex_framework_indicator_interim_targets(fw, i, NULL, NULL, 0, &n);
+            CHECK((st == CPINDEX_STATUS_OK && n == 0) || (st == CPINDEX_STATUS_BUFFER_TOO_SMALL && n > 0));
+        }
     }
     for (i = 0; i < nd; i++) {
         CHECK_OK(cpindex_framework_dimension_text(fw, i, CPINDEX_DIMENSION_FIELD_NAME_ZH, buf, sizeof buf, &n));

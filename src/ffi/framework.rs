@@ -904,3 +904,63 @@ pub unsafe extern "C" fn cpindex_framework_indicator_dimension(
         Ok(())
     })
 }
+
+/// The interim targets (milestones before the target year) of indicator `index`, as two
+/// parallel caller arrays: `years[k]` and `values[k]`. `*out_len` always receives the
+/// number of milestones; if `buf_len` is smaller, nothing is written and the call returns
+/// `CPINDEX_STATUS_BUFFER_TOO_SMALL` (size query with `(NULL, NULL, 0)`).
+///
+/// **Ownership:** the caller owns both arrays.
+/// **NULL:** `framework` and `out_len` must not be NULL; `years` and `values` may be NULL
+/// when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index
+/// past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may be called concurrently on the same framework.
+///
+/// # Safety
+/// `framework` a live handle; `years` and `values` valid for `buf_len` elements;
+/// `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_framework_indicator_interim_targets(
+    framework: *const cpindex_framework,
+    index: usize,
+    years: *mut i32,
+    values: *mut f64,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_framework_indicator_interim_targets", || {
+        let fw = arc_ref(framework, "framework")?;
+        let ind = indicator_at(fw, index)?;
+        let out_len = out_ptr(out_len, "out_len")?;
+        if buf_len > 0 && years.is_null() {
+            return Err(FfiError::null("years"));
+        }
+        if buf_len > 0 && values.is_null() {
+            return Err(FfiError::null("values"));
+        }
+        let needed = ind.interim_targets.len();
+        out_len.write(needed);
+        if buf_len < needed {
+            return Err(FfiError::new(
+                cpindex_status::BufferTooSmall,
+                format!(
+                    "indicator `{}` has {needed} interim targets, buffers of {buf_len} given",
+                    ind.id
+                ),
+            ));
+        }
+        let ys: Vec<i32> = ind.interim_targets.iter().map(|t| t.year).collect();
+        let vs: Vec<f64> = ind.interim_targets.iter().map(|t| t.value).collect();
+        // Both checked non-NULL when needed > 0 (needed ≤ buf_len).
+        if needed > 0 {
+            if !years.is_aligned() || !values.is_aligned() {
+                return Err(FfiError::invalid("years/values", "pointer is misaligned"));
+            }
+            std::ptr::copy_nonoverlapping(ys.as_ptr(), years, needed);
+            std::ptr::copy_nonoverlapping(vs.as_ptr(), values, needed);
+        }
+        Ok(())
+    })
+}

@@ -10,7 +10,7 @@
 //!   `CPINDEX_STATUS_BUFFER_TOO_SMALL`, which is the size query);
 //! * the calling thread's last error, in words, is read with
 //!   [`cpindex_last_error_message`] (not consumed by reading);
-//! * a panic never crosses the boundary: every body runs inside [`guard`];
+//! * a panic never crosses the boundary: every body runs inside the `guard` module's `catch_unwind` wrappers;
 //! * every pointer is checked for NULL; `(NULL, 0)` is an empty slice; enum-like inputs
 //!   arrive as `uint32_t` and are validated; text is UTF-8 as `(const char *, size_t)`;
 //! * opaque handles come with `_new`/`_free` pairs (`_free(NULL)` is a no-op); bulk output
