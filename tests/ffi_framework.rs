@@ -658,3 +658,14 @@ fn interim_targets() {
         cpindex_framework_free(fw);
     }
 }
+
+#[test]
+fn interior_nul_keeps_its_length() {
+    // docs: texts from JSON may contain U+0000; the length, not the terminator, rules.
+    let json = TOY.replace("\"name_en\": \"X\"", "\"name_en\": \"X\\u0000Y\"");
+    let mut fw = null();
+    let st = unsafe { cpindex_framework_from_json(json.as_ptr().cast(), json.len(), &mut fw) };
+    assert_eq!(st, cpindex_status::Ok, "{}", last_message());
+    assert_eq!(ind_text(fw, 0, cpindex_indicator_field::NameEn), "X\0Y");
+    unsafe { cpindex_framework_free(fw) };
+}

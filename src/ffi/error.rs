@@ -105,8 +105,9 @@ pub unsafe extern "C" fn cpindex_last_error_message(
     // Not through `guard_status`: a failure here must not overwrite the message the caller
     // is trying to read. Panics are still caught.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let Ok(out_len) = out_ptr(out_len, "out_len") else {
-            return cpindex_status::NullArgument;
+        let out_len = match out_ptr(out_len, "out_len") {
+            Ok(p) => p,
+            Err(e) => return e.status,
         };
         let message = last_error().map(|(_, m)| m).unwrap_or_default();
         match write_text(&message, buf, len, out_len) {

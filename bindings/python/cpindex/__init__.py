@@ -48,7 +48,7 @@ from .distribution import (
     share_in_band,
     theil_t,
 )
-from .framework import Dimension, Framework, Indicator, Interval, Kind, Polarity, Unit
+from .framework import Dimension, Framework, Indicator, InterimTarget, Interval, Kind, Polarity, Unit
 from .panel import Panel
 from .run import Result, run_json, to_pandas
 
@@ -79,6 +79,7 @@ __all__ = [
     "Framework",
     "Dimension",
     "Indicator",
+    "InterimTarget",
     "Unit",
     "Interval",
     "Polarity",

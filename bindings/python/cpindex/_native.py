@@ -147,6 +147,13 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_framework_indicator_interval", STATUS, (FRAMEWORK_P, c_size_t, POINTER(CInterval))),
     Row("cpindex_framework_indicator_kind", STATUS, (FRAMEWORK_P, c_size_t, U32_P)),
     Row("cpindex_framework_indicator_dimension", STATUS, (FRAMEWORK_P, c_size_t, SIZE_P)),
+    Row(
+        "cpindex_framework_indicator_interim_targets",
+        STATUS,
+        (FRAMEWORK_P, c_size_t, I32_P, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,  # added after the first ABI round
+    ),
     # panels
     Row(
         "cpindex_panel_new",

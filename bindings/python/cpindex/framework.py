@@ -18,7 +18,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 from ._managed import Managed
 from ._native import LIB, CInterval, FRAMEWORK_P, read_text
 
-__all__ = ["Framework", "Dimension", "Indicator", "Unit", "Interval", "Polarity", "Kind"]
+__all__ = ["Framework", "Dimension", "Indicator", "InterimTarget", "Unit", "Interval", "Polarity", "Kind"]
 
 
 class Polarity(enum.IntEnum):
@@ -96,6 +96,14 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class InterimTarget:
+    """A milestone before the target year (e.g. the value planned for 2022)."""
+
+    year: int
+    value: float
+
+
+@dataclass(frozen=True)
 class Dimension:
     """A dimension (领域) of the framework; ``parent`` is ``None`` at the top level."""
 
@@ -132,6 +140,7 @@ class Indicator:
     aspirational: bool
     has_interim_targets: bool
     flags: int
+    interim_targets: Tuple[InterimTarget, ...] = ()
 
 
 def _utf8(text: Union[str, bytes], what: str) -> bytes:
@@ -327,6 +336,18 @@ class Framework(Managed):
                 )
         return tuple(out)
 
+    @staticmethod
+    def _interims(p: Any, k: int) -> Tuple[InterimTarget, ...]:
+        if not LIB.has("cpindex_framework_indicator_interim_targets"):
+            return ()  # an older library: only `has_interim_targets` tells
+        fn = LIB.cpindex_framework_indicator_interim_targets
+        n = c_size_t()
+        fn(p, k, None, None, 0, byref(n))  # size query
+        years = (c_int32 * n.value)()
+        values = (c_double * n.value)()
+        fn(p, k, years, values, n.value, byref(n))
+        return tuple(InterimTarget(years[j], values[j]) for j in range(n.value))
+
     def _read_indicators(self) -> Tuple[Indicator, ...]:
         n = c_size_t()
         x = c_double()
@@ -383,6 +404,7 @@ class Framework(Managed):
                         aspirational=bool(flags & ASPIRATIONAL),
                         has_interim_targets=bool(flags & HAS_INTERIM_TARGETS),
                         flags=flags,
+                        interim_targets=self._interims(p, k) if flags & HAS_INTERIM_TARGETS else (),
                     )
                 )
         return tuple(out)
