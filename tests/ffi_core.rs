@@ -136,3 +136,38 @@ fn last_error_is_per_thread_under_concurrency() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn every_exported_body_is_guarded() {
+    // R9: a source scan; every `extern "C" fn` body must run under a guard.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ffi");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (pos, _) in text.match_indices("extern \"C\" fn ") {
+            let rest = &text[pos..];
+            let name: String = rest["extern \"C\" fn ".len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let body = &rest[..rest.find("\n}\n").expect("function end")];
+            assert!(
+                body.contains("guard_status(")
+                    || body.contains("guard_default(")
+                    || body.contains("catch_unwind("),
+                "{}: `{name}` has no panic guard",
+                path.display()
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(
+        n,
+        common::header_functions().len(),
+        "every header function was scanned"
+    );
+}

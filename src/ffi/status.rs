@@ -166,10 +166,15 @@ impl cpindex_status {
 #[no_mangle]
 pub extern "C" fn cpindex_status_str(code: u32) -> *const c_char {
     const UNKNOWN: &str = "CPINDEX_STATUS_UNKNOWN: not a cpindex status code\0";
-    // No guard needed: nothing here can panic (a lookup in a fixed table). Kept simple so
-    // it is usable from inside error handlers.
-    let text = cpindex_status::from_code(code).map_or(UNKNOWN, cpindex_status::text);
-    text.as_ptr().cast()
+    // A lookup in a fixed table cannot panic, but every body is guarded all the same (R9);
+    // the fallback is a static text too, so the result is never NULL. It does not touch
+    // the last error, so it is safe inside error handlers.
+    std::panic::catch_unwind(|| {
+        cpindex_status::from_code(code).map_or(UNKNOWN, cpindex_status::text)
+    })
+    .unwrap_or(UNKNOWN)
+    .as_ptr()
+    .cast()
 }
 
 #[cfg(test)]

@@ -16,7 +16,12 @@ pub const CPINDEX_ABI_VERSION: u32 = 1;
 /// **Thread safety:** may be called from any thread.
 #[no_mangle]
 pub extern "C" fn cpindex_version_string() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    // Cannot panic; guarded anyway (R9), with the same static text as the fallback.
+    std::panic::catch_unwind(|| VERSION)
+        .unwrap_or(VERSION)
+        .as_ptr()
+        .cast()
 }
 
 /// The ABI version of the loaded library. A program compiled against a header whose
@@ -26,7 +31,8 @@ pub extern "C" fn cpindex_version_string() -> *const c_char {
 /// **Thread safety:** may be called from any thread.
 #[no_mangle]
 pub extern "C" fn cpindex_abi_version() -> u32 {
-    CPINDEX_ABI_VERSION
+    // Cannot panic; guarded anyway (R9).
+    std::panic::catch_unwind(|| CPINDEX_ABI_VERSION).unwrap_or(CPINDEX_ABI_VERSION)
 }
 
 #[cfg(test)]
