@@ -58,7 +58,11 @@ fn python_unittest_suite() {
     let lib = locate_library().expect(
         "libcpindex not found beside the test executable; run `cargo build` or set CPINDEX_LIBRARY",
     );
-    assert!(lib.is_file(), "CPINDEX_LIBRARY={} is not a file", lib.display());
+    assert!(
+        lib.is_file(),
+        "CPINDEX_LIBRARY={} is not a file",
+        lib.display()
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let pkg = root.join("bindings").join("python");
     let out = Command::new(&py)
