@@ -50,7 +50,7 @@ from .distribution import (
 )
 from .framework import Dimension, Framework, Indicator, InterimTarget, Interval, Kind, Polarity, Unit
 from .panel import Panel
-from .run import Result, run_json, to_pandas
+from .run import Result, build_request, run, run_json, to_pandas
 
 __version__ = "0.1.0"
 
@@ -87,6 +87,8 @@ __all__ = [
     # data
     "Panel",
     # JSON entry point
+    "run",
+    "build_request",
     "run_json",
     "Result",
     "to_pandas",

@@ -29,16 +29,14 @@ from ctypes import (
     POINTER,
     Structure,
     byref,
-    c_char,
     c_char_p,
     c_double,
     c_int32,
     c_size_t,
     c_uint32,
-    c_void_p,
 )
 from pathlib import Path
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from . import _errors
 from ._errors import LibraryError, NotAvailable, error_for

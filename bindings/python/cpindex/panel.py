@@ -140,7 +140,7 @@ class Panel(Managed):
         values: Any = None,
     ) -> None:
         units = list(units)
-        periods = [int(p) for p in periods]
+        periods = [_period(p) for p in periods]
         indicators = list(indicators)
         nu, np_, ni = len(units), len(periods), len(indicators)
         buf = _values_for(values, nu, np_, ni)
@@ -307,10 +307,10 @@ class Panel(Managed):
     # ---------------------------------------------------------------- cells
     def get(self, unit: str, period: int, indicator: str) -> float:
         """The value for ids (NaN = missing); :class:`~cpindex.UnknownId` otherwise."""
-        ub, ib = unit.encode("utf-8"), indicator.encode("utf-8")
+        ub, ib = _id_bytes(unit, "unit"), _id_bytes(indicator, "indicator")
         out = c_double()
         with self._borrow() as p:
-            LIB.cpindex_panel_get_by_id(p, ub, len(ub), int(period), ib, len(ib), byref(out))
+            LIB.cpindex_panel_get_by_id(p, ub, len(ub), _period(period), ib, len(ib), byref(out))
         return out.value
 
     def __getitem__(self, key: Tuple[str, int, str]) -> float:
@@ -387,6 +387,17 @@ class Panel(Managed):
             for k, u in enumerate(self._units)
         ]
 
+    def to_data(self) -> Dict[str, Any]:
+        """The panel as the ``data`` member of a JSON request
+        (``{"units", "periods", "indicators", "values"}``, values column-major with periods
+        sorted, missing as ``None``)."""
+        return {
+            "units": list(self._units),
+            "periods": list(self._periods),
+            "indicators": list(self._indicators),
+            "values": [None if math.isnan(x) else x for x in self.values()],
+        }
+
     def to_pandas(self) -> Any:
         """A long-format ``pandas.DataFrame`` (unit, period, indicator, value). Needs pandas."""
         import pandas as pd  # optional dependency
@@ -402,6 +413,28 @@ class Panel(Managed):
         ``framework``."""
         with self._borrow() as p, framework._borrow() as f:
             LIB.cpindex_panel_check_framework(p, f)
+
+
+def _period(p: Any) -> int:
+    if isinstance(p, bool) or not isinstance(p, (int, float, str)) and not hasattr(p, "__index__"):
+        raise TypeError(f"a period must be an integer year, not {type(p).__name__} {p!r}")
+    try:
+        v = int(p)
+    except ValueError:
+        raise TypeError(f"a period must be an integer year, not {p!r}") from None
+    if v != p and not isinstance(p, str):
+        raise TypeError(f"a period must be an integer year, not {p!r}")
+    if not -(2**31) <= v < 2**31:
+        raise InvalidArgument(f"period {v} does not fit in a 32-bit year", 2)
+    return v
+
+
+def _id_bytes(s: Any, what: str) -> bytes:
+    if isinstance(s, str):
+        return s.encode("utf-8")
+    if isinstance(s, bytes):
+        return s
+    raise TypeError(f"{what} must be a str, not {type(s).__name__} {s!r}")
 
 
 def _index(k: int) -> int:

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 from ctypes import byref, c_size_t, create_string_buffer
-from typing import Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
 
 from . import _errors
 from ._native import LIB
 
-__all__ = ["run_json", "Result", "to_pandas"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .framework import Framework
+    from .panel import Panel
+
+__all__ = ["run", "build_request", "run_json", "Result", "to_pandas"]
 
 
 class Result(dict):  # type: ignore[type-arg]
@@ -64,4 +68,47 @@ def run_json(request: Union[str, bytes, Mapping[str, Any]], *, initial_buffer: i
         size = n.value + 1
     raise _errors.InternalError("cpindex_run_json: response size did not settle", 6, "cpindex_run_json")
 
+
+
+
+def build_request(
+    action: str,
+    framework: Union[str, "Framework", Mapping[str, Any]],
+    data: Union[None, "Panel", Mapping[str, Any]] = None,
+    spec: Union[None, str, Mapping[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The request object of :func:`run` (members given as ``None`` are left out).
+
+    ``framework`` is a built-in name, a :class:`~cpindex.Framework` or a framework dict;
+    ``data`` a :class:`~cpindex.Panel` (sent as ``{"units", "periods", "indicators",
+    "values"}``, ``null`` = missing) or a dict in that shape (or ``{"csv": text}``);
+    ``spec`` a dict or JSON text."""
+    from .framework import Framework
+    from .panel import Panel
+
+    req: Dict[str, Any] = {"action": action}
+    if isinstance(framework, Framework):
+        req["framework"] = framework.to_dict()
+    elif isinstance(framework, (str, Mapping)):
+        req["framework"] = framework
+    else:
+        raise TypeError(f"framework must be a name, a Framework or a dict, not {type(framework).__name__}")
+    if data is not None:
+        req["data"] = data.to_data() if isinstance(data, Panel) else dict(data)
+    if spec is not None:
+        req["spec"] = json.loads(spec) if isinstance(spec, (str, bytes)) else dict(spec)
+    return req
+
+
+def run(
+    action: str,
+    framework: Union[str, "Framework", Mapping[str, Any]],
+    data: Union[None, "Panel", Mapping[str, Any]] = None,
+    spec: Union[None, str, Mapping[str, Any]] = None,
+) -> Result:
+    """Runs ``action`` (``"describe"`` now; ``"index"``, ``"monitor"``, ``"inequality"``
+    with the engine, monitoring and distribution rounds) on a framework, optional data
+    and an optional spec; returns the response as plain Python data
+    (:class:`Result`, with ``to_pandas``). See :func:`build_request`."""
+    return run_json(build_request(action, framework, data, spec))
 

@@ -71,3 +71,28 @@ class RunJsonTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RunTest(unittest.TestCase):
+    def test_run_describe_with_framework_object(self) -> None:
+        fw = cpindex.Framework.from_json(support.sample_framework())
+        r = cpindex.run("describe", fw)
+        self.assertEqual(r["summary"]["id"], "sample")
+        self.assertEqual(cpindex.run("describe", "quzhou-2021-2025")["summary"]["indicators"], len(cpindex.Framework.builtin()))
+
+    def test_build_request(self) -> None:
+        p = cpindex.Panel(["a", "b"], [2021, 2020], ["gdp"], [1.0, None, 3.0, 4.0])
+        req = cpindex.build_request("index", "quzhou-2021-2025", p, '{"normalise": "min_max"}')
+        self.assertEqual(req["action"], "index")
+        self.assertEqual(req["framework"], "quzhou-2021-2025")
+        # periods sorted: 2020 first, values moved with them; None for missing
+        self.assertEqual(req["data"], {"units": ["a", "b"], "periods": [2020, 2021], "indicators": ["gdp"], "values": [3.0, 4.0, 1.0, None]})
+        self.assertEqual(req["spec"], {"normalise": "min_max"})
+        self.assertNotIn("spec", cpindex.build_request("describe", "x"))
+        with self.assertRaises(TypeError):
+            cpindex.build_request("describe", 42)  # type: ignore[arg-type]
+
+    def test_unknown_action_reaches_library(self) -> None:
+        # the library names what it does not know (an action or a member) — a clear error
+        with self.assertRaises(cpindex.InvalidSpec):
+            cpindex.run("no_such_action", "quzhou-2021-2025")

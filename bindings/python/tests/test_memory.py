@@ -49,6 +49,14 @@ class MemoryTest(unittest.TestCase):
         self.assertLess(growth, 4 * 1024 * 1024, f"RSS grew by {growth} bytes over {calls} calls")
         fw.close()
 
+    @unittest.skipUnless(support.os.path.exists("/proc/self/statm"), "needs Linux /proc/self/statm")
+    def test_rss_probe_sees_a_leak(self) -> None:
+        """The probe above can fail: 16 MiB kept alive shows up as RSS growth."""
+        before = support.rss_bytes()
+        kept = [bytearray(b"x" * (1 << 20)) for _ in range(16)]
+        self.assertGreater(support.rss_bytes() - before, 8 * 1024 * 1024)
+        del kept
+
     def test_exactly_once_free(self) -> None:
         freed: list = []
         real_free = LIB.cpindex_framework_free

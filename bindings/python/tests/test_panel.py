@@ -158,6 +158,12 @@ class ErrorTest(unittest.TestCase):
             Panel([b"\xff"], [2020], ["x"], [1.0])  # type: ignore[list-item]
         with self.assertRaises(TypeError):
             Panel(["a"], [2020], ["x"], ["1.0"])
+        with self.assertRaises(TypeError):
+            Panel(["a"], [2020.5], ["x"], [1.0])
+        with self.assertRaises(TypeError):
+            Panel(["a"], [None], ["x"], [1.0])  # type: ignore[list-item]
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel(["a"], [2**40], ["x"], [1.0])  # would wrap around in a C int32
 
     def test_positions_and_ids(self) -> None:
         p = Panel(UNITS, PERIODS, INDS, column_major())
@@ -171,6 +177,8 @@ class ErrorTest(unittest.TestCase):
             p.get("kecheng", 1999, "gdp")
         with self.assertRaises(cpindex.UnknownId):
             p.set("kecheng", 2020, "nothing", 1.0)
+        with self.assertRaises(TypeError):
+            p.get(1, 2020, "gdp")  # type: ignore[arg-type]
 
     def test_check_framework(self) -> None:
         fw = cpindex.Framework.builtin()
