@@ -25,6 +25,17 @@ except ImportError:  # pragma: no cover - depends on the environment
     print(f"\n[cpindex tests] SKIP reason: {NUMPY_SKIP}", flush=True)
 
 
+try:
+    import pandas  # noqa: F401
+
+    HAVE_PANDAS = True
+    PANDAS_SKIP = ""
+except ImportError:  # pragma: no cover - depends on the environment
+    HAVE_PANDAS = False
+    PANDAS_SKIP = "pandas is not installed: to_pandas() is tested only for its ImportError"
+    print(f"\n[cpindex tests] SKIP reason: {PANDAS_SKIP}", flush=True)
+
+
 def builtin_json() -> Optional[Dict[str, Any]]:
     """The shipped framework file read with the json module (independent of the library)."""
     if not BUILTIN_JSON.is_file():

@@ -57,6 +57,25 @@ class MemoryTest(unittest.TestCase):
         self.assertGreater(support.rss_bytes() - before, 8 * 1024 * 1024)
         del kept
 
+    def test_take_string_frees_once(self) -> None:
+        """Library-owned strings come back as c_void_p and are freed after decoding
+        (exercised with libc strdup/free, as no cpindex function returns one yet)."""
+        import ctypes
+        import ctypes.util
+
+        from cpindex._native import take_string
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.strdup.restype = ctypes.c_void_p
+        libc.strdup.argtypes = [ctypes.c_char_p]
+        libc.free.argtypes = [ctypes.c_void_p]
+        freed: list = []
+        ptr = libc.strdup("衢州".encode("utf-8"))
+        self.assertEqual(take_string(ptr, 6, lambda p: (freed.append(p), libc.free(p))), "衢州")
+        self.assertEqual(freed, [ptr])
+        self.assertEqual(take_string(None, 0, freed.append), "")
+        self.assertEqual(freed, [ptr])
+
     def test_exactly_once_free(self) -> None:
         freed: list = []
         real_free = LIB.cpindex_framework_free

@@ -239,6 +239,19 @@ class CellsTest(unittest.TestCase):
         self.assertEqual(p.get_at(0, 49, 0), 1999.0)
 
 
+class PandasTest(unittest.TestCase):
+    @unittest.skipUnless(support.HAVE_PANDAS, support.PANDAS_SKIP)
+    def test_to_pandas(self) -> None:  # pragma: no cover - pandas not installed here
+        df = Panel(UNITS, PERIODS, INDS, column_major()).to_pandas()
+        self.assertEqual(list(df.columns), ["unit", "period", "indicator", "value"])
+        self.assertEqual(len(df), 12)
+
+    @unittest.skipIf(support.HAVE_PANDAS, "pandas is installed")
+    def test_to_pandas_needs_pandas(self) -> None:
+        with self.assertRaises(ImportError):
+            Panel(UNITS, PERIODS, INDS, column_major()).to_pandas()
+
+
 @unittest.skipUnless(support.HAVE_NUMPY, support.NUMPY_SKIP)
 class NumpyPanelTest(unittest.TestCase):
     def reference(self) -> "np.ndarray":
