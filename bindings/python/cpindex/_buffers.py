@@ -84,9 +84,8 @@ def _from_buffer(obj: Any, name: str) -> Optional[DoubleBuffer]:
     if mv.format not in ("d", "@d", "=d", "<d" if sys.byteorder == "little" else ">d"):
         if mv.format in ("c", "s") or isinstance(obj, (bytes, bytearray)):
             raise TypeError(f"`{name}` must hold numbers, not bytes ({type(obj).__name__})")
-        # another numeric format (ints, float32 …): convert once
-        flat = mv.cast("B").cast(mv.format) if mv.ndim != 1 and mv.c_contiguous else mv
-        return _convert(flat.tolist() if flat.ndim == 1 else _flatten(mv.tolist()), name)
+        # another numeric format (ints, float32 …): convert once, in C order
+        return _convert(_flatten(mv.tolist()), name)
     if not mv.c_contiguous:
         return _convert(_flatten(mv.tolist()), name)
     n = mv.nbytes // 8
@@ -95,10 +94,9 @@ def _from_buffer(obj: Any, name: str) -> Optional[DoubleBuffer]:
     if mv.readonly:
         arr = (c_double * n).from_buffer_copy(mv)
         return DoubleBuffer(arr, n, arr, False)
-    if mv.ndim != 1:
-        mv = mv.cast("B").cast("d")
-    arr = (c_double * n).from_buffer(mv)
-    return DoubleBuffer(arr, n, (arr, mv, obj), True)
+    flat: Any = mv if mv.ndim == 1 else mv.cast("B").cast("d")
+    arr = (c_double * n).from_buffer(flat)
+    return DoubleBuffer(arr, n, (arr, flat, obj), True)
 
 
 def _flatten(x: Any) -> list:

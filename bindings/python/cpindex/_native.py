@@ -279,6 +279,12 @@ class _Lib:
         """Whether the loaded library exports ``name`` (as declared in the table)."""
         return name in self.__dict__
 
+    def __getattr__(self, name: str) -> Any:
+        # only reached for names not bound at load time: a later-round function
+        if name.startswith("cpindex_"):
+            self.require(name)
+        raise AttributeError(name)
+
     def require(self, name: str) -> Callable[..., Any]:
         """The function ``name``, or :class:`NotAvailable` naming the library path."""
         fn = self.__dict__.get(name)

@@ -89,7 +89,7 @@ def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
         fv = _fortran_view(values, (nu, np_, ni))
         if fv is not None:
             return fv
-        nested = values.tolist() if hasattr(values, "tolist") else memoryview(values).tolist()
+        nested: Any = values.tolist() if hasattr(values, "tolist") else memoryview(values).tolist()
         return doubles_in(_reorder_nested(nested, nu, np_, ni), "values")
     return doubles_in(values, "values")
 
