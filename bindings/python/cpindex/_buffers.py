@@ -109,6 +109,15 @@ def _flatten(x: Any) -> list:
 
 
 def _convert(items: Iterable[Any], name: str) -> DoubleBuffer:
+    if isinstance(items, (list, tuple)):
+        try:  # fast path (C loop): only numbers
+            arr = array("d", items)
+        except TypeError:
+            pass  # None or a bad item: the checked loop below
+        else:
+            n = len(arr)
+            ptr = (c_double * n).from_buffer(arr) if n else None
+            return DoubleBuffer(ptr, n, arr, False)
     arr = array("d")
     try:
         for k, v in enumerate(items):
@@ -148,7 +157,7 @@ def doubles_in(obj: Any, name: str = "values") -> DoubleBuffer:
             raise TypeError(
                 f"`{name}` must be a sequence of numbers, not {type(obj).__name__}"
             ) from None
-        got = _convert(it, name)
+        got = _convert(obj if isinstance(obj, (list, tuple)) else it, name)
     return got
 
 
