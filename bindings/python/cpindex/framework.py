@@ -305,6 +305,10 @@ class Framework(Managed):
         self.dimension(dimension)
         return tuple(i for i in self.indicators if i.dimension == dimension)
 
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]:
+        """Pickles as its JSON (for multiprocessing); unpickling parses it again."""
+        return (Framework.from_json, (self.to_json(),))
+
     def __len__(self) -> int:
         """The number of indicators."""
         n = c_size_t()

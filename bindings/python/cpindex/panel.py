@@ -294,6 +294,10 @@ class Panel(Managed):
         """``(n_units, n_periods, n_indicators)``."""
         return len(self._units), len(self._periods), len(self._indicators)
 
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        """Pickles as ids and values (for multiprocessing)."""
+        return (Panel, (self._units, self._periods, self._indicators, self.values()))
+
     def __len__(self) -> int:
         """The number of cells."""
         nu, np_, ni = self.shape

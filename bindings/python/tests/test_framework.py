@@ -178,6 +178,14 @@ class SampleTest(unittest.TestCase):
             self.fw.save(path)
             self.assertEqual(Framework.from_file(path).dimensions, self.fw.dimensions)
 
+    def test_pickle(self) -> None:
+        import pickle
+
+        again = pickle.loads(pickle.dumps(self.fw))
+        self.assertIsNot(again, self.fw)
+        self.assertEqual(again.indicators, self.fw.indicators)
+        self.assertEqual(again.dimensions, self.fw.dimensions)
+
     def test_invalid(self) -> None:
         bad = support.sample_framework()
         bad["indicators"][0]["dimension"] = "nowhere"

@@ -210,6 +210,14 @@ class CellsTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             p.values(out=[0.0] * 12)
 
+    def test_pickle(self) -> None:
+        import pickle
+
+        p = Panel(UNITS, [2021, 2020], INDS, column_major())
+        q = pickle.loads(pickle.dumps(p))
+        self.assertEqual((q.units, q.periods, q.indicators), (p.units, p.periods, p.indicators))
+        self.assertEqual(q.values(), p.values())
+
     def test_close(self) -> None:
         with Panel(UNITS, PERIODS, INDS, column_major()) as p:
             pass
