@@ -1,0 +1,448 @@
+"""Panels of observations: units (regions) × periods (years) × indicators, float64,
+NaN (or ``None``) = missing.
+
+The library stores values column-major: the value of unit ``u``, period ``p``,
+indicator ``i`` sits at flat position ``(i * n_periods + p) * n_units + u``. A flat
+float64 buffer in that order (``array('d')``, a numpy array, a ``memoryview``) is handed to
+the library without an intermediate copy; so is a numpy array of shape
+``(n_units, n_periods, n_indicators)`` in Fortran order. Anything else is converted once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from array import array
+from ctypes import byref, c_double, c_int32, c_size_t
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
+from ._errors import InvalidArgument, LengthMismatch, ParseError, UnknownId
+from ._managed import Managed
+from ._native import LIB, PANEL_P, CStr, read_text
+from .framework import Framework
+
+__all__ = ["Panel"]
+
+
+def _str_array(ids: Sequence[str], what: str) -> Tuple[Any, List[bytes]]:
+    raws: List[bytes] = []
+    for k, s in enumerate(ids):
+        if isinstance(s, bytes):
+            raws.append(s)
+        elif isinstance(s, str):
+            raws.append(s.encode("utf-8"))
+        else:
+            raise TypeError(f"{what}[{k}] must be a str, not {type(s).__name__} {s!r}")
+    if not raws:
+        return None, raws
+    arr = (CStr * len(raws))()
+    for k, b in enumerate(raws):
+        arr[k].data = b
+        arr[k].len = len(b)
+    return arr, raws  # the caller keeps `raws` alive for the call
+
+
+def _shape(obj: Any) -> Optional[Tuple[int, ...]]:
+    ai = getattr(obj, "__array_interface__", None)
+    if isinstance(ai, dict):
+        return tuple(int(d) for d in ai.get("shape", ()))
+    try:
+        return tuple(memoryview(obj).shape or ())
+    except TypeError:
+        return None
+
+
+def _fortran_view(obj: Any, shape: Tuple[int, int, int]) -> Optional[DoubleBuffer]:
+    """Zero-copy for a float64 array of shape (units, periods, indicators) in Fortran
+    order: its memory is exactly the library's column-major layout."""
+    ai = getattr(obj, "__array_interface__", None)
+    if not isinstance(ai, dict) or ai.get("typestr") not in ("<f8", "=f8", ">f8"):
+        return None
+    if ai["typestr"] == ">f8" and __import__("sys").byteorder == "little":
+        return None
+    nu, np_, _ = shape
+    if ai.get("strides") != (8, 8 * nu, 8 * nu * np_):
+        return None
+    t = getattr(obj, "T", None)  # numpy: .T of an F-ordered array is a C-ordered view
+    return doubles_in(t, "values") if t is not None else None
+
+
+def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
+    n = nu * np_ * ni
+    if values is None:
+        arr = array("d", [NAN]) * n
+        return doubles_in(arr, "values")
+    if isinstance(values, (list, tuple)) and values and isinstance(values[0], (list, tuple)):
+        # nested lists [unit][period][indicator]
+        return doubles_in(_reorder_nested(values, nu, np_, ni), "values")
+    shape = _shape(values)
+    if shape is not None and len(shape) == 3:
+        if shape != (nu, np_, ni):
+            raise LengthMismatch(
+                f"values has shape {shape}; expected (n_units, n_periods, n_indicators) = "
+                f"{(nu, np_, ni)}",
+                103,
+            )
+        fv = _fortran_view(values, (nu, np_, ni))
+        if fv is not None:
+            return fv
+        nested: Any = values.tolist() if hasattr(values, "tolist") else memoryview(values).tolist()
+        return doubles_in(_reorder_nested(nested, nu, np_, ni), "values")
+    return doubles_in(values, "values")
+
+
+def _reorder_nested(nested: Sequence[Sequence[Sequence[Any]]], nu: int, np_: int, ni: int) -> array:
+    if len(nested) != nu:
+        raise LengthMismatch(f"values has {len(nested)} units; expected {nu}", 103)
+    out = array("d", [NAN]) * (nu * np_ * ni)
+    for u, per_unit in enumerate(nested):
+        if len(per_unit) != np_:
+            raise LengthMismatch(f"values[{u}] has {len(per_unit)} periods; expected {np_}", 103)
+        for p, row in enumerate(per_unit):
+            if len(row) != ni:
+                raise LengthMismatch(
+                    f"values[{u}][{p}] has {len(row)} indicators; expected {ni}", 103
+                )
+            for i, v in enumerate(row):
+                out[(i * np_ + p) * nu + u] = NAN if v is None else float(v)
+    return out
+
+
+_MISSING = {"", "na", "nan", "null", "none", "-", "—"}
+
+
+class Panel(Managed):
+    """A panel owned by the library (``cpindex_panel *``).
+
+    Args:
+        units: unit (region) ids, unique.
+        periods: periods (years), unique; any order (the library sorts them, values move
+            with them).
+        indicators: indicator ids, unique.
+        values: ``None`` (all missing), a flat float64 sequence/buffer in column-major
+            order ``[(i * n_periods + p) * n_units + u]`` (periods in the order given), a
+            3-D array/nested list indexed ``[unit][period][indicator]``. ``None`` and NaN
+            items mean missing; ±inf is rejected (:class:`~cpindex.InvalidValue`).
+
+    Reads may run from several threads at once; :meth:`set` takes exclusive access.
+    """
+
+    _kind = "panel"
+
+    def __init__(
+        self,
+        units: Sequence[str],
+        periods: Sequence[int],
+        indicators: Sequence[str],
+        values: Any = None,
+    ) -> None:
+        units = list(units)
+        periods = [_period(p) for p in periods]
+        indicators = list(indicators)
+        nu, np_, ni = len(units), len(periods), len(indicators)
+        buf = _values_for(values, nu, np_, ni)
+        ucs, ukeep = _str_array(units, "units")
+        ics, ikeep = _str_array(indicators, "indicators")
+        pers = (c_int32 * np_)(*periods) if np_ else None
+        out = PANEL_P()
+        LIB.cpindex_panel_new(ucs, nu, pers, np_, ics, ni, buf.ptr, buf.n, byref(out))
+        del ukeep, ikeep, buf
+        self._adopt(out, LIB.cpindex_panel_free)
+        self._read_ids()
+
+    # ---------------------------------------------------------------- constructors
+    @classmethod
+    def from_records(cls, records: Iterable[Any]) -> "Panel":
+        """A panel from long-format records ``(unit, period, indicator, value)`` (tuples
+        or mappings with those keys). Units and indicators keep their order of first
+        appearance; cells not given are missing; a repeated cell is an error."""
+        units: Dict[str, int] = {}
+        periods: Dict[int, int] = {}
+        inds: Dict[str, int] = {}
+        cells: Dict[Tuple[int, int, int], float] = {}
+        for k, r in enumerate(records):
+            if isinstance(r, Mapping):
+                u, p, i, v = r["unit"], r["period"], r["indicator"], r.get("value")
+            else:
+                u, p, i, v = r
+            uk = units.setdefault(u, len(units))
+            pk = periods.setdefault(int(p), len(periods))
+            ik = inds.setdefault(i, len(inds))
+            if (uk, pk, ik) in cells:
+                raise InvalidArgument(f"record {k}: duplicate cell ({u!r}, {p}, {i!r})", 2)
+            cells[(uk, pk, ik)] = NAN if v is None else float(v)
+        nu, np_ = len(units), len(periods)
+        values = array("d", [NAN]) * (nu * np_ * len(inds))
+        for (u, p, i), v in cells.items():
+            values[(i * np_ + p) * nu + u] = v
+        return cls(list(units), list(periods), list(inds), values)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, Mapping[int, Any]]]) -> "Panel":
+        """A panel from ``{indicator: {unit: {period: value}}}``."""
+        return cls.from_records(
+            (u, p, i, v) for i, by_unit in data.items() for u, by_p in by_unit.items() for p, v in by_p.items()
+        )
+
+    @classmethod
+    def from_csv(cls, source: Union[str, "os.PathLike[str]", io.TextIOBase]) -> "Panel":
+        """A panel from CSV: a path, a file object, or CSV text (a string with a newline).
+
+        Long format: columns ``unit, period, indicator, value`` (``year`` may name the
+        period). Wide format: ``unit, period`` then one column per indicator. Empty cells
+        and ``NA``/``NaN`` are missing. Errors name the line and column
+        (:class:`~cpindex.ParseError`)."""
+        if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and "\n" in source):
+            with open(source, newline="", encoding="utf-8-sig") as f:
+                return cls._read_csv(f, str(source))
+        if isinstance(source, str):
+            return cls._read_csv(io.StringIO(source), "<text>")
+        return cls._read_csv(source, getattr(source, "name", "<stream>"))
+
+    @classmethod
+    def _read_csv(cls, f: Any, name: str) -> "Panel":
+        rows = csv.reader(f)
+        try:
+            names = [h.strip() for h in next(rows)]
+        except StopIteration:
+            raise ParseError(f"{name}: empty CSV (no header line)", 106) from None
+        header = [h.lower() for h in names]
+
+        def col(*names: str) -> int:
+            for n in names:
+                if n in header:
+                    return header.index(n)
+            raise ParseError(f"{name}: line 1: no column {' or '.join(names)} in {header}", 106)
+
+        cu, cp = col("unit", "region"), col("period", "year")
+        long = "indicator" in header and "value" in header
+
+        def number(text: str, line: int, column: int) -> float:
+            t = text.strip()
+            if t.lower() in _MISSING:
+                return NAN
+            try:
+                return float(t)
+            except ValueError:
+                raise ParseError(
+                    f"{name}: line {line}, column {column}: {text!r} is not a number", 106
+                ) from None
+
+        def period(text: str, line: int) -> int:
+            try:
+                return int(text.strip())
+            except ValueError:
+                raise ParseError(f"{name}: line {line}, column {cp + 1}: period {text!r} is not a year", 106) from None
+
+        records: List[Tuple[str, int, str, float]] = []
+        ci = col("indicator") if long else -1
+        cv = col("value") if long else -1
+        raw_header = names
+        for line, row in enumerate(rows, start=2):
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) != len(raw_header):
+                raise ParseError(
+                    f"{name}: line {line}: {len(row)} fields, the header has {len(raw_header)}", 106
+                )
+            u, p = row[cu].strip(), period(row[cp], line)
+            if long:
+                records.append((u, p, row[ci].strip(), number(row[cv], line, cv + 1)))
+            else:
+                for c, h in enumerate(raw_header):
+                    if c not in (cu, cp):
+                        records.append((u, p, h, number(row[c], line, c + 1)))
+        return cls.from_records(records)
+
+    # ---------------------------------------------------------------- ids and shape
+    def _read_ids(self) -> None:
+        nu, np_, ni = c_size_t(), c_size_t(), c_size_t()
+        with self._borrow() as p:
+            LIB.cpindex_panel_dims(p, byref(nu), byref(np_), byref(ni))
+            self._units = tuple(read_text(LIB.cpindex_panel_unit_id, p, k) for k in range(nu.value))
+            self._indicators = tuple(
+                read_text(LIB.cpindex_panel_indicator_id, p, k) for k in range(ni.value)
+            )
+            n = c_size_t()
+            per = (c_int32 * max(np_.value, 1))()
+            LIB.cpindex_panel_periods(p, per, np_.value, byref(n))
+            self._periods = tuple(per[k] for k in range(n.value))
+        self._unit_pos = {u: k for k, u in enumerate(self._units)}
+        self._period_pos = {q: k for k, q in enumerate(self._periods)}
+        self._indicator_pos = {i: k for k, i in enumerate(self._indicators)}
+
+    @property
+    def units(self) -> Tuple[str, ...]:
+        """Unit ids in panel order."""
+        return self._units
+
+    @property
+    def periods(self) -> Tuple[int, ...]:
+        """Periods, sorted ascending."""
+        return self._periods
+
+    @property
+    def indicators(self) -> Tuple[str, ...]:
+        """Indicator ids in panel order."""
+        return self._indicators
+
+    @property
+    def shape(self) -> Tuple[int, int, int]:
+        """``(n_units, n_periods, n_indicators)``."""
+        return len(self._units), len(self._periods), len(self._indicators)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        """Pickles as ids and values (for multiprocessing)."""
+        return (Panel, (self._units, self._periods, self._indicators, self.values()))
+
+    def __len__(self) -> int:
+        """The number of cells."""
+        nu, np_, ni = self.shape
+        return nu * np_ * ni
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<cpindex.Panel (closed)>"
+        return "<cpindex.Panel units={} periods={} indicators={}>".format(*self.shape)
+
+    # ---------------------------------------------------------------- cells
+    def get(self, unit: str, period: int, indicator: str) -> float:
+        """The value for ids (NaN = missing); :class:`~cpindex.UnknownId` otherwise."""
+        ub, ib = _id_bytes(unit, "unit"), _id_bytes(indicator, "indicator")
+        out = c_double()
+        with self._borrow() as p:
+            LIB.cpindex_panel_get_by_id(p, ub, len(ub), _period(period), ib, len(ib), byref(out))
+        return out.value
+
+    def __getitem__(self, key: Tuple[str, int, str]) -> float:
+        """``panel[unit, period, indicator]`` is :meth:`get`."""
+        unit, period, indicator = key
+        return self.get(unit, period, indicator)
+
+    def get_at(self, unit: int, period: int, indicator: int) -> float:
+        """The value at positions (periods sorted); :class:`~cpindex.InvalidArgument`
+        past the end."""
+        out = c_double()
+        with self._borrow() as p:
+            LIB.cpindex_panel_get(p, _index(unit), _index(period), _index(indicator), byref(out))
+        return out.value
+
+    def set_at(self, unit: int, period: int, indicator: int, value: Optional[float]) -> None:
+        """Sets the value at positions; ``None``/NaN marks it missing."""
+        v = NAN if value is None else float(value)
+        with self._borrow_mut() as p:
+            LIB.cpindex_panel_set(p, _index(unit), _index(period), _index(indicator), v)
+
+    def set(self, unit: str, period: int, indicator: str, value: Optional[float]) -> None:
+        """Sets the value for ids; ``None``/NaN marks it missing."""
+        try:
+            pos = (self._unit_pos[unit], self._period_pos[int(period)], self._indicator_pos[indicator])
+        except KeyError as e:
+            raise UnknownId(f"Panel.set: {e.args[0]!r} is not in the panel", 105) from None
+        self.set_at(*pos, value)
+
+    def __setitem__(self, key: Tuple[str, int, str], value: Optional[float]) -> None:
+        """``panel[unit, period, indicator] = value`` is :meth:`set`."""
+        self.set(key[0], key[1], key[2], value)
+
+    # ---------------------------------------------------------------- bulk
+    def values(self, out: Any = None) -> Any:
+        """All values, column-major with periods sorted, as a new ``array('d')`` — or
+        written into ``out`` (a writable, C-contiguous float64 buffer of ``len(self)``
+        elements, e.g. a numpy array; zero-copy), which is then returned."""
+        n = len(self)
+        got = c_size_t()
+        if out is None:
+            arr, ptr = doubles_out(n)
+            with self._borrow() as p:
+                LIB.cpindex_panel_values(p, ptr, n, byref(got))
+            return arr
+        buf = doubles_in(out, "out")
+        if not buf.zero_copy:
+            raise TypeError("`out` must be a writable, C-contiguous float64 buffer")
+        if buf.n != n:
+            raise LengthMismatch(f"`out` has {buf.n} elements; the panel has {n}", 103)
+        with self._borrow() as p:
+            LIB.cpindex_panel_values(p, buf.ptr, n, byref(got))
+        return out
+
+    def to_numpy(self) -> Any:
+        """The values as a numpy array of shape ``(n_units, n_periods, n_indicators)``
+        (Fortran order; filled by the library without a copy). Needs numpy."""
+        import numpy as np  # optional dependency
+
+        nu, np_, ni = self.shape
+        a = np.empty((ni, np_, nu), dtype=np.float64)
+        self.values(out=a)
+        return a.T
+
+    def to_records(self) -> List[Tuple[str, int, str, float]]:
+        """Long-format records ``(unit, period, indicator, value)``, missing cells included
+        as NaN."""
+        v = self.values()
+        nu, np_, _ = self.shape
+        return [
+            (u, q, ind, v[(i * np_ + p) * nu + k])
+            for i, ind in enumerate(self._indicators)
+            for p, q in enumerate(self._periods)
+            for k, u in enumerate(self._units)
+        ]
+
+    def to_data(self) -> Dict[str, Any]:
+        """The panel as the ``data`` member of a JSON request
+        (``{"units", "periods", "indicators", "values"}``, values column-major with periods
+        sorted, missing as ``None``)."""
+        return {
+            "units": list(self._units),
+            "periods": list(self._periods),
+            "indicators": list(self._indicators),
+            "values": [None if math.isnan(x) else x for x in self.values()],
+        }
+
+    def to_pandas(self) -> Any:
+        """A long-format ``pandas.DataFrame`` (unit, period, indicator, value). Needs pandas."""
+        import pandas as pd  # optional dependency
+
+        return pd.DataFrame(self.to_records(), columns=["unit", "period", "indicator", "value"])
+
+    def missing_count(self) -> int:
+        """The number of missing (NaN) cells."""
+        return sum(1 for x in self.values() if math.isnan(x))
+
+    def check_framework(self, framework: Framework) -> None:
+        """Raises :class:`~cpindex.UnknownId` if an indicator of the panel is not in
+        ``framework``."""
+        with self._borrow() as p, framework._borrow() as f:
+            LIB.cpindex_panel_check_framework(p, f)
+
+
+def _period(p: Any) -> int:
+    if isinstance(p, bool) or not isinstance(p, (int, float, str)) and not hasattr(p, "__index__"):
+        raise TypeError(f"a period must be an integer year, not {type(p).__name__} {p!r}")
+    try:
+        v = int(p)
+    except ValueError:
+        raise TypeError(f"a period must be an integer year, not {p!r}") from None
+    if v != p and not isinstance(p, str):
+        raise TypeError(f"a period must be an integer year, not {p!r}")
+    if not -(2**31) <= v < 2**31:
+        raise InvalidArgument(f"period {v} does not fit in a 32-bit year", 2)
+    return v
+
+
+def _id_bytes(s: Any, what: str) -> bytes:
+    if isinstance(s, str):
+        return s.encode("utf-8")
+    if isinstance(s, bytes):
+        return s
+    raise TypeError(f"{what} must be a str, not {type(s).__name__} {s!r}")
+
+
+def _index(k: int) -> int:
+    k = int(k)
+    if k < 0:
+        raise InvalidArgument(f"position {k} is negative", 2)
+    return k

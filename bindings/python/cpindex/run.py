@@ -1,0 +1,114 @@
+"""The JSON-in/JSON-out entry point (``cpindex_run_json``) and result helpers.
+
+One request runs a whole computation: ``{"action": ..., "framework": <built-in name or
+object>, ...}`` (schema: ``docs/c-api.md``, "JSON interface"). This build of the library
+knows the action ``describe``; the engine and monitoring rounds add theirs (``index``,
+``monitor``) with ``data`` and ``spec`` members, and :func:`run_json` passes them through
+unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from ctypes import byref, c_size_t, create_string_buffer
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
+
+from . import _errors
+from ._native import LIB
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .framework import Framework
+    from .panel import Panel
+
+__all__ = ["run", "build_request", "run_json", "Result", "to_pandas"]
+
+
+class Result(dict):  # type: ignore[type-arg]
+    """A response of the library: a plain ``dict`` with a :meth:`to_pandas` helper."""
+
+    def to_pandas(self, key: str) -> Any:
+        """Member ``key`` as a ``pandas.DataFrame`` (needs pandas): a list of records
+        becomes rows; a mapping becomes one row per key."""
+        return to_pandas(self[key])
+
+
+def to_pandas(data: Any) -> Any:
+    """Plain data (records, or a mapping id -> value/record) as a ``pandas.DataFrame``."""
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas (pip install pandas)") from e
+    if isinstance(data, Mapping):
+        rows = [dict(v, id=k) if isinstance(v, Mapping) else {"id": k, "value": v} for k, v in data.items()]
+        return pd.DataFrame(rows)
+    return pd.DataFrame(list(data))
+
+
+def run_json(request: Union[str, bytes, Mapping[str, Any]], *, initial_buffer: int = 1 << 16) -> Result:
+    """Runs one JSON request and returns the parsed response.
+
+    ``request`` is a dict (serialised here) or JSON text. Errors raise the mapped
+    exception (:class:`~cpindex.JsonError`, :class:`~cpindex.InvalidSpec`,
+    :class:`~cpindex.UnknownId` …) with the library's message. A response larger than
+    ``initial_buffer`` is fetched with a second call (the computation is re-run)."""
+    if isinstance(request, Mapping):
+        raw = json.dumps(request, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    elif isinstance(request, str):
+        raw = request.encode("utf-8")
+    elif isinstance(request, bytes):
+        raw = request
+    else:
+        raise TypeError(f"request must be a dict, str or bytes, not {type(request).__name__}")
+    n = c_size_t()
+    size = initial_buffer
+    for _ in range(3):
+        buf = create_string_buffer(size)
+        if LIB.cpindex_run_json(raw, len(raw), buf, size, byref(n)) == _errors.OK:
+            return Result(json.loads(buf.raw[: n.value].decode("utf-8")))
+        size = n.value + 1
+    raise _errors.InternalError("cpindex_run_json: response size did not settle", 6, "cpindex_run_json")
+
+
+
+
+def build_request(
+    action: str,
+    framework: Union[str, "Framework", Mapping[str, Any]],
+    data: Union[None, "Panel", Mapping[str, Any]] = None,
+    spec: Union[None, str, Mapping[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The request object of :func:`run` (members given as ``None`` are left out).
+
+    ``framework`` is a built-in name, a :class:`~cpindex.Framework` or a framework dict;
+    ``data`` a :class:`~cpindex.Panel` (sent as ``{"units", "periods", "indicators",
+    "values"}``, ``null`` = missing) or a dict in that shape (or ``{"csv": text}``);
+    ``spec`` a dict or JSON text."""
+    from .framework import Framework
+    from .panel import Panel
+
+    req: Dict[str, Any] = {"action": action}
+    if isinstance(framework, Framework):
+        req["framework"] = framework.to_dict()
+    elif isinstance(framework, (str, Mapping)):
+        req["framework"] = framework
+    else:
+        raise TypeError(f"framework must be a name, a Framework or a dict, not {type(framework).__name__}")
+    if data is not None:
+        req["data"] = data.to_data() if isinstance(data, Panel) else dict(data)
+    if spec is not None:
+        req["spec"] = json.loads(spec) if isinstance(spec, (str, bytes)) else dict(spec)
+    return req
+
+
+def run(
+    action: str,
+    framework: Union[str, "Framework", Mapping[str, Any]],
+    data: Union[None, "Panel", Mapping[str, Any]] = None,
+    spec: Union[None, str, Mapping[str, Any]] = None,
+) -> Result:
+    """Runs ``action`` (``"describe"`` now; ``"index"``, ``"monitor"``, ``"inequality"``
+    with the engine, monitoring and distribution rounds) on a framework, optional data
+    and an optional spec; returns the response as plain Python data
+    (:class:`Result`, with ``to_pandas``). See :func:`build_request`."""
+    return run_json(build_request(action, framework, data, spec))
+

@@ -1,0 +1,98 @@
+"""The JSON-in/JSON-out entry point."""
+
+from __future__ import annotations
+
+import json
+import unittest
+
+import cpindex
+from cpindex import run_json
+
+import support
+
+
+class RunJsonTest(unittest.TestCase):
+    def test_describe_builtin(self) -> None:
+        r = run_json({"action": "describe", "framework": "quzhou-2021-2025"})
+        self.assertIsInstance(r, dict)
+        self.assertEqual(r["schema"], 1)
+        self.assertEqual(r["summary"]["id"], "quzhou-2021-2025")
+        self.assertEqual((r["summary"]["base_year"], r["summary"]["target_year"]), (2020, 2025))
+        self.assertAlmostEqual(sum(r["effective_weights"].values()), 1.0, delta=1e-12)
+        self.assertEqual(r["cpindex_version"], cpindex.library_version())
+
+    def test_text_and_bytes_requests(self) -> None:
+        req = '{"action": "describe", "framework": "quzhou-2021-2025"}'
+        self.assertEqual(run_json(req), run_json(req.encode()))
+
+    def test_inline_framework_and_small_buffer(self) -> None:
+        data = support.sample_framework()
+        # a 16-byte first buffer forces the BUFFER_TOO_SMALL size query and the retry
+        r = run_json({"action": "describe", "framework": data}, initial_buffer=16)
+        hand = {"gdp": 0.5, "growth": 0.25, "ratio": 0.0625, "band": 0.046875, "covered": 0.140625}
+        for k, v in hand.items():
+            self.assertAlmostEqual(r["effective_weights"][k], v, delta=1e-15)
+        self.assertEqual(r["summary"]["depth"], 2)
+
+    def test_errors(self) -> None:
+        with self.assertRaises(cpindex.JsonError):
+            run_json("{")
+        with self.assertRaises(cpindex.InvalidSpec) as cm:
+            run_json({"action": "fly", "framework": "quzhou-2021-2025"})
+        self.assertIn("fly", str(cm.exception))
+        with self.assertRaises(cpindex.InvalidSpec):
+            run_json({"framework": "quzhou-2021-2025"})
+        with self.assertRaises(cpindex.UnknownId):
+            run_json({"action": "describe", "framework": "atlantis"})
+        bad = support.sample_framework()
+        bad["dimensions"][2]["parent"] = "nowhere"
+        with self.assertRaises(cpindex.InvalidFramework):
+            run_json({"action": "describe", "framework": bad})
+        with self.assertRaises(cpindex.InvalidUtf8):
+            run_json(b'{"action": "\xff"}')
+        with self.assertRaises(TypeError):
+            run_json(42)  # type: ignore[arg-type]
+        with self.assertRaises(ValueError):
+            run_json({"action": "describe", "x": float("nan")})  # not JSON
+
+    def test_to_pandas_without_pandas(self) -> None:
+        r = run_json({"action": "describe", "framework": "quzhou-2021-2025"})
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            with self.assertRaises(ImportError) as cm:
+                r.to_pandas("effective_weights")
+            self.assertIn("pandas", str(cm.exception))
+        else:  # pragma: no cover - pandas not installed here
+            df = r.to_pandas("effective_weights")
+            self.assertEqual(len(df), len(r["effective_weights"]))
+        json.dumps(r)  # plain data
+
+
+if __name__ == "__main__":
+    unittest.main()
+
+
+class RunTest(unittest.TestCase):
+    def test_run_describe_with_framework_object(self) -> None:
+        fw = cpindex.Framework.from_json(support.sample_framework())
+        r = cpindex.run("describe", fw)
+        self.assertEqual(r["summary"]["id"], "sample")
+        self.assertEqual(cpindex.run("describe", "quzhou-2021-2025")["summary"]["indicators"], len(cpindex.Framework.builtin()))
+
+    def test_build_request(self) -> None:
+        p = cpindex.Panel(["a", "b"], [2021, 2020], ["gdp"], [1.0, None, 3.0, 4.0])
+        req = cpindex.build_request("index", "quzhou-2021-2025", p, '{"normalise": "min_max"}')
+        self.assertEqual(req["action"], "index")
+        self.assertEqual(req["framework"], "quzhou-2021-2025")
+        # periods sorted: 2020 first, values moved with them; None for missing
+        self.assertEqual(req["data"], {"units": ["a", "b"], "periods": [2020, 2021], "indicators": ["gdp"], "values": [3.0, 4.0, 1.0, None]})
+        self.assertEqual(req["spec"], {"normalise": "min_max"})
+        self.assertNotIn("spec", cpindex.build_request("describe", "x"))
+        with self.assertRaises(TypeError):
+            cpindex.build_request("describe", 42)  # type: ignore[arg-type]
+
+    def test_unknown_action_reaches_library(self) -> None:
+        # the library names what it does not know (an action or a member) — a clear error
+        with self.assertRaises(cpindex.InvalidSpec):
+            cpindex.run("no_such_action", "quzhou-2021-2025")

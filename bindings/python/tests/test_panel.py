@@ -1,0 +1,305 @@
+"""Panels: construction from every input kind, layout, cells, errors."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import threading
+import unittest
+from array import array
+
+import cpindex
+from cpindex import Panel
+
+import support
+
+if support.HAVE_NUMPY:
+    import numpy as np
+
+UNITS = ["kecheng", "qujiang", "jiangshan"]
+PERIODS = [2020, 2021]
+INDS = ["gdp", "pm25_concentration"]
+
+
+def flat_value(u: int, p: int, i: int) -> float:
+    """A value that encodes its own position: 100·i + 10·p + u."""
+    return 100.0 * i + 10.0 * p + u
+
+
+def column_major() -> array:
+    # flat position (i * n_periods + p) * n_units + u, as documented in include/cpindex.h
+    out = array("d", [0.0]) * 12
+    for i in range(2):
+        for p in range(2):
+            for u in range(3):
+                out[(i * 2 + p) * 3 + u] = flat_value(u, p, i)
+    return out
+
+
+class ConstructionTest(unittest.TestCase):
+    def check(self, panel: Panel) -> None:
+        self.assertEqual(panel.shape, (3, 2, 2))
+        self.assertEqual(panel.units, tuple(UNITS))
+        self.assertEqual(panel.periods, (2020, 2021))
+        self.assertEqual(panel.indicators, tuple(INDS))
+        for u in range(3):
+            for p in range(2):
+                for i in range(2):
+                    self.assertEqual(panel.get_at(u, p, i), flat_value(u, p, i))
+                    self.assertEqual(panel[UNITS[u], PERIODS[p], INDS[i]], flat_value(u, p, i))
+
+    def test_flat_array(self) -> None:
+        self.check(Panel(UNITS, PERIODS, INDS, column_major()))
+
+    def test_flat_list(self) -> None:
+        self.check(Panel(UNITS, PERIODS, INDS, list(column_major())))
+
+    def test_nested_lists(self) -> None:
+        nested = [[[flat_value(u, p, i) for i in range(2)] for p in range(2)] for u in range(3)]
+        self.check(Panel(UNITS, PERIODS, INDS, nested))
+
+    def test_records_and_dict(self) -> None:
+        recs = [(UNITS[u], PERIODS[p], INDS[i], flat_value(u, p, i)) for i in range(2) for p in range(2) for u in range(3)]
+        self.check(Panel.from_records(recs))
+        self.check(Panel.from_records({"unit": a, "period": b, "indicator": c, "value": d} for a, b, c, d in recs))
+        d: dict = {}
+        for u, p, i, v in recs:
+            d.setdefault(i, {}).setdefault(u, {})[p] = v
+        self.check(Panel.from_dict(d))
+
+    def test_unsorted_periods_move_values(self) -> None:
+        # periods given as [2021, 2020]: the library sorts them, values move with them
+        vals = array("d", [1, 2, 3, 4, 5, 6])  # one indicator, p=0 is 2021
+        panel = Panel(UNITS, [2021, 2020], ["gdp"], vals)
+        self.assertEqual(panel.periods, (2020, 2021))
+        self.assertEqual(panel["kecheng", 2021, "gdp"], 1.0)
+        self.assertEqual(panel["kecheng", 2020, "gdp"], 4.0)
+        self.assertEqual(list(panel.values()), [4, 5, 6, 1, 2, 3])
+
+    def test_missing_values(self) -> None:
+        panel = Panel(["a", "b"], [2020], ["x"], [None, 1.0])
+        self.assertTrue(math.isnan(panel["a", 2020, "x"]))
+        self.assertEqual(panel.missing_count(), 1)
+        empty = Panel(["a"], [2020], ["x"])
+        self.assertTrue(math.isnan(empty.get_at(0, 0, 0)))
+        sparse = Panel.from_records([("a", 2020, "x", 1.0), ("b", 2021, "y", 2.0)])
+        self.assertEqual(sparse.shape, (2, 2, 2))
+        self.assertEqual(sparse.missing_count(), 6)
+
+    def test_empty_panel(self) -> None:
+        p = Panel([], [], [], [])
+        self.assertEqual(p.shape, (0, 0, 0))
+        self.assertEqual(list(p.values()), [])
+
+
+class CsvTest(unittest.TestCase):
+    def test_long(self) -> None:
+        text = "unit,year,indicator,value\nkecheng,2020,gdp,1.5\nkecheng,2021,gdp,\nqujiang,2020,gdp,NA\n"
+        p = Panel.from_csv(text)
+        self.assertEqual(p.shape, (2, 2, 1))
+        self.assertEqual(p["kecheng", 2020, "gdp"], 1.5)
+        self.assertTrue(math.isnan(p["kecheng", 2021, "gdp"]))
+        self.assertTrue(math.isnan(p["qujiang", 2021, "gdp"]))
+
+    def test_wide_file(self) -> None:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "p.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("unit,period,GDP,pm25\nkecheng,2020,10,30\nkecheng,2021,11,28\n")
+            p = Panel.from_csv(path)
+        self.assertEqual(p.indicators, ("GDP", "pm25"))
+        self.assertEqual(p["kecheng", 2021, "pm25"], 28.0)
+
+    def test_errors_name_line_and_column(self) -> None:
+        with self.assertRaises(cpindex.ParseError) as cm:
+            Panel.from_csv("unit,period,gdp\na,2020,1\na,2021,abc\n")
+        self.assertIn("line 3, column 3", str(cm.exception))
+        with self.assertRaises(cpindex.ParseError):
+            Panel.from_csv("unit,period,gdp\na,2020\n")
+        with self.assertRaises(cpindex.ParseError):
+            Panel.from_csv("foo,bar\n1,2\n")
+        with self.assertRaises(cpindex.ParseError):
+            Panel.from_csv("unit,period,gdp\na,twenty,1\n")
+        with self.assertRaises(OSError):
+            Panel.from_csv("/nonexistent/file.csv")
+
+
+class ErrorTest(unittest.TestCase):
+    def test_wrong_lengths(self) -> None:
+        with self.assertRaises(cpindex.LengthMismatch) as cm:
+            Panel(UNITS, PERIODS, INDS, [1.0] * 11)
+        self.assertEqual(cm.exception.code, 103)
+        with self.assertRaises(cpindex.LengthMismatch):
+            Panel(UNITS, PERIODS, INDS, array("d", [1.0] * 13))
+        with self.assertRaises(cpindex.LengthMismatch):
+            Panel(UNITS, PERIODS, INDS, [[[1.0, 2.0]] * 2] * 2)  # 2 units, not 3
+        with self.assertRaises(cpindex.LengthMismatch):
+            Panel(UNITS, PERIODS, INDS, [[[1.0]] * 2] * 3)  # 1 indicator, not 2
+
+    def test_infinite_value(self) -> None:
+        with self.assertRaises(cpindex.InvalidValue) as cm:
+            Panel(["a"], [2020], ["x"], [math.inf])
+        self.assertIn("a", str(cm.exception))
+        p = Panel(["a"], [2020], ["x"], [1.0])
+        with self.assertRaises(cpindex.InvalidValue):
+            p.set_at(0, 0, 0, -math.inf)
+
+    def test_duplicate_and_bad_ids(self) -> None:
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel(["a", "a"], [2020], ["x"], [1.0, 2.0])
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel(["a"], [2020, 2020], ["x"], [1.0, 2.0])
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel.from_records([("a", 2020, "x", 1), ("a", 2020, "x", 2)])
+        with self.assertRaises(TypeError):
+            Panel([1], [2020], ["x"], [1.0])  # type: ignore[list-item]
+        with self.assertRaises(cpindex.InvalidUtf8):
+            Panel([b"\xff"], [2020], ["x"], [1.0])  # type: ignore[list-item]
+        with self.assertRaises(TypeError):
+            Panel(["a"], [2020], ["x"], ["1.0"])
+        with self.assertRaises(TypeError):
+            Panel(["a"], [2020.5], ["x"], [1.0])
+        with self.assertRaises(TypeError):
+            Panel(["a"], [None], ["x"], [1.0])  # type: ignore[list-item]
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel(["a"], [2**40], ["x"], [1.0])  # would wrap around in a C int32
+
+    def test_positions_and_ids(self) -> None:
+        p = Panel(UNITS, PERIODS, INDS, column_major())
+        with self.assertRaises(cpindex.InvalidArgument):
+            p.get_at(3, 0, 0)
+        with self.assertRaises(cpindex.InvalidArgument):
+            p.get_at(-1, 0, 0)
+        with self.assertRaises(cpindex.UnknownId):
+            p["nowhere", 2020, "gdp"]
+        with self.assertRaises(cpindex.UnknownId):
+            p.get("kecheng", 1999, "gdp")
+        with self.assertRaises(cpindex.UnknownId):
+            p.set("kecheng", 2020, "nothing", 1.0)
+        with self.assertRaises(TypeError):
+            p.get(1, 2020, "gdp")  # type: ignore[arg-type]
+
+    def test_check_framework(self) -> None:
+        fw = cpindex.Framework.builtin()
+        Panel(UNITS, PERIODS, INDS, column_major()).check_framework(fw)
+        with self.assertRaises(cpindex.UnknownId) as cm:
+            Panel(["a"], [2020], ["made_up"], [1.0]).check_framework(fw)
+        self.assertIn("made_up", str(cm.exception))
+
+
+class CellsTest(unittest.TestCase):
+    def test_set_and_values(self) -> None:
+        p = Panel(UNITS, PERIODS, INDS, column_major())
+        p["qujiang", 2021, "pm25_concentration"] = 42.0
+        p.set_at(0, 0, 0, None)
+        v = p.values()
+        self.assertEqual(v[(1 * 2 + 1) * 3 + 1], 42.0)
+        self.assertTrue(math.isnan(v[0]))
+        rec = p.to_records()
+        self.assertEqual(len(rec), 12)
+        self.assertEqual(rec[-1], ("jiangshan", 2021, "pm25_concentration", flat_value(2, 1, 1)))
+
+    def test_values_into_buffer(self) -> None:
+        p = Panel(UNITS, PERIODS, INDS, column_major())
+        out = array("d", [0.0]) * 12
+        self.assertIs(p.values(out=out), out)
+        self.assertEqual(out, column_major())
+        with self.assertRaises(cpindex.LengthMismatch):
+            p.values(out=array("d", [0.0]) * 11)
+        with self.assertRaises(TypeError):
+            p.values(out=[0.0] * 12)
+
+    def test_pickle(self) -> None:
+        import pickle
+
+        p = Panel(UNITS, [2021, 2020], INDS, column_major())
+        q = pickle.loads(pickle.dumps(p))
+        self.assertEqual((q.units, q.periods, q.indicators), (p.units, p.periods, p.indicators))
+        self.assertEqual(q.values(), p.values())
+
+    def test_close(self) -> None:
+        with Panel(UNITS, PERIODS, INDS, column_major()) as p:
+            pass
+        self.assertTrue(p.closed)
+        with self.assertRaises(ValueError):
+            p.values()
+
+    def test_concurrent_reads_and_writes(self) -> None:
+        p = Panel(["a"], list(range(2000, 2050)), ["x"], [0.0] * 50)
+        errors: list = []
+
+        def writer() -> None:
+            for k in range(2000):
+                p.set_at(0, k % 50, 0, float(k))
+
+        def reader() -> None:
+            for _ in range(200):
+                if len(p.values()) != 50:
+                    errors.append("bad length")
+
+        ts = [threading.Thread(target=writer)] + [threading.Thread(target=reader) for _ in range(3)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(p.get_at(0, 49, 0), 1999.0)
+
+
+class PandasTest(unittest.TestCase):
+    @unittest.skipUnless(support.HAVE_PANDAS, support.PANDAS_SKIP)
+    def test_to_pandas(self) -> None:  # pragma: no cover - pandas not installed here
+        df = Panel(UNITS, PERIODS, INDS, column_major()).to_pandas()
+        self.assertEqual(list(df.columns), ["unit", "period", "indicator", "value"])
+        self.assertEqual(len(df), 12)
+
+    @unittest.skipIf(support.HAVE_PANDAS, "pandas is installed")
+    def test_to_pandas_needs_pandas(self) -> None:
+        with self.assertRaises(ImportError):
+            Panel(UNITS, PERIODS, INDS, column_major()).to_pandas()
+
+
+@unittest.skipUnless(support.HAVE_NUMPY, support.NUMPY_SKIP)
+class NumpyPanelTest(unittest.TestCase):
+    def reference(self) -> "np.ndarray":
+        a = np.empty((3, 2, 2))
+        for u in range(3):
+            for p in range(2):
+                for i in range(2):
+                    a[u, p, i] = flat_value(u, p, i)
+        return a
+
+    def test_flat_numpy(self) -> None:
+        ConstructionTest().check(Panel(UNITS, PERIODS, INDS, np.frombuffer(column_major(), dtype=np.float64)))
+
+    def test_3d_fortran_is_zero_copy(self) -> None:
+        from cpindex import panel as panel_mod
+
+        a = np.asfortranarray(self.reference())
+        buf = panel_mod._values_for(a, 3, 2, 2)
+        self.assertTrue(buf.zero_copy)
+        self.assertEqual(buf.address, a.ctypes.data)
+        ConstructionTest().check(Panel(UNITS, PERIODS, INDS, a))
+
+    def test_3d_c_order_is_reordered(self) -> None:
+        ConstructionTest().check(Panel(UNITS, PERIODS, INDS, np.ascontiguousarray(self.reference())))
+        with self.assertRaises(cpindex.LengthMismatch):
+            Panel(UNITS, PERIODS, INDS, np.zeros((2, 2, 3)))
+
+    def test_to_numpy(self) -> None:
+        p = Panel(UNITS, PERIODS, INDS, column_major())
+        a = p.to_numpy()
+        self.assertEqual(a.shape, (3, 2, 2))
+        self.assertTrue(np.array_equal(a, self.reference()))
+        out = np.zeros(12)
+        p.values(out=out)
+        self.assertTrue(np.array_equal(out, np.asarray(column_major())))
+
+    def test_nan_in_numpy(self) -> None:
+        p = Panel(["a", "b"], [2020], ["x"], np.array([np.nan, 2.0]))
+        self.assertTrue(math.isnan(p.get_at(0, 0, 0)))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,367 @@
+//! Panels: observations (units × periods × indicators, column-major, NaN = missing) built
+//! from C arrays, with dimension queries, cell access and caller-buffer array readers.
+//!
+//! A `cpindex_panel` is `Box`-backed with a single owner (house style R13). The array
+//! readers here (`cpindex_panel_periods`, `cpindex_panel_values`) are the pattern every
+//! later result handle follows: `(T *buf, size_t buf_len, size_t *out_len)` with a size
+//! query.
+
+use std::os::raw::c_char;
+
+use super::error::{FfiError, FfiResult};
+use super::framework::{cpindex_framework, framework_ref};
+use super::guard::{guard_default, guard_status};
+use super::handle::{box_free, box_into_ptr, box_mut, box_ref, BoxHandle};
+use super::slice::{out_ptr, try_slice, write_array};
+use super::status::cpindex_status;
+use super::string::{cpindex_str, try_str, try_str_array, write_text_to};
+use crate::data::Panel;
+
+/// A panel of observations: units (regions) × periods (years) × indicators, doubles,
+/// NaN = missing. Periods are kept sorted ascending.
+///
+/// Create with `cpindex_panel_new`; free with `cpindex_panel_free`.
+///
+/// **Thread safety:** functions taking `const cpindex_panel *` may run concurrently on the
+/// same panel (the Rust type is `Sync`, asserted at compile time); `cpindex_panel_set`
+/// needs exclusive access.
+pub struct cpindex_panel {
+    _private: [u8; 0],
+}
+
+impl BoxHandle for cpindex_panel {
+    type Rust = Panel;
+}
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Panel>();
+};
+
+/// Borrows a panel handle (for other FFI modules: the engine entry points of the next
+/// round take panels).
+///
+/// # Safety
+/// `ptr` NULL or a live panel handle.
+#[allow(dead_code)]
+pub(crate) unsafe fn panel_ref<'a>(ptr: *const cpindex_panel, name: &str) -> FfiResult<&'a Panel> {
+    box_ref(ptr, name)
+}
+
+fn check_index(name: &str, index: usize, len: usize, what: &str) -> FfiResult<()> {
+    if index < len {
+        Ok(())
+    } else {
+        Err(FfiError::invalid(
+            name,
+            format!("{what} index {index} is past the end (the panel has {len} {what}s)"),
+        ))
+    }
+}
+
+/// Creates a panel from arrays.
+///
+/// `values` holds `n_units × n_periods × n_indicators` doubles in column-major order: the
+/// value of unit `u`, period `p` (position in `periods` as given), indicator `i` is at
+/// `values[(i * n_periods + p) * n_units + u]`. NaN marks a missing value; ±inf is
+/// rejected. Periods may come in any order (they are sorted, values moving with them).
+/// Ids are UTF-8 `cpindex_str` views; they and the values are copied.
+///
+/// **Ownership:** on success `*out` receives a new panel the caller frees with
+/// `cpindex_panel_free`. The caller keeps its arrays.
+/// **NULL:** each array may be NULL when its length is 0 (an empty dimension gives an
+/// empty panel); `out` must not be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+/// `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product),
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (empty or duplicate ids, duplicate periods),
+/// `CPINDEX_STATUS_INVALID_VALUE` (an infinite value, naming the cell).
+/// **Thread safety:** may be called from any thread.
+///
+/// # Safety
+/// Each array valid for reads of its length; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)] // arrays with their lengths (R11), then the output
+pub unsafe extern "C" fn cpindex_panel_new(
+    unit_ids: *const cpindex_str,
+    n_units: usize,
+    periods: *const i32,
+    n_periods: usize,
+    indicator_ids: *const cpindex_str,
+    n_indicators: usize,
+    values: *const f64,
+    n_values: usize,
+    out: *mut *mut cpindex_panel,
+) -> cpindex_status {
+    guard_status("cpindex_panel_new", || {
+        let out = out_ptr(out, "out")?;
+        let units = try_str_array(unit_ids, n_units, "unit_ids")?;
+        let periods = try_slice(periods, n_periods, "periods")?.to_vec();
+        let indicators = try_str_array(indicator_ids, n_indicators, "indicator_ids")?;
+        let values = try_slice(values, n_values, "values")?.to_vec();
+        let panel = Panel::from_values(units, periods, indicators, values)?;
+        out.write(box_into_ptr(panel));
+        Ok(())
+    })
+}
+
+/// Frees a panel. `NULL` is a no-op; freeing twice is undefined behaviour.
+///
+/// **Ownership:** the panel is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+/// **Thread safety:** no other call may use the panel concurrently.
+///
+/// # Safety
+/// `panel` NULL or a live panel not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn cpindex_panel_free(panel: *mut cpindex_panel) {
+    guard_default("cpindex_panel_free", || box_free(panel))
+}
+
+/// The panel's dimensions.
+///
+/// **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; the out-pointers valid for writes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_dims(
+    panel: *const cpindex_panel,
+    out_n_units: *mut usize,
+    out_n_periods: *mut usize,
+    out_n_indicators: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_dims", || {
+        let p = box_ref(panel, "panel")?;
+        let nu = out_ptr(out_n_units, "out_n_units")?;
+        let np = out_ptr(out_n_periods, "out_n_periods")?;
+        let ni = out_ptr(out_n_indicators, "out_n_indicators")?;
+        nu.write(p.n_units());
+        np.write(p.n_periods());
+        ni.write(p.n_indicators());
+        Ok(())
+    })
+}
+
+/// The value at (unit, period, indicator) positions; periods are in sorted order (see
+/// `cpindex_panel_periods`). NaN means missing.
+///
+/// **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (a
+/// position past the end).
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_get(
+    panel: *const cpindex_panel,
+    unit: usize,
+    period: usize,
+    indicator: usize,
+    out: *mut f64,
+) -> cpindex_status {
+    guard_status("cpindex_panel_get", || {
+        let p = box_ref(panel, "panel")?;
+        let out = out_ptr(out, "out")?;
+        check_index("unit", unit, p.n_units(), "unit")?;
+        check_index("period", period, p.n_periods(), "period")?;
+        check_index("indicator", indicator, p.n_indicators(), "indicator")?;
+        out.write(p.get(unit, period, indicator));
+        Ok(())
+    })
+}
+
+/// The value for a unit id, a period (year) and an indicator id (UTF-8 texts). NaN means
+/// missing.
+///
+/// **Ownership:** nothing to free.
+/// **NULL:** `panel` and `out` must not be NULL; a text may be NULL when its length is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+/// `CPINDEX_STATUS_UNKNOWN_ID` (unit, period or indicator not in the panel).
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; texts valid for their lengths; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_get_by_id(
+    panel: *const cpindex_panel,
+    unit: *const c_char,
+    unit_len: usize,
+    period: i32,
+    indicator: *const c_char,
+    indicator_len: usize,
+    out: *mut f64,
+) -> cpindex_status {
+    guard_status("cpindex_panel_get_by_id", || {
+        let p = box_ref(panel, "panel")?;
+        let out = out_ptr(out, "out")?;
+        let unit = try_str(unit, unit_len, "unit")?;
+        let indicator = try_str(indicator, indicator_len, "indicator")?;
+        let u = p.require_unit(unit)?;
+        let t = p.require_period(period)?;
+        let i = p.require_indicator(indicator)?;
+        out.write(p.get(u, t, i));
+        Ok(())
+    })
+}
+
+/// Sets the value at (unit, period, indicator) positions; NaN marks it missing.
+///
+/// **Ownership:** nothing to free. **NULL:** `panel` must not be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (a
+/// position past the end), `CPINDEX_STATUS_INVALID_VALUE` (±inf).
+/// **Thread safety:** needs exclusive access to the panel.
+///
+/// # Safety
+/// `panel` a live panel not used by another thread during the call.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_set(
+    panel: *mut cpindex_panel,
+    unit: usize,
+    period: usize,
+    indicator: usize,
+    value: f64,
+) -> cpindex_status {
+    guard_status("cpindex_panel_set", || {
+        let p = box_mut(panel, "panel")?;
+        check_index("unit", unit, p.n_units(), "unit")?;
+        check_index("period", period, p.n_periods(), "period")?;
+        check_index("indicator", indicator, p.n_indicators(), "indicator")?;
+        p.set(unit, period, indicator, value)?;
+        Ok(())
+    })
+}
+
+/// Copies the id of unit `index` into a caller buffer, NUL-terminated; `*out_len` always
+/// receives its length in bytes (size query with `(NULL, 0)`).
+///
+/// **Ownership:** the caller owns `buf`.
+/// **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index
+/// past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_unit_id(
+    panel: *const cpindex_panel,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_unit_id", || {
+        let p = box_ref(panel, "panel")?;
+        check_index("index", index, p.n_units(), "unit")?;
+        write_text_to(&p.units()[index], buf, buf_len, out_len)
+    })
+}
+
+/// Copies the id of indicator `index` into a caller buffer, NUL-terminated; `*out_len`
+/// always receives its length in bytes (size query with `(NULL, 0)`).
+///
+/// **Ownership:** the caller owns `buf`.
+/// **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index
+/// past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_indicator_id(
+    panel: *const cpindex_panel,
+    index: usize,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_indicator_id", || {
+        let p = box_ref(panel, "panel")?;
+        check_index("index", index, p.n_indicators(), "indicator")?;
+        write_text_to(&p.indicators()[index], buf, buf_len, out_len)
+    })
+}
+
+/// Copies the periods (sorted ascending) into a caller array. `*out_len` always receives
+/// the number of periods; if `buf_len` is smaller nothing is written to `buf` and the call
+/// returns `CPINDEX_STATUS_BUFFER_TOO_SMALL` (size query with `(NULL, 0)`).
+///
+/// **Ownership:** the caller owns `buf`.
+/// **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_periods(
+    panel: *const cpindex_panel,
+    buf: *mut i32,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_periods", || {
+        let p = box_ref(panel, "panel")?;
+        write_array(p.periods(), buf, buf_len, out_len, "the periods")
+    })
+}
+
+/// Copies all values, column-major with periods sorted
+/// (`values[(i * n_periods + p) * n_units + u]`), into a caller array. `*out_len` always
+/// receives the number of values; if `buf_len` is smaller nothing is written to `buf` and
+/// the call returns `CPINDEX_STATUS_BUFFER_TOO_SMALL` (size query with `(NULL, 0)`).
+///
+/// **Ownership:** the caller owns `buf`.
+/// **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_values(
+    panel: *const cpindex_panel,
+    buf: *mut f64,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_values", || {
+        let p = box_ref(panel, "panel")?;
+        write_array(p.values(), buf, buf_len, out_len, "the panel values")
+    })
+}
+
+/// Checks that every indicator of the panel exists in the framework.
+///
+/// **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_UNKNOWN_ID` (naming the
+/// first unknown indicator and the framework).
+/// **Thread safety:** may run concurrently with other `const` calls on both handles.
+///
+/// # Safety
+/// `panel` and `framework` live handles.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_check_framework(
+    panel: *const cpindex_panel,
+    framework: *const cpindex_framework,
+) -> cpindex_status {
+    guard_status("cpindex_panel_check_framework", || {
+        let p = box_ref(panel, "panel")?;
+        let fw = framework_ref(framework, "framework")?;
+        p.check_indicators(fw)?;
+        Ok(())
+    })
+}

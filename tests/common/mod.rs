@@ -1,0 +1,146 @@
+//! Helpers shared by the integration tests that look at the built library and header.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The crate root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The text of the committed header.
+pub fn header_text() -> String {
+    std::fs::read_to_string(root().join("include/cpindex.h")).expect("include/cpindex.h")
+}
+
+/// The function name declared on a header line, if the line starts a prototype.
+pub fn prototype_name(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    if t.is_empty() || t.starts_with(['*', '/', '#', '}', '{']) || t.starts_with("typedef") {
+        return None;
+    }
+    let before_paren = t.split('(').next().filter(|_| t.contains('('))?;
+    let name = before_paren
+        .split_whitespace()
+        .last()?
+        .trim_start_matches('*');
+    name.starts_with("cpindex_").then_some(name)
+}
+
+/// Every function the header declares, in order.
+pub fn header_functions() -> Vec<String> {
+    header_text()
+        .lines()
+        .filter_map(prototype_name)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The directory holding `libcpindex.so` / `libcpindex.a` built for this test run
+/// (house style §12.1): `$CPINDEX_LIBRARY_DIR` if set, else the test executable's own
+/// directory (`target/<profile>/deps`, where `cargo test` leaves the cdylib and the
+/// staticlib), else its parent (`target/<profile>`, after `cargo build`).
+pub fn library_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CPINDEX_LIBRARY_DIR") {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.join("libcpindex.so").exists(),
+            "CPINDEX_LIBRARY_DIR={} holds no libcpindex.so",
+            dir.display()
+        );
+        return dir;
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    let deps = exe.parent().expect("deps dir").to_path_buf();
+    let candidates = [
+        deps.clone(),
+        deps.parent().map(Path::to_path_buf).unwrap_or_default(),
+    ];
+    for dir in &candidates {
+        if dir.join("libcpindex.so").exists() && dir.join("libcpindex.a").exists() {
+            return dir.clone();
+        }
+    }
+    panic!(
+        "libcpindex.so/libcpindex.a not found in {:?}; run `cargo build` or set CPINDEX_LIBRARY_DIR",
+        candidates
+    );
+}
+
+/// Is `program` runnable (`program --version` succeeds)?
+pub fn have(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// FFI helpers for the Rust-level tests of the extern functions.
+pub mod ffi {
+    use cpindex::ffi::*;
+    use std::os::raw::c_char;
+
+    /// The calling thread's last error message.
+    pub fn last_message() -> String {
+        let mut n = 0usize;
+        let st = unsafe { cpindex_last_error_message(std::ptr::null_mut(), 0, &mut n) };
+        assert_eq!(st, cpindex_status::BufferTooSmall);
+        let mut buf = vec![0u8; n + 1];
+        let st = unsafe { cpindex_last_error_message(buf.as_mut_ptr().cast(), n + 1, &mut n) };
+        assert_eq!(st, cpindex_status::Ok);
+        buf.truncate(n);
+        String::from_utf8(buf).unwrap()
+    }
+
+    /// Reads a text through the caller-buffer convention: a size query, then a fill; also
+    /// checks that a buffer one byte short is refused and left untouched.
+    pub fn read_text(
+        f: impl Fn(*mut c_char, usize, *mut usize) -> cpindex_status,
+    ) -> Result<String, cpindex_status> {
+        let mut n = usize::MAX;
+        match f(std::ptr::null_mut(), 0, &mut n) {
+            cpindex_status::BufferTooSmall => {}
+            other => return Err(other),
+        }
+        assert_ne!(n, usize::MAX, "size query must write *out_len");
+        let mut short = vec![0xAAu8; n];
+        let mut m = 0usize;
+        assert_eq!(
+            f(short.as_mut_ptr().cast(), n, &mut m),
+            cpindex_status::BufferTooSmall
+        );
+        assert_eq!(m, n);
+        assert!(
+            short.iter().all(|&b| b == 0xAA),
+            "nothing written on BUFFER_TOO_SMALL"
+        );
+        let mut buf = vec![0xAAu8; n + 1];
+        assert_eq!(
+            f(buf.as_mut_ptr().cast(), n + 1, &mut m),
+            cpindex_status::Ok
+        );
+        assert_eq!(m, n);
+        assert_eq!(buf[n], 0, "NUL-terminated");
+        buf.truncate(n);
+        Ok(String::from_utf8(buf).expect("UTF-8 output"))
+    }
+
+    /// A `cpindex_str` view of a Rust string.
+    pub fn s(text: &str) -> cpindex_str {
+        cpindex_str {
+            data: text.as_ptr().cast(),
+            len: text.len(),
+        }
+    }
+
+    /// The built-in Quzhou framework handle.
+    pub fn quzhou() -> *const cpindex_framework {
+        let name = "quzhou-2021-2025";
+        let mut fw = std::ptr::null();
+        let st = unsafe { cpindex_framework_builtin(name.as_ptr().cast(), name.len(), &mut fw) };
+        assert_eq!(st, cpindex_status::Ok);
+        assert!(!fw.is_null());
+        fw
+    }
+}

@@ -1,0 +1,501 @@
+//! Rust-level tests of the panel entry points, normal use and error paths.
+//!
+//! Layout check by hand: 2 units (a, b) × periods given as [2021, 2020] × 2 indicators
+//! (gdp, pm25_concentration); values column-major in the given period order:
+//! (gdp, 2021) = [3, 4], (gdp, 2020) = [1, 2], (pm, 2021) = [7, 8], (pm, 2020) = [5, 6].
+//! After sorting periods to [2020, 2021] the stored order is [1, 2, 3, 4, 5, 6, 7, 8].
+
+use std::ptr::{null, null_mut};
+
+use cpindex::ffi::*;
+
+mod common;
+use common::ffi::{last_message, quzhou, read_text, s};
+
+fn make() -> *mut cpindex_panel {
+    let units = [s("a"), s("b")];
+    let periods = [2021, 2020];
+    let inds = [s("gdp"), s("pm25_concentration")];
+    let values = [3.0, 4.0, 1.0, 2.0, 7.0, 8.0, 5.0, 6.0];
+    let mut p = null_mut();
+    let st = unsafe {
+        cpindex_panel_new(
+            units.as_ptr(),
+            2,
+            periods.as_ptr(),
+            2,
+            inds.as_ptr(),
+            2,
+            values.as_ptr(),
+            8,
+            &mut p,
+        )
+    };
+    assert_eq!(st, cpindex_status::Ok, "{}", last_message());
+    p
+}
+
+#[test]
+fn build_and_read() {
+    let p = make();
+    let (mut nu, mut np, mut ni) = (0, 0, 0);
+    assert_eq!(
+        unsafe { cpindex_panel_dims(p, &mut nu, &mut np, &mut ni) },
+        cpindex_status::Ok
+    );
+    assert_eq!((nu, np, ni), (2, 2, 2));
+    let mut v = 0.0;
+    // unit b, period index 0 (= 2020), indicator gdp → 2
+    assert_eq!(
+        unsafe { cpindex_panel_get(p, 1, 0, 0, &mut v) },
+        cpindex_status::Ok
+    );
+    assert_eq!(v, 2.0);
+    let st = unsafe {
+        cpindex_panel_get_by_id(
+            p,
+            "a".as_ptr().cast(),
+            1,
+            2021,
+            "pm25_concentration".as_ptr().cast(),
+            18,
+            &mut v,
+        )
+    };
+    assert_eq!(st, cpindex_status::Ok);
+    assert_eq!(v, 7.0);
+
+    let mut periods = [0i32; 2];
+    let mut n = 0;
+    assert_eq!(
+        unsafe { cpindex_panel_periods(p, periods.as_mut_ptr(), 2, &mut n) },
+        cpindex_status::Ok
+    );
+    assert_eq!((periods, n), ([2020, 2021], 2));
+    let mut all = [0.0; 8];
+    assert_eq!(
+        unsafe { cpindex_panel_values(p, null_mut(), 0, &mut n) },
+        cpindex_status::BufferTooSmall
+    );
+    assert_eq!(n, 8);
+    assert_eq!(
+        unsafe { cpindex_panel_values(p, all.as_mut_ptr(), 7, &mut n) },
+        cpindex_status::BufferTooSmall
+    );
+    assert_eq!(all, [0.0; 8], "untouched");
+    assert_eq!(
+        unsafe { cpindex_panel_values(p, all.as_mut_ptr(), 8, &mut n) },
+        cpindex_status::Ok
+    );
+    assert_eq!(all, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+
+    assert_eq!(
+        read_text(|b, l, o| unsafe { cpindex_panel_unit_id(p, 1, b, l, o) }).unwrap(),
+        "b"
+    );
+    assert_eq!(
+        read_text(|b, l, o| unsafe { cpindex_panel_indicator_id(p, 1, b, l, o) }).unwrap(),
+        "pm25_concentration"
+    );
+
+    // set: NaN allowed (missing), ±inf rejected
+    assert_eq!(
+        unsafe { cpindex_panel_set(p, 0, 1, 1, f64::NAN) },
+        cpindex_status::Ok
+    );
+    assert_eq!(
+        unsafe { cpindex_panel_get(p, 0, 1, 1, &mut v) },
+        cpindex_status::Ok
+    );
+    assert!(v.is_nan());
+    assert_eq!(
+        unsafe { cpindex_panel_set(p, 0, 1, 1, f64::INFINITY) },
+        cpindex_status::InvalidValue
+    );
+    assert_eq!(
+        unsafe { cpindex_panel_set(p, 2, 0, 0, 1.0) },
+        cpindex_status::InvalidArgument
+    );
+    assert_eq!(
+        unsafe { cpindex_panel_set(null_mut(), 0, 0, 0, 1.0) },
+        cpindex_status::NullArgument
+    );
+
+    // framework check
+    let fw = quzhou();
+    assert_eq!(
+        unsafe { cpindex_panel_check_framework(p, fw) },
+        cpindex_status::Ok
+    );
+    assert_eq!(
+        unsafe { cpindex_panel_check_framework(p, null()) },
+        cpindex_status::NullArgument
+    );
+    assert_eq!(
+        unsafe { cpindex_panel_check_framework(null(), fw) },
+        cpindex_status::NullArgument
+    );
+    unsafe {
+        cpindex_framework_free(fw);
+        cpindex_panel_free(p);
+        cpindex_panel_free(null_mut());
+    }
+}
+
+#[test]
+fn unknown_indicator_against_framework() {
+    let units = [s("a")];
+    let inds = [s("not_in_plan")];
+    let mut p = null_mut();
+    let st = unsafe {
+        cpindex_panel_new(
+            units.as_ptr(),
+            1,
+            [2020].as_ptr(),
+            1,
+            inds.as_ptr(),
+            1,
+            [1.0].as_ptr(),
+            1,
+            &mut p,
+        )
+    };
+    assert_eq!(st, cpindex_status::Ok);
+    let fw = quzhou();
+    assert_eq!(
+        unsafe { cpindex_panel_check_framework(p, fw) },
+        cpindex_status::UnknownId
+    );
+    assert!(last_message().contains("not_in_plan"));
+    unsafe {
+        cpindex_framework_free(fw);
+        cpindex_panel_free(p);
+    }
+}
+
+#[test]
+fn new_errors() {
+    let units = [s("a"), s("b")];
+    let inds = [s("x")];
+    let periods = [2020];
+    let values = [1.0, 2.0];
+    let mut p = 0x8 as *mut cpindex_panel;
+    let sentinel = p;
+    unsafe {
+        // empty everywhere: an empty panel is fine
+        let mut e = null_mut();
+        assert_eq!(
+            cpindex_panel_new(null(), 0, null(), 0, null(), 0, null(), 0, &mut e),
+            cpindex_status::Ok
+        );
+        let (mut a, mut b, mut c) = (9, 9, 9);
+        assert_eq!(
+            cpindex_panel_dims(e, &mut a, &mut b, &mut c),
+            cpindex_status::Ok
+        );
+        assert_eq!((a, b, c), (0, 0, 0));
+        let mut n = 9;
+        assert_eq!(
+            cpindex_panel_values(e, null_mut(), 0, &mut n),
+            cpindex_status::Ok
+        );
+        assert_eq!(n, 0);
+        cpindex_panel_free(e);
+        // length mismatch
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                1,
+                &mut p
+            ),
+            cpindex_status::LengthMismatch
+        );
+        assert!(
+            last_message().contains("expected 2, found 1"),
+            "{}",
+            last_message()
+        );
+        // NULL arrays with lengths
+        assert_eq!(
+            cpindex_panel_new(
+                null(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::NullArgument
+        );
+        assert!(last_message().contains("`unit_ids`"));
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                null(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                null(),
+                2,
+                &mut p
+            ),
+            cpindex_status::NullArgument
+        );
+        let nul_view = [cpindex_str {
+            data: null(),
+            len: 2,
+        }];
+        assert_eq!(
+            cpindex_panel_new(
+                nul_view.as_ptr(),
+                1,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                1,
+                &mut p
+            ),
+            cpindex_status::NullArgument
+        );
+        assert!(
+            last_message().contains("`unit_ids[0]`"),
+            "{}",
+            last_message()
+        );
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                null_mut()
+            ),
+            cpindex_status::NullArgument
+        );
+        // invalid UTF-8 in an id
+        let bad = [cpindex_str {
+            data: b"\xfe".as_ptr().cast(),
+            len: 1,
+        }];
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                bad.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::InvalidUtf8
+        );
+        assert!(last_message().contains("`indicator_ids[0]`"));
+        // duplicate ids, duplicate periods, empty id
+        let dup = [s("a"), s("a")];
+        assert_eq!(
+            cpindex_panel_new(
+                dup.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::InvalidArgument
+        );
+        let empty = [s(""), s("b")];
+        assert_eq!(
+            cpindex_panel_new(
+                empty.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                1,
+                [2020, 2020].as_ptr(),
+                2,
+                inds.as_ptr(),
+                1,
+                values.as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::InvalidArgument
+        );
+        // infinity rejected, naming the cell
+        assert_eq!(
+            cpindex_panel_new(
+                units.as_ptr(),
+                2,
+                periods.as_ptr(),
+                1,
+                inds.as_ptr(),
+                1,
+                [1.0, f64::NEG_INFINITY].as_ptr(),
+                2,
+                &mut p
+            ),
+            cpindex_status::InvalidValue
+        );
+        assert!(last_message().contains("unit `b`"), "{}", last_message());
+    }
+    assert_eq!(p, sentinel, "out written only on success");
+}
+
+#[test]
+fn reader_errors() {
+    let p = make();
+    let mut v = 0.0;
+    let mut n = 0;
+    let mut buf = [0i8; 8];
+    unsafe {
+        assert_eq!(
+            cpindex_panel_get(p, 2, 0, 0, &mut v),
+            cpindex_status::InvalidArgument
+        );
+        assert!(
+            last_message().contains("unit index 2"),
+            "{}",
+            last_message()
+        );
+        assert_eq!(
+            cpindex_panel_get(p, 0, 2, 0, &mut v),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_panel_get(p, 0, 0, 2, &mut v),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_panel_get(p, 0, 0, 0, null_mut()),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_get(null(), 0, 0, 0, &mut v),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_get_by_id(
+                p,
+                "c".as_ptr().cast(),
+                1,
+                2020,
+                "gdp".as_ptr().cast(),
+                3,
+                &mut v
+            ),
+            cpindex_status::UnknownId
+        );
+        assert_eq!(
+            cpindex_panel_get_by_id(
+                p,
+                "a".as_ptr().cast(),
+                1,
+                1999,
+                "gdp".as_ptr().cast(),
+                3,
+                &mut v
+            ),
+            cpindex_status::UnknownId
+        );
+        assert!(last_message().contains("1999"));
+        assert_eq!(
+            cpindex_panel_get_by_id(
+                p,
+                "a".as_ptr().cast(),
+                1,
+                2020,
+                b"\xff".as_ptr().cast(),
+                1,
+                &mut v
+            ),
+            cpindex_status::InvalidUtf8
+        );
+        assert_eq!(
+            cpindex_panel_get_by_id(p, null(), 1, 2020, "gdp".as_ptr().cast(), 3, &mut v),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_dims(p, &mut n, null_mut(), &mut n),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_dims(null(), &mut n, &mut n, &mut n),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_unit_id(p, 2, buf.as_mut_ptr(), 8, &mut n),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_panel_indicator_id(p, 2, buf.as_mut_ptr(), 8, &mut n),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_panel_unit_id(p, 0, buf.as_mut_ptr(), 8, null_mut()),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_periods(p, null_mut(), 0, null_mut()),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_periods(null(), null_mut(), 0, &mut n),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_periods(p, null_mut(), 5, &mut n),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_panel_values(null(), null_mut(), 0, &mut n),
+            cpindex_status::NullArgument
+        );
+        cpindex_panel_free(p);
+    }
+}
