@@ -1,1 +1,10 @@
-//! Plan monitoring (see issue: monitoring).
+//! Plan monitoring: achievement degree (实现度), schedule and on-track status, SDSN-style
+//! dashboards, the dynamic monitoring index (动态监测指数), the satisfaction index
+//! (获得感幸福感安全感评价指数) and the overall evaluation (plan item 45). See
+//! `docs/monitoring.md` for every rule, formula, source and edge policy.
+
+pub mod achievement;
+pub mod spec;
+
+pub use achievement::*;
+pub use spec::*;
