@@ -4,7 +4,15 @@
 //! `docs/monitoring.md` for every rule, formula, source and edge policy.
 
 pub mod achievement;
+pub mod aggregate;
 pub mod spec;
 
 pub use achievement::*;
+pub use aggregate::*;
 pub use spec::*;
+pub mod dashboard;
+pub mod schedule;
+pub mod trend;
+pub use dashboard::*;
+pub use schedule::*;
+pub use trend::*;
