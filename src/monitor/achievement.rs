@@ -134,7 +134,11 @@ pub fn progress_form(
             Some(if met { 1.0 } else { 0.0 }),
         )
     } else if d * gap < 0.0 {
-        let s = if met { 1.0 } else { ratio_capped.unwrap_or(0.0) };
+        let s = if met {
+            1.0
+        } else {
+            ratio_capped.unwrap_or(0.0)
+        };
         (ProgressCase::BaselineBeyondTarget, None, Some(s))
     } else {
         let p = (x - baseline) / gap;
@@ -436,7 +440,10 @@ pub fn achieve_series(
     } = input;
     if values.len() != periods.len() {
         return Err(Error::length_mismatch(
-            format!("unit `{unit}`, indicator `{}`: values vs periods", indicator.id),
+            format!(
+                "unit `{unit}`, indicator `{}`: values vs periods",
+                indicator.id
+            ),
             periods.len(),
             values.len(),
         ));
@@ -462,9 +469,13 @@ pub fn achieve_series(
     }
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
-    let growth_level = indicator.kind == Kind::GrowthRate && spec.growth_input == GrowthInput::Level;
-    let needs_baseline = !matches!(indicator.kind, Kind::Cumulative)
-        && !(indicator.kind == Kind::GrowthRate && spec.growth_input == GrowthInput::AnnualRate);
+    let growth_level =
+        indicator.kind == Kind::GrowthRate && spec.growth_input == GrowthInput::Level;
+    let needs_baseline = match indicator.kind {
+        Kind::Cumulative => false,
+        Kind::GrowthRate => spec.growth_input == GrowthInput::Level,
+        _ => true,
+    };
     let baseline = if needs_baseline {
         resolve_baseline(
             &indicator.id,
@@ -614,7 +625,10 @@ fn finite(x: f64) -> Option<f64> {
 
 fn headline(rec: &mut IndicatorAchievement, form: AchievementForm) {
     let progress_score = match rec.progress_case {
-        Some(_) => rec.progress.map(|p| p.clamp(0.0, 1.0)).or(rec.progress_score_fallback()),
+        Some(_) => rec
+            .progress
+            .map(|p| p.clamp(0.0, 1.0))
+            .or(rec.progress_score_fallback()),
         None => rec.progress.map(|p| p.clamp(0.0, 1.0)),
     };
     rec.score = match form {
@@ -637,9 +651,13 @@ impl IndicatorAchievement {
     fn progress_score_fallback(&self) -> Option<f64> {
         match self.progress_case {
             Some(ProgressCase::TargetEqualsBaseline) => self.met.map(|m| if m { 1.0 } else { 0.0 }),
-            Some(ProgressCase::BaselineBeyondTarget) => self
-                .met
-                .map(|m| if m { 1.0 } else { self.ratio_capped.unwrap_or(0.0) }),
+            Some(ProgressCase::BaselineBeyondTarget) => self.met.map(|m| {
+                if m {
+                    1.0
+                } else {
+                    self.ratio_capped.unwrap_or(0.0)
+                }
+            }),
             _ => None,
         }
     }
@@ -652,7 +670,8 @@ fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, hig
     }
     if let Some(b) = baseline {
         if rec.year < b.year {
-            rec.notes.push(format!("before the baseline year {}", b.year));
+            rec.notes
+                .push(format!("before the baseline year {}", b.year));
             return;
         }
     }
@@ -669,7 +688,8 @@ fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, hig
     if let Some(b) = baseline {
         set_progress(rec, x, b.value, t, higher);
     } else {
-        rec.notes.push("no baseline: progress form undefined".into());
+        rec.notes
+            .push("no baseline: progress form undefined".into());
     }
 }
 
@@ -815,12 +835,14 @@ fn growth(
                 }
             }
             if !missing.is_empty() {
-                rec.notes
-                    .push(format!("average growth undefined: rate missing for {missing:?}"));
+                rec.notes.push(format!(
+                    "average growth undefined: rate missing for {missing:?}"
+                ));
                 return;
             }
             if prod <= 0.0 {
-                rec.notes.push("average growth undefined: a rate ≤ −100%".into());
+                rec.notes
+                    .push("average growth undefined: a rate ≤ −100%".into());
                 return;
             }
             rec.baseline = None;

@@ -89,14 +89,18 @@ pub fn renormalised_weights(framework: &Framework, available: &[bool]) -> Vec<f6
 }
 
 fn subtree_available(framework: &Framework, dim: &str, available: &[bool]) -> bool {
-    framework
-        .indicators
-        .iter()
-        .enumerate()
-        .any(|(j, i)| available[j] && i.weight > 0.0 && framework.dimension_path(&i.dimension).contains(&dim))
+    framework.indicators.iter().enumerate().any(|(j, i)| {
+        available[j] && i.weight > 0.0 && framework.dimension_path(&i.dimension).contains(&dim)
+    })
 }
 
-fn visit(framework: &Framework, parent: Option<&str>, mult: f64, available: &[bool], out: &mut [f64]) {
+fn visit(
+    framework: &Framework,
+    parent: Option<&str>,
+    mult: f64,
+    available: &[bool],
+    out: &mut [f64],
+) {
     let children: Vec<_> = framework
         .child_dimensions(parent)
         .filter(|d| d.weight > 0.0 && subtree_available(framework, &d.id, available))
@@ -139,12 +143,19 @@ pub fn aggregate(
 ) -> Result<UnitAchievement> {
     let n = framework.indicators.len();
     if scores.len() != n {
-        return Err(Error::length_mismatch("scores vs framework indicators", n, scores.len()));
+        return Err(Error::length_mismatch(
+            "scores vs framework indicators",
+            n,
+            scores.len(),
+        ));
     }
     for (j, &s) in scores.iter().enumerate() {
         if !s.is_nan() && !(0.0..=1.0).contains(&s) {
             return Err(Error::invalid_value(
-                format!("unit `{unit}`, year {year}, indicator `{}`", framework.indicators[j].id),
+                format!(
+                    "unit `{unit}`, year {year}, indicator `{}`",
+                    framework.indicators[j].id
+                ),
                 s,
                 "as an achievement score (must lie in [0, 1])",
             ));
@@ -154,8 +165,19 @@ pub fn aggregate(
     let nominal = framework.effective_weights();
     let w = renormalised_weights(framework, &available);
     let any = w.iter().any(|&x| x > 0.0);
-    let overall = any.then(|| w.iter().zip(scores).filter(|(x, _)| **x > 0.0).map(|(x, s)| x * s).sum::<f64>());
-    let weight_covered: f64 = nominal.iter().zip(&available).filter(|(_, a)| **a).map(|(x, _)| x).sum();
+    let overall = any.then(|| {
+        w.iter()
+            .zip(scores)
+            .filter(|(x, _)| **x > 0.0)
+            .map(|(x, s)| x * s)
+            .sum::<f64>()
+    });
+    let weight_covered: f64 = nominal
+        .iter()
+        .zip(&available)
+        .filter(|(_, a)| **a)
+        .map(|(x, _)| x)
+        .sum();
     let missing_indicators: Vec<String> = framework
         .indicators
         .iter()
@@ -168,26 +190,48 @@ pub fn aggregate(
         .iter()
         .map(|d| {
             let members: Vec<usize> = (0..n)
-                .filter(|&j| framework.dimension_path(&framework.indicators[j].dimension).contains(&d.id.as_str()))
+                .filter(|&j| {
+                    framework
+                        .dimension_path(&framework.indicators[j].dimension)
+                        .contains(&d.id.as_str())
+                })
                 .collect();
             let wsum: f64 = members.iter().map(|&j| w[j]).sum();
             let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
-            let nomav: f64 = members.iter().filter(|&&j| available[j]).map(|&j| nominal[j]).sum();
+            let nomav: f64 = members
+                .iter()
+                .filter(|&&j| available[j])
+                .map(|&j| nominal[j])
+                .sum();
             // Within a node, re-normalised shares are proportional to the global ones, so
             // the dimension's weighted mean is Σ w_j a_j / Σ w_j over its members.
-            let score = (wsum > 0.0).then(|| members.iter().filter(|&&j| w[j] > 0.0).map(|&j| w[j] * scores[j]).sum::<f64>() / wsum);
+            let score = (wsum > 0.0).then(|| {
+                members
+                    .iter()
+                    .filter(|&&j| w[j] > 0.0)
+                    .map(|&j| w[j] * scores[j])
+                    .sum::<f64>()
+                    / wsum
+            });
             DimensionAchievement {
                 dimension: d.id.clone(),
                 parent: d.parent.clone(),
                 score,
                 n_indicators: members.len(),
                 n_available: members.iter().filter(|&&j| available[j]).count(),
-                missing: members.iter().filter(|&&j| !available[j]).map(|&j| framework.indicators[j].id.clone()).collect(),
+                missing: members
+                    .iter()
+                    .filter(|&&j| !available[j])
+                    .map(|&j| framework.indicators[j].id.clone())
+                    .collect(),
                 weight_covered: if nomsum > 0.0 { nomav / nomsum } else { 0.0 },
             }
         })
         .collect();
-    let total_short: f64 = (0..n).filter(|&j| w[j] > 0.0).map(|j| w[j] * (1.0 - scores[j])).sum();
+    let total_short: f64 = (0..n)
+        .filter(|&j| w[j] > 0.0)
+        .map(|j| w[j] * (1.0 - scores[j]))
+        .sum();
     let mut short: Vec<Shortfall> = (0..n)
         .filter(|&j| w[j] > 0.0)
         .map(|j| {
@@ -195,16 +239,27 @@ pub fn aggregate(
             let ind = &framework.indicators[j];
             Shortfall {
                 indicator: ind.id.clone(),
-                dimension: framework.top_dimension_of(ind).unwrap_or(&ind.dimension).to_string(),
+                dimension: framework
+                    .top_dimension_of(ind)
+                    .unwrap_or(&ind.dimension)
+                    .to_string(),
                 score: scores[j],
                 weight: w[j],
                 shortfall: sf,
-                obstacle_share: if total_short > 0.0 { sf / total_short } else { 0.0 },
+                obstacle_share: if total_short > 0.0 {
+                    sf / total_short
+                } else {
+                    0.0
+                },
             }
         })
         .filter(|s| s.shortfall > 0.0)
         .collect();
-    short.sort_by(|a, b| b.shortfall.total_cmp(&a.shortfall).then_with(|| a.indicator.cmp(&b.indicator)));
+    short.sort_by(|a, b| {
+        b.shortfall
+            .total_cmp(&a.shortfall)
+            .then_with(|| a.indicator.cmp(&b.indicator))
+    });
     short.truncate(top_k);
     Ok(UnitAchievement {
         unit: unit.to_string(),

@@ -66,7 +66,13 @@ pub fn rescaled_series(
     let Some(bp) = periods.iter().position(|&y| y == base_year) else {
         return (nan, Some(format!("base year {base_year} not in the panel")));
     };
-    if let Polarity::Interval { lower, upper, tolerance_lower, tolerance_upper } = indicator.polarity {
+    if let Polarity::Interval {
+        lower,
+        upper,
+        tolerance_lower,
+        tolerance_upper,
+    } = indicator.polarity
+    {
         let a = |x: f64| interval_score(x, lower, upper, tolerance_lower, tolerance_upper);
         let a0 = a(values[bp]);
         if a0.is_nan() {
@@ -134,7 +140,13 @@ pub fn rescaled_series(
             let r = periods
                 .iter()
                 .zip(values)
-                .map(|(&y, &x)| if y < base_year { f64::NAN } else { rescale_on_goalposts(x, x0, t, higher, clip) })
+                .map(|(&y, &x)| {
+                    if y < base_year {
+                        f64::NAN
+                    } else {
+                        rescale_on_goalposts(x, x0, t, higher, clip)
+                    }
+                })
                 .collect();
             (r, note)
         }
@@ -221,12 +233,19 @@ pub fn dynamic_index(
 ) -> Result<DynamicIndex> {
     let n = framework.indicators.len();
     if rescaled.len() != n {
-        return Err(Error::length_mismatch("rescaled series vs framework indicators", n, rescaled.len()));
+        return Err(Error::length_mismatch(
+            "rescaled series vs framework indicators",
+            n,
+            rescaled.len(),
+        ));
     }
     for (j, s) in rescaled.iter().enumerate() {
         if s.len() != periods.len() {
             return Err(Error::length_mismatch(
-                format!("rescaled series of `{}` vs periods", framework.indicators[j].id),
+                format!(
+                    "rescaled series of `{}` vs periods",
+                    framework.indicators[j].id
+                ),
                 periods.len(),
                 s.len(),
             ));
@@ -235,17 +254,32 @@ pub fn dynamic_index(
     let bp = periods
         .iter()
         .position(|&y| y == base_year)
-        .ok_or_else(|| Error::invalid_argument("base_year", format!("{base_year} is not a panel period")))?;
+        .ok_or_else(|| {
+            Error::invalid_argument("base_year", format!("{base_year} is not a panel period"))
+        })?;
     let top: Vec<String> = framework
         .indicators
         .iter()
-        .map(|i| framework.top_dimension_of(i).unwrap_or(&i.dimension).to_string())
+        .map(|i| {
+            framework
+                .top_dimension_of(i)
+                .unwrap_or(&i.dimension)
+                .to_string()
+        })
         .collect();
     let composite = |p: usize| -> (Option<f64>, Vec<String>) {
         let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
         let w = renormalised_weights(framework, &avail);
-        let missing = (0..n).filter(|&j| !avail[j]).map(|j| framework.indicators[j].id.clone()).collect();
-        let c = w.iter().any(|&x| x > 0.0).then(|| (0..n).filter(|&j| w[j] > 0.0).map(|j| w[j] * rescaled[j][p]).sum());
+        let missing = (0..n)
+            .filter(|&j| !avail[j])
+            .map(|j| framework.indicators[j].id.clone())
+            .collect();
+        let c = w.iter().any(|&x| x > 0.0).then(|| {
+            (0..n)
+                .filter(|&j| w[j] > 0.0)
+                .map(|j| w[j] * rescaled[j][p])
+                .sum()
+        });
         (c, missing)
     };
     let (c_base, _) = composite(bp);
@@ -255,11 +289,19 @@ pub fn dynamic_index(
         let (c, missing) = composite(p);
         let mut change = None;
         if p > bp {
-            let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan()).collect();
+            let avail: Vec<bool> = (0..n)
+                .map(|j| !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan())
+                .collect();
             let w = renormalised_weights(framework, &avail);
             if w.iter().any(|&x| x > 0.0) {
-                let from: f64 = (0..n).filter(|&j| w[j] > 0.0).map(|j| w[j] * rescaled[j][p - 1]).sum();
-                let to: f64 = (0..n).filter(|&j| w[j] > 0.0).map(|j| w[j] * rescaled[j][p]).sum();
+                let from: f64 = (0..n)
+                    .filter(|&j| w[j] > 0.0)
+                    .map(|j| w[j] * rescaled[j][p - 1])
+                    .sum();
+                let to: f64 = (0..n)
+                    .filter(|&j| w[j] > 0.0)
+                    .map(|j| w[j] * rescaled[j][p])
+                    .sum();
                 let inds: Vec<Contribution> = (0..n)
                     .filter(|&j| w[j] > 0.0)
                     .map(|j| {
@@ -274,11 +316,15 @@ pub fn dynamic_index(
                     .collect();
                 let mut dims: Vec<Contribution> = Vec::new();
                 for d in framework.child_dimensions(None) {
-                    let members: Vec<usize> = (0..n).filter(|&j| w[j] > 0.0 && top[j] == d.id).collect();
+                    let members: Vec<usize> =
+                        (0..n).filter(|&j| w[j] > 0.0 && top[j] == d.id).collect();
                     if members.is_empty() {
                         continue;
                     }
-                    let pts: f64 = members.iter().map(|&j| w[j] * (rescaled[j][p] - rescaled[j][p - 1])).sum();
+                    let pts: f64 = members
+                        .iter()
+                        .map(|&j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
+                        .sum();
                     dims.push(Contribution {
                         id: d.id.clone(),
                         weight: members.iter().map(|&j| w[j]).sum(),
@@ -295,7 +341,10 @@ pub fn dynamic_index(
                     link,
                     indicators: inds,
                     dimensions: dims,
-                    excluded: (0..n).filter(|&j| !avail[j]).map(|j| framework.indicators[j].id.clone()).collect(),
+                    excluded: (0..n)
+                        .filter(|&j| !avail[j])
+                        .map(|j| framework.indicators[j].id.clone())
+                        .collect(),
                 });
             } else {
                 chained = None;

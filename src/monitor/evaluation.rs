@@ -58,6 +58,10 @@ pub fn evaluate(
         subjective_se,
         objective_weight: alpha,
         combined,
-        combined_se: if combined.is_some() { subjective_se.map(|s| (1.0 - alpha) * s) } else { None },
+        combined_se: if combined.is_some() {
+            subjective_se.map(|s| (1.0 - alpha) * s)
+        } else {
+            None
+        },
     }
 }

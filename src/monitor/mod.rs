@@ -24,3 +24,5 @@ pub mod evaluation;
 pub mod targets;
 pub use evaluation::*;
 pub use targets::*;
+pub mod results;
+pub use results::*;

@@ -103,17 +103,31 @@ pub struct Estimate {
 /// weights.
 pub fn weighted_mean_linearised(y: &[f64], w: &[f64], z: f64) -> Result<Estimate> {
     if y.len() != w.len() {
-        return Err(Error::length_mismatch("weights vs values", y.len(), w.len()));
+        return Err(Error::length_mismatch(
+            "weights vs values",
+            y.len(),
+            w.len(),
+        ));
     }
     if y.is_empty() {
-        return Err(Error::Empty { context: "weighted mean".into() });
+        return Err(Error::Empty {
+            context: "weighted mean".into(),
+        });
     }
     for (i, (&v, &wi)) in y.iter().zip(w).enumerate() {
         if !v.is_finite() {
-            return Err(Error::invalid_value(format!("values[{i}]"), v, "in a weighted mean"));
+            return Err(Error::invalid_value(
+                format!("values[{i}]"),
+                v,
+                "in a weighted mean",
+            ));
         }
         if !(wi.is_finite() && wi > 0.0) {
-            return Err(Error::invalid_value(format!("weights[{i}]"), wi, "as a survey weight (must be positive and finite)"));
+            return Err(Error::invalid_value(
+                format!("weights[{i}]"),
+                wi,
+                "as a survey weight (must be positive and finite)",
+            ));
         }
     }
     let n = y.len();
@@ -183,28 +197,56 @@ pub struct SatisfactionGroup {
 /// scale_min ≥ scale_max or non-finite, an answer outside the scale that is not a
 /// non-response code (naming item and row), bad weights (naming the row), a negative or
 /// non-finite domain weight.
-pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Vec<SatisfactionGroup>> {
+pub fn satisfaction_index(
+    survey: &Survey,
+    spec: &SatisfactionSpec,
+) -> Result<Vec<SatisfactionGroup>> {
     let n = survey.weight.len();
     if n == 0 {
-        return Err(Error::Empty { context: "survey".into() });
+        return Err(Error::Empty {
+            context: "survey".into(),
+        });
     }
     if survey.unit.len() != n {
-        return Err(Error::length_mismatch("survey unit column vs weight column", n, survey.unit.len()));
+        return Err(Error::length_mismatch(
+            "survey unit column vs weight column",
+            n,
+            survey.unit.len(),
+        ));
     }
     if survey.year.len() != n {
-        return Err(Error::length_mismatch("survey year column vs weight column", n, survey.year.len()));
+        return Err(Error::length_mismatch(
+            "survey year column vs weight column",
+            n,
+            survey.year.len(),
+        ));
     }
     if survey.items.is_empty() {
-        return Err(Error::Empty { context: "survey items".into() });
+        return Err(Error::Empty {
+            context: "survey items".into(),
+        });
     }
     for (i, &w) in survey.weight.iter().enumerate() {
         if !(w.is_finite() && w > 0.0) {
-            return Err(Error::invalid_value(format!("survey row {i}, column `weight`"), w, "as a survey weight (must be positive and finite)"));
+            return Err(Error::invalid_value(
+                format!("survey row {i}, column `weight`"),
+                w,
+                "as a survey weight (must be positive and finite)",
+            ));
         }
+    }
+    if !(spec.z.is_finite() && spec.z > 0.0) {
+        return Err(Error::invalid_spec(
+            "z",
+            format!("{} must be positive and finite", spec.z),
+        ));
     }
     for (d, &w) in &spec.domain_weights {
         if !(w.is_finite() && w >= 0.0) {
-            return Err(Error::invalid_spec(format!("domain_weights.{d}"), format!("{w} must be finite and non-negative")));
+            return Err(Error::invalid_spec(
+                format!("domain_weights.{d}"),
+                format!("{w} must be finite and non-negative"),
+            ));
         }
     }
     let mut domains: Vec<String> = Vec::new();
@@ -212,15 +254,25 @@ pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Ve
     let mut rescaled: Vec<Vec<f64>> = Vec::with_capacity(survey.items.len());
     for it in &survey.items {
         if it.id.trim().is_empty() || it.domain.trim().is_empty() {
-            return Err(Error::invalid_argument("items", "item and domain ids must not be empty"));
+            return Err(Error::invalid_argument(
+                "items",
+                "item and domain ids must not be empty",
+            ));
         }
         if it.responses.len() != n {
-            return Err(Error::length_mismatch(format!("survey item `{}` responses vs respondents", it.id), n, it.responses.len()));
+            return Err(Error::length_mismatch(
+                format!("survey item `{}` responses vs respondents", it.id),
+                n,
+                it.responses.len(),
+            ));
         }
         if !(it.scale_min.is_finite() && it.scale_max.is_finite() && it.scale_min < it.scale_max) {
             return Err(Error::invalid_argument(
                 format!("items.{}.scale", it.id),
-                format!("scale [{}, {}] must be finite with min < max", it.scale_min, it.scale_max),
+                format!(
+                    "scale [{}, {}] must be finite with min < max",
+                    it.scale_min, it.scale_max
+                ),
             ));
         }
         if !domains.contains(&it.domain) {
@@ -235,7 +287,10 @@ pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Ve
                 return Err(Error::invalid_value(
                     format!("survey item `{}`, row {r}", it.id),
                     x,
-                    format!("(outside the scale [{}, {}] and not a non-response code)", it.scale_min, it.scale_max),
+                    format!(
+                        "(outside the scale [{}, {}] and not a non-response code)",
+                        it.scale_min, it.scale_max
+                    ),
                 ));
             } else if it.reverse {
                 col.push(100.0 * (it.scale_max - x) / range);
@@ -282,10 +337,17 @@ pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Ve
         .collect();
     let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for r in 0..n {
-        groups.entry((survey.unit[r].clone(), survey.year[r])).or_default().push(r);
+        groups
+            .entry((survey.unit[r].clone(), survey.year[r]))
+            .or_default()
+            .push(r);
     }
     let est = |rows: &[usize], vals: &dyn Fn(usize) -> f64| -> Result<(Option<Estimate>, usize)> {
-        let used: Vec<usize> = rows.iter().copied().filter(|&r| !vals(r).is_nan()).collect();
+        let used: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| !vals(r).is_nan())
+            .collect();
         let miss = rows.len() - used.len();
         if used.is_empty() {
             return Ok((None, miss));
@@ -300,7 +362,11 @@ pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Ve
         let mut des = Vec::with_capacity(nd);
         for (k, d) in domains.iter().enumerate() {
             let (e, m) = est(&rows, &|r| dscore[k * n + r])?;
-            des.push(DomainEstimate { domain: d.clone(), estimate: e, nonresponse: m });
+            des.push(DomainEstimate {
+                domain: d.clone(),
+                estimate: e,
+                nonresponse: m,
+            });
         }
         let items = survey
             .items
@@ -308,7 +374,11 @@ pub fn satisfaction_index(survey: &Survey, spec: &SatisfactionSpec) -> Result<Ve
             .zip(&rescaled)
             .map(|(it, col)| {
                 let answered = rows.iter().filter(|&&r| !col[r].is_nan()).count();
-                ItemResponse { item: it.id.clone(), answered, nonresponse: rows.len() - answered }
+                ItemResponse {
+                    item: it.id.clone(),
+                    answered,
+                    nonresponse: rows.len() - answered,
+                }
             })
             .collect();
         out.push(SatisfactionGroup {

@@ -49,7 +49,13 @@ pub struct ScheduleCheck {
 
 /// Status from progress share `p`, elapsed share `e`, `met`, tolerance `tol`, and whether
 /// the target year has been reached.
-pub fn schedule_status(p: f64, e: f64, met: bool, tol: f64, at_target_year: bool) -> ScheduleStatus {
+pub fn schedule_status(
+    p: f64,
+    e: f64,
+    met: bool,
+    tol: f64,
+    at_target_year: bool,
+) -> ScheduleStatus {
     if met {
         ScheduleStatus::Achieved
     } else if p.is_nan() {
@@ -81,7 +87,11 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
         Kind::Cumulative => (rec.progress, e, "running sum / five-year target"),
         _ => match rec.progress_case {
             Some(ProgressCase::Regular) => (rec.progress, e, "(x − x₀)/(T − x₀)"),
-            _ => (rec.met.map(|m| if m { 1.0 } else { 0.0 }), e, "met (1) / not met (0)"),
+            _ => (
+                rec.met.map(|m| if m { 1.0 } else { 0.0 }),
+                e,
+                "met (1) / not met (0)",
+            ),
         },
     };
     let status = match rec.met {

@@ -22,7 +22,11 @@ use crate::error::{Error, Result};
 /// ratio needs positive incomes), naming the position.
 pub fn income_ratio(numerator: &[f64], denominator: &[f64]) -> Result<Vec<Option<f64>>> {
     if numerator.len() != denominator.len() {
-        return Err(Error::length_mismatch("numerator vs denominator series", numerator.len(), denominator.len()));
+        return Err(Error::length_mismatch(
+            "numerator vs denominator series",
+            numerator.len(),
+            denominator.len(),
+        ));
     }
     numerator
         .iter()
@@ -30,16 +34,28 @@ pub fn income_ratio(numerator: &[f64], denominator: &[f64]) -> Result<Vec<Option
         .enumerate()
         .map(|(k, (&a, &b))| {
             if a.is_infinite() || b.is_infinite() {
-                return Err(Error::invalid_value(format!("income series position {k}"), if a.is_infinite() { a } else { b }, "(infinite)"));
+                return Err(Error::invalid_value(
+                    format!("income series position {k}"),
+                    if a.is_infinite() { a } else { b },
+                    "(infinite)",
+                ));
             }
             if a.is_nan() || b.is_nan() {
                 return Ok(None);
             }
             if b <= 0.0 {
-                return Err(Error::invalid_value(format!("denominator (rural income) at position {k}"), b, "as the denominator of an income ratio (must be positive)"));
+                return Err(Error::invalid_value(
+                    format!("denominator (rural income) at position {k}"),
+                    b,
+                    "as the denominator of an income ratio (must be positive)",
+                ));
             }
             if a < 0.0 {
-                return Err(Error::invalid_value(format!("numerator (urban income) at position {k}"), a, "in an income ratio (must be non-negative)"));
+                return Err(Error::invalid_value(
+                    format!("numerator (urban income) at position {k}"),
+                    a,
+                    "in an income ratio (must be non-negative)",
+                ));
             }
             Ok(Some(a / b))
         })
@@ -48,12 +64,21 @@ pub fn income_ratio(numerator: &[f64], denominator: &[f64]) -> Result<Vec<Option
 
 /// The urban–rural income ratio of one unit for every panel period, from the panel's
 /// urban and rural income indicators: `(year, ratio)` pairs.
-pub fn urban_rural_income_ratio(panel: &Panel, unit: &str, urban_indicator: &str, rural_indicator: &str) -> Result<Vec<(i32, Option<f64>)>> {
+pub fn urban_rural_income_ratio(
+    panel: &Panel,
+    unit: &str,
+    urban_indicator: &str,
+    rural_indicator: &str,
+) -> Result<Vec<(i32, Option<f64>)>> {
     let u = panel.require_unit(unit)?;
     let a = panel.series(u, panel.require_indicator(urban_indicator)?);
     let b = panel.series(u, panel.require_indicator(rural_indicator)?);
     let r = income_ratio(&a, &b).map_err(|e| match e {
-        Error::InvalidValue { context, value, reason } => Error::InvalidValue {
+        Error::InvalidValue {
+            context,
+            value,
+            reason,
+        } => Error::InvalidValue {
             context: format!("unit `{unit}`, {context}"),
             value,
             reason,
@@ -88,7 +113,11 @@ pub struct MaxMinRatio {
 /// non-missing values ([`Error::Empty`]).
 pub fn max_min_ratio(units: &[String], values: &[f64]) -> Result<MaxMinRatio> {
     if units.len() != values.len() {
-        return Err(Error::length_mismatch("units vs values", units.len(), values.len()));
+        return Err(Error::length_mismatch(
+            "units vs values",
+            units.len(),
+            values.len(),
+        ));
     }
     let mut used: Vec<(usize, f64)> = Vec::new();
     let mut missing = Vec::new();
@@ -98,12 +127,18 @@ pub fn max_min_ratio(units: &[String], values: &[f64]) -> Result<MaxMinRatio> {
             continue;
         }
         if v.is_infinite() || v <= 0.0 {
-            return Err(Error::invalid_value(format!("unit `{u}`"), v, "in a max/min income ratio (must be positive and finite)"));
+            return Err(Error::invalid_value(
+                format!("unit `{u}`"),
+                v,
+                "in a max/min income ratio (must be positive and finite)",
+            ));
         }
         used.push((k, v));
     }
     if used.len() < 2 {
-        return Err(Error::Empty { context: "max/min ratio (needs at least two units with data)".into() });
+        return Err(Error::Empty {
+            context: "max/min ratio (needs at least two units with data)".into(),
+        });
     }
     let mut mx = used[0];
     let mut mn = used[0];
@@ -128,7 +163,12 @@ pub fn max_min_ratio(units: &[String], values: &[f64]) -> Result<MaxMinRatio> {
 
 /// The county max/min ratio of a panel indicator in one year, over `units` (`None` = all
 /// panel units).
-pub fn county_max_min_ratio(panel: &Panel, indicator: &str, year: i32, units: Option<&[String]>) -> Result<MaxMinRatio> {
+pub fn county_max_min_ratio(
+    panel: &Panel,
+    indicator: &str,
+    year: i32,
+    units: Option<&[String]>,
+) -> Result<MaxMinRatio> {
     let i = panel.require_indicator(indicator)?;
     let p = panel.require_period(year)?;
     let ids: Vec<String> = match units {

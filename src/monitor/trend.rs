@@ -110,7 +110,13 @@ pub fn score_with_target(r: f64) -> f64 {
 /// Open SDG score for a directed CAGR without a target: −2% ↦ −5, 0 ↦ −2.5, 0.5% ↦ 0,
 /// 1.5% ↦ 2.5, 2% ↦ 5, linear in between, clamped.
 pub fn score_no_target(g: f64) -> f64 {
-    let pts = [(-0.02, -5.0), (0.0, -2.5), (0.005, 0.0), (0.015, 2.5), (0.02, 5.0)];
+    let pts = [
+        (-0.02, -5.0),
+        (0.0, -2.5),
+        (0.005, 0.0),
+        (0.015, 2.5),
+        (0.02, 5.0),
+    ];
     if g <= pts[0].0 {
         return -5.0;
     }
@@ -197,7 +203,11 @@ pub fn assess_trend(
         (Polarity::Interval { .. }, _) => {
             match met {
                 Some(true) => achieved(&mut out),
-                _ => out.note = "interval indicator outside its band: not assessed by the progress ratio".into(),
+                _ => {
+                    out.note =
+                        "interval indicator outside its band: not assessed by the progress ratio"
+                            .into()
+                }
             }
             return out;
         }
@@ -294,7 +304,16 @@ pub fn assess_trend(
                 out.note = "target and data have opposite signs".into();
                 return out;
             }
-            let (o, q, r) = progress_ratio(y0, t0, yt, tt, target, target_year, higher_eff, t.zero_replacement);
+            let (o, q, r) = progress_ratio(
+                y0,
+                t0,
+                yt,
+                tt,
+                target,
+                target_year,
+                higher_eff,
+                t.zero_replacement,
+            );
             out.cagr_observed = Some(o);
             out.cagr_required = Some(q);
             out.ratio = r;
