@@ -354,6 +354,7 @@ pub fn dynamic_index(
             year: periods[p],
             composite: c,
             fixed_base_index: match (c, c_base) {
+                (Some(_), Some(_)) if p == bp => Some(100.0),
                 (Some(c), Some(b)) if b != 0.0 => Some(100.0 * c / b),
                 _ => None,
             },
