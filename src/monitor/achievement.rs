@@ -250,6 +250,8 @@ pub struct IndicatorAchievement {
     pub year: i32,
     /// Indicator kind.
     pub kind: Kind,
+    /// Indicator polarity.
+    pub polarity: Polarity,
     /// The panel value in that year.
     pub observed: Option<f64>,
     /// The quantity compared with the target: the level, the running sum (cumulative),
@@ -501,6 +503,7 @@ pub fn achieve_series(
             unit: unit.to_string(),
             year,
             kind: indicator.kind,
+            polarity: indicator.polarity,
             observed: finite(x),
             measured: None,
             baseline: baseline.map(|b| b.value),

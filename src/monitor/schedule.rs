@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::achievement::{IndicatorAchievement, ProgressCase};
-use crate::model::Kind;
+use crate::model::{Kind, Polarity};
 
 /// Schedule status of one indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +97,9 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
     let status = match rec.met {
         None => ScheduleStatus::NotAssessable,
         Some(met) => {
-            let binary = !matches!(rec.kind, Kind::GrowthRate | Kind::Annual | Kind::Cumulative)
-                && rec.progress_case != Some(ProgressCase::Regular);
+            let binary = matches!(rec.polarity, Polarity::Binary | Polarity::Interval { .. })
+                || (!matches!(rec.kind, Kind::GrowthRate | Kind::Annual | Kind::Cumulative)
+                    && rec.progress_case != Some(ProgressCase::Regular));
             if binary && !met {
                 ScheduleStatus::Lagging
             } else {
