@@ -175,7 +175,8 @@ pub fn monitor_with_survey(
         .collect();
     for unit in &units {
         let u = panel.require_unit(unit)?;
-        let mut recs: Vec<IndicatorAchievement> = Vec::new();
+        let mut per_ind: Vec<Vec<IndicatorAchievement>> =
+            Vec::with_capacity(framework.indicators.len());
         let mut rescaled = Vec::with_capacity(framework.indicators.len());
         let mut excluded = Vec::new();
         for ind in &framework.indicators {
@@ -244,19 +245,13 @@ pub fn monitor_with_survey(
                 }
             }
             rescaled.push(rs);
-            recs.extend(r);
+            per_ind.push(r);
         }
+        let find = |j: usize, y: i32| per_ind[j].iter().find(|a| a.year == y);
         // aggregation per year
         for &y in &eval_years {
-            let scores: Vec<f64> = framework
-                .indicators
-                .iter()
-                .map(|ind| {
-                    recs.iter()
-                        .find(|a| a.indicator == ind.id && a.year == y)
-                        .and_then(|a| a.score)
-                        .unwrap_or(f64::NAN)
-                })
+            let scores: Vec<f64> = (0..framework.indicators.len())
+                .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
             aggregates.push(aggregate(
                 framework,
@@ -268,10 +263,8 @@ pub fn monitor_with_survey(
         }
         // dashboard
         let mut icol = Vec::new();
-        for ind in &framework.indicators {
-            let rec = recs
-                .iter()
-                .find(|a| a.indicator == ind.id && a.year == year);
+        for (j, ind) in framework.indicators.iter().enumerate() {
+            let rec = find(j, year);
             let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
             let (colour, basis) = match (spec.dashboard.thresholds.get(&ind.id), rec) {
                 (Some(t), Some(r)) => (
@@ -330,7 +323,7 @@ pub fn monitor_with_survey(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
             ));
         }
-        achievements.extend(recs);
+        achievements.extend(per_ind.into_iter().flatten());
     }
     let satisfaction = match survey {
         Some((s, ss)) => satisfaction_index(s, ss)?,
