@@ -214,3 +214,49 @@ fn evaluation_combination() {
     assert_eq!(e.combined, Some(85.0));
     assert_eq!(e.combined_se, Some(1.0)); // 0.5·2
 }
+
+#[test]
+fn hierarchical_renormalisation_with_sub_dimensions() {
+    // A (w1) → A1 (w1) {i1}, A2 (w3) {i2, i3}; B (w1) {i4}
+    let fw = Framework::from_json(
+        r#"{"id":"h","title_zh":"h","title_en":"h","base_year":2020,"target_year":2025,
+        "dimensions":[{"id":"a","name_zh":"a","name_en":"a"},{"id":"b","name_zh":"b","name_en":"b"},
+          {"id":"a1","parent":"a","name_zh":"a1","name_en":"a1","weight":1},{"id":"a2","parent":"a","name_zh":"a2","name_en":"a2","weight":3}],
+        "indicators":[
+         {"id":"i1","dimension":"a1","name_zh":"x","name_en":"x","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+         {"id":"i2","dimension":"a2","name_zh":"x","name_en":"x","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+         {"id":"i3","dimension":"a2","name_zh":"x","name_en":"x","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+         {"id":"i4","dimension":"b","name_zh":"x","name_en":"x","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1}]}"#,
+    )
+    .unwrap();
+    // complete: i1 = ½·¼ = 0.125, i2 = i3 = ½·¾·½ = 0.1875, i4 = 0.5 (= effective_weights)
+    let w = renormalised_weights(&fw, &[true; 4]);
+    for (a, b) in w.iter().zip(fw.effective_weights()) {
+        close(*a, b, 1e-15);
+    }
+    close(w[0], 0.125, 1e-15);
+    close(w[1], 0.1875, 1e-15);
+    // i1 missing: A2 takes all of A: i2 = i3 = 0.25, i4 = 0.5
+    let w = renormalised_weights(&fw, &[false, true, true, true]);
+    assert_eq!(w, vec![0.0, 0.25, 0.25, 0.5]);
+    // i2, i3 missing: i1 = 0.5
+    let w = renormalised_weights(&fw, &[true, false, false, true]);
+    assert_eq!(w, vec![0.5, 0.0, 0.0, 0.5]);
+    // scores 1, 0.5, 0.5, 0 with i1 missing: A2 = 0.5, A = 0.5, B = 0, overall 0.25;
+    // dimension a scores 0.5, sub-dimension a1 has none
+    let r = aggregate(&fw, "u", 2023, &[f64::NAN, 0.5, 0.5, 0.0], 5).unwrap();
+    close(r.overall.unwrap(), 0.25, 1e-15);
+    let d = |id: &str| {
+        r.dimensions
+            .iter()
+            .find(|d| d.dimension == id)
+            .unwrap()
+            .clone()
+    };
+    close(d("a").score.unwrap(), 0.5, 1e-15);
+    assert_eq!(d("a1").score, None);
+    close(d("a").weight_covered, 0.75, 1e-15); // (0.1875·2)/0.5
+                                               // pull-down dimension is the top-level one
+    assert_eq!(r.pulling_down[0].indicator, "i4");
+    assert_eq!(r.pulling_down[1].dimension, "a");
+}

@@ -76,6 +76,123 @@ pub struct UnitAchievement {
     pub pulling_down: Vec<Shortfall>,
 }
 
+/// The framework's hierarchy, indexed once for repeated aggregation (per unit × year).
+#[derive(Debug, Clone)]
+pub struct Hierarchy {
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    direct: Vec<Vec<usize>>,
+    members: Vec<Vec<usize>>,
+    top: Vec<usize>,
+    dim_weight: Vec<f64>,
+    ind_weight: Vec<f64>,
+    nominal: Vec<f64>,
+}
+
+impl Hierarchy {
+    /// Indexes `framework` (assumed valid).
+    pub fn new(framework: &Framework) -> Hierarchy {
+        let nd = framework.dimensions.len();
+        let pos = |id: &str| framework.dimensions.iter().position(|d| d.id == id);
+        let mut roots = Vec::new();
+        let mut children = vec![Vec::new(); nd];
+        for (k, d) in framework.dimensions.iter().enumerate() {
+            match d.parent.as_deref().and_then(pos) {
+                Some(p) => children[p].push(k),
+                None => roots.push(k),
+            }
+        }
+        let mut direct = vec![Vec::new(); nd];
+        let mut members = vec![Vec::new(); nd];
+        let mut top = vec![usize::MAX; framework.indicators.len()];
+        for (j, i) in framework.indicators.iter().enumerate() {
+            if let Some(k) = pos(&i.dimension) {
+                direct[k].push(j);
+            }
+            let path = framework.dimension_path(&i.dimension);
+            for (depth, d) in path.iter().enumerate() {
+                if let Some(k) = pos(d) {
+                    members[k].push(j);
+                    if depth == 0 {
+                        top[j] = k;
+                    }
+                }
+            }
+        }
+        Hierarchy {
+            roots,
+            children,
+            direct,
+            members,
+            top,
+            dim_weight: framework.dimensions.iter().map(|d| d.weight).collect(),
+            ind_weight: framework.indicators.iter().map(|i| i.weight).collect(),
+            nominal: framework.effective_weights(),
+        }
+    }
+
+    /// The nominal effective weights ([`Framework::effective_weights`]).
+    pub fn nominal(&self) -> &[f64] {
+        &self.nominal
+    }
+
+    /// Indicators below each dimension (framework order of dimensions).
+    pub fn members(&self, dimension: usize) -> &[usize] {
+        &self.members[dimension]
+    }
+
+    /// The top-level dimension (index into `Framework::dimensions`) of each indicator.
+    pub fn top(&self) -> &[usize] {
+        &self.top
+    }
+
+    fn node_available(&self, k: usize, available: &[bool]) -> bool {
+        self.dim_weight[k] > 0.0
+            && self.members[k]
+                .iter()
+                .any(|&j| available[j] && self.ind_weight[j] > 0.0)
+    }
+
+    /// Re-normalised effective weights into `out` (see [`renormalised_weights`]).
+    pub fn weights_into(&self, available: &[bool], out: &mut [f64]) {
+        out.iter_mut().for_each(|w| *w = 0.0);
+        self.visit(&self.roots, 1.0, available, out);
+    }
+
+    fn visit(&self, nodes: &[usize], mult: f64, available: &[bool], out: &mut [f64]) {
+        let s: f64 = nodes
+            .iter()
+            .filter(|&&k| self.node_available(k, available))
+            .map(|&k| self.dim_weight[k])
+            .sum();
+        if s <= 0.0 {
+            return;
+        }
+        for &k in nodes {
+            if !self.node_available(k, available) {
+                continue;
+            }
+            let m = mult * self.dim_weight[k] / s;
+            if !self.children[k].is_empty() {
+                self.visit(&self.children[k], m, available, out);
+            } else {
+                let si: f64 = self.direct[k]
+                    .iter()
+                    .filter(|&&j| available[j])
+                    .map(|&j| self.ind_weight[j])
+                    .sum();
+                if si > 0.0 {
+                    for &j in &self.direct[k] {
+                        if available[j] {
+                            out[j] = m * self.ind_weight[j] / si;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Effective weights of the indicators in the overall index after hierarchical
 /// re-normalisation over the available ones (`available[j]` aligned with
 /// `framework.indicators`): at each node, each available child's weight is divided by
@@ -84,50 +201,8 @@ pub struct UnitAchievement {
 /// nothing is available (then all 0). A child with weight 0 never counts as available.
 pub fn renormalised_weights(framework: &Framework, available: &[bool]) -> Vec<f64> {
     let mut out = vec![0.0; framework.indicators.len()];
-    visit(framework, None, 1.0, available, &mut out);
+    Hierarchy::new(framework).weights_into(available, &mut out);
     out
-}
-
-fn subtree_available(framework: &Framework, dim: &str, available: &[bool]) -> bool {
-    framework.indicators.iter().enumerate().any(|(j, i)| {
-        available[j] && i.weight > 0.0 && framework.dimension_path(&i.dimension).contains(&dim)
-    })
-}
-
-fn visit(
-    framework: &Framework,
-    parent: Option<&str>,
-    mult: f64,
-    available: &[bool],
-    out: &mut [f64],
-) {
-    let children: Vec<_> = framework
-        .child_dimensions(parent)
-        .filter(|d| d.weight > 0.0 && subtree_available(framework, &d.id, available))
-        .collect();
-    if !children.is_empty() {
-        let s: f64 = children.iter().map(|d| d.weight).sum();
-        for d in children {
-            visit(framework, Some(&d.id), mult * d.weight / s, available, out);
-        }
-        return;
-    }
-    if let Some(p) = parent {
-        let s: f64 = framework
-            .indicators
-            .iter()
-            .enumerate()
-            .filter(|(j, i)| i.dimension == p && available[*j])
-            .map(|(_, i)| i.weight)
-            .sum();
-        if s > 0.0 {
-            for (j, i) in framework.indicators.iter().enumerate() {
-                if i.dimension == p && available[j] {
-                    out[j] = mult * i.weight / s;
-                }
-            }
-        }
-    }
 }
 
 /// Aggregates indicator scores (aligned with `framework.indicators`, NaN = missing, each
@@ -135,6 +210,26 @@ fn visit(
 ///
 /// Errors: length mismatch; a score that is ±inf or outside [0, 1] (naming the indicator).
 pub fn aggregate(
+    framework: &Framework,
+    unit: &str,
+    year: i32,
+    scores: &[f64],
+    top_k: usize,
+) -> Result<UnitAchievement> {
+    aggregate_in(
+        &Hierarchy::new(framework),
+        framework,
+        unit,
+        year,
+        scores,
+        top_k,
+    )
+}
+
+/// [`aggregate`] with a pre-built [`Hierarchy`] of the same framework (for loops over
+/// units and years).
+pub fn aggregate_in(
+    h: &Hierarchy,
     framework: &Framework,
     unit: &str,
     year: i32,
@@ -162,8 +257,9 @@ pub fn aggregate(
         }
     }
     let available: Vec<bool> = scores.iter().map(|s| !s.is_nan()).collect();
-    let nominal = framework.effective_weights();
-    let w = renormalised_weights(framework, &available);
+    let nominal = h.nominal();
+    let mut w = vec![0.0; n];
+    h.weights_into(&available, &mut w);
     let any = w.iter().any(|&x| x > 0.0);
     let overall = any.then(|| {
         w.iter()
@@ -188,14 +284,9 @@ pub fn aggregate(
     let dimensions = framework
         .dimensions
         .iter()
-        .map(|d| {
-            let members: Vec<usize> = (0..n)
-                .filter(|&j| {
-                    framework
-                        .dimension_path(&framework.indicators[j].dimension)
-                        .contains(&d.id.as_str())
-                })
-                .collect();
+        .enumerate()
+        .map(|(k, d)| {
+            let members = h.members(k);
             let wsum: f64 = members.iter().map(|&j| w[j]).sum();
             let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
             let nomav: f64 = members
@@ -232,35 +323,37 @@ pub fn aggregate(
         .filter(|&j| w[j] > 0.0)
         .map(|j| w[j] * (1.0 - scores[j]))
         .sum();
-    let mut short: Vec<Shortfall> = (0..n)
-        .filter(|&j| w[j] > 0.0)
+    let mut idx: Vec<usize> = (0..n)
+        .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0)
+        .collect();
+    let sf = |j: usize| w[j] * (1.0 - scores[j]);
+    idx.sort_by(|&a, &b| {
+        sf(b)
+            .total_cmp(&sf(a))
+            .then_with(|| framework.indicators[a].id.cmp(&framework.indicators[b].id))
+    });
+    idx.truncate(top_k);
+    let short: Vec<Shortfall> = idx
+        .into_iter()
         .map(|j| {
-            let sf = w[j] * (1.0 - scores[j]);
             let ind = &framework.indicators[j];
             Shortfall {
                 indicator: ind.id.clone(),
                 dimension: framework
-                    .top_dimension_of(ind)
-                    .unwrap_or(&ind.dimension)
-                    .to_string(),
+                    .dimensions
+                    .get(h.top()[j])
+                    .map_or(ind.dimension.clone(), |d| d.id.clone()),
                 score: scores[j],
                 weight: w[j],
-                shortfall: sf,
+                shortfall: sf(j),
                 obstacle_share: if total_short > 0.0 {
-                    sf / total_short
+                    sf(j) / total_short
                 } else {
                     0.0
                 },
             }
         })
-        .filter(|s| s.shortfall > 0.0)
         .collect();
-    short.sort_by(|a, b| {
-        b.shortfall
-            .total_cmp(&a.shortfall)
-            .then_with(|| a.indicator.cmp(&b.indicator))
-    });
-    short.truncate(top_k);
     Ok(UnitAchievement {
         unit: unit.to_string(),
         year,

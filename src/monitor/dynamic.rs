@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::achievement::interval_score;
-use super::aggregate::renormalised_weights;
+use super::aggregate::Hierarchy;
 use super::spec::GrowthInput;
 use crate::error::{Error, Result};
 use crate::model::{Framework, Indicator, Kind, Polarity};
@@ -257,6 +257,7 @@ pub fn dynamic_index(
         .ok_or_else(|| {
             Error::invalid_argument("base_year", format!("{base_year} is not a panel period"))
         })?;
+    let h = Hierarchy::new(framework);
     let top: Vec<String> = framework
         .indicators
         .iter()
@@ -269,7 +270,8 @@ pub fn dynamic_index(
         .collect();
     let composite = |p: usize| -> (Option<f64>, Vec<String>) {
         let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
-        let w = renormalised_weights(framework, &avail);
+        let mut w = vec![0.0; n];
+        h.weights_into(&avail, &mut w);
         let missing = (0..n)
             .filter(|&j| !avail[j])
             .map(|j| framework.indicators[j].id.clone())
@@ -292,7 +294,8 @@ pub fn dynamic_index(
             let avail: Vec<bool> = (0..n)
                 .map(|j| !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan())
                 .collect();
-            let w = renormalised_weights(framework, &avail);
+            let mut w = vec![0.0; n];
+            h.weights_into(&avail, &mut w);
             if w.iter().any(|&x| x > 0.0) {
                 let from: f64 = (0..n)
                     .filter(|&j| w[j] > 0.0)

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::achievement::{achieve_series, IndicatorAchievement, SeriesInput};
-use super::aggregate::{aggregate, UnitAchievement};
+use super::aggregate::{aggregate_in, Hierarchy, UnitAchievement};
 use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
@@ -152,6 +152,7 @@ pub fn monitor_with_survey(
             })?,
     };
     let mut warnings = Vec::new();
+    let hier = Hierarchy::new(framework);
     for ind in &framework.indicators {
         if panel.indicator_index(&ind.id).is_none() {
             warnings.push(format!(
@@ -253,7 +254,8 @@ pub fn monitor_with_survey(
             let scores: Vec<f64> = (0..framework.indicators.len())
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
-            aggregates.push(aggregate(
+            aggregates.push(aggregate_in(
+                &hier,
                 framework,
                 unit,
                 y,
