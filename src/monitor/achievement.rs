@@ -492,7 +492,7 @@ pub fn achieve_series(
     } else {
         None
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(periods.len());
     for (k, &year) in periods.iter().enumerate() {
         if year < base_year {
             continue;

@@ -163,7 +163,8 @@ pub fn monitor_with_survey(
     }
     let np = periods.len();
     let nan = vec![f64::NAN; np];
-    let mut achievements = Vec::new();
+    let n_years = periods.iter().filter(|&&y| y >= base_year).count();
+    let mut achievements = Vec::with_capacity(units.len() * framework.indicators.len() * n_years);
     let mut aggregates = Vec::new();
     let mut schedule = Vec::new();
     let mut trends = Vec::new();
