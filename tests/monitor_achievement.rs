@@ -428,3 +428,19 @@ fn spec_json_defaults_and_validation() {
         Err(Error::Json { .. })
     ));
 }
+
+#[test]
+fn interim_targets_are_checked_in_their_year() {
+    // milestone 2022: 2100 (GDP); x_2022 = 2050 → 2050/2100 = 0.976190, not met
+    let mut i = level("gdp", "higher_is_better", "level", 2500.0);
+    i.interim_targets = vec![cpindex::model::InterimTarget {
+        year: 2022,
+        value: 2100.0,
+    }];
+    let r = run(&i, &[1600.0, 1900.0, 2050.0], &MonitorSpec::default());
+    assert_eq!(r[1].interim, None);
+    let it = r[2].interim.unwrap();
+    close(it.ratio.unwrap(), 2050.0 / 2100.0);
+    assert!(!it.met);
+    assert_eq!(schedule_check(&r[2], 0.05).interim_met, Some(false));
+}

@@ -221,6 +221,17 @@ pub struct StretchAchievement {
     pub met: bool,
 }
 
+/// A milestone (interim target) of the record's year, checked against the measured value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct InterimCheck {
+    /// The milestone value.
+    pub value: f64,
+    /// Ratio form against the milestone, uncapped.
+    pub ratio: Option<f64>,
+    /// Whether the milestone is met.
+    pub met: bool,
+}
+
 /// A relative target evaluated against its reference series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RelativeAchievement {
@@ -292,6 +303,8 @@ pub struct IndicatorAchievement {
     pub share_years_met: Option<f64>,
     /// Stretch target result.
     pub stretch: Option<StretchAchievement>,
+    /// The interim target (milestone) of this year, if the framework has one.
+    pub interim: Option<InterimCheck>,
     /// Relative target result.
     pub relative: Option<RelativeAchievement>,
     /// The plan words the target as an aspiration (力争, 左右).
@@ -523,6 +536,7 @@ pub fn achieve_series(
             years_observed: None,
             share_years_met: None,
             stretch: None,
+            interim: None,
             relative: None,
             aspirational: indicator.aspirational,
             notes: Vec::new(),
@@ -562,6 +576,17 @@ pub fn achieve_series(
                 ratio: rf.uncapped,
                 ratio_capped: rf.capped,
                 met: meets(m, s, higher),
+            });
+        }
+        // interim target (milestone) of this year
+        if let (Some(m), Some(it)) = (
+            rec.measured,
+            indicator.interim_targets.iter().find(|t| t.year == year),
+        ) {
+            rec.interim = Some(InterimCheck {
+                value: it.value,
+                ratio: ratio_form(m, it.value, higher).uncapped,
+                met: meets(m, it.value, higher),
             });
         }
         // relative target

@@ -45,6 +45,8 @@ pub struct ScheduleCheck {
     pub status: ScheduleStatus,
     /// What `progress` is, in words.
     pub basis: String,
+    /// Whether this year's milestone (interim target) is met, when the framework has one.
+    pub interim_met: Option<bool>,
 }
 
 /// Status from progress share `p`, elapsed share `e`, `met`, tolerance `tol`, and whether
@@ -115,5 +117,6 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
         progress: p,
         status,
         basis: basis.into(),
+        interim_met: rec.interim.map(|i| i.met),
     }
 }
