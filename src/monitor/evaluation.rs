@@ -2,7 +2,7 @@
 //! satisfaction index (plan item 45: 定量与定性、客观评价与主观评价相结合), both reported.
 //!
 //! E = α·A + (1 − α)·S on a 0–100 scale, where A = 100 × the overall achievement (see
-//! [`super::aggregate`]) and S the satisfaction index; α = `MonitorSpec::objective_weight`
+//! [`mod@super::aggregate`]) and S the satisfaction index; α = `MonitorSpec::objective_weight`
 //! (default 0.7, a convention of this crate). E is reported only when both parts exist
 //! (or when α is 1 or 0 and the part it needs exists). The satisfaction SE carries over
 //! as (1 − α)·SE(S) (A is treated as fixed: it is a census of administrative data).
