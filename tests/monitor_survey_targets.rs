@@ -178,3 +178,18 @@ fn distribution_targets() {
     );
     assert!(county_max_min_ratio(&p, "nope", 2023, None).is_err());
 }
+
+#[test]
+fn survey_json_round_trip_with_nulls() {
+    // null = not answered; written back as null
+    let js = r#"{"unit":["a","a"],"year":[2023,2023],"weight":[1,3],
+        "items":[{"id":"q","domain":"security","scale_min":0,"scale_max":10,"responses":[null,8]}]}"#;
+    let s: Survey = serde_json::from_str(js).unwrap();
+    assert!(s.items[0].responses[0].is_nan());
+    // only respondent 2: 100·8/10 = 80
+    let g = satisfaction_index(&s, &SatisfactionSpec::default()).unwrap();
+    assert_eq!(g[0].overall.unwrap().mean, 80.0);
+    assert_eq!(g[0].overall_nonresponse, 1);
+    let back = serde_json::to_string(&s).unwrap();
+    assert!(back.contains("[null,8.0]"), "{back}");
+}

@@ -37,8 +37,14 @@ pub struct SurveyItem {
     /// Whether a high answer is bad (reverse-coded).
     #[serde(default)]
     pub reverse: bool,
-    /// One response per respondent; NaN = not answered.
+    /// One response per respondent; NaN = not answered (`null` in JSON).
+    #[serde(deserialize_with = "nan_for_null")]
     pub responses: Vec<f64>,
+}
+
+fn nan_for_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<f64>, D::Error> {
+    let v: Vec<Option<f64>> = Deserialize::deserialize(d)?;
+    Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
 }
 
 /// Survey microdata: one row per respondent.
