@@ -310,18 +310,25 @@ pub fn satisfaction_index(
     // respondent domain scores
     let nd = domains.len();
     let mut dscore = vec![f64::NAN; nd * n];
-    for (k, d) in domains.iter().enumerate() {
+    // column-wise: accumulate each domain's item columns, then divide
+    let mut counts = vec![0u32; nd * n];
+    let mut sums = vec![0.0f64; nd * n];
+    for (it, col) in survey.items.iter().zip(&rescaled) {
+        let k = domains.iter().position(|d| d == &it.domain).unwrap_or(0);
+        let (s, c) = (
+            &mut sums[k * n..(k + 1) * n],
+            &mut counts[k * n..(k + 1) * n],
+        );
         for r in 0..n {
-            let (mut s, mut c) = (0.0, 0usize);
-            for (it, col) in survey.items.iter().zip(&rescaled) {
-                if &it.domain == d && !col[r].is_nan() {
-                    s += col[r];
-                    c += 1;
-                }
+            if !col[r].is_nan() {
+                s[r] += col[r];
+                c[r] += 1;
             }
-            if c > 0 {
-                dscore[k * n + r] = s / c as f64;
-            }
+        }
+    }
+    for ((d, s), &c) in dscore.iter_mut().zip(&sums).zip(&counts) {
+        if c > 0 {
+            *d = s / f64::from(c);
         }
     }
     let overall: Vec<f64> = (0..n)
