@@ -245,6 +245,49 @@ fn quzhou_seed_framework_end_to_end() {
         ScheduleStatus::NotAssessable
     );
 
+    // --- Open SDG trend, 2020 → 2023 against the 2025 target ---
+    // gdp: obs = (2125/1639)^(1/3) − 1 = 0.090419, req = (2500/1639)^(1/5) − 1 = 0.088109,
+    //   R = 1.026221 → on track
+    // urban–rural ratio (lower): obs = (1.82/1.86)^(1/3) − 1 = −0.0072205,
+    //   req = (1.8/1.86)^(1/5) − 1 = −0.0065365, R = 0.0072205/0.0065365 = 1.104637 → on track
+    // urbanisation: obs = (60/57)^(1/3) − 1 = 0.017245, req = (66/57)^(1/5) − 1 = 0.029755,
+    //   R = 0.579563 → limited progress (< 0.60)
+    // PM2.5 25 ≤ 26 → target achieved; FAI cumulative: (2850/3)/(5000/5) = 0.95 → on track
+    let tr = |id: &str| {
+        res.trends
+            .iter()
+            .find(|t| t.unit == "quzhou" && t.indicator == id)
+            .unwrap()
+            .clone()
+    };
+    close(tr("gdp").ratio.unwrap(), 1.026221, 1e-6);
+    assert_eq!(tr("gdp").category, TrendCategory::OnTrack);
+    close(
+        tr("urban_rural_income_ratio").ratio.unwrap(),
+        1.104637,
+        1e-6,
+    );
+    close(tr("urbanisation_rate").ratio.unwrap(), 0.579563, 1e-6);
+    assert_eq!(
+        tr("urbanisation_rate").category,
+        TrendCategory::LimitedProgress
+    );
+    assert_eq!(
+        tr("pm25_concentration").category,
+        TrendCategory::TargetAchieved
+    );
+    close(
+        tr("fixed_asset_investment_total").ratio.unwrap(),
+        0.95,
+        1e-12,
+    );
+    assert_eq!(
+        tr("fixed_asset_investment_total").category,
+        TrendCategory::OnTrack
+    );
+    // party discipline: observations 2020–2022 only; latest 96.5 → still assessed
+    assert_eq!(tr("party_discipline_effectiveness").to_year, Some(2022));
+
     // --- dynamic index (goalposts baseline → target, r = 100 + 30·d·(x − x₀)/|T − x₀|) ---
     // e.g. gdp 2023: 100 + 30·486/861 = 116.933798; PM2.5 2023: 100 + 30·3/2 = 145 → 130.
     // composite (dimension means, then mean of dimensions): 2021 107.473503,
