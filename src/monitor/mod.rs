@@ -1,1 +1,28 @@
-//! Plan monitoring (see issue: monitoring).
+//! Plan monitoring: achievement degree (实现度), schedule and on-track status, SDSN-style
+//! dashboards, the dynamic monitoring index (动态监测指数), the satisfaction index
+//! (获得感幸福感安全感评价指数) and the overall evaluation (plan item 45). See
+//! `docs/monitoring.md` for every rule, formula, source and edge policy.
+
+pub mod achievement;
+pub mod aggregate;
+pub mod spec;
+
+pub use achievement::*;
+pub use aggregate::*;
+pub use spec::*;
+pub mod dashboard;
+pub mod schedule;
+pub mod trend;
+pub use dashboard::*;
+pub use schedule::*;
+pub use trend::*;
+pub mod dynamic;
+pub use dynamic::*;
+pub mod satisfaction;
+pub use satisfaction::*;
+pub mod evaluation;
+pub mod targets;
+pub use evaluation::*;
+pub use targets::*;
+pub mod results;
+pub use results::*;

@@ -1,0 +1,368 @@
+//! Aggregation of achievement to dimensions and to the whole plan, with re-normalisation
+//! of the weights over the indicators that are available, and the indicators that pull
+//! each unit down most (obstacle degree, 障碍度).
+//!
+//! Weighted arithmetic mean at every node of the framework's hierarchy (NBS 小康 monitoring
+//! A = Σ w_j a_j; COINr `a_amean`: Σ w x / Σ w over the non-missing j; JRC/OECD Handbook
+//! 2008 §6). A missing indicator drops out of its dimension and its siblings' weights are
+//! re-normalised; a dimension with no available indicator drops out of its parent the
+//! same way. Every result reports what was missing and the share of the nominal
+//! effective weight that was covered.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Framework;
+
+/// The achievement of one dimension of one unit in one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DimensionAchievement {
+    /// Dimension id.
+    pub dimension: String,
+    /// Parent dimension id (`None` = top level).
+    pub parent: Option<String>,
+    /// Weighted mean of the available children (indicators or sub-dimensions), in [0, 1].
+    pub score: Option<f64>,
+    /// Number of indicators below the dimension.
+    pub n_indicators: usize,
+    /// Number of those available.
+    pub n_available: usize,
+    /// Ids of the missing ones.
+    pub missing: Vec<String>,
+    /// Share of the dimension's nominal (framework) effective weight that is available.
+    pub weight_covered: f64,
+}
+
+/// One indicator's share in a unit's shortfall from full achievement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shortfall {
+    /// Indicator id.
+    pub indicator: String,
+    /// Top-level dimension id.
+    pub dimension: String,
+    /// Its achievement score.
+    pub score: f64,
+    /// Its effective weight in the overall score after re-normalisation.
+    pub weight: f64,
+    /// weight · (1 − score): the points of overall achievement it costs
+    /// (overall = 1 − Σ shortfall).
+    pub shortfall: f64,
+    /// Obstacle degree O_j = w_j(1 − a_j)/Σ_k w_k(1 − a_k) (障碍度; e.g. the Zhejiang
+    /// common-prosperity studies cited in methods-reference b.7); 0 when nothing is short.
+    pub obstacle_share: f64,
+}
+
+/// Achievement of one unit in one year: overall, by dimension, what is missing, and what
+/// pulls it down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitAchievement {
+    /// Unit id.
+    pub unit: String,
+    /// Year.
+    pub year: i32,
+    /// Overall plan achievement in [0, 1] (`None` when no indicator is available).
+    pub overall: Option<f64>,
+    /// Every dimension, in framework order.
+    pub dimensions: Vec<DimensionAchievement>,
+    /// Indicators without a score.
+    pub missing_indicators: Vec<String>,
+    /// Share of the nominal effective weight available (1 = complete).
+    pub weight_covered: f64,
+    /// Whether weights were re-normalised (some indicator missing).
+    pub renormalised: bool,
+    /// Effective weights actually used, aligned with `Framework::indicators` (0 when missing).
+    pub weights_used: Vec<f64>,
+    /// The indicators with the largest shortfall, largest first.
+    pub pulling_down: Vec<Shortfall>,
+}
+
+/// The framework's hierarchy, indexed once for repeated aggregation (per unit × year).
+#[derive(Debug, Clone)]
+pub struct Hierarchy {
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+    direct: Vec<Vec<usize>>,
+    members: Vec<Vec<usize>>,
+    top: Vec<usize>,
+    dim_weight: Vec<f64>,
+    ind_weight: Vec<f64>,
+    nominal: Vec<f64>,
+}
+
+impl Hierarchy {
+    /// Indexes `framework` (assumed valid).
+    pub fn new(framework: &Framework) -> Hierarchy {
+        let nd = framework.dimensions.len();
+        let pos = |id: &str| framework.dimensions.iter().position(|d| d.id == id);
+        let mut roots = Vec::new();
+        let mut children = vec![Vec::new(); nd];
+        for (k, d) in framework.dimensions.iter().enumerate() {
+            match d.parent.as_deref().and_then(pos) {
+                Some(p) => children[p].push(k),
+                None => roots.push(k),
+            }
+        }
+        let mut direct = vec![Vec::new(); nd];
+        let mut members = vec![Vec::new(); nd];
+        let mut top = vec![usize::MAX; framework.indicators.len()];
+        for (j, i) in framework.indicators.iter().enumerate() {
+            if let Some(k) = pos(&i.dimension) {
+                direct[k].push(j);
+            }
+            let path = framework.dimension_path(&i.dimension);
+            for (depth, d) in path.iter().enumerate() {
+                if let Some(k) = pos(d) {
+                    members[k].push(j);
+                    if depth == 0 {
+                        top[j] = k;
+                    }
+                }
+            }
+        }
+        Hierarchy {
+            roots,
+            children,
+            direct,
+            members,
+            top,
+            dim_weight: framework.dimensions.iter().map(|d| d.weight).collect(),
+            ind_weight: framework.indicators.iter().map(|i| i.weight).collect(),
+            nominal: framework.effective_weights(),
+        }
+    }
+
+    /// The nominal effective weights ([`Framework::effective_weights`]).
+    pub fn nominal(&self) -> &[f64] {
+        &self.nominal
+    }
+
+    /// Indicators below each dimension (framework order of dimensions).
+    pub fn members(&self, dimension: usize) -> &[usize] {
+        &self.members[dimension]
+    }
+
+    /// The top-level dimension (index into `Framework::dimensions`) of each indicator.
+    pub fn top(&self) -> &[usize] {
+        &self.top
+    }
+
+    fn node_available(&self, k: usize, available: &[bool]) -> bool {
+        self.dim_weight[k] > 0.0
+            && self.members[k]
+                .iter()
+                .any(|&j| available[j] && self.ind_weight[j] > 0.0)
+    }
+
+    /// Re-normalised effective weights into `out` (see [`renormalised_weights`]).
+    pub fn weights_into(&self, available: &[bool], out: &mut [f64]) {
+        out.iter_mut().for_each(|w| *w = 0.0);
+        self.visit(&self.roots, 1.0, available, out);
+    }
+
+    fn visit(&self, nodes: &[usize], mult: f64, available: &[bool], out: &mut [f64]) {
+        let s: f64 = nodes
+            .iter()
+            .filter(|&&k| self.node_available(k, available))
+            .map(|&k| self.dim_weight[k])
+            .sum();
+        if s <= 0.0 {
+            return;
+        }
+        for &k in nodes {
+            if !self.node_available(k, available) {
+                continue;
+            }
+            let m = mult * self.dim_weight[k] / s;
+            if !self.children[k].is_empty() {
+                self.visit(&self.children[k], m, available, out);
+            } else {
+                let si: f64 = self.direct[k]
+                    .iter()
+                    .filter(|&&j| available[j])
+                    .map(|&j| self.ind_weight[j])
+                    .sum();
+                if si > 0.0 {
+                    for &j in &self.direct[k] {
+                        if available[j] {
+                            out[j] = m * self.ind_weight[j] / si;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Effective weights of the indicators in the overall index after hierarchical
+/// re-normalisation over the available ones (`available[j]` aligned with
+/// `framework.indicators`): at each node, each available child's weight is divided by
+/// the sum of its available siblings' weights, and the shares are multiplied down the
+/// tree (COINr `get_eff_weights` with the missing children removed). Sums to 1 unless
+/// nothing is available (then all 0). A child with weight 0 never counts as available.
+pub fn renormalised_weights(framework: &Framework, available: &[bool]) -> Vec<f64> {
+    let mut out = vec![0.0; framework.indicators.len()];
+    Hierarchy::new(framework).weights_into(available, &mut out);
+    out
+}
+
+/// Aggregates indicator scores (aligned with `framework.indicators`, NaN = missing, each
+/// in [0, 1]) of one unit and year. `top_k` shortfalls are listed.
+///
+/// Errors: length mismatch; a score that is ±inf or outside [0, 1] (naming the indicator).
+pub fn aggregate(
+    framework: &Framework,
+    unit: &str,
+    year: i32,
+    scores: &[f64],
+    top_k: usize,
+) -> Result<UnitAchievement> {
+    aggregate_in(
+        &Hierarchy::new(framework),
+        framework,
+        unit,
+        year,
+        scores,
+        top_k,
+    )
+}
+
+/// [`aggregate`] with a pre-built [`Hierarchy`] of the same framework (for loops over
+/// units and years).
+pub fn aggregate_in(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: &str,
+    year: i32,
+    scores: &[f64],
+    top_k: usize,
+) -> Result<UnitAchievement> {
+    let n = framework.indicators.len();
+    if scores.len() != n {
+        return Err(Error::length_mismatch(
+            "scores vs framework indicators",
+            n,
+            scores.len(),
+        ));
+    }
+    for (j, &s) in scores.iter().enumerate() {
+        if !s.is_nan() && !(0.0..=1.0).contains(&s) {
+            return Err(Error::invalid_value(
+                format!(
+                    "unit `{unit}`, year {year}, indicator `{}`",
+                    framework.indicators[j].id
+                ),
+                s,
+                "as an achievement score (must lie in [0, 1])",
+            ));
+        }
+    }
+    let available: Vec<bool> = scores.iter().map(|s| !s.is_nan()).collect();
+    let nominal = h.nominal();
+    let mut w = vec![0.0; n];
+    h.weights_into(&available, &mut w);
+    let any = w.iter().any(|&x| x > 0.0);
+    let overall = any.then(|| {
+        w.iter()
+            .zip(scores)
+            .filter(|(x, _)| **x > 0.0)
+            .map(|(x, s)| x * s)
+            .sum::<f64>()
+    });
+    let weight_covered: f64 = nominal
+        .iter()
+        .zip(&available)
+        .filter(|(_, a)| **a)
+        .map(|(x, _)| x)
+        .sum();
+    let missing_indicators: Vec<String> = framework
+        .indicators
+        .iter()
+        .zip(&available)
+        .filter(|(_, a)| !**a)
+        .map(|(i, _)| i.id.clone())
+        .collect();
+    let dimensions = framework
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let members = h.members(k);
+            let wsum: f64 = members.iter().map(|&j| w[j]).sum();
+            let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
+            let nomav: f64 = members
+                .iter()
+                .filter(|&&j| available[j])
+                .map(|&j| nominal[j])
+                .sum();
+            // Within a node, re-normalised shares are proportional to the global ones, so
+            // the dimension's weighted mean is Σ w_j a_j / Σ w_j over its members.
+            let score = (wsum > 0.0).then(|| {
+                members
+                    .iter()
+                    .filter(|&&j| w[j] > 0.0)
+                    .map(|&j| w[j] * scores[j])
+                    .sum::<f64>()
+                    / wsum
+            });
+            DimensionAchievement {
+                dimension: d.id.clone(),
+                parent: d.parent.clone(),
+                score,
+                n_indicators: members.len(),
+                n_available: members.iter().filter(|&&j| available[j]).count(),
+                missing: members
+                    .iter()
+                    .filter(|&&j| !available[j])
+                    .map(|&j| framework.indicators[j].id.clone())
+                    .collect(),
+                weight_covered: if nomsum > 0.0 { nomav / nomsum } else { 0.0 },
+            }
+        })
+        .collect();
+    let total_short: f64 = (0..n)
+        .filter(|&j| w[j] > 0.0)
+        .map(|j| w[j] * (1.0 - scores[j]))
+        .sum();
+    let mut idx: Vec<usize> = (0..n)
+        .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0)
+        .collect();
+    let sf = |j: usize| w[j] * (1.0 - scores[j]);
+    idx.sort_by(|&a, &b| {
+        sf(b)
+            .total_cmp(&sf(a))
+            .then_with(|| framework.indicators[a].id.cmp(&framework.indicators[b].id))
+    });
+    idx.truncate(top_k);
+    let short: Vec<Shortfall> = idx
+        .into_iter()
+        .map(|j| {
+            let ind = &framework.indicators[j];
+            Shortfall {
+                indicator: ind.id.clone(),
+                dimension: framework
+                    .dimensions
+                    .get(h.top()[j])
+                    .map_or(ind.dimension.clone(), |d| d.id.clone()),
+                score: scores[j],
+                weight: w[j],
+                shortfall: sf(j),
+                obstacle_share: if total_short > 0.0 {
+                    sf(j) / total_short
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect();
+    Ok(UnitAchievement {
+        unit: unit.to_string(),
+        year,
+        overall,
+        dimensions,
+        renormalised: !missing_indicators.is_empty(),
+        missing_indicators,
+        weight_covered,
+        weights_used: w,
+        pulling_down: short,
+    })
+}

@@ -1,0 +1,375 @@
+//! The dynamic monitoring index (动态监测指数): one unit's composite over the years on
+//! FIXED normalisation bounds, so that years are comparable, as a fixed-base index
+//! (base year = 100) and a chained index, with the year-on-year change decomposed
+//! exactly into indicator and dimension contributions.
+//!
+//! Normalisation is the AMPI rescaling of Mazziotta & Pareto (2016, Social Indicators
+//! Research 127, doi:10.1007/s11205-015-0998-2; Compind `ci_ampi`):
+//! r = 70 + 60·(x − (R − Δ))/(2Δ) = 100 + 30·(x − R)/Δ, here with the reference R = the
+//! unit's baseline and the half-range Δ = |T − x₀| (the plan's own goalposts: baseline →
+//! 100, target → 130), direction applied: r = 100 + 30·d·(x − x₀)/Δ, clipped to [70, 130]
+//! by default. The bounds never change with the year, unlike min–max over each year's
+//! sample. The composite is the weighted ARITHMETIC mean with the framework's
+//! hierarchical weights, re-normalised over the available indicators (AMPI's
+//! variability penalty is omitted so the change is additive).
+
+use serde::{Deserialize, Serialize};
+
+use super::achievement::interval_score;
+use super::aggregate::Hierarchy;
+use super::spec::GrowthInput;
+use crate::error::{Error, Result};
+use crate::model::{Framework, Indicator, Kind, Polarity};
+
+/// AMPI-style rescaling on plan goalposts: 100 + 30·d·(x − x₀)/Δ with Δ = |T − x₀|
+/// (Δ = |x₀|, or 1 when x₀ = 0, if the target equals the baseline), optionally clipped
+/// to [70, 130]. NaN input gives NaN.
+pub fn rescale_on_goalposts(x: f64, x0: f64, target: f64, higher: bool, clip: bool) -> f64 {
+    if x.is_nan() || x0.is_nan() || target.is_nan() {
+        return f64::NAN;
+    }
+    let mut delta = (target - x0).abs();
+    if delta == 0.0 {
+        delta = if x0 != 0.0 { x0.abs() } else { 1.0 };
+    }
+    let d = if higher { 1.0 } else { -1.0 };
+    let r = 100.0 + 30.0 * d * (x - x0) / delta;
+    if clip {
+        r.clamp(70.0, 130.0)
+    } else {
+        r
+    }
+}
+
+/// The rescaled series of one indicator of one unit (aligned with `periods`), and a note
+/// when the indicator cannot enter the index.
+///
+/// What is rescaled, by kind: level-type and annual — x against x₀ → T; cumulative — the
+/// running sum S_t (S = 0 at the base year) against 0 → T; growth rate held as levels —
+/// the level against x₀ → x₀(1 + g)^{t_T − t₀}; growth rate held as annual rates — the
+/// growth index Π(1 + g_k) against 1 → (1 + g)^{t_T − t₀}; interval — 100 + 30·(a_t − a₀)
+/// with a the interval achievement. Indicators with no numeric target, or no baseline
+/// value in the base year, are excluded (no fallback: the base must be the same year for
+/// every indicator).
+#[allow(clippy::too_many_arguments)]
+pub fn rescaled_series(
+    indicator: &Indicator,
+    periods: &[i32],
+    values: &[f64],
+    base_year: i32,
+    framework_target_year: i32,
+    growth_input: GrowthInput,
+    clip: bool,
+) -> (Vec<f64>, Option<String>) {
+    let nan = vec![f64::NAN; periods.len()];
+    let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
+    let Some(bp) = periods.iter().position(|&y| y == base_year) else {
+        return (nan, Some(format!("base year {base_year} not in the panel")));
+    };
+    if let Polarity::Interval {
+        lower,
+        upper,
+        tolerance_lower,
+        tolerance_upper,
+    } = indicator.polarity
+    {
+        let a = |x: f64| interval_score(x, lower, upper, tolerance_lower, tolerance_upper);
+        let a0 = a(values[bp]);
+        if a0.is_nan() {
+            return (nan, Some("no base-year value".into()));
+        }
+        let r = values.iter().map(|&x| 100.0 + 30.0 * (a(x) - a0)).collect();
+        return (r, None);
+    }
+    let Some(target) = indicator.target else {
+        return (nan, Some("no numeric target".into()));
+    };
+    let ty = indicator.target_year_or(framework_target_year);
+    let n_years = f64::from(ty - base_year);
+    match indicator.kind {
+        Kind::Cumulative => {
+            let mut out = vec![f64::NAN; periods.len()];
+            let mut sum = 0.0;
+            let mut broken = false;
+            for (k, &y) in periods.iter().enumerate() {
+                if y < base_year {
+                    continue;
+                }
+                if y > base_year {
+                    if values[k].is_nan() || broken || periods[k - 1] != y - 1 {
+                        broken = true;
+                        continue;
+                    }
+                    sum += values[k];
+                }
+                out[k] = rescale_on_goalposts(sum, 0.0, target, higher, clip);
+            }
+            (out, None)
+        }
+        Kind::GrowthRate if growth_input == GrowthInput::AnnualRate => {
+            let mut out = vec![f64::NAN; periods.len()];
+            let mut g = 1.0;
+            let mut broken = false;
+            let tgt = (1.0 + target / 100.0).powf(n_years);
+            for (k, &y) in periods.iter().enumerate() {
+                if y < base_year {
+                    continue;
+                }
+                if y > base_year {
+                    if values[k].is_nan() || broken || periods[k - 1] != y - 1 {
+                        broken = true;
+                        continue;
+                    }
+                    g *= 1.0 + values[k] / 100.0;
+                }
+                out[k] = rescale_on_goalposts(g, 1.0, tgt, higher, clip);
+            }
+            (out, None)
+        }
+        kind => {
+            let x0 = values[bp];
+            if x0.is_nan() {
+                return (nan, Some("no base-year value".into()));
+            }
+            let t = if kind == Kind::GrowthRate {
+                x0 * (1.0 + target / 100.0).powf(n_years)
+            } else {
+                target
+            };
+            let note = (t == x0).then(|| "target equals baseline: Δ = |x₀| used".to_string());
+            let r = periods
+                .iter()
+                .zip(values)
+                .map(|(&y, &x)| {
+                    if y < base_year {
+                        f64::NAN
+                    } else {
+                        rescale_on_goalposts(x, x0, t, higher, clip)
+                    }
+                })
+                .collect();
+            (r, note)
+        }
+    }
+}
+
+/// One indicator's contribution to a year-on-year change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// Indicator or dimension id.
+    pub id: String,
+    /// Weight in the matched composite (indicators only; for dimensions the sum).
+    pub weight: f64,
+    /// Points of composite change: w_j·(r_jt − r_j,t−1); these add up exactly to the
+    /// matched composite change.
+    pub points: f64,
+    /// Percentage points of the chain link's growth: 100·points / C_{t−1}; these add up
+    /// to 100·(link − 1).
+    pub growth_pct: f64,
+}
+
+/// The decomposed change from the previous panel period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearChange {
+    /// The previous period.
+    pub from_year: i32,
+    /// Composite of the previous year over the indicators available in both years.
+    pub matched_from: f64,
+    /// Composite of this year over the same indicators and weights.
+    pub matched_to: f64,
+    /// The chain link matched_to / matched_from.
+    pub link: f64,
+    /// Indicator contributions (matched indicators, framework order).
+    pub indicators: Vec<Contribution>,
+    /// Top-level dimension contributions (sums of their indicators').
+    pub dimensions: Vec<Contribution>,
+    /// Indicators left out of this link (missing in either year).
+    pub excluded: Vec<String>,
+}
+
+/// One year of the dynamic index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DynamicYear {
+    /// Year.
+    pub year: i32,
+    /// Composite of the rescaled values (base year ≈ 100), over the indicators available
+    /// that year with re-normalised weights.
+    pub composite: Option<f64>,
+    /// Fixed-base index 100·C_t/C_base.
+    pub fixed_base_index: Option<f64>,
+    /// Chained index: 100 at the base, times each year's matched link.
+    pub chained_index: Option<f64>,
+    /// Change from the previous period, decomposed.
+    pub change: Option<YearChange>,
+    /// Indicators missing this year.
+    pub missing: Vec<String>,
+}
+
+/// The dynamic monitoring index of one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DynamicIndex {
+    /// Unit id.
+    pub unit: String,
+    /// Base year (= 100).
+    pub base_year: i32,
+    /// From the base year on.
+    pub years: Vec<DynamicYear>,
+    /// Indicators excluded from the index, with the reason.
+    pub excluded: Vec<(String, String)>,
+}
+
+/// The dynamic index of one unit from rescaled series (`rescaled[j][p]`, aligned with
+/// `framework.indicators` and `periods`, NaN = missing or excluded).
+///
+/// Chain links: L_t = C^m_t / C^m_{t−1}, both over the indicators available in both
+/// periods with the same re-normalised weights; chained I_t = I_{t−1}·L_t. With complete
+/// data the chained and fixed-base indices coincide.
+pub fn dynamic_index(
+    framework: &Framework,
+    unit: &str,
+    periods: &[i32],
+    rescaled: &[Vec<f64>],
+    base_year: i32,
+) -> Result<DynamicIndex> {
+    let n = framework.indicators.len();
+    if rescaled.len() != n {
+        return Err(Error::length_mismatch(
+            "rescaled series vs framework indicators",
+            n,
+            rescaled.len(),
+        ));
+    }
+    for (j, s) in rescaled.iter().enumerate() {
+        if s.len() != periods.len() {
+            return Err(Error::length_mismatch(
+                format!(
+                    "rescaled series of `{}` vs periods",
+                    framework.indicators[j].id
+                ),
+                periods.len(),
+                s.len(),
+            ));
+        }
+    }
+    let bp = periods
+        .iter()
+        .position(|&y| y == base_year)
+        .ok_or_else(|| {
+            Error::invalid_argument("base_year", format!("{base_year} is not a panel period"))
+        })?;
+    let h = Hierarchy::new(framework);
+    let top: Vec<String> = framework
+        .indicators
+        .iter()
+        .map(|i| {
+            framework
+                .top_dimension_of(i)
+                .unwrap_or(&i.dimension)
+                .to_string()
+        })
+        .collect();
+    let composite = |p: usize| -> (Option<f64>, Vec<String>) {
+        let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
+        let mut w = vec![0.0; n];
+        h.weights_into(&avail, &mut w);
+        let missing = (0..n)
+            .filter(|&j| !avail[j])
+            .map(|j| framework.indicators[j].id.clone())
+            .collect();
+        let c = w.iter().any(|&x| x > 0.0).then(|| {
+            (0..n)
+                .filter(|&j| w[j] > 0.0)
+                .map(|j| w[j] * rescaled[j][p])
+                .sum()
+        });
+        (c, missing)
+    };
+    let (c_base, _) = composite(bp);
+    let mut years = Vec::new();
+    let mut chained = Some(100.0);
+    for p in bp..periods.len() {
+        let (c, missing) = composite(p);
+        let mut change = None;
+        if p > bp {
+            let avail: Vec<bool> = (0..n)
+                .map(|j| !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan())
+                .collect();
+            let mut w = vec![0.0; n];
+            h.weights_into(&avail, &mut w);
+            if w.iter().any(|&x| x > 0.0) {
+                let from: f64 = (0..n)
+                    .filter(|&j| w[j] > 0.0)
+                    .map(|j| w[j] * rescaled[j][p - 1])
+                    .sum();
+                let to: f64 = (0..n)
+                    .filter(|&j| w[j] > 0.0)
+                    .map(|j| w[j] * rescaled[j][p])
+                    .sum();
+                let inds: Vec<Contribution> = (0..n)
+                    .filter(|&j| w[j] > 0.0)
+                    .map(|j| {
+                        let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
+                        Contribution {
+                            id: framework.indicators[j].id.clone(),
+                            weight: w[j],
+                            points: pts,
+                            growth_pct: 100.0 * pts / from,
+                        }
+                    })
+                    .collect();
+                let mut dims: Vec<Contribution> = Vec::new();
+                for d in framework.child_dimensions(None) {
+                    let members: Vec<usize> =
+                        (0..n).filter(|&j| w[j] > 0.0 && top[j] == d.id).collect();
+                    if members.is_empty() {
+                        continue;
+                    }
+                    let pts: f64 = members
+                        .iter()
+                        .map(|&j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
+                        .sum();
+                    dims.push(Contribution {
+                        id: d.id.clone(),
+                        weight: members.iter().map(|&j| w[j]).sum(),
+                        points: pts,
+                        growth_pct: 100.0 * pts / from,
+                    });
+                }
+                let link = to / from;
+                chained = chained.map(|c| c * link);
+                change = Some(YearChange {
+                    from_year: periods[p - 1],
+                    matched_from: from,
+                    matched_to: to,
+                    link,
+                    indicators: inds,
+                    dimensions: dims,
+                    excluded: (0..n)
+                        .filter(|&j| !avail[j])
+                        .map(|j| framework.indicators[j].id.clone())
+                        .collect(),
+                });
+            } else {
+                chained = None;
+            }
+        }
+        years.push(DynamicYear {
+            year: periods[p],
+            composite: c,
+            fixed_base_index: match (c, c_base) {
+                (Some(_), Some(_)) if p == bp => Some(100.0),
+                (Some(c), Some(b)) if b != 0.0 => Some(100.0 * c / b),
+                _ => None,
+            },
+            chained_index: chained,
+            change,
+            missing,
+        });
+    }
+    Ok(DynamicIndex {
+        unit: unit.to_string(),
+        base_year,
+        years,
+        excluded: Vec::new(),
+    })
+}

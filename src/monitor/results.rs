@@ -1,0 +1,374 @@
+//! [`MonitorResults`] and the entry points [`monitor`] and [`monitor_with_survey`].
+
+use serde::{Deserialize, Serialize};
+
+use super::achievement::{achieve_series, IndicatorAchievement, SeriesInput};
+use super::aggregate::{aggregate_in, Hierarchy, UnitAchievement};
+use super::dashboard::{
+    colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
+    UnitDashboard,
+};
+use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
+use super::evaluation::{evaluate, OverallEvaluation};
+use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
+use super::schedule::{schedule_check, ScheduleCheck};
+use super::spec::{AchievementForm, MonitorSpec};
+use super::trend::{assess_trend, TrendAssessment};
+use crate::data::Panel;
+use crate::error::{Error, Result};
+use crate::model::{Framework, Polarity, Reference};
+
+/// Everything plan monitoring produces for a framework and a panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorResults {
+    /// Framework id.
+    pub framework: String,
+    /// Plan base year.
+    pub base_year: i32,
+    /// Plan target year.
+    pub target_year: i32,
+    /// Evaluation year (schedule, trend, dashboard, evaluation).
+    pub year: i32,
+    /// The headline achievement form used.
+    pub form: AchievementForm,
+    /// Units monitored.
+    pub units: Vec<String>,
+    /// Achievement per unit × indicator × year (unit-major, framework order, years
+    /// ascending from the base year).
+    pub achievements: Vec<IndicatorAchievement>,
+    /// Aggregated achievement per unit × year.
+    pub aggregates: Vec<UnitAchievement>,
+    /// Schedule check per unit × indicator in the evaluation year.
+    pub schedule: Vec<ScheduleCheck>,
+    /// Trend per unit × indicator up to the evaluation year.
+    pub trends: Vec<TrendAssessment>,
+    /// Dashboard per unit in the evaluation year.
+    pub dashboards: Vec<UnitDashboard>,
+    /// Dynamic monitoring index per unit.
+    pub dynamic: Vec<DynamicIndex>,
+    /// Satisfaction index by unit × year (empty without a survey).
+    pub satisfaction: Vec<SatisfactionGroup>,
+    /// Overall evaluation per unit in the evaluation year.
+    pub evaluations: Vec<OverallEvaluation>,
+    /// Warnings (fallback baselines, indicators absent from the panel, …).
+    pub warnings: Vec<String>,
+}
+
+impl MonitorResults {
+    /// Pretty JSON (NaN never appears: missing numbers are `null`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("monitor results always serialise")
+    }
+
+    /// The achievement record of one unit, indicator and year.
+    pub fn achievement(
+        &self,
+        unit: &str,
+        indicator: &str,
+        year: i32,
+    ) -> Option<&IndicatorAchievement> {
+        self.achievements
+            .iter()
+            .find(|a| a.unit == unit && a.indicator == indicator && a.year == year)
+    }
+
+    /// The aggregated achievement of one unit and year.
+    pub fn unit_achievement(&self, unit: &str, year: i32) -> Option<&UnitAchievement> {
+        self.aggregates
+            .iter()
+            .find(|a| a.unit == unit && a.year == year)
+    }
+}
+
+/// Runs plan monitoring without survey data (see [`monitor_with_survey`]).
+pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Result<MonitorResults> {
+    monitor_with_survey(framework, panel, None, spec)
+}
+
+/// Runs plan monitoring: achievement, aggregation, schedule, trend, dashboard, dynamic
+/// index, and — with a survey — the satisfaction index and the overall evaluation.
+///
+/// Units: `spec.units`, or every panel unit except those named as relative-target
+/// reference units. Framework indicators absent from the panel are treated as missing
+/// everywhere (warning); panel indicators absent from the framework are ignored (they
+/// may be reference series). Errors: invalid framework or spec, unknown unit or year in
+/// the spec, no panel period in the plan period, the baseline policy `error` with a
+/// missing base-year value, ±inf in the panel.
+pub fn monitor_with_survey(
+    framework: &Framework,
+    panel: &Panel,
+    survey: Option<(&Survey, &SatisfactionSpec)>,
+    spec: &MonitorSpec,
+) -> Result<MonitorResults> {
+    framework.validate()?;
+    spec.validate()?;
+    panel.check_finite()?;
+    let periods = panel.periods();
+    let base_year = framework.base_year;
+    let ref_units: Vec<&str> = framework
+        .indicators
+        .iter()
+        .filter_map(|i| match i.relative_target.as_ref().map(|r| &r.reference) {
+            Some(Reference::Series { unit: Some(u), .. }) => Some(u.as_str()),
+            _ => None,
+        })
+        .collect();
+    let units: Vec<String> = match &spec.units {
+        Some(u) => {
+            for id in u {
+                panel.require_unit(id)?;
+            }
+            u.clone()
+        }
+        None => panel
+            .units()
+            .iter()
+            .filter(|u| !ref_units.contains(&u.as_str()))
+            .cloned()
+            .collect(),
+    };
+    if units.is_empty() {
+        return Err(Error::Empty {
+            context: "units to monitor".into(),
+        });
+    }
+    let year = match spec.year {
+        Some(y) => {
+            panel.require_period(y)?;
+            y
+        }
+        None => *periods
+            .iter()
+            .rev()
+            .find(|&&y| y <= framework.target_year && y >= base_year)
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "panel periods",
+                    format!(
+                        "no period within the plan period {base_year}–{}",
+                        framework.target_year
+                    ),
+                )
+            })?,
+    };
+    let mut warnings = Vec::new();
+    let hier = Hierarchy::new(framework);
+    for ind in &framework.indicators {
+        if panel.indicator_index(&ind.id).is_none() {
+            warnings.push(format!(
+                "indicator `{}` is not in the panel: missing everywhere",
+                ind.id
+            ));
+        }
+    }
+    let np = periods.len();
+    let nan = vec![f64::NAN; np];
+    let n_years = periods.iter().filter(|&&y| y >= base_year).count();
+    let mut achievements = Vec::with_capacity(units.len() * framework.indicators.len() * n_years);
+    let mut aggregates = Vec::new();
+    let mut schedule = Vec::new();
+    let mut trends = Vec::new();
+    let mut dashboards = Vec::new();
+    let mut dynamic = Vec::new();
+    let eval_years: Vec<i32> = periods
+        .iter()
+        .copied()
+        .filter(|&y| y >= base_year)
+        .collect();
+    for unit in &units {
+        let u = panel.require_unit(unit)?;
+        let mut per_ind: Vec<Vec<IndicatorAchievement>> =
+            Vec::with_capacity(framework.indicators.len());
+        let mut rescaled = Vec::with_capacity(framework.indicators.len());
+        let mut excluded = Vec::new();
+        for ind in &framework.indicators {
+            let values = panel
+                .indicator_index(&ind.id)
+                .map_or_else(|| nan.clone(), |i| panel.series(u, i));
+            let reference: Option<Vec<f64>> = match ind
+                .relative_target
+                .as_ref()
+                .map(|r| &r.reference)
+            {
+                Some(Reference::Series {
+                    unit: ru,
+                    indicator: ri,
+                }) => {
+                    let ru = ru.as_deref().unwrap_or(unit);
+                    match (panel.unit_index(ru), panel.indicator_index(ri)) {
+                        (Some(a), Some(b)) => Some(panel.series(a, b)),
+                        _ => {
+                            warnings.push(format!(
+                                "indicator `{}`: reference series unit `{ru}`, indicator `{ri}` not in the panel",
+                                ind.id
+                            ));
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            };
+            let input = SeriesInput {
+                unit,
+                periods,
+                values: &values,
+                reference: reference.as_deref(),
+                base_year,
+                framework_target_year: framework.target_year,
+            };
+            let r = achieve_series(ind, input, spec, &mut warnings)?;
+            let at_year = r.iter().find(|a| a.year == year);
+            if let Some(a) = at_year {
+                schedule.push(schedule_check(a, spec.schedule_tolerance));
+            }
+            trends.push(assess_trend(
+                ind,
+                unit,
+                periods,
+                &values,
+                base_year,
+                framework.target_year,
+                year,
+                at_year,
+                &spec.trend,
+            ));
+            let (rs, note) = rescaled_series(
+                ind,
+                periods,
+                &values,
+                spec.dynamic.base_year.unwrap_or(base_year),
+                framework.target_year,
+                spec.growth_input,
+                spec.dynamic.clip,
+            );
+            if let Some(n) = note {
+                if rs.iter().all(|v| v.is_nan()) {
+                    excluded.push((ind.id.clone(), n));
+                }
+            }
+            rescaled.push(rs);
+            per_ind.push(r);
+        }
+        let find = |j: usize, y: i32| per_ind[j].iter().find(|a| a.year == y);
+        // aggregation per year
+        for &y in &eval_years {
+            let scores: Vec<f64> = (0..framework.indicators.len())
+                .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
+                .collect();
+            aggregates.push(aggregate_in(
+                &hier,
+                framework,
+                unit,
+                y,
+                &scores,
+                spec.pull_down_count,
+            )?);
+        }
+        // dashboard
+        let mut icol = Vec::new();
+        for (j, ind) in framework.indicators.iter().enumerate() {
+            let rec = find(j, year);
+            let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
+            let (colour, basis) = match (spec.dashboard.thresholds.get(&ind.id), rec) {
+                (Some(t), Some(r)) => (
+                    colour_absolute(r.measured.unwrap_or(f64::NAN), t, higher),
+                    "absolute_thresholds",
+                ),
+                (Some(_), None) => (Colour::Grey, "absolute_thresholds"),
+                (None, r) => (
+                    colour_from_score(
+                        r.and_then(|r| r.score),
+                        r.and_then(|r| r.met),
+                        &spec.dashboard,
+                    ),
+                    "achievement_score",
+                ),
+            };
+            icol.push(IndicatorColour {
+                indicator: ind.id.clone(),
+                colour,
+                basis: basis.into(),
+            });
+        }
+        let dcol = framework
+            .child_dimensions(None)
+            .map(|d| {
+                let mut members: Vec<(Colour, &str)> = framework
+                    .indicators
+                    .iter()
+                    .zip(&icol)
+                    .filter(|(i, _)| framework.top_dimension_of(i) == Some(d.id.as_str()))
+                    .map(|(i, c)| (c.colour, i.id.as_str()))
+                    .collect();
+                let colours: Vec<Colour> = members.iter().map(|m| m.0).collect();
+                members.retain(|m| m.0 != Colour::Grey);
+                members.sort_by_key(|m| m.0);
+                DimensionColour {
+                    dimension: d.id.clone(),
+                    colour: dimension_colour(&colours),
+                    worst: members.iter().take(2).map(|m| m.1.to_string()).collect(),
+                }
+            })
+            .collect();
+        dashboards.push(UnitDashboard {
+            unit: unit.clone(),
+            year,
+            indicators: icol,
+            dimensions: dcol,
+        });
+        let dyn_base = spec.dynamic.base_year.unwrap_or(base_year);
+        if periods.contains(&dyn_base) {
+            let mut di = dynamic_index(framework, unit, periods, &rescaled, dyn_base)?;
+            di.excluded = excluded;
+            dynamic.push(di);
+        } else {
+            warnings.push(format!(
+                "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
+            ));
+        }
+        achievements.extend(per_ind.into_iter().flatten());
+    }
+    let satisfaction = match survey {
+        Some((s, ss)) => satisfaction_index(s, ss)?,
+        None => Vec::new(),
+    };
+    let evaluations = units
+        .iter()
+        .map(|unit| {
+            let obj = aggregates
+                .iter()
+                .find(|a| &a.unit == unit && a.year == year)
+                .and_then(|a| a.overall)
+                .map(|v| 100.0 * v);
+            let sat = satisfaction
+                .iter()
+                .find(|g| &g.unit == unit && g.year == year)
+                .and_then(|g| g.overall);
+            evaluate(
+                unit,
+                year,
+                obj,
+                sat.map(|e| e.mean),
+                sat.and_then(|e| e.se),
+                spec.objective_weight,
+            )
+        })
+        .collect();
+    Ok(MonitorResults {
+        framework: framework.id.clone(),
+        base_year,
+        target_year: framework.target_year,
+        year,
+        form: spec.form,
+        units,
+        achievements,
+        aggregates,
+        schedule,
+        trends,
+        dashboards,
+        dynamic,
+        satisfaction,
+        evaluations,
+        warnings,
+    })
+}

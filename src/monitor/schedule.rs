@@ -1,0 +1,122 @@
+//! The time-elapsed schedule check "时间过半、任务过半": progress towards the target
+//! compared with the elapsed share of the plan period (methods-reference b.6).
+//!
+//! E_t = (t − t₀)/(T − t₀) (2023 in 2020→2025: 0.6). With the progress share P_t of the
+//! indicator and a tolerance τ: achieved if the target is met; ahead if P_t ≥ E_t + τ; on
+//! schedule if P_t ≥ E_t − τ; lagging otherwise. At or after the target year an unmet
+//! target is lagging whatever P_t.
+
+use serde::{Deserialize, Serialize};
+
+use super::achievement::{IndicatorAchievement, ProgressCase};
+use crate::model::{Kind, Polarity};
+
+/// Schedule status of one indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleStatus {
+    /// The target is met.
+    Achieved,
+    /// Progress ahead of elapsed time by more than the tolerance.
+    Ahead,
+    /// Progress within the tolerance of elapsed time.
+    OnSchedule,
+    /// Progress behind elapsed time by more than the tolerance (or the target year has
+    /// come without the target met).
+    Lagging,
+    /// No data, no target, or no usable progress measure.
+    NotAssessable,
+}
+
+/// The schedule check of one indicator in one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleCheck {
+    /// Indicator id.
+    pub indicator: String,
+    /// Unit id.
+    pub unit: String,
+    /// The evaluation year.
+    pub year: i32,
+    /// E_t.
+    pub elapsed_share: f64,
+    /// The progress share compared with E_t (see [`schedule_check`]).
+    pub progress: Option<f64>,
+    /// The status.
+    pub status: ScheduleStatus,
+    /// What `progress` is, in words.
+    pub basis: String,
+    /// Whether this year's milestone (interim target) is met, when the framework has one.
+    pub interim_met: Option<bool>,
+}
+
+/// Status from progress share `p`, elapsed share `e`, `met`, tolerance `tol`, and whether
+/// the target year has been reached.
+pub fn schedule_status(
+    p: f64,
+    e: f64,
+    met: bool,
+    tol: f64,
+    at_target_year: bool,
+) -> ScheduleStatus {
+    if met {
+        ScheduleStatus::Achieved
+    } else if p.is_nan() {
+        ScheduleStatus::NotAssessable
+    } else if at_target_year {
+        ScheduleStatus::Lagging
+    } else if p >= e + tol {
+        ScheduleStatus::Ahead
+    } else if p >= e - tol {
+        ScheduleStatus::OnSchedule
+    } else {
+        ScheduleStatus::Lagging
+    }
+}
+
+/// The schedule check of one achievement record.
+///
+/// The progress share by kind: level-type and cumulative — the progress form (for
+/// cumulative S_t/T); growth rate — CAGR/target (a rate target is time-independent, so it
+/// is compared with 1, i.e. E is taken as 1); annual — the share of years met (compared
+/// with 1: every year must be met); interval, binary, maintenance targets (baseline beyond
+/// or equal to the target) and relative-only targets — met or lagging.
+pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
+    let at_target = rec.year >= rec.target_year;
+    let e = rec.elapsed_share;
+    let (p, e_used, basis) = match rec.kind {
+        Kind::GrowthRate => (rec.ratio, 1.0, "CAGR / target rate"),
+        Kind::Annual => (rec.share_years_met, 1.0, "share of years met"),
+        Kind::Cumulative => (rec.progress, e, "running sum / five-year target"),
+        _ => match rec.progress_case {
+            Some(ProgressCase::Regular) => (rec.progress, e, "(x − x₀)/(T − x₀)"),
+            _ => (
+                rec.met.map(|m| if m { 1.0 } else { 0.0 }),
+                e,
+                "met (1) / not met (0)",
+            ),
+        },
+    };
+    let status = match rec.met {
+        None => ScheduleStatus::NotAssessable,
+        Some(met) => {
+            let binary = matches!(rec.polarity, Polarity::Binary | Polarity::Interval { .. })
+                || (!matches!(rec.kind, Kind::GrowthRate | Kind::Annual | Kind::Cumulative)
+                    && rec.progress_case != Some(ProgressCase::Regular));
+            if binary && !met {
+                ScheduleStatus::Lagging
+            } else {
+                schedule_status(p.unwrap_or(f64::NAN), e_used, met, tol, at_target)
+            }
+        }
+    };
+    ScheduleCheck {
+        indicator: rec.indicator.clone(),
+        unit: rec.unit.clone(),
+        year: rec.year,
+        elapsed_share: e,
+        progress: p,
+        status,
+        basis: basis.into(),
+        interim_met: rec.interim.map(|i| i.met),
+    }
+}

@@ -1,0 +1,278 @@
+//! [`MonitorSpec`]: every methodological choice of plan monitoring, serialisable as JSON,
+//! with documented defaults (`MonitorSpec::default()` and `{}` in JSON give the same spec).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Which achievement form feeds the score used for aggregation, schedule and dashboards.
+///
+/// Both forms are always computed and reported; this only selects the headline `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AchievementForm {
+    /// Ratio form 实现度 = x/T (higher is better) or T/x (lower is better), capped at 1
+    /// (NBS 全面建设小康社会统计监测方案 2008 practice; methods-reference b.2). Default.
+    #[default]
+    Ratio,
+    /// Progress form (x_t − x_0)/(T − x_0) from the baseline (规划目标完成进度;
+    /// methods-reference b.6), clamped to [0, 1] for the score.
+    Progress,
+}
+
+/// What to do when the base-year value of a unit × indicator is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselinePolicy {
+    /// Use the first observed year after the base year as the baseline and add a warning
+    /// naming unit, indicator and the year used (Open SDG practice: "the first available
+    /// year following" the base year). Default.
+    #[default]
+    FirstObserved,
+    /// Use the framework's `baseline` value (the plan's stated 2020 value) when the panel
+    /// lacks the base year, then fall back to the first observed year; warns either way.
+    FrameworkThenFirstObserved,
+    /// Fail with [`Error::MissingValue`] naming unit and indicator.
+    Error,
+}
+
+/// How the panel holds a growth-rate-kind indicator (年均增长 x%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GrowthInput {
+    /// The panel holds the LEVEL series the growth refers to (e.g. low-income farmers'
+    /// income in yuan) under the indicator's id; the achieved rate is the CAGR from the
+    /// baseline, 100·((x_t/x_0)^{1/(t−t_0)} − 1). Default.
+    #[default]
+    Level,
+    /// The panel holds the annual growth rate in percent; the achieved rate is the
+    /// geometric mean 100·((Π_k (1 + g_k/100))^{1/n} − 1) over the years after the baseline.
+    AnnualRate,
+}
+
+/// Open SDG / Statistics Canada progress-ratio thresholds (open-sdg
+/// `docs/progress-methodology.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrendThresholds {
+    /// R ≥ this: on track. Default 0.95.
+    pub on_track: f64,
+    /// R ≥ this (and below `on_track`): progress made but acceleration needed. Default 0.60.
+    pub acceleration_needed: f64,
+    /// R ≥ this (and below `acceleration_needed`): limited progress; below: deterioration.
+    /// Default 0.0.
+    pub limited_progress: f64,
+    /// Without a numeric target: CAGR (fraction) ≥ this is on track. Default 0.015.
+    pub no_target_on_track: f64,
+    /// Without a numeric target: CAGR ≥ this is acceleration needed. Default 0.005.
+    pub no_target_acceleration_needed: f64,
+    /// Replacement for a zero base or target value in the exponential model. Default 0.001.
+    pub zero_replacement: f64,
+}
+
+impl Default for TrendThresholds {
+    fn default() -> Self {
+        TrendThresholds {
+            on_track: 0.95,
+            acceleration_needed: 0.60,
+            limited_progress: 0.0,
+            no_target_on_track: 0.015,
+            no_target_acceleration_needed: 0.005,
+            zero_replacement: 0.001,
+        }
+    }
+}
+
+/// Absolute SDSN-style colour thresholds for one indicator, in the indicator's unit.
+///
+/// For a higher-is-better indicator a value ≥ `green` is green, ≥ `yellow` yellow,
+/// ≥ `orange` orange, else red; for lower-is-better the comparisons are ≤.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ColourThresholds {
+    /// Green threshold (usually the target).
+    pub green: f64,
+    /// Yellow threshold.
+    pub yellow: f64,
+    /// Orange threshold.
+    pub orange: f64,
+}
+
+/// Dashboard settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DashboardSpec {
+    /// Absolute thresholds per indicator id (SDSN SDR practice).
+    pub thresholds: BTreeMap<String, ColourThresholds>,
+    /// Fallback for indicators without absolute thresholds: green when the target is met;
+    /// otherwise yellow when the achievement score ≥ this. Default 0.90.
+    pub score_yellow: f64,
+    /// Fallback: orange when the score ≥ this (else red). Default 0.75.
+    pub score_orange: f64,
+}
+
+impl Default for DashboardSpec {
+    fn default() -> Self {
+        DashboardSpec {
+            thresholds: BTreeMap::new(),
+            score_yellow: 0.90,
+            score_orange: 0.75,
+        }
+    }
+}
+
+/// Dynamic monitoring index settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DynamicSpec {
+    /// The fixed base year (index = 100); `None` = the framework's base year.
+    pub base_year: Option<i32>,
+    /// Clip the rescaled indicator values to the AMPI range [70, 130] (baseline ± one
+    /// baseline-to-target distance). Default true.
+    pub clip: bool,
+}
+
+impl Default for DynamicSpec {
+    fn default() -> Self {
+        DynamicSpec {
+            base_year: None,
+            clip: true,
+        }
+    }
+}
+
+/// The monitoring methodology. Every field has a default; `{}` is a valid spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonitorSpec {
+    /// Headline achievement form. Default [`AchievementForm::Ratio`].
+    pub form: AchievementForm,
+    /// Missing baseline policy. Default [`BaselinePolicy::FirstObserved`].
+    pub baseline_policy: BaselinePolicy,
+    /// How growth-rate indicators are held in the panel. Default [`GrowthInput::Level`].
+    pub growth_input: GrowthInput,
+    /// Units to monitor; `None` = every unit of the panel except those used only as
+    /// relative-target references (e.g. `zhejiang`).
+    pub units: Option<Vec<String>>,
+    /// The evaluation year for schedule, trend, dashboard and evaluation; `None` = the
+    /// latest panel period not after the framework's target year.
+    pub year: Option<i32>,
+    /// Tolerance band (in progress share) around the elapsed-time share for the schedule
+    /// check ("时间过半、任务过半"). Default 0.05.
+    pub schedule_tolerance: f64,
+    /// Number of indicators reported as pulling each unit down most. Default 3.
+    pub pull_down_count: usize,
+    /// Trend thresholds.
+    pub trend: TrendThresholds,
+    /// Dashboard settings.
+    pub dashboard: DashboardSpec,
+    /// Dynamic monitoring index settings.
+    pub dynamic: DynamicSpec,
+    /// Weight of the objective achievement in the overall evaluation; the satisfaction
+    /// index gets `1 − objective_weight`. Default 0.7 (a convention of this crate, not a
+    /// figure from the plan; set it to the weight your assessment scheme prescribes).
+    pub objective_weight: f64,
+}
+
+impl Default for MonitorSpec {
+    fn default() -> Self {
+        MonitorSpec {
+            form: AchievementForm::Ratio,
+            baseline_policy: BaselinePolicy::FirstObserved,
+            growth_input: GrowthInput::Level,
+            units: None,
+            year: None,
+            schedule_tolerance: 0.05,
+            pull_down_count: 3,
+            trend: TrendThresholds::default(),
+            dashboard: DashboardSpec::default(),
+            dynamic: DynamicSpec::default(),
+            objective_weight: 0.7,
+        }
+    }
+}
+
+impl MonitorSpec {
+    /// Parses a spec from JSON and validates it.
+    pub fn from_json(text: &str) -> Result<MonitorSpec> {
+        let spec: MonitorSpec =
+            serde_json::from_str(text).map_err(|e| Error::from_json("monitor spec", &e))?;
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// Checks ranges: tolerance in [0, 1); trend thresholds finite and ordered
+    /// (`on_track ≥ acceleration_needed ≥ limited_progress`); zero replacement > 0;
+    /// dashboard fallbacks ordered in [0, 1]; objective weight in [0, 1].
+    pub fn validate(&self) -> Result<()> {
+        if !(self.schedule_tolerance.is_finite() && (0.0..1.0).contains(&self.schedule_tolerance)) {
+            return Err(Error::invalid_spec(
+                "schedule_tolerance",
+                format!("{} must lie in [0, 1)", self.schedule_tolerance),
+            ));
+        }
+        let t = &self.trend;
+        let all = [
+            t.on_track,
+            t.acceleration_needed,
+            t.limited_progress,
+            t.no_target_on_track,
+            t.no_target_acceleration_needed,
+            t.zero_replacement,
+        ];
+        if !all.iter().all(|v| v.is_finite()) {
+            return Err(Error::invalid_spec("trend", "thresholds must be finite"));
+        }
+        if !(t.on_track >= t.acceleration_needed && t.acceleration_needed >= t.limited_progress) {
+            return Err(Error::invalid_spec(
+                "trend",
+                format!(
+                    "thresholds must be ordered on_track ≥ acceleration_needed ≥ limited_progress, got {} / {} / {}",
+                    t.on_track, t.acceleration_needed, t.limited_progress
+                ),
+            ));
+        }
+        if t.no_target_on_track < t.no_target_acceleration_needed
+            || t.no_target_acceleration_needed < 0.0
+        {
+            return Err(Error::invalid_spec(
+                "trend.no_target_on_track",
+                "no-target thresholds must satisfy on_track ≥ acceleration_needed ≥ 0",
+            ));
+        }
+        if t.zero_replacement <= 0.0 {
+            return Err(Error::invalid_spec(
+                "trend.zero_replacement",
+                format!("{} must be positive", t.zero_replacement),
+            ));
+        }
+        let d = &self.dashboard;
+        if !(d.score_orange.is_finite()
+            && d.score_yellow.is_finite()
+            && 0.0 <= d.score_orange
+            && d.score_orange <= d.score_yellow
+            && d.score_yellow <= 1.0)
+        {
+            return Err(Error::invalid_spec(
+                "dashboard.score_yellow",
+                "fallback thresholds must satisfy 0 ≤ score_orange ≤ score_yellow ≤ 1",
+            ));
+        }
+        for (id, c) in &d.thresholds {
+            if ![c.green, c.yellow, c.orange].iter().all(|v| v.is_finite()) {
+                return Err(Error::invalid_spec(
+                    format!("dashboard.thresholds.{id}"),
+                    "thresholds must be finite",
+                ));
+            }
+        }
+        if !(self.objective_weight.is_finite() && (0.0..=1.0).contains(&self.objective_weight)) {
+            return Err(Error::invalid_spec(
+                "objective_weight",
+                format!("{} must lie in [0, 1]", self.objective_weight),
+            ));
+        }
+        Ok(())
+    }
+}

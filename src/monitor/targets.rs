@@ -1,0 +1,183 @@
+//! Distribution targets computed from data: the urban–rural income ratio (城乡居民收入
+//! 倍差) from the two per-capita disposable income series, and the max/min ratio of the
+//! counties' per-capita disposable income (各县(市、区)人均可支配收入最高最低倍差) with the
+//! counties at either end.
+//!
+//! Definitions follow NBS practice: 城乡居民收入比 = urban per-capita disposable income /
+//! rural per-capita disposable income (NBS 全面建成小康社会统计监测指标体系: 城乡居民收入比
+//! ≤ 2.8; methods-reference b.6). The shares of households in the 10–50万元 and 20–60万元
+//! income bands come from `crate::distribution::share_in_band` (weighted, [lower, upper)
+//! rule) and are not computed here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::Panel;
+use crate::error::{Error, Result};
+
+/// Element-wise ratio `numerator / denominator` of two aligned series (urban / rural
+/// income). A NaN on either side gives `None` for that element (missing stays missing,
+/// never a number).
+///
+/// Errors: length mismatch; ±inf; a denominator ≤ 0 or a negative numerator (an income
+/// ratio needs positive incomes), naming the position.
+pub fn income_ratio(numerator: &[f64], denominator: &[f64]) -> Result<Vec<Option<f64>>> {
+    if numerator.len() != denominator.len() {
+        return Err(Error::length_mismatch(
+            "numerator vs denominator series",
+            numerator.len(),
+            denominator.len(),
+        ));
+    }
+    numerator
+        .iter()
+        .zip(denominator)
+        .enumerate()
+        .map(|(k, (&a, &b))| {
+            if a.is_infinite() || b.is_infinite() {
+                return Err(Error::invalid_value(
+                    format!("income series position {k}"),
+                    if a.is_infinite() { a } else { b },
+                    "(infinite)",
+                ));
+            }
+            if a.is_nan() || b.is_nan() {
+                return Ok(None);
+            }
+            if b <= 0.0 {
+                return Err(Error::invalid_value(
+                    format!("denominator (rural income) at position {k}"),
+                    b,
+                    "as the denominator of an income ratio (must be positive)",
+                ));
+            }
+            if a < 0.0 {
+                return Err(Error::invalid_value(
+                    format!("numerator (urban income) at position {k}"),
+                    a,
+                    "in an income ratio (must be non-negative)",
+                ));
+            }
+            Ok(Some(a / b))
+        })
+        .collect()
+}
+
+/// The urban–rural income ratio of one unit for every panel period, from the panel's
+/// urban and rural income indicators: `(year, ratio)` pairs.
+pub fn urban_rural_income_ratio(
+    panel: &Panel,
+    unit: &str,
+    urban_indicator: &str,
+    rural_indicator: &str,
+) -> Result<Vec<(i32, Option<f64>)>> {
+    let u = panel.require_unit(unit)?;
+    let a = panel.series(u, panel.require_indicator(urban_indicator)?);
+    let b = panel.series(u, panel.require_indicator(rural_indicator)?);
+    let r = income_ratio(&a, &b).map_err(|e| match e {
+        Error::InvalidValue {
+            context,
+            value,
+            reason,
+        } => Error::InvalidValue {
+            context: format!("unit `{unit}`, {context}"),
+            value,
+            reason,
+        },
+        other => other,
+    })?;
+    Ok(panel.periods().iter().copied().zip(r).collect())
+}
+
+/// The max/min ratio of a set of units' values, with which unit is max and min.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MaxMinRatio {
+    /// max / min.
+    pub ratio: f64,
+    /// Unit with the highest value (first in order on ties).
+    pub max_unit: String,
+    /// The highest value.
+    pub max_value: f64,
+    /// Unit with the lowest value (first in order on ties).
+    pub min_unit: String,
+    /// The lowest value.
+    pub min_value: f64,
+    /// Units used.
+    pub n_used: usize,
+    /// Units with a missing value (left out, listed).
+    pub missing: Vec<String>,
+}
+
+/// Max/min ratio over `values` labelled by `units` (NaN = missing, left out and listed).
+///
+/// Errors: length mismatch; ±inf; a value ≤ 0 (incomes must be positive); fewer than two
+/// non-missing values ([`Error::Empty`]).
+pub fn max_min_ratio(units: &[String], values: &[f64]) -> Result<MaxMinRatio> {
+    if units.len() != values.len() {
+        return Err(Error::length_mismatch(
+            "units vs values",
+            units.len(),
+            values.len(),
+        ));
+    }
+    let mut used: Vec<(usize, f64)> = Vec::new();
+    let mut missing = Vec::new();
+    for (k, (&v, u)) in values.iter().zip(units).enumerate() {
+        if v.is_nan() {
+            missing.push(u.clone());
+            continue;
+        }
+        if v.is_infinite() || v <= 0.0 {
+            return Err(Error::invalid_value(
+                format!("unit `{u}`"),
+                v,
+                "in a max/min income ratio (must be positive and finite)",
+            ));
+        }
+        used.push((k, v));
+    }
+    if used.len() < 2 {
+        return Err(Error::Empty {
+            context: "max/min ratio (needs at least two units with data)".into(),
+        });
+    }
+    let mut mx = used[0];
+    let mut mn = used[0];
+    for &(k, v) in &used[1..] {
+        if v > mx.1 {
+            mx = (k, v);
+        }
+        if v < mn.1 {
+            mn = (k, v);
+        }
+    }
+    Ok(MaxMinRatio {
+        ratio: mx.1 / mn.1,
+        max_unit: units[mx.0].clone(),
+        max_value: mx.1,
+        min_unit: units[mn.0].clone(),
+        min_value: mn.1,
+        n_used: used.len(),
+        missing,
+    })
+}
+
+/// The county max/min ratio of a panel indicator in one year, over `units` (`None` = all
+/// panel units).
+pub fn county_max_min_ratio(
+    panel: &Panel,
+    indicator: &str,
+    year: i32,
+    units: Option<&[String]>,
+) -> Result<MaxMinRatio> {
+    let i = panel.require_indicator(indicator)?;
+    let p = panel.require_period(year)?;
+    let ids: Vec<String> = match units {
+        Some(u) => u.to_vec(),
+        None => panel.units().to_vec(),
+    };
+    let mut vals = Vec::with_capacity(ids.len());
+    for u in &ids {
+        vals.push(panel.get(panel.require_unit(u)?, p, i));
+    }
+    max_min_ratio(&ids, &vals)
+}

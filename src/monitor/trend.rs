@@ -1,0 +1,347 @@
+//! Trend classification with the Open SDG / Statistics Canada progress ratio
+//! (open-sdg/open-sdg `docs/progress-methodology.md`, "Progress Measurement Methodology";
+//! inspired by Eurostat's SDG progress method).
+//!
+//! CAGR_obs = (y_t/y₀)^{1/(t−t₀)} − 1, CAGR_req = (y_T/y₀)^{1/(t_T−t₀)} − 1,
+//! R = d·CAGR_obs/|CAGR_req| (d = +1 higher-is-better, −1 lower-is-better). Categories:
+//! target achieved; R ≥ 95% on track; 60% ≤ R < 95% progress made but acceleration needed;
+//! 0 ≤ R < 60% limited progress; R < 0 deterioration (thresholds in the spec). Without a
+//! numeric target d·CAGR_obs is compared with 1.5% / 0.5% / 0. Edge rules from the same
+//! document: a zero base or target is replaced by 0.001; at least two observations are
+//! needed; all values must share one sign (all negative flips d); otherwise "unable to
+//! assess". Binary indicators are "achieved / not achieved". The natural-limit scaling
+//! factor C is not applied (C = 1).
+
+use serde::{Deserialize, Serialize};
+
+use super::achievement::IndicatorAchievement;
+use super::spec::TrendThresholds;
+use crate::model::{Indicator, Kind, Polarity};
+
+/// Open SDG progress categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendCategory {
+    /// Target achieved.
+    TargetAchieved,
+    /// On track.
+    OnTrack,
+    /// Progress made but acceleration needed.
+    AccelerationNeeded,
+    /// Limited progress.
+    LimitedProgress,
+    /// Deterioration.
+    Deterioration,
+    /// Binary (or annual) target not achieved.
+    NotAchieved,
+    /// Not enough data, mixed signs, or an indicator type the method does not cover.
+    UnableToAssess,
+}
+
+/// The trend assessment of one indicator in one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendAssessment {
+    /// Indicator id.
+    pub indicator: String,
+    /// Unit id.
+    pub unit: String,
+    /// First year used (t₀).
+    pub from_year: Option<i32>,
+    /// Latest year used (t).
+    pub to_year: Option<i32>,
+    /// Observed CAGR (fraction), direction not applied.
+    pub cagr_observed: Option<f64>,
+    /// Required CAGR (fraction).
+    pub cagr_required: Option<f64>,
+    /// Progress ratio R.
+    pub ratio: Option<f64>,
+    /// Category.
+    pub category: TrendCategory,
+    /// Open SDG score in [−5, 5] (target achieved = 5).
+    pub score: Option<f64>,
+    /// Edge rule applied, in words.
+    pub note: String,
+}
+
+/// Category of a progress ratio R.
+pub fn classify_ratio(r: f64, t: &TrendThresholds) -> TrendCategory {
+    if r >= t.on_track {
+        TrendCategory::OnTrack
+    } else if r >= t.acceleration_needed {
+        TrendCategory::AccelerationNeeded
+    } else if r >= t.limited_progress {
+        TrendCategory::LimitedProgress
+    } else {
+        TrendCategory::Deterioration
+    }
+}
+
+/// Category of a directed CAGR without a numeric target.
+pub fn classify_no_target(g: f64, t: &TrendThresholds) -> TrendCategory {
+    if g >= t.no_target_on_track {
+        TrendCategory::OnTrack
+    } else if g >= t.no_target_acceleration_needed {
+        TrendCategory::AccelerationNeeded
+    } else if g >= 0.0 {
+        TrendCategory::LimitedProgress
+    } else {
+        TrendCategory::Deterioration
+    }
+}
+
+fn lerp(x: f64, x0: f64, x1: f64, y0: f64, y1: f64) -> f64 {
+    y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+}
+
+/// Open SDG score for a ratio R (with a target): −60% ↦ −5, 60% ↦ 0, 130% ↦ +5, linear in
+/// between, clamped to [−5, 5].
+pub fn score_with_target(r: f64) -> f64 {
+    if r <= -0.6 {
+        -5.0
+    } else if r <= 0.6 {
+        lerp(r, -0.6, 0.6, -5.0, 0.0)
+    } else if r <= 1.3 {
+        lerp(r, 0.6, 1.3, 0.0, 5.0)
+    } else {
+        5.0
+    }
+}
+
+/// Open SDG score for a directed CAGR without a target: −2% ↦ −5, 0 ↦ −2.5, 0.5% ↦ 0,
+/// 1.5% ↦ 2.5, 2% ↦ 5, linear in between, clamped.
+pub fn score_no_target(g: f64) -> f64 {
+    let pts = [
+        (-0.02, -5.0),
+        (0.0, -2.5),
+        (0.005, 0.0),
+        (0.015, 2.5),
+        (0.02, 5.0),
+    ];
+    if g <= pts[0].0 {
+        return -5.0;
+    }
+    for w in pts.windows(2) {
+        if g <= w[1].0 {
+            return lerp(g, w[0].0, w[1].0, w[0].1, w[1].1);
+        }
+    }
+    5.0
+}
+
+/// The Open SDG progress ratio of a level series: returns
+/// `(cagr_obs, cagr_req, R)`; `R = None` when CAGR_req = 0. Zero y₀, y_t or target are
+/// replaced by `zero`. Inputs must share one sign (checked by the caller).
+#[allow(clippy::too_many_arguments)]
+pub fn progress_ratio(
+    y0: f64,
+    t0: i32,
+    yt: f64,
+    t: i32,
+    target: f64,
+    target_year: i32,
+    higher: bool,
+    zero: f64,
+) -> (f64, f64, Option<f64>) {
+    let fix = |v: f64| if v == 0.0 { zero } else { v };
+    let (y0, yt, yy) = (fix(y0), fix(yt), fix(target));
+    let obs = (yt / y0).powf(1.0 / f64::from(t - t0)) - 1.0;
+    let req = (yy / y0).powf(1.0 / f64::from(target_year - t0)) - 1.0;
+    let d = if higher { 1.0 } else { -1.0 };
+    let r = (req != 0.0).then(|| d * obs / req.abs());
+    (obs, req, r)
+}
+
+/// Trend assessment of one indicator of one unit up to `year`.
+///
+/// `record` is the achievement record of the evaluation year (used for cumulative,
+/// growth-rate and annual kinds). Level-type kinds use the level series between the
+/// baseline year and the latest observation ≤ `year`. Cumulative: the linear analogue
+/// R = (S_t/(t−t₀))/(T/(t_T−t₀)) (average yearly flow against the required one).
+/// Growth rate: R = CAGR/target rate. Annual: achieved when every observed year met the
+/// target, else not achieved. Interval: achieved inside the band, otherwise unable to
+/// assess (Open SDG's parity transformation is not applied).
+#[allow(clippy::too_many_arguments)]
+pub fn assess_trend(
+    indicator: &Indicator,
+    unit: &str,
+    periods: &[i32],
+    values: &[f64],
+    base_year: i32,
+    framework_target_year: i32,
+    year: i32,
+    record: Option<&IndicatorAchievement>,
+    t: &TrendThresholds,
+) -> TrendAssessment {
+    let mut out = TrendAssessment {
+        indicator: indicator.id.clone(),
+        unit: unit.to_string(),
+        from_year: None,
+        to_year: None,
+        cagr_observed: None,
+        cagr_required: None,
+        ratio: None,
+        category: TrendCategory::UnableToAssess,
+        score: None,
+        note: String::new(),
+    };
+    let target_year = indicator.target_year_or(framework_target_year);
+    let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
+    let met = record.and_then(|r| r.met);
+    let achieved = |o: &mut TrendAssessment| {
+        o.category = TrendCategory::TargetAchieved;
+        o.score = Some(5.0);
+    };
+    match (indicator.polarity, indicator.kind) {
+        (Polarity::Binary, _) | (_, Kind::Annual) => {
+            match met {
+                Some(true) => achieved(&mut out),
+                Some(false) => out.category = TrendCategory::NotAchieved,
+                None => out.note = "no data".into(),
+            }
+            return out;
+        }
+        (Polarity::Interval { .. }, _) => {
+            match met {
+                Some(true) => achieved(&mut out),
+                _ => {
+                    out.note =
+                        "interval indicator outside its band: not assessed by the progress ratio"
+                            .into()
+                }
+            }
+            return out;
+        }
+        (_, Kind::Cumulative) | (_, Kind::GrowthRate) => {
+            let Some(rec) = record else {
+                out.note = "no data".into();
+                return out;
+            };
+            let (Some(m), Some(tv)) = (rec.measured, indicator.target) else {
+                out.note = "no running sum / growth rate or no target".into();
+                return out;
+            };
+            out.from_year = Some(base_year);
+            out.to_year = Some(rec.year);
+            if rec.year <= base_year {
+                out.note = "needs at least one year after the base year".into();
+                return out;
+            }
+            if indicator.kind == Kind::Cumulative {
+                if met == Some(true) {
+                    achieved(&mut out);
+                    return out;
+                }
+                let obs = m / f64::from(rec.year - base_year);
+                let req = tv / f64::from(target_year - base_year);
+                if req == 0.0 {
+                    out.note = "zero target".into();
+                    return out;
+                }
+                let r = if higher {
+                    obs / req
+                } else if obs > 0.0 {
+                    req / obs
+                } else {
+                    1.0
+                };
+                out.ratio = Some(r);
+                out.note = "cumulative: average yearly flow / required yearly flow".into();
+                out.category = classify_ratio(r, t);
+                out.score = Some(score_with_target(r));
+            } else {
+                out.cagr_observed = Some(m / 100.0);
+                out.cagr_required = Some(tv / 100.0);
+                if met == Some(true) && rec.year >= target_year {
+                    achieved(&mut out);
+                    return out;
+                }
+                if tv <= 0.0 {
+                    out.note = "growth target ≤ 0: ratio undefined".into();
+                    return out;
+                }
+                let r = m / tv;
+                out.ratio = Some(r);
+                out.note = "growth rate: CAGR / target rate".into();
+                out.category = classify_ratio(r, t);
+                out.score = Some(score_with_target(r));
+            }
+            return out;
+        }
+        _ => {}
+    }
+    // level-type series
+    let obs: Vec<(i32, f64)> = periods
+        .iter()
+        .zip(values)
+        .filter(|(&y, v)| y >= base_year && y <= year && !v.is_nan())
+        .map(|(&y, &v)| (y, v))
+        .collect();
+    if obs.len() < 2 {
+        out.note = "fewer than two observations".into();
+        if met == Some(true) {
+            achieved(&mut out);
+        }
+        return out;
+    }
+    let (t0, y0) = obs[0];
+    let (tt, yt) = obs[obs.len() - 1];
+    out.from_year = Some(t0);
+    out.to_year = Some(tt);
+    let all_pos = obs.iter().all(|&(_, v)| v >= 0.0);
+    let all_neg = obs.iter().all(|&(_, v)| v <= 0.0);
+    if !(all_pos || all_neg) {
+        out.note = "values change sign: the exponential model does not apply".into();
+        return out;
+    }
+    let higher_eff = if all_neg && !all_pos { !higher } else { higher };
+    match indicator.target {
+        Some(target) => {
+            if super::achievement::meets(yt, target, higher) {
+                achieved(&mut out);
+                return out;
+            }
+            if (target > 0.0 && all_neg && !all_pos) || (target < 0.0 && all_pos) {
+                out.note = "target and data have opposite signs".into();
+                return out;
+            }
+            let (o, q, r) = progress_ratio(
+                y0,
+                t0,
+                yt,
+                tt,
+                target,
+                target_year,
+                higher_eff,
+                t.zero_replacement,
+            );
+            out.cagr_observed = Some(o);
+            out.cagr_required = Some(q);
+            out.ratio = r;
+            match r {
+                Some(r) => {
+                    out.category = classify_ratio(r, t);
+                    out.score = Some(score_with_target(r));
+                }
+                None => {
+                    out.category = TrendCategory::Deterioration;
+                    out.score = Some(-5.0);
+                    out.note = "target equals the base value and is not met".into();
+                }
+            }
+        }
+        None => {
+            let fix = |v: f64| if v == 0.0 { t.zero_replacement } else { v };
+            let o = (fix(yt) / fix(y0)).powf(1.0 / f64::from(tt - t0)) - 1.0;
+            let d = if higher_eff { 1.0 } else { -1.0 };
+            out.cagr_observed = Some(o);
+            out.category = classify_no_target(d * o, t);
+            out.score = Some(score_no_target(d * o));
+            out.note = "no numeric target: directed CAGR against fixed thresholds".into();
+        }
+    }
+    if all_neg && !all_pos {
+        let sep = if out.note.is_empty() { "" } else { "; " };
+        out.note = format!("{}{sep}all values negative: direction flipped", out.note);
+    }
+    out
+}
