@@ -1,1 +1,4 @@
 //! Composite-index construction (see issue: engine).
+pub mod aggregate;
+pub mod normalise;
+pub mod weight;
