@@ -16,6 +16,9 @@
 //! weight, zeros or negatives in a geometric or harmonic mean ([`Error::InvalidValue`]
 //! naming the component index).
 
+// `!(x > 0.0)` is deliberate: it is also true for NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -55,8 +58,8 @@ pub enum Aggregation {
     /// Weighted geometric mean `exp(Σ w ln(x + shift) / Σ w) − shift` (OECD/JRC Handbook
     /// 2008 §6.2; COINr `a_gmean`; UNDP HDI = geometric mean of the three dimension
     /// indices, HDR technical note 1). With `shift = 0` (default) every component must be
-    /// > 0; a zero or negative component is [`Error::InvalidValue`]. A positive shift
-    /// admits `x > −shift`; it is subtracted again so a constant row returns its value.
+    /// positive; a zero or negative component is [`Error::InvalidValue`]. A positive shift
+    /// admits `x + shift` positive; it is subtracted again so a constant row returns its value.
     Geometric {
         /// Shift added before taking logs (default 0 = none).
         #[serde(default)]

@@ -26,6 +26,9 @@
 //! The hot path ([`normalise_column`]) does not allocate except for the rank methods, which
 //! sort an index vector.
 
+// `!(x > 0.0)` is deliberate: it is also true for NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};

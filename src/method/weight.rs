@@ -14,16 +14,20 @@
 //!
 //! Every function returns weights that are finite, non-negative and sum to 1.
 
+// `!(x > 0.0)` is deliberate: it is also true for NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::Framework;
 
 /// The convention for `0·ln 0` in the entropy method.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "convention", rename_all = "snake_case")]
 pub enum LnZero {
     /// `0·ln 0 := 0` (the limit; WtTopsis `Ejcaul` sets NA → 0). Default.
+    #[default]
     ZeroTimesLnZeroIsZero,
     /// Shift every value by `epsilon` before computing the shares (平移法, common in Chinese
     /// papers with ε = 0.0001 or 0.01; CPP replaces zeros with 1e-10). Changes the weights.
@@ -31,12 +35,6 @@ pub enum LnZero {
         /// The shift ε > 0.
         epsilon: f64,
     },
-}
-
-impl Default for LnZero {
-    fn default() -> Self {
-        LnZero::ZeroTimesLnZeroIsZero
-    }
 }
 
 /// How PCA loadings become weights.
