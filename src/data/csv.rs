@@ -208,12 +208,15 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Named columns (lower-cased name → position) and the other columns (position, name).
+type HeaderColumns = (HashMap<String, usize>, Vec<(usize, String)>);
+
 fn header_index(
     headers: &csv::StringRecord,
     source: &str,
     allowed_fixed: &[&str],
     accept_other: bool,
-) -> Result<(HashMap<String, usize>, Vec<(usize, String)>)> {
+) -> Result<HeaderColumns> {
     let mut fixed = HashMap::new();
     let mut others = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -252,11 +255,7 @@ fn header_index(
     Ok((fixed, others))
 }
 
-fn require_columns(
-    fixed: &HashMap<String, usize>,
-    required: &[&str],
-    source: &str,
-) -> Result<()> {
+fn require_columns(fixed: &HashMap<String, usize>, required: &[&str], source: &str) -> Result<()> {
     for r in required {
         if !fixed.contains_key(*r) {
             return Err(parse_err(
@@ -287,11 +286,7 @@ fn check_width(
 ) -> Result<()> {
     if rec.len() != width {
         let column = if rec.len() < width {
-            headers
-                .get(rec.len())
-                .unwrap_or("?")
-                .trim()
-                .to_string()
+            headers.get(rec.len()).unwrap_or("?").trim().to_string()
         } else {
             (width + 1).to_string()
         };
@@ -639,10 +634,7 @@ fn open(path: &Path) -> Result<std::fs::File> {
 
 /// [`read_long_csv`] from a file; errors name the file's path. A file that cannot be
 /// opened is [`Error::Io`].
-pub fn read_long_csv_path(
-    path: impl AsRef<Path>,
-    framework: Option<&Framework>,
-) -> Result<Panel> {
+pub fn read_long_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>) -> Result<Panel> {
     let path = path.as_ref();
     let f = std::io::BufReader::new(open(path)?);
     read_long_csv(f, &path.display().to_string(), framework)
@@ -650,10 +642,7 @@ pub fn read_long_csv_path(
 
 /// [`read_wide_csv`] from a file; errors name the file's path. A file that cannot be
 /// opened is [`Error::Io`].
-pub fn read_wide_csv_path(
-    path: impl AsRef<Path>,
-    framework: Option<&Framework>,
-) -> Result<Panel> {
+pub fn read_wide_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>) -> Result<Panel> {
     let path = path.as_ref();
     let f = std::io::BufReader::new(open(path)?);
     read_wide_csv(f, &path.display().to_string(), framework)
