@@ -519,3 +519,68 @@ fn aggregation_spec_json() {
         }
     );
 }
+
+#[test]
+fn units_api_agrees_with_row_api_under_missing_data() {
+    // Consistency (not an independent value): the column-wise whole-matrix path must give
+    // the same result as the row path for every row-wise method, with NaNs and a zero weight.
+    let rows: [[f64; 4]; 5] = [
+        [0.3, 0.8, NAN, 0.5],
+        [0.9, 0.1, 0.4, 0.2],
+        [NAN, NAN, 0.7, 0.9],
+        [0.5, 0.5, 0.5, 0.5],
+        [NAN, NAN, NAN, 0.6],
+    ];
+    let refs: Vec<&[f64]> = rows.iter().map(|r| &r[..]).collect();
+    let (m, n) = col_major(&refs);
+    let w = [0.4, 0.3, 0.2, 0.0];
+    let rf = AmpiReference {
+        inf: vec![0.0; 4],
+        sup: vec![1.0; 4],
+        reference: vec![0.5; 4],
+    };
+    let methods = [
+        Aggregation::Arithmetic,
+        Aggregation::Geometric { shift: 0.0 },
+        Aggregation::Geometric { shift: 0.5 },
+        Aggregation::Harmonic,
+        Aggregation::Power { r: 2.0 },
+        Aggregation::Power { r: -0.5 },
+        Aggregation::Power { r: 0.0 },
+        Aggregation::WeightedMedian,
+        Aggregation::Ampi {
+            penalty: Penalty::Negative,
+            reference: Some(rf),
+        },
+    ];
+    for rule in [
+        MissingRule::default(),
+        MissingRule {
+            min_share: 0.6,
+            by_weight: true,
+        },
+    ] {
+        for method in &methods {
+            let mut out = vec![0.0; n];
+            aggregate_units(&m, n, &w, method, &rule, &mut out).unwrap();
+            let want: Vec<f64> = rows
+                .iter()
+                .map(|r| aggregate_row(r, &w, method, &rule).unwrap())
+                .collect();
+            assert_close(&out, &want, 1e-12);
+        }
+    }
+    // unit 4 has only the zero-weight component → NaN under every rule
+    let mut out = vec![0.0; n];
+    let note = aggregate_units(
+        &m,
+        n,
+        &w,
+        &Aggregation::Arithmetic,
+        &MissingRule::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert!(out[4].is_nan());
+    assert_eq!(note.n_insufficient, 1);
+}

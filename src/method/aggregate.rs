@@ -286,6 +286,34 @@ fn row_impl(
             ));
         }
     }
+    match method {
+        Aggregation::Geometric { shift } => check_shift(*shift)?,
+        Aggregation::Power { r } if !r.is_finite() => {
+            return Err(Error::invalid_spec(
+                "aggregation.power.r",
+                format!("must be finite, found {r}"),
+            ))
+        }
+        Aggregation::Ampi {
+            reference: Some(rf),
+            ..
+        } => check_ampi_reference(rf, values.len())?,
+        Aggregation::Mpi { .. }
+        | Aggregation::Ampi {
+            reference: None, ..
+        }
+        | Aggregation::Topsis
+        | Aggregation::Copeland => {
+            return Err(Error::invalid_spec(
+                "aggregation.method",
+                format!(
+                "`{}` compares units with each other and needs the whole matrix (aggregate_units)",
+                method.name()
+            ),
+            ))
+        }
+        _ => {}
+    }
     let (ok, wa, _, _) = availability(values, weights, total_w, missing);
     if !ok {
         return Ok(f64::NAN);
@@ -298,50 +326,28 @@ fn row_impl(
             .filter(|(_, (x, w))| !x.is_nan() && **w > 0.0)
             .map(|(j, (x, w))| (j, *x, *w))
     };
-    let y = match method {
-        Aggregation::Arithmetic => pairs().map(|(_, x, w)| w * x).sum::<f64>() / wa,
-        Aggregation::Geometric { shift } => geometric(pairs(), wa, *shift, unit)?,
-        Aggregation::Harmonic => {
-            let mut s = 0.0;
-            for (j, x, w) in pairs() {
-                if x <= 0.0 {
-                    return Err(Error::invalid_value(
-                        comp_ctx(unit, j),
-                        x,
-                        "for a harmonic mean (components must be > 0)",
-                    ));
-                }
-                s += w / x;
-            }
-            wa / s
+    let sum = |f: &dyn Fn(usize, f64) -> Result<f64>| -> Result<(f64, f64)> {
+        let (mut s1, mut s2) = (0.0, 0.0);
+        for (j, x, w) in pairs() {
+            let t = f(j, x)?;
+            s1 += w * t;
+            s2 += w * t * t;
         }
+        Ok((s1, s2))
+    };
+    let y = match method {
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => sum(&|_, x| Ok(x))?.0 / wa,
+        Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
+            let shift = match method {
+                Aggregation::Geometric { shift } => *shift,
+                _ => 0.0,
+            };
+            (sum(&|j, x| geo_term(x, shift, unit, j))?.0 / wa).exp() - shift
+        }
+        Aggregation::Harmonic => wa / sum(&|j, x| harmonic_term(x, unit, j))?.0,
         Aggregation::Power { r } => {
             let r = *r;
-            if !r.is_finite() {
-                return Err(Error::invalid_spec(
-                    "aggregation.power.r",
-                    format!("must be finite, found {r}"),
-                ));
-            }
-            if r == 0.0 {
-                geometric(pairs(), wa, 0.0, unit)?
-            } else {
-                let mut s = 0.0;
-                for (j, x, w) in pairs() {
-                    if x < 0.0 || (r < 0.0 && x == 0.0) {
-                        return Err(Error::invalid_value(
-                            comp_ctx(unit, j),
-                            x,
-                            format!(
-                                "for a power mean with r = {r} (components must be {})",
-                                if r < 0.0 { "> 0" } else { "≥ 0" }
-                            ),
-                        ));
-                    }
-                    s += w * x.powf(r);
-                }
-                (s / wa).powf(1.0 / r)
-            }
+            (sum(&|j, x| power_term(x, r, unit, j))?.0 / wa).powf(1.0 / r)
         }
         Aggregation::WeightedMedian => {
             let mut v: Vec<(f64, f64)> = pairs().map(|(_, x, w)| (x, w)).collect();
@@ -351,81 +357,103 @@ fn row_impl(
             penalty,
             reference: Some(rf),
         } => {
-            let m = values.len();
-            if rf.inf.len() != m || rf.sup.len() != m || rf.reference.len() != m {
-                return Err(Error::length_mismatch(
-                    "AMPI reference (inf/sup/reference) vs components",
-                    m,
-                    rf.inf.len().min(rf.sup.len()).min(rf.reference.len()),
-                ));
-            }
-            let mut sw = 0.0;
-            let mut s1 = 0.0;
-            let mut s2 = 0.0;
-            for (j, x, w) in pairs() {
-                let d = (rf.sup[j] - rf.inf[j]) / 2.0;
-                if !(d > 0.0) || !rf.reference[j].is_finite() {
-                    return Err(Error::invalid_spec(
-                        "aggregation.ampi.reference",
-                        format!(
-                            "component #{j}: goalposts inf = {} and sup = {} must satisfy inf < sup (reference {})",
-                            rf.inf[j], rf.sup[j], rf.reference[j]
-                        ),
-                    ));
-                }
-                let r = 70.0 + 60.0 * (x - (rf.reference[j] - d)) / (2.0 * d);
-                sw += w;
-                s1 += w * r;
-                s2 += w * r * r;
-            }
-            mp_combine(
-                s1 / sw,
-                (s2 / sw - (s1 / sw).powi(2)).max(0.0).sqrt(),
-                *penalty,
-            )
+            let (s1, s2) = sum(&|j, x| Ok(ampi_term(x, rf, j)))?;
+            mp_from_sums(s1, s2, wa, *penalty)
         }
-        other => {
-            return Err(Error::invalid_spec(
-                "aggregation.method",
-                format!(
-                "`{}` compares units with each other and needs the whole matrix (aggregate_units)",
-                other.name()
-            ),
-            ))
-        }
+        _ => unreachable!("unit-level methods are rejected above"),
     };
     Ok(y)
 }
 
-fn geometric(
-    pairs: impl Iterator<Item = (usize, f64, f64)>,
-    wa: f64,
-    shift: f64,
-    unit: Option<usize>,
-) -> Result<f64> {
-    if !(shift.is_finite() && shift >= 0.0) {
-        return Err(Error::invalid_spec(
+fn check_shift(shift: f64) -> Result<()> {
+    if shift.is_finite() && shift >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid_spec(
             "aggregation.geometric.shift",
             format!("must be a finite number ≥ 0, found {shift}"),
+        ))
+    }
+}
+
+fn check_ampi_reference(rf: &AmpiReference, m: usize) -> Result<()> {
+    if rf.inf.len() != m || rf.sup.len() != m || rf.reference.len() != m {
+        return Err(Error::length_mismatch(
+            "AMPI reference (inf/sup/reference) vs components",
+            m,
+            rf.inf.len().min(rf.sup.len()).min(rf.reference.len()),
         ));
     }
-    let mut s = 0.0;
-    for (j, x, w) in pairs {
-        let xs = x + shift;
-        if xs <= 0.0 {
-            return Err(Error::invalid_value(
-                comp_ctx(unit, j),
-                x,
-                if shift > 0.0 {
-                    format!("for a geometric mean with shift {shift} (x + shift must be > 0)")
-                } else {
-                    "for a geometric mean (components must be > 0; rescale, e.g. min-max to [1, 100], or set a shift)".to_string()
-                },
+    for j in 0..m {
+        if !(rf.inf[j] < rf.sup[j])
+            || !rf.sup[j].is_finite()
+            || !rf.inf[j].is_finite()
+            || !rf.reference[j].is_finite()
+        {
+            return Err(Error::invalid_spec(
+                "aggregation.ampi.reference",
+                format!(
+                    "component #{j}: goalposts inf = {} and sup = {} must be finite with inf < sup, reference {} finite",
+                    rf.inf[j], rf.sup[j], rf.reference[j]
+                ),
             ));
         }
-        s += w * xs.ln();
     }
-    Ok((s / wa).exp() - shift)
+    Ok(())
+}
+
+/// `ln(x + shift)`, rejecting `x + shift ≤ 0`.
+#[inline]
+fn geo_term(x: f64, shift: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    let xs = x + shift;
+    if xs <= 0.0 {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            if shift > 0.0 {
+                format!("for a geometric mean with shift {shift} (x + shift must be > 0)")
+            } else {
+                "for a geometric mean (components must be > 0; rescale, e.g. min-max to [1, 100], or set a shift)".to_string()
+            },
+        ));
+    }
+    Ok(xs.ln())
+}
+
+/// `1/x`, rejecting `x ≤ 0`.
+#[inline]
+fn harmonic_term(x: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    if x <= 0.0 {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            "for a harmonic mean (components must be > 0)",
+        ));
+    }
+    Ok(1.0 / x)
+}
+
+/// `x^r`, rejecting negatives (and zero when r < 0).
+#[inline]
+fn power_term(x: f64, r: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    if x < 0.0 || (r < 0.0 && x == 0.0) {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            format!(
+                "for a power mean with r = {r} (components must be {})",
+                if r < 0.0 { "> 0" } else { "≥ 0" }
+            ),
+        ));
+    }
+    Ok(x.powf(r))
+}
+
+/// AMPI rescaling `70 + 60 (x − (R − Δ))/(2Δ)`, `Δ = (sup − inf)/2`.
+#[inline]
+fn ampi_term(x: f64, rf: &AmpiReference, j: usize) -> f64 {
+    let d = (rf.sup[j] - rf.inf[j]) / 2.0;
+    70.0 + 60.0 * (x - (rf.reference[j] - d)) / (2.0 * d)
 }
 
 /// Weighted median of (value, weight) pairs with total weight `wa` (sorts `v`).
@@ -576,37 +604,113 @@ pub fn aggregate_units(
         ));
     }
     let total = check_weights(weights, m, "aggregation")?;
-    for (k, &x) in matrix.iter().enumerate() {
-        if x.is_infinite() {
-            return Err(Error::invalid_value(
-                comp_ctx(Some(k % n_units), k / n_units),
-                x,
-                "in an aggregation (infinite)",
+    if let Aggregation::Geometric { shift } = method {
+        check_shift(*shift)?;
+    }
+    if let Aggregation::Power { r } = method {
+        if !r.is_finite() {
+            return Err(Error::invalid_spec(
+                "aggregation.power.r",
+                format!("must be finite, found {r}"),
             ));
         }
     }
     let mut note = AggregateNote::default();
-    // Availability per unit (shared by all methods).
-    let mut row = vec![0.0; m];
+    // Availability per unit, accumulated column by column (memory order).
+    let mut wa = vec![0.0; n_units];
+    let mut na = vec![0usize; n_units];
+    let mut nw = 0usize;
+    for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+        if col.iter().fold(false, |a, x| a | x.is_infinite()) {
+            let u = col.iter().position(|x| x.is_infinite()).unwrap_or(0);
+            return Err(Error::invalid_value(
+                comp_ctx(Some(u), j),
+                col[u],
+                "in an aggregation (infinite)",
+            ));
+        }
+        let w = weights[j];
+        if w == 0.0 {
+            continue;
+        }
+        nw += 1;
+        for ((a, c), &x) in wa.iter_mut().zip(na.iter_mut()).zip(col) {
+            if !x.is_nan() {
+                *a += w;
+                *c += 1;
+            }
+        }
+    }
     let mut ok = vec![false; n_units];
     for u in 0..n_units {
-        for j in 0..m {
-            row[j] = matrix[j * n_units + u];
-        }
-        let (pass, _, na, nw) = availability(&row, weights, total, missing);
-        ok[u] = pass;
-        if !pass {
+        let share = if missing.by_weight {
+            wa[u] / total
+        } else {
+            na[u] as f64 / nw as f64
+        };
+        ok[u] = na[u] > 0 && share + 1e-12 >= missing.min_share;
+        if !ok[u] {
             note.n_insufficient += 1;
-        } else if na < nw {
+        } else if na[u] < nw {
             note.n_partial += 1;
         }
     }
+    let mut s1 = vec![0.0; n_units];
     match method {
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => {
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |_, _, x| {
+                Ok(x)
+            })?;
+            finish(out, &ok, |u| s1[u] / wa[u]);
+        }
+        Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
+            let shift = match method {
+                Aggregation::Geometric { shift } => *shift,
+                _ => 0.0,
+            };
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                geo_term(x, shift, Some(u), j)
+            })?;
+            finish(out, &ok, |u| (s1[u] / wa[u]).exp() - shift);
+        }
+        Aggregation::Harmonic => {
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                harmonic_term(x, Some(u), j)
+            })?;
+            finish(out, &ok, |u| wa[u] / s1[u]);
+        }
+        Aggregation::Power { r } => {
+            let r = *r;
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                power_term(x, r, Some(u), j)
+            })?;
+            finish(out, &ok, |u| (s1[u] / wa[u]).powf(1.0 / r));
+        }
+        Aggregation::WeightedMedian => {
+            let mut row = vec![0.0; m];
+            let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(m);
+            for u in 0..n_units {
+                if !ok[u] {
+                    out[u] = f64::NAN;
+                    continue;
+                }
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = matrix[j * n_units + u];
+                }
+                pairs.clear();
+                pairs.extend(
+                    row.iter()
+                        .zip(weights)
+                        .filter(|(x, w)| !x.is_nan() && **w > 0.0)
+                        .map(|(x, w)| (*x, *w)),
+                );
+                out[u] = weighted_median(&mut pairs, wa[u]);
+            }
+        }
         Aggregation::Mpi { penalty } => {
             let mut mu = vec![0.0; m];
             let mut sd = vec![0.0; m];
-            for j in 0..m {
-                let col = &matrix[j * n_units..(j + 1) * n_units];
+            for (j, col) in matrix.chunks_exact(n_units).enumerate() {
                 let (mut s, mut n) = (0.0, 0usize);
                 for &x in col.iter().filter(|x| !x.is_nan()) {
                     s += x;
@@ -627,90 +731,104 @@ pub fn aggregate_units(
                         .push(format!("component #{j}: constant — z = 100 for every unit"));
                 }
             }
-            for u in 0..n_units {
-                if !ok[u] {
-                    out[u] = f64::NAN;
-                    continue;
-                }
-                let (mut sw, mut s1, mut s2) = (0.0, 0.0, 0.0);
-                for j in 0..m {
-                    let x = matrix[j * n_units + u];
-                    let w = weights[j];
-                    if x.is_nan() || w == 0.0 {
-                        continue;
-                    }
-                    let z = if sd[j] > 0.0 {
+            let mut s2 = vec![0.0; n_units];
+            accumulate(
+                matrix,
+                n_units,
+                weights,
+                &ok,
+                &mut s1,
+                Some(&mut s2),
+                |_, j, x| {
+                    Ok(if sd[j] > 0.0 {
                         100.0 + 10.0 * (x - mu[j]) / sd[j]
                     } else {
                         100.0
-                    };
-                    sw += w;
-                    s1 += w * z;
-                    s2 += w * z * z;
-                }
-                let mean = s1 / sw;
-                out[u] = mp_combine(mean, (s2 / sw - mean * mean).max(0.0).sqrt(), *penalty);
-            }
-        }
-        Aggregation::Ampi {
-            penalty,
-            reference: None,
-        } => {
-            let rf = ampi_reference(matrix, n_units, matrix, n_units)?;
-            note.notes.push(
-                "AMPI goalposts and reference derived from this matrix (not fixed across periods)"
-                    .into(),
-            );
-            let method = Aggregation::Ampi {
-                penalty: *penalty,
-                reference: Some(rf),
-            };
-            rowwise(
-                matrix, n_units, weights, total, &method, missing, &mut row, out,
+                    })
+                },
             )?;
+            finish(out, &ok, |u| mp_from_sums(s1[u], s2[u], wa[u], *penalty));
+        }
+        Aggregation::Ampi { penalty, reference } => {
+            let derived;
+            let rf = match reference {
+                Some(rf) => rf,
+                None => {
+                    derived = ampi_reference(matrix, n_units, matrix, n_units)?;
+                    note.notes.push(
+                        "AMPI goalposts and reference derived from this matrix (not fixed across periods)"
+                            .into(),
+                    );
+                    &derived
+                }
+            };
+            check_ampi_reference(rf, m)?;
+            let mut s2 = vec![0.0; n_units];
+            accumulate(
+                matrix,
+                n_units,
+                weights,
+                &ok,
+                &mut s1,
+                Some(&mut s2),
+                |_, j, x| Ok(ampi_term(x, rf, j)),
+            )?;
+            finish(out, &ok, |u| mp_from_sums(s1[u], s2[u], wa[u], *penalty));
         }
         Aggregation::Topsis => topsis(matrix, n_units, weights, &ok, out, &mut note),
         Aggregation::Copeland => copeland(matrix, n_units, weights, &ok, out),
-        _ => rowwise(
-            matrix, n_units, weights, total, method, missing, &mut row, out,
-        )?,
     }
     Ok(note)
 }
 
+/// Adds `w_j · f(x_uj)` (and `w_j · f²` into `s2`) over the observed cells of the units
+/// that pass the availability rule, walking the matrix column by column.
 #[allow(clippy::too_many_arguments)]
-fn rowwise(
+fn accumulate(
     matrix: &[f64],
     n_units: usize,
     weights: &[f64],
-    total: f64,
-    method: &Aggregation,
-    missing: &MissingRule,
-    row: &mut [f64],
-    out: &mut [f64],
+    ok: &[bool],
+    s1: &mut [f64],
+    mut s2: Option<&mut [f64]>,
+    f: impl Fn(usize, usize, f64) -> Result<f64>,
 ) -> Result<()> {
-    let m = weights.len();
-    // Fast path: arithmetic mean over complete data, walking columns in memory order.
-    if matches!(method, Aggregation::Arithmetic) && !matrix.iter().any(|x| x.is_nan()) {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for j in 0..m {
-            let w = weights[j] / total;
-            if w == 0.0 {
-                continue;
+    for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+        let w = weights[j];
+        if w == 0.0 {
+            continue;
+        }
+        match s2.as_deref_mut() {
+            None => {
+                for (u, (s, &x)) in s1.iter_mut().zip(col).enumerate() {
+                    if !x.is_nan() && ok[u] {
+                        *s += w * f(u, j, x)?;
+                    }
+                }
             }
-            for (o, &x) in out.iter_mut().zip(&matrix[j * n_units..(j + 1) * n_units]) {
-                *o += w * x;
+            Some(s2) => {
+                for (u, ((s, q), &x)) in s1.iter_mut().zip(s2.iter_mut()).zip(col).enumerate() {
+                    if !x.is_nan() && ok[u] {
+                        let t = f(u, j, x)?;
+                        *s += w * t;
+                        *q += w * t * t;
+                    }
+                }
             }
         }
-        return Ok(());
-    }
-    for u in 0..n_units {
-        for j in 0..m {
-            row[j] = matrix[j * n_units + u];
-        }
-        out[u] = row_impl(row, weights, total, method, missing, Some(u))?;
     }
     Ok(())
+}
+
+fn finish(out: &mut [f64], ok: &[bool], f: impl Fn(usize) -> f64) {
+    for (u, o) in out.iter_mut().enumerate() {
+        *o = if ok[u] { f(u) } else { f64::NAN };
+    }
+}
+
+fn mp_from_sums(s1: f64, s2: f64, sw: f64, penalty: Penalty) -> f64 {
+    let mean = s1 / sw;
+    mp_combine(mean, (s2 / sw - mean * mean).max(0.0).sqrt(), penalty)
 }
 
 fn topsis(

@@ -324,23 +324,24 @@ pub fn interval_score(x: f64, lower: f64, upper: f64, tol_lower: f64, tol_upper:
 }
 
 fn finite_check(x: &[f64], id: &str) -> Result<(usize, f64, f64)> {
+    // Branch-light scan (vectorisable): f64::min/max ignore NaN.
     let mut n = 0usize;
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
-    for (u, &v) in x.iter().enumerate() {
-        if v.is_nan() {
-            continue;
-        }
-        if v.is_infinite() {
-            return Err(Error::invalid_value(
-                format!("indicator `{id}`, unit #{u}"),
-                v,
-                "in a normalisation (infinite)",
-            ));
-        }
-        n += 1;
+    let mut inf = false;
+    for &v in x {
+        n += usize::from(!v.is_nan());
+        inf |= v.is_infinite();
         lo = lo.min(v);
         hi = hi.max(v);
+    }
+    if inf {
+        let u = x.iter().position(|v| v.is_infinite()).unwrap_or(0);
+        return Err(Error::invalid_value(
+            format!("indicator `{id}`, unit #{u}"),
+            x[u],
+            "in a normalisation (infinite)",
+        ));
     }
     if n == 0 {
         Ok((0, f64::NAN, f64::NAN))
@@ -453,16 +454,18 @@ pub fn normalise_column(
             polarity: Polarity::HigherIsBetter,
             ..*info
         };
-        return normalise_in_place(out, &scored_info, method, uncapped, note);
+        let stats = finite_check(out, id)?;
+        return normalise_in_place(out, stats, &scored_info, method, uncapped, note);
     }
     out.copy_from_slice(x);
-    normalise_in_place(out, info, method, uncapped, note)
+    normalise_in_place(out, (n, lo, hi), info, method, uncapped, note)
 }
 
 /// Normalises `y` in place (it holds oriented-or-raw values; `info.polarity` is not
 /// interval here).
 fn normalise_in_place(
     y: &mut [f64],
+    (n, lo, hi): (usize, f64, f64),
     info: &ColumnInfo,
     method: &Normalisation,
     mut uncapped: Option<&mut [f64]>,
@@ -470,8 +473,8 @@ fn normalise_in_place(
 ) -> Result<ColumnNote> {
     let id = info.id;
     let up = higher(&info.polarity);
-    // min/max of the values actually normalised (the interval score when interval).
-    let (n, lo, hi) = finite_check(y, id)?;
+    // (n, lo, hi): count and min/max of the values actually normalised (the interval
+    // score when interval).
     macro_rules! set_uncapped {
         () => {
             if let Some(u) = uncapped.as_deref_mut() {
