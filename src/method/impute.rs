@@ -240,7 +240,7 @@ fn impute_series(
         let next = (p + 1..np).find(|&q| obs(q, values));
         let fill = match (spec.method, prev, next) {
             (ImputeMethod::Locf, Some(a), _) => {
-                if spec.max_gap.is_none_or(|g| p - a <= g) {
+                if spec.max_gap.map_or(true, |g| p - a <= g) {
                     values[idx(a)]
                 } else {
                     f64::NAN

@@ -353,12 +353,12 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 .unwrap_or(0)
         };
     }
-    for k in 0..nn {
-        let s: f64 = nodes[k].fw_weights.iter().sum();
-        if !(s > 0.0) {
+    for nd in &nodes {
+        let s: f64 = nd.fw_weights.iter().sum();
+        if s.is_nan() || s <= 0.0 {
             return Err(Error::InvalidFramework {
                 framework: framework.id.clone(),
-                location: format!("dimension `{}`", nodes[k].id),
+                location: format!("dimension `{}`", nd.id),
                 message: "every child with data has weight 0".into(),
             });
         }
@@ -985,7 +985,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 })
                 .collect();
             let k = node_ids.iter().position(|x| *x == nd.id).expect("node");
-            for q in 0..npp {
+            for (q, &period) in periods.iter().enumerate() {
                 let cols: Vec<&[f64]> = (0..nd.count)
                     .map(|c| {
                         if nd.leaf {
@@ -1010,7 +1010,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 }
                 correlations.push(CorrelationMatrix {
                     node: nd.id.clone(),
-                    period: periods[q],
+                    period,
                     ids: child_ids.clone(),
                     values,
                 });
@@ -1019,14 +1019,14 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     parent_correlations.push(ParentCorrelation {
                         child: child_ids[c].clone(),
                         parent: nd.id.clone(),
-                        period: periods[q],
+                        period,
                         r: pearson(col, parent_col),
                     });
                 }
                 if m >= 2 {
                     cronbach.push(CronbachAlpha {
                         node: nd.id.clone(),
-                        period: periods[q],
+                        period,
                         k: m,
                         alpha: cronbach_alpha(&cols),
                     });

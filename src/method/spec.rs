@@ -32,22 +32,13 @@ use crate::error::{Error, Result};
 use crate::model::Framework;
 
 /// Normalisation choices (spec field `normalisation`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NormalisationSpec {
     /// The method for every indicator (default min–max to [0, 100]).
     pub default: Normalisation,
     /// Per-indicator overrides (indicator id → method). Default none.
     pub indicators: BTreeMap<String, Normalisation>,
-}
-
-impl Default for NormalisationSpec {
-    fn default() -> Self {
-        NormalisationSpec {
-            default: Normalisation::default_min_max(),
-            indicators: BTreeMap::new(),
-        }
-    }
 }
 
 impl NormalisationSpec {
@@ -283,21 +274,41 @@ impl Spec {
                 ));
             }
         }
-        // Deserialise section by section so that an error names its section.
-        for (key, v) in obj {
-            let mut one = serde_json::Map::new();
-            one.insert(key.clone(), v.clone());
-            if let Err(e) = serde_json::from_value::<Spec>(serde_json::Value::Object(one)) {
-                let msg = e.to_string();
-                let field = match inner_field(&msg) {
-                    Some(f) => format!("{key}.{f}"),
-                    None => key.clone(),
-                };
-                return Err(Error::invalid_spec(field, msg));
+        if let Err(e) = serde_json::from_value::<Spec>(value.clone()) {
+            let (path, message) = locate(value, Vec::new(), e.to_string());
+            let mut field = String::new();
+            for p in &path {
+                match p {
+                    Step::Key(k) => {
+                        if !field.is_empty() {
+                            field.push('.');
+                        }
+                        field.push_str(k);
+                    }
+                    Step::Index(i) => field.push_str(&format!("[{i}]")),
+                }
             }
+            if let Some(inner) = inner_field(&message) {
+                let last_is_inner = matches!(path.last(), Some(Step::Key(k)) if *k == inner);
+                if message.contains("unknown field") && !last_is_inner {
+                    field = if field.is_empty() {
+                        inner
+                    } else {
+                        format!("{field}.{inner}")
+                    };
+                }
+            }
+            if field.is_empty() {
+                field = "(root)".into();
+            }
+            return Err(Error::invalid_spec(field, message));
         }
-        let spec: Spec = serde_json::from_value(value)
+        let spec: Spec = serde_json::from_value(value.clone())
             .map_err(|e| Error::invalid_spec("(root)", e.to_string()))?;
+        // Nested method types (normalisation, weighting, aggregation) ignore unknown keys;
+        // every field is serialised back, so a key absent from the round trip is unknown.
+        let back = serde_json::to_value(&spec).expect("a spec always serialises");
+        check_known(&value, &back, "")?;
         spec.validate()?;
         Ok(spec)
     }
@@ -413,6 +424,101 @@ impl Spec {
         }
         Ok(())
     }
+}
+
+/// Every key of `input` must appear in `back` (the parsed spec serialised again).
+fn check_known(input: &serde_json::Value, back: &serde_json::Value, path: &str) -> Result<()> {
+    use serde_json::Value;
+    match (input, back) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match b.get(k) {
+                    None => {
+                        return Err(Error::invalid_spec(
+                            p,
+                            format!(
+                                "unknown field `{k}` (known here: {})",
+                                b.keys().cloned().collect::<Vec<_>>().join(", ")
+                            ),
+                        ))
+                    }
+                    Some(w) => check_known(v, w, &p)?,
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                check_known(v, w, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One step of a path into the spec JSON.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn at_mut<'v>(v: &'v mut serde_json::Value, path: &[Step]) -> &'v mut serde_json::Value {
+    let mut cur = v;
+    for s in path {
+        cur = match s {
+            Step::Key(k) => &mut cur[k.as_str()],
+            // after pruning, an array holds only the element followed (see `locate`)
+            Step::Index(_) => &mut cur[0],
+        };
+    }
+    cur
+}
+
+/// Narrows a deserialisation error down to the deepest field that still fails on its own:
+/// the object (or array) at `path` is pruned to one member at a time; a member that fails
+/// alone (other than for a missing required sibling) is followed. Returns the path and the
+/// message of the narrowest failure.
+fn locate(doc: serde_json::Value, path: Vec<Step>, message: String) -> (Vec<Step>, String) {
+    let mut doc = doc;
+    let node = at_mut(&mut doc, &path).clone();
+    let members: Vec<(Step, serde_json::Value)> = match node {
+        serde_json::Value::Object(m) => m.into_iter().map(|(k, v)| (Step::Key(k), v)).collect(),
+        serde_json::Value::Array(a) => a
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Step::Index(i), v))
+            .collect(),
+        _ => return (path, message),
+    };
+    for (step, v) in members {
+        let mut pruned = doc.clone();
+        let (single, next_step) = match &step {
+            Step::Key(k) => {
+                let mut m = serde_json::Map::new();
+                m.insert(k.clone(), v.clone());
+                (serde_json::Value::Object(m), Step::Key(k.clone()))
+            }
+            // the array is pruned to this one element; the step keeps its real index
+            Step::Index(i) => (serde_json::Value::Array(vec![v.clone()]), Step::Index(*i)),
+        };
+        *at_mut(&mut pruned, &path) = single;
+        if let Err(e) = serde_json::from_value::<Spec>(pruned.clone()) {
+            let msg = e.to_string();
+            if msg.contains("missing field") {
+                continue;
+            }
+            let mut p = path;
+            p.push(next_step);
+            return locate(pruned, p, msg);
+        }
+    }
+    (path, message)
 }
 
 /// Pulls the inner field name out of a serde message such as "unknown field `x`, expected
