@@ -616,9 +616,15 @@ pub fn aggregate_units(
         }
     }
     let mut note = AggregateNote::default();
-    // Availability per unit, accumulated column by column (memory order).
+    // Availability per unit, accumulated column by column (memory order). The arithmetic
+    // mean (no domain restriction) is accumulated in the same pass.
+    let arith = matches!(
+        method,
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }
+    );
     let mut wa = vec![0.0; n_units];
     let mut na = vec![0usize; n_units];
+    let mut s1 = vec![0.0; n_units];
     let mut nw = 0usize;
     for (j, col) in matrix.chunks_exact(n_units).enumerate() {
         if col.iter().fold(false, |a, x| a | x.is_infinite()) {
@@ -634,10 +640,18 @@ pub fn aggregate_units(
             continue;
         }
         nw += 1;
-        for ((a, c), &x) in wa.iter_mut().zip(na.iter_mut()).zip(col) {
-            if !x.is_nan() {
-                *a += w;
-                *c += 1;
+        if arith {
+            for (((a, c), s), &x) in wa.iter_mut().zip(na.iter_mut()).zip(s1.iter_mut()).zip(col) {
+                let p = !x.is_nan();
+                *a += if p { w } else { 0.0 };
+                *c += usize::from(p);
+                *s += if p { w * x } else { 0.0 };
+            }
+        } else {
+            for ((a, c), &x) in wa.iter_mut().zip(na.iter_mut()).zip(col) {
+                let p = !x.is_nan();
+                *a += if p { w } else { 0.0 };
+                *c += usize::from(p);
             }
         }
     }
@@ -655,12 +669,8 @@ pub fn aggregate_units(
             note.n_partial += 1;
         }
     }
-    let mut s1 = vec![0.0; n_units];
     match method {
         Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => {
-            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |_, _, x| {
-                Ok(x)
-            })?;
             finish(out, &ok, |u| s1[u] / wa[u]);
         }
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {

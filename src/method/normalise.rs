@@ -457,6 +457,25 @@ pub fn normalise_column(
         let stats = finite_check(out, id)?;
         return normalise_in_place(out, stats, &scored_info, method, uncapped, note);
     }
+    // Fast path for the default method: one fused read-transform-write pass.
+    if let Normalisation::MinMax { low, high } = *method {
+        if n > 0 && hi > lo && low.is_finite() && high.is_finite() {
+            let f = (high - low) / (hi - lo);
+            if higher(&info.polarity) {
+                for (o, &v) in out.iter_mut().zip(x) {
+                    *o = low + (v - lo) * f;
+                }
+            } else {
+                for (o, &v) in out.iter_mut().zip(x) {
+                    *o = low + (hi - v) * f;
+                }
+            }
+            if let Some(u) = uncapped.as_deref_mut() {
+                u.copy_from_slice(out);
+            }
+            return Ok(note);
+        }
+    }
     out.copy_from_slice(x);
     normalise_in_place(out, (n, lo, hi), info, method, uncapped, note)
 }

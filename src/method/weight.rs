@@ -349,42 +349,46 @@ fn complete_rows(matrix: &[f64], n_units: usize, m: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Means, population-free sample SDs (n−1) and the correlation matrix over the given rows.
+/// Means, sample SDs (n − 1) and the Pearson correlation matrix (row-major `m × m`) over
+/// the given rows. The complete rows are first copied into a contiguous, standardised
+/// column-major block so each correlation is one contiguous dot product.
 fn moments(
     matrix: &[f64],
     n_units: usize,
     m: usize,
     rows: &[usize],
 ) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let n = rows.len() as f64;
+    let nr = rows.len();
+    let n = nr as f64;
     let mut mean = vec![0.0; m];
     let mut sd = vec![0.0; m];
+    let mut z = vec![0.0; nr * m];
+    let all_rows = nr == n_units;
     for j in 0..m {
         let col = &matrix[j * n_units..(j + 1) * n_units];
-        let mu = rows.iter().map(|&u| col[u]).sum::<f64>() / n;
-        let ss: f64 = rows.iter().map(|&u| (col[u] - mu).powi(2)).sum();
-        mean[j] = mu;
-        sd[j] = if rows.len() > 1 {
-            (ss / (n - 1.0)).sqrt()
+        let zc = &mut z[j * nr..(j + 1) * nr];
+        if all_rows {
+            zc.copy_from_slice(col);
         } else {
-            0.0
-        };
+            for (t, &u) in zc.iter_mut().zip(rows) {
+                *t = col[u];
+            }
+        }
+        let mu = zc.iter().sum::<f64>() / n;
+        let ss: f64 = zc.iter().map(|v| (v - mu) * (v - mu)).sum();
+        mean[j] = mu;
+        sd[j] = if nr > 1 { (ss / (n - 1.0)).sqrt() } else { 0.0 };
+        let f = if sd[j] > 0.0 { 1.0 / sd[j] } else { 0.0 };
+        zc.iter_mut().for_each(|v| *v = (*v - mu) * f);
     }
     let mut r = vec![0.0; m * m];
     for j in 0..m {
         r[j * m + j] = 1.0;
         for k in (j + 1)..m {
-            let (cj, ck) = (
-                &matrix[j * n_units..(j + 1) * n_units],
-                &matrix[k * n_units..(k + 1) * n_units],
-            );
             let c = if sd[j] > 0.0 && sd[k] > 0.0 {
-                let cov: f64 = rows
-                    .iter()
-                    .map(|&u| (cj[u] - mean[j]) * (ck[u] - mean[k]))
-                    .sum::<f64>()
-                    / (n - 1.0);
-                (cov / (sd[j] * sd[k])).clamp(-1.0, 1.0)
+                let (zj, zk) = (&z[j * nr..(j + 1) * nr], &z[k * nr..(k + 1) * nr]);
+                let dot: f64 = zj.iter().zip(zk).map(|(a, b)| a * b).sum();
+                (dot / (n - 1.0)).clamp(-1.0, 1.0)
             } else {
                 0.0
             };
