@@ -584,3 +584,95 @@ fn units_api_agrees_with_row_api_under_missing_data() {
     assert!(out[4].is_nan());
     assert_eq!(note.n_insufficient, 1);
 }
+
+#[test]
+fn degenerate_inputs_every_method() {
+    // All missing: every unit NaN and counted insufficient, for every method (no error).
+    let methods = [
+        Aggregation::Arithmetic,
+        Aggregation::Geometric { shift: 0.0 },
+        Aggregation::Harmonic,
+        Aggregation::Power { r: 2.0 },
+        Aggregation::WeightedMedian,
+        Aggregation::Mpi {
+            penalty: Penalty::Negative,
+        },
+        Aggregation::Topsis,
+        Aggregation::Copeland,
+    ];
+    for method in &methods {
+        let mut out = vec![0.0; 2];
+        let note = aggregate_units(
+            &[NAN; 4],
+            2,
+            &[1.0, 1.0],
+            method,
+            &MissingRule::default(),
+            &mut out,
+        )
+        .unwrap();
+        assert!(out.iter().all(|v| v.is_nan()), "{method:?}: {out:?}");
+        assert_eq!(note.n_insufficient, 2, "{method:?}");
+    }
+    // n = 1: TOPSIS → ideal = anti-ideal → 0.5 (noted); Copeland → 0 (no opponent);
+    // arithmetic → the weighted mean (1·0.2 + 3·0.6)/4 … with w (1, 3): (0.2 + 1.8)/4 = 0.5.
+    let mut out = [0.0];
+    aggregate_units(
+        &[0.2, 0.6],
+        1,
+        &[1.0, 3.0],
+        &Aggregation::Topsis,
+        &MissingRule::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(out[0], 0.5);
+    aggregate_units(
+        &[0.2, 0.6],
+        1,
+        &[1.0, 3.0],
+        &Aggregation::Copeland,
+        &MissingRule::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(out[0], 0.0);
+    aggregate_units(
+        &[0.2, 0.6],
+        1,
+        &[1.0, 3.0],
+        &Aggregation::Arithmetic,
+        &MissingRule::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert!((out[0] - 0.5).abs() < 1e-15);
+    // AMPI without a reference on a constant component: goalposts need min < max → error.
+    let mut out = vec![0.0; 2];
+    assert!(matches!(
+        aggregate_units(
+            &[1.0, 1.0, 0.0, 1.0],
+            2,
+            &[1.0, 1.0],
+            &Aggregation::Ampi {
+                penalty: Penalty::Negative,
+                reference: None
+            },
+            &MissingRule::default(),
+            &mut out,
+        ),
+        Err(Error::InvalidValue { .. })
+    ));
+    // Zero units → Empty.
+    assert!(matches!(
+        aggregate_units(
+            &[],
+            0,
+            &[1.0],
+            &Aggregation::Arithmetic,
+            &MissingRule::default(),
+            &mut []
+        ),
+        Err(Error::Empty { .. })
+    ));
+}
