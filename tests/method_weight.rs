@@ -384,3 +384,42 @@ fn weighting_spec_json() {
         Err(Error::InvalidSpec { .. })
     ));
 }
+
+#[test]
+fn effective_weights_multiply_down_the_hierarchy() {
+    // Hand computation: dimensions a (weight 3) and b (weight 1) under the root → 0.75, 0.25.
+    // a holds x (1) and y (1) → 0.5 each → effective 0.375, 0.375; b holds z → 0.25.
+    let json = r#"{
+      "id": "t", "title_zh": "t", "title_en": "t", "base_year": 2020, "target_year": 2025,
+      "dimensions": [
+        {"id": "a", "name_zh": "a", "name_en": "a", "weight": 3},
+        {"id": "b", "name_zh": "b", "name_en": "b", "weight": 1}
+      ],
+      "indicators": [
+        {"id": "x", "dimension": "a", "name_zh": "x", "name_en": "x", "unit": {"label": "%"},
+         "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 50, "weight": 1,
+         "provenance": {"section": "s", "phrase": "p"}},
+        {"id": "y", "dimension": "a", "name_zh": "y", "name_en": "y", "unit": {"label": "%"},
+         "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 50, "weight": 1,
+         "provenance": {"section": "s", "phrase": "p"}},
+        {"id": "z", "dimension": "b", "name_zh": "z", "name_en": "z", "unit": {"label": "%"},
+         "polarity": {"type": "lower_is_better"}, "kind": "share", "target": 5, "weight": 2,
+         "provenance": {"section": "s", "phrase": "p"}}
+      ]
+    }"#;
+    let f = cpindex::model::Framework::from_json(json).unwrap();
+    assert_close(
+        &cpindex::method::weight::effective(&f),
+        &[0.375, 0.375, 0.25],
+        1e-15,
+    );
+}
+
+#[test]
+fn pca_uncorrelated_columns_give_equal_weights() {
+    // Columns a = (1, −1, 1, −1)·, b = (1, 1, −1, −1): r = 0 → R = I; every unit vector is
+    // an eigenvector; from the uniform start the iteration stays uniform → equal weights.
+    let m = [1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0, -1.0];
+    let w = pca(&m, 4, PcaNormalisation::SquaredLoading).unwrap();
+    assert_close(&w.weights, &[0.5, 0.5], 1e-12);
+}
