@@ -498,3 +498,21 @@ fn spec_json_round_trip_and_defaults() {
     let s = serde_json::to_string(&Normalisation::PercentileRank { ties: Ties::Min }).unwrap();
     assert_eq!(s, r#"{"method":"percentile_rank","ties":"min"}"#);
 }
+
+#[test]
+fn column_note_json_round_trip_with_nan() {
+    let mut out = [0.0; 2];
+    let note = normalise_column(
+        &[NAN, NAN],
+        &hi(),
+        &Normalisation::default_min_max(),
+        &mut out,
+        None,
+    )
+    .unwrap();
+    let s = serde_json::to_string(&note).unwrap();
+    assert!(s.contains(r#""min":null"#), "{s}");
+    let back: cpindex::method::normalise::ColumnNote = serde_json::from_str(&s).unwrap();
+    assert!(back.min.is_nan() && back.max.is_nan());
+    assert_eq!(back.n_missing, 2);
+}

@@ -295,10 +295,17 @@ pub struct ColumnNote {
     /// Number of cells changed by truncation/capping/clamping (their uncapped value is
     /// in the `uncapped` output when requested).
     pub n_clamped: usize,
-    /// Smallest observed raw value (NaN when none).
+    /// Smallest observed raw value (NaN when none; `null` in JSON).
+    #[serde(deserialize_with = "nan_if_null")]
     pub min: f64,
-    /// Largest observed raw value (NaN when none).
+    /// Largest observed raw value (NaN when none; `null` in JSON).
+    #[serde(deserialize_with = "nan_if_null")]
     pub max: f64,
+}
+
+/// serde_json writes NaN as `null`; read it back as NaN.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Interval score of the NBS 2008 区间指标 form: 1 inside `[lower, upper]`, linear to 0 at
