@@ -298,3 +298,27 @@ fn geometric_level_and_pooled_entropy_run() {
     assert!(r.weights.iter().any(|w| w.method == "entropy"));
     assert!(r.warnings.iter().any(|w| w.contains("contributions")));
 }
+
+#[test]
+fn ranks_ties_and_nan_small_and_large() {
+    use cpindex::method::normalise::Ties;
+    use cpindex::method::pipeline::rank_descending;
+    // by hand: scores (5, 7, 7, NaN, −1, 0, −0) → 7, 7 first; 5; 0 and −0 tie; −1 last
+    let s = [5.0, 7.0, 7.0, f64::NAN, -1.0, 0.0, -0.0];
+    let r = rank_descending(&s, Ties::Min);
+    close(&r, &[3.0, 1.0, 1.0, f64::NAN, 6.0, 4.0, 4.0], 0.0);
+    let r = rank_descending(&s, Ties::Average);
+    close(&r, &[3.0, 1.5, 1.5, f64::NAN, 6.0, 4.5, 4.5], 0.0);
+    let r = rank_descending(&s, Ties::Max);
+    close(&r, &[3.0, 2.0, 2.0, f64::NAN, 6.0, 5.0, 5.0], 0.0);
+    // 1000 units (radix path): score_u = (u mod 100) − 50.5 → each value 10 times;
+    // value v = k − 50.5 (k = 0..99) has 10·(99 − k) larger values → min rank 10·(99 − k) + 1
+    let s: Vec<f64> = (0..1000).map(|u| (u % 100) as f64 - 50.5).collect();
+    let r = rank_descending(&s, Ties::Min);
+    for (u, &rk) in r.iter().enumerate() {
+        let k = (u % 100) as f64;
+        assert_eq!(rk, 10.0 * (99.0 - k) + 1.0);
+    }
+    let r = rank_descending(&s, Ties::Average);
+    assert_eq!(r[99], 5.5); // the 10 largest share ranks 1..10
+}

@@ -24,7 +24,7 @@ use super::stats::{
     cronbach_alpha, indicator_stats_from, pearson, CorrelationMatrix, CronbachAlpha,
     ParentCorrelation,
 };
-use super::treat::{moments, treat_column_with, PointChange};
+use super::treat::{moments, treat_column_with, PointChange, TreatKind};
 use super::weight::{self, Weighting};
 use crate::data::Panel;
 use crate::error::{Error, Result};
@@ -119,24 +119,65 @@ fn bounded_range(n: &Normalisation) -> Option<(f64, f64)> {
     }
 }
 
-/// Ranks `scores` into `out` (1 = highest), NaN → NaN; `idx` is reusable scratch.
-fn rank_into(scores: &[f64], ties: Ties, idx: &mut Vec<u32>, out: &mut [f64]) {
-    idx.clear();
-    idx.extend(
+/// Order-preserving map of a non-NaN f64 to u64, **descending** (larger score → smaller key).
+#[inline]
+fn desc_key(v: f64) -> u64 {
+    let b = (v + 0.0).to_bits(); // +0.0 folds −0 into +0 so they tie
+    let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+    !asc
+}
+
+/// Ranks `scores` into `out` (1 = highest), NaN → NaN, with the ties policy. Sorting is an
+/// LSD radix sort on (key, unit) pairs (6 passes of 11 bits, stable), O(n) and
+/// allocation-free once `keys`/`tmp` have grown.
+fn rank_into(
+    scores: &[f64],
+    ties: Ties,
+    keys: &mut Vec<(u64, u32)>,
+    tmp: &mut Vec<(u64, u32)>,
+    out: &mut [f64],
+) {
+    keys.clear();
+    keys.extend(
         scores
             .iter()
             .enumerate()
             .filter(|(_, v)| !v.is_nan())
-            .map(|(u, _)| u as u32),
+            .map(|(u, &v)| (desc_key(v), u as u32)),
     );
-    idx.sort_unstable_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]));
+    let n = keys.len();
+    if n > 64 {
+        tmp.clear();
+        tmp.resize(n, (0, 0));
+        let mut count = [0usize; 2049];
+        for pass in 0..6 {
+            let shift = pass * 11;
+            count.iter_mut().for_each(|c| *c = 0);
+            for &(k, _) in keys.iter() {
+                count[((k >> shift) & 0x7ff) as usize + 1] += 1;
+            }
+            if count[1..].contains(&n) {
+                continue; // all keys share this digit
+            }
+            for d in 0..2048 {
+                count[d + 1] += count[d];
+            }
+            for &e in keys.iter() {
+                let d = ((e.0 >> shift) & 0x7ff) as usize;
+                tmp[count[d]] = e;
+                count[d] += 1;
+            }
+            std::mem::swap(keys, tmp);
+        }
+    } else {
+        keys.sort_unstable();
+    }
     out.iter_mut().for_each(|r| *r = f64::NAN);
-    let n = idx.len();
     let mut s = 0;
     while s < n {
-        let v = scores[idx[s] as usize];
+        let v = keys[s].0;
         let mut e = s + 1;
-        while e < n && scores[idx[e] as usize] == v {
+        while e < n && keys[e].0 == v {
             e += 1;
         }
         let r = match ties {
@@ -144,11 +185,20 @@ fn rank_into(scores: &[f64], ties: Ties, idx: &mut Vec<u32>, out: &mut [f64]) {
             Ties::Max => e as f64,
             Ties::Average => (s + 1 + e) as f64 / 2.0,
         };
-        for &u in &idx[s..e] {
+        for &(_, u) in &keys[s..e] {
             out[u as usize] = r;
         }
         s = e;
     }
+}
+
+/// Ranks scores, 1 = highest, NaN stays NaN, with the ties policy (`min`: 1, 2, 2, 4;
+/// `average`: 1, 2.5, 2.5, 4; `max`: 1, 3, 3, 4) — R `rank(-x, ties.method = …,
+/// na.last = "keep")`.
+pub fn rank_descending(scores: &[f64], ties: Ties) -> Vec<f64> {
+    let mut out = vec![f64::NAN; scores.len()];
+    rank_into(scores, ties, &mut Vec::new(), &mut Vec::new(), &mut out);
+    out
 }
 
 /// Runs the whole composite-index pipeline.
@@ -537,7 +587,14 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
 
     // ---- statistics, treatment, normalisation (column by column) ----------------------
     let ind_ids: Vec<String> = inds.iter().map(|i| i.id.clone()).collect();
-    let mut normalised = Cube::new(ind_ids.clone(), npp, nu);
+    // every cell is written by `normalise_column`: zero-initialised (calloc) memory saves
+    // a NaN-filling pass
+    let mut normalised = Cube {
+        ids: ind_ids.clone(),
+        n_periods: npp,
+        n_units: nu,
+        data: vec![0.0; nk * npp * nu],
+    };
     let mut statistics = Vec::new();
     let mut treated: Vec<TreatedPoint> = Vec::new();
     let mut treatment = Vec::new();
@@ -604,6 +661,8 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                         n_winsorised: t.n_winsorised,
                         log_applied: t.log_applied,
                         still_fails: t.still_fails,
+                        log_offset: t.log_offset,
+                        log_sign: t.log_sign,
                     });
                     if t.still_fails {
                         warnings.push(format!(
@@ -613,7 +672,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     }
                 }
                 if t.treated {
-                    for c in &changes {
+                    for c in changes.iter().filter(|c| c.kind != TreatKind::Log) {
                         treated.push(TreatedPoint {
                             unit: panel.units()[c.unit].clone(),
                             period: periods[q],
@@ -844,14 +903,16 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
 
     // ---- ranks ------------------------------------------------------------------------
     let mut ranks = Cube::new(node_ids.clone(), npp, nu);
-    let mut idx: Vec<u32> = Vec::with_capacity(nu);
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(nu);
+    let mut tmp: Vec<(u64, u32)> = Vec::with_capacity(nu);
     for k in 0..nn {
         for q in 0..npp {
             let s = scores.offset(k, q);
             rank_into(
                 &scores.data[s..s + nu],
                 spec.ranks.ties,
-                &mut idx,
+                &mut keys,
+                &mut tmp,
                 &mut ranks.data[s..s + nu],
             );
         }

@@ -161,6 +161,14 @@ pub struct TreatmentSummary {
     pub log_applied: bool,
     /// Still fails the rule after treatment.
     pub still_fails: bool,
+    /// When the log fallback was applied, every observed value `x` of the column became
+    /// `log_sign · ln(log_sign · x + log_offset)` (COINr `log_CT`: sign 1, offset
+    /// `0.01·(max − min) − min`); those points are not listed one by one in
+    /// [`Results::treated`]. NaN when not applied.
+    pub log_offset: f64,
+    /// Sign of the log transform (1, or −1 for `log_ct_plus` on negative skew; 0 when not
+    /// applied).
+    pub log_sign: f64,
 }
 
 /// Everything one run of the pipeline produces.
@@ -197,7 +205,8 @@ pub struct Results {
     pub screened: Vec<ScreenedUnit>,
     /// Every imputed cell with its method.
     pub imputed: Vec<ImputedCell>,
-    /// Every point changed by the outlier treatment.
+    /// Every point changed by Winsorisation (log-transformed columns are listed in
+    /// `treatment` with the transform's parameters instead of point by point).
     pub treated: Vec<TreatedPoint>,
     /// Per treated column: skew/kurtosis before and after.
     pub treatment: Vec<TreatmentSummary>,

@@ -46,18 +46,35 @@ pub struct Moments {
 ///
 /// A constant column (`m2 = 0`) gives NaN skewness and kurtosis.
 pub fn moments(x: &[f64]) -> Moments {
-    let mut n = 0usize;
-    let mut sum = 0.0;
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for &v in x {
-        if !v.is_nan() {
-            n += 1;
-            sum += v;
-            lo = lo.min(v);
-            hi = hi.max(v);
+    // First pass: count, sum, min, max — four independent lanes so the loop vectorises;
+    // `f64::min`/`max` ignore a NaN operand, and NaN cells add 0.
+    let mut cnt = [0usize; 4];
+    let mut sum = [0.0f64; 4];
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..4 {
+            let v = c[l];
+            let ok = !v.is_nan();
+            cnt[l] += usize::from(ok);
+            sum[l] += if ok { v } else { 0.0 };
+            lo[l] = lo[l].min(v);
+            hi[l] = hi[l].max(v);
         }
     }
+    for &v in rest {
+        let ok = !v.is_nan();
+        cnt[0] += usize::from(ok);
+        sum[0] += if ok { v } else { 0.0 };
+        lo[0] = lo[0].min(v);
+        hi[0] = hi[0].max(v);
+    }
+    let n: usize = cnt.iter().sum();
+    let sum = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+    let lo = lo[0].min(lo[1]).min(lo[2].min(lo[3]));
+    let hi = hi[0].max(hi[1]).max(hi[2].max(hi[3]));
     if n == 0 {
         return Moments {
             n,
@@ -71,16 +88,32 @@ pub fn moments(x: &[f64]) -> Moments {
     }
     let nf = n as f64;
     let mean = sum / nf;
-    let (mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0);
-    for &v in x {
-        if !v.is_nan() {
-            let d = v - mean;
+    // Second pass: central moments, same four-lane layout.
+    let mut a2 = [0.0f64; 4];
+    let mut a3 = [0.0f64; 4];
+    let mut a4 = [0.0f64; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..4 {
+            let v = c[l];
+            let d = if v.is_nan() { 0.0 } else { v - mean };
             let d2 = d * d;
-            m2 += d2;
-            m3 += d2 * d;
-            m4 += d2 * d2;
+            a2[l] += d2;
+            a3[l] += d2 * d;
+            a4[l] += d2 * d2;
         }
     }
+    for &v in rest {
+        let d = if v.is_nan() { 0.0 } else { v - mean };
+        let d2 = d * d;
+        a2[0] += d2;
+        a3[0] += d2 * d;
+        a4[0] += d2 * d2;
+    }
+    let m2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+    let m3 = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+    let m4 = (a4[0] + a4[1]) + (a4[2] + a4[3]);
     let sd = if n >= 2 {
         (m2 / (nf - 1.0)).sqrt()
     } else {
@@ -108,6 +141,30 @@ pub fn moments(x: &[f64]) -> Moments {
         skew,
         kurt,
     }
+}
+
+/// Skewness and excess kurtosis (type 2, as [`moments`]) from the power sums
+/// `s_k = Σ(x − c)^k` about any centre `c` of `n` values.
+fn shape_from_sums(n: f64, s1: f64, s2: f64, s3: f64, s4: f64) -> (f64, f64) {
+    let mu = s1 / n; // mean − c
+    let m2 = s2 - n * mu * mu;
+    let m3 = s3 - 3.0 * mu * s2 + 3.0 * mu * mu * s1 - n * mu.powi(3);
+    let m4 = s4 - 4.0 * mu * s3 + 6.0 * mu * mu * s2 - 4.0 * mu.powi(3) * s1 + n * mu.powi(4);
+    if m2 <= f64::EPSILON * s2.abs() || m2 <= 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let skew = if n >= 3.0 {
+        n.sqrt() * m3 / m2.powf(1.5) * (n * (n - 1.0)).sqrt() / (n - 2.0)
+    } else {
+        f64::NAN
+    };
+    let kurt = if n >= 4.0 {
+        let r = n * m4 / (m2 * m2);
+        ((n + 1.0) * (r - 3.0) + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+    } else {
+        f64::NAN
+    };
+    (skew, kurt)
 }
 
 /// Skewness (Excel/e1071 type 2) of the observed values; NaN when n < 3 or constant.
@@ -222,6 +279,11 @@ pub struct ColumnTreatment {
     pub treated: bool,
     /// The column still fails the rule after treatment.
     pub still_fails: bool,
+    /// When the log fallback was applied: the transform as `sign·ln(sign·x + offset)`
+    /// (`sign` = +1 except for `log_ct_plus` on negative skew); NaN otherwise.
+    pub log_offset: f64,
+    /// The sign of the log transform (see `log_offset`); 0 when not applied.
+    pub log_sign: f64,
 }
 
 /// Treats one column by the JRC/COINr rule (see the module docs).
@@ -259,6 +321,8 @@ pub fn treat_column_with(
         log_applied: false,
         treated: false,
         still_fails: false,
+        log_offset: f64::NAN,
+        log_sign: 0.0,
     };
     if !spec.enabled || !spec.fails(m.skew, m.kurt) {
         return res;
@@ -269,44 +333,72 @@ pub fn treat_column_with(
     let mut skew = m.skew;
     let mut kurt = m.kurt;
     let mut n_changed = 0usize;
-    while spec.fails(skew, kurt) && n_changed < spec.max_winsorised {
-        let high = skew >= 0.0;
-        // the extreme and the next value inwards
-        let mut ext = if high {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        };
-        for &v in out.iter() {
-            if !v.is_nan() && ((high && v > ext) || (!high && v < ext)) {
-                ext = v;
+    // Power sums of d = x − c about the original mean c, updated point by point as values
+    // move, so each step costs one scan to find the extremes and one to move them.
+    let c = m.mean;
+    let nf = m.n as f64;
+    let (mut s1, mut s2, mut s3, mut s4) = (0.0, 0.0, 0.0, 0.0);
+    if spec.fails(skew, kurt) && spec.max_winsorised > 0 {
+        for &v in x {
+            if !v.is_nan() {
+                let d = v - c;
+                let d2 = d * d;
+                s1 += d;
+                s2 += d2;
+                s3 += d2 * d;
+                s4 += d2 * d2;
             }
         }
-        let mut next = if high {
-            f64::NEG_INFINITY
+    }
+    while spec.fails(skew, kurt) && n_changed < spec.max_winsorised {
+        let high = skew >= 0.0;
+        // the extreme and the next distinct value inwards, in one scan
+        let (mut ext, mut next) = if high {
+            (f64::NEG_INFINITY, f64::NEG_INFINITY)
         } else {
-            f64::INFINITY
+            (f64::INFINITY, f64::INFINITY)
         };
         for &v in out.iter() {
-            if !v.is_nan() && v != ext && ((high && v > next) || (!high && v < next)) {
+            if v.is_nan() {
+                continue;
+            }
+            if high {
+                if v > ext {
+                    next = ext;
+                    ext = v;
+                } else if v < ext && v > next {
+                    next = v;
+                }
+            } else if v < ext {
+                next = ext;
+                ext = v;
+            } else if v > ext && v < next {
                 next = v;
             }
         }
         if next.is_infinite() {
             break; // every value equal: nothing left to move
         }
+        let (da, db) = (ext - c, next - c);
+        let mut moved = 0usize;
         for (u, v) in out.iter_mut().enumerate() {
             if *v == ext {
                 *v = next;
+                moved += 1;
                 if !flags[u] {
                     flags[u] = true;
                     n_changed += 1;
                 }
             }
         }
-        let mm = moments(out);
-        skew = mm.skew;
-        kurt = mm.kurt;
+        let k = moved as f64;
+        s1 += k * (db - da);
+        s2 += k * (db * db - da * da);
+        s3 += k * (db * db * db - da * da * da);
+        s4 += k * (db.powi(4) - da.powi(4));
+        let (g, kk) = shape_from_sums(nf, s1, s2, s3, s4);
+        skew = g;
+        kurt = kk;
     }
     res.treated = n_changed > 0;
     res.n_winsorised = n_changed;
@@ -342,6 +434,11 @@ pub fn treat_column_with(
         res.kurt_after = mm.kurt;
         res.n_winsorised = 0;
         res.log_applied = true;
+        (res.log_sign, res.log_offset) = match spec.log_fallback {
+            LogFallback::LogCtPlus if m.skew <= 0.0 => (-1.0, hi + a),
+            LogFallback::LogCtOrig => (1.0, 1.0 - lo),
+            _ => (1.0, a - lo),
+        };
         res.treated = true;
         res.still_fails = spec.fails(mm.skew, mm.kurt);
         return res;
