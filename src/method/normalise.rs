@@ -331,17 +331,33 @@ pub fn interval_score(x: f64, lower: f64, upper: f64, tol_lower: f64, tol_upper:
 }
 
 fn finite_check(x: &[f64], id: &str) -> Result<(usize, f64, f64)> {
-    // Branch-light scan (vectorisable): f64::min/max ignore NaN.
-    let mut n = 0usize;
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    let mut inf = false;
-    for &v in x {
-        n += usize::from(!v.is_nan());
-        inf |= v.is_infinite();
-        lo = lo.min(v);
-        hi = hi.max(v);
+    // Branch-light scan in 4 independent lanes (ILP / SIMD); `v < lo` is false for NaN,
+    // so missing values are skipped without a branch.
+    let mut n4 = [0usize; 4];
+    let mut lo4 = [f64::INFINITY; 4];
+    let mut hi4 = [f64::NEG_INFINITY; 4];
+    let mut inf4 = [false; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            let v = c[k];
+            n4[k] += usize::from(!v.is_nan());
+            inf4[k] |= v.abs() == f64::INFINITY;
+            lo4[k] = if v < lo4[k] { v } else { lo4[k] };
+            hi4[k] = if v > hi4[k] { v } else { hi4[k] };
+        }
     }
+    for &v in rest {
+        n4[0] += usize::from(!v.is_nan());
+        inf4[0] |= v.abs() == f64::INFINITY;
+        lo4[0] = if v < lo4[0] { v } else { lo4[0] };
+        hi4[0] = if v > hi4[0] { v } else { hi4[0] };
+    }
+    let n: usize = n4.iter().sum();
+    let inf = inf4.iter().any(|&b| b);
+    let lo = lo4.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+    let hi = hi4.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     if inf {
         let u = x.iter().position(|v| v.is_infinite()).unwrap_or(0);
         return Err(Error::invalid_value(
