@@ -7,9 +7,10 @@
 //! 3rd indicator is lower-is-better, 1 % of cells are missing.
 //!
 //! Spec: default treatment (skew/kurtosis rule, Winsorise ≤ 5, log_CT), min–max [0, 100],
-//! framework weights, arithmetic at every level, ranks at every node; the optional outputs
-//! (contributions, obstacle degrees, statistics, correlations) are off in the `core` runs and
-//! on in the `full` run.
+//! framework weights, arithmetic at every level. The `pipeline_*` runs rank the index only
+//! and leave out the optional outputs (contributions, obstacle degrees, statistics,
+//! correlations); `pipeline_full_outputs_*` uses the default spec (every node ranked, every
+//! output computed).
 
 use std::hint::black_box;
 
@@ -86,7 +87,8 @@ fn panel(fw: &Framework, n_units: usize, n_periods: usize) -> Panel {
 
 fn core_spec() -> Spec {
     Spec::from_json(
-        r#"{"outputs": {"contributions": false, "obstacles": false, "statistics": false, "correlations": false}}"#,
+        r#"{"outputs": {"contributions": false, "obstacles": false, "statistics": false, "correlations": false},
+            "ranks": {"index_only": true}}"#,
     )
     .unwrap()
 }

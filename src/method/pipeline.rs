@@ -456,17 +456,31 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             top_n[t] += 1;
         }
         let mut cnt = vec![0u32; nu];
-        let mut tcnt = vec![0u32; ntop * nu];
+        let mut tcnt = vec![
+            0u32;
+            if sc.min_dimension_availability.is_some() {
+                ntop * nu
+            } else {
+                0
+            }
+        ];
         for q in 0..npp {
             cnt.iter_mut().for_each(|c| *c = 0);
             tcnt.iter_mut().for_each(|c| *c = 0);
+            let by_dim = sc.min_dimension_availability.is_some();
             for (k, &t) in top_of.iter().enumerate() {
                 let col = raw_col(k, q);
-                let tc = &mut tcnt[t * nu..(t + 1) * nu];
-                for ((c, d), &v) in cnt.iter_mut().zip(tc.iter_mut()).zip(col) {
-                    let o = u32::from(!v.is_nan());
-                    *c += o;
-                    *d += o;
+                if by_dim {
+                    let tc = &mut tcnt[t * nu..(t + 1) * nu];
+                    for ((c, d), &v) in cnt.iter_mut().zip(tc.iter_mut()).zip(col) {
+                        let o = u32::from(!v.is_nan());
+                        *c += o;
+                        *d += o;
+                    }
+                } else {
+                    for (c, &v) in cnt.iter_mut().zip(col) {
+                        *c += u32::from(!v.is_nan());
+                    }
                 }
             }
             for u in 0..nu {
@@ -905,7 +919,8 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     let mut ranks = Cube::new(node_ids.clone(), npp, nu);
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(nu);
     let mut tmp: Vec<(u64, u32)> = Vec::with_capacity(nu);
-    for k in 0..nn {
+    let ranked = if spec.ranks.index_only { 1 } else { nn };
+    for k in 0..ranked {
         for q in 0..npp {
             let s = scores.offset(k, q);
             rank_into(

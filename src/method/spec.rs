@@ -170,11 +170,17 @@ pub enum MissingIndicators {
 pub struct RankSpec {
     /// Ties policy (default `min`: 1, 2, 2, 4 — "competition" ranking).
     pub ties: Ties,
+    /// Rank the index only (default false: every node is ranked); the other nodes' ranks
+    /// are then NaN.
+    pub index_only: bool,
 }
 
 impl Default for RankSpec {
     fn default() -> Self {
-        RankSpec { ties: Ties::Min }
+        RankSpec {
+            ties: Ties::Min,
+            index_only: false,
+        }
     }
 }
 
