@@ -626,8 +626,13 @@ pub fn aggregate_units(
     let mut na = vec![0usize; n_units];
     let mut s1 = vec![0.0; n_units];
     let mut nw = 0usize;
+    // Columns without any missing value add to scalar totals instead of per-unit arrays.
+    let (mut w_full, mut n_full) = (0.0, 0usize);
     for (j, col) in matrix.chunks_exact(n_units).enumerate() {
-        if col.iter().fold(false, |a, x| a | x.is_infinite()) {
+        let (any_inf, any_nan) = col.iter().fold((false, false), |(i, n), x| {
+            (i | x.is_infinite(), n | x.is_nan())
+        });
+        if any_inf {
             let u = col.iter().position(|x| x.is_infinite()).unwrap_or(0);
             return Err(Error::invalid_value(
                 comp_ctx(Some(u), j),
@@ -640,7 +645,15 @@ pub fn aggregate_units(
             continue;
         }
         nw += 1;
-        if arith {
+        if !any_nan {
+            w_full += w;
+            n_full += 1;
+            if arith {
+                for (s, &x) in s1.iter_mut().zip(col) {
+                    *s += w * x;
+                }
+            }
+        } else if arith {
             for (((a, c), s), &x) in wa.iter_mut().zip(na.iter_mut()).zip(s1.iter_mut()).zip(col) {
                 let p = !x.is_nan();
                 *a += if p { w } else { 0.0 };
@@ -654,6 +667,10 @@ pub fn aggregate_units(
                 *c += usize::from(p);
             }
         }
+    }
+    if n_full > 0 {
+        wa.iter_mut().for_each(|a| *a += w_full);
+        na.iter_mut().for_each(|c| *c += n_full);
     }
     let mut ok = vec![false; n_units];
     for u in 0..n_units {
