@@ -322,3 +322,43 @@ fn ranks_ties_and_nan_small_and_large() {
     let r = rank_descending(&s, Ties::Average);
     assert_eq!(r[99], 5.5); // the 10 largest share ranks 1..10
 }
+
+#[test]
+fn treatment_in_the_pipeline_reports_winsorised_points_and_log_columns() {
+    let fw = Framework::from_json(
+        r#"{"id":"t","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+        "dimensions":[{"id":"d","name_zh":"d","name_en":"d"}],
+        "indicators":[{"id":"x","dimension":"d","name_zh":"x","name_en":"x","unit":{"label":"u"},
+        "polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+        {"id":"y","dimension":"d","name_zh":"y","name_en":"y","unit":{"label":"u"},
+        "polarity":{"type":"higher_is_better"},"kind":"level","target":1}]}"#,
+    )
+    .unwrap();
+    // x: fifty 1s and 2^1..2^11 → log_CT (see engine_treat.rs for the Python reference);
+    // y: 1..10, 30, 100 padded with 49 copies of 5 → only checked to be reported if treated.
+    let mut xs = vec![1.0; 50];
+    xs.extend((1..12).map(|i| f64::from(1u32 << i)));
+    let mut ys: Vec<f64> = (1..=10).map(f64::from).collect();
+    ys.extend([30.0, 100.0]);
+    ys.extend(std::iter::repeat(5.0).take(49));
+    let units: Vec<String> = (0..61).map(|u| format!("u{u}")).collect();
+    let mut v = xs.clone();
+    v.extend(&ys);
+    let p = Panel::from_values(units, vec![2021], ids(&["x", "y"]), v).unwrap();
+    let r = run(&fw, &p, &Spec::default()).unwrap();
+    let tx = r.treatment.iter().find(|t| t.indicator == "x").unwrap();
+    assert!(tx.log_applied && tx.still_fails);
+    assert!((tx.log_offset - 19.47).abs() < 1e-12);
+    assert!(r.treated.iter().all(|t| t.indicator != "x"));
+    // min–max of ln(x + 19.47): the 1s → 0, 2048 → 100
+    let nx = r.normalised_for("x", 2021).unwrap();
+    assert!(nx[0].abs() < 1e-12 && (nx[60] - 100.0).abs() < 1e-12);
+    // value of 2^10 = 1024: 100·(ln(1043.47) − ln(20.47))/(ln(2067.47) − ln(20.47))
+    let e = 100.0 * ((1043.47f64).ln() - 20.47f64.ln()) / (2067.47f64.ln() - 20.47f64.ln());
+    assert!((nx[59] - e).abs() < 1e-9);
+    // every winsorised point of y is listed with before/after
+    for t in r.treated.iter() {
+        assert_eq!(t.indicator, "y");
+        assert!(t.after < t.before);
+    }
+}

@@ -122,12 +122,13 @@ fn log_ct_of_the_original_values_when_winsorising_is_not_enough() {
     assert!((out[60] - 7.634_080_916_514_457).abs() < 1e-12);
     assert!((t.skew_after - 3.296_629_456_019_204_4).abs() < 1e-10);
     assert!((t.kurt_after - 10.478_016_140_130_142).abs() < 1e-9);
-    assert_eq!(
-        ch.len(),
-        61,
-        "every point of a log-transformed column is reported"
-    );
-    assert!(ch.iter().all(|c| c.kind == TreatKind::Log));
+    // the column is reported once: every x became ln(x + offset), offset = 0.01·2047 − 1
+    assert!(ch.is_empty());
+    assert_eq!(t.log_sign, 1.0);
+    assert!((t.log_offset - (20.47 - 1.0)).abs() < 1e-12);
+    for (o, v) in out.iter().zip(&x) {
+        assert!((o - (v + t.log_offset).ln()).abs() < 1e-12);
+    }
 
     // with the fallback disabled the 5-point Winsorisation stays and is flagged
     let spec = TreatmentSpec {

@@ -24,7 +24,7 @@ use super::stats::{
     cronbach_alpha, indicator_stats_from, pearson, CorrelationMatrix, CronbachAlpha,
     ParentCorrelation,
 };
-use super::treat::{moments, treat_column_with, PointChange, TreatKind};
+use super::treat::{moments, treat_column_with, PointChange};
 use super::weight::{self, Weighting};
 use crate::data::Panel;
 use crate::error::{Error, Result};
@@ -686,7 +686,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     }
                 }
                 if t.treated {
-                    for c in changes.iter().filter(|c| c.kind != TreatKind::Log) {
+                    for c in &changes {
                         treated.push(TreatedPoint {
                             unit: panel.units()[c.unit].clone(),
                             period: periods[q],
@@ -916,19 +916,21 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     }
 
     // ---- ranks ------------------------------------------------------------------------
-    let mut ranks = Cube::new(node_ids.clone(), npp, nu);
+    // with `index_only` the ranks cube holds the index alone
+    let ranked = if spec.ranks.index_only { 1 } else { nn };
+    let mut ranks = Cube::new(node_ids[..ranked].to_vec(), npp, nu);
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(nu);
     let mut tmp: Vec<(u64, u32)> = Vec::with_capacity(nu);
-    let ranked = if spec.ranks.index_only { 1 } else { nn };
     for k in 0..ranked {
         for q in 0..npp {
             let s = scores.offset(k, q);
+            let r = ranks.offset(k, q);
             rank_into(
                 &scores.data[s..s + nu],
                 spec.ranks.ties,
                 &mut keys,
                 &mut tmp,
-                &mut ranks.data[s..s + nu],
+                &mut ranks.data[r..r + nu],
             );
         }
     }

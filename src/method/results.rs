@@ -190,8 +190,8 @@ pub struct Results {
     pub nodes: Vec<Node>,
     /// Scores of every node (index and dimensions).
     pub scores: Cube,
-    /// Ranks of every node (1 = best; NaN where the score is NaN, and for every node but
-    /// the index when `ranks.index_only`).
+    /// Ranks of every node (1 = best; NaN where the score is NaN); only the index when
+    /// `ranks.index_only`.
     pub ranks: Cube,
     /// Normalised indicator values (after imputation and treatment).
     pub normalised: Cube,

@@ -243,7 +243,8 @@ pub enum TreatKind {
     WinsorisedHigh,
     /// Winsorised up to the next value (COINr `winlo`).
     WinsorisedLow,
-    /// Log-transformed (the whole column is; every observed point is reported).
+    /// Log-transformed. A log-transformed column is reported once, in
+    /// [`ColumnTreatment`] (`log_applied`, `log_sign`, `log_offset`), not point by point.
     Log,
 }
 
@@ -291,7 +292,10 @@ pub struct ColumnTreatment {
 /// `x` holds the values (NaN = missing). When the column fails, the treated values are
 /// written to `out` (same length) and `changes` receives every changed point; otherwise
 /// `out` is left untouched and `treated = false`. `flags` is scratch of the same length
-/// (reused across calls to stay allocation-free).
+/// (reused across calls to stay allocation-free). Winsorised points are pushed to
+/// `changes`; when the log fallback replaces them, `changes` receives nothing more and the
+/// whole column is described by `log_sign`/`log_offset` (every observed `x` becomes
+/// `log_sign·ln(log_sign·x + log_offset)`).
 pub fn treat_column(
     x: &[f64],
     spec: &TreatmentSpec,
@@ -418,16 +422,6 @@ pub fn treat_column_with(
                     LogFallback::None => v,
                 }
             };
-        }
-        for (u, (&o, &v)) in out.iter().zip(x).enumerate() {
-            if !v.is_nan() {
-                changes.push(PointChange {
-                    unit: u,
-                    kind: TreatKind::Log,
-                    before: v,
-                    after: o,
-                });
-            }
         }
         let mm = moments(out);
         res.skew_after = mm.skew;
