@@ -362,3 +362,41 @@ fn treatment_in_the_pipeline_reports_winsorised_points_and_log_columns() {
         assert!(t.after < t.before);
     }
 }
+
+#[test]
+fn builtin_framework_from_long_csv_with_partial_data() {
+    // Three counties, two years, three of the built-in indicators (illustrative values).
+    let csv = "unit,period,indicator,value,illustrative\n\
+               kecheng,2021,gdp_per_capita,90000,true\n\
+               qujiang,2021,gdp_per_capita,70000,true\n\
+               longyou,2021,gdp_per_capita,60000,true\n\
+               kecheng,2021,urban_rural_income_ratio,1.7,true\n\
+               qujiang,2021,urban_rural_income_ratio,1.8,true\n\
+               longyou,2021,urban_rural_income_ratio,1.9,true\n\
+               kecheng,2021,pm25_concentration,25,true\n\
+               qujiang,2021,pm25_concentration,30,true\n\
+               longyou,2021,pm25_concentration,,true\n\
+               kecheng,2022,gdp_per_capita,95000,true\n";
+    let fw = cpindex::model::builtin::quzhou();
+    let p = cpindex::data::read_long_csv_str(csv, Some(fw)).unwrap();
+    let r = run(fw, &p, &Spec::default()).unwrap();
+    assert_eq!(r.framework_id, fw.id);
+    assert!(!r.missing_indicators.is_empty());
+    // urban_rural_income_ratio is lower-is-better: 1.7 → 100, 1.8 → 50, 1.9 → 0
+    let n = r.normalised_for("urban_rural_income_ratio", 2021).unwrap();
+    close(n, &[100.0, 50.0, 0.0], 1e-9);
+    // every unit has an index score in 2021; ranks 1..3 are a permutation
+    let s = r.index_scores(2021).unwrap();
+    assert!(s.iter().all(|v| v.is_finite()));
+    let mut rk = r.ranks_for(&fw.id, 2021).unwrap().to_vec();
+    rk.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(rk, vec![1.0, 2.0, 3.0]);
+    // 2022: only kecheng has data (1 of 3 indicators) → flagged by screening, still scored
+    assert!(r
+        .screened
+        .iter()
+        .any(|s| s.unit == "kecheng" && s.period == 2022));
+    assert!(r.index_scores(2022).unwrap()[0].is_finite());
+    assert!(r.index_scores(2022).unwrap()[1].is_nan());
+    serde_json::to_string(&r).unwrap();
+}
