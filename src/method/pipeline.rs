@@ -434,7 +434,17 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     let mut active = vec![true; npp * nu];
     let mut screened: Vec<ScreenedUnit> = Vec::new();
     let sc = &spec.screening;
-    if sc.min_availability > 0.0 || sc.min_dimension_availability.is_some() {
+    let screening_on = sc.min_availability > 0.0 || sc.min_dimension_availability.is_some();
+    // Flagging by overall availability changes nothing downstream, so its counts are taken
+    // in the main column loop (while each column is in cache) instead of a separate pass.
+    let deferred =
+        screening_on && sc.action == ScreenAction::Flag && sc.min_dimension_availability.is_none();
+    let mut deferred_counts: Vec<u32> = if deferred {
+        vec![0; npp * nu]
+    } else {
+        Vec::new()
+    };
+    if screening_on && !deferred {
         // top-level dimension (child of the root) of each indicator
         let mut top_of = vec![0usize; nk];
         for t in 0..nodes[0].count {
@@ -642,6 +652,12 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         let excluded = spec.treatment.exclude.iter().any(|e| e == &ind.id);
         for q in 0..npp {
             let col = col_of(k, q);
+            if deferred {
+                let c = &mut deferred_counts[q * nu..(q + 1) * nu];
+                for (n, &v) in c.iter_mut().zip(raw_col(k, q)) {
+                    *n += u32::from(!v.is_nan());
+                }
+            }
             let m = moments(col);
             if spec.outputs.statistics {
                 let ms = if need_copy { moments(raw_col(k, q)) } else { m };
@@ -718,6 +734,33 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     ind.id, periods[q]
                 ));
             }
+        }
+    }
+    if deferred {
+        for (q, &period) in periods.iter().enumerate() {
+            for u in 0..nu {
+                let avail = f64::from(deferred_counts[q * nu + u]) / nk as f64;
+                if avail + 1e-12 < sc.min_availability {
+                    screened.push(ScreenedUnit {
+                        unit: panel.units()[u].clone(),
+                        period,
+                        availability: avail,
+                        dimension: None,
+                        dropped: false,
+                    });
+                }
+            }
+        }
+        log.push(format!(
+            "screening: {} unit-period(s) below the availability threshold ({}): flagged",
+            screened.len(),
+            sc.min_availability
+        ));
+        if !screened.is_empty() {
+            warnings.push(format!(
+                "{} unit-period(s) below the data-availability threshold (see `screened`)",
+                screened.len()
+            ));
         }
     }
     log.push(format!(
