@@ -1,0 +1,158 @@
+//! The whole composite-index pipeline on synthetic data, beside a floor of "two plain passes
+//! over the same data" (sum, then sum of squared deviations).
+//!
+//! Framework: index → 5 dimensions → 2 sub-dimensions each → indicators (3 levels of
+//! aggregation). Data: deterministic pseudo-random values; every 8th indicator is heavy-tailed
+//! (a few huge values) so the outlier treatment actually Winsorises / log-transforms, every
+//! 3rd indicator is lower-is-better, 1 % of cells are missing.
+//!
+//! Spec: default treatment (skew/kurtosis rule, Winsorise ≤ 5, log_CT), min–max [0, 100],
+//! framework weights, arithmetic at every level. The `pipeline_*` runs rank the index only
+//! and leave out the optional outputs (contributions, obstacle degrees, statistics,
+//! correlations); `pipeline_full_outputs_*` uses the default spec (every node ranked, every
+//! output computed).
+
+use std::hint::black_box;
+
+use cpindex::data::Panel;
+use cpindex::method::{run, Spec};
+use cpindex::model::Framework;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn framework(n_ind: usize) -> Framework {
+    let per_leaf = n_ind / 10;
+    let mut dims = Vec::new();
+    let mut inds = Vec::new();
+    for d in 0..5 {
+        dims.push(serde_json::json!({"id": format!("d{d}"), "name_zh": "d", "name_en": "d", "weight": 1.0 + d as f64}));
+        for s in 0..2 {
+            let sid = format!("d{d}_s{s}");
+            dims.push(serde_json::json!({"id": sid, "parent": format!("d{d}"), "name_zh": "s", "name_en": "s"}));
+            for k in 0..per_leaf {
+                let j = (d * 2 + s) * per_leaf + k;
+                let pol = if j % 3 == 0 {
+                    "lower_is_better"
+                } else {
+                    "higher_is_better"
+                };
+                inds.push(serde_json::json!({
+                    "id": format!("i{j}"), "dimension": sid, "name_zh": "i", "name_en": "i",
+                    "unit": {"label": "x"}, "polarity": {"type": pol}, "kind": "level",
+                    "target": 1.0, "weight": 1.0 + (k % 3) as f64
+                }));
+            }
+        }
+    }
+    let fw = serde_json::json!({
+        "id": "bench", "title_zh": "b", "title_en": "b", "base_year": 2020, "target_year": 2025,
+        "dimensions": dims, "indicators": inds
+    });
+    Framework::from_json(&fw.to_string()).expect("valid synthetic framework")
+}
+
+fn panel(fw: &Framework, n_units: usize, n_periods: usize) -> Panel {
+    let units: Vec<String> = (0..n_units).map(|u| format!("u{u}")).collect();
+    let periods: Vec<i32> = (0..n_periods as i32).map(|p| 2016 + p).collect();
+    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let n = n_units * n_periods * ids.len();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut v = Vec::with_capacity(n);
+    for j in 0..ids.len() {
+        for _ in 0..n_periods * n_units {
+            let r = next();
+            let x = if next() < 0.01 {
+                f64::NAN
+            } else if j % 8 == 0 {
+                // heavy tail: mostly 1..2, occasionally up to ~1e4
+                let t = next();
+                if t < 0.002 {
+                    1e4 * r
+                } else {
+                    1.0 + r
+                }
+            } else {
+                10.0 + 90.0 * r
+            };
+            v.push(x);
+        }
+    }
+    Panel::from_values(units, periods, ids, v).expect("synthetic panel")
+}
+
+fn core_spec() -> Spec {
+    Spec::from_json(
+        r#"{"outputs": {"contributions": false, "obstacles": false, "statistics": false, "correlations": false},
+            "ranks": {"index_only": true}}"#,
+    )
+    .unwrap()
+}
+
+/// Two plain passes over the panel's values: a sum, then a sum of squared deviations.
+fn floor(values: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for &x in values {
+        if !x.is_nan() {
+            s += x;
+        }
+    }
+    let m = s / values.len() as f64;
+    let mut ss = 0.0;
+    for &x in values {
+        if !x.is_nan() {
+            ss += (x - m) * (x - m);
+        }
+    }
+    ss
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("engine");
+    g.sample_size(10);
+    let spec = core_spec();
+    let full = Spec::default();
+
+    let fw50 = framework(50);
+    let p = panel(&fw50, 10_000, 1);
+    // sanity: the treatment is exercised
+    let r = run(&fw50, &p, &spec).unwrap();
+    assert!(r
+        .treatment
+        .iter()
+        .any(|t| t.log_applied || t.n_winsorised > 0));
+    g.bench_function("pipeline_10k_units_50_ind", |b| {
+        b.iter(|| run(black_box(&fw50), black_box(&p), &spec).unwrap())
+    });
+    g.bench_function("pipeline_full_outputs_10k_units_50_ind", |b| {
+        b.iter(|| run(black_box(&fw50), black_box(&p), &full).unwrap())
+    });
+    g.bench_function("floor_two_passes_10k_units_50_ind", |b| {
+        b.iter(|| floor(black_box(p.values())))
+    });
+
+    let fw60 = framework(60);
+    let p = panel(&fw60, 3_000, 10);
+    g.bench_function("pipeline_3k_units_60_ind_10_periods", |b| {
+        b.iter(|| run(black_box(&fw60), black_box(&p), &spec).unwrap())
+    });
+    g.bench_function("floor_two_passes_3k_units_60_ind_10_periods", |b| {
+        b.iter(|| floor(black_box(p.values())))
+    });
+
+    let p = panel(&fw60, 100_000, 1);
+    g.bench_function("pipeline_100k_units_60_ind", |b| {
+        b.iter(|| run(black_box(&fw60), black_box(&p), &spec).unwrap())
+    });
+    g.bench_function("floor_two_passes_100k_units_60_ind", |b| {
+        b.iter(|| floor(black_box(p.values())))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,977 @@
+//! Aggregation of normalised, oriented indicator values (higher = better) into a composite.
+//!
+//! Row-wise methods ([`aggregate_row`]): weighted arithmetic, geometric, harmonic,
+//! generalised (power) mean, weighted median, and AMPI with fixed reference values.
+//! Methods that need all units ([`aggregate_units`]): Mazziotta–Pareto MPI, AMPI with
+//! data-derived goalposts, TOPSIS, Copeland; the row-wise methods also work there.
+//!
+//! Missing components (NaN): by default the weights of the available components are
+//! re-normalised (COINr `a_amean`; OECD/JRC Handbook 2008 §6, which notes this equals
+//! imputing the weighted mean of the available siblings). A [`MissingRule`] can require a
+//! minimum availability share (by count or by weight); below it the score is NaN and the
+//! unit is counted in [`AggregateNote::n_insufficient`]. A component with weight 0 is
+//! ignored entirely (its value may be NaN or anything finite).
+//!
+//! Bad values are errors, never a silent NaN: ±inf anywhere, a negative or non-finite
+//! weight, zeros or negatives in a geometric or harmonic mean ([`Error::InvalidValue`]
+//! naming the component index).
+
+// `!(x > 0.0)` is deliberate: it is also true for NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The Mazziotta–Pareto penalty direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Penalty {
+    /// `MPI⁻ = M − S·cv`: unbalanced profiles are penalised downwards; for composites where
+    /// higher is better (Mazziotta & Pareto 2016). Default.
+    #[default]
+    Negative,
+    /// `MPI⁺ = M + S·cv`: for composites where lower is better (e.g. a deprivation index).
+    Positive,
+}
+
+/// Reference values for the adjusted Mazziotta–Pareto index (AMPI), per component, in the
+/// units of the normalised input: goalposts `inf < sup` (min and max over all units and
+/// **all periods**) and the reference `reference` (e.g. the base-year mean), which maps to
+/// 100. Keep them fixed across periods to make the AMPI comparable over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmpiReference {
+    /// Lower goalpost per component.
+    pub inf: Vec<f64>,
+    /// Upper goalpost per component.
+    pub sup: Vec<f64>,
+    /// Reference value per component (maps to 100).
+    pub reference: Vec<f64>,
+}
+
+/// An aggregation method with its parameters (JSON: `{"method": "geometric", ...}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Weighted arithmetic mean `Σ w x / Σ w` (OECD/JRC Handbook 2008 §6.2; COINr `a_amean`).
+    Arithmetic,
+    /// Weighted geometric mean `exp(Σ w ln(x + shift) / Σ w) − shift` (OECD/JRC Handbook
+    /// 2008 §6.2; COINr `a_gmean`; UNDP HDI = geometric mean of the three dimension
+    /// indices, HDR technical note 1). With `shift = 0` (default) every component must be
+    /// positive; a zero or negative component is [`Error::InvalidValue`]. A positive shift
+    /// admits `x + shift` positive; it is subtracted again so a constant row returns its value.
+    Geometric {
+        /// Shift added before taking logs (default 0 = none).
+        #[serde(default)]
+        shift: f64,
+    },
+    /// Weighted harmonic mean `Σ w / Σ (w / x)` (COINr `a_hmean`); components must be > 0.
+    Harmonic,
+    /// Generalised (power) mean `(Σ w x^r / Σ w)^(1/r)` (COINr `a_genmean`; OECD/JRC
+    /// Handbook 2008 §6.2; Decancq & Lugo 2013). `r = 0` is the geometric mean, `r = 1`
+    /// arithmetic, `r = −1` harmonic. `r > 0` needs `x ≥ 0`; `r ≤ 0` needs `x > 0`.
+    Power {
+        /// The exponent r (finite).
+        r: f64,
+    },
+    /// Weighted median: the value `x_m` with `Σ_{x<x_m} w ≤ W/2` and `Σ_{x>x_m} w ≤ W/2`
+    /// (COINr vignette "Aggregation", weighted median); when two values qualify (exact
+    /// half split) their mean.
+    WeightedMedian,
+    /// Mazziotta–Pareto index (Mazziotta & Pareto 2016, Soc. Indic. Res. 127:983–1003):
+    /// `z_ij = 100 + 10 (x_ij − μ_j)/σ_j` (population σ over units), `M_i`, `S_i` the
+    /// weighted mean and weighted population SD of `z_i·`, `cv_i = S_i/M_i`,
+    /// `MPI = M_i ∓ S_i cv_i`. With equal weights this is the published MPI.
+    /// A constant component (σ_j = 0) gets `z = 100` for every unit. Needs [`aggregate_units`].
+    Mpi {
+        /// Penalty direction (default negative: higher composite = better).
+        #[serde(default)]
+        penalty: Penalty,
+    },
+    /// Adjusted MPI (Mazziotta & Pareto 2016 §4; 2018 "Measuring well-being over time",
+    /// Soc. Indic. Res.; Compind `ci_ampi`): `r_ij = 70 + 60 (x_ij − (R_j − Δ_j))/(2Δ_j)`
+    /// with `Δ_j = (sup_j − inf_j)/2` and reference `R_j` ↦ 100, then `M ∓ S·cv` as MPI.
+    /// With `reference = None`, [`aggregate_units`] derives goalposts and reference from the
+    /// given matrix ([`ampi_reference`] with the whole matrix as base) — pass fixed
+    /// references for comparability over time.
+    Ampi {
+        /// Penalty direction (default negative).
+        #[serde(default)]
+        penalty: Penalty,
+        /// Fixed goalposts and reference values (default: derived from the data).
+        #[serde(default)]
+        reference: Option<AmpiReference>,
+    },
+    /// TOPSIS relative closeness (Hwang & Yoon 1981, *Multiple Attribute Decision Making*,
+    /// Springer): vector normalisation `r_ij = x_ij/√Σ_i x_ij²`, `v = w r`, ideal
+    /// `A⁺_j = max_i v_ij`, anti-ideal `A⁻_j = min_i v_ij`, `C_i = D⁻_i/(D⁺_i + D⁻_i)`.
+    /// Needs [`aggregate_units`].
+    Topsis,
+    /// Copeland outranking score (Munda & Nardo 2009, Applied Economics 41:1513–1523;
+    /// COINr `a_copeland`): `e_pq = Σ_j w_j [x_pj > x_qj] + ½ Σ_j w_j [x_pj = x_qj]`
+    /// (weights sum to 1), score `Σ_{q≠p} sgn(e_pq − ½)`. Needs [`aggregate_units`].
+    Copeland,
+}
+
+impl Aggregation {
+    /// The snake_case name used in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Aggregation::Arithmetic => "arithmetic",
+            Aggregation::Geometric { .. } => "geometric",
+            Aggregation::Harmonic => "harmonic",
+            Aggregation::Power { .. } => "power",
+            Aggregation::WeightedMedian => "weighted_median",
+            Aggregation::Mpi { .. } => "mpi",
+            Aggregation::Ampi { .. } => "ampi",
+            Aggregation::Topsis => "topsis",
+            Aggregation::Copeland => "copeland",
+        }
+    }
+
+    /// Whether the method scores each unit from its own row alone (so [`aggregate_row`]
+    /// applies).
+    pub fn is_row_wise(&self) -> bool {
+        match self {
+            Aggregation::Mpi { .. } | Aggregation::Topsis | Aggregation::Copeland => false,
+            Aggregation::Ampi { reference, .. } => reference.is_some(),
+            _ => true,
+        }
+    }
+}
+
+/// The rule for units with missing components.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MissingRule {
+    /// Minimum share of available components in [0, 1] (default 0: any one available
+    /// component suffices). Below it the score is NaN.
+    #[serde(default)]
+    pub min_share: f64,
+    /// Measure the share by weight (`Σ w_available / Σ w`) instead of by count of
+    /// positively weighted components (default false).
+    #[serde(default)]
+    pub by_weight: bool,
+}
+
+impl Default for MissingRule {
+    fn default() -> Self {
+        MissingRule {
+            min_share: 0.0,
+            by_weight: false,
+        }
+    }
+}
+
+/// What happened while aggregating all units.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AggregateNote {
+    /// Units below the availability rule (score NaN).
+    pub n_insufficient: usize,
+    /// Units scored with at least one component missing (weights re-normalised).
+    pub n_partial: usize,
+    /// Degenerate situations handled by a documented fallback, in words.
+    pub notes: Vec<String>,
+}
+
+fn check_weights(weights: &[f64], n: usize, ctx: &str) -> Result<f64> {
+    if weights.len() != n {
+        return Err(Error::length_mismatch(
+            format!("{ctx}: weights vs components"),
+            n,
+            weights.len(),
+        ));
+    }
+    if n == 0 {
+        return Err(Error::Empty {
+            context: format!("{ctx}: components"),
+        });
+    }
+    let mut s = 0.0;
+    for (j, &w) in weights.iter().enumerate() {
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(Error::invalid_value(
+                format!("{ctx}: weight of component #{j}"),
+                w,
+                "(weights must be finite and non-negative)",
+            ));
+        }
+        s += w;
+    }
+    if !(s > 0.0) {
+        return Err(Error::invalid_argument(
+            "weights",
+            format!("{ctx}: all weights are 0"),
+        ));
+    }
+    Ok(s)
+}
+
+/// Availability: (passes rule, Σw available, count available, count weighted).
+fn availability(
+    values: &[f64],
+    weights: &[f64],
+    total_w: f64,
+    rule: &MissingRule,
+) -> (bool, f64, usize, usize) {
+    let mut wa = 0.0;
+    let mut na = 0usize;
+    let mut nw = 0usize;
+    for (&x, &w) in values.iter().zip(weights) {
+        if w > 0.0 {
+            nw += 1;
+            if !x.is_nan() {
+                wa += w;
+                na += 1;
+            }
+        }
+    }
+    let share = if rule.by_weight {
+        wa / total_w
+    } else if nw == 0 {
+        0.0
+    } else {
+        na as f64 / nw as f64
+    };
+    (na > 0 && share + 1e-12 >= rule.min_share, wa, na, nw)
+}
+
+fn check_rule(rule: &MissingRule) -> Result<()> {
+    if !(0.0..=1.0).contains(&rule.min_share) {
+        return Err(Error::invalid_spec(
+            "aggregation.missing.min_share",
+            format!("must be in [0, 1], found {}", rule.min_share),
+        ));
+    }
+    Ok(())
+}
+
+/// Aggregates one unit's components (`values`, NaN = missing) with `weights` (any
+/// non-negative scale; re-normalised over the available components).
+///
+/// Returns NaN when the availability rule fails (no available component, or share below
+/// `missing.min_share`). Unit-level methods (MPI, AMPI without reference, TOPSIS,
+/// Copeland) are [`Error::InvalidSpec`]: use [`aggregate_units`].
+pub fn aggregate_row(
+    values: &[f64],
+    weights: &[f64],
+    method: &Aggregation,
+    missing: &MissingRule,
+) -> Result<f64> {
+    check_rule(missing)?;
+    let total = check_weights(weights, values.len(), "aggregation")?;
+    row_impl(values, weights, total, method, missing, None)
+}
+
+fn comp_ctx(unit: Option<usize>, j: usize) -> String {
+    match unit {
+        Some(u) => format!("unit #{u}, component #{j}"),
+        None => format!("component #{j}"),
+    }
+}
+
+fn row_impl(
+    values: &[f64],
+    weights: &[f64],
+    total_w: f64,
+    method: &Aggregation,
+    missing: &MissingRule,
+    unit: Option<usize>,
+) -> Result<f64> {
+    for (j, &x) in values.iter().enumerate() {
+        if x.is_infinite() {
+            return Err(Error::invalid_value(
+                comp_ctx(unit, j),
+                x,
+                "in an aggregation (infinite)",
+            ));
+        }
+    }
+    match method {
+        Aggregation::Geometric { shift } => check_shift(*shift)?,
+        Aggregation::Power { r } if !r.is_finite() => {
+            return Err(Error::invalid_spec(
+                "aggregation.power.r",
+                format!("must be finite, found {r}"),
+            ))
+        }
+        Aggregation::Ampi {
+            reference: Some(rf),
+            ..
+        } => check_ampi_reference(rf, values.len())?,
+        Aggregation::Mpi { .. }
+        | Aggregation::Ampi {
+            reference: None, ..
+        }
+        | Aggregation::Topsis
+        | Aggregation::Copeland => {
+            return Err(Error::invalid_spec(
+                "aggregation.method",
+                format!(
+                "`{}` compares units with each other and needs the whole matrix (aggregate_units)",
+                method.name()
+            ),
+            ))
+        }
+        _ => {}
+    }
+    let (ok, wa, _, _) = availability(values, weights, total_w, missing);
+    if !ok {
+        return Ok(f64::NAN);
+    }
+    let pairs = || {
+        values
+            .iter()
+            .zip(weights)
+            .enumerate()
+            .filter(|(_, (x, w))| !x.is_nan() && **w > 0.0)
+            .map(|(j, (x, w))| (j, *x, *w))
+    };
+    let sum = |f: &dyn Fn(usize, f64) -> Result<f64>| -> Result<(f64, f64)> {
+        let (mut s1, mut s2) = (0.0, 0.0);
+        for (j, x, w) in pairs() {
+            let t = f(j, x)?;
+            s1 += w * t;
+            s2 += w * t * t;
+        }
+        Ok((s1, s2))
+    };
+    let y = match method {
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => sum(&|_, x| Ok(x))?.0 / wa,
+        Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
+            let shift = match method {
+                Aggregation::Geometric { shift } => *shift,
+                _ => 0.0,
+            };
+            (sum(&|j, x| geo_term(x, shift, unit, j))?.0 / wa).exp() - shift
+        }
+        Aggregation::Harmonic => wa / sum(&|j, x| harmonic_term(x, unit, j))?.0,
+        Aggregation::Power { r } => {
+            let r = *r;
+            (sum(&|j, x| power_term(x, r, unit, j))?.0 / wa).powf(1.0 / r)
+        }
+        Aggregation::WeightedMedian => {
+            let mut v: Vec<(f64, f64)> = pairs().map(|(_, x, w)| (x, w)).collect();
+            weighted_median(&mut v, wa)
+        }
+        Aggregation::Ampi {
+            penalty,
+            reference: Some(rf),
+        } => {
+            let (s1, s2) = sum(&|j, x| Ok(ampi_term(x, rf, j)))?;
+            mp_from_sums(s1, s2, wa, *penalty)
+        }
+        _ => unreachable!("unit-level methods are rejected above"),
+    };
+    Ok(y)
+}
+
+fn check_shift(shift: f64) -> Result<()> {
+    if shift.is_finite() && shift >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid_spec(
+            "aggregation.geometric.shift",
+            format!("must be a finite number ≥ 0, found {shift}"),
+        ))
+    }
+}
+
+fn check_ampi_reference(rf: &AmpiReference, m: usize) -> Result<()> {
+    if rf.inf.len() != m || rf.sup.len() != m || rf.reference.len() != m {
+        return Err(Error::length_mismatch(
+            "AMPI reference (inf/sup/reference) vs components",
+            m,
+            rf.inf.len().min(rf.sup.len()).min(rf.reference.len()),
+        ));
+    }
+    for j in 0..m {
+        if !(rf.inf[j] < rf.sup[j])
+            || !rf.sup[j].is_finite()
+            || !rf.inf[j].is_finite()
+            || !rf.reference[j].is_finite()
+        {
+            return Err(Error::invalid_spec(
+                "aggregation.ampi.reference",
+                format!(
+                    "component #{j}: goalposts inf = {} and sup = {} must be finite with inf < sup, reference {} finite",
+                    rf.inf[j], rf.sup[j], rf.reference[j]
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `ln(x + shift)`, rejecting `x + shift ≤ 0`.
+#[inline]
+fn geo_term(x: f64, shift: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    let xs = x + shift;
+    if xs <= 0.0 {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            if shift > 0.0 {
+                format!("for a geometric mean with shift {shift} (x + shift must be > 0)")
+            } else {
+                "for a geometric mean (components must be > 0; rescale, e.g. min-max to [1, 100], or set a shift)".to_string()
+            },
+        ));
+    }
+    Ok(xs.ln())
+}
+
+/// `1/x`, rejecting `x ≤ 0`.
+#[inline]
+fn harmonic_term(x: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    if x <= 0.0 {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            "for a harmonic mean (components must be > 0)",
+        ));
+    }
+    Ok(1.0 / x)
+}
+
+/// `x^r`, rejecting negatives (and zero when r < 0).
+#[inline]
+fn power_term(x: f64, r: f64, unit: Option<usize>, j: usize) -> Result<f64> {
+    if x < 0.0 || (r < 0.0 && x == 0.0) {
+        return Err(Error::invalid_value(
+            comp_ctx(unit, j),
+            x,
+            format!(
+                "for a power mean with r = {r} (components must be {})",
+                if r < 0.0 { "> 0" } else { "≥ 0" }
+            ),
+        ));
+    }
+    Ok(x.powf(r))
+}
+
+/// AMPI rescaling `70 + 60 (x − (R − Δ))/(2Δ)`, `Δ = (sup − inf)/2`.
+#[inline]
+fn ampi_term(x: f64, rf: &AmpiReference, j: usize) -> f64 {
+    let d = (rf.sup[j] - rf.inf[j]) / 2.0;
+    70.0 + 60.0 * (x - (rf.reference[j] - d)) / (2.0 * d)
+}
+
+/// Weighted median of (value, weight) pairs with total weight `wa` (sorts `v`).
+fn weighted_median(v: &mut [(f64, f64)], wa: f64) -> f64 {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = wa / 2.0;
+    let tol = 1e-12 * wa;
+    let mut cum = 0.0;
+    for k in 0..v.len() {
+        cum += v[k].1;
+        if cum > half + tol {
+            return v[k].0;
+        }
+        if (cum - half).abs() <= tol {
+            // Exact split: every value between v[k] and the next one qualifies; take the mean.
+            return match v.get(k + 1) {
+                Some(next) => 0.5 * (v[k].0 + next.0),
+                None => v[k].0,
+            };
+        }
+    }
+    v[v.len() - 1].0
+}
+
+/// `M ∓ S·cv` with `cv = S/M` (Mazziotta & Pareto 2016, eq. for MPI±). `M = 0` (only
+/// possible with non-standard inputs) gives `M`.
+fn mp_combine(m: f64, s: f64, penalty: Penalty) -> f64 {
+    if m == 0.0 {
+        return m;
+    }
+    let pen = s * (s / m);
+    match penalty {
+        Penalty::Negative => m - pen,
+        Penalty::Positive => m + pen,
+    }
+}
+
+/// Goalposts and reference for the AMPI: `inf_j`/`sup_j` = min/max of column j over all rows
+/// of `all` (stack every period's units: `n_rows` rows), `reference_j` = mean of column j over
+/// the rows of `base` (`n_base` rows, e.g. the base year; Mazziotta & Pareto 2016 suggest the
+/// base-year average). Column-major; NaN ignored. A column with no data, or constant over all
+/// rows, is [`Error::Empty`] / [`Error::InvalidValue`].
+pub fn ampi_reference(
+    all: &[f64],
+    n_rows: usize,
+    base: &[f64],
+    n_base: usize,
+) -> Result<AmpiReference> {
+    if n_rows == 0 || n_base == 0 || all.is_empty() {
+        return Err(Error::Empty {
+            context: "AMPI reference: matrix".into(),
+        });
+    }
+    if all.len() % n_rows != 0 {
+        return Err(Error::length_mismatch(
+            "AMPI reference: matrix length vs n_rows × components",
+            (all.len() / n_rows + 1) * n_rows,
+            all.len(),
+        ));
+    }
+    let m = all.len() / n_rows;
+    if base.len() != m * n_base {
+        return Err(Error::length_mismatch(
+            "AMPI reference: base matrix vs n_base × components",
+            m * n_base,
+            base.len(),
+        ));
+    }
+    let mut rf = AmpiReference {
+        inf: vec![0.0; m],
+        sup: vec![0.0; m],
+        reference: vec![0.0; m],
+    };
+    for j in 0..m {
+        let col = &all[j * n_rows..(j + 1) * n_rows];
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &x in col.iter().filter(|x| !x.is_nan()) {
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+        let b = &base[j * n_base..(j + 1) * n_base];
+        let (mut s, mut n) = (0.0, 0usize);
+        for &x in b.iter().filter(|x| !x.is_nan()) {
+            s += x;
+            n += 1;
+        }
+        if n == 0 || lo > hi {
+            return Err(Error::Empty {
+                context: format!("AMPI reference: component #{j} has no observed value"),
+            });
+        }
+        if !lo.is_finite() || !hi.is_finite() || lo == hi {
+            return Err(Error::invalid_value(
+                format!("AMPI reference: component #{j}: range"),
+                hi - lo,
+                "(goalposts need min < max over all periods)",
+            ));
+        }
+        rf.inf[j] = lo;
+        rf.sup[j] = hi;
+        rf.reference[j] = s / n as f64;
+    }
+    Ok(rf)
+}
+
+/// Aggregates every unit of a column-major matrix (`n_units` rows, one contiguous column
+/// per component: cell `(u, j)` at `matrix[j * n_units + u]`) into `out` (length `n_units`).
+///
+/// Works for all methods; the row-wise ones apply [`aggregate_row`] to each unit (the
+/// matrix is read by stride, no allocation except the weighted median). Unit-level methods:
+/// * MPI: column means/population SDs over the observed values; a unit's `M`, `S` over its
+///   available components (weights re-normalised).
+/// * AMPI without a reference: goalposts and reference from this matrix (see
+///   [`ampi_reference`], base = the same matrix).
+/// * TOPSIS: units failing the availability rule are excluded from the ideal points; a
+///   missing component is left out of that unit's distances; a column with `Σx² = 0` has
+///   `r = 0`; `D⁺ + D⁻ = 0` (all units identical) gives 0.5 (noted).
+/// * Copeland: for each pair, only components observed for both count, with weights
+///   re-normalised over them (symmetric `e_qp = 1 − e_pq`, unlike COINr which absorbs the
+///   missing mass in `e_qp`); a pair with no common component counts as a tie. O(n² m).
+pub fn aggregate_units(
+    matrix: &[f64],
+    n_units: usize,
+    weights: &[f64],
+    method: &Aggregation,
+    missing: &MissingRule,
+    out: &mut [f64],
+) -> Result<AggregateNote> {
+    check_rule(missing)?;
+    if n_units == 0 {
+        return Err(Error::Empty {
+            context: "aggregation: units".into(),
+        });
+    }
+    if out.len() != n_units {
+        return Err(Error::length_mismatch(
+            "aggregation: output vs units",
+            n_units,
+            out.len(),
+        ));
+    }
+    let m = weights.len();
+    if matrix.len() != m * n_units {
+        return Err(Error::length_mismatch(
+            "aggregation: matrix vs units × weights",
+            m * n_units,
+            matrix.len(),
+        ));
+    }
+    let total = check_weights(weights, m, "aggregation")?;
+    if let Aggregation::Geometric { shift } = method {
+        check_shift(*shift)?;
+    }
+    if let Aggregation::Power { r } = method {
+        if !r.is_finite() {
+            return Err(Error::invalid_spec(
+                "aggregation.power.r",
+                format!("must be finite, found {r}"),
+            ));
+        }
+    }
+    let mut note = AggregateNote::default();
+    // Availability per unit, accumulated column by column (memory order). The arithmetic
+    // mean (no domain restriction) is accumulated in the same pass.
+    let arith = matches!(
+        method,
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }
+    );
+    let mut wa = vec![0.0; n_units];
+    let mut na = vec![0usize; n_units];
+    let mut s1 = vec![0.0; n_units];
+    let mut nw = 0usize;
+    // Columns without any missing value add to scalar totals instead of per-unit arrays.
+    let (mut w_full, mut n_full) = (0.0, 0usize);
+    for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+        let (any_inf, any_nan) = col.iter().fold((false, false), |(i, n), x| {
+            (i | x.is_infinite(), n | x.is_nan())
+        });
+        if any_inf {
+            let u = col.iter().position(|x| x.is_infinite()).unwrap_or(0);
+            return Err(Error::invalid_value(
+                comp_ctx(Some(u), j),
+                col[u],
+                "in an aggregation (infinite)",
+            ));
+        }
+        let w = weights[j];
+        if w == 0.0 {
+            continue;
+        }
+        nw += 1;
+        if !any_nan {
+            w_full += w;
+            n_full += 1;
+            if arith {
+                for (s, &x) in s1.iter_mut().zip(col) {
+                    *s += w * x;
+                }
+            }
+        } else if arith {
+            for (((a, c), s), &x) in wa.iter_mut().zip(na.iter_mut()).zip(s1.iter_mut()).zip(col) {
+                let p = !x.is_nan();
+                *a += if p { w } else { 0.0 };
+                *c += usize::from(p);
+                *s += if p { w * x } else { 0.0 };
+            }
+        } else {
+            for ((a, c), &x) in wa.iter_mut().zip(na.iter_mut()).zip(col) {
+                let p = !x.is_nan();
+                *a += if p { w } else { 0.0 };
+                *c += usize::from(p);
+            }
+        }
+    }
+    if n_full > 0 {
+        wa.iter_mut().for_each(|a| *a += w_full);
+        na.iter_mut().for_each(|c| *c += n_full);
+    }
+    let mut ok = vec![false; n_units];
+    for u in 0..n_units {
+        let share = if missing.by_weight {
+            wa[u] / total
+        } else {
+            na[u] as f64 / nw as f64
+        };
+        ok[u] = na[u] > 0 && share + 1e-12 >= missing.min_share;
+        if !ok[u] {
+            note.n_insufficient += 1;
+        } else if na[u] < nw {
+            note.n_partial += 1;
+        }
+    }
+    match method {
+        Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => {
+            finish(out, &ok, |u| s1[u] / wa[u]);
+        }
+        Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
+            let shift = match method {
+                Aggregation::Geometric { shift } => *shift,
+                _ => 0.0,
+            };
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                geo_term(x, shift, Some(u), j)
+            })?;
+            finish(out, &ok, |u| (s1[u] / wa[u]).exp() - shift);
+        }
+        Aggregation::Harmonic => {
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                harmonic_term(x, Some(u), j)
+            })?;
+            finish(out, &ok, |u| wa[u] / s1[u]);
+        }
+        Aggregation::Power { r } => {
+            let r = *r;
+            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
+                power_term(x, r, Some(u), j)
+            })?;
+            finish(out, &ok, |u| (s1[u] / wa[u]).powf(1.0 / r));
+        }
+        Aggregation::WeightedMedian => {
+            let mut row = vec![0.0; m];
+            let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(m);
+            for u in 0..n_units {
+                if !ok[u] {
+                    out[u] = f64::NAN;
+                    continue;
+                }
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = matrix[j * n_units + u];
+                }
+                pairs.clear();
+                pairs.extend(
+                    row.iter()
+                        .zip(weights)
+                        .filter(|(x, w)| !x.is_nan() && **w > 0.0)
+                        .map(|(x, w)| (*x, *w)),
+                );
+                out[u] = weighted_median(&mut pairs, wa[u]);
+            }
+        }
+        Aggregation::Mpi { penalty } => {
+            let mut mu = vec![0.0; m];
+            let mut sd = vec![0.0; m];
+            for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+                let (mut s, mut n) = (0.0, 0usize);
+                for &x in col.iter().filter(|x| !x.is_nan()) {
+                    s += x;
+                    n += 1;
+                }
+                if n == 0 {
+                    continue;
+                }
+                mu[j] = s / n as f64;
+                let ss: f64 = col
+                    .iter()
+                    .filter(|x| !x.is_nan())
+                    .map(|x| (x - mu[j]).powi(2))
+                    .sum();
+                sd[j] = (ss / n as f64).sqrt();
+                if !(sd[j] > 0.0) && weights[j] > 0.0 {
+                    note.notes
+                        .push(format!("component #{j}: constant — z = 100 for every unit"));
+                }
+            }
+            let mut s2 = vec![0.0; n_units];
+            accumulate(
+                matrix,
+                n_units,
+                weights,
+                &ok,
+                &mut s1,
+                Some(&mut s2),
+                |_, j, x| {
+                    Ok(if sd[j] > 0.0 {
+                        100.0 + 10.0 * (x - mu[j]) / sd[j]
+                    } else {
+                        100.0
+                    })
+                },
+            )?;
+            finish(out, &ok, |u| mp_from_sums(s1[u], s2[u], wa[u], *penalty));
+        }
+        Aggregation::Ampi { penalty, reference } => {
+            let derived;
+            let rf = match reference {
+                Some(rf) => rf,
+                None => {
+                    derived = ampi_reference(matrix, n_units, matrix, n_units)?;
+                    note.notes.push(
+                        "AMPI goalposts and reference derived from this matrix (not fixed across periods)"
+                            .into(),
+                    );
+                    &derived
+                }
+            };
+            check_ampi_reference(rf, m)?;
+            let mut s2 = vec![0.0; n_units];
+            accumulate(
+                matrix,
+                n_units,
+                weights,
+                &ok,
+                &mut s1,
+                Some(&mut s2),
+                |_, j, x| Ok(ampi_term(x, rf, j)),
+            )?;
+            finish(out, &ok, |u| mp_from_sums(s1[u], s2[u], wa[u], *penalty));
+        }
+        Aggregation::Topsis => topsis(matrix, n_units, weights, &ok, out, &mut note),
+        Aggregation::Copeland => copeland(matrix, n_units, weights, &ok, out),
+    }
+    Ok(note)
+}
+
+/// Adds `w_j · f(x_uj)` (and `w_j · f²` into `s2`) over the observed cells of the units
+/// that pass the availability rule, walking the matrix column by column.
+#[allow(clippy::too_many_arguments)]
+fn accumulate(
+    matrix: &[f64],
+    n_units: usize,
+    weights: &[f64],
+    ok: &[bool],
+    s1: &mut [f64],
+    mut s2: Option<&mut [f64]>,
+    f: impl Fn(usize, usize, f64) -> Result<f64>,
+) -> Result<()> {
+    for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+        let w = weights[j];
+        if w == 0.0 {
+            continue;
+        }
+        match s2.as_deref_mut() {
+            None => {
+                for (u, (s, &x)) in s1.iter_mut().zip(col).enumerate() {
+                    if !x.is_nan() && ok[u] {
+                        *s += w * f(u, j, x)?;
+                    }
+                }
+            }
+            Some(s2) => {
+                for (u, ((s, q), &x)) in s1.iter_mut().zip(s2.iter_mut()).zip(col).enumerate() {
+                    if !x.is_nan() && ok[u] {
+                        let t = f(u, j, x)?;
+                        *s += w * t;
+                        *q += w * t * t;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn finish(out: &mut [f64], ok: &[bool], f: impl Fn(usize) -> f64) {
+    for (u, o) in out.iter_mut().enumerate() {
+        *o = if ok[u] { f(u) } else { f64::NAN };
+    }
+}
+
+fn mp_from_sums(s1: f64, s2: f64, sw: f64, penalty: Penalty) -> f64 {
+    let mean = s1 / sw;
+    mp_combine(mean, (s2 / sw - mean * mean).max(0.0).sqrt(), penalty)
+}
+
+fn topsis(
+    matrix: &[f64],
+    n_units: usize,
+    weights: &[f64],
+    ok: &[bool],
+    out: &mut [f64],
+    note: &mut AggregateNote,
+) {
+    let m = weights.len();
+    let total: f64 = weights.iter().sum();
+    let mut norm = vec![0.0; m];
+    let mut best = vec![f64::NEG_INFINITY; m];
+    let mut worst = vec![f64::INFINITY; m];
+    for j in 0..m {
+        let col = &matrix[j * n_units..(j + 1) * n_units];
+        let ss: f64 = col
+            .iter()
+            .zip(ok)
+            .filter(|(x, &k)| k && !x.is_nan())
+            .map(|(x, _)| x * x)
+            .sum();
+        norm[j] = if ss > 0.0 {
+            (weights[j] / total) / ss.sqrt()
+        } else {
+            0.0
+        };
+        for (&x, &k) in col.iter().zip(ok) {
+            if k && !x.is_nan() {
+                let v = x * norm[j];
+                best[j] = best[j].max(v);
+                worst[j] = worst[j].min(v);
+            }
+        }
+    }
+    let mut dp = vec![0.0; n_units];
+    let mut dm = vec![0.0; n_units];
+    for j in 0..m {
+        if weights[j] == 0.0 || best[j] < worst[j] {
+            continue;
+        }
+        let col = &matrix[j * n_units..(j + 1) * n_units];
+        for u in 0..n_units {
+            let x = col[u];
+            if !ok[u] || x.is_nan() {
+                continue;
+            }
+            let v = x * norm[j];
+            dp[u] += (v - best[j]).powi(2);
+            dm[u] += (v - worst[j]).powi(2);
+        }
+    }
+    let mut ties = 0usize;
+    for u in 0..n_units {
+        out[u] = if !ok[u] {
+            f64::NAN
+        } else {
+            let (p, q) = (dp[u].sqrt(), dm[u].sqrt());
+            if p + q > 0.0 {
+                q / (p + q)
+            } else {
+                ties += 1;
+                0.5
+            }
+        };
+    }
+    if ties > 0 {
+        note.notes.push(format!(
+            "{ties} unit(s) coincide with both the ideal and the anti-ideal point (D⁺ + D⁻ = 0): closeness 0.5"
+        ));
+    }
+}
+
+fn copeland(matrix: &[f64], n_units: usize, weights: &[f64], ok: &[bool], out: &mut [f64]) {
+    let m = weights.len();
+    for o in out.iter_mut() {
+        *o = 0.0;
+    }
+    for p in 0..n_units {
+        if !ok[p] {
+            continue;
+        }
+        for q in (p + 1)..n_units {
+            if !ok[q] {
+                continue;
+            }
+            let (mut win, mut tie, mut wt) = (0.0, 0.0, 0.0);
+            for j in 0..m {
+                let w = weights[j];
+                let (a, b) = (matrix[j * n_units + p], matrix[j * n_units + q]);
+                if w == 0.0 || a.is_nan() || b.is_nan() {
+                    continue;
+                }
+                wt += w;
+                if a > b {
+                    win += w;
+                } else if a == b {
+                    tie += w;
+                }
+            }
+            if wt == 0.0 {
+                continue;
+            }
+            let e = (win + 0.5 * tie) / wt;
+            let d = e - 0.5;
+            if d.abs() > 1e-12 {
+                let s = d.signum();
+                out[p] += s;
+                out[q] -= s;
+            }
+        }
+    }
+    for (o, &k) in out.iter_mut().zip(ok) {
+        if !k {
+            *o = f64::NAN;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Imputation, each method, by hand.
+
+use cpindex::data::Panel;
+use cpindex::method::impute::{impute, Filled, ImputationSpec, ImputeMethod};
+use cpindex::method::{run, Spec};
+use cpindex::model::Framework;
+
+fn spec(m: ImputeMethod) -> ImputationSpec {
+    ImputationSpec {
+        method: m,
+        max_gap: None,
+    }
+}
+
+/// One indicator, 4 units, 1 period: (1, NaN, 3, 8); groups g0 = {0, 1}, g1 = {2, 3}.
+fn cross_section(m: ImputeMethod) -> (Vec<f64>, Vec<Filled>) {
+    let mut v = vec![1.0, f64::NAN, 3.0, 8.0];
+    let f = impute(
+        &mut v,
+        4,
+        &[2021],
+        &[0, 0, 1, 1],
+        &[true; 4],
+        &[0],
+        &spec(m),
+    );
+    (v, f)
+}
+
+#[test]
+fn mean_median_and_groups() {
+    // mean of 1, 3, 8 = 4; median = 3
+    assert_eq!(cross_section(ImputeMethod::Mean).0[1], 4.0);
+    assert_eq!(cross_section(ImputeMethod::Median).0[1], 3.0);
+    // unit 1 is in group 0 with unit 0 only → group mean = group median = 1
+    let (v, f) = cross_section(ImputeMethod::GroupMean);
+    assert_eq!(v[1], 1.0);
+    assert_eq!(f, vec![(1, 0, 0, 1.0)]);
+    assert_eq!(cross_section(ImputeMethod::GroupMedian).0[1], 1.0);
+    // none changes nothing
+    let (v, f) = cross_section(ImputeMethod::None);
+    assert!(v[1].is_nan() && f.is_empty());
+    // median of an even count: (1, 3, 8, 10) with a fifth unit missing → (3 + 8)/2 = 5.5
+    let mut v = vec![1.0, 3.0, 8.0, 10.0, f64::NAN];
+    impute(
+        &mut v,
+        5,
+        &[2021],
+        &[0; 5],
+        &[true; 5],
+        &[0],
+        &spec(ImputeMethod::Median),
+    );
+    assert_eq!(v[4], 5.5);
+    // a group with nothing observed stays missing
+    let mut v = vec![1.0, 2.0, f64::NAN];
+    let f = impute(
+        &mut v,
+        3,
+        &[2021],
+        &[0, 0, 1],
+        &[true; 3],
+        &[0],
+        &spec(ImputeMethod::GroupMean),
+    );
+    assert!(v[2].is_nan() && f.is_empty());
+}
+
+/// One unit, one indicator over periods 2020, 2021, 2023, 2024, 2025 (2022 absent from the
+/// panel): series (NaN, 10, NaN, 16, NaN).
+fn series(m: ImputeMethod, max_gap: Option<usize>) -> Vec<f64> {
+    let mut v = vec![f64::NAN, 10.0, f64::NAN, 16.0, f64::NAN];
+    let periods = [2020, 2021, 2023, 2024, 2025];
+    impute(
+        &mut v,
+        1,
+        &periods,
+        &[0],
+        &[true; 5],
+        &[0],
+        &ImputationSpec { method: m, max_gap },
+    );
+    v
+}
+
+#[test]
+fn linear_interpolates_in_time_and_carries_edges() {
+    // 2023 between 2021 (10) and 2024 (16): 10 + 6·(2/3) = 14 (gap in years respected);
+    // 2020 ← first observation 10; 2025 ← last observation 16 (approx rule = 2)
+    assert_eq!(
+        series(ImputeMethod::Linear, None),
+        vec![10.0, 10.0, 14.0, 16.0, 16.0]
+    );
+}
+
+#[test]
+fn constant_and_locf() {
+    // constant: step function — 2023 takes 10 (previous), edges as linear
+    assert_eq!(
+        series(ImputeMethod::Constant, None),
+        vec![10.0, 10.0, 10.0, 16.0, 16.0]
+    );
+    // locf: leading gap stays missing
+    let v = series(ImputeMethod::Locf, None);
+    assert!(v[0].is_nan());
+    assert_eq!(&v[1..], &[10.0, 10.0, 16.0, 16.0]);
+    // locf with max_gap = 0 fills nothing
+    let v = series(ImputeMethod::Locf, Some(0));
+    assert!(v[2].is_nan() && v[4].is_nan());
+}
+
+#[test]
+fn single_observation_is_carried_and_all_missing_stays() {
+    let mut v = vec![f64::NAN, 5.0, f64::NAN];
+    impute(
+        &mut v,
+        1,
+        &[1, 2, 3],
+        &[0],
+        &[true; 3],
+        &[0],
+        &spec(ImputeMethod::Linear),
+    );
+    assert_eq!(v, vec![5.0, 5.0, 5.0]);
+    let mut v = vec![f64::NAN; 3];
+    let f = impute(
+        &mut v,
+        1,
+        &[1, 2, 3],
+        &[0],
+        &[true; 3],
+        &[0],
+        &spec(ImputeMethod::Linear),
+    );
+    assert!(f.is_empty() && v.iter().all(|x| x.is_nan()));
+}
+
+#[test]
+fn pipeline_lists_every_imputed_cell() {
+    let fw = Framework::from_json(
+        r#"{"id":"t","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+        "dimensions":[{"id":"d","name_zh":"d","name_en":"d"}],
+        "indicators":[{"id":"x","dimension":"d","name_zh":"x","name_en":"x","unit":{"label":"u"},
+        "polarity":{"type":"higher_is_better"},"kind":"level","target":1}]}"#,
+    )
+    .unwrap();
+    let units: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    // period 2021: (1, NaN, 7); 2022: (NaN, 4, 9)
+    let p = Panel::from_values(
+        units,
+        vec![2021, 2022],
+        vec!["x".into()],
+        vec![1.0, f64::NAN, 7.0, f64::NAN, 4.0, 9.0],
+    )
+    .unwrap();
+    let s = Spec::from_json(r#"{"imputation": {"method": "mean"}}"#).unwrap();
+    let r = run(&fw, &p, &s).unwrap();
+    // 2021 b ← (1 + 7)/2 = 4; 2022 a ← (4 + 9)/2 = 6.5
+    assert_eq!(r.imputed.len(), 2);
+    assert_eq!(
+        (
+            r.imputed[0].unit.as_str(),
+            r.imputed[0].period,
+            r.imputed[0].value
+        ),
+        ("b", 2021, 4.0)
+    );
+    assert_eq!(
+        (
+            r.imputed[1].unit.as_str(),
+            r.imputed[1].period,
+            r.imputed[1].value
+        ),
+        ("a", 2022, 6.5)
+    );
+    assert_eq!(r.imputed[0].method, ImputeMethod::Mean);
+    // min–max after imputation in 2021: (1, 4, 7) → (0, 50, 100)
+    assert_eq!(r.normalised_for("x", 2021).unwrap(), &[0.0, 50.0, 100.0]);
+    // the statistics table describes the raw data: 2 of 3 observed
+    let st = r.statistics.iter().find(|s| s.period == 2021).unwrap();
+    assert_eq!(st.n, 2);
+}
