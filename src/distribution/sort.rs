@@ -78,9 +78,7 @@ pub(crate) fn sort_records(recs: &mut Vec<Rec>, hist: &Histograms, xs: &mut [f64
         return;
     }
     // Passes that actually move something.
-    let live: Vec<usize> = (0..PASSES)
-        .filter(|&p| !hist.0[p].iter().any(|&c| c == n))
-        .collect();
+    let live: Vec<usize> = (0..PASSES).filter(|&p| !hist.0[p].contains(&n)).collect();
     if live.is_empty() {
         for (i, r) in recs.iter().enumerate() {
             xs[i] = value_of(r.key);
