@@ -303,7 +303,7 @@ fn quantiles_match_sorted_copy_large() {
     assert_eq!(d.sorted_values(), &s[..]);
     // type 7 = numpy/R default: h = (n−1)p
     for p in [0.0, 0.1, 0.333, 0.5, 0.9, 1.0] {
-        let h = 5000.0 * p;
+        let h: f64 = 5000.0 * p;
         let j = h.floor() as usize;
         let e = if j + 1 < s.len() {
             s[j] + (h - j as f64) * (s[j + 1] - s[j])
