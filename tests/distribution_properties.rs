@@ -300,7 +300,7 @@ fn quantiles_match_sorted_copy_large() {
     let d = Distribution::new(&x, None).unwrap();
     let mut s = x.clone();
     s.sort_by(f64::total_cmp);
-    assert_eq!(d.sorted_values(), &s[..]);
+    assert_eq!(d.sorted_values(), s);
     // type 7 = numpy/R default: h = (n−1)p
     for p in [0.0, 0.1, 0.333, 0.5, 0.9, 1.0] {
         let h: f64 = 5000.0 * p;

@@ -172,14 +172,14 @@ pub fn ge_decomposition(
 /// Weighted mean absolute difference between a record of `a` and a record of `b`:
 /// `Δ_ab = Σᵢ Σᵣ wᵢ wᵣ |xᵢ − yᵣ| / (W_a W_b)`, in O(n_a log n_b) with `b`'s cumulative sums.
 fn mean_abs_difference(a: &Distribution, b: &Distribution) -> f64 {
-    let (yb, wb) = (b.sorted_values(), b.sorted_weights());
+    let yb = b.sorted_values();
     // cumulative arrays of b, rebuilt locally (decomposition is not a hot path)
     let mut cw = Vec::with_capacity(yb.len() + 1);
     let mut cs = Vec::with_capacity(yb.len() + 1);
     cw.push(0.0);
     cs.push(0.0);
     let (mut c, mut s) = (0.0, 0.0);
-    for (&y, &w) in yb.iter().zip(wb) {
+    for (y, w) in b.records() {
         c += w;
         s += w * y;
         cw.push(c);
@@ -187,7 +187,7 @@ fn mean_abs_difference(a: &Distribution, b: &Distribution) -> f64 {
     }
     let (wt, st) = (c, s);
     let mut acc = 0.0;
-    for (&x, &w) in a.sorted_values().iter().zip(a.sorted_weights()) {
+    for (x, w) in a.records() {
         let k = yb.partition_point(|&y| y < x);
         let below = x * cw[k] - cs[k];
         let above = (st - cs[k]) - x * (wt - cw[k]);

@@ -1,6 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
-use super::sort::{key_of, sort_records, Histograms, Rec};
+use super::sort::{key_of, sort_pairs, value_of, Pair};
 use crate::error::{Error, Result};
 
 /// What to do with a missing value (NaN) in `values`.
@@ -94,10 +94,10 @@ pub struct MaxMin {
 /// * total weight 0 → [`Error::InvalidValue`].
 #[derive(Debug, Clone)]
 pub struct Distribution {
-    x: Vec<f64>,
-    w: Vec<f64>,
-    cw: Vec<f64>,
-    cwx: Vec<f64>,
+    /// (value, weight), ascending by value.
+    data: Vec<Pair>,
+    /// (cumulative weight, cumulative weighted value) through each record.
+    cum: Vec<Pair>,
     total_w: f64,
     total_wx: f64,
     sum_w2: f64,
@@ -148,8 +148,7 @@ impl Distribution {
                 context: "values".into(),
             });
         }
-        let mut recs: Vec<Rec> = Vec::with_capacity(n_input);
-        let mut hist = Histograms::new();
+        let mut recs: Vec<Pair> = Vec::with_capacity(n_input);
         let mut n_missing = 0usize;
         let mut n_zero_weight = 0usize;
         let mut min_v = f64::INFINITY;
@@ -222,8 +221,10 @@ impl Distribution {
                 }
             }
             let key = key_of(v);
-            hist.add(key);
-            recs.push(Rec { key, w: wi });
+            recs.push(Pair {
+                a: f64::from_bits(key),
+                b: wi,
+            });
         }
         let n = recs.len();
         if n == 0 {
@@ -238,30 +239,27 @@ impl Distribution {
                 "as the total weight (at least one record needs a positive weight)",
             ));
         }
-        let mut x = vec![0.0; n];
-        let mut w = vec![0.0; n];
-        sort_records(&mut recs, &hist, &mut x, &mut w);
-        drop(recs);
-        let mut cw = vec![0.0; n];
-        let mut cwx = vec![0.0; n];
+        let mut data = sort_pairs(&mut recs, key_of(min_v), key_of(max_v));
+        // The sort's scratch buffer becomes the cumulative array (no new allocation).
+        let mut cum = recs;
+        cum.resize(n, Pair::default());
         let (mut c, mut s, mut w2, mut g) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        for i in 0..n {
-            let (xi, wi) = (x[i], w[i]);
+        for (r, cu) in data.iter_mut().zip(cum.iter_mut()) {
+            let xi = value_of(r.a.to_bits());
+            let wi = r.b;
+            r.a = xi;
             let wx = wi * xi;
             // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
             g += wx * (2.0 * c + wi);
             c += wi;
             s += wx;
             w2 += wi * wi;
-            cw[i] = c;
-            cwx[i] = s;
+            *cu = Pair { a: c, b: s };
         }
         let gini_num = g - c * s;
         Ok(Distribution {
-            x,
-            w,
-            cw,
-            cwx,
+            data,
+            cum,
             total_w: c,
             total_wx: s,
             sum_w2: w2,
@@ -279,7 +277,7 @@ impl Distribution {
 
     /// Number of records kept (non-missing, positive weight).
     pub fn n(&self) -> usize {
-        self.x.len()
+        self.data.len()
     }
     /// Number of records given by the caller.
     pub fn n_input(&self) -> usize {
@@ -309,21 +307,40 @@ impl Distribution {
     pub fn has_equal_weights(&self) -> bool {
         self.equal_weights
     }
-    /// The values in ascending order.
-    pub fn sorted_values(&self) -> &[f64] {
-        &self.x
+    /// The (value, weight) records in ascending order of value.
+    pub fn records(&self) -> impl ExactSizeIterator<Item = (f64, f64)> + '_ {
+        self.data.iter().map(|p| (p.a, p.b))
     }
-    /// The weights, in the order of [`sorted_values`](Self::sorted_values).
-    pub fn sorted_weights(&self) -> &[f64] {
-        &self.w
+    /// The values in ascending order (a copy).
+    pub fn sorted_values(&self) -> Vec<f64> {
+        self.data.iter().map(|p| p.a).collect()
     }
     /// Smallest value.
     pub fn min(&self) -> f64 {
-        self.x[0]
+        self.data[0].a
     }
     /// Largest value.
     pub fn max(&self) -> f64 {
-        self.x[self.x.len() - 1]
+        self.data[self.data.len() - 1].a
+    }
+
+    #[inline]
+    fn x(&self, i: usize) -> f64 {
+        self.data[i].a
+    }
+    /// Number of records with value `< t` (`strict`) or `≤ t`.
+    #[inline]
+    fn count_below(&self, t: f64, strict: bool) -> usize {
+        if strict {
+            self.data.partition_point(|r| r.a < t)
+        } else {
+            self.data.partition_point(|r| r.a <= t)
+        }
+    }
+    /// First record whose cumulative weight is `≥ target`.
+    #[inline]
+    fn first_cum_at_least(&self, target: f64) -> usize {
+        self.cum.partition_point(|c| c.a < target)
     }
 
     /// Cumulative weight of the first `k` sorted records.
@@ -332,7 +349,7 @@ impl Distribution {
         if k == 0 {
             0.0
         } else {
-            self.cw[k - 1]
+            self.cum[k - 1].a
         }
     }
     /// Cumulative weighted value of the first `k` sorted records.
@@ -341,7 +358,7 @@ impl Distribution {
         if k == 0 {
             0.0
         } else {
-            self.cwx[k - 1]
+            self.cum[k - 1].b
         }
     }
 
@@ -439,10 +456,9 @@ impl Distribution {
         self.require_domain(alpha <= 0.0, &what)?;
         let mu = self.require_positive_mean(&what)?;
         let inv_mu = 1.0 / mu;
-        let (x, w) = (&self.x, &self.w);
         let s = if alpha == 1.0 {
             let mut acc = 0.0;
-            for (&xi, &wi) in x.iter().zip(w) {
+            for &Pair { a: xi, b: wi } in &self.data {
                 if xi > 0.0 {
                     let r = xi * inv_mu;
                     acc += wi * r * r.ln();
@@ -451,24 +467,24 @@ impl Distribution {
             acc / self.total_w
         } else if alpha == 0.0 {
             let mut acc = 0.0;
-            for (&xi, &wi) in x.iter().zip(w) {
+            for &Pair { a: xi, b: wi } in &self.data {
                 acc += wi * (xi * inv_mu).ln();
             }
             -acc / self.total_w
         } else {
             let mut acc = 0.0;
             if alpha == 2.0 {
-                for (&xi, &wi) in x.iter().zip(w) {
+                for &Pair { a: xi, b: wi } in &self.data {
                     let r = xi * inv_mu;
                     acc += wi * r * r;
                 }
             } else if alpha.fract() == 0.0 && alpha.abs() <= 64.0 {
                 let a = alpha as i32;
-                for (&xi, &wi) in x.iter().zip(w) {
+                for &Pair { a: xi, b: wi } in &self.data {
                     acc += wi * (xi * inv_mu).powi(a);
                 }
             } else {
-                for (&xi, &wi) in x.iter().zip(w) {
+                for &Pair { a: xi, b: wi } in &self.data {
                     acc += wi * (xi * inv_mu).powf(alpha);
                 }
             }
@@ -508,14 +524,14 @@ impl Distribution {
         let inv_mu = 1.0 / mu;
         if epsilon == 1.0 {
             let mut acc = 0.0;
-            for (&xi, &wi) in self.x.iter().zip(&self.w) {
+            for &Pair { a: xi, b: wi } in &self.data {
                 acc += wi * (xi * inv_mu).ln();
             }
             return Ok(1.0 - (acc / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
         let mut acc = 0.0;
-        for (&xi, &wi) in self.x.iter().zip(&self.w) {
+        for &Pair { a: xi, b: wi } in &self.data {
             acc += wi * (xi * inv_mu).powf(e);
         }
         Ok(1.0 - (acc / self.total_w).powf(1.0 / e))
@@ -527,7 +543,7 @@ impl Distribution {
     pub fn coefficient_of_variation(&self) -> Result<f64> {
         let mu = self.require_positive_mean("coefficient of variation")?;
         let mut acc = 0.0;
-        for (&xi, &wi) in self.x.iter().zip(&self.w) {
+        for &Pair { a: xi, b: wi } in &self.data {
             let d = xi - mu;
             acc += wi * d * d;
         }
@@ -540,7 +556,7 @@ impl Distribution {
     /// (Cowell 2011 §2.2; R `ineq::RS`). Computed as `F(μ⁻) − L(F(μ⁻))` in O(log n).
     pub fn hoover(&self) -> Result<f64> {
         let mu = self.require_positive_mean("Hoover index")?;
-        let k = self.x.partition_point(|&v| v < mu);
+        let k = self.count_below(mu, true);
         Ok(self.cw_before(k) / self.total_w - self.cwx_before(k) / self.total_wx)
     }
 
@@ -582,7 +598,7 @@ impl Distribution {
     /// maximum.
     pub fn quantile(&self, p: f64, method: QuantileMethod) -> Result<f64> {
         Self::check_p("p", p)?;
-        let n = self.x.len();
+        let n = self.data.len();
         match method {
             QuantileMethod::Linear => {
                 if !self.equal_weights {
@@ -596,28 +612,28 @@ impl Distribution {
                 let j = (h.floor() as usize).min(n - 1);
                 let frac = h - j as f64;
                 if j + 1 < n && frac > 0.0 {
-                    Ok(self.x[j] + frac * (self.x[j + 1] - self.x[j]))
+                    Ok(self.x(j) + frac * (self.x(j + 1) - self.x(j)))
                 } else {
-                    Ok(self.x[j])
+                    Ok(self.x(j))
                 }
             }
             QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
                 if p == 0.0 {
-                    return Ok(self.x[0]);
+                    return Ok(self.x(0));
                 }
                 if p == 1.0 {
-                    return Ok(self.x[n - 1]);
+                    return Ok(self.x(n - 1));
                 }
                 let target = p * self.total_w;
                 let tol = 1e-12 * self.total_w;
-                let k = self.cw.partition_point(|&c| c < target - tol).min(n - 1);
+                let k = self.first_cum_at_least(target - tol).min(n - 1);
                 if method == QuantileMethod::AveragedInvertedCdf
-                    && (self.cw[k] - target).abs() <= tol
+                    && (self.cum[k].a - target).abs() <= tol
                     && k + 1 < n
                 {
-                    Ok(0.5 * (self.x[k] + self.x[k + 1]))
+                    Ok(0.5 * (self.x(k) + self.x(k + 1)))
                 } else {
-                    Ok(self.x[k])
+                    Ok(self.x(k))
                 }
             }
         }
@@ -660,11 +676,11 @@ impl Distribution {
         if p >= 1.0 {
             return 1.0;
         }
-        let n = self.x.len();
+        let n = self.data.len();
         let target = p * self.total_w;
-        let k = self.cw.partition_point(|&c| c < target).min(n - 1);
+        let k = self.first_cum_at_least(target).min(n - 1);
         let part = (target - self.cw_before(k)).max(0.0);
-        (self.cwx_before(k) + part * self.x[k]) / self.total_wx
+        (self.cwx_before(k) + part * self.x(k)) / self.total_wx
     }
 
     /// Share of the total held by the population slice between fractions `p_low` and
@@ -715,8 +731,8 @@ impl Distribution {
                 self.require_positive_mean("quintile share ratio")?;
                 let q20 = self.quantile(0.2, QuantileMethod::AveragedInvertedCdf)?;
                 let q80 = self.quantile(0.8, QuantileMethod::AveragedInvertedCdf)?;
-                let k1 = self.x.partition_point(|&v| v <= q20);
-                let k2 = self.x.partition_point(|&v| v <= q80);
+                let k1 = self.count_below(q20, false);
+                let k2 = self.count_below(q80, false);
                 let (wb, sb) = (self.cw_before(k1), self.cwx_before(k1));
                 let wt = self.total_w - self.cw_before(k2);
                 let st = self.total_wx - self.cwx_before(k2);
@@ -753,10 +769,10 @@ impl Distribution {
                 format!("the band's lower bound {lower} exceeds its upper bound {upper}"),
             ));
         }
-        let a = self.x.partition_point(|&v| v < lower);
+        let a = self.count_below(lower, true);
         let b = match rule {
-            BandRule::HalfOpen => self.x.partition_point(|&v| v < upper),
-            BandRule::Closed => self.x.partition_point(|&v| v <= upper),
+            BandRule::HalfOpen => self.count_below(upper, true),
+            BandRule::Closed => self.count_below(upper, false),
         };
         Ok((self.cw_before(b) - self.cw_before(a)) / self.total_w)
     }
@@ -766,7 +782,7 @@ impl Distribution {
         if threshold.is_nan() {
             return Err(Error::invalid_argument("threshold", "must not be NaN"));
         }
-        let k = self.x.partition_point(|&v| v < threshold);
+        let k = self.count_below(threshold, true);
         Ok(self.cw_before(k) / self.total_w)
     }
 
