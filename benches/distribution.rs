@@ -61,6 +61,13 @@ fn bench(c: &mut Criterion) {
                 BatchSize::LargeInput,
             )
         });
+        g.bench_function("clone_and_sort_unstable_by", |b| {
+            b.iter(|| {
+                let mut v = black_box(&x).clone();
+                v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+                black_box(v)
+            })
+        });
         g.bench_function("build_only", |b| {
             b.iter(|| black_box(Distribution::new(black_box(&x), Some(&w)).unwrap().n()))
         });

@@ -315,3 +315,27 @@ fn quantiles_match_sorted_copy_large() {
     // type 2, n odd: median = middle value
     assert_eq!(d.median().unwrap(), s[2500]);
 }
+
+#[test]
+fn lognormal_sample_matches_closed_forms() {
+    // For a lognormal with log-sd σ (Cowell 2011, Technical Appendix A.2 / Table A.1):
+    // Gini = 2Φ(σ/√2) − 1, Theil T = MLD = σ²/2, GE(2) = (e^{σ²} − 1)/2, Atkinson(ε) = 1 − e^{−εσ²/2}.
+    // σ = 0.8: Φ(0.565685…) = 0.714196… (erf table / Python 3.11 math.erf: 0.5·(1+erf(0.4)) =
+    // 0.7141962), so Gini = 0.4283924; σ²/2 = 0.32.
+    let mut r = Rng(12345);
+    let n = 400_000;
+    let x: Vec<f64> = (0..n).map(|_| (10.0 + 0.8 * r.normal()).exp()).collect();
+    let d = Distribution::new(&x, None).unwrap();
+    assert!(
+        (d.gini().unwrap() - 0.4283924).abs() < 3e-3,
+        "{}",
+        d.gini().unwrap()
+    );
+    assert!((d.theil_t().unwrap() - 0.32).abs() < 6e-3);
+    assert!((d.mean_log_deviation().unwrap() - 0.32).abs() < 6e-3);
+    let ge2 = ((0.64f64).exp() - 1.0) / 2.0;
+    assert!((d.generalized_entropy(2.0).unwrap() - ge2).abs() < 0.03);
+    assert!((d.atkinson(1.0).unwrap() - (1.0 - (-0.32f64).exp())).abs() < 5e-3);
+    // median of a lognormal = e^10
+    assert!((d.median().unwrap() / 10f64.exp() - 1.0).abs() < 1e-2);
+}
