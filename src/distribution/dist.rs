@@ -221,10 +221,7 @@ impl Distribution {
                 }
             }
             let key = key_of(v);
-            recs.push(Pair {
-                a: f64::from_bits(key),
-                b: wi,
-            });
+            recs.push([f64::from_bits(key), wi]);
         }
         let n = recs.len();
         if n == 0 {
@@ -239,23 +236,23 @@ impl Distribution {
                 "as the total weight (at least one record needs a positive weight)",
             ));
         }
-        let mut data = sort_pairs(&mut recs, key_of(min_v), key_of(max_v));
-        // The sort's scratch buffer becomes the cumulative array (no new allocation).
-        let mut cum = recs;
-        cum.resize(n, Pair::default());
+        // Sort; each sorted bucket is visited while in cache: keys become values and the
+        // cumulative sums (stored in the sort's scratch buffer) and Gini terms are taken.
         let (mut c, mut s, mut w2, mut g) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        for (r, cu) in data.iter_mut().zip(cum.iter_mut()) {
-            let xi = value_of(r.a.to_bits());
-            let wi = r.b;
-            r.a = xi;
-            let wx = wi * xi;
-            // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
-            g += wx * (2.0 * c + wi);
-            c += wi;
-            s += wx;
-            w2 += wi * wi;
-            *cu = Pair { a: c, b: s };
-        }
+        let (data, cum) = sort_pairs(recs, key_of(min_v), key_of(max_v), |run, cum| {
+            for (r, cu) in run.iter_mut().zip(cum.iter_mut()) {
+                let xi = value_of(r[0].to_bits());
+                let wi = r[1];
+                r[0] = xi;
+                let wx = wi * xi;
+                // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
+                g += wx * (2.0 * c + wi);
+                c += wi;
+                s += wx;
+                w2 += wi * wi;
+                *cu = [c, s];
+            }
+        });
         let gini_num = g - c * s;
         Ok(Distribution {
             data,
@@ -309,38 +306,38 @@ impl Distribution {
     }
     /// The (value, weight) records in ascending order of value.
     pub fn records(&self) -> impl ExactSizeIterator<Item = (f64, f64)> + '_ {
-        self.data.iter().map(|p| (p.a, p.b))
+        self.data.iter().map(|p| (p[0], p[1]))
     }
     /// The values in ascending order (a copy).
     pub fn sorted_values(&self) -> Vec<f64> {
-        self.data.iter().map(|p| p.a).collect()
+        self.data.iter().map(|p| p[0]).collect()
     }
     /// Smallest value.
     pub fn min(&self) -> f64 {
-        self.data[0].a
+        self.data[0][0]
     }
     /// Largest value.
     pub fn max(&self) -> f64 {
-        self.data[self.data.len() - 1].a
+        self.data[self.data.len() - 1][0]
     }
 
     #[inline]
     fn x(&self, i: usize) -> f64 {
-        self.data[i].a
+        self.data[i][0]
     }
     /// Number of records with value `< t` (`strict`) or `≤ t`.
     #[inline]
     fn count_below(&self, t: f64, strict: bool) -> usize {
         if strict {
-            self.data.partition_point(|r| r.a < t)
+            self.data.partition_point(|r| r[0] < t)
         } else {
-            self.data.partition_point(|r| r.a <= t)
+            self.data.partition_point(|r| r[0] <= t)
         }
     }
     /// First record whose cumulative weight is `≥ target`.
     #[inline]
     fn first_cum_at_least(&self, target: f64) -> usize {
-        self.cum.partition_point(|c| c.a < target)
+        self.cum.partition_point(|c| c[0] < target)
     }
 
     /// Cumulative weight of the first `k` sorted records.
@@ -349,7 +346,7 @@ impl Distribution {
         if k == 0 {
             0.0
         } else {
-            self.cum[k - 1].a
+            self.cum[k - 1][0]
         }
     }
     /// Cumulative weighted value of the first `k` sorted records.
@@ -358,7 +355,7 @@ impl Distribution {
         if k == 0 {
             0.0
         } else {
-            self.cum[k - 1].b
+            self.cum[k - 1][1]
         }
     }
 
@@ -458,7 +455,7 @@ impl Distribution {
         let inv_mu = 1.0 / mu;
         let s = if alpha == 1.0 {
             let mut acc = 0.0;
-            for &Pair { a: xi, b: wi } in &self.data {
+            for &[xi, wi] in &self.data {
                 if xi > 0.0 {
                     let r = xi * inv_mu;
                     acc += wi * r * r.ln();
@@ -467,24 +464,24 @@ impl Distribution {
             acc / self.total_w
         } else if alpha == 0.0 {
             let mut acc = 0.0;
-            for &Pair { a: xi, b: wi } in &self.data {
+            for &[xi, wi] in &self.data {
                 acc += wi * (xi * inv_mu).ln();
             }
             -acc / self.total_w
         } else {
             let mut acc = 0.0;
             if alpha == 2.0 {
-                for &Pair { a: xi, b: wi } in &self.data {
+                for &[xi, wi] in &self.data {
                     let r = xi * inv_mu;
                     acc += wi * r * r;
                 }
             } else if alpha.fract() == 0.0 && alpha.abs() <= 64.0 {
                 let a = alpha as i32;
-                for &Pair { a: xi, b: wi } in &self.data {
+                for &[xi, wi] in &self.data {
                     acc += wi * (xi * inv_mu).powi(a);
                 }
             } else {
-                for &Pair { a: xi, b: wi } in &self.data {
+                for &[xi, wi] in &self.data {
                     acc += wi * (xi * inv_mu).powf(alpha);
                 }
             }
@@ -524,14 +521,14 @@ impl Distribution {
         let inv_mu = 1.0 / mu;
         if epsilon == 1.0 {
             let mut acc = 0.0;
-            for &Pair { a: xi, b: wi } in &self.data {
+            for &[xi, wi] in &self.data {
                 acc += wi * (xi * inv_mu).ln();
             }
             return Ok(1.0 - (acc / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
         let mut acc = 0.0;
-        for &Pair { a: xi, b: wi } in &self.data {
+        for &[xi, wi] in &self.data {
             acc += wi * (xi * inv_mu).powf(e);
         }
         Ok(1.0 - (acc / self.total_w).powf(1.0 / e))
@@ -543,7 +540,7 @@ impl Distribution {
     pub fn coefficient_of_variation(&self) -> Result<f64> {
         let mu = self.require_positive_mean("coefficient of variation")?;
         let mut acc = 0.0;
-        for &Pair { a: xi, b: wi } in &self.data {
+        for &[xi, wi] in &self.data {
             let d = xi - mu;
             acc += wi * d * d;
         }
@@ -628,7 +625,7 @@ impl Distribution {
                 let tol = 1e-12 * self.total_w;
                 let k = self.first_cum_at_least(target - tol).min(n - 1);
                 if method == QuantileMethod::AveragedInvertedCdf
-                    && (self.cum[k].a - target).abs() <= tol
+                    && (self.cum[k][0] - target).abs() <= tol
                     && k + 1 < n
                 {
                     Ok(0.5 * (self.x(k) + self.x(k + 1)))

@@ -39,31 +39,39 @@ const BUCKET: usize = 32;
 const MAX_BITS: i32 = 18;
 const INSERTION: usize = 64;
 
-/// A pair of 8-byte fields: during the sort `a` holds the key bits (`f64::from_bits(key)`)
-/// and `b` the weight; afterwards the same type holds (value, weight) and
-/// (cumulative weight, cumulative weighted value).
-#[derive(Clone, Copy, Default, Debug, PartialEq)]
-#[repr(C)]
-pub(crate) struct Pair {
-    pub a: f64,
-    pub b: f64,
-}
+/// A pair of 8-byte fields: during the sort `[0]` holds the key bits (`f64::from_bits(key)`)
+/// and `[1]` the weight; afterwards the same type holds (value, weight) and
+/// (cumulative weight, cumulative weighted value). An array rather than a struct so that
+/// `vec![[0.0; 2]; n]` is a zeroed allocation (no write pass).
+pub(crate) type Pair = [f64; 2];
 
 #[inline(always)]
 fn k(p: &Pair) -> u64 {
-    p.a.to_bits()
+    p[0].to_bits()
 }
 
-/// Sorts `recs` (key bits in `a`) by key and returns the sorted records. On return `recs`
-/// has the same length and unspecified content (the caller reuses it as scratch) unless it
-/// was sorted in place, in which case it is returned and `recs` is left empty.
-pub(crate) fn sort_pairs(recs: &mut Vec<Pair>, min_key: u64, max_key: u64) -> Vec<Pair> {
+/// Sorts `recs` (key bits in `[0]`) by key. Each sorted run (a bucket, in ascending order)
+/// is handed to `visit(run, scratch)` while it is still in cache, together with the
+/// equally long, aligned slice of a scratch buffer of `recs.len()` pairs that the visitor
+/// may fill (the distribution stores the cumulative sums there). Returns
+/// `(sorted, scratch)`.
+pub(crate) fn sort_pairs<F>(
+    mut recs: Vec<Pair>,
+    min_key: u64,
+    max_key: u64,
+    mut visit: F,
+) -> (Vec<Pair>, Vec<Pair>)
+where
+    F: FnMut(&mut [Pair], &mut [Pair]),
+{
     let n = recs.len();
     if n <= SMALL || min_key == max_key {
         recs.sort_unstable_by_key(k);
-        return std::mem::take(recs);
+        let mut scratch = vec![[0.0; 2]; n];
+        visit(&mut recs, &mut scratch);
+        return (recs, scratch);
     }
-    // about 128 records per bucket, between 2^8 and 2^16 buckets
+    // about BUCKET records per bucket, between 2^8 and 2^MAX_BITS buckets
     let bits = ((usize::BITS - (n / BUCKET).leading_zeros()) as i32).clamp(8, MAX_BITS);
     let top = 64 - (min_key ^ max_key).leading_zeros() as i32; // differing low bits
     let shift = (top - bits).max(0) as u32;
@@ -77,7 +85,7 @@ pub(crate) fn sort_pairs(recs: &mut Vec<Pair>, min_key: u64, max_key: u64) -> Ve
         counts[d + 1] += counts[d];
     }
     let starts = counts.clone();
-    let mut out = vec![Pair::default(); n];
+    let mut out = vec![[0.0; 2]; n];
     for r in recs.iter() {
         let d = ((k(r) >> shift) & mask) as usize;
         let o = counts[d];
@@ -85,14 +93,19 @@ pub(crate) fn sort_pairs(recs: &mut Vec<Pair>, min_key: u64, max_key: u64) -> Ve
         out[o] = *r;
     }
     for d in 0..nb {
-        let b = &mut out[starts[d]..starts[d + 1]];
+        let (s, e) = (starts[d], starts[d + 1]);
+        if s == e {
+            continue;
+        }
+        let b = &mut out[s..e];
         if b.len() <= INSERTION {
             insertion_sort(b);
         } else {
             b.sort_unstable_by_key(k);
         }
+        visit(b, &mut recs[s..e]);
     }
-    out
+    (out, recs)
 }
 
 /// Insertion sort by key for the small buckets (cheaper than the general sort's set-up).
@@ -139,7 +152,7 @@ mod tests {
             s
         };
         for n in [10usize, 300, 5000, 70_000] {
-            let mut recs = Vec::new();
+            let mut recs: Vec<Pair> = Vec::new();
             let mut plain = Vec::new();
             let (mut lo, mut hi) = (u64::MAX, 0u64);
             for i in 0..n {
@@ -148,18 +161,15 @@ mod tests {
                 let key = key_of(x + 0.0);
                 lo = lo.min(key);
                 hi = hi.max(key);
-                recs.push(Pair {
-                    a: f64::from_bits(key),
-                    b: i as f64,
-                });
+                recs.push([f64::from_bits(key), i as f64]);
                 plain.push(x + 0.0);
             }
-            let sorted = sort_pairs(&mut recs, lo, hi);
-            let xs: Vec<f64> = sorted.iter().map(|p| value_of(p.a.to_bits())).collect();
+            let (sorted, _) = sort_pairs(recs, lo, hi, |_, _| {});
+            let xs: Vec<f64> = sorted.iter().map(|p| value_of(p[0].to_bits())).collect();
             plain.sort_by(f64::total_cmp);
             assert_eq!(xs, plain);
             // weights travelled with their values
-            let mut ws: Vec<f64> = sorted.iter().map(|p| p.b).collect();
+            let mut ws: Vec<f64> = sorted.iter().map(|p| p[1]).collect();
             ws.sort_by(f64::total_cmp);
             let expect: Vec<f64> = (0..n).map(|i| i as f64).collect();
             assert_eq!(ws, expect);
