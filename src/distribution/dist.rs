@@ -1,6 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
-use super::sort::{key_of, sort_pairs, value_of, Pair};
+use super::sort::{key_of, sort_input, value_of, Pair};
 use crate::error::{Error, Result};
 
 /// What to do with a missing value (NaN) in `values`.
@@ -148,7 +148,7 @@ impl Distribution {
                 context: "values".into(),
             });
         }
-        let mut recs: Vec<Pair> = Vec::with_capacity(n_input);
+        let mut n = 0usize;
         let mut n_missing = 0usize;
         let mut n_zero_weight = 0usize;
         let mut min_v = f64::INFINITY;
@@ -220,10 +220,8 @@ impl Distribution {
                     first_negative = Some((i, v));
                 }
             }
-            let key = key_of(v);
-            recs.push([f64::from_bits(key), wi]);
+            n += 1;
         }
-        let n = recs.len();
         if n == 0 {
             if n_missing == n_input {
                 return Err(Error::Empty {
@@ -239,20 +237,27 @@ impl Distribution {
         // Sort; each sorted bucket is visited while in cache: keys become values and the
         // cumulative sums (stored in the sort's scratch buffer) and Gini terms are taken.
         let (mut c, mut s, mut w2, mut g) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        let (data, cum) = sort_pairs(recs, key_of(min_v), key_of(max_v), |run, cum| {
-            for (r, cu) in run.iter_mut().zip(cum.iter_mut()) {
-                let xi = value_of(r[0].to_bits());
-                let wi = r[1];
-                r[0] = xi;
-                let wx = wi * xi;
-                // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
-                g += wx * (2.0 * c + wi);
-                c += wi;
-                s += wx;
-                w2 += wi * wi;
-                *cu = [c, s];
-            }
-        });
+        let (data, cum) = sort_input(
+            values,
+            weights,
+            n,
+            key_of(min_v),
+            key_of(max_v),
+            |run, cum| {
+                for (r, cu) in run.iter_mut().zip(cum.iter_mut()) {
+                    let xi = value_of(r[0].to_bits());
+                    let wi = r[1];
+                    r[0] = xi;
+                    let wx = wi * xi;
+                    // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
+                    g += wx * (2.0 * c + wi);
+                    c += wi;
+                    s += wx;
+                    w2 += wi * wi;
+                    *cu = [c, s];
+                }
+            },
+        );
         let gini_num = g - c * s;
         Ok(Distribution {
             data,

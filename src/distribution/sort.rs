@@ -35,8 +35,8 @@ pub(crate) fn value_of(k: u64) -> f64 {
 }
 
 const SMALL: usize = 256;
-const BUCKET: usize = 32;
-const MAX_BITS: i32 = 18;
+const BUCKET: usize = 8;
+const MAX_BITS: i32 = 20;
 const INSERTION: usize = 64;
 
 /// A pair of 8-byte fields: during the sort `[0]` holds the key bits (`f64::from_bits(key)`)
@@ -50,13 +50,29 @@ fn k(p: &Pair) -> u64 {
     p[0].to_bits()
 }
 
-/// Sorts `recs` (key bits in `[0]`) by key. Each sorted run (a bucket, in ascending order)
-/// is handed to `visit(run, scratch)` while it is still in cache, together with the
-/// equally long, aligned slice of a scratch buffer of `recs.len()` pairs that the visitor
-/// may fill (the distribution stores the cumulative sums there). Returns
-/// `(sorted, scratch)`.
-pub(crate) fn sort_pairs<F>(
-    mut recs: Vec<Pair>,
+/// Whether input record `i` is kept (not missing, positive weight). The caller has
+/// validated the input already (no ±inf, no bad weight; NaN only under the Skip policy).
+#[inline(always)]
+fn kept(values: &[f64], weights: Option<&[f64]>, i: usize) -> Option<Pair> {
+    let v = values[i];
+    let w = weights.map_or(1.0, |w| w[i]);
+    if v.is_nan() || w == 0.0 {
+        None
+    } else {
+        Some([f64::from_bits(key_of(v + 0.0)), w])
+    }
+}
+
+/// Sorts the kept records of `(values, weights)` (`n` of them, keys between `min_key` and
+/// `max_key`) by value, reading the caller's slices directly (no intermediate copy). Each
+/// sorted run (a bucket, in ascending order, keys in `[0]`, weights in `[1]`) is handed to
+/// `visit(run, scratch)` while it is still in cache, together with the aligned slice of a
+/// second buffer of `n` pairs that the visitor fills (the distribution keeps its cumulative
+/// sums there). Returns `(sorted, second buffer)`.
+pub(crate) fn sort_input<F>(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    n: usize,
     min_key: u64,
     max_key: u64,
     mut visit: F,
@@ -64,8 +80,9 @@ pub(crate) fn sort_pairs<F>(
 where
     F: FnMut(&mut [Pair], &mut [Pair]),
 {
-    let n = recs.len();
     if n <= SMALL || min_key == max_key {
+        let mut recs: Vec<Pair> = Vec::with_capacity(n);
+        recs.extend((0..values.len()).filter_map(|i| kept(values, weights, i)));
         recs.sort_unstable_by_key(k);
         let mut scratch = vec![[0.0; 2]; n];
         visit(&mut recs, &mut scratch);
@@ -77,21 +94,38 @@ where
     let shift = (top - bits).max(0) as u32;
     let nb = 1usize << bits;
     let mask = (nb - 1) as u64;
+    let digit = |v: f64| ((key_of(v + 0.0) >> shift) & mask) as usize;
     let mut counts = vec![0usize; nb + 1];
-    for r in recs.iter() {
-        counts[((k(r) >> shift) & mask) as usize + 1] += 1;
+    match weights {
+        None => {
+            for &v in values {
+                if !v.is_nan() {
+                    counts[digit(v) + 1] += 1;
+                }
+            }
+        }
+        Some(w) => {
+            for (&v, &wi) in values.iter().zip(w) {
+                if !v.is_nan() && wi != 0.0 {
+                    counts[digit(v) + 1] += 1;
+                }
+            }
+        }
     }
     for d in 0..nb {
         counts[d + 1] += counts[d];
     }
     let starts = counts.clone();
     let mut out = vec![[0.0; 2]; n];
-    for r in recs.iter() {
-        let d = ((k(r) >> shift) & mask) as usize;
-        let o = counts[d];
-        counts[d] = o + 1;
-        out[o] = *r;
+    for i in 0..values.len() {
+        if let Some(r) = kept(values, weights, i) {
+            let d = ((k(&r) >> shift) & mask) as usize;
+            let o = counts[d];
+            counts[d] = o + 1;
+            out[o] = r;
+        }
     }
+    let mut scratch = vec![[0.0; 2]; n];
     for d in 0..nb {
         let (s, e) = (starts[d], starts[d + 1]);
         if s == e {
@@ -103,9 +137,9 @@ where
         } else {
             b.sort_unstable_by_key(k);
         }
-        visit(b, &mut recs[s..e]);
+        visit(b, &mut scratch[s..e]);
     }
-    (out, recs)
+    (out, scratch)
 }
 
 /// Insertion sort by key for the small buckets (cheaper than the general sort's set-up).
@@ -152,8 +186,8 @@ mod tests {
             s
         };
         for n in [10usize, 300, 5000, 70_000] {
-            let mut recs: Vec<Pair> = Vec::new();
-            let mut plain = Vec::new();
+            let mut vals = Vec::new();
+            let mut wts = Vec::new();
             let (mut lo, mut hi) = (u64::MAX, 0u64);
             for i in 0..n {
                 let r = next();
@@ -161,17 +195,18 @@ mod tests {
                 let key = key_of(x + 0.0);
                 lo = lo.min(key);
                 hi = hi.max(key);
-                recs.push([f64::from_bits(key), i as f64]);
-                plain.push(x + 0.0);
+                vals.push(x);
+                wts.push(i as f64 + 1.0);
             }
-            let (sorted, _) = sort_pairs(recs, lo, hi, |_, _| {});
+            let mut plain: Vec<f64> = vals.iter().map(|v| v + 0.0).collect();
+            let (sorted, _) = sort_input(&vals, Some(&wts), n, lo, hi, |_, _| {});
             let xs: Vec<f64> = sorted.iter().map(|p| value_of(p[0].to_bits())).collect();
             plain.sort_by(f64::total_cmp);
             assert_eq!(xs, plain);
             // weights travelled with their values
             let mut ws: Vec<f64> = sorted.iter().map(|p| p[1]).collect();
             ws.sort_by(f64::total_cmp);
-            let expect: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let expect: Vec<f64> = (0..n).map(|i| i as f64 + 1.0).collect();
             assert_eq!(ws, expect);
         }
     }
