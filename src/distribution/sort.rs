@@ -36,7 +36,7 @@ pub(crate) fn value_of(k: u64) -> f64 {
 
 const SMALL: usize = 256;
 const BUCKET: usize = 8;
-const MAX_BITS: i32 = 20;
+const MAX_BITS: i32 = 18;
 const INSERTION: usize = 64;
 
 /// A pair of 8-byte fields: during the sort `[0]` holds the key bits (`f64::from_bits(key)`)
