@@ -6,9 +6,9 @@
 //! the same idea as `f64::total_cmp`). `-0.0` is normalised to `+0.0` by the caller, NaN and
 //! ±inf never reach this module.
 //!
-//! The sort is a one-pass MSD radix partition on the `b` bits just below the common prefix
-//! of the smallest and largest key (`b` chosen for ≈128 records per bucket, 2⁸–2¹⁶
-//! buckets), followed by a comparison sort of each bucket, which fits in cache. An LSD radix
+//! The sort is a one-pass MSD radix partition on the top `b` bits of `key − min_key`
+//! (`b` chosen for ≈8 records per bucket, 2⁸–2¹⁸ buckets), followed by an insertion sort
+//! (or `sort_unstable` for large buckets) of each bucket, which fits in cache. An LSD radix
 //! sort (6 passes of 11 bits, or 8 of 8) was measured first and lost to it on this machine:
 //! every scatter pass over 16-byte records is memory-bound. Small inputs use
 //! `sort_unstable_by_key` directly.
@@ -90,11 +90,11 @@ where
     }
     // about BUCKET records per bucket, between 2^8 and 2^MAX_BITS buckets
     let bits = ((usize::BITS - (n / BUCKET).leading_zeros()) as i32).clamp(8, MAX_BITS);
-    let top = 64 - (min_key ^ max_key).leading_zeros() as i32; // differing low bits
+    // digit = (key − min_key) >> shift < 2^bits: the buckets cover exactly [min, max]
+    let top = 64 - (max_key - min_key).leading_zeros() as i32;
     let shift = (top - bits).max(0) as u32;
     let nb = 1usize << bits;
-    let mask = (nb - 1) as u64;
-    let digit = |v: f64| ((key_of(v + 0.0) >> shift) & mask) as usize;
+    let digit = |v: f64| ((key_of(v + 0.0) - min_key) >> shift) as usize;
     let mut counts = vec![0usize; nb + 1];
     match weights {
         None => {
@@ -119,7 +119,7 @@ where
     let mut out = vec![[0.0; 2]; n];
     for i in 0..values.len() {
         if let Some(r) = kept(values, weights, i) {
-            let d = ((k(&r) >> shift) & mask) as usize;
+            let d = ((k(&r) - min_key) >> shift) as usize;
             let o = counts[d];
             counts[d] = o + 1;
             out[o] = r;
