@@ -10,7 +10,7 @@
 //! the C ABI. Formulas, conventions and sources are in `docs/distribution.md` and in each
 //! item's documentation.
 //!
-//! ## Edge cases (all return an [`Error`](crate::Error), never a silent NaN)
+//! ## Edge cases (all return an [`Error`], never a silent NaN)
 //! | input | behaviour |
 //! |---|---|
 //! | `n = 0` | `Error::Empty` |
