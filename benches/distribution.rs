@@ -68,6 +68,19 @@ fn bench(c: &mut Criterion) {
                 black_box(v)
             })
         });
+        // A weighted distribution has to move the weights with the values: the same sort on
+        // (value, weight) pairs, for context.
+        let pairs: Vec<(f64, f64)> = x.iter().copied().zip(w.iter().copied()).collect();
+        g.bench_function("sort_unstable_by_pairs", |b| {
+            b.iter_batched(
+                || pairs.clone(),
+                |mut v| {
+                    v.sort_unstable_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+                    black_box(v)
+                },
+                BatchSize::LargeInput,
+            )
+        });
         g.bench_function("build_only", |b| {
             b.iter(|| black_box(Distribution::new(black_box(&x), Some(&w)).unwrap().n()))
         });
