@@ -1,0 +1,95 @@
+//! Bench: build a `Distribution` (validate + radix sort + cumulative sums) and query Gini,
+//! Theil T, S80/S20 and the median, beside `sort_unstable_by` of the same values (the floor
+//! the issue sets: within 1.2× of one sort). 10⁶ and 10⁷ weighted lognormal-ish records.
+//!
+//! `cargo bench --bench distribution -- --warm-up-time 1 --measurement-time 3`
+//! (`DIST_BENCH_MAX=1000000` to skip 10⁷.)
+
+use cpindex::distribution::Distribution;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use std::hint::black_box;
+
+/// Deterministic lognormal-ish incomes and weights (xorshift64 + Box–Muller).
+pub fn make_data(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut s = seed;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let mut x = Vec::with_capacity(n);
+    let mut w = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (u, v) = (next(), next());
+        let z = (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
+        x.push((10.0 + 0.7 * z).exp());
+        w.push(0.5 + 2.5 * next());
+    }
+    (x, w)
+}
+
+fn four(x: &[f64], w: &[f64]) -> (f64, f64, f64, f64) {
+    let d = Distribution::new(x, Some(w)).unwrap();
+    (
+        d.gini().unwrap(),
+        d.theil_t().unwrap(),
+        d.s80_s20().unwrap(),
+        d.median().unwrap(),
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let max: usize = std::env::var("DIST_BENCH_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    for &n in &[1_000_000usize, 10_000_000] {
+        if n > max {
+            continue;
+        }
+        let (x, w) = make_data(n, 0x2545_F491_4F6C_DD1D);
+        let mut g = c.benchmark_group(format!("distribution_n{n}"));
+        g.sample_size(10);
+        g.bench_function("sort_unstable_by_floor", |b| {
+            b.iter_batched(
+                || x.clone(),
+                |mut v| {
+                    v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+                    black_box(v)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        g.bench_function("clone_and_sort_unstable_by", |b| {
+            b.iter(|| {
+                let mut v = black_box(&x).clone();
+                v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+                black_box(v)
+            })
+        });
+        // A weighted distribution has to move the weights with the values: the same sort on
+        // (value, weight) pairs, for context.
+        let pairs: Vec<(f64, f64)> = x.iter().copied().zip(w.iter().copied()).collect();
+        g.bench_function("sort_unstable_by_pairs", |b| {
+            b.iter_batched(
+                || pairs.clone(),
+                |mut v| {
+                    v.sort_unstable_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+                    black_box(v)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        g.bench_function("build_only", |b| {
+            b.iter(|| black_box(Distribution::new(black_box(&x), Some(&w)).unwrap().n()))
+        });
+        g.bench_function("build_gini_theil_s80s20_median", |b| {
+            b.iter(|| black_box(four(black_box(&x), black_box(&w))))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
