@@ -429,7 +429,7 @@ pub fn read_long_csv<R: Read>(
             return Err(parse_err(source, line, "indicator", "empty indicator id"));
         }
         if let Some(fw) = framework {
-            if fw.indicator(ind).is_none() {
+            if !fw.knows_series(ind) {
                 return Err(unknown_indicator(fw, ind, source, line, "indicator"));
             }
         }
@@ -523,7 +523,7 @@ pub fn read_wide_csv<R: Read>(
     }
     if let Some(fw) = framework {
         for (_, id) in &others {
-            if fw.indicator(id).is_none() {
+            if !fw.knows_series(id) {
                 return Err(unknown_indicator(fw, id, source, 1, id));
             }
         }

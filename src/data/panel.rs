@@ -351,10 +351,13 @@ impl Panel {
         })
     }
 
-    /// Checks that every indicator id in the panel exists in `framework`.
+    /// Checks that every series id in the panel is an indicator or an auxiliary series of
+    /// `framework` (auxiliary series are carried, not scored).
     pub fn check_indicators(&self, framework: &crate::model::Framework) -> Result<()> {
         for id in &self.indicators {
-            framework.require_indicator(id)?;
+            if !framework.knows_series(id) {
+                framework.require_indicator(id)?;
+            }
         }
         Ok(())
     }
