@@ -308,9 +308,11 @@ fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f6
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
-/// Interval score of the NBS 2008 区间指标 form: 1 inside `[lower, upper]`, linear to 0 at
-/// the tolerance bounds, 0 beyond. A tolerance bound equal to its band end gives a step
-/// (0 outside the band).
+/// Interval score of the NBS 2008 区间指标 form (target interval with 允许下、上界限值;
+/// methods-reference b.2): 1 inside `[lower, upper]`, falling linearly to 0 at
+/// `tol_lower` / `tol_upper`, 0 beyond. A tolerance bound equal to its band end (zero
+/// denominator) means a hard edge: 0 just outside the band. NaN gives NaN. Used both by
+/// normalisation and by plan achievement (实现度) of interval indicators.
 pub fn interval_score(x: f64, lower: f64, upper: f64, tol_lower: f64, tol_upper: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;

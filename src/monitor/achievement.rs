@@ -146,28 +146,9 @@ pub fn progress_form(
     }
 }
 
-/// Interval (适度) achievement with tolerance bounds (NBS 2008 区间指标 with 允许下、上界限值;
-/// methods-reference b.2): 1 inside `[lower, upper]`, falling linearly to 0 at
-/// `tol_lower` / `tol_upper`, 0 beyond. A tolerance bound equal to the band edge (zero
-/// denominator) means a hard edge: 0 just outside the band. NaN gives NaN.
-pub fn interval_score(x: f64, lower: f64, upper: f64, tol_lower: f64, tol_upper: f64) -> f64 {
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    if x >= lower && x <= upper {
-        1.0
-    } else if x < lower {
-        if x <= tol_lower || lower == tol_lower {
-            0.0
-        } else {
-            (x - tol_lower) / (lower - tol_lower)
-        }
-    } else if x >= tol_upper || upper == tol_upper {
-        0.0
-    } else {
-        (tol_upper - x) / (tol_upper - upper)
-    }
-}
+/// Interval (适度) achievement with tolerance bounds: the same score the composite engine
+/// uses for interval indicators (see [`crate::method::normalise::interval_score`]).
+pub use crate::method::normalise::interval_score;
 
 /// Compound annual growth rate as a fraction: (x_t/x₀)^{1/years} − 1.
 ///
