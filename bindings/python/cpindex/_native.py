@@ -59,6 +59,22 @@ class PanelT(Structure):
     """Opaque ``struct cpindex_panel`` (only ever used through a pointer)."""
 
 
+class DistributionT(Structure):
+    """Opaque ``struct cpindex_distribution`` (only ever used through a pointer)."""
+
+
+class CMaxMin(Structure):
+    """``struct cpindex_max_min``: largest/smallest value, their positions, the ratio."""
+
+    _fields_ = [
+        ("max", c_double),
+        ("max_position", c_size_t),
+        ("min", c_double),
+        ("min_position", c_size_t),
+        ("ratio", c_double),
+    ]
+
+
 class CStr(Structure):
     """``struct cpindex_str``: a borrowed UTF-8 view ``{data, len}``."""
 
@@ -78,6 +94,7 @@ class CInterval(Structure):
 
 FRAMEWORK_P = POINTER(FrameworkT)
 PANEL_P = POINTER(PanelT)
+DIST_P = POINTER(DistributionT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
@@ -195,6 +212,40 @@ _TABLE: Tuple[Row, ...] = (
     _measure("cpindex_quintile_share_ratio"),
     _measure("cpindex_quantile", c_double),
     _measure("cpindex_share_in_band", c_double, c_double),
+    # decompositions by group (values, weights|NULL, groups, n, …outputs)
+    Row(
+        "cpindex_ge_decomposition",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, U32_P, c_size_t, c_double, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_gini_decomposition",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, U32_P, c_size_t, DOUBLE_P, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    # the reusable distribution handle (sorted once, queried many times)
+    Row("cpindex_distribution_new", STATUS, (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(DIST_P)), CHECK, True),
+    Row("cpindex_distribution_clone", STATUS, (DIST_P, POINTER(DIST_P)), CHECK, True),
+    Row("cpindex_distribution_free", None, (DIST_P,), RAW, True),
+    Row("cpindex_distribution_counts", STATUS, (DIST_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P), CHECK, True),
+    Row("cpindex_distribution_measure", STATUS, (DIST_P, c_uint32, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_quantile", STATUS, (DIST_P, c_double, c_uint32, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_lorenz", STATUS, (DIST_P, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_income_share", STATUS, (DIST_P, c_double, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_quintile_share_ratio", STATUS, (DIST_P, c_uint32, DOUBLE_P), CHECK, True),
+    Row(
+        "cpindex_distribution_share_in_band",
+        STATUS,
+        (DIST_P, c_double, c_double, c_uint32, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_distribution_max_min", STATUS, (DIST_P, POINTER(CMaxMin)), CHECK, True),
+    Row("cpindex_distribution_sorted_values", STATUS, (DIST_P, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
 )
 
 
@@ -418,6 +469,8 @@ __all__ = [
     "CInterval",
     "FRAMEWORK_P",
     "PANEL_P",
+    "DIST_P",
+    "CMaxMin",
     "DOUBLE_P",
     "declared_functions",
     "last_error_message",
