@@ -60,6 +60,17 @@ from .distribution import (
     share_in_band,
     theil_t,
 )
+from .engine import IndexResult, WeightKind, run_index
+from .monitor import (
+    AchievementField,
+    Colour,
+    DynamicSeries,
+    MonitorResult,
+    ScheduleStatus,
+    StatusKind,
+    TrendClass,
+    run_monitor,
+)
 from .framework import Dimension, Framework, Indicator, InterimTarget, Interval, Kind, Polarity, Unit
 from .panel import Panel
 from .run import Result, build_request, run, run_json, to_pandas
@@ -98,6 +109,18 @@ __all__ = [
     "Kind",
     # data
     "Panel",
+    # engine and monitoring
+    "run_index",
+    "IndexResult",
+    "WeightKind",
+    "run_monitor",
+    "MonitorResult",
+    "AchievementField",
+    "ScheduleStatus",
+    "TrendClass",
+    "Colour",
+    "StatusKind",
+    "DynamicSeries",
     # JSON entry point
     "run",
     "build_request",
