@@ -301,6 +301,7 @@ fn column<'a>(r: &'a Results, table: Table, id: &str, period: i32) -> FfiResult<
     Err(crate::Error::unknown_id(what, format!("{id} (no {cube} for it in this result)")).into())
 }
 
+#[allow(clippy::too_many_arguments)] // the C signature's arguments, passed through
 unsafe fn read_column(
     result: *const cpindex_index_result,
     table: Table,
