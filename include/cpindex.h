@@ -2393,6 +2393,58 @@ cpindex_status cpindex_monitor_result_status(const struct cpindex_monitor_result
                                              uint32_t *out);
 
 /**
+ * The achievement of one indicator in one year for every monitored unit (result unit
+ * order, see `cpindex_monitor_result_unit_id`), the number chosen by a
+ * `cpindex_achievement_field` code; NaN where a unit has no record or the number is absent.
+ * Caller array with the size query (`(NULL, 0)` gives the unit count).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+ * `indicator` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown field), `CPINDEX_STATUS_UNKNOWN_ID` (an
+ * indicator or year without any record), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `indicator` valid for its length; `buf` valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_achievements(const struct cpindex_monitor_result *result,
+                                                   const char *indicator,
+                                                   size_t indicator_len,
+                                                   int32_t year,
+                                                   uint32_t field,
+                                                   double *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_len);
+
+/**
+ * Aggregated achievement in one year for every monitored unit (result unit order): the
+ * whole plan (`dimension` `(NULL, 0)`) or one dimension; NaN where not defined. Caller
+ * array with the size query.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+ * `dimension` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID` (a year without aggregates, an unknown dimension),
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `dimension` valid for its length; `buf` valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_unit_achievements(const struct cpindex_monitor_result *result,
+                                                        const char *dimension,
+                                                        size_t dimension_len,
+                                                        int32_t year,
+                                                        double *buf,
+                                                        size_t buf_len,
+                                                        size_t *out_len);
+
+/**
  * The dynamic monitoring index of a unit (docs/monitoring.md), `series` by a
  * `cpindex_dynamic_series` code: years from the base year into `years` and values into
  * `values` (two parallel caller arrays of `buf_len` elements; NaN where not defined).

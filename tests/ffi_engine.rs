@@ -408,6 +408,94 @@ fn index_by_hand() {
 }
 
 #[test]
+fn every_column_reader_checks_its_arguments() {
+    let fw = toy();
+    let p = csv_panel(INDEX_CSV, 0, fw).unwrap();
+    let r = run_index(fw, p, "").unwrap();
+    let readers: [(&str, Column, &str); 5] = [
+        ("scores", cpindex_index_result_scores, "econ"),
+        ("ranks", cpindex_index_result_ranks, "econ"),
+        ("normalised", cpindex_index_result_normalised, "a"),
+        ("contributions", cpindex_index_result_contributions, "a"),
+        ("obstacles", cpindex_index_result_obstacles, "a"),
+    ];
+    for (name, f, id) in readers {
+        let mut n = 0;
+        let mut buf = [9.0; 3];
+        let (ip, il) = t(id);
+        unsafe {
+            assert_eq!(
+                f(null(), ip, il, 2021, buf.as_mut_ptr(), 3, &mut n),
+                cpindex_status::NullArgument,
+                "{name}"
+            );
+            assert_eq!(
+                f(r, null(), 2, 2021, buf.as_mut_ptr(), 3, &mut n),
+                cpindex_status::NullArgument,
+                "{name}"
+            );
+            assert_eq!(
+                f(r, ip, il, 2021, buf.as_mut_ptr(), 3, null_mut()),
+                cpindex_status::NullArgument,
+                "{name}"
+            );
+            assert_eq!(
+                f(r, ip, il, 2021, null_mut(), 3, &mut n),
+                cpindex_status::NullArgument,
+                "{name}"
+            );
+            assert_eq!(
+                f(
+                    r,
+                    b"\xff".as_ptr().cast(),
+                    1,
+                    2021,
+                    buf.as_mut_ptr(),
+                    3,
+                    &mut n
+                ),
+                cpindex_status::InvalidUtf8,
+                "{name}"
+            );
+            assert_eq!(
+                f(r, ip, il, 2030, buf.as_mut_ptr(), 3, &mut n),
+                cpindex_status::UnknownId,
+                "{name}"
+            );
+            assert_eq!(
+                f(
+                    r,
+                    "zz".as_ptr().cast(),
+                    2,
+                    2021,
+                    buf.as_mut_ptr(),
+                    3,
+                    &mut n
+                ),
+                cpindex_status::UnknownId,
+                "{name}"
+            );
+            assert_eq!(
+                f(r, ip, il, 2021, buf.as_mut_ptr(), 2, &mut n),
+                cpindex_status::BufferTooSmall,
+                "{name}"
+            );
+            assert_eq!((buf, n), ([9.0; 3], 3), "{name}: nothing written");
+            assert_eq!(
+                f(r, ip, il, 2021, buf.as_mut_ptr(), 3, &mut n),
+                cpindex_status::Ok,
+                "{name}"
+            );
+        }
+    }
+    unsafe {
+        cpindex_index_result_free(r);
+        cpindex_panel_free(p);
+        cpindex_framework_free(fw);
+    }
+}
+
+#[test]
 fn index_errors() {
     let fw = toy();
     let p = csv_panel(INDEX_CSV, 0, fw).unwrap();
@@ -802,6 +890,144 @@ fn monitor_by_hand() {
         );
         assert_eq!(
             cpindex_monitor_result_to_json(null(), null_mut(), 0, &mut n),
+            cpindex_status::NullArgument
+        );
+    }
+    // array readers over units (one unit here)
+    unsafe {
+        let mut buf = [0.0; 2];
+        let mut n = 0;
+        assert_eq!(
+            cpindex_monitor_result_achievements(
+                r,
+                "b".as_ptr().cast(),
+                1,
+                2021,
+                F::Progress as u32,
+                null_mut(),
+                0,
+                &mut n
+            ),
+            cpindex_status::BufferTooSmall
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            cpindex_monitor_result_achievements(
+                r,
+                "b".as_ptr().cast(),
+                1,
+                2021,
+                F::Progress as u32,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::Ok
+        );
+        close(&buf[..1], &[0.5]);
+        assert_eq!(
+            cpindex_monitor_result_achievements(
+                r,
+                "b".as_ptr().cast(),
+                1,
+                2021,
+                8,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_monitor_result_achievements(
+                r,
+                "q".as_ptr().cast(),
+                1,
+                2021,
+                0,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::UnknownId
+        );
+        assert_eq!(
+            cpindex_monitor_result_achievements(
+                null(),
+                null(),
+                0,
+                2021,
+                0,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_monitor_result_unit_achievements(
+                r,
+                null(),
+                0,
+                2021,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::Ok
+        );
+        close(&buf[..1], &[0.5 * (5.0 / 12.0) + 0.5]);
+        assert_eq!(
+            cpindex_monitor_result_unit_achievements(
+                r,
+                "econ".as_ptr().cast(),
+                4,
+                2021,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::Ok
+        );
+        close(&buf[..1], &[5.0 / 12.0]);
+        assert_eq!(
+            cpindex_monitor_result_unit_achievements(
+                r,
+                "zz".as_ptr().cast(),
+                2,
+                2021,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::UnknownId
+        );
+        assert_eq!(
+            cpindex_monitor_result_unit_achievements(
+                r,
+                null(),
+                0,
+                1990,
+                buf.as_mut_ptr(),
+                2,
+                &mut n
+            ),
+            cpindex_status::UnknownId
+        );
+        assert_eq!(
+            cpindex_monitor_result_unit_achievements(
+                r,
+                null(),
+                0,
+                2021,
+                buf.as_mut_ptr(),
+                2,
+                null_mut()
+            ),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_monitor_result_unit_id(null(), 0, null_mut(), 0, &mut n),
             cpindex_status::NullArgument
         );
     }

@@ -534,6 +534,12 @@ static void test_monitor(void) {
     CHECK(years[0] == 2020 && years[1] == 2021 && near(values[0], 100.0) && near(values[1], 121.25));
     CHECK_OK(cpindex_monitor_result_dynamic(r, "X", 1, CPINDEX_DYNAMIC_SERIES_CHAINED, years, values, 2, &n));
     CHECK(near(values[1], 121.25));
+    /* arrays over the monitored units (one here) */
+    CHECK_OK(cpindex_monitor_result_achievements(r, "b", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_PROGRESS, values, 2, &n));
+    CHECK(n == 1 && near(values[0], 0.5));
+    CHECK_OK(cpindex_monitor_result_unit_achievements(r, "econ", 4, 2021, values, 2, &n));
+    CHECK(n == 1 && fabs(values[0] - (0.5 + 1.0 / 3.0) / 2.0) < 1e-12);
+    CHECK_STATUS(cpindex_monitor_result_unit_achievements(r, NULL, 0, 1990, values, 2, &n), CPINDEX_STATUS_UNKNOWN_ID);
     CHECK_STATUS(cpindex_monitor_result_to_json(r, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
     CHECK(n > 100);
     /* errors */

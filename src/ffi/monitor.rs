@@ -291,6 +291,30 @@ fn record<'a>(
     .into())
 }
 
+fn check_field(field: u32) -> FfiResult<()> {
+    if field <= 7 {
+        Ok(())
+    } else {
+        Err(FfiError::invalid(
+            "field",
+            format!("{field} is not a cpindex_achievement_field code (0–7)"),
+        ))
+    }
+}
+
+fn field_of(a: &IndicatorAchievement, field: u32) -> f64 {
+    match field {
+        0 => opt(a.ratio_capped),
+        1 => opt(a.ratio),
+        2 => opt(a.progress),
+        3 => opt(a.score),
+        4 => opt(a.observed),
+        5 => opt(a.target),
+        6 => opt(a.baseline),
+        _ => a.elapsed_share,
+    }
+}
+
 /// One number of the achievement record of (unit, indicator, year), chosen by a
 /// `cpindex_achievement_field` code; NaN when absent (no data, no target …).
 ///
@@ -321,24 +345,9 @@ pub unsafe extern "C" fn cpindex_monitor_result_achievement(
         let out = out_ptr(out, "out")?;
         let unit = try_str(unit, unit_len, "unit")?;
         let indicator = try_str(indicator, indicator_len, "indicator")?;
+        check_field(field)?;
         let a = record(r, unit, indicator, year)?;
-        let v = match field {
-            0 => opt(a.ratio_capped),
-            1 => opt(a.ratio),
-            2 => opt(a.progress),
-            3 => opt(a.score),
-            4 => opt(a.observed),
-            5 => opt(a.target),
-            6 => opt(a.baseline),
-            7 => a.elapsed_share,
-            _ => {
-                return Err(FfiError::invalid(
-                    "field",
-                    format!("{field} is not a cpindex_achievement_field code"),
-                ))
-            }
-        };
-        out.write(v);
+        out.write(field_of(a, field));
         Ok(())
     })
 }
@@ -499,6 +508,118 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
         };
         out.write(code);
         Ok(())
+    })
+}
+
+
+/// The achievement of one indicator in one year for every monitored unit (result unit
+/// order, see `cpindex_monitor_result_unit_id`), the number chosen by a
+/// `cpindex_achievement_field` code; NaN where a unit has no record or the number is absent.
+/// Caller array with the size query (`(NULL, 0)` gives the unit count).
+///
+/// **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+/// `indicator` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown field), `CPINDEX_STATUS_UNKNOWN_ID` (an
+/// indicator or year without any record), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may be called concurrently on a shared result.
+///
+/// # Safety
+/// `result` a live result; `indicator` valid for its length; `buf` valid for `buf_len`
+/// elements; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)] // text, year, selector, caller array
+pub unsafe extern "C" fn cpindex_monitor_result_achievements(
+    result: *const cpindex_monitor_result,
+    indicator: *const c_char,
+    indicator_len: usize,
+    year: i32,
+    field: u32,
+    buf: *mut f64,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_monitor_result_achievements", || {
+        let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
+        let indicator = try_str(indicator, indicator_len, "indicator")?;
+        check_field(field)?;
+        if !r
+            .achievements
+            .iter()
+            .any(|a| a.indicator == indicator && a.year == year)
+        {
+            return Err(crate::Error::unknown_id(
+                "indicator/year",
+                format!("{indicator} in {year} (no achievement record)"),
+            )
+            .into());
+        }
+        let v: Vec<f64> = r
+            .units
+            .iter()
+            .map(|u| r.achievement(u, indicator, year).map_or(f64::NAN, |a| field_of(a, field)))
+            .collect();
+        write_array(&v, buf, buf_len, out_len, "the achievements")
+    })
+}
+
+/// Aggregated achievement in one year for every monitored unit (result unit order): the
+/// whole plan (`dimension` `(NULL, 0)`) or one dimension; NaN where not defined. Caller
+/// array with the size query.
+///
+/// **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+/// `dimension` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+/// `CPINDEX_STATUS_UNKNOWN_ID` (a year without aggregates, an unknown dimension),
+/// `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+/// **Thread safety:** may be called concurrently on a shared result.
+///
+/// # Safety
+/// `result` a live result; `dimension` valid for its length; `buf` valid for `buf_len`
+/// elements; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_monitor_result_unit_achievements(
+    result: *const cpindex_monitor_result,
+    dimension: *const c_char,
+    dimension_len: usize,
+    year: i32,
+    buf: *mut f64,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_monitor_result_unit_achievements", || {
+        let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
+        let dimension = try_str(dimension, dimension_len, "dimension")?;
+        if !r.aggregates.iter().any(|a| a.year == year) {
+            return Err(crate::Error::unknown_id("year", format!("{year} (no aggregates)")).into());
+        }
+        if !dimension.is_empty()
+            && !r
+                .aggregates
+                .iter()
+                .any(|a| a.dimensions.iter().any(|d| d.dimension == dimension))
+        {
+            return Err(crate::Error::unknown_id("dimension", dimension).into());
+        }
+        let v: Vec<f64> = r
+            .units
+            .iter()
+            .map(|u| {
+                r.unit_achievement(u, year).map_or(f64::NAN, |ua| {
+                    if dimension.is_empty() {
+                        opt(ua.overall)
+                    } else {
+                        ua.dimensions
+                            .iter()
+                            .find(|d| d.dimension == dimension)
+                            .map_or(f64::NAN, |d| opt(d.score))
+                    }
+                })
+            })
+            .collect();
+        write_array(&v, buf, buf_len, out_len, "the unit achievements")
     })
 }
 
