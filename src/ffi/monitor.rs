@@ -511,7 +511,6 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
     })
 }
 
-
 /// The achievement of one indicator in one year for every monitored unit (result unit
 /// order, see `cpindex_monitor_result_unit_id`), the number chosen by a
 /// `cpindex_achievement_field` code; NaN where a unit has no record or the number is absent.
@@ -558,7 +557,10 @@ pub unsafe extern "C" fn cpindex_monitor_result_achievements(
         let v: Vec<f64> = r
             .units
             .iter()
-            .map(|u| r.achievement(u, indicator, year).map_or(f64::NAN, |a| field_of(a, field)))
+            .map(|u| {
+                r.achievement(u, indicator, year)
+                    .map_or(f64::NAN, |a| field_of(a, field))
+            })
             .collect();
         write_array(&v, buf, buf_len, out_len, "the achievements")
     })
