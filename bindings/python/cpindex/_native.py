@@ -315,6 +315,20 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row(
+        "cpindex_monitor_result_achievements",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_int32, c_uint32, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_unit_achievements",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_int32, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
         "cpindex_monitor_result_status",
         STATUS,
         (MONITOR_P, c_char_p, c_size_t, c_char_p, c_size_t, c_uint32, U32_P),

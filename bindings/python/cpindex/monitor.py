@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import enum
 from ctypes import byref, c_double, c_int32, c_size_t, c_uint32
+from array import array
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from ._managed import Managed
 from ._native import LIB, MONITOR_P, read_text
-from ._results import json_result, spec_bytes
+from ._results import json_result, read_doubles, spec_bytes
 from .framework import Framework
 from .panel import Panel
 from .run import Result
@@ -142,6 +143,37 @@ class MonitorResult(Managed):
                 r, u, len(u), i, len(i), self.year if year is None else int(year), int(field), byref(out)
             )
         return out.value
+
+    def achievements(
+        self,
+        indicator: str,
+        year: Optional[int] = None,
+        field: Union[AchievementField, int] = AchievementField.CAPPED,
+    ) -> array:
+        """:meth:`achievement` of one indicator for every unit (in :attr:`units` order) as an
+        ``array('d')``; NaN where a unit has no record."""
+        i = _b(indicator)
+        with self._borrow() as r:
+            return read_doubles(
+                LIB.require("cpindex_monitor_result_achievements"),
+                r,
+                i,
+                len(i),
+                self.year if year is None else int(year),
+                int(field),
+            )
+
+    def unit_achievements(self, dimension: Optional[str] = None, year: Optional[int] = None) -> array:
+        """:meth:`unit_achievement` for every unit (in :attr:`units` order)."""
+        d = _b(dimension)
+        with self._borrow() as r:
+            return read_doubles(
+                LIB.require("cpindex_monitor_result_unit_achievements"),
+                r,
+                d or None,
+                len(d),
+                self.year if year is None else int(year),
+            )
 
     def unit_achievement(self, unit: str, dimension: Optional[str] = None, year: Optional[int] = None) -> float:
         """Aggregated achievement of a unit for the whole plan (``dimension=None``) or one

@@ -114,6 +114,20 @@ class MonitorTest(unittest.TestCase):
         self.assertLessEqual(capped, 1.0 + 1e-12)
         self.assertFalse(math.isnan(r.unit_achievement("qujiang")))
 
+    def test_columns_agree_with_single_reads(self) -> None:
+        r = self.result
+        if not LIB.has("cpindex_monitor_result_achievements"):
+            self.skipTest("cpindex_monitor_result_achievements is not exported yet")
+        col = list(r.achievements("gdp", 2021, cpindex.AchievementField.OBSERVED))
+        self.assertEqual(col, [self.panel[u, 2021, "gdp"] for u in r.units])
+        col = list(r.achievements("gdp", 2021))
+        for u, v in zip(r.units, col):
+            self.assertEqual(v, r.achievement(u, "gdp", 2021))
+        agg = list(r.unit_achievements())
+        for u, v in zip(r.units, agg):
+            a = r.unit_achievement(u)
+            self.assertTrue(a == v or (math.isnan(a) and math.isnan(v)))
+
     def test_status_and_dynamic(self) -> None:
         r = self.result
         self.assertIsInstance(r.status("kecheng", "gdp"), cpindex.ScheduleStatus)
