@@ -208,24 +208,22 @@ unsafe fn inputs<'a>(
     Ok((v, w))
 }
 
-/// Runs a one-shot measure: checks `out`, reads the inputs, writes the result on success.
+/// The body of a one-shot measure: checks `out`, reads the inputs, writes the result on
+/// success. Each exported function runs it under its own `guard_status`.
 ///
 /// # Safety
 /// As [`inputs`]; `out` NULL or valid for a write.
 unsafe fn one_shot(
-    function: &str,
     values: *const f64,
     weights: *const f64,
     n: usize,
     out: *mut f64,
     f: impl FnOnce(&[f64], Option<&[f64]>) -> crate::Result<f64>,
-) -> cpindex_status {
-    guard_status(function, || {
-        let out = out_ptr(out, "out")?;
-        let (v, w) = inputs(values, weights, n)?;
-        out.write(f(v, w)?);
-        Ok(())
-    })
+) -> FfiResult<()> {
+    let out = out_ptr(out, "out")?;
+    let (v, w) = inputs(values, weights, n)?;
+    out.write(f(v, w)?);
+    Ok(())
 }
 
 /// Gini coefficient `G = ΣΣ wᵢwⱼ|xᵢ−xⱼ| / (2W²μ)` (Cowell 2011 §2.2; laeken `gini`/100;
@@ -248,7 +246,9 @@ pub unsafe extern "C" fn cpindex_gini(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot("cpindex_gini", values, weights, n, out, dist::gini)
+    guard_status("cpindex_gini", || {
+        one_shot(values, weights, n, out, dist::gini)
+    })
 }
 
 /// Theil T index = GE(1) = `(1/W) Σ wᵢ (xᵢ/μ) ln(xᵢ/μ)` (Theil 1967; Cowell 2011 §3.2).
@@ -268,7 +268,9 @@ pub unsafe extern "C" fn cpindex_theil_t(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot("cpindex_theil_t", values, weights, n, out, dist::theil_t)
+    guard_status("cpindex_theil_t", || {
+        one_shot(values, weights, n, out, dist::theil_t)
+    })
 }
 
 /// Mean log deviation = GE(0) = `(1/W) Σ wᵢ ln(μ/xᵢ)` (Theil L; Cowell 2011 §3.2). Every
@@ -288,14 +290,9 @@ pub unsafe extern "C" fn cpindex_mean_log_deviation(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot(
-        "cpindex_mean_log_deviation",
-        values,
-        weights,
-        n,
-        out,
-        dist::mean_log_deviation,
-    )
+    guard_status("cpindex_mean_log_deviation", || {
+        one_shot(values, weights, n, out, dist::mean_log_deviation)
+    })
 }
 
 /// Generalised entropy `GE(α) = (1/(α(α−1))) [(1/W) Σ wᵢ (xᵢ/μ)^α − 1]`, with the limits
@@ -318,14 +315,11 @@ pub unsafe extern "C" fn cpindex_generalized_entropy(
     alpha: f64,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot(
-        "cpindex_generalized_entropy",
-        values,
-        weights,
-        n,
-        out,
-        |v, w| dist::generalized_entropy(v, w, alpha),
-    )
+    guard_status("cpindex_generalized_entropy", || {
+        one_shot(values, weights, n, out, |v, w| {
+            dist::generalized_entropy(v, w, alpha)
+        })
+    })
 }
 
 /// Atkinson index `A(ε) = 1 − (1/μ)[(1/W) Σ wᵢ xᵢ^(1−ε)]^(1/(1−ε))`, and
@@ -347,8 +341,10 @@ pub unsafe extern "C" fn cpindex_atkinson(
     epsilon: f64,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot("cpindex_atkinson", values, weights, n, out, |v, w| {
-        dist::atkinson(v, w, epsilon)
+    guard_status("cpindex_atkinson", || {
+        one_shot(values, weights, n, out, |v, w| {
+            dist::atkinson(v, w, epsilon)
+        })
     })
 }
 
@@ -369,14 +365,9 @@ pub unsafe extern "C" fn cpindex_coefficient_of_variation(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot(
-        "cpindex_coefficient_of_variation",
-        values,
-        weights,
-        n,
-        out,
-        dist::coefficient_of_variation,
-    )
+    guard_status("cpindex_coefficient_of_variation", || {
+        one_shot(values, weights, n, out, dist::coefficient_of_variation)
+    })
 }
 
 /// Palma ratio: income share of the richest 10 % over that of the poorest 40 %, from the
@@ -396,14 +387,9 @@ pub unsafe extern "C" fn cpindex_palma_ratio(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot(
-        "cpindex_palma_ratio",
-        values,
-        weights,
-        n,
-        out,
-        dist::palma_ratio,
-    )
+    guard_status("cpindex_palma_ratio", || {
+        one_shot(values, weights, n, out, dist::palma_ratio)
+    })
 }
 
 /// Quintile share ratio S80/S20 from the Lorenz curve, `(1 − L(0.8)) / L(0.2)` (use
@@ -423,14 +409,9 @@ pub unsafe extern "C" fn cpindex_quintile_share_ratio(
     n: usize,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot(
-        "cpindex_quintile_share_ratio",
-        values,
-        weights,
-        n,
-        out,
-        dist::quintile_share_ratio,
-    )
+    guard_status("cpindex_quintile_share_ratio", || {
+        one_shot(values, weights, n, out, dist::quintile_share_ratio)
+    })
 }
 
 /// Weighted quantile at `p ∈ [0, 1]`, Hyndman–Fan type 2 (averaged inverted CDF, the
@@ -453,8 +434,8 @@ pub unsafe extern "C" fn cpindex_quantile(
     p: f64,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot("cpindex_quantile", values, weights, n, out, |v, w| {
-        dist::quantile(v, w, p)
+    guard_status("cpindex_quantile", || {
+        one_shot(values, weights, n, out, |v, w| dist::quantile(v, w, p))
     })
 }
 
@@ -478,8 +459,10 @@ pub unsafe extern "C" fn cpindex_share_in_band(
     upper: f64,
     out: *mut f64,
 ) -> cpindex_status {
-    one_shot("cpindex_share_in_band", values, weights, n, out, |v, w| {
-        dist::share_in_band(v, w, lower, upper)
+    guard_status("cpindex_share_in_band", || {
+        one_shot(values, weights, n, out, |v, w| {
+            dist::share_in_band(v, w, lower, upper)
+        })
     })
 }
 
