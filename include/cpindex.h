@@ -939,6 +939,31 @@ typedef uint32_t cpindex_dynamic_series;
 #endif // __cplusplus
 
 /**
+ * Which computation a spec is for.
+ */
+enum cpindex_spec_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The composite-index methodology (docs/spec.md).
+   */
+  CPINDEX_SPEC_KIND_INDEX = 0,
+  /**
+   * The plan-monitoring methodology (docs/monitoring.md).
+   */
+  CPINDEX_SPEC_KIND_MONITOR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_spec_kind cpindex_spec_kind;
+#else
+typedef uint32_t cpindex_spec_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A weighted distribution (typically of incomes), validated and sorted once, immutable.
  *
  * Create with `cpindex_distribution_new` (or `_clone`); free each with
@@ -991,6 +1016,16 @@ typedef struct cpindex_monitor_result cpindex_monitor_result;
  * needs exclusive access.
  */
 typedef struct cpindex_panel cpindex_panel;
+
+/**
+ * A validated methodology spec, immutable.
+ *
+ * Create with `cpindex_spec_new`; free with `cpindex_spec_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_spec cpindex_spec;
 
 /**
  * Largest and smallest value with their positions in the caller's `values`, for
@@ -2732,6 +2767,107 @@ cpindex_status cpindex_panel_values(const struct cpindex_panel *panel,
 CPINDEX_MUST_USE
 cpindex_status cpindex_panel_check_framework(const struct cpindex_panel *panel,
                                              const struct cpindex_framework *framework);
+
+/**
+ * Parses and validates a spec of the given `kind` (a `cpindex_spec_kind` code) from JSON
+ * text (`(NULL, 0)` or blank = every default).
+ *
+ * **Ownership:** on success `*out` receives a new spec the caller frees with
+ * `cpindex_spec_free`. **NULL:** `json` may be NULL when `len` is 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * kind), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_JSON_ERROR` (line and column),
+ * `CPINDEX_STATUS_INVALID_SPEC` (the field named by its dotted path).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `json` valid for `len` bytes; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_new(uint32_t kind,
+                                const char *json,
+                                size_t len,
+                                const struct cpindex_spec **out);
+
+/**
+ * Frees a spec. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the spec is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the spec.
+ *
+ * # Safety
+ * `spec` NULL or a live spec not used afterwards.
+ */
+void cpindex_spec_free(const struct cpindex_spec *spec);
+
+/**
+ * The kind of a spec (a `cpindex_spec_kind` code).
+ *
+ * **Ownership:** nothing to free. **NULL:** neither argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared spec.
+ *
+ * # Safety
+ * `spec` a live spec; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_get_kind(const struct cpindex_spec *spec,
+                                     uint32_t *out);
+
+/**
+ * The spec as pretty JSON with every default written out, NUL-terminated into a caller
+ * buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `spec` and `out_len` must not be NULL;
+ * `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared spec.
+ *
+ * # Safety
+ * `spec` a live spec; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_to_json(const struct cpindex_spec *spec,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
+
+/**
+ * `cpindex_index_run` with a parsed spec of kind INDEX.
+ *
+ * **Ownership:** as `cpindex_index_run`; the spec stays the caller's.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** as `cpindex_index_run`, plus `CPINDEX_STATUS_INVALID_ARGUMENT` for a spec of
+ * another kind.
+ * **Thread safety:** may be called from any thread; the framework, panel and spec are only
+ * read.
+ *
+ * # Safety
+ * Live handles; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_run_spec(const struct cpindex_framework *framework,
+                                      const struct cpindex_panel *panel,
+                                      const struct cpindex_spec *spec,
+                                      const struct cpindex_index_result **out);
+
+/**
+ * `cpindex_monitor_run` with a parsed spec of kind MONITOR.
+ *
+ * **Ownership:** as `cpindex_monitor_run`; the spec stays the caller's.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** as `cpindex_monitor_run`, plus `CPINDEX_STATUS_INVALID_ARGUMENT` for a spec
+ * of another kind.
+ * **Thread safety:** may be called from any thread; the framework, panel and spec are only
+ * read.
+ *
+ * # Safety
+ * Live handles; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_run_spec(const struct cpindex_framework *framework,
+                                        const struct cpindex_panel *panel,
+                                        const struct cpindex_spec *spec,
+                                        const struct cpindex_monitor_result **out);
 
 /**
  * Names a status code in words.

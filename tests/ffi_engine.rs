@@ -1170,3 +1170,119 @@ fn json_actions() {
     );
     assert_eq!(json(&req), Err(cpindex_status::InvalidSpec));
 }
+
+#[test]
+fn parsed_specs() {
+    let fw = toy();
+    let p = csv_panel(INDEX_CSV, 0, fw).unwrap();
+    let mp = csv_panel(MONITOR_CSV, 1, fw).unwrap();
+    let text = r#"{"normalisation": {"default": {"method": "min_max", "low": 1, "high": 100}}}"#;
+    let mut spec = null();
+    let mut mspec = null();
+    unsafe {
+        assert_eq!(
+            cpindex_spec_new(0, text.as_ptr().cast(), text.len(), &mut spec),
+            cpindex_status::Ok
+        );
+        assert_eq!(
+            cpindex_spec_new(1, null(), 0, &mut mspec),
+            cpindex_status::Ok
+        );
+        let mut kind = 9;
+        assert_eq!(cpindex_spec_get_kind(mspec, &mut kind), cpindex_status::Ok);
+        assert_eq!(kind, cpindex_spec_kind::Monitor as u32);
+        // every default written out
+        let json = read_text(|b, l, o| cpindex_spec_to_json(spec, b, l, o)).unwrap();
+        assert!(json.contains("\"missing_indicators\""), "{json}");
+        assert!(json.contains("\"low\": 1.0"), "{json}");
+        let mjson = read_text(|b, l, o| cpindex_spec_to_json(mspec, b, l, o)).unwrap();
+        assert!(mjson.contains("\"schedule_tolerance\": 0.05"), "{mjson}");
+        // min–max to [1, 100]: a = (10, 20, 30) → 1 + 99·(0, ½, 1) = (1, 50.5, 100)
+        let mut r = null();
+        assert_eq!(
+            cpindex_index_run_spec(fw, p, spec, &mut r),
+            cpindex_status::Ok
+        );
+        close(
+            &col(cpindex_index_result_normalised, r, "a", 2021).unwrap(),
+            &[1.0, 50.5, 100.0],
+        );
+        cpindex_index_result_free(r);
+        let mut m = null();
+        assert_eq!(
+            cpindex_monitor_run_spec(fw, mp, mspec, &mut m),
+            cpindex_status::Ok
+        );
+        cpindex_monitor_result_free(m);
+        // wrong kinds, NULLs, bad JSON, bad kind code
+        let mut r = null();
+        let mut m = null();
+        assert_eq!(
+            cpindex_index_run_spec(fw, p, mspec, &mut r),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_monitor_run_spec(fw, mp, spec, &mut m),
+            cpindex_status::InvalidArgument
+        );
+        assert!(last_message().contains("MONITOR"));
+        assert_eq!(
+            cpindex_index_run_spec(fw, p, null(), &mut r),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_index_run_spec(fw, p, spec, null_mut()),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_monitor_run_spec(null(), mp, mspec, &mut m),
+            cpindex_status::NullArgument
+        );
+        assert!(r.is_null() && m.is_null());
+        let mut none = null();
+        assert_eq!(
+            cpindex_spec_new(2, null(), 0, &mut none),
+            cpindex_status::InvalidArgument
+        );
+        assert_eq!(
+            cpindex_spec_new(0, "{".as_ptr().cast(), 1, &mut none),
+            cpindex_status::JsonError
+        );
+        assert_eq!(
+            cpindex_spec_new(0, r#"{"zz":1}"#.as_ptr().cast(), 8, &mut none),
+            cpindex_status::InvalidSpec
+        );
+        assert_eq!(
+            cpindex_spec_new(0, b"\xff".as_ptr().cast(), 1, &mut none),
+            cpindex_status::InvalidUtf8
+        );
+        assert_eq!(
+            cpindex_spec_new(0, null(), 3, &mut none),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_spec_new(0, null(), 0, null_mut()),
+            cpindex_status::NullArgument
+        );
+        assert!(none.is_null());
+        assert_eq!(
+            cpindex_spec_get_kind(null(), &mut kind),
+            cpindex_status::NullArgument
+        );
+        assert_eq!(
+            cpindex_spec_get_kind(spec, null_mut()),
+            cpindex_status::NullArgument
+        );
+        let mut n = 0;
+        assert_eq!(
+            cpindex_spec_to_json(null(), null_mut(), 0, &mut n),
+            cpindex_status::NullArgument
+        );
+        cpindex_spec_free(spec);
+        cpindex_spec_free(mspec);
+        cpindex_spec_free(null());
+        cpindex_panel_free(p);
+        cpindex_panel_free(mp);
+        cpindex_framework_free(fw);
+    }
+}

@@ -479,6 +479,31 @@ static void test_csv_and_index(void) {
     CHECK(rnone == NULL);
     cpindex_index_result_free(r);
     cpindex_index_result_free(NULL);
+
+    /* a parsed spec, reused: min-max to [1, 100] gives a = 1 + 99 * (0, 1/2, 1) */
+    {
+        const char *spec100 = "{\"normalisation\": {\"default\": {\"method\": \"min_max\", \"low\": 1, \"high\": 100}}}";
+        const cpindex_spec *sp = NULL;
+        const cpindex_spec *bad = NULL;
+        uint32_t kind = 9;
+        CHECK_OK(cpindex_framework_from_json(TOY, strlen(TOY), &fw));
+        CHECK_OK(cpindex_panel_from_csv(INDEX_CSV, strlen(INDEX_CSV), CPINDEX_CSV_LAYOUT_LONG, fw, &p));
+        CHECK_OK(cpindex_spec_new(CPINDEX_SPEC_KIND_INDEX, spec100, strlen(spec100), &sp));
+        CHECK_OK(cpindex_spec_get_kind(sp, &kind));
+        CHECK(kind == CPINDEX_SPEC_KIND_INDEX);
+        CHECK_STATUS(cpindex_spec_to_json(sp, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+        CHECK_OK(cpindex_index_run_spec(fw, p, sp, &r));
+        CHECK_OK(cpindex_index_result_normalised(r, "a", 1, 2021, scores, 3, &n));
+        CHECK(near(scores[0], 1.0) && near(scores[1], 50.5) && near(scores[2], 100.0));
+        cpindex_index_result_free(r);
+        CHECK_STATUS(cpindex_spec_new(7u, NULL, 0, &bad), CPINDEX_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(cpindex_spec_new(CPINDEX_SPEC_KIND_INDEX, "{\"zz\": 1}", 9, &bad), CPINDEX_STATUS_INVALID_SPEC);
+        CHECK(bad == NULL);
+        cpindex_spec_free(sp);
+        cpindex_spec_free(NULL);
+        cpindex_panel_free(p);
+        cpindex_framework_free(fw);
+    }
 }
 
 /* Monitoring of X, 2020 -> 2021 (elapsed share 1/5 = 0.2, tolerance 0.05), by hand:
