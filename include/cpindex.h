@@ -2252,7 +2252,8 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
 
 /**
  * Runs one JSON request (UTF-8, `request_len` bytes) and writes the JSON response,
- * NUL-terminated, into a caller buffer. Schema: `docs/c-api.md` ("JSON interface").
+ * NUL-terminated, into a caller buffer. Actions `describe`, `index`, `monitor`,
+ * `inequality`; request and response schemas in `docs/json-api.md`.
  *
  * `*out_len` always receives the response length in bytes (excluding the NUL) once the
  * request has succeeded; if `buf_len <= *out_len` nothing is written to `buf` and the call
@@ -2264,9 +2265,12 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
  * **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
  * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
- * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member),
- * `CPINDEX_STATUS_UNKNOWN_ID` (unknown built-in framework),
- * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`. Errors are not
+ * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member, a
+ * member of the wrong type, an unknown measure, a bad spec field),
+ * `CPINDEX_STATUS_UNKNOWN_ID` (unknown built-in framework or indicator),
+ * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_PARSE_ERROR` (CSV data, with line
+ * and column), the domain errors of the computation (`MISSING_VALUE`, `INVALID_VALUE`,
+ * `LENGTH_MISMATCH`, `EMPTY_INPUT` …), `CPINDEX_STATUS_BUFFER_TOO_SMALL`. Errors are not
  * written into `buf`; read them with `cpindex_last_error_message`.
  * **Thread safety:** may be called from any thread.
  *
