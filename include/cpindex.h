@@ -427,6 +427,554 @@ typedef uint32_t cpindex_indicator_number;
 #endif // __cplusplus
 
 /**
+ * CSV layouts, for `cpindex_panel_from_csv`.
+ */
+enum cpindex_csv_layout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * One observation per row: `unit,period,indicator,value[,group][,source][,note][,illustrative]`.
+   */
+  CPINDEX_CSV_LAYOUT_LONG = 0,
+  /**
+   * One unit-period per row: `unit,period[,group][,source][,note][,illustrative],<indicator ids…>`.
+   */
+  CPINDEX_CSV_LAYOUT_WIDE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_csv_layout cpindex_csv_layout;
+#else
+typedef uint32_t cpindex_csv_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Missing-value policies for `cpindex_distribution_new`.
+ */
+enum cpindex_missing_policy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A NaN value is an error (`CPINDEX_STATUS_MISSING_VALUE`) naming its position.
+   */
+  CPINDEX_MISSING_POLICY_ERROR = 0,
+  /**
+   * NaN values and their weights are dropped (counted by `cpindex_distribution_counts`).
+   */
+  CPINDEX_MISSING_POLICY_SKIP = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_missing_policy cpindex_missing_policy;
+#else
+typedef uint32_t cpindex_missing_policy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Quantile conventions (Hyndman & Fan 1996 types), for `cpindex_distribution_quantile`.
+ */
+enum cpindex_quantile_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Type 2, averaged inverted CDF (Eurostat EU-SILC, laeken, Stata); the default.
+   */
+  CPINDEX_QUANTILE_METHOD_AVERAGED_INVERTED_CDF = 0,
+  /**
+   * Type 1, inverted CDF.
+   */
+  CPINDEX_QUANTILE_METHOD_INVERTED_CDF = 1,
+  /**
+   * Type 7, linear interpolation (R and numpy default); unweighted data only.
+   */
+  CPINDEX_QUANTILE_METHOD_LINEAR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_quantile_method cpindex_quantile_method;
+#else
+typedef uint32_t cpindex_quantile_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which end points of a band count, for `cpindex_distribution_share_in_band`.
+ */
+enum cpindex_band_rule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `lower <= x < upper` (adjacent bands partition the population); the default.
+   */
+  CPINDEX_BAND_RULE_HALF_OPEN = 0,
+  /**
+   * `lower <= x <= upper`.
+   */
+  CPINDEX_BAND_RULE_CLOSED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_band_rule cpindex_band_rule;
+#else
+typedef uint32_t cpindex_band_rule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * S80/S20 variants, for `cpindex_distribution_quintile_share_ratio`.
+ */
+enum cpindex_share_ratio_method
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * From the Lorenz curve, `(1 - L(0.8)) / L(0.2)` (World Bank / OECD style); the default.
+   */
+  CPINDEX_SHARE_RATIO_METHOD_LORENZ = 0,
+  /**
+   * Eurostat EU-SILC / laeken `qsr`: mean above the 80th percentile over mean at or below
+   * the 20th.
+   */
+  CPINDEX_SHARE_RATIO_METHOD_EUROSTAT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_share_ratio_method cpindex_share_ratio_method;
+#else
+typedef uint32_t cpindex_share_ratio_method;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Scalar measures of a distribution, for `cpindex_distribution_measure`. The `parameter`
+ * argument is used only where stated.
+ */
+enum cpindex_measure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Weighted mean.
+   */
+  CPINDEX_MEASURE_MEAN = 0,
+  /**
+   * Total weight (the population represented).
+   */
+  CPINDEX_MEASURE_TOTAL_WEIGHT = 1,
+  /**
+   * Total weighted value (total income).
+   */
+  CPINDEX_MEASURE_TOTAL = 2,
+  /**
+   * Gini coefficient.
+   */
+  CPINDEX_MEASURE_GINI = 3,
+  /**
+   * Gini with the small-sample correction.
+   */
+  CPINDEX_MEASURE_GINI_CORRECTED = 4,
+  /**
+   * Theil T = GE(1).
+   */
+  CPINDEX_MEASURE_THEIL_T = 5,
+  /**
+   * Mean log deviation = GE(0).
+   */
+  CPINDEX_MEASURE_MEAN_LOG_DEVIATION = 6,
+  /**
+   * Generalised entropy GE(alpha), alpha = `parameter`.
+   */
+  CPINDEX_MEASURE_GENERALIZED_ENTROPY = 7,
+  /**
+   * Atkinson index A(epsilon), epsilon = `parameter`.
+   */
+  CPINDEX_MEASURE_ATKINSON = 8,
+  /**
+   * Population coefficient of variation.
+   */
+  CPINDEX_MEASURE_COEFFICIENT_OF_VARIATION = 9,
+  /**
+   * Hoover (Robin Hood, Pietra) index.
+   */
+  CPINDEX_MEASURE_HOOVER = 10,
+  /**
+   * Palma ratio (top 10 % share over bottom 40 % share).
+   */
+  CPINDEX_MEASURE_PALMA_RATIO = 11,
+  /**
+   * S80/S20 from the Lorenz curve.
+   */
+  CPINDEX_MEASURE_S80S20 = 12,
+  /**
+   * Weighted median (type 2).
+   */
+  CPINDEX_MEASURE_MEDIAN = 13,
+  /**
+   * At-risk-of-poverty threshold: 60 % of the median.
+   */
+  CPINDEX_MEASURE_AT_RISK_OF_POVERTY_THRESHOLD = 14,
+  /**
+   * At-risk-of-poverty rate (a fraction): share strictly below the threshold.
+   */
+  CPINDEX_MEASURE_AT_RISK_OF_POVERTY_RATE = 15,
+  /**
+   * Smallest value.
+   */
+  CPINDEX_MEASURE_MIN = 16,
+  /**
+   * Largest value.
+   */
+  CPINDEX_MEASURE_MAX = 17,
+  /**
+   * Largest over smallest value (needs min > 0).
+   */
+  CPINDEX_MEASURE_MAX_MIN_RATIO = 18,
+  /**
+   * Share of the population strictly below `parameter`.
+   */
+  CPINDEX_MEASURE_SHARE_BELOW = 19,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_measure cpindex_measure;
+#else
+typedef uint32_t cpindex_measure;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which weight of a child within its parent, for `cpindex_index_result_weights`.
+ */
+enum cpindex_weight_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * As given or computed, before normalisation.
+   */
+  CPINDEX_WEIGHT_KIND_RAW = 0,
+  /**
+   * Normalised within the parent (siblings sum to 1).
+   */
+  CPINDEX_WEIGHT_KIND_NORMALISED = 1,
+  /**
+   * Effective weight in the index (product of normalised weights down the tree).
+   */
+  CPINDEX_WEIGHT_KIND_EFFECTIVE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_weight_kind cpindex_weight_kind;
+#else
+typedef uint32_t cpindex_weight_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Ids of the result, for `cpindex_index_result_id`.
+ */
+enum cpindex_index_list
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Unit ids (the order of every array the readers return).
+   */
+  CPINDEX_INDEX_LIST_UNIT = 0,
+  /**
+   * Indicator ids used (grouped by dimension).
+   */
+  CPINDEX_INDEX_LIST_INDICATOR = 1,
+  /**
+   * Node ids: 0 is the index (its id is the framework id), then the dimensions.
+   */
+  CPINDEX_INDEX_LIST_NODE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_index_list cpindex_index_list;
+#else
+typedef uint32_t cpindex_index_list;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Numbers of one achievement record, for `cpindex_monitor_result_achievement`.
+ */
+enum cpindex_achievement_field
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Ratio form x/T (T/x for lower-is-better), capped at 1.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_CAPPED = 0,
+  /**
+   * Ratio form, uncapped.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_UNCAPPED = 1,
+  /**
+   * Progress form (x_t − x_0)/(T − x_0) from the baseline.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_PROGRESS = 2,
+  /**
+   * The headline score used for aggregation (per the spec's `form`).
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_SCORE = 3,
+  /**
+   * The observed value.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_OBSERVED = 4,
+  /**
+   * The target used.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_TARGET = 5,
+  /**
+   * The baseline used.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_BASELINE = 6,
+  /**
+   * The share of the plan period elapsed.
+   */
+  CPINDEX_ACHIEVEMENT_FIELD_ELAPSED_SHARE = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_achievement_field cpindex_achievement_field;
+#else
+typedef uint32_t cpindex_achievement_field;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Schedule status codes (时间过半、任务过半), from `cpindex_monitor_result_status`.
+ */
+enum cpindex_schedule_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The target is met.
+   */
+  CPINDEX_SCHEDULE_STATUS_ACHIEVED = 0,
+  /**
+   * Ahead of elapsed time by more than the tolerance.
+   */
+  CPINDEX_SCHEDULE_STATUS_AHEAD = 1,
+  /**
+   * Within the tolerance of elapsed time.
+   */
+  CPINDEX_SCHEDULE_STATUS_ON_SCHEDULE = 2,
+  /**
+   * Behind elapsed time (or target year reached without the target).
+   */
+  CPINDEX_SCHEDULE_STATUS_LAGGING = 3,
+  /**
+   * No data, no target or no usable progress measure.
+   */
+  CPINDEX_SCHEDULE_STATUS_NOT_ASSESSABLE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_schedule_status cpindex_schedule_status;
+#else
+typedef uint32_t cpindex_schedule_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Trend classes (Open SDG progress categories), from `cpindex_monitor_result_status`.
+ */
+enum cpindex_trend_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Target achieved.
+   */
+  CPINDEX_TREND_CLASS_TARGET_ACHIEVED = 0,
+  /**
+   * On track.
+   */
+  CPINDEX_TREND_CLASS_ON_TRACK = 1,
+  /**
+   * Progress made, acceleration needed.
+   */
+  CPINDEX_TREND_CLASS_ACCELERATION_NEEDED = 2,
+  /**
+   * Limited progress.
+   */
+  CPINDEX_TREND_CLASS_LIMITED_PROGRESS = 3,
+  /**
+   * Deterioration.
+   */
+  CPINDEX_TREND_CLASS_DETERIORATION = 4,
+  /**
+   * Binary or annual target not achieved.
+   */
+  CPINDEX_TREND_CLASS_NOT_ACHIEVED = 5,
+  /**
+   * Unable to assess.
+   */
+  CPINDEX_TREND_CLASS_UNABLE_TO_ASSESS = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_trend_class cpindex_trend_class;
+#else
+typedef uint32_t cpindex_trend_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * SDSN dashboard colours, from `cpindex_monitor_result_status`.
+ */
+enum cpindex_colour
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Major challenges remain.
+   */
+  CPINDEX_COLOUR_RED = 0,
+  /**
+   * Significant challenges remain.
+   */
+  CPINDEX_COLOUR_ORANGE = 1,
+  /**
+   * Challenges remain.
+   */
+  CPINDEX_COLOUR_YELLOW = 2,
+  /**
+   * Target achieved.
+   */
+  CPINDEX_COLOUR_GREEN = 3,
+  /**
+   * No data.
+   */
+  CPINDEX_COLOUR_GREY = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_colour cpindex_colour;
+#else
+typedef uint32_t cpindex_colour;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which status `cpindex_monitor_result_status` reports.
+ */
+enum cpindex_status_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A `cpindex_schedule_status` code for (unit, indicator) in the evaluation year.
+   */
+  CPINDEX_STATUS_KIND_SCHEDULE = 0,
+  /**
+   * A `cpindex_trend_class` code for (unit, indicator) up to the evaluation year.
+   */
+  CPINDEX_STATUS_KIND_TREND = 1,
+  /**
+   * A `cpindex_colour` code for (unit, indicator or dimension id) in the evaluation year.
+   */
+  CPINDEX_STATUS_KIND_COLOUR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_status_kind cpindex_status_kind;
+#else
+typedef uint32_t cpindex_status_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Series of the dynamic index, for `cpindex_monitor_result_dynamic`.
+ */
+enum cpindex_dynamic_series
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Fixed-base index 100·C_t/C_base.
+   */
+  CPINDEX_DYNAMIC_SERIES_FIXED_BASE = 0,
+  /**
+   * Chained index (100 at the base, times each year's matched link).
+   */
+  CPINDEX_DYNAMIC_SERIES_CHAINED = 1,
+  /**
+   * The composite of the rescaled values.
+   */
+  CPINDEX_DYNAMIC_SERIES_COMPOSITE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_dynamic_series cpindex_dynamic_series;
+#else
+typedef uint32_t cpindex_dynamic_series;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which computation a spec is for.
+ */
+enum cpindex_spec_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The composite-index methodology (docs/spec.md).
+   */
+  CPINDEX_SPEC_KIND_INDEX = 0,
+  /**
+   * The plan-monitoring methodology (docs/monitoring.md).
+   */
+  CPINDEX_SPEC_KIND_MONITOR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_spec_kind cpindex_spec_kind;
+#else
+typedef uint32_t cpindex_spec_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A weighted distribution (typically of incomes), validated and sorted once, immutable.
+ *
+ * Create with `cpindex_distribution_new` (or `_clone`); free each with
+ * `cpindex_distribution_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_distribution cpindex_distribution;
+
+/**
  * An indicator framework (a plan's dimensions and indicators), immutable.
  *
  * Create with `cpindex_framework_builtin`, `cpindex_framework_from_json` or
@@ -436,6 +984,26 @@ typedef uint32_t cpindex_indicator_number;
  * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
  */
 typedef struct cpindex_framework cpindex_framework;
+
+/**
+ * The results of one composite-index run (`crate::method::Results`), immutable.
+ *
+ * Create with `cpindex_index_run`; free with `cpindex_index_result_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_index_result cpindex_index_result;
+
+/**
+ * The results of plan monitoring (`crate::monitor::MonitorResults`), immutable.
+ *
+ * Create with `cpindex_monitor_run`; free with `cpindex_monitor_result_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_monitor_result cpindex_monitor_result;
 
 /**
  * A panel of observations: units (regions) × periods (years) × indicators, doubles,
@@ -448,6 +1016,45 @@ typedef struct cpindex_framework cpindex_framework;
  * needs exclusive access.
  */
 typedef struct cpindex_panel cpindex_panel;
+
+/**
+ * A validated methodology spec, immutable.
+ *
+ * Create with `cpindex_spec_new`; free with `cpindex_spec_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_spec cpindex_spec;
+
+/**
+ * Largest and smallest value with their positions in the caller's `values`, for
+ * `cpindex_distribution_max_min`.
+ *
+ * A small fixed POD (house style R16): five machine words, never to grow.
+ */
+typedef struct cpindex_max_min {
+  /**
+   * Largest value.
+   */
+  double max;
+  /**
+   * Position of the (first) largest value in the input array.
+   */
+  size_t max_position;
+  /**
+   * Smallest value.
+   */
+  double min;
+  /**
+   * Position of the (first) smallest value in the input array.
+   */
+  size_t min_position;
+  /**
+   * `max / min`.
+   */
+  double ratio;
+} cpindex_max_min;
 
 /**
  * The band of an interval polarity (适度指标); all NaN for other polarities.
@@ -493,6 +1100,442 @@ typedef struct cpindex_str {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Gini coefficient `G = ΣΣ wᵢwⱼ|xᵢ−xⱼ| / (2W²μ)` (Cowell 2011 §2.2; laeken `gini`/100;
+ * R `ineq::Gini(x, corr = FALSE)`). Example: {1, 2, 3, 4} unweighted gives 0.25.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** `weights` NULL = unweighted;
+ * `values` may be NULL only when `n` is 0 (then EMPTY_INPUT); `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_EMPTY_INPUT`,
+ * `CPINDEX_STATUS_MISSING_VALUE` (NaN), `CPINDEX_STATUS_INVALID_VALUE` (±inf, a bad weight,
+ * mean ≤ 0). `*out` is written only on success.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values` (and `weights` unless NULL) valid for `n` reads; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_gini(const double *values,
+                            const double *weights,
+                            size_t n,
+                            double *out);
+
+/**
+ * Theil T index = GE(1) = `(1/W) Σ wᵢ (xᵢ/μ) ln(xᵢ/μ)` (Theil 1967; Cowell 2011 §3.2).
+ * Zeros are allowed (0·ln 0 = 0); negative values are not.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`, plus INVALID_VALUE for a negative value.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_theil_t(const double *values,
+                               const double *weights,
+                               size_t n,
+                               double *out);
+
+/**
+ * Mean log deviation = GE(0) = `(1/W) Σ wᵢ ln(μ/xᵢ)` (Theil L; Cowell 2011 §3.2). Every
+ * value must be > 0.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`, plus INVALID_VALUE for a value ≤ 0.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_mean_log_deviation(const double *values,
+                                          const double *weights,
+                                          size_t n,
+                                          double *out);
+
+/**
+ * Generalised entropy `GE(α) = (1/(α(α−1))) [(1/W) Σ wᵢ (xᵢ/μ)^α − 1]`, with the limits
+ * GE(0) = mean log deviation and GE(1) = Theil T (Shorrocks 1980; Cowell 2011 §3.2).
+ * GE(2) is half the squared coefficient of variation.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`; INVALID_ARGUMENT for a non-finite `alpha`; INVALID_VALUE
+ * for zeros with α ≤ 0 or negative values.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_generalized_entropy(const double *values,
+                                           const double *weights,
+                                           size_t n,
+                                           double alpha,
+                                           double *out);
+
+/**
+ * Atkinson index `A(ε) = 1 − (1/μ)[(1/W) Σ wᵢ xᵢ^(1−ε)]^(1/(1−ε))`, and
+ * `1 − exp((1/W) Σ wᵢ ln xᵢ)/μ` for ε = 1 (Atkinson 1970; Cowell 2011 §3.3); ε ≥ 0.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`; INVALID_ARGUMENT for ε < 0 or non-finite; INVALID_VALUE
+ * for zeros with ε ≥ 1 or negative values.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_atkinson(const double *values,
+                                const double *weights,
+                                size_t n,
+                                double epsilon,
+                                double *out);
+
+/**
+ * Population coefficient of variation `σ/μ` (weighted, divisor W; Williamson 1965 for
+ * regions weighted by population).
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_coefficient_of_variation(const double *values,
+                                                const double *weights,
+                                                size_t n,
+                                                double *out);
+
+/**
+ * Palma ratio: income share of the richest 10 % over that of the poorest 40 %, from the
+ * Lorenz curve (Palma 2011; Cobham & Sumner 2013).
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`; INVALID_VALUE when the bottom 40 % hold nothing.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_palma_ratio(const double *values,
+                                   const double *weights,
+                                   size_t n,
+                                   double *out);
+
+/**
+ * Quintile share ratio S80/S20 from the Lorenz curve, `(1 − L(0.8)) / L(0.2)` (use
+ * `cpindex_distribution_quintile_share_ratio` for the Eurostat variant).
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini`; INVALID_VALUE when the bottom 20 % hold nothing.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_quintile_share_ratio(const double *values,
+                                            const double *weights,
+                                            size_t n,
+                                            double *out);
+
+/**
+ * Weighted quantile at `p ∈ [0, 1]`, Hyndman–Fan type 2 (averaged inverted CDF, the
+ * Eurostat/laeken convention): e.g. the median of {1, 2, 3, 4} is 2.5. Other conventions:
+ * `cpindex_distribution_quantile`.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini` (negative values allowed); INVALID_ARGUMENT for `p`
+ * outside [0, 1] or NaN.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_quantile(const double *values,
+                                const double *weights,
+                                size_t n,
+                                double p,
+                                double *out);
+
+/**
+ * Weighted share of the population with a value in `[lower, upper)` (e.g. the share of
+ * households in a middle-income band, 中等收入群体比重). Bounds may be ±inf, not NaN.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
+ * **Errors:** as `cpindex_gini` (negative values allowed); INVALID_ARGUMENT for a NaN bound
+ * or `lower > upper`.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_gini`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_share_in_band(const double *values,
+                                     const double *weights,
+                                     size_t n,
+                                     double lower,
+                                     double upper,
+                                     double *out);
+
+/**
+ * Shorrocks decomposition of GE(α) by population subgroups:
+ * `total = within + between` (Shorrocks 1980/1984; Cowell 2011 §4.5). `groups[i]` is the
+ * group label of record `i` (any `uint32_t`).
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** `weights` NULL = unweighted;
+ * `values` and `groups` may be NULL only when `n` is 0; the three out-pointers must not
+ * be NULL. **Errors:** as `cpindex_generalized_entropy`. Outputs are written only on
+ * success.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values`, `groups` (and `weights` unless NULL) valid for `n` reads; out-pointers valid
+ * for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_ge_decomposition(const double *values,
+                                        const double *weights,
+                                        const uint32_t *groups,
+                                        size_t n,
+                                        double alpha,
+                                        double *out_total,
+                                        double *out_within,
+                                        double *out_between);
+
+/**
+ * Dagum (1997) decomposition of the Gini by groups:
+ * `total = within + between_net + transvariation`. Values must be ≥ 0.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_ge_decomposition`
+ * (four out-pointers). **Errors:** as `cpindex_gini`, plus INVALID_VALUE for a negative
+ * value. Outputs are written only on success.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * As `cpindex_ge_decomposition`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_gini_decomposition(const double *values,
+                                          const double *weights,
+                                          const uint32_t *groups,
+                                          size_t n,
+                                          double *out_total,
+                                          double *out_within,
+                                          double *out_between_net,
+                                          double *out_transvariation);
+
+/**
+ * Builds a distribution handle: validates, drops or refuses NaN per `missing_policy` (a
+ * `cpindex_missing_policy` code), leaves out zero weights, sorts once. The arrays are
+ * copied.
+ *
+ * **Ownership:** on success `*out` receives a new handle the caller frees with
+ * `cpindex_distribution_free`. **NULL:** `weights` NULL = unweighted; `values` may be
+ * NULL only when `n` is 0 (then EMPTY_INPUT); `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * policy code), `CPINDEX_STATUS_EMPTY_INPUT` (nothing left), `CPINDEX_STATUS_MISSING_VALUE`,
+ * `CPINDEX_STATUS_INVALID_VALUE` (±inf, bad weight, zero total weight).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values` (and `weights` unless NULL) valid for `n` reads; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_new(const double *values,
+                                        const double *weights,
+                                        size_t n,
+                                        uint32_t missing_policy,
+                                        const struct cpindex_distribution **out);
+
+/**
+ * A new reference to the same distribution (cheap; freed separately).
+ *
+ * **Ownership:** `*out` must be freed with `cpindex_distribution_free`.
+ * **NULL:** neither argument may be NULL. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_clone(const struct cpindex_distribution *dist,
+                                          const struct cpindex_distribution **out);
+
+/**
+ * Releases one reference to a distribution. NULL is a no-op; freeing the same reference
+ * twice is undefined behaviour.
+ *
+ * **Ownership:** the reference is released. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses this reference.
+ *
+ * # Safety
+ * `dist` NULL or a live reference not used afterwards.
+ */
+void cpindex_distribution_free(const struct cpindex_distribution *dist);
+
+/**
+ * Record counts: kept (non-missing, positive weight), given, missing dropped (policy
+ * SKIP), zero-weight left out.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_counts(const struct cpindex_distribution *dist,
+                                           size_t *out_n,
+                                           size_t *out_n_input,
+                                           size_t *out_n_missing,
+                                           size_t *out_n_zero_weight);
+
+/**
+ * A scalar measure (`cpindex_measure` code) of the distribution; `parameter` is α for
+ * GENERALIZED_ENTROPY, ε for ATKINSON, the threshold for SHARE_BELOW, ignored otherwise.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * measure code, bad parameter), `CPINDEX_STATUS_INVALID_VALUE` (the measure is undefined
+ * for these data, e.g. MEAN_LOG_DEVIATION with a zero, a non-positive mean).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_measure(const struct cpindex_distribution *dist,
+                                            uint32_t measure,
+                                            double parameter,
+                                            double *out);
+
+/**
+ * Quantile at `p ∈ [0, 1]` by a `cpindex_quantile_method` code.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * method, `p` outside [0, 1], LINEAR with unequal weights).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_quantile(const struct cpindex_distribution *dist,
+                                             double p,
+                                             uint32_t method,
+                                             double *out);
+
+/**
+ * Lorenz ordinate `L(p)`: the share of the total held by the poorest fraction `p`.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (`p`
+ * outside [0, 1]), `CPINDEX_STATUS_INVALID_VALUE` (total ≤ 0).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_lorenz(const struct cpindex_distribution *dist,
+                                           double p,
+                                           double *out);
+
+/**
+ * Share of the total held by the population slice between fractions `p_low` and `p_high`
+ * (ranked from the poorest): `L(p_high) − L(p_low)`.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (fractions
+ * outside [0, 1] or `p_low > p_high`), `CPINDEX_STATUS_INVALID_VALUE` (total ≤ 0).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_income_share(const struct cpindex_distribution *dist,
+                                                 double p_low,
+                                                 double p_high,
+                                                 double *out);
+
+/**
+ * Quintile share ratio S80/S20 by a `cpindex_share_ratio_method` code.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * method), `CPINDEX_STATUS_INVALID_VALUE` (the bottom holds nothing),
+ * `CPINDEX_STATUS_EMPTY_INPUT` (EUROSTAT with nobody above the 80th percentile).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_quintile_share_ratio(const struct cpindex_distribution *dist,
+                                                         uint32_t method,
+                                                         double *out);
+
+/**
+ * Weighted share of the population in a band by a `cpindex_band_rule` code
+ * (`[lower, upper)` or `[lower, upper]`). Bounds may be ±inf, not NaN.
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * rule, NaN bound, `lower > upper`).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_share_in_band(const struct cpindex_distribution *dist,
+                                                  double lower,
+                                                  double upper,
+                                                  uint32_t rule,
+                                                  double *out);
+
+/**
+ * Largest and smallest value, their positions in the input array and their ratio (the
+ * plan's max/min ratio of county incomes).
+ *
+ * **Ownership:** nothing to free. **NULL:** `dist` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_VALUE` (min ≤ 0).
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_max_min(const struct cpindex_distribution *dist,
+                                            struct cpindex_max_min *out);
+
+/**
+ * The kept values in ascending order, into a caller array (size query with `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `dist` and `out_len` must not be NULL;
+ * `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared handle.
+ *
+ * # Safety
+ * `dist` a live handle; `buf` valid for `buf_len` writes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_distribution_sorted_values(const struct cpindex_distribution *dist,
+                                                  double *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
 
 /**
  * Copies the calling thread's last error message into a caller buffer.
@@ -940,8 +1983,277 @@ cpindex_status cpindex_framework_indicator_interim_targets(const struct cpindex_
 CPINDEX_MUST_USE cpindex_status cpindex_debug_panic(void);
 
 /**
+ * Runs the composite-index pipeline (`crate::method::run`, docs/methods.md and
+ * docs/spec.md): screening, imputation, treatment, normalisation, weighting and
+ * aggregation over the framework's hierarchy, with the spec given as JSON text
+ * (`(NULL, 0)` or blank = every default).
+ *
+ * **Ownership:** on success `*out` receives a new result the caller frees with
+ * `cpindex_index_result_free`. It copies what it needs: the framework and panel may be
+ * freed afterwards. **NULL:** `framework`, `panel` and `out` must not be NULL;
+ * `spec_json` may be NULL when `spec_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_JSON_ERROR` (malformed spec, with line and column),
+ * `CPINDEX_STATUS_INVALID_SPEC` (unknown or impossible spec field, named by its dotted
+ * path), `CPINDEX_STATUS_UNKNOWN_ID` (a panel indicator not in the framework),
+ * `CPINDEX_STATUS_INVALID_FRAMEWORK`, and the domain errors of the chosen methods.
+ * **Thread safety:** may be called from any thread; the framework and panel are only read
+ * (other `const` calls may run on them concurrently).
+ *
+ * # Safety
+ * `framework` and `panel` live handles; `spec_json` valid for `spec_len` bytes; `out`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_run(const struct cpindex_framework *framework,
+                                 const struct cpindex_panel *panel,
+                                 const char *spec_json,
+                                 size_t spec_len,
+                                 const struct cpindex_index_result **out);
+
+/**
+ * Frees a result. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the result is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the result.
+ *
+ * # Safety
+ * `result` NULL or a live result not used afterwards.
+ */
+void cpindex_index_result_free(const struct cpindex_index_result *result);
+
+/**
+ * The result's dimensions: units, periods computed, indicators used and nodes of the
+ * aggregation tree (node 0 is the index, then the dimensions breadth-first).
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_dims(const struct cpindex_index_result *result,
+                                         size_t *out_n_units,
+                                         size_t *out_n_periods,
+                                         size_t *out_n_indicators,
+                                         size_t *out_n_nodes);
+
+/**
+ * Copies id number `index` of a list (`cpindex_index_list` code) into a caller buffer,
+ * NUL-terminated; `*out_len` always receives its length (size query with `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code, index past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_id(const struct cpindex_index_result *result,
+                                       uint32_t list,
+                                       size_t index,
+                                       char *buf,
+                                       size_t buf_len,
+                                       size_t *out_len);
+
+/**
+ * Copies the periods computed (ascending) into a caller array (size query with
+ * `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_periods(const struct cpindex_index_result *result,
+                                            int32_t *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+/**
+ * Scores of a node (the index — its id is the framework id — or a dimension; an indicator
+ * id gives its normalised value) in `period`, one per unit in result order; NaN where not
+ * defined. Caller array with size query (`(NULL, 0)` gives the unit count).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `id` may be NULL when `id_len` is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID` (id or period), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `id` valid for `id_len` bytes; `buf` valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_scores(const struct cpindex_index_result *result,
+                                           const char *id,
+                                           size_t id_len,
+                                           int32_t period,
+                                           double *buf,
+                                           size_t buf_len,
+                                           size_t *out_len);
+
+/**
+ * Ranks (1 = highest score; ties by the spec's rule; NaN where the score is NaN) of a node
+ * in `period`, one per unit. With `ranks.index_only` only the index has ranks.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
+ * **Errors:** as `cpindex_index_result_scores`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * As `cpindex_index_result_scores`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_ranks(const struct cpindex_index_result *result,
+                                          const char *id,
+                                          size_t id_len,
+                                          int32_t period,
+                                          double *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
+ * Normalised values of an indicator in `period` (after imputation and treatment), one per
+ * unit.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
+ * **Errors:** as `cpindex_index_result_scores`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * As `cpindex_index_result_scores`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_normalised(const struct cpindex_index_result *result,
+                                               const char *id,
+                                               size_t id_len,
+                                               int32_t period,
+                                               double *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
+
+/**
+ * Contribution shares of an indicator to each unit's index score in `period`
+ * (`w_eff·y / score` for arithmetic aggregation; OECD/JRC Handbook 2008 step 8).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
+ * **Errors:** as `cpindex_index_result_scores`, plus `CPINDEX_STATUS_INVALID_ARGUMENT`
+ * when the spec switched contributions off.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * As `cpindex_index_result_scores`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_contributions(const struct cpindex_index_result *result,
+                                                  const char *id,
+                                                  size_t id_len,
+                                                  int32_t period,
+                                                  double *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
+
+/**
+ * Obstacle degrees (障碍度) of an indicator for each unit in `period`:
+ * `w_j(1 − y'_ij) / Σ_k w_k(1 − y'_ik)`.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
+ * **Errors:** as `cpindex_index_result_contributions`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * As `cpindex_index_result_scores`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_obstacles(const struct cpindex_index_result *result,
+                                              const char *id,
+                                              size_t id_len,
+                                              int32_t period,
+                                              double *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+/**
+ * Weights of the children of `node` (index or dimension id) in `period`, in the order of
+ * the node's children (read their ids with `cpindex_index_result_child_id`), of the kind
+ * given by a `cpindex_weight_kind` code.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
+ * **Errors:** as `cpindex_index_result_scores`, plus `CPINDEX_STATUS_INVALID_ARGUMENT`
+ * for an unknown kind code.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * As `cpindex_index_result_scores`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_weights(const struct cpindex_index_result *result,
+                                            const char *node,
+                                            size_t node_len,
+                                            int32_t period,
+                                            uint32_t kind,
+                                            double *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+/**
+ * Copies the id of child `index` of `node` (an indicator for a dimension holding
+ * indicators, else a dimension) into a caller buffer; `*out_len` receives its length.
+ * The number of children is the length `cpindex_index_result_weights` reports.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `node` may be NULL when `node_len` is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index past the end),
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; texts and buffers valid for their lengths; `out_len` valid for
+ * a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_child_id(const struct cpindex_index_result *result,
+                                             const char *node,
+                                             size_t node_len,
+                                             size_t index,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
+ * The whole result as pretty JSON (NaN as `null`; schema in docs/spec.md "Results"),
+ * NUL-terminated into a caller buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *result,
+                                            char *buf,
+                                            size_t buf_len,
+                                            size_t *out_len);
+
+/**
  * Runs one JSON request (UTF-8, `request_len` bytes) and writes the JSON response,
- * NUL-terminated, into a caller buffer. Schema: `docs/c-api.md` ("JSON interface").
+ * NUL-terminated, into a caller buffer. Actions `describe`, `index`, `monitor`,
+ * `inequality`; request and response schemas in `docs/json-api.md`.
  *
  * `*out_len` always receives the response length in bytes (excluding the NUL) once the
  * request has succeeded; if `buf_len <= *out_len` nothing is written to `buf` and the call
@@ -953,9 +2265,12 @@ CPINDEX_MUST_USE cpindex_status cpindex_debug_panic(void);
  * **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
  * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
- * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member),
- * `CPINDEX_STATUS_UNKNOWN_ID` (unknown built-in framework),
- * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`. Errors are not
+ * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member, a
+ * member of the wrong type, an unknown measure, a bad spec field),
+ * `CPINDEX_STATUS_UNKNOWN_ID` (unknown built-in framework or indicator),
+ * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_PARSE_ERROR` (CSV data, with line
+ * and column), the domain errors of the computation (`MISSING_VALUE`, `INVALID_VALUE`,
+ * `LENGTH_MISMATCH`, `EMPTY_INPUT` …), `CPINDEX_STATUS_BUFFER_TOO_SMALL`. Errors are not
  * written into `buf`; read them with `cpindex_last_error_message`.
  * **Thread safety:** may be called from any thread.
  *
@@ -969,6 +2284,251 @@ cpindex_status cpindex_run_json(const char *request,
                                 char *buf,
                                 size_t buf_len,
                                 size_t *out_len);
+
+/**
+ * Runs plan monitoring (`crate::monitor::monitor`; docs/monitoring.md) with the spec as
+ * JSON text (`(NULL, 0)` or blank = every default).
+ *
+ * **Ownership:** on success `*out` receives a new result the caller frees with
+ * `cpindex_monitor_result_free`; the framework and panel may be freed afterwards.
+ * **NULL:** `framework`, `panel` and `out` must not be NULL; `spec_json` may be NULL when
+ * `spec_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_JSON_ERROR` (malformed spec or a value of the wrong type, with line and
+ * column),
+ * `CPINDEX_STATUS_INVALID_SPEC` (impossible values), `CPINDEX_STATUS_UNKNOWN_ID` (unit or
+ * year of the spec not in the panel), `CPINDEX_STATUS_MISSING_VALUE` (baseline policy
+ * `error`), `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+ * **Thread safety:** may be called from any thread; the framework and panel are only read.
+ *
+ * # Safety
+ * `framework` and `panel` live handles; `spec_json` valid for `spec_len` bytes; `out`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_run(const struct cpindex_framework *framework,
+                                   const struct cpindex_panel *panel,
+                                   const char *spec_json,
+                                   size_t spec_len,
+                                   const struct cpindex_monitor_result **out);
+
+/**
+ * Frees a monitoring result. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the result is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the result.
+ *
+ * # Safety
+ * `result` NULL or a live result not used afterwards.
+ */
+void cpindex_monitor_result_free(const struct cpindex_monitor_result *result);
+
+/**
+ * The plan years and the number of units monitored: base year, target year, evaluation
+ * year (schedule, trend, dashboard) and unit count.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_dims(const struct cpindex_monitor_result *result,
+                                           int32_t *out_base_year,
+                                           int32_t *out_target_year,
+                                           int32_t *out_year,
+                                           size_t *out_n_units);
+
+/**
+ * Copies the id of monitored unit `index` into a caller buffer, NUL-terminated;
+ * `*out_len` always receives its length (size query with `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index past
+ * the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_unit_id(const struct cpindex_monitor_result *result,
+                                              size_t index,
+                                              char *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+/**
+ * One number of the achievement record of (unit, indicator, year), chosen by a
+ * `cpindex_achievement_field` code; NaN when absent (no data, no target …).
+ *
+ * **Ownership:** nothing to free. **NULL:** `result` and `out` must not be NULL; a text
+ * may be NULL when its length is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown field code), `CPINDEX_STATUS_UNKNOWN_ID`
+ * (unit, indicator or year).
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; texts valid for their lengths; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_achievement(const struct cpindex_monitor_result *result,
+                                                  const char *unit,
+                                                  size_t unit_len,
+                                                  const char *indicator,
+                                                  size_t indicator_len,
+                                                  int32_t year,
+                                                  uint32_t field,
+                                                  double *out);
+
+/**
+ * Aggregated achievement of a unit in a year: the whole plan (`dimension` empty, i.e.
+ * `(NULL, 0)`) or one dimension (its id); NaN when too little is observed.
+ *
+ * **Ownership:** nothing to free. **NULL:** `result` and `out` must not be NULL; a text
+ * may be NULL when its length is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID` (unit, dimension or year).
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; texts valid for their lengths; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_unit_achievement(const struct cpindex_monitor_result *result,
+                                                       const char *unit,
+                                                       size_t unit_len,
+                                                       const char *dimension,
+                                                       size_t dimension_len,
+                                                       int32_t year,
+                                                       double *out);
+
+/**
+ * A status code of a unit in the evaluation year, by `kind` (`cpindex_status_kind`):
+ * SCHEDULE gives a `cpindex_schedule_status`, TREND a `cpindex_trend_class` for an
+ * indicator; COLOUR a `cpindex_colour` for an indicator or a dimension id.
+ *
+ * **Ownership:** nothing to free. **NULL:** `result` and `out` must not be NULL; a text
+ * may be NULL when its length is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown kind), `CPINDEX_STATUS_UNKNOWN_ID` (unit or
+ * id).
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; texts valid for their lengths; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_status(const struct cpindex_monitor_result *result,
+                                             const char *unit,
+                                             size_t unit_len,
+                                             const char *id,
+                                             size_t id_len,
+                                             uint32_t kind,
+                                             uint32_t *out);
+
+/**
+ * The achievement of one indicator in one year for every monitored unit (result unit
+ * order, see `cpindex_monitor_result_unit_id`), the number chosen by a
+ * `cpindex_achievement_field` code; NaN where a unit has no record or the number is absent.
+ * Caller array with the size query (`(NULL, 0)` gives the unit count).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+ * `indicator` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown field), `CPINDEX_STATUS_UNKNOWN_ID` (an
+ * indicator or year without any record), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `indicator` valid for its length; `buf` valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_achievements(const struct cpindex_monitor_result *result,
+                                                   const char *indicator,
+                                                   size_t indicator_len,
+                                                   int32_t year,
+                                                   uint32_t field,
+                                                   double *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_len);
+
+/**
+ * Aggregated achievement in one year for every monitored unit (result unit order): the
+ * whole plan (`dimension` `(NULL, 0)`) or one dimension; NaN where not defined. Caller
+ * array with the size query.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be NULL;
+ * `dimension` may be NULL when its length is 0; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID` (a year without aggregates, an unknown dimension),
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `dimension` valid for its length; `buf` valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_unit_achievements(const struct cpindex_monitor_result *result,
+                                                        const char *dimension,
+                                                        size_t dimension_len,
+                                                        int32_t year,
+                                                        double *buf,
+                                                        size_t buf_len,
+                                                        size_t *out_len);
+
+/**
+ * The dynamic monitoring index of a unit (docs/monitoring.md), `series` by a
+ * `cpindex_dynamic_series` code: years from the base year into `years` and values into
+ * `values` (two parallel caller arrays of `buf_len` elements; NaN where not defined).
+ * `*out_len` always receives the number of years; when `buf_len` is smaller nothing is
+ * written and the call returns `CPINDEX_STATUS_BUFFER_TOO_SMALL` (size query with
+ * `(NULL, NULL, 0)`).
+ *
+ * **Ownership:** the caller owns both arrays. **NULL:** `result` and `out_len` must not be
+ * NULL; `unit` may be NULL when `unit_len` is 0; the arrays may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown series code), `CPINDEX_STATUS_UNKNOWN_ID`,
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `unit` valid for `unit_len` bytes; arrays valid for `buf_len`
+ * elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_dynamic(const struct cpindex_monitor_result *result,
+                                              const char *unit,
+                                              size_t unit_len,
+                                              uint32_t series,
+                                              int32_t *years,
+                                              double *values,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+/**
+ * The whole monitoring result as pretty JSON (missing numbers as `null`; schema in
+ * docs/monitoring.md), NUL-terminated into a caller buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_to_json(const struct cpindex_monitor_result *result,
+                                              char *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
 
 /**
  * Creates a panel from arrays.
@@ -1002,6 +2562,35 @@ cpindex_status cpindex_panel_new(const struct cpindex_str *unit_ids,
                                  const double *values,
                                  size_t n_values,
                                  struct cpindex_panel **out);
+
+/**
+ * Creates a panel from CSV text (UTF-8, `len` bytes) in the `layout` given by a
+ * `cpindex_csv_layout` code. Missing values: an empty cell, `NA`, `N/A` or `NaN`. With a
+ * framework, every indicator id must be in it (or be one of its auxiliary series) and
+ * indicators follow the framework's order; without one (`framework` NULL) any ids are
+ * accepted in order of appearance. Format details: `docs/c-api.md` and the
+ * `crate::data` readers.
+ *
+ * **Ownership:** on success `*out` receives a new panel the caller frees with
+ * `cpindex_panel_free`; the caller keeps the text and the framework.
+ * **NULL:** `csv` may be NULL only when `len` is 0 (then EMPTY_INPUT or PARSE_ERROR);
+ * `framework` may be NULL (no check); `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * layout), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_PARSE_ERROR` (the message names
+ * `<csv text>`, the 1-based line and the column: bad numbers, ±inf, unknown indicators,
+ * duplicates, ragged rows, missing columns), `CPINDEX_STATUS_EMPTY_INPUT` (a header and
+ * no data row).
+ * **Thread safety:** may be called from any thread; `framework` may be shared.
+ *
+ * # Safety
+ * `csv` valid for `len` bytes; `framework` NULL or a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_panel_from_csv(const char *csv,
+                                      size_t len,
+                                      uint32_t layout,
+                                      const struct cpindex_framework *framework,
+                                      struct cpindex_panel **out);
 
 /**
  * Frees a panel. `NULL` is a no-op; freeing twice is undefined behaviour.
@@ -1182,6 +2771,107 @@ cpindex_status cpindex_panel_values(const struct cpindex_panel *panel,
 CPINDEX_MUST_USE
 cpindex_status cpindex_panel_check_framework(const struct cpindex_panel *panel,
                                              const struct cpindex_framework *framework);
+
+/**
+ * Parses and validates a spec of the given `kind` (a `cpindex_spec_kind` code) from JSON
+ * text (`(NULL, 0)` or blank = every default).
+ *
+ * **Ownership:** on success `*out` receives a new spec the caller frees with
+ * `cpindex_spec_free`. **NULL:** `json` may be NULL when `len` is 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * kind), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_JSON_ERROR` (line and column),
+ * `CPINDEX_STATUS_INVALID_SPEC` (the field named by its dotted path).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `json` valid for `len` bytes; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_new(uint32_t kind,
+                                const char *json,
+                                size_t len,
+                                const struct cpindex_spec **out);
+
+/**
+ * Frees a spec. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the spec is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the spec.
+ *
+ * # Safety
+ * `spec` NULL or a live spec not used afterwards.
+ */
+void cpindex_spec_free(const struct cpindex_spec *spec);
+
+/**
+ * The kind of a spec (a `cpindex_spec_kind` code).
+ *
+ * **Ownership:** nothing to free. **NULL:** neither argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared spec.
+ *
+ * # Safety
+ * `spec` a live spec; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_get_kind(const struct cpindex_spec *spec,
+                                     uint32_t *out);
+
+/**
+ * The spec as pretty JSON with every default written out, NUL-terminated into a caller
+ * buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `spec` and `out_len` must not be NULL;
+ * `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared spec.
+ *
+ * # Safety
+ * `spec` a live spec; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_spec_to_json(const struct cpindex_spec *spec,
+                                    char *buf,
+                                    size_t buf_len,
+                                    size_t *out_len);
+
+/**
+ * `cpindex_index_run` with a parsed spec of kind INDEX.
+ *
+ * **Ownership:** as `cpindex_index_run`; the spec stays the caller's.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** as `cpindex_index_run`, plus `CPINDEX_STATUS_INVALID_ARGUMENT` for a spec of
+ * another kind.
+ * **Thread safety:** may be called from any thread; the framework, panel and spec are only
+ * read.
+ *
+ * # Safety
+ * Live handles; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_run_spec(const struct cpindex_framework *framework,
+                                      const struct cpindex_panel *panel,
+                                      const struct cpindex_spec *spec,
+                                      const struct cpindex_index_result **out);
+
+/**
+ * `cpindex_monitor_run` with a parsed spec of kind MONITOR.
+ *
+ * **Ownership:** as `cpindex_monitor_run`; the spec stays the caller's.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** as `cpindex_monitor_run`, plus `CPINDEX_STATUS_INVALID_ARGUMENT` for a spec
+ * of another kind.
+ * **Thread safety:** may be called from any thread; the framework, panel and spec are only
+ * read.
+ *
+ * # Safety
+ * Live handles; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_run_spec(const struct cpindex_framework *framework,
+                                        const struct cpindex_panel *panel,
+                                        const struct cpindex_spec *spec,
+                                        const struct cpindex_monitor_result **out);
 
 /**
  * Names a status code in words.

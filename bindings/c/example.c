@@ -1,14 +1,13 @@
-/* Example: list the indicators of the built-in Quzhou framework with their targets.
+/* cpindex from C: a built-in framework, a Gini coefficient and a composite index.
  *
  *   cc -std=c99 example.c $(pkg-config --cflags --libs cpindex) -o example && ./example
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cpindex.h"
 
-/* Prints the calling thread's last error and returns 1. */
+/* Prints the status and the calling thread's last error; returns 1. */
 static int fail(const char *what, cpindex_status st) {
     char msg[512];
     size_t n = 0;
@@ -19,34 +18,55 @@ static int fail(const char *what, cpindex_status st) {
 
 int main(void) {
     const char *name = "quzhou-2021-2025";
+    const double incomes[5] = {21000, 35000, 48000, 62000, 150000}; /* yuan per person */
+    const char *csv =
+        "unit,period,indicator,value\n"
+        "kecheng,2021,gdp,700\nqujiang,2021,gdp,500\njiangshan,2021,gdp,330\n"
+        "kecheng,2021,per_capita_disposable_income,55000\n"
+        "qujiang,2021,per_capita_disposable_income,45000\n"
+        "jiangshan,2021,per_capita_disposable_income,43000\n";
     const cpindex_framework *fw = NULL;
-    size_t n = 0, i;
+    cpindex_panel *panel = NULL;
+    const cpindex_index_result *result = NULL;
+    double target = 0.0, gini = 0.0, scores[3];
+    size_t gdp = 0, n = 0, u;
     cpindex_status st;
 
     if (cpindex_abi_version() != CPINDEX_ABI_VERSION) {
         fprintf(stderr, "header/library mismatch: rebuild against cpindex %s\n", cpindex_version_string());
         return 1;
     }
-    if ((st = cpindex_framework_builtin(name, strlen(name), &fw)) != CPINDEX_STATUS_OK)
-        return fail("cpindex_framework_builtin", st);
-    if ((st = cpindex_framework_indicator_count(fw, &n)) != CPINDEX_STATUS_OK) {
+    if ((st = cpindex_framework_builtin(name, strlen(name), &fw))) return fail("cpindex_framework_builtin", st);
+    if ((st = cpindex_framework_indicator_index(fw, "gdp", 3, &gdp)) ||
+        (st = cpindex_framework_indicator_number(fw, gdp, CPINDEX_INDICATOR_NUMBER_TARGET, &target))) {
         cpindex_framework_free(fw);
-        return fail("cpindex_framework_indicator_count", st);
+        return fail("reading the gdp target", st);
     }
-    printf("cpindex %s: %s has %zu indicators\n", cpindex_version_string(), name, n);
-    for (i = 0; i < n; i++) {
-        char id[128], label[64];
+    printf("cpindex %s: gdp target %g (100 million yuan)\n", cpindex_version_string(), target);
+
+    if ((st = cpindex_gini(incomes, NULL, 5, &gini))) {
+        cpindex_framework_free(fw);
+        return fail("cpindex_gini", st);
+    }
+    printf("Gini of the household incomes: %.4f\n", gini);
+
+    /* A composite index over the indicators present in the panel (default spec). */
+    if ((st = cpindex_panel_from_csv(csv, strlen(csv), CPINDEX_CSV_LAYOUT_LONG, fw, &panel)) ||
+        (st = cpindex_index_run(fw, panel, NULL, 0, &result)) ||
+        (st = cpindex_index_result_scores(result, name, strlen(name), 2021, scores, 3, &n))) {
+        cpindex_index_result_free(result);
+        cpindex_panel_free(panel);
+        cpindex_framework_free(fw);
+        return fail("the composite index", st);
+    }
+    for (u = 0; u < n; u++) {
+        char unit[64];
         size_t len = 0;
-        double target = 0.0;
-        if ((st = cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_ID, id, sizeof id, &len)) ||
-            (st = cpindex_framework_indicator_text(fw, i, CPINDEX_INDICATOR_FIELD_UNIT_LABEL, label, sizeof label,
-                                                   &len)) ||
-            (st = cpindex_framework_indicator_number(fw, i, CPINDEX_INDICATOR_NUMBER_TARGET, &target))) {
-            cpindex_framework_free(fw);
-            return fail("reading an indicator", st);
-        }
-        printf("  %-36s target %g %s\n", id, target, label);
+        if (cpindex_index_result_id(result, CPINDEX_INDEX_LIST_UNIT, u, unit, sizeof unit, &len) == CPINDEX_STATUS_OK)
+            printf("  %-10s index %6.2f\n", unit, scores[u]);
     }
+    cpindex_index_result_free(result);
+    cpindex_panel_free(panel);
     cpindex_framework_free(fw);
     return 0;
 }

@@ -13,6 +13,7 @@
 typedef char assert_str_size[(sizeof(cpindex_str) == 2 * sizeof(void *)) ? 1 : -1];
 typedef char assert_interval_size[(sizeof(cpindex_interval) == 4 * sizeof(double)) ? 1 : -1];
 typedef char assert_status_size[(sizeof(cpindex_status) == 4) ? 1 : -1];
+typedef char assert_max_min_size[(sizeof(cpindex_max_min) == 3 * sizeof(double) + 2 * sizeof(size_t)) ? 1 : -1];
 
 static cpindex_str str(const char *s) {
     cpindex_str v;
@@ -220,7 +221,7 @@ static void test_panel(void) {
 
 static void test_json_and_errors(void) {
     const char *req = "{\"action\": \"describe\", \"framework\": \"quzhou-2021-2025\"}";
-    const char *bad = "{\"action\": \"index\", \"framework\": \"quzhou-2021-2025\"}";
+    const char *bad = "{\"action\": \"rank\", \"framework\": \"quzhou-2021-2025\"}";
     size_t n = 0, m = 0;
     char small[8];
     char *out;
@@ -237,7 +238,7 @@ static void test_json_and_errors(void) {
         free(out);
     }
     CHECK_STATUS(cpindex_run_json(bad, strlen(bad), NULL, 0, &n), CPINDEX_STATUS_INVALID_SPEC);
-    CHECK(strstr(last_error(msg, sizeof msg), "unknown action `index`") != NULL);
+    CHECK(strstr(last_error(msg, sizeof msg), "unknown action `rank`") != NULL);
 
     /* last error: size query, too small, not consumed, clear */
     CHECK_STATUS(cpindex_last_error_message(NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
@@ -256,10 +257,355 @@ static void test_json_and_errors(void) {
     CHECK(cpindex_abi_version() == CPINDEX_ABI_VERSION);
 }
 
+static int near(double a, double b) { return fabs(a - b) < 1e-12; }
+
+/* Distribution measures. Hand computations for x = {1, 2, 3, 4}, mean 2.5:
+ *   Gini = sum_ij |xi - xj| / (2 n^2 mean) = 20 / (2 * 16 * 2.5) = 0.25
+ *   Theil T = 1/4 sum (x/mean) ln(x/mean) = 0.10644013528622318
+ *   MLD = 1/4 sum ln(mean/x) = 0.12177727428716867
+ *   GE(2) = var / (2 mean^2) = 1.25 / 12.5 = 0.1; CV = sqrt(1.25) / 2.5 = 0.4472135954999579
+ *   Atkinson(1) = 1 - 24^(1/4) / 2.5 = 0.11465446423974279
+ *   median (type 2) = (2 + 3) / 2 = 2.5; share in [2, 4) = 2/4
+ *   Theil between groups {1,2 | 3,4} = .5*.6*ln .6 + .5*1.4*ln 1.4 = 0.08228287850505178
+ * For 1..10 (total 55): Palma = 10 / (1+2+3+4) = 1; S80/S20 = (9+10) / (1+2) = 19/3.
+ * (Python 3.11 math gave the same digits.) */
+static void test_distribution(void) {
+    const double x[4] = {1, 2, 3, 4};
+    const double ten[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    const double w[2] = {1, 3};
+    const double xw[2] = {1, 2};
+    const double with_nan[5] = {4, NAN, 1, 3, 2};
+    const uint32_t groups[4] = {0, 0, 1, 1};
+    double v = -1.0, total = 0, within = 0, between = 0, tv = 0;
+    double sorted[4];
+    const cpindex_distribution *d = NULL;
+    const cpindex_distribution *d2 = NULL;
+    cpindex_max_min mm;
+    size_t n = 0, ni = 0, nm = 0, nz = 0;
+    char msg[512];
+
+    CHECK_OK(cpindex_gini(x, NULL, 4, &v));
+    CHECK(near(v, 0.25));
+    CHECK_OK(cpindex_theil_t(x, NULL, 4, &v));
+    CHECK(near(v, 0.10644013528622318));
+    CHECK_OK(cpindex_mean_log_deviation(x, NULL, 4, &v));
+    CHECK(near(v, 0.12177727428716867));
+    CHECK_OK(cpindex_generalized_entropy(x, NULL, 4, 2.0, &v));
+    CHECK(near(v, 0.1));
+    CHECK_OK(cpindex_atkinson(x, NULL, 4, 1.0, &v));
+    CHECK(near(v, 0.11465446423974279));
+    CHECK_OK(cpindex_coefficient_of_variation(x, NULL, 4, &v));
+    CHECK(near(v, 0.4472135954999579));
+    CHECK_OK(cpindex_palma_ratio(ten, NULL, 10, &v));
+    CHECK(near(v, 1.0));
+    CHECK_OK(cpindex_quintile_share_ratio(ten, NULL, 10, &v));
+    CHECK(near(v, 19.0 / 3.0));
+    CHECK_OK(cpindex_quantile(x, NULL, 4, 0.5, &v));
+    CHECK(near(v, 2.5));
+    CHECK_OK(cpindex_share_in_band(x, NULL, 4, 2.0, 4.0, &v));
+    CHECK(near(v, 0.5));
+    /* weights {1, 3} on {1, 2} = {1, 2, 2, 2}: G = 6 / (2 * 16 * 1.75) = 3/28 */
+    CHECK_OK(cpindex_gini(xw, w, 2, &v));
+    CHECK(near(v, 3.0 / 28.0));
+    CHECK_OK(cpindex_ge_decomposition(x, NULL, groups, 4, 1.0, &total, &within, &between));
+    CHECK(near(total, 0.10644013528622318) && near(between, 0.08228287850505178));
+    CHECK(near(within + between, total));
+    CHECK_OK(cpindex_gini_decomposition(x, NULL, groups, 4, &total, &within, &between, &tv));
+    CHECK(near(total, 0.25) && near(within + between + tv, 0.25));
+
+    /* errors: nothing written on failure */
+    v = -1.0;
+    CHECK_STATUS(cpindex_gini(NULL, NULL, 0, &v), CPINDEX_STATUS_EMPTY_INPUT);
+    CHECK_STATUS(cpindex_gini(NULL, NULL, 3, &v), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(cpindex_gini(x, NULL, 4, NULL), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(cpindex_theil_t(with_nan, NULL, 5, &v), CPINDEX_STATUS_MISSING_VALUE);
+    CHECK(strstr(last_error(msg, sizeof msg), "values[1]") != NULL);
+    CHECK_STATUS(cpindex_quantile(x, NULL, 4, 1.5, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_share_in_band(x, NULL, 4, 3.0, 2.0, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_atkinson(x, NULL, 4, -1.0, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_ge_decomposition(x, NULL, NULL, 4, 1.0, &total, &within, &between),
+                 CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK(v == -1.0);
+
+    /* the handle: NaN skipped, queried many times */
+    CHECK_OK(cpindex_distribution_new(with_nan, NULL, 5, CPINDEX_MISSING_POLICY_SKIP, &d));
+    CHECK_OK(cpindex_distribution_counts(d, &n, &ni, &nm, &nz));
+    CHECK(n == 4 && ni == 5 && nm == 1 && nz == 0);
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_GINI, 0.0, &v));
+    CHECK(near(v, 0.25));
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_GINI_CORRECTED, 0.0, &v));
+    CHECK(near(v, 1.0 / 3.0)); /* 0.25 * 4/3 */
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_HOOVER, 0.0, &v));
+    CHECK(near(v, 0.2)); /* (1.5 + .5 + .5 + 1.5) / (2 * 10) */
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_AT_RISK_OF_POVERTY_RATE, 0.0, &v));
+    CHECK(near(v, 0.25)); /* threshold 0.6 * 2.5 = 1.5: only {1} below */
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_S80S20, 0.0, &v));
+    CHECK(near(v, 4.0)); /* top 0.8 record of 4 = 3.2 over bottom 0.8 record of 1 = 0.8 */
+    CHECK_OK(cpindex_distribution_measure(d, CPINDEX_MEASURE_MAX, 0.0, &v));
+    CHECK(v == 4.0);
+    CHECK_OK(cpindex_distribution_quantile(d, 0.5, CPINDEX_QUANTILE_METHOD_INVERTED_CDF, &v));
+    CHECK(v == 2.0);
+    CHECK_OK(cpindex_distribution_quantile(d, 0.5, CPINDEX_QUANTILE_METHOD_LINEAR, &v));
+    CHECK(near(v, 2.5));
+    CHECK_OK(cpindex_distribution_lorenz(d, 0.5, &v));
+    CHECK(near(v, 0.3)); /* (1 + 2) / 10 */
+    CHECK_OK(cpindex_distribution_income_share(d, 0.5, 1.0, &v));
+    CHECK(near(v, 0.7));
+    CHECK_OK(cpindex_distribution_share_in_band(d, 2.0, 4.0, CPINDEX_BAND_RULE_CLOSED, &v));
+    CHECK(near(v, 0.75));
+    CHECK_OK(cpindex_distribution_quintile_share_ratio(d, CPINDEX_SHARE_RATIO_METHOD_LORENZ, &v));
+    CHECK(near(v, 4.0));
+    CHECK_OK(cpindex_distribution_max_min(d, &mm));
+    CHECK(mm.max == 4.0 && mm.max_position == 0 && mm.min == 1.0 && mm.min_position == 2 && mm.ratio == 4.0);
+    CHECK_STATUS(cpindex_distribution_sorted_values(d, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n == 4);
+    CHECK_OK(cpindex_distribution_sorted_values(d, sorted, 4, &n));
+    CHECK(sorted[0] == 1.0 && sorted[3] == 4.0);
+    CHECK_STATUS(cpindex_distribution_measure(d, 999u, 0.0, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_distribution_quantile(d, 0.5, 7u, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_distribution_share_in_band(d, 0, 1, 9u, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_distribution_measure(NULL, 0, 0.0, &v), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK_OK(cpindex_distribution_clone(d, &d2));
+    cpindex_distribution_free(d);
+    CHECK_OK(cpindex_distribution_measure(d2, CPINDEX_MEASURE_MEAN, 0.0, &v));
+    CHECK(v == 2.5);
+    cpindex_distribution_free(d2);
+    cpindex_distribution_free(NULL);
+    d = NULL;
+    CHECK_STATUS(cpindex_distribution_new(with_nan, NULL, 5, CPINDEX_MISSING_POLICY_ERROR, &d),
+                 CPINDEX_STATUS_MISSING_VALUE);
+    CHECK_STATUS(cpindex_distribution_new(x, NULL, 4, 5u, &d), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK(d == NULL);
+}
+
+/* A toy framework (the same as tests/ffi_engine.rs): dimensions econ and social (weight 1);
+ * a (econ, higher, target 40), b (econ, lower, target 1), c (social, higher, target 400). */
+static const char *TOY =
+    "{\"id\":\"toy\",\"title_zh\":\"t\",\"title_en\":\"t\",\"base_year\":2020,\"target_year\":2025,"
+    "\"dimensions\":[{\"id\":\"econ\",\"name_zh\":\"e\",\"name_en\":\"e\",\"weight\":1},"
+    "{\"id\":\"social\",\"name_zh\":\"s\",\"name_en\":\"s\",\"weight\":1}],"
+    "\"indicators\":["
+    "{\"id\":\"a\",\"dimension\":\"econ\",\"name_zh\":\"a\",\"name_en\":\"a\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"higher_is_better\"},\"kind\":\"level\",\"target\":40,\"weight\":1},"
+    "{\"id\":\"b\",\"dimension\":\"econ\",\"name_zh\":\"b\",\"name_en\":\"b\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"lower_is_better\"},\"kind\":\"level\",\"target\":1,\"weight\":1},"
+    "{\"id\":\"c\",\"dimension\":\"social\",\"name_zh\":\"c\",\"name_en\":\"c\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"higher_is_better\"},\"kind\":\"level\",\"target\":400,\"weight\":1}]}";
+
+static const char *INDEX_CSV =
+    "unit,period,indicator,value\n"
+    "X,2021,a,10\nY,2021,a,20\nZ,2021,a,30\n"
+    "X,2021,b,5\nY,2021,b,1\nZ,2021,b,3\n"
+    "X,2021,c,100\nY,2021,c,200\nZ,2021,c,400\n";
+
+/* Index by hand (min-max to [0, 100], arithmetic, manual weights):
+ *   a (10, 20, 30) -> (0, 50, 100); b (5, 1, 3) lower -> (0, 100, 50); c (100, 200, 400) -> (0, 33.33, 100)
+ *   econ = (a + b)/2 = (0, 75, 75); index = (econ + c)/2 = (0, 54.1667, 87.5); ranks (3, 2, 1)
+ *   obstacle degrees of X (all normalised 0): effective weights 1/4, 1/4, 1/2. */
+static void test_csv_and_index(void) {
+    const cpindex_framework *fw = NULL;
+    cpindex_panel *p = NULL;
+    cpindex_panel *none = NULL;
+    const cpindex_index_result *r = NULL;
+    const cpindex_index_result *rnone = NULL;
+    const char *bad_csv = "unit,period,indicator,value\nX,2021,a,10\nX,2021,b,abc\n";
+    const char *spec = "{\"ranks\": {\"ties\": \"min\"}}";
+    double scores[3], weights[2];
+    int32_t periods[1];
+    size_t nu = 0, np = 0, ni = 0, nn = 0, n = 0;
+    char buf[128];
+    char *json;
+
+    CHECK_OK(cpindex_framework_from_json(TOY, strlen(TOY), &fw));
+    CHECK_OK(cpindex_panel_from_csv(INDEX_CSV, strlen(INDEX_CSV), CPINDEX_CSV_LAYOUT_LONG, fw, &p));
+    CHECK_OK(cpindex_panel_dims(p, &nu, &np, &ni));
+    CHECK(nu == 3 && np == 1 && ni == 3);
+    /* malformed CSV: the message gives line and column */
+    CHECK_STATUS(cpindex_panel_from_csv(bad_csv, strlen(bad_csv), CPINDEX_CSV_LAYOUT_LONG, fw, &none),
+                 CPINDEX_STATUS_PARSE_ERROR);
+    last_error(buf, sizeof buf);
+    CHECK(strstr(buf, "line 3") != NULL && strstr(buf, "value") != NULL);
+    CHECK_STATUS(cpindex_panel_from_csv(INDEX_CSV, strlen(INDEX_CSV), 7u, fw, &none), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_panel_from_csv("\xff", 1, CPINDEX_CSV_LAYOUT_LONG, NULL, &none), CPINDEX_STATUS_INVALID_UTF8);
+    CHECK_STATUS(cpindex_panel_from_csv(NULL, 4, CPINDEX_CSV_LAYOUT_LONG, NULL, &none), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK(none == NULL);
+
+    CHECK_OK(cpindex_index_run(fw, p, spec, strlen(spec), &r));
+    /* the result keeps what it needs */
+    cpindex_panel_free(p);
+    cpindex_framework_free(fw);
+    CHECK_OK(cpindex_index_result_dims(r, &nu, &np, &ni, &nn));
+    CHECK(nu == 3 && np == 1 && ni == 3 && nn == 3);
+    CHECK_OK(cpindex_index_result_periods(r, periods, 1, &n));
+    CHECK(periods[0] == 2021);
+    CHECK_OK(cpindex_index_result_id(r, CPINDEX_INDEX_LIST_NODE, 0, buf, sizeof buf, &n));
+    CHECK(strcmp(buf, "toy") == 0);
+    CHECK_OK(cpindex_index_result_id(r, CPINDEX_INDEX_LIST_UNIT, 1, buf, sizeof buf, &n));
+    CHECK(strcmp(buf, "Y") == 0);
+    CHECK_STATUS(cpindex_index_result_scores(r, "toy", 3, 2021, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n == 3);
+    CHECK_OK(cpindex_index_result_scores(r, "toy", 3, 2021, scores, 3, &n));
+    CHECK(near(scores[0], 0.0) && fabs(scores[1] - (54.0 + 1.0 / 6.0)) < 1e-9 && near(scores[2], 87.5));
+    CHECK_OK(cpindex_index_result_scores(r, "econ", 4, 2021, scores, 3, &n));
+    CHECK(near(scores[1], 75.0) && near(scores[2], 75.0));
+    CHECK_OK(cpindex_index_result_ranks(r, "toy", 3, 2021, scores, 3, &n));
+    CHECK(scores[0] == 3.0 && scores[1] == 2.0 && scores[2] == 1.0);
+    CHECK_OK(cpindex_index_result_normalised(r, "b", 1, 2021, scores, 3, &n));
+    CHECK(near(scores[0], 0.0) && near(scores[1], 100.0) && near(scores[2], 50.0));
+    CHECK_OK(cpindex_index_result_obstacles(r, "c", 1, 2021, scores, 3, &n));
+    CHECK(near(scores[0], 0.5));
+    CHECK_OK(cpindex_index_result_contributions(r, "b", 1, 2021, scores, 3, &n));
+    CHECK(fabs(scores[1] - 25.0 / (54.0 + 1.0 / 6.0)) < 1e-9); /* 0.25 * 100 / 54.1667 */
+    CHECK_OK(cpindex_index_result_weights(r, "econ", 4, 2021, CPINDEX_WEIGHT_KIND_EFFECTIVE, weights, 2, &n));
+    CHECK(n == 2 && near(weights[0], 0.25) && near(weights[1], 0.25));
+    CHECK_OK(cpindex_index_result_child_id(r, "toy", 3, 1, buf, sizeof buf, &n));
+    CHECK(strcmp(buf, "social") == 0);
+    CHECK_STATUS(cpindex_index_result_to_json(r, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    json = (char *)malloc(n + 1);
+    CHECK(json != NULL);
+    if (json != NULL) {
+        CHECK_OK(cpindex_index_result_to_json(r, json, n + 1, &n));
+        CHECK(strstr(json, "\"framework_id\": \"toy\"") != NULL);
+        free(json);
+    }
+    /* errors */
+    CHECK_STATUS(cpindex_index_result_scores(r, "toy", 3, 1999, scores, 3, &n), CPINDEX_STATUS_UNKNOWN_ID);
+    CHECK_STATUS(cpindex_index_result_scores(r, "nope", 4, 2021, scores, 3, &n), CPINDEX_STATUS_UNKNOWN_ID);
+    CHECK_STATUS(cpindex_index_result_scores(r, "toy", 3, 2021, scores, 2, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    CHECK_STATUS(cpindex_index_result_weights(r, "toy", 3, 2021, 9u, weights, 2, &n), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_index_result_id(r, 9u, 0, buf, sizeof buf, &n), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_index_result_dims(NULL, &nu, &np, &ni, &nn), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(cpindex_index_run(NULL, NULL, NULL, 0, &rnone), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK(rnone == NULL);
+    cpindex_index_result_free(r);
+    cpindex_index_result_free(NULL);
+
+    /* a parsed spec, reused: min-max to [1, 100] gives a = 1 + 99 * (0, 1/2, 1) */
+    {
+        const char *spec100 = "{\"normalisation\": {\"default\": {\"method\": \"min_max\", \"low\": 1, \"high\": 100}}}";
+        const cpindex_spec *sp = NULL;
+        const cpindex_spec *bad = NULL;
+        uint32_t kind = 9;
+        CHECK_OK(cpindex_framework_from_json(TOY, strlen(TOY), &fw));
+        CHECK_OK(cpindex_panel_from_csv(INDEX_CSV, strlen(INDEX_CSV), CPINDEX_CSV_LAYOUT_LONG, fw, &p));
+        CHECK_OK(cpindex_spec_new(CPINDEX_SPEC_KIND_INDEX, spec100, strlen(spec100), &sp));
+        CHECK_OK(cpindex_spec_get_kind(sp, &kind));
+        CHECK(kind == CPINDEX_SPEC_KIND_INDEX);
+        CHECK_STATUS(cpindex_spec_to_json(sp, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+        CHECK_OK(cpindex_index_run_spec(fw, p, sp, &r));
+        CHECK_OK(cpindex_index_result_normalised(r, "a", 1, 2021, scores, 3, &n));
+        CHECK(near(scores[0], 1.0) && near(scores[1], 50.5) && near(scores[2], 100.0));
+        cpindex_index_result_free(r);
+        CHECK_STATUS(cpindex_spec_new(7u, NULL, 0, &bad), CPINDEX_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(cpindex_spec_new(CPINDEX_SPEC_KIND_INDEX, "{\"zz\": 1}", 9, &bad), CPINDEX_STATUS_INVALID_SPEC);
+        CHECK(bad == NULL);
+        cpindex_spec_free(sp);
+        cpindex_spec_free(NULL);
+        cpindex_panel_free(p);
+        cpindex_framework_free(fw);
+    }
+}
+
+/* Monitoring of X, 2020 -> 2021 (elapsed share 1/5 = 0.2, tolerance 0.05), by hand:
+ *   a 10 -> 20, target 40: ratio 0.5, progress 10/30 = 1/3 -> ahead; colour red (0.5 < 0.75)
+ *   b 5 -> 3, lower, target 1: ratio 1/3, progress 2/4 = 0.5 -> ahead
+ *   c 100 -> 400, target 400: achieved, green
+ *   plan achievement = (0.5 + 1/3)/4 + 1/2 = 0.708333
+ *   dynamic index: a 100 + 30*10/30 = 110, b 100 + 30*2/4 = 115, c 130
+ *   -> 0.25*110 + 0.25*115 + 0.5*130 = 121.25 (2020 = 100) */
+static void test_monitor(void) {
+    const char *csv = "unit,period,a,b,c\nX,2020,10,5,100\nX,2021,20,3,400\n";
+    const cpindex_framework *fw = NULL;
+    cpindex_panel *p = NULL;
+    const cpindex_monitor_result *r = NULL;
+    const cpindex_monitor_result *rnone = NULL;
+    int32_t by = 0, ty = 0, year = 0, years[2];
+    double v = 0, values[2];
+    uint32_t code = 99;
+    size_t nu = 0, n = 0;
+    char buf[64];
+
+    CHECK_OK(cpindex_framework_from_json(TOY, strlen(TOY), &fw));
+    CHECK_OK(cpindex_panel_from_csv(csv, strlen(csv), CPINDEX_CSV_LAYOUT_WIDE, fw, &p));
+    CHECK_OK(cpindex_monitor_run(fw, p, NULL, 0, &r));
+    CHECK_OK(cpindex_monitor_result_dims(r, &by, &ty, &year, &nu));
+    CHECK(by == 2020 && ty == 2025 && year == 2021 && nu == 1);
+    CHECK_OK(cpindex_monitor_result_unit_id(r, 0, buf, sizeof buf, &n));
+    CHECK(strcmp(buf, "X") == 0);
+    CHECK_OK(cpindex_monitor_result_achievement(r, "X", 1, "a", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_CAPPED, &v));
+    CHECK(near(v, 0.5));
+    CHECK_OK(cpindex_monitor_result_achievement(r, "X", 1, "a", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_PROGRESS, &v));
+    CHECK(near(v, 1.0 / 3.0));
+    CHECK_OK(cpindex_monitor_result_achievement(r, "X", 1, "b", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_UNCAPPED, &v));
+    CHECK(near(v, 1.0 / 3.0));
+    CHECK_OK(cpindex_monitor_result_unit_achievement(r, "X", 1, NULL, 0, 2021, &v));
+    CHECK(fabs(v - (0.5 + 1.0 / 3.0) / 4.0 - 0.5) < 1e-12);
+    CHECK_OK(cpindex_monitor_result_unit_achievement(r, "X", 1, "social", 6, 2021, &v));
+    CHECK(near(v, 1.0));
+    CHECK_OK(cpindex_monitor_result_status(r, "X", 1, "a", 1, CPINDEX_STATUS_KIND_SCHEDULE, &code));
+    CHECK(code == CPINDEX_SCHEDULE_STATUS_AHEAD);
+    CHECK_OK(cpindex_monitor_result_status(r, "X", 1, "c", 1, CPINDEX_STATUS_KIND_SCHEDULE, &code));
+    CHECK(code == CPINDEX_SCHEDULE_STATUS_ACHIEVED);
+    CHECK_OK(cpindex_monitor_result_status(r, "X", 1, "c", 1, CPINDEX_STATUS_KIND_TREND, &code));
+    CHECK(code == CPINDEX_TREND_CLASS_TARGET_ACHIEVED);
+    CHECK_OK(cpindex_monitor_result_status(r, "X", 1, "a", 1, CPINDEX_STATUS_KIND_COLOUR, &code));
+    CHECK(code == CPINDEX_COLOUR_RED);
+    CHECK_OK(cpindex_monitor_result_status(r, "X", 1, "c", 1, CPINDEX_STATUS_KIND_COLOUR, &code));
+    CHECK(code == CPINDEX_COLOUR_GREEN);
+    CHECK_STATUS(cpindex_monitor_result_dynamic(r, "X", 1, CPINDEX_DYNAMIC_SERIES_FIXED_BASE, NULL, NULL, 0, &n),
+                 CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n == 2);
+    CHECK_OK(cpindex_monitor_result_dynamic(r, "X", 1, CPINDEX_DYNAMIC_SERIES_FIXED_BASE, years, values, 2, &n));
+    CHECK(years[0] == 2020 && years[1] == 2021 && near(values[0], 100.0) && near(values[1], 121.25));
+    CHECK_OK(cpindex_monitor_result_dynamic(r, "X", 1, CPINDEX_DYNAMIC_SERIES_CHAINED, years, values, 2, &n));
+    CHECK(near(values[1], 121.25));
+    /* arrays over the monitored units (one here) */
+    CHECK_OK(cpindex_monitor_result_achievements(r, "b", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_PROGRESS, values, 2, &n));
+    CHECK(n == 1 && near(values[0], 0.5));
+    CHECK_OK(cpindex_monitor_result_unit_achievements(r, "econ", 4, 2021, values, 2, &n));
+    CHECK(n == 1 && fabs(values[0] - (0.5 + 1.0 / 3.0) / 2.0) < 1e-12);
+    CHECK_STATUS(cpindex_monitor_result_unit_achievements(r, NULL, 0, 1990, values, 2, &n), CPINDEX_STATUS_UNKNOWN_ID);
+    CHECK_STATUS(cpindex_monitor_result_to_json(r, NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n > 100);
+    /* errors */
+    CHECK_STATUS(cpindex_monitor_result_achievement(r, "Q", 1, "a", 1, 2021, 0, &v), CPINDEX_STATUS_UNKNOWN_ID);
+    CHECK_STATUS(cpindex_monitor_result_achievement(r, "X", 1, "a", 1, 2021, 42u, &v), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_monitor_result_status(r, "X", 1, "a", 1, 8u, &code), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_monitor_result_dynamic(r, "X", 1, 5u, years, values, 2, &n), CPINDEX_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(cpindex_monitor_run(fw, p, "{", 1, &rnone), CPINDEX_STATUS_JSON_ERROR);
+    CHECK_STATUS(cpindex_monitor_run(fw, NULL, NULL, 0, &rnone), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK(rnone == NULL);
+    cpindex_monitor_result_free(r);
+    cpindex_monitor_result_free(NULL);
+    cpindex_panel_free(p);
+    cpindex_framework_free(fw);
+}
+
+static void test_json_actions(void) {
+    const char *req = "{\"action\": \"inequality\", \"values\": [1, 2, 3, 4], \"groups\": [0, 0, 1, 1]}";
+    const char *bad = "{\"action\": \"inequality\", \"values\": [1, 2], \"measures\": [\"nope\"]}";
+    size_t n = 0;
+    char *out;
+    CHECK_STATUS(cpindex_run_json(req, strlen(req), NULL, 0, &n), CPINDEX_STATUS_BUFFER_TOO_SMALL);
+    out = (char *)malloc(n + 1);
+    CHECK(out != NULL);
+    if (out != NULL) {
+        CHECK_OK(cpindex_run_json(req, strlen(req), out, n + 1, &n));
+        CHECK(strstr(out, "\"gini\": 0.25") != NULL);
+        CHECK(strstr(out, "\"decomposition\"") != NULL);
+        free(out);
+    }
+    CHECK_STATUS(cpindex_run_json(bad, strlen(bad), NULL, 0, &n), CPINDEX_STATUS_INVALID_SPEC);
+}
+
 int main(void) {
     test_versions();
     test_framework();
     test_panel();
     test_json_and_errors();
+    test_distribution();
+    test_csv_and_index();
+    test_monitor();
+    test_json_actions();
     return report();
 }

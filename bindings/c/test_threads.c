@@ -1,5 +1,7 @@
-/* 8 threads call the library at once on one shared read-only framework handle and one
- * shared panel (const functions only), and check their own per-thread last error.
+/* 8 threads call the library at once on shared read-only handles (a framework, a panel, a
+ * distribution, an index result; const functions only): framework accessors, distribution
+ * one-shots and handle queries, index runs on the shared framework and panel, reads of the
+ * shared result, and each thread checks its own per-thread last error.
  * Built by tests/c_api.rs (-std=c99 -pedantic, -pthread). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -21,7 +23,32 @@ struct shared {
     size_t n_indicators;
     double targets[MAX_IND]; /* read once by the main thread */
     size_t json_len;
+    const cpindex_distribution *dist;
+    const cpindex_framework *toy;
+    const cpindex_panel *toy_panel;
+    const cpindex_index_result *result;
 };
+
+/* The toy framework and panel of test_api.c (index by hand: 0, 54.1667, 87.5). */
+static const char *TOY =
+    "{\"id\":\"toy\",\"title_zh\":\"t\",\"title_en\":\"t\",\"base_year\":2020,\"target_year\":2025,"
+    "\"dimensions\":[{\"id\":\"econ\",\"name_zh\":\"e\",\"name_en\":\"e\",\"weight\":1},"
+    "{\"id\":\"social\",\"name_zh\":\"s\",\"name_en\":\"s\",\"weight\":1}],"
+    "\"indicators\":["
+    "{\"id\":\"a\",\"dimension\":\"econ\",\"name_zh\":\"a\",\"name_en\":\"a\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"higher_is_better\"},\"kind\":\"level\",\"target\":40,\"weight\":1},"
+    "{\"id\":\"b\",\"dimension\":\"econ\",\"name_zh\":\"b\",\"name_en\":\"b\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"lower_is_better\"},\"kind\":\"level\",\"target\":1,\"weight\":1},"
+    "{\"id\":\"c\",\"dimension\":\"social\",\"name_zh\":\"c\",\"name_en\":\"c\",\"unit\":{\"label\":\"x\"},"
+    "\"polarity\":{\"type\":\"higher_is_better\"},\"kind\":\"level\",\"target\":400,\"weight\":1}]}";
+
+static const char *TOY_CSV =
+    "unit,period,indicator,value\n"
+    "X,2021,a,10\nY,2021,a,20\nZ,2021,a,30\n"
+    "X,2021,b,5\nY,2021,b,1\nZ,2021,b,3\n"
+    "X,2021,c,100\nY,2021,c,200\nZ,2021,c,400\n";
+
+static const double INCOMES[4] = {1, 2, 3, 4};
 
 struct job {
     const struct shared *sh;
@@ -42,6 +69,8 @@ struct job {
     } while (0)
 
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+
+static int near(double a, double b) { return fabs(a - b) < 1e-9; }
 
 static void *work(void *arg) {
     struct job *j = (struct job *)arg;
@@ -79,6 +108,28 @@ static void *work(void *arg) {
         T_CHECK(j, cpindex_last_error_message(msg, sizeof msg, &len) == CPINDEX_STATUS_OK);
         T_CHECK(j, strstr(msg, name) != NULL);
         T_CHECK(j, none == NULL);
+
+        /* distribution one-shots (Gini of 1..4 = 0.25, median 2.5) and the shared handle */
+        T_CHECK(j, cpindex_gini(INCOMES, NULL, 4, &v) == CPINDEX_STATUS_OK && near(v, 0.25));
+        T_CHECK(j, cpindex_quantile(INCOMES, NULL, 4, 0.5, &v) == CPINDEX_STATUS_OK && near(v, 2.5));
+        T_CHECK(j, cpindex_theil_t(INCOMES, NULL, 4, &v) == CPINDEX_STATUS_OK && near(v, 0.10644013528622318));
+        T_CHECK(j, cpindex_distribution_measure(sh->dist, CPINDEX_MEASURE_GINI, 0.0, &v) == CPINDEX_STATUS_OK &&
+                       near(v, 0.25));
+        T_CHECK(j, cpindex_distribution_lorenz(sh->dist, 0.5, &v) == CPINDEX_STATUS_OK && near(v, 0.3));
+        /* the shared index result */
+        {
+            double sc[3];
+            const cpindex_index_result *own = NULL;
+            T_CHECK(j, cpindex_index_result_scores(sh->result, "toy", 3, 2021, sc, 3, &len) == CPINDEX_STATUS_OK);
+            T_CHECK(j, len == 3 && near(sc[2], 87.5) && near(sc[1], 54.0 + 1.0 / 6.0));
+            /* an index run of this thread's own on the shared framework and panel */
+            if (round % 5 == 0) {
+                T_CHECK(j, cpindex_index_run(sh->toy, sh->toy_panel, NULL, 0, &own) == CPINDEX_STATUS_OK);
+                T_CHECK(j, cpindex_index_result_ranks(own, "toy", 3, 2021, sc, 3, &len) == CPINDEX_STATUS_OK);
+                T_CHECK(j, sc[0] == 3.0 && sc[1] == 2.0 && sc[2] == 1.0);
+                cpindex_index_result_free(own);
+            }
+        }
     }
     return NULL;
 }
@@ -118,6 +169,17 @@ int main(void) {
         return 2;
     }
     sh.panel = panel;
+    {
+        cpindex_panel *tp = NULL;
+        if (cpindex_distribution_new(INCOMES, NULL, 4, CPINDEX_MISSING_POLICY_ERROR, &sh.dist) != CPINDEX_STATUS_OK ||
+            cpindex_framework_from_json(TOY, strlen(TOY), &sh.toy) != CPINDEX_STATUS_OK ||
+            cpindex_panel_from_csv(TOY_CSV, strlen(TOY_CSV), CPINDEX_CSV_LAYOUT_LONG, sh.toy, &tp) != CPINDEX_STATUS_OK ||
+            cpindex_index_run(sh.toy, tp, NULL, 0, &sh.result) != CPINDEX_STATUS_OK) {
+            fprintf(stderr, "toy setup failed\n");
+            return 2;
+        }
+        sh.toy_panel = tp;
+    }
 
     for (k = 0; k < N_THREADS; k++) {
         jobs[k].sh = &sh;
@@ -136,6 +198,10 @@ int main(void) {
     }
     cpindex_panel_free(panel);
     cpindex_framework_free(sh.fw);
+    cpindex_index_result_free(sh.result);
+    cpindex_panel_free((cpindex_panel *)sh.toy_panel);
+    cpindex_framework_free(sh.toy);
+    cpindex_distribution_free(sh.dist);
     printf("%d threads: %d passed, %d failed\n", N_THREADS, passed, failed);
     return failed == 0 ? 0 : 1;
 }

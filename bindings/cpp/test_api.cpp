@@ -52,6 +52,18 @@ struct panel_deleter {
 };
 using framework_ptr = std::unique_ptr<const cpindex_framework, framework_deleter>;
 using panel_ptr = std::unique_ptr<cpindex_panel, panel_deleter>;
+struct distribution_deleter {
+    void operator()(const cpindex_distribution *d) const { cpindex_distribution_free(d); }
+};
+struct index_deleter {
+    void operator()(const cpindex_index_result *r) const { cpindex_index_result_free(r); }
+};
+struct monitor_deleter {
+    void operator()(const cpindex_monitor_result *r) const { cpindex_monitor_result_free(r); }
+};
+using distribution_ptr = std::unique_ptr<const cpindex_distribution, distribution_deleter>;
+using index_ptr = std::unique_ptr<const cpindex_index_result, index_deleter>;
+using monitor_ptr = std::unique_ptr<const cpindex_monitor_result, monitor_deleter>;
 
 framework_ptr builtin(const std::string &name) {
     const cpindex_framework *f = nullptr;
@@ -150,6 +162,104 @@ void test_panel() {
     CHECK(none == nullptr);
 }
 
+
+bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
+
+// x = {1, 2, 3, 4}: Gini 20 / (2 * 16 * 2.5) = 0.25; Atkinson(1) = 1 - 24^(1/4)/2.5 =
+// 0.11465446423974279; median (type 2) 2.5; Palma of 1..10 = 10 / (1+2+3+4) = 1.
+void test_distribution() {
+    std::vector<double> x = {1, 2, 3, 4};
+    double v = 0;
+    ok(cpindex_gini(x.data(), nullptr, x.size(), &v));
+    CHECK(near(v, 0.25));
+    ok(cpindex_atkinson(x.data(), nullptr, x.size(), 1.0, &v));
+    CHECK(near(v, 0.11465446423974279));
+    ok(cpindex_quantile(x.data(), nullptr, x.size(), 0.5, &v));
+    CHECK(near(v, 2.5));
+    std::vector<double> ten = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    ok(cpindex_palma_ratio(ten.data(), nullptr, ten.size(), &v));
+    CHECK(near(v, 1.0));
+    const cpindex_distribution *raw = nullptr;
+    ok(cpindex_distribution_new(x.data(), nullptr, x.size(), CPINDEX_MISSING_POLICY_ERROR, &raw));
+    distribution_ptr d(raw);
+    ok(cpindex_distribution_measure(d.get(), CPINDEX_MEASURE_COEFFICIENT_OF_VARIATION, 0.0, &v));
+    CHECK(near(v, std::sqrt(1.25) / 2.5));
+    ok(cpindex_distribution_share_in_band(d.get(), 2.0, 4.0, CPINDEX_BAND_RULE_HALF_OPEN, &v));
+    CHECK(near(v, 0.5));
+    std::vector<uint32_t> groups = {0, 0, 1, 1};
+    double t = 0, w = 0, b = 0;
+    ok(cpindex_ge_decomposition(x.data(), nullptr, groups.data(), x.size(), 2.0, &t, &w, &b));
+    CHECK(near(t, 0.1) && near(w + b, t));  // GE(2) = var / (2 mean^2) = 1.25 / 12.5
+    CHECK(cpindex_gini(nullptr, nullptr, 0, &v) == CPINDEX_STATUS_EMPTY_INPUT);
+    CHECK(cpindex_distribution_quantile(d.get(), 0.5, 77u, &v) == CPINDEX_STATUS_INVALID_ARGUMENT);
+    x[1] = NAN;
+    CHECK(cpindex_theil_t(x.data(), nullptr, x.size(), &v) == CPINDEX_STATUS_MISSING_VALUE);
+    CHECK(last_error().find("values[1]") != std::string::npos);
+}
+
+// The toy framework of tests/ffi_engine.rs: index (0, 54.1667, 87.5) by hand; monitoring
+// of X: achievement of a = 20/40 = 0.5, plan achievement (0.5 + 1/3)/4 + 1/2.
+const char *TOY = R"({"id":"toy","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+ "dimensions":[{"id":"econ","name_zh":"e","name_en":"e","weight":1},
+               {"id":"social","name_zh":"s","name_en":"s","weight":1}],
+ "indicators":[
+  {"id":"a","dimension":"econ","name_zh":"a","name_en":"a","unit":{"label":"x"},
+   "polarity":{"type":"higher_is_better"},"kind":"level","target":40,"weight":1},
+  {"id":"b","dimension":"econ","name_zh":"b","name_en":"b","unit":{"label":"x"},
+   "polarity":{"type":"lower_is_better"},"kind":"level","target":1,"weight":1},
+  {"id":"c","dimension":"social","name_zh":"c","name_en":"c","unit":{"label":"x"},
+   "polarity":{"type":"higher_is_better"},"kind":"level","target":400,"weight":1}]})";
+
+void test_index_and_monitor() {
+    std::string toy = TOY;
+    const cpindex_framework *f = nullptr;
+    ok(cpindex_framework_from_json(toy.data(), toy.size(), &f));
+    framework_ptr fw(f);
+    std::string csv = "unit,period,indicator,value\nX,2021,a,10\nY,2021,a,20\nZ,2021,a,30\n"
+                      "X,2021,b,5\nY,2021,b,1\nZ,2021,b,3\nX,2021,c,100\nY,2021,c,200\nZ,2021,c,400\n";
+    cpindex_panel *p = nullptr;
+    ok(cpindex_panel_from_csv(csv.data(), csv.size(), CPINDEX_CSV_LAYOUT_LONG, fw.get(), &p));
+    panel_ptr panel(p);
+    const cpindex_index_result *r = nullptr;
+    ok(cpindex_index_run(fw.get(), panel.get(), nullptr, 0, &r));
+    index_ptr res(r);
+    std::vector<double> s(3);
+    size_t n = 0;
+    ok(cpindex_index_result_scores(res.get(), "toy", 3, 2021, s.data(), s.size(), &n));
+    CHECK(n == 3 && near(s[0], 0.0) && near(s[1], 54.0 + 1.0 / 6.0) && near(s[2], 87.5));
+    CHECK(text([&](char *b, size_t l, size_t *o) {
+              return cpindex_index_result_id(res.get(), CPINDEX_INDEX_LIST_UNIT, 2, b, l, o);
+          }) == "Z");
+    CHECK(cpindex_index_result_ranks(res.get(), "toy", 3, 2020, s.data(), s.size(), &n) == CPINDEX_STATUS_UNKNOWN_ID);
+    std::string bad = "unit,period,indicator,value\nX,2021,a,oops\n";
+    cpindex_panel *none = nullptr;
+    CHECK(cpindex_panel_from_csv(bad.data(), bad.size(), CPINDEX_CSV_LAYOUT_LONG, fw.get(), &none) ==
+          CPINDEX_STATUS_PARSE_ERROR);
+    CHECK(last_error().find("line 2") != std::string::npos && none == nullptr);
+
+    std::string wide = "unit,period,a,b,c\nX,2020,10,5,100\nX,2021,20,3,400\n";
+    ok(cpindex_panel_from_csv(wide.data(), wide.size(), CPINDEX_CSV_LAYOUT_WIDE, fw.get(), &p));
+    panel_ptr mpanel(p);
+    const cpindex_monitor_result *m = nullptr;
+    std::string spec = "{}";
+    ok(cpindex_monitor_run(fw.get(), mpanel.get(), spec.data(), spec.size(), &m));
+    monitor_ptr mon(m);
+    double v = 0;
+    ok(cpindex_monitor_result_achievement(mon.get(), "X", 1, "a", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_CAPPED, &v));
+    CHECK(near(v, 0.5));
+    ok(cpindex_monitor_result_unit_achievement(mon.get(), "X", 1, nullptr, 0, 2021, &v));
+    CHECK(near(v, (0.5 + 1.0 / 3.0) / 4.0 + 0.5));
+    uint32_t code = 0;
+    ok(cpindex_monitor_result_status(mon.get(), "X", 1, "c", 1, CPINDEX_STATUS_KIND_SCHEDULE, &code));
+    CHECK(code == CPINDEX_SCHEDULE_STATUS_ACHIEVED);
+    std::vector<int32_t> years(2);
+    std::vector<double> idx(2);
+    ok(cpindex_monitor_result_dynamic(mon.get(), "X", 1, CPINDEX_DYNAMIC_SERIES_CHAINED, years.data(), idx.data(), 2, &n));
+    CHECK(years[1] == 2021 && near(idx[1], 121.25));  // .25*110 + .25*115 + .5*130
+    auto json = text([&](char *b, size_t l, size_t *o) { return cpindex_monitor_result_to_json(mon.get(), b, l, o); });
+    CHECK(json.find("\"framework\": \"toy\"") != std::string::npos);
+}
+
 void test_misc() {
     CHECK(cpindex_abi_version() == CPINDEX_ABI_VERSION);
     CHECK(std::string(cpindex_version_string()) == CPINDEX_VERSION_STRING);
@@ -168,6 +278,8 @@ int main() {
         test_framework();
         test_panel();
         test_misc();
+        test_distribution();
+        test_index_and_monitor();
     } catch (const cpindex_error &e) {
         ++g_failed;
         std::fprintf(stderr, "unexpected error %u: %s\n", static_cast<unsigned>(e.status), e.what());

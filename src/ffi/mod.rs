@@ -26,22 +26,30 @@
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
+mod distribution;
 mod error;
 mod framework;
 mod guard;
 mod handle;
+mod index;
 mod json;
+mod monitor;
 mod panel;
 mod slice;
+mod spec;
 mod status;
 mod string;
 mod version;
 
+pub use distribution::*;
 pub use error::{cpindex_last_error_clear, cpindex_last_error_message};
 pub use framework::*;
 pub use guard::cpindex_debug_panic;
+pub use index::*;
 pub use json::{cpindex_run_json, run_request, CPINDEX_JSON_SCHEMA_VERSION};
+pub use monitor::*;
 pub use panel::*;
+pub use spec::*;
 pub use status::{cpindex_status, cpindex_status_str};
 pub use string::cpindex_str;
 pub use version::{cpindex_abi_version, cpindex_version_string, CPINDEX_ABI_VERSION};

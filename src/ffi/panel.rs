@@ -38,14 +38,35 @@ const _: () = {
     send_sync::<Panel>();
 };
 
-/// Borrows a panel handle (for other FFI modules: the engine entry points of the next
-/// round take panels).
+/// Borrows a panel handle (for the engine and monitoring entry points).
 ///
 /// # Safety
 /// `ptr` NULL or a live panel handle.
-#[allow(dead_code)]
 pub(crate) unsafe fn panel_ref<'a>(ptr: *const cpindex_panel, name: &str) -> FfiResult<&'a Panel> {
     box_ref(ptr, name)
+}
+
+/// CSV layouts, for `cpindex_panel_from_csv`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_csv_layout {
+    /// One observation per row: `unit,period,indicator,value[,group][,source][,note][,illustrative]`.
+    Long = 0,
+    /// One unit-period per row: `unit,period[,group][,source][,note][,illustrative],<indicator ids…>`.
+    Wide = 1,
+}
+
+impl cpindex_csv_layout {
+    pub(crate) fn from_code(code: u32, name: &str) -> FfiResult<cpindex_csv_layout> {
+        match code {
+            0 => Ok(cpindex_csv_layout::Long),
+            1 => Ok(cpindex_csv_layout::Wide),
+            _ => Err(FfiError::invalid(
+                name,
+                format!("{code} is not a cpindex_csv_layout code (0 = LONG, 1 = WIDE)"),
+            )),
+        }
+    }
 }
 
 fn check_index(name: &str, index: usize, len: usize, what: &str) -> FfiResult<()> {
@@ -100,6 +121,53 @@ pub unsafe extern "C" fn cpindex_panel_new(
         let indicators = try_str_array(indicator_ids, n_indicators, "indicator_ids")?;
         let values = try_slice(values, n_values, "values")?.to_vec();
         let panel = Panel::from_values(units, periods, indicators, values)?;
+        out.write(box_into_ptr(panel));
+        Ok(())
+    })
+}
+
+/// Creates a panel from CSV text (UTF-8, `len` bytes) in the `layout` given by a
+/// `cpindex_csv_layout` code. Missing values: an empty cell, `NA`, `N/A` or `NaN`. With a
+/// framework, every indicator id must be in it (or be one of its auxiliary series) and
+/// indicators follow the framework's order; without one (`framework` NULL) any ids are
+/// accepted in order of appearance. Format details: `docs/c-api.md` and the
+/// `crate::data` readers.
+///
+/// **Ownership:** on success `*out` receives a new panel the caller frees with
+/// `cpindex_panel_free`; the caller keeps the text and the framework.
+/// **NULL:** `csv` may be NULL only when `len` is 0 (then EMPTY_INPUT or PARSE_ERROR);
+/// `framework` may be NULL (no check); `out` must not be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// layout), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_PARSE_ERROR` (the message names
+/// `<csv text>`, the 1-based line and the column: bad numbers, ±inf, unknown indicators,
+/// duplicates, ragged rows, missing columns), `CPINDEX_STATUS_EMPTY_INPUT` (a header and
+/// no data row).
+/// **Thread safety:** may be called from any thread; `framework` may be shared.
+///
+/// # Safety
+/// `csv` valid for `len` bytes; `framework` NULL or a live handle; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_from_csv(
+    csv: *const c_char,
+    len: usize,
+    layout: u32,
+    framework: *const cpindex_framework,
+    out: *mut *mut cpindex_panel,
+) -> cpindex_status {
+    guard_status("cpindex_panel_from_csv", || {
+        let out = out_ptr(out, "out")?;
+        let layout = cpindex_csv_layout::from_code(layout, "layout")?;
+        let text = try_str(csv, len, "csv")?;
+        let fw = if framework.is_null() {
+            None
+        } else {
+            Some(framework_ref(framework, "framework")?)
+        };
+        let panel = match layout {
+            cpindex_csv_layout::Long => crate::data::read_long_csv_str(text, fw)?,
+            cpindex_csv_layout::Wide => crate::data::read_wide_csv_str(text, fw)?,
+        };
         out.write(box_into_ptr(panel));
         Ok(())
     })

@@ -37,16 +37,39 @@ from ._errors import (
 )
 from ._native import ABI_VERSION, LIB as _LIB
 from .distribution import (
+    BandRule,
+    Distribution,
+    DistributionCounts,
+    GeDecomposition,
+    GiniDecomposition,
+    MaxMin,
+    Measure,
+    MissingPolicy,
+    QuantileMethod,
+    ShareRatioMethod,
     atkinson,
     coefficient_of_variation,
     generalized_entropy,
+    ge_decomposition,
     gini,
+    gini_decomposition,
     mean_log_deviation,
     palma_ratio,
     quantile,
     quintile_share_ratio,
     share_in_band,
     theil_t,
+)
+from .engine import IndexResult, WeightKind, run_index
+from .monitor import (
+    AchievementField,
+    Colour,
+    DynamicSeries,
+    MonitorResult,
+    ScheduleStatus,
+    StatusKind,
+    TrendClass,
+    run_monitor,
 )
 from .framework import Dimension, Framework, Indicator, InterimTarget, Interval, Kind, Polarity, Unit
 from .panel import Panel
@@ -86,6 +109,18 @@ __all__ = [
     "Kind",
     # data
     "Panel",
+    # engine and monitoring
+    "run_index",
+    "IndexResult",
+    "WeightKind",
+    "run_monitor",
+    "MonitorResult",
+    "AchievementField",
+    "ScheduleStatus",
+    "TrendClass",
+    "Colour",
+    "StatusKind",
+    "DynamicSeries",
     # JSON entry point
     "run",
     "build_request",
@@ -103,6 +138,18 @@ __all__ = [
     "quintile_share_ratio",
     "quantile",
     "share_in_band",
+    "ge_decomposition",
+    "gini_decomposition",
+    "GeDecomposition",
+    "GiniDecomposition",
+    "Distribution",
+    "DistributionCounts",
+    "MaxMin",
+    "Measure",
+    "MissingPolicy",
+    "QuantileMethod",
+    "BandRule",
+    "ShareRatioMethod",
     # errors
     "CpindexError",
     "LibraryError",

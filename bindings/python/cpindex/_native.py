@@ -59,6 +59,30 @@ class PanelT(Structure):
     """Opaque ``struct cpindex_panel`` (only ever used through a pointer)."""
 
 
+class DistributionT(Structure):
+    """Opaque ``struct cpindex_distribution`` (only ever used through a pointer)."""
+
+
+class CMaxMin(Structure):
+    """``struct cpindex_max_min``: largest/smallest value, their positions, the ratio."""
+
+    _fields_ = [
+        ("max", c_double),
+        ("max_position", c_size_t),
+        ("min", c_double),
+        ("min_position", c_size_t),
+        ("ratio", c_double),
+    ]
+
+
+class IndexResultT(Structure):
+    """Opaque ``struct cpindex_index_result``."""
+
+
+class MonitorResultT(Structure):
+    """Opaque ``struct cpindex_monitor_result``."""
+
+
 class CStr(Structure):
     """``struct cpindex_str``: a borrowed UTF-8 view ``{data, len}``."""
 
@@ -78,6 +102,9 @@ class CInterval(Structure):
 
 FRAMEWORK_P = POINTER(FrameworkT)
 PANEL_P = POINTER(PanelT)
+DIST_P = POINTER(DistributionT)
+INDEX_P = POINTER(IndexResultT)
+MONITOR_P = POINTER(MonitorResultT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
@@ -195,6 +222,127 @@ _TABLE: Tuple[Row, ...] = (
     _measure("cpindex_quintile_share_ratio"),
     _measure("cpindex_quantile", c_double),
     _measure("cpindex_share_in_band", c_double, c_double),
+    # decompositions by group (values, weights|NULL, groups, n, …outputs)
+    Row(
+        "cpindex_ge_decomposition",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, U32_P, c_size_t, c_double, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_gini_decomposition",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, U32_P, c_size_t, DOUBLE_P, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    # the reusable distribution handle (sorted once, queried many times)
+    Row("cpindex_distribution_new", STATUS, (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(DIST_P)), CHECK, True),
+    Row("cpindex_distribution_clone", STATUS, (DIST_P, POINTER(DIST_P)), CHECK, True),
+    Row("cpindex_distribution_free", None, (DIST_P,), RAW, True),
+    Row("cpindex_distribution_counts", STATUS, (DIST_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P), CHECK, True),
+    Row("cpindex_distribution_measure", STATUS, (DIST_P, c_uint32, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_quantile", STATUS, (DIST_P, c_double, c_uint32, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_lorenz", STATUS, (DIST_P, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_income_share", STATUS, (DIST_P, c_double, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_distribution_quintile_share_ratio", STATUS, (DIST_P, c_uint32, DOUBLE_P), CHECK, True),
+    Row(
+        "cpindex_distribution_share_in_band",
+        STATUS,
+        (DIST_P, c_double, c_double, c_uint32, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_distribution_max_min", STATUS, (DIST_P, POINTER(CMaxMin)), CHECK, True),
+    Row("cpindex_distribution_sorted_values", STATUS, (DIST_P, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    # panel from CSV text (layout code, optional framework check)
+    Row(
+        "cpindex_panel_from_csv",
+        STATUS,
+        (c_char_p, c_size_t, c_uint32, FRAMEWORK_P, POINTER(PANEL_P)),
+        CHECK,
+        True,
+    ),
+    # the composite-index engine
+    Row("cpindex_index_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(INDEX_P)), CHECK, True),
+    Row("cpindex_index_result_free", None, (INDEX_P,), RAW, True),
+    Row("cpindex_index_result_dims", STATUS, (INDEX_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P), CHECK, True),
+    Row("cpindex_index_result_id", STATUS, (INDEX_P, c_uint32, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_index_result_periods", STATUS, (INDEX_P, I32_P, c_size_t, SIZE_P), SIZED, True),
+    *[
+        Row(
+            f"cpindex_index_result_{table}",
+            STATUS,
+            (INDEX_P, c_char_p, c_size_t, c_int32, DOUBLE_P, c_size_t, SIZE_P),
+            SIZED,
+            True,
+        )
+        for table in ("scores", "ranks", "normalised", "contributions", "obstacles")
+    ],
+    Row(
+        "cpindex_index_result_weights",
+        STATUS,
+        (INDEX_P, c_char_p, c_size_t, c_int32, c_uint32, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_index_result_child_id",
+        STATUS,
+        (INDEX_P, c_char_p, c_size_t, c_size_t, c_char_p, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row("cpindex_index_result_to_json", STATUS, (INDEX_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    # plan monitoring
+    Row("cpindex_monitor_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(MONITOR_P)), CHECK, True),
+    Row("cpindex_monitor_result_free", None, (MONITOR_P,), RAW, True),
+    Row("cpindex_monitor_result_dims", STATUS, (MONITOR_P, I32_P, I32_P, I32_P, SIZE_P), CHECK, True),
+    Row("cpindex_monitor_result_unit_id", STATUS, (MONITOR_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row(
+        "cpindex_monitor_result_achievement",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_char_p, c_size_t, c_int32, c_uint32, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_unit_achievement",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_char_p, c_size_t, c_int32, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_achievements",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_int32, c_uint32, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_unit_achievements",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_int32, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_status",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_char_p, c_size_t, c_uint32, U32_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_monitor_result_dynamic",
+        STATUS,
+        (MONITOR_P, c_char_p, c_size_t, c_uint32, I32_P, DOUBLE_P, c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row("cpindex_monitor_result_to_json", STATUS, (MONITOR_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
 )
 
 
@@ -418,6 +566,10 @@ __all__ = [
     "CInterval",
     "FRAMEWORK_P",
     "PANEL_P",
+    "DIST_P",
+    "INDEX_P",
+    "MONITOR_P",
+    "CMaxMin",
     "DOUBLE_P",
     "declared_functions",
     "last_error_message",

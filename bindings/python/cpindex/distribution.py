@@ -14,12 +14,17 @@ present.
 
 from __future__ import annotations
 
-from ctypes import byref, c_double
-from typing import Any, List, Optional
+import enum
+import math
+from array import array
+from ctypes import byref, c_double, c_size_t, c_uint32
+from dataclasses import dataclass
+from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
-from ._buffers import doubles_in
-from ._errors import LengthMismatch
-from ._native import LIB
+from ._buffers import doubles_in, doubles_out
+from ._errors import InvalidArgument, LengthMismatch
+from ._managed import Managed
+from ._native import DIST_P, LIB, CMaxMin
 
 __all__ = [
     "gini",
@@ -34,6 +39,18 @@ __all__ = [
     "share_in_band",
     "available",
     "MEASURES",
+    "ge_decomposition",
+    "gini_decomposition",
+    "GeDecomposition",
+    "GiniDecomposition",
+    "Distribution",
+    "DistributionCounts",
+    "MaxMin",
+    "Measure",
+    "MissingPolicy",
+    "QuantileMethod",
+    "BandRule",
+    "ShareRatioMethod",
 ]
 
 #: Python name -> C name of every distribution measure.
@@ -129,3 +146,339 @@ def share_in_band(values: Any, lower: float, upper: float, weights: Optional[Any
     """The (weighted) share of observations in the band ``[lower, upper]`` (e.g. the
     middle-income group share)."""
     return _m("share_in_band", values, weights, lower, upper)
+
+
+# ----------------------------------------------------------------------------- decompositions
+
+
+@dataclass(frozen=True)
+class GeDecomposition:
+    """GE(alpha) of the population split into within- and between-group parts
+    (``total == within + between``; Shorrocks 1980)."""
+
+    alpha: float
+    total: float
+    within: float
+    between: float
+
+
+@dataclass(frozen=True)
+class GiniDecomposition:
+    """Dagum's (1997) Gini decomposition:
+    ``total == within + between_net + transvariation``."""
+
+    total: float
+    within: float
+    between_net: float
+    transvariation: float
+
+
+def _group_codes(groups: Any, n: int) -> Tuple[Any, Any]:
+    """Group labels as a ``uint32`` array for C: non-negative ints below 2**32 are used as
+    given; any other hashable labels (e.g. county names) are numbered in order of first
+    appearance."""
+    labels = list(groups)
+    if len(labels) != n:
+        raise LengthMismatch(f"`groups` has {len(labels)} elements, `values` has {n}", 103)
+    if all(isinstance(g, int) and not isinstance(g, bool) for g in labels):
+        if any(g < 0 or g >= 2**32 for g in labels):
+            raise InvalidArgument("integer group labels must be in [0, 2**32)", 2)
+        codes = labels
+    else:
+        seen: Dict[Hashable, int] = {}
+        codes = [seen.setdefault(g, len(seen)) for g in labels]
+    arr = (c_uint32 * n)(*codes) if n else None
+    return arr, codes
+
+
+def _grouped_inputs(values: Any, groups: Any, weights: Any) -> Tuple[Any, Any, Any]:
+    v = doubles_in(values, "values")
+    w = doubles_in(weights, "weights") if weights is not None else None
+    if w is not None and w.n != v.n:
+        raise LengthMismatch(f"`weights` has {w.n} elements, `values` has {v.n}", 103)
+    g, _ = _group_codes(groups, v.n)
+    return v, w, g
+
+
+def ge_decomposition(
+    values: Any, groups: Sequence[Hashable], alpha: float, weights: Optional[Any] = None
+) -> GeDecomposition:
+    """Decomposes GE(``alpha``) by ``groups`` (one label per value) into within- and
+    between-group inequality."""
+    fn = LIB.require("cpindex_ge_decomposition")
+    v, w, g = _grouped_inputs(values, groups, weights)
+    t, wi, b = c_double(), c_double(), c_double()
+    fn(v.ptr, w.ptr if w is not None else None, g, v.n, float(alpha), byref(t), byref(wi), byref(b))
+    return GeDecomposition(float(alpha), t.value, wi.value, b.value)
+
+
+def gini_decomposition(values: Any, groups: Sequence[Hashable], weights: Optional[Any] = None) -> GiniDecomposition:
+    """Dagum's decomposition of the Gini coefficient by ``groups`` (values must be ≥ 0)."""
+    fn = LIB.require("cpindex_gini_decomposition")
+    v, w, g = _grouped_inputs(values, groups, weights)
+    out = [c_double() for _ in range(4)]
+    fn(v.ptr, w.ptr if w is not None else None, g, v.n, *[byref(o) for o in out])
+    return GiniDecomposition(*(o.value for o in out))
+
+
+# ----------------------------------------------------------------------------- the handle
+
+
+class MissingPolicy(enum.IntEnum):
+    """What :class:`Distribution` does with NaN/None values (``cpindex_missing_policy``)."""
+
+    ERROR = 0  #: a NaN is MissingValue, naming its position
+    SKIP = 1  #: NaN values and their weights are dropped (see ``counts``)
+
+
+class QuantileMethod(enum.IntEnum):
+    """Quantile conventions, Hyndman & Fan (1996) types (``cpindex_quantile_method``)."""
+
+    AVERAGED_INVERTED_CDF = 0  #: type 2 (Eurostat EU-SILC, laeken, Stata); the default
+    INVERTED_CDF = 1  #: type 1
+    LINEAR = 2  #: type 7 (R and numpy default); unweighted data only
+
+
+class BandRule(enum.IntEnum):
+    """Which end points of a band count (``cpindex_band_rule``)."""
+
+    HALF_OPEN = 0  #: lower <= x < upper; the default
+    CLOSED = 1  #: lower <= x <= upper
+
+
+class ShareRatioMethod(enum.IntEnum):
+    """S80/S20 variants (``cpindex_share_ratio_method``)."""
+
+    LORENZ = 0  #: (1 - L(0.8)) / L(0.2); the default
+    EUROSTAT = 1  #: mean above the 80th percentile over mean at or below the 20th
+
+
+class Measure(enum.IntEnum):
+    """Scalar measures of :meth:`Distribution.measure` (``cpindex_measure``)."""
+
+    MEAN = 0
+    TOTAL_WEIGHT = 1
+    TOTAL = 2
+    GINI = 3
+    GINI_CORRECTED = 4
+    THEIL_T = 5
+    MEAN_LOG_DEVIATION = 6
+    GENERALIZED_ENTROPY = 7  #: parameter = alpha
+    ATKINSON = 8  #: parameter = epsilon
+    COEFFICIENT_OF_VARIATION = 9
+    HOOVER = 10
+    PALMA_RATIO = 11
+    S80_S20 = 12
+    MEDIAN = 13
+    AT_RISK_OF_POVERTY_THRESHOLD = 14
+    AT_RISK_OF_POVERTY_RATE = 15
+    MIN = 16
+    MAX = 17
+    MAX_MIN_RATIO = 18
+    SHARE_BELOW = 19  #: parameter = the cut-off
+
+
+@dataclass(frozen=True)
+class DistributionCounts:
+    """Records kept (``n``), given (``n_input``), dropped as missing, and with zero weight."""
+
+    n: int
+    n_input: int
+    n_missing: int
+    n_zero_weight: int
+
+
+@dataclass(frozen=True)
+class MaxMin:
+    """Largest and smallest value with their positions in the caller's ``values``."""
+
+    max: float
+    max_position: int
+    min: float
+    min_position: int
+    ratio: float
+
+
+class Distribution(Managed):
+    """A weighted distribution (typically of incomes), validated and sorted once by the
+    library, then queried many times (``cpindex_distribution *``). Immutable; may be shared
+    between threads.
+
+    Args:
+        values: the values (lists with ``None``, ``array('d')``, numpy — zero-copy).
+        weights: frequency/sampling weights, or ``None`` for unweighted.
+        missing: :class:`MissingPolicy` (or ``"error"``/``"skip"``) for NaN/None values.
+    """
+
+    _kind = "distribution"
+
+    def __init__(
+        self,
+        values: Any,
+        weights: Optional[Any] = None,
+        missing: Union[MissingPolicy, str, int] = MissingPolicy.ERROR,
+    ) -> None:
+        fn = LIB.require("cpindex_distribution_new")
+        policy = MissingPolicy[missing.upper()] if isinstance(missing, str) else MissingPolicy(missing)
+        v = doubles_in(values, "values")
+        w = doubles_in(weights, "weights") if weights is not None else None
+        if w is not None and w.n != v.n:
+            raise LengthMismatch(f"`weights` has {w.n} elements, `values` has {v.n}", 103)
+        out = DIST_P()
+        fn(v.ptr, w.ptr if w is not None else None, v.n, int(policy), byref(out))
+        self._adopt(out, LIB.cpindex_distribution_free)
+
+    @classmethod
+    def _from_ptr(cls, ptr: Any) -> "Distribution":
+        obj = cls.__new__(cls)
+        obj._adopt(ptr, LIB.cpindex_distribution_free)
+        return obj
+
+    def clone(self) -> "Distribution":
+        """A new, independently closable reference to the same distribution (cheap)."""
+        out = DIST_P()
+        with self._borrow() as p:
+            LIB.cpindex_distribution_clone(p, byref(out))
+        return Distribution._from_ptr(out)
+
+    @property
+    def counts(self) -> DistributionCounts:
+        """How many records were kept, given, dropped as missing, and had zero weight."""
+        c = [c_size_t() for _ in range(4)]
+        with self._borrow() as p:
+            LIB.cpindex_distribution_counts(p, *[byref(x) for x in c])
+        return DistributionCounts(*(x.value for x in c))
+
+    def __len__(self) -> int:
+        """The number of records kept."""
+        return self.counts.n
+
+    def measure(self, measure: Union[Measure, int], parameter: float = math.nan) -> float:
+        """A scalar :class:`Measure` (``parameter`` where the measure takes one)."""
+        out = c_double()
+        with self._borrow() as p:
+            LIB.cpindex_distribution_measure(p, int(measure), float(parameter), byref(out))
+        return out.value
+
+    # convenience names for the measures
+    @property
+    def mean(self) -> float:
+        """Weighted mean."""
+        return self.measure(Measure.MEAN)
+
+    @property
+    def total_weight(self) -> float:
+        """Total weight (the population represented)."""
+        return self.measure(Measure.TOTAL_WEIGHT)
+
+    @property
+    def total(self) -> float:
+        """Total weighted value."""
+        return self.measure(Measure.TOTAL)
+
+    def gini(self, corrected: bool = False) -> float:
+        """Gini coefficient (``corrected=True``: with the small-sample correction)."""
+        return self.measure(Measure.GINI_CORRECTED if corrected else Measure.GINI)
+
+    def theil_t(self) -> float:
+        """Theil T = GE(1)."""
+        return self.measure(Measure.THEIL_T)
+
+    def mean_log_deviation(self) -> float:
+        """Mean log deviation = GE(0)."""
+        return self.measure(Measure.MEAN_LOG_DEVIATION)
+
+    def generalized_entropy(self, alpha: float) -> float:
+        """GE(alpha)."""
+        return self.measure(Measure.GENERALIZED_ENTROPY, alpha)
+
+    def atkinson(self, epsilon: float) -> float:
+        """Atkinson index A(epsilon)."""
+        return self.measure(Measure.ATKINSON, epsilon)
+
+    def coefficient_of_variation(self) -> float:
+        """Population coefficient of variation."""
+        return self.measure(Measure.COEFFICIENT_OF_VARIATION)
+
+    def hoover(self) -> float:
+        """Hoover (Robin Hood, Pietra) index."""
+        return self.measure(Measure.HOOVER)
+
+    def palma_ratio(self) -> float:
+        """Top 10 % share over bottom 40 % share."""
+        return self.measure(Measure.PALMA_RATIO)
+
+    def median(self) -> float:
+        """Weighted median (type 2)."""
+        return self.measure(Measure.MEDIAN)
+
+    def at_risk_of_poverty_threshold(self) -> float:
+        """60 % of the median."""
+        return self.measure(Measure.AT_RISK_OF_POVERTY_THRESHOLD)
+
+    def at_risk_of_poverty_rate(self) -> float:
+        """Share strictly below 60 % of the median (a fraction)."""
+        return self.measure(Measure.AT_RISK_OF_POVERTY_RATE)
+
+    def share_below(self, cutoff: float) -> float:
+        """Share of the population strictly below ``cutoff``."""
+        return self.measure(Measure.SHARE_BELOW, cutoff)
+
+    def quantile(self, p: float, method: Union[QuantileMethod, int] = QuantileMethod.AVERAGED_INVERTED_CDF) -> float:
+        """The ``p``-quantile (0 <= p <= 1) by ``method``."""
+        out = c_double()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_quantile(ptr, float(p), int(method), byref(out))
+        return out.value
+
+    def lorenz(self, p: float) -> float:
+        """The Lorenz curve at population share ``p``: the income share of the poorest ``p``."""
+        out = c_double()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_lorenz(ptr, float(p), byref(out))
+        return out.value
+
+    def income_share(self, p_low: float, p_high: float) -> float:
+        """The income share of the population between shares ``p_low`` and ``p_high``."""
+        out = c_double()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_income_share(ptr, float(p_low), float(p_high), byref(out))
+        return out.value
+
+    def quintile_share_ratio(self, method: Union[ShareRatioMethod, int] = ShareRatioMethod.LORENZ) -> float:
+        """S80/S20 by ``method``."""
+        out = c_double()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_quintile_share_ratio(ptr, int(method), byref(out))
+        return out.value
+
+    def share_in_band(
+        self, lower: float, upper: float, rule: Union[BandRule, int] = BandRule.HALF_OPEN
+    ) -> float:
+        """The (weighted) population share with values in the band (e.g. the middle-income
+        group)."""
+        out = c_double()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_share_in_band(ptr, float(lower), float(upper), int(rule), byref(out))
+        return out.value
+
+    def max_min(self) -> MaxMin:
+        """Largest and smallest values, their positions in the input, and their ratio."""
+        m = CMaxMin()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_max_min(ptr, byref(m))
+        return MaxMin(m.max, m.max_position, m.min, m.min_position, m.ratio)
+
+    def sorted_values(self) -> array:
+        """The kept values in ascending order, as a new ``array('d')``."""
+        n = c_size_t()
+        with self._borrow() as ptr:
+            LIB.cpindex_distribution_sorted_values(ptr, None, 0, byref(n))  # size query
+            arr, buf = doubles_out(n.value)
+            LIB.cpindex_distribution_sorted_values(ptr, buf, n.value, byref(n))
+        return arr
+
+    def __repr__(self) -> str:
+        if self.closed:
+            return "<cpindex.Distribution (closed)>"
+        return f"<cpindex.Distribution n={len(self)}>"

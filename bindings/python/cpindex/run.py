@@ -73,11 +73,14 @@ def run_json(request: Union[str, bytes, Mapping[str, Any]], *, initial_buffer: i
 
 def build_request(
     action: str,
-    framework: Union[str, "Framework", Mapping[str, Any]],
+    framework: Union[None, str, "Framework", Mapping[str, Any]] = None,
     data: Union[None, "Panel", Mapping[str, Any]] = None,
     spec: Union[None, str, Mapping[str, Any]] = None,
+    **members: Any,
 ) -> Dict[str, Any]:
-    """The request object of :func:`run` (members given as ``None`` are left out).
+    """The request object of :func:`run` (members given as ``None`` are left out; other
+    keyword arguments become members as given, e.g. ``values=…, groups=…`` for the
+    ``inequality`` action; sequences are sent as JSON arrays, NaN as ``null``).
 
     ``framework`` is a built-in name, a :class:`~cpindex.Framework` or a framework dict;
     ``data`` a :class:`~cpindex.Panel` (sent as ``{"units", "periods", "indicators",
@@ -87,7 +90,9 @@ def build_request(
     from .panel import Panel
 
     req: Dict[str, Any] = {"action": action}
-    if isinstance(framework, Framework):
+    if framework is None:
+        pass
+    elif isinstance(framework, Framework):
         req["framework"] = framework.to_dict()
     elif isinstance(framework, (str, Mapping)):
         req["framework"] = framework
@@ -97,18 +102,33 @@ def build_request(
         req["data"] = data.to_data() if isinstance(data, Panel) else dict(data)
     if spec is not None:
         req["spec"] = json.loads(spec) if isinstance(spec, (str, bytes)) else dict(spec)
+    for key, value in members.items():
+        if value is not None:
+            req[key] = _plain(value)
     return req
+
+
+def _plain(value: Any) -> Any:
+    """Buffers/arrays/tuples as lists with NaN -> None, so they serialise as JSON."""
+    if isinstance(value, (str, bytes, int, float, bool, Mapping)) or value is None:
+        return None if isinstance(value, float) and value != value else value
+    try:
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+    except TypeError:
+        return value
+    return [None if isinstance(v, float) and v != v else v for v in items]
 
 
 def run(
     action: str,
-    framework: Union[str, "Framework", Mapping[str, Any]],
+    framework: Union[None, str, "Framework", Mapping[str, Any]] = None,
     data: Union[None, "Panel", Mapping[str, Any]] = None,
     spec: Union[None, str, Mapping[str, Any]] = None,
+    **members: Any,
 ) -> Result:
     """Runs ``action`` (``"describe"`` now; ``"index"``, ``"monitor"``, ``"inequality"``
     with the engine, monitoring and distribution rounds) on a framework, optional data
     and an optional spec; returns the response as plain Python data
     (:class:`Result`, with ``to_pandas``). See :func:`build_request`."""
-    return run_json(build_request(action, framework, data, spec))
+    return run_json(build_request(action, framework, data, spec, **members))
 

@@ -255,3 +255,126 @@ class LibraryMeasuresTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# ----------------------------------------------------------------------------- handle and decompositions
+HAVE_HANDLE = LIB.has("cpindex_distribution_new")
+HANDLE_SKIP = "cpindex_distribution_* is not exported by this library build yet"
+ONE_TO_TEN = [float(k) for k in range(1, 11)]
+
+
+@unittest.skipUnless(HAVE_HANDLE, HANDLE_SKIP)
+class DistributionHandleTest(unittest.TestCase):
+    def test_measures_against_references(self) -> None:
+        with cpindex.Distribution(INCOMES, weights=WEIGHTS) as d:
+            W = sum(WEIGHTS)
+            self.assertAlmostEqual(d.mean, sum(x * w for x, w in zip(INCOMES, WEIGHTS)) / W, delta=1e-12)
+            self.assertAlmostEqual(d.total_weight, W, delta=1e-12)
+            self.assertAlmostEqual(d.gini(), ref_gini(INCOMES, WEIGHTS), delta=1e-12)
+            self.assertAlmostEqual(d.theil_t(), ref_ge(INCOMES, 1, WEIGHTS), delta=1e-12)
+            self.assertAlmostEqual(d.mean_log_deviation(), ref_ge(INCOMES, 0, WEIGHTS), delta=1e-12)
+            self.assertAlmostEqual(d.generalized_entropy(2.0), ref_ge(INCOMES, 2.0, WEIGHTS), delta=1e-12)
+            self.assertAlmostEqual(d.atkinson(0.5), ref_atkinson(INCOMES, 0.5, WEIGHTS), delta=1e-12)
+            self.assertAlmostEqual(d.measure(cpindex.Measure.GINI), d.gini(), delta=0)
+
+    def test_one_to_ten_by_hand(self) -> None:
+        d = cpindex.Distribution(ONE_TO_TEN)
+        # Gini of 1..n: E|X−Y| = (n²−1)/(3n), μ = (n+1)/2, so G = (n−1)/(3n) = 9/30 = 0.3
+        self.assertAlmostEqual(d.gini(), 0.3, delta=1e-12)
+        # small-sample correction n/(n−1): 0.3·10/9
+        self.assertAlmostEqual(d.gini(corrected=True), 0.3 * 10 / 9, delta=1e-12)
+        self.assertAlmostEqual(d.median(), 5.5, delta=1e-12)  # type 2: mean of x5, x6
+        self.assertAlmostEqual(d.lorenz(0.4), 10 / 55, delta=1e-12)  # (1+2+3+4)/55
+        self.assertAlmostEqual(d.income_share(0.9, 1.0), 10 / 55, delta=1e-12)
+        self.assertAlmostEqual(d.palma_ratio(), 1.0, delta=1e-12)
+        self.assertAlmostEqual(d.quintile_share_ratio(), 19 / 3, delta=1e-12)  # (9+10)/(1+2)
+        self.assertAlmostEqual(d.share_in_band(3, 6), 0.3, delta=1e-12)  # 3,4,5
+        self.assertAlmostEqual(d.share_in_band(3, 6, cpindex.BandRule.CLOSED), 0.4, delta=1e-12)
+        self.assertAlmostEqual(d.share_below(4.0), 0.3, delta=1e-12)
+        self.assertAlmostEqual(d.at_risk_of_poverty_threshold(), 0.6 * 5.5, delta=1e-12)
+        self.assertAlmostEqual(d.at_risk_of_poverty_rate(), 0.3, delta=1e-12)  # 1,2,3 < 3.3
+        # type 7 (linear) at p = 0.25: 1 + 0.25·9 = 3.25 (numpy.quantile default gives the same)
+        self.assertAlmostEqual(d.quantile(0.25, cpindex.QuantileMethod.LINEAR), 3.25, delta=1e-12)
+        self.assertEqual(list(d.sorted_values()), ONE_TO_TEN)
+        self.assertEqual(len(d), 10)
+
+    def test_max_min_positions(self) -> None:
+        d = cpindex.Distribution([4.0, 1.0, 9.0, 2.0])
+        m = d.max_min()
+        self.assertEqual((m.max, m.max_position, m.min, m.min_position), (9.0, 2, 1.0, 1))
+        self.assertAlmostEqual(m.ratio, 9.0, delta=0)
+
+    def test_missing_policy(self) -> None:
+        with self.assertRaises(cpindex.MissingValue):
+            cpindex.Distribution([1.0, None, 3.0])
+        d = cpindex.Distribution([1.0, None, 3.0, float("nan")], missing="skip")
+        self.assertEqual(d.counts, cpindex.DistributionCounts(2, 4, 2, 0))
+        self.assertAlmostEqual(d.mean, 2.0, delta=1e-15)
+
+    def test_errors(self) -> None:
+        with self.assertRaises(cpindex.EmptyInput):
+            cpindex.Distribution([])
+        with self.assertRaises(cpindex.InvalidValue):
+            cpindex.Distribution([1.0, math.inf])
+        with self.assertRaises(cpindex.LengthMismatch):
+            cpindex.Distribution([1.0, 2.0], weights=[1.0])
+        d = cpindex.Distribution(ONE_TO_TEN)
+        with self.assertRaises(cpindex.InvalidArgument):
+            d.measure(999)
+        with self.assertRaises(cpindex.InvalidArgument):
+            d.quantile(0.5, 7)
+        with self.assertRaises(cpindex.InvalidArgument):
+            d.quantile(-0.1)
+        with self.assertRaises(KeyError):
+            cpindex.Distribution([1.0], missing="ignore")
+
+    def test_clone_and_threads(self) -> None:
+        import threading
+
+        d = cpindex.Distribution(INCOMES)
+        c = d.clone()
+        d.close()
+        expect = c.gini()
+        got: list = []
+
+        def work() -> None:
+            for _ in range(50):
+                got.append(c.gini())
+
+        ts = [threading.Thread(target=work) for _ in range(8)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(set(got), {expect})
+        self.assertAlmostEqual(expect, ref_gini(INCOMES), delta=1e-12)
+
+
+@unittest.skipUnless(LIB.has("cpindex_ge_decomposition"), "cpindex_ge_decomposition is not exported yet")
+class DecompositionTest(unittest.TestCase):
+    GROUPS = ["urban"] * 5 + ["rural"] * 5
+
+    def test_ge(self) -> None:
+        r = cpindex.ge_decomposition(INCOMES, self.GROUPS, 2.0)
+        self.assertAlmostEqual(r.total, ref_ge(INCOMES, 2.0), delta=1e-12)
+        self.assertAlmostEqual(r.total, r.within + r.between, delta=1e-12)
+        # between = GE(2) of every record replaced by its group mean (Shorrocks 1980)
+        m1, m2 = sum(INCOMES[:5]) / 5, sum(INCOMES[5:]) / 5
+        self.assertAlmostEqual(r.between, ref_ge([m1] * 5 + [m2] * 5, 2.0), delta=1e-12)
+        same = cpindex.ge_decomposition(INCOMES, [0] * 5 + [1] * 5, 2.0)
+        self.assertAlmostEqual(same.between, r.between, delta=1e-15)
+
+    def test_gini(self) -> None:
+        r = cpindex.gini_decomposition(INCOMES, self.GROUPS, weights=WEIGHTS)
+        self.assertAlmostEqual(r.total, ref_gini(INCOMES, WEIGHTS), delta=1e-12)
+        self.assertAlmostEqual(r.total, r.within + r.between_net + r.transvariation, delta=1e-12)
+        # the groups do not overlap (all urban incomes < all rural): no transvariation
+        self.assertAlmostEqual(r.transvariation, 0.0, delta=1e-12)
+
+    def test_errors(self) -> None:
+        with self.assertRaises(cpindex.LengthMismatch):
+            cpindex.ge_decomposition(INCOMES, [0, 1], 1.0)
+        with self.assertRaises(cpindex.InvalidArgument):
+            cpindex.gini_decomposition(INCOMES, [-1] * 10)
+        with self.assertRaises(cpindex.InvalidValue):
+            cpindex.gini_decomposition([-1.0, 2.0], [0, 1])

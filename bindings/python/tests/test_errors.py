@@ -47,7 +47,9 @@ class StatusTableTest(unittest.TestCase):
         if not support.HEADER.is_file():
             self.skipTest("include/cpindex.h not available (installed package)")
         text = support.HEADER.read_text(encoding="utf-8")
-        found = {int(v): k for k, v in re.findall(r"(CPINDEX_STATUS_[A-Z0-9_]+) = (\d+)", text)}
+        block = text[text.index("enum cpindex_status\n") :]
+        block = block[: block.index("};")]
+        found = {int(v): k for k, v in re.findall(r"(CPINDEX_STATUS_[A-Z0-9_]+) = (\d+)", block)}
         self.assertEqual(found, HEADER_CODES)
 
     def test_classes(self) -> None:

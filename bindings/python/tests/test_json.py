@@ -89,6 +89,10 @@ class RunTest(unittest.TestCase):
         self.assertEqual(req["data"], {"units": ["a", "b"], "periods": [2020, 2021], "indicators": ["gdp"], "values": [3.0, 4.0, 1.0, None]})
         self.assertEqual(req["spec"], {"normalise": "min_max"})
         self.assertNotIn("spec", cpindex.build_request("describe", "x"))
+        from array import array
+
+        req = cpindex.build_request("inequality", values=array("d", [1.0, float("nan")]), groups=(0, 1), weights=None)
+        self.assertEqual(req, {"action": "inequality", "values": [1.0, None], "groups": [0, 1]})
         with self.assertRaises(TypeError):
             cpindex.build_request("describe", 42)  # type: ignore[arg-type]
 
@@ -96,3 +100,37 @@ class RunTest(unittest.TestCase):
         # the library names what it does not know (an action or a member) — a clear error
         with self.assertRaises(cpindex.InvalidSpec):
             cpindex.run("no_such_action", "quzhou-2021-2025")
+
+
+class JsonActionsTest(unittest.TestCase):
+    """The JSON actions of the later rounds agree with the handle API to 1e-12."""
+
+    def test_inequality(self) -> None:
+        try:
+            r = cpindex.run("inequality", values=[1, 2, 3, 4], groups=[0, 0, 1, 1])
+        except cpindex.InvalidSpec:
+            self.skipTest("this library build has no `inequality` action")
+        self.assertEqual(r["action"], "inequality")
+        m = r["inequality"]["measures"]
+        self.assertAlmostEqual(m["gini"], 0.25, delta=1e-12)  # by hand: 20 / (2·4²·2.5)
+        # population CV of 1..4: sd = sqrt(1.25), mean 2.5 -> sqrt(0.2)
+        self.assertAlmostEqual(m["coefficient_of_variation"], 0.2 ** 0.5, delta=1e-12)
+        if cpindex._native.LIB.has("cpindex_atkinson"):
+            self.assertAlmostEqual(m["atkinson:1"], cpindex.atkinson([1, 2, 3, 4], 1.0), delta=1e-12)
+
+    def test_index_agrees_with_handle(self) -> None:
+        fw = cpindex.Framework.builtin()
+        ids = [i.id for i in fw.indicators]
+        vals = [float((k * 37) % 101 + 1) for k in range(3 * 2 * len(ids))]
+        panel = cpindex.Panel(["a", "b", "c"], [2021, 2022], ids, vals)
+        try:
+            r = cpindex.run("index", fw.id, panel, {})
+        except cpindex.InvalidSpec:
+            self.skipTest("this library build has no `index` action")
+        if not cpindex._native.LIB.has("cpindex_index_run"):
+            self.skipTest("no cpindex_index_run to compare with")
+        h = cpindex.run_index(fw, panel, {})
+        want = list(h.scores(fw.id, 2022))
+        got = r["results"]["scores"][fw.id][1]
+        for a, b in zip(got, want):
+            self.assertAlmostEqual(a, b, delta=1e-12)

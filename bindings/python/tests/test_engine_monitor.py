@@ -1,0 +1,178 @@
+"""The engine (cpindex_index_run) and plan monitoring (cpindex_monitor_run) through
+their result handles, checked against the result's own JSON and independent facts."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import unittest
+
+import cpindex
+from cpindex._native import LIB
+
+import support
+
+UNITS = ["kecheng", "qujiang", "jiangshan", "changshan"]
+
+
+def panel_for(fw: cpindex.Framework, periods: list, seed: int = 7) -> cpindex.Panel:
+    ids = [i.id for i in fw.indicators]
+    rnd = random.Random(seed)
+    vals = [rnd.uniform(1.0, 100.0) for _ in range(len(UNITS) * len(periods) * len(ids))]
+    return cpindex.Panel(UNITS, periods, ids, vals)
+
+
+@unittest.skipUnless(LIB.has("cpindex_index_run"), "cpindex_index_run is not exported by this library build yet")
+class IndexTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.fw = cpindex.Framework.builtin()
+        cls.panel = panel_for(cls.fw, [2021, 2022])
+        cls.result = cpindex.run_index(cls.fw, cls.panel)
+
+    def test_shape(self) -> None:
+        r = self.result
+        self.assertEqual(r.units, tuple(UNITS))
+        self.assertEqual(r.periods, (2021, 2022))
+        self.assertEqual(r.nodes[0], self.fw.id)
+        self.assertEqual(set(r.nodes[1:]), {d.id for d in self.fw.dimensions})
+
+    def test_columns_agree_with_json(self) -> None:
+        r = self.result
+        d = r.to_dict()
+        json.dumps(d)  # plain data
+        for node in r.nodes:
+            for k, period in enumerate(r.periods):
+                got = list(r.scores(node, period))
+                want = d["scores"][node][k]
+                for a, b in zip(got, want):
+                    if b is None:
+                        self.assertTrue(math.isnan(a))
+                    else:
+                        self.assertAlmostEqual(a, b, delta=1e-12)
+                self.assertEqual(list(r.ranks(node, period)), d["ranks"][node][k])
+
+    def test_ranks_follow_scores(self) -> None:
+        # rank 1 = the highest score (independent of how scores are computed)
+        for period in self.result.periods:
+            s = list(self.result.scores(self.fw.id, period))
+            rk = list(self.result.ranks(self.fw.id, period))
+            order = sorted(range(len(s)), key=lambda k: -s[k])
+            self.assertEqual([rk[k] for k in order], [1.0, 2.0, 3.0, 4.0])
+
+    def test_weights_and_children(self) -> None:
+        data = support.builtin_json()
+        children = self.result.children(self.fw.id)
+        self.assertEqual(set(children), {d.id for d in self.fw.dimensions if d.parent is None})
+        w = list(self.result.weights(self.fw.id, 2022))
+        self.assertAlmostEqual(sum(w), 1.0, delta=1e-12)
+        if data is not None:  # normalised top-level weights from the shipped JSON
+            raw = {d["id"]: d.get("weight", 1.0) for d in data["dimensions"] if d.get("parent") is None}
+            total = sum(raw.values())
+            for cid, wk in zip(children, w):
+                self.assertAlmostEqual(wk, raw[cid] / total, delta=1e-12)
+
+    def test_errors(self) -> None:
+        with self.assertRaises(cpindex.UnknownId):
+            self.result.scores("no_such_node", 2022)
+        with self.assertRaises(cpindex.UnknownId):
+            self.result.scores(self.fw.id, 1999)
+        with self.assertRaises(cpindex.JsonError):
+            cpindex.run_index(self.fw, self.panel, "{")
+        with self.assertRaises(cpindex.InvalidSpec):
+            cpindex.run_index(self.fw, self.panel, {"no_such_field": 1})
+        with self.assertRaises(TypeError):
+            cpindex.run_index(self.fw, self.panel, 42)  # type: ignore[arg-type]
+        r = cpindex.run_index(self.fw, self.panel)
+        r.close()
+        with self.assertRaises(ValueError):
+            r.scores(self.fw.id, 2022)
+
+
+@unittest.skipUnless(LIB.has("cpindex_monitor_run"), "cpindex_monitor_run is not exported by this library build yet")
+class MonitorTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.fw = cpindex.Framework.builtin()
+        cls.panel = panel_for(cls.fw, [2020, 2021, 2022])
+        cls.result = cpindex.run_monitor(cls.fw, cls.panel)
+
+    def test_years_and_units(self) -> None:
+        r = self.result
+        self.assertEqual((r.base_year, r.target_year), (2020, 2025))
+        self.assertEqual(r.year, 2022)
+        self.assertEqual(r.units, tuple(UNITS))
+
+    def test_achievement_record(self) -> None:
+        r = self.result
+        obs = r.achievement("qujiang", "gdp", 2021, cpindex.AchievementField.OBSERVED)
+        self.assertEqual(obs, self.panel["qujiang", 2021, "gdp"])  # the data given
+        self.assertEqual(r.achievement("qujiang", "gdp", 2021, cpindex.AchievementField.TARGET), 2500.0)
+        capped = r.achievement("qujiang", "gdp", 2021)
+        self.assertGreaterEqual(capped, 0.0)
+        self.assertLessEqual(capped, 1.0 + 1e-12)
+        self.assertFalse(math.isnan(r.unit_achievement("qujiang")))
+
+    def test_columns_agree_with_single_reads(self) -> None:
+        r = self.result
+        if not LIB.has("cpindex_monitor_result_achievements"):
+            self.skipTest("cpindex_monitor_result_achievements is not exported yet")
+        col = list(r.achievements("gdp", 2021, cpindex.AchievementField.OBSERVED))
+        self.assertEqual(col, [self.panel[u, 2021, "gdp"] for u in r.units])
+        col = list(r.achievements("gdp", 2021))
+        for u, v in zip(r.units, col):
+            self.assertEqual(v, r.achievement(u, "gdp", 2021))
+        agg = list(r.unit_achievements())
+        for u, v in zip(r.units, agg):
+            a = r.unit_achievement(u)
+            self.assertTrue(a == v or (math.isnan(a) and math.isnan(v)))
+
+    def test_status_and_dynamic(self) -> None:
+        r = self.result
+        self.assertIsInstance(r.status("kecheng", "gdp"), cpindex.ScheduleStatus)
+        self.assertIsInstance(r.status("kecheng", "gdp", cpindex.StatusKind.TREND), cpindex.TrendClass)
+        self.assertIsInstance(r.status("kecheng", "economy", cpindex.StatusKind.COLOUR), cpindex.Colour)
+        dyn = r.dynamic("kecheng")
+        self.assertEqual([y for y, _ in dyn], [2020, 2021, 2022])
+        self.assertAlmostEqual(dyn[0][1], 100.0, delta=1e-12)  # a fixed-base index is 100 in the base year
+
+    def test_json(self) -> None:
+        d = self.result.to_dict()
+        self.assertEqual(d["base_year"], 2020)
+        self.assertEqual(json.loads(self.result.to_json())["year"], 2022)
+
+    def test_errors(self) -> None:
+        with self.assertRaises(cpindex.UnknownId):
+            self.result.achievement("atlantis", "gdp")
+        with self.assertRaises(cpindex.InvalidArgument):
+            self.result.achievement("kecheng", "gdp", 2021, 99)
+        with self.assertRaises(cpindex.InvalidArgument):
+            self.result.status("kecheng", "gdp", 9)
+
+
+@unittest.skipUnless(LIB.has("cpindex_panel_from_csv"), "cpindex_panel_from_csv is not exported yet")
+class CsvInLibraryTest(unittest.TestCase):
+    def test_python_reader_agrees_with_library_reader(self) -> None:
+        import ctypes
+
+        from cpindex._native import PANEL_P
+
+        text = "unit,period,indicator,value\nkecheng,2020,gdp,1.5\nkecheng,2021,gdp,\nqujiang,2020,gdp,2.5\n"
+        raw = text.encode()
+        out = PANEL_P()
+        LIB.cpindex_panel_from_csv(raw, len(raw), 0, None, ctypes.byref(out))
+        lib_panel = cpindex.Panel.__new__(cpindex.Panel)
+        lib_panel._adopt(out, LIB.cpindex_panel_free)
+        lib_panel._read_ids()
+        py_panel = cpindex.Panel.from_csv(text)
+        self.assertEqual(lib_panel.shape, py_panel.shape)
+        self.assertEqual(lib_panel.periods, py_panel.periods)
+        for u in py_panel.units:
+            for p in py_panel.periods:
+                a, b = lib_panel[u, p, "gdp"], py_panel[u, p, "gdp"]
+                self.assertTrue(a == b or (math.isnan(a) and math.isnan(b)), (u, p, a, b))
+
+
+if __name__ == "__main__":
+    unittest.main()
