@@ -79,6 +79,10 @@ class IndexResultT(Structure):
     """Opaque ``struct cpindex_index_result``."""
 
 
+class SpecT(Structure):
+    """Opaque ``struct cpindex_spec``."""
+
+
 class MonitorResultT(Structure):
     """Opaque ``struct cpindex_monitor_result``."""
 
@@ -105,6 +109,7 @@ PANEL_P = POINTER(PanelT)
 DIST_P = POINTER(DistributionT)
 INDEX_P = POINTER(IndexResultT)
 MONITOR_P = POINTER(MonitorResultT)
+SPEC_P = POINTER(SpecT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
@@ -343,6 +348,13 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row("cpindex_monitor_result_to_json", STATUS, (MONITOR_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    # parsed, validated methodology specs (reusable across runs)
+    Row("cpindex_spec_new", STATUS, (c_uint32, c_char_p, c_size_t, POINTER(SPEC_P)), CHECK, True),
+    Row("cpindex_spec_free", None, (SPEC_P,), RAW, True),
+    Row("cpindex_spec_get_kind", STATUS, (SPEC_P, U32_P), CHECK, True),
+    Row("cpindex_spec_to_json", STATUS, (SPEC_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_index_run_spec", STATUS, (FRAMEWORK_P, PANEL_P, SPEC_P, POINTER(INDEX_P)), CHECK, True),
+    Row("cpindex_monitor_run_spec", STATUS, (FRAMEWORK_P, PANEL_P, SPEC_P, POINTER(MONITOR_P)), CHECK, True),
 )
 
 
