@@ -32,3 +32,8 @@ pub mod monitor;
 pub mod ffi;
 
 pub use error::{Error, Result};
+
+/// The README's Rust example, compiled and run as a doctest so it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
