@@ -5,10 +5,6 @@
 //! panel); achievement, colours, trends, composite scores, ranks and the dynamic index are
 //! left as "not assessed" (NaN, grey, `·`) for the monitoring and engine results to fill.
 
-// `report` calls `skeleton` once the panel CSV reader (src/data/csv.rs) and the engine are
-// merged; until then only the unit tests use this module.
-#![allow(dead_code)]
-
 use std::collections::BTreeSet;
 
 use cpindex::data::{CellProvenance, Panel};
@@ -209,6 +205,9 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
             sources: sources.into_iter().collect(),
             notes,
         },
+        evaluation: Vec::new(),
+        evaluation_weight: 0.7,
+        warnings: Vec::new(),
         generator: format!("cpindex {}", env!("CARGO_PKG_VERSION")),
     })
 }

@@ -70,6 +70,7 @@ pub fn render(v: &ReportView) -> String {
     comparison(&mut o, v);
     dynamic_index(&mut o, v);
     distribution(&mut o, v);
+    evaluation(&mut o, v);
     methodology(&mut o, v);
     let _ = writeln!(
         o,
@@ -294,6 +295,61 @@ fn distribution(o: &mut String, v: &ReportView) {
         );
     }
     o.push_str("</table>\n");
+}
+
+fn evaluation(o: &mut String, v: &ReportView) {
+    if v.evaluation.is_empty() {
+        return;
+    }
+    let a = v.evaluation_weight;
+    let _ = write!(
+        o,
+        "<h2>群众获得感幸福感安全感评价 Satisfaction and overall evaluation</h2>\n\
+         <p><small>综合评价 = {a} × 客观实现度 + {} × 满意度指数; 95% CI by linearisation (weighted survey).</small></p>\n\
+         <table>\n<tr><th>单位</th><th>客观实现度</th><th>满意度指数</th><th>95% CI</th><th>样本</th>",
+        fmt_value(1.0 - a)
+    );
+    let dnames: Vec<&str> = v
+        .evaluation
+        .iter()
+        .find(|e| !e.domains.is_empty())
+        .map(|e| e.domains.iter().map(|d| d.0.as_str()).collect())
+        .unwrap_or_default();
+    for d in &dnames {
+        let _ = write!(o, "<th>{}</th>", escape(d));
+    }
+    o.push_str("<th>综合评价</th></tr>\n");
+    for e in &v.evaluation {
+        let ci = if e.ci_lower.is_finite() {
+            format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
+        } else {
+            "–".into()
+        };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(unit_name(v, &e.unit)),
+            fmt1(e.objective),
+            fmt1(e.satisfaction),
+            ci,
+            e.n
+        );
+        for k in 0..dnames.len() {
+            let x = e.domains.get(k).map_or(f64::NAN, |d| d.1);
+            let _ = write!(o, "<td class=\"num\">{}</td>", fmt1(x));
+        }
+        let _ = writeln!(o, "<td class=\"num\">{}</td></tr>", fmt1(e.combined));
+    }
+    o.push_str("</table>\n");
+}
+
+/// One decimal, NaN as an en dash.
+pub fn fmt1(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.1}")
+    } else {
+        "–".into()
+    }
 }
 
 fn methodology(o: &mut String, v: &ReportView) {

@@ -154,6 +154,48 @@ pub fn render_table(v: &ReportView) -> String {
         o.push_str(&t.render());
     }
 
+    if !v.evaluation.is_empty() {
+        let a = v.evaluation_weight;
+        o.push_str(&format!(
+            "\n五、满意度与综合评价 Satisfaction index and overall evaluation (综合 = {a}·实现度 + {}·满意度)\n",
+            fmt_value(1.0 - a)
+        ));
+        let dnames: Vec<String> = v
+            .evaluation
+            .iter()
+            .find(|e| !e.domains.is_empty())
+            .map(|e| e.domains.iter().map(|d| d.0.clone()).collect())
+            .unwrap_or_default();
+        let mut head = vec!["单位", "实现度", "满意度", "95% CI", "n"];
+        head.extend(dnames.iter().map(String::as_str));
+        head.push("综合评价");
+        let mut t = Table::new(&head);
+        for c in 1..head.len() {
+            t = t.align(c, Align::Right);
+        }
+        for e in &v.evaluation {
+            let mut row = vec![
+                unit_name(v, &e.unit).to_string(),
+                crate::html::fmt1(e.objective),
+                crate::html::fmt1(e.satisfaction),
+                if e.ci_lower.is_finite() {
+                    format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
+                } else {
+                    "–".into()
+                },
+                e.n.to_string(),
+            ];
+            for k in 0..dnames.len() {
+                row.push(crate::html::fmt1(
+                    e.domains.get(k).map_or(f64::NAN, |d| d.1),
+                ));
+            }
+            row.push(crate::html::fmt1(e.combined));
+            t.row(row);
+        }
+        o.push_str(&t.render());
+    }
+
     let m = &v.methodology;
     if !m.notes.is_empty() || !m.sources.is_empty() {
         o.push_str("\n方法说明 Methodology\n");

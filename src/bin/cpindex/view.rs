@@ -226,6 +226,27 @@ pub struct LineSeries {
     pub values: Vec<f64>,
 }
 
+/// One unit's satisfaction index and combined (objective + subjective) evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationRow {
+    /// Unit id.
+    pub unit: String,
+    /// Objective plan achievement, 0–100.
+    pub objective: f64,
+    /// Satisfaction index, 0–100 (NaN without survey data for the unit and year).
+    pub satisfaction: f64,
+    /// Lower 95% CI bound of the satisfaction index.
+    pub ci_lower: f64,
+    /// Upper 95% CI bound.
+    pub ci_upper: f64,
+    /// Respondents used.
+    pub n: usize,
+    /// Domain scores (获得感, 幸福感, …): (name, 0–100).
+    pub domains: Vec<(String, f64)>,
+    /// Combined evaluation αA + (1 − α)S.
+    pub combined: f64,
+}
+
 /// The methodology section.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Methodology {
@@ -270,8 +291,14 @@ pub struct ReportView {
     pub index_series: Vec<LineSeries>,
     /// Distribution targets.
     pub distribution: Vec<DistributionRow>,
+    /// Satisfaction index and combined evaluation per unit (empty without a survey).
+    pub evaluation: Vec<EvaluationRow>,
+    /// Weight α of the objective achievement in the combined evaluation.
+    pub evaluation_weight: f64,
     /// Methodology.
     pub methodology: Methodology,
+    /// Warnings from monitoring and the engine.
+    pub warnings: Vec<String>,
     /// Footer line (program and version).
     pub generator: String,
 }
@@ -487,6 +514,9 @@ pub fn demo_view() -> ReportView {
                 "颜色: SDSN 仪表盘 (demo thresholds)".into(),
             ],
         },
+        evaluation: Vec::new(),
+        evaluation_weight: 0.7,
+        warnings: Vec::new(),
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
     }
 }
