@@ -208,6 +208,7 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
         evaluation: Vec::new(),
         evaluation_weight: 0.7,
         warnings: Vec::new(),
+        inputs: Vec::new(),
         generator: format!("cpindex {}", env!("CARGO_PKG_VERSION")),
     })
 }

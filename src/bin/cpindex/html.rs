@@ -22,7 +22,9 @@ h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid 
 table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #d5dbe3;padding:4px 7px;vertical-align:middle}
 th{background:#eef2f7;font-weight:600;text-align:center;white-space:nowrap}
-td.lag{min-width:200px}
+td.lag{min-width:200px;max-width:300px;font-size:12px}
+table.sum th{white-space:normal;min-width:4.2em}
+td.un{white-space:nowrap}td.ind{min-width:13em}td.tgt{max-width:15em;font-size:12px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.dim td{background:#f5f7fa;font-weight:700;color:#1d4f91}
 td.c-g{background:#3f9b4f;color:#fff}td.c-y{background:#f3d84a}td.c-o{background:#f5a14f}
@@ -57,6 +59,13 @@ pub fn render(v: &ReportView) -> String {
     let _ = writeln!(o, "<style>{CSS}</style>\n</head>\n<body>");
     let _ = writeln!(o, "<h1>{} · {}年度监测报告</h1>", escape(&v.title), v.year);
     let _ = writeln!(o, "<p class=\"sub\">{}</p>", escape(&v.subtitle));
+    if !v.inputs.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"sub\"><small>{}</small></p>",
+            v.inputs.iter().map(|i| escape(i)).collect::<Vec<_>>().join("<br>")
+        );
+    }
     if v.illustrative {
         let _ = writeln!(
             o,
@@ -89,7 +98,7 @@ fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
 }
 
 fn summary(o: &mut String, v: &ReportView) {
-    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table>\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
+    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table class=\"sum\">\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
     for d in &v.dimensions {
         let _ = write!(o, "<th>{}</th>", escape(&d.name));
     }
@@ -97,7 +106,7 @@ fn summary(o: &mut String, v: &ReportView) {
     for s in &v.summaries {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            "<tr><td class=\"un\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             escape(unit_name(v, &s.unit)),
             pct(s.achievement),
             fmt_value(s.index),
@@ -174,7 +183,7 @@ fn dashboard(o: &mut String, v: &ReportView) {
         for ind in inds {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+                "<tr><td class=\"ind\">{}</td><td>{}</td><td class=\"tgt\">{}</td>",
                 escape(&ind.name),
                 escape(&ind.unit),
                 escape(&ind.target)

@@ -218,25 +218,35 @@ fn run(cmd: Command) -> CliResult {
             let mut specs = report::load_specs(spec.as_deref())?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
             specs.resolve_units(&panel)?;
-            let mut notes = Vec::new();
+            let mut notes = vec![format!(
+                "数据 Data: {} ({} units, {}–{}){}",
+                data.display(),
+                panel.n_units(),
+                panel.periods().first().copied().unwrap_or_default(),
+                panel.periods().last().copied().unwrap_or_default(),
+                spec.as_ref()
+                    .map(|s| format!("; spec: {}", s.display()))
+                    .unwrap_or_else(|| "; spec: defaults".into())
+            )];
             let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
+            let auto = "found beside the data file and read automatically; --no-auto to skip";
             let households = match households {
-                Some(h) => Some(h),
+                Some(h) => {
+                    notes.push(format!("住户 Households: {}", h.display()));
+                    Some(h)
+                }
                 None if !no_auto => beside("households.csv").inspect(|p| {
-                    notes.push(format!(
-                        "Household microdata picked up automatically: {} (beside the data file; --no-auto to skip).",
-                        p.display()
-                    ))
+                    notes.push(format!("住户 Households: {} ({auto})", p.display()))
                 }),
                 None => None,
             };
             let survey = match survey {
-                Some(s) => Some(s),
+                Some(s) => {
+                    notes.push(format!("问卷 Survey: {}", s.display()));
+                    Some(s)
+                }
                 None if !no_auto => beside("survey.csv").inspect(|p| {
-                    notes.push(format!(
-                        "Satisfaction survey picked up automatically: {} (beside the data file; --no-auto to skip).",
-                        p.display()
-                    ))
+                    notes.push(format!("问卷 Survey: {} ({auto})", p.display()))
                 }),
                 None => None,
             };
@@ -496,9 +506,15 @@ fn write_out(path: Option<&Path>, text: &str) -> CliResult {
     }
 }
 
-/// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`).
+/// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`),
+/// rounded to 4 decimals (`66.6667` for 2/3 of 100).
 fn num(v: f64) -> String {
-    format!("{v}")
+    let r = (v * 1e4).round() / 1e4;
+    if r.is_finite() {
+        format!("{r}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The target of an indicator as text: `≥ 2500 (2025)`, `≤ 1.8 (2025)`, `[a, b]`,

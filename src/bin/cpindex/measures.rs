@@ -145,8 +145,14 @@ pub fn index_output(
             if !w.is_empty() {
                 o.push_str(&format!("\n维度权重 Dimension weights: {}\n", w.join(", ")));
             }
-            for x in &res.warnings {
-                o.push_str(&format!("warning: {x}\n"));
+            if !res.warnings.is_empty() {
+                o.push_str(&format!(
+                    "\n{} warning(s) from the engine (all of them in --format json); the first:\n",
+                    res.warnings.len()
+                ));
+                for x in res.warnings.iter().take(3) {
+                    o.push_str(&format!("  warning: {x}\n"));
+                }
             }
             Ok(o)
         }

@@ -37,7 +37,10 @@ const COMBINED_KEYS: [&str; 4] = ["index", "monitor", "description", "$comment"]
 /// (`index.weighting.dimensions`, `monitor.units`, …).
 pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
     let Some(path) = path else {
-        return Ok(Specs::default());
+        return Ok(Specs {
+            monitor: cli_default_monitor(),
+            ..Specs::default()
+        });
     };
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
@@ -86,6 +89,7 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
         if let Some(v) = obj.get("index") {
             specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("index", e))?;
         }
+        specs.monitor = cli_default_monitor();
         if let Some(v) = obj.get("monitor") {
             specs.monitor =
                 MonitorSpec::from_json(&v.to_string()).map_err(|e| wrap("monitor", e))?;
@@ -97,8 +101,21 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
             o.remove("$comment");
         }
         specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("", e))?;
+        specs.monitor = cli_default_monitor();
     }
     Ok(specs)
+}
+
+/// The monitoring spec `report` uses when the spec file has no `monitor` part: the
+/// library's defaults except `growth_input = annual_rate`, because statistical bulletins
+/// (and the sample data) publish growth-rate indicators (年均增长 x%) as annual rates in %,
+/// not as the level series. A `monitor` part in the spec file replaces this entirely
+/// (its own omitted fields take the library defaults, `growth_input = level`).
+pub fn cli_default_monitor() -> MonitorSpec {
+    MonitorSpec {
+        growth_input: monitor::GrowthInput::AnnualRate,
+        ..MonitorSpec::default()
+    }
 }
 
 impl Specs {
@@ -401,7 +418,7 @@ pub struct ReportInput<'a> {
     pub households: Option<Households>,
     /// Report year (None = latest).
     pub year: Option<i32>,
-    /// Notes on inputs picked up automatically.
+    /// The inputs read, one line each (shown under the title).
     pub input_notes: Vec<String>,
 }
 
@@ -634,7 +651,6 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
         ),
     ];
-    notes.extend(input_notes);
     notes.append(&mut v.methodology.notes);
     let nw = mres.warnings.len() + eres.warnings.len();
     if nw > 0 {
@@ -650,6 +666,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         ));
     }
     v.methodology.notes = notes;
+    v.inputs = input_notes;
     v.warnings = mres
         .warnings
         .iter()

@@ -31,6 +31,9 @@ pub fn render_table(v: &ReportView) -> String {
         "{} · {}年度监测报告\n{}\n",
         v.title, v.year, v.subtitle
     ));
+    for i in &v.inputs {
+        o.push_str(&format!("  {i}\n"));
+    }
     if v.illustrative {
         o.push_str(&format!("\n!! {}\n", v.illustrative_note));
     }
@@ -67,13 +70,13 @@ pub fn render_table(v: &ReportView) -> String {
     }
 
     o.push_str(&format!(
-        "\n二、指标监测仪表盘 Dashboard ({}): achievement %, colour (G Y O R, - no data), trend (↑ ↗ → ↘ ↓)\n",
+        "\n二、指标监测仪表盘 Dashboard ({}): achievement %, colour (G Y O R, - no data), trend (↑ ↗ → ↘ ↓); (x) = value, not assessed\n",
         v.year
     ));
     let mut head = vec!["指标", "目标"];
     let unit_names: Vec<&str> = v.units.iter().map(|u| u.name.as_str()).collect();
     head.extend(unit_names.iter());
-    let mut t = Table::new(&head).max_width(0, 30);
+    let mut t = Table::new(&head).max_width(0, 30).max_width(1, 26);
     for c in 1..head.len() {
         t = t.align(c, Align::Right);
     }
@@ -96,6 +99,10 @@ pub fn render_table(v: &ReportView) -> String {
                         .iter()
                         .find(|c| c.indicator == ind.id && c.unit == u.id)
                     {
+                        Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
+                            // not assessed (e.g. a reference series): the value itself
+                            format!("({})", fmt_value(c.value))
+                        }
                         Some(c) => format!(
                             "{} {} {}",
                             pct(c.achievement),

@@ -299,6 +299,8 @@ pub struct ReportView {
     pub methodology: Methodology,
     /// Warnings from monitoring and the engine.
     pub warnings: Vec<String>,
+    /// The input files read, one line each (shown under the title).
+    pub inputs: Vec<String>,
     /// Footer line (program and version).
     pub generator: String,
 }
@@ -517,6 +519,7 @@ pub fn demo_view() -> ReportView {
         evaluation: Vec::new(),
         evaluation_weight: 0.7,
         warnings: Vec::new(),
+        inputs: Vec::new(),
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
     }
 }
