@@ -63,7 +63,11 @@ pub fn render(v: &ReportView) -> String {
         let _ = writeln!(
             o,
             "<p class=\"sub\"><small>{}</small></p>",
-            v.inputs.iter().map(|i| escape(i)).collect::<Vec<_>>().join("<br>")
+            v.inputs
+                .iter()
+                .map(|i| escape(i))
+                .collect::<Vec<_>>()
+                .join("<br>")
         );
     }
     if v.illustrative {

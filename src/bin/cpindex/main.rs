@@ -235,9 +235,8 @@ fn run(cmd: Command) -> CliResult {
                     notes.push(format!("住户 Households: {}", h.display()));
                     Some(h)
                 }
-                None if !no_auto => beside("households.csv").inspect(|p| {
-                    notes.push(format!("住户 Households: {} ({auto})", p.display()))
-                }),
+                None if !no_auto => beside("households.csv")
+                    .inspect(|p| notes.push(format!("住户 Households: {} ({auto})", p.display()))),
                 None => None,
             };
             let survey = match survey {
@@ -245,9 +244,8 @@ fn run(cmd: Command) -> CliResult {
                     notes.push(format!("问卷 Survey: {}", s.display()));
                     Some(s)
                 }
-                None if !no_auto => beside("survey.csv").inspect(|p| {
-                    notes.push(format!("问卷 Survey: {} ({auto})", p.display()))
-                }),
+                None if !no_auto => beside("survey.csv")
+                    .inspect(|p| notes.push(format!("问卷 Survey: {} ({auto})", p.display()))),
                 None => None,
             };
             let survey = match survey {
