@@ -24,6 +24,8 @@ pub struct Specs {
     pub monitor: MonitorSpec,
     /// The file it came from (for error messages), if any.
     pub path: Option<PathBuf>,
+    /// The file is a bare engine spec (its fields are named without `index.`).
+    pub bare: bool,
 }
 
 const COMBINED_KEYS: [&str; 4] = ["index", "monitor", "description", "$comment"];
@@ -102,6 +104,7 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
         }
         specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("", e))?;
         specs.monitor = cli_default_monitor();
+        specs.bare = true;
     }
     Ok(specs)
 }
@@ -133,8 +136,9 @@ impl Specs {
     /// that depend on the panel: without `units`, the engine computes every unit but the
     /// reference series (`zhejiang`).
     pub fn resolve_units(&mut self, panel: &Panel) -> CliResult {
+        let index_units = if self.bare { "units" } else { "index.units" };
         for (part, list) in [
-            ("index.units", self.index.units.clone()),
+            (index_units, self.index.units.clone()),
             ("monitor.units", self.monitor.units.clone()),
         ] {
             for id in list.iter().flatten() {
