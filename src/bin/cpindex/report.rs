@@ -670,6 +670,13 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         ));
     }
     v.methodology.notes = notes;
+    if v.illustrative {
+        v.methodology.sources.push(v.illustrative_note.clone());
+    }
+    v.methodology.sources.push(
+        "数据来源见数据文件的 source 列 (published values name their document; see examples/data/SOURCES.md for the sample) — Sources: the data file's `source` column."
+            .into(),
+    );
     v.inputs = input_notes;
     v.warnings = mres
         .warnings
