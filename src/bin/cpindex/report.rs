@@ -650,6 +650,10 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
                 .collect::<Vec<_>>()
                 .join("、"),
         ),
+        "Targets are the city's plan targets (the plan sets no county targets): county-level units are measured against them too, \
+         so size indicators (totals in 亿元, counts, five-year sums) show low county achievement by construction; read counties on rates, \
+         shares and per-capita indicators, and compare them through the composite index."
+            .to_string(),
         format!(
             "Dynamic monitoring index: fixed base {} = 100, indicators rescaled on fixed goalposts (baseline → target), AMPI-style.",
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
