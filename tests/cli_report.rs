@@ -168,6 +168,11 @@ fn distribution_targets_match_values_recomputed_from_the_csv() {
     let units = spec["index"]["units"].as_array().unwrap();
     assert!(!units.iter().any(|u| u == "zhejiang"));
     assert_eq!(units.len(), 7);
+    // effective indicator weights: products of normalised weights down the tree, so they
+    // add up to 1 over the indicators with data
+    let w = j["methodology"]["indicator_weights"].as_array().unwrap();
+    let sum: f64 = w.iter().map(|x| x[1].as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
 }
 
 #[test]

@@ -202,6 +202,7 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
                 .child_dimensions(None)
                 .map(|d| (d.name_zh.clone(), d.weight))
                 .collect(),
+            indicator_weights: Vec::new(),
             sources: sources.into_iter().collect(),
             notes,
         },

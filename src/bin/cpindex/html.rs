@@ -387,6 +387,22 @@ fn methodology(o: &mut String, v: &ReportView) {
         }
         o.push_str("</table>\n");
     }
+    if !m.indicator_weights.is_empty() {
+        let _ = writeln!(
+            o,
+            "<details><summary>指标有效权重 Effective indicator weights ({} indicators)</summary>\n<table>",
+            m.indicator_weights.len()
+        );
+        for (n, w) in &m.indicator_weights {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"num\">{:.4}</td></tr>",
+                escape(n),
+                w
+            );
+        }
+        o.push_str("</table>\n</details>\n");
+    }
     if !m.sources.is_empty() {
         o.push_str("<p><b>数据来源 Data sources</b></p>\n<ul>\n");
         for s in &m.sources {

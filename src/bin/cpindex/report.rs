@@ -606,6 +606,17 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
     if weights.is_empty() {
         weights = v.methodology.weights.clone();
     }
+    v.methodology.indicator_weights = eres
+        .weights
+        .iter()
+        .filter(|w| w.period == year && fw.indicator(&w.child).is_some())
+        .map(|w| {
+            let name = fw
+                .indicator(&w.child)
+                .map_or(w.child.clone(), |i| i.name_zh.clone());
+            (name, w.effective)
+        })
+        .collect();
     v.methodology.weights = weights;
     let form = match mspec.form {
         monitor::AchievementForm::Ratio => {

@@ -254,6 +254,8 @@ pub struct Methodology {
     pub spec_json: String,
     /// Weights actually used: (name, weight), e.g. per dimension.
     pub weights: Vec<(String, f64)>,
+    /// Effective indicator weights in the composite index (name, weight), when computed.
+    pub indicator_weights: Vec<(String, f64)>,
     /// Data sources, one line each.
     pub sources: Vec<String>,
     /// Further notes (achievement formula, colour thresholds, imputation log …).
@@ -510,6 +512,7 @@ pub fn demo_view() -> ReportView {
                 .child_dimensions(None)
                 .map(|d| (d.name_zh.clone(), d.weight))
                 .collect(),
+            indicator_weights: Vec::new(),
             sources: vec!["examples/data/SOURCES.md".into()],
             notes: vec![
                 "实现度 = x/T (正向) 或 T/x (逆向), 上限 100% (demo text)".into(),
