@@ -4,17 +4,22 @@
 #
 #   scripts/render-report.sh [REPORT.html [OUT.png [WIDTHxHEIGHT]]]
 #
-# Without arguments, renders the demo layout (`cpindex demo-html`, fake numbers) to
-# target/report-demo.png. No network is used: the page is self-contained and Chromium's
+# Without arguments, renders the real report on the shipped sample
+# (`cpindex report examples/data/quzhou.csv --format html`) to target/report.png;
+# `scripts/render-report.sh --demo` renders the demo layout (fake numbers) instead. No network is used: the page is self-contained and Chromium's
 # background networking is switched off.
 set -eu
 cd "$(dirname "$0")/.."
 html=${1:-}
-png=${2:-target/report-demo.png}
+png=${2:-target/report.png}
 size=${3:-1280,2400}
-if [ -z "$html" ]; then
+if [ "$html" = "--demo" ]; then
     html=target/report-demo.html
+    png=target/report-demo.png
     cargo run --quiet --bin cpindex -- demo-html "$html"
+elif [ -z "$html" ]; then
+    html=target/report.html
+    cargo run --quiet --release --bin cpindex -- report examples/data/quzhou.csv --format html --out "$html"
 fi
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$browser" ]; then

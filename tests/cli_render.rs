@@ -20,11 +20,31 @@ fn find_browser() -> Option<String> {
 
 #[test]
 fn demo_report_renders_in_headless_chromium() {
-    let dir = std::env::temp_dir().join(format!("cpindex-render-{}", std::process::id()));
+    render_check("demo", &["demo-html"]);
+}
+
+#[test]
+fn sample_report_renders_in_headless_chromium() {
+    // the real report on the shipped sample (README's second command)
+    render_check(
+        "sample",
+        &[
+            "report",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/quzhou.csv"),
+            "--format",
+            "html",
+            "--out",
+        ],
+    );
+}
+
+fn render_check(tag: &str, args: &[&str]) {
+    let dir = std::env::temp_dir().join(format!("cpindex-render-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let html = dir.join("report.html");
     let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .args(["demo-html", html.to_str().unwrap()])
+        .args(args)
+        .arg(html.to_str().unwrap())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -226,11 +226,21 @@ pub fn rank_descending(scores: &[f64], ties: Ties) -> Vec<f64> {
 /// unit. Needs a bounded normalisation (min–max, percentile rank, truncated goalposts,
 /// capped distance/ratio to target, clamped efficacy coefficient); otherwise NaN with a
 /// warning. A unit with no shortfall at all gets 0 everywhere.
+///
+/// With `spec.units` set, only those units (in that order) enter the run.
 pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results> {
     framework.validate()?;
     spec.validate()?;
     spec.validate_against(framework)?;
     panel.check_indicators(framework)?;
+    let selected;
+    let panel = match &spec.units {
+        None => panel,
+        Some(ids) => {
+            selected = select_units(panel, ids)?;
+            &selected
+        }
+    };
     let mut log: Vec<String> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let nu = panel.n_units();
@@ -1316,4 +1326,42 @@ fn resolve_weights(
         }
         dd => data_weights_for(cube, nd.first, m, npp, nu, pooled, dd)?,
     })
+}
+
+/// The sub-panel of `ids` (in that order), with groups and provenance (spec field `units`).
+fn select_units(panel: &Panel, ids: &[String]) -> Result<Panel> {
+    let mut pos = Vec::with_capacity(ids.len());
+    for id in ids {
+        pos.push(panel.unit_index(id).ok_or_else(|| {
+            Error::invalid_spec(
+                "units",
+                format!(
+                    "unknown unit `{id}` (panel units: {})",
+                    panel.units().join(", ")
+                ),
+            )
+        })?);
+    }
+    let mut out = Panel::new(
+        ids.to_vec(),
+        panel.periods().to_vec(),
+        panel.indicators().to_vec(),
+    )?;
+    for i in 0..panel.n_indicators() {
+        for p in 0..panel.n_periods() {
+            let src = panel.column(p, i);
+            for (dst, &u) in out.column_mut(p, i).iter_mut().zip(&pos) {
+                *dst = src[u];
+            }
+        }
+    }
+    if panel.groups().iter().any(|g| g.is_some()) {
+        out.set_groups(pos.iter().map(|&u| panel.groups()[u].clone()).collect())?;
+    }
+    for (u, p, i, prov) in panel.provenance_iter() {
+        if let Some(k) = pos.iter().position(|&x| x == u) {
+            out.set_provenance(k, p, i, prov.clone());
+        }
+    }
+    Ok(out)
 }

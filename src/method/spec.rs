@@ -16,6 +16,7 @@
 //! | `missing_indicators` | `renormalise`: framework indicators absent from the panel are left out and the weights of their siblings re-normalised (with a warning) |
 //! | `ranks` | 1 = highest score, ties `min` (1, 2, 2, 4) |
 //! | `periods` | all periods of the panel |
+//! | `units` | all units of the panel |
 //! | `outputs` | everything (contributions, obstacle degrees, statistics, correlations) |
 
 use std::collections::BTreeMap;
@@ -231,11 +232,15 @@ pub struct Spec {
     pub ranks: RankSpec,
     /// The periods to compute (default `None` = every period of the panel).
     pub periods: Option<Vec<i32>>,
+    /// The units to compute, in this order (default `None` = every unit of the panel).
+    /// Use it to leave reference series (a provincial average) out of the cross-unit
+    /// normalisation, weights and ranks. Every id must be a panel unit.
+    pub units: Option<Vec<String>>,
     /// Optional outputs.
     pub outputs: OutputSpec,
 }
 
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "screening",
     "imputation",
     "treatment",
@@ -245,6 +250,7 @@ const SECTIONS: [&str; 10] = [
     "missing_indicators",
     "ranks",
     "periods",
+    "units",
     "outputs",
 ];
 
@@ -378,6 +384,22 @@ impl Spec {
                     "periods",
                     "an empty list selects nothing; omit the field to use every period",
                 ));
+            }
+        }
+        if let Some(u) = &self.units {
+            if u.is_empty() {
+                return Err(Error::invalid_spec(
+                    "units",
+                    "an empty list selects nothing; omit the field to use every unit",
+                ));
+            }
+            for (k, id) in u.iter().enumerate() {
+                if u[..k].contains(id) {
+                    return Err(Error::invalid_spec(
+                        "units",
+                        format!("unit `{id}` is listed twice"),
+                    ));
+                }
             }
         }
         Ok(())

@@ -6,13 +6,35 @@
 //! Definitions follow NBS practice: 城乡居民收入比 = urban per-capita disposable income /
 //! rural per-capita disposable income (NBS 全面建成小康社会统计监测指标体系: 城乡居民收入比
 //! ≤ 2.8; methods-reference b.6). The shares of households in the 10–50万元 and 20–60万元
-//! income bands come from `crate::distribution::share_in_band` (weighted, [lower, upper)
-//! rule) and are not computed here.
+//! annual disposable-income bands are weighted population shares over `[lower, upper)`
+//! ([`household_band_shares`], over
+//! [`crate::distribution::Distribution::share_in_band`]).
 
 use serde::{Deserialize, Serialize};
 
 use crate::data::Panel;
+use crate::distribution::{BandRule, Distribution};
 use crate::error::{Error, Result};
+
+/// The weighted share of households in each income band `[lower, upper)` (annual household
+/// disposable income, in the unit of `incomes`; e.g. 10–50万元 = `(100_000.0, 500_000.0)`
+/// in yuan), one share in [0, 1] per band: Σ_{lower ≤ xᵢ < upper} wᵢ / Σ wᵢ (plan 目标:
+/// 家庭年可支配收入10万—50万元群体比例; half-open bands so that adjacent bands partition
+/// the households, as [`BandRule::HalfOpen`] documents).
+///
+/// Errors (from [`Distribution::new`] and [`Distribution::share_in_band`]): empty input,
+/// NaN/±inf incomes, bad or mismatched weights, a band with `lower > upper` or NaN ends.
+pub fn household_band_shares(
+    incomes: &[f64],
+    weights: Option<&[f64]>,
+    bands: &[(f64, f64)],
+) -> Result<Vec<f64>> {
+    let d = Distribution::new(incomes, weights)?;
+    bands
+        .iter()
+        .map(|&(lo, hi)| d.share_in_band(lo, hi, BandRule::HalfOpen))
+        .collect()
+}
 
 /// Element-wise ratio `numerator / denominator` of two aligned series (urban / rural
 /// income). A NaN on either side gives `None` for that element (missing stays missing,
@@ -180,4 +202,32 @@ pub fn county_max_min_ratio(
         vals.push(panel.get(panel.require_unit(u)?, p, i));
     }
     max_min_ratio(&ids, &vals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_shares_by_hand() {
+        // incomes (yuan) and weights; bands 10–50万 and 20–60万, [lower, upper):
+        //  80_000 w1: neither; 100_000 w2: 10–50 only (lower end included);
+        //  200_000 w3: both; 500_000 w4: 20–60 only (50万 excluded from 10–50);
+        //  600_000 w10: neither (60万 excluded). Σw = 20.
+        //  10–50: (2 + 3)/20 = 0.25; 20–60: (3 + 4)/20 = 0.35.
+        let x = [80_000.0, 100_000.0, 200_000.0, 500_000.0, 600_000.0];
+        let w = [1.0, 2.0, 3.0, 4.0, 10.0];
+        let bands = [(100_000.0, 500_000.0), (200_000.0, 600_000.0)];
+        let s = household_band_shares(&x, Some(&w), &bands).unwrap();
+        assert!(
+            (s[0] - 0.25).abs() < 1e-12 && (s[1] - 0.35).abs() < 1e-12,
+            "{s:?}"
+        );
+        // unweighted: 2/5 and 2/5
+        let s = household_band_shares(&x, None, &bands).unwrap();
+        assert!((s[0] - 0.4).abs() < 1e-12 && (s[1] - 0.4).abs() < 1e-12);
+        assert!(household_band_shares(&[f64::NAN], None, &bands).is_err());
+        assert!(household_band_shares(&[], None, &bands).is_err());
+        assert!(household_band_shares(&x, Some(&w[..2]), &bands).is_err());
+    }
 }

@@ -5,10 +5,6 @@
 //! panel); achievement, colours, trends, composite scores, ranks and the dynamic index are
 //! left as "not assessed" (NaN, grey, `·`) for the monitoring and engine results to fill.
 
-// `report` calls `skeleton` once the panel CSV reader (src/data/csv.rs) and the engine are
-// merged; until then only the unit tests use this module.
-#![allow(dead_code)]
-
 use std::collections::BTreeSet;
 
 use cpindex::data::{CellProvenance, Panel};
@@ -206,9 +202,14 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
                 .child_dimensions(None)
                 .map(|d| (d.name_zh.clone(), d.weight))
                 .collect(),
+            indicator_weights: Vec::new(),
             sources: sources.into_iter().collect(),
             notes,
         },
+        evaluation: Vec::new(),
+        evaluation_weight: 0.7,
+        warnings: Vec::new(),
+        inputs: Vec::new(),
         generator: format!("cpindex {}", env!("CARGO_PKG_VERSION")),
     })
 }

@@ -22,7 +22,9 @@ h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid 
 table{border-collapse:collapse;margin:6px 0}
 th,td{border:1px solid #d5dbe3;padding:4px 7px;vertical-align:middle}
 th{background:#eef2f7;font-weight:600;text-align:center;white-space:nowrap}
-td.lag{min-width:200px}
+td.lag{min-width:200px;max-width:300px;font-size:12px}
+table.sum th{white-space:normal;min-width:4.2em}
+td.un{white-space:nowrap}td.ind{min-width:13em}td.tgt{max-width:15em;font-size:12px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.dim td{background:#f5f7fa;font-weight:700;color:#1d4f91}
 td.c-g{background:#3f9b4f;color:#fff}td.c-y{background:#f3d84a}td.c-o{background:#f5a14f}
@@ -57,6 +59,17 @@ pub fn render(v: &ReportView) -> String {
     let _ = writeln!(o, "<style>{CSS}</style>\n</head>\n<body>");
     let _ = writeln!(o, "<h1>{} · {}年度监测报告</h1>", escape(&v.title), v.year);
     let _ = writeln!(o, "<p class=\"sub\">{}</p>", escape(&v.subtitle));
+    if !v.inputs.is_empty() {
+        let _ = writeln!(
+            o,
+            "<p class=\"sub\"><small>{}</small></p>",
+            v.inputs
+                .iter()
+                .map(|i| escape(i))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
     if v.illustrative {
         let _ = writeln!(
             o,
@@ -70,6 +83,7 @@ pub fn render(v: &ReportView) -> String {
     comparison(&mut o, v);
     dynamic_index(&mut o, v);
     distribution(&mut o, v);
+    evaluation(&mut o, v);
     methodology(&mut o, v);
     let _ = writeln!(
         o,
@@ -88,7 +102,7 @@ fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
 }
 
 fn summary(o: &mut String, v: &ReportView) {
-    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table>\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
+    o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table class=\"sum\">\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
     for d in &v.dimensions {
         let _ = write!(o, "<th>{}</th>", escape(&d.name));
     }
@@ -96,7 +110,7 @@ fn summary(o: &mut String, v: &ReportView) {
     for s in &v.summaries {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            "<tr><td class=\"un\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             escape(unit_name(v, &s.unit)),
             pct(s.achievement),
             fmt_value(s.index),
@@ -173,7 +187,7 @@ fn dashboard(o: &mut String, v: &ReportView) {
         for ind in inds {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td>",
+                "<tr><td class=\"ind\">{}</td><td>{}</td><td class=\"tgt\">{}</td>",
                 escape(&ind.name),
                 escape(&ind.unit),
                 escape(&ind.target)
@@ -296,6 +310,61 @@ fn distribution(o: &mut String, v: &ReportView) {
     o.push_str("</table>\n");
 }
 
+fn evaluation(o: &mut String, v: &ReportView) {
+    if v.evaluation.is_empty() {
+        return;
+    }
+    let a = v.evaluation_weight;
+    let _ = write!(
+        o,
+        "<h2>群众获得感幸福感安全感评价 Satisfaction and overall evaluation</h2>\n\
+         <p><small>综合评价 = {a} × 客观实现度 + {} × 满意度指数; 95% CI by linearisation (weighted survey).</small></p>\n\
+         <table>\n<tr><th>单位</th><th>客观实现度</th><th>满意度指数</th><th>95% CI</th><th>样本</th>",
+        fmt_value(1.0 - a)
+    );
+    let dnames: Vec<&str> = v
+        .evaluation
+        .iter()
+        .find(|e| !e.domains.is_empty())
+        .map(|e| e.domains.iter().map(|d| d.0.as_str()).collect())
+        .unwrap_or_default();
+    for d in &dnames {
+        let _ = write!(o, "<th>{}</th>", escape(d));
+    }
+    o.push_str("<th>综合评价</th></tr>\n");
+    for e in &v.evaluation {
+        let ci = if e.ci_lower.is_finite() {
+            format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
+        } else {
+            "–".into()
+        };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            escape(unit_name(v, &e.unit)),
+            fmt1(e.objective),
+            fmt1(e.satisfaction),
+            ci,
+            e.n
+        );
+        for k in 0..dnames.len() {
+            let x = e.domains.get(k).map_or(f64::NAN, |d| d.1);
+            let _ = write!(o, "<td class=\"num\">{}</td>", fmt1(x));
+        }
+        let _ = writeln!(o, "<td class=\"num\">{}</td></tr>", fmt1(e.combined));
+    }
+    o.push_str("</table>\n");
+}
+
+/// One decimal, NaN as an en dash.
+pub fn fmt1(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.1}")
+    } else {
+        "–".into()
+    }
+}
+
 fn methodology(o: &mut String, v: &ReportView) {
     let m = &v.methodology;
     o.push_str("<h2>七、方法说明 Methodology</h2>\n");
@@ -317,6 +386,22 @@ fn methodology(o: &mut String, v: &ReportView) {
             );
         }
         o.push_str("</table>\n");
+    }
+    if !m.indicator_weights.is_empty() {
+        let _ = writeln!(
+            o,
+            "<details><summary>指标有效权重 Effective indicator weights ({} indicators)</summary>\n<table>",
+            m.indicator_weights.len()
+        );
+        for (n, w) in &m.indicator_weights {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td class=\"num\">{:.4}</td></tr>",
+                escape(n),
+                w
+            );
+        }
+        o.push_str("</table>\n</details>\n");
     }
     if !m.sources.is_empty() {
         o.push_str("<p><b>数据来源 Data sources</b></p>\n<ul>\n");

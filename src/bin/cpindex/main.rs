@@ -8,6 +8,8 @@
 
 mod fill;
 mod html;
+mod measures;
+mod report;
 mod svg;
 mod table;
 mod text;
@@ -80,6 +82,12 @@ enum Command {
         /// Satisfaction survey microdata (items described in a survey_items.json beside it).
         #[arg(long)]
         survey: Option<PathBuf>,
+        /// The survey's item description (default: survey_items.json beside the survey).
+        #[arg(long)]
+        survey_items: Option<PathBuf>,
+        /// Do not pick up households.csv / survey.csv found beside DATA.csv.
+        #[arg(long)]
+        no_auto: bool,
         /// The report year (default: the latest period in the data).
         #[arg(long)]
         year: Option<i32>,
@@ -88,12 +96,18 @@ enum Command {
     Index {
         /// Long CSV: unit,period,indicator,value[,source,illustrative].
         data: PathBuf,
-        /// Methodology spec (JSON).
+        /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …}.
         #[arg(long)]
         spec: PathBuf,
         /// A built-in framework id or a framework JSON file.
         #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
         framework: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// The year shown (default: the latest period computed).
+        #[arg(long)]
+        year: Option<i32>,
     },
     /// Every distribution measure of one column of microdata, with decomposition by group.
     Inequality {
@@ -108,6 +122,9 @@ enum Command {
         /// The column defining groups for the decomposition.
         #[arg(long)]
         group: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// Render the HTML report layout with FAKE numbers (layout checks only).
     #[command(hide = true)]
@@ -192,41 +209,109 @@ fn run(cmd: Command) -> CliResult {
             out,
             households,
             survey,
+            survey_items,
+            no_auto,
             year,
         } => {
-            let _fw = load_framework(&framework)?;
+            let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            if let Some(s) = &spec {
-                read_spec(s)?;
+            let mut specs = report::load_specs(spec.as_deref())?;
+            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            specs.resolve_units(&panel)?;
+            let mut notes = vec![format!(
+                "数据 Data: {} ({} units, {}–{}){}",
+                data.display(),
+                panel.n_units(),
+                panel.periods().first().copied().unwrap_or_default(),
+                panel.periods().last().copied().unwrap_or_default(),
+                spec.as_ref()
+                    .map(|s| format!("; spec: {}", s.display()))
+                    .unwrap_or_else(|| "; spec: defaults".into())
+            )];
+            let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
+            let auto = "found beside the data file and read automatically; --no-auto to skip";
+            let households = match households {
+                Some(h) => {
+                    notes.push(format!("住户 Households: {}", h.display()));
+                    Some(h)
+                }
+                None if !no_auto => beside("households.csv")
+                    .inspect(|p| notes.push(format!("住户 Households: {} ({auto})", p.display()))),
+                None => None,
+            };
+            let survey = match survey {
+                Some(s) => {
+                    notes.push(format!("问卷 Survey: {}", s.display()));
+                    Some(s)
+                }
+                None if !no_auto => beside("survey.csv")
+                    .inspect(|p| notes.push(format!("问卷 Survey: {} ({auto})", p.display()))),
+                None => None,
+            };
+            let survey = match survey {
+                Some(s) => {
+                    let items = survey_items.unwrap_or_else(|| {
+                        s.parent()
+                            .map(|d| d.join("survey_items.json"))
+                            .unwrap_or_else(|| PathBuf::from("survey_items.json"))
+                    });
+                    Some(report::read_survey(&s, &items)?)
+                }
+                None => None,
+            };
+            let households = households
+                .map(|h| report::read_households(&h))
+                .transpose()?;
+            let v = report::build(report::ReportInput {
+                fw: &fw,
+                panel: &panel,
+                specs: &specs,
+                survey,
+                households,
+                year,
+                input_notes: notes,
+            })?;
+            let to_stdout = out.is_none();
+            emit_report(&v, format, out.as_deref())?;
+            if let (false, Some(o)) = (to_stdout, &out) {
+                eprintln!("cpindex: wrote {}", o.display());
             }
-            if let Some(h) = &households {
-                check_readable(h)?;
-            }
-            if let Some(s) = &survey {
-                check_readable(s)?;
-            }
-            let _ = (format, out, year);
-            Err(not_wired("report"))
+            Ok(())
         }
         Command::Index {
             data,
             spec,
             framework,
+            format,
+            year,
         } => {
-            let _fw = load_framework(&framework)?;
+            let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            read_spec(&spec)?;
-            Err(not_wired("index"))
+            let mut specs = report::load_specs(Some(&spec))?;
+            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            specs.resolve_units(&panel)?;
+            let res = cpindex::method::run(&fw, &panel, &specs.index)?;
+            let text = measures::index_output(&fw, &res, year, format)?;
+            write_out(None, &text)
         }
         Command::Inequality {
             microdata,
             value,
             weight,
             group,
+            format,
         } => {
             let cols = read_microdata(&microdata, &value, weight.as_deref(), group.as_deref())?;
-            let _ = cols;
-            Err(not_wired("inequality"))
+            let text = measures::inequality_output(
+                &microdata,
+                &value,
+                &cols.values,
+                cols.weights.as_deref(),
+                cols.groups.as_deref(),
+                group.as_deref(),
+                format,
+            )?;
+            write_out(None, &text)
         }
         Command::DemoReport { format, out } => {
             emit_report(&view::demo_view(), format, out.as_deref())
@@ -255,13 +340,6 @@ fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -
     write_out(out, &text)
 }
 
-fn not_wired(cmd: &str) -> Failure {
-    Failure(format!(
-        "`cpindex {cmd}` read its inputs, but the computation is not wired to the engine yet \
-         in this build"
-    ))
-}
-
 /// A built-in framework id, or a path to a framework JSON file (anything ending in
 /// `.json` or containing a path separator, or an existing file).
 fn load_framework(spec: &str) -> CliResult<Framework> {
@@ -286,17 +364,48 @@ fn io_err(path: &Path, e: std::io::Error) -> Failure {
     Failure(format!("{}: {e}", path.display()))
 }
 
-fn check_readable(path: &Path) -> CliResult {
-    std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    Ok(())
+/// A CSV reader error as `file, line N: …`.
+fn csv_err(path: &Path, e: &csv::Error) -> Failure {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    Failure(format!("{}, line {line}: {e}", path.display()))
 }
 
-/// Reads a spec file as JSON (its meaning is the engine's business).
-fn read_spec(path: &Path) -> CliResult<serde_json::Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
-    serde_json::from_str(&text).map_err(|e| {
-        Failure(cpindex::Error::from_json(format!("spec file {}", path.display()), &e).to_string())
-    })
+/// A bad cell as the library's parse error (file, line, column).
+fn bad_cell(path: &Path, column: &str, line: u64, cell: &str, what: &str) -> Failure {
+    Failure(
+        cpindex::Error::Parse {
+            source_name: path.display().to_string(),
+            line,
+            column: column.to_string(),
+            message: format!("`{cell}` {what}"),
+        }
+        .to_string(),
+    )
+}
+
+/// Parses cell `i` as a finite number; an empty cell is NaN when `empty_is_nan`.
+fn parse_cell(
+    path: &Path,
+    header: &[String],
+    rec: &csv::StringRecord,
+    i: usize,
+    line: u64,
+    empty_is_nan: bool,
+) -> CliResult<f64> {
+    let cell = rec.get(i).unwrap_or("").trim();
+    if cell.is_empty() && empty_is_nan {
+        return Ok(f64::NAN);
+    }
+    match cell.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(bad_cell(
+            path,
+            &header[i],
+            line,
+            cell,
+            "is not a finite number",
+        )),
+    }
 }
 
 fn csv_header(path: &Path) -> CliResult<(csv::Reader<std::fs::File>, Vec<String>)> {
@@ -363,25 +472,10 @@ fn read_microdata(
         groups: gi.map(|_| Vec::new()),
     };
     let num = |rec: &csv::StringRecord, i: usize, line: u64| -> CliResult<f64> {
-        let cell = rec.get(i).unwrap_or("").trim();
-        match cell.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(Failure(
-                cpindex::Error::Parse {
-                    source_name: path.display().to_string(),
-                    line,
-                    column: header[i].clone(),
-                    message: format!("`{cell}` is not a finite number"),
-                }
-                .to_string(),
-            )),
-        }
+        parse_cell(path, &header, rec, i, line, false)
     };
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Failure(format!("{}, line {line}: {e}", path.display()))
-        })?;
+        let rec = rec.map_err(|e| csv_err(path, &e))?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         out.values.push(num(&rec, vi, line)?);
         if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
@@ -394,7 +488,6 @@ fn read_microdata(
     if out.values.is_empty() {
         return Err(Failure(format!("{}: no data rows", path.display())));
     }
-    let _ = (&out.weights, &out.groups);
     Ok(out)
 }
 
@@ -411,9 +504,15 @@ fn write_out(path: Option<&Path>, text: &str) -> CliResult {
     }
 }
 
-/// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`).
+/// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`),
+/// rounded to 4 decimals (`66.6667` for 2/3 of 100).
 fn num(v: f64) -> String {
-    format!("{v}")
+    let r = (v * 1e4).round() / 1e4;
+    if r.is_finite() {
+        format!("{r}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// The target of an indicator as text: `≥ 2500 (2025)`, `≤ 1.8 (2025)`, `[a, b]`,

@@ -31,6 +31,9 @@ pub fn render_table(v: &ReportView) -> String {
         "{} · {}年度监测报告\n{}\n",
         v.title, v.year, v.subtitle
     ));
+    for i in &v.inputs {
+        o.push_str(&format!("  {i}\n"));
+    }
     if v.illustrative {
         o.push_str(&format!("\n!! {}\n", v.illustrative_note));
     }
@@ -67,13 +70,13 @@ pub fn render_table(v: &ReportView) -> String {
     }
 
     o.push_str(&format!(
-        "\n二、指标监测仪表盘 Dashboard ({}): achievement %, colour (G Y O R, - no data), trend (↑ ↗ → ↘ ↓)\n",
+        "\n二、指标监测仪表盘 Dashboard ({}): achievement %, colour (G Y O R, - no data), trend (↑ ↗ → ↘ ↓); (x) = value, not assessed\n",
         v.year
     ));
     let mut head = vec!["指标", "目标"];
     let unit_names: Vec<&str> = v.units.iter().map(|u| u.name.as_str()).collect();
     head.extend(unit_names.iter());
-    let mut t = Table::new(&head).max_width(0, 30);
+    let mut t = Table::new(&head).max_width(0, 30).max_width(1, 26);
     for c in 1..head.len() {
         t = t.align(c, Align::Right);
     }
@@ -96,6 +99,10 @@ pub fn render_table(v: &ReportView) -> String {
                         .iter()
                         .find(|c| c.indicator == ind.id && c.unit == u.id)
                     {
+                        Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
+                            // not assessed (e.g. a reference series): the value itself
+                            format!("({})", fmt_value(c.value))
+                        }
                         Some(c) => format!(
                             "{} {} {}",
                             pct(c.achievement),
@@ -150,6 +157,48 @@ pub fn render_table(v: &ReportView) -> String {
                 colour_code(d.colour).to_string(),
                 d.note.clone(),
             ]);
+        }
+        o.push_str(&t.render());
+    }
+
+    if !v.evaluation.is_empty() {
+        let a = v.evaluation_weight;
+        o.push_str(&format!(
+            "\n五、满意度与综合评价 Satisfaction index and overall evaluation (综合 = {a}·实现度 + {}·满意度)\n",
+            fmt_value(1.0 - a)
+        ));
+        let dnames: Vec<String> = v
+            .evaluation
+            .iter()
+            .find(|e| !e.domains.is_empty())
+            .map(|e| e.domains.iter().map(|d| d.0.clone()).collect())
+            .unwrap_or_default();
+        let mut head = vec!["单位", "实现度", "满意度", "95% CI", "n"];
+        head.extend(dnames.iter().map(String::as_str));
+        head.push("综合评价");
+        let mut t = Table::new(&head);
+        for c in 1..head.len() {
+            t = t.align(c, Align::Right);
+        }
+        for e in &v.evaluation {
+            let mut row = vec![
+                unit_name(v, &e.unit).to_string(),
+                crate::html::fmt1(e.objective),
+                crate::html::fmt1(e.satisfaction),
+                if e.ci_lower.is_finite() {
+                    format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
+                } else {
+                    "–".into()
+                },
+                e.n.to_string(),
+            ];
+            for k in 0..dnames.len() {
+                row.push(crate::html::fmt1(
+                    e.domains.get(k).map_or(f64::NAN, |d| d.1),
+                ));
+            }
+            row.push(crate::html::fmt1(e.combined));
+            t.row(row);
         }
         o.push_str(&t.render());
     }

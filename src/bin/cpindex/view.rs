@@ -226,6 +226,27 @@ pub struct LineSeries {
     pub values: Vec<f64>,
 }
 
+/// One unit's satisfaction index and combined (objective + subjective) evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationRow {
+    /// Unit id.
+    pub unit: String,
+    /// Objective plan achievement, 0–100.
+    pub objective: f64,
+    /// Satisfaction index, 0–100 (NaN without survey data for the unit and year).
+    pub satisfaction: f64,
+    /// Lower 95% CI bound of the satisfaction index.
+    pub ci_lower: f64,
+    /// Upper 95% CI bound.
+    pub ci_upper: f64,
+    /// Respondents used.
+    pub n: usize,
+    /// Domain scores (获得感, 幸福感, …): (name, 0–100).
+    pub domains: Vec<(String, f64)>,
+    /// Combined evaluation αA + (1 − α)S.
+    pub combined: f64,
+}
+
 /// The methodology section.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Methodology {
@@ -233,6 +254,8 @@ pub struct Methodology {
     pub spec_json: String,
     /// Weights actually used: (name, weight), e.g. per dimension.
     pub weights: Vec<(String, f64)>,
+    /// Effective indicator weights in the composite index (name, weight), when computed.
+    pub indicator_weights: Vec<(String, f64)>,
     /// Data sources, one line each.
     pub sources: Vec<String>,
     /// Further notes (achievement formula, colour thresholds, imputation log …).
@@ -270,8 +293,16 @@ pub struct ReportView {
     pub index_series: Vec<LineSeries>,
     /// Distribution targets.
     pub distribution: Vec<DistributionRow>,
+    /// Satisfaction index and combined evaluation per unit (empty without a survey).
+    pub evaluation: Vec<EvaluationRow>,
+    /// Weight α of the objective achievement in the combined evaluation.
+    pub evaluation_weight: f64,
     /// Methodology.
     pub methodology: Methodology,
+    /// Warnings from monitoring and the engine.
+    pub warnings: Vec<String>,
+    /// The input files read, one line each (shown under the title).
+    pub inputs: Vec<String>,
     /// Footer line (program and version).
     pub generator: String,
 }
@@ -481,12 +512,17 @@ pub fn demo_view() -> ReportView {
                 .child_dimensions(None)
                 .map(|d| (d.name_zh.clone(), d.weight))
                 .collect(),
+            indicator_weights: Vec::new(),
             sources: vec!["examples/data/SOURCES.md".into()],
             notes: vec![
                 "实现度 = x/T (正向) 或 T/x (逆向), 上限 100% (demo text)".into(),
                 "颜色: SDSN 仪表盘 (demo thresholds)".into(),
             ],
         },
+        evaluation: Vec::new(),
+        evaluation_weight: 0.7,
+        warnings: Vec::new(),
+        inputs: Vec::new(),
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
     }
 }

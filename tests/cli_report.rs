@@ -1,0 +1,242 @@
+//! `cpindex report` on the shipped sample, in every format, with key figures checked
+//! against values recomputed here from the CSV files by plain loops (not by cpindex).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cpindex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("cpindex runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = cpindex(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// value of (unit, period, indicator) in examples/data/quzhou.csv, read by hand
+fn sample(unit: &str, period: i32, ind: &str) -> f64 {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/quzhou.csv"
+    ))
+    .unwrap();
+    for l in text.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        if c[0] == unit && c[1] == period.to_string() && c[2] == ind {
+            return c[3].parse().unwrap();
+        }
+    }
+    panic!("{unit} {period} {ind} not in the sample")
+}
+
+const COUNTIES: [&str; 6] = [
+    "kecheng",
+    "qujiang",
+    "longyou",
+    "jiangshan",
+    "changshan",
+    "kaihua",
+];
+
+#[test]
+fn readme_command_prints_a_readable_table_with_every_section() {
+    let t = ok(&["report", "examples/data/quzhou.csv"]);
+    for s in [
+        "2024年度监测报告",
+        "ILLUSTRATIVE",
+        "一、总体实现度与综合指数",
+        "主要短板 Lagging indicators",
+        "二、指标监测仪表盘",
+        "三、动态监测指数",
+        "四、收入分配目标",
+        "五、满意度与综合评价",
+        "方法说明",
+        "households.csv (found beside the data file",
+    ] {
+        assert!(t.contains(s), "missing `{s}`");
+    }
+    assert!(!t.contains("NaN"));
+    // ranks: the six counties get 1..=6 exactly once; the city row shows `–`
+    let mut ranks = Vec::new();
+    for l in t.lines() {
+        for name in ["柯城区", "衢江区", "龙游县", "江山市", "常山县", "开化县"] {
+            if l.starts_with(name) && l.contains('%') && ranks.len() < 6 {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                ranks.push(cols[3].parse::<usize>().unwrap());
+            }
+        }
+    }
+    ranks.sort();
+    assert_eq!(ranks, [1, 2, 3, 4, 5, 6]);
+    let city = t.lines().find(|l| l.starts_with("衢州市 ")).unwrap();
+    assert_eq!(city.split_whitespace().nth(3), Some("–"), "{city}");
+}
+
+#[test]
+fn distribution_targets_match_values_recomputed_from_the_csv() {
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let rows = j["distribution"].as_array().unwrap();
+    let find = |needle: &str| {
+        rows.iter()
+            .find(|r| r["label"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no row `{needle}`"))
+    };
+    // urban–rural ratio = urban / rural per-capita disposable income of the city, 2024
+    let ur = sample("quzhou", 2024, "urban_per_capita_disposable_income")
+        / sample("quzhou", 2024, "rural_per_capita_disposable_income");
+    let row = find("城乡居民收入倍差");
+    assert_eq!(row["value"].as_str().unwrap(), format!("{ur:.2}"));
+    // county max/min of per-capita disposable income, 2024, over the six counties
+    let v: Vec<(&str, f64)> = COUNTIES
+        .iter()
+        .map(|c| (*c, sample(c, 2024, "per_capita_disposable_income")))
+        .collect();
+    let mx = v
+        .iter()
+        .cloned()
+        .fold(("", f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    let mn = v
+        .iter()
+        .cloned()
+        .fold(("", f64::MAX), |a, b| if b.1 < a.1 { b } else { a });
+    let row = find("最高最低倍差");
+    assert_eq!(
+        row["value"].as_str().unwrap(),
+        format!("{:.2}", mx.1 / mn.1)
+    );
+    let names = [
+        ("kecheng", "柯城区"),
+        ("qujiang", "衢江区"),
+        ("longyou", "龙游县"),
+        ("jiangshan", "江山市"),
+        ("changshan", "常山县"),
+        ("kaihua", "开化县"),
+    ];
+    let name = |id: &str| names.iter().find(|n| n.0 == id).unwrap().1;
+    let note = row["note"].as_str().unwrap();
+    assert!(
+        note.contains(&format!("最高 {}", name(mx.0)))
+            && note.contains(&format!("最低 {}", name(mn.0))),
+        "{note}"
+    );
+    // household band share 10–50万元: plain weighted loop over households.csv, [lo, hi)
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/households.csv"
+    ))
+    .unwrap();
+    let (mut inside, mut inside2, mut total) = (0.0, 0.0, 0.0);
+    for l in text.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let (w, x): (f64, f64) = (c[3].parse().unwrap(), c[4].parse().unwrap());
+        total += w;
+        if (100_000.0..500_000.0).contains(&x) {
+            inside += w;
+        }
+        if (200_000.0..600_000.0).contains(&x) {
+            inside2 += w;
+        }
+    }
+    let row = find("10—50万元");
+    assert_eq!(
+        row["value"].as_str().unwrap(),
+        format!("{:.1}%", 100.0 * inside / total)
+    );
+    let row = find("20—60万元");
+    assert_eq!(
+        row["value"].as_str().unwrap(),
+        format!("{:.1}%", 100.0 * inside2 / total)
+    );
+    // the JSON carries the spec actually used, with the reference unit left out
+    let spec: serde_json::Value =
+        serde_json::from_str(j["methodology"]["spec_json"].as_str().unwrap()).unwrap();
+    let units = spec["index"]["units"].as_array().unwrap();
+    assert!(!units.iter().any(|u| u == "zhejiang"));
+    assert_eq!(units.len(), 7);
+    // effective indicator weights: products of normalised weights down the tree, so they
+    // add up to 1 over the indicators with data
+    let w = j["methodology"]["indicator_weights"].as_array().unwrap();
+    let sum: f64 = w.iter().map(|x| x[1].as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+}
+
+#[test]
+fn csv_and_html_formats() {
+    let csv = ok(&["report", "examples/data/quzhou.csv", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("unit,unit_name,indicator"));
+    // gdp of the city in 2024 appears with the value from the data file
+    let gdp = sample("quzhou", 2024, "gdp");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("quzhou,") && l.contains(",gdp,"))
+        .unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[6].parse::<f64>().unwrap(), gdp);
+    // achievement = x / T (ratio form, T = 2500 亿元), capped at 100
+    let ach: f64 = cells[9].parse().unwrap();
+    assert!(
+        (ach - (100.0 * gdp / 2500.0).min(100.0)).abs() < 1e-9,
+        "{ach}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("cpindex-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out: PathBuf = dir.join("r.html");
+    ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("class=\"warn\""));
+    assert!(page.contains("<svg") && !page.contains("<script") && !page.contains("NaN"));
+    // without --out, html goes to stdout
+    let page2 = ok(&["report", "examples/data/quzhou.csv", "--format", "html"]);
+    assert_eq!(page, page2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn example_spec_is_accepted_and_used() {
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--spec",
+        "examples/spec.json",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let spec: serde_json::Value =
+        serde_json::from_str(j["methodology"]["spec_json"].as_str().unwrap()).unwrap();
+    assert_eq!(spec["index"]["imputation"]["method"], "linear");
+    assert_eq!(
+        spec["monitor"]["dashboard"]["thresholds"]["pm25_concentration"]["green"],
+        26.0
+    );
+    // --no-auto: no household rows and no survey section
+    let t = ok(&["report", "examples/data/quzhou.csv", "--no-auto"]);
+    assert!(!t.contains("10—50万元") && !t.contains("五、满意度"));
+}
