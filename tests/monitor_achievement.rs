@@ -45,6 +45,15 @@ fn run_ref(
     (r, w)
 }
 
+/// Growth-rate indicators given as the level series they refer to (the default is yearly
+/// rates, as bulletins publish them).
+fn level_spec() -> MonitorSpec {
+    MonitorSpec {
+        growth_input: GrowthInput::Level,
+        ..MonitorSpec::default()
+    }
+}
+
 fn close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-9, "{a} vs {b}");
 }
@@ -270,7 +279,7 @@ fn annual_targets() {
 fn growth_rate_targets() {
     // 年均增长 10%, level series 100 → 105 → 121
     let i = level("g", "higher_is_better", "growth_rate", 10.0);
-    let r = run(&i, &[100.0, 105.0, 121.0], &MonitorSpec::default());
+    let r = run(&i, &[100.0, 105.0, 121.0], &level_spec());
     // 2021: CAGR 5% → ratio 0.5; 2022: √1.21 − 1 = 10% → met, ratio 1
     close(r[1].measured.unwrap(), 5.0);
     close(r[1].score.unwrap(), 0.5);
@@ -279,14 +288,14 @@ fn growth_rate_targets() {
     // annual-rate input: 12%, 8% → √(1.12·1.08) − 1 = √1.2096 − 1 = 0.0998181… → 9.98181%
     let spec = MonitorSpec {
         growth_input: GrowthInput::AnnualRate,
-        ..MonitorSpec::default()
+        ..level_spec()
     };
     let r = run(&i, &[f64::NAN, 12.0, 8.0], &spec);
     close(r[2].measured.unwrap(), 100.0 * (1.2096f64.sqrt() - 1.0));
     close(r[2].ratio.unwrap(), (1.2096f64.sqrt() - 1.0) * 10.0);
     assert_eq!(r[2].met, Some(false));
     // non-positive level: CAGR undefined, noted
-    let r = run(&i, &[100.0, -5.0], &MonitorSpec::default());
+    let r = run(&i, &[100.0, -5.0], &level_spec());
     assert_eq!(r[1].score, None);
     assert!(r[1].notes.iter().any(|s| s.contains("CAGR undefined")));
 }
@@ -323,12 +332,7 @@ fn relative_targets() {
         "polarity":{"type":"higher_is_better"},"kind":"share",
         "relative_target":{"relation":"above","reference":{"type":"series","unit":"zhejiang","indicator":"g"}}}"#,
     );
-    let (r, _) = run_ref(
-        &i,
-        &[7.0, 8.0, 6.0],
-        Some(&[7.0, 7.5, 7.0]),
-        &MonitorSpec::default(),
-    );
+    let (r, _) = run_ref(&i, &[7.0, 8.0, 6.0], Some(&[7.0, 7.5, 7.0]), &level_spec());
     // 2021: 8.0 > 7.5 → met, gap 0.5, score 1; 2022: 6.0 vs 7.0 → not met, score 0
     let rel = r[1].relative.as_ref().unwrap();
     assert!(rel.met);
@@ -342,12 +346,7 @@ fn relative_targets() {
         "polarity":{"type":"higher_is_better"},"kind":"growth_rate","target":10,
         "relative_target":{"relation":"not_below","margin":1.0,"reference":{"type":"series","indicator":"income"}}}"#,
     );
-    let (r, _) = run_ref(
-        &g,
-        &[100.0, 110.0],
-        Some(&[200.0, 216.0]),
-        &MonitorSpec::default(),
-    );
+    let (r, _) = run_ref(&g, &[100.0, 110.0], Some(&[200.0, 216.0]), &level_spec());
     let rel = r[1].relative.as_ref().unwrap();
     close(rel.value, 10.0);
     close(rel.reference, 8.0);
@@ -359,7 +358,7 @@ fn relative_targets() {
         "polarity":{"type":"lower_is_better"},"kind":"level",
         "relative_target":{"relation":"below","reference":{"type":"previous_year"}}}"#,
     );
-    let r = run(&p, &[5.0, 4.0, 4.5], &MonitorSpec::default());
+    let r = run(&p, &[5.0, 4.0, 4.5], &level_spec());
     assert_eq!(r[1].met, Some(true));
     assert_eq!(r[2].met, Some(false));
 }

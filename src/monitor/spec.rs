@@ -150,7 +150,8 @@ pub struct MonitorSpec {
     pub form: AchievementForm,
     /// Missing baseline policy. Default [`BaselinePolicy::FirstObserved`].
     pub baseline_policy: BaselinePolicy,
-    /// How growth-rate indicators are held in the panel. Default [`GrowthInput::Level`].
+    /// How growth-rate indicators are held in the panel. Default [`GrowthInput::AnnualRate`]:
+    /// statistical bulletins publish yearly growth rates, not the level series behind them.
     pub growth_input: GrowthInput,
     /// Units to monitor; `None` = every unit of the panel except those used only as
     /// relative-target references (e.g. `zhejiang`).
@@ -180,7 +181,7 @@ impl Default for MonitorSpec {
         MonitorSpec {
             form: AchievementForm::Ratio,
             baseline_policy: BaselinePolicy::FirstObserved,
-            growth_input: GrowthInput::Level,
+            growth_input: GrowthInput::AnnualRate,
             units: None,
             year: None,
             schedule_tolerance: 0.05,

@@ -40,7 +40,7 @@ const COMBINED_KEYS: [&str; 4] = ["index", "monitor", "description", "$comment"]
 pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
     let Some(path) = path else {
         return Ok(Specs {
-            monitor: cli_default_monitor(),
+            monitor: MonitorSpec::default(),
             ..Specs::default()
         });
     };
@@ -91,7 +91,7 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
         if let Some(v) = obj.get("index") {
             specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("index", e))?;
         }
-        specs.monitor = cli_default_monitor();
+        specs.monitor = MonitorSpec::default();
         if let Some(v) = obj.get("monitor") {
             specs.monitor =
                 MonitorSpec::from_json(&v.to_string()).map_err(|e| wrap("monitor", e))?;
@@ -103,22 +103,10 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
             o.remove("$comment");
         }
         specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("", e))?;
-        specs.monitor = cli_default_monitor();
+        specs.monitor = MonitorSpec::default();
         specs.bare = true;
     }
     Ok(specs)
-}
-
-/// The monitoring spec `report` uses when the spec file has no `monitor` part: the
-/// library's defaults except `growth_input = annual_rate`, because statistical bulletins
-/// (and the sample data) publish growth-rate indicators (年均增长 x%) as annual rates in %,
-/// not as the level series. A `monitor` part in the spec file replaces this entirely
-/// (its own omitted fields take the library defaults, `growth_input = level`).
-pub fn cli_default_monitor() -> MonitorSpec {
-    MonitorSpec {
-        growth_input: monitor::GrowthInput::AnnualRate,
-        ..MonitorSpec::default()
-    }
 }
 
 impl Specs {
