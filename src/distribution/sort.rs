@@ -205,8 +205,7 @@ fn sort_bucket<R: Rec>(b: &mut [R], tmp: &mut [R], sub: &mut Vec<usize>) {
     }
     // now sub[d] is the end of sub-bucket d (= start of d + 1)
     let mut s = 0;
-    for d in 0..ns {
-        let e = sub[d];
+    for &e in &sub[..ns] {
         let run = &mut tmp[s..e];
         if run.len() > INSERTION {
             run.sort_unstable_by_key(|r| r.key());
