@@ -276,7 +276,7 @@ fn data(rng: &mut Rng, n: usize, kind: usize) -> (Vec<f64>, Option<Vec<f64>>) {
 #[test]
 fn fast_build_matches_reference_build() {
     let mut rng = Rng(0x1234_5678_9ABC_DEF1);
-    let mut reused = Distribution::default();
+    let mut reused = Distribution::new(&[1.0], None).unwrap();
     for n in [
         1usize, 2, 3, 31, 32, 33, 64, 65, 100, 1000, 4097, 9000, 70_000,
     ] {

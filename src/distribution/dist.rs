@@ -97,7 +97,7 @@ pub struct MaxMin {
 /// * ±inf in `values` → [`Error::InvalidValue`];
 /// * a NaN, ±inf or negative weight → [`Error::InvalidValue`] naming `weights[i]`;
 /// * total weight 0 → [`Error::InvalidValue`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Distribution {
     /// Values in ascending order, when every kept weight equals `w0`.
     xs: Vec<f64>,
@@ -355,7 +355,26 @@ impl Distribution {
         weights: Option<&[f64]>,
         policy: MissingPolicy,
     ) -> Result<Self> {
-        let mut d = Distribution::default();
+        let mut d = Distribution {
+            xs: Vec::new(),
+            pairs: Vec::new(),
+            w0: f64::NAN,
+            cp: Vec::new(),
+            total_w: 0.0,
+            total_wx: 0.0,
+            sum_w2: 0.0,
+            gini_num: 0.0,
+            n: 0,
+            n_input: 0,
+            n_missing: 0,
+            n_zero_weight: 0,
+            equal_weights: false,
+            min_pos: 0,
+            max_pos: 0,
+            first_negative: None,
+            first_nonpositive: None,
+        };
+        // (never returned empty: a failed build returns the error instead)
         d.rebuild_with_policy(values, weights, policy)?;
         Ok(d)
     }
