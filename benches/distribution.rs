@@ -1,6 +1,13 @@
 //! Bench: build a `Distribution` (validate + radix sort + cumulative sums) and query Gini,
 //! Theil T, S80/S20 and the median, beside `sort_unstable_by` of the same values (the floor
-//! the issue sets: within 1.2× of one sort). 10⁶ and 10⁷ weighted lognormal-ish records.
+//! the issue sets: within 1.2× of one sort) and, as an informative second floor, the same
+//! sort on (value, weight) pairs. 10⁶ and 10⁷ weighted lognormal-ish records.
+//!
+//! Both floors sort a copy made outside the timed region (`iter_batched`, so the copy's pages
+//! are already mapped). `four_weighted_fresh` allocates a new `Distribution` each iteration
+//! (its page faults are timed); `four_weighted_rebuild` reuses one value's buffers through
+//! `Distribution::rebuild` (no page faults: the like-for-like comparison with the floor).
+//! `four_unweighted_*` are the same with `weights = None` (values-only sort).
 //!
 //! `cargo bench --bench distribution -- --warm-up-time 1 --measurement-time 3`
 //! (`DIST_BENCH_MAX=1000000` to skip 10⁷.)
@@ -29,8 +36,12 @@ pub fn make_data(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     (x, w)
 }
 
-fn four(x: &[f64], w: &[f64]) -> (f64, f64, f64, f64) {
-    let d = Distribution::new(x, Some(w)).unwrap();
+fn four(x: &[f64], w: Option<&[f64]>) -> (f64, f64, f64, f64) {
+    let d = Distribution::new(x, w).unwrap();
+    queries(&d)
+}
+
+fn queries(d: &Distribution) -> (f64, f64, f64, f64) {
     (
         d.gini().unwrap(),
         d.theil_t().unwrap(),
@@ -81,11 +92,28 @@ fn bench(c: &mut Criterion) {
                 BatchSize::LargeInput,
             )
         });
-        g.bench_function("build_only", |b| {
+        g.bench_function("build_only_weighted_fresh", |b| {
             b.iter(|| black_box(Distribution::new(black_box(&x), Some(&w)).unwrap().n()))
         });
-        g.bench_function("build_gini_theil_s80s20_median", |b| {
-            b.iter(|| black_box(four(black_box(&x), black_box(&w))))
+        g.bench_function("four_weighted_fresh", |b| {
+            b.iter(|| black_box(four(black_box(&x), Some(black_box(&w)))))
+        });
+        let mut reused = Distribution::new(&x, Some(&w)).unwrap();
+        g.bench_function("four_weighted_rebuild", |b| {
+            b.iter(|| {
+                reused.rebuild(black_box(&x), Some(black_box(&w))).unwrap();
+                black_box(queries(&reused))
+            })
+        });
+        g.bench_function("four_unweighted_fresh", |b| {
+            b.iter(|| black_box(four(black_box(&x), None)))
+        });
+        let mut reused_u = Distribution::new(&x, None).unwrap();
+        g.bench_function("four_unweighted_rebuild", |b| {
+            b.iter(|| {
+                reused_u.rebuild(black_box(&x), None).unwrap();
+                black_box(queries(&reused_u))
+            })
         });
         g.finish();
     }

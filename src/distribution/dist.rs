@@ -1,6 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
-use super::sort::{key_of, sort_input, value_of, Pair};
+use super::sort::{key_of, sort_into, value_of, Pair};
 use crate::error::{Error, Result};
 
 /// What to do with a missing value (NaN) in `values`.
@@ -78,11 +78,16 @@ pub struct MaxMin {
 ///
 /// Built from `values` and optional `weights` (`None` = every weight 1; weights need not
 /// sum to 1). Records with weight 0 carry no population and are left out (counted by
-/// [`n_zero_weight`](Self::n_zero_weight)). Construction validates the input, sorts it
-/// once (radix sort on the `f64` bit pattern) and keeps the sorted values, the sorted
-/// weights, the cumulative weights and the cumulative weighted values, so that quantiles,
-/// Lorenz ordinates, shares, the Gini, the Hoover index and band shares are O(1) or
-/// O(log n) and the GE/Atkinson family is one allocation-free O(n) pass.
+/// [`n_zero_weight`](Self::n_zero_weight)). Construction validates the input and sorts it
+/// once (a two-level radix partition on the `f64` bit pattern); the pass that emits the
+/// sorted records also takes the totals, the Gini numerator and a checkpoint of the
+/// cumulative weight and cumulative weighted value every 32 records. Quantiles, Lorenz
+/// ordinates, shares, the Gini, the Hoover index and band shares are then O(1) or
+/// O(log n) (a binary search on the checkpoints, then at most 32 steps that repeat the
+/// build's own additions, so the cumulative sums are bit-for-bit those of a full cumulative
+/// array), and the GE/Atkinson family is one allocation-free O(n) pass. When every kept
+/// weight is equal (or `weights` is `None`) only the values are sorted and stored.
+/// [`rebuild`](Self::rebuild) reuses the buffers of an existing value.
 ///
 /// # Errors at construction
 /// * `values` empty → [`Error::Empty`];
@@ -94,14 +99,19 @@ pub struct MaxMin {
 /// * total weight 0 → [`Error::InvalidValue`].
 #[derive(Debug, Clone)]
 pub struct Distribution {
-    /// (value, weight), ascending by value.
-    data: Vec<Pair>,
-    /// (cumulative weight, cumulative weighted value) through each record.
-    cum: Vec<Pair>,
+    /// Values in ascending order, when every kept weight equals `w0`.
+    xs: Vec<f64>,
+    /// (value, weight) in ascending order of value, when the weights differ.
+    pairs: Vec<Pair>,
+    /// The common weight (equal-weights representation).
+    w0: f64,
+    /// `cp[j]` = (cumulative weight, cumulative weighted value) of the first `j·CP` records.
+    cp: Vec<Pair>,
     total_w: f64,
     total_wx: f64,
     sum_w2: f64,
     gini_num: f64,
+    n: usize,
     n_input: usize,
     n_missing: usize,
     n_zero_weight: usize,
@@ -112,12 +122,224 @@ pub struct Distribution {
     first_nonpositive: Option<(usize, f64)>,
 }
 
+/// Checkpoint spacing of the cumulative sums.
+const CP: usize = 32;
+
 fn bad_weight(i: usize, w: f64) -> Error {
     Error::invalid_value(
         format!("weights[{i}]"),
         w,
         "as a weight (weights must be finite and ≥ 0)",
     )
+}
+
+/// What the validation pass learns about the input.
+struct Scan {
+    n: usize,
+    n_missing: usize,
+    n_zero_weight: usize,
+    min_v: f64,
+    max_v: f64,
+    min_pos: usize,
+    max_pos: usize,
+    first_negative: Option<(usize, f64)>,
+    first_nonpositive: Option<(usize, f64)>,
+    w0: f64,
+    equal_weights: bool,
+}
+
+fn scan(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) -> Result<Scan> {
+    let n_input = values.len();
+    if let Some(w) = weights {
+        if w.len() != n_input {
+            return Err(Error::length_mismatch(
+                "weights vs values",
+                n_input,
+                w.len(),
+            ));
+        }
+    }
+    if n_input == 0 {
+        return Err(Error::Empty {
+            context: "values".into(),
+        });
+    }
+    let mut n = 0usize;
+    let mut n_missing = 0usize;
+    let mut n_zero_weight = 0usize;
+    let mut min_v = f64::INFINITY;
+    let mut max_v = f64::NEG_INFINITY;
+    let (mut min_pos, mut max_pos) = (0usize, 0usize);
+    let mut first_negative = None;
+    let mut first_nonpositive = None;
+    let mut w0 = f64::NAN;
+    let mut equal_weights = true;
+    for (i, &v) in values.iter().enumerate() {
+        let wi = match weights {
+            Some(w) => {
+                let wi = w[i];
+                if !(wi.is_finite() && wi >= 0.0) {
+                    return Err(bad_weight(i, wi));
+                }
+                wi
+            }
+            None => 1.0,
+        };
+        if v.is_nan() {
+            match policy {
+                MissingPolicy::Error => {
+                    return Err(Error::MissingValue {
+                        context: format!("values[{i}]"),
+                        reason: "and the missing-value policy is Error \
+                                 (clean the data or ask for MissingPolicy::Skip)"
+                            .into(),
+                    })
+                }
+                MissingPolicy::Skip => {
+                    n_missing += 1;
+                    continue;
+                }
+            }
+        }
+        if v.is_infinite() {
+            return Err(Error::invalid_value(
+                format!("values[{i}]"),
+                v,
+                "(values must be finite)",
+            ));
+        }
+        if wi == 0.0 {
+            n_zero_weight += 1;
+            continue;
+        }
+        if wi != w0 {
+            if w0.is_nan() {
+                w0 = wi;
+            } else {
+                equal_weights = false;
+            }
+        }
+        let v = v + 0.0; // -0.0 → +0.0
+        if v < min_v {
+            min_v = v;
+            min_pos = i;
+        }
+        if v > max_v {
+            max_v = v;
+            max_pos = i;
+        }
+        if v <= 0.0 {
+            if first_nonpositive.is_none() {
+                first_nonpositive = Some((i, v));
+            }
+            if v < 0.0 && first_negative.is_none() {
+                first_negative = Some((i, v));
+            }
+        }
+        n += 1;
+    }
+    if n == 0 {
+        if n_missing == n_input {
+            return Err(Error::Empty {
+                context: format!("values (all {n_input} values are missing)"),
+            });
+        }
+        return Err(Error::invalid_value(
+            "weights",
+            0.0,
+            "as the total weight (at least one record needs a positive weight)",
+        ));
+    }
+    Ok(Scan {
+        n,
+        n_missing,
+        n_zero_weight,
+        min_v,
+        max_v,
+        min_pos,
+        max_pos,
+        first_negative,
+        first_nonpositive,
+        w0,
+        equal_weights,
+    })
+}
+
+/// Running sums of the emitting pass (in sorted order).
+#[derive(Default)]
+struct Acc {
+    c: f64,
+    s: f64,
+    w2: f64,
+    g: f64,
+    i: usize,
+}
+
+impl Acc {
+    #[inline(always)]
+    fn push(&mut self, cp: &mut Vec<Pair>, xi: f64, wi: f64) {
+        if self.i % CP == 0 {
+            cp.push([self.c, self.s]);
+        }
+        self.i += 1;
+        let wx = wi * xi;
+        // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
+        self.g += wx * (2.0 * self.c + wi);
+        self.c += wi;
+        self.s += wx;
+        self.w2 += wi * wi;
+    }
+}
+
+/// Key stream and record stream of the kept input records (same order), for the sort.
+macro_rules! kept {
+    ($values:expr, $weights:expr, $all_kept:expr, |$v:ident, $w:ident| $rec:expr, $sort:expr) => {{
+        let values = $values;
+        match ($weights, $all_kept) {
+            (None, true) => {
+                let keys = values.iter().map(|&$v| key_of($v + 0.0));
+                let recs = values.iter().map(|&$v| {
+                    let $w = 1.0f64;
+                    let _ = $w;
+                    $rec
+                });
+                $sort(keys, recs)
+            }
+            (None, false) => {
+                let keys = values
+                    .iter()
+                    .filter(|v| !v.is_nan())
+                    .map(|&$v| key_of($v + 0.0));
+                let recs = values.iter().filter(|v| !v.is_nan()).map(|&$v| {
+                    let $w = 1.0f64;
+                    let _ = $w;
+                    $rec
+                });
+                $sort(keys, recs)
+            }
+            (Some(ws), true) => {
+                let keys = values.iter().map(|&$v| key_of($v + 0.0));
+                let recs = values.iter().zip(ws).map(|(&$v, &$w)| {
+                    let _ = $w;
+                    $rec
+                });
+                $sort(keys, recs)
+            }
+            (Some(ws), false) => {
+                let keep = |&(v, w): &(&f64, &f64)| !v.is_nan() && *w != 0.0;
+                let keys = values
+                    .iter()
+                    .zip(ws)
+                    .filter(keep)
+                    .map(|(&$v, _)| key_of($v + 0.0));
+                let recs = values.iter().zip(ws).filter(keep).map(|(&$v, &$w)| {
+                    let _ = $w;
+                    $rec
+                });
+                $sort(keys, recs)
+            }
+        }
+    }};
 }
 
 impl Distribution {
@@ -133,153 +355,123 @@ impl Distribution {
         weights: Option<&[f64]>,
         policy: MissingPolicy,
     ) -> Result<Self> {
-        let n_input = values.len();
-        if let Some(w) = weights {
-            if w.len() != n_input {
-                return Err(Error::length_mismatch(
-                    "weights vs values",
-                    n_input,
-                    w.len(),
-                ));
-            }
+        let mut d = Distribution {
+            xs: Vec::new(),
+            pairs: Vec::new(),
+            w0: f64::NAN,
+            cp: Vec::new(),
+            total_w: 0.0,
+            total_wx: 0.0,
+            sum_w2: 0.0,
+            gini_num: 0.0,
+            n: 0,
+            n_input: 0,
+            n_missing: 0,
+            n_zero_weight: 0,
+            equal_weights: false,
+            min_pos: 0,
+            max_pos: 0,
+            first_negative: None,
+            first_nonpositive: None,
+        };
+        // (never returned empty: a failed build returns the error instead)
+        d.rebuild_with_policy(values, weights, policy)?;
+        Ok(d)
+    }
+
+    /// Rebuilds `self` from new data with [`MissingPolicy::Error`], reusing its buffers (no
+    /// allocation when the capacity suffices). Same results and errors as
+    /// [`new`](Self::new); on error `self` is left unchanged.
+    pub fn rebuild(&mut self, values: &[f64], weights: Option<&[f64]>) -> Result<()> {
+        self.rebuild_with_policy(values, weights, MissingPolicy::Error)
+    }
+
+    /// [`rebuild`](Self::rebuild) with an explicit missing-value policy.
+    pub fn rebuild_with_policy(
+        &mut self,
+        values: &[f64],
+        weights: Option<&[f64]>,
+        policy: MissingPolicy,
+    ) -> Result<()> {
+        let sc = scan(values, weights, policy)?;
+        let n = sc.n;
+        let all_kept = n == values.len();
+        let (min_key, max_key) = (key_of(sc.min_v), key_of(sc.max_v));
+        let mut acc = Acc::default();
+        let cp = &mut self.cp;
+        cp.clear();
+        cp.reserve(n / CP + 1);
+        if sc.equal_weights {
+            // Only the values: the weight is `w0` throughout.
+            let w0 = sc.w0;
+            let out = &mut self.xs;
+            self.pairs.clear();
+            kept!(
+                values,
+                weights,
+                all_kept,
+                |v, w| f64::from_bits(key_of(v + 0.0)),
+                |keys, recs| {
+                    sort_into(keys, recs, n, min_key, max_key, out, |run: &mut [f64]| {
+                        for r in run {
+                            let xi = value_of(r.to_bits());
+                            *r = xi;
+                            acc.push(cp, xi, w0);
+                        }
+                    })
+                }
+            );
+            self.w0 = w0;
+        } else {
+            let out = &mut self.pairs;
+            self.xs.clear();
+            kept!(
+                values,
+                weights,
+                all_kept,
+                |v, w| [f64::from_bits(key_of(v + 0.0)), w],
+                |keys, recs| {
+                    sort_into(
+                        keys,
+                        recs,
+                        n,
+                        min_key,
+                        max_key,
+                        out,
+                        |run: &mut [Pair]| {
+                            for r in run {
+                                let xi = value_of(r[0].to_bits());
+                                r[0] = xi;
+                                acc.push(cp, xi, r[1]);
+                            }
+                        },
+                    )
+                }
+            );
+            self.w0 = f64::NAN;
         }
-        if n_input == 0 {
-            return Err(Error::Empty {
-                context: "values".into(),
-            });
+        if n % CP == 0 {
+            cp.push([acc.c, acc.s]);
         }
-        let mut n = 0usize;
-        let mut n_missing = 0usize;
-        let mut n_zero_weight = 0usize;
-        let mut min_v = f64::INFINITY;
-        let mut max_v = f64::NEG_INFINITY;
-        let (mut min_pos, mut max_pos) = (0usize, 0usize);
-        let mut first_negative = None;
-        let mut first_nonpositive = None;
-        let mut w0 = f64::NAN;
-        let mut equal_weights = true;
-        for (i, &v) in values.iter().enumerate() {
-            let wi = match weights {
-                Some(w) => {
-                    let wi = w[i];
-                    if !(wi.is_finite() && wi >= 0.0) {
-                        return Err(bad_weight(i, wi));
-                    }
-                    wi
-                }
-                None => 1.0,
-            };
-            if v.is_nan() {
-                match policy {
-                    MissingPolicy::Error => {
-                        return Err(Error::MissingValue {
-                            context: format!("values[{i}]"),
-                            reason: "and the missing-value policy is Error \
-                                     (clean the data or ask for MissingPolicy::Skip)"
-                                .into(),
-                        })
-                    }
-                    MissingPolicy::Skip => {
-                        n_missing += 1;
-                        continue;
-                    }
-                }
-            }
-            if v.is_infinite() {
-                return Err(Error::invalid_value(
-                    format!("values[{i}]"),
-                    v,
-                    "(values must be finite)",
-                ));
-            }
-            if wi == 0.0 {
-                n_zero_weight += 1;
-                continue;
-            }
-            if wi != w0 {
-                if w0.is_nan() {
-                    w0 = wi;
-                } else {
-                    equal_weights = false;
-                }
-            }
-            let v = v + 0.0; // -0.0 → +0.0
-            if v < min_v {
-                min_v = v;
-                min_pos = i;
-            }
-            if v > max_v {
-                max_v = v;
-                max_pos = i;
-            }
-            if v <= 0.0 {
-                if first_nonpositive.is_none() {
-                    first_nonpositive = Some((i, v));
-                }
-                if v < 0.0 && first_negative.is_none() {
-                    first_negative = Some((i, v));
-                }
-            }
-            n += 1;
-        }
-        if n == 0 {
-            if n_missing == n_input {
-                return Err(Error::Empty {
-                    context: format!("values (all {n_input} values are missing)"),
-                });
-            }
-            return Err(Error::invalid_value(
-                "weights",
-                0.0,
-                "as the total weight (at least one record needs a positive weight)",
-            ));
-        }
-        // Sort; each sorted bucket is visited while in cache: keys become values and the
-        // cumulative sums (stored in the sort's scratch buffer) and Gini terms are taken.
-        let (mut c, mut s, mut w2, mut g) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        let (data, cum) = sort_input(
-            values,
-            weights,
-            n,
-            key_of(min_v),
-            key_of(max_v),
-            |run, cum| {
-                for (r, cu) in run.iter_mut().zip(cum.iter_mut()) {
-                    let xi = value_of(r[0].to_bits());
-                    let wi = r[1];
-                    r[0] = xi;
-                    let wx = wi * xi;
-                    // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
-                    g += wx * (2.0 * c + wi);
-                    c += wi;
-                    s += wx;
-                    w2 += wi * wi;
-                    *cu = [c, s];
-                }
-            },
-        );
-        let gini_num = g - c * s;
-        Ok(Distribution {
-            data,
-            cum,
-            total_w: c,
-            total_wx: s,
-            sum_w2: w2,
-            gini_num,
-            n_input,
-            n_missing,
-            n_zero_weight,
-            equal_weights,
-            min_pos,
-            max_pos,
-            first_negative,
-            first_nonpositive,
-        })
+        self.total_w = acc.c;
+        self.total_wx = acc.s;
+        self.sum_w2 = acc.w2;
+        self.gini_num = acc.g - acc.c * acc.s;
+        self.n = n;
+        self.n_input = values.len();
+        self.n_missing = sc.n_missing;
+        self.n_zero_weight = sc.n_zero_weight;
+        self.equal_weights = sc.equal_weights;
+        self.min_pos = sc.min_pos;
+        self.max_pos = sc.max_pos;
+        self.first_negative = sc.first_negative;
+        self.first_nonpositive = sc.first_nonpositive;
+        Ok(())
     }
 
     /// Number of records kept (non-missing, positive weight).
     pub fn n(&self) -> usize {
-        self.data.len()
+        self.n
     }
     /// Number of records given by the caller.
     pub fn n_input(&self) -> usize {
@@ -311,56 +503,109 @@ impl Distribution {
     }
     /// The (value, weight) records in ascending order of value.
     pub fn records(&self) -> impl ExactSizeIterator<Item = (f64, f64)> + '_ {
-        self.data.iter().map(|p| (p[0], p[1]))
+        (0..self.n).map(move |i| (self.x(i), self.w(i)))
     }
     /// The values in ascending order (a copy).
     pub fn sorted_values(&self) -> Vec<f64> {
-        self.data.iter().map(|p| p[0]).collect()
+        if self.equal_weights {
+            self.xs.clone()
+        } else {
+            self.pairs.iter().map(|p| p[0]).collect()
+        }
     }
     /// Smallest value.
     pub fn min(&self) -> f64 {
-        self.data[0][0]
+        self.x(0)
     }
     /// Largest value.
     pub fn max(&self) -> f64 {
-        self.data[self.data.len() - 1][0]
+        self.x(self.n - 1)
     }
 
     #[inline]
     fn x(&self, i: usize) -> f64 {
-        self.data[i][0]
+        if self.equal_weights {
+            self.xs[i]
+        } else {
+            self.pairs[i][0]
+        }
+    }
+    #[inline]
+    fn w(&self, i: usize) -> f64 {
+        if self.equal_weights {
+            self.w0
+        } else {
+            self.pairs[i][1]
+        }
+    }
+    /// `Σ f(xᵢ, wᵢ)` style loops: calls `f(x, w)` for every record in ascending order.
+    #[inline]
+    fn for_each(&self, mut f: impl FnMut(f64, f64)) {
+        if self.equal_weights {
+            let w0 = self.w0;
+            for &xi in &self.xs {
+                f(xi, w0);
+            }
+        } else {
+            for &[xi, wi] in &self.pairs {
+                f(xi, wi);
+            }
+        }
     }
     /// Number of records with value `< t` (`strict`) or `≤ t`.
     #[inline]
     fn count_below(&self, t: f64, strict: bool) -> usize {
-        if strict {
-            self.data.partition_point(|r| r[0] < t)
-        } else {
-            self.data.partition_point(|r| r[0] <= t)
+        match (self.equal_weights, strict) {
+            (true, true) => self.xs.partition_point(|&x| x < t),
+            (true, false) => self.xs.partition_point(|&x| x <= t),
+            (false, true) => self.pairs.partition_point(|r| r[0] < t),
+            (false, false) => self.pairs.partition_point(|r| r[0] <= t),
         }
     }
-    /// First record whose cumulative weight is `≥ target`.
+    /// (cumulative weight, cumulative weighted value) of the first `k` sorted records:
+    /// the nearest checkpoint, then the build's own additions repeated.
     #[inline]
-    fn first_cum_at_least(&self, target: f64) -> usize {
-        self.cum.partition_point(|c| c[0] < target)
+    fn cum_before(&self, k: usize) -> (f64, f64) {
+        let j = k / CP;
+        let [mut c, mut s] = self.cp[j];
+        for i in j * CP..k {
+            let (xi, wi) = (self.x(i), self.w(i));
+            c += wi;
+            s += wi * xi;
+        }
+        (c, s)
     }
-
     /// Cumulative weight of the first `k` sorted records.
     #[inline]
     fn cw_before(&self, k: usize) -> f64 {
-        if k == 0 {
-            0.0
-        } else {
-            self.cum[k - 1][0]
-        }
+        self.cum_before(k).0
     }
     /// Cumulative weighted value of the first `k` sorted records.
     #[inline]
     fn cwx_before(&self, k: usize) -> f64 {
-        if k == 0 {
-            0.0
-        } else {
-            self.cum[k - 1][1]
+        self.cum_before(k).1
+    }
+    /// The first record `k` whose cumulative weight (through `k`) is `≥ target`, or the
+    /// last record if none is; returns `(k, cw_before(k), cwx_before(k), cumulative weight
+    /// through k)`.
+    #[inline]
+    fn locate(&self, target: f64) -> (usize, f64, f64, f64) {
+        let jstar = self.cp.partition_point(|c| c[0] < target);
+        if jstar == 0 {
+            return (0, 0.0, 0.0, 0.0 + self.w(0));
+        }
+        let j = (jstar - 1).min((self.n - 1) / CP);
+        let [mut c, mut s] = self.cp[j];
+        let mut i = j * CP;
+        loop {
+            let (xi, wi) = (self.x(i), self.w(i));
+            let c2 = c + wi;
+            if c2 >= target || i + 1 == self.n {
+                return (i, c, s, c2);
+            }
+            c = c2;
+            s += wi * xi;
+            i += 1;
         }
     }
 
@@ -460,35 +705,35 @@ impl Distribution {
         let inv_mu = 1.0 / mu;
         let s = if alpha == 1.0 {
             let mut acc = 0.0;
-            for &[xi, wi] in &self.data {
+            self.for_each(|xi, wi| {
                 if xi > 0.0 {
                     let r = xi * inv_mu;
                     acc += wi * r * r.ln();
                 }
-            }
+            });
             acc / self.total_w
         } else if alpha == 0.0 {
             let mut acc = 0.0;
-            for &[xi, wi] in &self.data {
+            self.for_each(|xi, wi| {
                 acc += wi * (xi * inv_mu).ln();
-            }
+            });
             -acc / self.total_w
         } else {
             let mut acc = 0.0;
             if alpha == 2.0 {
-                for &[xi, wi] in &self.data {
+                self.for_each(|xi, wi| {
                     let r = xi * inv_mu;
                     acc += wi * r * r;
-                }
+                });
             } else if alpha.fract() == 0.0 && alpha.abs() <= 64.0 {
                 let a = alpha as i32;
-                for &[xi, wi] in &self.data {
+                self.for_each(|xi, wi| {
                     acc += wi * (xi * inv_mu).powi(a);
-                }
+                });
             } else {
-                for &[xi, wi] in &self.data {
+                self.for_each(|xi, wi| {
                     acc += wi * (xi * inv_mu).powf(alpha);
-                }
+                });
             }
             (acc / self.total_w - 1.0) / (alpha * (alpha - 1.0))
         };
@@ -526,16 +771,16 @@ impl Distribution {
         let inv_mu = 1.0 / mu;
         if epsilon == 1.0 {
             let mut acc = 0.0;
-            for &[xi, wi] in &self.data {
+            self.for_each(|xi, wi| {
                 acc += wi * (xi * inv_mu).ln();
-            }
+            });
             return Ok(1.0 - (acc / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
         let mut acc = 0.0;
-        for &[xi, wi] in &self.data {
+        self.for_each(|xi, wi| {
             acc += wi * (xi * inv_mu).powf(e);
-        }
+        });
         Ok(1.0 - (acc / self.total_w).powf(1.0 / e))
     }
 
@@ -545,10 +790,10 @@ impl Distribution {
     pub fn coefficient_of_variation(&self) -> Result<f64> {
         let mu = self.require_positive_mean("coefficient of variation")?;
         let mut acc = 0.0;
-        for &[xi, wi] in &self.data {
+        self.for_each(|xi, wi| {
             let d = xi - mu;
             acc += wi * d * d;
-        }
+        });
         Ok((acc / self.total_w).sqrt() / mu)
     }
 
@@ -600,7 +845,7 @@ impl Distribution {
     /// maximum.
     pub fn quantile(&self, p: f64, method: QuantileMethod) -> Result<f64> {
         Self::check_p("p", p)?;
-        let n = self.data.len();
+        let n = self.n;
         match method {
             QuantileMethod::Linear => {
                 if !self.equal_weights {
@@ -628,9 +873,9 @@ impl Distribution {
                 }
                 let target = p * self.total_w;
                 let tol = 1e-12 * self.total_w;
-                let k = self.first_cum_at_least(target - tol).min(n - 1);
+                let (k, _, _, cum_k) = self.locate(target - tol);
                 if method == QuantileMethod::AveragedInvertedCdf
-                    && (self.cum[k][0] - target).abs() <= tol
+                    && (cum_k - target).abs() <= tol
                     && k + 1 < n
                 {
                     Ok(0.5 * (self.x(k) + self.x(k + 1)))
@@ -678,11 +923,10 @@ impl Distribution {
         if p >= 1.0 {
             return 1.0;
         }
-        let n = self.data.len();
         let target = p * self.total_w;
-        let k = self.first_cum_at_least(target).min(n - 1);
-        let part = (target - self.cw_before(k)).max(0.0);
-        (self.cwx_before(k) + part * self.x(k)) / self.total_wx
+        let (k, cw, cwx, _) = self.locate(target);
+        let part = (target - cw).max(0.0);
+        (cwx + part * self.x(k)) / self.total_wx
     }
 
     /// Share of the total held by the population slice between fractions `p_low` and

@@ -25,6 +25,8 @@
 //! | mean ≤ 0 | `Error::InvalidValue` for every relative measure |
 //! | mismatched lengths | `Error::LengthMismatch` |
 
+#[cfg(test)]
+mod build_tests;
 mod decompose;
 mod dist;
 mod grouped;
