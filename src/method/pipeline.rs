@@ -152,23 +152,28 @@ fn rank_into(
     if n > 64 {
         tmp.clear();
         tmp.resize(n, (0, 0));
-        let mut count = [0usize; 2049];
-        for pass in 0..6 {
-            let shift = pass * 11;
-            count.iter_mut().for_each(|c| *c = 0);
-            for &(k, _) in keys.iter() {
-                count[((k >> shift) & 0x7ff) as usize + 1] += 1;
+        // the six digit histograms in one pass over the keys
+        let mut hist = [[0u32; 2048]; 6];
+        for &(k, _) in keys.iter() {
+            for (pass, h) in hist.iter_mut().enumerate() {
+                h[((k >> (pass * 11)) & 0x7ff) as usize] += 1;
             }
-            if count[1..].contains(&n) {
+        }
+        let mut start = [0usize; 2048];
+        for (pass, h) in hist.iter().enumerate() {
+            if h.contains(&(n as u32)) {
                 continue; // all keys share this digit
             }
-            for d in 0..2048 {
-                count[d + 1] += count[d];
+            let shift = pass * 11;
+            let mut acc = 0usize;
+            for (s, &c) in start.iter_mut().zip(h) {
+                *s = acc;
+                acc += c as usize;
             }
             for &e in keys.iter() {
                 let d = ((e.0 >> shift) & 0x7ff) as usize;
-                tmp[count[d]] = e;
-                count[d] += 1;
+                tmp[start[d]] = e;
+                start[d] += 1;
             }
             std::mem::swap(keys, tmp);
         }
