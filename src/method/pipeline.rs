@@ -11,6 +11,14 @@
 //! matrix that is handed to [`aggregate_units`] without copying. Per column, moments,
 //! treatment and normalisation run back to back while the column is in cache; the only
 //! per-column allocation is a report entry when a column is actually treated.
+//!
+//! Fused passes (performance; the results are bit-identical to running the steps one
+//! after the other): the first moments pass also counts observed cells for the
+//! availability screening; the second also writes the min–max normalisation (redone if
+//! the treatment changes the column); a node holding indicators whose weights do not
+//! depend on the data and that is aggregated arithmetically adds each normalised column to
+//! its per-unit sums right after writing it (`LeafFusion`), instead of reading the column
+//! back in the aggregation step.
 
 use std::collections::HashMap;
 

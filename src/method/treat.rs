@@ -380,7 +380,9 @@ pub struct ColumnTreatment {
 /// `x` holds the values (NaN = missing). When the column fails, the treated values are
 /// written to `out` (same length) and `changes` receives every changed point; otherwise
 /// `out` is left untouched and `treated = false`. `flags` is scratch of the same length
-/// (reused across calls to stay allocation-free). Winsorised points are pushed to
+/// (reused across calls to stay allocation-free; only the step-by-step Winsorisation, used
+/// for columns with few distinct values or `max_winsorised` above 16, writes it — the usual
+/// path finds the cut points from one scan, see `winsorise_plan`). Winsorised points are pushed to
 /// `changes`; when the log fallback replaces them, `changes` receives nothing more and the
 /// whole column is described by `log_sign`/`log_offset` (every observed `x` becomes
 /// `log_sign·ln(log_sign·x + log_offset)`).
