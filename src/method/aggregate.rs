@@ -173,7 +173,7 @@ pub struct AggregateNote {
     pub notes: Vec<String>,
 }
 
-fn check_weights(weights: &[f64], n: usize, ctx: &str) -> Result<f64> {
+pub(crate) fn check_weights(weights: &[f64], n: usize, ctx: &str) -> Result<f64> {
     if weights.len() != n {
         return Err(Error::length_mismatch(
             format!("{ctx}: weights vs components"),
@@ -235,7 +235,7 @@ fn availability(
     (na > 0 && share + 1e-12 >= rule.min_share, wa, na, nw)
 }
 
-fn check_rule(rule: &MissingRule) -> Result<()> {
+pub(crate) fn check_rule(rule: &MissingRule) -> Result<()> {
     if !(0.0..=1.0).contains(&rule.min_share) {
         return Err(Error::invalid_spec(
             "aggregation.missing.min_share",
@@ -622,73 +622,26 @@ pub fn aggregate_units(
         method,
         Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }
     );
-    let mut wa = vec![0.0; n_units];
-    let mut na = vec![0usize; n_units];
-    let mut s1 = vec![0.0; n_units];
-    let mut nw = 0usize;
-    // Columns without any missing value add to scalar totals instead of per-unit arrays.
-    let (mut w_full, mut n_full) = (0.0, 0usize);
+    let mut sums = UnitSums::default();
+    sums.start(n_units);
     for (j, col) in matrix.chunks_exact(n_units).enumerate() {
-        let (any_inf, any_nan) = col.iter().fold((false, false), |(i, n), x| {
-            (i | x.is_infinite(), n | x.is_nan())
-        });
-        if any_inf {
-            let u = col.iter().position(|x| x.is_infinite()).unwrap_or(0);
+        if let Some(u) = sums.add(col, weights[j], arith) {
             return Err(Error::invalid_value(
                 comp_ctx(Some(u), j),
                 col[u],
                 "in an aggregation (infinite)",
             ));
         }
-        let w = weights[j];
-        if w == 0.0 {
-            continue;
-        }
-        nw += 1;
-        if !any_nan {
-            w_full += w;
-            n_full += 1;
-            if arith {
-                for (s, &x) in s1.iter_mut().zip(col) {
-                    *s += w * x;
-                }
-            }
-        } else if arith {
-            for (((a, c), s), &x) in wa.iter_mut().zip(na.iter_mut()).zip(s1.iter_mut()).zip(col) {
-                let p = !x.is_nan();
-                *a += if p { w } else { 0.0 };
-                *c += usize::from(p);
-                *s += if p { w * x } else { 0.0 };
-            }
-        } else {
-            for ((a, c), &x) in wa.iter_mut().zip(na.iter_mut()).zip(col) {
-                let p = !x.is_nan();
-                *a += if p { w } else { 0.0 };
-                *c += usize::from(p);
-            }
-        }
     }
-    if n_full > 0 {
-        wa.iter_mut().for_each(|a| *a += w_full);
-        na.iter_mut().for_each(|c| *c += n_full);
-    }
+    sums.close();
     let mut ok = vec![false; n_units];
-    for u in 0..n_units {
-        let share = if missing.by_weight {
-            wa[u] / total
-        } else {
-            na[u] as f64 / nw as f64
-        };
-        ok[u] = na[u] > 0 && share + 1e-12 >= missing.min_share;
-        if !ok[u] {
-            note.n_insufficient += 1;
-        } else if na[u] < nw {
-            note.n_partial += 1;
-        }
-    }
+    (note.n_insufficient, note.n_partial) = sums.mask(total, missing, &mut ok);
+    let UnitSums {
+        wa, na: _, mut s1, ..
+    } = sums;
     match method {
         Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => {
-            finish(out, &ok, |u| s1[u] / wa[u]);
+            finish_mean(out, &ok, &s1, &wa);
         }
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
             let shift = match method {
@@ -845,6 +798,169 @@ fn accumulate(
         }
     }
     Ok(())
+}
+
+/// Per-unit sums of [`aggregate_units`], accumulated column by column (memory order):
+/// available weight `wa`, available count `na` (as f64, exact, so the loops vectorise) and,
+/// for the arithmetic mean, the weighted sum `s1`. Columns without a missing value add to
+/// scalar totals instead of the per-unit arrays. The arrays are reused across
+/// [`UnitSums::start`]s without clearing: the first column written sets `0.0 + term`
+/// (exactly what adding to a cleared array gives).
+#[derive(Debug, Default)]
+pub(crate) struct UnitSums {
+    pub wa: Vec<f64>,
+    pub na: Vec<f64>,
+    pub s1: Vec<f64>,
+    w_full: f64,
+    n_full: usize,
+    nw: usize,
+    wn_fresh: bool,
+    s1_fresh: bool,
+}
+
+impl UnitSums {
+    /// Starts a new aggregation over `n_units` units.
+    pub(crate) fn start(&mut self, n_units: usize) {
+        for v in [&mut self.wa, &mut self.na, &mut self.s1] {
+            v.resize(n_units, 0.0);
+        }
+        self.w_full = 0.0;
+        self.n_full = 0;
+        self.nw = 0;
+        self.wn_fresh = true;
+        self.s1_fresh = true;
+    }
+
+    /// Adds component column `col` (one value per unit) with weight `w`; `arith` also
+    /// accumulates the weighted sum. Returns the first unit with an infinite value, if
+    /// any (nothing is added then).
+    pub(crate) fn add(&mut self, col: &[f64], w: f64, arith: bool) -> Option<usize> {
+        let (any_inf, any_nan) = col.iter().fold((false, false), |(i, n), x| {
+            (i | x.is_infinite(), n | x.is_nan())
+        });
+        if any_inf {
+            return Some(col.iter().position(|x| x.is_infinite()).unwrap_or(0));
+        }
+        if w == 0.0 {
+            return None;
+        }
+        self.nw += 1;
+        let n = self.wa.len();
+        let col = &col[..n];
+        let (wa, na, s1) = (&mut self.wa[..n], &mut self.na[..n], &mut self.s1[..n]);
+        // `$set`: the arrays are stale, start from 0.0
+        macro_rules! kernel {
+            (full, $set:expr) => {
+                for u in 0..n {
+                    let b = if $set { 0.0 } else { s1[u] };
+                    s1[u] = b + w * col[u];
+                }
+            };
+            (partial_arith, $set:expr, $set1:expr) => {
+                for u in 0..n {
+                    let x = col[u];
+                    let p = !x.is_nan();
+                    let (a, c, s) = if $set {
+                        (0.0, 0.0, if $set1 { 0.0 } else { s1[u] })
+                    } else {
+                        (wa[u], na[u], if $set1 { 0.0 } else { s1[u] })
+                    };
+                    wa[u] = a + if p { w } else { 0.0 };
+                    na[u] = c + if p { 1.0 } else { 0.0 };
+                    s1[u] = s + if p { w * x } else { 0.0 };
+                }
+            };
+            (partial, $set:expr) => {
+                for u in 0..n {
+                    let p = !col[u].is_nan();
+                    let (a, c) = if $set { (0.0, 0.0) } else { (wa[u], na[u]) };
+                    wa[u] = a + if p { w } else { 0.0 };
+                    na[u] = c + if p { 1.0 } else { 0.0 };
+                }
+            };
+        }
+        if !any_nan {
+            self.w_full += w;
+            self.n_full += 1;
+            if arith {
+                if self.s1_fresh {
+                    kernel!(full, true);
+                } else {
+                    kernel!(full, false);
+                }
+                self.s1_fresh = false;
+            }
+        } else if arith {
+            match (self.wn_fresh, self.s1_fresh) {
+                (true, true) => kernel!(partial_arith, true, true),
+                (true, false) => kernel!(partial_arith, true, false),
+                (false, true) => kernel!(partial_arith, false, true),
+                (false, false) => kernel!(partial_arith, false, false),
+            }
+            self.wn_fresh = false;
+            self.s1_fresh = false;
+        } else {
+            if self.wn_fresh {
+                kernel!(partial, true);
+            } else {
+                kernel!(partial, false);
+            }
+            self.wn_fresh = false;
+        }
+        None
+    }
+
+    /// Adds the totals of the complete columns to every unit; call once after the last
+    /// [`UnitSums::add`].
+    pub(crate) fn close(&mut self) {
+        if self.wn_fresh {
+            self.wa.fill(0.0);
+            self.na.fill(0.0);
+            self.wn_fresh = false;
+        }
+        if self.s1_fresh {
+            self.s1.fill(0.0);
+            self.s1_fresh = false;
+        }
+        if self.n_full > 0 {
+            let (w_full, n_full) = (self.w_full, self.n_full as f64);
+            self.wa.iter_mut().for_each(|a| *a += w_full);
+            self.na.iter_mut().for_each(|c| *c += n_full);
+        }
+    }
+
+    /// The availability rule per unit into `ok`; returns (units below the rule, units
+    /// scored with a component missing). `total` is the sum of all weights.
+    pub(crate) fn mask(
+        &self,
+        total: f64,
+        missing: &MissingRule,
+        ok: &mut [bool],
+    ) -> (usize, usize) {
+        let (mut insufficient, mut partial) = (0usize, 0usize);
+        let nwf = self.nw as f64;
+        let n = self.wa.len();
+        let (wa, na, ok) = (&self.wa[..n], &self.na[..n], &mut ok[..n]);
+        for u in 0..n {
+            let share = if missing.by_weight {
+                wa[u] / total
+            } else {
+                na[u] / nwf
+            };
+            ok[u] = na[u] > 0.0 && share + 1e-12 >= missing.min_share;
+            insufficient += usize::from(!ok[u]);
+            partial += usize::from(ok[u] && na[u] < nwf);
+        }
+        (insufficient, partial)
+    }
+}
+
+/// `out = s1 / wa` where `ok`, else NaN (the weighted arithmetic mean).
+pub(crate) fn finish_mean(out: &mut [f64], ok: &[bool], s1: &[f64], wa: &[f64]) {
+    for (((o, &k), &s), &a) in out.iter_mut().zip(ok).zip(s1).zip(wa) {
+        let m = s / a;
+        *o = if k { m } else { f64::NAN };
+    }
 }
 
 fn finish(out: &mut [f64], ok: &[bool], f: impl Fn(usize) -> f64) {

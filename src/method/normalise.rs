@@ -483,26 +483,78 @@ pub fn normalise_column(
         return normalise_in_place(out, stats, &scored_info, method, uncapped, note);
     }
     // Fast path for the default method: one fused read-transform-write pass.
-    if let Normalisation::MinMax { low, high } = *method {
-        if n > 0 && hi > lo && low.is_finite() && high.is_finite() {
-            let f = (high - low) / (hi - lo);
-            if higher(&info.polarity) {
-                for (o, &v) in out.iter_mut().zip(x) {
-                    *o = low + (v - lo) * f;
-                }
-            } else {
-                for (o, &v) in out.iter_mut().zip(x) {
-                    *o = low + (hi - v) * f;
-                }
-            }
-            if let Some(u) = uncapped.as_deref_mut() {
-                u.copy_from_slice(out);
-            }
-            return Ok(note);
+    if let Some(map) = min_max_map(info, method, n, lo, hi) {
+        map.write(x, out);
+        if let Some(u) = uncapped.as_deref_mut() {
+            u.copy_from_slice(out);
         }
+        return Ok(note);
     }
     out.copy_from_slice(x);
     normalise_in_place(out, (n, lo, hi), info, method, uncapped, note)
+}
+
+/// The min–max normalisation of a column as a map `x ↦ low + (x − lo)·f` (higher is
+/// better) or `x ↦ low + (hi − x)·f` (lower is better), `f = (high − low)/(hi − lo)` —
+/// the fast path of [`normalise_column`], also fused into the pipeline's moments pass.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MinMaxMap {
+    pub low: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub f: f64,
+    pub up: bool,
+}
+
+impl MinMaxMap {
+    /// Writes the map of every cell of `x` (NaN stays NaN) to `out` (same length).
+    pub(crate) fn write(&self, x: &[f64], out: &mut [f64]) {
+        let MinMaxMap { low, lo, hi, f, up } = *self;
+        if up {
+            for (o, &v) in out.iter_mut().zip(x) {
+                *o = low + (v - lo) * f;
+            }
+        } else {
+            for (o, &v) in out.iter_mut().zip(x) {
+                *o = low + (hi - v) * f;
+            }
+        }
+    }
+}
+
+/// The [`MinMaxMap`] of a column with `n` observed values between `lo` and `hi`, when
+/// [`normalise_column`] takes its fast path: min–max with finite bounds, a polarity that is
+/// not interval, finite and distinct `lo < hi`. `None` otherwise (use
+/// [`normalise_column`]).
+pub(crate) fn min_max_map(
+    info: &ColumnInfo,
+    method: &Normalisation,
+    n: usize,
+    lo: f64,
+    hi: f64,
+) -> Option<MinMaxMap> {
+    if let Polarity::Interval { .. } = info.polarity {
+        return None;
+    }
+    match *method {
+        Normalisation::MinMax { low, high }
+            if n > 0
+                && lo.is_finite()
+                && hi.is_finite()
+                && hi > lo
+                && low.is_finite()
+                && high.is_finite() =>
+        {
+            Some(MinMaxMap {
+                low,
+                lo,
+                hi,
+                f: (high - low) / (hi - lo),
+                up: higher(&info.polarity),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Normalises `y` in place (it holds oriented-or-raw values; `info.polarity` is not

@@ -11,12 +11,23 @@
 //! matrix that is handed to [`aggregate_units`] without copying. Per column, moments,
 //! treatment and normalisation run back to back while the column is in cache; the only
 //! per-column allocation is a report entry when a column is actually treated.
+//!
+//! Fused passes (performance; the results are bit-identical to running the steps one
+//! after the other): the first moments pass also counts observed cells for the
+//! availability screening; the second also writes the min–max normalisation (redone if
+//! the treatment changes the column); a node holding indicators whose weights do not
+//! depend on the data and that is aggregated arithmetically adds each normalised column to
+//! its per-unit sums right after writing it (`LeafFusion`), instead of reading the column
+//! back in the aggregation step.
 
 use std::collections::HashMap;
 
-use super::aggregate::{aggregate_units, Aggregation};
+use super::aggregate::{
+    aggregate_units, check_rule, check_weights, finish_mean, AggregateNote, Aggregation,
+    MissingRule, UnitSums,
+};
 use super::impute::{impute, ImputeMethod, ImputedCell};
-use super::normalise::{normalise_column, ColumnInfo, Normalisation, Ties};
+use super::normalise::{min_max_map, normalise_column, ColumnInfo, Normalisation, Ties};
 use super::results::{Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed};
 use super::screen::{ScreenAction, ScreenedUnit};
 use super::spec::{MissingIndicators, Spec, WeightScope};
@@ -24,7 +35,7 @@ use super::stats::{
     cronbach_alpha, indicator_stats_from, pearson, CorrelationMatrix, CronbachAlpha,
     ParentCorrelation,
 };
-use super::treat::{moments, treat_column_with, PointChange};
+use super::treat::{first_pass, moments, second_pass, treat_column_inner, PointChange};
 use super::weight::{self, Weighting};
 use crate::data::Panel;
 use crate::error::{Error, Result};
@@ -149,23 +160,28 @@ fn rank_into(
     if n > 64 {
         tmp.clear();
         tmp.resize(n, (0, 0));
-        let mut count = [0usize; 2049];
-        for pass in 0..6 {
-            let shift = pass * 11;
-            count.iter_mut().for_each(|c| *c = 0);
-            for &(k, _) in keys.iter() {
-                count[((k >> shift) & 0x7ff) as usize + 1] += 1;
+        // the six digit histograms in one pass over the keys
+        let mut hist = [[0u32; 2048]; 6];
+        for &(k, _) in keys.iter() {
+            for (pass, h) in hist.iter_mut().enumerate() {
+                h[((k >> (pass * 11)) & 0x7ff) as usize] += 1;
             }
-            if count[1..].contains(&n) {
+        }
+        let mut start = [0usize; 2048];
+        for (pass, h) in hist.iter().enumerate() {
+            if h.contains(&(n as u32)) {
                 continue; // all keys share this digit
             }
-            for d in 0..2048 {
-                count[d + 1] += count[d];
+            let shift = pass * 11;
+            let mut acc = 0usize;
+            for (s, &c) in start.iter_mut().zip(h) {
+                *s = acc;
+                acc += c as usize;
             }
             for &e in keys.iter() {
                 let d = ((e.0 >> shift) & 0x7ff) as usize;
-                tmp[count[d]] = e;
-                count[d] += 1;
+                tmp[start[d]] = e;
+                start[d] += 1;
             }
             std::mem::swap(keys, tmp);
         }
@@ -621,13 +637,22 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
 
     // ---- statistics, treatment, normalisation (column by column) ----------------------
     let ind_ids: Vec<String> = inds.iter().map(|i| i.id.clone()).collect();
+    let node_ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    // every column is written by the aggregation below
+    let mut scores = Cube {
+        ids: node_ids.clone(),
+        n_periods: npp,
+        n_units: nu,
+        data: zeroed(nn * npp * nu),
+    };
+    let mut fusion = LeafFusion::plan(&nodes, spec, npp, nu, any_dropped);
     // every cell is written by `normalise_column`: zero-initialised (calloc) memory saves
     // a NaN-filling pass
     let mut normalised = Cube {
         ids: ind_ids.clone(),
         n_periods: npp,
         n_units: nu,
-        data: vec![0.0; nk * npp * nu],
+        data: zeroed(nk * npp * nu),
     };
     let mut statistics = Vec::new();
     let mut treated: Vec<TreatedPoint> = Vec::new();
@@ -662,13 +687,28 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         let excluded = spec.treatment.exclude.iter().any(|e| e == &ind.id);
         for q in 0..npp {
             let col = col_of(k, q);
-            if deferred {
+            // Pass 1 (count, sum, min, max), with the screening counts when `col` is raw.
+            let p1 = if deferred {
                 let c = &mut deferred_counts[q * nu..(q + 1) * nu];
-                for (n, &v) in c.iter_mut().zip(raw_col(k, q)) {
-                    *n += u32::from(!v.is_nan());
+                if need_copy {
+                    for (n, &v) in c.iter_mut().zip(raw_col(k, q)) {
+                        *n += u32::from(!v.is_nan());
+                    }
+                    first_pass(col, None)
+                } else {
+                    first_pass(col, Some(c))
                 }
-            }
-            let m = moments(col);
+            } else {
+                first_pass(col, None)
+            };
+            // Pass 2 (central moments) writes the min–max normalisation as it goes; it is
+            // redone below if the treatment changes the column.
+            let map = min_max_map(&info, method, p1.n, p1.min, p1.max);
+            let m = match map {
+                Some(map) => second_pass(col, &p1, Some((normalised.column_mut(k, q), map))),
+                None => second_pass(col, &p1, None),
+            };
+            let mut done = map.is_some();
             if spec.outputs.statistics {
                 let ms = if need_copy { moments(raw_col(k, q)) } else { m };
                 statistics.push(indicator_stats_from(
@@ -682,7 +722,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             let mut src = col;
             if spec.treatment.enabled && !excluded {
                 changes.clear();
-                let t = treat_column_with(
+                let (t, range) = treat_column_inner(
                     col,
                     &m,
                     &spec.treatment,
@@ -723,27 +763,38 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                         });
                     }
                     src = &tcol;
+                    done = false;
+                    if let Some(r) = range {
+                        if let Some(map) = min_max_map(&info, method, r.n, r.min, r.max) {
+                            map.write(src, normalised.column_mut(k, q));
+                            done = true;
+                        }
+                    }
                 }
             }
-            let out = normalised.column_mut(k, q);
-            let note = normalise_column(src, &info, method, out, None)
-                .map_err(|e| in_node(e, &ind.id, periods[q]))?;
-            if note.constant {
-                n_constant += 1;
-                warnings.push(format!(
-                    "indicator `{}`, period {}: degenerate column for {} ({} observed); the documented fallback value was used",
-                    ind.id,
-                    periods[q],
-                    method.name(),
-                    note.n_observed
-                ));
+            // (`done`: min–max fast path, observed values, not constant)
+            if !done {
+                let out = normalised.column_mut(k, q);
+                let note = normalise_column(src, &info, method, out, None)
+                    .map_err(|e| in_node(e, &ind.id, periods[q]))?;
+                if note.constant {
+                    n_constant += 1;
+                    warnings.push(format!(
+                        "indicator `{}`, period {}: degenerate column for {} ({} observed); the documented fallback value was used",
+                        ind.id,
+                        periods[q],
+                        method.name(),
+                        note.n_observed
+                    ));
+                }
+                if note.n_observed == 0 {
+                    warnings.push(format!(
+                        "indicator `{}`, period {}: no observed value",
+                        ind.id, periods[q]
+                    ));
+                }
             }
-            if note.n_observed == 0 {
-                warnings.push(format!(
-                    "indicator `{}`, period {}: no observed value",
-                    ind.id, periods[q]
-                ));
-            }
+            fusion.add(&nodes, k, q, &normalised, &mut scores);
         }
     }
     if deferred {
@@ -794,8 +845,6 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     ));
 
     // ---- weighting and aggregation (bottom-up) ---------------------------------------
-    let node_ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
-    let mut scores = Cube::new(node_ids.clone(), npp, nu);
     // normalised child weights per node per period: node_w[k][q * count + c]
     let mut node_w: Vec<Vec<f64>> = nodes.iter().map(|n| vec![0.0; npp * n.count]).collect();
     let mut node_raw: Vec<Vec<f64>> = node_w.clone();
@@ -889,7 +938,9 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         for q in 0..npp {
             let w = &node_w[k][q * count..(q + 1) * count];
             let period = periods[q];
-            let note = if nd.leaf {
+            let note = if let Some(note) = fusion.done(k, q, w) {
+                Ok(note)
+            } else if nd.leaf {
                 let s = normalised.offset(first, q);
                 let matrix = &normalised.data[s..s + count * nu];
                 let out = scores.column_mut(k, q);
@@ -1217,6 +1268,210 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         log,
         warnings,
     })
+}
+
+/// Weighting of a node's children that does not look at the data.
+fn is_static(w: &Weighting) -> bool {
+    match w {
+        Weighting::Equal | Weighting::Manual | Weighting::Effective | Weighting::Ahp { .. } => true,
+        Weighting::Combined {
+            subjective,
+            objective,
+            ..
+        } => is_static(subjective) && is_static(objective),
+        _ => false,
+    }
+}
+
+/// Aggregation of the nodes holding indicators, fused into the column loop.
+///
+/// When a leaf node's weights do not depend on the data and it is aggregated by the
+/// weighted arithmetic mean, each normalised column is added to the node's per-unit sums
+/// ([`UnitSums`], the accumulation `aggregate_units` itself uses) right after it is
+/// written, while it is still in cache, instead of being read back from memory in the
+/// aggregation step. The arithmetic, its order and the notes are those of
+/// `aggregate_units`; anything unusual (invalid weights or rule, an infinite value) leaves
+/// the node to `aggregate_units`, which reports it.
+struct LeafFusion {
+    /// Per indicator: its leaf node and position among the node's children, if fused.
+    of_ind: Vec<Option<(usize, usize)>>,
+    /// Per node: normalised weights `[q * count + c]`, their total per period, and the
+    /// availability rule.
+    weights: Vec<Option<FusedLeaf>>,
+    /// Per period: the sums of the leaf being accumulated; `failed` when it fell back.
+    sums: Vec<UnitSums>,
+    failed: Vec<bool>,
+    ok: Vec<bool>,
+    /// Per (node, period): the aggregation note when the scores are written.
+    done: Vec<Option<(usize, usize)>>,
+    npp: usize,
+}
+
+/// A fused leaf: normalised weights `[q * count + c]`, their total per period, the rule.
+struct FusedLeaf {
+    w: Vec<f64>,
+    totals: Vec<f64>,
+    rule: MissingRule,
+}
+
+impl LeafFusion {
+    fn plan(nodes: &[TNode], spec: &Spec, npp: usize, nu: usize, any_dropped: bool) -> Self {
+        let nk: usize = nodes.iter().filter(|n| n.leaf).map(|n| n.count).sum();
+        let mut f = LeafFusion {
+            of_ind: vec![None; nk],
+            weights: (0..nodes.len()).map(|_| None).collect(),
+            sums: Vec::new(),
+            failed: vec![false; npp],
+            ok: Vec::new(),
+            done: vec![None; nodes.len() * npp],
+            npp,
+        };
+        let global = spec.weighting.scope == WeightScope::Global
+            && is_data_driven(&spec.weighting.indicators);
+        if global || any_dropped {
+            return f;
+        }
+        let empty = Cube::default();
+        for (k, nd) in nodes.iter().enumerate() {
+            if !nd.leaf || nd.count == 0 {
+                continue;
+            }
+            let method = spec
+                .weighting
+                .nodes
+                .get(&nd.id)
+                .unwrap_or(&spec.weighting.indicators);
+            let la = spec.aggregation.for_node(&nd.id, nd.level);
+            if !is_static(method)
+                || !matches!(
+                    la.method,
+                    Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }
+                )
+                || check_rule(&la.missing).is_err()
+            {
+                continue;
+            }
+            let Ok(per) = resolve_weights(method, "", nd, &empty, npp, nu, spec.weighting.pooled)
+            else {
+                continue;
+            };
+            let count = nd.count;
+            let mut w = vec![0.0; npp * count];
+            let mut totals = vec![0.0; npp];
+            let mut valid = per.len() == npp;
+            for q in 0..npp.min(per.len()) {
+                let raw = &per[q];
+                if raw.len() != count {
+                    valid = false;
+                    break;
+                }
+                // exactly the normalisation of the aggregation step
+                let s: f64 = raw.iter().sum();
+                for c in 0..count {
+                    w[q * count + c] = if s > 0.0 { raw[c] / s } else { 0.0 };
+                }
+                match check_weights(&w[q * count..(q + 1) * count], count, "aggregation") {
+                    Ok(t) => totals[q] = t,
+                    Err(_) => {
+                        valid = false;
+                        break;
+                    }
+                }
+            }
+            if valid {
+                for c in 0..count {
+                    f.of_ind[nd.first + c] = Some((k, c));
+                }
+                f.weights[k] = Some(FusedLeaf {
+                    w,
+                    totals,
+                    rule: la.missing,
+                });
+            }
+        }
+        if f.of_ind.iter().any(|x| x.is_some()) {
+            f.sums = (0..npp).map(|_| UnitSums::default()).collect();
+            f.ok = vec![false; nu];
+        }
+        f
+    }
+
+    /// Adds the normalised column of indicator `i` in period `q` to its leaf's sums; after
+    /// the leaf's last child, writes the leaf's scores.
+    fn add(&mut self, nodes: &[TNode], i: usize, q: usize, normalised: &Cube, scores: &mut Cube) {
+        let Some((k, c)) = self.of_ind[i] else {
+            return;
+        };
+        let count = nodes[k].count;
+        let FusedLeaf { w, totals, rule } = self.weights[k].as_ref().expect("planned");
+        let sums = &mut self.sums[q];
+        if c == 0 {
+            sums.start(normalised.n_units);
+            self.failed[q] = false;
+        }
+        if self.failed[q] {
+            return;
+        }
+        if sums
+            .add(normalised.column(i, q), w[q * count + c], true)
+            .is_some()
+        {
+            self.failed[q] = true;
+            return;
+        }
+        if c + 1 == count {
+            sums.close();
+            let (insufficient, partial) = sums.mask(totals[q], rule, &mut self.ok);
+            finish_mean(scores.column_mut(k, q), &self.ok, &sums.s1, &sums.wa);
+            self.done[k * self.npp + q] = Some((insufficient, partial));
+        }
+    }
+
+    /// The note of node `k` in period `q` if its scores are already written (with
+    /// weights `w`, checked to be the planned ones).
+    fn done(&self, k: usize, q: usize, w: &[f64]) -> Option<AggregateNote> {
+        let (insufficient, partial) = self.done[k * self.npp + q]?;
+        let pw = &self.weights[k].as_ref()?.w;
+        if pw[q * w.len()..(q + 1) * w.len()] != *w {
+            return None;
+        }
+        Some(AggregateNote {
+            n_insufficient: insufficient,
+            n_partial: partial,
+            notes: Vec::new(),
+        })
+    }
+}
+
+/// A zero-filled buffer of `n` cells for a results cube that the pipeline then writes in
+/// full. `vec![0.0; n]` is a `calloc`: large buffers are fresh pages from the kernel, so the
+/// cost is the page faults of the first write, one per 4 KiB page. On Linux, buffers of
+/// 8 MiB or more are advised to use transparent huge pages (`madvise(MADV_HUGEPAGE)`, which
+/// only takes effect where the system allows it: THP mode `always` or `madvise`), so the
+/// first write faults once per 2 MiB instead; the contents are unaffected.
+fn zeroed(n: usize) -> Vec<f64> {
+    let v = vec![0.0; n];
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let bytes = n * std::mem::size_of::<f64>();
+        if bytes >= 8 << 20 {
+            let start = v.as_ptr() as usize;
+            let (a, b) = (
+                (start + HUGE - 1) & !(HUGE - 1),
+                (start + bytes) & !(HUGE - 1),
+            );
+            if b > a {
+                // SAFETY: [a, b) lies inside `v`'s allocation, which this function owns;
+                // MADV_HUGEPAGE is advice about how to back the range and leaves its
+                // contents (zero) unchanged. Failure (e.g. THP disabled) is harmless.
+                unsafe {
+                    libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_HUGEPAGE);
+                }
+            }
+        }
+    }
+    v
 }
 
 /// Indicator positions under node `k`.
