@@ -21,6 +21,8 @@
 //! Everything but `ffi` is safe Rust and knows nothing of the C ABI.
 
 #![warn(missing_docs)]
+// The core is safe Rust; `ffi` (and one documented function in `distribution::sort`) opt out.
+#![deny(unsafe_code)]
 
 pub mod data;
 pub mod distribution;
