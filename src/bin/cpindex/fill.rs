@@ -12,8 +12,8 @@ use cpindex::model::Framework;
 use cpindex::Result;
 
 use crate::view::{
-    CellView, Colour, DimensionView, DistributionRow, IndicatorView, Methodology, ReportView,
-    Trend, UnitSummary, UnitView,
+    framework_views, CellView, Colour, DistributionRow, Methodology, ReportView, Trend,
+    UnitSummary, UnitView,
 };
 
 /// Known unit ids of the Quzhou sample and their display names, in display order.
@@ -93,24 +93,7 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
             name: unit_name(id),
         })
         .collect();
-    let dimensions: Vec<DimensionView> = fw
-        .child_dimensions(None)
-        .map(|d| DimensionView {
-            id: d.id.clone(),
-            name: d.name_zh.clone(),
-        })
-        .collect();
-    let indicators: Vec<IndicatorView> = fw
-        .indicators
-        .iter()
-        .map(|i| IndicatorView {
-            id: i.id.clone(),
-            name: i.name_zh.clone(),
-            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
-            unit: i.unit.label.clone(),
-            target: crate::target_text(i, fw.target_year),
-        })
-        .collect();
+    let (dimensions, indicators) = framework_views(fw);
 
     let mut cells = Vec::new();
     let (mut n_values, mut n_illustrative, mut n_unsourced) = (0usize, 0usize, 0usize);

@@ -339,6 +339,29 @@ pub fn pct(v: f64) -> String {
     }
 }
 
+/// The top-level dimensions and the indicators of `fw` as the report shows them.
+pub fn framework_views(fw: &cpindex::model::Framework) -> (Vec<DimensionView>, Vec<IndicatorView>) {
+    let dimensions = fw
+        .child_dimensions(None)
+        .map(|d| DimensionView {
+            id: d.id.clone(),
+            name: d.name_zh.clone(),
+        })
+        .collect();
+    let indicators = fw
+        .indicators
+        .iter()
+        .map(|i| IndicatorView {
+            id: i.id.clone(),
+            name: i.name_zh.clone(),
+            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
+            unit: i.unit.label.clone(),
+            target: crate::target_text(i, fw.target_year),
+        })
+        .collect();
+    (dimensions, indicators)
+}
+
 /// A view-model filled with FAKE numbers from the built-in framework's indicators, for
 /// checking the layout (`cpindex demo-html`). Every value is marked illustrative and the
 /// banner says the numbers are fake.
@@ -359,24 +382,7 @@ pub fn demo_view() -> ReportView {
         name: n.to_string(),
     })
     .collect();
-    let dimensions: Vec<DimensionView> = fw
-        .child_dimensions(None)
-        .map(|d| DimensionView {
-            id: d.id.clone(),
-            name: d.name_zh.clone(),
-        })
-        .collect();
-    let indicators: Vec<IndicatorView> = fw
-        .indicators
-        .iter()
-        .map(|i| IndicatorView {
-            id: i.id.clone(),
-            name: i.name_zh.clone(),
-            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
-            unit: i.unit.label.clone(),
-            target: crate::target_text(i, fw.target_year),
-        })
-        .collect();
+    let (dimensions, indicators) = framework_views(fw);
     // Deterministic fake numbers: a small integer hash of (indicator, unit) positions.
     let fake = |a: usize, b: usize| ((a * 37 + b * 53 + 11) % 47) as f64;
     let mut cells = Vec::new();
