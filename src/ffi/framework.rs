@@ -244,30 +244,36 @@ fn kind_code(k: Kind) -> cpindex_kind {
     }
 }
 
-pub(crate) fn indicator_at(fw: &Framework, index: usize) -> FfiResult<&Indicator> {
-    fw.indicators.get(index).ok_or_else(|| {
+/// Item `index` of one of the framework's lists (`what`: "indicator" or "dimension"), or
+/// INVALID_ARGUMENT naming the framework and the list's length.
+fn item_at<'a, T>(fw: &Framework, items: &'a [T], index: usize, what: &str) -> FfiResult<&'a T> {
+    items.get(index).ok_or_else(|| {
         FfiError::invalid(
             "index",
             format!(
-                "indicator index {index} is past the end (framework `{}` has {} indicators)",
+                "{what} index {index} is past the end (framework `{}` has {} {what}s)",
                 fw.id,
-                fw.indicators.len()
+                items.len()
             ),
         )
     })
 }
 
+pub(crate) fn indicator_at(fw: &Framework, index: usize) -> FfiResult<&Indicator> {
+    item_at(fw, &fw.indicators, index, "indicator")
+}
+
 fn dimension_at(fw: &Framework, index: usize) -> FfiResult<&Dimension> {
-    fw.dimensions.get(index).ok_or_else(|| {
-        FfiError::invalid(
-            "index",
-            format!(
-                "dimension index {index} is past the end (framework `{}` has {} dimensions)",
-                fw.id,
-                fw.dimensions.len()
-            ),
-        )
-    })
+    item_at(fw, &fw.dimensions, index, "dimension")
+}
+
+/// The UNKNOWN_ID error for an id (`kind`: "indicator" or "dimension") not in `fw`.
+fn unknown_in(fw: &Framework, kind: &str, id: &str) -> crate::Error {
+    crate::Error::UnknownId {
+        kind: kind.into(),
+        id: id.into(),
+        hint: format!(" in framework `{}`", fw.id),
+    }
 }
 
 /// Borrows a framework handle (for other FFI modules).
@@ -542,11 +548,7 @@ pub unsafe extern "C" fn cpindex_framework_dimension_index(
             .dimensions
             .iter()
             .position(|d| d.id == id)
-            .ok_or_else(|| crate::Error::UnknownId {
-                kind: "dimension".into(),
-                id: id.into(),
-                hint: format!(" in framework `{}`", fw.id),
-            })?;
+            .ok_or_else(|| unknown_in(fw, "dimension", id))?;
         out.write(pos);
         Ok(())
     })
@@ -576,11 +578,7 @@ pub unsafe extern "C" fn cpindex_framework_indicator_index(
         let id = try_str(id, id_len, "id")?;
         let pos = fw
             .indicator_position(id)
-            .ok_or_else(|| crate::Error::UnknownId {
-                kind: "indicator".into(),
-                id: id.into(),
-                hint: format!(" in framework `{}`", fw.id),
-            })?;
+            .ok_or_else(|| unknown_in(fw, "indicator", id))?;
         out.write(pos);
         Ok(())
     })

@@ -69,6 +69,13 @@ impl cpindex_csv_layout {
     }
 }
 
+/// Checks the (unit, period, indicator) positions of a cell against the panel's dimensions.
+fn check_cell(p: &Panel, unit: usize, period: usize, indicator: usize) -> FfiResult<()> {
+    check_index("unit", unit, p.n_units(), "unit")?;
+    check_index("period", period, p.n_periods(), "period")?;
+    check_index("indicator", indicator, p.n_indicators(), "indicator")
+}
+
 fn check_index(name: &str, index: usize, len: usize, what: &str) -> FfiResult<()> {
     if index < len {
         Ok(())
@@ -235,9 +242,7 @@ pub unsafe extern "C" fn cpindex_panel_get(
     guard_status("cpindex_panel_get", || {
         let p = box_ref(panel, "panel")?;
         let out = out_ptr(out, "out")?;
-        check_index("unit", unit, p.n_units(), "unit")?;
-        check_index("period", period, p.n_periods(), "period")?;
-        check_index("indicator", indicator, p.n_indicators(), "indicator")?;
+        check_cell(p, unit, period, indicator)?;
         out.write(p.get(unit, period, indicator));
         Ok(())
     })
@@ -298,9 +303,7 @@ pub unsafe extern "C" fn cpindex_panel_set(
 ) -> cpindex_status {
     guard_status("cpindex_panel_set", || {
         let p = box_mut(panel, "panel")?;
-        check_index("unit", unit, p.n_units(), "unit")?;
-        check_index("period", period, p.n_periods(), "period")?;
-        check_index("indicator", indicator, p.n_indicators(), "indicator")?;
+        check_cell(p, unit, period, indicator)?;
         p.set(unit, period, indicator, value)?;
         Ok(())
     })

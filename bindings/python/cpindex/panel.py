@@ -10,16 +10,14 @@ the library without an intermediate copy; so is a numpy array of shape
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 from array import array
 from ctypes import byref, c_double, c_int32, c_size_t
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
-from ._errors import InvalidArgument, LengthMismatch, ParseError, UnknownId
+from ._errors import CpindexError, InvalidArgument, LengthMismatch, UnknownId
 from ._managed import Managed
 from ._native import LIB, PANEL_P, CStr, read_text
 from .framework import Framework
@@ -111,7 +109,8 @@ def _reorder_nested(nested: Sequence[Sequence[Sequence[Any]]], nu: int, np_: int
     return out
 
 
-_MISSING = {"", "na", "nan", "null", "none", "-", "—"}
+_CSV_LAYOUTS = {"long": 0, "wide": 1}  # cpindex_csv_layout codes
+_CSV_TEXT = "<csv text>"  # the source name the library gives CSV read from text
 
 
 class Panel(Managed):
@@ -188,74 +187,72 @@ class Panel(Managed):
         )
 
     @classmethod
-    def from_csv(cls, source: Union[str, "os.PathLike[str]", io.TextIOBase]) -> "Panel":
-        """A panel from CSV: a path, a file object, or CSV text (a string with a newline).
+    def from_csv(
+        cls,
+        source: Union[str, bytes, "os.PathLike[str]", IO[Any]],
+        layout: str = "long",
+        framework: Optional[Framework] = None,
+    ) -> "Panel":
+        """A panel from CSV, read by the library's own parser (``cpindex_panel_from_csv``).
 
-        Long format: columns ``unit, period, indicator, value`` (``year`` may name the
-        period). Wide format: ``unit, period`` then one column per indicator. Empty cells
-        and ``NA``/``NaN`` are missing. Errors name the line and column
-        (:class:`~cpindex.ParseError`)."""
-        if isinstance(source, (str, os.PathLike)) and not (isinstance(source, str) and "\n" in source):
-            with open(source, newline="", encoding="utf-8-sig") as f:
-                return cls._read_csv(f, str(source))
-        if isinstance(source, str):
-            return cls._read_csv(io.StringIO(source), "<text>")
-        return cls._read_csv(source, getattr(source, "name", "<stream>"))
+        Args:
+            source: a path, a file object (text or binary), CSV text (a ``str`` holding a
+                newline) or CSV bytes (UTF-8).
+            layout: ``"long"`` — columns ``unit, period, indicator, value`` (optional
+                ``group, source, note, illustrative``) — or ``"wide"`` — ``unit, period``
+                (same optional columns) then one column per indicator id.
+            framework: when given, every indicator id must be in it (or be one of its
+                auxiliary series) and indicators follow its order; otherwise any ids are
+                accepted in order of appearance.
 
-    @classmethod
-    def _read_csv(cls, f: Any, name: str) -> "Panel":
-        rows = csv.reader(f)
+        Column names are matched case-insensitively; cells are trimmed. An empty cell,
+        ``NA``, ``N/A`` or ``NaN`` is missing. Errors are the library's:
+        :class:`~cpindex.ParseError` naming the line and column (the source is the file's
+        path when a path or a named file is given, else ``<csv text>``),
+        :class:`~cpindex.EmptyInput` for a header without data rows,
+        :class:`~cpindex.InvalidUtf8` for bytes that are not UTF-8; a file that cannot be
+        opened raises the built-in ``OSError``."""
+        code = _CSV_LAYOUTS.get(layout.lower()) if isinstance(layout, str) else None
+        if code is None:
+            raise InvalidArgument(f"layout must be 'long' or 'wide', not {layout!r}", 2)
+        if framework is not None and not isinstance(framework, Framework):
+            raise TypeError(f"framework must be a cpindex.Framework or None, not {type(framework).__name__}")
+        name: Optional[str] = None
+        if isinstance(source, bytes):
+            raw = source
+        elif isinstance(source, str) and "\n" in source:
+            raw = source.encode("utf-8")
+        elif isinstance(source, (str, os.PathLike)):
+            name = os.fspath(source)
+            with open(source, "rb") as f:
+                raw = f.read()
+        elif hasattr(source, "read"):
+            text = source.read()
+            raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+            fname = getattr(source, "name", None)
+            name = fname if isinstance(fname, str) else None
+        else:
+            raise TypeError(
+                f"source must be a path, a file object, CSV text or bytes, not {type(source).__name__}"
+            )
+        out = PANEL_P()
         try:
-            names = [h.strip() for h in next(rows)]
-        except StopIteration:
-            raise ParseError(f"{name}: empty CSV (no header line)", 106) from None
-        header = [h.lower() for h in names]
-
-        def col(*names: str) -> int:
-            for n in names:
-                if n in header:
-                    return header.index(n)
-            raise ParseError(f"{name}: line 1: no column {' or '.join(names)} in {header}", 106)
-
-        cu, cp = col("unit", "region"), col("period", "year")
-        long = "indicator" in header and "value" in header
-
-        def number(text: str, line: int, column: int) -> float:
-            t = text.strip()
-            if t.lower() in _MISSING:
-                return NAN
-            try:
-                return float(t)
-            except ValueError:
-                raise ParseError(
-                    f"{name}: line {line}, column {column}: {text!r} is not a number", 106
-                ) from None
-
-        def period(text: str, line: int) -> int:
-            try:
-                return int(text.strip())
-            except ValueError:
-                raise ParseError(f"{name}: line {line}, column {cp + 1}: period {text!r} is not a year", 106) from None
-
-        records: List[Tuple[str, int, str, float]] = []
-        ci = col("indicator") if long else -1
-        cv = col("value") if long else -1
-        raw_header = names
-        for line, row in enumerate(rows, start=2):
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != len(raw_header):
-                raise ParseError(
-                    f"{name}: line {line}: {len(row)} fields, the header has {len(raw_header)}", 106
-                )
-            u, p = row[cu].strip(), period(row[cp], line)
-            if long:
-                records.append((u, p, row[ci].strip(), number(row[cv], line, cv + 1)))
+            if framework is None:
+                LIB.cpindex_panel_from_csv(raw, len(raw), code, None, byref(out))
             else:
-                for c, h in enumerate(raw_header):
-                    if c not in (cu, cp):
-                        records.append((u, p, h, number(row[c], line, c + 1)))
-        return cls.from_records(records)
+                with framework._borrow() as f:
+                    LIB.cpindex_panel_from_csv(raw, len(raw), code, f, byref(out))
+        except CpindexError as e:
+            # The library parsed the file's text: name the file instead of `<csv text>`.
+            msg, head = str(e), "cpindex_panel_from_csv: " + _CSV_TEXT
+            if name is None or not msg.startswith(head):
+                raise
+            renamed = msg[: len(head) - len(_CSV_TEXT)] + name + msg[len(head) :]
+            raise type(e)(renamed, e.code, e.function) from None
+        panel = cls.__new__(cls)
+        panel._adopt(out, LIB.cpindex_panel_free)
+        panel._read_ids()
+        return panel
 
     # ---------------------------------------------------------------- ids and shape
     def _read_ids(self) -> None:

@@ -3,6 +3,7 @@ their result handles, checked against the result's own JSON and independent fact
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import random
@@ -151,27 +152,66 @@ class MonitorTest(unittest.TestCase):
             self.result.status("kecheng", "gdp", 9)
 
 
-@unittest.skipUnless(LIB.has("cpindex_panel_from_csv"), "cpindex_panel_from_csv is not exported yet")
-class CsvInLibraryTest(unittest.TestCase):
-    def test_python_reader_agrees_with_library_reader(self) -> None:
-        import ctypes
+SAMPLE_CSV = support.REPO / "examples" / "data" / "quzhou.csv"
+COUNTIES = ["kecheng", "qujiang", "longyou", "jiangshan", "changshan", "kaihua"]
 
-        from cpindex._native import PANEL_P
 
-        text = "unit,period,indicator,value\nkecheng,2020,gdp,1.5\nkecheng,2021,gdp,\nqujiang,2020,gdp,2.5\n"
-        raw = text.encode()
-        out = PANEL_P()
-        LIB.cpindex_panel_from_csv(raw, len(raw), 0, None, ctypes.byref(out))
-        lib_panel = cpindex.Panel.__new__(cpindex.Panel)
-        lib_panel._adopt(out, LIB.cpindex_panel_free)
-        lib_panel._read_ids()
-        py_panel = cpindex.Panel.from_csv(text)
-        self.assertEqual(lib_panel.shape, py_panel.shape)
-        self.assertEqual(lib_panel.periods, py_panel.periods)
-        for u in py_panel.units:
-            for p in py_panel.periods:
-                a, b = lib_panel[u, p, "gdp"], py_panel[u, p, "gdp"]
-                self.assertTrue(a == b or (math.isnan(a) and math.isnan(b)), (u, p, a, b))
+@unittest.skipUnless(SAMPLE_CSV.is_file(), "examples/data/quzhou.csv is not beside the tests")
+@unittest.skipUnless(
+    LIB.has("cpindex_index_run") and LIB.has("cpindex_monitor_run"), "engine/monitor not exported yet"
+)
+class QuzhouSampleTest(unittest.TestCase):
+    """The computation the CLI runs on the sample (`cpindex index` / `cpindex report`), from
+    Python: CSV through the library's reader with the built-in framework, then the engine
+    and plan monitoring. Checked against facts derived independently in the test."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.fw = cpindex.Framework.builtin("quzhou-2021-2025")
+        cls.panel = cpindex.Panel.from_csv(SAMPLE_CSV, framework=cls.fw)
+        cls.index = cpindex.run_index(cls.fw, cls.panel, {"units": COUNTIES})
+        cls.monitor = cpindex.run_monitor(cls.fw, cls.panel)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        for obj in (cls.monitor, cls.index, cls.panel, cls.fw):
+            obj.close()
+
+    def test_index_ranks_follow_scores(self) -> None:
+        r = self.index
+        self.assertEqual(r.units, tuple(COUNTIES))
+        year = max(r.periods)
+        self.assertEqual(year, 2024)  # the sample's last year, inside the plan period
+        for node in r.nodes:
+            scores, ranks = r.scores(node, year), r.ranks(node, year)
+            self.assertEqual(len(scores), 6)
+            self.assertTrue(all(math.isfinite(s) for s in scores), (node, list(scores)))
+            # competition ranking: rank = 1 + the number of strictly higher scores
+            for a, sa in enumerate(scores):
+                self.assertEqual(ranks[a], 1 + sum(1 for sb in scores if sb > sa), node)
+        scores, ranks = r.scores(self.fw.id, year), r.ranks(self.fw.id, year)
+        self.assertEqual(len(set(scores)), 6, "distinct index scores on the sample")
+        self.assertEqual(sorted(ranks), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+        best = max(range(6), key=lambda k: scores[k])
+        self.assertEqual(ranks[best], 1.0)
+
+    def test_city_gdp_achievement(self) -> None:
+        # x = the city's 2024 GDP read with the csv module (亿元); the plan's 2025 target
+        # is 2500 亿元 (README), so the capped ratio form is min(1, x / 2500).
+        with open(SAMPLE_CSV, newline="", encoding="utf-8") as f:
+            (x,) = [
+                float(row["value"])
+                for row in csv.DictReader(f)
+                if (row["unit"], row["period"], row["indicator"]) == ("quzhou", "2024", "gdp")
+            ]
+        m = self.monitor
+        self.assertEqual(m.year, 2024)
+        self.assertIn("quzhou", m.units)
+        self.assertNotIn("zhejiang", m.units)  # the reference unit is not monitored
+        got = m.achievement("quzhou", "gdp", 2024)
+        self.assertAlmostEqual(got, min(1.0, x / 2500.0), delta=1e-12)
+        self.assertEqual(m.achievement("quzhou", "gdp", 2024, cpindex.AchievementField.OBSERVED), x)
+        self.assertEqual(m.achievement("quzhou", "gdp", 2024, cpindex.AchievementField.TARGET), 2500.0)
 
 
 if __name__ == "__main__":

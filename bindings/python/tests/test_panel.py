@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import tempfile
@@ -93,36 +94,127 @@ class ConstructionTest(unittest.TestCase):
         self.assertEqual(list(p.values()), [])
 
 
+SAMPLE_CSV = support.REPO / "examples" / "data" / "quzhou.csv"
+
+
+def csv_module_cells(path: "os.PathLike[str]") -> dict:
+    """The long-format sample read independently of cpindex with the csv module:
+    {(unit, period, indicator): value}, missing (empty/NA/N/A/NaN) as None."""
+    cells = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            text = row["value"].strip()
+            value = None if text.lower() in ("", "na", "n/a", "nan") else float(text)
+            cells[(row["unit"].strip(), int(row["period"]), row["indicator"].strip())] = value
+    return cells
+
+
 class CsvTest(unittest.TestCase):
+    """Panel.from_csv goes through the library's parser (cpindex_panel_from_csv)."""
+
     def test_long(self) -> None:
-        text = "unit,year,indicator,value\nkecheng,2020,gdp,1.5\nkecheng,2021,gdp,\nqujiang,2020,gdp,NA\n"
+        text = "unit,period,indicator,value\nkecheng,2020,gdp,1.5\nkecheng,2021,gdp,\nqujiang,2020,gdp,NA\n"
         p = Panel.from_csv(text)
         self.assertEqual(p.shape, (2, 2, 1))
         self.assertEqual(p["kecheng", 2020, "gdp"], 1.5)
         self.assertTrue(math.isnan(p["kecheng", 2021, "gdp"]))
-        self.assertTrue(math.isnan(p["qujiang", 2021, "gdp"]))
+        self.assertTrue(math.isnan(p["qujiang", 2020, "gdp"]))  # NA
+        self.assertTrue(math.isnan(p["qujiang", 2021, "gdp"]))  # not given
+        same = Panel.from_csv(text.encode("utf-8"), layout="LONG")  # bytes, layout any case
+        self.assertEqual(same.shape, (2, 2, 1))
+        self.assertEqual(same["kecheng", 2020, "gdp"], 1.5)
 
     def test_wide_file(self) -> None:
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "p.csv")
             with open(path, "w", encoding="utf-8") as f:
                 f.write("unit,period,GDP,pm25\nkecheng,2020,10,30\nkecheng,2021,11,28\n")
-            p = Panel.from_csv(path)
+            p = Panel.from_csv(path, layout="wide")
+            with open(path, encoding="utf-8") as f:
+                q = Panel.from_csv(f, layout="wide")
+            with open(path, "rb") as f:
+                r = Panel.from_csv(f, layout="wide")
         self.assertEqual(p.indicators, ("GDP", "pm25"))
         self.assertEqual(p["kecheng", 2021, "pm25"], 28.0)
+        for other in (q, r):
+            self.assertEqual(other.indicators, p.indicators)
+            self.assertEqual(list(other.values()), [10.0, 11.0, 30.0, 28.0])
 
     def test_errors_name_line_and_column(self) -> None:
+        # line 3 (the header is line 1), the `value` column holds `abc`
         with self.assertRaises(cpindex.ParseError) as cm:
-            Panel.from_csv("unit,period,gdp\na,2020,1\na,2021,abc\n")
-        self.assertIn("line 3, column 3", str(cm.exception))
-        with self.assertRaises(cpindex.ParseError):
-            Panel.from_csv("unit,period,gdp\na,2020\n")
-        with self.assertRaises(cpindex.ParseError):
-            Panel.from_csv("foo,bar\n1,2\n")
-        with self.assertRaises(cpindex.ParseError):
-            Panel.from_csv("unit,period,gdp\na,twenty,1\n")
+            Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\na,2021,gdp,abc\n")
+        self.assertIn("line 3, column `value`", str(cm.exception))
+        self.assertIn("`abc` is not a number", str(cm.exception))
+        self.assertEqual(cm.exception.code, 106)
+        with self.assertRaises(cpindex.ParseError) as cm:
+            Panel.from_csv("unit,period,gdp\na,2020,1\na,2021,abc\n", layout="wide")
+        self.assertIn("line 3, column `gdp`", str(cm.exception))
+        with self.assertRaises(cpindex.ParseError) as cm:  # ragged row: the `gdp` field is absent
+            Panel.from_csv("unit,period,gdp\na,2020\n", layout="wide")
+        self.assertIn("line 2, column `gdp`", str(cm.exception))
+        with self.assertRaises(cpindex.ParseError):  # no unit/period columns
+            Panel.from_csv("foo,bar\n1,2\n", layout="wide")
+        with self.assertRaises(cpindex.ParseError) as cm:
+            Panel.from_csv("unit,period,gdp\na,twenty,1\n", layout="wide")
+        self.assertIn("line 2, column `period`", str(cm.exception))
+        with self.assertRaises(cpindex.ParseError):  # a wide file read as long
+            Panel.from_csv("unit,period,gdp\na,2020,1\n")
+        with self.assertRaises(cpindex.ParseError):  # +inf is not a value
+            Panel.from_csv("unit,period,indicator,value\na,2020,gdp,inf\n")
+        with self.assertRaises(cpindex.EmptyInput):
+            Panel.from_csv("unit,period,indicator,value\n")
+        with self.assertRaises(cpindex.InvalidUtf8):
+            Panel.from_csv(b"unit,period,indicator,value\na,2020,g\xffdp,1\n")
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\n", layout="tall")
+        with self.assertRaises(TypeError):
+            Panel.from_csv(42)  # type: ignore[arg-type]
         with self.assertRaises(OSError):
             Panel.from_csv("/nonexistent/file.csv")
+
+    def test_error_from_a_file_names_the_file(self) -> None:
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bad.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("unit,period,indicator,value\na,2020,gdp,1\na,2021,gdp,x1\n")
+            with self.assertRaises(cpindex.ParseError) as cm:
+                Panel.from_csv(path)
+        self.assertIn(f"{path}, line 3, column `value`", str(cm.exception))
+        self.assertNotIn("<csv text>", str(cm.exception))
+
+    def test_framework_checks_ids_and_orders_indicators(self) -> None:
+        with cpindex.Framework.builtin() as fw:
+            with self.assertRaises(cpindex.ParseError) as cm:
+                Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\na,2020,atlantis,2\n", framework=fw)
+            self.assertIn("line 3, column `indicator`", str(cm.exception))
+            self.assertIn("atlantis", str(cm.exception))
+            # pm25_concentration comes after gdp in the framework, before it in the file
+            p = Panel.from_csv(
+                "unit,period,indicator,value\na,2020,pm25_concentration,30\na,2020,gdp,1\n", framework=fw
+            )
+            order = [i.id for i in fw.indicators]
+            self.assertLess(order.index("gdp"), order.index("pm25_concentration"))
+            self.assertEqual(p.indicators, ("gdp", "pm25_concentration"))
+            with self.assertRaises(TypeError):
+                Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\n", framework="quzhou")  # type: ignore[arg-type]
+
+    @unittest.skipUnless(SAMPLE_CSV.is_file(), "examples/data/quzhou.csv is not beside the tests")
+    def test_sample_values_equal_the_csv_module(self) -> None:
+        cells = csv_module_cells(SAMPLE_CSV)
+        p = Panel.from_csv(SAMPLE_CSV)
+        self.assertEqual(set(p.units), {u for u, _, _ in cells})
+        self.assertEqual(p.periods, tuple(sorted({q for _, q, _ in cells})))
+        self.assertEqual(set(p.indicators), {i for _, _, i in cells})
+        present = 0
+        for u, q, i, v in p.to_records():
+            expected = cells.get((u, q, i))
+            if expected is None:  # absent from the file or written as missing
+                self.assertTrue(math.isnan(v), (u, q, i, v))
+            else:
+                present += 1
+                self.assertEqual(v, expected, (u, q, i))
+        self.assertEqual(present, sum(1 for v in cells.values() if v is not None))
 
 
 class ErrorTest(unittest.TestCase):
