@@ -367,21 +367,14 @@ pub fn framework_views(fw: &cpindex::model::Framework) -> (Vec<DimensionView>, V
 /// banner says the numbers are fake.
 pub fn demo_view() -> ReportView {
     let fw = cpindex::model::builtin::quzhou();
-    let units: Vec<UnitView> = [
-        ("quzhou", "衢州市"),
-        ("kecheng", "柯城区"),
-        ("qujiang", "衢江区"),
-        ("longyou", "龙游县"),
-        ("jiangshan", "江山市"),
-        ("changshan", "常山县"),
-        ("kaihua", "开化县"),
-    ]
-    .iter()
-    .map(|(i, n)| UnitView {
-        id: i.to_string(),
-        name: n.to_string(),
-    })
-    .collect();
+    // the sample's units without the provincial reference (the last entry)
+    let units: Vec<UnitView> = crate::fill::KNOWN_UNITS[..crate::fill::KNOWN_UNITS.len() - 1]
+        .iter()
+        .map(|(i, n)| UnitView {
+            id: i.to_string(),
+            name: n.to_string(),
+        })
+        .collect();
     let (dimensions, indicators) = framework_views(fw);
     // Deterministic fake numbers: a small integer hash of (indicator, unit) positions.
     let fake = |a: usize, b: usize| ((a * 37 + b * 53 + 11) % 47) as f64;
