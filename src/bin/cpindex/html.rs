@@ -93,14 +93,6 @@ pub fn render(v: &ReportView) -> String {
     o
 }
 
-fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
-    v.units
-        .iter()
-        .find(|u| u.id == id)
-        .map(|u| u.name.as_str())
-        .unwrap_or(id)
-}
-
 fn summary(o: &mut String, v: &ReportView) {
     o.push_str("<h2>一、总体实现度与综合指数 Overall achievement and composite index</h2>\n<table class=\"sum\">\n<tr><th>单位<br>Unit</th><th>总体实现度<br>Achievement</th><th>综合指数<br>Index</th><th>排名<br>Rank</th>");
     for d in &v.dimensions {
@@ -111,7 +103,7 @@ fn summary(o: &mut String, v: &ReportView) {
         let _ = write!(
             o,
             "<tr><td class=\"un\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            escape(unit_name(v, &s.unit)),
+            escape(v.unit_name(&s.unit)),
             pct(s.achievement),
             fmt_value(s.index),
             s.rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into())
@@ -201,7 +193,7 @@ fn dashboard(o: &mut String, v: &ReportView) {
                     Some(c) => {
                         let tip = format!(
                             "{} · {}: {} {} — 实现度 {}",
-                            unit_name(v, &u.id),
+                            v.unit_name(&u.id),
                             ind.name,
                             fmt_value(c.value),
                             ind.unit,
@@ -236,7 +228,7 @@ fn dimension_bars(o: &mut String, v: &ReportView) {
             .map(|c| c.hex().to_string())
             .collect();
         o.push_str(&svg::bar_chart_h(
-            &format!("{} (%)", unit_name(v, &s.unit)),
+            &format!("{} (%)", v.unit_name(&s.unit)),
             &labels,
             &s.by_dimension,
             100.0,
@@ -255,7 +247,7 @@ fn comparison(o: &mut String, v: &ReportView) {
         .iter()
         .filter_map(|id| v.summaries.iter().find(|s| &s.unit == id))
         .map(|s| Series {
-            name: unit_name(v, &s.unit).to_string(),
+            name: v.unit_name(&s.unit).to_string(),
             values: s.by_dimension.clone(),
         })
         .collect();
@@ -341,7 +333,7 @@ fn evaluation(o: &mut String, v: &ReportView) {
         let _ = write!(
             o,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-            escape(unit_name(v, &e.unit)),
+            escape(v.unit_name(&e.unit)),
             fmt1(e.objective),
             fmt1(e.satisfaction),
             ci,

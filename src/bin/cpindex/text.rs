@@ -4,14 +4,6 @@
 use crate::table::{Align, Table};
 use crate::view::{fmt_value, pct, Colour, ReportView};
 
-fn unit_name<'a>(v: &'a ReportView, id: &'a str) -> &'a str {
-    v.units
-        .iter()
-        .find(|u| u.id == id)
-        .map(|u| u.name.as_str())
-        .unwrap_or(id)
-}
-
 /// One-letter colour code for terminals without colour: G Y O R, `-` for grey.
 fn colour_code(c: Colour) -> &'static str {
     match c {
@@ -48,7 +40,7 @@ pub fn render_table(v: &ReportView) -> String {
     }
     for s in &v.summaries {
         let mut row = vec![
-            unit_name(v, &s.unit).to_string(),
+            v.unit_name(&s.unit).to_string(),
             pct(s.achievement),
             fmt_value(s.index),
             s.rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into()),
@@ -61,7 +53,7 @@ pub fn render_table(v: &ReportView) -> String {
         .summaries
         .iter()
         .filter(|s| !s.lagging.is_empty())
-        .map(|s| format!("  {}: {}", unit_name(v, &s.unit), s.lagging.join("、")))
+        .map(|s| format!("  {}: {}", v.unit_name(&s.unit), s.lagging.join("、")))
         .collect();
     if !lagging.is_empty() {
         o.push_str("主要短板 Lagging indicators:\n");
@@ -182,7 +174,7 @@ pub fn render_table(v: &ReportView) -> String {
         }
         for e in &v.evaluation {
             let mut row = vec![
-                unit_name(v, &e.unit).to_string(),
+                v.unit_name(&e.unit).to_string(),
                 crate::html::fmt1(e.objective),
                 crate::html::fmt1(e.satisfaction),
                 if e.ci_lower.is_finite() {

@@ -307,6 +307,17 @@ pub struct ReportView {
     pub generator: String,
 }
 
+impl ReportView {
+    /// The display name of a unit, or its id when the view does not know it.
+    pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.as_str())
+            .unwrap_or(id)
+    }
+}
+
 /// Number formatting for the dashboard: NaN as an en dash, otherwise up to 4 significant
 /// decimals without trailing zeros.
 pub fn fmt_value(v: f64) -> String {
