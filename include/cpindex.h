@@ -543,8 +543,8 @@ enum cpindex_share_ratio_method
    */
   CPINDEX_SHARE_RATIO_METHOD_LORENZ = 0,
   /**
-   * Eurostat EU-SILC / laeken `qsr`: mean above the 80th percentile over mean at or below
-   * the 20th.
+   * Eurostat EU-SILC / laeken (>= 0.5.0) `qsr`: total income of the records above the
+   * weighted (type 2) 80th percentile over the total income of those at or below the 20th.
    */
   CPINDEX_SHARE_RATIO_METHOD_EUROSTAT = 1,
 };

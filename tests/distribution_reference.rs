@@ -172,9 +172,14 @@ fn weighted_example_against_python_reference() {
     }
     assert_close!(d.palma_ratio().unwrap(), 1.35);
     assert_close!(d.s80_s20().unwrap(), 6.0);
+    // Eurostat/laeken ≥ 0.5.0 QSR by hand: sorted (x, w) = (1,1) (1,1) (2,4) (3,2) (4,3) (5,1)
+    // (6,1) (9,2), W = 15. q20: 0.2·W = 3 first reached inside the 2s (C = 6) → 2; q80:
+    // 0.8·W = 12 = C after the 5 exactly → (5 + 6)/2 = 5.5. Income at or below 2:
+    // 1 + 1 + 8 = 10; above 5.5: 6 + 18 = 24 → 24/10 = 2.4. (The pre-0.5.0 laeken ratio of
+    // means, (24/3)/(10/6) = 4.8, is not what Eurostat defines.)
     assert_close!(
         d.quintile_share_ratio(ShareRatioMethod::Eurostat).unwrap(),
-        4.8
+        2.4
     );
     // ARPR: median 3 → threshold 1.8; records below: the two 1s (weight 2 of 15)
     assert_close!(d.at_risk_of_poverty_threshold().unwrap(), 1.8);

@@ -140,21 +140,19 @@ impl Reference {
         }
         s / (2.0 * mu * self.tw())
     }
-    /// Eurostat S80/S20: mean of x > q80 over mean of x ≤ q20.
+    /// Eurostat S80/S20: total income of x > q80 over total income of x ≤ q20.
     fn qsr_eurostat(&self) -> f64 {
         let (q20, q80) = (self.quantile2(0.2), self.quantile2(0.8));
-        let (mut wb, mut sb, mut wt, mut st) = (0.0, 0.0, 0.0, 0.0);
+        let (mut sb, mut st) = (0.0, 0.0);
         for i in 0..self.n() {
             if self.x[i] <= q20 {
-                wb += self.w[i];
                 sb += self.w[i] * self.x[i];
             }
             if self.x[i] > q80 {
-                wt += self.w[i];
                 st += self.w[i] * self.x[i];
             }
         }
-        (st / wt) / (sb / wb)
+        st / sb
     }
 }
 

@@ -53,9 +53,14 @@ pub enum ShareRatioMethod {
     #[default]
     Lorenz,
     /// Eurostat EU-SILC / laeken `qsr`: with the weighted type-2 quintiles `q20`, `q80`, the
-    /// mean income of the records with `x > q80` over the mean income of those with
-    /// `x ≤ q20` (Alfons & Templ 2013, laeken documentation of `qsr`; Eurostat,
-    /// "Methodological guidelines and description of EU-SILC target variables", ilc_di11).
+    /// total (weighted) income of the records with `x > q80` over the total income of those
+    /// with `x ≤ q20` — "the ratio of total income received by the 20 % of the population with
+    /// the highest income to that received by the 20 % with the lowest income" (Eurostat,
+    /// EU-SILC 131-rev/04, indicator ilc_di11). This is laeken ≥ 0.5.0's `qsr`
+    /// (`quintileRatio`: `sum(w[x > q80] * x[x > q80]) / sum(w[x <= q20] * x[x <= q20])`,
+    /// checked against laeken 0.5.2 in `tests/distribution_laeken.rs`); laeken before 0.5.0
+    /// divided the two groups' *mean* incomes instead, which differs when ties or weights
+    /// leave the two groups with unequal population shares.
     Eurostat,
 }
 
@@ -979,7 +984,7 @@ impl Distribution {
                 let q80 = self.quantile(0.8, QuantileMethod::AveragedInvertedCdf)?;
                 let k1 = self.count_below(q20, false);
                 let k2 = self.count_below(q80, false);
-                let (wb, sb) = (self.cw_before(k1), self.cwx_before(k1));
+                let sb = self.cwx_before(k1);
                 let wt = self.total_w - self.cw_before(k2);
                 let st = self.total_wx - self.cwx_before(k2);
                 if wt <= 0.0 {
@@ -994,7 +999,7 @@ impl Distribution {
                         "as the denominator of the quintile share ratio (must be > 0)",
                     ));
                 }
-                Ok((st / wt) / (sb / wb))
+                Ok(st / sb)
             }
         }
     }

@@ -78,8 +78,8 @@ pub enum cpindex_band_rule {
 pub enum cpindex_share_ratio_method {
     /// From the Lorenz curve, `(1 - L(0.8)) / L(0.2)` (World Bank / OECD style); the default.
     Lorenz = 0,
-    /// Eurostat EU-SILC / laeken `qsr`: mean above the 80th percentile over mean at or below
-    /// the 20th.
+    /// Eurostat EU-SILC / laeken (>= 0.5.0) `qsr`: total income of the records above the
+    /// weighted (type 2) 80th percentile over the total income of those at or below the 20th.
     Eurostat = 1,
 }
 
