@@ -29,14 +29,9 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs()
 }
 
-/// A column of a CSV file, as numbers.
-fn column(path: &str, name: &str) -> Vec<f64> {
-    let path = common::root().join(path);
-    let mut r = csv::Reader::from_path(&path).unwrap();
-    let i = r.headers().unwrap().iter().position(|c| c == name).unwrap();
-    r.records()
-        .map(|rec| rec.unwrap()[i].parse().unwrap())
-        .collect()
+/// The income column of one of the shipped microdata files.
+fn incomes(path: &str, value: &str, group: &str) -> Vec<f64> {
+    common::Microdata::read(&common::root().join(path), value, "weight", group).x
 }
 
 /// (ineq call, cpindex value)
@@ -122,7 +117,11 @@ fn ineq_example_vector() {
 
 #[test]
 fn household_sample_incomes() {
-    let x = column("examples/data/households.csv", "disposable_income_yuan");
+    let x = incomes(
+        "examples/data/households.csv",
+        "disposable_income_yuan",
+        "county",
+    );
     assert_eq!(x.len(), 2000);
     let d = Distribution::new(&x, None).unwrap();
     check(
@@ -149,7 +148,7 @@ fn household_sample_incomes() {
 fn stress_incomes_with_zeros_and_ties() {
     // R: st$income[st$income >= 0] — 597 values with 11 zeros (ineq's Theil drops zeros,
     // i.e. 0·ln 0 = 0, as cpindex does)
-    let x: Vec<f64> = column("tests/reference/laeken/stress.csv", "income")
+    let x: Vec<f64> = incomes("tests/reference/laeken/stress.csv", "income", "region")
         .into_iter()
         .filter(|&v| v >= 0.0)
         .collect();

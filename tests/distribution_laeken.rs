@@ -25,56 +25,13 @@
 
 mod common;
 
+use common::Microdata;
 use cpindex::distribution::{Distribution, QuantileMethod, ShareRatioMethod};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 const REFERENCE: &str = "tests/reference/laeken/laeken-0.5.2.csv";
-
-/// One data set: values, weights and group labels, in file order.
-struct Data {
-    x: Vec<f64>,
-    w: Vec<f64>,
-    group: Vec<String>,
-}
-
-impl Data {
-    fn read(path: &Path, value: &str, weight: &str, group: &str) -> Data {
-        let mut r = csv::Reader::from_path(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let h = r.headers().unwrap().clone();
-        let col = |name: &str| {
-            h.iter()
-                .position(|c| c == name)
-                .unwrap_or_else(|| panic!("{}: no column `{name}`", path.display()))
-        };
-        let (cx, cw, cg) = (col(value), col(weight), col(group));
-        let mut d = Data {
-            x: vec![],
-            w: vec![],
-            group: vec![],
-        };
-        for rec in r.records() {
-            let rec = rec.unwrap();
-            d.x.push(rec[cx].parse().unwrap());
-            d.w.push(rec[cw].parse().unwrap());
-            d.group.push(rec[cg].to_string());
-        }
-        d
-    }
-
-    /// Values and weights (None = unweighted) of `subset` ("all" or a group label).
-    fn subset(&self, subset: &str, weighted: bool) -> (Vec<f64>, Option<Vec<f64>>) {
-        let keep: Vec<usize> = (0..self.x.len())
-            .filter(|&i| subset == "all" || self.group[i] == subset)
-            .collect();
-        assert!(!keep.is_empty(), "no records in subset `{subset}`");
-        let x = keep.iter().map(|&i| self.x[i]).collect();
-        let w = weighted.then(|| keep.iter().map(|&i| self.w[i]).collect());
-        (x, w)
-    }
-}
 
 /// If the cumulative population share reaches `p` exactly (within 1e-9·W) at a boundary
 /// between two different values, returns those two values `(x_j, x_{j+1})`.
@@ -126,11 +83,11 @@ fn parse_reference(text: &str) -> (String, Vec<Row>) {
     (version, rows)
 }
 
-fn datasets(root: &Path) -> BTreeMap<&'static str, Data> {
+fn datasets(root: &Path) -> BTreeMap<&'static str, Microdata> {
     let mut m = BTreeMap::new();
     m.insert(
         "households",
-        Data::read(
+        Microdata::read(
             &root.join("examples/data/households.csv"),
             "disposable_income_yuan",
             "weight",
@@ -139,7 +96,7 @@ fn datasets(root: &Path) -> BTreeMap<&'static str, Data> {
     );
     m.insert(
         "stress",
-        Data::read(
+        Microdata::read(
             &root.join("tests/reference/laeken/stress.csv"),
             "income",
             "weight",
@@ -160,7 +117,7 @@ fn laeken_quantile(d: &Distribution, x: &[f64], w: Option<&[f64]>, p: f64) -> f6
 
 /// Checks every row of a reference file; returns (rows compared, QSR rows left out because
 /// a quintile is an exact hit, rows where an exact hit was met and handled).
-fn check_rows(rows: &[Row], data: &BTreeMap<&str, Data>) -> (usize, usize, usize) {
+fn check_rows(rows: &[Row], data: &BTreeMap<&str, Microdata>) -> (usize, usize, usize) {
     let (mut compared, mut skipped, mut hits) = (0, 0, 0);
     let mut failures = vec![];
     for (dataset, subset, weighted, measure, p, want) in rows {
@@ -351,7 +308,7 @@ fn eusilc_matches_laeken_and_the_published_figures() {
         "eusilc.R failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let data = Data::read(&dir.join("eusilc.csv"), "eqIncome", "rb050", "db040");
+    let data = Microdata::read(&dir.join("eusilc.csv"), "eqIncome", "rb050", "db040");
     let values: BTreeMap<String, f64> = std::fs::read_to_string(dir.join("values.csv"))
         .unwrap()
         .lines()

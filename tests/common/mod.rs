@@ -144,3 +144,52 @@ pub mod ffi {
         fw
     }
 }
+
+/// A microdata file's value, weight and group columns, in file order (for the tests that
+/// compare with R packages).
+pub struct Microdata {
+    /// values
+    pub x: Vec<f64>,
+    /// weights
+    pub w: Vec<f64>,
+    /// group labels
+    pub group: Vec<String>,
+}
+
+impl Microdata {
+    /// Reads the named columns of a CSV file (panics with the file and column on error).
+    pub fn read(path: &Path, value: &str, weight: &str, group: &str) -> Microdata {
+        let mut r = csv::Reader::from_path(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let h = r.headers().unwrap().clone();
+        let col = |name: &str| {
+            h.iter()
+                .position(|c| c == name)
+                .unwrap_or_else(|| panic!("{}: no column `{name}`", path.display()))
+        };
+        let (cx, cw, cg) = (col(value), col(weight), col(group));
+        let mut d = Microdata {
+            x: vec![],
+            w: vec![],
+            group: vec![],
+        };
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            d.x.push(rec[cx].parse().unwrap());
+            d.w.push(rec[cw].parse().unwrap());
+            d.group.push(rec[cg].to_string());
+        }
+        d
+    }
+
+    /// Values and weights (None = unweighted) of `subset` ("all" or a group label).
+    pub fn subset(&self, subset: &str, weighted: bool) -> (Vec<f64>, Option<Vec<f64>>) {
+        let keep: Vec<usize> = (0..self.x.len())
+            .filter(|&i| subset == "all" || self.group[i] == subset)
+            .collect();
+        assert!(!keep.is_empty(), "no records in subset `{subset}`");
+        let x = keep.iter().map(|&i| self.x[i]).collect();
+        let w = weighted.then(|| keep.iter().map(|&i| self.w[i]).collect());
+        (x, w)
+    }
+}
