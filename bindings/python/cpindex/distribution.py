@@ -250,7 +250,7 @@ class ShareRatioMethod(enum.IntEnum):
     """S80/S20 variants (``cpindex_share_ratio_method``)."""
 
     LORENZ = 0  #: (1 - L(0.8)) / L(0.2); the default
-    EUROSTAT = 1  #: mean above the 80th percentile over mean at or below the 20th
+    EUROSTAT = 1  #: total income above the 80th percentile over that at or below the 20th (laeken >= 0.5.0)
 
 
 class Measure(enum.IntEnum):
