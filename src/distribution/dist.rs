@@ -1,6 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
-use super::sort::{key_of, sort_into, value_of, Pair};
+use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
 /// What to do with a missing value (NaN) in `values`.
@@ -120,6 +120,8 @@ pub struct Distribution {
     max_pos: usize,
     first_negative: Option<(usize, f64)>,
     first_nonpositive: Option<(usize, f64)>,
+    /// The sort's working memory, kept for [`rebuild`](Self::rebuild).
+    scratch: Scratch,
 }
 
 /// Checkpoint spacing of the cumulative sums.
@@ -472,6 +474,7 @@ impl Distribution {
             max_pos: 0,
             first_negative: None,
             first_nonpositive: None,
+            scratch: Scratch::default(),
         };
         // (never returned empty: a failed build returns the error instead)
         d.rebuild_with_policy(values, weights, policy)?;
@@ -498,6 +501,7 @@ impl Distribution {
         let (min_key, max_key) = (key_of(sc.min_v), key_of(sc.max_v));
         let mut acc = Acc::default();
         let cp = &mut self.cp;
+        let scratch = &mut self.scratch;
         cp.clear();
         cp.reserve(n / CP + 1);
         if sc.equal_weights {
@@ -511,13 +515,22 @@ impl Distribution {
                 all_kept,
                 |v, w| f64::from_bits(key_of(v + 0.0)),
                 |keys, recs| {
-                    sort_into(keys, recs, n, min_key, max_key, out, |run: &mut [f64]| {
-                        for r in run {
-                            let xi = value_of(r.to_bits());
-                            *r = xi;
-                            acc.push(cp, xi, w0);
-                        }
-                    })
+                    sort_into(
+                        keys,
+                        recs,
+                        n,
+                        min_key,
+                        max_key,
+                        out,
+                        scratch,
+                        |run: &mut [f64]| {
+                            for r in run {
+                                let xi = value_of(r.to_bits());
+                                *r = xi;
+                                acc.push(cp, xi, w0);
+                            }
+                        },
+                    )
                 }
             );
             self.w0 = w0;
@@ -537,6 +550,7 @@ impl Distribution {
                         min_key,
                         max_key,
                         out,
+                        scratch,
                         |run: &mut [Pair]| {
                             for r in run {
                                 let xi = value_of(r[0].to_bits());
