@@ -1,6 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
-use super::sort::{key_of, sort_into, value_of, Pair};
+use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
 /// What to do with a missing value (NaN) in `values`.
@@ -125,6 +125,8 @@ pub struct Distribution {
     max_pos: usize,
     first_negative: Option<(usize, f64)>,
     first_nonpositive: Option<(usize, f64)>,
+    /// The sort's working memory, kept for [`rebuild`](Self::rebuild).
+    scratch: Scratch,
 }
 
 /// Checkpoint spacing of the cumulative sums.
@@ -169,6 +171,105 @@ fn scan(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) -> Resul
             context: "values".into(),
         });
     }
+    if let Some(sc) = scan_clean(values, weights) {
+        return Ok(sc);
+    }
+    scan_general(values, weights, policy)
+}
+
+/// Records per block of [`scan_clean`]'s minimum/maximum search.
+const SCAN_BLOCK: usize = 16;
+
+/// The common case of [`scan`] without a branch per record: every value finite and every
+/// weight finite and > 0 (so every record is kept). Returns `None` otherwise, and then
+/// [`scan_general`] finds the first offending record (or skips NaN / zero weights). The
+/// result is the one `scan_general` would return: the smallest and largest value are taken
+/// per block of [`SCAN_BLOCK`] records, and the first position holding each is searched
+/// in the first block that reached it (the running extreme changes only at that block).
+fn scan_clean(values: &[f64], weights: Option<&[f64]>) -> Option<Scan> {
+    const EXP: u64 = 0x7FF0_0000_0000_0000;
+    let n = values.len();
+    let mut bad = false;
+    let (mut kmin, mut kmax) = (u64::MAX, 0u64);
+    let (mut bmin, mut bmax) = (0usize, 0usize);
+    for (b, vs) in values.chunks(SCAN_BLOCK).enumerate() {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut nonfinite = false;
+        for &v in vs {
+            nonfinite |= v.to_bits() & EXP == EXP;
+            lo = if v < lo { v } else { lo };
+            hi = if v > hi { v } else { hi };
+        }
+        bad |= nonfinite;
+        let (lo, hi) = (key_of(lo + 0.0), key_of(hi + 0.0));
+        if lo < kmin {
+            kmin = lo;
+            bmin = b;
+        }
+        if hi > kmax {
+            kmax = hi;
+            bmax = b;
+        }
+    }
+    let mut w0 = 1.0;
+    let mut equal_weights = true;
+    if let Some(ws) = weights {
+        w0 = ws[0];
+        let w0b = w0.to_bits();
+        let mut diff = 0u64;
+        for &w in ws {
+            let b = w.to_bits();
+            // b − 1 < bits(f64::MAX) ⇔ 0 < w ≤ f64::MAX (so +0.0, −0.0, negatives, inf, NaN fail)
+            bad |= b.wrapping_sub(1) >= f64::MAX.to_bits();
+            diff |= b ^ w0b;
+        }
+        equal_weights = diff == 0;
+    }
+    if bad {
+        return None;
+    }
+    let first = |from: usize, key: u64| {
+        from + values[from..]
+            .iter()
+            .position(|&v| key_of(v + 0.0) == key)
+            .expect("scan_clean: key seen in its block")
+    };
+    let (min_v, max_v) = (value_of(kmin), value_of(kmax));
+    let first_nonpositive = if min_v <= 0.0 {
+        values
+            .iter()
+            .position(|&v| v <= 0.0)
+            .map(|i| (i, values[i] + 0.0))
+    } else {
+        None
+    };
+    let first_negative = if min_v < 0.0 {
+        values
+            .iter()
+            .position(|&v| v < 0.0)
+            .map(|i| (i, values[i] + 0.0))
+    } else {
+        None
+    };
+    Some(Scan {
+        n,
+        n_missing: 0,
+        n_zero_weight: 0,
+        min_v,
+        max_v,
+        min_pos: first(bmin * SCAN_BLOCK, kmin),
+        max_pos: first(bmax * SCAN_BLOCK, kmax),
+        first_negative,
+        first_nonpositive,
+        w0,
+        equal_weights,
+    })
+}
+
+/// [`scan`] record by record: finds errors, skips NaN (under [`MissingPolicy::Skip`]) and
+/// zero weights.
+fn scan_general(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) -> Result<Scan> {
+    let n_input = values.len();
     let mut n = 0usize;
     let mut n_missing = 0usize;
     let mut n_zero_weight = 0usize;
@@ -378,6 +479,7 @@ impl Distribution {
             max_pos: 0,
             first_negative: None,
             first_nonpositive: None,
+            scratch: Scratch::default(),
         };
         // (never returned empty: a failed build returns the error instead)
         d.rebuild_with_policy(values, weights, policy)?;
@@ -404,6 +506,7 @@ impl Distribution {
         let (min_key, max_key) = (key_of(sc.min_v), key_of(sc.max_v));
         let mut acc = Acc::default();
         let cp = &mut self.cp;
+        let scratch = &mut self.scratch;
         cp.clear();
         cp.reserve(n / CP + 1);
         if sc.equal_weights {
@@ -417,13 +520,22 @@ impl Distribution {
                 all_kept,
                 |v, w| f64::from_bits(key_of(v + 0.0)),
                 |keys, recs| {
-                    sort_into(keys, recs, n, min_key, max_key, out, |run: &mut [f64]| {
-                        for r in run {
-                            let xi = value_of(r.to_bits());
-                            *r = xi;
-                            acc.push(cp, xi, w0);
-                        }
-                    })
+                    sort_into(
+                        keys,
+                        recs,
+                        n,
+                        min_key,
+                        max_key,
+                        out,
+                        scratch,
+                        |run: &mut [f64]| {
+                            for r in run {
+                                let xi = value_of(r.to_bits());
+                                *r = xi;
+                                acc.push(cp, xi, w0);
+                            }
+                        },
+                    )
                 }
             );
             self.w0 = w0;
@@ -443,6 +555,7 @@ impl Distribution {
                         min_key,
                         max_key,
                         out,
+                        scratch,
                         |run: &mut [Pair]| {
                             for r in run {
                                 let xi = value_of(r[0].to_bits());
@@ -1048,5 +1161,66 @@ impl Distribution {
     /// (Eurostat ilc_li02; laeken `arpr` reports 100 × this).
     pub fn at_risk_of_poverty_rate(&self) -> Result<f64> {
         self.share_below(self.at_risk_of_poverty_threshold()?)
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    /// The branch-free scan gives the record-by-record scan's answer (first positions of
+    /// the extremes across blocks, −0.0 against +0.0, first non-positive and negative
+    /// values, equal and unequal weights), and declines inputs it does not handle.
+    #[test]
+    fn clean_scan_matches_general_scan() {
+        let n = 5 * SCAN_BLOCK + 3;
+        let mut cases: Vec<Vec<f64>> = Vec::new();
+        let base: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64 + 1.0).collect();
+        cases.push(base.clone());
+        let mut c = base.clone();
+        c[3 * SCAN_BLOCK + 2] = -0.0; // minimum, as −0.0 …
+        c[4 * SCAN_BLOCK + 1] = 0.0; // … and again as +0.0 in a later block
+        c[n - 1] = -0.0;
+        cases.push(c);
+        let mut c = base.clone();
+        c[SCAN_BLOCK + 5] = -3.0;
+        c[2] = 0.0; // first non-positive before the first negative
+        c[4 * SCAN_BLOCK] = -3.0;
+        c[7] = 12.0;
+        c[n - 2] = 12.0;
+        cases.push(c);
+        cases.push(vec![2.5; n]);
+        cases.push(vec![-1.0]);
+        for vals in &cases {
+            let ws: Vec<f64> = (0..vals.len()).map(|i| 1.0 + (i % 3) as f64).collect();
+            let eq = vec![0.25; vals.len()];
+            for w in [None, Some(&ws[..]), Some(&eq[..])] {
+                let a = scan_clean(vals, w).expect("clean input");
+                let b = scan_general(vals, w, MissingPolicy::Error).unwrap();
+                assert_eq!(
+                    (a.n, a.n_missing, a.n_zero_weight, a.min_pos, a.max_pos),
+                    (b.n, b.n_missing, b.n_zero_weight, b.min_pos, b.max_pos)
+                );
+                assert_eq!(a.min_v.to_bits(), b.min_v.to_bits());
+                assert_eq!(a.max_v.to_bits(), b.max_v.to_bits());
+                let bits = |o: Option<(usize, f64)>| o.map(|(i, v)| (i, v.to_bits()));
+                assert_eq!(bits(a.first_negative), bits(b.first_negative));
+                assert_eq!(bits(a.first_nonpositive), bits(b.first_nonpositive));
+                assert_eq!(a.w0.to_bits(), b.w0.to_bits());
+                assert_eq!(a.equal_weights, b.equal_weights);
+            }
+        }
+        let ws = vec![1.0; n];
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut v = base.clone();
+            v[n - 1] = bad;
+            assert!(scan_clean(&v, None).is_none());
+        }
+        for bad in [0.0, -0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let mut w = ws.clone();
+            w[n - 1] = bad;
+            assert!(scan_clean(&base, Some(&w)).is_none());
+        }
+        assert!(scan_clean(&base, Some(&ws)).is_some());
     }
 }

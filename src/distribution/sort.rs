@@ -10,17 +10,30 @@
 //! on the top bits of `key − min_key` (`b₁ ≤ 12`, about 2 000 records per bucket), so that the
 //! scatter has few enough write streams for the TLB and the write-combining buffers. Level 2
 //! works on one bucket at a time while it sits in cache: the bucket's own key range is split
-//! into about `m/2` sub-buckets through a small scratch buffer, then one insertion sort over
-//! the bucket puts each sub-bucket in order (per sub-bucket, with `sort_unstable` for large
-//! ones, when ties or skew crowd a sub-bucket), and the sorted run is handed to the caller's
-//! visitor while it is still in cache. Records are either the key alone (an `f64`
-//! holding the key bits: equal weights) or `[key bits, weight]` pairs.
+//! into about `m/2` sub-buckets through a scratch buffer; when no sub-bucket holds more than
+//! 32 records, an insertion sort from that buffer back into place puts each sub-bucket in
+//! order — branch-free, with the last three records of the sorted prefix kept in registers —
+//! and hands every record to the caller's visitor as soon as it is final (32 places behind,
+//! while still in L1). When ties or skew crowd a sub-bucket, the sub-buckets are sorted one by
+//! one (`sort_unstable` for those over 32 records) and the bucket is visited afterwards.
+//! Records are either the key alone (an `f64` holding the key bits: equal weights) or
+//! `[key bits, weight]` pairs. Equal keys keep their input order except inside a crowded
+//! sub-bucket; the order of tied records matters to the last bit of the cumulative sums, so
+//! any change to the partition rules changes results on tied data.
 //!
 //! Measured on this project's 2-core machine (see `benches/distribution.rs`): an LSD radix
 //! sort (6 passes of 11 bits, or 8 of 8) and a one-level partition into 2¹⁸ buckets both
 //! lost to this scheme (the single wide scatter is TLB-bound); at 10⁶ weighted records
 //! the level-2 work with 4 records per sub-bucket and per-sub-bucket insertion sorts took
-//! ≈15 ms against ≈12 ms for the scheme above (thread CPU time, loaded machine).
+//! ≈15 ms against ≈12 ms for the scheme above (thread CPU time, loaded machine). At 10⁶
+//! weighted records (thread CPU time, best of 11): the branchy insertion sort plus a copy
+//! back and a separate visiting pass took ≈9.4 ms, the window sort with the visitor folded
+//! in ≈7.6 ms. Tried and dropped: sub-buckets of one record on average (the larger count
+//! array cost more than the insertion sort saved), each bucket's key range tracked during
+//! the level-1 scatter (+2.9 ms there, −2.4 ms in level 2) and touching the next bucket ahead
+//! of level 2 (the scheme is bandwidth-bound: the fetch only moved). What remains is mostly
+//! memory traffic: validation (16 B per record read), histogram (8 B), scatter (16 B read,
+//! 16 B written), level 2 (16 B read back), then the Theil pass (16 B and one `ln`).
 
 /// Order-preserving key of a finite `f64` (not NaN).
 #[inline(always)]
@@ -51,6 +64,17 @@ pub(crate) type Pair = [f64; 2];
 pub(crate) trait Rec: Copy + Default {
     /// The `u64` sort key.
     fn key(&self) -> u64;
+    /// `if mask == !0 { a } else { b }` (`mask` is all ones or all zeros), by bit masks so
+    /// that the compiler emits no branch.
+    fn select(mask: u64, a: Self, b: Self) -> Self;
+    /// The level-2 buffer of this record type.
+    fn tmp(bufs: &mut TmpBufs) -> &mut Vec<Self>;
+}
+
+/// `mask & a | !mask & b` on the bits of two `f64`s.
+#[inline(always)]
+fn sel(mask: u64, a: f64, b: f64) -> f64 {
+    f64::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
 }
 
 impl Rec for f64 {
@@ -58,12 +82,56 @@ impl Rec for f64 {
     fn key(&self) -> u64 {
         self.to_bits()
     }
+    #[inline(always)]
+    fn select(mask: u64, a: Self, b: Self) -> Self {
+        sel(mask, a, b)
+    }
+    fn tmp(bufs: &mut TmpBufs) -> &mut Vec<Self> {
+        &mut bufs.values
+    }
 }
 
 impl Rec for Pair {
     #[inline(always)]
     fn key(&self) -> u64 {
         self[0].to_bits()
+    }
+    #[inline(always)]
+    fn select(mask: u64, a: Self, b: Self) -> Self {
+        [sel(mask, a[0], b[0]), sel(mask, a[1], b[1])]
+    }
+    fn tmp(bufs: &mut TmpBufs) -> &mut Vec<Self> {
+        &mut bufs.pairs
+    }
+}
+
+/// The working memory of [`sort_into`] (bucket counts and offsets, the level-2 buffer),
+/// kept by the caller so that sorting again into the same buffers does not allocate.
+/// Cloning gives an empty one (it holds no result).
+#[derive(Default)]
+pub(crate) struct Scratch {
+    counts: Vec<usize>,
+    starts: Vec<usize>,
+    sub: Vec<usize>,
+    tmp: TmpBufs,
+}
+
+/// The level-2 buffers, one per record type.
+#[derive(Default)]
+pub(crate) struct TmpBufs {
+    values: Vec<f64>,
+    pairs: Vec<Pair>,
+}
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch").finish_non_exhaustive()
     }
 }
 
@@ -82,9 +150,12 @@ fn log2_ceil(x: usize) -> u32 {
 }
 
 /// Sorts the `n` records yielded by `records` (whose keys, yielded in the same order by
-/// `keys`, lie in `[min_key, max_key]`) into `out` (cleared; its capacity is reused).
+/// `keys`, lie in `[min_key, max_key]`; every key is > 0, as [`key_of`] of a finite value
+/// is) into `out` (cleared; its capacity is reused), with `scratch` as working memory.
 /// Each sorted run is passed to `visit` in ascending order, while still in cache; the
-/// visitor may rewrite the records in place (e.g. keys into values).
+/// visitor may rewrite the records in place (e.g. keys into values). Records of equal key
+/// come out in input order, except inside a level-2 sub-bucket of more than
+/// [`INSERTION`] records, which `sort_unstable` orders.
 ///
 /// Panics if the two iterators do not yield `n` records with the same keys (a bug in the
 /// caller), before any uninitialised memory could be exposed.
@@ -93,6 +164,7 @@ fn log2_ceil(x: usize) -> u32 {
 /// written through `spare_capacity_mut`): initialising the buffer first would add a full
 /// write pass over n records to a build whose budget is 1.2× one sort.
 #[allow(unsafe_code)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sort_into<R, K, I, F>(
     keys: K,
     records: I,
@@ -100,6 +172,7 @@ pub(crate) fn sort_into<R, K, I, F>(
     min_key: u64,
     max_key: u64,
     out: &mut Vec<R>,
+    scratch: &mut Scratch,
     mut visit: F,
 ) where
     R: Rec,
@@ -121,7 +194,14 @@ pub(crate) fn sort_into<R, K, I, F>(
     let top = 64 - (max_key - min_key).leading_zeros();
     let shift = top.saturating_sub(b1);
     let nb = (((max_key - min_key) >> shift) + 1) as usize;
-    let mut counts = vec![0usize; nb + 1];
+    let Scratch {
+        counts,
+        starts,
+        sub,
+        tmp,
+    } = scratch;
+    counts.clear();
+    counts.resize(nb + 1, 0);
     for k in keys {
         counts[((k - min_key) >> shift) as usize + 1] += 1;
     }
@@ -129,56 +209,67 @@ pub(crate) fn sort_into<R, K, I, F>(
         counts[d + 1] += counts[d];
     }
     assert_eq!(counts[nb], n, "sort_into: record count");
-    let starts = counts.clone();
+    starts.clear();
+    starts.extend_from_slice(counts);
     {
+        // A cursor running past its bucket (keys changed between the passes) writes into
+        // the next bucket and is caught by the check below, before `set_len`.
         let spare = &mut out.spare_capacity_mut()[..n];
         for r in records {
             let d = ((r.key() - min_key) >> shift) as usize;
             let o = counts[d];
-            assert!(o < starts[d + 1], "sort_into: keys changed between passes");
             counts[d] = o + 1;
             spare[o].write(r);
         }
     }
     for d in 0..nb {
-        assert_eq!(counts[d], starts[d + 1], "sort_into: record count");
+        assert_eq!(
+            counts[d],
+            starts[d + 1],
+            "sort_into: keys changed between passes"
+        );
     }
-    // SAFETY: every slot of 0..n was written exactly once: each bucket's cursor ran from
-    // its start to exactly the next bucket's start (checked above), and the buckets tile 0..n.
+    // SAFETY: every slot of 0..n was written: bucket d's cursor started at starts[d],
+    // advanced by one per record written at its position, and ended at exactly
+    // starts[d + 1] (checked above), so it wrote every slot of starts[d]..starts[d + 1];
+    // the buckets tile 0..n.
     unsafe { out.set_len(n) };
     // Level 2, bucket by bucket.
     let max_m = (0..nb)
         .map(|d| starts[d + 1] - starts[d])
         .max()
         .unwrap_or(0);
-    let mut tmp: Vec<R> = vec![R::default(); if max_m > INSERTION { max_m } else { 0 }];
-    let mut sub: Vec<usize> = Vec::new();
+    // (contents need not be cleared: a bucket's part is written before it is read)
+    let tmp = R::tmp(tmp);
+    if max_m > INSERTION && tmp.len() < max_m {
+        tmp.resize(max_m, R::default());
+    }
     for d in 0..nb {
         let (s, e) = (starts[d], starts[d + 1]);
         if s == e {
             continue;
         }
-        let b = &mut out[s..e];
-        sort_bucket(b, &mut tmp, &mut sub);
-        visit(b);
+        sort_bucket(&mut out[s..e], tmp, sub, &mut visit);
     }
 }
 
 /// Sorts one bucket (in cache) by a radix partition on its own key range into `tmp`,
-/// then insertion sorts.
-fn sort_bucket<R: Rec>(b: &mut [R], tmp: &mut [R], sub: &mut Vec<usize>) {
+/// then insertion sorts, and hands the sorted bucket to `visit` (in one or more runs).
+fn sort_bucket<R: Rec, F: FnMut(&mut [R])>(
+    b: &mut [R],
+    tmp: &mut [R],
+    sub: &mut Vec<usize>,
+    visit: &mut F,
+) {
     let m = b.len();
     if m <= INSERTION {
         insertion_sort(b);
+        visit(b);
         return;
     }
-    let (mut lo, mut hi) = (u64::MAX, 0u64);
-    for r in b.iter() {
-        let k = r.key();
-        lo = lo.min(k);
-        hi = hi.max(k);
-    }
+    let (lo, hi) = key_range(b);
     if lo == hi {
+        visit(b);
         return;
     }
     let b2 = log2_ceil(m / L2_BUCKET).clamp(1, 20);
@@ -191,9 +282,11 @@ fn sort_bucket<R: Rec>(b: &mut [R], tmp: &mut [R], sub: &mut Vec<usize>) {
         sub[((r.key() - lo) >> shift) as usize + 1] += 1;
     }
     let mut largest = 0;
-    for d in 0..ns {
-        largest = largest.max(sub[d + 1]);
-        sub[d + 1] += sub[d];
+    let mut acc = 0;
+    for c in &mut sub[1..=ns] {
+        largest = largest.max(*c);
+        acc += *c;
+        *c = acc;
     }
     let tmp = &mut tmp[..m];
     for r in b.iter() {
@@ -203,9 +296,8 @@ fn sort_bucket<R: Rec>(b: &mut [R], tmp: &mut [R], sub: &mut Vec<usize>) {
     }
     if largest <= INSERTION {
         // Sub-buckets are in order and small: one insertion sort over the whole bucket
-        // only moves records within their sub-bucket.
-        insertion_sort(tmp);
-        b.copy_from_slice(tmp);
+        // only moves records within their sub-bucket (so ties keep their input order).
+        window_insertion_sort(tmp, b, visit);
         return;
     }
     // now sub[d] is the end of sub-bucket d (= start of d + 1)
@@ -220,6 +312,99 @@ fn sort_bucket<R: Rec>(b: &mut [R], tmp: &mut [R], sub: &mut Vec<usize>) {
         s = e;
     }
     b.copy_from_slice(tmp);
+    visit(b);
+}
+
+/// Writes the stable sort of `src` into `dst` (same length) and hands it to `visit`.
+/// `src` (more than [`INSERTION`] records) is a sequence of sub-buckets in key order, each
+/// of at most [`INSERTION`] records.
+///
+/// An insertion sort that keeps the last three records of the sorted prefix in registers
+/// and places each new record among them with comparisons and bit masks instead of
+/// branches (whose outcome is data-dependent and mispredicted about one time in four with
+/// sub-buckets of two records); a record that belongs further back (rare) is inserted into
+/// the written part of `dst` by the usual loop. The result is the one of [`insertion_sort`]:
+/// strict comparisons, so ties keep their input order.
+///
+/// A record never ends before the start of its sub-bucket, so fewer than [`INSERTION`]
+/// places before its place in `src`: once record `i` is placed, `dst[i − INSERTION]` is
+/// final and is visited then, while the insertion sort goes on (the two dependency chains
+/// overlap instead of running one after the other).
+#[inline]
+fn window_insertion_sort<R: Rec, F: FnMut(&mut [R])>(src: &[R], dst: &mut [R], visit: &mut F) {
+    let m = src.len();
+    debug_assert!(m > INSERTION && dst.len() == m);
+    let mask = |c: bool| 0u64.wrapping_sub(c as u64);
+    // the window: w0 ≤ w1 ≤ w2, the last three records of the sorted prefix src[..i]
+    let mut head = [src[0], src[1], src[2]];
+    insertion_sort(&mut head);
+    let [mut w0, mut w1, mut w2] = head;
+    // key of dst[i − 4], the last record written (none yet: 0 makes `last > k` false)
+    let mut last = 0u64;
+    for i in 3..m {
+        let r = src[i];
+        let k = r.key();
+        let c0 = w0.key() > k;
+        if c0 && last > k {
+            // r belongs before w0: insert it into dst[..=i − 4] (slot i − 3 is free, and
+            // the window keeps its three records)
+            let mut j = i - 3;
+            while j > 0 && dst[j - 1].key() > k {
+                dst[j] = dst[j - 1];
+                j -= 1;
+            }
+            dst[j] = r;
+            if i >= INSERTION {
+                let p = i - INSERTION;
+                visit(&mut dst[p..p + 1]);
+            }
+            continue;
+        }
+        let c1 = w1.key() > k;
+        let c2 = w2.key() > k;
+        let (m0, m1, m2) = (mask(c0), mask(c1), mask(c2));
+        // insert r into [w0, w1, w2] (c0 ⇒ c1 ⇒ c2) and write out the smallest
+        let x0 = R::select(m0, r, w0);
+        let x1 = R::select(m0, w0, R::select(m1, r, w1));
+        let x2 = R::select(m1, w1, R::select(m2, r, w2));
+        let x3 = R::select(m2, w2, r);
+        dst[i - 3] = x0;
+        last = x0.key();
+        (w0, w1, w2) = (x1, x2, x3);
+        if i >= INSERTION {
+            let p = i - INSERTION;
+            visit(&mut dst[p..p + 1]);
+        }
+    }
+    dst[m - 3] = w0;
+    dst[m - 2] = w1;
+    dst[m - 1] = w2;
+    visit(&mut dst[m - INSERTION..]);
+}
+
+/// Smallest and largest key of `b` (four independent running minima and maxima, so
+/// that the loop is not bound by one compare-and-select chain).
+#[inline]
+fn key_range<R: Rec>(b: &[R]) -> (u64, u64) {
+    let mut lo = [u64::MAX; 4];
+    let mut hi = [0u64; 4];
+    let mut chunks = b.chunks_exact(4);
+    for c in &mut chunks {
+        for j in 0..4 {
+            let k = c[j].key();
+            lo[j] = lo[j].min(k);
+            hi[j] = hi[j].max(k);
+        }
+    }
+    for r in chunks.remainder() {
+        let k = r.key();
+        lo[0] = lo[0].min(k);
+        hi[0] = hi[0].max(k);
+    }
+    (
+        lo[0].min(lo[1]).min(lo[2].min(lo[3])),
+        hi[0].max(hi[1]).max(hi[2].max(hi[3])),
+    )
 }
 
 /// Insertion sort by key for the small runs.
@@ -264,6 +449,7 @@ mod tests {
         plain.sort_by(f64::total_cmp);
         // pairs: weights travel with their values
         let mut out: Vec<Pair> = Vec::new();
+        let mut scratch = Scratch::default();
         let mut runs = 0usize;
         sort_into(
             keys.iter().copied(),
@@ -274,6 +460,7 @@ mod tests {
             lo,
             hi,
             &mut out,
+            &mut scratch,
             |_| runs += 1,
         );
         let xs: Vec<f64> = out.iter().map(|p| value_of(p[0].to_bits())).collect();
@@ -294,6 +481,7 @@ mod tests {
             lo,
             hi,
             &mut out1,
+            &mut scratch,
             |run| {
                 for r in run {
                     *r = value_of(r.to_bits());
@@ -301,6 +489,47 @@ mod tests {
             },
         );
         assert_eq!(out1, plain);
+    }
+
+    /// Equal keys keep their input order when no sub-bucket is crowded, also when records
+    /// have to move back past the three-record window: 10 000 pairs of adjacent doubles
+    /// `(v, v + 1 ulp)` spread evenly over [1, 2) (so the sub-buckets hold a few records
+    /// each), four copies of `v + 1 ulp` then four of `v`, the weight being the input
+    /// position.
+    #[test]
+    fn ties_keep_input_order() {
+        let k = 10_000;
+        let vals: Vec<f64> = (0..8 * k)
+            .map(|i| {
+                let v = 1.0 + (i / 8) as f64 / k as f64;
+                if i % 8 < 4 {
+                    f64::from_bits(v.to_bits() + 1)
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let keys: Vec<u64> = vals.iter().map(|&v| key_of(v)).collect();
+        let (lo, hi) = (*keys.iter().min().unwrap(), *keys.iter().max().unwrap());
+        let mut out: Vec<Pair> = Vec::new();
+        let mut visited = 0;
+        sort_into(
+            keys.iter().copied(),
+            keys.iter()
+                .enumerate()
+                .map(|(i, &k)| [f64::from_bits(k), i as f64]),
+            vals.len(),
+            lo,
+            hi,
+            &mut out,
+            &mut Scratch::default(),
+            |run| visited += run.len(),
+        );
+        assert_eq!(visited, vals.len());
+        for w in out.windows(2) {
+            let (a, b) = (w[0][0].to_bits(), w[1][0].to_bits());
+            assert!(a < b || (a == b && w[0][1] < w[1][1]), "{w:?}");
+        }
     }
 
     #[test]
