@@ -139,22 +139,14 @@ fn check_rows(rows: &[Row], data: &BTreeMap<&str, Microdata>) -> (usize, usize, 
         match measure.as_str() {
             "gini" => check(100.0 * d.gini().unwrap(), *want, ""),
             "mean" => check(d.mean(), *want, ""),
-            "type1" => check(
-                d.quantile(p.unwrap(), QuantileMethod::InvertedCdf).unwrap(),
-                *want,
-                "",
-            ),
-            "type2" => check(
-                d.quantile(p.unwrap(), QuantileMethod::AveragedInvertedCdf)
-                    .unwrap(),
-                *want,
-                "",
-            ),
-            "type7" => check(
-                d.quantile(p.unwrap(), QuantileMethod::Linear).unwrap(),
-                *want,
-                "",
-            ),
+            "type1" | "type2" | "type7" => {
+                let method = match measure.as_str() {
+                    "type1" => QuantileMethod::InvertedCdf,
+                    "type2" => QuantileMethod::AveragedInvertedCdf,
+                    _ => QuantileMethod::Linear,
+                };
+                check(d.quantile(p.unwrap(), method).unwrap(), *want, "")
+            }
             "wq" | "median" | "arpt" => {
                 let (p, factor) = match measure.as_str() {
                     "wq" => (p.unwrap(), 1.0),
