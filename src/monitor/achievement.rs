@@ -16,7 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{AchievementForm, BaselinePolicy, GrowthInput, MonitorSpec};
+use super::spec::{
+    AchievementForm, AnnualMissing, BaselinePolicy, GrowthInput, MonitorSpec, ZeroTarget,
+};
 use crate::error::{Error, Result};
 use crate::model::{Indicator, Kind, Polarity, Reference, Relation};
 
@@ -408,8 +410,11 @@ fn year_on_year_growth(periods: &[i32], values: &[f64], k: usize) -> f64 {
 /// * cumulative: S_t = Σ flows of the years after the base year up to t (all required:
 ///   a missing flow leaves S_t and later sums undefined); ratio S_t/T (= progress, the
 ///   sum starts at 0), pro-rata path T·E_t and S_t/(T·E_t);
-/// * annual: each year after the base year is met or not; `share_years_met`; the latest
-///   observed year ≤ t gives measured, ratio and progress; `met` = every observed year met;
+/// * annual: each year after the base year is met or not; `share_years_met` and `met` =
+///   every observed year so far met; year t's own value gives measured, ratio and
+///   progress — a year with no observation has no score (published as "no data") unless
+///   the spec's [`AnnualMissing::CarryForward`] carries the latest earlier observation
+///   forward, with a note and a warning;
 /// * growth rate: CAGR in % from the baseline level (or the geometric mean of annual
 ///   rates, per [`GrowthInput`]), ratio = CAGR/T (T > 0), progress = ratio, met =
 ///   CAGR ≥ T;
@@ -545,7 +550,33 @@ pub fn achieve_series(
         }
         match indicator.kind {
             Kind::Cumulative => cumulative(&mut rec, periods, values, k, base_year, higher),
-            Kind::Annual => annual(&mut rec, periods, values, k, base_year, baseline, higher),
+            Kind::Annual => {
+                annual(&mut rec, periods, values, k, base_year, baseline, higher);
+                if let Some(from) = carried_from(&rec, periods, values, k, base_year) {
+                    match spec.annual_missing {
+                        AnnualMissing::NoData => {
+                            rec.measured = None;
+                            rec.ratio = None;
+                            rec.ratio_capped = None;
+                            rec.progress = None;
+                            rec.progress_case = None;
+                            rec.met = None;
+                            rec.notes.push(format!(
+                                "annual target: no data in {year} (not carried forward; the latest observation is {from})"
+                            ));
+                        }
+                        AnnualMissing::CarryForward => {
+                            rec.notes.push(format!(
+                                "annual target: value of {from} carried forward to {year} (spec annual_missing = carry_forward)"
+                            ));
+                            warnings.push(format!(
+                                "unit `{unit}`, indicator `{}`: {year} missing; the {from} value is carried forward (annual_missing = carry_forward)",
+                                indicator.id
+                            ));
+                        }
+                    }
+                }
+            }
             Kind::GrowthRate => growth(&mut rec, periods, values, k, base_year, baseline, spec),
             _ => level(&mut rec, x, baseline, higher),
         }
@@ -614,7 +645,7 @@ pub fn achieve_series(
             }
         }
         if indicator.target.is_some() && rec.score.is_none() {
-            headline(&mut rec, spec.form);
+            headline(&mut rec, spec.form, spec.zero_target);
         }
         if rec.observed.is_none() {
             rec.notes.push(format!("no observation in {year}"));
@@ -632,7 +663,7 @@ fn finite(x: f64) -> Option<f64> {
     }
 }
 
-fn headline(rec: &mut IndicatorAchievement, form: AchievementForm) {
+fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTarget) {
     let progress_score = match rec.progress_case {
         Some(_) => rec
             .progress
@@ -640,6 +671,23 @@ fn headline(rec: &mut IndicatorAchievement, form: AchievementForm) {
             .or(rec.progress_score_fallback()),
         None => rec.progress.map(|p| p.clamp(0.0, 1.0)),
     };
+    let zero_target = rec.target == Some(0.0)
+        && matches!(rec.polarity, Polarity::LowerIsBetter)
+        && !matches!(rec.kind, Kind::GrowthRate);
+    if form == AchievementForm::Ratio
+        && zero == ZeroTarget::Progress
+        && zero_target
+        && rec.progress_case == Some(ProgressCase::Regular)
+    {
+        if let Some(p) = progress_score {
+            rec.score = Some(p);
+            rec.notes.push(
+                "zero target (清零): score = progress form (x₀ − x)/x₀ (spec zero_target = progress)"
+                    .into(),
+            );
+            return;
+        }
+    }
     rec.score = match form {
         AchievementForm::Ratio => match rec.ratio_capped {
             Some(r) => Some(r),
@@ -765,6 +813,24 @@ fn cumulative(
     }
 }
 
+/// For an annual record of a year with no observation: the latest earlier observed year
+/// after the base year, whose value [`annual`] used.
+fn carried_from(
+    rec: &IndicatorAchievement,
+    periods: &[i32],
+    values: &[f64],
+    k: usize,
+    base_year: i32,
+) -> Option<i32> {
+    if !values[k].is_nan() || rec.measured.is_none() {
+        return None;
+    }
+    (0..k)
+        .rev()
+        .find(|&j| periods[j] > base_year && !values[j].is_nan())
+        .map(|j| periods[j])
+}
+
 fn annual(
     rec: &mut IndicatorAchievement,
     periods: &[i32],
@@ -861,16 +927,73 @@ fn growth(
     };
     rec.measured = Some(rate);
     let Some(t) = rec.target else { return };
-    rec.met = Some(rate >= t);
-    if t > 0.0 {
-        let r = rate / t;
-        rec.ratio = Some(r);
-        rec.ratio_capped = Some(r.clamp(0.0, 1.0));
-        rec.progress = Some(r);
-    } else {
+    let higher = !matches!(rec.polarity, Polarity::LowerIsBetter);
+    let g = growth_ratio(rate, t, higher);
+    rec.met = Some(g.met);
+    rec.ratio = g.ratio;
+    rec.ratio_capped = Some(g.capped);
+    rec.progress = g.ratio;
+    if g.ratio.is_none() {
         rec.notes.push(format!(
-            "growth target {t} ≤ 0: ratio undefined, score = met"
+            "growth target {t} ({}): ratio undefined, score = {} by rule",
+            if higher { "at least" } else { "at most" },
+            g.capped
         ));
-        rec.ratio_capped = Some(if rate >= t { 1.0 } else { 0.0 });
     }
+}
+
+/// The achievement of a growth-rate target, with the direction applied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GrowthRatio {
+    /// The uncapped ratio (also the progress share of the schedule check); `None` when
+    /// the rules below leave it undefined.
+    pub ratio: Option<f64>,
+    /// The score in [0, 1].
+    pub capped: f64,
+    /// Whether the target is met: g ≥ T (higher is better) or g ≤ T (lower is better).
+    pub met: bool,
+}
+
+/// Achievement of an achieved growth rate `g` (in %) against a target rate `T` (in %),
+/// with the polarity applied (the ratio form of NBS 2008 applied to rates, methods-reference
+/// b.2):
+/// * higher is better (年均增长 T% 以上): T > 0 gives r = g/T; T ≤ 0 leaves r undefined
+///   and the score is met (1) / not met (0);
+/// * lower is better, T > 0 (涨幅控制在 T% 以内, a ceiling on a rise): r = T/g for g > 0
+///   (a rise twice the ceiling scores ½); g ≤ 0 is met with r undefined and score 1;
+/// * lower is better, T < 0 (a required fall, 能耗强度下降 |T|%): r = g/T, the fall
+///   achieved over the fall required (a rise gives r < 0, score 0);
+/// * lower is better, T = 0 (no rise): r undefined, score met (1) / not met (0).
+///
+/// The score is r clamped to [0, 1]; met is g ≥ T or g ≤ T. NaN input is not met with
+/// score 0.
+pub fn growth_ratio(g: f64, target: f64, higher: bool) -> GrowthRatio {
+    if g.is_nan() || target.is_nan() {
+        return GrowthRatio {
+            ratio: None,
+            capped: 0.0,
+            met: false,
+        };
+    }
+    let met = meets(g, target, higher);
+    let ratio = if higher {
+        (target > 0.0).then(|| g / target)
+    } else if target > 0.0 {
+        (g > 0.0).then(|| target / g)
+    } else if target < 0.0 {
+        Some(g / target)
+    } else {
+        None
+    };
+    let capped = match ratio {
+        Some(r) => r.clamp(0.0, 1.0),
+        None => {
+            if met {
+                1.0
+            } else {
+                0.0
+            }
+        }
+    };
+    GrowthRatio { ratio, capped, met }
 }

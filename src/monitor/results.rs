@@ -11,7 +11,7 @@ use super::dashboard::{
 use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
-use super::schedule::{schedule_check, ScheduleCheck};
+use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
 use crate::data::Panel;
@@ -219,7 +219,11 @@ pub fn monitor_with_survey(
             let r = achieve_series(ind, input, spec, &mut warnings)?;
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
-                schedule.push(schedule_check(a, spec.schedule_tolerance));
+                schedule.push(schedule_check_with(
+                    a,
+                    spec.schedule_tolerance,
+                    spec.schedule_epsilon,
+                ));
             }
             trends.push(assess_trend(
                 ind,

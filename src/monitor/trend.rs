@@ -255,13 +255,21 @@ pub fn assess_trend(
                     achieved(&mut out);
                     return out;
                 }
-                if tv <= 0.0 {
-                    out.note = "growth target ≤ 0: ratio undefined".into();
+                let Some(r) = super::achievement::growth_ratio(m, tv, higher).ratio else {
+                    out.note = format!(
+                        "growth target {tv} ({}): ratio undefined",
+                        if higher { "at least" } else { "at most" }
+                    );
                     return out;
-                }
-                let r = m / tv;
+                };
                 out.ratio = Some(r);
-                out.note = "growth rate: CAGR / target rate".into();
+                out.note = if higher {
+                    "growth rate: CAGR / target rate".into()
+                } else if tv > 0.0 {
+                    "growth rate (lower is better): target ceiling / CAGR".into()
+                } else {
+                    "growth rate (lower is better): CAGR / required fall".into()
+                };
                 out.category = classify_ratio(r, t);
                 out.score = Some(score_with_target(r));
             }
