@@ -10,5 +10,6 @@ mod indicator;
 
 pub use framework::{is_snake_case_id, AuxiliarySeries, Dimension, Framework};
 pub use indicator::{
-    Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
+    Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeBasis,
+    RelativeTarget, TargetForm, Unit,
 };

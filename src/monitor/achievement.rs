@@ -20,7 +20,7 @@ use super::spec::{
     AchievementForm, AnnualMissing, BaselinePolicy, GrowthInput, MonitorSpec, ZeroTarget,
 };
 use crate::error::{Error, Result};
-use crate::model::{Indicator, Kind, Polarity, Reference, Relation};
+use crate::model::{Indicator, Kind, Polarity, Reference, Relation, RelativeBasis, TargetForm};
 
 /// The outcome of the ratio form for one value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -229,6 +229,8 @@ pub struct RelativeAchievement {
     pub margin: f64,
     /// value − (reference + margin): positive = above.
     pub gap: f64,
+    /// Same-year values or period-average growth.
+    pub basis: RelativeBasis,
     /// Whether the relation holds.
     pub met: bool,
 }
@@ -256,8 +258,14 @@ pub struct IndicatorAchievement {
     pub baseline: Option<f64>,
     /// The year the baseline comes from (differs from the base year after a fallback).
     pub baseline_year: Option<i32>,
-    /// The numeric target.
+    /// The numeric target the record is scored against (for a
+    /// [`TargetForm::BaselineMultiple`] target: k·x₀, or the point of the compound path to
+    /// a later horizon at the target year).
     pub target: Option<f64>,
+    /// A multiple-of-baseline target: the multiple, its horizon and k·x₀.
+    pub horizon: Option<HorizonTarget>,
+    /// An "about" target: the band [T − tolerance, T + tolerance] inside which it is met.
+    pub band: Option<[f64; 2]>,
     /// The target year.
     pub target_year: i32,
     /// Elapsed share of the plan period at `year`.
@@ -294,6 +302,36 @@ pub struct IndicatorAchievement {
     pub aspirational: bool,
     /// Edge cases met on the way, in words.
     pub notes: Vec<String>,
+}
+
+/// A target stated as a multiple of the unit's baseline ([`TargetForm::BaselineMultiple`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HorizonTarget {
+    /// The multiple k.
+    pub multiple: f64,
+    /// The year the multiple is for.
+    pub year: i32,
+    /// k·x₀, the value due at the horizon.
+    pub value: f64,
+}
+
+/// The target of a [`TargetForm::BaselineMultiple`] indicator for a unit with baseline
+/// `x0` (year `t0`): `x0·k^{(t_T − t0)/(H − t0)}` where t_T is the indicator's target year
+/// and H its horizon (the compound path from the baseline to k·x₀ at H, read at t_T; equal
+/// to k·x₀ when H = t_T). 居民收入十年倍增 from 2020 (H = 2030) read at 2025: x₀·2^{1/2}.
+/// `None` for a baseline ≤ 0 or NaN, or H ≤ t0.
+pub fn baseline_multiple_target(
+    x0: f64,
+    t0: i32,
+    multiple: f64,
+    target_year: i32,
+    horizon_year: i32,
+) -> Option<f64> {
+    if !(x0 > 0.0) || horizon_year <= t0 {
+        return None;
+    }
+    let share = f64::from(target_year - t0) / f64::from(horizon_year - t0);
+    Some(x0 * multiple.powf(share.min(1.0)))
 }
 
 /// The resolved baseline of a series.
@@ -491,6 +529,25 @@ pub fn achieve_series(
     } else {
         None
     };
+    let (target, horizon) = match indicator.target_form {
+        TargetForm::BaselineMultiple {
+            multiple,
+            horizon_year,
+        } => {
+            let h = horizon_year.unwrap_or(target_year);
+            let t = baseline
+                .and_then(|b| baseline_multiple_target(b.value, b.year, multiple, target_year, h));
+            (
+                t,
+                baseline.filter(|b| b.value > 0.0).map(|b| HorizonTarget {
+                    multiple,
+                    year: h,
+                    value: multiple * b.value,
+                }),
+            )
+        }
+        TargetForm::Threshold | TargetForm::About { .. } => (indicator.target, None),
+    };
     let mut out = Vec::with_capacity(periods.len());
     for (k, &year) in periods.iter().enumerate() {
         if year < base_year {
@@ -507,7 +564,9 @@ pub fn achieve_series(
             measured: None,
             baseline: baseline.map(|b| b.value),
             baseline_year: baseline.map(|b| b.year),
-            target: indicator.target,
+            target,
+            horizon,
+            band: None,
             target_year,
             elapsed_share: elapsed_share(year, base_year, target_year),
             ratio: None,
@@ -578,7 +637,23 @@ pub fn achieve_series(
                 }
             }
             Kind::GrowthRate => growth(&mut rec, periods, values, k, base_year, baseline, spec),
-            _ => level(&mut rec, x, baseline, higher),
+            Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => {
+                match indicator.target_form {
+                    TargetForm::About { tolerance } => about(&mut rec, x, baseline, tolerance),
+                    TargetForm::Threshold | TargetForm::BaselineMultiple { .. } => {
+                        if rec.target.is_none()
+                            && matches!(indicator.target_form, TargetForm::BaselineMultiple { .. })
+                            && year == base_year
+                        {
+                            rec.notes.push(
+                                "multiple-of-baseline target undefined: no positive baseline"
+                                    .into(),
+                            );
+                        }
+                        level(&mut rec, x, baseline, higher)
+                    }
+                }
+            }
         }
         // stretch target
         if let (Some(s), Some(m)) = (indicator.stretch_target, rec.measured) {
@@ -610,8 +685,16 @@ pub fn achieve_series(
                     series[kk]
                 }
             };
-            let own = transform(values, k);
+            let period_avg = rel.basis == RelativeBasis::PeriodAverage;
+            let own = if period_avg {
+                period_average_growth(periods, values, k, base_year, spec.growth_input)
+            } else {
+                transform(values, k)
+            };
             let refv = match &rel.reference {
+                Reference::Series { .. } if period_avg => reference.map_or(f64::NAN, |r| {
+                    period_average_growth(periods, r, k, base_year, spec.growth_input)
+                }),
                 Reference::PreviousYear => {
                     if k > 0 && periods[k] - periods[k - 1] == 1 {
                         transform(values, k - 1)
@@ -635,6 +718,7 @@ pub fn achieve_series(
                     reference: refv,
                     margin: rel.margin,
                     gap: own - (refv + rel.margin),
+                    basis: rel.basis,
                     met,
                 });
                 if indicator.target.is_none() {
@@ -644,7 +728,7 @@ pub fn achieve_series(
                 }
             }
         }
-        if indicator.target.is_some() && rec.score.is_none() {
+        if rec.target.is_some() && rec.score.is_none() {
             headline(&mut rec, spec.form, spec.zero_target);
         }
         if rec.observed.is_none() {
@@ -653,6 +737,110 @@ pub fn achieve_series(
         out.push(rec);
     }
     Ok(out)
+}
+
+/// The compound average growth in % over the years after `base_year` up to `periods[k]`
+/// (the 年均增幅 of a relative target on the `period_average` basis): from yearly rates,
+/// 100·((Π(1 + g_j/100))^{1/n} − 1) with every year required; from levels,
+/// 100·((x_t/x_{t₀})^{1/n} − 1) with both ends positive. NaN when undefined.
+pub fn period_average_growth(
+    periods: &[i32],
+    series: &[f64],
+    k: usize,
+    base_year: i32,
+    input: GrowthInput,
+) -> f64 {
+    let year = periods[k];
+    if year <= base_year {
+        return f64::NAN;
+    }
+    let n = f64::from(year - base_year);
+    match input {
+        GrowthInput::AnnualRate => {
+            let mut prod = 1.0;
+            for y in (base_year + 1)..=year {
+                match periods.iter().position(|&p| p == y) {
+                    Some(j) if !series[j].is_nan() => prod *= 1.0 + series[j] / 100.0,
+                    _ => return f64::NAN,
+                }
+            }
+            if prod <= 0.0 {
+                return f64::NAN;
+            }
+            100.0 * (prod.powf(1.0 / n) - 1.0)
+        }
+        GrowthInput::Level => {
+            let Some(b) = periods.iter().position(|&p| p == base_year) else {
+                return f64::NAN;
+            };
+            cagr(series[b], series[k], n).map_or(f64::NAN, |g| 100.0 * g)
+        }
+    }
+}
+
+/// An "about" target (左右): met inside [T − δ, T + δ]; below the band the ratio and
+/// progress forms are those of "at least T − δ", above it those of "at most T + δ". The
+/// progress form runs from the baseline to the band edge nearest it; a value that
+/// overshoots to the far side of the band has no progress share (the score is the ratio
+/// form against the far edge), and a baseline inside the band makes it a maintenance
+/// target (1 while inside, else the ratio form).
+fn about(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, tol: f64) {
+    let Some(t) = rec.target else { return };
+    if x.is_nan() {
+        return;
+    }
+    if let Some(b) = baseline {
+        if rec.year < b.year {
+            rec.notes
+                .push(format!("before the baseline year {}", b.year));
+            return;
+        }
+    }
+    let (lo, hi) = (t - tol, t + tol);
+    rec.band = Some([lo, hi]);
+    rec.measured = Some(x);
+    let inside = x >= lo && x <= hi;
+    rec.met = Some(inside);
+    let rf = if x < lo {
+        ratio_form(x, lo, true)
+    } else if x > hi {
+        ratio_form(x, hi, false)
+    } else {
+        RatioForm {
+            uncapped: Some(1.0),
+            capped: Some(1.0),
+        }
+    };
+    rec.ratio = rf.uncapped;
+    rec.ratio_capped = rf.capped;
+    let Some(b) = baseline else {
+        rec.notes
+            .push("no baseline: progress form undefined".into());
+        return;
+    };
+    let x0 = b.value;
+    if x0 < lo {
+        if x > hi {
+            rec.notes.push(format!(
+                "overshot the band [{lo}, {hi}] from below: scored against its upper edge"
+            ));
+        } else {
+            set_progress(rec, x, x0, lo, true);
+        }
+    } else if x0 > hi {
+        if x < lo {
+            rec.notes.push(format!(
+                "overshot the band [{lo}, {hi}] from above: scored against its lower edge"
+            ));
+        } else {
+            set_progress(rec, x, x0, hi, false);
+        }
+    } else {
+        rec.progress_case = Some(ProgressCase::BaselineBeyondTarget);
+        rec.notes.push(format!(
+            "baseline {x0} already inside the band [{lo}, {hi}]: score = 1 while inside"
+        ));
+    }
 }
 
 fn finite(x: f64) -> Option<f64> {

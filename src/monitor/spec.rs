@@ -202,6 +202,12 @@ pub struct MonitorSpec {
     pub annual_missing: AnnualMissing,
     /// Zero targets under the ratio form. Default [`ZeroTarget::Progress`].
     pub zero_target: ZeroTarget,
+    /// The minimum share of the framework's indicators with a score before a unit's
+    /// overall score is published for a year; below it the overall is absent and the
+    /// record says why. Default 0.8: the SDSN Sustainable Development Report publishes no
+    /// index for a country missing more than 20% of its indicators. 0 publishes whatever
+    /// is available. In [0, 1].
+    pub min_indicator_coverage: f64,
     /// Number of indicators reported as pulling each unit down most. Default 3.
     pub pull_down_count: usize,
     /// Trend thresholds.
@@ -228,6 +234,7 @@ impl Default for MonitorSpec {
             schedule_epsilon: 1e-9,
             annual_missing: AnnualMissing::NoData,
             zero_target: ZeroTarget::Progress,
+            min_indicator_coverage: 0.8,
             pull_down_count: 3,
             trend: TrendThresholds::default(),
             dashboard: DashboardSpec::default(),
@@ -263,6 +270,14 @@ impl MonitorSpec {
                     "{} must lie in [0, 0.001] (a slack for rounding, not a tolerance: use schedule_tolerance)",
                     self.schedule_epsilon
                 ),
+            ));
+        }
+        if !(self.min_indicator_coverage.is_finite()
+            && (0.0..=1.0).contains(&self.min_indicator_coverage))
+        {
+            return Err(Error::invalid_spec(
+                "min_indicator_coverage",
+                format!("{} must lie in [0, 1]", self.min_indicator_coverage),
             ));
         }
         let t = &self.trend;
