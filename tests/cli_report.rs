@@ -79,6 +79,15 @@ fn readme_command_prints_a_readable_table_with_every_section() {
     assert_eq!(ranks, [1, 2, 3, 4, 5, 6]);
     let city = t.lines().find(|l| l.starts_with("衢州市 ")).unwrap();
     assert_eq!(city.split_whitespace().nth(3), Some("–"), "{city}");
+    // the plan's target forms are shown as such: 100万人左右 with its ±5 band, 倍增 as a
+    // multiple of the unit's own baseline
+    assert!(t.contains("≈ 100 ± 5 (2025)"), "about target");
+    assert!(t.contains("× 2 of base (2025)"), "baseline multiple");
+    // the counties hold 75–77% of the indicators (< the SDSN 80%): their overall
+    // achievement is not published, and the notes say why
+    let k = t.lines().find(|l| l.starts_with("柯城区 ")).unwrap();
+    assert_eq!(k.split_whitespace().nth(1), Some("–"), "{k}");
+    assert!(t.contains("实现度 not published (–) for 柯城区"));
 }
 
 #[test]

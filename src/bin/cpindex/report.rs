@@ -658,6 +658,25 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
         ),
     ];
+    let withheld: Vec<String> = mres
+        .aggregates
+        .iter()
+        .filter(|a| a.year == year && a.withheld.is_some())
+        .map(|a| {
+            format!(
+                "{} ({:.0}%)",
+                unit_name(&a.unit),
+                100.0 * a.indicator_coverage
+            )
+        })
+        .collect();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
+            withheld.join("、"),
+            100.0 * mspec.min_indicator_coverage
+        ));
+    }
     notes.append(&mut v.methodology.notes);
     let nw = mres.warnings.len() + eres.warnings.len();
     if nw > 0 {
