@@ -327,7 +327,7 @@ pub fn baseline_multiple_target(
     target_year: i32,
     horizon_year: i32,
 ) -> Option<f64> {
-    if !(x0 > 0.0) || horizon_year <= t0 {
+    if x0.is_nan() || x0 <= 0.0 || horizon_year <= t0 {
         return None;
     }
     let share = f64::from(target_year - t0) / f64::from(horizon_year - t0);
