@@ -122,12 +122,14 @@ pub fn is_snake_case_id(s: &str) -> bool {
 impl Framework {
     /// Parses a framework from JSON and validates it.
     ///
+    /// Decoding is strict ([`crate::json::decode`]): a leading BOM is accepted; duplicate
+    /// keys and unknown members are rejected with their dotted path.
+    ///
     /// Errors: [`Error::Json`] with line and column for malformed JSON or a missing field;
     /// [`Error::InvalidFramework`] naming the framework, the dimension or indicator and
     /// the field for a rule that is broken (see [`Framework::validate`]).
     pub fn from_json(text: &str) -> Result<Framework> {
-        let framework: Framework =
-            serde_json::from_str(text).map_err(|e| Error::from_json("framework", &e))?;
+        let framework: Framework = crate::json::decode("framework", text)?;
         framework.validate()?;
         Ok(framework)
     }
