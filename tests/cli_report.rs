@@ -185,6 +185,49 @@ fn distribution_targets_match_values_recomputed_from_the_csv() {
 }
 
 #[test]
+fn three_person_equivalent_band_shares() {
+    // spec band_income = three_person_equivalent: each household's income becomes
+    // 3 × income / size before the [10万, 50万) test; plain weighted loop here
+    let spec = std::env::temp_dir().join(format!("cpindex_band_{}.json", std::process::id()));
+    std::fs::write(
+        &spec,
+        r#"{"monitor":{"band_income":"three_person_equivalent"}}"#,
+    )
+    .unwrap();
+    let t = ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--spec",
+        spec.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&spec).ok();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/households.csv"
+    ))
+    .unwrap();
+    let (mut inside, mut total) = (0.0, 0.0);
+    for l in text.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let (w, x, n): (f64, f64, f64) = (
+            c[3].parse().unwrap(),
+            c[4].parse().unwrap(),
+            c[5].parse().unwrap(),
+        );
+        total += w;
+        if (100_000.0..500_000.0).contains(&(3.0 * x / n)) {
+            inside += w;
+        }
+    }
+    let line = t.lines().find(|l| l.contains("10—50万元群体比例")).unwrap();
+    assert!(
+        line.contains(&format!("{:.1}%", 100.0 * inside / total)),
+        "{line}"
+    );
+    assert!(line.contains("按三口之家折算"), "{line}");
+}
+
+#[test]
 fn csv_and_html_formats() {
     let csv = ok(&["report", "examples/data/quzhou.csv", "--format", "csv"]);
     let mut lines = csv.lines();

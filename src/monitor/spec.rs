@@ -208,6 +208,9 @@ pub struct MonitorSpec {
     /// index for a country missing more than 20% of its indicators. 0 publishes whatever
     /// is available. In [0, 1].
     pub min_indicator_coverage: f64,
+    /// Which household income the middle-income band shares classify. Default
+    /// [`BandIncome::Actual`](super::targets::BandIncome::Actual).
+    pub band_income: super::targets::BandIncome,
     /// Number of indicators reported as pulling each unit down most. Default 3.
     pub pull_down_count: usize,
     /// Trend thresholds.
@@ -235,6 +238,7 @@ impl Default for MonitorSpec {
             annual_missing: AnnualMissing::NoData,
             zero_target: ZeroTarget::Progress,
             min_indicator_coverage: 0.8,
+            band_income: super::targets::BandIncome::Actual,
             pull_down_count: 3,
             trend: TrendThresholds::default(),
             dashboard: DashboardSpec::default(),

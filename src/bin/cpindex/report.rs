@@ -809,7 +809,8 @@ fn distribution_rows(
     }
     if let Some(h) = households {
         let bands = [(100_000.0, 500_000.0), (200_000.0, 600_000.0)];
-        let shares = monitor::household_band_shares(&h.income, Some(&h.weight), &bands)?;
+        let incomes = monitor::band_incomes(&h.income, Some(&h.size), mspec.band_income)?;
+        let shares = monitor::household_band_shares(&incomes, Some(&h.weight), &bands)?;
         for ((lo, hi), (s, id)) in bands.iter().zip(shares.iter().zip([
             "household_income_10_50_share",
             "household_income_20_60_share",
@@ -826,7 +827,15 @@ fn distribution_rows(
                 value: format!("{pct:.1}%"),
                 target: t_text,
                 colour: target_colour(pct, t, &pol, mspec),
-                note: format!("住户样本 {} 户, 加权; 区间 [下限, 上限)", h.income.len()),
+                note: format!(
+                    "住户样本 {} 户, 加权; 区间 [下限, 上限); {}",
+                    h.income.len(),
+                    match mspec.band_income {
+                        monitor::BandIncome::Actual => "家庭实际年可支配收入",
+                        monitor::BandIncome::ThreePersonEquivalent =>
+                            "按三口之家折算 (3 × 人均可支配收入)",
+                    }
+                ),
             });
         }
         let pc: Vec<f64> = h.income.iter().zip(&h.size).map(|(x, s)| x / s).collect();
