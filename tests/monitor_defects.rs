@@ -105,6 +105,39 @@ fn growth_ceiling_lower_is_better() {
 }
 
 #[test]
+fn growth_ceiling_leaves_the_dynamic_index() {
+    // a ceiling (lower is better, T = 3) has no baseline → target path: excluded, with the
+    // reason; a higher-is-better 3% target is rescaled: 2021 rate 3% → index 1.03 against
+    // 1 → 1.03^5 = 1.159274; r = 100 + 30·0.03/0.159274 = 105.6506
+    let c = ind("cpi", "lower_is_better", "growth_rate", 3.0);
+    let v = [f64::NAN, 3.0];
+    let (r, note) = rescaled_series(
+        &c,
+        &YEARS[..2],
+        &v,
+        2020,
+        2025,
+        GrowthInput::AnnualRate,
+        true,
+    );
+    assert!(r.iter().all(|x| x.is_nan()));
+    assert!(note.unwrap().contains("ceiling"));
+    let h = ind("inc", "higher_is_better", "growth_rate", 3.0);
+    let (r, note) = rescaled_series(
+        &h,
+        &YEARS[..2],
+        &v,
+        2020,
+        2025,
+        GrowthInput::AnnualRate,
+        true,
+    );
+    assert_eq!(note, None);
+    assert_eq!(r[0], 100.0);
+    close(r[1], 100.0 + 30.0 * 0.03 / (1.03f64.powi(5) - 1.0));
+}
+
+#[test]
 fn growth_required_fall_lower_is_better() {
     // 能耗强度年均下降3%: growth ≤ −3 (lower is better, T = −3); ratio = g/T, the fall
     // achieved over the fall required.
