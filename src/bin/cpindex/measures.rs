@@ -397,11 +397,16 @@ pub fn inequality_output(
                     .find(|x| x.0 == 1.0)
                     .and_then(|x| x.1.as_ref().ok());
                 if let Some(Ok(g)) = &dagum {
+                    // Theil T by group label, indexed once (a search per group was
+                    // quadratic in groups)
+                    let mut theil_by_label = vec![f64::NAN; labels.len()];
+                    for y in ge1.map_or(&[][..], |x| &x.groups[..]) {
+                        if let (Some(slot), Some(v)) = (theil_by_label.get_mut(y.label), y.index) {
+                            *slot = v;
+                        }
+                    }
                     for s in &g.groups {
-                        let th = ge1
-                            .and_then(|x| x.groups.iter().find(|y| y.label == s.label))
-                            .and_then(|y| y.index)
-                            .unwrap_or(f64::NAN);
+                        let th = theil_by_label.get(s.label).copied().unwrap_or(f64::NAN);
                         t.row(vec![
                             labels[s.label].clone(),
                             s.n.to_string(),
