@@ -7,8 +7,10 @@
 pub mod builtin;
 mod framework;
 mod indicator;
+pub mod plan;
 
 pub use framework::{is_snake_case_id, AuxiliarySeries, Dimension, Framework};
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
 };
+pub use plan::{DerivedMeasure, DerivedTarget, PlanUnit, TargetSource, UnitRole};

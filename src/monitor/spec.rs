@@ -55,7 +55,7 @@ pub enum GrowthInput {
 /// Open SDG / Statistics Canada progress-ratio thresholds (open-sdg
 /// `docs/progress-methodology.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TrendThresholds {
     /// R ≥ this: on track. Default 0.95.
     pub on_track: f64,
@@ -90,6 +90,7 @@ impl Default for TrendThresholds {
 /// For a higher-is-better indicator a value ≥ `green` is green, ≥ `yellow` yellow,
 /// ≥ `orange` orange, else red; for lower-is-better the comparisons are ≤.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ColourThresholds {
     /// Green threshold (usually the target).
     pub green: f64,
@@ -101,7 +102,7 @@ pub struct ColourThresholds {
 
 /// Dashboard settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DashboardSpec {
     /// Absolute thresholds per indicator id (SDSN SDR practice).
     pub thresholds: BTreeMap<String, ColourThresholds>,
@@ -124,7 +125,7 @@ impl Default for DashboardSpec {
 
 /// Dynamic monitoring index settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DynamicSpec {
     /// The fixed base year (index = 100); `None` = the framework's base year.
     pub base_year: Option<i32>,
@@ -144,7 +145,7 @@ impl Default for DynamicSpec {
 
 /// The monitoring methodology. Every field has a default; `{}` is a valid spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MonitorSpec {
     /// Headline achievement form. Default [`AchievementForm::Ratio`].
     pub form: AchievementForm,
@@ -154,7 +155,7 @@ pub struct MonitorSpec {
     /// statistical bulletins publish yearly growth rates, not the level series behind them.
     pub growth_input: GrowthInput,
     /// Units to monitor; `None` = every unit of the panel except those used only as
-    /// relative-target references (e.g. `zhejiang`).
+    /// relative-target references or declared as `reference` units by the framework.
     pub units: Option<Vec<String>>,
     /// The evaluation year for schedule, trend, dashboard and evaluation; `None` = the
     /// latest panel period not after the framework's target year.
@@ -195,7 +196,8 @@ impl Default for MonitorSpec {
 }
 
 impl MonitorSpec {
-    /// Parses a spec from JSON and validates it.
+    /// Parses a spec from JSON and validates it. Unknown members (at any level) are
+    /// errors, e.g. `{"schedule_tolerence": 0.5}`.
     pub fn from_json(text: &str) -> Result<MonitorSpec> {
         let spec: MonitorSpec =
             serde_json::from_str(text).map_err(|e| Error::from_json("monitor spec", &e))?;
@@ -275,5 +277,21 @@ impl MonitorSpec {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_members_are_errors() {
+        let e = super::MonitorSpec::from_json(r#"{"schedule_tolerence": 0.5}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("schedule_tolerence"), "{e}");
+        let e = super::MonitorSpec::from_json(r#"{"trend": {"on_trak": 0.9}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("on_trak"), "{e}");
+        assert!(super::MonitorSpec::from_json(r#"{"schedule_tolerance": 0.1}"#).is_ok());
     }
 }

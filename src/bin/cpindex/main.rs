@@ -24,7 +24,7 @@ use cpindex::model::{Framework, Indicator, Polarity};
 
 use table::{Align, Table};
 
-/// Common-prosperity indices for the Quzhou 2021–2025 action plan: indicator model,
+/// Common-prosperity indices for a development plan (the built-in framework by default): indicator model,
 /// achievement (实现度) monitoring, composite index, income distribution.
 #[derive(Debug, Parser)]
 #[command(name = "cpindex", version, about, long_about = None)]
@@ -52,8 +52,8 @@ enum ReportFormat {
 enum Command {
     /// List the indicator model: dimensions, indicators, units, polarity, targets.
     Indicators {
-        /// A built-in framework id (quzhou-2021-2025) or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        /// A built-in framework id (`cpindex indicators` lists the default's) or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -68,7 +68,7 @@ enum Command {
         #[arg(long)]
         spec: Option<PathBuf>,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -100,7 +100,7 @@ enum Command {
         #[arg(long)]
         spec: PathBuf,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -215,9 +215,8 @@ fn run(cmd: Command) -> CliResult {
         } => {
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            let mut specs = report::load_specs(spec.as_deref())?;
+            let specs = report::load_specs(spec.as_deref())?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
             let mut notes = vec![format!(
                 "数据 Data: {} ({} units, {}–{}){}",
                 data.display(),
@@ -287,10 +286,10 @@ fn run(cmd: Command) -> CliResult {
         } => {
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            let mut specs = report::load_specs(Some(&spec))?;
+            let specs = report::load_specs(Some(&spec))?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
-            let res = cpindex::method::run(&fw, &panel, &specs.index)?;
+            let index_spec = specs.resolved_index(&fw, &panel)?;
+            let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
             write_out(None, &text)
         }

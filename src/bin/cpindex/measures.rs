@@ -9,7 +9,6 @@ use cpindex::method::Results;
 use cpindex::model::Framework;
 use serde_json::{json, Value};
 
-use crate::fill::unit_name;
 use crate::table::{Align, Table};
 use crate::{CliResult, Failure, ListFormat};
 
@@ -114,7 +113,7 @@ pub fn index_output(
                 t = t.align(c, Align::Right);
             }
             for &u in &order {
-                let mut row = vec![unit_name(&res.units[u])];
+                let mut row = vec![fw.unit_name_zh(&res.units[u])];
                 for k in 0..nodes.len() {
                     row.push(crate::view::fmt_value(scores[k][u]));
                     row.push(rank_text(ranks[k][u]));
