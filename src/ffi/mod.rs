@@ -28,6 +28,7 @@
 
 mod distribution;
 mod error;
+mod evaluate;
 mod framework;
 mod guard;
 mod handle;
@@ -43,6 +44,7 @@ mod version;
 
 pub use distribution::*;
 pub use error::{cpindex_last_error_clear, cpindex_last_error_message};
+pub use evaluate::*;
 pub use framework::*;
 pub use guard::cpindex_debug_panic;
 pub use index::*;

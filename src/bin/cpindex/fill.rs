@@ -405,5 +405,6 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         inputs: extras.input_notes,
         generator: format!("cpindex {}", ev.fingerprint.version),
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
+        result: Some(std::sync::Arc::new(ev.clone())),
     }
 }

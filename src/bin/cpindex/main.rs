@@ -46,6 +46,8 @@ enum ReportFormat {
     Csv,
     Json,
     Html,
+    /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
+    Evaluation,
 }
 
 #[derive(Debug, Subcommand)]
@@ -335,6 +337,10 @@ fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -
         ReportFormat::Csv => text::render_csv(v),
         ReportFormat::Json => text::render_json(v),
         ReportFormat::Html => html::render(v),
+        ReportFormat::Evaluation => match &v.result {
+            Some(e) => e.to_json() + "\n",
+            None => return Err(Failure("no evaluation behind this view (demo)".into())),
+        },
     };
     write_out(out, &text)
 }

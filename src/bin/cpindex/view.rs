@@ -312,6 +312,9 @@ pub struct ReportView {
     pub generator: String,
     /// The evaluation's reproducibility fingerprint (`sha256:<hex>`).
     pub fingerprint: String,
+    /// The evaluation the view renders (`--format evaluation`); none for the demo.
+    #[serde(skip)]
+    pub result: Option<std::sync::Arc<cpindex::evaluate::Evaluation>>,
 }
 
 impl ReportView {
@@ -551,5 +554,6 @@ pub fn demo_view() -> ReportView {
         inputs: Vec::new(),
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
         fingerprint: "demo (fake numbers, no data)".into(),
+        result: None,
     }
 }
