@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::decompose::{
-    dagum_gini_decomposition, ge_decomposition, GeDecomposition, GiniDecomposition,
+    dagum_gini_decomposition, ge_decomposition, GeDecomposition, GiniDecomposition, GroupSummary,
 };
 use super::dist::{Distribution, MissingPolicy, QuantileMethod, ShareRatioMethod};
 use crate::error::{Error, Result};
@@ -340,23 +340,6 @@ impl<'de> Deserialize<'de> for Measure {
     }
 }
 
-/// One group of a decomposition, as reported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupRow {
-    /// The caller's group label.
-    pub label: usize,
-    /// Records in the group.
-    pub n: usize,
-    /// Population share.
-    pub population_share: f64,
-    /// Income share.
-    pub income_share: f64,
-    /// Group mean.
-    pub mean: f64,
-    /// The group's own index (`None`: undefined).
-    pub index: Option<f64>,
-}
-
 /// One GE(α) decomposition (Shorrocks 1984) as reported; components `None` when it
 /// failed (the reason is in [`InequalityReport::errors`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -371,24 +354,7 @@ pub struct GeRow {
     pub between: Option<f64>,
     /// The groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<GroupRow>,
-}
-
-/// The Dagum (1997) Gini decomposition as reported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GiniRow {
-    /// Gini total.
-    pub total: f64,
-    /// Within-group component.
-    pub within: f64,
-    /// Net between-group component.
-    pub between_net: f64,
-    /// Transvariation.
-    pub transvariation: f64,
-    /// Gross between-group component.
-    pub between_gross: f64,
-    /// The groups.
-    pub groups: Vec<GroupRow>,
+    pub groups: Vec<GroupSummary>,
 }
 
 /// Decompositions by group: GE(0), GE(1), GE(2) and the Dagum Gini.
@@ -397,7 +363,7 @@ pub struct DecompositionReport {
     /// GE(α) for α = 0, 1, 2.
     pub generalized_entropy: Vec<GeRow>,
     /// The Dagum Gini decomposition (`None` when it failed).
-    pub gini: Option<GiniRow>,
+    pub gini: Option<GiniDecomposition>,
 }
 
 /// The inequality report of one set of values: counts, the requested measures (a value
@@ -423,20 +389,6 @@ pub struct InequalityReport {
     pub decomposition: Option<DecompositionReport>,
     /// Measure (or decomposition) label → why it is undefined.
     pub errors: BTreeMap<String, String>,
-}
-
-fn rows(groups: &[super::decompose::GroupSummary]) -> Vec<GroupRow> {
-    groups
-        .iter()
-        .map(|s| GroupRow {
-            label: s.label,
-            n: s.n,
-            population_share: s.population_share,
-            income_share: s.income_share,
-            mean: s.mean,
-            index: s.index,
-        })
-        .collect()
 }
 
 /// Computes the inequality report: every measure of `measures` on the (weighted)
@@ -501,7 +453,7 @@ pub fn inequality_report(
                             total: Some(total),
                             within: Some(within),
                             between: Some(between),
-                            groups: rows(&groups),
+                            groups,
                         },
                         Err(e) => {
                             errors.insert(format!("ge_decomposition:{alpha}"), e.to_string());
@@ -517,21 +469,7 @@ pub fn inequality_report(
                 )
                 .collect();
             let gini = match dagum_gini_decomposition(&v, w.as_deref(), &g) {
-                Ok(GiniDecomposition {
-                    total,
-                    within,
-                    between_net,
-                    transvariation,
-                    between_gross,
-                    groups,
-                }) => Some(GiniRow {
-                    total,
-                    within,
-                    between_net,
-                    transvariation,
-                    between_gross,
-                    groups: rows(&groups),
-                }),
+                Ok(d) => Some(d),
                 Err(e) => {
                     errors.insert("gini_decomposition".into(), e.to_string());
                     None

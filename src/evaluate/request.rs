@@ -277,9 +277,15 @@ fn spec_text(spec: &Option<serde_json::Map<String, serde_json::Value>>) -> Strin
 }
 
 impl JsonRequest {
-    /// Decodes a request ([`decode`]).
+    /// Decodes a request ([`decode`]); an unknown `action` is reported as such.
     pub fn from_json(text: &str) -> Result<JsonRequest> {
-        decode("request", text)
+        decode("request", text).map_err(|e| match e {
+            Error::InvalidSpec { field, message } => Error::InvalidSpec {
+                field,
+                message: message.replacen("unknown variant", "unknown action", 1),
+            },
+            other => other,
+        })
     }
 
     /// Runs the request on the core's functions.

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use cpindex::distribution::{dagum_gini_decomposition, ge_decomposition, Distribution};
+use cpindex::distribution::{
+    inequality_report, Distribution, GeDecomposition, GiniDecomposition, MissingPolicy,
+};
 use cpindex::method::Results;
 use cpindex::model::Framework;
 use serde_json::{json, Value};
@@ -269,16 +271,46 @@ pub fn inequality_output(
             .collect();
         decomp = Some((labels, ids));
     }
-    let ge: Vec<(f64, cpindex::Result<cpindex::distribution::GeDecomposition>)> = match &decomp {
-        Some((_, ids)) => [0.0, 1.0, 2.0]
-            .iter()
-            .map(|&a| (a, ge_decomposition(values, weights, ids, a)))
-            .collect(),
-        None => Vec::new(),
+    // the decompositions of the library's one inequality report
+    let report = match &decomp {
+        Some((_, ids)) => Some(
+            inequality_report(values, weights, Some(ids), &[], MissingPolicy::Error)
+                .map_err(|e| Failure(format!("{}, column `{value_col}`: {e}", path.display())))?,
+        ),
+        None => None,
     };
-    let dagum = decomp
+    let errors = |k: &str| -> String {
+        report
+            .as_ref()
+            .and_then(|r| r.errors.get(k).cloned())
+            .unwrap_or_default()
+    };
+    let ge: Vec<(f64, Result<GeDecomposition, String>)> = report
         .as_ref()
-        .map(|(_, ids)| dagum_gini_decomposition(values, weights, ids));
+        .and_then(|r| r.decomposition.as_ref())
+        .map(|d| {
+            d.generalized_entropy
+                .iter()
+                .map(|g| {
+                    let r = match (g.total, g.within, g.between) {
+                        (Some(total), Some(within), Some(between)) => Ok(GeDecomposition {
+                            alpha: g.alpha,
+                            total,
+                            within,
+                            between,
+                            groups: g.groups.clone(),
+                        }),
+                        _ => Err(errors(&format!("ge_decomposition:{}", g.alpha))),
+                    };
+                    (g.alpha, r)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let dagum: Option<Result<GiniDecomposition, String>> = report
+        .as_ref()
+        .and_then(|r| r.decomposition.as_ref())
+        .map(|d| d.gini.clone().ok_or_else(|| errors("gini_decomposition")));
     let fmt = |x: f64| {
         if x.is_finite() {
             format!("{x:.6}")
