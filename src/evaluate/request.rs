@@ -20,15 +20,22 @@ use crate::monitor::{MonitorResults, MonitorSpec, Survey};
 /// response).
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
-/// Decodes JSON text into a typed value. Every JSON decoding of this module goes
-/// through here (one place to make decoding stricter).
+/// Decodes JSON text into a typed value. Every JSON decoding of this module (and of the
+/// C evaluation functions) goes through here.
 ///
-/// Errors: [`Error::Json`] naming `what` with line and column for malformed JSON;
+/// The text is first checked by the strict decoder [`crate::json::decode`] (a BOM is
+/// accepted; duplicate keys, over-long keys and malformed JSON are [`Error::Json`] with
+/// the path, line and column), then decoded into `T`.
+///
+/// Errors: [`Error::Json`] naming `what` for malformed JSON or duplicate keys;
 /// [`Error::InvalidSpec`] naming `what` for well-formed JSON that does not fit the type
 /// (an unknown member, an unknown action, a member of the wrong type).
 pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => Error::invalid_spec(what, e.to_string()),
+    crate::json::decode::<serde_json::Value>(what, text)?;
+    serde_json::from_str(crate::json::strip_bom(text)).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            Error::invalid_spec(what, crate::json::bound_message(&e.to_string()))
+        }
         serde_json::error::Category::Io
         | serde_json::error::Category::Syntax
         | serde_json::error::Category::Eof => Error::from_json(what, &e),

@@ -9,7 +9,9 @@ mod framework;
 mod indicator;
 pub mod plan;
 
-pub use framework::{is_snake_case_id, AuxiliarySeries, Dimension, Framework};
+pub use framework::{
+    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, MAX_DEPTH,
+};
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
 };
