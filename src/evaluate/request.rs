@@ -189,7 +189,7 @@ pub enum JsonRequest {
         households: Option<Households>,
         /// The evaluation spec (`{}` when absent).
         #[serde(default)]
-        spec: EvaluationSpec,
+        spec: Box<EvaluationSpec>,
     },
     /// The inequality report ([`inequality_report`]).
     Inequality {
