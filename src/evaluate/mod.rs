@@ -802,3 +802,43 @@ fn distribution_targets(
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn illustrative_detection() {
+        assert!(!is_illustrative(None));
+        let p = |s: &str, n: &str| CellProvenance {
+            source: s.into(),
+            note: n.into(),
+        };
+        assert!(is_illustrative(Some(&p("Illustrative", ""))));
+        assert!(is_illustrative(Some(&p("", "illustrative value"))));
+        assert!(!is_illustrative(Some(&p("ZJ-2023", ""))));
+    }
+
+    #[test]
+    fn target_colour_by_hand() {
+        let spec = MonitorSpec::default();
+        // lower is better, 1.77 ≤ 1.8: met → green
+        assert_eq!(
+            target_colour(1.77, Some(1.8), &Polarity::LowerIsBetter, &spec),
+            Colour::Green
+        );
+        // higher is better, 26.5 of 30: 0.883 < 0.9 (yellow) but ≥ 0.75 → orange
+        assert_eq!(
+            target_colour(26.5, Some(30.0), &Polarity::HigherIsBetter, &spec),
+            Colour::Orange
+        );
+        assert_eq!(
+            target_colour(f64::NAN, Some(1.0), &Polarity::HigherIsBetter, &spec),
+            Colour::Grey
+        );
+        assert_eq!(
+            target_colour(1.0, None, &Polarity::HigherIsBetter, &spec),
+            Colour::Grey
+        );
+    }
+}

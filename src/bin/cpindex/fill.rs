@@ -408,3 +408,83 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         result: Some(std::sync::Arc::new(ev.clone())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cpindex::data::Panel;
+    use cpindex::evaluate::{evaluate, EvaluationSpec, Request};
+
+    /// A small panel of the default framework: the whole, one part, the reference; one
+    /// size indicator and one per-capita indicator.
+    fn evaluation() -> (&'static Framework, Evaluation) {
+        let fw = cpindex::model::builtin::default_framework();
+        let ids: Vec<String> = fw.units.iter().map(|u| u.id.clone()).collect();
+        let (whole, part, reference) =
+            (ids[0].clone(), ids[1].clone(), ids.last().unwrap().clone());
+        let inds = ["gdp", "gdp_per_capita"].map(String::from).to_vec();
+        let mut p = Panel::new(
+            vec![whole.clone(), part.clone(), reference.clone()],
+            vec![2020, 2021],
+            inds,
+        )
+        .unwrap();
+        for (u, g, pc) in [
+            (&whole, 1800.0, 8.0),
+            (&part, 400.0, 9.0),
+            (&reference, 70000.0, 11.0),
+        ] {
+            for (k, y) in [2020, 2021].into_iter().enumerate() {
+                p.set_by_id(u, y, "gdp", g * (1.0 + 0.1 * k as f64))
+                    .unwrap();
+                p.set_by_id(u, y, "gdp_per_capita", pc + k as f64).unwrap();
+            }
+        }
+        let ev = evaluate(Request {
+            framework: fw,
+            panel: &p,
+            survey: None,
+            households: None,
+            spec: &EvaluationSpec::default(),
+        })
+        .unwrap();
+        (fw, ev)
+    }
+
+    #[test]
+    fn view_takes_roles_names_and_targets_from_the_evaluation() {
+        let (fw, ev) = evaluation();
+        let v = view(fw, &ev, Extras::default());
+        // names from the framework; the reference has no summary; the part is compared
+        assert_eq!(v.units[0].name, fw.units[0].name_zh);
+        assert_eq!(v.summaries.len(), 2);
+        assert_eq!(v.compare_units, [fw.units[1].id.clone()]);
+        // the part's GDP (a size indicator) is not scored; its per-capita GDP is
+        let cell = |u: &str, i: &str| {
+            v.cells
+                .iter()
+                .find(|c| c.unit == u && c.indicator == i)
+                .unwrap()
+        };
+        let part = fw.units[1].id.as_str();
+        assert_eq!(cell(part, "gdp").target_source, "not_scored");
+        assert!(cell(part, "gdp").achievement.is_nan());
+        // 10/10 = 100 %
+        assert_eq!(cell(part, "gdp_per_capita").achievement, 100.0);
+        assert!(v.fingerprint.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn not_assessed_values_never_print_as_nan() {
+        let (fw, ev) = evaluation();
+        let v = view(fw, &ev, Extras::default());
+        for (name, text) in [
+            ("html", crate::html::render(&v)),
+            ("table", crate::text::render_table(&v)),
+            ("csv", crate::text::render_csv(&v)),
+        ] {
+            assert!(!text.contains("NaN"), "{name} shows NaN");
+            assert!(text.contains("not_scored") || name != "csv", "{name}");
+        }
+    }
+}
