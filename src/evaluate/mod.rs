@@ -222,6 +222,9 @@ pub enum DistributionDetail {
         upper: f64,
         /// Households in the sample.
         households: usize,
+        /// The income compared with the band (actual household income or the
+        /// three-person-household equivalent; `MonitorSpec::band_income`).
+        basis: monitor::BandIncome,
     },
     /// An inequality measure of per-capita household income, person-weighted (household
     /// weight × size).
@@ -773,6 +776,7 @@ fn distribution_targets(
                         lower: *lower,
                         upper: *upper,
                         households: h.income.len(),
+                        basis: mspec.band_income,
                     },
                 ));
             }

@@ -180,9 +180,18 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                         }
                     ),
                 ),
-                DistributionDetail::BandShare { households, .. } => (
+                DistributionDetail::BandShare {
+                    households, basis, ..
+                } => (
                     d.label_zh.clone(),
-                    format!("住户样本 {households} 户, 加权; 区间 [下限, 上限)"),
+                    format!(
+                        "住户样本 {households} 户, 加权; 区间 [下限, 上限); {}",
+                        match basis {
+                            monitor::BandIncome::Actual => "家庭实际年可支配收入",
+                            monitor::BandIncome::ThreePersonEquivalent =>
+                                "按三口之家折算 (3 × 人均可支配收入)",
+                        }
+                    ),
                 ),
                 DistributionDetail::Measure { measure, .. } => (
                     d.label_zh.clone(),
@@ -344,6 +353,26 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
         ),
     ]);
+    let withheld: Vec<String> = ev
+        .monitor
+        .aggregates
+        .iter()
+        .filter(|a| a.year == year && a.withheld.is_some())
+        .map(|a| {
+            format!(
+                "{} ({:.0}%)",
+                fw.unit_name_zh(&a.unit),
+                100.0 * a.indicator_coverage
+            )
+        })
+        .collect();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
+            withheld.join("、"),
+            100.0 * mspec.min_indicator_coverage
+        ));
+    }
     if !ev.warnings.is_empty() {
         notes.push(format!(
             "{} warning(s) from monitoring and the engine (full list in --format json), e.g.: {}",
