@@ -317,6 +317,21 @@ pub fn monitor_with_survey(
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
             let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            // Indicators not scored by design (a part's size indicators without a target
+            // of its own) are not missing data: they leave the coverage denominator.
+            let unit_targets = &targets[targets.len() - framework.indicators.len()..];
+            let nominal = hier.nominal();
+            let counted: Vec<usize> = (0..framework.indicators.len())
+                .filter(|&j| nominal[j] > 0.0)
+                .collect();
+            let by_design = counted
+                .iter()
+                .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
+                .count();
+            if by_design > 0 && counted.len() > by_design {
+                let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
+                ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;
+            }
             apply_min_coverage(&mut ua, spec.min_indicator_coverage);
             if let Some((py, ps, po)) = &prev {
                 let rc = match (po, ua.overall) {
