@@ -52,6 +52,7 @@ fn survey() -> Survey {
             responses: vec![5.0, 3.0],
         }],
         nonresponse_codes: vec![],
+        ..Survey::default()
     }
 }
 
