@@ -303,3 +303,57 @@ fn survey_targets_and_change_by_hand() {
         1e-12,
     );
 }
+
+#[test]
+fn survey_based_indicator_in_achievement_scoring() {
+    use cpindex::model::Indicator;
+    // 生态环境满意度达到92% as a survey estimate with its SE in the panel
+    let ind: Indicator = serde_json::from_value(serde_json::json!({
+        "id": "eco_sat", "dimension": "d", "name_zh": "生态环境满意度", "name_en": "eco",
+        "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
+        "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 92.0
+    }))
+    .unwrap();
+    let periods = [2020, 2021, 2022];
+    let values = [90.0, 93.0, 92.5];
+    let se = [0.5, 0.4, 0.4];
+    let mut spec = MonitorSpec::default();
+    let input = SeriesInput {
+        unit: "a",
+        periods: &periods,
+        values: &values,
+        reference: None,
+        base_year: 2020,
+        framework_target_year: 2025,
+    };
+    let mut w = vec![];
+    let mut recs = achieve_series(&ind, input, &spec, &mut w).unwrap();
+    assess_survey_series(&mut recs, &ind, &periods, &values, &se, &spec).unwrap();
+    let r21 = recs.iter().find(|r| r.year == 2021).unwrap();
+    let s = r21.survey.unwrap();
+    // 2021: 93 − 1.959964·0.4 = 92.216 ≥ 92 → met; change from 2020: Δ = 3,
+    // SE = √(0.25 + 0.16) = 0.640312, z = 4.685 → significant rise
+    assert_eq!(s.test.unwrap().verdict, SurveyVerdict::Met);
+    let c = s.change.unwrap();
+    close(c.se, 0.41f64.sqrt(), 1e-12);
+    assert_eq!((c.from_year, c.verdict), (2020, ChangeVerdict::Rise));
+    // 2022: 92.5 ± 0.784 contains 92 → not distinguishable; point met
+    let r22 = recs.iter().find(|r| r.year == 2022).unwrap();
+    assert_eq!(
+        r22.survey.unwrap().test.unwrap().verdict,
+        SurveyVerdict::NotDistinguishable
+    );
+    assert_eq!(r22.met, Some(true));
+    // requiring significance turns 2022's met off
+    spec.survey_met = SurveyMetRule::Significant;
+    let mut recs = achieve_series(&ind, input, &spec, &mut w).unwrap();
+    assess_survey_series(&mut recs, &ind, &periods, &values, &se, &spec).unwrap();
+    assert_eq!(
+        recs.iter().find(|r| r.year == 2022).unwrap().met,
+        Some(false)
+    );
+    // a negative SE is an error naming the year
+    let bad = [0.5, -0.4, 0.4];
+    let e = assess_survey_series(&mut recs, &ind, &periods, &values, &bad, &spec).unwrap_err();
+    assert!(e.to_string().contains("year 2021"), "{e}");
+}

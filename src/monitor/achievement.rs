@@ -292,6 +292,10 @@ pub struct IndicatorAchievement {
     pub aspirational: bool,
     /// Edge cases met on the way, in words.
     pub notes: Vec<String>,
+    /// Survey-based target with sampling error (indicators listed in
+    /// [`MonitorSpec::sampling_errors`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<super::satisfaction::SurveyAssessment>,
 }
 
 /// The resolved baseline of a series.
@@ -521,6 +525,7 @@ pub fn achieve_series(
             relative: None,
             aspirational: indicator.aspirational,
             notes: Vec::new(),
+            survey: None,
         };
         if let Polarity::Interval {
             lower,

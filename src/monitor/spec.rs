@@ -174,6 +174,16 @@ pub struct MonitorSpec {
     /// index gets `1 − objective_weight`. Default 0.7 (a convention of this crate, not a
     /// figure from the plan; set it to the weight your assessment scheme prescribes).
     pub objective_weight: f64,
+    /// Satisfaction index settings (design variance, lonely PSUs, overall rule, interval).
+    pub satisfaction: super::satisfaction::SatisfactionSpec,
+    /// Survey-based indicators (生态环境满意度, 成效度): indicator id → the panel series
+    /// holding its standard error (same unit, year and scale). Each such indicator gets a
+    /// met / not met / not distinguishable verdict at the level of `satisfaction.z`, and the
+    /// change since the previous year with its SE. Default: none.
+    pub sampling_errors: std::collections::BTreeMap<String, String>,
+    /// Whether `met` of a survey-based indicator is the point comparison (default) or
+    /// requires the target to be met significantly.
+    pub survey_met: super::satisfaction::SurveyMetRule,
 }
 
 impl Default for MonitorSpec {
@@ -190,6 +200,9 @@ impl Default for MonitorSpec {
             dashboard: DashboardSpec::default(),
             dynamic: DynamicSpec::default(),
             objective_weight: 0.7,
+            satisfaction: Default::default(),
+            sampling_errors: Default::default(),
+            survey_met: Default::default(),
         }
     }
 }
@@ -265,6 +278,15 @@ impl MonitorSpec {
                 return Err(Error::invalid_spec(
                     format!("dashboard.thresholds.{id}"),
                     "thresholds must be finite",
+                ));
+            }
+        }
+        self.satisfaction.validate()?;
+        for (id, se) in &self.sampling_errors {
+            if se.trim().is_empty() {
+                return Err(Error::invalid_spec(
+                    format!("sampling_errors.{id}"),
+                    "must name the panel series holding the standard error",
                 ));
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use cpindex::data::Panel;
 use cpindex::method::Spec;
 use cpindex::model::{Framework, Polarity};
-use cpindex::monitor::{self, MonitorSpec, SatisfactionSpec, Survey, SurveyItem, TrendCategory};
+use cpindex::monitor::{self, MonitorSpec, Survey, SurveyItem, TrendCategory};
 use serde_json::Value;
 
 use crate::fill::{self, unit_name, REFERENCE_UNITS, WHOLE_UNITS};
@@ -475,7 +475,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
     if mspec.year.is_none() {
         mspec.year = Some(year);
     }
-    let sat_spec = SatisfactionSpec::default();
+    let sat_spec = mspec.satisfaction.clone();
     let mres = monitor::monitor_with_survey(
         fw,
         panel,

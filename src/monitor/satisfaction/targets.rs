@@ -194,13 +194,46 @@ pub fn index_change(
             "both years need a standard error (at least two PSUs each)",
         ));
     };
+    change_of(
+        (from_year, before.mean, s1, before.df),
+        (to_year, after.mean, s2, after.df),
+        spec,
+    )
+}
+
+/// [`index_change`] from (year, estimate, SE, df) of each year.
+pub fn change_of(
+    before: (i32, f64, f64, Option<f64>),
+    after: (i32, f64, f64, Option<f64>),
+    spec: &SatisfactionSpec,
+) -> Result<IndexChange> {
+    let (from_year, m1, s1, df1) = before;
+    let (to_year, m2, s2, df2) = after;
+    for (what, v) in [("estimate", m1), ("estimate", m2)] {
+        if !v.is_finite() {
+            return Err(Error::invalid_value(
+                format!("index change: {what}"),
+                v,
+                "(must be finite)",
+            ));
+        }
+    }
+    for v in [s1, s2] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(Error::invalid_value(
+                "index change: standard error",
+                v,
+                "(must be finite and non-negative)",
+            ));
+        }
+    }
     spec.validate()?;
     let (v1, v2) = (s1 * s1, s2 * s2);
     let se = (v1 + v2).sqrt();
-    let diff = after.mean - before.mean;
+    let diff = m2 - m1;
     let df = match spec.interval {
         IntervalKind::Normal => None,
-        IntervalKind::StudentT => match (before.df, after.df) {
+        IntervalKind::StudentT => match (df1, df2) {
             (Some(d1), Some(d2)) if d1 >= 1.0 && d2 >= 1.0 => {
                 let den = v1 * v1 / d1 + v2 * v2 / d2;
                 Some(if den > 0.0 {
@@ -244,4 +277,98 @@ pub fn index_change(
             ChangeVerdict::NoSignificantChange
         },
     })
+}
+
+/// Whether `met` of a survey-based indicator follows the point estimate or the test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyMetRule {
+    /// met = estimate on the good side of the target (as for any indicator). Default: the
+    /// plan's targets are stated for the published estimate.
+    #[default]
+    Point,
+    /// met = the verdict is [`SurveyVerdict::Met`] (the target is met significantly).
+    Significant,
+}
+
+/// The survey assessment of one indicator, unit and year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SurveyAssessment {
+    /// The standard error from the panel.
+    pub se: f64,
+    /// The estimate against the numeric target (`None` without a target).
+    pub test: Option<SurveyTargetTest>,
+    /// The change since the previous panel year with both estimate and SE observed.
+    pub change: Option<IndexChange>,
+}
+
+/// Adds the survey assessment to the achievement records of a survey-based indicator:
+/// `values` and `se` are its panel series and standard errors aligned with `periods`.
+/// Panel series carry no design degrees of freedom, so the normal interval is used (at
+/// `spec.satisfaction.z`). Under [`SurveyMetRule::Significant`] `met` becomes "the verdict is
+/// met" (a note says so).
+///
+/// Errors: a negative or infinite standard error (naming unit, indicator and year).
+pub fn assess_survey_series(
+    records: &mut [crate::monitor::IndicatorAchievement],
+    indicator: &crate::model::Indicator,
+    periods: &[i32],
+    values: &[f64],
+    se: &[f64],
+    spec: &crate::monitor::MonitorSpec,
+) -> Result<()> {
+    let normal = SatisfactionSpec {
+        interval: IntervalKind::Normal,
+        ..spec.satisfaction.clone()
+    };
+    let higher = !matches!(indicator.polarity, crate::model::Polarity::LowerIsBetter);
+    for rec in records.iter_mut() {
+        let Some(k) = periods.iter().position(|&p| p == rec.year) else {
+            continue;
+        };
+        let (x, s) = (values[k], se[k]);
+        if x.is_nan() || s.is_nan() {
+            continue;
+        }
+        if !(s.is_finite() && s >= 0.0) {
+            return Err(Error::invalid_value(
+                format!(
+                    "unit `{}`, indicator `{}`, year {}: standard error",
+                    rec.unit, indicator.id, rec.year
+                ),
+                s,
+                "(must be finite and non-negative)",
+            ));
+        }
+        let test = match indicator.target {
+            Some(t) => Some(survey_target_test(x, s, None, t, higher, &normal)?),
+            None => None,
+        };
+        let prev = (0..k)
+            .rev()
+            .find(|&j| !values[j].is_nan() && !se[j].is_nan());
+        let change = match prev {
+            Some(j) => Some(change_of(
+                (periods[j], values[j], se[j], None),
+                (rec.year, x, s, None),
+                &normal,
+            )?),
+            None => None,
+        };
+        if let (Some(t), SurveyMetRule::Significant) = (test, spec.survey_met) {
+            rec.met = Some(t.verdict == SurveyVerdict::Met);
+            rec.notes.push(format!(
+                "survey target: {} at the interval [{:.2}, {:.2}]; met requires significance",
+                t.verdict.name(),
+                t.ci_lower,
+                t.ci_upper
+            ));
+        }
+        rec.survey = Some(SurveyAssessment {
+            se: s,
+            test,
+            change,
+        });
+    }
+    Ok(())
 }
