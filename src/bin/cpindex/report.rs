@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::fill::{self, unit_name, REFERENCE_UNITS, WHOLE_UNITS};
 use crate::view::{
-    fmt_value, Colour, DistributionRow, EvaluationRow, LineSeries, ReportView, Trend,
+    fmt_value, Colour, DistributionRow, EvaluationRow, LineSeries, ReportView, SurveyEstimateRow,
+    Trend,
 };
 use crate::{csv_header, io_err, CliResult, Failure};
 
@@ -603,6 +604,51 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
                 })
                 .unwrap_or_default();
             let ov = g.and_then(|g| g.overall);
+            let row = |label: String, e: Option<monitor::Estimate>, nonresponse: usize| {
+                SurveyEstimateRow {
+                    label,
+                    mean: e.map_or(f64::NAN, |x| x.mean),
+                    se: e.and_then(|x| x.se).unwrap_or(f64::NAN),
+                    ci_lower: e.and_then(|x| x.ci_lower).unwrap_or(f64::NAN),
+                    ci_upper: e.and_then(|x| x.ci_upper).unwrap_or(f64::NAN),
+                    deff: e.and_then(|x| x.deff).unwrap_or(f64::NAN),
+                    n: e.map_or(0, |x| x.n),
+                    nonresponse,
+                }
+            };
+            let domain_estimates = g
+                .map(|g| {
+                    g.domains
+                        .iter()
+                        .zip(&domains)
+                        .map(|(d, nm): (&monitor::DomainEstimate, &(String, f64))| {
+                            row(nm.0.clone(), d.estimate, d.nonresponse)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let subpopulations = g
+                .map(|g| {
+                    g.subpopulations
+                        .iter()
+                        .map(|p| {
+                            row(
+                                format!("{}={}", p.variable, p.category),
+                                p.overall,
+                                p.overall_nonresponse,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let change = g.and_then(|g| g.change).map(|c| {
+                let verdict = match c.verdict {
+                    monitor::ChangeVerdict::Rise => "显著提升 significant rise",
+                    monitor::ChangeVerdict::Fall => "显著下降 significant fall",
+                    monitor::ChangeVerdict::NoSignificantChange => "无显著变化 not significant",
+                };
+                (c.difference, c.se, verdict.to_string())
+            });
             v.evaluation.push(EvaluationRow {
                 unit: e.unit.clone(),
                 objective: e.objective.unwrap_or(f64::NAN),
@@ -612,6 +658,13 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
                 n: ov.map_or(0, |o| o.n),
                 domains,
                 combined: e.combined.unwrap_or(f64::NAN),
+                se: ov.and_then(|o| o.se).unwrap_or(f64::NAN),
+                deff: ov.and_then(|o| o.deff).unwrap_or(f64::NAN),
+                n_effective: ov.and_then(|o| o.n_effective_design).unwrap_or(f64::NAN),
+                nonresponse: g.map_or(0, |g| g.overall_nonresponse),
+                domain_estimates,
+                subpopulations,
+                change,
             });
         }
         v.evaluation_weight = mspec.objective_weight;
