@@ -155,7 +155,7 @@ pub enum IntervalKind {
 
 /// Satisfaction settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SatisfactionSpec {
     /// Domain weights for the overall score (a domain not listed weighs 1).
     pub domain_weights: BTreeMap<String, f64>,

@@ -305,7 +305,7 @@ pub struct SurveyAssessment {
 /// Adds the survey assessment to the achievement records of a survey-based indicator:
 /// `values` and `se` are its panel series and standard errors aligned with `periods`.
 /// Panel series carry no design degrees of freedom, so the normal interval is used (at
-/// `spec.satisfaction.z`). Under [`SurveyMetRule::Significant`] `met` becomes "the verdict is
+/// `spec.survey_z`). Under [`SurveyMetRule::Significant`] `met` becomes "the verdict is
 /// met" (a note says so).
 ///
 /// Errors: a negative or infinite standard error (naming unit, indicator and year).
@@ -318,8 +318,8 @@ pub fn assess_survey_series(
     spec: &crate::monitor::MonitorSpec,
 ) -> Result<()> {
     let normal = SatisfactionSpec {
-        interval: IntervalKind::Normal,
-        ..spec.satisfaction.clone()
+        z: spec.survey_z,
+        ..SatisfactionSpec::default()
     };
     let higher = !matches!(indicator.polarity, crate::model::Polarity::LowerIsBetter);
     for rec in records.iter_mut() {
