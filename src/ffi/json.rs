@@ -473,7 +473,8 @@ fn inequality_action(request: &Map<String, Value>) -> Result<Value> {
 /// the wrong type; then the errors of the framework, the data (CSV: [`Error::Parse`] with
 /// line and column), the spec and the computation.
 pub fn run_request(text: &str) -> Result<String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::from_json("request", &e))?;
+    // strict syntax (BOM, duplicate keys, bounded messages): the core's one JSON decoder
+    let value: Value = crate::json::decode("request", text)?;
     let Value::Object(request) = value else {
         return Err(Error::invalid_spec("", "the request must be a JSON object"));
     };
