@@ -145,8 +145,6 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_status_str", c_char_p, (c_uint32,), RAW),  # static string: never freed
     Row("cpindex_version_string", c_char_p, (), RAW),  # static string: never freed
     Row("cpindex_abi_version", c_uint32, (), RAW),
-    Row("cpindex_set_max_panel_cells", c_size_t, (c_size_t,), RAW),
-    Row("cpindex_max_panel_cells", c_size_t, (), RAW),
     Row("cpindex_debug_panic", STATUS, (), CHECK, True),  # test-only export
     # frameworks
     Row("cpindex_framework_builtin", STATUS, (c_char_p, c_size_t, POINTER(FRAMEWORK_P))),
