@@ -786,15 +786,17 @@ impl Builder {
         }
     }
 
-    /// Sorts and dedups the periods; returns the position of each.
-    fn finish_periods(&mut self) -> HashMap<i32, usize> {
+    /// Sorts and dedups the periods.
+    fn finish_periods(&mut self) {
         self.periods.sort_unstable();
         self.periods.dedup();
+    }
+
+    /// The position of a period after [`Builder::finish_periods`].
+    fn period_pos(&self, p: i32) -> usize {
         self.periods
-            .iter()
-            .enumerate()
-            .map(|(k, &p)| (p, k))
-            .collect()
+            .binary_search(&p)
+            .expect("every period was recorded")
     }
 }
 
@@ -927,6 +929,7 @@ fn read_long_rows<R: Rows>(
     let mut of_name: HashMap<String, usize> = HashMap::new();
     let mut obs: Vec<Obs> = Vec::new();
     let mut last_period: Option<i32> = None;
+    let mut n_prov = 0usize;
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -990,6 +993,7 @@ fn read_long_rows<R: Rows>(
         let prov = opt
             .provenance(rows)
             .map_err(|m| fail(opt.illustrative.expect("only the flag can fail"), m))?;
+        n_prov += usize::from(prov.is_some());
         if last_period != Some(p) {
             b.periods.push(p);
             last_period = Some(p);
@@ -1008,13 +1012,14 @@ fn read_long_rows<R: Rows>(
             context: format!("{source}: long table has a header but no data row"),
         });
     }
-    let period_pos = b.finish_periods();
+    b.finish_periods();
     let (ordered, remap) = order_indicators(&local_ids, &local_order);
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
+    panel.reserve_provenance(n_prov);
     let mut first_line = vec![0u64; nu * np * ordered.len()];
     for o in obs {
-        let (u, p, i) = (o.u as usize, period_pos[&o.p], remap[o.i as usize]);
+        let (u, p, i) = (o.u as usize, b.period_pos(o.p), remap[o.i as usize]);
         let k = (i * np + p) * nu + u;
         if first_line[k] != 0 {
             return Err(parse_err(
@@ -1201,12 +1206,12 @@ fn read_wide_rows<R: Rows>(
             context: format!("{source}: wide table has a header but no data row"),
         });
     }
-    let period_pos = b.finish_periods();
+    b.finish_periods();
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
     let mut first_line = vec![0u64; nu * np];
     for r in out {
-        let p = period_pos[&r.p];
+        let p = b.period_pos(r.p);
         let k = p * nu + r.u;
         if first_line[k] != 0 {
             return Err(parse_err(
