@@ -11,7 +11,10 @@ pub use csv::{
     read_table_path, read_wide_csv, read_wide_csv_path, read_wide_csv_str, Ingest, Layout,
     ReadOptions, SheetRef, CSV_TEXT_SOURCE,
 };
-pub use panel::{CellProvenance, Panel};
+pub use panel::{
+    checked_panel_cells, max_panel_cells, set_max_panel_cells, CellProvenance, Panel,
+    DEFAULT_MAX_PANEL_CELLS,
+};
 pub use text::TextEncoding;
 
 /// At most 80 characters of `s` (then `…`), for quoting input in messages.
