@@ -594,6 +594,8 @@ fn read_bytes_in_gb18030_with_units() {
         },
         cpindex_status::NullArgument
     );
+}
+
 #[test]
 fn size_products_that_wrap_are_refused_before_reading() {
     // 2^22 × 2^22 × 2^20 = 2^64 wraps to 0 in usize arithmetic: it used to return OK with
