@@ -344,6 +344,7 @@ fn lognormal_sample_matches_closed_forms() {
 /// (Dagum 1997: `G_jh = Δ_jh/(μ_j + μ_h)`, `D_jh = |μ_j − μ_h|/Δ_jh`, weights
 /// `p_j s_h + p_h s_j`), written out here with a double loop over records.
 #[test]
+#[allow(clippy::needless_range_loop)] // the indices follow the formula's j, h, i, r
 fn dagum_matches_the_pairwise_definition_with_many_groups() {
     let n = 300;
     let mut s = 0x2545_F491_4F6C_DD1Du64;
@@ -391,7 +392,19 @@ fn dagum_matches_the_pairwise_definition_with_many_groups() {
         }
     }
     let got = cpindex::distribution::dagum_gini_decomposition(&x, Some(&w), &grp).unwrap();
-    assert!((got.within - within).abs() < 1e-12, "{} vs {within}", got.within);
-    assert!((got.between_net - nb).abs() < 1e-12, "{} vs {nb}", got.between_net);
-    assert!((got.transvariation - tv).abs() < 1e-12, "{} vs {tv}", got.transvariation);
+    assert!(
+        (got.within - within).abs() < 1e-12,
+        "{} vs {within}",
+        got.within
+    );
+    assert!(
+        (got.between_net - nb).abs() < 1e-12,
+        "{} vs {nb}",
+        got.between_net
+    );
+    assert!(
+        (got.transvariation - tv).abs() < 1e-12,
+        "{} vs {tv}",
+        got.transvariation
+    );
 }
