@@ -693,6 +693,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             .with_target(ind.target)
             .with_reference_unit(reference_unit);
         let excluded = spec.treatment.exclude.iter().any(|e| e == &ind.id);
+        let treat_on = spec.treatment.enabled && !excluded;
         for q in 0..npp {
             let col = col_of(k, q);
             // Pass 1 (count, sum, min, max), with the screening counts when `col` is raw.
@@ -717,13 +718,25 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             } else {
                 min_max_map(&info, method, p1.n, p1.min, p1.max)
             };
-            let m = match map {
-                Some(map) => second_pass(col, &p1, Some((normalised.column_mut(k, q), map))),
-                None => second_pass(col, &p1, None),
+            // The central moments (third and fourth included) only serve the treatment
+            // rule and the statistics table: without them, just the min–max map is written.
+            let m = if treat_on || (spec.outputs.statistics && !need_copy) {
+                Some(match map {
+                    Some(map) => second_pass(col, &p1, Some((normalised.column_mut(k, q), map))),
+                    None => second_pass(col, &p1, None),
+                })
+            } else {
+                if let Some(map) = map {
+                    map.write(col, normalised.column_mut(k, q));
+                }
+                None
             };
             let mut done = map.is_some();
             if spec.outputs.statistics {
-                let ms = if need_copy { moments(raw_col(k, q)) } else { m };
+                let ms = match m {
+                    Some(m) if !need_copy => m,
+                    _ => moments(raw_col(k, q)),
+                };
                 statistics.push(indicator_stats_from(
                     &ind.id,
                     periods[q],
@@ -733,11 +746,11 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 ));
             }
             let mut src = col;
-            if spec.treatment.enabled && !excluded {
+            if let (true, Some(m)) = (treat_on, &m) {
                 changes.clear();
                 let (t, range) = treat_column_inner(
                     col,
-                    &m,
+                    m,
                     &spec.treatment,
                     &mut tcol,
                     &mut flags,
@@ -1765,9 +1778,14 @@ fn select_units(panel: &Panel, ids: &[String]) -> Result<Panel> {
     if panel.groups().iter().any(|g| g.is_some()) {
         out.set_groups(pos.iter().map(|&u| panel.groups()[u].clone()).collect())?;
     }
+    // panel unit → position in the selection (ids are unique: `Spec::validate`)
+    let mut new_pos = vec![usize::MAX; panel.n_units()];
+    for (k, &u) in pos.iter().enumerate() {
+        new_pos[u] = k;
+    }
     for (u, p, i, prov) in panel.provenance_iter() {
-        if let Some(k) = pos.iter().position(|&x| x == u) {
-            out.set_provenance(k, p, i, prov.clone());
+        if new_pos[u] != usize::MAX {
+            out.set_provenance(new_pos[u], p, i, prov.clone());
         }
     }
     Ok(out)

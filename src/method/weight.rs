@@ -338,17 +338,16 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
             continue;
         }
         let k = 1.0 / (n as f64).ln();
+        // Σ_i p ln p with p = x/s (x = v + ε): Σ (x/s)(ln x − ln s) = (Σ x ln x)/s − ln s,
+        // since the x > 0 sum to s — one logarithm per cell and no division per cell.
         let mut h = 0.0;
         for &v in col {
-            if v.is_nan() {
-                continue;
-            }
-            let p = (v + eps) / s;
-            if p > 0.0 {
-                h += p * p.ln();
+            let x = v + eps;
+            if x > 0.0 {
+                h += x * x.ln();
             }
         }
-        e[j] = -k * h;
+        e[j] = -k * (h / s - s.ln());
         d[j] = (1.0 - e[j]).max(0.0);
     }
     Ok(finish(
