@@ -168,7 +168,11 @@ impl Aggregation {
         match self {
             Aggregation::Mpi { .. } | Aggregation::Topsis { .. } | Aggregation::Copeland => false,
             Aggregation::Ampi { reference, .. } => reference.is_some(),
-            _ => true,
+            Aggregation::Arithmetic
+            | Aggregation::Geometric { .. }
+            | Aggregation::Harmonic
+            | Aggregation::Power { .. }
+            | Aggregation::WeightedMedian => true,
         }
     }
 }

@@ -56,32 +56,6 @@ struct TNode {
     fw_weights: Vec<f64>,
 }
 
-fn is_data_driven(w: &Weighting) -> bool {
-    matches!(
-        w,
-        Weighting::Entropy { .. }
-            | Weighting::Critic
-            | Weighting::CoefficientOfVariation
-            | Weighting::StandardDeviation
-            | Weighting::Pca { .. }
-    )
-}
-
-fn method_name(w: &Weighting) -> &'static str {
-    match w {
-        Weighting::Equal => "equal",
-        Weighting::Manual => "manual",
-        Weighting::Effective => "effective",
-        Weighting::Entropy { .. } => "entropy",
-        Weighting::Critic => "critic",
-        Weighting::CoefficientOfVariation => "coefficient_of_variation",
-        Weighting::StandardDeviation => "standard_deviation",
-        Weighting::Pca { .. } => "pca",
-        Weighting::Ahp { .. } => "ahp",
-        Weighting::Combined { .. } => "combined",
-    }
-}
-
 /// Adds the node and period to an error's context.
 fn in_node(e: Error, node: &str, period: i32) -> Error {
     let at = format!("node `{node}`, period {period}");
@@ -111,24 +85,6 @@ fn in_node(e: Error, node: &str, period: i32) -> Error {
             message: format!("{at}: {message}"),
         },
         other => other,
-    }
-}
-
-/// The range `[low, high]` a normalisation maps the worst and best values to, when it is
-/// bounded (used to express normalised values on 0–1 for obstacle degrees).
-fn bounded_range(n: &Normalisation) -> Option<(f64, f64)> {
-    match *n {
-        Normalisation::MinMax { low, high } => Some((low, high)),
-        Normalisation::PercentileRank { .. } => Some((0.0, 1.0)),
-        Normalisation::Goalposts {
-            scale,
-            truncate: true,
-            ..
-        } => Some((0.0, scale)),
-        Normalisation::DistanceToTarget { cap: true } => Some((0.0, 1.0)),
-        Normalisation::RatioToTarget { cap: true } => Some((0.0, 1.0)),
-        Normalisation::EfficacyCoefficient { clamp: true, .. } => Some((60.0, 100.0)),
-        _ => None,
     }
 }
 
@@ -914,7 +870,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     let mut node_method: Vec<&'static str> = vec![""; nn];
     // global data-driven indicator weights
     let global: Option<Vec<Vec<f64>>> = if spec.weighting.scope == WeightScope::Global
-        && is_data_driven(&spec.weighting.indicators)
+        && spec.weighting.indicators.is_data_driven()
     {
         let per = data_weights_for(
             &normalised,
@@ -928,7 +884,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         .map_err(|e| in_node(e, &framework.id, periods[0]))?;
         log.push(format!(
             "weighting: global `{}` indicator weights{}",
-            method_name(&spec.weighting.indicators),
+            spec.weighting.indicators.name(),
             if spec.weighting.pooled {
                 " (pooled over periods)"
             } else {
@@ -960,14 +916,14 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     node_raw[k][q * count + c] = w;
                 }
             }
-            node_method[k] = method_name(&spec.weighting.indicators);
+            node_method[k] = spec.weighting.indicators.name();
         } else {
             let method = spec.weighting.nodes.get(&nd.id).unwrap_or(if nd.leaf {
                 &spec.weighting.indicators
             } else {
                 &spec.weighting.dimensions
             });
-            node_method[k] = method_name(method);
+            node_method[k] = method.name();
             let field = if spec.weighting.nodes.contains_key(&nd.id) {
                 format!("weighting.nodes.{}", nd.id)
             } else if nd.leaf {
@@ -1197,7 +1153,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         obstacles = Cube::new(ind_ids.clone(), npp, nu);
         let ranges: Vec<Option<(f64, f64)>> = inds
             .iter()
-            .map(|i| bounded_range(spec.normalisation.for_indicator(&i.id)))
+            .map(|i| spec.normalisation.for_indicator(&i.id).output_bounds())
             .collect();
         let unbounded: Vec<&str> = inds
             .iter()
@@ -1457,19 +1413,6 @@ fn ahp_consistency(
     Ok(())
 }
 
-/// Weighting of a node's children that does not look at the data.
-fn is_static(w: &Weighting) -> bool {
-    match w {
-        Weighting::Equal | Weighting::Manual | Weighting::Effective | Weighting::Ahp { .. } => true,
-        Weighting::Combined {
-            subjective,
-            objective,
-            ..
-        } => is_static(subjective) && is_static(objective),
-        _ => false,
-    }
-}
-
 /// Aggregation of the nodes holding indicators, fused into the column loop.
 ///
 /// When a leaf node's weights do not depend on the data and it is aggregated by the
@@ -1514,7 +1457,7 @@ impl LeafFusion {
             npp,
         };
         let global = spec.weighting.scope == WeightScope::Global
-            && is_data_driven(&spec.weighting.indicators);
+            && spec.weighting.indicators.is_data_driven();
         if global || any_dropped {
             return f;
         }
@@ -1529,7 +1472,7 @@ impl LeafFusion {
                 .get(&nd.id)
                 .unwrap_or(&spec.weighting.indicators);
             let la = spec.aggregation.for_node(&nd.id, nd.level);
-            if !is_static(method)
+            if !method.is_static()
                 || !matches!(
                     la.method,
                     Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }

@@ -123,6 +123,61 @@ pub enum Weighting {
     },
 }
 
+impl Weighting {
+    /// The snake_case name used in JSON (`entropy`, `critic`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Weighting::Equal => "equal",
+            Weighting::Manual => "manual",
+            Weighting::Effective => "effective",
+            Weighting::Entropy { .. } => "entropy",
+            Weighting::Critic => "critic",
+            Weighting::CoefficientOfVariation => "coefficient_of_variation",
+            Weighting::StandardDeviation => "standard_deviation",
+            Weighting::Pca { .. } => "pca",
+            Weighting::Ahp { .. } => "ahp",
+            Weighting::Combined { .. } => "combined",
+        }
+    }
+
+    /// Whether the method computes the weights from the data by itself ([`data_weights`]:
+    /// entropy, CRITIC, CV, SD, PCA). `combined` is not, though its objective part is.
+    pub fn is_data_driven(&self) -> bool {
+        match self {
+            Weighting::Entropy { .. }
+            | Weighting::Critic
+            | Weighting::CoefficientOfVariation
+            | Weighting::StandardDeviation
+            | Weighting::Pca { .. } => true,
+            Weighting::Equal
+            | Weighting::Manual
+            | Weighting::Effective
+            | Weighting::Ahp { .. }
+            | Weighting::Combined { .. } => false,
+        }
+    }
+
+    /// Whether the weights never look at the data (equal, manual, effective, AHP, or a
+    /// combination of two such), so they are known before normalisation.
+    pub fn is_static(&self) -> bool {
+        match self {
+            Weighting::Equal | Weighting::Manual | Weighting::Effective | Weighting::Ahp { .. } => {
+                true
+            }
+            Weighting::Combined {
+                subjective,
+                objective,
+                ..
+            } => subjective.is_static() && objective.is_static(),
+            Weighting::Entropy { .. }
+            | Weighting::Critic
+            | Weighting::CoefficientOfVariation
+            | Weighting::StandardDeviation
+            | Weighting::Pca { .. } => false,
+        }
+    }
+}
+
 /// Weights computed from data, with the per-indicator criterion they came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
@@ -790,9 +845,13 @@ pub fn data_weights(matrix: &[f64], n_units: usize, method: &Weighting) -> Resul
         Weighting::CoefficientOfVariation => coefficient_of_variation(matrix, n_units),
         Weighting::StandardDeviation => standard_deviation(matrix, n_units),
         Weighting::Pca { normalisation } => pca(matrix, n_units, *normalisation),
-        other => Err(Error::invalid_spec(
+        other @ (Weighting::Equal
+        | Weighting::Manual
+        | Weighting::Effective
+        | Weighting::Ahp { .. }
+        | Weighting::Combined { .. }) => Err(Error::invalid_spec(
             "weighting.method",
-            format!("`{other:?}` is not a data-driven weighting method"),
+            format!("`{}` is not a data-driven weighting method", other.name()),
         )),
     }
 }
