@@ -42,8 +42,7 @@ pub fn strip_bom(text: &str) -> &str {
 /// characters (NUL included) escaped as `\u{…}`, and `… (N bytes)` when cut.
 pub fn quote(s: &str) -> String {
     let mut out = String::new();
-    let mut n = 0;
-    for c in s.chars() {
+    for (n, c) in s.chars().enumerate() {
         if n == QUOTE_CHARS {
             out.push_str(&format!("… ({} bytes)", s.len()));
             return out;
@@ -53,7 +52,6 @@ pub fn quote(s: &str) -> String {
         } else {
             out.push(c);
         }
-        n += 1;
     }
     out
 }
