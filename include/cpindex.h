@@ -2473,7 +2473,8 @@ cpindex_status cpindex_index_result_contributions(const struct cpindex_index_res
 
 /**
  * Obstacle degrees (障碍度) of an indicator for each unit in `period`:
- * `w_j(1 − y'_ij) / Σ_k w_k(1 − y'_ik)`.
+ * `w_j(1 − y'_ij) / Σ_k w_k(1 − y'_ik)`; for a dimension id, the sum over the indicators
+ * below it. Shares, or percent with the spec's `outputs.obstacle_scale = "percent"`.
  *
  * **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
  * **Errors:** as `cpindex_index_result_contributions`.

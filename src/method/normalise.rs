@@ -229,6 +229,29 @@ impl Normalisation {
         }
     }
 
+    /// The range `[low, high]` the worst and best values are mapped to, when the method is
+    /// bounded (obstacle degrees rescale normalised values to 0–1 with it): min–max
+    /// `[low, high]`, percentile rank `[0, 1]`, truncated goalposts `[0, scale]`, capped
+    /// distance/ratio to target `[0, 1]`, clamped efficacy coefficient `[60, 100]`; `None`
+    /// for the unbounded ones.
+    pub fn output_bounds(&self) -> Option<(f64, f64)> {
+        match *self {
+            Normalisation::MinMax { low, high } => Some((low, high)),
+            Normalisation::PercentileRank { .. } => Some((0.0, 1.0)),
+            Normalisation::Goalposts {
+                scale, truncate, ..
+            } => truncate.then_some((0.0, scale)),
+            Normalisation::DistanceToTarget { cap } | Normalisation::RatioToTarget { cap } => {
+                cap.then_some((0.0, 1.0))
+            }
+            Normalisation::EfficacyCoefficient { clamp, .. } => clamp.then_some((60.0, 100.0)),
+            Normalisation::Identity
+            | Normalisation::ZScore { .. }
+            | Normalisation::Rank { .. }
+            | Normalisation::DistanceToReference { .. } => None,
+        }
+    }
+
     /// The default normalisation: min–max to [0, 100].
     pub fn default_min_max() -> Self {
         Normalisation::MinMax {
