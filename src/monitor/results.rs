@@ -12,7 +12,9 @@ use super::dashboard::{
 };
 use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
-use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
+use super::satisfaction::{
+    assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
+};
 use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
@@ -258,7 +260,23 @@ pub fn monitor_with_survey(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let r = achieve_series(ind, input, spec, &mut warnings)?;
+            let mut r = achieve_series(ind, input, spec, &mut warnings)?;
+            if let Some(se_id) = spec.sampling_errors.get(&ind.id) {
+                match panel.indicator_index(se_id) {
+                    Some(i) => assess_survey_series(
+                        &mut r,
+                        ind,
+                        periods,
+                        &values,
+                        &panel.series(u, i),
+                        spec,
+                    )?,
+                    None => warnings.push(format!(
+                        "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
+                        ind.id
+                    )),
+                }
+            }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_with(
