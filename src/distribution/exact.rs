@@ -198,7 +198,7 @@ impl ExactSum {
     }
 }
 
-/// `acc · 2^scale` rounded to nearest for `acc < 2¹²⁷`, `scale ≥ −1074`.
+/// `acc · 2^scale` rounded to nearest (ties to even) for `acc < 2¹²⁷`, `scale ≥ −1074`.
 fn scaled(acc: u128, scale: i32) -> f64 {
     if acc == 0 {
         return 0.0;
@@ -210,26 +210,15 @@ fn scaled(acc: u128, scale: i32) -> f64 {
         return f64::INFINITY;
     }
     if lead >= -1022 {
-        // normal result: u128 → f64 rounds to 53 bits correctly; the scaling is exact
-        let m = acc as f64; // correctly rounded to 53 bits
-                            // multiply in two exact steps (a single power of two may be out of range)
+        // normal result: u128 → f64 rounds to 53 bits correctly (ties to even), and the
+        // scaling by a power of two, done in two steps so each factor is in range, is exact
+        let m = acc as f64;
         let half = scale / 2;
         return m * pow2(half) * pow2(scale - half);
     }
-    // subnormal result: round acc to a multiple of 2^(−1074 − scale) by hand
-    let shift = (-1074 - scale) as u32; // bits to drop (> 0 here since lead < -1022)
-    if shift >= 128 {
-        return 0.0;
-    }
-    let q = acc >> shift;
-    let rem = acc & ((1u128 << shift) - 1);
-    let half = 1u128 << (shift - 1);
-    let q = if rem > half || (rem == half && q & 1 == 1) {
-        q + 1
-    } else {
-        q
-    };
-    (q as f64) * pow2(-1074)
+    // subnormal result: scale ≥ −1074 and the leading bit below 2^−1022 mean acc < 2^53,
+    // so acc converts exactly and the product is an exact multiple of 2^−1074
+    (acc as f64) * pow2(scale)
 }
 
 /// A little-endian byte reader that turns every short read into an error.

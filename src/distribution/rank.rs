@@ -86,11 +86,7 @@ type Kept = (Vec<(f64, f64)>, u64, u64);
 
 /// The kept records of a partition in ascending order of value, with the partition's
 /// missing and zero-weight counts. Validation as [`Distribution`](super::Distribution).
-fn sorted_records(
-    values: &[f64],
-    weights: Option<&[f64]>,
-    policy: MissingPolicy,
-) -> Result<Kept> {
+fn sorted_records(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) -> Result<Kept> {
     if let Some(w) = weights {
         if w.len() != values.len() {
             return Err(Error::length_mismatch(
