@@ -408,6 +408,9 @@ fn single_machine(d: &Distribution, q: &RankQuery) -> f64 {
         RankQuery::S80S20 => d.s80_s20().unwrap(),
         RankQuery::BandShare(a, b) => d.share_in_band(a, b, BandRule::HalfOpen).unwrap(),
         RankQuery::ShareBelow(t) => d.share_below(t).unwrap(),
+        RankQuery::Gini => d.gini().unwrap(),
+        RankQuery::GiniCorrected => d.gini_corrected().unwrap(),
+        RankQuery::Mean => d.mean(),
     }
 }
 

@@ -297,6 +297,12 @@ pub enum RankQuery {
     BandShare(f64, f64),
     /// Weighted share of the population strictly below the threshold.
     ShareBelow(f64),
+    /// Gini coefficient (pass 1 alone; no probe).
+    Gini,
+    /// Corrected Gini (pass 1 alone; no probe).
+    GiniCorrected,
+    /// Weighted mean (pass 1 alone; no probe).
+    Mean,
 }
 
 /// What a [`Probe`] asks of its partition.
@@ -643,7 +649,11 @@ impl RankPlan {
                     ));
                 }
             }
-            RankQuery::Palma | RankQuery::S80S20 => {}
+            RankQuery::Palma
+            | RankQuery::S80S20
+            | RankQuery::Gini
+            | RankQuery::GiniCorrected
+            | RankQuery::Mean => {}
             RankQuery::BandShare(lo, hi) => {
                 if lo.is_nan() || hi.is_nan() {
                     return Err(Error::invalid_argument(
@@ -738,6 +748,7 @@ impl RankPlan {
                 self.below_probes(lo, out);
             }
             RankQuery::ShareBelow(t) => self.below_probes(t, out),
+            RankQuery::Gini | RankQuery::GiniCorrected | RankQuery::Mean => {}
         }
     }
 
@@ -887,6 +898,9 @@ impl RankPlan {
                 Ok((b - a) / self.total_w)
             }
             RankQuery::ShareBelow(t) => Ok(self.below_from(t, probes, ans, &mut i) / self.total_w),
+            RankQuery::Gini => self.gini(),
+            RankQuery::GiniCorrected => self.gini_corrected(),
+            RankQuery::Mean => Ok(self.mean()),
         }
     }
 }
