@@ -9,18 +9,18 @@
 mod fill;
 mod html;
 mod measures;
+mod output;
 mod report;
 mod svg;
 mod table;
 mod text;
 mod view;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cpindex::model::{Framework, Indicator, Polarity};
+use cpindex::model::{Framework, Indicator, Polarity, TargetForm};
 
 use table::{Align, Table};
 
@@ -213,6 +213,13 @@ fn run(cmd: Command) -> CliResult {
             no_auto,
             year,
         } => {
+            let inputs = [Some(data.as_path()), spec.as_deref(), households.as_deref()]
+                .into_iter()
+                .chain([survey.as_deref(), survey_items.as_deref()])
+                .chain([Some(Path::new(&framework))])
+                .flatten()
+                .collect::<Vec<_>>();
+            output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
             let mut specs = report::load_specs(spec.as_deref())?;
@@ -377,7 +384,7 @@ fn bad_cell(path: &Path, column: &str, line: u64, cell: &str, what: &str) -> Fai
             source_name: path.display().to_string(),
             line,
             column: column.to_string(),
-            message: format!("`{cell}` {what}"),
+            message: format!("`{}` {what}", cpindex::json::quote(cell)),
         }
         .to_string(),
     )
@@ -479,7 +486,14 @@ fn read_microdata(
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         out.values.push(num(&rec, vi, line)?);
         if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
-            w.push(num(&rec, i, line)?);
+            let wv = num(&rec, i, line)?;
+            if wv < 0.0 {
+                let row = out.values.len();
+                let what = format!("is a negative weight (data row {row}); weights must be ≥ 0");
+                let cell = rec.get(i).unwrap_or("").trim();
+                return Err(bad_cell(path, &header[i], line, cell, &what));
+            }
+            w.push(wv);
         }
         if let (Some(i), Some(g)) = (gi, out.groups.as_mut()) {
             g.push(rec.get(i).unwrap_or("").trim().to_string());
@@ -492,16 +506,7 @@ fn read_microdata(
 }
 
 fn write_out(path: Option<&Path>, text: &str) -> CliResult {
-    match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| io_err(p, e)),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // a closed pipe (`| head`) is not an error worth reporting
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
-    }
+    output::write_out(path, text)
 }
 
 /// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`),
@@ -519,12 +524,28 @@ fn num(v: f64) -> String {
 /// relative targets by their description.
 pub(crate) fn target_text(ind: &Indicator, fw_target_year: i32) -> String {
     let year = ind.target_year_or(fw_target_year);
-    let base = match (ind.polarity, ind.target) {
-        (Polarity::Interval { lower, upper, .. }, _) => format!("[{}, {}]", num(lower), num(upper)),
-        (Polarity::HigherIsBetter, Some(t)) => format!("≥ {}", num(t)),
-        (Polarity::LowerIsBetter, Some(t)) => format!("≤ {}", num(t)),
-        (Polarity::Binary, Some(t)) => format!("= {}", num(t)),
-        (_, None) => match &ind.relative_target {
+    let base = match (ind.target_form, ind.polarity, ind.target) {
+        (TargetForm::About { tolerance }, _, Some(t)) => {
+            format!("≈ {} ± {}", num(t), num(tolerance))
+        }
+        (
+            TargetForm::BaselineMultiple {
+                multiple,
+                horizon_year,
+            },
+            _,
+            _,
+        ) => match horizon_year {
+            Some(h) if h != year => format!("× {} of base by {h}, on the path", num(multiple)),
+            _ => format!("× {} of base", num(multiple)),
+        },
+        (_, Polarity::Interval { lower, upper, .. }, _) => {
+            format!("[{}, {}]", num(lower), num(upper))
+        }
+        (_, Polarity::HigherIsBetter, Some(t)) => format!("≥ {}", num(t)),
+        (_, Polarity::LowerIsBetter, Some(t)) => format!("≤ {}", num(t)),
+        (_, Polarity::Binary, Some(t)) => format!("= {}", num(t)),
+        (_, _, None) => match &ind.relative_target {
             Some(r) if !r.description.is_empty() => r.description.clone(),
             Some(r) => format!("{:?}", r.relation),
             None => "–".into(),

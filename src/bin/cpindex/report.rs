@@ -46,9 +46,9 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
     };
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        Failure(cpindex::Error::from_json(format!("spec file {name}"), &e).to_string())
-    })?;
+    // strict decoding (BOM, duplicate keys) with positions in the file itself
+    let value: Value = cpindex::json::decode(&format!("spec file {name}"), &text)
+        .map_err(|e| Failure(e.to_string()))?;
     let Some(obj) = value.as_object() else {
         return Err(Failure(format!(
             "spec file {name}: invalid spec field `(root)`: a spec is a JSON object"
@@ -69,8 +69,13 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
                     "spec file {name}: invalid spec field `{field}`: {message}"
                 ))
             }
-            cpindex::Error::Json { message, .. } => Failure(format!(
-                "spec file {name}: invalid spec field `{part}`: {message}"
+            cpindex::Error::Json {
+                message,
+                line,
+                column,
+                ..
+            } => Failure(format!(
+                "spec file {name}, line {line}, column {column}: invalid spec field `{part}`: {message}"
             )),
             other => Failure(format!("spec file {name}: {other}")),
         }
@@ -92,9 +97,13 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
             specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("index", e))?;
         }
         specs.monitor = MonitorSpec::default();
-        if let Some(v) = obj.get("monitor") {
-            specs.monitor =
-                MonitorSpec::from_json(&v.to_string()).map_err(|e| wrap("monitor", e))?;
+        if obj.contains_key("monitor") {
+            // the section as it stands in the file, so errors give the file's line/column
+            let body = cpindex::json::strip_bom(&text);
+            let raw: std::collections::HashMap<String, &serde_json::value::RawValue> =
+                serde_json::from_str(body).map_err(|e| Failure(e.to_string()))?;
+            specs.monitor = MonitorSpec::from_json_fragment("monitor", body, raw["monitor"].get())
+                .map_err(|e| wrap("monitor", e))?;
         }
     } else {
         let mut v = value.clone();
@@ -658,6 +667,25 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
         ),
     ];
+    let withheld: Vec<String> = mres
+        .aggregates
+        .iter()
+        .filter(|a| a.year == year && a.withheld.is_some())
+        .map(|a| {
+            format!(
+                "{} ({:.0}%)",
+                unit_name(&a.unit),
+                100.0 * a.indicator_coverage
+            )
+        })
+        .collect();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
+            withheld.join("、"),
+            100.0 * mspec.min_indicator_coverage
+        ));
+    }
     notes.append(&mut v.methodology.notes);
     let nw = mres.warnings.len() + eres.warnings.len();
     if nw > 0 {
@@ -781,7 +809,8 @@ fn distribution_rows(
     }
     if let Some(h) = households {
         let bands = [(100_000.0, 500_000.0), (200_000.0, 600_000.0)];
-        let shares = monitor::household_band_shares(&h.income, Some(&h.weight), &bands)?;
+        let incomes = monitor::band_incomes(&h.income, Some(&h.size), mspec.band_income)?;
+        let shares = monitor::household_band_shares(&incomes, Some(&h.weight), &bands)?;
         for ((lo, hi), (s, id)) in bands.iter().zip(shares.iter().zip([
             "household_income_10_50_share",
             "household_income_20_60_share",
@@ -798,7 +827,15 @@ fn distribution_rows(
                 value: format!("{pct:.1}%"),
                 target: t_text,
                 colour: target_colour(pct, t, &pol, mspec),
-                note: format!("住户样本 {} 户, 加权; 区间 [下限, 上限)", h.income.len()),
+                note: format!(
+                    "住户样本 {} 户, 加权; 区间 [下限, 上限); {}",
+                    h.income.len(),
+                    match mspec.band_income {
+                        monitor::BandIncome::Actual => "家庭实际年可支配收入",
+                        monitor::BandIncome::ThreePersonEquivalent =>
+                            "按三口之家折算 (3 × 人均可支配收入)",
+                    }
+                ),
             });
         }
         let pc: Vec<f64> = h.income.iter().zip(&h.size).map(|(x, s)| x / s).collect();
