@@ -671,6 +671,14 @@ fn errors_and_corrupt_buffers() {
     // GE(α) for an α not held is a clear error
     let e = s.generalized_entropy(3.0).unwrap_err().to_string();
     assert!(e.contains("α list"), "{e}");
+    // GE(2) allows negative values (= CV²/2), as the single-machine Distribution does:
+    // {−1, 1, 3}: μ = 1, σ² = (4 + 0 + 4)/3 = 8/3, GE(2) = σ²/(2μ²) = 4/3
+    let neg = Summary::from_records(&[-1.0, 1.0, 3.0], None, &[], MissingPolicy::Error).unwrap();
+    let ge2 = neg.generalized_entropy(2.0).unwrap();
+    assert!((ge2 - 4.0 / 3.0).abs() < 1e-15, "{ge2}");
+    let d = Distribution::new(&[-1.0, 1.0, 3.0], None).unwrap();
+    assert!((d.generalized_entropy(2.0).unwrap() - ge2).abs() < 1e-15);
+    assert!(neg.theil_t().is_err());
     // domain: zeros refused for MLD, negatives for Theil; empty summary
     let z = Summary::from_records(&[0.0, 1.0], None, &[], MissingPolicy::Error).unwrap();
     assert!(z.mean_log_deviation().is_err());

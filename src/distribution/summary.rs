@@ -385,7 +385,8 @@ impl Summary {
     }
 
     /// Generalised entropy GE(α) from the moments (Shorrocks 1980; Cowell 2011 §3.3):
-    /// * α ∉ {0, 1}: `[Σw x^α / (W μ^α) − 1] / (α(α−1))` — α must be in the α list;
+    /// * α ∉ {0, 1}: `[Σw x^α / (W μ^α) − 1] / (α(α−1))` — α must be in the α list, except
+    ///   α = 2, taken from `Σwx²` over every record (negative values allowed, as GE(2) = CV²/2);
     /// * α = 1 (Theil T): `Σ w x ln x / Σ w x − ln μ` (0·ln 0 = 0);
     /// * α = 0 (MLD): `ln μ − Σ w ln x / W`.
     ///
@@ -406,9 +407,16 @@ impl Summary {
             format!("generalised entropy GE({alpha})")
         };
         self.require_records()?;
-        self.require_domain(alpha <= 0.0, &what)?;
+        // GE(2) = CV²/2 is defined for negative values too, as in `Distribution`
+        if alpha != 2.0 {
+            self.require_domain(alpha <= 0.0, &what)?;
+        }
         let mu = self.positive_mean(&what)?;
         let w = self.total_weight();
+        if alpha == 2.0 {
+            // from Σwx² over every record (the α list is not needed)
+            return Ok((self.swx2.value() / (w * mu * mu) - 1.0) / 2.0);
+        }
         if alpha == 1.0 {
             Ok(self.swxlnx.value() / self.total() - mu.ln())
         } else if alpha == 0.0 {
