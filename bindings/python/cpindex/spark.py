@@ -131,8 +131,10 @@ def _rank_query(name: str, args: List[float]) -> Tuple[int, float, float]:
 
 
 def _columns(batch: Any, has_weight: bool, has_group: bool) -> Tuple[Any, Any, Any]:
-    """numpy views of the value, weight and group columns of an Arrow batch (a float64
-    column without nulls is viewed without a copy; nulls become NaN)."""
+    """numpy views of the value and weight columns of an Arrow batch (a float64 column
+    without nulls is viewed without a copy; nulls become NaN), and the group column as
+    ``(codes, keys)``: an int array of dictionary codes and the list of key texts (a null
+    key is the text ``None``)."""
     import numpy as np
 
     def f64(col: Any) -> Any:
@@ -142,7 +144,15 @@ def _columns(batch: Any, has_weight: bool, has_group: bool) -> Tuple[Any, Any, A
 
     v = f64(batch.column(0))
     w = f64(batch.column(1)) if has_weight else None
-    g = batch.column(2 if has_weight else 1).to_pylist() if has_group else None
+    g = None
+    if has_group:
+        enc = batch.column(2 if has_weight else 1).dictionary_encode()
+        keys = enc.dictionary.to_pylist()
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        if enc.indices.null_count:
+            codes = np.where(np.isnan(codes.astype(np.float64)), len(keys), codes).astype(np.int64)
+            keys = keys + [None]
+        g = (np.asarray(codes, dtype=np.int64), keys)
     return v, w, g
 
 
@@ -161,8 +171,10 @@ def _moment_pass(alphas: List[float], skip: bool, has_weight: bool, has_group: b
             if g is None:
                 keys = {None: slice(None)}
             else:
-                arr = np.array(g, dtype=object)
-                keys = {k: arr == k for k in set(g)}
+                codes, names = g
+                order = np.argsort(codes, kind="stable")
+                bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+                keys = {names[c]: order[bounds[c] : bounds[c + 1]] for c in range(len(names)) if bounds[c + 1] > bounds[c]}
             for k, sel in keys.items():
                 vs = np.ascontiguousarray(v[sel])
                 ws = np.ascontiguousarray(w[sel]) if w is not None else None
@@ -180,16 +192,18 @@ def _moment_pass(alphas: List[float], skip: bool, has_weight: bool, has_group: b
     return run
 
 
-def _segments(g: Optional[List[Any]], n: int) -> List[Tuple[Optional[str], int, int]]:
+def _segments(g: Any, n: int) -> List[Tuple[Optional[str], int, int]]:
+    """Runs of equal group keys in a partition sorted by (group, value)."""
+    import numpy as np
+
     if g is None:
         return [(None, 0, n)] if n else []
-    out = []
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or g[i] != g[start]:
-            out.append((g[start], start, i))
-            start = i
-    return out
+    codes, names = g
+    if n == 0:
+        return []
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(codes)) + 1))
+    ends = np.concatenate((starts[1:], [n]))
+    return [(names[int(codes[s])], int(s), int(e)) for s, e in zip(starts, ends)]
 
 
 def _partition_arrays(batches: Iterator[Any], has_weight: bool, has_group: bool) -> Tuple[Any, Any, Any]:
@@ -198,7 +212,7 @@ def _partition_arrays(batches: Iterator[Any], has_weight: bool, has_group: bool)
 
     bs = [b for b in batches if b.num_rows > 0]
     if not bs:
-        return np.empty(0), None, [] if has_group else None
+        return np.empty(0), None, (np.empty(0, dtype=np.int64), []) if has_group else None
     if len(bs) == 1:
         return _columns(bs[0], has_weight, has_group)
     table = pa.Table.from_batches(bs).combine_chunks()
