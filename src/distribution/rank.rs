@@ -136,7 +136,8 @@ fn sorted_records(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy
         }
         recs.push((v + 0.0, w));
     }
-    // Already sorted in the Spark pipeline (sortWithinPartitions): pdqsort detects it in O(n).
+    // Already sorted in the Spark pipeline (sortWithinPartitions): the stable sort detects the
+    // sorted run in O(n).
     recs.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok((recs, n_missing, n_zero))
 }
