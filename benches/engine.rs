@@ -162,6 +162,45 @@ fn bench(c: &mut Criterion) {
     g.bench_function("floor_two_passes_100k_units_60_ind", |b| {
         b.iter(|| floor(black_box(p.values())))
     });
+    // The pipelines of issue 16 (treatment off, index only, no optional outputs): min–max +
+    // global entropy + arithmetic; z-score + arithmetic; min–max [1, 100] + geometric.
+    // Target: within 5× of the floor above.
+    for (name, json) in [
+        (
+            "pipeline_100k_60_minmax_entropy_mean",
+            r#"{"normalisation": {"default": {"method": "min_max", "low": 0, "high": 1}},
+                "weighting": {"indicators": {"method": "entropy"}, "scope": "global"}}"#,
+        ),
+        (
+            "pipeline_100k_60_zscore_mean",
+            r#"{"normalisation": {"default": {"method": "z_score"}}}"#,
+        ),
+        (
+            "pipeline_100k_60_minmax_geometric",
+            r#"{"normalisation": {"default": {"method": "min_max", "low": 1, "high": 100}},
+                "aggregation": {"default": {"method": {"method": "geometric"}}}}"#,
+        ),
+    ] {
+        let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["treatment"] = serde_json::json!({"enabled": false});
+        v["ranks"] = serde_json::json!({"index_only": true});
+        v["outputs"] = serde_json::json!({"contributions": false, "obstacles": false,
+            "statistics": false, "correlations": false});
+        let s = Spec::from_json(&v.to_string()).unwrap();
+        g.bench_function(name, |b| {
+            b.iter(|| run(black_box(&fw60), black_box(&p), &s).unwrap())
+        });
+    }
+    // spec validation with 20,000 units selected by id (the CLI's duplicate check; 20k so
+    // that the quadratic form it replaced could be measured at all)
+    let units: Vec<String> = p.units()[..20_000].to_vec();
+    let sel = Spec {
+        units: Some(units),
+        ..Spec::default()
+    };
+    g.bench_function("spec_validate_20k_units_selected", |b| {
+        b.iter(|| black_box(&sel).validate().unwrap())
+    });
     g.finish();
 }
 

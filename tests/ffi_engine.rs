@@ -288,6 +288,11 @@ fn index_by_hand() {
         .map(|i| col(cpindex_index_result_obstacles, r, i, 2021).unwrap()[0])
         .collect();
     close(&ox, &[0.25, 0.25, 0.5]);
+    // a dimension id gives the sum over its indicators (econ = a + b)
+    close(
+        &col(cpindex_index_result_obstacles, r, "econ", 2021).unwrap()[..1],
+        &[0.5],
+    );
 
     // weights of the index's children and of econ's
     let weights = |node: &str, kind: u32| {

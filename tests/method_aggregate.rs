@@ -211,7 +211,14 @@ fn bad_weights_and_values() {
     ));
     // unit-level method through the row API
     assert!(matches!(
-        aggregate_row(&[1.0], &[1.0], &Aggregation::Topsis, &r),
+        aggregate_row(
+            &[1.0],
+            &[1.0],
+            &Aggregation::Topsis {
+                normalisation: Default::default()
+            },
+            &r
+        ),
         Err(Error::InvalidSpec { .. })
     ));
 }
@@ -356,7 +363,9 @@ fn topsis_matches_numpy() {
         &m,
         n,
         &[0.5, 0.3, 0.2],
-        &Aggregation::Topsis,
+        &Aggregation::Topsis {
+            normalisation: Default::default(),
+        },
         &MissingRule::default(),
         &mut out,
     )
@@ -372,7 +381,9 @@ fn topsis_matches_numpy() {
         &[1.0, 1.0, 2.0, 2.0],
         2,
         &[1.0, 1.0],
-        &Aggregation::Topsis,
+        &Aggregation::Topsis {
+            normalisation: Default::default(),
+        },
         &MissingRule::default(),
         &mut out,
     )
@@ -597,7 +608,9 @@ fn degenerate_inputs_every_method() {
         Aggregation::Mpi {
             penalty: Penalty::Negative,
         },
-        Aggregation::Topsis,
+        Aggregation::Topsis {
+            normalisation: Default::default(),
+        },
         Aggregation::Copeland,
     ];
     for method in &methods {
@@ -621,7 +634,9 @@ fn degenerate_inputs_every_method() {
         &[0.2, 0.6],
         1,
         &[1.0, 3.0],
-        &Aggregation::Topsis,
+        &Aggregation::Topsis {
+            normalisation: Default::default(),
+        },
         &MissingRule::default(),
         &mut out,
     )
@@ -696,7 +711,9 @@ fn topsis_papathanasiou_ploskas_2018_published_example() {
         &m,
         n,
         &[0.4, 0.3, 0.1, 0.2],
-        &Aggregation::Topsis,
+        &Aggregation::Topsis {
+            normalisation: Default::default(),
+        },
         &MissingRule::default(),
         &mut out,
     )

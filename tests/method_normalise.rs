@@ -516,3 +516,22 @@ fn column_note_json_round_trip_with_nan() {
     assert!(back.min.is_nan() && back.max.is_nan());
     assert_eq!(back.n_missing, 2);
 }
+
+#[test]
+fn a_normalisation_knows_its_output_bounds() {
+    use cpindex::method::normalise::Normalisation;
+    // what obstacle degrees rescale with; unbounded methods have none
+    let mm: Normalisation =
+        serde_json::from_str(r#"{"method": "min_max", "low": 1, "high": 100}"#).unwrap();
+    assert_eq!(mm.output_bounds(), Some((1.0, 100.0)));
+    let ec: Normalisation = serde_json::from_str(
+        r#"{"method": "efficacy_coefficient", "satisfactory": 10, "not_allowed": 0}"#,
+    )
+    .unwrap();
+    assert_eq!(ec.output_bounds(), Some((60.0, 100.0)));
+    let z: Normalisation = serde_json::from_str(r#"{"method": "z_score"}"#).unwrap();
+    assert_eq!(z.output_bounds(), None);
+    let rt: Normalisation =
+        serde_json::from_str(r#"{"method": "ratio_to_target", "cap": false}"#).unwrap();
+    assert_eq!(rt.output_bounds(), None);
+}

@@ -423,3 +423,24 @@ fn pca_uncorrelated_columns_give_equal_weights() {
     let w = pca(&m, 4, PcaNormalisation::SquaredLoading).unwrap();
     assert_close(&w.weights, &[0.5, 0.5], 1e-12);
 }
+
+#[test]
+fn a_weighting_knows_its_name_and_whether_it_reads_the_data() {
+    let entropy = Weighting::Entropy {
+        ln_zero: LnZero::default(),
+    };
+    assert_eq!(entropy.name(), "entropy");
+    assert!(entropy.is_data_driven() && !entropy.is_static());
+    assert!(Weighting::Manual.is_static() && !Weighting::Manual.is_data_driven());
+    // combined: static only when both parts are; never data-driven by itself
+    let mixed = Weighting::Combined {
+        subjective: Box::new(Weighting::Equal),
+        objective: Box::new(entropy),
+        rule: Combination::GameTheory,
+    };
+    assert!(!mixed.is_static() && !mixed.is_data_driven());
+    assert_eq!(mixed.name(), "combined");
+    // the name is the JSON tag
+    let json = serde_json::to_value(&mixed).unwrap();
+    assert_eq!(json["method"], "combined");
+}

@@ -25,6 +25,18 @@ const SEED: [&str; 10] = [
 fn seed_framework() -> Framework {
     let mut fw = builtin::quzhou().clone();
     fw.indicators.retain(|i| SEED.contains(&i.id.as_str()));
+    fw.size_indicators.retain(|i| SEED.contains(&i.as_str()));
+    fw.derived_targets
+        .retain(|d| SEED.contains(&d.indicator.as_str()));
+    // GDP is a size indicator: a county is scored on it only against a target of its own.
+    // kecheng gets one equal to the city's, so that the hand computation below
+    // (600/2500) is about the achievement arithmetic.
+    fw.units
+        .iter_mut()
+        .find(|u| u.id == "kecheng")
+        .unwrap()
+        .targets
+        .insert("gdp".into(), 2500.0);
     let keep: Vec<String> = fw
         .dimensions
         .iter()
@@ -205,12 +217,14 @@ fn quzhou_seed_framework_end_to_end() {
     close(ua.pulling_down[0].shortfall, 0.023889, 1e-6);
     close(ua.pulling_down[0].obstacle_share, 0.295731, 1e-6);
 
-    // kecheng: only gdp, 1 of 10 indicators = 10% coverage, below the SDSN minimum of
+    // kecheng: only gdp, 1 of 9 scorable indicators = 11.1% coverage, below the SDSN minimum of
     // 80%: no overall score is published, and the record says why.
     let k = res.unit_achievement("kecheng", 2023).unwrap();
     assert_eq!(k.overall, None);
-    close(k.indicator_coverage, 0.1, 1e-12);
-    assert!(k.withheld.as_ref().unwrap().contains("10.0%"));
+    // coverage: 1 scored of 9 — fixed_asset_investment_total, a size indicator without a
+    // kecheng target of its own, is not scored by design and leaves the denominator
+    close(k.indicator_coverage, 1.0 / 9.0, 1e-12);
+    assert!(k.withheld.as_ref().unwrap().contains("11.1%"));
     // Without the minimum, 2023 600/2500 = 0.24 is the whole index; weight covered 1/21.
     let spec0 = MonitorSpec {
         min_indicator_coverage: 0.0,
@@ -220,6 +234,18 @@ fn quzhou_seed_framework_end_to_end() {
     let k = res0.unit_achievement("kecheng", 2023).unwrap();
     close(k.overall.unwrap(), 0.24, 1e-12);
     close(k.weight_covered, 1.0 / 21.0, 1e-12);
+    let applied = |u: &str, i: &str| {
+        res.targets
+            .iter()
+            .find(|t| t.unit == u && t.indicator == i)
+            .map(|t| t.source)
+            .unwrap()
+    };
+    assert_eq!(
+        applied("kecheng", "gdp"),
+        cpindex::model::TargetSource::Unit
+    );
+    assert_eq!(applied("quzhou", "gdp"), cpindex::model::TargetSource::Plan);
     // 2021 missing for kecheng: no score at all that year.
     assert_eq!(res.unit_achievement("kecheng", 2021).unwrap().overall, None);
     // kecheng progress 2023: (600−500)/(2500−500) = 0.05

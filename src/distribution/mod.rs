@@ -31,6 +31,7 @@ mod decompose;
 mod dist;
 mod exact;
 mod grouped;
+pub mod measure;
 mod rank;
 mod sort;
 mod summary;
@@ -40,6 +41,7 @@ pub use decompose::{
 };
 pub use dist::{BandRule, Distribution, MaxMin, MissingPolicy, QuantileMethod, ShareRatioMethod};
 pub use grouped::{gini_from_lorenz, gini_from_shares};
+pub use measure::{inequality_report, InequalityReport, Measure};
 pub use rank::{answer_probes, Probe, ProbeAnswer, ProbeKind, RankPartition, RankPlan, RankQuery};
 pub use summary::{ge_decomposition_from_summaries, Summary};
 

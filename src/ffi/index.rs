@@ -282,7 +282,18 @@ fn column<'a>(r: &'a Results, table: Table, id: &str, period: i32) -> FfiResult<
             "contributions",
             "indicator",
         ),
-        Table::Obstacles => (r.obstacles_for(id, period), "obstacle degrees", "indicator"),
+        Table::Obstacles => {
+            if r.obstacles.index_of(id).is_some() {
+                (r.obstacles_for(id, period), "obstacle degrees", "indicator")
+            } else {
+                // a dimension's obstacle degree: the sum over its indicators
+                (
+                    r.dimension_obstacles_for(id, period),
+                    "obstacle degrees",
+                    "indicator or dimension",
+                )
+            }
+        }
     };
     if let Some(c) = found {
         return Ok(c);
@@ -464,7 +475,8 @@ pub unsafe extern "C" fn cpindex_index_result_contributions(
 }
 
 /// Obstacle degrees (障碍度) of an indicator for each unit in `period`:
-/// `w_j(1 − y'_ij) / Σ_k w_k(1 − y'_ik)`.
+/// `w_j(1 − y'_ij) / Σ_k w_k(1 − y'_ik)`; for a dimension id, the sum over the indicators
+/// below it. Shares, or percent with the spec's `outputs.obstacle_scale = "percent"`.
 ///
 /// **Ownership:** the caller owns `buf`. **NULL:** as `cpindex_index_result_scores`.
 /// **Errors:** as `cpindex_index_result_contributions`.

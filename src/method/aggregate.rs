@@ -49,6 +49,33 @@ pub struct AmpiReference {
     pub reference: Vec<f64>,
 }
 
+/// How TOPSIS makes its columns comparable before weighting (Hwang & Yoon 1981, §2.3.2,
+/// list the vector and linear transformations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopsisNormalisation {
+    /// `r_ij = x_ij / √Σ_i x_ij²` (Hwang & Yoon 1981; the textbook TOPSIS). Default.
+    #[default]
+    Vector,
+    /// `r_ij = x_ij`: the values as they come from the pipeline's normalisation — the
+    /// 熵权-TOPSIS of Chinese practice (min–max → entropy weights → distances), where the
+    /// min–max step is the only normalisation.
+    None,
+    /// `r_ij = x_ij / Σ_i x_ij` (linear sum normalisation).
+    Sum,
+}
+
+impl TopsisNormalisation {
+    /// The snake_case name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            TopsisNormalisation::Vector => "vector",
+            TopsisNormalisation::None => "none",
+            TopsisNormalisation::Sum => "sum",
+        }
+    }
+}
+
 /// An aggregation method with its parameters (JSON: `{"method": "geometric", ...}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -103,10 +130,16 @@ pub enum Aggregation {
         reference: Option<AmpiReference>,
     },
     /// TOPSIS relative closeness (Hwang & Yoon 1981, *Multiple Attribute Decision Making*,
-    /// Springer): vector normalisation `r_ij = x_ij/√Σ_i x_ij²`, `v = w r`, ideal
-    /// `A⁺_j = max_i v_ij`, anti-ideal `A⁻_j = min_i v_ij`, `C_i = D⁻_i/(D⁺_i + D⁻_i)`.
+    /// Springer, §2.3.2): normalisation `r_ij` (default vector `x_ij/√Σ_i x_ij²`, see
+    /// [`TopsisNormalisation`]), `v = w r` (w normalised), ideal `A⁺_j = max_i v_ij`,
+    /// anti-ideal `A⁻_j = min_i v_ij` — reversed (`A⁺_j = min`, `A⁻_j = max`) for a cost
+    /// criterion passed to [`aggregate_units_with_cost`] — and `C_i = D⁻_i/(D⁺_i + D⁻_i)`.
     /// Needs [`aggregate_units`].
-    Topsis,
+    Topsis {
+        /// The column normalisation inside TOPSIS (default `vector`).
+        #[serde(default)]
+        normalisation: TopsisNormalisation,
+    },
     /// Copeland outranking score (Munda & Nardo 2009, Applied Economics 41:1513–1523;
     /// COINr `a_copeland`): `e_pq = Σ_j w_j [x_pj > x_qj] + ½ Σ_j w_j [x_pj = x_qj]`
     /// (weights sum to 1), score `Σ_{q≠p} sgn(e_pq − ½)`. Needs [`aggregate_units`].
@@ -124,7 +157,7 @@ impl Aggregation {
             Aggregation::WeightedMedian => "weighted_median",
             Aggregation::Mpi { .. } => "mpi",
             Aggregation::Ampi { .. } => "ampi",
-            Aggregation::Topsis => "topsis",
+            Aggregation::Topsis { .. } => "topsis",
             Aggregation::Copeland => "copeland",
         }
     }
@@ -133,9 +166,13 @@ impl Aggregation {
     /// applies).
     pub fn is_row_wise(&self) -> bool {
         match self {
-            Aggregation::Mpi { .. } | Aggregation::Topsis | Aggregation::Copeland => false,
+            Aggregation::Mpi { .. } | Aggregation::Topsis { .. } | Aggregation::Copeland => false,
             Aggregation::Ampi { reference, .. } => reference.is_some(),
-            _ => true,
+            Aggregation::Arithmetic
+            | Aggregation::Geometric { .. }
+            | Aggregation::Harmonic
+            | Aggregation::Power { .. }
+            | Aggregation::WeightedMedian => true,
         }
     }
 }
@@ -302,7 +339,7 @@ fn row_impl(
         | Aggregation::Ampi {
             reference: None, ..
         }
-        | Aggregation::Topsis
+        | Aggregation::Topsis { .. }
         | Aggregation::Copeland => {
             return Err(Error::invalid_spec(
                 "aggregation.method",
@@ -569,8 +606,10 @@ pub fn ampi_reference(
 /// * AMPI without a reference: goalposts and reference from this matrix (see
 ///   [`ampi_reference`], base = the same matrix).
 /// * TOPSIS: units failing the availability rule are excluded from the ideal points; a
-///   missing component is left out of that unit's distances; a column with `Σx² = 0` has
-///   `r = 0`; `D⁺ + D⁻ = 0` (all units identical) gives 0.5 (noted).
+///   missing component is left out of that unit's distances; a column with `Σx² = 0`
+///   (vector) or `Σx = 0` (sum) has `r = 0`; `D⁺ + D⁻ = 0` (all units identical) gives 0.5
+///   (noted). Every component is a benefit criterion here; see
+///   [`aggregate_units_with_cost`] for cost criteria.
 /// * Copeland: for each pair, only components observed for both count, with weights
 ///   re-normalised over them (symmetric `e_qp = 1 − e_pq`, unlike COINr which absorbs the
 ///   missing mass in `e_qp`); a pair with no common component counts as a tie. O(n² m).
@@ -582,7 +621,34 @@ pub fn aggregate_units(
     missing: &MissingRule,
     out: &mut [f64],
 ) -> Result<AggregateNote> {
+    aggregate_units_with_cost(matrix, n_units, weights, method, missing, None, out)
+}
+
+/// [`aggregate_units`] with some components marked as **cost criteria** (`cost[j]` true:
+/// smaller is better). Only TOPSIS reads the marks: its ideal point takes the minimum of a
+/// cost column and the anti-ideal the maximum (Hwang & Yoon 1981, §2.3.2, step 4), so raw
+/// values in natural units can enter TOPSIS without reorienting them first. Every other
+/// method expects oriented input (higher = better) and ignores `cost`. `cost`, when given,
+/// has one entry per component ([`Error::LengthMismatch`] otherwise).
+pub fn aggregate_units_with_cost(
+    matrix: &[f64],
+    n_units: usize,
+    weights: &[f64],
+    method: &Aggregation,
+    missing: &MissingRule,
+    cost: Option<&[bool]>,
+    out: &mut [f64],
+) -> Result<AggregateNote> {
     check_rule(missing)?;
+    if let Some(c) = cost {
+        if c.len() != weights.len() {
+            return Err(Error::length_mismatch(
+                "aggregation: cost flags vs components",
+                weights.len(),
+                c.len(),
+            ));
+        }
+    }
     if n_units == 0 {
         return Err(Error::Empty {
             context: "aggregation: units".into(),
@@ -755,7 +821,16 @@ pub fn aggregate_units(
             )?;
             finish(out, &ok, |u| mp_from_sums(s1[u], s2[u], wa[u], *penalty));
         }
-        Aggregation::Topsis => topsis(matrix, n_units, weights, &ok, out, &mut note),
+        Aggregation::Topsis { normalisation } => topsis(
+            matrix,
+            n_units,
+            weights,
+            *normalisation,
+            cost,
+            &ok,
+            out,
+            &mut note,
+        ),
         Aggregation::Copeland => copeland(matrix, n_units, weights, &ok, out),
     }
     Ok(note)
@@ -974,10 +1049,13 @@ fn mp_from_sums(s1: f64, s2: f64, sw: f64, penalty: Penalty) -> f64 {
     mp_combine(mean, (s2 / sw - mean * mean).max(0.0).sqrt(), penalty)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn topsis(
     matrix: &[f64],
     n_units: usize,
     weights: &[f64],
+    normalisation: TopsisNormalisation,
+    cost: Option<&[bool]>,
     ok: &[bool],
     out: &mut [f64],
     note: &mut AggregateNote,
@@ -989,14 +1067,14 @@ fn topsis(
     let mut worst = vec![f64::INFINITY; m];
     for j in 0..m {
         let col = &matrix[j * n_units..(j + 1) * n_units];
-        let ss: f64 = col
-            .iter()
-            .zip(ok)
-            .filter(|(x, &k)| k && !x.is_nan())
-            .map(|(x, _)| x * x)
-            .sum();
-        norm[j] = if ss > 0.0 {
-            (weights[j] / total) / ss.sqrt()
+        let observed = || col.iter().zip(ok).filter(|(x, &k)| k && !x.is_nan());
+        let scale = match normalisation {
+            TopsisNormalisation::Vector => observed().map(|(x, _)| x * x).sum::<f64>().sqrt(),
+            TopsisNormalisation::Sum => observed().map(|(x, _)| *x).sum::<f64>(),
+            TopsisNormalisation::None => 1.0,
+        };
+        norm[j] = if scale != 0.0 && scale.is_finite() {
+            (weights[j] / total) / scale
         } else {
             0.0
         };
@@ -1007,11 +1085,15 @@ fn topsis(
                 worst[j] = worst[j].min(v);
             }
         }
+        // a cost criterion: the ideal is the smallest weighted value (Hwang & Yoon 1981)
+        if cost.is_some_and(|c| c[j]) && best[j] >= worst[j] {
+            std::mem::swap(&mut best[j], &mut worst[j]);
+        }
     }
     let mut dp = vec![0.0; n_units];
     let mut dm = vec![0.0; n_units];
     for j in 0..m {
-        if weights[j] == 0.0 || best[j] < worst[j] {
+        if weights[j] == 0.0 || best[j].is_infinite() || worst[j].is_infinite() {
             continue;
         }
         let col = &matrix[j * n_units..(j + 1) * n_units];

@@ -18,8 +18,10 @@ pub mod treat;
 pub mod weight;
 
 pub use pipeline::run;
-pub use results::{Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed};
+pub use results::{
+    AhpConsistency, Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed,
+};
 pub use spec::{
-    AggregationSpec, LevelAggregation, MissingIndicators, NormalisationSpec, OutputSpec, RankSpec,
-    Spec, WeightScope, WeightingSpec,
+    AggregationSpec, LevelAggregation, MissingIndicators, NormalisationSpec, ObstacleScale,
+    OutputSpec, RankSpec, Spec, WeightScope, WeightingSpec,
 };

@@ -23,12 +23,14 @@
 use std::collections::HashMap;
 
 use super::aggregate::{
-    aggregate_units, check_rule, check_weights, finish_mean, AggregateNote, Aggregation,
-    MissingRule, UnitSums,
+    aggregate_units, aggregate_units_with_cost, check_rule, check_weights, finish_mean,
+    AggregateNote, Aggregation, MissingRule, UnitSums,
 };
 use super::impute::{impute, ImputeMethod, ImputedCell};
 use super::normalise::{min_max_map, normalise_column, ColumnInfo, Normalisation, Ties};
-use super::results::{Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed};
+use super::results::{
+    AhpConsistency, Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed,
+};
 use super::screen::{ScreenAction, ScreenedUnit};
 use super::spec::{MissingIndicators, Spec, WeightScope};
 use super::stats::{
@@ -39,7 +41,7 @@ use super::treat::{first_pass, moments, second_pass, treat_column_inner, PointCh
 use super::weight::{self, Weighting};
 use crate::data::Panel;
 use crate::error::{Error, Result};
-use crate::model::{Framework, Indicator};
+use crate::model::{Framework, Indicator, Polarity};
 
 /// Internal tree node.
 struct TNode {
@@ -52,32 +54,6 @@ struct TNode {
     level: usize,
     /// Framework weights of the children, in child order.
     fw_weights: Vec<f64>,
-}
-
-fn is_data_driven(w: &Weighting) -> bool {
-    matches!(
-        w,
-        Weighting::Entropy { .. }
-            | Weighting::Critic
-            | Weighting::CoefficientOfVariation
-            | Weighting::StandardDeviation
-            | Weighting::Pca { .. }
-    )
-}
-
-fn method_name(w: &Weighting) -> &'static str {
-    match w {
-        Weighting::Equal => "equal",
-        Weighting::Manual => "manual",
-        Weighting::Effective => "effective",
-        Weighting::Entropy { .. } => "entropy",
-        Weighting::Critic => "critic",
-        Weighting::CoefficientOfVariation => "coefficient_of_variation",
-        Weighting::StandardDeviation => "standard_deviation",
-        Weighting::Pca { .. } => "pca",
-        Weighting::Ahp { .. } => "ahp",
-        Weighting::Combined { .. } => "combined",
-    }
 }
 
 /// Adds the node and period to an error's context.
@@ -109,24 +85,6 @@ fn in_node(e: Error, node: &str, period: i32) -> Error {
             message: format!("{at}: {message}"),
         },
         other => other,
-    }
-}
-
-/// The range `[low, high]` a normalisation maps the worst and best values to, when it is
-/// bounded (used to express normalised values on 0–1 for obstacle degrees).
-fn bounded_range(n: &Normalisation) -> Option<(f64, f64)> {
-    match *n {
-        Normalisation::MinMax { low, high } => Some((low, high)),
-        Normalisation::PercentileRank { .. } => Some((0.0, 1.0)),
-        Normalisation::Goalposts {
-            scale,
-            truncate: true,
-            ..
-        } => Some((0.0, scale)),
-        Normalisation::DistanceToTarget { cap: true } => Some((0.0, 1.0)),
-        Normalisation::RatioToTarget { cap: true } => Some((0.0, 1.0)),
-        Normalisation::EfficacyCoefficient { clamp: true, .. } => Some((60.0, 100.0)),
-        _ => None,
     }
 }
 
@@ -664,6 +622,12 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         .map(|q| active[q * nu..(q + 1) * nu].iter().filter(|a| **a).count())
         .collect();
     let mut n_constant = 0usize;
+    let pooled = spec.normalisation.pooled;
+    let (mut pool, mut pool_out) = if pooled {
+        (vec![f64::NAN; npp * nu], vec![f64::NAN; npp * nu])
+    } else {
+        (Vec::new(), Vec::new())
+    };
     for (k, ind) in inds.iter().enumerate() {
         let method = spec.normalisation.for_indicator(&ind.id);
         let reference_unit = match method {
@@ -685,6 +649,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             .with_target(ind.target)
             .with_reference_unit(reference_unit);
         let excluded = spec.treatment.exclude.iter().any(|e| e == &ind.id);
+        let treat_on = spec.treatment.enabled && !excluded;
         for q in 0..npp {
             let col = col_of(k, q);
             // Pass 1 (count, sum, min, max), with the screening counts when `col` is raw.
@@ -702,15 +667,32 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 first_pass(col, None)
             };
             // Pass 2 (central moments) writes the min–max normalisation as it goes; it is
-            // redone below if the treatment changes the column.
-            let map = min_max_map(&info, method, p1.n, p1.min, p1.max);
-            let m = match map {
-                Some(map) => second_pass(col, &p1, Some((normalised.column_mut(k, q), map))),
-                None => second_pass(col, &p1, None),
+            // redone below if the treatment changes the column. (Pooled: normalised below,
+            // once over every period.)
+            let map = if pooled {
+                None
+            } else {
+                min_max_map(&info, method, p1.n, p1.min, p1.max)
+            };
+            // The central moments (third and fourth included) only serve the treatment
+            // rule and the statistics table: without them, just the min–max map is written.
+            let m = if treat_on || (spec.outputs.statistics && !need_copy) {
+                Some(match map {
+                    Some(map) => second_pass(col, &p1, Some((normalised.column_mut(k, q), map))),
+                    None => second_pass(col, &p1, None),
+                })
+            } else {
+                if let Some(map) = map {
+                    map.write(col, normalised.column_mut(k, q));
+                }
+                None
             };
             let mut done = map.is_some();
             if spec.outputs.statistics {
-                let ms = if need_copy { moments(raw_col(k, q)) } else { m };
+                let ms = match m {
+                    Some(m) if !need_copy => m,
+                    _ => moments(raw_col(k, q)),
+                };
                 statistics.push(indicator_stats_from(
                     &ind.id,
                     periods[q],
@@ -720,11 +702,11 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 ));
             }
             let mut src = col;
-            if spec.treatment.enabled && !excluded {
+            if let (true, Some(m)) = (treat_on, &m) {
                 changes.clear();
                 let (t, range) = treat_column_inner(
                     col,
-                    &m,
+                    m,
                     &spec.treatment,
                     &mut tcol,
                     &mut flags,
@@ -764,13 +746,19 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     }
                     src = &tcol;
                     done = false;
-                    if let Some(r) = range {
+                    if pooled {
+                        // normalised below, over every period
+                    } else if let Some(r) = range {
                         if let Some(map) = min_max_map(&info, method, r.n, r.min, r.max) {
                             map.write(src, normalised.column_mut(k, q));
                             done = true;
                         }
                     }
                 }
+            }
+            if pooled {
+                pool[q * nu..(q + 1) * nu].copy_from_slice(src);
+                continue;
             }
             // (`done`: min–max fast path, observed values, not constant)
             if !done {
@@ -795,6 +783,32 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 }
             }
             fusion.add(&nodes, k, q, &normalised, &mut scores);
+        }
+        if pooled {
+            // one normalisation over every unit-period (全局: comparable across periods)
+            let note = normalise_column(&pool, &info, method, &mut pool_out, None)
+                .map_err(|e| in_node(e, &ind.id, periods[0]))?;
+            if note.constant {
+                n_constant += 1;
+                warnings.push(format!(
+                    "indicator `{}`, all periods pooled: degenerate column for {} ({} observed); the documented fallback value was used",
+                    ind.id,
+                    method.name(),
+                    note.n_observed
+                ));
+            }
+            if note.n_observed == 0 {
+                warnings.push(format!(
+                    "indicator `{}`, all periods pooled: no observed value",
+                    ind.id
+                ));
+            }
+            for q in 0..npp {
+                normalised
+                    .column_mut(k, q)
+                    .copy_from_slice(&pool_out[q * nu..(q + 1) * nu]);
+                fusion.add(&nodes, k, q, &normalised, &mut scores);
+            }
         }
     }
     if deferred {
@@ -838,10 +852,15 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         }
     ));
     log.push(format!(
-        "normalisation: {} column(s) ({} degenerate), default `{}`",
-        nk * npp,
+        "normalisation: {} column(s) ({} degenerate), default `{}`{}",
+        if pooled { nk } else { nk * npp },
         n_constant,
-        spec.normalisation.default.name()
+        spec.normalisation.default.name(),
+        if pooled {
+            " (pooled: one normalisation per indicator over all periods)"
+        } else {
+            ""
+        }
     ));
 
     // ---- weighting and aggregation (bottom-up) ---------------------------------------
@@ -851,7 +870,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     let mut node_method: Vec<&'static str> = vec![""; nn];
     // global data-driven indicator weights
     let global: Option<Vec<Vec<f64>>> = if spec.weighting.scope == WeightScope::Global
-        && is_data_driven(&spec.weighting.indicators)
+        && spec.weighting.indicators.is_data_driven()
     {
         let per = data_weights_for(
             &normalised,
@@ -865,7 +884,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         .map_err(|e| in_node(e, &framework.id, periods[0]))?;
         log.push(format!(
             "weighting: global `{}` indicator weights{}",
-            method_name(&spec.weighting.indicators),
+            spec.weighting.indicators.name(),
             if spec.weighting.pooled {
                 " (pooled over periods)"
             } else {
@@ -897,14 +916,14 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     node_raw[k][q * count + c] = w;
                 }
             }
-            node_method[k] = method_name(&spec.weighting.indicators);
+            node_method[k] = spec.weighting.indicators.name();
         } else {
             let method = spec.weighting.nodes.get(&nd.id).unwrap_or(if nd.leaf {
                 &spec.weighting.indicators
             } else {
                 &spec.weighting.dimensions
             });
-            node_method[k] = method_name(method);
+            node_method[k] = method.name();
             let field = if spec.weighting.nodes.contains_key(&nd.id) {
                 format!("weighting.nodes.{}", nd.id)
             } else if nd.leaf {
@@ -935,6 +954,20 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         }
         // aggregation
         let la = spec.aggregation.for_node(&nd.id, nd.level);
+        // TOPSIS on raw values (`identity`): lower-is-better indicators are cost criteria
+        let leaf_cost: Option<Vec<bool>> =
+            (nd.leaf && matches!(la.method, Aggregation::Topsis { .. })).then(|| {
+                inds[first..first + count]
+                    .iter()
+                    .map(|i| {
+                        i.polarity == Polarity::LowerIsBetter
+                            && matches!(
+                                spec.normalisation.for_indicator(&i.id),
+                                Normalisation::Identity
+                            )
+                    })
+                    .collect()
+            });
         for q in 0..npp {
             let w = &node_w[k][q * count..(q + 1) * count];
             let period = periods[q];
@@ -944,7 +977,8 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                 let s = normalised.offset(first, q);
                 let matrix = &normalised.data[s..s + count * nu];
                 let out = scores.column_mut(k, q);
-                aggregate_units(matrix, nu, w, &la.method, &la.missing, out)
+                let cost = leaf_cost.as_deref();
+                aggregate_units_with_cost(matrix, nu, w, &la.method, &la.missing, cost, out)
             } else {
                 let split = scores.offset(first, q);
                 let (left, right) = scores.data.split_at_mut(split);
@@ -1016,6 +1050,19 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     method: node_method[k].to_string(),
                 });
             }
+        }
+    }
+
+    // ---- AHP consistency (λ_max, CI, CR of every matrix used) ---------------------------
+    let mut ahp_used = Vec::new();
+    if global.is_none() {
+        for nd in &nodes {
+            let (method, field) = match spec.weighting.nodes.get(&nd.id) {
+                Some(m) => (m, format!("weighting.nodes.{}", nd.id)),
+                None if nd.leaf => (&spec.weighting.indicators, "weighting.indicators".into()),
+                None => (&spec.weighting.dimensions, "weighting.dimensions".into()),
+            };
+            ahp_consistency(method, &field, nd, &mut ahp_used)?;
         }
     }
 
@@ -1101,11 +1148,12 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
 
     // ---- obstacle degrees --------------------------------------------------------------
     let mut obstacles = Cube::default();
+    let mut dimension_obstacles = Cube::default();
     if spec.outputs.obstacles {
         obstacles = Cube::new(ind_ids.clone(), npp, nu);
         let ranges: Vec<Option<(f64, f64)>> = inds
             .iter()
-            .map(|i| bounded_range(spec.normalisation.for_indicator(&i.id)))
+            .map(|i| spec.normalisation.for_indicator(&i.id).output_bounds())
             .collect();
         let unbounded: Vec<&str> = inds
             .iter()
@@ -1114,6 +1162,7 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
             .map(|(i, _)| i.id.as_str())
             .collect();
         if !unbounded.is_empty() {
+            dimension_obstacles = Cube::new(node_ids[1..].to_vec(), npp, nu);
             warnings.push(format!(
                 "obstacle degrees need a bounded normalisation; not computed (NaN) because of: {}",
                 unbounded.join(", ")
@@ -1147,7 +1196,52 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
                     }
                 }
             }
-            log.push("obstacle degrees: computed with effective weights".into());
+            // a dimension's obstacle degree: the sum over its indicators (children come
+            // after their parent, so one backward sweep sums the subtrees)
+            let scale = spec.outputs.obstacle_scale.factor();
+            let mut dim = Cube::new(node_ids.clone(), npp, nu);
+            for q in 0..npp {
+                for k in (0..nn).rev() {
+                    let nd = &nodes[k];
+                    let mut acc = vec![f64::NAN; nu];
+                    for c in nd.first..nd.first + nd.count {
+                        let col = if nd.leaf {
+                            obstacles.column(c, q)
+                        } else {
+                            dim.column(c, q)
+                        };
+                        for (a, &v) in acc.iter_mut().zip(col) {
+                            if !v.is_nan() {
+                                *a = if a.is_nan() { v } else { *a + v };
+                            }
+                        }
+                    }
+                    dim.column_mut(k, q).copy_from_slice(&acc);
+                }
+            }
+            // the index itself (always 1 or 100) is not listed
+            dimension_obstacles = Cube {
+                ids: node_ids[1..].to_vec(),
+                n_periods: npp,
+                n_units: nu,
+                data: (0..npp)
+                    .flat_map(|q| {
+                        let s = dim.offset(1, q);
+                        dim.data[s..s + (nn - 1) * nu].to_vec()
+                    })
+                    .collect(),
+            };
+            if scale != 1.0 {
+                obstacles.data.iter_mut().for_each(|v| *v *= scale);
+                dimension_obstacles
+                    .data
+                    .iter_mut()
+                    .for_each(|v| *v *= scale);
+            }
+            log.push(format!(
+                "obstacle degrees: computed with effective weights, indicators and dimensions, as {}",
+                if scale == 1.0 { "shares" } else { "percent" }
+            ));
         }
     }
 
@@ -1257,6 +1351,8 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
         weights: weights_used,
         contributions,
         obstacles,
+        dimension_obstacles,
+        ahp: ahp_used,
         screened,
         imputed,
         treated,
@@ -1270,17 +1366,51 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     })
 }
 
-/// Weighting of a node's children that does not look at the data.
-fn is_static(w: &Weighting) -> bool {
-    match w {
-        Weighting::Equal | Weighting::Manual | Weighting::Effective | Weighting::Ahp { .. } => true,
+/// The consistency of the AHP matrices in `method` (also inside `combined`), for the
+/// results (Saaty 1980; [`weight::ahp`]).
+fn ahp_consistency(
+    method: &Weighting,
+    field: &str,
+    nd: &TNode,
+    out: &mut Vec<AhpConsistency>,
+) -> Result<()> {
+    match method {
+        Weighting::Ahp {
+            matrix,
+            allow_inconsistent,
+        } => {
+            let m = nd.count;
+            let flat: Vec<f64> = matrix.iter().flatten().copied().collect();
+            let a = weight::ahp(&flat, m, *allow_inconsistent)?;
+            out.push(AhpConsistency {
+                node: nd.id.clone(),
+                field: field.to_string(),
+                n: m,
+                lambda_max: a.lambda_max,
+                ci: a.ci,
+                ri: a.ri,
+                cr: a.cr,
+                consistent: weight::ahp_consistent(a.cr),
+            });
+        }
         Weighting::Combined {
             subjective,
             objective,
             ..
-        } => is_static(subjective) && is_static(objective),
-        _ => false,
+        } => {
+            ahp_consistency(subjective, &format!("{field}.subjective"), nd, out)?;
+            ahp_consistency(objective, &format!("{field}.objective"), nd, out)?;
+        }
+        Weighting::Equal
+        | Weighting::Manual
+        | Weighting::Effective
+        | Weighting::Entropy { .. }
+        | Weighting::Critic
+        | Weighting::CoefficientOfVariation
+        | Weighting::StandardDeviation
+        | Weighting::Pca { .. } => {}
     }
+    Ok(())
 }
 
 /// Aggregation of the nodes holding indicators, fused into the column loop.
@@ -1327,7 +1457,7 @@ impl LeafFusion {
             npp,
         };
         let global = spec.weighting.scope == WeightScope::Global
-            && is_data_driven(&spec.weighting.indicators);
+            && spec.weighting.indicators.is_data_driven();
         if global || any_dropped {
             return f;
         }
@@ -1342,7 +1472,7 @@ impl LeafFusion {
                 .get(&nd.id)
                 .unwrap_or(&spec.weighting.indicators);
             let la = spec.aggregation.for_node(&nd.id, nd.level);
-            if !is_static(method)
+            if !method.is_static()
                 || !matches!(
                     la.method,
                     Aggregation::Arithmetic | Aggregation::Power { r: 1.0 }
@@ -1591,9 +1721,14 @@ fn select_units(panel: &Panel, ids: &[String]) -> Result<Panel> {
     if panel.groups().iter().any(|g| g.is_some()) {
         out.set_groups(pos.iter().map(|&u| panel.groups()[u].clone()).collect())?;
     }
+    // panel unit → position in the selection (ids are unique: `Spec::validate`)
+    let mut new_pos = vec![usize::MAX; panel.n_units()];
+    for (k, &u) in pos.iter().enumerate() {
+        new_pos[u] = k;
+    }
     for (u, p, i, prov) in panel.provenance_iter() {
-        if let Some(k) = pos.iter().position(|&x| x == u) {
-            out.set_provenance(k, p, i, prov.clone());
+        if new_pos[u] != usize::MAX {
+            out.set_provenance(new_pos[u], p, i, prov.clone());
         }
     }
     Ok(out)

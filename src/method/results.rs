@@ -171,6 +171,29 @@ pub struct TreatmentSummary {
     pub log_sign: f64,
 }
 
+/// The consistency of one AHP pairwise matrix used by the run (Saaty 1980): a bureau
+/// prints CR next to the weights.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AhpConsistency {
+    /// The node whose children the matrix weights (a dimension id or the framework id).
+    pub node: String,
+    /// The spec field that holds the matrix.
+    pub field: String,
+    /// Order of the matrix (children with data).
+    pub n: usize,
+    /// Principal eigenvalue λ_max.
+    pub lambda_max: f64,
+    /// Consistency index `CI = (λ_max − n)/(n − 1)` (0 for n ≤ 2).
+    pub ci: f64,
+    /// Saaty's random index RI(n) (0 for n ≤ 2).
+    pub ri: f64,
+    /// Consistency ratio `CR = CI/RI` (0 for n ≤ 2; NaN for n > 15, no tabulated RI).
+    pub cr: f64,
+    /// `CR ≤ 0.10` (Saaty's acceptance rule; CR = 0.10 passes). False only when the spec
+    /// set `allow_inconsistent`.
+    pub consistent: bool,
+}
+
 /// Everything one run of the pipeline produces.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Results {
@@ -200,8 +223,15 @@ pub struct Results {
     /// Each indicator's share of the index score (`w_eff·y / score`, arithmetic levels);
     /// empty when not requested.
     pub contributions: Cube,
-    /// Obstacle degree (障碍度) of each indicator for each unit; empty when not requested.
+    /// Obstacle degree (障碍度) of each indicator for each unit, as shares or percent
+    /// (`spec.outputs.obstacle_scale`); empty when not requested.
     pub obstacles: Cube,
+    /// Obstacle degree of each dimension (every node but the index): the sum of the
+    /// obstacle degrees of the indicators below it; empty when not requested.
+    pub dimension_obstacles: Cube,
+    /// λ_max, CI, RI and CR of every AHP matrix used (weighting nodes with `ahp`, also
+    /// inside `combined`).
+    pub ahp: Vec<AhpConsistency>,
     /// Units below the screening threshold.
     pub screened: Vec<ScreenedUnit>,
     /// Every imputed cell with its method.
@@ -254,6 +284,11 @@ impl Results {
     /// Obstacle degrees of an indicator in a period.
     pub fn obstacles_for(&self, indicator: &str, period: i32) -> Option<&[f64]> {
         self.obstacles.get(indicator, self.period_pos(period)?)
+    }
+
+    /// Obstacle degrees of a dimension (sum over its indicators) in a period.
+    pub fn dimension_obstacles_for(&self, node: &str, period: i32) -> Option<&[f64]> {
+        self.dimension_obstacles.get(node, self.period_pos(period)?)
     }
 
     /// The index scores in a period.

@@ -17,7 +17,7 @@
 //! | `ranks` | 1 = highest score, ties `min` (1, 2, 2, 4) |
 //! | `periods` | all periods of the panel |
 //! | `units` | all units of the panel |
-//! | `outputs` | everything (contributions, obstacle degrees, statistics, correlations) |
+//! | `outputs` | everything (contributions, obstacle degrees as shares, statistics, correlations) |
 
 use std::collections::BTreeMap;
 
@@ -40,6 +40,13 @@ pub struct NormalisationSpec {
     pub default: Normalisation,
     /// Per-indicator overrides (indicator id → method). Default none.
     pub indicators: BTreeMap<String, Normalisation>,
+    /// Normalise each indicator once over all selected periods together (default false:
+    /// each period on its own). With min–max this is the one min–max over every unit-year
+    /// of the global entropy method (全局熵值法): the bounds, and so the scores, are
+    /// comparable across years. Data-driven parameters (min, max, mean, SD, ranks) come
+    /// from the stacked unit-years; `distance_to_reference` is refused (its reference unit
+    /// is one row of one period).
+    pub pooled: bool,
 }
 
 impl NormalisationSpec {
@@ -185,14 +192,37 @@ impl Default for RankSpec {
     }
 }
 
+/// How obstacle degrees are expressed (spec field `outputs.obstacle_scale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObstacleScale {
+    /// Shares in [0, 1] summing to 1 over a unit's indicators (default).
+    #[default]
+    Share,
+    /// Percent (shares × 100, summing to 100), as the 障碍度 papers print them.
+    Percent,
+}
+
+impl ObstacleScale {
+    /// The factor applied to the shares (1 or 100).
+    pub fn factor(self) -> f64 {
+        match self {
+            ObstacleScale::Share => 1.0,
+            ObstacleScale::Percent => 100.0,
+        }
+    }
+}
+
 /// Which optional outputs to compute (spec field `outputs`); all default to true.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutputSpec {
     /// Each indicator's contribution share to the index score.
     pub contributions: bool,
-    /// Obstacle degrees (障碍度).
+    /// Obstacle degrees (障碍度) of indicators and of dimensions.
     pub obstacles: bool,
+    /// Obstacle degrees as shares (default) or percent.
+    pub obstacle_scale: ObstacleScale,
     /// Statistics table per indicator and period.
     pub statistics: bool,
     /// Correlation matrices and Cronbach's alpha.
@@ -204,6 +234,7 @@ impl Default for OutputSpec {
         OutputSpec {
             contributions: true,
             obstacles: true,
+            obstacle_scale: ObstacleScale::Share,
             statistics: true,
             correlations: true,
         }
@@ -380,6 +411,24 @@ impl Spec {
                 _ => {}
             }
         }
+        if self.normalisation.pooled {
+            let by_ref = |n: &Normalisation| matches!(n, Normalisation::DistanceToReference { .. });
+            let field = if by_ref(&self.normalisation.default) {
+                Some("normalisation.default".to_string())
+            } else {
+                self.normalisation
+                    .indicators
+                    .iter()
+                    .find(|(_, n)| by_ref(n))
+                    .map(|(id, _)| format!("normalisation.indicators.{id}"))
+            };
+            if let Some(field) = field {
+                return Err(Error::invalid_spec(
+                    field,
+                    "distance_to_reference cannot be pooled over periods (its reference unit is one row of one period); set normalisation.pooled to false or choose another method",
+                ));
+            }
+        }
         if let Some(p) = &self.periods {
             if p.is_empty() {
                 return Err(Error::invalid_spec(
@@ -395,8 +444,10 @@ impl Spec {
                     "an empty list selects nothing; omit the field to use every unit",
                 ));
             }
-            for (k, id) in u.iter().enumerate() {
-                if u[..k].contains(id) {
+            // one hash-set pass (a quadratic scan took most of a 100,000-unit run)
+            let mut seen = std::collections::HashSet::with_capacity(u.len());
+            for id in u {
+                if !seen.insert(id.as_str()) {
                     return Err(Error::invalid_spec(
                         "units",
                         format!("unit `{id}` is listed twice"),

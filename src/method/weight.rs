@@ -60,6 +60,16 @@ pub enum Combination {
     },
     /// `w = w_s·w_o / Σ w_s·w_o`.
     Multiplicative,
+    /// Minimum relative information entropy (最小相对信息熵): `w_j = √(w_sj·w_oj) / Σ_k
+    /// √(w_sk·w_ok)`, the minimiser of `Σ_j w_j ln(w_j/w_sj) + Σ_j w_j ln(w_j/w_oj)` (the sum
+    /// of the Kullback–Leibler divergences from both inputs, Kullback & Leibler 1951)
+    /// under `Σ w_j = 1`.
+    MinRelativeEntropy,
+    /// Game-theoretic combination (博弈论组合赋权): `w = α₁·w_s + α₂·w_o` with the
+    /// coefficients that minimise `‖α₁w_s + α₂w_o − w_k‖₂` for both `k` at once — the
+    /// first-order optimality condition `Σ_l α_l (w_k·w_l) = w_k·w_k` (k = 1, 2), a 2 × 2
+    /// linear system — then normalised `α*_l = |α_l| / Σ|α|` so that `w` sums to 1.
+    GameTheory,
 }
 
 /// A weighting method with its parameters (JSON: `{"method": "entropy", ...}`).
@@ -98,7 +108,7 @@ pub enum Weighting {
     Ahp {
         /// Row-major `m × m` pairwise matrix (`a_ij` = importance of i over j, Saaty 1–9).
         matrix: Vec<Vec<f64>>,
-        /// Accept CR ≥ 0.10 (default false).
+        /// Accept CR > 0.10 (default false; CR ≤ 0.10 always passes).
         #[serde(default)]
         allow_inconsistent: bool,
     },
@@ -111,6 +121,61 @@ pub enum Weighting {
         /// The combination rule.
         rule: Combination,
     },
+}
+
+impl Weighting {
+    /// The snake_case name used in JSON (`entropy`, `critic`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Weighting::Equal => "equal",
+            Weighting::Manual => "manual",
+            Weighting::Effective => "effective",
+            Weighting::Entropy { .. } => "entropy",
+            Weighting::Critic => "critic",
+            Weighting::CoefficientOfVariation => "coefficient_of_variation",
+            Weighting::StandardDeviation => "standard_deviation",
+            Weighting::Pca { .. } => "pca",
+            Weighting::Ahp { .. } => "ahp",
+            Weighting::Combined { .. } => "combined",
+        }
+    }
+
+    /// Whether the method computes the weights from the data by itself ([`data_weights`]:
+    /// entropy, CRITIC, CV, SD, PCA). `combined` is not, though its objective part is.
+    pub fn is_data_driven(&self) -> bool {
+        match self {
+            Weighting::Entropy { .. }
+            | Weighting::Critic
+            | Weighting::CoefficientOfVariation
+            | Weighting::StandardDeviation
+            | Weighting::Pca { .. } => true,
+            Weighting::Equal
+            | Weighting::Manual
+            | Weighting::Effective
+            | Weighting::Ahp { .. }
+            | Weighting::Combined { .. } => false,
+        }
+    }
+
+    /// Whether the weights never look at the data (equal, manual, effective, AHP, or a
+    /// combination of two such), so they are known before normalisation.
+    pub fn is_static(&self) -> bool {
+        match self {
+            Weighting::Equal | Weighting::Manual | Weighting::Effective | Weighting::Ahp { .. } => {
+                true
+            }
+            Weighting::Combined {
+                subjective,
+                objective,
+                ..
+            } => subjective.is_static() && objective.is_static(),
+            Weighting::Entropy { .. }
+            | Weighting::Critic
+            | Weighting::CoefficientOfVariation
+            | Weighting::StandardDeviation
+            | Weighting::Pca { .. } => false,
+        }
+    }
 }
 
 /// Weights computed from data, with the per-indicator criterion they came from.
@@ -151,6 +216,13 @@ pub struct Ahp {
 pub const SAATY_RI: [f64; 15] = [
     0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59,
 ];
+
+/// Saaty's acceptance rule `CR ≤ 0.10` (Saaty 1980: a consistency ratio of 10 % or less is
+/// acceptable). The comparison allows a relative 1e-9 for rounding, so a matrix whose CR is
+/// 0.10 on paper passes. NaN (no tabulated RI) fails.
+pub fn ahp_consistent(cr: f64) -> bool {
+    cr <= 0.10 * (1.0 + 1e-9)
+}
 
 /// `n` equal weights `1/n`. `n = 0` is [`Error::Empty`].
 pub fn equal(n: usize) -> Result<Vec<f64>> {
@@ -321,17 +393,16 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
             continue;
         }
         let k = 1.0 / (n as f64).ln();
+        // Σ_i p ln p with p = x/s (x = v + ε): Σ (x/s)(ln x − ln s) = (Σ x ln x)/s − ln s,
+        // since the x > 0 sum to s — one logarithm per cell and no division per cell.
         let mut h = 0.0;
         for &v in col {
-            if v.is_nan() {
-                continue;
-            }
-            let p = (v + eps) / s;
-            if p > 0.0 {
-                h += p * p.ln();
+            let x = v + eps;
+            if x > 0.0 {
+                h += x * x.ln();
             }
         }
-        e[j] = -k * h;
+        e[j] = -k * (h / s - s.ln());
         d[j] = (1.0 - e[j]).max(0.0);
     }
     Ok(finish(
@@ -591,7 +662,8 @@ fn power_iteration(a: &[f64], m: usize, tol: f64, max_iter: usize) -> (f64, Vec<
 /// reciprocity `a_ji = 1/a_ij` (checked to a relative tolerance of 1e-6, diagonal 1).
 /// Weights = the principal right eigenvector (power iteration, tolerance 1e-12), normalised
 /// to sum 1; `λ_max = mean_i (A w)_i / w_i`; `CI = (λ_max − m)/(m − 1)`; `CR = CI/RI(m)`
-/// ([`SAATY_RI`]). `CR ≥ 0.10` is [`Error::InvalidSpec`] unless `allow_inconsistent`.
+/// ([`SAATY_RI`]). `CR > 0.10` is [`Error::InvalidSpec`] unless `allow_inconsistent`;
+/// `CR = 0.10` passes (Saaty's rule is `CR ≤ 0.10`; see [`ahp_consistent`]).
 /// m = 1 or 2 is always consistent (CI = CR = 0); m > 15 has no tabulated RI, so CR is
 /// reported as NaN and accepted only with `allow_inconsistent`.
 pub fn ahp(matrix: &[f64], m: usize, allow_inconsistent: bool) -> Result<Ahp> {
@@ -664,11 +736,11 @@ pub fn ahp(matrix: &[f64], m: usize, allow_inconsistent: bool) -> Result<Ahp> {
         let ri = SAATY_RI.get(m - 1).copied().unwrap_or(f64::NAN);
         (ci, ri, ci / ri)
     };
-    if !allow_inconsistent && !(cr < 0.10) {
+    if !allow_inconsistent && !ahp_consistent(cr) {
         return Err(Error::invalid_spec(
             "weighting.ahp.matrix",
             format!(
-                "consistency ratio CR = {cr:.4} (CI = {ci:.4}, λ_max = {lambda_max:.4}, RI = {ri}) is not below 0.10; revise the judgements or set allow_inconsistent"
+                "consistency ratio CR = {cr:.4} (CI = {ci:.4}, λ_max = {lambda_max:.4}, RI = {ri}) is above 0.10; revise the judgements or set allow_inconsistent"
             ),
         ));
     }
@@ -683,8 +755,10 @@ pub fn ahp(matrix: &[f64], m: usize, allow_inconsistent: bool) -> Result<Ahp> {
 }
 
 /// Combines subjective weights `w_s` and objective weights `w_o` (组合赋权):
-/// linear `α w_s + (1 − α) w_o` or multiplicative `w_s w_o / Σ w_s w_o`. Both inputs are
-/// normalised to sum 1 first. A zero multiplicative sum (no indicator has both weights
+/// linear `α w_s + (1 − α) w_o`, multiplicative `w_s w_o / Σ w_s w_o`, minimum relative
+/// information entropy `√(w_s w_o) / Σ √(w_s w_o)` or the game-theoretic combination (see
+/// [`Combination`] and [`game_theory_coefficients`]). Both inputs are normalised to sum 1
+/// first. A zero multiplicative or relative-entropy sum (no indicator has both weights
 /// positive) is [`Error::InvalidArgument`]; α outside [0, 1] is [`Error::InvalidSpec`].
 pub fn combine(subjective: &[f64], objective: &[f64], rule: Combination) -> Result<Vec<f64>> {
     if subjective.len() != objective.len() {
@@ -720,7 +794,45 @@ pub fn combine(subjective: &[f64], objective: &[f64], rule: Combination) -> Resu
             }
             Ok(p.iter().map(|x| x / t).collect())
         }
+        Combination::MinRelativeEntropy => {
+            let p: Vec<f64> = s.iter().zip(&o).map(|(a, b)| (a * b).sqrt()).collect();
+            let t: f64 = p.iter().sum();
+            if !(t > 0.0) {
+                return Err(Error::invalid_argument(
+                    "weights",
+                    "minimum relative entropy combination: no indicator has both a positive subjective and a positive objective weight",
+                ));
+            }
+            Ok(p.iter().map(|x| x / t).collect())
+        }
+        Combination::GameTheory => {
+            let (a1, a2) = game_theory_coefficients(&s, &o);
+            Ok(s.iter().zip(&o).map(|(a, b)| a1 * a + a2 * b).collect())
+        }
     }
+}
+
+/// The normalised coefficients `(α*₁, α*₂)` of the game-theoretic combination of two
+/// weight vectors `u₁`, `u₂` (each summing to 1; 博弈论组合赋权, the Nash-equilibrium
+/// formulation common in Chinese evaluation practice).
+///
+/// The coefficients minimise the deviation of `α₁u₁ + α₂u₂` from each input; the
+/// optimality condition is the linear system
+/// `[u₁·u₁ u₁·u₂; u₂·u₁ u₂·u₂] [α₁ α₂]ᵀ = [u₁·u₁ u₂·u₂]ᵀ`, solved by Cramer's rule, and
+/// the result is normalised `α*_l = |α_l| / (|α₁| + |α₂|)`. When the system is singular
+/// (`u₁ = u₂`, every combination is the same vector) the coefficients are ½, ½.
+pub fn game_theory_coefficients(u1: &[f64], u2: &[f64]) -> (f64, f64) {
+    let d11: f64 = u1.iter().map(|x| x * x).sum();
+    let d22: f64 = u2.iter().map(|x| x * x).sum();
+    let d12: f64 = u1.iter().zip(u2).map(|(x, y)| x * y).sum();
+    let det = d11 * d22 - d12 * d12;
+    if !(det.abs() > 1e-14 * d11 * d22) {
+        return (0.5, 0.5);
+    }
+    let a1 = (d11 * d22 - d12 * d22) / det;
+    let a2 = (d11 * d22 - d12 * d11) / det;
+    let t = a1.abs() + a2.abs();
+    (a1.abs() / t, a2.abs() / t)
 }
 
 /// Computes the data-driven weights named by `method` (entropy, CRITIC, CV, SD, PCA) on a
@@ -733,9 +845,13 @@ pub fn data_weights(matrix: &[f64], n_units: usize, method: &Weighting) -> Resul
         Weighting::CoefficientOfVariation => coefficient_of_variation(matrix, n_units),
         Weighting::StandardDeviation => standard_deviation(matrix, n_units),
         Weighting::Pca { normalisation } => pca(matrix, n_units, *normalisation),
-        other => Err(Error::invalid_spec(
+        other @ (Weighting::Equal
+        | Weighting::Manual
+        | Weighting::Effective
+        | Weighting::Ahp { .. }
+        | Weighting::Combined { .. }) => Err(Error::invalid_spec(
             "weighting.method",
-            format!("`{other:?}` is not a data-driven weighting method"),
+            format!("`{}` is not a data-driven weighting method", other.name()),
         )),
     }
 }

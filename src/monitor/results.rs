@@ -12,13 +12,15 @@ use super::dashboard::{
 };
 use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
-use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
+use super::satisfaction::{
+    assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
+};
 use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
 use crate::data::Panel;
 use crate::error::{Error, Result};
-use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm};
+use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm, TargetSource};
 
 /// Everything plan monitoring produces for a framework and a panel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +54,25 @@ pub struct MonitorResults {
     pub satisfaction: Vec<SatisfactionGroup>,
     /// Overall evaluation per unit in the evaluation year.
     pub evaluations: Vec<OverallEvaluation>,
+    /// The target applied to each unit × indicator (unit-major, framework order) and
+    /// where it comes from: the unit's own, the plan's, or not scored (a size indicator
+    /// of a unit without a target of its own; see [`Framework::target_for`]).
+    pub targets: Vec<AppliedTarget>,
     /// Warnings (fallback baselines, indicators absent from the panel, …).
     pub warnings: Vec<String>,
+}
+
+/// The target applied to one unit × indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedTarget {
+    /// Unit id.
+    pub unit: String,
+    /// Indicator id.
+    pub indicator: String,
+    /// The numeric target used (`None`: not scored against a number).
+    pub target: Option<f64>,
+    /// Where the target comes from.
+    pub source: TargetSource,
 }
 
 impl MonitorResults {
@@ -91,7 +110,7 @@ pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Resu
 /// index, and — with a survey — the satisfaction index and the overall evaluation.
 ///
 /// Units: `spec.units`, or every panel unit except those named as relative-target
-/// reference units. Framework indicators absent from the panel are treated as missing
+/// reference units and those the framework declares as references. Framework indicators absent from the panel are treated as missing
 /// everywhere (warning); panel indicators absent from the framework are ignored (they
 /// may be reference series). Errors: invalid framework or spec, unknown unit or year in
 /// the spec, no panel period in the plan period, the baseline policy `error` with a
@@ -125,7 +144,10 @@ pub fn monitor_with_survey(
         None => panel
             .units()
             .iter()
-            .filter(|u| !ref_units.contains(&u.as_str()))
+            .filter(|u| {
+                !ref_units.contains(&u.as_str())
+                    && framework.unit_role(u) != crate::model::UnitRole::Reference
+            })
             .cloned()
             .collect(),
     };
@@ -172,6 +194,7 @@ pub fn monitor_with_survey(
     let mut trends = Vec::new();
     let mut dashboards = Vec::new();
     let mut dynamic = Vec::new();
+    let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
     let eval_years: Vec<i32> = periods
         .iter()
         .copied()
@@ -184,6 +207,25 @@ pub fn monitor_with_survey(
         let mut rescaled = Vec::with_capacity(framework.indicators.len());
         let mut excluded = Vec::new();
         for ind in &framework.indicators {
+            let (target, source) = framework.target_for(unit, ind);
+            targets.push(AppliedTarget {
+                unit: unit.clone(),
+                indicator: ind.id.clone(),
+                target,
+                source,
+            });
+            // A unit's own target replaces the plan's (with its stretch and interim
+            // targets); a size indicator without one is not scored for this unit.
+            let own: Option<Indicator> = match source {
+                TargetSource::Unit | TargetSource::NotScored => Some(Indicator {
+                    target,
+                    stretch_target: None,
+                    interim_targets: Vec::new(),
+                    ..ind.clone()
+                }),
+                TargetSource::Plan | TargetSource::None => None,
+            };
+            let ind = own.as_ref().unwrap_or(ind);
             let values = panel
                 .indicator_index(&ind.id)
                 .map_or_else(|| nan.clone(), |i| panel.series(u, i));
@@ -218,7 +260,23 @@ pub fn monitor_with_survey(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let r = achieve_series(ind, input, spec, &mut warnings)?;
+            let mut r = achieve_series(ind, input, spec, &mut warnings)?;
+            if let Some(se_id) = spec.sampling_errors.get(&ind.id) {
+                match panel.indicator_index(se_id) {
+                    Some(i) => assess_survey_series(
+                        &mut r,
+                        ind,
+                        periods,
+                        &values,
+                        &panel.series(u, i),
+                        spec,
+                    )?,
+                    None => warnings.push(format!(
+                        "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
+                        ind.id
+                    )),
+                }
+            }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_with(
@@ -277,6 +335,21 @@ pub fn monitor_with_survey(
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
             let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            // Indicators not scored by design (a part's size indicators without a target
+            // of its own) are not missing data: they leave the coverage denominator.
+            let unit_targets = &targets[targets.len() - framework.indicators.len()..];
+            let nominal = hier.nominal();
+            let counted: Vec<usize> = (0..framework.indicators.len())
+                .filter(|&j| nominal[j] > 0.0)
+                .collect();
+            let by_design = counted
+                .iter()
+                .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
+                .count();
+            if by_design > 0 && counted.len() > by_design {
+                let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
+                ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;
+            }
             apply_min_coverage(&mut ua, spec.min_indicator_coverage);
             if let Some((py, ps, po)) = &prev {
                 let rc = match (po, ua.overall) {
@@ -393,6 +466,7 @@ pub fn monitor_with_survey(
         dynamic,
         satisfaction,
         evaluations,
+        targets,
         warnings,
     })
 }

@@ -86,7 +86,7 @@ pub enum ZeroTarget {
 /// Open SDG / Statistics Canada progress-ratio thresholds (open-sdg
 /// `docs/progress-methodology.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TrendThresholds {
     /// R ≥ this: on track. Default 0.95.
     pub on_track: f64,
@@ -121,6 +121,7 @@ impl Default for TrendThresholds {
 /// For a higher-is-better indicator a value ≥ `green` is green, ≥ `yellow` yellow,
 /// ≥ `orange` orange, else red; for lower-is-better the comparisons are ≤.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ColourThresholds {
     /// Green threshold (usually the target).
     pub green: f64,
@@ -132,7 +133,7 @@ pub struct ColourThresholds {
 
 /// Dashboard settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DashboardSpec {
     /// Absolute thresholds per indicator id (SDSN SDR practice).
     pub thresholds: BTreeMap<String, ColourThresholds>,
@@ -155,7 +156,7 @@ impl Default for DashboardSpec {
 
 /// Dynamic monitoring index settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DynamicSpec {
     /// The fixed base year (index = 100); `None` = the framework's base year.
     pub base_year: Option<i32>,
@@ -175,7 +176,7 @@ impl Default for DynamicSpec {
 
 /// The monitoring methodology. Every field has a default; `{}` is a valid spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MonitorSpec {
     /// Headline achievement form. Default [`AchievementForm::Ratio`].
     pub form: AchievementForm,
@@ -185,7 +186,7 @@ pub struct MonitorSpec {
     /// statistical bulletins publish yearly growth rates, not the level series behind them.
     pub growth_input: GrowthInput,
     /// Units to monitor; `None` = every unit of the panel except those used only as
-    /// relative-target references (e.g. `zhejiang`).
+    /// relative-target references or declared as `reference` units by the framework.
     pub units: Option<Vec<String>>,
     /// The evaluation year for schedule, trend, dashboard and evaluation; `None` = the
     /// latest panel period not after the framework's target year.
@@ -223,6 +224,17 @@ pub struct MonitorSpec {
     /// index gets `1 − objective_weight`. Default 0.7 (a convention of this crate, not a
     /// figure from the plan; set it to the weight your assessment scheme prescribes).
     pub objective_weight: f64,
+    /// Normal quantile of the survey target tests and year-on-year changes of the
+    /// `sampling_errors` indicators. Default 1.959964 (95%).
+    pub survey_z: f64,
+    /// Survey-based indicators (生态环境满意度, 成效度): indicator id → the panel series
+    /// holding its standard error (same unit, year and scale). Each such indicator gets a
+    /// met / not met / not distinguishable verdict at the level of `satisfaction.z`, and the
+    /// change since the previous year with its SE. Default: none.
+    pub sampling_errors: std::collections::BTreeMap<String, String>,
+    /// Whether `met` of a survey-based indicator is the point comparison (default) or
+    /// requires the target to be met significantly.
+    pub survey_met: super::satisfaction::SurveyMetRule,
 }
 
 impl Default for MonitorSpec {
@@ -244,6 +256,9 @@ impl Default for MonitorSpec {
             dashboard: DashboardSpec::default(),
             dynamic: DynamicSpec::default(),
             objective_weight: 0.7,
+            survey_z: 1.959_963_984_540_054,
+            sampling_errors: Default::default(),
+            survey_met: Default::default(),
         }
     }
 }
@@ -351,6 +366,20 @@ impl MonitorSpec {
                 ));
             }
         }
+        if !(self.survey_z.is_finite() && self.survey_z > 0.0) {
+            return Err(Error::invalid_spec(
+                "survey_z",
+                format!("{} must be positive and finite", self.survey_z),
+            ));
+        }
+        for (id, se) in &self.sampling_errors {
+            if se.trim().is_empty() {
+                return Err(Error::invalid_spec(
+                    format!("sampling_errors.{id}"),
+                    "must name the panel series holding the standard error",
+                ));
+            }
+        }
         if !(self.objective_weight.is_finite() && (0.0..=1.0).contains(&self.objective_weight)) {
             return Err(Error::invalid_spec(
                 "objective_weight",
@@ -358,5 +387,21 @@ impl MonitorSpec {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_members_are_errors() {
+        let e = super::MonitorSpec::from_json(r#"{"schedule_tolerence": 0.5}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("schedule_tolerence"), "{e}");
+        let e = super::MonitorSpec::from_json(r#"{"trend": {"on_trak": 0.9}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("on_trak"), "{e}");
+        assert!(super::MonitorSpec::from_json(r#"{"schedule_tolerance": 0.1}"#).is_ok());
     }
 }

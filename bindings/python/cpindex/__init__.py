@@ -61,6 +61,7 @@ from .distribution import (
     theil_t,
 )
 from .engine import IndexResult, WeightKind, run_index
+from .evaluate import Evaluation, evaluate
 from .monitor import (
     AchievementField,
     Colour,
@@ -111,6 +112,8 @@ __all__ = [
     "Panel",
     # engine and monitoring
     "run_index",
+    "evaluate",
+    "Evaluation",
     "IndexResult",
     "WeightKind",
     "run_monitor",

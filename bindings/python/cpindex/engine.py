@@ -116,7 +116,9 @@ class IndexResult(Managed):
         return self._column("cpindex_index_result_contributions", node, period)
 
     def obstacles(self, node: str, period: int) -> array:
-        """Obstacle degrees (障碍度) in ``period``."""
+        """Obstacle degrees (障碍度) of an indicator, or of a dimension (the sum over its
+        indicators), in ``period``; shares, or percent with the spec's
+        ``outputs.obstacle_scale = "percent"``."""
         return self._column("cpindex_index_result_obstacles", node, period)
 
     def weights(self, node: str, period: int, kind: Union[WeightKind, int] = WeightKind.NORMALISED) -> array:

@@ -8,6 +8,7 @@
 
 mod fill;
 mod html;
+mod input;
 mod measures;
 mod output;
 mod report;
@@ -24,7 +25,7 @@ use cpindex::model::{Framework, Indicator, Polarity, TargetForm};
 
 use table::{Align, Table};
 
-/// Common-prosperity indices for the Quzhou 2021–2025 action plan: indicator model,
+/// Common-prosperity indices for a development plan (the built-in framework by default): indicator model,
 /// achievement (实现度) monitoring, composite index, income distribution.
 #[derive(Debug, Parser)]
 #[command(name = "cpindex", version, about, long_about = None)]
@@ -46,14 +47,16 @@ enum ReportFormat {
     Csv,
     Json,
     Html,
+    /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
+    Evaluation,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the indicator model: dimensions, indicators, units, polarity, targets.
     Indicators {
-        /// A built-in framework id (quzhou-2021-2025) or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        /// A built-in framework id (`cpindex indicators` lists the default's) or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -62,13 +65,17 @@ enum Command {
     /// The monitoring report: achievement, schedule, lagging indicators, composite index,
     /// dynamic index and distribution targets for every unit.
     Report {
-        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        /// The data: CSV (UTF-8 or GB18030) or an .xlsx workbook, long
+        /// (unit,period,indicator,value[,source,illustrative,unit_of_measure]; or 地区,年份,
+        /// 指标,数值,单位…) or wide (--layout wide).
         data: PathBuf,
+        #[command(flatten)]
+        input: input::InputArgs,
         /// Methodology spec (JSON); defaults apply to every field not given.
         #[arg(long)]
         spec: Option<PathBuf>,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -94,13 +101,15 @@ enum Command {
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
-        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        /// The data: CSV (UTF-8 or GB18030) or an .xlsx workbook, long or wide (--layout).
         data: PathBuf,
+        #[command(flatten)]
+        input: input::InputArgs,
         /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …}.
         #[arg(long)]
         spec: PathBuf,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -203,6 +212,7 @@ fn run(cmd: Command) -> CliResult {
         }
         Command::Report {
             data,
+            input,
             spec,
             framework,
             format,
@@ -221,10 +231,9 @@ fn run(cmd: Command) -> CliResult {
                 .collect::<Vec<_>>();
             output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
-            check_long_csv(&data)?;
-            let mut specs = report::load_specs(spec.as_deref())?;
-            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
+            let specs = report::load_specs(spec.as_deref())?;
+            let ingest = input::read_data(&data, &fw, &input)?;
+            let panel = ingest.panel;
             let mut notes = vec![format!(
                 "数据 Data: {} ({} units, {}–{}){}",
                 data.display(),
@@ -235,6 +244,7 @@ fn run(cmd: Command) -> CliResult {
                     .map(|s| format!("; spec: {}", s.display()))
                     .unwrap_or_else(|| "; spec: defaults".into())
             )];
+            notes.extend(ingest.warnings.iter().map(|w| format!("读取 Input: {w}")));
             let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
             let auto = "found beside the data file and read automatically; --no-auto to skip";
             let households = match households {
@@ -287,17 +297,17 @@ fn run(cmd: Command) -> CliResult {
         }
         Command::Index {
             data,
+            input,
             spec,
             framework,
             format,
             year,
         } => {
             let fw = load_framework(&framework)?;
-            check_long_csv(&data)?;
-            let mut specs = report::load_specs(Some(&spec))?;
-            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
-            let res = cpindex::method::run(&fw, &panel, &specs.index)?;
+            let specs = report::load_specs(Some(&spec))?;
+            let panel = input::read_data(&data, &fw, &input)?.panel;
+            let index_spec = specs.resolved_index(&fw, &panel)?;
+            let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
             write_out(None, &text)
         }
@@ -343,6 +353,10 @@ fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -
         ReportFormat::Csv => text::render_csv(v),
         ReportFormat::Json => text::render_json(v),
         ReportFormat::Html => html::render(v),
+        ReportFormat::Evaluation => match &v.result {
+            Some(e) => e.to_json() + "\n",
+            None => return Err(Failure("no evaluation behind this view (demo)".into())),
+        },
     };
     write_out(out, &text)
 }
@@ -437,17 +451,6 @@ fn missing_column(path: &Path, col: &str, header: &[String]) -> Failure {
         }
         .to_string(),
     )
-}
-
-/// Checks that a long CSV has the required header columns (the engine's reader does the rest).
-fn check_long_csv(path: &Path) -> CliResult {
-    let (_, header) = csv_header(path)?;
-    for col in ["unit", "period", "indicator", "value"] {
-        if !header.iter().any(|h| h == col) {
-            return Err(missing_column(path, col, &header));
-        }
-    }
-    Ok(())
 }
 
 /// The columns of a microdata file the `inequality` subcommand needs, parsed and checked.
