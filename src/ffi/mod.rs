@@ -40,6 +40,7 @@ mod slice;
 mod spec;
 mod status;
 mod string;
+mod summary;
 mod version;
 
 pub use distribution::*;
@@ -54,4 +55,5 @@ pub use panel::*;
 pub use spec::*;
 pub use status::{cpindex_status, cpindex_status_str};
 pub use string::cpindex_str;
+pub use summary::*;
 pub use version::{cpindex_abi_version, cpindex_version_string, CPINDEX_ABI_VERSION};

@@ -134,6 +134,36 @@ class CInterval(Structure):
     ]
 
 
+class SummaryT(Structure):
+    """Opaque ``struct cpindex_summary``."""
+
+
+class RankPartitionT(Structure):
+    """Opaque ``struct cpindex_rank_partition``."""
+
+
+class RankPlanT(Structure):
+    """Opaque ``struct cpindex_rank_plan``."""
+
+
+class CRankQuery(Structure):
+    """``struct cpindex_rank_query``: a query kind code and two arguments."""
+
+    _fields_ = [("kind", c_uint32), ("a", c_double), ("b", c_double)]
+
+
+class CProbe(Structure):
+    """``struct cpindex_probe``: one pass-2 question for one partition."""
+
+    _fields_ = [
+        ("partition", c_size_t),
+        ("kind", c_uint32),
+        ("arg", c_double),
+        ("offset_w", c_double),
+        ("offset_wx", c_double),
+    ]
+
+
 FRAMEWORK_P = POINTER(FrameworkT)
 PANEL_P = POINTER(PanelT)
 DIST_P = POINTER(DistributionT)
@@ -144,6 +174,11 @@ EVAL_P = POINTER(EvaluationT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
+SUMMARY_P = POINTER(SummaryT)
+RANK_PART_P = POINTER(RankPartitionT)
+RANK_PLAN_P = POINTER(RankPlanT)
+U8_P = POINTER(ctypes.c_uint8)
+U64_P = POINTER(ctypes.c_uint64)
 I32_P = POINTER(c_int32)
 STATUS = c_uint32
 
@@ -294,6 +329,60 @@ _TABLE: Tuple[Row, ...] = (
     ),
     Row("cpindex_distribution_max_min", STATUS, (DIST_P, POINTER(CMaxMin)), CHECK, True),
     Row("cpindex_distribution_sorted_values", STATUS, (DIST_P, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    # mergeable summaries and two-pass rank measures (issue 15; optional for older libraries)
+    Row(
+        "cpindex_summary_new",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, DOUBLE_P, c_size_t, c_uint32, POINTER(SUMMARY_P)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_summary_merge", STATUS, (SUMMARY_P, SUMMARY_P), CHECK, True),
+    Row("cpindex_summary_measure", STATUS, (SUMMARY_P, c_uint32, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_summary_counts", STATUS, (SUMMARY_P, U64_P, U64_P, U64_P), CHECK, True),
+    Row("cpindex_summary_to_bytes", STATUS, (SUMMARY_P, U8_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_summary_from_bytes", STATUS, (U8_P, c_size_t, POINTER(SUMMARY_P)), CHECK, True),
+    Row("cpindex_summary_free", None, (SUMMARY_P,), RAW, True),
+    Row(
+        "cpindex_summary_ge_decomposition",
+        STATUS,
+        (POINTER(SUMMARY_P), U32_P, c_size_t, c_double, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_rank_partition_new",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(RANK_PART_P)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_rank_partition_to_bytes", STATUS, (RANK_PART_P, U8_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_rank_partition_from_bytes", STATUS, (U8_P, c_size_t, POINTER(RANK_PART_P)), CHECK, True),
+    Row("cpindex_rank_partition_free", None, (RANK_PART_P,), RAW, True),
+    Row("cpindex_rank_plan_new", STATUS, (POINTER(RANK_PART_P), c_size_t, POINTER(RANK_PLAN_P)), CHECK, True),
+    Row("cpindex_rank_plan_free", None, (RANK_PLAN_P,), RAW, True),
+    Row(
+        "cpindex_rank_plan_probes",
+        STATUS,
+        (RANK_PLAN_P, POINTER(CRankQuery), c_size_t, POINTER(CProbe), c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_rank_answer_probes",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(CProbe), c_size_t, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_rank_plan_finish",
+        STATUS,
+        (RANK_PLAN_P, POINTER(CRankQuery), c_size_t, DOUBLE_P, c_size_t, DOUBLE_P),
+        CHECK,
+        True,
+    ),
     # panel from CSV text (layout code, optional framework check)
     Row(
         "cpindex_panel_from_csv",
