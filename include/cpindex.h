@@ -2549,6 +2549,29 @@ cpindex_status cpindex_index_result_id(const struct cpindex_index_result *result
                                        size_t *out_len);
 
 /**
+ * Copies every id of a list (`cpindex_index_list` code) into one caller buffer in a single
+ * call: the ids in order, each followed by a NUL byte. `*out_len` always receives the total
+ * size **including** every NUL (size query with `(NULL, 0)`); split the buffer at the NULs
+ * (a result of n ids gives n texts — if an id itself holds a NUL, possible only through a
+ * JSON `\u0000` escape, read it with `cpindex_index_result_id` instead).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_index_result_ids(const struct cpindex_index_result *result,
+                                        uint32_t list,
+                                        char *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+/**
  * Copies the periods computed (ascending) into a caller array (size query with
  * `(NULL, 0)`).
  *
@@ -3257,6 +3280,29 @@ cpindex_status cpindex_panel_unit_id(const struct cpindex_panel *panel,
                                      char *buf,
                                      size_t buf_len,
                                      size_t *out_len);
+
+/**
+ * Copies every unit id (`list` 0, `CPINDEX_PANEL_LIST_UNIT`) or indicator id (`list` 1)
+ * into one caller buffer in a single call: the ids in panel order, each followed by a NUL
+ * byte. `*out_len` always receives the total size **including** every NUL (size query with
+ * `(NULL, 0)`); split the buffer at the NULs (n ids give n texts — if an id itself holds a
+ * NUL, read it with `cpindex_panel_unit_id` / `cpindex_panel_indicator_id` instead).
+ *
+ * **Ownership:** the caller owns `buf`.
+ * **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+ * **Thread safety:** may run concurrently with other `const` calls on the same panel.
+ *
+ * # Safety
+ * `panel` a live panel; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_panel_ids(const struct cpindex_panel *panel,
+                                 uint32_t list,
+                                 char *buf,
+                                 size_t buf_len,
+                                 size_t *out_len);
 
 /**
  * Copies the id of indicator `index` into a caller buffer, NUL-terminated; `*out_len`

@@ -153,3 +153,35 @@ fn bad_values_name_file_line_and_column() {
             || String::from_utf8_lossy(&o.stderr).contains("y")
     );
 }
+
+#[test]
+fn a_negative_income_keeps_the_per_group_table() {
+    // group a: 1, 3 (mean 2); group b: −1, 5 (mean 2). Dagum needs every value ≥ 0, so it
+    // is reported n/a naming the value; the per-group table is still printed (n = 2 each,
+    // population shares 0.5, income shares (1+3)/8 = 0.5 and (−1+5)/8 = 0.5, means 2).
+    let p = tmp("neg.csv", "g,x\na,1\na,3\nb,-1\nb,5\n");
+    let o = cpindex(&[
+        "inequality",
+        p.to_str().unwrap(),
+        "--value",
+        "x",
+        "--group",
+        "g",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Dagum") && l.contains("n/a")),
+        "the undefined decomposition is reported:\n{out}"
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("a ") || l.trim_start().starts_with("b "))
+        .collect();
+    assert_eq!(rows.len(), 2, "one row per group:\n{out}");
+    for r in rows {
+        let cells: Vec<&str> = r.split_whitespace().collect();
+        assert_eq!(&cells[1..5], ["2", "0.5", "0.5", "2"], "{r}");
+    }
+}

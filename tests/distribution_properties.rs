@@ -339,3 +339,72 @@ fn lognormal_sample_matches_closed_forms() {
     // median of a lognormal = e^10
     assert!((d.median().unwrap() / 10f64.exp() - 1.0).abs() < 1e-2);
 }
+
+/// The O(n log n) Dagum decomposition against its definition evaluated pair by pair
+/// (Dagum 1997: `G_jh = Δ_jh/(μ_j + μ_h)`, `D_jh = |μ_j − μ_h|/Δ_jh`, weights
+/// `p_j s_h + p_h s_j`), written out here with a double loop over records.
+#[test]
+#[allow(clippy::needless_range_loop)] // the indices follow the formula's j, h, i, r
+fn dagum_matches_the_pairwise_definition_with_many_groups() {
+    let n = 300;
+    let mut s = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut x = Vec::new();
+    let mut w = Vec::new();
+    let mut grp = Vec::new();
+    for i in 0..n {
+        let g = i % 37;
+        x.push(1.0 + 10.0 * next() + g as f64);
+        w.push(0.5 + next());
+        grp.push(g);
+    }
+    let k = 37;
+    let (wt, tt): (f64, f64) = (w.iter().sum(), x.iter().zip(&w).map(|(a, b)| a * b).sum());
+    let mut wg = vec![0.0; k];
+    let mut tg = vec![0.0; k];
+    for i in 0..n {
+        wg[grp[i]] += w[i];
+        tg[grp[i]] += w[i] * x[i];
+    }
+    let mu: Vec<f64> = (0..k).map(|g| tg[g] / wg[g]).collect();
+    let mut delta = vec![vec![0.0; k]; k];
+    for i in 0..n {
+        for r in 0..n {
+            delta[grp[i]][grp[r]] += w[i] * w[r] * (x[i] - x[r]).abs();
+        }
+    }
+    let (mut within, mut nb, mut tv) = (0.0, 0.0, 0.0);
+    for j in 0..k {
+        let (pj, sj) = (wg[j] / wt, tg[j] / tt);
+        within += delta[j][j] / (wg[j] * wg[j]) / (2.0 * mu[j]) * pj * sj;
+        for h in 0..j {
+            let (ph, sh) = (wg[h] / wt, tg[h] / tt);
+            let d = delta[j][h] / (wg[j] * wg[h]);
+            let gjh = d / (mu[j] + mu[h]);
+            let djh = (mu[j] - mu[h]).abs() / d;
+            nb += gjh * (pj * sh + ph * sj) * djh;
+            tv += gjh * (pj * sh + ph * sj) * (1.0 - djh);
+        }
+    }
+    let got = cpindex::distribution::dagum_gini_decomposition(&x, Some(&w), &grp).unwrap();
+    assert!(
+        (got.within - within).abs() < 1e-12,
+        "{} vs {within}",
+        got.within
+    );
+    assert!(
+        (got.between_net - nb).abs() < 1e-12,
+        "{} vs {nb}",
+        got.between_net
+    );
+    assert!(
+        (got.transvariation - tv).abs() < 1e-12,
+        "{} vs {tv}",
+        got.transvariation
+    );
+}

@@ -169,33 +169,6 @@ pub fn ge_decomposition(
     })
 }
 
-/// Weighted mean absolute difference between a record of `a` and a record of `b`:
-/// `Δ_ab = Σᵢ Σᵣ wᵢ wᵣ |xᵢ − yᵣ| / (W_a W_b)`, in O(n_a log n_b) with `b`'s cumulative sums.
-fn mean_abs_difference(a: &Distribution, b: &Distribution) -> f64 {
-    let yb = b.sorted_values();
-    // cumulative arrays of b, rebuilt locally (decomposition is not a hot path)
-    let mut cw = Vec::with_capacity(yb.len() + 1);
-    let mut cs = Vec::with_capacity(yb.len() + 1);
-    cw.push(0.0);
-    cs.push(0.0);
-    let (mut c, mut s) = (0.0, 0.0);
-    for (y, w) in b.records() {
-        c += w;
-        s += w * y;
-        cw.push(c);
-        cs.push(s);
-    }
-    let (wt, st) = (c, s);
-    let mut acc = 0.0;
-    for (x, w) in a.records() {
-        let k = yb.partition_point(|&y| y < x);
-        let below = x * cw[k] - cs[k];
-        let above = (st - cs[k]) - x * (wt - cw[k]);
-        acc += w * (below + above);
-    }
-    acc / (a.total_weight() * wt)
-}
-
 /// Dagum's decomposition of the Gini into within-group, net between-group and
 /// transvariation (overlap) components (Dagum 1997, "A new approach to the decomposition
 /// of the Gini income inequality ratio", *Empirical Economics* 22(4)):
@@ -209,6 +182,10 @@ fn mean_abs_difference(a: &Distribution, b: &Distribution) -> f64 {
 /// * `G = G_w + G_nb + G_t`.
 ///
 /// Values must be ≥ 0 (Dagum's affluence measures assume non-negative incomes).
+///
+/// Cost O(n log n) for n records in any number of groups: one sort per group, and the
+/// between-group terms from the group means and the total (identities in the body) rather
+/// than a loop over pairs of groups.
 pub fn dagum_gini_decomposition(
     values: &[f64],
     weights: Option<&[f64]>,
@@ -248,25 +225,26 @@ pub fn dagum_gini_decomposition(
             index: gj,
         });
     }
-    let (mut nb, mut tv) = (0.0, 0.0);
-    for j in 1..k {
-        for h in 0..j {
-            let msum = mu[j] + mu[h];
-            if msum <= 0.0 {
-                continue;
-            }
-            let delta = mean_abs_difference(&g.parts[j], &g.parts[h]);
-            let gjh = delta / msum;
-            let d = if delta > 0.0 {
-                ((mu[j] - mu[h]).abs() / delta).min(1.0)
-            } else {
-                0.0
-            };
-            let wgt = p[j] * s[h] + p[h] * s[j];
-            nb += gjh * wgt * d;
-            tv += gjh * wgt * (1.0 - d);
-        }
+    // Between groups in O(k log k), no loop over pairs of groups (issue 16: 10⁴ groups took
+    // 10.8 s). With `s_j = p_j μ_j / μ` (μ the overall mean) the pair weight is
+    // `p_j s_h + p_h s_j = p_j p_h (μ_j + μ_h)/μ`, so
+    // * `G_jh (p_j s_h + p_h s_j) D_jh = p_j p_h |μ_j − μ_h| / μ`: the net between-group term
+    //   is the Gini of the group means weighted by the population shares;
+    // * `Σ_{j>h} G_jh (p_j s_h + p_h s_j) = Σ_{j>h} p_j p_h Δ_jh / μ = G − G_w`, because
+    //   `G = Σ_j Σ_h p_j p_h Δ_jh / (2μ)` and `G_w = Σ_j p_j² Δ_jj / (2μ)` (Dagum 1997, eq. 2–3:
+    //   the decomposition is exact), so the transvariation is `G − G_w − G_nb`.
+    let mu_all = t_all / w_all;
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_unstable_by(|&a, &b| mu[a].total_cmp(&mu[b]));
+    let (mut cum_p, mut cum_pm, mut acc) = (0.0, 0.0, 0.0);
+    for &h in &order {
+        acc += p[h] * (mu[h] * cum_p - cum_pm);
+        cum_p += p[h];
+        cum_pm += p[h] * mu[h];
     }
+    let nb = if mu_all > 0.0 { acc / mu_all } else { 0.0 };
+    // rounding can leave −1e-17 where the groups do not overlap at all
+    let tv = (total - within - nb).max(0.0);
     Ok(GiniDecomposition {
         total,
         within,

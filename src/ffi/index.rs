@@ -16,7 +16,7 @@ use super::handle::{arc_free, arc_into_ptr, arc_ref, ArcHandle};
 use super::panel::{cpindex_panel, panel_ref};
 use super::slice::{out_ptr, write_array};
 use super::status::cpindex_status;
-use super::string::{try_str, write_text_to};
+use super::string::{try_str, write_joined_to, write_text_to};
 use crate::method::{run, Results, Spec};
 
 /// The results of one composite-index run (`crate::method::Results`), immutable.
@@ -191,32 +191,89 @@ pub unsafe extern "C" fn cpindex_index_result_id(
 ) -> cpindex_status {
     guard_status("cpindex_index_result_id", || {
         let r = arc_ref::<cpindex_index_result>(result, "result")?;
-        let (ids, what): (Vec<&str>, &str) = match list {
-            0 => (r.units.iter().map(String::as_str).collect(), "unit"),
-            1 => (
-                r.indicators.iter().map(String::as_str).collect(),
+        let list = cpindex_index_list::from_code(list)?;
+        // one id looked up by index: no list of every id is built (issue 16: reading all
+        // unit ids one by one was quadratic)
+        let (id, n, what) = match list {
+            cpindex_index_list::Unit => (
+                r.units.get(index).map(String::as_str),
+                r.units.len(),
+                "unit",
+            ),
+            cpindex_index_list::Indicator => (
+                r.indicators.get(index).map(String::as_str),
+                r.indicators.len(),
                 "indicator",
             ),
-            2 => (r.nodes.iter().map(|n| n.id.as_str()).collect(), "node"),
-            _ => {
-                return Err(FfiError::invalid(
-                    "list",
-                    format!(
-                        "{list} is not a cpindex_index_list code (0 UNIT, 1 INDICATOR, 2 NODE)"
-                    ),
-                ))
-            }
+            cpindex_index_list::Node => (
+                r.nodes.get(index).map(|n| n.id.as_str()),
+                r.nodes.len(),
+                "node",
+            ),
         };
-        let id = ids.get(index).ok_or_else(|| {
+        let id = id.ok_or_else(|| {
             FfiError::invalid(
                 "index",
-                format!(
-                    "{what} index {index} is past the end (the result has {} {what}s)",
-                    ids.len()
-                ),
+                format!("{what} index {index} is past the end (the result has {n} {what}s)"),
             )
         })?;
         write_text_to(id, buf, buf_len, out_len)
+    })
+}
+
+impl cpindex_index_list {
+    fn from_code(code: u32) -> FfiResult<cpindex_index_list> {
+        match code {
+            0 => Ok(cpindex_index_list::Unit),
+            1 => Ok(cpindex_index_list::Indicator),
+            2 => Ok(cpindex_index_list::Node),
+            _ => Err(FfiError::invalid(
+                "list",
+                format!("{code} is not a cpindex_index_list code (0 UNIT, 1 INDICATOR, 2 NODE)"),
+            )),
+        }
+    }
+}
+
+/// Copies every id of a list (`cpindex_index_list` code) into one caller buffer in a single
+/// call: the ids in order, each followed by a NUL byte. `*out_len` always receives the total
+/// size **including** every NUL (size query with `(NULL, 0)`); split the buffer at the NULs
+/// (a result of n ids gives n texts — if an id itself holds a NUL, possible only through a
+/// JSON `\u0000` escape, read it with `cpindex_index_result_id` instead).
+///
+/// **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+/// NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+/// **Thread safety:** may be called concurrently on a shared result.
+///
+/// # Safety
+/// `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_index_result_ids(
+    result: *const cpindex_index_result,
+    list: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_index_result_ids", || {
+        let r = arc_ref::<cpindex_index_result>(result, "result")?;
+        match cpindex_index_list::from_code(list)? {
+            cpindex_index_list::Unit => {
+                write_joined_to(r.units.iter().map(String::as_str), buf, buf_len, out_len)
+            }
+            cpindex_index_list::Indicator => write_joined_to(
+                r.indicators.iter().map(String::as_str),
+                buf,
+                buf_len,
+                out_len,
+            ),
+            cpindex_index_list::Node => {
+                write_joined_to(r.nodes.iter().map(|n| n.id.as_str()), buf, buf_len, out_len)
+            }
+        }
     })
 }
 

@@ -14,7 +14,7 @@ use super::guard::{guard_default, guard_status};
 use super::handle::{box_free, box_into_ptr, box_mut, box_ref, BoxHandle};
 use super::slice::{out_ptr, try_slice, write_array};
 use super::status::cpindex_status;
-use super::string::{cpindex_str, try_str, try_str_array, write_text_to};
+use super::string::{cpindex_str, try_str, try_str_array, write_joined_to, write_text_to};
 use crate::data::Panel;
 
 /// A panel of observations: units (regions) × periods (years) × indicators, doubles,
@@ -486,6 +486,55 @@ pub unsafe extern "C" fn cpindex_panel_unit_id(
         let p = box_ref(panel, "panel")?;
         check_index("index", index, p.n_units(), "unit")?;
         write_text_to(&p.units()[index], buf, buf_len, out_len)
+    })
+}
+
+/// Which ids `cpindex_panel_ids` copies.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_panel_list {
+    /// Unit ids, in panel order.
+    Unit = 0,
+    /// Indicator ids, in panel order.
+    Indicator = 1,
+}
+
+/// Copies every unit id (`list` 0, `CPINDEX_PANEL_LIST_UNIT`) or indicator id (`list` 1)
+/// into one caller buffer in a single call: the ids in panel order, each followed by a NUL
+/// byte. `*out_len` always receives the total size **including** every NUL (size query with
+/// `(NULL, 0)`); split the buffer at the NULs (n ids give n texts — if an id itself holds a
+/// NUL, read it with `cpindex_panel_unit_id` / `cpindex_panel_indicator_id` instead).
+///
+/// **Ownership:** the caller owns `buf`.
+/// **NULL:** `panel` and `out_len` must not be NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+/// **Thread safety:** may run concurrently with other `const` calls on the same panel.
+///
+/// # Safety
+/// `panel` a live panel; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_panel_ids(
+    panel: *const cpindex_panel,
+    list: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_panel_ids", || {
+        let p = box_ref(panel, "panel")?;
+        let ids = match list {
+            0 => p.units(),
+            1 => p.indicators(),
+            _ => {
+                return Err(FfiError::invalid(
+                    "list",
+                    format!("{list} is not a cpindex_panel_list code (0 UNIT, 1 INDICATOR)"),
+                ))
+            }
+        };
+        write_joined_to(ids.iter().map(String::as_str), buf, buf_len, out_len)
     })
 }
 

@@ -106,6 +106,49 @@ pub(crate) unsafe fn write_text_to(
     write_text(text, buf, buf_len, out_len)
 }
 
+/// Copies every text of `ids`, each followed by one NUL byte, back to back into a caller
+/// buffer (one call for a whole id list instead of one per id). `*out_len` always receives
+/// the total length **including** every NUL (the sum of `len + 1`); the texts are copied
+/// only when `buf_len >= *out_len`, otherwise `buf` is untouched and the call returns
+/// `CPINDEX_STATUS_BUFFER_TOO_SMALL` (so `(NULL, 0, &n)` is a size query). A text holding a
+/// NUL itself (only through a JSON `\u0000` escape) makes the split ambiguous: callers
+/// check that they got as many texts as the list's length and fall back to the per-id
+/// reader otherwise.
+///
+/// # Safety
+/// `buf` must be NULL or valid for `buf_len` bytes of writes; `out_len` valid for a write
+/// or NULL.
+pub(crate) unsafe fn write_joined_to<'a, I>(
+    ids: I,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> FfiResult<()>
+where
+    I: Iterator<Item = &'a str> + Clone,
+{
+    let out_len = out_ptr(out_len, "out_len")?;
+    if buf.is_null() && buf_len > 0 {
+        return Err(FfiError::null("buf"));
+    }
+    let needed = ids.clone().map(|s| s.len() + 1).sum::<usize>();
+    out_len.write(needed);
+    if buf_len < needed {
+        return Err(FfiError::new(
+            cpindex_status::BufferTooSmall,
+            format!("the ids need a buffer of {needed} bytes (each id + NUL), {buf_len} given"),
+        ));
+    }
+    let mut at = buf.cast::<u8>();
+    for s in ids {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), at, s.len());
+        at = at.add(s.len());
+        *at = 0;
+        at = at.add(1);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -279,6 +279,8 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_panel_set", STATUS, (PANEL_P, c_size_t, c_size_t, c_size_t, c_double)),
     Row("cpindex_panel_unit_id", STATUS, (PANEL_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED),
     Row("cpindex_panel_indicator_id", STATUS, (PANEL_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED),
+    # every id in one call (NUL after each): optional so an older library still loads
+    Row("cpindex_panel_ids", STATUS, (PANEL_P, c_uint32, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row("cpindex_panel_periods", STATUS, (PANEL_P, I32_P, c_size_t, SIZE_P), SIZED),
     Row("cpindex_panel_values", STATUS, (PANEL_P, DOUBLE_P, c_size_t, SIZE_P), SIZED),
     Row("cpindex_panel_check_framework", STATUS, (PANEL_P, FRAMEWORK_P)),
@@ -404,6 +406,7 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_index_result_free", None, (INDEX_P,), RAW, True),
     Row("cpindex_index_result_dims", STATUS, (INDEX_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P), CHECK, True),
     Row("cpindex_index_result_id", STATUS, (INDEX_P, c_uint32, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_index_result_ids", STATUS, (INDEX_P, c_uint32, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row("cpindex_index_result_periods", STATUS, (INDEX_P, I32_P, c_size_t, SIZE_P), SIZED, True),
     *[
         Row(
@@ -699,6 +702,27 @@ def read_text(fn: Callable[..., int], *args: Any, initial: int = 256) -> str:
     raise _errors.InternalError(f"{fn.__name__}: buffer size did not settle", 6, fn.__name__)
 
 
+def read_ids(bulk: str, code: int, handle: Any, n: int, one: Callable[..., int], *one_args: Any) -> Tuple[str, ...]:
+    """The ``n`` ids of list ``code`` of ``handle``: one call to the ``bulk`` reader (every
+    id followed by a NUL, e.g. ``cpindex_panel_ids``) when the library has it, else ``n``
+    calls ``one(*one_args, k, buf, len, &out_len)``. An id holding a NUL itself splits into
+    too many pieces: then the per-id reader gives the exact texts."""
+    if n > 0 and LIB.has(bulk):
+        fn = LIB.require(bulk)
+        size = c_size_t(0)
+        cap = 16 * n
+        for _ in range(3):
+            buf = ctypes.create_string_buffer(cap)
+            if fn(handle, code, buf, cap, byref(size)) == _errors.OK:
+                parts = buf.raw[: size.value].decode("utf-8").split("\0")
+                parts.pop()  # after the last NUL
+                if len(parts) == n:
+                    return tuple(parts)
+                break
+            cap = size.value
+    return tuple(read_text(one, *one_args, k) for k in range(n))
+
+
 def take_string(ptr: Optional[int], length: int, free: Callable[[Any], None]) -> str:
     """Decodes a library-allocated string returned through a ``c_void_p`` and frees it
     (for functions whose ``restype`` is ``c_void_p``; ``c_char_p`` would lose the pointer)."""
@@ -725,6 +749,7 @@ __all__ = [
     "declared_functions",
     "last_error_message",
     "read_text",
+    "read_ids",
     "status_str",
     "take_string",
 ]

@@ -28,11 +28,17 @@ def spec_bytes(spec: Union[None, str, bytes, Mapping[str, Any]]) -> Optional[byt
     raise TypeError(f"spec must be a dict, JSON text or None, not {type(spec).__name__}")
 
 
-def read_doubles(fn: Callable[..., int], *args: Any) -> array:
-    """Calls a ``(…, double *buf, size_t len, size_t *out_len)`` reader with a size query
-    and returns a new ``array('d')`` filled by the library."""
+def read_doubles(fn: Callable[..., int], *args: Any, size_hint: Optional[int] = None) -> array:
+    """Calls a ``(…, double *buf, size_t len, size_t *out_len)`` reader and returns a new
+    ``array('d')`` filled by the library: one call when ``size_hint`` is the right length,
+    else a size query first."""
     n = c_size_t()
-    fn(*args, None, 0, byref(n))
+    if size_hint is not None:
+        arr, ptr = doubles_out(size_hint)
+        if fn(*args, ptr, size_hint, byref(n)) == _errors.OK and n.value == size_hint:
+            return arr
+    else:
+        fn(*args, None, 0, byref(n))
     for _ in range(3):
         arr, ptr = doubles_out(n.value)
         if fn(*args, ptr, n.value, byref(n)) == _errors.OK:

@@ -4,8 +4,9 @@ the ``cpindex_`` prefix, parameters in the C order, ``weights`` as a keyword.
 Each C function has the shape ``cpindex_<name>(const double *values, const double *weights
 /* NULL = unweighted */, size_t n, <params…>, double *out)``. ``values`` and ``weights`` may
 be lists (``None`` items = missing, NaN), ``array('d')`` or numpy arrays (passed without a
-copy). The library's missing-value policy applies (NaN is skipped or rejected with
-:class:`~cpindex.MissingValue`, as each measure documents).
+copy). A NaN/None value is an error (:class:`~cpindex.MissingValue`, naming its position)
+unless ``na_rm=True`` (R's ``na.rm``, pandas' ``skipna``), which drops the records whose value
+or weight is missing before measuring.
 
 These entry points arrive with the distribution round of the C ABI; with an older library
 each function raises :class:`~cpindex.NotAvailable`. :func:`available` lists those
@@ -16,13 +17,14 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from array import array
 from ctypes import byref, c_double, c_size_t, c_uint32
 from dataclasses import dataclass
 from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
 from ._buffers import doubles_in, doubles_out
-from ._errors import InvalidArgument, LengthMismatch
+from ._errors import InvalidArgument, LengthMismatch, MissingValue
 from ._managed import Managed
 from ._native import DIST_P, LIB, CMaxMin
 
@@ -93,59 +95,109 @@ def call_measure(fn: Any, values: Any, weights: Any, *params: float) -> float:
     return out.value
 
 
-def _m(name: str, values: Any, weights: Any, *params: float) -> float:
-    return call_measure(LIB.require(MEASURES[name]), values, weights, *params)
+def _m(name: str, values: Any, weights: Any, *params: float, na_rm: bool = False) -> float:
+    if na_rm:
+        # R's `na.rm = TRUE` / pandas' `skipna=True`: NaN/None values and their weights are
+        # dropped in C (a NaN weight too), the measure is taken on the rest
+        values, weights = _drop_missing(values, weights)
+    try:
+        return call_measure(LIB.require(MEASURES[name]), values, weights, *params)
+    except MissingValue as e:
+        raise _python_terms(e, name) from None
 
 
-def gini(values: Any, weights: Optional[Any] = None) -> float:
+def _python_terms(e: MissingValue, name: str) -> MissingValue:
+    """The library's missing-value error in Python terms: which item, and ``na_rm=True``."""
+    where = re.search(r"(values|weights)\[(\d+)\]", str(e))
+    item = f"`{where.group(1)}[{where.group(2)}]`" if where else "an item"
+    return MissingValue(
+        f"{name}(): {item} is missing (NaN or None); pass na_rm=True to leave missing values "
+        "out (as R's na.rm=TRUE / pandas' skipna=True), or clean the data",
+        e.code,
+        e.function,
+    )
+
+
+def _doubles_view(obj: Any, name: str) -> Tuple[Any, Any]:
+    """``obj`` as a float64 buffer (``doubles_in``) and a memoryview over it (no copy for
+    arrays; lists are converted once, ``None`` as NaN)."""
+    buf = doubles_in(obj, name)
+    if buf.n == 0:
+        return buf, memoryview(array("d"))
+    return buf, memoryview((c_double * buf.n).from_address(buf.address)).cast("B").cast("d")
+
+
+def _drop_missing(values: Any, weights: Any) -> Tuple[Any, Any]:
+    """``values`` (and ``weights``) without the records where either is NaN/None."""
+    vb, vs = _doubles_view(values, "values")
+    if weights is None:
+        return array("d", [x for x in vs if x == x]), None
+    wb, ws = _doubles_view(weights, "weights")
+    if wb.n != vb.n:
+        raise LengthMismatch(f"`weights` has {wb.n} elements, `values` has {vb.n}", 103)
+    keep = [k for k in range(vb.n) if vs[k] == vs[k] and ws[k] == ws[k]]
+    out = array("d", [vs[k] for k in keep]), array("d", [ws[k] for k in keep])
+    del vb, wb
+    return out
+
+
+def gini(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The Gini coefficient of ``values`` (optionally weighted)."""
-    return _m("gini", values, weights)
+    return _m("gini", values, weights, na_rm=na_rm)
 
 
-def theil_t(values: Any, weights: Optional[Any] = None) -> float:
+def theil_t(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The Theil T index (GE(1))."""
-    return _m("theil_t", values, weights)
+    return _m("theil_t", values, weights, na_rm=na_rm)
 
 
-def mean_log_deviation(values: Any, weights: Optional[Any] = None) -> float:
+def mean_log_deviation(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The mean log deviation (Theil L, GE(0))."""
-    return _m("mean_log_deviation", values, weights)
+    return _m("mean_log_deviation", values, weights, na_rm=na_rm)
 
 
-def generalized_entropy(values: Any, alpha: float, weights: Optional[Any] = None) -> float:
+def generalized_entropy(values: Any, alpha: float, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The generalized entropy index GE(``alpha``)."""
-    return _m("generalized_entropy", values, weights, alpha)
+    return _m("generalized_entropy", values, weights, alpha, na_rm=na_rm)
 
 
-def atkinson(values: Any, epsilon: float, weights: Optional[Any] = None) -> float:
+def atkinson(values: Any, epsilon: float, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The Atkinson index with inequality aversion ``epsilon``."""
-    return _m("atkinson", values, weights, epsilon)
+    return _m("atkinson", values, weights, epsilon, na_rm=na_rm)
 
 
-def coefficient_of_variation(values: Any, weights: Optional[Any] = None) -> float:
+def coefficient_of_variation(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The coefficient of variation (standard deviation / mean)."""
-    return _m("coefficient_of_variation", values, weights)
+    return _m("coefficient_of_variation", values, weights, na_rm=na_rm)
 
 
-def palma_ratio(values: Any, weights: Optional[Any] = None) -> float:
+def palma_ratio(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The Palma ratio: income share of the top 10 % over that of the bottom 40 %."""
-    return _m("palma_ratio", values, weights)
+    return _m("palma_ratio", values, weights, na_rm=na_rm)
 
 
-def quintile_share_ratio(values: Any, weights: Optional[Any] = None) -> float:
+def quintile_share_ratio(values: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> float:
     """The quintile share ratio S80/S20."""
-    return _m("quintile_share_ratio", values, weights)
+    return _m("quintile_share_ratio", values, weights, na_rm=na_rm)
 
 
-def quantile(values: Any, p: float, weights: Optional[Any] = None) -> float:
-    """The ``p``-quantile (``0 <= p <= 1``)."""
-    return _m("quantile", values, weights, p)
+def quantile(values: Any, p: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> Any:
+    """The ``p``-quantile (``0 <= p <= 1``); ``p`` a list (or array) of probabilities gives
+    a list of quantiles, in the same order (as ``numpy.quantile`` / R ``quantile(probs=)``)."""
+    if isinstance(p, (int, float)):
+        return _m("quantile", values, weights, p, na_rm=na_rm)
+    probs = [float(q) for q in (p.tolist() if hasattr(p, "tolist") else p)]
+    if na_rm:
+        values, weights = _drop_missing(values, weights)
+    return [_m("quantile", values, weights, q) for q in probs]
 
 
-def share_in_band(values: Any, lower: float, upper: float, weights: Optional[Any] = None) -> float:
+def share_in_band(
+    values: Any, lower: float, upper: float, weights: Optional[Any] = None, *, na_rm: bool = False
+) -> float:
     """The (weighted) share of observations in the band ``[lower, upper]`` (e.g. the
     middle-income group share)."""
-    return _m("share_in_band", values, weights, lower, upper)
+    return _m("share_in_band", values, weights, lower, upper, na_rm=na_rm)
 
 
 # ----------------------------------------------------------------------------- decompositions

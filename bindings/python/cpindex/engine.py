@@ -13,7 +13,7 @@ from ctypes import byref, c_size_t
 from typing import Any, Mapping, Optional, Tuple, Union
 
 from ._managed import Managed
-from ._native import INDEX_P, LIB, read_text
+from ._native import INDEX_P, LIB, read_ids, read_text
 from ._results import json_result, read_doubles, spec_bytes
 from .framework import Framework
 from .panel import Panel
@@ -59,11 +59,12 @@ class IndexResult(Managed):
         dims = [c_size_t() for _ in range(4)]
         with self._borrow() as r:
             LIB.cpindex_index_result_dims(r, *[byref(d) for d in dims])
-            self._units = tuple(read_text(LIB.cpindex_index_result_id, r, _LIST_UNIT, k) for k in range(dims[0].value))
-            self._indicators = tuple(
-                read_text(LIB.cpindex_index_result_id, r, _LIST_INDICATOR, k) for k in range(dims[2].value)
-            )
-            self._nodes = tuple(read_text(LIB.cpindex_index_result_id, r, _LIST_NODE, k) for k in range(dims[3].value))
+            # every list of ids in one call (not one call per id)
+            one = LIB.cpindex_index_result_id
+            bulk = "cpindex_index_result_ids"
+            self._units = read_ids(bulk, _LIST_UNIT, r, dims[0].value, one, r, _LIST_UNIT)
+            self._indicators = read_ids(bulk, _LIST_INDICATOR, r, dims[2].value, one, r, _LIST_INDICATOR)
+            self._nodes = read_ids(bulk, _LIST_NODE, r, dims[3].value, one, r, _LIST_NODE)
             n = c_size_t()
             LIB.cpindex_index_result_periods(r, None, 0, byref(n))
             from ctypes import c_int32
@@ -96,7 +97,8 @@ class IndexResult(Managed):
     def _column(self, fn_name: str, id: str, period: int) -> array:
         b = id.encode("utf-8")
         with self._borrow() as r:
-            return read_doubles(getattr(LIB, fn_name), r, b, len(b), int(period))
+            # one call: the column has one value per unit, so no size query is needed
+            return read_doubles(getattr(LIB, fn_name), r, b, len(b), int(period), size_hint=len(self._units))
 
     def scores(self, node: str, period: int) -> array:
         """Scores of a node (the index or a dimension; an indicator gives its normalised

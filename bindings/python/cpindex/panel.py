@@ -10,37 +10,53 @@ the library without an intermediate copy; so is a numpy array of shape
 
 from __future__ import annotations
 
+import ctypes
 import math
 import os
 from array import array
+from itertools import accumulate
 from ctypes import byref, c_double, c_int32, c_size_t
 from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
 from ._errors import InvalidArgument, LengthMismatch, UnknownId
 from ._managed import Managed
-from ._native import LIB, PANEL_P, CStr, read_text
+from ._native import LIB, PANEL_P, CStr, read_ids, read_text
 from .framework import Framework
 
 __all__ = ["Panel"]
 
 
-def _str_array(ids: Sequence[str], what: str) -> Tuple[Any, List[bytes]]:
+def _str_array(ids: Sequence[str], what: str) -> Tuple[Any, Any]:
+    """The ids as a ``cpindex_str`` array for C, built in bulk: one joined UTF-8 buffer and
+    an array of (address, length) pairs viewed as the struct array — no per-id ctypes
+    object. The second item keeps the memory alive for the call."""
     raws: List[bytes] = []
     for k, s in enumerate(ids):
-        if isinstance(s, bytes):
-            raws.append(s)
-        elif isinstance(s, str):
+        if isinstance(s, str):
             raws.append(s.encode("utf-8"))
+        elif isinstance(s, bytes):
+            raws.append(s)
         else:
             raise TypeError(f"{what}[{k}] must be a str, not {type(s).__name__} {s!r}")
-    if not raws:
+    n = len(raws)
+    if not n:
         return None, raws
-    arr = (CStr * len(raws))()
-    for k, b in enumerate(raws):
-        arr[k].data = b
-        arr[k].len = len(b)
-    return arr, raws  # the caller keeps `raws` alive for the call
+    joined = b"".join(raws)
+    blob = ctypes.create_string_buffer(joined, len(joined) + 1)
+    base = ctypes.addressof(blob)
+    lens = [len(b) for b in raws]
+    starts = [base + off for off in accumulate([0] + lens[:-1])]
+    pairs = array(_SIZE_T_CODE, bytes(2 * n * ctypes.sizeof(ctypes.c_size_t)))
+    pairs[0::2] = array(_SIZE_T_CODE, starts)
+    pairs[1::2] = array(_SIZE_T_CODE, lens)
+    arr = (CStr * n).from_buffer(pairs)
+    return arr, (blob, pairs)
+
+
+#: array typecode of a C size_t / pointer (CStr is {char *, size_t}: two such words)
+_SIZE_T_CODE = next(c for c in "LQ" if array(c).itemsize == ctypes.sizeof(ctypes.c_size_t))
+assert ctypes.sizeof(CStr) == 2 * ctypes.sizeof(ctypes.c_size_t) == 2 * ctypes.sizeof(ctypes.c_void_p)
 
 
 def _shape(obj: Any) -> Optional[Tuple[int, ...]]:
@@ -87,9 +103,59 @@ def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
         fv = _fortran_view(values, (nu, np_, ni))
         if fv is not None:
             return fv
+        if _is_numpy(values):
+            # a C-ordered (or strided) numpy array: one transposing copy in numpy's C code
+            # into the library's column-major layout, not a Python loop over the cells
+            import numpy
+
+            cm = numpy.ascontiguousarray(numpy.asarray(values, dtype=numpy.float64).transpose(2, 1, 0))
+            return doubles_in(cm, "values")
         nested: Any = values.tolist() if hasattr(values, "tolist") else memoryview(values).tolist()
         return doubles_in(_reorder_nested(nested, nu, np_, ni), "values")
     return doubles_in(values, "values")
+
+
+_COLUMN_SYNONYMS = {
+    "unit": ("unit", "region", "area", "地区", "单位", "区域"),
+    "period": ("period", "year", "年份", "年度", "时期"),
+    "indicator": ("indicator", "indicator_id", "指标", "指标代码"),
+    "value": ("value", "数值", "值"),
+}
+
+
+def _is_dataframe(obj: Any) -> bool:
+    """Whether ``obj`` looks like a pandas DataFrame (checked without importing pandas)."""
+    return hasattr(obj, "columns") and hasattr(obj, "itertuples") and hasattr(obj, "reset_index")
+
+
+def _frame_records(df: Any) -> Iterable[Tuple[Any, Any, Any, Any]]:
+    """The (unit, period, indicator, value) columns of a long DataFrame, by name or
+    synonym; a MultiIndex holding some of them is moved into columns first."""
+    if any(n is not None for n in getattr(df.index, "names", [None])):
+        df = df.reset_index()
+    by_lower = {str(c).strip().lower(): c for c in df.columns}
+    cols = []
+    for role, names in _COLUMN_SYNONYMS.items():
+        col = next((by_lower[n] for n in names if n in by_lower), None)
+        if col is None:
+            raise InvalidArgument(
+                f"the DataFrame has no `{role}` column (looked for {', '.join(names)}; it has "
+                f"{', '.join(map(str, df.columns))})",
+                2,
+            )
+        cols.append(col)
+    values = (None if v != v else v for v in df[cols[3]].tolist())
+    return zip(
+        (str(u) for u in df[cols[0]].tolist()),
+        df[cols[1]].tolist(),
+        (str(i) for i in df[cols[2]].tolist()),
+        values,
+    )
+
+
+def _is_numpy(obj: Any) -> bool:
+    """Whether ``obj`` is a numpy array (checked without importing numpy)."""
+    return type(obj).__module__ == "numpy" and hasattr(obj, "transpose")
 
 
 def _reorder_nested(nested: Sequence[Sequence[Sequence[Any]]], nu: int, np_: int, ni: int) -> array:
@@ -158,8 +224,12 @@ class Panel(Managed):
     @classmethod
     def from_records(cls, records: Iterable[Any]) -> "Panel":
         """A panel from long-format records ``(unit, period, indicator, value)`` (tuples
-        or mappings with those keys). Units and indicators keep their order of first
-        appearance; cells not given are missing; a repeated cell is an error."""
+        or mappings with those keys), or a long ``pandas.DataFrame`` with those columns
+        (also ``地区``/``region``, ``年份``/``year``, ``指标``, ``数值``; any case). Units and
+        indicators keep their order of first appearance; cells not given are missing; a
+        repeated cell is an error."""
+        if _is_dataframe(records):
+            records = _frame_records(records)
         units: Dict[str, int] = {}
         periods: Dict[int, int] = {}
         inds: Dict[str, int] = {}
@@ -292,17 +362,26 @@ class Panel(Managed):
         nu, np_, ni = c_size_t(), c_size_t(), c_size_t()
         with self._borrow() as p:
             LIB.cpindex_panel_dims(p, byref(nu), byref(np_), byref(ni))
-            self._units = tuple(read_text(LIB.cpindex_panel_unit_id, p, k) for k in range(nu.value))
-            self._indicators = tuple(
-                read_text(LIB.cpindex_panel_indicator_id, p, k) for k in range(ni.value)
+            # every id in one call each (not one call per id)
+            self._units = read_ids("cpindex_panel_ids", 0, p, nu.value, LIB.cpindex_panel_unit_id, p)
+            self._indicators = read_ids(
+                "cpindex_panel_ids", 1, p, ni.value, LIB.cpindex_panel_indicator_id, p
             )
             n = c_size_t()
             per = (c_int32 * max(np_.value, 1))()
             LIB.cpindex_panel_periods(p, per, np_.value, byref(n))
             self._periods = tuple(per[k] for k in range(n.value))
-        self._unit_pos = {u: k for k, u in enumerate(self._units)}
-        self._period_pos = {q: k for k, q in enumerate(self._periods)}
-        self._indicator_pos = {i: k for k, i in enumerate(self._indicators)}
+        self._positions: Optional[Tuple[Dict[str, int], Dict[int, int], Dict[str, int]]] = None
+
+    def _pos(self) -> Tuple[Dict[str, int], Dict[int, int], Dict[str, int]]:
+        """id -> position maps, built on first use (a pipeline never needs them)."""
+        if self._positions is None:
+            self._positions = (
+                {u: k for k, u in enumerate(self._units)},
+                {q: k for k, q in enumerate(self._periods)},
+                {i: k for k, i in enumerate(self._indicators)},
+            )
+        return self._positions
 
     @property
     def units(self) -> Tuple[str, ...]:
@@ -369,7 +448,8 @@ class Panel(Managed):
     def set(self, unit: str, period: int, indicator: str, value: Optional[float]) -> None:
         """Sets the value for ids; ``None``/NaN marks it missing."""
         try:
-            pos = (self._unit_pos[unit], self._period_pos[int(period)], self._indicator_pos[indicator])
+            up, pp, ip = self._pos()
+            pos = (up[unit], pp[int(period)], ip[indicator])
         except KeyError as e:
             raise UnknownId(f"Panel.set: {e.args[0]!r} is not in the panel", 105) from None
         self.set_at(*pos, value)

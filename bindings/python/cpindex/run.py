@@ -27,9 +27,53 @@ class Result(dict):  # type: ignore[type-arg]
     """A response of the library: a plain ``dict`` with a :meth:`to_pandas` helper."""
 
     def to_pandas(self, key: str) -> Any:
-        """Member ``key`` as a ``pandas.DataFrame`` (needs pandas): a list of records
-        becomes rows; a mapping becomes one row per key."""
-        return to_pandas(self[key])
+        """Member ``key`` as a ``pandas.DataFrame`` (needs pandas). The tables of an index
+        result (``scores``, ``ranks``, ``normalised``, ``contributions``, ``obstacles``)
+        come back tidy: one row per unit × period × node (or indicator), columns ``unit``,
+        ``period``, ``node``/``indicator``, ``value`` — ranks as the nullable integer dtype
+        ``Int64`` (``<NA>`` where the score is missing). Otherwise a list of records
+        becomes rows and a mapping one row per key."""
+        data = self[key]
+        col = _CUBES.get(key)
+        if col is not None and isinstance(data, Mapping) and "units" in self and "periods" in self:
+            return _tidy_cube(data, list(self["units"]), list(self["periods"]), col, key == "ranks")
+        return to_pandas(data)
+
+
+#: The cube-shaped members of an index result ({id: [[value per unit] per period]}) and
+#: the name of their id column.
+_CUBES = {
+    "scores": "node",
+    "ranks": "node",
+    "normalised": "indicator",
+    "contributions": "indicator",
+    "obstacles": "indicator",
+}
+
+
+def _tidy_cube(data: Mapping[str, Any], units: list, periods: list, col: str, integer: bool) -> Any:
+    """``{id: [[v per unit] per period]}`` as a long DataFrame (unit, period, col, value)."""
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas (pip install pandas)") from e
+    u_col, p_col, i_col, v_col = [], [], [], []
+    nu = len(units)
+    for ident, per_period in data.items():
+        for p, column in zip(periods, per_period):
+            if len(column) != nu:
+                raise ValueError(f"{ident}, period {p}: {len(column)} values for {nu} units")
+            u_col.extend(units)
+            p_col.extend([p] * nu)
+            i_col.extend([ident] * nu)
+            v_col.extend(column)
+    if integer:
+        values = pd.array([None if v is None or v != v else int(round(v)) for v in v_col], dtype="Int64")
+    else:
+        values = pd.array([float("nan") if v is None else float(v) for v in v_col], dtype="float64")
+    return pd.DataFrame(
+        {"unit": u_col, "period": pd.array(p_col, dtype="int64"), col: i_col, "value": values}
+    )
 
 
 def to_pandas(data: Any) -> Any:
@@ -84,7 +128,9 @@ def build_request(
 
     ``framework`` is a built-in name, a :class:`~cpindex.Framework` or a framework dict;
     ``data`` a :class:`~cpindex.Panel` (sent as ``{"units", "periods", "indicators",
-    "values"}``, ``null`` = missing) or a dict in that shape (or ``{"csv": text}``);
+    "values"}``, ``null`` = missing), a dict in that shape (or ``{"csv": text}``), or a
+    long pandas DataFrame / a Series indexed by (unit, period, indicator) (read with
+    :meth:`Panel.from_records`);
     ``spec`` a dict or JSON text."""
     from .framework import Framework
     from .panel import Panel
@@ -99,6 +145,12 @@ def build_request(
     else:
         raise TypeError(f"framework must be a name, a Framework or a dict, not {type(framework).__name__}")
     if data is not None:
+        if _is_pandas(data):
+            # a long DataFrame, or a Series indexed by (unit, period, indicator)
+            frame = data.reset_index() if not hasattr(data, "columns") else data
+            if not hasattr(data, "columns") and "value" not in frame.columns:
+                frame = frame.rename(columns={frame.columns[-1]: "value"})
+            data = Panel.from_records(frame)
         req["data"] = data.to_data() if isinstance(data, Panel) else dict(data)
     if spec is not None:
         req["spec"] = json.loads(spec) if isinstance(spec, (str, bytes)) else dict(spec)
@@ -106,6 +158,11 @@ def build_request(
         if value is not None:
             req[key] = _plain(value)
     return req
+
+
+def _is_pandas(obj: Any) -> bool:
+    """A pandas Series or DataFrame (checked without importing pandas)."""
+    return type(obj).__module__.startswith("pandas") and hasattr(obj, "reset_index")
 
 
 def _plain(value: Any) -> Any:

@@ -405,19 +405,36 @@ pub fn inequality_output(
                     .iter()
                     .find(|x| x.0 == 1.0)
                     .and_then(|x| x.1.as_ref().ok());
-                if let Some(Ok(g)) = &dagum {
-                    for s in &g.groups {
-                        let th = ge1
-                            .and_then(|x| x.groups.iter().find(|y| y.label == s.label))
-                            .and_then(|y| y.index)
-                            .unwrap_or(f64::NAN);
+                // the per-group table survives an undefined Dagum decomposition (a
+                // negative income, say: reported in the row above): the group counts,
+                // shares and means then come from a GE decomposition that is defined,
+                // and the Gini column shows "–"
+                let rows: Option<(&[cpindex::distribution::GroupSummary], bool)> = match &dagum {
+                    Some(Ok(g)) => Some((&g.groups[..], true)),
+                    _ => ge
+                        .iter()
+                        .find_map(|x| x.1.as_ref().ok())
+                        .map(|x| (&x.groups[..], false)),
+                };
+                if let Some((groups, have_gini)) = rows {
+                    // Theil T by group label, indexed once (a search per group was
+                    // quadratic in groups)
+                    let mut theil_by_label = vec![f64::NAN; labels.len()];
+                    for y in ge1.map_or(&[][..], |x| &x.groups[..]) {
+                        if let (Some(slot), Some(v)) = (theil_by_label.get_mut(y.label), y.index) {
+                            *slot = v;
+                        }
+                    }
+                    for s in groups {
+                        let th = theil_by_label.get(s.label).copied().unwrap_or(f64::NAN);
+                        let gini = if have_gini { s.index } else { None };
                         t.row(vec![
                             labels[s.label].clone(),
                             s.n.to_string(),
                             fmt(s.population_share),
                             fmt(s.income_share),
                             fmt(s.mean),
-                            fmt(s.index.unwrap_or(f64::NAN)),
+                            fmt(gini.unwrap_or(f64::NAN)),
                             fmt(th),
                         ]);
                     }
