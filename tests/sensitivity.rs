@@ -112,18 +112,18 @@ fn indices_equal_salibs_on_the_committed_outputs() {
         let ours = sobol_indices(&y, n, k, 0, 0.95, 1).unwrap();
         let theirs = read_indices(&dir.join(format!("{name}_salib.csv")));
         assert_eq!(theirs.len(), k);
-        for i in 0..k {
+        for (i, th) in theirs.iter().enumerate() {
             assert!(
-                (ours.first[i] - theirs[i].0).abs() < 1e-12,
+                (ours.first[i] - th.0).abs() < 1e-12,
                 "{name} S{i}: {} vs SALib {}",
                 ours.first[i],
-                theirs[i].0
+                th.0
             );
             assert!(
-                (ours.total[i] - theirs[i].1).abs() < 1e-12,
+                (ours.total[i] - th.1).abs() < 1e-12,
                 "{name} ST{i}: {} vs SALib {}",
                 ours.total[i],
-                theirs[i].1
+                th.1
             );
         }
     }
@@ -385,9 +385,13 @@ fn a_replication_is_the_pipeline_run_with_its_alternatives() {
     ];
     for run in 0..r.target.len() {
         let ch = &r.choices[run * k..(run + 1) * k];
-        let mut spec = Spec::default();
-        spec.normalisation =
-            serde_json::from_value(serde_json::json!({"default": norm[ch[0].unwrap()]})).unwrap();
+        let mut spec = Spec {
+            normalisation: serde_json::from_value(
+                serde_json::json!({"default": norm[ch[0].unwrap()]}),
+            )
+            .unwrap(),
+            ..Spec::default()
+        };
         if ch[1] == Some(1) {
             spec.aggregation = serde_json::from_value(
                 serde_json::json!({"default": {"method": {"method": "geometric", "shift": 1.0}}}),

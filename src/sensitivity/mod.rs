@@ -111,6 +111,8 @@ impl SensitivityResults {
 
 /// One run's index ranks and scores.
 type RunOut = (Vec<f64>, Vec<f64>);
+/// One run's outcome: (ranks, scores) and the alternatives chosen.
+type RunResult = Result<(RunOut, Vec<Option<usize>>)>;
 
 /// Precomputed per-assumption material: framework variants of the exclusion assumption.
 struct Prepared<'a> {
@@ -142,7 +144,7 @@ fn without_indicator(framework: &Framework, id: &str) -> Framework {
 impl Prepared<'_> {
     /// Runs the index for one row of uniform variates; returns (ranks, scores) and the
     /// alternatives chosen.
-    fn run(&self, row: &[f64]) -> Result<(RunOut, Vec<Option<usize>>)> {
+    fn run(&self, row: &[f64]) -> RunResult {
         let mut spec = self.spec.spec.clone();
         let mut fw: Option<Framework> = None;
         let mut choices = Vec::with_capacity(row.len());
@@ -300,10 +302,10 @@ pub fn analyse(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, runs.max(1));
     let next = AtomicUsize::new(0);
-    type Slot = Option<Result<(RunOut, Vec<Option<usize>>)>>;
+    type Slot = Option<RunResult>;
     let mut slots: Vec<Slot> = (0..runs).map(|_| None).collect();
     let work = || {
-        let mut mine: Vec<(usize, Result<(RunOut, Vec<Option<usize>>)>)> = Vec::new();
+        let mut mine: Vec<(usize, RunResult)> = Vec::new();
         loop {
             let r = next.fetch_add(1, Ordering::Relaxed);
             if r >= runs {
