@@ -1018,6 +1018,17 @@ typedef struct cpindex_monitor_result cpindex_monitor_result;
 typedef struct cpindex_panel cpindex_panel;
 
 /**
+ * The result of one uncertainty and sensitivity analysis
+ * (`crate::sensitivity::SensitivityResults`), immutable.
+ *
+ * Create with `cpindex_sensitivity_run`; free with `cpindex_sensitivity_result_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_sensitivity_result cpindex_sensitivity_result;
+
+/**
  * A validated methodology spec, immutable.
  *
  * Create with `cpindex_spec_new`; free with `cpindex_spec_free`.
@@ -2771,6 +2782,148 @@ cpindex_status cpindex_panel_values(const struct cpindex_panel *panel,
 CPINDEX_MUST_USE
 cpindex_status cpindex_panel_check_framework(const struct cpindex_panel *panel,
                                              const struct cpindex_framework *framework);
+
+/**
+ * Runs the uncertainty and sensitivity analysis (`crate::sensitivity::analyse`,
+ * docs/sensitivity.md) with the sensitivity spec given as JSON text
+ * (`{"spec": …, "assumptions": […], "n": …}`; `assumptions` is required).
+ *
+ * **Ownership:** on success `*out` receives a new result the caller frees with
+ * `cpindex_sensitivity_result_free`; the framework and panel may be freed afterwards.
+ * **NULL:** `framework`, `panel`, `spec_json` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown or impossible field,
+ * named by its path, e.g. `assumptions[1].probabilities`; N too small for the bootstrap),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (a run failed: the message names it and its
+ * alternatives), and the pipeline's errors for the nominal run.
+ * **Thread safety:** may be called from any thread; it starts its own worker threads
+ * (`threads` in the spec) and only reads the framework and panel.
+ *
+ * # Safety
+ * `framework` and `panel` live handles; `spec_json` valid for `spec_len` bytes; `out`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_run(const struct cpindex_framework *framework,
+                                       const struct cpindex_panel *panel,
+                                       const char *spec_json,
+                                       size_t spec_len,
+                                       const struct cpindex_sensitivity_result **out);
+
+/**
+ * Frees a result. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the result is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the result.
+ *
+ * # Safety
+ * `result` NULL or a live result not used afterwards.
+ */
+void cpindex_sensitivity_result_free(const struct cpindex_sensitivity_result *result);
+
+/**
+ * The result's dimensions: units, assumptions, runs (N(k + 2)), the base sample size N,
+ * the period analysed and the seed used.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_dims(const struct cpindex_sensitivity_result *result,
+                                               size_t *out_n_units,
+                                               size_t *out_n_assumptions,
+                                               size_t *out_n_runs,
+                                               size_t *out_n,
+                                               int32_t *out_period,
+                                               uint64_t *out_seed);
+
+/**
+ * Copies id number `index` of a list — 0 units, 1 assumptions (their `kind`) — into a
+ * caller buffer, NUL-terminated; `*out_len` always receives its length (size query with
+ * `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code, index past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_id(const struct cpindex_sensitivity_result *result,
+                                             uint32_t list,
+                                             size_t index,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
+ * Copies one per-unit column of the uncertainty analysis (`cpindex_sensitivity_unit_column`
+ * code) into a caller array, one value per unit in result order (size query with
+ * `(NULL, 0)`). A unit without a score in every run has NaN statistics; nothing else is NaN.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * column code), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_units(const struct cpindex_sensitivity_result *result,
+                                                uint32_t column,
+                                                double *buf,
+                                                size_t buf_len,
+                                                size_t *out_len);
+
+/**
+ * Copies one per-assumption column of the Sobol indices on the mean absolute rank shift
+ * (`cpindex_sensitivity_index_column` code) into a caller array, one value per assumption
+ * (size query with `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * column code; a bootstrap column when the spec asked for no bootstrap),
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_indices(const struct cpindex_sensitivity_result *result,
+                                                  uint32_t column,
+                                                  double *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
+
+/**
+ * The whole result as JSON text — the spec with its defaults, the sample matrices `A` and
+ * `B`, each run's alternatives, target, ranks and scores — for audit (NaN as `null`).
+ * Caller buffer with size query (`(NULL, 0)`), NUL-terminated.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_json(const struct cpindex_sensitivity_result *result,
+                                               char *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
 
 /**
  * Parses and validates a spec of the given `kind` (a `cpindex_spec_kind` code) from JSON

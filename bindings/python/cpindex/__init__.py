@@ -61,6 +61,7 @@ from .distribution import (
     theil_t,
 )
 from .engine import IndexResult, WeightKind, run_index
+from .sensitivity import SensitivityResult, run_sensitivity
 from .monitor import (
     AchievementField,
     Colour,
@@ -112,6 +113,8 @@ __all__ = [
     # engine and monitoring
     "run_index",
     "IndexResult",
+    "SensitivityResult",
+    "run_sensitivity",
     "WeightKind",
     "run_monitor",
     "MonitorResult",

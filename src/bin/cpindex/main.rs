@@ -10,6 +10,7 @@ mod fill;
 mod html;
 mod measures;
 mod report;
+mod sensitivity;
 mod svg;
 mod table;
 mod text;
@@ -91,6 +92,10 @@ enum Command {
         /// The report year (default: the latest period in the data).
         #[arg(long)]
         year: Option<i32>,
+        /// Add the robustness section (rank intervals, Sobol indices) computed from this
+        /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
+        #[arg(long)]
+        sensitivity: Option<PathBuf>,
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
@@ -108,6 +113,27 @@ enum Command {
         /// The year shown (default: the latest period computed).
         #[arg(long)]
         year: Option<i32>,
+    },
+    /// Uncertainty and sensitivity analysis of the index ranks: each unit's rank interval
+    /// over the uncertain assumptions and their Sobol indices (Saltelli 2010 design).
+    Sensitivity {
+        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        data: PathBuf,
+        /// Sensitivity spec (JSON): {"spec": nominal spec, "assumptions": [...], "n": 100, ...}.
+        #[arg(long)]
+        spec: PathBuf,
+        /// A built-in framework id or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        framework: String,
+        /// Output format (json: the whole result with the design and every run, for audit).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: the machine's; the results do not depend on it).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Every distribution measure of one column of microdata, with decomposition by group.
     Inequality {
@@ -212,7 +238,13 @@ fn run(cmd: Command) -> CliResult {
             survey_items,
             no_auto,
             year,
+            sensitivity: sensitivity_spec,
         } => {
+            if sensitivity_spec.is_some() && format != ReportFormat::Html {
+                return Err(Failure(
+                    "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
+                ));
+            }
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
             let mut specs = report::load_specs(spec.as_deref())?;
@@ -272,7 +304,18 @@ fn run(cmd: Command) -> CliResult {
                 input_notes: notes,
             })?;
             let to_stdout = out.is_none();
-            emit_report(&v, format, out.as_deref())?;
+            match sensitivity_spec {
+                None => emit_report(&v, format, out.as_deref())?,
+                Some(p) => {
+                    let r = run_sensitivity(&fw, &panel, &p, None)?;
+                    let page = html::render(&v);
+                    let section = sensitivity::html_section(&r);
+                    write_out(
+                        out.as_deref(),
+                        &sensitivity::insert_into_report(&page, &section),
+                    )?
+                }
+            }
             if let (false, Some(o)) = (to_stdout, &out) {
                 eprintln!("cpindex: wrote {}", o.display());
             }
@@ -293,6 +336,30 @@ fn run(cmd: Command) -> CliResult {
             let res = cpindex::method::run(&fw, &panel, &specs.index)?;
             let text = measures::index_output(&fw, &res, year, format)?;
             write_out(None, &text)
+        }
+        Command::Sensitivity {
+            data,
+            spec,
+            framework,
+            format,
+            out,
+            threads,
+        } => {
+            let fw = load_framework(&framework)?;
+            check_long_csv(&data)?;
+            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            let r = run_sensitivity(&fw, &panel, &spec, threads)?;
+            eprintln!(
+                "cpindex: sensitivity seed {} (set \"seed\" in the spec to change it)",
+                r.spec.seed
+            );
+            let text = match format {
+                ReportFormat::Table => sensitivity::table(&r),
+                ReportFormat::Csv => sensitivity::csv(&r),
+                ReportFormat::Json => r.to_json(),
+                ReportFormat::Html => sensitivity::html_page(&r),
+            };
+            write_out(out.as_deref(), &text)
         }
         Command::Inequality {
             microdata,
@@ -325,6 +392,22 @@ fn run(cmd: Command) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// Reads a sensitivity spec file and runs the analysis.
+fn run_sensitivity(
+    fw: &Framework,
+    panel: &cpindex::data::Panel,
+    path: &Path,
+    threads: Option<usize>,
+) -> CliResult<cpindex::sensitivity::SensitivityResults> {
+    let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
+    let mut spec = cpindex::sensitivity::SensitivitySpec::from_json(&text)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    if threads.is_some() {
+        spec.threads = threads;
+    }
+    Ok(cpindex::sensitivity::analyse(fw, panel, &spec)?)
 }
 
 /// Writes a filled report view-model in the requested format, to `out` or stdout.
