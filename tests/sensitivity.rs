@@ -366,6 +366,19 @@ fn results_do_not_depend_on_the_number_of_threads() {
     for r in &outs[1..] {
         assert_eq!(r, &outs[0]);
     }
+    // all-discrete assumptions: runs come from the cache of distinct combinations, which
+    // threads fill in any order
+    s.assumptions.remove(2); // weight noise
+    let mut outs = Vec::new();
+    for t in [1, 2, 5] {
+        s.threads = Some(t);
+        let mut r = analyse(&framework(), &panel(), &s).unwrap();
+        r.spec.threads = None;
+        outs.push(r);
+    }
+    for r in &outs[1..] {
+        assert_eq!(r, &outs[0]);
+    }
 }
 
 #[test]

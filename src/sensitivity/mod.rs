@@ -20,13 +20,18 @@
 //! Reproducibility: every random number comes from a stream keyed by the seed and a fixed
 //! purpose ([`rng`]); each run writes only its own slot, so the results are identical
 //! whatever the number of threads.
+//!
+//! When every assumption is discrete, a run depends only on its alternatives, and the
+//! pipeline runs once per distinct combination (the others are read from a cache).
 
 pub(crate) mod adapter;
 pub mod rng;
 pub mod sobol;
 pub mod spec;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -122,6 +127,9 @@ struct Prepared<'a> {
     period: i32,
     /// Frameworks with one indicator moved to the auxiliary series (index = alternative).
     excluded: Vec<Option<Framework>>,
+    /// When every assumption is discrete, a run is a function of its alternatives alone:
+    /// runs already computed, by alternatives (at most ∏ mᵢ distinct pipeline runs).
+    cache: Option<Mutex<HashMap<Vec<usize>, RunOut>>>,
 }
 
 /// `framework` with indicator `id` left out of the index: moved to the auxiliary series, so
@@ -170,6 +178,20 @@ impl Prepared<'_> {
                 Assumption::WeightNoise { .. } | Assumption::WeightDirichlet { .. } => {
                     choices.push(None)
                 }
+            }
+        }
+        let key: Option<Vec<usize>> = self
+            .cache
+            .as_ref()
+            .map(|_| choices.iter().map(|c| c.unwrap_or(usize::MAX)).collect());
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            let hit = cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(key)
+                .cloned();
+            if let Some(out) = hit {
+                return Ok((out, choices));
             }
         }
         for (i, a) in self.spec.assumptions.iter().enumerate() {
@@ -240,7 +262,14 @@ impl Prepared<'_> {
             &spec,
             Some(self.period),
         )?;
-        Ok(((out.ranks, out.scores), choices))
+        let out = (out.ranks, out.scores);
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, out.clone());
+        }
+        Ok((out, choices))
     }
 }
 
@@ -296,6 +325,11 @@ pub fn analyse(
         spec: &spec,
         period: nominal.period,
         excluded,
+        cache: spec
+            .assumptions
+            .iter()
+            .all(|a| a.n_alternatives().is_some())
+            .then(|| Mutex::new(HashMap::new())),
     };
     let threads = spec
         .threads
