@@ -2556,7 +2556,9 @@ cpindex_status cpindex_monitor_result_to_json(const struct cpindex_monitor_resul
  * empty panel); `out` must not be NULL.
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
  * `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product),
- * `CPINDEX_STATUS_INVALID_ARGUMENT` (empty or duplicate ids, duplicate periods),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (empty or duplicate ids, duplicate periods; a product
+ * `n_units × n_periods × n_indicators` that overflows or exceeds the cell limit of
+ * `cpindex_set_max_panel_cells`),
  * `CPINDEX_STATUS_INVALID_VALUE` (an infinite value, naming the cell).
  * **Thread safety:** may be called from any thread.
  *
@@ -2590,7 +2592,8 @@ cpindex_status cpindex_panel_new(const struct cpindex_str *unit_ids,
  * layout), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_PARSE_ERROR` (the message names
  * `<csv text>`, the 1-based line and the column: bad numbers, ±inf, unknown indicators,
  * duplicates, ragged rows, missing columns), `CPINDEX_STATUS_EMPTY_INPUT` (a header and
- * no data row).
+ * no data row), `CPINDEX_STATUS_INVALID_ARGUMENT` (the units × periods × indicators of the
+ * text exceed the cell limit of `cpindex_set_max_panel_cells`: never an abort).
  * **Thread safety:** may be called from any thread; `framework` may be shared.
  *
  * # Safety
@@ -2602,6 +2605,31 @@ cpindex_status cpindex_panel_from_csv(const char *csv,
                                       uint32_t layout,
                                       const struct cpindex_framework *framework,
                                       struct cpindex_panel **out);
+
+/**
+ * Sets the process-wide limit on the number of cells (units × periods × indicators) of
+ * one panel and returns the previous limit; `0` restores the default, 2^27 cells (1 GiB
+ * of doubles).
+ *
+ * Every panel constructor (`cpindex_panel_new`, `cpindex_panel_from_csv`, the JSON entry
+ * point) checks the product, with overflow-checked arithmetic, against this limit before
+ * allocating and then allocates fallibly: a small CSV asking for a huge dense panel gets
+ * `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host.
+ *
+ * **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+ * **Thread safety:** may be called from any thread; the limit is read atomically by
+ * each later panel construction.
+ */
+size_t cpindex_set_max_panel_cells(size_t limit);
+
+/**
+ * The current limit on the number of cells of one panel (see
+ * `cpindex_set_max_panel_cells`).
+ *
+ * **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+ * **Thread safety:** may be called from any thread.
+ */
+size_t cpindex_max_panel_cells(void);
 
 /**
  * Frees a panel. `NULL` is a no-op; freeing twice is undefined behaviour.

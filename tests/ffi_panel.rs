@@ -499,3 +499,53 @@ fn reader_errors() {
         cpindex_panel_free(p);
     }
 }
+
+#[test]
+fn size_products_that_wrap_are_refused_before_reading() {
+    // 2^22 × 2^22 × 2^20 = 2^64 wraps to 0 in usize arithmetic: it used to return OK with
+    // an empty value buffer. The product is checked before any array is read, so the
+    // (deliberately short) arrays below are never touched.
+    let units = [s("a")];
+    let periods = [2020];
+    let inds = [s("x")];
+    let mut p = null_mut();
+    let st = unsafe {
+        cpindex_panel_new(
+            units.as_ptr(),
+            1 << 22,
+            periods.as_ptr(),
+            1 << 22,
+            inds.as_ptr(),
+            1 << 20,
+            null(),
+            0,
+            &mut p,
+        )
+    };
+    assert_eq!(st, cpindex_status::InvalidArgument);
+    assert!(p.is_null());
+    let m = last_message();
+    assert!(m.contains("4194304 units") && m.contains("limit"), "{m}");
+}
+
+#[test]
+fn a_small_csv_asking_for_a_huge_panel_gets_a_status() {
+    // 20,000 rows, each a new unit and a new period (about 400 KB): a dense panel of
+    // 20,000 × 20,000 × 1 = 4·10^8 cells (3.2 GB) — it used to abort the host with
+    // "memory allocation failed". The default limit is 2^27 cells.
+    let mut csv = String::from("unit,period,indicator,value\n");
+    for k in 0..20_000 {
+        csv.push_str(&format!("unit{k},{},gdp,1\n", 10_000 + k));
+    }
+    assert!(csv.len() > 380_000, "{}", csv.len());
+    let mut p = null_mut();
+    let st = unsafe { cpindex_panel_from_csv(csv.as_ptr().cast(), csv.len(), 0, null(), &mut p) };
+    assert_eq!(st, cpindex_status::InvalidArgument, "{}", last_message());
+    assert!(p.is_null());
+    let m = last_message();
+    assert!(
+        m.contains("20000 units × 20000 periods × 1 indicators") && m.contains("134217728"),
+        "{m}"
+    );
+    assert_eq!(cpindex_max_panel_cells(), 1 << 27);
+}

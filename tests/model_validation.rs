@@ -778,3 +778,69 @@ fn auxiliary_series_ids_are_unique_snake_case_with_a_valid_scale() {
     fw.auxiliary_series.push(a);
     rejected(&fw, "urban_income", "unit.scale");
 }
+
+// ------------------------------------------------------------------ hardening (issue 13)
+
+/// A chain of `levels` nested dimensions `d0 → d1 → … ` with one indicator in the last.
+fn chain(levels: usize) -> Framework {
+    let mut fw = base();
+    fw.dimensions = (0..levels)
+        .map(|k| {
+            let parent = (k > 0).then(|| format!("d{}", k - 1));
+            dimension(&format!("d{k}"), parent.as_deref())
+        })
+        .collect();
+    fw.indicators = vec![indicator("gdp", &format!("d{}", levels - 1))];
+    fw
+}
+
+#[test]
+fn deep_hierarchies_are_linear_and_limited() {
+    // 100 levels is the documented limit: accepted, depth 100, the single indicator
+    // carries the whole weight (every share along the chain is 1/1).
+    let fw = chain(cpindex::model::MAX_DEPTH);
+    fw.validate().unwrap();
+    assert_eq!(fw.depth(), 100);
+    assert_eq!(fw.effective_weights(), vec![1.0]);
+    // 1,000 and 3,000 levels are refused, naming the first dimension past the limit
+    // (validation used to be cubic in the depth: 12 s for 1,000 levels)
+    for levels in [1_000, 3_000] {
+        let m = rejected(&chain(levels), "d100", "parent");
+        assert!(
+            m.contains("101 levels deep") && m.contains("at most 100"),
+            "{m}"
+        );
+    }
+    // a cycle deep inside a long chain is still found
+    let mut fw = chain(3_000);
+    fw.dimensions[0].parent = Some("d2999".into());
+    let m = rejected(&fw, "d0", "parent");
+    assert!(m.contains("cycle"), "{m}");
+}
+
+#[test]
+fn huge_weights_give_the_same_shares_as_small_ones() {
+    // economy 1e308 vs society 1e308: the plain sum is +inf (it used to give shares of 0
+    // and "all weights are 0" later); rescaled by the largest, each share is 1/2.
+    let mut fw = base();
+    for d in &mut fw.dimensions {
+        d.weight = 1e308;
+    }
+    for i in &mut fw.indicators {
+        i.weight = f64::MAX;
+    }
+    fw.validate().unwrap();
+    assert_eq!(fw.effective_weights(), vec![0.25, 0.25, 0.5]);
+    // 3:1 at the top level with tiny subnormal-range weights: 3e-320 / 4e-320 = 0.75
+    let mut fw = base();
+    fw.dimensions[0].weight = 3e-320;
+    fw.dimensions[3].weight = 1e-320;
+    fw.validate().unwrap();
+    let w = fw.effective_weights();
+    // gdp = 0.75 × 1/2, health = 0.25
+    assert!(
+        (w[0] - 0.375).abs() < 1e-12 && (w[2] - 0.25).abs() < 1e-12,
+        "{w:?}"
+    );
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+}

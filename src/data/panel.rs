@@ -1,8 +1,77 @@
 //! The panel: units × periods × indicators of f64, column-major, NaN = missing.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
+
+/// The default limit on the number of cells (units × periods × indicators) of one panel:
+/// 2²⁷ = 134,217,728 cells, i.e. 1 GiB of `f64`. See [`set_max_panel_cells`].
+pub const DEFAULT_MAX_PANEL_CELLS: usize = 1 << 27;
+
+static MAX_PANEL_CELLS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_PANEL_CELLS);
+
+/// The process-wide limit on the cells of one panel (see [`set_max_panel_cells`]).
+pub fn max_panel_cells() -> usize {
+    MAX_PANEL_CELLS.load(Ordering::Relaxed)
+}
+
+/// Sets the process-wide limit on the number of cells (units × periods × indicators) of
+/// one panel; returns the previous limit. `0` restores [`DEFAULT_MAX_PANEL_CELLS`].
+///
+/// Every panel is built through [`Panel::new`] or [`Panel::from_values`], which check the
+/// product (with overflow-checked arithmetic) against this limit *before* allocating, and
+/// allocate fallibly, so a small file asking for a huge dense panel (every row a new unit
+/// and a new period) is an error, never an abort of the host process. The limit applies
+/// to every reader (CSV long and wide, JSON requests, the C ABI, the CLI).
+pub fn set_max_panel_cells(limit: usize) -> usize {
+    let limit = if limit == 0 {
+        DEFAULT_MAX_PANEL_CELLS
+    } else {
+        limit
+    };
+    MAX_PANEL_CELLS.swap(limit, Ordering::Relaxed)
+}
+
+/// The number of cells of a `nu × np × ni` panel, checked against overflow and against
+/// [`max_panel_cells`].
+pub fn checked_panel_cells(nu: usize, np: usize, ni: usize) -> Result<usize> {
+    let limit = max_panel_cells();
+    let too_big = || {
+        Error::invalid_argument(
+            "panel size",
+            format!(
+                "{nu} units × {np} periods × {ni} indicators is more than the limit of \
+                 {limit} cells ({} MiB); check that the unit and period columns are the \
+                 right ones, or raise the limit (cpindex_set_max_panel_cells, \
+                 cpindex::data::set_max_panel_cells)",
+                limit / (1 << 17)
+            ),
+        )
+    };
+    let n = nu
+        .checked_mul(np)
+        .and_then(|x| x.checked_mul(ni))
+        .ok_or_else(too_big)?;
+    if n > limit {
+        return Err(too_big());
+    }
+    Ok(n)
+}
+
+/// A vector of `n` copies of `fill`, allocated fallibly: an allocation failure is an
+/// [`Error::InvalidArgument`] naming `what`, not an abort.
+pub(crate) fn try_filled(what: &str, n: usize, fill: f64) -> Result<Vec<f64>> {
+    let mut v: Vec<f64> = Vec::new();
+    v.try_reserve_exact(n).map_err(|e| {
+        Error::invalid_argument(
+            what,
+            format!("cannot allocate {n} values ({e}); the input asks for too much memory"),
+        )
+    })?;
+    v.resize(n, fill);
+    Ok(v)
+}
 
 /// Source and note attached to one observation (kept from CSV `source`/`note` columns).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -56,16 +125,19 @@ fn index_ids(kind: &str, ids: &[String]) -> Result<HashMap<String, usize>> {
 impl Panel {
     /// An empty panel (every cell missing) with the given ids.
     ///
-    /// Errors: duplicate or empty ids, duplicate periods.
+    /// Errors: duplicate or empty ids, duplicate periods; more cells than
+    /// [`max_panel_cells`] (checked before allocating), or an allocation failure.
     pub fn new(units: Vec<String>, periods: Vec<i32>, indicators: Vec<String>) -> Result<Panel> {
-        let n = units.len() * periods.len() * indicators.len();
-        Panel::from_values(units, periods, indicators, vec![f64::NAN; n])
+        let n = checked_panel_cells(units.len(), periods.len(), indicators.len())?;
+        let values = try_filled("panel size", n, f64::NAN)?;
+        Panel::from_values(units, periods, indicators, values)
     }
 
     /// A panel from a flat column-major buffer (see the type's docs for the layout).
     ///
     /// Periods may come in any order; they are sorted and the values moved with them.
-    /// Errors: length mismatch, duplicate ids or periods, ±inf (naming the cell).
+    /// Errors: more cells than [`max_panel_cells`] (or a product that overflows), length
+    /// mismatch, duplicate ids or periods, ±inf (naming the cell).
     pub fn from_values(
         units: Vec<String>,
         periods: Vec<i32>,
@@ -73,10 +145,11 @@ impl Panel {
         values: Vec<f64>,
     ) -> Result<Panel> {
         let (nu, np, ni) = (units.len(), periods.len(), indicators.len());
-        if values.len() != nu * np * ni {
+        let n = checked_panel_cells(nu, np, ni)?;
+        if values.len() != n {
             return Err(Error::length_mismatch(
                 format!("panel values ({nu} units × {np} periods × {ni} indicators)"),
-                nu * np * ni,
+                n,
                 values.len(),
             ));
         }
@@ -107,7 +180,7 @@ impl Panel {
         panel.values = if identity {
             values
         } else {
-            let mut v = vec![f64::NAN; values.len()];
+            let mut v = try_filled("panel size", values.len(), f64::NAN)?;
             for i in 0..ni {
                 for (new_p, &old_p) in order.iter().enumerate() {
                     let src = (i * np + old_p) * nu;

@@ -55,9 +55,37 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<(cpindex_status, String)>> = const { RefCell::new(None) };
 }
 
-/// Records the calling thread's last error. Never panics (a re-entrant borrow or a
-/// destroyed thread-local is silently skipped).
+/// The longest last-error message kept, in bytes; a longer one (an error quoting a huge
+/// input) is cut at a character boundary and says how long it was.
+pub(crate) const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// A message safe for a C string: NUL bytes escaped as `\0` (a NUL would end the C
+/// string early and hide the rest), and at most [`MAX_MESSAGE_BYTES`] bytes.
+pub(crate) fn c_safe_message(message: String) -> String {
+    if !message.contains('\0') && message.len() <= MAX_MESSAGE_BYTES {
+        return message;
+    }
+    let total = message.len();
+    let mut out = String::with_capacity(MAX_MESSAGE_BYTES.min(total) + 40);
+    for c in message.chars() {
+        if out.len() + 4 > MAX_MESSAGE_BYTES {
+            out.push_str(&format!("… (message of {total} bytes cut)"));
+            break;
+        }
+        if c == '\0' {
+            out.push_str("\\0");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Records the calling thread's last error (NUL-escaped and bounded, see
+/// [`c_safe_message`]). Never panics (a re-entrant borrow or a destroyed thread-local is
+/// silently skipped).
 pub(crate) fn set_last_error(status: cpindex_status, message: String) {
+    let message = c_safe_message(message);
     let _ = LAST_ERROR.try_with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
             *slot = Some((status, message));
@@ -206,6 +234,22 @@ mod tests {
             st,
             cpindex_status::NullArgument,
             "NULL buffer with a length"
+        );
+    }
+
+    #[test]
+    fn nul_bytes_are_escaped_and_huge_messages_bounded() {
+        // a NUL inside an id used to end the C string early: "unknown unit `a" + hidden rest
+        let m = c_safe_message("unknown unit `a\0b` in data".into());
+        assert_eq!(m, "unknown unit `a\\0b` in data");
+        // 12 bytes of "unknown id `" + 10^6 two-byte "é" + 1 closing backtick = 2,000,013
+        let huge = format!("unknown id `{}`", "é".repeat(1_000_000));
+        let m = c_safe_message(huge);
+        assert!(m.len() <= MAX_MESSAGE_BYTES + 40, "{}", m.len());
+        assert!(
+            m.ends_with("… (message of 2000013 bytes cut)"),
+            "{}",
+            &m[m.len() - 60..]
         );
     }
 }

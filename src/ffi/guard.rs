@@ -23,6 +23,12 @@ impl PanicOrDefault for () {
     fn panic_value() -> Self {}
 }
 
+impl PanicOrDefault for usize {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
 impl PanicOrDefault for u32 {
     fn panic_value() -> Self {
         0

@@ -101,7 +101,9 @@ fn check_index(name: &str, index: usize, len: usize, what: &str) -> FfiResult<()
 /// empty panel); `out` must not be NULL.
 /// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
 /// `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product),
-/// `CPINDEX_STATUS_INVALID_ARGUMENT` (empty or duplicate ids, duplicate periods),
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (empty or duplicate ids, duplicate periods; a product
+/// `n_units × n_periods × n_indicators` that overflows or exceeds the cell limit of
+/// `cpindex_set_max_panel_cells`),
 /// `CPINDEX_STATUS_INVALID_VALUE` (an infinite value, naming the cell).
 /// **Thread safety:** may be called from any thread.
 ///
@@ -123,6 +125,8 @@ pub unsafe extern "C" fn cpindex_panel_new(
 ) -> cpindex_status {
     guard_status("cpindex_panel_new", || {
         let out = out_ptr(out, "out")?;
+        // the size product is checked (overflow and the cell limit) before anything is copied
+        crate::data::checked_panel_cells(n_units, n_periods, n_indicators)?;
         let units = try_str_array(unit_ids, n_units, "unit_ids")?;
         let periods = try_slice(periods, n_periods, "periods")?.to_vec();
         let indicators = try_str_array(indicator_ids, n_indicators, "indicator_ids")?;
@@ -148,7 +152,8 @@ pub unsafe extern "C" fn cpindex_panel_new(
 /// layout), `CPINDEX_STATUS_INVALID_UTF8`, `CPINDEX_STATUS_PARSE_ERROR` (the message names
 /// `<csv text>`, the 1-based line and the column: bad numbers, ±inf, unknown indicators,
 /// duplicates, ragged rows, missing columns), `CPINDEX_STATUS_EMPTY_INPUT` (a header and
-/// no data row).
+/// no data row), `CPINDEX_STATUS_INVALID_ARGUMENT` (the units × periods × indicators of the
+/// text exceed the cell limit of `cpindex_set_max_panel_cells`: never an abort).
 /// **Thread safety:** may be called from any thread; `framework` may be shared.
 ///
 /// # Safety
@@ -178,6 +183,35 @@ pub unsafe extern "C" fn cpindex_panel_from_csv(
         out.write(box_into_ptr(panel));
         Ok(())
     })
+}
+
+/// Sets the process-wide limit on the number of cells (units × periods × indicators) of
+/// one panel and returns the previous limit; `0` restores the default, 2^27 cells (1 GiB
+/// of doubles).
+///
+/// Every panel constructor (`cpindex_panel_new`, `cpindex_panel_from_csv`, the JSON entry
+/// point) checks the product, with overflow-checked arithmetic, against this limit before
+/// allocating and then allocates fallibly: a small CSV asking for a huge dense panel gets
+/// `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host.
+///
+/// **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+/// **Thread safety:** may be called from any thread; the limit is read atomically by
+/// each later panel construction.
+#[no_mangle]
+pub extern "C" fn cpindex_set_max_panel_cells(limit: usize) -> usize {
+    guard_default("cpindex_set_max_panel_cells", || {
+        crate::data::set_max_panel_cells(limit)
+    })
+}
+
+/// The current limit on the number of cells of one panel (see
+/// `cpindex_set_max_panel_cells`).
+///
+/// **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+/// **Thread safety:** may be called from any thread.
+#[no_mangle]
+pub extern "C" fn cpindex_max_panel_cells() -> usize {
+    guard_default("cpindex_max_panel_cells", crate::data::max_panel_cells)
 }
 
 /// Frees a panel. `NULL` is a no-op; freeing twice is undefined behaviour.

@@ -269,12 +269,14 @@ impl Spec {
     /// Parses a spec from JSON (missing fields take their defaults) and checks it with
     /// [`Spec::validate`].
     ///
-    /// Errors: [`Error::Json`] (what = "spec") with line and column for malformed JSON;
+    /// Errors: [`Error::Json`] (what = "spec") with line and column for malformed JSON, a
+    /// duplicate key (its dotted path; see [`crate::json::decode`], which also accepts a
+    /// leading BOM);
     /// [`Error::InvalidSpec`] naming the field for an unknown field, a value of the wrong
     /// type or an impossible value (e.g. `treatment.skew_threshold`).
     pub fn from_json(text: &str) -> Result<Spec> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::from_json("spec", &e))?;
+        // strict syntax first (BOM, duplicate keys, bounded messages), then the field checks
+        let value: serde_json::Value = crate::json::decode("spec", text)?;
         let obj = value
             .as_object()
             .ok_or_else(|| Error::invalid_spec("(root)", "a spec is a JSON object"))?;
@@ -474,7 +476,8 @@ pub(crate) fn check_known(
                         return Err(Error::invalid_spec(
                             p,
                             format!(
-                                "unknown field `{k}` (known here: {})",
+                                "unknown field `{}` (known here: {})",
+                                crate::json::quote(k),
                                 b.keys().cloned().collect::<Vec<_>>().join(", ")
                             ),
                         ))

@@ -85,6 +85,33 @@ pub struct AuxiliarySeries {
     pub purpose: String,
 }
 
+/// The deepest hierarchy [`Framework::validate`] accepts: 100 levels of dimensions below
+/// the index (the Quzhou plan has 2). Deeper frameworks are refused with a message naming
+/// the dimension, so recursive consumers (aggregation, reports) never recurse further.
+pub const MAX_DEPTH: usize = 100;
+
+/// `w / max`, or 0 when `max` is 0: a weight rescaled by the largest of its siblings, so a
+/// sum of rescaled weights never overflows (it is at most the number of siblings).
+pub fn scaled(w: f64, max: f64) -> f64 {
+    if max > 0.0 {
+        w / max
+    } else {
+        0.0
+    }
+}
+
+/// The share `w / Σ siblings` computed as `(w / max) / Σ (wᵢ / max)` from the largest
+/// sibling weight `max` and the sum of rescaled weights `scaled_sum`: dividing before
+/// summing keeps the share exact for weights near `f64::MAX` (where the plain sum is
+/// +inf) and near the smallest normal numbers. 0 when every sibling weight is 0.
+pub fn scaled_share(w: f64, max: f64, scaled_sum: f64) -> f64 {
+    if scaled_sum > 0.0 {
+        scaled(w, max) / scaled_sum
+    } else {
+        0.0
+    }
+}
+
 /// Is `s` a stable snake_case id (`[a-z][a-z0-9_]*`)?
 pub fn is_snake_case_id(s: &str) -> bool {
     let mut chars = s.chars();
@@ -95,12 +122,14 @@ pub fn is_snake_case_id(s: &str) -> bool {
 impl Framework {
     /// Parses a framework from JSON and validates it.
     ///
+    /// Decoding is strict ([`crate::json::decode`]): a leading BOM is accepted; duplicate
+    /// keys and unknown members are rejected with their dotted path.
+    ///
     /// Errors: [`Error::Json`] with line and column for malformed JSON or a missing field;
     /// [`Error::InvalidFramework`] naming the framework, the dimension or indicator and
     /// the field for a rule that is broken (see [`Framework::validate`]).
     pub fn from_json(text: &str) -> Result<Framework> {
-        let framework: Framework =
-            serde_json::from_str(text).map_err(|e| Error::from_json("framework", &e))?;
+        let framework: Framework = crate::json::decode("framework", text)?;
         framework.validate()?;
         Ok(framework)
     }
@@ -183,15 +212,32 @@ impl Framework {
     }
 
     /// The chain of dimension ids from the top level down to `id` (inclusive).
+    ///
+    /// Linear in the depth (one hash look-up per level, after building an index of the
+    /// dimensions once per call); stops at a cycle, which [`Framework::validate`] reports.
     pub fn dimension_path(&self, id: &str) -> Vec<&str> {
+        let index = self.dimension_index();
+        self.path_in(&index, id)
+    }
+
+    /// The dimensions by id (the first one with an id, like [`Framework::dimension`]).
+    fn dimension_index(&self) -> HashMap<&str, &Dimension> {
+        let mut index = HashMap::with_capacity(self.dimensions.len());
+        for d in &self.dimensions {
+            index.entry(d.id.as_str()).or_insert(d);
+        }
+        index
+    }
+
+    fn path_in<'a>(&'a self, index: &HashMap<&str, &'a Dimension>, id: &str) -> Vec<&'a str> {
         let mut path = Vec::new();
-        let mut cur = self.dimension(id);
+        let mut cur = index.get(id).copied();
         while let Some(d) = cur {
             path.push(d.id.as_str());
             if path.len() > self.dimensions.len() {
                 break; // a cycle; validate() reports it
             }
-            cur = d.parent.as_deref().and_then(|p| self.dimension(p));
+            cur = d.parent.as_deref().and_then(|p| index.get(p).copied());
         }
         path.reverse();
         path
@@ -202,12 +248,52 @@ impl Framework {
         self.dimension_path(&indicator.dimension).first().copied()
     }
 
+    /// The depth of each dimension (1 for a top-level one), computed once per dimension
+    /// with memoisation: linear in the number of dimensions. `None` for a dimension on or
+    /// below a parent cycle or an unknown parent.
+    fn dimension_depths(&self) -> HashMap<&str, Option<usize>> {
+        let index = self.dimension_index();
+        let mut depth: HashMap<&str, Option<usize>> = HashMap::with_capacity(index.len());
+        for d in &self.dimensions {
+            if depth.contains_key(d.id.as_str()) {
+                continue;
+            }
+            // walk up until a known depth, the top, an unknown parent or a repeat
+            let mut chain: Vec<&str> = Vec::new();
+            let mut on_chain: HashSet<&str> = HashSet::new();
+            let mut cur = Some(d);
+            let base: Option<usize> = loop {
+                let Some(x) = cur else { break Some(0) };
+                if let Some(&known) = depth.get(x.id.as_str()) {
+                    break known;
+                }
+                if !on_chain.insert(x.id.as_str()) {
+                    break None; // a cycle
+                }
+                chain.push(x.id.as_str());
+                cur = match x.parent.as_deref() {
+                    None => None,
+                    Some(p) => match index.get(p) {
+                        Some(&pd) => Some(pd),
+                        None => break None, // unknown parent
+                    },
+                };
+            };
+            let mut level = base;
+            for id in chain.into_iter().rev() {
+                level = level.map(|l| l + 1);
+                depth.insert(id, level);
+            }
+        }
+        depth
+    }
+
     /// The depth of the hierarchy below the index: 1 when indicators sit directly in
-    /// top-level dimensions, 2 with one level of sub-dimensions, …
+    /// top-level dimensions, 2 with one level of sub-dimensions, … (linear time).
     pub fn depth(&self) -> usize {
-        self.dimensions
-            .iter()
-            .map(|d| self.dimension_path(&d.id).len())
+        self.dimension_depths()
+            .values()
+            .filter_map(|d| *d)
             .max()
             .unwrap_or(0)
     }
@@ -216,26 +302,59 @@ impl Framework {
     /// hierarchy, of each node's weight divided by the sum of its siblings' weights
     /// (JRC/OECD Handbook §6; COINr `get_eff_weights`). The result sums to 1 when every
     /// dimension has some positive weight. Order follows [`Framework::indicators`].
+    ///
+    /// Each share is computed scale-safely (every sibling weight divided by the largest
+    /// before summing, see [`scaled_share`]), so weights of 1e308 give the same shares as
+    /// weights of 1. Linear in the size of the framework.
     pub fn effective_weights(&self) -> Vec<f64> {
-        let sibling_sum =
-            |parent: Option<&str>| -> f64 { self.child_dimensions(parent).map(|d| d.weight).sum() };
-        let dim_share: HashMap<&str, f64> = self
-            .dimensions
-            .iter()
-            .map(|d| {
-                let s = sibling_sum(d.parent.as_deref());
-                (d.id.as_str(), if s > 0.0 { d.weight / s } else { 0.0 })
-            })
-            .collect();
+        let index = self.dimension_index();
+        let mut dim_max: HashMap<Option<&str>, f64> = HashMap::new();
+        for d in &self.dimensions {
+            let m = dim_max.entry(d.parent.as_deref()).or_insert(0.0);
+            *m = m.max(d.weight);
+        }
+        let mut dim_sum: HashMap<Option<&str>, f64> = HashMap::new();
+        for d in &self.dimensions {
+            let m = dim_max[&d.parent.as_deref()];
+            *dim_sum.entry(d.parent.as_deref()).or_insert(0.0) += scaled(d.weight, m);
+        }
+        let dim_share = |d: &Dimension| -> f64 {
+            let k = d.parent.as_deref();
+            scaled_share(d.weight, dim_max[&k], dim_sum[&k])
+        };
+        // the product of shares from the top down to each dimension, memoised
+        let mut eff: HashMap<&str, f64> = HashMap::with_capacity(self.dimensions.len());
+        for d in &self.dimensions {
+            if eff.contains_key(d.id.as_str()) {
+                continue;
+            }
+            let path = self.path_in(&index, &d.id);
+            let mut w = 1.0;
+            for id in path {
+                if let Some(&known) = eff.get(id) {
+                    w = known;
+                    continue;
+                }
+                w *= index.get(id).map(|x| dim_share(x)).unwrap_or(0.0);
+                eff.insert(id, w);
+            }
+        }
+        let mut ind_max: HashMap<&str, f64> = HashMap::new();
+        for i in &self.indicators {
+            let m = ind_max.entry(i.dimension.as_str()).or_insert(0.0);
+            *m = m.max(i.weight);
+        }
+        let mut ind_sum: HashMap<&str, f64> = HashMap::new();
+        for i in &self.indicators {
+            let m = ind_max[i.dimension.as_str()];
+            *ind_sum.entry(i.dimension.as_str()).or_insert(0.0) += scaled(i.weight, m);
+        }
         self.indicators
             .iter()
             .map(|ind| {
-                let s: f64 = self.indicators_in(&ind.dimension).map(|i| i.weight).sum();
-                let mut w = if s > 0.0 { ind.weight / s } else { 0.0 };
-                for d in self.dimension_path(&ind.dimension) {
-                    w *= dim_share.get(d).copied().unwrap_or(0.0);
-                }
-                w
+                let k = ind.dimension.as_str();
+                let w = scaled_share(ind.weight, ind_max[k], ind_sum[k]);
+                w * eff.get(k).copied().unwrap_or(0.0)
             })
             .collect()
     }
@@ -333,15 +452,27 @@ impl Framework {
                     format!("weight {} must be finite and non-negative", d.weight),
                 ));
             }
-            // cycle check: walking up must end within |dimensions| steps
-            let mut cur = d.parent.as_deref();
-            let mut steps = 0;
-            while let Some(p) = cur {
-                steps += 1;
-                if steps > self.dimensions.len() || p == d.id {
-                    return Err(err(loc("parent"), "the parent chain forms a cycle".into()));
+        }
+        // cycles and depth: every dimension's depth once, memoised (linear time)
+        let depths = self.dimension_depths();
+        for d in &self.dimensions {
+            match depths.get(d.id.as_str()).copied().flatten() {
+                None => {
+                    return Err(err(
+                        format!("dimension `{}`, field `parent`", d.id),
+                        "the parent chain forms a cycle".into(),
+                    ))
                 }
-                cur = self.dimension(p).and_then(|x| x.parent.as_deref());
+                Some(level) if level > MAX_DEPTH => {
+                    return Err(err(
+                        format!("dimension `{}`, field `parent`", d.id),
+                        format!(
+                            "the hierarchy is {level} levels deep here; at most {MAX_DEPTH} \
+                             levels of dimensions are allowed"
+                        ),
+                    ))
+                }
+                Some(_) => {}
             }
         }
         // indicators' own fields first, so that a bad weight or an unknown dimension is
@@ -352,9 +483,26 @@ impl Framework {
                     err(format!("indicator `{}`, field `{field}`", i.id), message)
                 })?;
         }
+        // children per dimension, gathered once (linear time)
+        let mut child_dims: HashMap<Option<&str>, Vec<f64>> = HashMap::new();
         for d in &self.dimensions {
-            let has_dims = self.child_dimensions(Some(&d.id)).next().is_some();
-            let has_inds = self.indicators_in(&d.id).next().is_some();
+            child_dims
+                .entry(d.parent.as_deref())
+                .or_default()
+                .push(d.weight);
+        }
+        let mut child_inds: HashMap<&str, Vec<f64>> = HashMap::new();
+        for i in &self.indicators {
+            child_inds
+                .entry(i.dimension.as_str())
+                .or_default()
+                .push(i.weight);
+        }
+        let no_weights: Vec<f64> = Vec::new();
+        for d in &self.dimensions {
+            let dims = child_dims.get(&Some(d.id.as_str())).unwrap_or(&no_weights);
+            let inds = child_inds.get(d.id.as_str()).unwrap_or(&no_weights);
+            let (has_dims, has_inds) = (!dims.is_empty(), !inds.is_empty());
             let loc = format!("dimension `{}`", d.id);
             if has_dims && has_inds {
                 return Err(err(
@@ -365,27 +513,24 @@ impl Framework {
             if !has_dims && !has_inds {
                 return Err(err(loc, "has no indicators and no sub-dimensions".into()));
             }
+            // weights are finite and non-negative here, so the largest is positive exactly
+            // when some weight is (a sum could overflow to +inf; the maximum cannot)
             if has_dims {
-                let s: f64 = self.child_dimensions(Some(&d.id)).map(|c| c.weight).sum();
-                if s <= 0.0 {
+                if dims.iter().fold(0.0f64, |m, &w| m.max(w)) <= 0.0 {
                     return Err(err(loc, "all sub-dimension weights are zero".into()));
                 }
-            } else {
-                let s: f64 = self.indicators_in(&d.id).map(|c| c.weight).sum();
-                if s <= 0.0 {
-                    return Err(err(loc, "all indicator weights are zero".into()));
-                }
+            } else if inds.iter().fold(0.0f64, |m, &w| m.max(w)) <= 0.0 {
+                return Err(err(loc, "all indicator weights are zero".into()));
             }
         }
         if !self.dimensions.is_empty() {
-            let s: f64 = self.child_dimensions(None).map(|c| c.weight).sum();
-            if self.child_dimensions(None).next().is_none() {
+            let Some(top) = child_dims.get(&None) else {
                 return Err(err(
                     "field `dimensions`".into(),
                     "no top-level dimension (every dimension has a parent)".into(),
                 ));
-            }
-            if s <= 0.0 {
+            };
+            if top.iter().fold(0.0f64, |m, &w| m.max(w)) <= 0.0 {
                 return Err(err(
                     "field `dimensions`".into(),
                     "all top-level dimension weights are zero".into(),

@@ -8,7 +8,9 @@ pub mod builtin;
 mod framework;
 mod indicator;
 
-pub use framework::{is_snake_case_id, AuxiliarySeries, Dimension, Framework};
+pub use framework::{
+    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, MAX_DEPTH,
+};
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
 };

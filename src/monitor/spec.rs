@@ -196,9 +196,21 @@ impl Default for MonitorSpec {
 
 impl MonitorSpec {
     /// Parses a spec from JSON and validates it.
+    ///
+    /// Decoding is strict ([`crate::json::decode`]): a leading BOM is accepted; duplicate
+    /// keys and unknown members (e.g. a misspelt `schedule_tolerence`) are
+    /// [`Error::Json`] naming the member's dotted path, line and column.
     pub fn from_json(text: &str) -> Result<MonitorSpec> {
-        let spec: MonitorSpec =
-            serde_json::from_str(text).map_err(|e| Error::from_json("monitor spec", &e))?;
+        let spec: MonitorSpec = crate::json::decode("monitor spec", text)?;
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// Like [`MonitorSpec::from_json`] for a spec that is a section (`fragment`, a
+    /// sub-slice) of a larger document `whole`, such as the `monitor` member of a
+    /// combined spec file: JSON errors give the line and column in `whole`.
+    pub fn from_json_fragment(what: &str, whole: &str, fragment: &str) -> Result<MonitorSpec> {
+        let spec: MonitorSpec = crate::json::decode_fragment(what, whole, fragment)?;
         spec.validate()?;
         Ok(spec)
     }

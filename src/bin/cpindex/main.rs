@@ -9,6 +9,7 @@
 mod fill;
 mod html;
 mod measures;
+mod output;
 mod report;
 mod sensitivity;
 mod svg;
@@ -16,7 +17,6 @@ mod table;
 mod text;
 mod view;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -245,6 +245,14 @@ fn run(cmd: Command) -> CliResult {
                     "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
                 ));
             }
+            let inputs = [Some(data.as_path()), spec.as_deref(), households.as_deref()]
+                .into_iter()
+                .chain([survey.as_deref(), survey_items.as_deref()])
+                .chain([sensitivity_spec.as_deref()])
+                .chain([Some(Path::new(&framework))])
+                .flatten()
+                .collect::<Vec<_>>();
+            output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
             let mut specs = report::load_specs(spec.as_deref())?;
@@ -345,6 +353,10 @@ fn run(cmd: Command) -> CliResult {
             out,
             threads,
         } => {
+            output::refuse_input(
+                out.as_deref(),
+                &[data.as_path(), spec.as_path(), Path::new(&framework)],
+            )?;
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
@@ -460,7 +472,7 @@ fn bad_cell(path: &Path, column: &str, line: u64, cell: &str, what: &str) -> Fai
             source_name: path.display().to_string(),
             line,
             column: column.to_string(),
-            message: format!("`{cell}` {what}"),
+            message: format!("`{}` {what}", cpindex::json::quote(cell)),
         }
         .to_string(),
     )
@@ -562,7 +574,14 @@ fn read_microdata(
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         out.values.push(num(&rec, vi, line)?);
         if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
-            w.push(num(&rec, i, line)?);
+            let wv = num(&rec, i, line)?;
+            if wv < 0.0 {
+                let row = out.values.len();
+                let what = format!("is a negative weight (data row {row}); weights must be ≥ 0");
+                let cell = rec.get(i).unwrap_or("").trim();
+                return Err(bad_cell(path, &header[i], line, cell, &what));
+            }
+            w.push(wv);
         }
         if let (Some(i), Some(g)) = (gi, out.groups.as_mut()) {
             g.push(rec.get(i).unwrap_or("").trim().to_string());
@@ -575,16 +594,7 @@ fn read_microdata(
 }
 
 fn write_out(path: Option<&Path>, text: &str) -> CliResult {
-    match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| io_err(p, e)),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // a closed pipe (`| head`) is not an error worth reporting
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
-    }
+    output::write_out(path, text)
 }
 
 /// A number as the plan writes it: shortest round-trip form (`2500`, `5.6`, `1.55`),

@@ -46,9 +46,9 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
     };
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        Failure(cpindex::Error::from_json(format!("spec file {name}"), &e).to_string())
-    })?;
+    // strict decoding (BOM, duplicate keys) with positions in the file itself
+    let value: Value = cpindex::json::decode(&format!("spec file {name}"), &text)
+        .map_err(|e| Failure(e.to_string()))?;
     let Some(obj) = value.as_object() else {
         return Err(Failure(format!(
             "spec file {name}: invalid spec field `(root)`: a spec is a JSON object"
@@ -69,8 +69,13 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
                     "spec file {name}: invalid spec field `{field}`: {message}"
                 ))
             }
-            cpindex::Error::Json { message, .. } => Failure(format!(
-                "spec file {name}: invalid spec field `{part}`: {message}"
+            cpindex::Error::Json {
+                message,
+                line,
+                column,
+                ..
+            } => Failure(format!(
+                "spec file {name}, line {line}, column {column}: invalid spec field `{part}`: {message}"
             )),
             other => Failure(format!("spec file {name}: {other}")),
         }
@@ -92,9 +97,13 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
             specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("index", e))?;
         }
         specs.monitor = MonitorSpec::default();
-        if let Some(v) = obj.get("monitor") {
-            specs.monitor =
-                MonitorSpec::from_json(&v.to_string()).map_err(|e| wrap("monitor", e))?;
+        if obj.contains_key("monitor") {
+            // the section as it stands in the file, so errors give the file's line/column
+            let body = cpindex::json::strip_bom(&text);
+            let raw: std::collections::HashMap<String, &serde_json::value::RawValue> =
+                serde_json::from_str(body).map_err(|e| Failure(e.to_string()))?;
+            specs.monitor = MonitorSpec::from_json_fragment("monitor", body, raw["monitor"].get())
+                .map_err(|e| wrap("monitor", e))?;
         }
     } else {
         let mut v = value.clone();

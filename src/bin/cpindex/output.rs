@@ -1,0 +1,104 @@
+//! Where every subcommand's output goes: one helper so that no output path can lose a
+//! file or hide a failed write.
+//!
+//! * A file is written to a temporary file in the same directory, flushed to disk, then
+//!   renamed over the target (rename within one directory is atomic on POSIX): a write
+//!   that fails part-way leaves the previous file whole and no truncated report.
+//! * An output path that is one of the command's input files is refused before anything
+//!   is computed (`report d.csv --out d.csv` used to replace the data with the report).
+//! * A failed write to standard output (`> /dev/full`, a full disk) is an error (exit 1,
+//!   with the reason); only a closed pipe (`| head`) is quietly accepted, as every Unix
+//!   filter does.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::{CliResult, Failure};
+
+/// The path as the file system resolves it (the path itself when it does not exist yet,
+/// with its directory resolved when that exists).
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            dir.canonicalize()
+                .map(|d| d.join(name))
+                .unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Refuses an output path that names one of the inputs (after resolving `.`, `..` and
+/// symbolic links).
+pub fn refuse_input(out: Option<&Path>, inputs: &[&Path]) -> CliResult {
+    let Some(out) = out else { return Ok(()) };
+    let target = resolved(out);
+    for input in inputs {
+        if resolved(input) == target {
+            return Err(Failure(format!(
+                "--out {}: that is an input file of this command; refusing to overwrite it \
+                 (choose another output path)",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory and a rename.
+pub fn write_file(path: &Path, text: &str) -> CliResult {
+    let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Failure(format!("{}: not a file name", path.display())))?;
+    if path.is_dir() {
+        return Err(Failure(format!("{}: is a directory", path.display())));
+    }
+    let tmp = dir.join(format!(
+        ".{}.cpindex-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+/// Writes `text` to standard output; a write error other than a closed pipe is a failure.
+pub fn write_stdout(text: &str) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Writes to `path`, or to standard output when `path` is `None`.
+pub fn write_out(path: Option<&Path>, text: &str) -> CliResult {
+    match path {
+        Some(p) => write_file(p, text),
+        None => write_stdout(text),
+    }
+}

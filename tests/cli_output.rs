@@ -1,0 +1,132 @@
+//! The CLI never loses a file and never hides a failed write (issue 13): output files are
+//! written through a temporary file and a rename, an input is never overwritten, and a
+//! failed write to standard output exits 1 with the reason.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn cpindex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("cpindex runs")
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cpindex-out-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const DATA: &str = "unit,period,indicator,value\n\
+quzhou,2020,gdp,1600\nquzhou,2021,gdp,1800\nkaihua,2020,gdp,150\nkaihua,2021,gdp,170\n";
+
+#[test]
+fn report_refuses_to_overwrite_its_input() {
+    let d = dir("self");
+    let data = d.join("d.csv");
+    std::fs::write(&data, DATA).unwrap();
+    let p = data.display().to_string();
+    // the same file by another spelling is refused too
+    let other = d.join(".").join("d.csv").display().to_string();
+    for out in [p.clone(), other] {
+        let o = cpindex(&["report", &p, "--no-auto", "--out", &out]);
+        assert_eq!(o.status.code(), Some(1));
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            e.contains("input file") && e.contains("refusing to overwrite"),
+            "{e}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&data).unwrap(),
+            DATA,
+            "the data is intact"
+        );
+    }
+}
+
+#[test]
+fn report_files_are_written_whole_through_a_rename() {
+    let d = dir("rename");
+    let data = d.join("d.csv");
+    std::fs::write(&data, DATA).unwrap();
+    let out = d.join("r.csv");
+    std::fs::write(&out, "previous report").unwrap();
+    let o = cpindex(&[
+        "report",
+        &data.display().to_string(),
+        "--no-auto",
+        "--format",
+        "csv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("quzhou") && !text.contains("previous report"));
+    // nothing but the data and the report: no temporary file left behind
+    let mut names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["d.csv", "r.csv"]);
+    // a write that cannot happen (the target is a directory) fails and leaves it alone
+    let o = cpindex(&[
+        "report",
+        &data.display().to_string(),
+        "--no-auto",
+        "--out",
+        &d.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a directory"));
+}
+
+#[test]
+fn a_failed_write_to_stdout_exits_1_with_the_reason() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED: /dev/full is not available on this system");
+        return;
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .args(["indicators"])
+        .stdout(Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("cannot write to standard output") && e.contains("space"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_negative_weight_names_the_column_and_the_line() {
+    let d = dir("weight");
+    let f = d.join("hh.csv");
+    std::fs::write(&f, "income,w\n100,1\n200,-2\n300,1\n").unwrap();
+    let o = cpindex(&[
+        "inequality",
+        &f.display().to_string(),
+        "--value",
+        "income",
+        "--weight",
+        "w",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    // file line 3 (the header is line 1) = data row 2
+    assert!(
+        e.contains("line 3, column `w`") && e.contains("`-2` is a negative weight (data row 2)"),
+        "{e}"
+    );
+}
