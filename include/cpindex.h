@@ -1173,7 +1173,8 @@ cpindex_status cpindex_mean_log_deviation(const double *values,
  *
  * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_gini`.
  * **Errors:** as `cpindex_gini`; INVALID_ARGUMENT for a non-finite `alpha`; INVALID_VALUE
- * for zeros with α ≤ 0 or negative values.
+ * for zeros with α ≤ 0 or negative values (except with α = 2, defined wherever the
+ * coefficient of variation is).
  * **Thread safety:** may be called from any thread.
  *
  * # Safety

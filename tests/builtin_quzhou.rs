@@ -17,7 +17,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use cpindex::model::builtin::{self, QUZHOU_2021_2025, QUZHOU_2021_2025_JSON};
-use cpindex::model::{Framework, Indicator, Kind, Polarity, Reference, Relation};
+use cpindex::model::{
+    Framework, Indicator, Kind, Polarity, Reference, Relation, RelativeBasis, TargetForm,
+};
 
 const PLAN: &str = include_str!("../docs/plan/quzhou-common-prosperity-action-plan-2021-2025.txt");
 
@@ -315,6 +317,17 @@ fn every_phrase_is_verbatim_in_its_section_and_holds_the_target() {
                     p.phrase
                 ),
             }
+        } else if let TargetForm::BaselineMultiple { multiple, .. } = i.target_form {
+            // 倍增: the multiple is the implied number
+            let &(word, value) = implied
+                .get(i.id.as_str())
+                .unwrap_or_else(|| panic!("{}: multiple not listed in IMPLIED", i.id));
+            assert!(p.phrase.contains(word), "{}: `{word}` not in phrase", i.id);
+            assert!(
+                (multiple - value).abs() < 1e-12,
+                "{}: multiple {multiple}",
+                i.id
+            );
         } else {
             assert!(i.relative_target.is_some(), "{}: no target at all", i.id);
             assert!(!implied.contains_key(i.id.as_str()), "{}", i.id);
@@ -689,4 +702,42 @@ fn every_indicator_is_well_formed() {
         })
         .collect();
     assert_eq!(auxiliary, ["per_capita_disposable_income_growth"]);
+}
+
+/// The target forms follow the plan's words, both ways: 左右 ↔ `about`, 倍增 ↔
+/// `baseline_multiple`, 年均增幅 … 全省平均 ↔ a `period_average` relative target.
+#[test]
+fn target_forms_follow_the_plan_wording() {
+    let fw = fw();
+    let mut seen = (0, 0, 0);
+    for i in &fw.indicators {
+        let ph = &i.provenance.phrase;
+        let about = matches!(i.target_form, TargetForm::About { .. });
+        assert_eq!(about, ph.contains("左右"), "{}: 左右 vs target_form", i.id);
+        let multiple = matches!(i.target_form, TargetForm::BaselineMultiple { .. });
+        assert_eq!(
+            multiple,
+            ph.contains("倍增"),
+            "{}: 倍增 vs target_form",
+            i.id
+        );
+        let avg = i
+            .relative_target
+            .as_ref()
+            .is_some_and(|r| r.basis == RelativeBasis::PeriodAverage);
+        let avg_words = ph.contains("年均增幅") && ph.contains("全省平均");
+        assert_eq!(avg, avg_words, "{}: 年均增幅…全省平均 vs basis", i.id);
+        seen.0 += usize::from(about);
+        seen.1 += usize::from(multiple);
+        seen.2 += usize::from(avg);
+    }
+    // 市区人口100万人左右; 光伏装机容量实现倍增; GDP and fixed-asset investment 年均增幅
+    assert_eq!(seen, (1, 1, 2));
+    // the about band: ±5万人 around 100万人
+    assert_eq!(
+        fw.indicator("urban_district_population")
+            .unwrap()
+            .target_form,
+        TargetForm::About { tolerance: 5.0 }
+    );
 }

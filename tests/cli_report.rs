@@ -79,6 +79,15 @@ fn readme_command_prints_a_readable_table_with_every_section() {
     assert_eq!(ranks, [1, 2, 3, 4, 5, 6]);
     let city = t.lines().find(|l| l.starts_with("衢州市 ")).unwrap();
     assert_eq!(city.split_whitespace().nth(3), Some("–"), "{city}");
+    // the plan's target forms are shown as such: 100万人左右 with its ±5 band, 倍增 as a
+    // multiple of the unit's own baseline
+    assert!(t.contains("≈ 100 ± 5 (2025)"), "about target");
+    assert!(t.contains("× 2 of base (2025)"), "baseline multiple");
+    // the counties hold 75–77% of the indicators (< the SDSN 80%): their overall
+    // achievement is not published, and the notes say why
+    let k = t.lines().find(|l| l.starts_with("柯城区 ")).unwrap();
+    assert_eq!(k.split_whitespace().nth(1), Some("–"), "{k}");
+    assert!(t.contains("实现度 not published (–) for 柯城区"));
 }
 
 #[test]
@@ -173,6 +182,49 @@ fn distribution_targets_match_values_recomputed_from_the_csv() {
     let w = j["methodology"]["indicator_weights"].as_array().unwrap();
     let sum: f64 = w.iter().map(|x| x[1].as_f64().unwrap()).sum();
     assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+}
+
+#[test]
+fn three_person_equivalent_band_shares() {
+    // spec band_income = three_person_equivalent: each household's income becomes
+    // 3 × income / size before the [10万, 50万) test; plain weighted loop here
+    let spec = std::env::temp_dir().join(format!("cpindex_band_{}.json", std::process::id()));
+    std::fs::write(
+        &spec,
+        r#"{"monitor":{"band_income":"three_person_equivalent"}}"#,
+    )
+    .unwrap();
+    let t = ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--spec",
+        spec.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&spec).ok();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/households.csv"
+    ))
+    .unwrap();
+    let (mut inside, mut total) = (0.0, 0.0);
+    for l in text.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let (w, x, n): (f64, f64, f64) = (
+            c[3].parse().unwrap(),
+            c[4].parse().unwrap(),
+            c[5].parse().unwrap(),
+        );
+        total += w;
+        if (100_000.0..500_000.0).contains(&(3.0 * x / n)) {
+            inside += w;
+        }
+    }
+    let line = t.lines().find(|l| l.contains("10—50万元群体比例")).unwrap();
+    assert!(
+        line.contains(&format!("{:.1}%", 100.0 * inside / total)),
+        "{line}"
+    );
+    assert!(line.contains("按三口之家折算"), "{line}");
 }
 
 #[test]

@@ -122,7 +122,17 @@ fn negatives() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(d.generalized_entropy(2.0).is_err());
+    // GE(2) = CV²/2 is defined wherever the CV is: {1, −4, 5}, μ = 2/3,
+    // (1/n)Σ(x/μ)² = (1 + 16 + 25)/3 · 9/4 = 31.5, GE(2) = (31.5 − 1)/2 = 15.25;
+    // CV² = σ²/μ² = (14 − 4/9)/(4/9) = 30.5 → CV²/2 = 15.25.
+    let ge2 = d.generalized_entropy(2.0).unwrap();
+    assert!((ge2 - 15.25).abs() < 1e-12, "{ge2}");
+    let cv = d.coefficient_of_variation().unwrap();
+    assert!((cv * cv / 2.0 - 15.25).abs() < 1e-12);
+    // every other α > 0 still needs x ≥ 0 (x^α of a negative x is not real for α = 0.5,
+    // and an odd α can give a negative index)
+    assert!(d.generalized_entropy(0.5).is_err());
+    assert!(d.generalized_entropy(3.0).is_err());
     assert!(d.atkinson(0.5).is_err());
     let g = [0usize, 1, 1];
     assert!(dagum_gini_decomposition(&[1.0, -4.0, 5.0], None, &g).is_err());

@@ -7,7 +7,7 @@
 use cpindex::model::builtin;
 use cpindex::model::{
     Dimension, Framework, Indicator, InterimTarget, Kind, Polarity, Provenance, Reference,
-    Relation, RelativeTarget, Unit,
+    Relation, RelativeBasis, RelativeTarget, TargetForm, Unit,
 };
 use cpindex::Error;
 
@@ -21,6 +21,7 @@ fn indicator(id: &str, dimension: &str) -> Indicator {
         polarity: Polarity::HigherIsBetter,
         kind: Kind::Share,
         target: Some(50.0),
+        target_form: TargetForm::Threshold,
         target_year: None,
         stretch_target: None,
         interim_targets: vec![],
@@ -344,6 +345,7 @@ fn target_based_polarity_without_target() {
         relation: Relation::Above,
         reference: Reference::PreviousYear,
         margin: 0.0,
+        basis: RelativeBasis::SameYear,
         description: String::new(),
     });
     fw.validate().unwrap();
@@ -422,6 +424,7 @@ fn stretch_target_without_target() {
         relation: Relation::Above,
         reference: Reference::PreviousYear,
         margin: 0.0,
+        basis: RelativeBasis::SameYear,
         description: String::new(),
     });
     rejected(&fw, "gdp", "stretch_target");
@@ -435,6 +438,7 @@ fn relative(relation: Relation, unit: Option<&str>, indicator: &str) -> Relative
             indicator: indicator.into(),
         },
         margin: 0.0,
+        basis: RelativeBasis::SameYear,
         description: String::new(),
     }
 }
@@ -477,6 +481,7 @@ fn relative_target_pointing_against_the_polarity() {
         relation: Relation::Above,
         reference: Reference::PreviousYear,
         margin: 0.0,
+        basis: RelativeBasis::SameYear,
         description: String::new(),
     });
     rejected(&fw, "gdp", "relative_target.relation");
@@ -488,6 +493,7 @@ fn relative_target_pointing_against_the_polarity() {
         relation: Relation::Below,
         reference: Reference::PreviousYear,
         margin: 0.0,
+        basis: RelativeBasis::SameYear,
         description: String::new(),
     });
     fw.validate().unwrap();
@@ -732,6 +738,7 @@ fn builtin_round_trips_through_json() {
             indicator: "gdp".into(),
         },
         margin: 1.0,
+        basis: RelativeBasis::SameYear,
         description: "1 pp above the province".into(),
     });
     i.aspirational = true;

@@ -80,13 +80,17 @@ def prev(relation, description):
             "description": description}
 
 
-def series(relation, indicator, description, unit=None, margin=0.0):
+def series(relation, indicator, description, unit=None, margin=0.0, basis=None):
     ref = {"type": "series"}
     if unit is not None:
         ref["unit"] = unit
     ref["indicator"] = indicator
-    return {"relation": relation, "reference": ref, "margin": float(margin),
-            "description": description}
+    d = {"relation": relation, "reference": ref, "margin": float(margin)}
+    # 年均增幅 (average annual growth) compares compound averages over the plan period so far
+    if basis is not None:
+        d["basis"] = basis
+    d["description"] = description
+    return d
 
 
 PROV = "zhejiang"
@@ -112,7 +116,8 @@ ind("gdp_growth", "economy", "经济发展主要指标年均增幅(地区生产�
     "Average annual growth of the main economic indicators (GDP growth)", "pct", "h",
     "growth_rate", None, G, "力争经济发展主要指标年均增幅高于全省平均水平", aspirational=True,
     relative_target=series("above", "gdp_growth",
-                           "average annual growth above the Zhejiang provincial average", PROV))
+                           "average annual growth above the Zhejiang provincial average", PROV,
+                           basis="period_average"))
 ind("gdp_share_of_province", "economy", "经济总量占全省比重", "Share of Zhejiang's GDP", "pct",
     "h", "share", None, G, "经济总量占全省比重稳步提高",
     relative_target=prev("above", "rises steadily, year on year"))
@@ -120,7 +125,8 @@ ind("fixed_asset_investment_growth", "economy", "固定资产投资年均增幅"
     "Average annual growth of fixed-asset investment", "pct", "h", "growth_rate", None, G,
     "固定资产投资五年累计达到5000亿元,年均增幅高于全省平均1个百分点",
     relative_target=series("not_below", "fixed_asset_investment_growth",
-                           "at least 1 percentage point above the Zhejiang average", PROV, 1.0))
+                           "average annual growth at least 1 percentage point above the Zhejiang average",
+                           PROV, 1.0, basis="period_average"))
 ind("manufacturing_investment_growth", "economy", "制造业投资增速",
     "Growth of manufacturing investment", "pct", "h", "growth_rate", None, G,
     "制造业投资增速快于固定资产投资增速",
@@ -149,7 +155,9 @@ ind("enterprises_output_over_10bn", "economy", "产值超百亿企业",
     "力争到2025年,上市企业数达到30家、产值超百亿企业5家", aspirational=True)
 # ---------------------------------------------------------------- central city
 ind("urban_district_population", "central_city", "市区人口规模", "Population of the city districts",
-    "wan_ren", "h", "level", 100, G, "市区人口规模达到100万人左右", aspirational=True)
+    "wan_ren", "h", "level", 100, G, "市区人口规模达到100万人左右", aspirational=True,
+    # 左右: met within ±5万人 (5% of the target; the plan states no band, a convention)
+    target_form={"type": "about", "tolerance": 5.0})
 ind("urbanisation_rate", "central_city", "市域城镇化率", "Urbanisation rate", "pct", "h", "share",
     66, G, "市域城镇化率达到66%以上")
 ind("centre_county_travel_time", "central_city", "中心城区与县城之间通行时间",
@@ -388,8 +396,10 @@ ind("protected_area_share", "ecology", "自然保护地面积占陆域国土面�
 ind("key_species_protection_rate", "ecology", "重点生物物种保护率", "Protection rate of key species",
     "pct", "h", "coverage", 100, TITLES[33], "重点生物物种保护率达到100%")
 ind("pv_capacity_multiple", "ecology", "光伏装机容量(2020年=1)",
-    "Installed photovoltaic capacity relative to 2020", "bei_2020", "h", "level", 2, TITLES[34],
-    "光伏装机容量实现倍增")
+    "Installed photovoltaic capacity relative to 2020", "bei_2020", "h", "level", None, TITLES[34],
+    "光伏装机容量实现倍增",
+    # 倍增: twice the unit's own 2020 value (the data may hold the capacity or its ratio to 2020)
+    target_form={"type": "baseline_multiple", "multiple": 2.0})
 ind("non_fossil_energy_share", "ecology", "非化石能源消费比重",
     "Non-fossil energy as a share of energy consumption", "pct", "h", "share", 24, TITLES[34],
     "非化石能源消费比重提高到24%")
@@ -453,6 +463,8 @@ for (id, dim, zh, en, unit, pol, kind, target, section, phrase, kw) in I:
          "kind": kind}
     if target is not None:
         d["target"] = float(target)
+    if "target_form" in kw:
+        d["target_form"] = kw["target_form"]
     if "target_year" in kw:
         d["target_year"] = kw["target_year"]
     if "stretch_target" in kw:

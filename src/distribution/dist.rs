@@ -801,9 +801,11 @@ impl Distribution {
     /// * α = 1 (Theil T): `(1/W) Σ wᵢ (xᵢ/μ) ln(xᵢ/μ)`, with `0·ln 0 = 0`;
     /// * α = 0 (mean log deviation, Theil L): `−(1/W) Σ wᵢ ln(xᵢ/μ)`.
     ///
-    /// Domain: for α ≤ 0 every value must be > 0; for α > 0 every value must be ≥ 0;
-    /// the mean must be > 0. Otherwise [`Error::InvalidValue`] naming the first offending
-    /// position. GE(2) = CV²/2.
+    /// Domain: for α ≤ 0 every value must be > 0; for α > 0 other than 2 every value must
+    /// be ≥ 0; α = 2 accepts any real values, as the coefficient of variation does, since
+    /// GE(2) = CV²/2 identically (half the squared CV: `(1/W)Σwᵢ(xᵢ/μ)² − 1 = σ²/μ²`;
+    /// Cowell 2011 §3.3). The mean must be > 0. Otherwise [`Error::InvalidValue`] naming the
+    /// first offending position.
     pub fn generalized_entropy(&self, alpha: f64) -> Result<f64> {
         if !alpha.is_finite() {
             return Err(Error::invalid_argument(
@@ -818,7 +820,9 @@ impl Distribution {
         } else {
             format!("generalised entropy GE({alpha})")
         };
-        self.require_domain(alpha <= 0.0, &what)?;
+        if alpha != 2.0 {
+            self.require_domain(alpha <= 0.0, &what)?;
+        }
         let mu = self.require_positive_mean(&what)?;
         let inv_mu = 1.0 / mu;
         let s = if alpha == 1.0 {

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::indicator::{Indicator, Polarity, Reference, Relation};
+use super::indicator::{Indicator, Kind, Polarity, Reference, Relation, RelativeBasis, TargetForm};
 use crate::error::{Error, Result};
 
 /// A dimension (or sub-dimension) of the framework.
@@ -579,7 +579,10 @@ impl Framework {
         }
         match i.polarity {
             Polarity::HigherIsBetter | Polarity::LowerIsBetter => {
-                if i.target.is_none() && i.relative_target.is_none() {
+                if i.target.is_none()
+                    && i.relative_target.is_none()
+                    && !matches!(i.target_form, TargetForm::BaselineMultiple { .. })
+                {
                     return Err((
                         "target",
                         format!(
@@ -620,6 +623,108 @@ impl Framework {
                         ),
                     ));
                 }
+            }
+        }
+        let level_type = match i.kind {
+            Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => true,
+            Kind::Cumulative | Kind::Annual | Kind::GrowthRate => false,
+        };
+        let directed = matches!(
+            i.polarity,
+            Polarity::HigherIsBetter | Polarity::LowerIsBetter
+        );
+        match i.target_form {
+            TargetForm::Threshold => {}
+            TargetForm::About { tolerance } => {
+                if !(level_type && directed) {
+                    return Err((
+                        "target_form",
+                        format!(
+                            "an `about` target needs a level-type kind (level, share, count, coverage) and a higher- or lower-is-better polarity, not {} / {}",
+                            i.kind.name(),
+                            i.polarity.name()
+                        ),
+                    ));
+                }
+                if !(tolerance.is_finite() && tolerance > 0.0) {
+                    return Err((
+                        "target_form.tolerance",
+                        format!("{tolerance} must be positive and finite"),
+                    ));
+                }
+                if i.target.is_none() {
+                    return Err((
+                        "target",
+                        "an `about` target needs the central value in `target`".into(),
+                    ));
+                }
+            }
+            TargetForm::BaselineMultiple {
+                multiple,
+                horizon_year,
+            } => {
+                if !(level_type && directed) {
+                    return Err((
+                        "target_form",
+                        format!(
+                            "a baseline-multiple target needs a level-type kind (level, share, count, coverage) and a higher- or lower-is-better polarity, not {} / {}",
+                            i.kind.name(),
+                            i.polarity.name()
+                        ),
+                    ));
+                }
+                if !(multiple.is_finite() && multiple > 0.0) {
+                    return Err((
+                        "target_form.multiple",
+                        format!("{multiple} must be positive and finite"),
+                    ));
+                }
+                let wrong_way = match i.polarity {
+                    Polarity::HigherIsBetter => multiple < 1.0,
+                    _ => multiple > 1.0,
+                };
+                if wrong_way {
+                    return Err((
+                        "target_form.multiple",
+                        format!(
+                            "a multiple of {multiple} points the wrong way for a {}-is-better indicator",
+                            i.polarity.name()
+                        ),
+                    ));
+                }
+                if i.target.is_some() {
+                    return Err((
+                        "target",
+                        "a baseline-multiple target is k × the unit's own baseline: leave `target` unset".into(),
+                    ));
+                }
+                let ty = i.target_year_or(self.target_year);
+                if let Some(h) = horizon_year {
+                    if h < ty {
+                        return Err((
+                            "target_form.horizon_year",
+                            format!("{h} is before the indicator's target year {ty}"),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(rel) = &i.relative_target {
+            if rel.basis == RelativeBasis::PeriodAverage
+                && (i.kind != Kind::GrowthRate
+                    || !matches!(rel.reference, Reference::Series { .. }))
+            {
+                return Err((
+                    "relative_target.basis",
+                    format!(
+                        "`period_average` compares average growth: it needs a growth_rate indicator and a reference series, not {} against {}",
+                        i.kind.name(),
+                        match rel.reference {
+                            Reference::PreviousYear => "the previous year",
+                            Reference::Series { .. } => "a series",
+                        }
+                    ),
+                ));
             }
         }
         if i.stretch_target.is_some() && i.target.is_none() {

@@ -170,6 +170,72 @@ impl Relation {
     }
 }
 
+/// Which values of the indicator and its reference a relative target compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelativeBasis {
+    /// The two values of the same year (for growth-rate indicators held as levels, the
+    /// year-on-year growth of each). Default.
+    #[default]
+    SameYear,
+    /// The compound average growth over the plan period so far (年均增幅: the years after
+    /// the base year up to t) of the indicator against the reference's over the same
+    /// years: 100·((Π(1 + g_k/100))^{1/n} − 1) for yearly rates, 100·((x_t/x_{t₀})^{1/n} − 1)
+    /// for levels. Growth-rate indicators with a reference series only.
+    PeriodAverage,
+}
+
+impl RelativeBasis {
+    fn is_same_year(&self) -> bool {
+        *self == RelativeBasis::SameYear
+    }
+}
+
+/// How an indicator's numeric target is read.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TargetForm {
+    /// `target` is a threshold: at least T (higher is better) or at most T (lower is
+    /// better). Default.
+    #[default]
+    Threshold,
+    /// "About T" (左右, 市区人口100万人左右): met inside [T − tolerance, T + tolerance]; below
+    /// the band the indicator is scored as "at least T − tolerance", above it as "at most
+    /// T + tolerance". Level-type kinds only.
+    About {
+        /// Half-width of the band, in the indicator's unit (> 0, finite).
+        tolerance: f64,
+    },
+    /// A multiple of the unit's own baseline (倍增: `multiple = 2`): the target is
+    /// `multiple × x₀` at `horizon_year`. When the horizon runs past the indicator's target
+    /// year (居民收入十年倍增 in a 2021–2025 plan) the unit is scored against the compound
+    /// path to the horizon, x₀·multiple^{(t_T − t₀)/(H − t₀)} at the target year t_T. Leave
+    /// `target` unset. Level-type kinds only.
+    BaselineMultiple {
+        /// The multiple k (> 0, finite; 2 = doubling, 0.5 = halving).
+        multiple: f64,
+        /// The year the multiple is for; `None` = the indicator's target year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        horizon_year: Option<i32>,
+    },
+}
+
+impl TargetForm {
+    /// Whether this is the default [`TargetForm::Threshold`].
+    pub fn is_threshold(&self) -> bool {
+        *self == TargetForm::Threshold
+    }
+
+    /// A short English name: `threshold`, `about`, `baseline_multiple`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TargetForm::Threshold => "threshold",
+            TargetForm::About { .. } => "about",
+            TargetForm::BaselineMultiple { .. } => "baseline_multiple",
+        }
+    }
+}
+
 /// What a relative target is compared with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -199,6 +265,9 @@ pub struct RelativeTarget {
     /// Added to the reference before comparing (e.g. `1.0` for "1 percentage point above").
     #[serde(default)]
     pub margin: f64,
+    /// Same-year values (default) or period-average growth (年均增幅).
+    #[serde(default, skip_serializing_if = "RelativeBasis::is_same_year")]
+    pub basis: RelativeBasis,
     /// The target as words, in English.
     #[serde(default)]
     pub description: String,
@@ -243,9 +312,14 @@ pub struct Indicator {
     /// What kind of quantity the target is about.
     pub kind: Kind,
     /// The target value in the plan's unit; `None` only for indicators with a relative
-    /// target alone (or monitored without a numeric target).
+    /// target alone (or monitored without a numeric target), or with a
+    /// [`TargetForm::BaselineMultiple`] target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
+    /// How the target is read (threshold, about, multiple of the baseline). Default
+    /// [`TargetForm::Threshold`].
+    #[serde(default, skip_serializing_if = "TargetForm::is_threshold")]
+    pub target_form: TargetForm,
     /// The year the target is for; `None` means the framework's target year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_year: Option<i32>,

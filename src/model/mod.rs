@@ -12,5 +12,6 @@ pub use framework::{
     is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, MAX_DEPTH,
 };
 pub use indicator::{
-    Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeTarget, Unit,
+    Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeBasis,
+    RelativeTarget, TargetForm, Unit,
 };

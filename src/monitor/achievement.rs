@@ -16,9 +16,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::{AchievementForm, BaselinePolicy, GrowthInput, MonitorSpec};
+use super::spec::{
+    AchievementForm, AnnualMissing, BaselinePolicy, GrowthInput, MonitorSpec, ZeroTarget,
+};
 use crate::error::{Error, Result};
-use crate::model::{Indicator, Kind, Polarity, Reference, Relation};
+use crate::model::{Indicator, Kind, Polarity, Reference, Relation, RelativeBasis, TargetForm};
 
 /// The outcome of the ratio form for one value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -227,6 +229,8 @@ pub struct RelativeAchievement {
     pub margin: f64,
     /// value − (reference + margin): positive = above.
     pub gap: f64,
+    /// Same-year values or period-average growth.
+    pub basis: RelativeBasis,
     /// Whether the relation holds.
     pub met: bool,
 }
@@ -254,8 +258,14 @@ pub struct IndicatorAchievement {
     pub baseline: Option<f64>,
     /// The year the baseline comes from (differs from the base year after a fallback).
     pub baseline_year: Option<i32>,
-    /// The numeric target.
+    /// The numeric target the record is scored against (for a
+    /// [`TargetForm::BaselineMultiple`] target: k·x₀, or the point of the compound path to
+    /// a later horizon at the target year).
     pub target: Option<f64>,
+    /// A multiple-of-baseline target: the multiple, its horizon and k·x₀.
+    pub horizon: Option<HorizonTarget>,
+    /// An "about" target: the band [T − tolerance, T + tolerance] inside which it is met.
+    pub band: Option<[f64; 2]>,
     /// The target year.
     pub target_year: i32,
     /// Elapsed share of the plan period at `year`.
@@ -292,6 +302,36 @@ pub struct IndicatorAchievement {
     pub aspirational: bool,
     /// Edge cases met on the way, in words.
     pub notes: Vec<String>,
+}
+
+/// A target stated as a multiple of the unit's baseline ([`TargetForm::BaselineMultiple`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HorizonTarget {
+    /// The multiple k.
+    pub multiple: f64,
+    /// The year the multiple is for.
+    pub year: i32,
+    /// k·x₀, the value due at the horizon.
+    pub value: f64,
+}
+
+/// The target of a [`TargetForm::BaselineMultiple`] indicator for a unit with baseline
+/// `x0` (year `t0`): `x0·k^{(t_T − t0)/(H − t0)}` where t_T is the indicator's target year
+/// and H its horizon (the compound path from the baseline to k·x₀ at H, read at t_T; equal
+/// to k·x₀ when H = t_T). 居民收入十年倍增 from 2020 (H = 2030) read at 2025: x₀·2^{1/2}.
+/// `None` for a baseline ≤ 0 or NaN, or H ≤ t0.
+pub fn baseline_multiple_target(
+    x0: f64,
+    t0: i32,
+    multiple: f64,
+    target_year: i32,
+    horizon_year: i32,
+) -> Option<f64> {
+    if x0.is_nan() || x0 <= 0.0 || horizon_year <= t0 {
+        return None;
+    }
+    let share = f64::from(target_year - t0) / f64::from(horizon_year - t0);
+    Some(x0 * multiple.powf(share.min(1.0)))
 }
 
 /// The resolved baseline of a series.
@@ -408,8 +448,11 @@ fn year_on_year_growth(periods: &[i32], values: &[f64], k: usize) -> f64 {
 /// * cumulative: S_t = Σ flows of the years after the base year up to t (all required:
 ///   a missing flow leaves S_t and later sums undefined); ratio S_t/T (= progress, the
 ///   sum starts at 0), pro-rata path T·E_t and S_t/(T·E_t);
-/// * annual: each year after the base year is met or not; `share_years_met`; the latest
-///   observed year ≤ t gives measured, ratio and progress; `met` = every observed year met;
+/// * annual: each year after the base year is met or not; `share_years_met` and `met` =
+///   every observed year so far met; year t's own value gives measured, ratio and
+///   progress — a year with no observation has no score (published as "no data") unless
+///   the spec's [`AnnualMissing::CarryForward`] carries the latest earlier observation
+///   forward, with a note and a warning;
 /// * growth rate: CAGR in % from the baseline level (or the geometric mean of annual
 ///   rates, per [`GrowthInput`]), ratio = CAGR/T (T > 0), progress = ratio, met =
 ///   CAGR ≥ T;
@@ -486,6 +529,25 @@ pub fn achieve_series(
     } else {
         None
     };
+    let (target, horizon) = match indicator.target_form {
+        TargetForm::BaselineMultiple {
+            multiple,
+            horizon_year,
+        } => {
+            let h = horizon_year.unwrap_or(target_year);
+            let t = baseline
+                .and_then(|b| baseline_multiple_target(b.value, b.year, multiple, target_year, h));
+            (
+                t,
+                baseline.filter(|b| b.value > 0.0).map(|b| HorizonTarget {
+                    multiple,
+                    year: h,
+                    value: multiple * b.value,
+                }),
+            )
+        }
+        TargetForm::Threshold | TargetForm::About { .. } => (indicator.target, None),
+    };
     let mut out = Vec::with_capacity(periods.len());
     for (k, &year) in periods.iter().enumerate() {
         if year < base_year {
@@ -502,7 +564,9 @@ pub fn achieve_series(
             measured: None,
             baseline: baseline.map(|b| b.value),
             baseline_year: baseline.map(|b| b.year),
-            target: indicator.target,
+            target,
+            horizon,
+            band: None,
             target_year,
             elapsed_share: elapsed_share(year, base_year, target_year),
             ratio: None,
@@ -545,9 +609,51 @@ pub fn achieve_series(
         }
         match indicator.kind {
             Kind::Cumulative => cumulative(&mut rec, periods, values, k, base_year, higher),
-            Kind::Annual => annual(&mut rec, periods, values, k, base_year, baseline, higher),
+            Kind::Annual => {
+                annual(&mut rec, periods, values, k, base_year, baseline, higher);
+                if let Some(from) = carried_from(&rec, periods, values, k, base_year) {
+                    match spec.annual_missing {
+                        AnnualMissing::NoData => {
+                            rec.measured = None;
+                            rec.ratio = None;
+                            rec.ratio_capped = None;
+                            rec.progress = None;
+                            rec.progress_case = None;
+                            rec.met = None;
+                            rec.notes.push(format!(
+                                "annual target: no data in {year} (not carried forward; the latest observation is {from})"
+                            ));
+                        }
+                        AnnualMissing::CarryForward => {
+                            rec.notes.push(format!(
+                                "annual target: value of {from} carried forward to {year} (spec annual_missing = carry_forward)"
+                            ));
+                            warnings.push(format!(
+                                "unit `{unit}`, indicator `{}`: {year} missing; the {from} value is carried forward (annual_missing = carry_forward)",
+                                indicator.id
+                            ));
+                        }
+                    }
+                }
+            }
             Kind::GrowthRate => growth(&mut rec, periods, values, k, base_year, baseline, spec),
-            _ => level(&mut rec, x, baseline, higher),
+            Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => {
+                match indicator.target_form {
+                    TargetForm::About { tolerance } => about(&mut rec, x, baseline, tolerance),
+                    TargetForm::Threshold | TargetForm::BaselineMultiple { .. } => {
+                        if rec.target.is_none()
+                            && matches!(indicator.target_form, TargetForm::BaselineMultiple { .. })
+                            && year == base_year
+                        {
+                            rec.notes.push(
+                                "multiple-of-baseline target undefined: no positive baseline"
+                                    .into(),
+                            );
+                        }
+                        level(&mut rec, x, baseline, higher)
+                    }
+                }
+            }
         }
         // stretch target
         if let (Some(s), Some(m)) = (indicator.stretch_target, rec.measured) {
@@ -579,8 +685,16 @@ pub fn achieve_series(
                     series[kk]
                 }
             };
-            let own = transform(values, k);
+            let period_avg = rel.basis == RelativeBasis::PeriodAverage;
+            let own = if period_avg {
+                period_average_growth(periods, values, k, base_year, spec.growth_input)
+            } else {
+                transform(values, k)
+            };
             let refv = match &rel.reference {
+                Reference::Series { .. } if period_avg => reference.map_or(f64::NAN, |r| {
+                    period_average_growth(periods, r, k, base_year, spec.growth_input)
+                }),
                 Reference::PreviousYear => {
                     if k > 0 && periods[k] - periods[k - 1] == 1 {
                         transform(values, k - 1)
@@ -604,6 +718,7 @@ pub fn achieve_series(
                     reference: refv,
                     margin: rel.margin,
                     gap: own - (refv + rel.margin),
+                    basis: rel.basis,
                     met,
                 });
                 if indicator.target.is_none() {
@@ -613,8 +728,8 @@ pub fn achieve_series(
                 }
             }
         }
-        if indicator.target.is_some() && rec.score.is_none() {
-            headline(&mut rec, spec.form);
+        if rec.target.is_some() && rec.score.is_none() {
+            headline(&mut rec, spec.form, spec.zero_target);
         }
         if rec.observed.is_none() {
             rec.notes.push(format!("no observation in {year}"));
@@ -622,6 +737,110 @@ pub fn achieve_series(
         out.push(rec);
     }
     Ok(out)
+}
+
+/// The compound average growth in % over the years after `base_year` up to `periods[k]`
+/// (the 年均增幅 of a relative target on the `period_average` basis): from yearly rates,
+/// 100·((Π(1 + g_j/100))^{1/n} − 1) with every year required; from levels,
+/// 100·((x_t/x_{t₀})^{1/n} − 1) with both ends positive. NaN when undefined.
+pub fn period_average_growth(
+    periods: &[i32],
+    series: &[f64],
+    k: usize,
+    base_year: i32,
+    input: GrowthInput,
+) -> f64 {
+    let year = periods[k];
+    if year <= base_year {
+        return f64::NAN;
+    }
+    let n = f64::from(year - base_year);
+    match input {
+        GrowthInput::AnnualRate => {
+            let mut prod = 1.0;
+            for y in (base_year + 1)..=year {
+                match periods.iter().position(|&p| p == y) {
+                    Some(j) if !series[j].is_nan() => prod *= 1.0 + series[j] / 100.0,
+                    _ => return f64::NAN,
+                }
+            }
+            if prod <= 0.0 {
+                return f64::NAN;
+            }
+            100.0 * (prod.powf(1.0 / n) - 1.0)
+        }
+        GrowthInput::Level => {
+            let Some(b) = periods.iter().position(|&p| p == base_year) else {
+                return f64::NAN;
+            };
+            cagr(series[b], series[k], n).map_or(f64::NAN, |g| 100.0 * g)
+        }
+    }
+}
+
+/// An "about" target (左右): met inside [T − δ, T + δ]; below the band the ratio and
+/// progress forms are those of "at least T − δ", above it those of "at most T + δ". The
+/// progress form runs from the baseline to the band edge nearest it; a value that
+/// overshoots to the far side of the band has no progress share (the score is the ratio
+/// form against the far edge), and a baseline inside the band makes it a maintenance
+/// target (1 while inside, else the ratio form).
+fn about(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, tol: f64) {
+    let Some(t) = rec.target else { return };
+    if x.is_nan() {
+        return;
+    }
+    if let Some(b) = baseline {
+        if rec.year < b.year {
+            rec.notes
+                .push(format!("before the baseline year {}", b.year));
+            return;
+        }
+    }
+    let (lo, hi) = (t - tol, t + tol);
+    rec.band = Some([lo, hi]);
+    rec.measured = Some(x);
+    let inside = x >= lo && x <= hi;
+    rec.met = Some(inside);
+    let rf = if x < lo {
+        ratio_form(x, lo, true)
+    } else if x > hi {
+        ratio_form(x, hi, false)
+    } else {
+        RatioForm {
+            uncapped: Some(1.0),
+            capped: Some(1.0),
+        }
+    };
+    rec.ratio = rf.uncapped;
+    rec.ratio_capped = rf.capped;
+    let Some(b) = baseline else {
+        rec.notes
+            .push("no baseline: progress form undefined".into());
+        return;
+    };
+    let x0 = b.value;
+    if x0 < lo {
+        if x > hi {
+            rec.notes.push(format!(
+                "overshot the band [{lo}, {hi}] from below: scored against its upper edge"
+            ));
+        } else {
+            set_progress(rec, x, x0, lo, true);
+        }
+    } else if x0 > hi {
+        if x < lo {
+            rec.notes.push(format!(
+                "overshot the band [{lo}, {hi}] from above: scored against its lower edge"
+            ));
+        } else {
+            set_progress(rec, x, x0, hi, false);
+        }
+    } else {
+        rec.progress_case = Some(ProgressCase::BaselineBeyondTarget);
+        rec.notes.push(format!(
+            "baseline {x0} already inside the band [{lo}, {hi}]: score = 1 while inside"
+        ));
+    }
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -632,7 +851,7 @@ fn finite(x: f64) -> Option<f64> {
     }
 }
 
-fn headline(rec: &mut IndicatorAchievement, form: AchievementForm) {
+fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTarget) {
     let progress_score = match rec.progress_case {
         Some(_) => rec
             .progress
@@ -640,6 +859,23 @@ fn headline(rec: &mut IndicatorAchievement, form: AchievementForm) {
             .or(rec.progress_score_fallback()),
         None => rec.progress.map(|p| p.clamp(0.0, 1.0)),
     };
+    let zero_target = rec.target == Some(0.0)
+        && matches!(rec.polarity, Polarity::LowerIsBetter)
+        && !matches!(rec.kind, Kind::GrowthRate);
+    if form == AchievementForm::Ratio
+        && zero == ZeroTarget::Progress
+        && zero_target
+        && rec.progress_case == Some(ProgressCase::Regular)
+    {
+        if let Some(p) = progress_score {
+            rec.score = Some(p);
+            rec.notes.push(
+                "zero target (清零): score = progress form (x₀ − x)/x₀ (spec zero_target = progress)"
+                    .into(),
+            );
+            return;
+        }
+    }
     rec.score = match form {
         AchievementForm::Ratio => match rec.ratio_capped {
             Some(r) => Some(r),
@@ -765,6 +1001,24 @@ fn cumulative(
     }
 }
 
+/// For an annual record of a year with no observation: the latest earlier observed year
+/// after the base year, whose value [`annual`] used.
+fn carried_from(
+    rec: &IndicatorAchievement,
+    periods: &[i32],
+    values: &[f64],
+    k: usize,
+    base_year: i32,
+) -> Option<i32> {
+    if !values[k].is_nan() || rec.measured.is_none() {
+        return None;
+    }
+    (0..k)
+        .rev()
+        .find(|&j| periods[j] > base_year && !values[j].is_nan())
+        .map(|j| periods[j])
+}
+
 fn annual(
     rec: &mut IndicatorAchievement,
     periods: &[i32],
@@ -861,16 +1115,73 @@ fn growth(
     };
     rec.measured = Some(rate);
     let Some(t) = rec.target else { return };
-    rec.met = Some(rate >= t);
-    if t > 0.0 {
-        let r = rate / t;
-        rec.ratio = Some(r);
-        rec.ratio_capped = Some(r.clamp(0.0, 1.0));
-        rec.progress = Some(r);
-    } else {
+    let higher = !matches!(rec.polarity, Polarity::LowerIsBetter);
+    let g = growth_ratio(rate, t, higher);
+    rec.met = Some(g.met);
+    rec.ratio = g.ratio;
+    rec.ratio_capped = Some(g.capped);
+    rec.progress = g.ratio;
+    if g.ratio.is_none() {
         rec.notes.push(format!(
-            "growth target {t} ≤ 0: ratio undefined, score = met"
+            "growth target {t} ({}): ratio undefined, score = {} by rule",
+            if higher { "at least" } else { "at most" },
+            g.capped
         ));
-        rec.ratio_capped = Some(if rate >= t { 1.0 } else { 0.0 });
     }
+}
+
+/// The achievement of a growth-rate target, with the direction applied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GrowthRatio {
+    /// The uncapped ratio (also the progress share of the schedule check); `None` when
+    /// the rules below leave it undefined.
+    pub ratio: Option<f64>,
+    /// The score in [0, 1].
+    pub capped: f64,
+    /// Whether the target is met: g ≥ T (higher is better) or g ≤ T (lower is better).
+    pub met: bool,
+}
+
+/// Achievement of an achieved growth rate `g` (in %) against a target rate `T` (in %),
+/// with the polarity applied (the ratio form of NBS 2008 applied to rates, methods-reference
+/// b.2):
+/// * higher is better (年均增长 T% 以上): T > 0 gives r = g/T; T ≤ 0 leaves r undefined
+///   and the score is met (1) / not met (0);
+/// * lower is better, T > 0 (涨幅控制在 T% 以内, a ceiling on a rise): r = T/g for g > 0
+///   (a rise twice the ceiling scores ½); g ≤ 0 is met with r undefined and score 1;
+/// * lower is better, T < 0 (a required fall, 能耗强度下降 |T|%): r = g/T, the fall
+///   achieved over the fall required (a rise gives r < 0, score 0);
+/// * lower is better, T = 0 (no rise): r undefined, score met (1) / not met (0).
+///
+/// The score is r clamped to [0, 1]; met is g ≥ T or g ≤ T. NaN input is not met with
+/// score 0.
+pub fn growth_ratio(g: f64, target: f64, higher: bool) -> GrowthRatio {
+    if g.is_nan() || target.is_nan() {
+        return GrowthRatio {
+            ratio: None,
+            capped: 0.0,
+            met: false,
+        };
+    }
+    let met = meets(g, target, higher);
+    let ratio = if higher {
+        (target > 0.0).then(|| g / target)
+    } else if target > 0.0 {
+        (g > 0.0).then(|| target / g)
+    } else if target < 0.0 {
+        Some(g / target)
+    } else {
+        None
+    };
+    let capped = match ratio {
+        Some(r) => r.clamp(0.0, 1.0),
+        None => {
+            if met {
+                1.0
+            } else {
+                0.0
+            }
+        }
+    };
+    GrowthRatio { ratio, capped, met }
 }

@@ -74,6 +74,90 @@ pub struct UnitAchievement {
     pub weights_used: Vec<f64>,
     /// The indicators with the largest shortfall, largest first.
     pub pulling_down: Vec<Shortfall>,
+    /// Share of the framework's indicators (those with a positive nominal weight) that
+    /// have a score: the SDSN coverage rule counts indicators, not weight.
+    pub indicator_coverage: f64,
+    /// Why `overall` is absent although indicators are available (coverage below the
+    /// spec's `min_indicator_coverage`); `None` when it is published.
+    pub withheld: Option<String>,
+    /// The overall score on the like-for-like indicator set (those available in both this
+    /// and the previous year), beside the re-normalised scores of each year.
+    pub like_for_like: Option<LikeForLike>,
+}
+
+/// A year-on-year comparison of the overall score on a like-for-like indicator set.
+///
+/// The re-normalised overall score of each year averages whatever indicators that year
+/// has, so a change of the set moves it without any indicator moving. Here both years are
+/// re-aggregated over the indicators available in both (hierarchical re-normalisation
+/// over that common set, as [`renormalised_weights`]), so `change` is due to the values
+/// alone (cf. the chained dynamic index, which uses the same common-set rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LikeForLike {
+    /// The previous year.
+    pub previous_year: i32,
+    /// Number of indicators available in both years.
+    pub n_common: usize,
+    /// Overall score of the previous year on the common set.
+    pub previous: f64,
+    /// Overall score of this year on the common set.
+    pub current: f64,
+    /// `current − previous` (like for like).
+    pub change: f64,
+    /// The change of the published (re-normalised) overall scores, when both exist.
+    pub renormalised_change: Option<f64>,
+}
+
+/// The like-for-like comparison of two years' indicator scores (aligned with
+/// `framework.indicators`, NaN = missing): `None` when no indicator is available in both.
+pub fn like_for_like(
+    h: &Hierarchy,
+    previous_year: i32,
+    previous: &[f64],
+    current: &[f64],
+    renormalised_change: Option<f64>,
+) -> Option<LikeForLike> {
+    let common: Vec<bool> = previous
+        .iter()
+        .zip(current)
+        .map(|(a, b)| !a.is_nan() && !b.is_nan())
+        .collect();
+    let mut w = vec![0.0; common.len()];
+    h.weights_into(&common, &mut w);
+    if !w.iter().any(|&x| x > 0.0) {
+        return None;
+    }
+    let dot = |s: &[f64]| -> f64 {
+        w.iter()
+            .zip(s)
+            .filter(|(x, _)| **x > 0.0)
+            .map(|(x, v)| x * v)
+            .sum()
+    };
+    let (p, c) = (dot(previous), dot(current));
+    Some(LikeForLike {
+        previous_year,
+        n_common: w.iter().filter(|&&x| x > 0.0).count(),
+        previous: p,
+        current: c,
+        change: c - p,
+        renormalised_change,
+    })
+}
+
+/// Withholds the overall score of `ua` when fewer than `min_coverage` of the indicators
+/// have a score (SDSN Sustainable Development Report: no index for a country missing more
+/// than 20% of its indicators, i.e. `min_coverage = 0.8`). The dimension scores stay;
+/// `withheld` says why the overall is absent.
+pub fn apply_min_coverage(ua: &mut UnitAchievement, min_coverage: f64) {
+    if ua.overall.is_some() && ua.indicator_coverage < min_coverage {
+        ua.overall = None;
+        ua.withheld = Some(format!(
+            "indicator coverage {:.1}% is below the minimum {:.1}% (spec min_indicator_coverage): no overall score is published",
+            100.0 * ua.indicator_coverage,
+            100.0 * min_coverage
+        ));
+    }
 }
 
 /// The framework's hierarchy, indexed once for repeated aggregation (per unit × year).
@@ -333,6 +417,12 @@ pub fn aggregate_in(
             .then_with(|| framework.indicators[a].id.cmp(&framework.indicators[b].id))
     });
     idx.truncate(top_k);
+    let counted: Vec<usize> = (0..n).filter(|&j| nominal[j] > 0.0).collect();
+    let indicator_coverage = if counted.is_empty() {
+        0.0
+    } else {
+        counted.iter().filter(|&&j| available[j]).count() as f64 / counted.len() as f64
+    };
     let short: Vec<Shortfall> = idx
         .into_iter()
         .map(|j| {
@@ -364,5 +454,8 @@ pub fn aggregate_in(
         weight_covered,
         weights_used: w,
         pulling_down: short,
+        indicator_coverage,
+        withheld: None,
+        like_for_like: None,
     })
 }

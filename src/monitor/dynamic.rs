@@ -86,6 +86,14 @@ pub fn rescaled_series(
     };
     let ty = indicator.target_year_or(framework_target_year);
     let n_years = f64::from(ty - base_year);
+    if indicator.kind == Kind::GrowthRate && !higher && target > 0.0 {
+        return (
+            nan,
+            Some(format!(
+                "lower-is-better growth ceiling ({target}%): a ceiling has no baseline-to-target path"
+            )),
+        );
+    }
     match indicator.kind {
         Kind::Cumulative => {
             let mut out = vec![f64::NAN; periods.len()];

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::achievement::{achieve_series, IndicatorAchievement, SeriesInput};
-use super::aggregate::{aggregate_in, Hierarchy, UnitAchievement};
+use super::aggregate::{
+    aggregate_in, apply_min_coverage, like_for_like, Hierarchy, UnitAchievement,
+};
 use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
@@ -11,12 +13,12 @@ use super::dashboard::{
 use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
-use super::schedule::{schedule_check, ScheduleCheck};
+use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
 use crate::data::Panel;
 use crate::error::{Error, Result};
-use crate::model::{Framework, Polarity, Reference};
+use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm};
 
 /// Everything plan monitoring produces for a framework and a panel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,7 +221,11 @@ pub fn monitor_with_survey(
             let r = achieve_series(ind, input, spec, &mut warnings)?;
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
-                schedule.push(schedule_check(a, spec.schedule_tolerance));
+                schedule.push(schedule_check_with(
+                    a,
+                    spec.schedule_tolerance,
+                    spec.schedule_epsilon,
+                ));
             }
             trends.push(assess_trend(
                 ind,
@@ -232,8 +238,22 @@ pub fn monitor_with_survey(
                 at_year,
                 &spec.trend,
             ));
+            // a multiple of the baseline enters the dynamic index with the unit's resolved
+            // target (the same for every record)
+            let resolved;
+            let ind_dyn = match ind.target_form {
+                TargetForm::BaselineMultiple { .. } => {
+                    resolved = Indicator {
+                        target: r.iter().find_map(|a| a.target),
+                        target_form: TargetForm::Threshold,
+                        ..ind.clone()
+                    };
+                    &resolved
+                }
+                TargetForm::Threshold | TargetForm::About { .. } => ind,
+            };
             let (rs, note) = rescaled_series(
-                ind,
+                ind_dyn,
                 periods,
                 &values,
                 spec.dynamic.base_year.unwrap_or(base_year),
@@ -250,19 +270,23 @@ pub fn monitor_with_survey(
             per_ind.push(r);
         }
         let find = |j: usize, y: i32| per_ind[j].iter().find(|a| a.year == y);
-        // aggregation per year
+        // aggregation per year, with the coverage rule and the like-for-like change
+        let mut prev: Option<(i32, Vec<f64>, Option<f64>)> = None;
         for &y in &eval_years {
             let scores: Vec<f64> = (0..framework.indicators.len())
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
-            aggregates.push(aggregate_in(
-                &hier,
-                framework,
-                unit,
-                y,
-                &scores,
-                spec.pull_down_count,
-            )?);
+            let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            apply_min_coverage(&mut ua, spec.min_indicator_coverage);
+            if let Some((py, ps, po)) = &prev {
+                let rc = match (po, ua.overall) {
+                    (Some(a), Some(b)) => Some(b - a),
+                    _ => None,
+                };
+                ua.like_for_like = like_for_like(&hier, *py, ps, &scores, rc);
+            }
+            prev = Some((y, scores, ua.overall));
+            aggregates.push(ua);
         }
         // dashboard
         let mut icol = Vec::new();

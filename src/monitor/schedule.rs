@@ -3,7 +3,8 @@
 //!
 //! E_t = (t − t₀)/(T − t₀) (2023 in 2020→2025: 0.6). With the progress share P_t of the
 //! indicator and a tolerance τ: achieved if the target is met; ahead if P_t ≥ E_t + τ; on
-//! schedule if P_t ≥ E_t − τ; lagging otherwise. At or after the target year an unmet
+//! schedule if P_t ≥ E_t − τ; lagging otherwise. The band edges are compared with a slack
+//! ε (default 1e-9) so that round figures on an edge land in the better band. At or after the target year an unmet
 //! target is lagging whatever P_t.
 
 use serde::{Deserialize, Serialize};
@@ -49,13 +50,35 @@ pub struct ScheduleCheck {
     pub interim_met: Option<bool>,
 }
 
+/// The default comparison slack of the schedule bands ([`MonitorSpec::schedule_epsilon`]).
+///
+/// [`MonitorSpec::schedule_epsilon`]: super::spec::MonitorSpec::schedule_epsilon
+pub const SCHEDULE_EPSILON: f64 = 1e-9;
+
 /// Status from progress share `p`, elapsed share `e`, `met`, tolerance `tol`, and whether
-/// the target year has been reached.
+/// the target year has been reached, with the default slack [`SCHEDULE_EPSILON`] (see
+/// [`schedule_status_with`]).
 pub fn schedule_status(
     p: f64,
     e: f64,
     met: bool,
     tol: f64,
+    at_target_year: bool,
+) -> ScheduleStatus {
+    schedule_status_with(p, e, met, tol, SCHEDULE_EPSILON, at_target_year)
+}
+
+/// Status with an explicit comparison slack `eps`: ahead if p ≥ E + τ − ε, on schedule if
+/// p ≥ E − τ − ε, lagging otherwise. A share that sits on a band edge up to `eps`
+/// (0.35 against 0.40 − 0.05, which binary floating point computes as
+/// 0.35000000000000003) is read as on the edge, i.e. in the better band: the published
+/// figures are round and the band edges are inclusive.
+pub fn schedule_status_with(
+    p: f64,
+    e: f64,
+    met: bool,
+    tol: f64,
+    eps: f64,
     at_target_year: bool,
 ) -> ScheduleStatus {
     if met {
@@ -64,9 +87,9 @@ pub fn schedule_status(
         ScheduleStatus::NotAssessable
     } else if at_target_year {
         ScheduleStatus::Lagging
-    } else if p >= e + tol {
+    } else if p >= e + tol - eps {
         ScheduleStatus::Ahead
-    } else if p >= e - tol {
+    } else if p >= e - tol - eps {
         ScheduleStatus::OnSchedule
     } else {
         ScheduleStatus::Lagging
@@ -81,6 +104,11 @@ pub fn schedule_status(
 /// with 1: every year must be met); interval, binary, maintenance targets (baseline beyond
 /// or equal to the target) and relative-only targets — met or lagging.
 pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
+    schedule_check_with(rec, tol, SCHEDULE_EPSILON)
+}
+
+/// [`schedule_check`] with an explicit comparison slack (see [`schedule_status_with`]).
+pub fn schedule_check_with(rec: &IndicatorAchievement, tol: f64, eps: f64) -> ScheduleCheck {
     let at_target = rec.year >= rec.target_year;
     let e = rec.elapsed_share;
     let (p, e_used, basis) = match rec.kind {
@@ -105,7 +133,7 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
             if binary && !met {
                 ScheduleStatus::Lagging
             } else {
-                schedule_status(p.unwrap_or(f64::NAN), e_used, met, tol, at_target)
+                schedule_status_with(p.unwrap_or(f64::NAN), e_used, met, tol, eps, at_target)
             }
         }
     };

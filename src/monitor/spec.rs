@@ -52,6 +52,37 @@ pub enum GrowthInput {
     AnnualRate,
 }
 
+/// What an annual target (每年 …) reports for a year with no observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnualMissing {
+    /// Publish "no data": the year has no measured value, no score and no met flag, and the
+    /// unit's aggregate for that year re-normalises without the indicator (a statistics
+    /// office does not publish last year's figure as this year's). Default.
+    #[default]
+    NoData,
+    /// Carry the latest observed earlier year forward (after the base year) as the measured
+    /// value, ratio, progress and score; `met` stays "every observed year met". Every
+    /// carried value is reported: a note on the record and a warning naming unit,
+    /// indicator and the year carried.
+    CarryForward,
+}
+
+/// How a zero target (清零, 零就业家庭动态清零: lower is better, T = 0) is scored when the
+/// spec's headline form is the ratio form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ZeroTarget {
+    /// The progress form's partial credit (x₀ − x)/x₀ from the unit's baseline x₀ > 0
+    /// (5 → 3 scores 0.4): the ratio form T/x is 0 for every x > 0 and would not see any
+    /// progress. Falls back to the ratio rule (1 when x ≤ 0, else 0) without a positive
+    /// baseline. Default.
+    #[default]
+    Progress,
+    /// The ratio rule alone: 1 when x ≤ 0, else 0.
+    Ratio,
+}
+
 /// Open SDG / Statistics Canada progress-ratio thresholds (open-sdg
 /// `docs/progress-methodology.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -162,6 +193,24 @@ pub struct MonitorSpec {
     /// Tolerance band (in progress share) around the elapsed-time share for the schedule
     /// check ("时间过半、任务过半"). Default 0.05.
     pub schedule_tolerance: f64,
+    /// Comparison slack of the schedule bands: a progress share within this of a band edge
+    /// (E_t ± τ) counts as on the edge, so that round figures (35% at 40% elapsed with
+    /// τ = 5 points) are not pushed across by binary floating point. Default 1e-9, far
+    /// below any published precision. Must lie in [0, 0.001].
+    pub schedule_epsilon: f64,
+    /// Annual targets in a year with no observation. Default [`AnnualMissing::NoData`].
+    pub annual_missing: AnnualMissing,
+    /// Zero targets under the ratio form. Default [`ZeroTarget::Progress`].
+    pub zero_target: ZeroTarget,
+    /// The minimum share of the framework's indicators with a score before a unit's
+    /// overall score is published for a year; below it the overall is absent and the
+    /// record says why. Default 0.8: the SDSN Sustainable Development Report publishes no
+    /// index for a country missing more than 20% of its indicators. 0 publishes whatever
+    /// is available. In [0, 1].
+    pub min_indicator_coverage: f64,
+    /// Which household income the middle-income band shares classify. Default
+    /// [`BandIncome::Actual`](super::targets::BandIncome::Actual).
+    pub band_income: super::targets::BandIncome,
     /// Number of indicators reported as pulling each unit down most. Default 3.
     pub pull_down_count: usize,
     /// Trend thresholds.
@@ -185,6 +234,11 @@ impl Default for MonitorSpec {
             units: None,
             year: None,
             schedule_tolerance: 0.05,
+            schedule_epsilon: 1e-9,
+            annual_missing: AnnualMissing::NoData,
+            zero_target: ZeroTarget::Progress,
+            min_indicator_coverage: 0.8,
+            band_income: super::targets::BandIncome::Actual,
             pull_down_count: 3,
             trend: TrendThresholds::default(),
             dashboard: DashboardSpec::default(),
@@ -223,6 +277,23 @@ impl MonitorSpec {
             return Err(Error::invalid_spec(
                 "schedule_tolerance",
                 format!("{} must lie in [0, 1)", self.schedule_tolerance),
+            ));
+        }
+        if !(self.schedule_epsilon.is_finite() && (0.0..=1e-3).contains(&self.schedule_epsilon)) {
+            return Err(Error::invalid_spec(
+                "schedule_epsilon",
+                format!(
+                    "{} must lie in [0, 0.001] (a slack for rounding, not a tolerance: use schedule_tolerance)",
+                    self.schedule_epsilon
+                ),
+            ));
+        }
+        if !(self.min_indicator_coverage.is_finite()
+            && (0.0..=1.0).contains(&self.min_indicator_coverage))
+        {
+            return Err(Error::invalid_spec(
+                "min_indicator_coverage",
+                format!("{} must lie in [0, 1]", self.min_indicator_coverage),
             ));
         }
         let t = &self.trend;

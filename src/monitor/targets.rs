@@ -36,6 +36,61 @@ pub fn household_band_shares(
         .collect()
 }
 
+/// Which household income the middle-income band shares (10–50万元, 20–60万元) classify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BandIncome {
+    /// The household's actual annual disposable income, whatever its size. Default.
+    #[default]
+    Actual,
+    /// The income of a typical three-person household at the same per-capita income:
+    /// 3 × income / household size (NBS's middle-income definition, 典型三口之家年收入
+    /// 10–50万元, i.e. a per-capita income of 3.33–16.7万元). A one-person household with
+    /// 5万元 counts as 15万元; a five-person household with 40万元 as 24万元.
+    ThreePersonEquivalent,
+}
+
+/// The incomes classified by the band shares under `basis`: the actual incomes, or
+/// 3·incomeᵢ/sizeᵢ ([`BandIncome::ThreePersonEquivalent`]).
+///
+/// Errors: sizes missing for the three-person basis, lengths differing, a size that is
+/// not finite and ≥ 1 (naming the position).
+pub fn band_incomes(incomes: &[f64], sizes: Option<&[f64]>, basis: BandIncome) -> Result<Vec<f64>> {
+    match basis {
+        BandIncome::Actual => Ok(incomes.to_vec()),
+        BandIncome::ThreePersonEquivalent => {
+            let Some(sizes) = sizes else {
+                return Err(Error::invalid_argument(
+                    "household sizes",
+                    "the three-person-equivalent band income needs each household's size",
+                ));
+            };
+            if sizes.len() != incomes.len() {
+                return Err(Error::length_mismatch(
+                    "household sizes vs incomes",
+                    incomes.len(),
+                    sizes.len(),
+                ));
+            }
+            incomes
+                .iter()
+                .zip(sizes)
+                .enumerate()
+                .map(|(k, (&x, &n))| {
+                    if !(n.is_finite() && n >= 1.0) {
+                        return Err(Error::invalid_value(
+                            format!("household size at position {k}"),
+                            n,
+                            "(must be a finite number ≥ 1)",
+                        ));
+                    }
+                    Ok(3.0 * x / n)
+                })
+                .collect()
+        }
+    }
+}
+
 /// Element-wise ratio `numerator / denominator` of two aligned series (urban / rural
 /// income). A NaN on either side gives `None` for that element (missing stays missing,
 /// never a number).
@@ -207,6 +262,33 @@ pub fn county_max_min_ratio(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_person_equivalent_band_income() {
+        // 5万 for one person → 15万 (in 10–50万); 40万 for five → 24万 (in both bands);
+        // 12万 for three → 12万; 60万 for two → 90万 (in neither).
+        // Actual: 5万 none, 40万 both, 12万 10–50 only, 60万 none → shares 2/4, 1/4.
+        // Three-person: 15万 10–50, 24万 both, 12万 10–50, 90万 none → 3/4, 1/4.
+        let x = [50_000.0, 400_000.0, 120_000.0, 600_000.0];
+        let n = [1.0, 5.0, 3.0, 2.0];
+        let bands = [(100_000.0, 500_000.0), (200_000.0, 600_000.0)];
+        let e = band_incomes(&x, Some(&n), BandIncome::ThreePersonEquivalent).unwrap();
+        assert_eq!(e, vec![150_000.0, 240_000.0, 120_000.0, 900_000.0]);
+        let s = household_band_shares(&e, None, &bands).unwrap();
+        assert_eq!(s, vec![0.75, 0.25]);
+        let a = band_incomes(&x, Some(&n), BandIncome::Actual).unwrap();
+        assert_eq!(
+            household_band_shares(&a, None, &bands).unwrap(),
+            vec![0.5, 0.25]
+        );
+        assert!(band_incomes(&x, None, BandIncome::ThreePersonEquivalent).is_err());
+        assert!(band_incomes(
+            &x,
+            Some(&[1.0, 0.0, 3.0, 2.0]),
+            BandIncome::ThreePersonEquivalent
+        )
+        .is_err());
+    }
 
     #[test]
     fn band_shares_by_hand() {

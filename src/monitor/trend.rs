@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::achievement::IndicatorAchievement;
 use super::spec::TrendThresholds;
-use crate::model::{Indicator, Kind, Polarity};
+use crate::model::{Indicator, Kind, Polarity, TargetForm};
 
 /// Open SDG progress categories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,13 +255,21 @@ pub fn assess_trend(
                     achieved(&mut out);
                     return out;
                 }
-                if tv <= 0.0 {
-                    out.note = "growth target ≤ 0: ratio undefined".into();
+                let Some(r) = super::achievement::growth_ratio(m, tv, higher).ratio else {
+                    out.note = format!(
+                        "growth target {tv} ({}): ratio undefined",
+                        if higher { "at least" } else { "at most" }
+                    );
                     return out;
-                }
-                let r = m / tv;
+                };
                 out.ratio = Some(r);
-                out.note = "growth rate: CAGR / target rate".into();
+                out.note = if higher {
+                    "growth rate: CAGR / target rate".into()
+                } else if tv > 0.0 {
+                    "growth rate (lower is better): target ceiling / CAGR".into()
+                } else {
+                    "growth rate (lower is better): CAGR / required fall".into()
+                };
                 out.category = classify_ratio(r, t);
                 out.score = Some(score_with_target(r));
             }
@@ -287,6 +295,37 @@ pub fn assess_trend(
     let (tt, yt) = obs[obs.len() - 1];
     out.from_year = Some(t0);
     out.to_year = Some(tt);
+    // the target and direction of the progress ratio: a multiple of the baseline is the
+    // record's resolved target; an "about" target is approached towards the band edge
+    // nearest the baseline
+    let (target, higher) = match indicator.target_form {
+        TargetForm::Threshold => (indicator.target, higher),
+        TargetForm::BaselineMultiple { .. } => (record.and_then(|r| r.target), higher),
+        TargetForm::About { tolerance } => {
+            let Some(c) = indicator.target else {
+                return out;
+            };
+            let (lo, hi) = (c - tolerance, c + tolerance);
+            if yt >= lo && yt <= hi {
+                achieved(&mut out);
+                return out;
+            }
+            if (y0 < lo && yt > hi) || (y0 > hi && yt < lo) {
+                out.note = format!("overshot the band [{lo}, {hi}]: not assessed");
+                return out;
+            }
+            if y0 < lo {
+                (Some(lo), true)
+            } else if y0 > hi {
+                (Some(hi), false)
+            } else {
+                out.category = TrendCategory::Deterioration;
+                out.score = Some(-5.0);
+                out.note = format!("left the band [{lo}, {hi}] it started in");
+                return out;
+            }
+        }
+    };
     let all_pos = obs.iter().all(|&(_, v)| v >= 0.0);
     let all_neg = obs.iter().all(|&(_, v)| v <= 0.0);
     if !(all_pos || all_neg) {
@@ -294,7 +333,7 @@ pub fn assess_trend(
         return out;
     }
     let higher_eff = if all_neg && !all_pos { !higher } else { higher };
-    match indicator.target {
+    match target {
         Some(target) => {
             if super::achievement::meets(yt, target, higher) {
                 achieved(&mut out);

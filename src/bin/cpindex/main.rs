@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cpindex::model::{Framework, Indicator, Polarity};
+use cpindex::model::{Framework, Indicator, Polarity, TargetForm};
 
 use table::{Align, Table};
 
@@ -612,12 +612,28 @@ fn num(v: f64) -> String {
 /// relative targets by their description.
 pub(crate) fn target_text(ind: &Indicator, fw_target_year: i32) -> String {
     let year = ind.target_year_or(fw_target_year);
-    let base = match (ind.polarity, ind.target) {
-        (Polarity::Interval { lower, upper, .. }, _) => format!("[{}, {}]", num(lower), num(upper)),
-        (Polarity::HigherIsBetter, Some(t)) => format!("≥ {}", num(t)),
-        (Polarity::LowerIsBetter, Some(t)) => format!("≤ {}", num(t)),
-        (Polarity::Binary, Some(t)) => format!("= {}", num(t)),
-        (_, None) => match &ind.relative_target {
+    let base = match (ind.target_form, ind.polarity, ind.target) {
+        (TargetForm::About { tolerance }, _, Some(t)) => {
+            format!("≈ {} ± {}", num(t), num(tolerance))
+        }
+        (
+            TargetForm::BaselineMultiple {
+                multiple,
+                horizon_year,
+            },
+            _,
+            _,
+        ) => match horizon_year {
+            Some(h) if h != year => format!("× {} of base by {h}, on the path", num(multiple)),
+            _ => format!("× {} of base", num(multiple)),
+        },
+        (_, Polarity::Interval { lower, upper, .. }, _) => {
+            format!("[{}, {}]", num(lower), num(upper))
+        }
+        (_, Polarity::HigherIsBetter, Some(t)) => format!("≥ {}", num(t)),
+        (_, Polarity::LowerIsBetter, Some(t)) => format!("≤ {}", num(t)),
+        (_, Polarity::Binary, Some(t)) => format!("= {}", num(t)),
+        (_, _, None) => match &ind.relative_target {
             Some(r) if !r.description.is_empty() => r.description.clone(),
             Some(r) => format!("{:?}", r.relation),
             None => "–".into(),

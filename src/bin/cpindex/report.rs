@@ -667,6 +667,25 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             mspec.dynamic.base_year.unwrap_or(fw.base_year)
         ),
     ];
+    let withheld: Vec<String> = mres
+        .aggregates
+        .iter()
+        .filter(|a| a.year == year && a.withheld.is_some())
+        .map(|a| {
+            format!(
+                "{} ({:.0}%)",
+                unit_name(&a.unit),
+                100.0 * a.indicator_coverage
+            )
+        })
+        .collect();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
+            withheld.join("、"),
+            100.0 * mspec.min_indicator_coverage
+        ));
+    }
     notes.append(&mut v.methodology.notes);
     let nw = mres.warnings.len() + eres.warnings.len();
     if nw > 0 {
@@ -790,7 +809,8 @@ fn distribution_rows(
     }
     if let Some(h) = households {
         let bands = [(100_000.0, 500_000.0), (200_000.0, 600_000.0)];
-        let shares = monitor::household_band_shares(&h.income, Some(&h.weight), &bands)?;
+        let incomes = monitor::band_incomes(&h.income, Some(&h.size), mspec.band_income)?;
+        let shares = monitor::household_band_shares(&incomes, Some(&h.weight), &bands)?;
         for ((lo, hi), (s, id)) in bands.iter().zip(shares.iter().zip([
             "household_income_10_50_share",
             "household_income_20_60_share",
@@ -807,7 +827,15 @@ fn distribution_rows(
                 value: format!("{pct:.1}%"),
                 target: t_text,
                 colour: target_colour(pct, t, &pol, mspec),
-                note: format!("住户样本 {} 户, 加权; 区间 [下限, 上限)", h.income.len()),
+                note: format!(
+                    "住户样本 {} 户, 加权; 区间 [下限, 上限); {}",
+                    h.income.len(),
+                    match mspec.band_income {
+                        monitor::BandIncome::Actual => "家庭实际年可支配收入",
+                        monitor::BandIncome::ThreePersonEquivalent =>
+                            "按三口之家折算 (3 × 人均可支配收入)",
+                    }
+                ),
             });
         }
         let pc: Vec<f64> = h.income.iter().zip(&h.size).map(|(x, s)| x / s).collect();
