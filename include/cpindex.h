@@ -269,7 +269,7 @@ enum cpindex_framework_field
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * The framework id, e.g. `quzhou-2021-2025`.
+   * The framework id, e.g. the built-in framework's id.
    */
   CPINDEX_FRAMEWORK_FIELD_ID = 0,
   /**
@@ -975,6 +975,16 @@ typedef uint32_t cpindex_spec_kind;
 typedef struct cpindex_distribution cpindex_distribution;
 
 /**
+ * The result of one evaluation (`crate::evaluate::Evaluation`), immutable.
+ *
+ * Create with `cpindex_evaluate`; free with `cpindex_evaluation_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_evaluation cpindex_evaluation;
+
+/**
  * An indicator framework (a plan's dimensions and indicators), immutable.
  *
  * Create with `cpindex_framework_builtin`, `cpindex_framework_from_json` or
@@ -1066,6 +1076,73 @@ typedef struct cpindex_max_min {
    */
   double ratio;
 } cpindex_max_min;
+
+/**
+ * A weighted survey estimate (a domain or the overall satisfaction index, 0–100), for
+ * `cpindex_evaluation_satisfaction`.
+ *
+ * A small fixed POD (house style R16). NaN where a number is undefined (no respondent,
+ * one respondent for the SE and CI).
+ */
+typedef struct cpindex_estimate {
+  /**
+   * Weighted mean, 0–100.
+   */
+  double mean;
+  /**
+   * Linearised standard error.
+   */
+  double se;
+  /**
+   * Lower confidence bound.
+   */
+  double ci_lower;
+  /**
+   * Upper confidence bound.
+   */
+  double ci_upper;
+  /**
+   * Kish design effect due to weighting.
+   */
+  double deff;
+  /**
+   * Effective sample size.
+   */
+  double n_effective;
+  /**
+   * Respondents used.
+   */
+  size_t n;
+  /**
+   * Respondents excluded for non-response (no answered item in the domain, or none at
+   * all for the overall index).
+   */
+  size_t nonresponse;
+} cpindex_estimate;
+
+/**
+ * One distribution target of an evaluation, for `cpindex_evaluation_distribution`.
+ *
+ * A small fixed POD (house style R16). NaN where absent (no target, not computable).
+ */
+typedef struct cpindex_distribution_target {
+  /**
+   * The value (ratio, percent, or coefficient).
+   */
+  double value;
+  /**
+   * The target applied (NaN: none).
+   */
+  double target;
+  /**
+   * A `cpindex_distribution_kind` code.
+   */
+  uint32_t kind;
+  /**
+   * A `cpindex_colour` code against the target.
+   */
+  uint32_t colour;
+} cpindex_distribution_target;
 
 /**
  * The band of an interval polarity (适度指标); all NaN for other polarities.
@@ -1553,8 +1630,7 @@ cpindex_status cpindex_distribution_sorted_values(const struct cpindex_distribut
  * Copies the calling thread's last error message into a caller buffer.
  *
  * The message names the function that failed and what was wrong, e.g.
- * ``cpindex_framework_builtin: unknown built-in framework `hangzhou` (known:
- * quzhou-2021-2025)``. It is empty (`*out_len == 0`) when no call on this thread has
+ * ``cpindex_framework_builtin: unknown built-in framework `hangzhou` (known: …)``. It is empty (`*out_len == 0`) when no call on this thread has
  * failed yet or after `cpindex_last_error_clear`. Reading does not clear it; it stays
  * until the next failing call on the same thread (successful calls leave it alone).
  *
@@ -1573,7 +1649,10 @@ cpindex_status cpindex_distribution_sorted_values(const struct cpindex_distribut
  * # Safety
  * `buf` must be valid for `len` bytes of writes; `out_len` must be valid for a write.
  */
-CPINDEX_MUST_USE cpindex_status cpindex_last_error_message(char *buf, size_t len, size_t *out_len);
+CPINDEX_MUST_USE
+cpindex_status cpindex_last_error_message(char *buf,
+                                          size_t len,
+                                          size_t *out_len);
 
 /**
  * Clears the calling thread's last error (the next `cpindex_last_error_message` on this
@@ -1585,8 +1664,176 @@ CPINDEX_MUST_USE cpindex_status cpindex_last_error_message(char *buf, size_t len
 void cpindex_last_error_clear(void);
 
 /**
- * Gets a built-in framework by id (e.g. `"quzhou-2021-2025"`, the Quzhou 2021–2025
- * action plan).
+ * Runs one evaluation (`crate::evaluate::evaluate`; docs/c-api.md "Evaluation"):
+ * monitoring, the composite index, the satisfaction index (with a survey), the
+ * distribution targets (band shares and inequality measures with households), and the
+ * fingerprint.
+ *
+ * `survey_json` is the survey microdata as JSON (`docs/json-api.md`, member `survey` of
+ * the `evaluate` action; `(NULL, 0)` = none). The households are three arrays of
+ * `n_households` values — annual household disposable income (元), household size,
+ * household weight — all NULL with `n_households` 0 for none. `spec_json` is the
+ * evaluation spec (`{"index": …, "monitor": …, "satisfaction": …}`; `(NULL, 0)` or blank
+ * = every default; unknown members are errors).
+ *
+ * **Ownership:** on success `*out` receives a new evaluation the caller frees with
+ * `cpindex_evaluation_free`; the framework and panel may be freed afterwards.
+ * **NULL:** `framework`, `panel` and `out` must not be NULL; the JSON texts may be NULL
+ * when their length is 0; the household arrays may be NULL when `n_households` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_JSON_ERROR` (malformed survey or spec), `CPINDEX_STATUS_INVALID_SPEC`
+ * (an unknown member, a unit of the spec not in the panel, impossible values),
+ * `CPINDEX_STATUS_INVALID_VALUE` (a bad household row or survey answer),
+ * `CPINDEX_STATUS_LENGTH_MISMATCH`, `CPINDEX_STATUS_UNKNOWN_ID`,
+ * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+ * **Thread safety:** may be called from any thread; the framework and panel are only read.
+ *
+ * # Safety
+ * `framework` and `panel` live handles; each text valid for its length; each household
+ * array valid for `n_households` values; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluate(const struct cpindex_framework *framework,
+                                const struct cpindex_panel *panel,
+                                const char *survey_json,
+                                size_t survey_len,
+                                const double *household_income,
+                                const double *household_size,
+                                const double *household_weight,
+                                size_t n_households,
+                                const char *spec_json,
+                                size_t spec_len,
+                                const struct cpindex_evaluation **out);
+
+/**
+ * Frees an evaluation. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the evaluation is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the evaluation.
+ *
+ * # Safety
+ * `evaluation` NULL or a live evaluation not used afterwards.
+ */
+void cpindex_evaluation_free(const struct cpindex_evaluation *evaluation);
+
+/**
+ * The satisfaction index of one unit in the evaluation year: the overall score
+ * (`domain` NULL with `domain_len` 0) or one domain's (e.g. `security`), with SE, CI,
+ * design effect, effective n and non-response count.
+ *
+ * **Ownership:** nothing to free. **NULL:** `evaluation`, `unit` and `out` must not be
+ * NULL; `domain` may be NULL when `domain_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_UNKNOWN_ID` (no survey group for this unit and year, or no such
+ * domain).
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `unit` valid for `unit_len` bytes; `domain` valid for
+ * `domain_len` bytes; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_satisfaction(const struct cpindex_evaluation *evaluation,
+                                               const char *unit,
+                                               size_t unit_len,
+                                               const char *domain,
+                                               size_t domain_len,
+                                               struct cpindex_estimate *out);
+
+/**
+ * The number of distribution targets (and measures) of an evaluation.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_distribution_count(const struct cpindex_evaluation *evaluation,
+                                                     size_t *out);
+
+/**
+ * Distribution target `index` (in `cpindex_evaluation_distribution_count` order): value,
+ * target, kind and colour.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index past
+ * the end).
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_distribution(const struct cpindex_evaluation *evaluation,
+                                               size_t index,
+                                               struct cpindex_distribution_target *out);
+
+/**
+ * The id of distribution target `index`: its indicator id, or the measure name (`gini`,
+ * `theil_t`) for a measure without a target; NUL-terminated into a caller buffer, with
+ * the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `evaluation` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (index past
+ * the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `buf` valid for `buf_len` bytes; `out_len` valid for a
+ * write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_distribution_id(const struct cpindex_evaluation *evaluation,
+                                                  size_t index,
+                                                  char *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
+
+/**
+ * The reproducibility fingerprint (`sha256:` and 64 hex digits; docs/json-api.md
+ * "Fingerprint"), NUL-terminated into a caller buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `evaluation` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `buf` valid for `buf_len` bytes; `out_len` valid for a
+ * write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_fingerprint(const struct cpindex_evaluation *evaluation,
+                                              char *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
+
+/**
+ * The whole evaluation as pretty JSON (the `results` member of the JSON `evaluate`
+ * action), NUL-terminated into a caller buffer with the size-query convention.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `evaluation` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared evaluation.
+ *
+ * # Safety
+ * `evaluation` a live evaluation; `buf` valid for `buf_len` bytes; `out_len` valid for a
+ * write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_evaluation_to_json(const struct cpindex_evaluation *evaluation,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
+ * Gets a built-in framework by id (the ids are listed in `docs/indicator-model.md`;
+ * an unknown id's error message lists them too).
  *
  * `name` is UTF-8 of `name_len` bytes, not necessarily NUL-terminated.
  *
@@ -1609,7 +1856,7 @@ cpindex_status cpindex_framework_builtin(const char *name,
 
 /**
  * Parses and validates a framework from JSON text (the format of
- * `src/model/builtin/quzhou-2021-2025.json` and of `cpindex_framework_to_json`).
+ * the built-in frameworks in `src/model/builtin/` and of `cpindex_framework_to_json`).
  *
  * **Ownership:** on success `*out` receives a new framework the caller frees with
  * `cpindex_framework_free`. The JSON is copied; the caller keeps its buffer.
@@ -2265,7 +2512,7 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
 /**
  * Runs one JSON request (UTF-8, `request_len` bytes) and writes the JSON response,
  * NUL-terminated, into a caller buffer. Actions `describe`, `index`, `monitor`,
- * `inequality`; request and response schemas in `docs/json-api.md`.
+ * `evaluate`, `inequality`; request and response schemas in `docs/json-api.md`.
  *
  * `*out_len` always receives the response length in bytes (excluding the NUL) once the
  * request has succeeded; if `buf_len <= *out_len` nothing is written to `buf` and the call

@@ -29,6 +29,7 @@
 pub mod data;
 pub mod distribution;
 pub mod error;
+pub mod evaluate;
 pub mod json;
 pub mod method;
 pub mod model;

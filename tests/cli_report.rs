@@ -161,12 +161,12 @@ fn distribution_targets_match_values_recomputed_from_the_csv() {
             inside2 += w;
         }
     }
-    let row = find("10—50万元");
+    let row = find("10-50万元");
     assert_eq!(
         row["value"].as_str().unwrap(),
         format!("{:.1}%", 100.0 * inside / total)
     );
-    let row = find("20—60万元");
+    let row = find("20-60万元");
     assert_eq!(
         row["value"].as_str().unwrap(),
         format!("{:.1}%", 100.0 * inside2 / total)
@@ -219,7 +219,10 @@ fn three_person_equivalent_band_shares() {
             inside += w;
         }
     }
-    let line = t.lines().find(|l| l.contains("10—50万元群体比例")).unwrap();
+    let line = t
+        .lines()
+        .find(|l| l.contains("10-50万元的群体比例"))
+        .unwrap();
     assert!(
         line.contains(&format!("{:.1}%", 100.0 * inside / total)),
         "{line}"
@@ -291,4 +294,76 @@ fn example_spec_is_accepted_and_used() {
     // --no-auto: no household rows and no survey section
     let t = ok(&["report", "examples/data/quzhou.csv", "--no-auto"]);
     assert!(!t.contains("10—50万元") && !t.contains("五、满意度"));
+}
+
+/// A second plan — the invented example county framework — runs through `report` with no
+/// code change: its own units, roles, names, unit target and derived targets.
+#[test]
+fn example_county_framework_runs_with_no_code_change() {
+    let fw = "examples/frameworks/example-county-2021-2025.json";
+    let t = ok(&["report", "examples/county/panel.csv", "--framework", fw]);
+    assert!(
+        t.contains("示例县") && t.contains("甲镇") && t.contains("丙乡"),
+        "{t}"
+    );
+    assert!(t.contains("示例市平均"), "the reference is shown");
+    assert!(t.contains("Fingerprint: sha256:"), "{t}");
+    let j: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        "examples/county/panel.csv",
+        "--framework",
+        fw,
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // ranks among the three parts only: the whole and the reference are not ranked
+    let ranked: Vec<&str> = j["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["rank"].is_null())
+        .map(|s| s["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(ranked.len(), 3, "{ranked:?}");
+    assert!(!ranked.contains(&"county") && !ranked.contains(&"city_average"));
+    // the max/min ratio over the townships, 2024, recomputed from the CSV by hand
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/county/panel.csv"
+    ))
+    .unwrap();
+    let v: Vec<f64> = ["town_a", "town_b", "township_c"]
+        .iter()
+        .map(|u| {
+            text.lines()
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .find(|c| c[0] == *u && c[1] == "2024" && c[2] == "per_capita_disposable_income")
+                .unwrap()[3]
+                .parse::<f64>()
+                .unwrap()
+        })
+        .collect();
+    let ratio =
+        v.iter().cloned().fold(f64::MIN, f64::max) / v.iter().cloned().fold(f64::MAX, f64::min);
+    let row = j["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"].as_str().unwrap().contains("乡镇"))
+        .unwrap();
+    assert_eq!(row["value"].as_str().unwrap(), format!("{ratio:.2}"));
+    // 甲镇's GDP against its own target; 乙镇's GDP not scored (size indicator)
+    let cell = |u: &str| {
+        j["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["unit"] == u && c["indicator"] == "gdp")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(cell("town_a")["target_source"], "unit");
+    assert_eq!(cell("town_b")["target_source"], "not_scored");
+    assert!(cell("town_b")["achievement"].is_null());
 }

@@ -64,6 +64,9 @@ fn base() -> Framework {
             indicator("health", "society"),
         ],
         auxiliary_series: vec![],
+        units: vec![],
+        size_indicators: vec![],
+        derived_targets: vec![],
     }
 }
 

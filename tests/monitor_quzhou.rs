@@ -25,6 +25,18 @@ const SEED: [&str; 10] = [
 fn seed_framework() -> Framework {
     let mut fw = builtin::quzhou().clone();
     fw.indicators.retain(|i| SEED.contains(&i.id.as_str()));
+    fw.size_indicators.retain(|i| SEED.contains(&i.as_str()));
+    fw.derived_targets
+        .retain(|d| SEED.contains(&d.indicator.as_str()));
+    // GDP is a size indicator: a county is scored on it only against a target of its own.
+    // kecheng gets one equal to the city's, so that the hand computation below
+    // (600/2500) is about the achievement arithmetic.
+    fw.units
+        .iter_mut()
+        .find(|u| u.id == "kecheng")
+        .unwrap()
+        .targets
+        .insert("gdp".into(), 2500.0);
     let keep: Vec<String> = fw
         .dimensions
         .iter()
@@ -220,6 +232,18 @@ fn quzhou_seed_framework_end_to_end() {
     let k = res0.unit_achievement("kecheng", 2023).unwrap();
     close(k.overall.unwrap(), 0.24, 1e-12);
     close(k.weight_covered, 1.0 / 21.0, 1e-12);
+    let applied = |u: &str, i: &str| {
+        res.targets
+            .iter()
+            .find(|t| t.unit == u && t.indicator == i)
+            .map(|t| t.source)
+            .unwrap()
+    };
+    assert_eq!(
+        applied("kecheng", "gdp"),
+        cpindex::model::TargetSource::Unit
+    );
+    assert_eq!(applied("quzhou", "gdp"), cpindex::model::TargetSource::Plan);
     // 2021 missing for kecheng: no score at all that year.
     assert_eq!(res.unit_achievement("kecheng", 2021).unwrap().overall, None);
     // kecheng progress 2023: (600−500)/(2500−500) = 0.05

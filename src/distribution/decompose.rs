@@ -4,7 +4,7 @@ use super::dist::Distribution;
 use crate::error::{Error, Result};
 
 /// Summary of one population subgroup in a decomposition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GroupSummary {
     /// The caller's group label.
     pub label: usize,
@@ -38,7 +38,7 @@ pub struct GeDecomposition {
 }
 
 /// Dagum (1997) decomposition of the Gini: `total = within + between_net + transvariation`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GiniDecomposition {
     /// Gini of the whole population.
     pub total: f64,

@@ -30,6 +30,7 @@ mod build_tests;
 mod decompose;
 mod dist;
 mod grouped;
+pub mod measure;
 mod sort;
 
 pub use decompose::{
@@ -37,6 +38,7 @@ pub use decompose::{
 };
 pub use dist::{BandRule, Distribution, MaxMin, MissingPolicy, QuantileMethod, ShareRatioMethod};
 pub use grouped::{gini_from_lorenz, gini_from_shares};
+pub use measure::{inequality_report, InequalityReport, Measure};
 
 use crate::error::{Error, Result};
 

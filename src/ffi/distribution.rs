@@ -691,29 +691,38 @@ pub(crate) fn measure_of(
     m: cpindex_measure,
     parameter: f64,
 ) -> crate::Result<f64> {
-    use cpindex_measure as M;
-    Ok(match m {
-        M::Mean => d.mean(),
-        M::TotalWeight => d.total_weight(),
-        M::Total => d.total(),
-        M::Gini => d.gini()?,
-        M::GiniCorrected => d.gini_corrected()?,
-        M::TheilT => d.theil_t()?,
-        M::MeanLogDeviation => d.mean_log_deviation()?,
-        M::GeneralizedEntropy => d.generalized_entropy(parameter)?,
-        M::Atkinson => d.atkinson(parameter)?,
-        M::CoefficientOfVariation => d.coefficient_of_variation()?,
-        M::Hoover => d.hoover()?,
-        M::PalmaRatio => d.palma_ratio()?,
-        M::S80S20 => d.s80_s20()?,
-        M::Median => d.median()?,
-        M::AtRiskOfPovertyThreshold => d.at_risk_of_poverty_threshold()?,
-        M::AtRiskOfPovertyRate => d.at_risk_of_poverty_rate()?,
-        M::Min => d.min(),
-        M::Max => d.max(),
-        M::MaxMinRatio => d.max_min_ratio()?.ratio,
-        M::ShareBelow => d.share_below(parameter)?,
-    })
+    m.core(parameter).evaluate(d)
+}
+
+impl cpindex_measure {
+    /// The core measure ([`crate::distribution::Measure`], the one vocabulary) of a C
+    /// code with its parameter (ignored by measures without one).
+    pub(crate) fn core(self, parameter: f64) -> crate::distribution::Measure {
+        use crate::distribution::Measure as C;
+        use cpindex_measure as M;
+        match self {
+            M::Mean => C::Mean,
+            M::TotalWeight => C::TotalWeight,
+            M::Total => C::Total,
+            M::Gini => C::Gini,
+            M::GiniCorrected => C::GiniCorrected,
+            M::TheilT => C::TheilT,
+            M::MeanLogDeviation => C::MeanLogDeviation,
+            M::GeneralizedEntropy => C::GeneralizedEntropy(parameter),
+            M::Atkinson => C::Atkinson(parameter),
+            M::CoefficientOfVariation => C::CoefficientOfVariation,
+            M::Hoover => C::Hoover,
+            M::PalmaRatio => C::PalmaRatio,
+            M::S80S20 => C::S80S20,
+            M::Median => C::Median,
+            M::AtRiskOfPovertyThreshold => C::AtRiskOfPovertyThreshold,
+            M::AtRiskOfPovertyRate => C::AtRiskOfPovertyRate,
+            M::Min => C::Min,
+            M::Max => C::Max,
+            M::MaxMinRatio => C::MaxMinRatio,
+            M::ShareBelow => C::ShareBelow(parameter),
+        }
+    }
 }
 
 /// Quantile at `p ∈ [0, 1]` by a `cpindex_quantile_method` code.

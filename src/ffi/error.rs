@@ -104,8 +104,7 @@ pub(crate) fn last_error() -> Option<(cpindex_status, String)> {
 /// Copies the calling thread's last error message into a caller buffer.
 ///
 /// The message names the function that failed and what was wrong, e.g.
-/// ``cpindex_framework_builtin: unknown built-in framework `hangzhou` (known:
-/// quzhou-2021-2025)``. It is empty (`*out_len == 0`) when no call on this thread has
+/// ``cpindex_framework_builtin: unknown built-in framework `hangzhou` (known: …)``. It is empty (`*out_len == 0`) when no call on this thread has
 /// failed yet or after `cpindex_last_error_clear`. Reading does not clear it; it stays
 /// until the next failing call on the same thread (successful calls leave it alone).
 ///

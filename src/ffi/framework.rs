@@ -1,4 +1,4 @@
-//! Frameworks: the built-in Quzhou framework by name, JSON in and out, and read-only
+//! Frameworks: the built-in frameworks by name, JSON in and out, and read-only
 //! accessors for every dimension's and indicator's metadata.
 //!
 //! A `cpindex_framework` is immutable and `Arc`-backed (house style R13): handed out as
@@ -75,7 +75,7 @@ pub enum cpindex_kind {
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum cpindex_framework_field {
-    /// The framework id, e.g. `quzhou-2021-2025`.
+    /// The framework id, e.g. the built-in framework's id.
     Id = 0,
     /// The title in Chinese.
     TitleZh = 1,
@@ -287,8 +287,8 @@ pub(crate) unsafe fn framework_ref<'a>(
     arc_ref(ptr, name)
 }
 
-/// Gets a built-in framework by id (e.g. `"quzhou-2021-2025"`, the Quzhou 2021–2025
-/// action plan).
+/// Gets a built-in framework by id (the ids are listed in `docs/indicator-model.md`;
+/// an unknown id's error message lists them too).
 ///
 /// `name` is UTF-8 of `name_len` bytes, not necessarily NUL-terminated.
 ///
@@ -320,7 +320,7 @@ pub unsafe extern "C" fn cpindex_framework_builtin(
 }
 
 /// Parses and validates a framework from JSON text (the format of
-/// `src/model/builtin/quzhou-2021-2025.json` and of `cpindex_framework_to_json`).
+/// the built-in frameworks in `src/model/builtin/` and of `cpindex_framework_to_json`).
 ///
 /// **Ownership:** on success `*out` receives a new framework the caller frees with
 /// `cpindex_framework_free`. The JSON is copied; the caller keeps its buffer.

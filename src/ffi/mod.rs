@@ -22,12 +22,13 @@
 //!   use `#[no_mangle]`. cbindgen reads both.
 //! * cbindgen is pointed at `src/ffi/mod.rs` rather than `src/lib.rs` (see
 //!   `src/ffi/header_config.rs`): only this module tree defines the ABI, and parsing the
-//!   core would export its `pub const`s (e.g. `QUZHOU_2021_2025`) as C macros.
+//!   core would export its `pub const`s (e.g. the built-in framework ids) as C macros.
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
 mod distribution;
 mod error;
+mod evaluate;
 mod framework;
 mod guard;
 mod handle;
@@ -44,10 +45,11 @@ mod version;
 
 pub use distribution::*;
 pub use error::{cpindex_last_error_clear, cpindex_last_error_message};
+pub use evaluate::*;
 pub use framework::*;
 pub use guard::cpindex_debug_panic;
 pub use index::*;
-pub use json::{cpindex_run_json, run_request, CPINDEX_JSON_SCHEMA_VERSION};
+pub use json::{cpindex_run_json, CPINDEX_JSON_SCHEMA_VERSION};
 pub use monitor::*;
 pub use panel::*;
 pub use sensitivity::*;

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::indicator::{Indicator, Kind, Polarity, Reference, Relation, RelativeBasis, TargetForm};
+use super::plan::{DerivedMeasure, DerivedTarget, PlanUnit, TargetSource, UnitRole};
 use crate::error::{Error, Result};
 
 /// A dimension (or sub-dimension) of the framework.
@@ -66,6 +67,20 @@ pub struct Framework {
     /// income, population weights). Data readers accept these ids beside the indicators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auxiliary_series: Vec<AuxiliarySeries>,
+    /// The statistical units the plan covers, with their roles and display names, in
+    /// display order (see [`super::plan`]). Empty: roles are unknown, every unit is
+    /// treated as a part and the plan's targets apply to all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<PlanUnit>,
+    /// Indicators whose value scales with the unit's size (totals in 亿元, counts,
+    /// five-year sums): the plan's target applies to the whole only; other units are
+    /// scored on them only against targets of their own ([`PlanUnit::targets`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub size_indicators: Vec<String>,
+    /// Targets computed from other series or from household microdata (the urban–rural
+    /// ratio, the max/min ratio over the parts, household income band shares).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived_targets: Vec<DerivedTarget>,
 }
 
 /// A data series that is not an indicator: a reference or an input of a derived measure.
@@ -170,6 +185,53 @@ impl Framework {
     /// Whether data may carry a series with this id: an indicator or an auxiliary series.
     pub fn knows_series(&self, id: &str) -> bool {
         self.indicator(id).is_some() || self.auxiliary_series.iter().any(|s| s.id == id)
+    }
+
+    /// The plan unit a data unit key names (its id or either display name).
+    pub fn unit(&self, key: &str) -> Option<&PlanUnit> {
+        self.units.iter().find(|u| u.is_named(key))
+    }
+
+    /// The role of a data unit: declared in [`Framework::units`]; a unit the framework
+    /// does not declare is a part.
+    pub fn unit_role(&self, key: &str) -> UnitRole {
+        self.unit(key).map_or(UnitRole::Part, |u| u.role)
+    }
+
+    /// The Chinese display name of a data unit (the key itself when undeclared).
+    pub fn unit_name_zh(&self, key: &str) -> String {
+        self.unit(key)
+            .map_or_else(|| key.to_string(), |u| u.name_zh.clone())
+    }
+
+    /// Whether the indicator is a size indicator ([`Framework::size_indicators`]).
+    pub fn is_size_indicator(&self, id: &str) -> bool {
+        self.size_indicators.iter().any(|s| s == id)
+    }
+
+    /// The target that applies to one data unit for one indicator, and where it comes
+    /// from: the unit's own target; else the plan's target, except for a size indicator
+    /// of a unit that is not the whole (not scored) when the framework declares units.
+    pub fn target_for(&self, unit: &str, indicator: &Indicator) -> (Option<f64>, TargetSource) {
+        let pu = self.unit(unit);
+        if let Some(t) = pu.and_then(|u| u.targets.get(&indicator.id)) {
+            return (Some(*t), TargetSource::Unit);
+        }
+        let Some(t) = indicator.target else {
+            return (None, TargetSource::None);
+        };
+        let whole = pu.is_some_and(|u| u.role == UnitRole::Whole);
+        if !self.units.is_empty() && !whole && self.is_size_indicator(&indicator.id) {
+            return (None, TargetSource::NotScored);
+        }
+        (Some(t), TargetSource::Plan)
+    }
+
+    /// The derived target of an indicator, if it has one.
+    pub fn derived_target(&self, indicator: &str) -> Option<&DerivedTarget> {
+        self.derived_targets
+            .iter()
+            .find(|d| d.indicator == indicator)
     }
 
     /// The auxiliary series with this id.
@@ -438,6 +500,7 @@ impl Framework {
                 ));
             }
         }
+        self.validate_plan_units(&err)?;
         let dim_ids: HashSet<&str> = self.dimensions.iter().map(|d| d.id.as_str()).collect();
         for d in &self.dimensions {
             let loc = |f: &str| format!("dimension `{}`, field `{f}`", d.id);
@@ -535,6 +598,90 @@ impl Framework {
                     "field `dimensions`".into(),
                     "all top-level dimension weights are zero".into(),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `units`, `size_indicators` and `derived_targets`: unit ids and names
+    /// unique, at most one whole, unit targets finite and naming indicators, size
+    /// indicators and derived targets naming indicators, derived inputs naming series,
+    /// band bounds finite and ordered.
+    fn validate_plan_units(&self, err: &dyn Fn(String, String) -> Error) -> Result<()> {
+        let mut keys: HashSet<&str> = HashSet::new();
+        for u in &self.units {
+            let loc = format!("unit `{}`", u.id);
+            if u.id.trim().is_empty() || u.name_zh.trim().is_empty() {
+                return Err(err(loc, "`id` and `name_zh` must not be empty".into()));
+            }
+            for k in [u.id.as_str(), u.name_zh.as_str(), u.name_en.as_str()] {
+                if !k.is_empty() && !keys.insert(k) && k != u.id && k != u.name_zh {
+                    return Err(err(loc.clone(), format!("name `{k}` is used twice")));
+                }
+            }
+            for (ind, t) in &u.targets {
+                if self.indicator(ind).is_none() {
+                    return Err(err(
+                        format!("{loc}, field `targets`"),
+                        format!("`{ind}` is not an indicator of the framework"),
+                    ));
+                }
+                if !t.is_finite() {
+                    return Err(err(
+                        format!("{loc}, field `targets.{ind}`"),
+                        format!("target {t} must be finite"),
+                    ));
+                }
+            }
+        }
+        if self
+            .units
+            .iter()
+            .filter(|u| u.role == UnitRole::Whole)
+            .count()
+            > 1
+        {
+            return Err(err(
+                "field `units`".into(),
+                "at most one unit may have the role `whole`".into(),
+            ));
+        }
+        for s in &self.size_indicators {
+            if self.indicator(s).is_none() {
+                return Err(err(
+                    "field `size_indicators`".into(),
+                    format!("`{s}` is not an indicator of the framework"),
+                ));
+            }
+        }
+        for d in &self.derived_targets {
+            let loc = format!("derived target `{}`", d.indicator);
+            if self.indicator(&d.indicator).is_none() {
+                return Err(err(loc, "not an indicator of the framework".into()));
+            }
+            let series: Vec<&str> = match &d.measure {
+                DerivedMeasure::Ratio {
+                    numerator,
+                    denominator,
+                } => vec![numerator, denominator],
+                DerivedMeasure::MaxMinRatio { series } => vec![series],
+                DerivedMeasure::BandShare { lower, upper } => {
+                    if !(lower.is_finite() && upper.is_finite() && lower < upper) {
+                        return Err(err(
+                            format!("{loc}, field `measure`"),
+                            format!("band [{lower}, {upper}) must be finite with lower < upper"),
+                        ));
+                    }
+                    vec![]
+                }
+            };
+            for s in series {
+                if !self.knows_series(s) {
+                    return Err(err(
+                        format!("{loc}, field `measure`"),
+                        format!("`{s}` is neither an indicator nor an auxiliary series"),
+                    ));
+                }
             }
         }
         Ok(())

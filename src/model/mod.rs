@@ -7,6 +7,7 @@
 pub mod builtin;
 mod framework;
 mod indicator;
+pub mod plan;
 
 pub use framework::{
     is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, MAX_DEPTH,
@@ -15,3 +16,4 @@ pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeBasis,
     RelativeTarget, TargetForm, Unit,
 };
+pub use plan::{DerivedMeasure, DerivedTarget, PlanUnit, TargetSource, UnitRole};

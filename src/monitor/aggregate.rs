@@ -47,7 +47,7 @@ pub struct Shortfall {
     /// weight · (1 − score): the points of overall achievement it costs
     /// (overall = 1 − Σ shortfall).
     pub shortfall: f64,
-    /// Obstacle degree O_j = w_j(1 − a_j)/Σ_k w_k(1 − a_k) (障碍度; e.g. the Zhejiang
+    /// Obstacle degree O_j = w_j(1 − a_j)/Σ_k w_k(1 − a_k) (障碍度; e.g. the provincial
     /// common-prosperity studies cited in methods-reference b.7); 0 when nothing is short.
     pub obstacle_share: f64,
 }

@@ -18,7 +18,7 @@ use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
 use crate::data::Panel;
 use crate::error::{Error, Result};
-use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm};
+use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm, TargetSource};
 
 /// Everything plan monitoring produces for a framework and a panel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +52,25 @@ pub struct MonitorResults {
     pub satisfaction: Vec<SatisfactionGroup>,
     /// Overall evaluation per unit in the evaluation year.
     pub evaluations: Vec<OverallEvaluation>,
+    /// The target applied to each unit × indicator (unit-major, framework order) and
+    /// where it comes from: the unit's own, the plan's, or not scored (a size indicator
+    /// of a unit without a target of its own; see [`Framework::target_for`]).
+    pub targets: Vec<AppliedTarget>,
     /// Warnings (fallback baselines, indicators absent from the panel, …).
     pub warnings: Vec<String>,
+}
+
+/// The target applied to one unit × indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppliedTarget {
+    /// Unit id.
+    pub unit: String,
+    /// Indicator id.
+    pub indicator: String,
+    /// The numeric target used (`None`: not scored against a number).
+    pub target: Option<f64>,
+    /// Where the target comes from.
+    pub source: TargetSource,
 }
 
 impl MonitorResults {
@@ -91,7 +108,7 @@ pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Resu
 /// index, and — with a survey — the satisfaction index and the overall evaluation.
 ///
 /// Units: `spec.units`, or every panel unit except those named as relative-target
-/// reference units. Framework indicators absent from the panel are treated as missing
+/// reference units and those the framework declares as references. Framework indicators absent from the panel are treated as missing
 /// everywhere (warning); panel indicators absent from the framework are ignored (they
 /// may be reference series). Errors: invalid framework or spec, unknown unit or year in
 /// the spec, no panel period in the plan period, the baseline policy `error` with a
@@ -125,7 +142,10 @@ pub fn monitor_with_survey(
         None => panel
             .units()
             .iter()
-            .filter(|u| !ref_units.contains(&u.as_str()))
+            .filter(|u| {
+                !ref_units.contains(&u.as_str())
+                    && framework.unit_role(u) != crate::model::UnitRole::Reference
+            })
             .cloned()
             .collect(),
     };
@@ -172,6 +192,7 @@ pub fn monitor_with_survey(
     let mut trends = Vec::new();
     let mut dashboards = Vec::new();
     let mut dynamic = Vec::new();
+    let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
     let eval_years: Vec<i32> = periods
         .iter()
         .copied()
@@ -184,6 +205,25 @@ pub fn monitor_with_survey(
         let mut rescaled = Vec::with_capacity(framework.indicators.len());
         let mut excluded = Vec::new();
         for ind in &framework.indicators {
+            let (target, source) = framework.target_for(unit, ind);
+            targets.push(AppliedTarget {
+                unit: unit.clone(),
+                indicator: ind.id.clone(),
+                target,
+                source,
+            });
+            // A unit's own target replaces the plan's (with its stretch and interim
+            // targets); a size indicator without one is not scored for this unit.
+            let own: Option<Indicator> = match source {
+                TargetSource::Unit | TargetSource::NotScored => Some(Indicator {
+                    target,
+                    stretch_target: None,
+                    interim_targets: Vec::new(),
+                    ..ind.clone()
+                }),
+                TargetSource::Plan | TargetSource::None => None,
+            };
+            let ind = own.as_ref().unwrap_or(ind);
             let values = panel
                 .indicator_index(&ind.id)
                 .map_or_else(|| nan.clone(), |i| panel.series(u, i));
@@ -393,6 +433,7 @@ pub fn monitor_with_survey(
         dynamic,
         satisfaction,
         evaluations,
+        targets,
         warnings,
     })
 }

@@ -65,7 +65,7 @@ pub struct Survey {
 
 /// Satisfaction settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SatisfactionSpec {
     /// Domain weights for the overall score (a domain not listed weighs 1).
     pub domain_weights: BTreeMap<String, f64>,

@@ -86,7 +86,7 @@ pub enum ZeroTarget {
 /// Open SDG / Statistics Canada progress-ratio thresholds (open-sdg
 /// `docs/progress-methodology.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TrendThresholds {
     /// R ≥ this: on track. Default 0.95.
     pub on_track: f64,
@@ -121,6 +121,7 @@ impl Default for TrendThresholds {
 /// For a higher-is-better indicator a value ≥ `green` is green, ≥ `yellow` yellow,
 /// ≥ `orange` orange, else red; for lower-is-better the comparisons are ≤.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ColourThresholds {
     /// Green threshold (usually the target).
     pub green: f64,
@@ -132,7 +133,7 @@ pub struct ColourThresholds {
 
 /// Dashboard settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DashboardSpec {
     /// Absolute thresholds per indicator id (SDSN SDR practice).
     pub thresholds: BTreeMap<String, ColourThresholds>,
@@ -155,7 +156,7 @@ impl Default for DashboardSpec {
 
 /// Dynamic monitoring index settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DynamicSpec {
     /// The fixed base year (index = 100); `None` = the framework's base year.
     pub base_year: Option<i32>,
@@ -175,7 +176,7 @@ impl Default for DynamicSpec {
 
 /// The monitoring methodology. Every field has a default; `{}` is a valid spec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MonitorSpec {
     /// Headline achievement form. Default [`AchievementForm::Ratio`].
     pub form: AchievementForm,
@@ -185,7 +186,7 @@ pub struct MonitorSpec {
     /// statistical bulletins publish yearly growth rates, not the level series behind them.
     pub growth_input: GrowthInput,
     /// Units to monitor; `None` = every unit of the panel except those used only as
-    /// relative-target references (e.g. `zhejiang`).
+    /// relative-target references or declared as `reference` units by the framework.
     pub units: Option<Vec<String>>,
     /// The evaluation year for schedule, trend, dashboard and evaluation; `None` = the
     /// latest panel period not after the framework's target year.
@@ -358,5 +359,21 @@ impl MonitorSpec {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_members_are_errors() {
+        let e = super::MonitorSpec::from_json(r#"{"schedule_tolerence": 0.5}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("schedule_tolerence"), "{e}");
+        let e = super::MonitorSpec::from_json(r#"{"trend": {"on_trak": 0.9}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("on_trak"), "{e}");
+        assert!(super::MonitorSpec::from_json(r#"{"schedule_tolerance": 0.1}"#).is_ok());
     }
 }

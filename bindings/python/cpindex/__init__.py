@@ -61,6 +61,7 @@ from .distribution import (
     theil_t,
 )
 from .engine import IndexResult, WeightKind, run_index
+from .evaluate import Evaluation, evaluate
 from .sensitivity import SensitivityResult, run_sensitivity
 from .monitor import (
     AchievementField,
@@ -112,6 +113,8 @@ __all__ = [
     "Panel",
     # engine and monitoring
     "run_index",
+    "evaluate",
+    "Evaluation",
     "IndexResult",
     "SensitivityResult",
     "run_sensitivity",

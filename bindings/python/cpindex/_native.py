@@ -92,6 +92,36 @@ class MonitorResultT(Structure):
     """Opaque ``struct cpindex_monitor_result``."""
 
 
+class EvaluationT(Structure):
+    """Opaque ``cpindex_evaluation``."""
+
+
+class CEstimate(Structure):
+    """``struct cpindex_estimate``: a weighted survey estimate with SE, CI, deff, n."""
+
+    _fields_ = [
+        ("mean", c_double),
+        ("se", c_double),
+        ("ci_lower", c_double),
+        ("ci_upper", c_double),
+        ("deff", c_double),
+        ("n_effective", c_double),
+        ("n", c_size_t),
+        ("nonresponse", c_size_t),
+    ]
+
+
+class CDistributionTarget(Structure):
+    """``struct cpindex_distribution_target``: value, target, kind and colour codes."""
+
+    _fields_ = [
+        ("value", c_double),
+        ("target", c_double),
+        ("kind", c_uint32),
+        ("colour", c_uint32),
+    ]
+
+
 class CStr(Structure):
     """``struct cpindex_str``: a borrowed UTF-8 view ``{data, len}``."""
 
@@ -116,6 +146,7 @@ INDEX_P = POINTER(IndexResultT)
 SENS_P = POINTER(SensitivityResultT)
 MONITOR_P = POINTER(MonitorResultT)
 SPEC_P = POINTER(SpecT)
+EVAL_P = POINTER(EvaluationT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
@@ -370,6 +401,15 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row("cpindex_monitor_result_to_json", STATUS, (MONITOR_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    # the evaluation (everything the annual report shows)
+    Row("cpindex_evaluate", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, DOUBLE_P, DOUBLE_P, DOUBLE_P, c_size_t, c_char_p, c_size_t, POINTER(EVAL_P)), CHECK, True),
+    Row("cpindex_evaluation_free", None, (EVAL_P,), RAW, True),
+    Row("cpindex_evaluation_satisfaction", STATUS, (EVAL_P, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(CEstimate)), CHECK, True),
+    Row("cpindex_evaluation_distribution_count", STATUS, (EVAL_P, SIZE_P), CHECK, True),
+    Row("cpindex_evaluation_distribution", STATUS, (EVAL_P, c_size_t, POINTER(CDistributionTarget)), CHECK, True),
+    Row("cpindex_evaluation_distribution_id", STATUS, (EVAL_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_evaluation_fingerprint", STATUS, (EVAL_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_evaluation_to_json", STATUS, (EVAL_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
     # parsed, validated methodology specs (reusable across runs)
     Row("cpindex_spec_new", STATUS, (c_uint32, c_char_p, c_size_t, POINTER(SPEC_P)), CHECK, True),
     Row("cpindex_spec_free", None, (SPEC_P,), RAW, True),

@@ -107,10 +107,15 @@ class MonitorTest(unittest.TestCase):
 
     def test_achievement_record(self) -> None:
         r = self.result
-        obs = r.achievement("qujiang", "gdp", 2021, cpindex.AchievementField.OBSERVED)
-        self.assertEqual(obs, self.panel["qujiang", 2021, "gdp"])  # the data given
-        self.assertEqual(r.achievement("qujiang", "gdp", 2021, cpindex.AchievementField.TARGET), 2500.0)
-        capped = r.achievement("qujiang", "gdp", 2021)
+        obs = r.achievement("qujiang", "gdp_per_capita", 2021, cpindex.AchievementField.OBSERVED)
+        self.assertEqual(obs, self.panel["qujiang", 2021, "gdp_per_capita"])  # the data given
+        # a per-capita indicator: the plan's target applies to a county
+        self.assertEqual(r.achievement("qujiang", "gdp_per_capita", 2021, cpindex.AchievementField.TARGET), 10.0)
+        # GDP (亿元) is a size indicator of the framework: a county without a GDP target of
+        # its own is not scored on it
+        self.assertTrue(math.isnan(r.achievement("qujiang", "gdp", 2021, cpindex.AchievementField.TARGET)))
+        self.assertTrue(math.isnan(r.achievement("qujiang", "gdp", 2021)))
+        capped = r.achievement("qujiang", "gdp_per_capita", 2021)
         self.assertGreaterEqual(capped, 0.0)
         self.assertLessEqual(capped, 1.0 + 1e-12)
         self.assertFalse(math.isnan(r.unit_achievement("qujiang")))
@@ -121,9 +126,9 @@ class MonitorTest(unittest.TestCase):
             self.skipTest("cpindex_monitor_result_achievements is not exported yet")
         col = list(r.achievements("gdp", 2021, cpindex.AchievementField.OBSERVED))
         self.assertEqual(col, [self.panel[u, 2021, "gdp"] for u in r.units])
-        col = list(r.achievements("gdp", 2021))
+        col = list(r.achievements("gdp_per_capita", 2021))
         for u, v in zip(r.units, col):
-            self.assertEqual(v, r.achievement(u, "gdp", 2021))
+            self.assertEqual(v, r.achievement(u, "gdp_per_capita", 2021))
         agg = list(r.unit_achievements())
         for u, v in zip(r.units, agg):
             a = r.unit_achievement(u)

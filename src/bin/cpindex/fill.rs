@@ -1,170 +1,412 @@
-//! Filling the report view-model from what the library already has: the framework and the
-//! panel. [`skeleton`] sets everything that does not need a method (units, dimensions,
-//! indicators with their targets, the observed values of the report year, which values
-//! are illustrative, the data sources, the distribution-target values read from the
-//! panel); achievement, colours, trends, composite scores, ranks and the dynamic index are
-//! left as "not assessed" (NaN, grey, `·`) for the monitoring and engine results to fill.
+//! Filling the report view-model from one [`Evaluation`]: display names, formatted
+//! numbers, labels and notes. Nothing here computes a statistic; every number comes from
+//! the library's evaluation ([`cpindex::evaluate`]). Unit roles and names come from the
+//! framework, so another plan's framework renders with no code change.
 
-use std::collections::BTreeSet;
-
-use cpindex::data::{CellProvenance, Panel};
-use cpindex::model::Framework;
-use cpindex::Result;
+use cpindex::evaluate::{DistributionDetail, Evaluation};
+use cpindex::model::{Framework, TargetSource, UnitRole};
+use cpindex::monitor::{self, TrendCategory};
 
 use crate::view::{
-    framework_views, CellView, Colour, DistributionRow, Methodology, ReportView, Trend,
-    UnitSummary, UnitView,
+    fmt_value, framework_views, CellView, Colour, DistributionRow, EvaluationRow, LineSeries,
+    Methodology, ReportView, Trend, UnitSummary, UnitView,
 };
 
-/// Known unit ids of the Quzhou sample and their display names, in display order.
-pub const KNOWN_UNITS: [(&str, &str); 8] = [
-    ("quzhou", "衢州市"),
-    ("kecheng", "柯城区"),
-    ("qujiang", "衢江区"),
-    ("longyou", "龙游县"),
-    ("jiangshan", "江山市"),
-    ("changshan", "常山县"),
-    ("kaihua", "开化县"),
-    ("zhejiang", "浙江省"),
-];
-
-/// Units that are reference series (provincial averages), shown but never ranked or
-/// compared with the counties.
-pub const REFERENCE_UNITS: [&str; 1] = ["zhejiang"];
-
-/// Units that are the whole (the city) rather than one of the compared parts.
-pub const WHOLE_UNITS: [&str; 1] = ["quzhou"];
-
-/// Display name of a unit id (the id itself when unknown).
-pub fn unit_name(id: &str) -> String {
-    KNOWN_UNITS
-        .iter()
-        .find(|(k, _)| *k == id)
-        .map(|(_, n)| n.to_string())
-        .unwrap_or_else(|| id.to_string())
-}
-
-/// Whether an observation is illustrative: its source is `illustrative` (as in the
-/// shipped sample, whose rows say `source=illustrative, illustrative=true`) or its note
-/// says so. Values without any provenance are not assumed official either; they count as
-/// unsourced (see [`skeleton`]).
-pub fn is_illustrative(p: Option<&CellProvenance>) -> bool {
-    p.is_some_and(|p| {
-        p.source.trim().eq_ignore_ascii_case("illustrative")
-            || p.note.to_ascii_lowercase().contains("illustrative")
-    })
-}
-
-/// The view-model with everything that needs no method filled in, for `year` (default:
-/// the panel's latest period).
-///
-/// Errors: [`cpindex::Error::UnknownId`] when `year` is not a period of the panel;
-/// [`cpindex::Error::Empty`] when the panel has no periods.
-pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<ReportView> {
-    let year = match year {
-        Some(y) => {
-            panel.require_period(y)?;
-            y
-        }
-        None => *panel
-            .periods()
-            .last()
-            .ok_or_else(|| cpindex::Error::Empty {
-                context: "panel periods".into(),
-            })?,
-    };
-    let p = panel.require_period(year)?;
-
-    // Units: the known ones in their order, then the others as they come.
-    let mut unit_ids: Vec<&str> = KNOWN_UNITS
-        .iter()
-        .map(|(k, _)| *k)
-        .filter(|k| panel.unit_index(k).is_some())
-        .collect();
-    for u in panel.units() {
-        if !unit_ids.contains(&u.as_str()) {
-            unit_ids.push(u);
-        }
+/// The view's colour of a monitoring colour.
+pub fn colour_of(c: monitor::Colour) -> Colour {
+    match c {
+        monitor::Colour::Green => Colour::Green,
+        monitor::Colour::Yellow => Colour::Yellow,
+        monitor::Colour::Orange => Colour::Orange,
+        monitor::Colour::Red => Colour::Red,
+        monitor::Colour::Grey => Colour::Grey,
     }
-    let units: Vec<UnitView> = unit_ids
+}
+
+fn trend_of(c: TrendCategory) -> Trend {
+    match c {
+        TrendCategory::TargetAchieved | TrendCategory::OnTrack => Trend::OnTrack,
+        TrendCategory::AccelerationNeeded => Trend::Moderate,
+        TrendCategory::LimitedProgress | TrendCategory::NotAchieved => Trend::Stagnating,
+        TrendCategory::Deterioration => Trend::Deteriorating,
+        TrendCategory::UnableToAssess => Trend::Unknown,
+    }
+}
+
+fn nan(x: Option<f64>) -> f64 {
+    x.unwrap_or(f64::NAN)
+}
+
+/// What the report shows besides the evaluation: display names of the survey domains
+/// and the input lines under the title.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Survey domain id → Chinese display name.
+    pub domain_names: Vec<(String, String)>,
+    /// The inputs read, one line each.
+    pub input_notes: Vec<String>,
+}
+
+/// The report view of an evaluation.
+pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
+    let year = ev.year;
+    let units: Vec<UnitView> = ev
+        .units
         .iter()
-        .map(|id| UnitView {
-            id: id.to_string(),
-            name: unit_name(id),
+        .map(|u| UnitView {
+            id: u.id.clone(),
+            name: u.name_zh.clone(),
         })
         .collect();
     let (dimensions, indicators) = framework_views(fw);
 
-    let mut cells = Vec::new();
-    let (mut n_values, mut n_illustrative, mut n_unsourced) = (0usize, 0usize, 0usize);
-    let mut sources = BTreeSet::new();
-    for ind in &fw.indicators {
-        let Some(i) = panel.indicator_index(&ind.id) else {
-            continue;
-        };
-        for id in &unit_ids {
-            let u = panel.unit_index(id).expect("unit ids come from the panel");
-            let value = panel.get(u, p, i);
-            if value.is_nan() {
-                continue;
-            }
-            let prov = panel.provenance(u, p, i);
-            let illustrative = is_illustrative(prov);
-            n_values += 1;
-            match prov {
-                _ if illustrative => n_illustrative += 1,
-                Some(pv) if !pv.source.trim().is_empty() => {
-                    sources.insert(pv.source.trim().to_string());
+    // ---- cells ---------------------------------------------------------------------------
+    let c = &ev.cells;
+    let cells: Vec<CellView> = (0..c.len())
+        .map(|k| {
+            let ind = &fw.indicators[c.indicator[k] as usize];
+            let target = match c.target_source[k] {
+                TargetSource::Plan => crate::target_text(ind, fw.target_year),
+                TargetSource::Unit => format!("{} (own target)", fmt_value(nan(c.target[k]))),
+                TargetSource::NotScored => {
+                    "not scored (size indicator, no target of its own)".into()
                 }
-                _ => n_unsourced += 1,
-            }
-            cells.push(CellView {
+                TargetSource::None => crate::target_text(ind, fw.target_year),
+            };
+            CellView {
                 indicator: ind.id.clone(),
-                unit: id.to_string(),
+                unit: ev.units[c.unit[k] as usize].id.clone(),
+                value: c.value[k],
+                achievement: nan(c.achievement[k]),
+                colour: colour_of(c.colour[k]),
+                trend: trend_of(c.trend[k]),
+                illustrative: c.illustrative[k],
+                target,
+                target_source: c.target_source[k].name().to_string(),
+            }
+        })
+        .collect();
+
+    // ---- summaries -----------------------------------------------------------------------
+    let summaries: Vec<UnitSummary> = ev
+        .summaries
+        .iter()
+        .map(|s| UnitSummary {
+            unit: ev.units[s.unit as usize].id.clone(),
+            achievement: nan(s.achievement),
+            index: nan(s.index),
+            rank: s.rank.map(|r| r as usize),
+            by_dimension: s.by_dimension.iter().map(|x| nan(*x)).collect(),
+            dimension_colours: s.dimension_colours.iter().map(|c| colour_of(*c)).collect(),
+            lagging: s
+                .lagging
+                .iter()
+                .map(|(id, score)| {
+                    let n = fw.indicator(id).map_or(id.clone(), |i| i.name_zh.clone());
+                    format!("{n} ({:.0}%)", 100.0 * score)
+                })
+                .collect(),
+        })
+        .collect();
+    let compare_units: Vec<String> = ev
+        .compared
+        .iter()
+        .map(|&k| ev.units[k as usize].id.clone())
+        .collect();
+
+    // ---- dynamic index -------------------------------------------------------------------
+    let index_series: Vec<LineSeries> = ev
+        .units
+        .iter()
+        .filter_map(|u| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
+        .map(|d| LineSeries {
+            name: fw.unit_name_zh(&d.unit),
+            values: ev
+                .years
+                .iter()
+                .map(|y| {
+                    d.years
+                        .iter()
+                        .find(|x| x.year == *y)
+                        .and_then(|x| x.fixed_base_index)
+                        .unwrap_or(f64::NAN)
+                })
+                .collect(),
+        })
+        .collect();
+
+    // ---- distribution targets ------------------------------------------------------------
+    let unit_zh = |id: &str| fw.unit_name_zh(id);
+    let distribution: Vec<DistributionRow> = ev
+        .distribution
+        .iter()
+        .map(|d| {
+            let ind = d.indicator.as_deref().and_then(|i| fw.indicator(i));
+            let value = match (&d.detail, d.value) {
+                (_, None) => "–".to_string(),
+                (DistributionDetail::BandShare { .. }, Some(x)) => format!("{x:.1}%"),
+                (DistributionDetail::Measure { .. }, Some(x)) => format!("{x:.3}"),
+                (_, Some(x)) => format!("{x:.2}"),
+            };
+            let (label, note) = match &d.detail {
+                DistributionDetail::Ratio {
+                    unit,
+                    numerator,
+                    denominator,
+                    reported,
+                } => (
+                    format!("{}{}", unit_zh(unit), d.label_zh),
+                    format!(
+                        "{} / {}{}",
+                        fmt_value(*numerator),
+                        fmt_value(*denominator),
+                        reported
+                            .map(|x| format!("; 数据文件所列 {}", fmt_value(x)))
+                            .unwrap_or_default()
+                    ),
+                ),
+                DistributionDetail::MaxMinRatio(m) => (
+                    d.label_zh.clone(),
+                    format!(
+                        "最高 {} {}, 最低 {} {}{}",
+                        unit_zh(&m.max_unit),
+                        fmt_value(m.max_value),
+                        unit_zh(&m.min_unit),
+                        fmt_value(m.min_value),
+                        if m.missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; 缺数据: {}", m.missing.join(", "))
+                        }
+                    ),
+                ),
+                DistributionDetail::BandShare {
+                    households, basis, ..
+                } => (
+                    d.label_zh.clone(),
+                    format!(
+                        "住户样本 {households} 户, 加权; 区间 [下限, 上限); {}",
+                        match basis {
+                            monitor::BandIncome::Actual => "家庭实际年可支配收入",
+                            monitor::BandIncome::ThreePersonEquivalent =>
+                                "按三口之家折算 (3 × 人均可支配收入)",
+                        }
+                    ),
+                ),
+                DistributionDetail::Measure { measure, .. } => (
+                    d.label_zh.clone(),
+                    format!("住户人均收入, 按人口加权 (户权数 × 户规模); {measure}"),
+                ),
+            };
+            DistributionRow {
+                label,
                 value,
-                achievement: f64::NAN,
-                colour: Colour::Grey,
-                trend: Trend::Unknown,
-                illustrative,
+                target: ind.map_or("–".into(), |i| crate::target_text(i, fw.target_year)),
+                colour: colour_of(d.colour),
+                note,
+            }
+        })
+        .collect();
+
+    // ---- satisfaction and overall evaluation -------------------------------------------------
+    let mres = &ev.monitor;
+    let mut evaluation = Vec::new();
+    if !mres.satisfaction.is_empty() {
+        for e in &mres.evaluations {
+            let g = mres
+                .satisfaction
+                .iter()
+                .find(|g| g.unit == e.unit && g.year == e.year);
+            let domains = g
+                .map(|g| {
+                    g.domains
+                        .iter()
+                        .map(|d| {
+                            let name = extras
+                                .domain_names
+                                .iter()
+                                .find(|(id, _)| *id == d.domain)
+                                .map_or(d.domain.clone(), |x| x.1.clone());
+                            (name, d.estimate.map_or(f64::NAN, |x| x.mean))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let ov = g.and_then(|g| g.overall);
+            evaluation.push(EvaluationRow {
+                unit: e.unit.clone(),
+                objective: nan(e.objective),
+                satisfaction: nan(e.subjective),
+                ci_lower: nan(ov.and_then(|o| o.ci_lower)),
+                ci_upper: nan(ov.and_then(|o| o.ci_upper)),
+                n: ov.map_or(0, |o| o.n),
+                domains,
+                combined: nan(e.combined),
             });
         }
     }
 
-    let summaries: Vec<UnitSummary> = unit_ids
+    // ---- methodology ---------------------------------------------------------------------
+    let mspec = &ev.spec.monitor;
+    let eres = &ev.index;
+    let spec_json = serde_json::json!({
+        "index": eres.spec,
+        "monitor": mspec,
+        "satisfaction": ev.spec.satisfaction,
+    });
+    let mut weights: Vec<(String, f64)> = eres
+        .weights
         .iter()
-        .filter(|id| !REFERENCE_UNITS.contains(id))
-        .map(|id| UnitSummary {
-            unit: id.to_string(),
-            achievement: f64::NAN,
-            index: f64::NAN,
-            rank: None,
-            by_dimension: vec![f64::NAN; dimensions.len()],
-            dimension_colours: vec![Colour::Grey; dimensions.len()],
-            lagging: Vec::new(),
+        .filter(|w| w.period == year && w.node == eres.framework_id)
+        .map(|w| {
+            let name = fw
+                .dimension(&w.child)
+                .map_or(w.child.clone(), |d| d.name_zh.clone());
+            (name, w.normalised)
         })
         .collect();
-    let compare_units: Vec<String> = unit_ids
+    if weights.is_empty() {
+        weights = fw
+            .child_dimensions(None)
+            .map(|d| (d.name_zh.clone(), d.weight))
+            .collect();
+    }
+    let indicator_weights = eres
+        .weights
         .iter()
-        .filter(|id| !REFERENCE_UNITS.contains(id) && !WHOLE_UNITS.contains(id))
-        .map(|id| id.to_string())
+        .filter(|w| w.period == year && fw.indicator(&w.child).is_some())
+        .map(|w| {
+            let name = fw
+                .indicator(&w.child)
+                .map_or(w.child.clone(), |i| i.name_zh.clone());
+            (name, w.effective)
+        })
         .collect();
-
-    let distribution = distribution_rows(fw, panel, p, &compare_units);
-
+    let form = match mspec.form {
+        monitor::AchievementForm::Ratio => {
+            "实现度 (ratio form): x/T for higher-is-better, T/x for lower-is-better targets, capped at 100%; \
+             cumulative, annual, growth-rate, interval and relative targets by their own rules (docs/monitoring.md)"
+        }
+        monitor::AchievementForm::Progress => {
+            "实现度 (progress form): (x_t − x_0)/(T − x_0) from the baseline, clamped to [0, 100%] (docs/monitoring.md)"
+        }
+    };
+    let names_of = |role: UnitRole| -> String {
+        let n: Vec<String> = ev
+            .units
+            .iter()
+            .filter(|u| u.role == role)
+            .map(|u| u.name_zh.clone())
+            .collect();
+        if n.is_empty() {
+            "none".into()
+        } else {
+            n.join("、")
+        }
+    };
+    let count = |s: TargetSource| c.target_source.iter().filter(|x| **x == s).count();
     let mut notes = Vec::new();
-    if n_unsourced > 0 {
+    let p = &ev.provenance;
+    if p.unsourced > 0 {
         notes.push(format!(
-            "{n_unsourced} of {n_values} values of {year} have no source in the data file"
+            "{} of {} values of {year} have no source in the data file",
+            p.unsourced, p.values
         ));
     }
-    let illustrative = n_illustrative > 0;
+    notes.extend([
+        form.to_string(),
+        format!(
+            "Plan achievement: weighted mean of indicator achievement with the framework's weights, \
+             re-normalised over the available indicators; evaluation year {year}."
+        ),
+        format!(
+            "Colours (SDSN dashboard): green = target met; yellow ≥ {:.0}% achievement; orange ≥ {:.0}%; red below; grey = no data. \
+             Trend arrows (Open SDG progress ratio): ↑ on track (≥ {:.0}% of the growth needed), ↗ acceleration needed (≥ {:.0}%), \
+             → limited progress, ↓ deterioration, · not assessable.",
+            100.0 * mspec.dashboard.score_yellow,
+            100.0 * mspec.dashboard.score_orange,
+            100.0 * mspec.trend.on_track,
+            100.0 * mspec.trend.acceleration_needed,
+        ),
+        format!(
+            "Composite index (cpindex::method): computed across {} (reference series {} excluded); \
+             ranks among the parts only ({} is the whole and is scored, not ranked).",
+            eres.units
+                .iter()
+                .map(|u| fw.unit_name_zh(u))
+                .collect::<Vec<_>>()
+                .join("、"),
+            names_of(UnitRole::Reference),
+            names_of(UnitRole::Whole),
+        ),
+        format!(
+            "Targets by cell (CSV/JSON column target_source): {} cells against the plan's target, {} against a unit's own target, \
+             {} not scored — a size indicator (totals in 亿元, counts, five-year sums) is scored for a unit other than the whole \
+             only against a target of its own. Read parts on rates, shares and per-capita indicators, and compare them through \
+             the composite index.",
+            count(TargetSource::Plan),
+            count(TargetSource::Unit),
+            count(TargetSource::NotScored),
+        ),
+        format!(
+            "Dynamic monitoring index: fixed base {} = 100, indicators rescaled on fixed goalposts (baseline → target), AMPI-style.",
+            mspec.dynamic.base_year.unwrap_or(fw.base_year)
+        ),
+    ]);
+    let withheld: Vec<String> = ev
+        .monitor
+        .aggregates
+        .iter()
+        .filter(|a| a.year == year && a.withheld.is_some())
+        .map(|a| {
+            format!(
+                "{} ({:.0}%)",
+                fw.unit_name_zh(&a.unit),
+                100.0 * a.indicator_coverage
+            )
+        })
+        .collect();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
+            withheld.join("、"),
+            100.0 * mspec.min_indicator_coverage
+        ));
+    }
+    if !ev.warnings.is_empty() {
+        notes.push(format!(
+            "{} warning(s) from monitoring and the engine (full list in --format json), e.g.: {}",
+            ev.warnings.len(),
+            ev.warnings
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    notes.push(format!(
+        "Reproducibility fingerprint ({}): {} — a hash of the framework, the data, the spec with its defaults \
+         and the library version {} (docs/json-api.md, \"Fingerprint\").",
+        ev.fingerprint.algorithm, ev.fingerprint.hex, ev.fingerprint.version
+    ));
+    let illustrative = p.illustrative > 0;
     let illustrative_note = format!(
-        "本报告使用了示意数据:{year}年 {n_values} 个数值中有 {n_illustrative} 个为示意值(illustrative),\
+        "本报告使用了示意数据:{year}年 {} 个数值中有 {} 个为示意值(illustrative),\
          并非官方统计数据,表中以 * 标出。This report uses ILLUSTRATIVE data: \
-         {n_illustrative} of the {n_values} values of {year} are invented for demonstration \
-         and are not official statistics (marked *)."
+         {} of the {} values of {year} are invented for demonstration \
+         and are not official statistics (marked *).",
+        p.values, p.illustrative, p.illustrative, p.values
     );
-    Ok(ReportView {
+    let mut sources = p.sources.clone();
+    if illustrative {
+        sources.push(illustrative_note.clone());
+    }
+    sources.push(
+        "数据来源见数据文件的 source 列 (published values name their document; see examples/data/SOURCES.md for the sample) — Sources: the data file's `source` column."
+            .into(),
+    );
+    ReportView {
         title: fw.title_zh.clone(),
         subtitle: format!("{} — framework `{}`", fw.title_en, fw.id),
         year,
@@ -176,211 +418,102 @@ pub fn skeleton(fw: &Framework, panel: &Panel, year: Option<i32>) -> Result<Repo
         cells,
         summaries,
         compare_units,
-        years: panel.periods().to_vec(),
-        index_series: Vec::new(),
+        years: ev.years.clone(),
+        index_series,
         distribution,
+        evaluation,
+        evaluation_weight: mspec.objective_weight,
         methodology: Methodology {
-            spec_json: String::new(),
-            weights: fw
-                .child_dimensions(None)
-                .map(|d| (d.name_zh.clone(), d.weight))
-                .collect(),
-            indicator_weights: Vec::new(),
-            sources: sources.into_iter().collect(),
+            spec_json: serde_json::to_string_pretty(&spec_json).expect("specs always serialise"),
+            weights,
+            indicator_weights,
+            sources,
             notes,
         },
-        evaluation: Vec::new(),
-        evaluation_weight: 0.7,
-        warnings: Vec::new(),
-        inputs: Vec::new(),
-        generator: format!("cpindex {}", env!("CARGO_PKG_VERSION")),
-    })
-}
-
-/// The distribution targets as read from the panel for the whole (city) unit: the
-/// urban–rural income ratio and the county max/min income ratio (with the max and min
-/// county from the compared units' per-capita disposable income, when present).
-fn distribution_rows(
-    fw: &Framework,
-    panel: &Panel,
-    p: usize,
-    compare_units: &[String],
-) -> Vec<DistributionRow> {
-    let whole = WHOLE_UNITS.iter().find_map(|id| panel.unit_index(id));
-    let mut rows = Vec::new();
-    for id in ["urban_rural_income_ratio", "county_income_max_min_ratio"] {
-        let (Some(ind), Some(i), Some(u)) = (fw.indicator(id), panel.indicator_index(id), whole)
-        else {
-            continue;
-        };
-        let v = panel.get(u, p, i);
-        let mut note = String::new();
-        if id == "county_income_max_min_ratio" {
-            if let Some(inc) = panel.indicator_index("per_capita_disposable_income") {
-                let vals: Vec<(&String, f64)> = compare_units
-                    .iter()
-                    .filter_map(|c| panel.unit_index(c).map(|k| (c, panel.get(k, p, inc))))
-                    .filter(|(_, x)| x.is_finite())
-                    .collect();
-                let max = vals.iter().max_by(|a, b| a.1.total_cmp(&b.1));
-                let min = vals.iter().min_by(|a, b| a.1.total_cmp(&b.1));
-                if let (Some(max), Some(min)) = (max, min) {
-                    note = format!(
-                        "最高 {} {}, 最低 {} {} ({})",
-                        unit_name(max.0),
-                        crate::view::fmt_value(max.1),
-                        unit_name(min.0),
-                        crate::view::fmt_value(min.1),
-                        fw.indicator("per_capita_disposable_income")
-                            .map(|x| x.unit.label.as_str())
-                            .unwrap_or("")
-                    );
-                }
-            }
-        }
-        rows.push(DistributionRow {
-            label: ind.name_zh.clone(),
-            value: format!("{} {}", crate::view::fmt_value(v), ind.unit.label),
-            target: crate::target_text(ind, fw.target_year),
-            colour: Colour::Grey,
-            note,
-        });
+        warnings: ev.warnings.clone(),
+        inputs: extras.input_notes,
+        generator: format!("cpindex {}", ev.fingerprint.version),
+        fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
+        result: Some(std::sync::Arc::new(ev.clone())),
     }
-    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cpindex::data::Panel;
+    use cpindex::evaluate::{evaluate, EvaluationSpec, Request};
 
-    fn sample_panel() -> Panel {
-        let units = ["zhejiang", "kaihua", "quzhou", "kecheng"]
-            .map(String::from)
-            .to_vec();
-        let inds = [
-            "gdp",
-            "per_capita_disposable_income",
-            "county_income_max_min_ratio",
-        ]
-        .map(String::from)
-        .to_vec();
-        let mut p = Panel::new(units, vec![2020, 2021], inds).unwrap();
-        p.set_by_id("quzhou", 2021, "gdp", 1800.0).unwrap();
-        p.set_by_id("kecheng", 2021, "gdp", 400.0).unwrap();
-        p.set_by_id("kecheng", 2021, "per_capita_disposable_income", 5.0)
-            .unwrap();
-        p.set_by_id("kaihua", 2021, "per_capita_disposable_income", 3.2)
-            .unwrap();
-        p.set_by_id("quzhou", 2021, "county_income_max_min_ratio", 1.5625)
-            .unwrap();
-        let (u, per, i) = (
-            p.unit_index("quzhou").unwrap(),
-            p.period_index(2021).unwrap(),
-            p.indicator_index("gdp").unwrap(),
-        );
-        p.set_provenance(
-            u,
-            per,
-            i,
-            CellProvenance {
-                source: "illustrative".into(),
-                note: String::new(),
-            },
-        );
-        let k = p.unit_index("kecheng").unwrap();
-        p.set_provenance(
-            k,
-            per,
-            i,
-            CellProvenance {
-                source: "ZJ-2023".into(),
-                note: String::new(),
-            },
-        );
-        p
+    /// A small panel of the default framework: the whole, one part, the reference; one
+    /// size indicator and one per-capita indicator.
+    fn evaluation() -> (&'static Framework, Evaluation) {
+        let fw = cpindex::model::builtin::default_framework();
+        let ids: Vec<String> = fw.units.iter().map(|u| u.id.clone()).collect();
+        let (whole, part, reference) =
+            (ids[0].clone(), ids[1].clone(), ids.last().unwrap().clone());
+        let inds = ["gdp", "gdp_per_capita"].map(String::from).to_vec();
+        let mut p = Panel::new(
+            vec![whole.clone(), part.clone(), reference.clone()],
+            vec![2020, 2021],
+            inds,
+        )
+        .unwrap();
+        for (u, g, pc) in [
+            (&whole, 1800.0, 8.0),
+            (&part, 400.0, 9.0),
+            (&reference, 70000.0, 11.0),
+        ] {
+            for (k, y) in [2020, 2021].into_iter().enumerate() {
+                p.set_by_id(u, y, "gdp", g * (1.0 + 0.1 * k as f64))
+                    .unwrap();
+                p.set_by_id(u, y, "gdp_per_capita", pc + k as f64).unwrap();
+            }
+        }
+        let ev = evaluate(Request {
+            framework: fw,
+            panel: &p,
+            survey: None,
+            households: None,
+            spec: &EvaluationSpec::default(),
+        })
+        .unwrap();
+        (fw, ev)
     }
 
     #[test]
-    fn skeleton_orders_units_and_flags_illustrative_values() {
-        let fw = cpindex::model::builtin::quzhou();
-        let v = skeleton(fw, &sample_panel(), None).unwrap();
-        assert_eq!(v.year, 2021, "latest period by default");
-        let ids: Vec<&str> = v.units.iter().map(|u| u.id.as_str()).collect();
-        assert_eq!(ids, ["quzhou", "kecheng", "kaihua", "zhejiang"]);
-        assert_eq!(v.units[0].name, "衢州市");
-        // zhejiang is a reference: no summary; quzhou is the whole: not compared
-        assert!(v.summaries.iter().all(|s| s.unit != "zhejiang"));
-        assert_eq!(v.compare_units, ["kecheng", "kaihua"]);
-        // five non-missing values in 2021; one illustrative, one sourced, three unsourced
-        assert_eq!(v.cells.len(), 5);
-        assert!(v.illustrative);
-        assert!(
-            v.illustrative_note.contains("1 of the 5 values"),
-            "{}",
-            v.illustrative_note
-        );
-        let gdp_q = v
-            .cells
-            .iter()
-            .find(|c| c.unit == "quzhou" && c.indicator == "gdp")
-            .unwrap();
-        assert!(gdp_q.illustrative && gdp_q.value == 1800.0);
-        assert!(gdp_q.achievement.is_nan() && gdp_q.colour == Colour::Grey);
-        assert_eq!(v.methodology.sources, ["ZJ-2023"]);
-        assert!(v.methodology.notes[0].starts_with("3 of 5 values"));
-    }
-
-    #[test]
-    fn distribution_names_max_and_min_county() {
-        let fw = cpindex::model::builtin::quzhou();
-        let v = skeleton(fw, &sample_panel(), Some(2021)).unwrap();
-        let row = v
-            .distribution
-            .iter()
-            .find(|d| d.label.contains("最高最低"))
-            .unwrap();
-        assert_eq!(row.value, "1.562 倍"); // fmt_value keeps 3 decimals below 10
-        assert!(
-            row.note.contains("最高 柯城区 5") && row.note.contains("最低 开化县 3.2"),
-            "{}",
-            row.note
-        );
+    fn view_takes_roles_names_and_targets_from_the_evaluation() {
+        let (fw, ev) = evaluation();
+        let v = view(fw, &ev, Extras::default());
+        // names from the framework; the reference has no summary; the part is compared
+        assert_eq!(v.units[0].name, fw.units[0].name_zh);
+        assert_eq!(v.summaries.len(), 2);
+        assert_eq!(v.compare_units, [fw.units[1].id.clone()]);
+        // the part's GDP (a size indicator) is not scored; its per-capita GDP is
+        let cell = |u: &str, i: &str| {
+            v.cells
+                .iter()
+                .find(|c| c.unit == u && c.indicator == i)
+                .unwrap()
+        };
+        let part = fw.units[1].id.as_str();
+        assert_eq!(cell(part, "gdp").target_source, "not_scored");
+        assert!(cell(part, "gdp").achievement.is_nan());
+        // 10/10 = 100 %
+        assert_eq!(cell(part, "gdp_per_capita").achievement, 100.0);
+        assert!(v.fingerprint.starts_with("sha256:"));
     }
 
     #[test]
     fn not_assessed_values_never_print_as_nan() {
-        let fw = cpindex::model::builtin::quzhou();
-        let v = skeleton(fw, &sample_panel(), None).unwrap();
-        let page = crate::html::render(&v);
-        let table = crate::text::render_table(&v);
-        let csv = crate::text::render_csv(&v);
-        for (name, text) in [("html", &page), ("table", &table), ("csv", &csv)] {
+        let (fw, ev) = evaluation();
+        let v = view(fw, &ev, Extras::default());
+        for (name, text) in [
+            ("html", crate::html::render(&v)),
+            ("table", crate::text::render_table(&v)),
+            ("csv", crate::text::render_csv(&v)),
+        ] {
             assert!(!text.contains("NaN"), "{name} shows NaN");
+            assert!(text.contains("not_scored") || name != "csv", "{name}");
         }
-        assert!(page.contains(">n/a<"), "NaN bars are labelled n/a");
-        if let Ok(dir) = std::env::var("CPINDEX_SKELETON_HTML") {
-            std::fs::write(dir, &page).unwrap();
-        }
-    }
-
-    #[test]
-    fn unknown_year_is_an_error() {
-        let fw = cpindex::model::builtin::quzhou();
-        let e = skeleton(fw, &sample_panel(), Some(2030))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("2030"), "{e}");
-    }
-
-    #[test]
-    fn illustrative_detection() {
-        assert!(!is_illustrative(None));
-        let p = |s: &str, n: &str| CellProvenance {
-            source: s.into(),
-            note: n.into(),
-        };
-        assert!(is_illustrative(Some(&p("Illustrative", ""))));
-        assert!(is_illustrative(Some(&p("", "illustrative value"))));
-        assert!(!is_illustrative(Some(&p("ZJ-2023", ""))));
     }
 }

@@ -87,8 +87,9 @@ pub fn render(v: &ReportView) -> String {
     methodology(&mut o, v);
     let _ = writeln!(
         o,
-        "<footer>{}</footer>\n</body>\n</html>",
-        escape(&v.generator)
+        "<footer>{} · 指纹 fingerprint {}</footer>\n</body>\n</html>",
+        escape(&v.generator),
+        escape(&v.fingerprint)
     );
     o
 }

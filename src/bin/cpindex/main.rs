@@ -25,7 +25,7 @@ use cpindex::model::{Framework, Indicator, Polarity, TargetForm};
 
 use table::{Align, Table};
 
-/// Common-prosperity indices for the Quzhou 2021–2025 action plan: indicator model,
+/// Common-prosperity indices for a development plan (the built-in framework by default): indicator model,
 /// achievement (实现度) monitoring, composite index, income distribution.
 #[derive(Debug, Parser)]
 #[command(name = "cpindex", version, about, long_about = None)]
@@ -47,14 +47,25 @@ enum ReportFormat {
     Csv,
     Json,
     Html,
+    /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
+    Evaluation,
+}
+
+/// Formats of `cpindex sensitivity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SensitivityFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// List the indicator model: dimensions, indicators, units, polarity, targets.
     Indicators {
-        /// A built-in framework id (quzhou-2021-2025) or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        /// A built-in framework id (`cpindex indicators` lists the default's) or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -69,7 +80,7 @@ enum Command {
         #[arg(long)]
         spec: Option<PathBuf>,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
@@ -105,7 +116,7 @@ enum Command {
         #[arg(long)]
         spec: PathBuf,
         /// A built-in framework id or a framework JSON file.
-        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -126,8 +137,8 @@ enum Command {
         #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
         framework: String,
         /// Output format (json: the whole result with the design and every run, for audit).
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = SensitivityFormat::Table)]
+        format: SensitivityFormat,
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -255,9 +266,8 @@ fn run(cmd: Command) -> CliResult {
             output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            let mut specs = report::load_specs(spec.as_deref())?;
+            let specs = report::load_specs(spec.as_deref())?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
             let mut notes = vec![format!(
                 "数据 Data: {} ({} units, {}–{}){}",
                 data.display(),
@@ -338,10 +348,10 @@ fn run(cmd: Command) -> CliResult {
         } => {
             let fw = load_framework(&framework)?;
             check_long_csv(&data)?;
-            let mut specs = report::load_specs(Some(&spec))?;
+            let specs = report::load_specs(Some(&spec))?;
             let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
-            specs.resolve_units(&panel)?;
-            let res = cpindex::method::run(&fw, &panel, &specs.index)?;
+            let index_spec = specs.resolved_index(&fw, &panel)?;
+            let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
             write_out(None, &text)
         }
@@ -366,10 +376,10 @@ fn run(cmd: Command) -> CliResult {
                 r.spec.seed
             );
             let text = match format {
-                ReportFormat::Table => sensitivity::table(&r),
-                ReportFormat::Csv => sensitivity::csv(&r),
-                ReportFormat::Json => r.to_json(),
-                ReportFormat::Html => sensitivity::html_page(&r),
+                SensitivityFormat::Table => sensitivity::table(&r),
+                SensitivityFormat::Csv => sensitivity::csv(&r),
+                SensitivityFormat::Json => r.to_json(),
+                SensitivityFormat::Html => sensitivity::html_page(&r),
             };
             write_out(out.as_deref(), &text)
         }
@@ -431,6 +441,10 @@ fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -
         ReportFormat::Csv => text::render_csv(v),
         ReportFormat::Json => text::render_json(v),
         ReportFormat::Html => html::render(v),
+        ReportFormat::Evaluation => match &v.result {
+            Some(e) => e.to_json() + "\n",
+            None => return Err(Failure("no evaluation behind this view (demo)".into())),
+        },
     };
     write_out(out, &text)
 }

@@ -3,13 +3,12 @@
 use std::path::Path;
 
 use cpindex::distribution::{
-    dagum_gini_decomposition, ge_decomposition, Distribution, QuantileMethod, ShareRatioMethod,
+    inequality_report, Distribution, GeDecomposition, GiniDecomposition, MissingPolicy,
 };
 use cpindex::method::Results;
 use cpindex::model::Framework;
 use serde_json::{json, Value};
 
-use crate::fill::unit_name;
 use crate::table::{Align, Table};
 use crate::{CliResult, Failure, ListFormat};
 
@@ -114,7 +113,7 @@ pub fn index_output(
                 t = t.align(c, Align::Right);
             }
             for &u in &order {
-                let mut row = vec![unit_name(&res.units[u])];
+                let mut row = vec![fw.unit_name_zh(&res.units[u])];
                 for k in 0..nodes.len() {
                     row.push(crate::view::fmt_value(scores[k][u]));
                     row.push(rank_text(ranks[k][u]));
@@ -224,62 +223,42 @@ pub fn inequality_output(
 ) -> CliResult<String> {
     let d = Distribution::new(values, weights)
         .map_err(|e| Failure(format!("{}, column `{value_col}`: {e}", path.display())))?;
-    let q = |p: f64| d.quantile(p, QuantileMethod::default());
-    let measures: Vec<(&str, &str, cpindex::Result<f64>)> = vec![
-        ("n", "records", Ok(d.n() as f64)),
-        ("total_weight", "Σ weights", Ok(d.total_weight())),
-        ("mean", "weighted mean", Ok(d.mean())),
-        ("median", "median (type 2)", d.median()),
-        ("p10", "P10", q(0.1)),
-        ("p20", "P20", q(0.2)),
-        ("p50", "P50", q(0.5)),
-        ("p80", "P80", q(0.8)),
-        ("p90", "P90", q(0.9)),
-        ("gini", "Gini", d.gini()),
-        (
-            "gini_corrected",
-            "Gini, small-sample corrected n/(n−1)",
-            d.gini_corrected(),
-        ),
-        ("theil_t", "Theil T = GE(1)", d.theil_t()),
-        ("mld", "mean log deviation = GE(0)", d.mean_log_deviation()),
-        ("ge2", "GE(2) = CV²/2", d.generalized_entropy(2.0)),
-        ("atkinson_0_5", "Atkinson ε = 0.5", d.atkinson(0.5)),
-        ("atkinson_1", "Atkinson ε = 1", d.atkinson(1.0)),
-        ("atkinson_2", "Atkinson ε = 2", d.atkinson(2.0)),
-        (
-            "cv",
-            "coefficient of variation",
-            d.coefficient_of_variation(),
-        ),
-        ("hoover", "Hoover (Robin Hood) index", d.hoover()),
-        (
-            "palma",
-            "Palma ratio (top 10% / bottom 40%)",
-            d.palma_ratio(),
-        ),
-        ("s80_s20_lorenz", "S80/S20 (Lorenz shares)", d.s80_s20()),
-        (
-            "s80_s20_eurostat",
-            "S80/S20 (Eurostat EU-SILC)",
-            d.quintile_share_ratio(ShareRatioMethod::Eurostat),
-        ),
-        (
-            "arop_threshold",
-            "at-risk-of-poverty threshold (60% of median)",
-            d.at_risk_of_poverty_threshold(),
-        ),
-        (
-            "arop_rate",
-            "at-risk-of-poverty rate",
-            d.at_risk_of_poverty_rate(),
-        ),
-        (
-            "p90_p10",
-            "P90/P10",
-            d.quantile_ratio(0.9, 0.1, QuantileMethod::default()),
-        ),
+    // the one vocabulary of measures (cpindex::distribution::Measure; docs/distribution.md)
+    use cpindex::distribution::Measure as M;
+    let shown = [
+        M::TotalWeight,
+        M::Mean,
+        M::Median,
+        M::Quantile(0.1),
+        M::Quantile(0.2),
+        M::Quantile(0.5),
+        M::Quantile(0.8),
+        M::Quantile(0.9),
+        M::Gini,
+        M::GiniCorrected,
+        M::TheilT,
+        M::MeanLogDeviation,
+        M::GeneralizedEntropy(2.0),
+        M::Atkinson(0.5),
+        M::Atkinson(1.0),
+        M::Atkinson(2.0),
+        M::CoefficientOfVariation,
+        M::Hoover,
+        M::PalmaRatio,
+        M::S80S20,
+        M::QuintileShareRatioEurostat,
+        M::AtRiskOfPovertyThreshold,
+        M::AtRiskOfPovertyRate,
+        M::Min,
+        M::Max,
     ];
+    let mut measures: Vec<(String, &str, cpindex::Result<f64>)> =
+        vec![("n".into(), "records", Ok(d.n() as f64))];
+    measures.extend(
+        shown
+            .iter()
+            .map(|m| (m.label(), m.description(), m.evaluate(&d))),
+    );
     // decompositions
     let mut decomp: Option<(Vec<String>, Vec<usize>)> = None;
     if let Some(g) = groups {
@@ -292,16 +271,46 @@ pub fn inequality_output(
             .collect();
         decomp = Some((labels, ids));
     }
-    let ge: Vec<(f64, cpindex::Result<cpindex::distribution::GeDecomposition>)> = match &decomp {
-        Some((_, ids)) => [0.0, 1.0, 2.0]
-            .iter()
-            .map(|&a| (a, ge_decomposition(values, weights, ids, a)))
-            .collect(),
-        None => Vec::new(),
+    // the decompositions of the library's one inequality report
+    let report = match &decomp {
+        Some((_, ids)) => Some(
+            inequality_report(values, weights, Some(ids), &[], MissingPolicy::Error)
+                .map_err(|e| Failure(format!("{}, column `{value_col}`: {e}", path.display())))?,
+        ),
+        None => None,
     };
-    let dagum = decomp
+    let errors = |k: &str| -> String {
+        report
+            .as_ref()
+            .and_then(|r| r.errors.get(k).cloned())
+            .unwrap_or_default()
+    };
+    let ge: Vec<(f64, Result<GeDecomposition, String>)> = report
         .as_ref()
-        .map(|(_, ids)| dagum_gini_decomposition(values, weights, ids));
+        .and_then(|r| r.decomposition.as_ref())
+        .map(|d| {
+            d.generalized_entropy
+                .iter()
+                .map(|g| {
+                    let r = match (g.total, g.within, g.between) {
+                        (Some(total), Some(within), Some(between)) => Ok(GeDecomposition {
+                            alpha: g.alpha,
+                            total,
+                            within,
+                            between,
+                            groups: g.groups.clone(),
+                        }),
+                        _ => Err(errors(&format!("ge_decomposition:{}", g.alpha))),
+                    };
+                    (g.alpha, r)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let dagum: Option<Result<GiniDecomposition, String>> = report
+        .as_ref()
+        .and_then(|r| r.decomposition.as_ref())
+        .map(|d| d.gini.clone().ok_or_else(|| errors("gini_decomposition")));
     let fmt = |x: f64| {
         if x.is_finite() {
             format!("{x:.6}")

@@ -26,6 +26,7 @@ pub fn render_table(v: &ReportView) -> String {
     for i in &v.inputs {
         o.push_str(&format!("  {i}\n"));
     }
+    o.push_str(&format!("  指纹 Fingerprint: {}\n", v.fingerprint));
     if v.illustrative {
         o.push_str(&format!("\n!! {}\n", v.illustrative_note));
     }
@@ -234,6 +235,7 @@ pub fn render_csv(v: &ReportView) -> String {
         "colour",
         "trend",
         "illustrative",
+        "target_source",
     ]);
     for u in &v.units {
         for ind in &v.indicators {
@@ -251,11 +253,12 @@ pub fn render_csv(v: &ReportView) -> String {
                     v.year.to_string(),
                     num(c.value),
                     ind.unit.clone(),
-                    ind.target.clone(),
+                    c.target.clone(),
                     num(c.achievement),
                     c.colour.name().to_string(),
                     c.trend.name().to_string(),
                     c.illustrative.to_string(),
+                    c.target_source.clone(),
                 ]);
             }
         }

@@ -134,7 +134,7 @@ impl Trend {
 /// A unit (city, county, province) as shown in the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitView {
-    /// Stable id (`quzhou`).
+    /// Stable id, as the data write it.
     pub id: String,
     /// Display name (`衢州市`).
     pub name: String,
@@ -181,6 +181,11 @@ pub struct CellView {
     pub trend: Trend,
     /// Whether the value is illustrative (not official).
     pub illustrative: bool,
+    /// The target applied to this cell, as text (the plan's, the unit's own, or "not
+    /// scored").
+    pub target: String,
+    /// Where the applied target comes from: `plan`, `unit`, `not_scored`, `none`.
+    pub target_source: String,
 }
 
 /// The summary line of one unit: overall achievement, composite index, rank.
@@ -305,6 +310,11 @@ pub struct ReportView {
     pub inputs: Vec<String>,
     /// Footer line (program and version).
     pub generator: String,
+    /// The evaluation's reproducibility fingerprint (`sha256:<hex>`).
+    pub fingerprint: String,
+    /// The evaluation the view renders (`--format evaluation`); none for the demo.
+    #[serde(skip)]
+    pub result: Option<std::sync::Arc<cpindex::evaluate::Evaluation>>,
 }
 
 impl ReportView {
@@ -377,13 +387,15 @@ pub fn framework_views(fw: &cpindex::model::Framework) -> (Vec<DimensionView>, V
 /// checking the layout (`cpindex demo-html`). Every value is marked illustrative and the
 /// banner says the numbers are fake.
 pub fn demo_view() -> ReportView {
-    let fw = cpindex::model::builtin::quzhou();
-    // the sample's units without the provincial reference (the last entry)
-    let units: Vec<UnitView> = crate::fill::KNOWN_UNITS[..crate::fill::KNOWN_UNITS.len() - 1]
+    let fw = cpindex::model::builtin::default_framework();
+    // the framework's units without the reference series
+    let units: Vec<UnitView> = fw
+        .units
         .iter()
-        .map(|(i, n)| UnitView {
-            id: i.to_string(),
-            name: n.to_string(),
+        .filter(|u| u.role != cpindex::model::UnitRole::Reference)
+        .map(|u| UnitView {
+            id: u.id.clone(),
+            name: u.name_zh.clone(),
         })
         .collect();
     let (dimensions, indicators) = framework_views(fw);
@@ -392,7 +404,12 @@ pub fn demo_view() -> ReportView {
     let mut cells = Vec::new();
     for (a, ind) in fw.indicators.iter().enumerate() {
         for (b, u) in units.iter().enumerate() {
-            if ind.id == "county_income_max_min_ratio" && b > 0 {
+            // a max/min ratio over the parts is a value of the whole only
+            let over_parts = matches!(
+                fw.derived_target(&ind.id).map(|d| &d.measure),
+                Some(cpindex::model::DerivedMeasure::MaxMinRatio { .. })
+            );
+            if over_parts && b > 0 {
                 continue;
             }
             let ach = 55.0 + fake(a, b);
@@ -426,6 +443,8 @@ pub fn demo_view() -> ReportView {
                 },
                 trend,
                 illustrative: true,
+                target: crate::target_text(ind, fw.target_year),
+                target_source: "plan".into(),
             });
         }
     }
@@ -534,5 +553,7 @@ pub fn demo_view() -> ReportView {
         warnings: Vec::new(),
         inputs: Vec::new(),
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
+        fingerprint: "demo (fake numbers, no data)".into(),
+        result: None,
     }
 }

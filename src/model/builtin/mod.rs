@@ -17,6 +17,10 @@ use crate::error::{Error, Result};
 /// The id of the built-in Quzhou framework.
 pub const QUZHOU_2021_2025: &str = "quzhou-2021-2025";
 
+/// The id of the built-in framework the command line and the bindings use when none is
+/// named.
+pub const DEFAULT: &str = QUZHOU_2021_2025;
+
 /// The JSON text of the built-in Quzhou framework, as shipped.
 pub const QUZHOU_2021_2025_JSON: &str = include_str!("quzhou-2021-2025.json");
 
@@ -50,6 +54,14 @@ pub fn get(id: &str) -> Result<&'static Framework> {
 /// Never in a released build: the shipped JSON is validated by the test suite.
 pub fn quzhou() -> &'static Framework {
     get(QUZHOU_2021_2025).expect("the shipped quzhou-2021-2025 framework is valid")
+}
+
+/// The default built-in framework ([`DEFAULT`]).
+///
+/// # Panics
+/// Never in a released build: the shipped JSON is validated by the test suite.
+pub fn default_framework() -> &'static Framework {
+    get(DEFAULT).expect("the shipped default framework is valid")
 }
 
 #[cfg(test)]

@@ -1,0 +1,848 @@
+//! One evaluation: everything the annual monitoring report shows, computed in one place.
+//!
+//! [`evaluate`] takes a [`Request`] — the framework, the panel, optionally the survey
+//! microdata (for the satisfaction index, 群众获得感幸福感安全感评价) and the household
+//! microdata (for the income band shares and the inequality measures), and an
+//! [`EvaluationSpec`] — and returns an [`Evaluation`]: the achievement cells of the report
+//! year (a columnar [`CellTable`]), the per-unit summaries (plan and dimension
+//! achievement, dashboard colours, composite index and rank, lagging indicators), the
+//! full monitoring results (achievement records, schedule, trend, dynamic index,
+//! satisfaction index with SE, design effect, effective n, non-response counts and CI,
+//! combined evaluation), the composite-index results, the distribution targets, the
+//! provenance of the data (sourced vs illustrative), warnings, and a reproducibility
+//! fingerprint ([`fingerprint`]).
+//!
+//! The command line's `report`, the JSON entry point, the C functions and the Python
+//! bindings all render or encode this one result; none computes anything of its own.
+//! Unit roles (whole, part, reference), display names, per-unit targets and the derived
+//! targets come from the framework ([`crate::model::plan`]).
+
+pub mod fingerprint;
+pub mod request;
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{CellProvenance, Panel};
+use crate::distribution::Distribution;
+use crate::error::{Error, Result};
+use crate::method::{self, Spec};
+use crate::model::{DerivedMeasure, Framework, Polarity, TargetSource, UnitRole};
+use crate::monitor::{
+    self, Colour, MaxMinRatio, MonitorResults, MonitorSpec, SatisfactionSpec, Survey, TrendCategory,
+};
+
+/// The library version that goes into every fingerprint.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The methodology of one evaluation. Every field has a default; `{}` is valid. Unknown
+/// members are errors (a typo such as `schedule_tolerence` is reported, never ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationSpec {
+    /// The composite engine's spec. Without `units`, every unit of the panel except the
+    /// framework's reference units.
+    pub index: Spec,
+    /// Plan monitoring's spec.
+    pub monitor: MonitorSpec,
+    /// The satisfaction index's settings (used with a survey).
+    pub satisfaction: SatisfactionSpec,
+}
+
+/// Household microdata: one row per household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Households {
+    /// Annual household disposable income, 元.
+    pub income: Vec<f64>,
+    /// Household size (persons, ≥ 1).
+    pub size: Vec<f64>,
+    /// Sampling weight (households, positive).
+    pub weight: Vec<f64>,
+}
+
+impl Households {
+    /// Checks equal lengths, at least one household, finite incomes, sizes ≥ 1 and
+    /// positive finite weights, naming the first offending row (0-based).
+    pub fn validate(&self) -> Result<()> {
+        let n = self.income.len();
+        if self.size.len() != n {
+            return Err(Error::length_mismatch(
+                "households: size vs income",
+                n,
+                self.size.len(),
+            ));
+        }
+        if self.weight.len() != n {
+            return Err(Error::length_mismatch(
+                "households: weight vs income",
+                n,
+                self.weight.len(),
+            ));
+        }
+        if n == 0 {
+            return Err(Error::Empty {
+                context: "household microdata".into(),
+            });
+        }
+        for k in 0..n {
+            if !self.income[k].is_finite() {
+                return Err(Error::invalid_value(
+                    format!("households row {k}, income"),
+                    self.income[k],
+                    "(must be finite)",
+                ));
+            }
+            if !(self.size[k].is_finite() && self.size[k] >= 1.0) {
+                return Err(Error::invalid_value(
+                    format!("households row {k}, size"),
+                    self.size[k],
+                    "(must be at least 1)",
+                ));
+            }
+            if !(self.weight[k].is_finite() && self.weight[k] > 0.0) {
+                return Err(Error::invalid_value(
+                    format!("households row {k}, weight"),
+                    self.weight[k],
+                    "(must be positive and finite)",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one evaluation is run on.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The plan's framework.
+    pub framework: &'a Framework,
+    /// The panel of observations.
+    pub panel: &'a Panel,
+    /// Survey microdata for the satisfaction index, if any.
+    pub survey: Option<&'a Survey>,
+    /// Household microdata for the band shares and inequality measures, if any.
+    pub households: Option<&'a Households>,
+    /// The methodology.
+    pub spec: &'a EvaluationSpec,
+}
+
+/// A unit of the evaluation with its role and display names (from the framework).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitEntry {
+    /// The id as the data write it.
+    pub id: String,
+    /// Role in the plan (undeclared units are parts).
+    pub role: UnitRole,
+    /// Chinese display name (the id when undeclared).
+    pub name_zh: String,
+    /// English display name (the id when undeclared).
+    pub name_en: String,
+}
+
+/// The report year's cells, one per unit × framework indicator with a value, as
+/// parallel columns (unit-major in [`Evaluation::units`] order, framework order within).
+/// `unit` and `indicator` index [`Evaluation::units`] and [`Evaluation::indicators`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CellTable {
+    /// Position in [`Evaluation::units`].
+    pub unit: Vec<u32>,
+    /// Position in [`Evaluation::indicators`].
+    pub indicator: Vec<u32>,
+    /// The observed value (the indicator's unit).
+    pub value: Vec<f64>,
+    /// The target applied (NaN: none).
+    pub target: Vec<Option<f64>>,
+    /// Where the applied target comes from.
+    pub target_source: Vec<TargetSource>,
+    /// Achievement (实现度) in percent, 0–100 (`None`: not assessed).
+    pub achievement: Vec<Option<f64>>,
+    /// Dashboard colour.
+    pub colour: Vec<Colour>,
+    /// Trend category.
+    pub trend: Vec<TrendCategory>,
+    /// Whether the value is illustrative ([`is_illustrative`]).
+    pub illustrative: Vec<bool>,
+}
+
+impl CellTable {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.unit.len()
+    }
+
+    /// Whether there is no cell.
+    pub fn is_empty(&self) -> bool {
+        self.unit.is_empty()
+    }
+}
+
+/// The summary of one scored unit (the whole and the parts) in the report year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitSummary {
+    /// Position in [`Evaluation::units`].
+    pub unit: u32,
+    /// Plan achievement in percent (`None`: no indicator available).
+    pub achievement: Option<f64>,
+    /// Top-level dimension achievement in percent, aligned with [`Evaluation::dimensions`].
+    pub by_dimension: Vec<Option<f64>>,
+    /// Top-level dimension dashboard colour, aligned with [`Evaluation::dimensions`].
+    pub dimension_colours: Vec<Colour>,
+    /// Composite index score (`None`: not computed for this unit).
+    pub index: Option<f64>,
+    /// Rank among the parts (1 = best); `None` for the whole and unranked units.
+    pub rank: Option<f64>,
+    /// The indicators pulling achievement down most: (indicator id, score 0–1).
+    pub lagging: Vec<(String, f64)>,
+}
+
+/// How a distribution row's value was obtained, with its inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DistributionDetail {
+    /// Ratio of two series of the whole.
+    Ratio {
+        /// The whole's id.
+        unit: String,
+        /// Numerator value.
+        numerator: f64,
+        /// Denominator value.
+        denominator: f64,
+        /// The ratio as the data file reports it, if it does.
+        reported: Option<f64>,
+    },
+    /// Max/min over the parts.
+    MaxMinRatio(MaxMinRatio),
+    /// Weighted household share in a band, percent.
+    BandShare {
+        /// Lower bound (inclusive), 元.
+        lower: f64,
+        /// Upper bound (exclusive), 元.
+        upper: f64,
+        /// Households in the sample.
+        households: usize,
+        /// The income compared with the band (actual household income or the
+        /// three-person-household equivalent; `MonitorSpec::band_income`).
+        basis: monitor::BandIncome,
+    },
+    /// An inequality measure of per-capita household income, person-weighted (household
+    /// weight × size).
+    Measure {
+        /// The measure's name ([`crate::distribution`]): `gini`, `theil_t`.
+        measure: String,
+        /// Households in the sample.
+        households: usize,
+    },
+}
+
+/// One distribution target (or measure) of the report year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistributionTarget {
+    /// The indicator it is compared with (`None` for a measure without a target).
+    pub indicator: Option<String>,
+    /// Display label (Chinese).
+    pub label_zh: String,
+    /// The value (NaN-free: `None` when it cannot be computed).
+    pub value: Option<f64>,
+    /// The unit of the value as displayed (`倍`, `%`, empty for a coefficient).
+    pub unit_label: String,
+    /// The target applied.
+    pub target: Option<f64>,
+    /// Dashboard colour against the target.
+    pub colour: Colour,
+    /// How it was computed.
+    pub detail: DistributionDetail,
+}
+
+/// Where the data come from: how many values of the report year are sourced,
+/// illustrative, or without a source.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataProvenance {
+    /// Non-missing values of framework indicators in the report year (all units).
+    pub values: usize,
+    /// Of those, illustrative ones.
+    pub illustrative: usize,
+    /// Of those, ones with no source.
+    pub unsourced: usize,
+    /// Of those, ones with a named source.
+    pub sourced: usize,
+    /// The named sources, sorted.
+    pub sources: Vec<String>,
+}
+
+/// The reproducibility fingerprint ([`fingerprint`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Hash function: `sha256`.
+    pub algorithm: String,
+    /// Lower-case hex digest.
+    pub hex: String,
+    /// The library version hashed.
+    pub version: String,
+}
+
+/// Everything the annual report shows, for one request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// The reproducibility fingerprint.
+    pub fingerprint: Fingerprint,
+    /// Framework id.
+    pub framework: String,
+    /// The report (evaluation) year.
+    pub year: i32,
+    /// The panel's periods.
+    pub years: Vec<i32>,
+    /// Units in display order: the framework's declared units present in the data, then
+    /// the others as the data list them.
+    pub units: Vec<UnitEntry>,
+    /// Framework indicator ids (the positions [`CellTable::indicator`] refers to).
+    pub indicators: Vec<String>,
+    /// Top-level dimension ids (the positions of the summaries' dimension columns).
+    pub dimensions: Vec<String>,
+    /// The report year's cells.
+    pub cells: CellTable,
+    /// Summaries of the scored units (the whole and the parts), in unit order.
+    pub summaries: Vec<UnitSummary>,
+    /// The units compared and ranked (the parts), positions in [`Evaluation::units`].
+    pub compared: Vec<u32>,
+    /// Distribution targets and measures.
+    pub distribution: Vec<DistributionTarget>,
+    /// Provenance of the report year's values.
+    pub provenance: DataProvenance,
+    /// The methodology used, every default written out (what the fingerprint hashes).
+    pub spec: EvaluationSpec,
+    /// The full monitoring results (achievement records, aggregates, schedule, trend,
+    /// dashboards, dynamic index, satisfaction index, combined evaluation, targets).
+    pub monitor: MonitorResults,
+    /// The composite-index results (scores, ranks, weights, diagnostics).
+    pub index: method::Results,
+    /// Warnings from monitoring, the engine and the distribution targets.
+    pub warnings: Vec<String>,
+}
+
+impl Evaluation {
+    /// Pretty JSON (missing numbers are `null`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("an evaluation always serialises")
+    }
+
+    /// The position of a unit id in [`Evaluation::units`].
+    pub fn unit_position(&self, id: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.id == id)
+    }
+}
+
+/// Whether an observation is illustrative: its source is `illustrative` (as in the
+/// shipped sample) or its note says so. Values without provenance are not assumed
+/// official either; they count as unsourced.
+pub fn is_illustrative(p: Option<&CellProvenance>) -> bool {
+    p.is_some_and(|p| {
+        p.source.trim().eq_ignore_ascii_case("illustrative")
+            || p.note.to_ascii_lowercase().contains("illustrative")
+    })
+}
+
+/// Colour of a value against a target by the monitoring spec's fallback rule: green
+/// when met, else the capped ratio form x/T (T/x for lower-is-better) against the
+/// dashboard's score thresholds (SDSN dashboard practice; `docs/monitoring.md`).
+pub fn target_colour(
+    x: f64,
+    target: Option<f64>,
+    polarity: &Polarity,
+    spec: &MonitorSpec,
+) -> Colour {
+    let Some(t) = target else {
+        return Colour::Grey;
+    };
+    if !x.is_finite() {
+        return Colour::Grey;
+    }
+    let higher = !matches!(polarity, Polarity::LowerIsBetter);
+    let r = monitor::ratio_form(x, t, higher);
+    monitor::colour_from_score(
+        r.capped,
+        Some(monitor::meets(x, t, higher)),
+        &spec.dashboard,
+    )
+}
+
+fn opt(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Checks the unit ids a spec names against the panel and fills the default that depends
+/// on the panel and the framework: without `index.units`, the composite index covers
+/// every unit of the panel except the framework's reference units.
+///
+/// Errors: [`Error::InvalidSpec`] naming `index.units` or `monitor.units` and the
+/// unknown unit, with the units the data have.
+pub fn resolve_spec(
+    fw: &Framework,
+    panel: &Panel,
+    spec: &EvaluationSpec,
+) -> Result<EvaluationSpec> {
+    for (part, list) in [
+        ("index.units", &spec.index.units),
+        ("monitor.units", &spec.monitor.units),
+    ] {
+        for id in list.iter().flatten() {
+            if panel.unit_index(id).is_none() {
+                return Err(Error::invalid_spec(
+                    part,
+                    format!(
+                        "unknown unit `{id}` (units in the data: {})",
+                        panel.units().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let mut spec = spec.clone();
+    if spec.index.units.is_none() {
+        spec.index.units = Some(
+            panel
+                .units()
+                .iter()
+                .filter(|u| fw.unit_role(u) != UnitRole::Reference)
+                .cloned()
+                .collect(),
+        );
+    }
+    Ok(spec)
+}
+
+/// Runs the evaluation: monitoring (with the survey, if any), the composite index over
+/// the whole and the parts, the distribution targets, provenance and the fingerprint.
+///
+/// Errors: invalid framework or spec; a unit named in a spec that is not in the panel
+/// (`index.units`, `monitor.units`); a report year not in the panel; bad survey or
+/// household microdata; and every error of [`monitor::monitor_with_survey`] and
+/// [`method::run`].
+pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
+    let Request {
+        framework: fw,
+        panel,
+        survey,
+        households,
+        spec,
+    } = req;
+    fw.validate()?;
+    if let Some(h) = households {
+        h.validate()?;
+    }
+    let spec = resolve_spec(fw, panel, spec)?;
+    let fingerprint = Fingerprint {
+        algorithm: fingerprint::ALGORITHM.into(),
+        hex: fingerprint::fingerprint(VERSION, fw, panel, survey, households, &spec),
+        version: VERSION.into(),
+    };
+
+    let mres = monitor::monitor_with_survey(
+        fw,
+        panel,
+        survey.map(|s| (s, &spec.satisfaction)),
+        &spec.monitor,
+    )?;
+    let year = mres.year;
+    let eres = method::run(fw, panel, &spec.index)?;
+    let p = panel.require_period(year)?;
+
+    // ---- units in display order ---------------------------------------------------------
+    let mut order: Vec<&str> = fw
+        .units
+        .iter()
+        .filter_map(|pu| panel.units().iter().find(|u| pu.is_named(u)))
+        .map(String::as_str)
+        .collect();
+    for u in panel.units() {
+        if !order.contains(&u.as_str()) {
+            order.push(u);
+        }
+    }
+    let units: Vec<UnitEntry> = order
+        .iter()
+        .map(|id| {
+            let pu = fw.unit(id);
+            UnitEntry {
+                id: id.to_string(),
+                role: pu.map_or(UnitRole::Part, |u| u.role),
+                name_zh: pu.map_or_else(|| id.to_string(), |u| u.name_zh.clone()),
+                name_en: pu
+                    .map(|u| u.name_en.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| id.to_string()),
+            }
+        })
+        .collect();
+    let indicators: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let dimensions: Vec<String> = fw.child_dimensions(None).map(|d| d.id.clone()).collect();
+
+    // ---- lookups into the monitoring results (report year) -----------------------------
+    let ach: HashMap<(&str, &str), &monitor::IndicatorAchievement> = mres
+        .achievements
+        .iter()
+        .filter(|a| a.year == year)
+        .map(|a| ((a.unit.as_str(), a.indicator.as_str()), a))
+        .collect();
+    let trends: HashMap<(&str, &str), TrendCategory> = mres
+        .trends
+        .iter()
+        .map(|t| ((t.unit.as_str(), t.indicator.as_str()), t.category))
+        .collect();
+    let applied: HashMap<(&str, &str), &monitor::AppliedTarget> = mres
+        .targets
+        .iter()
+        .map(|t| ((t.unit.as_str(), t.indicator.as_str()), t))
+        .collect();
+    let dash: HashMap<&str, &monitor::UnitDashboard> = mres
+        .dashboards
+        .iter()
+        .map(|d| (d.unit.as_str(), d))
+        .collect();
+
+    // ---- cells and provenance -----------------------------------------------------------
+    let mut cells = CellTable::default();
+    let mut prov = DataProvenance::default();
+    let mut sources = BTreeSet::new();
+    for (uk, ue) in units.iter().enumerate() {
+        let u = panel.unit_index(&ue.id).expect("units come from the panel");
+        let dcols: Option<HashMap<&str, Colour>> = dash.get(ue.id.as_str()).map(|d| {
+            d.indicators
+                .iter()
+                .map(|c| (c.indicator.as_str(), c.colour))
+                .collect()
+        });
+        for (ik, ind) in fw.indicators.iter().enumerate() {
+            let Some(i) = panel.indicator_index(&ind.id) else {
+                continue;
+            };
+            let value = panel.get(u, p, i);
+            if value.is_nan() {
+                continue;
+            }
+            let pv = panel.provenance(u, p, i);
+            let illustrative = is_illustrative(pv);
+            prov.values += 1;
+            match pv {
+                _ if illustrative => prov.illustrative += 1,
+                Some(c) if !c.source.trim().is_empty() => {
+                    prov.sourced += 1;
+                    sources.insert(c.source.trim().to_string());
+                }
+                _ => prov.unsourced += 1,
+            }
+            let key = (ue.id.as_str(), ind.id.as_str());
+            let (target, source) = match applied.get(&key) {
+                Some(t) => (t.target, t.source),
+                None => fw.target_for(&ue.id, ind),
+            };
+            cells.unit.push(uk as u32);
+            cells.indicator.push(ik as u32);
+            cells.value.push(value);
+            cells.target.push(target);
+            cells.target_source.push(source);
+            cells
+                .achievement
+                .push(ach.get(&key).and_then(|a| a.score).map(|s| 100.0 * s));
+            cells.colour.push(
+                dcols
+                    .as_ref()
+                    .and_then(|m| m.get(ind.id.as_str()).copied())
+                    .unwrap_or(Colour::Grey),
+            );
+            cells.trend.push(
+                trends
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(TrendCategory::UnableToAssess),
+            );
+            cells.illustrative.push(illustrative);
+        }
+    }
+    prov.sources = sources.into_iter().collect();
+
+    // ---- summaries, composite index and ranks among the parts --------------------------
+    let index_scores = eres.index_scores(year).unwrap_or(&[]);
+    let compared: Vec<u32> = units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.role == UnitRole::Part)
+        .map(|(k, _)| k as u32)
+        .collect();
+    let score_of = |id: &str| -> Option<f64> {
+        eres.units
+            .iter()
+            .position(|u| u == id)
+            .and_then(|k| index_scores.get(k).copied())
+            .and_then(opt)
+    };
+    let cmp_scores: Vec<f64> = compared
+        .iter()
+        .map(|&k| score_of(&units[k as usize].id).unwrap_or(f64::NAN))
+        .collect();
+    let cmp_ranks = method::pipeline::rank_descending(&cmp_scores, eres.spec.ranks.ties);
+    let mut summaries = Vec::new();
+    for (uk, ue) in units.iter().enumerate() {
+        if ue.role == UnitRole::Reference {
+            continue;
+        }
+        let a = mres.unit_achievement(&ue.id, year);
+        let d = dash.get(ue.id.as_str());
+        summaries.push(UnitSummary {
+            unit: uk as u32,
+            achievement: a.and_then(|a| a.overall).map(|x| 100.0 * x),
+            by_dimension: dimensions
+                .iter()
+                .map(|dim| {
+                    a.and_then(|a| a.dimensions.iter().find(|x| &x.dimension == dim))
+                        .and_then(|x| x.score)
+                        .map(|x| 100.0 * x)
+                })
+                .collect(),
+            dimension_colours: dimensions
+                .iter()
+                .map(|dim| {
+                    d.and_then(|d| d.dimensions.iter().find(|x| &x.dimension == dim))
+                        .map_or(Colour::Grey, |x| x.colour)
+                })
+                .collect(),
+            index: score_of(&ue.id),
+            rank: compared
+                .iter()
+                .position(|&k| k as usize == uk)
+                .and_then(|j| opt(cmp_ranks[j])),
+            lagging: a
+                .map(|a| {
+                    a.pulling_down
+                        .iter()
+                        .map(|s| (s.indicator.clone(), s.score))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+
+    // ---- distribution targets -----------------------------------------------------------
+    let parts: Vec<String> = compared
+        .iter()
+        .map(|&k| units[k as usize].id.clone())
+        .collect();
+    let whole = units
+        .iter()
+        .find(|u| u.role == UnitRole::Whole)
+        .map(|u| u.id.as_str());
+    let mut warnings: Vec<String> = Vec::new();
+    let distribution = distribution_targets(
+        fw,
+        panel,
+        year,
+        whole,
+        &parts,
+        households,
+        &spec.monitor,
+        &mut warnings,
+    )?;
+
+    warnings.splice(0..0, mres.warnings.iter().chain(&eres.warnings).cloned());
+    Ok(Evaluation {
+        fingerprint,
+        framework: fw.id.clone(),
+        year,
+        years: panel.periods().to_vec(),
+        units,
+        indicators,
+        dimensions,
+        cells,
+        summaries,
+        compared,
+        distribution,
+        provenance: prov,
+        spec,
+        monitor: mres,
+        index: eres,
+        warnings,
+    })
+}
+
+/// The framework's derived targets for the report year, then the Gini coefficient and
+/// Theil T of per-capita household income when household microdata are given.
+///
+/// * ratio: numerator / denominator of the whole in the report year
+///   ([`monitor::income_ratio`]; NBS 城乡居民收入比);
+/// * max/min ratio: over the parts with data ([`monitor::max_min_ratio`]);
+/// * band share: weighted share of households with income in `[lower, upper)`, percent
+///   ([`monitor::household_band_shares`]);
+/// * Gini (Gini 1912, weighted: Lerman & Yitzhaki 1989) and Theil T = GE(1) (Cowell
+///   2011) of income / size with person weights weight × size
+///   ([`crate::distribution::Distribution`]).
+///
+/// A derived target whose inputs are absent (no whole, a series not in the panel, no
+/// household data, fewer than two parts) is left out.
+#[allow(clippy::too_many_arguments)]
+fn distribution_targets(
+    fw: &Framework,
+    panel: &Panel,
+    year: i32,
+    whole: Option<&str>,
+    parts: &[String],
+    households: Option<&Households>,
+    mspec: &MonitorSpec,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<DistributionTarget>> {
+    let mut rows = Vec::new();
+    let p = panel.require_period(year)?;
+    for d in &fw.derived_targets {
+        let ind = fw.require_indicator(&d.indicator)?;
+        let (target, _) = match whole {
+            Some(w) => fw.target_for(w, ind),
+            None => (ind.target, TargetSource::Plan),
+        };
+        let row = |value: Option<f64>, unit_label: &str, detail| DistributionTarget {
+            indicator: Some(ind.id.clone()),
+            label_zh: ind.name_zh.clone(),
+            value,
+            unit_label: unit_label.to_string(),
+            target,
+            colour: target_colour(value.unwrap_or(f64::NAN), target, &ind.polarity, mspec),
+            detail,
+        };
+        match &d.measure {
+            DerivedMeasure::Ratio {
+                numerator,
+                denominator,
+            } => {
+                let (Some(w), Some(a), Some(b)) = (
+                    whole,
+                    panel.indicator_index(numerator),
+                    panel.indicator_index(denominator),
+                ) else {
+                    continue;
+                };
+                let u = panel.require_unit(w)?;
+                let (x, y) = (panel.get(u, p, a), panel.get(u, p, b));
+                let r = monitor::income_ratio(&[x], &[y])?[0];
+                let reported = panel.get_by_id(w, year, &ind.id).and_then(opt);
+                rows.push(row(
+                    r,
+                    &ind.unit.label,
+                    DistributionDetail::Ratio {
+                        unit: w.to_string(),
+                        numerator: x,
+                        denominator: y,
+                        reported,
+                    },
+                ));
+            }
+            DerivedMeasure::MaxMinRatio { series } => {
+                let Some(i) = panel.indicator_index(series) else {
+                    continue;
+                };
+                if parts.len() < 2 {
+                    continue;
+                }
+                let vals: Vec<f64> = parts
+                    .iter()
+                    .map(|u| {
+                        panel.get(
+                            panel.unit_index(u).expect("parts come from the panel"),
+                            p,
+                            i,
+                        )
+                    })
+                    .collect();
+                match monitor::max_min_ratio(parts, &vals) {
+                    Ok(m) => rows.push(row(
+                        Some(m.ratio),
+                        &ind.unit.label,
+                        DistributionDetail::MaxMinRatio(m),
+                    )),
+                    Err(e) => warnings.push(format!("derived target `{}`: {e}", ind.id)),
+                }
+            }
+            DerivedMeasure::BandShare { lower, upper } => {
+                let Some(h) = households else {
+                    continue;
+                };
+                let s = monitor::household_band_shares(
+                    &h.income,
+                    Some(&h.weight),
+                    &[(*lower, *upper)],
+                )?;
+                rows.push(row(
+                    Some(100.0 * s[0]),
+                    "%",
+                    DistributionDetail::BandShare {
+                        lower: *lower,
+                        upper: *upper,
+                        households: h.income.len(),
+                        basis: mspec.band_income,
+                    },
+                ));
+            }
+        }
+    }
+    if let Some(h) = households {
+        let pc: Vec<f64> = h.income.iter().zip(&h.size).map(|(x, s)| x / s).collect();
+        let pw: Vec<f64> = h.weight.iter().zip(&h.size).map(|(w, s)| w * s).collect();
+        let d = Distribution::new(&pc, Some(&pw))?;
+        for (measure, label, value) in [
+            ("gini", "居民人均可支配收入基尼系数", d.gini()?),
+            ("theil_t", "泰尔指数 Theil T", d.theil_t()?),
+        ] {
+            rows.push(DistributionTarget {
+                indicator: None,
+                label_zh: label.into(),
+                value: opt(value),
+                unit_label: String::new(),
+                target: None,
+                colour: Colour::Grey,
+                detail: DistributionDetail::Measure {
+                    measure: measure.into(),
+                    households: h.income.len(),
+                },
+            });
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn illustrative_detection() {
+        assert!(!is_illustrative(None));
+        let p = |s: &str, n: &str| CellProvenance {
+            source: s.into(),
+            note: n.into(),
+        };
+        assert!(is_illustrative(Some(&p("Illustrative", ""))));
+        assert!(is_illustrative(Some(&p("", "illustrative value"))));
+        assert!(!is_illustrative(Some(&p("ZJ-2023", ""))));
+    }
+
+    #[test]
+    fn target_colour_by_hand() {
+        let spec = MonitorSpec::default();
+        // lower is better, 1.77 ≤ 1.8: met → green
+        assert_eq!(
+            target_colour(1.77, Some(1.8), &Polarity::LowerIsBetter, &spec),
+            Colour::Green
+        );
+        // higher is better, 26.5 of 30: 0.883 < 0.9 (yellow) but ≥ 0.75 → orange
+        assert_eq!(
+            target_colour(26.5, Some(30.0), &Polarity::HigherIsBetter, &spec),
+            Colour::Orange
+        );
+        assert_eq!(
+            target_colour(f64::NAN, Some(1.0), &Polarity::HigherIsBetter, &spec),
+            Colour::Grey
+        );
+        assert_eq!(
+            target_colour(1.0, None, &Polarity::HigherIsBetter, &spec),
+            Colour::Grey
+        );
+    }
+}

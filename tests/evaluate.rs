@@ -1,0 +1,263 @@
+//! The core evaluation: unit roles and per-unit targets from the framework, derived
+//! targets by hand, the reproducibility fingerprint, and unknown spec members.
+
+use cpindex::data::Panel;
+use cpindex::evaluate::{
+    evaluate, fingerprint::fingerprint, DistributionDetail, EvaluationSpec, Households, Request,
+    VERSION,
+};
+use cpindex::model::{Framework, TargetSource, UnitRole};
+
+const COUNTY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/frameworks/example-county-2021-2025.json"
+);
+
+fn county() -> Framework {
+    Framework::from_json_file(COUNTY).unwrap()
+}
+
+/// A small panel in the example county framework. `names` picks the unit keys: ids or
+/// the Chinese display names (roles must come from the model either way).
+fn panel(names: bool) -> Panel {
+    let u = |id: &str, zh: &str| {
+        if names {
+            zh.to_string()
+        } else {
+            id.to_string()
+        }
+    };
+    let units = vec![
+        u("county", "示例县"),
+        u("town_a", "甲镇"),
+        u("town_b", "乙镇"),
+        u("city_average", "示例市平均"),
+    ];
+    let inds = [
+        "gdp",
+        "per_capita_disposable_income",
+        "urban_per_capita_disposable_income",
+        "rural_per_capita_disposable_income",
+        "forest_coverage",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut p = Panel::new(units.clone(), vec![2020, 2021], inds).unwrap();
+    let rows: [(usize, &str, [f64; 2]); 12] = [
+        (0, "gdp", [250.0, 270.0]),
+        (1, "gdp", [100.0, 96.0]),
+        (2, "gdp", [80.0, 90.0]),
+        (3, "gdp", [2000.0, 2100.0]),
+        (0, "per_capita_disposable_income", [4.0, 4.2]),
+        (1, "per_capita_disposable_income", [4.6, 5.0]),
+        (2, "per_capita_disposable_income", [3.8, 4.0]),
+        (0, "urban_per_capita_disposable_income", [52000.0, 54000.0]),
+        (0, "rural_per_capita_disposable_income", [30000.0, 32000.0]),
+        (0, "forest_coverage", [68.0, 69.0]),
+        (1, "forest_coverage", [70.0, 72.0]),
+        (2, "forest_coverage", [66.0, 68.0]),
+    ];
+    for (k, ind, v) in rows {
+        p.set_by_id(&units[k], 2020, ind, v[0]).unwrap();
+        p.set_by_id(&units[k], 2021, ind, v[1]).unwrap();
+    }
+    p
+}
+
+fn households() -> Households {
+    // incomes (yuan): 60 000 (w 1), 80 000 (w 2), 200 000 (w 3), 400 000 (w 4)
+    Households {
+        income: vec![60_000.0, 80_000.0, 200_000.0, 400_000.0],
+        size: vec![1.0, 2.0, 2.0, 4.0],
+        weight: vec![1.0, 2.0, 3.0, 4.0],
+    }
+}
+
+fn run(
+    fw: &Framework,
+    p: &Panel,
+    h: Option<&Households>,
+    spec: &EvaluationSpec,
+) -> cpindex::evaluate::Evaluation {
+    evaluate(Request {
+        framework: fw,
+        panel: p,
+        survey: None,
+        households: h,
+        spec,
+    })
+    .unwrap()
+}
+
+#[test]
+fn roles_targets_and_derived_targets_by_hand() {
+    let fw = county();
+    for names in [false, true] {
+        let p = panel(names);
+        let h = households();
+        let ev = run(&fw, &p, Some(&h), &EvaluationSpec::default());
+        let roles: Vec<UnitRole> = ev.units.iter().map(|u| u.role).collect();
+        assert_eq!(
+            roles,
+            [
+                UnitRole::Whole,
+                UnitRole::Part,
+                UnitRole::Part,
+                UnitRole::Reference
+            ],
+            "names = {names}"
+        );
+        assert_eq!(ev.units[1].name_zh, "甲镇");
+        // the reference is neither scored nor summarised; the parts are compared
+        assert_eq!(ev.compared, [1, 2]);
+        assert_eq!(ev.summaries.len(), 3);
+        assert!(ev.index.units.iter().all(|u| u != &p.units()[3]));
+
+        let cell = |unit: usize, ind: &str| {
+            let i = ev.indicators.iter().position(|x| x == ind).unwrap() as u32;
+            (0..ev.cells.len())
+                .find(|&k| ev.cells.unit[k] == unit as u32 && ev.cells.indicator[k] == i)
+                .unwrap()
+        };
+        let c = &ev.cells;
+        // gdp, the whole: plan target 300; 270/300 = 90 %
+        let k = cell(0, "gdp");
+        assert_eq!(
+            (c.target[k], c.target_source[k]),
+            (Some(300.0), TargetSource::Plan)
+        );
+        assert!((c.achievement[k].unwrap() - 90.0).abs() < 1e-9);
+        // gdp, 甲镇: its own target 120; 96/120 = 80 %
+        let k = cell(1, "gdp");
+        assert_eq!(
+            (c.target[k], c.target_source[k]),
+            (Some(120.0), TargetSource::Unit)
+        );
+        assert!((c.achievement[k].unwrap() - 80.0).abs() < 1e-9);
+        // gdp, 乙镇: a size indicator without a target of its own — not scored
+        let k = cell(2, "gdp");
+        assert_eq!(
+            (c.target[k], c.target_source[k]),
+            (None, TargetSource::NotScored)
+        );
+        assert_eq!(c.achievement[k], None);
+        // forest coverage is scale-free: the plan's 72 applies to a part; 68/72
+        let k = cell(2, "forest_coverage");
+        assert_eq!(c.target_source[k], TargetSource::Plan);
+        assert!((c.achievement[k].unwrap() - 100.0 * 68.0 / 72.0).abs() < 1e-9);
+
+        // derived targets, 2021
+        let d = &ev.distribution;
+        // ratio: 54 000 / 32 000 = 1.6875 ≤ 1.7 → met, green
+        assert_eq!(d[0].indicator.as_deref(), Some("urban_rural_income_ratio"));
+        assert_eq!(d[0].value, Some(54_000.0 / 32_000.0));
+        assert_eq!(d[0].colour, cpindex::monitor::Colour::Green);
+        // max/min over the parts: 5.0 (甲镇) / 4.0 (乙镇) = 1.25
+        assert_eq!(d[1].value, Some(1.25));
+        match &d[1].detail {
+            DistributionDetail::MaxMinRatio(m) => {
+                assert_eq!(m.max_unit, p.units()[1]);
+                assert_eq!(m.min_unit, p.units()[2]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // band [80 000, 400 000): weights 2 + 3 of 10 = 50 %
+        assert_eq!(d[2].value, Some(50.0));
+        // Gini and Theil of per-capita income follow
+        assert_eq!(d.len(), 5);
+        assert!(matches!(d[3].detail, DistributionDetail::Measure { .. }));
+    }
+}
+
+#[test]
+fn fingerprint_changes_with_data_spec_and_version_only() {
+    let fw = county();
+    let p = panel(false);
+    let h = households();
+    let spec = EvaluationSpec::default();
+    let f = |fw: &Framework, p: &Panel, h: &Households, s: &EvaluationSpec, v: &str| {
+        fingerprint(v, fw, p, None, Some(h), s)
+    };
+    let base = f(&fw, &p, &h, &spec, VERSION);
+    assert_eq!(base.len(), 64, "SHA-256 in hex");
+    // the same inputs again (new values, same content): the same fingerprint
+    assert_eq!(
+        base,
+        f(
+            &county(),
+            &panel(false),
+            &households(),
+            &EvaluationSpec::default(),
+            VERSION
+        )
+    );
+    // a spec written out with its defaults is the same spec
+    let spelled: EvaluationSpec = serde_json::from_str(
+        r#"{"monitor": {"schedule_tolerance": 0.05, "objective_weight": 0.7}}"#,
+    )
+    .unwrap();
+    assert_eq!(base, f(&fw, &p, &h, &spelled, VERSION));
+    // one data value
+    let mut p2 = p.clone();
+    p2.set_by_id("town_b", 2021, "forest_coverage", 68.5)
+        .unwrap();
+    assert_ne!(base, f(&fw, &p2, &h, &spec, VERSION));
+    // one household value
+    let mut h2 = h.clone();
+    h2.weight[0] = 1.5;
+    assert_ne!(base, f(&fw, &p, &h2, &spec, VERSION));
+    // one spec field
+    let mut s2 = spec.clone();
+    s2.monitor.schedule_tolerance = 0.06;
+    assert_ne!(base, f(&fw, &p, &h, &s2, VERSION));
+    // the library version
+    assert_ne!(base, f(&fw, &p, &h, &spec, "0.0.0-other"));
+    // and the result carries it
+    let ev = run(&fw, &p, Some(&h), &spec);
+    assert_eq!(ev.fingerprint.algorithm, "sha256");
+    assert_eq!(ev.fingerprint.version, VERSION);
+    // deterministic (compared as JSON: the index's NaN cells are `null` there)
+    assert_eq!(ev.to_json(), run(&fw, &p, Some(&h), &spec).to_json());
+}
+
+#[test]
+fn unknown_spec_members_are_errors() {
+    for bad in [
+        r#"{"monitor": {"schedule_tolerence": 0.5}}"#,
+        r#"{"monitor": {"dashboard": {"score_yelow": 0.9}}}"#,
+        r#"{"indx": {}}"#,
+        r#"{"satisfaction": {"zz": 1}}"#,
+    ] {
+        let e = serde_json::from_str::<EvaluationSpec>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field"), "{bad}: {e}");
+    }
+    let e = cpindex::monitor::MonitorSpec::from_json(r#"{"schedule_tolerence": 0.5}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("schedule_tolerence"), "{e}");
+}
+
+#[test]
+fn framework_rejects_inconsistent_plan_facts() {
+    let text = std::fs::read_to_string(COUNTY).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["units"][1]["targets"]["no_such"] = serde_json::json!(1.0);
+    let e = Framework::from_json(&v.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no_such"), "{e}");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["units"][1]["role"] = serde_json::json!("whole");
+    let e = Framework::from_json(&v.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("whole"), "{e}");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["derived_targets"][2]["measure"]["upper"] = serde_json::json!(1.0);
+    let e = Framework::from_json(&v.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("lower < upper"), "{e}");
+}
