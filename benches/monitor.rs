@@ -50,6 +50,7 @@ fn bench(c: &mut Criterion) {
             })
             .collect(),
         nonresponse_codes: vec![9.0],
+        ..Survey::default()
     };
     let ss = SatisfactionSpec::default();
     c.bench_function("satisfaction_10k_respondents_12_items", |b| {

@@ -84,6 +84,13 @@
 #define CPINDEX_JSON_SCHEMA_VERSION 1
 
 /**
+ * `cpindex_panel_read` flag: accept values more than two orders of magnitude from their
+ * indicator's target (by default such a value is a parse error naming the cell and the
+ * unit it was probably given in, e.g. 元 for an indicator in 万元).
+ */
+#define CPINDEX_READ_ALLOW_UNIT_MISMATCH 1
+
+/**
  * The ABI version of this header. Incremented whenever a released function changes its
  * signature or meaning, or a status code changes; compare it with `cpindex_abi_version()`
  * at start-up.
@@ -448,6 +455,35 @@ enum cpindex_csv_layout
 typedef enum cpindex_csv_layout cpindex_csv_layout;
 #else
 typedef uint32_t cpindex_csv_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Text encodings of CSV input, for `cpindex_panel_read`.
+ */
+enum cpindex_text_encoding
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * UTF-8 when the bytes are valid UTF-8 (a byte-order mark is skipped), else GB18030.
+   */
+  CPINDEX_TEXT_ENCODING_AUTO = 0,
+  /**
+   * UTF-8, with or without a byte-order mark.
+   */
+  CPINDEX_TEXT_ENCODING_UTF8 = 1,
+  /**
+   * GB18030, which covers GBK and GB2312 (CSV saved by Excel on Chinese Windows).
+   */
+  CPINDEX_TEXT_ENCODING_GB18030 = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_text_encoding cpindex_text_encoding;
+#else
+typedef uint32_t cpindex_text_encoding;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2853,6 +2889,50 @@ cpindex_status cpindex_panel_from_csv(const char *csv,
                                       uint32_t layout,
                                       const struct cpindex_framework *framework,
                                       struct cpindex_panel **out);
+
+/**
+ * Creates a panel from a data file's bytes: CSV in any `cpindex_text_encoding`, or an
+ * `.xlsx` workbook (recognised by its signature), in the `layout` given by a
+ * `cpindex_csv_layout` code. Headers may be English or Chinese (地区, 年份, 指标, 数值,
+ * 单位 …); with a framework, indicators may be named by id, Chinese or English name or
+ * alias, values declared in another unit (a `unit_of_measure`/`单位` column, a unit row
+ * or a header suffix such as `居民人均可支配收入(元)`) are converted (元/万元/亿元,
+ * 人/万人, %/ratio), and a value more than two orders of magnitude from its target is an
+ * error unless `flags` has `CPINDEX_READ_ALLOW_UNIT_MISMATCH`. Format details:
+ * `docs/c-api.md` and the `crate::data` readers.
+ *
+ * `name` names the input in error messages (a file name; empty gives `<data>`). `sheet`
+ * chooses a workbook's sheet by name; when it is empty, `sheet_index` chooses it by
+ * 0-based position (0 = the first sheet). Both are ignored for CSV.
+ *
+ * **Ownership:** on success `*out` receives a new panel the caller frees with
+ * `cpindex_panel_free`; the caller keeps the bytes, the texts and the framework.
+ * **NULL:** `data` may be NULL only when `len` is 0; `framework` may be NULL (no check,
+ * no unit handling); `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * layout, encoding or flag, no such sheet), `CPINDEX_STATUS_INVALID_UTF8` (`name` or
+ * `sheet`), `CPINDEX_STATUS_PARSE_ERROR` (the message names `name`, the line and the
+ * column — for a workbook the cell, `数据!C7`: bytes not in the encoding, with a hint;
+ * bad numbers, unknown indicators, units that cannot be converted or implausible
+ * magnitudes, duplicates, ragged rows, missing columns, unclosed quotes),
+ * `CPINDEX_STATUS_EMPTY_INPUT` (no data row).
+ * **Thread safety:** may be called from any thread; `framework` may be shared.
+ *
+ * # Safety
+ * `data` valid for `len` bytes; `name` and `sheet` valid views; `framework` NULL or a
+ * live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_panel_read(const uint8_t *data,
+                                  size_t len,
+                                  struct cpindex_str name,
+                                  uint32_t layout,
+                                  uint32_t encoding,
+                                  struct cpindex_str sheet,
+                                  size_t sheet_index,
+                                  uint32_t flags,
+                                  const struct cpindex_framework *framework,
+                                  struct cpindex_panel **out);
 
 /**
  * Sets the process-wide limit on the number of cells (units × periods × indicators) of

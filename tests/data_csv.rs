@@ -164,3 +164,77 @@ fn files_are_named_in_errors() {
     assert!(matches!(e, Error::Io { .. }));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Quotes: a quote never closed names the line where it opened, instead of swallowing the
+/// rows after it; `"70"0` is an error, not 700; a quoted cell with `""` and a comma is one
+/// cell.
+#[test]
+fn strict_quoting() {
+    let fw = builtin::quzhou();
+    let text = "unit,period,indicator,value,source\n\
+                a,2020,gdp,1,\"yearbook, 2021 \"\"final\"\"\"\n\
+                a,2021,gdp,2,\"open\n\
+                b,2020,gdp,3,x\n\
+                b,2021,gdp,4,y\n";
+    let (src, l, _, m) = parse_err(read_long_csv_str(text, Some(fw)).unwrap_err());
+    assert_eq!((src.as_str(), l), ("<csv text>", 3), "{m}");
+    assert!(m.contains("opened on line 3"), "{m}");
+    let text = "unit,period,indicator,value\na,2020,gdp,\"70\"0\n";
+    let (_, l, _, m) = parse_err(read_long_csv_str(text, Some(fw)).unwrap_err());
+    assert_eq!(l, 2);
+    assert!(m.contains("after the closing quote"), "{m}");
+    let text =
+        "unit,period,indicator,value,source\na,2020,gdp,\"70\",\"yearbook, 2021 \"\"final\"\"\"\n";
+    let p = read_long_csv_str(text, Some(fw)).unwrap();
+    assert_eq!(p.get_by_id("a", 2020, "gdp"), Some(70.0));
+    assert_eq!(
+        p.provenance(0, 0, 0).unwrap().source,
+        "yearbook, 2021 \"final\""
+    );
+}
+
+/// Indicators by Chinese name and by a declared alias; a name two indicators share is
+/// refused with a request for the id.
+#[test]
+fn names_and_aliases() {
+    let mut fw = builtin::quzhou().clone();
+    let k = fw.indicator_position("gdp").unwrap();
+    let name = fw.indicators[k].name_zh.clone();
+    fw.indicators[k].aliases = vec!["GDP总量".into(), "shared".into()];
+    let k2 = fw.indicator_position("pm25_concentration").unwrap();
+    fw.indicators[k2].aliases = vec!["shared".into()];
+    let text = format!("地区,年份,指标,数值\na,2020,{name},1\na,2021,GDP总量,2\na,2022, gdp ,3\n");
+    let p = read_long_csv_str(&text, Some(&fw)).unwrap();
+    assert_eq!(p.indicators(), &["gdp".to_string()]);
+    assert_eq!(p.get_by_id("a", 2021, "gdp"), Some(2.0));
+    let (_, l, c, m) = parse_err(
+        read_long_csv_str("地区,年份,指标,数值\na,2020,shared,1\n", Some(&fw)).unwrap_err(),
+    );
+    assert_eq!((l, c.as_str()), (2, "指标"));
+    assert!(m.contains("more than one") && m.contains("id"), "{m}");
+}
+
+/// Wide: a unit row declares each column's unit; 56000 元 is 5.6 万元 and 0.62 (ratio) is
+/// 62 %. A declared unit of another base is refused, naming the cell.
+#[test]
+fn wide_unit_row_and_header_suffix() {
+    let fw = builtin::quzhou();
+    let inc = fw.indicator("gdp_per_capita").unwrap().name_zh.clone();
+    let urb = fw.indicator("urbanisation_rate").unwrap().name_zh.clone();
+    let text = format!("地区,年份,{inc},{urb}\n单位,,元,ratio\n甲,2021,56000,0.62\n");
+    let p = read_wide_csv_str(&text, Some(fw)).unwrap();
+    assert_eq!(p.get_by_id("甲", 2021, "gdp_per_capita"), Some(5.6));
+    assert_eq!(p.get_by_id("甲", 2021, "urbanisation_rate"), Some(62.0));
+    let text = format!("地区,年份,{inc}(元),{urb}（%）\n甲,2021,56000,62\n");
+    let p = read_wide_csv_str(&text, Some(fw)).unwrap();
+    assert_eq!(p.get_by_id("甲", 2021, "gdp_per_capita"), Some(5.6));
+    let text = format!("地区,年份,{inc}(人)\n甲,2021,56000\n");
+    let (_, l, c, m) = parse_err(read_wide_csv_str(&text, Some(fw)).unwrap_err());
+    assert_eq!(l, 2);
+    assert!(c.contains(&inc), "{c}");
+    assert!(m.contains("cannot be converted"), "{m}");
+    // a percentage given as a ratio without a declaration: 1/100 of the target
+    let text = format!("地区,年份,{urb}\n甲,2021,0.62\n");
+    let (_, _, _, m) = parse_err(read_wide_csv_str(&text, Some(fw)).unwrap_err());
+    assert!(m.contains("ratio"), "{m}");
+}

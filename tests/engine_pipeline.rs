@@ -365,18 +365,19 @@ fn treatment_in_the_pipeline_reports_winsorised_points_and_log_columns() {
 
 #[test]
 fn builtin_framework_from_long_csv_with_partial_data() {
-    // Three counties, two years, three of the built-in indicators (illustrative values).
+    // Three counties, two years, three of the built-in indicators (illustrative values;
+    // gdp_per_capita in 万元, the indicator's unit).
     let csv = "unit,period,indicator,value,illustrative\n\
-               kecheng,2021,gdp_per_capita,90000,true\n\
-               qujiang,2021,gdp_per_capita,70000,true\n\
-               longyou,2021,gdp_per_capita,60000,true\n\
+               kecheng,2021,gdp_per_capita,9,true\n\
+               qujiang,2021,gdp_per_capita,7,true\n\
+               longyou,2021,gdp_per_capita,6,true\n\
                kecheng,2021,urban_rural_income_ratio,1.7,true\n\
                qujiang,2021,urban_rural_income_ratio,1.8,true\n\
                longyou,2021,urban_rural_income_ratio,1.9,true\n\
                kecheng,2021,pm25_concentration,25,true\n\
                qujiang,2021,pm25_concentration,30,true\n\
                longyou,2021,pm25_concentration,,true\n\
-               kecheng,2022,gdp_per_capita,95000,true\n";
+               kecheng,2022,gdp_per_capita,9.5,true\n";
     let fw = cpindex::model::builtin::quzhou();
     let p = cpindex::data::read_long_csv_str(csv, Some(fw)).unwrap();
     let r = run(fw, &p, &Spec::default()).unwrap();

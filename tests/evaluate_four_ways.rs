@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cpindex::evaluate::{evaluate, EvaluationSpec, Households, Request};
-use cpindex::monitor::{Survey, SurveyItem};
+use cpindex::monitor::{Survey, SurveyDesign, SurveyItem};
 
 mod common;
 
@@ -78,6 +78,24 @@ fn survey() -> Survey {
             })
             .collect(),
         nonresponse_codes: vec![items["dont_know_code"].as_f64().unwrap()],
+        // the design columns, as the command line reads them
+        design: SurveyDesign {
+            stratum: rows.iter().map(|r| r[col("stratum")].to_string()).collect(),
+            psu: rows.iter().map(|r| r[col("psu")].to_string()).collect(),
+            fpc: rows
+                .iter()
+                .map(|r| r[col("fpc")].parse().unwrap())
+                .collect(),
+        },
+        subpopulations: ["area", "age_group"]
+            .iter()
+            .map(|v| {
+                (
+                    v.to_string(),
+                    rows.iter().map(|r| r[col(v)].to_string()).collect(),
+                )
+            })
+            .collect(),
     }
 }
 

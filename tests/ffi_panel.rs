@@ -500,6 +500,102 @@ fn reader_errors() {
     }
 }
 
+/// `cpindex_panel_read`: GB18030 bytes with Chinese headers and an indicator's Chinese name
+/// and a value in 元 for an indicator in 万元 declared in a `单位` column. By hand:
+/// 56000 元 = 5.6 万元; 人均生产总值 is `gdp_per_capita`'s Chinese name in the built-in
+/// framework (its unit is 万元).
+#[test]
+fn read_bytes_in_gb18030_with_units() {
+    let fw = quzhou();
+    let text = "地区,年份,指标,数值,单位\n甲县,2021,人均生产总值,56000,元\n甲县,2022,gdp_per_capita,6.1,\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    let read = |bytes: &[u8], enc: u32, flags: u32, p: &mut *mut cpindex_panel| unsafe {
+        cpindex_panel_read(
+            bytes.as_ptr(),
+            bytes.len(),
+            s("county.csv"),
+            0,
+            enc,
+            s(""),
+            0,
+            flags,
+            fw,
+            p,
+        )
+    };
+    let mut p = null_mut();
+    assert_eq!(
+        read(&bytes, 0, 0, &mut p),
+        cpindex_status::Ok,
+        "{}",
+        last_message()
+    );
+    let mut v = f64::NAN;
+    assert_eq!(
+        unsafe {
+            let (u, i) = ("甲县", "gdp_per_capita");
+            cpindex_panel_get_by_id(
+                p,
+                u.as_ptr().cast(),
+                u.len(),
+                2021,
+                i.as_ptr().cast(),
+                i.len(),
+                &mut v,
+            )
+        },
+        cpindex_status::Ok,
+        "{}",
+        last_message()
+    );
+    assert_eq!(v, 5.6);
+    unsafe { cpindex_panel_free(p) };
+    // the same bytes declared UTF-8: a parse error with the hint
+    let mut p = null_mut();
+    assert_eq!(read(&bytes, 1, 0, &mut p), cpindex_status::ParseError);
+    let m = last_message();
+    assert!(m.contains("county.csv") && m.contains("gb18030"), "{m}");
+    assert!(p.is_null());
+    // undeclared 元: an error naming the line and the likely unit, unless allowed
+    let text = "地区,年份,指标,数值\n甲县,2021,人均生产总值,56000\n";
+    assert_eq!(
+        read(text.as_bytes(), 0, 0, &mut p),
+        cpindex_status::ParseError
+    );
+    let m = last_message();
+    assert!(m.contains("line 2") && m.contains("元"), "{m}");
+    assert_eq!(
+        read(text.as_bytes(), 0, CPINDEX_READ_ALLOW_UNIT_MISMATCH, &mut p),
+        cpindex_status::Ok
+    );
+    unsafe { cpindex_panel_free(p) };
+    // bad codes and pointers
+    let mut p = null_mut();
+    assert_eq!(read(&bytes, 7, 0, &mut p), cpindex_status::InvalidArgument);
+    assert_eq!(read(&bytes, 0, 8, &mut p), cpindex_status::InvalidArgument);
+    assert_eq!(
+        unsafe { cpindex_panel_read(null(), 3, s(""), 0, 0, s(""), 0, 0, fw, &mut p) },
+        cpindex_status::NullArgument
+    );
+    assert_eq!(
+        unsafe {
+            cpindex_panel_read(
+                bytes.as_ptr(),
+                bytes.len(),
+                s(""),
+                0,
+                0,
+                s(""),
+                0,
+                0,
+                fw,
+                null_mut(),
+            )
+        },
+        cpindex_status::NullArgument
+    );
+}
+
 #[test]
 fn size_products_that_wrap_are_refused_before_reading() {
     // 2^22 × 2^22 × 2^20 = 2^64 wraps to 0 in usize arithmetic: it used to return OK with

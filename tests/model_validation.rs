@@ -17,6 +17,7 @@ fn indicator(id: &str, dimension: &str) -> Indicator {
         dimension: dimension.into(),
         name_zh: "指标".into(),
         name_en: "indicator".into(),
+        aliases: vec![],
         unit: Unit::new("%", 0.01, "ratio"),
         polarity: Polarity::HigherIsBetter,
         kind: Kind::Share,

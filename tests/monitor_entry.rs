@@ -52,6 +52,7 @@ fn survey() -> Survey {
             responses: vec![5.0, 3.0],
         }],
         nonresponse_codes: vec![],
+        ..Survey::default()
     }
 }
 
@@ -164,4 +165,33 @@ fn entry_point_errors() {
     // no period inside the plan period
     let p = Panel::new(vec!["county1".into()], vec![2010], vec!["inc".into()]).unwrap();
     assert!(monitor(&fw(), &p, &MonitorSpec::default()).is_err());
+}
+
+#[test]
+fn survey_based_indicator_through_the_entry_point() {
+    // `inc` read as a survey estimate whose SE is held in the `gdp_growth` series (5 in 2022,
+    // 8 in 2021): 2022: 90 ± 1.959964·5 = [80.2, 99.8], all below 100 → not met;
+    // change since 2021: Δ = 90 − 85 = 5, SE = √(8² + 5²) = √89 → not significant
+    let mut spec = MonitorSpec::default();
+    spec.sampling_errors
+        .insert("inc".into(), "gdp_growth".into());
+    let res = monitor(&fw(), &panel(), &spec).unwrap();
+    let s = res
+        .achievement("county1", "inc", 2022)
+        .unwrap()
+        .survey
+        .unwrap();
+    assert_eq!(s.test.unwrap().verdict, SurveyVerdict::NotMet);
+    let c = s.change.unwrap();
+    assert!((c.se - 89f64.sqrt()).abs() < 1e-12);
+    assert_eq!(c.verdict, ChangeVerdict::NoSignificantChange);
+    // a missing SE series is a warning, not a silent pass
+    spec.sampling_errors.insert("inc".into(), "no_such".into());
+    let res = monitor(&fw(), &panel(), &spec).unwrap();
+    assert!(res
+        .achievement("county1", "inc", 2022)
+        .unwrap()
+        .survey
+        .is_none());
+    assert!(res.warnings.iter().any(|w| w.contains("`no_such`")));
 }

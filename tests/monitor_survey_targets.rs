@@ -41,12 +41,18 @@ fn survey() -> Survey {
             },
         ],
         nonresponse_codes: vec![9.0],
+        ..Survey::default()
     }
 }
 
 #[test]
 fn satisfaction_index_by_hand() {
-    let g = satisfaction_index(&survey(), &SatisfactionSpec::default()).unwrap();
+    // the former overall rule (each respondent's mean over the domains they answered)
+    let spec = SatisfactionSpec {
+        overall: OverallScore::RespondentMean,
+        ..SatisfactionSpec::default()
+    };
+    let g = satisfaction_index(&survey(), &spec).unwrap();
     assert_eq!(g.len(), 1);
     let g = &g[0];
     // rescaled: g1 = 100, 75, –, 25; h1 (reverse, 9 = don't know) = 100, –, 75, 0;
@@ -83,7 +89,10 @@ fn satisfaction_index_by_hand() {
 fn satisfaction_domain_weights_and_errors() {
     // only the gain domain counts: overall = gain = 50 for respondents 1, 2, 4; respondent
     // 3 has no gain answer → excluded from the overall and counted.
-    let mut spec = SatisfactionSpec::default();
+    let mut spec = SatisfactionSpec {
+        overall: OverallScore::RespondentMean,
+        ..SatisfactionSpec::default()
+    };
     spec.domain_weights.insert("happiness".into(), 0.0);
     spec.domain_weights.insert("security".into(), 0.0);
     let g = satisfaction_index(&survey(), &spec).unwrap();

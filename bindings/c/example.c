@@ -22,9 +22,9 @@ int main(void) {
     const char *csv =
         "unit,period,indicator,value\n"
         "kecheng,2021,gdp,700\nqujiang,2021,gdp,500\njiangshan,2021,gdp,330\n"
-        "kecheng,2021,per_capita_disposable_income,55000\n"
-        "qujiang,2021,per_capita_disposable_income,45000\n"
-        "jiangshan,2021,per_capita_disposable_income,43000\n";
+        "kecheng,2021,per_capita_disposable_income,5.5\n"
+        "qujiang,2021,per_capita_disposable_income,4.5\n"
+        "jiangshan,2021,per_capita_disposable_income,4.3\n";
     const cpindex_framework *fw = NULL;
     cpindex_panel *panel = NULL;
     const cpindex_index_result *result = NULL;

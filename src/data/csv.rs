@@ -1,43 +1,132 @@
-//! CSV readers that build a [`Panel`].
+//! Readers that build a [`Panel`] from a table: CSV text (UTF-8, UTF-8 with a BOM,
+//! GB18030/GBK) or an Excel workbook (`.xlsx`, see [`crate::data::xlsx`]).
 //!
 //! Two layouts are read:
 //!
 //! * **long** — one observation per row:
 //!   `unit,period,indicator,value` plus the optional columns `group` (the unit's group),
-//!   `source`, `note` and `illustrative` (`true`/`false`/`1`/`0`/empty), which are kept as
-//!   the cell's [`CellProvenance`]. An illustrative value gets the note `illustrative`
-//!   (prefixed to any other note, separated by `; `).
-//! * **wide** — one unit-period per row: `unit,period` plus one column per indicator id and
+//!   `source`, `note`, `illustrative` (`true`/`false`/`1`/`0`/empty), which are kept as
+//!   the cell's [`CellProvenance`], and `unit_of_measure` (the unit the value is given
+//!   in, see below). An illustrative value gets the note `illustrative` (prefixed to any
+//!   other note, separated by `; `).
+//! * **wide** — one unit-period per row: `unit,period` plus one column per indicator and
 //!   the same optional `group`, `source`, `note`, `illustrative` columns, which then apply
-//!   to every cell of the row that holds a value.
+//!   to every cell of the row that holds a value. An indicator header may carry its unit
+//!   as a suffix in parentheses (`居民人均可支配收入(万元)`, full-width `（元）` too), or a
+//!   first data row whose unit cell is `单位`/`计量单位`/`unit` gives every column's unit.
 //!
-//! Column names are matched case-insensitively after trimming; cells are trimmed.
-//! **Missing values**: an empty cell, `NA`, `N/A` or `NaN` (any case) is missing (stored
-//! as NaN). Anything else must parse as a finite decimal number.
+//! **Column names** are matched case-insensitively after trimming, in English or Chinese:
+//!
+//! | role | accepted names |
+//! |---|---|
+//! | unit (region) | `unit`, `region`, `area`, `地区`, `区域`, `地区名称`, `行政区划`, `单位`¹ |
+//! | period | `period`, `year`, `年份`, `年度`, `年`, `时间` |
+//! | indicator | `indicator`, `indicator_id`, `指标`, `指标名称`, `指标代码` |
+//! | value | `value`, `数值`, `值`, `指标值` |
+//! | group | `group`, `分组`, `组别` |
+//! | source | `source`, `来源`, `数据来源`, `资料来源` |
+//! | note | `note`, `备注`, `说明` |
+//! | illustrative | `illustrative`, `示意` |
+//! | unit of measure | `unit_of_measure`, `measure_unit`, `uom`, `计量单位`, `单位`¹ |
+//!
+//! ¹ `单位` is the unit of measure when another column names the region, else the region.
+//!
+//! **Indicators** (with a framework) are named by id, Chinese name, English name or one of
+//! the indicator's declared `aliases`, matched exactly, then case-insensitively without
+//! white space; the panel holds the ids.
+//!
+//! **Units of measure** (with a framework): a value declared in another unit of the same
+//! base is converted to the indicator's unit — 元/千元/万元/百万元/亿元, 人/万人, %/‰/ratio
+//! (see [`convert_unit`]) — and each conversion is reported as a warning. A value more
+//! than two orders of magnitude from the indicator's target (above 100 × for every
+//! indicator, below 1/100 for ratios and percentages, whose size does not depend on the
+//! unit's size) is an error naming the cell and the unit it was probably given in, unless
+//! [`ReadOptions::allow_unit_mismatch`] is set. This is the check that keeps incomes in
+//! 元 from scoring 100% against a target in 万元.
+//!
+//! **Missing values**: an empty cell, `NA`, `N/A`, `NaN`, `-`, `—` or `…` is missing
+//! (stored as NaN). Anything else must parse as a finite decimal number. Periods are
+//! integer years; `2021年` and `2021.0` (a spreadsheet's number) are read as 2021.
 //!
 //! Errors are [`Error::Parse`] naming the source (the file name, or `<csv text>`), the
-//! 1-based line (the header is line 1) and the column: unknown indicator ids (when a
-//! framework is given), duplicate observations (naming the first line too), non-numeric
-//! cells, ±inf, a period that is not an integer year, missing required columns, unknown
-//! or duplicate header columns, ragged rows, a unit given two different groups. An input
-//! with a header and no data row is [`Error::Empty`].
+//! 1-based line (the header is line 1; for a workbook, the sheet row) and the column (for
+//! a workbook, with the cell as `sheet!C7`): unknown indicators (when a framework is
+//! given), duplicate observations (naming the first line too), non-numeric cells, ±inf, a
+//! period that is not an integer year, missing required columns, unknown or duplicate
+//! header columns, ragged rows, a unit given two different groups, a quote never closed
+//! (naming the line where it opened), text after a closing quote (`"70"0`), bytes that are
+//! not in the chosen encoding (with a hint). An input with a header and no data row is
+//! [`Error::Empty`].
 //!
 //! Order of the resulting panel: units in order of first appearance; periods ascending;
-//! indicators in framework order when a framework is given, else in order of first
-//! appearance (long) or of the header (wide).
+//! indicators in framework order when a framework is given (auxiliary series after the
+//! indicators, in order of first appearance), else in order of first appearance (long) or
+//! of the header (wide).
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::{CellProvenance, Panel};
+use crate::data::text::{decode, CsvRows, TextEncoding};
+use crate::data::{bounded, CellProvenance, Panel};
 use crate::error::{Error, Result};
-use crate::model::Framework;
+use crate::model::{Framework, Unit};
 
 /// The source name used for CSV given as text.
 pub const CSV_TEXT_SOURCE: &str = "<csv text>";
 
-fn parse_err(source: &str, line: u64, column: &str, message: impl Into<String>) -> Error {
+/// The layout of a table: one observation per row, or one unit-period per row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// `unit,period,indicator,value[,…]`.
+    #[default]
+    Long,
+    /// `unit,period[,…],<one column per indicator>`.
+    Wide,
+}
+
+/// Which sheet of a workbook to read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SheetRef {
+    /// The first sheet.
+    #[default]
+    First,
+    /// The sheet with this name.
+    Name(String),
+    /// The sheet at this 0-based position.
+    Index(usize),
+}
+
+/// How to read a table (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// Long or wide.
+    pub layout: Layout,
+    /// The text encoding of CSV input (ignored for workbooks).
+    pub encoding: TextEncoding,
+    /// The sheet of a workbook (ignored for CSV).
+    pub sheet: SheetRef,
+    /// Accept values more than two orders of magnitude from their target (the check
+    /// that catches a value given in 元 for an indicator in 万元).
+    pub allow_unit_mismatch: bool,
+}
+
+/// A panel read from a table, with what the reader did that a user should know
+/// (the encoding it detected, the unit conversions it applied).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingest {
+    /// The panel.
+    pub panel: Panel,
+    /// One line per fact worth reporting, naming the source.
+    pub warnings: Vec<String>,
+}
+
+pub(crate) fn parse_err(
+    source: &str,
+    line: u64,
+    column: &str,
+    message: impl Into<String>,
+) -> Error {
     Error::Parse {
         source_name: source.to_string(),
         line,
@@ -46,69 +135,66 @@ fn parse_err(source: &str, line: u64, column: &str, message: impl Into<String>) 
     }
 }
 
-fn csv_err(source: &str, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("invalid UTF-8 in field {}", err.field() + 1)
-        }
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => e.to_string(),
-    };
-    let column = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => (err.field() + 1).to_string(),
-        _ => "?".to_string(),
-    };
-    parse_err(source, line, &column, message)
+/// A table read row by row: CSV records or workbook rows. Cells are trimmed.
+pub(crate) trait Rows {
+    /// Moves to the next row; `Ok(false)` at the end.
+    fn advance(&mut self) -> Result<bool>;
+    /// Number of cells in the current row.
+    fn width(&self) -> usize;
+    /// Cell `k` of the current row (`""` past the end).
+    fn cell(&self, k: usize) -> &str;
+    /// The 1-based line (or sheet row) of the current row.
+    fn line(&self) -> u64;
+    /// The line and the column text for an error at cell `k` whose header is `name`.
+    fn at(&self, k: Option<usize>, name: &str) -> (u64, String);
 }
 
-/// Parses a value cell: empty / `NA` / `N/A` / `NaN` → NaN; ±inf and text are errors.
-fn parse_value(cell: &str, source: &str, line: u64, column: &str) -> Result<f64> {
-    let c = cell.trim();
-    if c.is_empty()
+/// Is this cell a missing value?
+fn is_missing(c: &str) -> bool {
+    c.is_empty()
         || c.eq_ignore_ascii_case("na")
         || c.eq_ignore_ascii_case("n/a")
         || c.eq_ignore_ascii_case("nan")
-    {
+        || matches!(c, "-" | "—" | "…" | "--")
+}
+
+/// Parses a value cell: missing → NaN; ±inf and text are errors.
+fn parse_value(c: &str) -> std::result::Result<f64, String> {
+    if let Ok(v) = c.parse::<f64>() {
+        if v.is_finite() {
+            return Ok(v);
+        }
+        return Err(format!(
+            "`{}` is {v}; infinite values are not allowed (leave the cell empty or write NA for missing)",
+            bounded(c)
+        ));
+    }
+    if is_missing(c) {
         return Ok(f64::NAN);
     }
-    match c.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(v) => Err(parse_err(
-            source,
-            line,
-            column,
-            format!("`{c}` is {v}; infinite values are not allowed (leave the cell empty or write NA for missing)"),
-        )),
-        Err(_) => Err(parse_err(
-            source,
-            line,
-            column,
-            format!("`{c}` is not a number (use an empty cell or NA for missing)"),
-        )),
+    Err(format!(
+        "`{}` is not a number (use an empty cell or NA for missing)",
+        bounded(c)
+    ))
+}
+
+fn parse_period(c: &str) -> std::result::Result<i32, String> {
+    if let Ok(p) = c.parse::<i32>() {
+        return Ok(p);
     }
+    let t = c.strip_suffix('年').unwrap_or(c).trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    t.parse::<i32>()
+        .map_err(|_| format!("`{}` is not an integer period (year)", bounded(c)))
 }
 
-fn parse_period(cell: &str, source: &str, line: u64, column: &str) -> Result<i32> {
-    cell.trim().parse::<i32>().map_err(|_| {
-        parse_err(
-            source,
-            line,
-            column,
-            format!("`{}` is not an integer period (year)", cell.trim()),
-        )
-    })
-}
-
-fn parse_flag(cell: &str, source: &str, line: u64, column: &str) -> Result<bool> {
-    match cell.trim().to_ascii_lowercase().as_str() {
-        "" | "false" | "0" | "no" => Ok(false),
-        "true" | "1" | "yes" => Ok(true),
-        other => Err(parse_err(
-            source,
-            line,
-            column,
-            format!("`{other}` is not a flag (use true/false/1/0)"),
+fn parse_flag(c: &str) -> std::result::Result<bool, String> {
+    match c.to_ascii_lowercase().as_str() {
+        "" | "false" | "0" | "no" | "否" => Ok(false),
+        "true" | "1" | "yes" | "是" => Ok(true),
+        other => Err(format!(
+            "`{}` is not a flag (use true/false/1/0)",
+            bounded(other)
         )),
     }
 }
@@ -129,17 +215,524 @@ fn provenance(source_cell: &str, note: &str, illustrative: bool) -> Option<CellP
     }
 }
 
-/// Optional per-row columns shared by both layouts.
-#[derive(Default, Clone, Copy)]
-struct Optional {
-    group: Option<usize>,
-    source: Option<usize>,
-    note: Option<usize>,
-    illustrative: Option<usize>,
+/// What a header column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Unit,
+    Period,
+    Indicator,
+    Value,
+    Group,
+    Source,
+    Note,
+    Illustrative,
+    Measure,
 }
 
-struct Builder<'a> {
-    source: &'a str,
+impl Role {
+    fn name(self) -> &'static str {
+        match self {
+            Role::Unit => "unit",
+            Role::Period => "period",
+            Role::Indicator => "indicator",
+            Role::Value => "value",
+            Role::Group => "group",
+            Role::Source => "source",
+            Role::Note => "note",
+            Role::Illustrative => "illustrative",
+            Role::Measure => "unit_of_measure",
+        }
+    }
+}
+
+/// The role a header names (`单位` is decided later: see the module docs).
+fn role_of(name: &str) -> Option<Role> {
+    let lower = name.to_lowercase();
+    Some(match lower.as_str() {
+        "unit" | "region" | "area" | "地区" | "区域" | "地区名称" | "行政区划" => {
+            Role::Unit
+        }
+        "period" | "year" | "年份" | "年度" | "年" | "时间" => Role::Period,
+        "indicator" | "indicator_id" | "指标" | "指标名称" | "指标代码" => {
+            Role::Indicator
+        }
+        "value" | "数值" | "值" | "指标值" => Role::Value,
+        "group" | "分组" | "组别" => Role::Group,
+        "source" | "来源" | "数据来源" | "资料来源" => Role::Source,
+        "note" | "备注" | "说明" => Role::Note,
+        "illustrative" | "示意" => Role::Illustrative,
+        "unit_of_measure" | "measure_unit" | "uom" | "计量单位" => Role::Measure,
+        _ => return None,
+    })
+}
+
+/// The header: the column of each role, and the other columns (position, name).
+struct Header {
+    names: Vec<String>,
+    col: HashMap<&'static str, usize>,
+    others: Vec<(usize, String)>,
+}
+
+impl Header {
+    fn get(&self, r: Role) -> Option<usize> {
+        self.col.get(r.name()).copied()
+    }
+}
+
+fn read_header<R: Rows>(rows: &mut R, source: &str, layout: Layout) -> Result<Header> {
+    // skip leading rows with fewer than two non-empty cells (a workbook's title row)
+    loop {
+        if !rows.advance()? {
+            return Err(Error::Empty {
+                context: format!("{source}: no header row"),
+            });
+        }
+        let filled = (0..rows.width())
+            .filter(|&k| !rows.cell(k).is_empty())
+            .count();
+        if filled >= 2 || (filled == 1 && rows.width() == 1) {
+            break;
+        }
+    }
+    let names: Vec<String> = (0..rows.width())
+        .map(|k| {
+            rows.cell(k)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_string()
+        })
+        .collect();
+    // trailing empty header cells of a workbook are not columns
+    let mut width = names.len();
+    while width > 0 && names[width - 1].is_empty() {
+        width -= 1;
+    }
+    let names = names[..width].to_vec();
+    let allowed: &[Role] = match layout {
+        Layout::Long => &[
+            Role::Unit,
+            Role::Period,
+            Role::Indicator,
+            Role::Value,
+            Role::Group,
+            Role::Source,
+            Role::Note,
+            Role::Illustrative,
+            Role::Measure,
+        ],
+        Layout::Wide => &[
+            Role::Unit,
+            Role::Period,
+            Role::Group,
+            Role::Source,
+            Role::Note,
+            Role::Illustrative,
+        ],
+    };
+    let mut col: HashMap<&'static str, usize> = HashMap::new();
+    let mut others = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut danwei = None;
+    for (k, name) in names.iter().enumerate() {
+        let (line, column) = rows.at(Some(k), name);
+        if name.is_empty() {
+            let (line, column) = rows.at(Some(k), &(k + 1).to_string());
+            return Err(parse_err(
+                source,
+                line,
+                &column,
+                "empty column name in the header",
+            ));
+        }
+        if let Some(prev) = seen.insert(name.to_lowercase(), k) {
+            return Err(parse_err(
+                source,
+                line,
+                &column,
+                format!("duplicate column (also column {})", prev + 1),
+            ));
+        }
+        if name == "单位" {
+            danwei = Some(k);
+            continue;
+        }
+        match role_of(name).filter(|r| allowed.contains(r)) {
+            Some(r) => {
+                if let Some(prev) = col.insert(r.name(), k) {
+                    return Err(parse_err(
+                        source,
+                        line,
+                        &column,
+                        format!(
+                            "columns `{}` and `{name}` both give the {}",
+                            names[prev],
+                            r.name()
+                        ),
+                    ));
+                }
+            }
+            None if layout == Layout::Wide => others.push((k, name.clone())),
+            None => {
+                return Err(parse_err(
+                    source,
+                    line,
+                    &column,
+                    format!(
+                        "unknown column (allowed: {}, or their Chinese names such as 地区, 年份, 指标, 数值, 单位)",
+                        allowed.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    if let Some(k) = danwei {
+        let role = if col.contains_key("unit") {
+            Role::Measure
+        } else {
+            Role::Unit
+        };
+        if allowed.contains(&role) {
+            col.insert(role.name(), k);
+        } else {
+            others.push((k, names[k].clone()));
+        }
+    }
+    let required: &[Role] = match layout {
+        Layout::Long => &[Role::Unit, Role::Period, Role::Indicator, Role::Value],
+        Layout::Wide => &[Role::Unit, Role::Period],
+    };
+    for r in required {
+        if !col.contains_key(r.name()) {
+            let (line, column) = rows.at(None, r.name());
+            return Err(parse_err(
+                source,
+                line,
+                &column,
+                format!(
+                    "required column `{}` is missing from the header (has: {})",
+                    r.name(),
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    if layout == Layout::Wide && others.is_empty() {
+        let (line, column) = rows.at(None, "?");
+        return Err(parse_err(
+            source,
+            line,
+            &column,
+            "the header names no indicator column (wide layout: unit,period,<indicators…>)",
+        ));
+    }
+    Ok(Header { names, col, others })
+}
+
+/// Known units of measure: label → (base, power of ten of the base unit).
+const KNOWN_UNITS: &[(&str, &str, i32)] = &[
+    ("元", "yuan", 0),
+    ("yuan", "yuan", 0),
+    ("千元", "yuan", 3),
+    ("万元", "yuan", 4),
+    ("百万元", "yuan", 6),
+    ("亿元", "yuan", 8),
+    ("人", "persons", 0),
+    ("persons", "persons", 0),
+    ("万人", "persons", 4),
+    ("%", "ratio", -2),
+    ("％", "ratio", -2),
+    ("percent", "ratio", -2),
+    ("‰", "ratio", -3),
+    ("ratio", "ratio", 0),
+    ("比值", "ratio", 0),
+    ("倍", "ratio", 0),
+];
+
+fn known_unit(label: &str) -> Option<(&'static str, i32)> {
+    let l = label.trim();
+    KNOWN_UNITS
+        .iter()
+        .find(|(k, _, _)| k.eq_ignore_ascii_case(l))
+        .map(|&(_, b, e)| (b, e))
+}
+
+/// The power of ten of a framework unit's scale, when it is one.
+fn scale_exponent(unit: &Unit) -> Option<i32> {
+    if !(unit.scale > 0.0 && unit.scale.is_finite()) {
+        return None;
+    }
+    let e = unit.scale.log10().round();
+    ((10f64.powi(e as i32) - unit.scale).abs() <= 1e-12 * unit.scale).then_some(e as i32)
+}
+
+/// Converts `value` given in the unit labelled `from` to the framework unit `to`.
+///
+/// Returns `Ok(None)` when no conversion is needed (the same label), `Ok(Some(v))` with
+/// the converted value, and `Err` with a message when the units are not known to be of
+/// the same base (元/千元/万元/百万元/亿元, 人/万人, %/‰/ratio/倍). The factor is an exact
+/// power of ten applied by one multiplication or division, so `56000` 元 gives exactly
+/// the double nearest to 5.6 万元.
+pub fn convert_unit(value: f64, from: &str, to: &Unit) -> std::result::Result<Option<f64>, String> {
+    let from = from.trim();
+    if from == to.label.trim() || from.is_empty() {
+        return Ok(None);
+    }
+    let fail = || {
+        format!(
+            "the data's unit `{}` cannot be converted to the indicator's unit `{}` (known conversions: 元/千元/万元/百万元/亿元, 人/万人, %/‰/ratio)",
+            bounded(from),
+            to.label
+        )
+    };
+    let (base, e_from) = known_unit(from).ok_or_else(fail)?;
+    let e_to = scale_exponent(to).ok_or_else(fail)?;
+    if base != to.base {
+        return Err(fail());
+    }
+    let d = e_from - e_to;
+    Ok(Some(if d >= 0 {
+        value * 10f64.powi(d)
+    } else {
+        value / 10f64.powi(-d)
+    }))
+}
+
+/// What the reader knows of one series of the framework.
+struct SeriesInfo<'f> {
+    id: &'f str,
+    unit: &'f Unit,
+    /// Indicator position (usize::MAX for auxiliary series).
+    order: usize,
+    /// The magnitude reference (target, else stretch target, else baseline), non-zero.
+    reference: Option<f64>,
+    /// Whether values far below the reference are implausible too (ratios, %).
+    low_side: bool,
+}
+
+/// The framework's series indexed by every name data may use for them.
+struct SeriesIndex<'f> {
+    series: Vec<SeriesInfo<'f>>,
+    exact: HashMap<&'f str, usize>,
+    folded: HashMap<String, usize>,
+    framework_id: &'f str,
+}
+
+const AMBIGUOUS: usize = usize::MAX;
+
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl<'f> SeriesIndex<'f> {
+    fn new(fw: &'f Framework) -> SeriesIndex<'f> {
+        let mut series = Vec::with_capacity(fw.indicators.len() + fw.auxiliary_series.len());
+        let mut exact: HashMap<&'f str, usize> = HashMap::new();
+        let mut folded: HashMap<String, usize> = HashMap::new();
+        let mut add = |names: Vec<&'f str>, s: usize, exact: &mut HashMap<&'f str, usize>| {
+            for n in names {
+                let n = n.trim();
+                if n.is_empty() {
+                    continue;
+                }
+                let e = exact.entry(n).or_insert(s);
+                if *e != s {
+                    *e = AMBIGUOUS;
+                }
+                let f = folded.entry(fold(n)).or_insert(s);
+                if *f != s {
+                    *f = AMBIGUOUS;
+                }
+            }
+        };
+        for (k, ind) in fw.indicators.iter().enumerate() {
+            let reference = ind
+                .target
+                .or(ind.stretch_target)
+                .or(ind.baseline)
+                .filter(|r| *r != 0.0 && r.is_finite());
+            series.push(SeriesInfo {
+                id: &ind.id,
+                unit: &ind.unit,
+                order: k,
+                reference,
+                low_side: ind.unit.base == "ratio",
+            });
+            let mut names = vec![ind.name_zh.as_str(), ind.name_en.as_str()];
+            names.extend(ind.aliases.iter().map(String::as_str));
+            add(names, k, &mut exact);
+        }
+        for a in &fw.auxiliary_series {
+            let s = series.len();
+            series.push(SeriesInfo {
+                id: &a.id,
+                unit: &a.unit,
+                order: usize::MAX,
+                reference: None,
+                low_side: false,
+            });
+            add(vec![a.name_zh.as_str(), a.name_en.as_str()], s, &mut exact);
+        }
+        // ids win over names
+        for (s, info) in series.iter().enumerate() {
+            exact.insert(info.id, s);
+            folded.insert(fold(info.id), s);
+        }
+        SeriesIndex {
+            series,
+            exact,
+            folded,
+            framework_id: &fw.id,
+        }
+    }
+
+    /// The series a name refers to: `Ok(None)` unknown, `Err` ambiguous.
+    fn resolve(&self, name: &str) -> std::result::Result<Option<usize>, String> {
+        let hit = match self.exact.get(name) {
+            Some(&s) => Some(s),
+            None => self.folded.get(&fold(name)).copied(),
+        };
+        match hit {
+            Some(AMBIGUOUS) => Err(format!(
+                "`{}` names more than one series of framework `{}`: use the indicator id",
+                bounded(name),
+                self.framework_id
+            )),
+            other => Ok(other),
+        }
+    }
+
+    fn unknown(&self, name: &str) -> String {
+        format!(
+            "unknown indicator `{}` (not an id, Chinese or English name or alias in framework `{}`)",
+            bounded(name),
+            self.framework_id
+        )
+    }
+}
+
+/// The `(name, unit)` of a wide header such as `居民人均可支配收入(万元)`.
+fn split_unit_suffix(h: &str) -> Option<(&str, &str)> {
+    let h = h.trim_end();
+    let (open, close) = if h.ends_with(')') {
+        ('(', ')')
+    } else if h.ends_with('）') {
+        ('（', '）')
+    } else {
+        return None;
+    };
+    let body = &h[..h.len() - close.len_utf8()];
+    let at = body.rfind(open)?;
+    let name = body[..at].trim();
+    let unit = body[at + open.len_utf8()..].trim();
+    (!name.is_empty() && !unit.is_empty()).then_some((name, unit))
+}
+
+/// Unit handling of one read: conversions (cached per series and label), their counts for
+/// the warnings, and the magnitude check.
+struct Units<'i, 'f> {
+    index: Option<&'i SeriesIndex<'f>>,
+    allow_mismatch: bool,
+    /// (series, from label) → (count converted).
+    converted: Vec<(usize, String, usize)>,
+}
+
+impl Units<'_, '_> {
+    /// The value in the series' unit (converted from `declared` when given) after the
+    /// magnitude check. `Err` holds the message.
+    fn value(&mut self, s: usize, v: f64, declared: &str) -> std::result::Result<f64, String> {
+        let Some(index) = self.index else {
+            return Ok(v);
+        };
+        let info = &index.series[s];
+        let mut v = v;
+        if !declared.is_empty() && !v.is_nan() {
+            if let Some(c) = convert_unit(v, declared, info.unit)? {
+                v = c;
+                match self
+                    .converted
+                    .iter_mut()
+                    .find(|(cs, l, _)| *cs == s && l == declared)
+                {
+                    Some(e) => e.2 += 1,
+                    None => self.converted.push((s, declared.to_string(), 1)),
+                }
+            }
+        }
+        if self.allow_mismatch || v.is_nan() || v == 0.0 {
+            return Ok(v);
+        }
+        let Some(r) = info.reference else {
+            return Ok(v);
+        };
+        let ratio = (v / r).abs();
+        if ratio > 100.0 || (info.low_side && ratio < 0.01) {
+            return Err(self.mismatch(s, v, r, ratio, declared));
+        }
+        Ok(v)
+    }
+
+    fn mismatch(&self, s: usize, v: f64, r: f64, ratio: f64, declared: &str) -> String {
+        let info = &self.index.expect("checked").series[s];
+        let label = &info.unit.label;
+        let how = if ratio > 1.0 {
+            format!("{} times", crate::data::short(ratio))
+        } else {
+            format!("1/{} of", crate::data::short(1.0 / ratio))
+        };
+        // the known unit of the same base that brings the value nearest its reference
+        let likely = scale_exponent(info.unit).and_then(|e_to| {
+            KNOWN_UNITS
+                .iter()
+                .filter(|(_, b, _)| *b == info.unit.base)
+                .map(|&(l, _, e)| (l, (v * 10f64.powi(e - e_to) / r).abs().log10().abs()))
+                .filter(|&(l, d)| d < 2.0 && l != label.as_str())
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(l, _)| l)
+        });
+        let declared_txt = if declared.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (after converting from the declared `{}`)",
+                bounded(declared)
+            )
+        };
+        let guess = match likely {
+            Some(l) => format!(
+                "it looks like a value in {l}: declare the unit (a `unit_of_measure`/`单位` column, a unit row, or a header like `名称({l})`) so it is converted"
+            ),
+            None => "check the unit the data is given in".to_string(),
+        };
+        format!(
+            "`{}`{declared_txt} for `{}` is {how} its target {} {label}, more than two orders of magnitude away: {guess}; or allow it (allow_unit_mismatch, `--allow-unit-mismatch`)",
+            crate::data::short(v),
+            info.id,
+            crate::data::short(r),
+        )
+    }
+
+    fn warnings(&self, source: &str) -> Vec<String> {
+        let Some(index) = self.index else {
+            return Vec::new();
+        };
+        self.converted
+            .iter()
+            .map(|(s, from, n)| {
+                let info = &index.series[*s];
+                format!(
+                    "{source}: {n} value(s) of `{}` given in {from} converted to {}",
+                    info.id, info.unit.label
+                )
+            })
+            .collect()
+    }
+}
+
+/// Per-unit bookkeeping shared by both layouts.
+struct Builder {
     units: Vec<String>,
     unit_pos: HashMap<String, usize>,
     groups: Vec<Option<String>>,
@@ -147,10 +740,9 @@ struct Builder<'a> {
     periods: Vec<i32>,
 }
 
-impl<'a> Builder<'a> {
-    fn new(source: &'a str) -> Self {
+impl Builder {
+    fn new() -> Self {
         Builder {
-            source,
             units: Vec::new(),
             unit_pos: HashMap::new(),
             groups: Vec::new(),
@@ -159,12 +751,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn unit(&mut self, id: &str, line: u64) -> Result<usize> {
-        if id.is_empty() {
-            return Err(parse_err(self.source, line, "unit", "empty unit id"));
-        }
+    fn unit(&mut self, id: &str) -> std::result::Result<usize, String> {
         if let Some(&u) = self.unit_pos.get(id) {
             return Ok(u);
+        }
+        if id.is_empty() {
+            return Err("empty unit id".into());
         }
         let u = self.units.len();
         self.units.push(id.to_string());
@@ -174,7 +766,7 @@ impl<'a> Builder<'a> {
         Ok(u)
     }
 
-    fn group(&mut self, u: usize, group: &str, line: u64, column: &str) -> Result<()> {
+    fn group(&mut self, u: usize, group: &str, line: u64) -> std::result::Result<(), String> {
         if group.is_empty() {
             return Ok(());
         }
@@ -185,269 +777,231 @@ impl<'a> Builder<'a> {
                 Ok(())
             }
             Some(g) if g == group => Ok(()),
-            Some(g) => Err(parse_err(
-                self.source,
-                line,
-                column,
-                format!(
-                    "unit `{}` is put in group `{group}` but line {} put it in group `{g}`",
-                    self.units[u], self.group_line[u]
-                ),
+            Some(g) => Err(format!(
+                "unit `{}` is put in group `{}` but line {} put it in group `{g}`",
+                self.units[u],
+                bounded(group),
+                self.group_line[u]
             )),
         }
     }
 
-    fn finish_periods(&mut self) -> HashMap<i32, usize> {
+    /// Sorts and dedups the periods.
+    fn finish_periods(&mut self) {
         self.periods.sort_unstable();
         self.periods.dedup();
+    }
+
+    /// The position of a period after [`Builder::finish_periods`].
+    fn period_pos(&self, p: i32) -> usize {
         self.periods
-            .iter()
-            .enumerate()
-            .map(|(k, &p)| (p, k))
-            .collect()
+            .binary_search(&p)
+            .expect("every period was recorded")
     }
 }
 
-/// Named columns (lower-cased name → position) and the other columns (position, name).
-type HeaderColumns = (HashMap<String, usize>, Vec<(usize, String)>);
+/// The optional per-row columns.
+#[derive(Clone, Copy)]
+struct Optional {
+    group: Option<usize>,
+    source: Option<usize>,
+    note: Option<usize>,
+    illustrative: Option<usize>,
+}
 
-fn header_index(
-    headers: &csv::StringRecord,
-    source: &str,
-    allowed_fixed: &[&str],
-    accept_other: bool,
-) -> Result<HeaderColumns> {
-    let mut fixed = HashMap::new();
-    let mut others = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (k, h) in headers.iter().enumerate() {
-        let name = h.trim().trim_start_matches('\u{feff}').to_string();
-        let lower = name.to_ascii_lowercase();
-        if name.is_empty() {
-            return Err(parse_err(
-                source,
-                1,
-                &(k + 1).to_string(),
-                "empty column name in the header",
-            ));
-        }
-        if let Some(prev) = seen.insert(lower.clone(), k) {
-            return Err(parse_err(
-                source,
-                1,
-                &name,
-                format!("duplicate column (also column {})", prev + 1),
-            ));
-        }
-        if allowed_fixed.contains(&lower.as_str()) {
-            fixed.insert(lower, k);
-        } else if accept_other {
-            others.push((k, name));
-        } else {
-            return Err(parse_err(
-                source,
-                1,
-                &name,
-                format!("unknown column (allowed: {})", allowed_fixed.join(", ")),
-            ));
+impl Optional {
+    fn of(h: &Header) -> Optional {
+        Optional {
+            group: h.get(Role::Group),
+            source: h.get(Role::Source),
+            note: h.get(Role::Note),
+            illustrative: h.get(Role::Illustrative),
         }
     }
-    Ok((fixed, others))
-}
 
-fn require_columns(fixed: &HashMap<String, usize>, required: &[&str], source: &str) -> Result<()> {
-    for r in required {
-        if !fixed.contains_key(*r) {
-            return Err(parse_err(
-                source,
-                1,
-                r,
-                format!("required column `{r}` is missing from the header"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn reader<R: Read>(r: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(r)
-}
-
-fn check_width(
-    rec: &csv::StringRecord,
-    width: usize,
-    headers: &csv::StringRecord,
-    source: &str,
-    line: u64,
-) -> Result<()> {
-    if rec.len() != width {
-        let column = if rec.len() < width {
-            headers.get(rec.len()).unwrap_or("?").trim().to_string()
-        } else {
-            (width + 1).to_string()
+    fn provenance<R: Rows>(&self, rows: &R) -> std::result::Result<Option<CellProvenance>, String> {
+        let src = self.source.map(|k| rows.cell(k)).unwrap_or("");
+        let note = self.note.map(|k| rows.cell(k)).unwrap_or("");
+        let ill = match self.illustrative {
+            Some(k) => parse_flag(rows.cell(k))?,
+            None => false,
         };
-        return Err(parse_err(
-            source,
-            line,
-            &column,
-            format!(
-                "ragged row: {} fields where the header has {width}",
-                rec.len()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn optional_columns(fixed: &HashMap<String, usize>) -> Optional {
-    Optional {
-        group: fixed.get("group").copied(),
-        source: fixed.get("source").copied(),
-        note: fixed.get("note").copied(),
-        illustrative: fixed.get("illustrative").copied(),
+        Ok(provenance(src, note, ill))
     }
 }
 
-fn row_provenance(
-    rec: &csv::StringRecord,
-    opt: Optional,
+/// Reads one table (any [`Rows`]) in `layout`.
+pub(crate) fn read_rows<R: Rows>(
+    rows: &mut R,
     source: &str,
-    line: u64,
-) -> Result<Option<CellProvenance>> {
-    let src = opt.source.map(|k| &rec[k]).unwrap_or("");
-    let note = opt.note.map(|k| &rec[k]).unwrap_or("");
-    let ill = match opt.illustrative {
-        Some(k) => parse_flag(&rec[k], source, line, "illustrative")?,
-        None => false,
+    framework: Option<&Framework>,
+    layout: Layout,
+    allow_unit_mismatch: bool,
+) -> Result<Ingest> {
+    let index = framework.map(SeriesIndex::new);
+    let header = read_header(rows, source, layout)?;
+    let mut units = Units {
+        index: index.as_ref(),
+        allow_mismatch: allow_unit_mismatch,
+        converted: Vec::new(),
     };
-    Ok(provenance(src, note, ill))
+    let panel = match layout {
+        Layout::Long => read_long_rows(rows, source, index.as_ref(), &header, &mut units)?,
+        Layout::Wide => read_wide_rows(rows, source, index.as_ref(), &header, &mut units)?,
+    };
+    Ok(Ingest {
+        panel,
+        warnings: units.warnings(source),
+    })
 }
 
-fn unknown_indicator(
-    framework: &Framework,
-    id: &str,
-    source: &str,
-    line: u64,
-    column: &str,
-) -> Error {
-    parse_err(
+fn check_width<R: Rows>(rows: &R, header: &Header, source: &str) -> Result<()> {
+    let width = header.names.len();
+    let w = rows.width();
+    if w == width {
+        return Ok(());
+    }
+    // a workbook row may be wider with empty cells, or shorter when trailing cells are empty
+    let extra_empty = (width..w).all(|k| rows.cell(k).is_empty());
+    if w > width && extra_empty {
+        return Ok(());
+    }
+    let column = if w < width {
+        header.names[w].clone()
+    } else {
+        (width + 1).to_string()
+    };
+    let (line, column) = rows.at(Some(w.min(width)), &column);
+    Err(parse_err(
         source,
         line,
-        column,
-        format!(
-            "unknown indicator `{id}` (not in framework `{}`)",
-            framework.id
-        ),
-    )
+        &column,
+        format!("ragged row: {w} fields where the header has {width}"),
+    ))
 }
 
-/// Orders indicator ids: framework order when given, else first-appearance order.
-fn order_indicators(ids: Vec<String>, framework: Option<&Framework>) -> Vec<String> {
-    match framework {
-        Some(fw) => {
-            let mut v = ids;
-            v.sort_by_key(|id| fw.indicator_position(id).unwrap_or(usize::MAX));
-            v
-        }
-        None => ids,
+fn is_blank_row<R: Rows>(rows: &R) -> bool {
+    (0..rows.width()).all(|k| rows.cell(k).is_empty())
+}
+
+/// Orders the panel's indicators: framework order (auxiliary series after, by first
+/// appearance), else first appearance. Returns the ids and, for each local index, its
+/// position in the panel.
+fn order_indicators(local: &[String], order: &[usize]) -> (Vec<String>, Vec<usize>) {
+    let mut idx: Vec<usize> = (0..local.len()).collect();
+    idx.sort_by_key(|&k| order[k]); // stable: ties keep first appearance
+    let mut remap = vec![0; local.len()];
+    for (pos, &k) in idx.iter().enumerate() {
+        remap[k] = pos;
     }
+    (idx.iter().map(|&k| local[k].clone()).collect(), remap)
 }
 
-/// Reads a **long** CSV (`unit,period,indicator,value[,group][,source][,note][,illustrative]`)
-/// into a [`Panel`]. `source_name` names the input in errors (a file name, or
-/// [`CSV_TEXT_SOURCE`]). When `framework` is given, every indicator id must be in it.
-///
-/// See the module docs for missing-value conventions and every error.
-pub fn read_long_csv<R: Read>(
-    input: R,
-    source_name: &str,
-    framework: Option<&Framework>,
+fn read_long_rows<R: Rows>(
+    rows: &mut R,
+    source: &str,
+    index: Option<&SeriesIndex>,
+    header: &Header,
+    units: &mut Units,
 ) -> Result<Panel> {
-    let source = source_name;
-    let mut rdr = reader(input);
-    let headers = rdr.headers().map_err(|e| csv_err(source, e))?.clone();
-    let (fixed, _) = header_index(
-        &headers,
-        source,
-        &[
-            "unit",
-            "period",
-            "indicator",
-            "value",
-            "group",
-            "source",
-            "note",
-            "illustrative",
-        ],
-        false,
-    )?;
-    require_columns(&fixed, &["unit", "period", "indicator", "value"], source)?;
-    let (cu, cp, ci, cv) = (
-        fixed["unit"],
-        fixed["period"],
-        fixed["indicator"],
-        fixed["value"],
-    );
-    let opt = optional_columns(&fixed);
-    let width = headers.len();
+    let cu = header.get(Role::Unit).expect("required");
+    let cp = header.get(Role::Period).expect("required");
+    let ci = header.get(Role::Indicator).expect("required");
+    let cv = header.get(Role::Value).expect("required");
+    let cm = header.get(Role::Measure);
+    let opt = Optional::of(header);
+    let name = |k: usize| header.names[k].as_str();
 
     struct Obs {
-        u: usize,
+        u: u32,
+        i: u32,
         p: i32,
-        i: usize,
         v: f64,
         line: u64,
         prov: Option<CellProvenance>,
     }
-    let mut b = Builder::new(source);
-    let mut ind_ids: Vec<String> = Vec::new();
-    let mut ind_pos: HashMap<String, usize> = HashMap::new();
+    let mut b = Builder::new();
+    // local indicator index → id / framework order; series → local index
+    let mut local_ids: Vec<String> = Vec::new();
+    let mut local_order: Vec<usize> = Vec::new();
+    let mut local_series: Vec<usize> = Vec::new();
+    let mut of_series: Vec<usize> = vec![usize::MAX; index.map_or(0, |x| x.series.len())];
+    let mut of_name: HashMap<String, usize> = HashMap::new();
     let mut obs: Vec<Obs> = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_err(source, e)),
+    let mut last_period: Option<i32> = None;
+    let mut n_prov = 0usize;
+    while rows.advance()? {
+        if is_blank_row(rows) {
+            continue;
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec[0].is_empty() {
-            continue; // blank line
-        }
-        check_width(&rec, width, &headers, source, line)?;
-        let u = b.unit(&rec[cu], line)?;
-        if let Some(k) = opt.group {
-            b.group(u, &rec[k], line, "group")?;
-        }
-        let p = parse_period(&rec[cp], source, line, "period")?;
-        let ind = &rec[ci];
-        if ind.is_empty() {
-            return Err(parse_err(source, line, "indicator", "empty indicator id"));
-        }
-        if let Some(fw) = framework {
-            if !fw.knows_series(ind) {
-                return Err(unknown_indicator(fw, ind, source, line, "indicator"));
-            }
-        }
-        let i = match ind_pos.get(ind) {
-            Some(&i) => i,
-            None => {
-                ind_ids.push(ind.to_string());
-                ind_pos.insert(ind.to_string(), ind_ids.len() - 1);
-                ind_ids.len() - 1
-            }
+        check_width(rows, header, source)?;
+        let line = rows.line();
+        let fail = |k: usize, m: String| {
+            let (line, column) = rows.at(Some(k), name(k));
+            parse_err(source, line, &column, m)
         };
-        let v = parse_value(&rec[cv], source, line, "value")?;
-        let prov = row_provenance(&rec, opt, source, line)?;
-        b.periods.push(p);
+        let u = b.unit(rows.cell(cu)).map_err(|m| fail(cu, m))?;
+        if let Some(k) = opt.group {
+            b.group(u, rows.cell(k), line).map_err(|m| fail(k, m))?;
+        }
+        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
+        let ind = rows.cell(ci);
+        let i = match index {
+            Some(ix) => {
+                let s = match of_name.get(ind) {
+                    Some(&i) => local_series[i],
+                    None => ix.resolve(ind).map_err(|m| fail(ci, m))?.ok_or_else(|| {
+                        if ind.is_empty() {
+                            fail(ci, "empty indicator id".into())
+                        } else {
+                            fail(ci, ix.unknown(ind))
+                        }
+                    })?,
+                };
+                if of_series[s] == usize::MAX {
+                    of_series[s] = local_ids.len();
+                    local_ids.push(ix.series[s].id.to_string());
+                    local_order.push(ix.series[s].order);
+                    local_series.push(s);
+                }
+                if !of_name.contains_key(ind) {
+                    of_name.insert(ind.to_string(), of_series[s]);
+                }
+                of_series[s]
+            }
+            None => match of_name.get(ind) {
+                Some(&i) => i,
+                None => {
+                    if ind.is_empty() {
+                        return Err(fail(ci, "empty indicator id".into()));
+                    }
+                    let i = local_ids.len();
+                    local_ids.push(ind.to_string());
+                    local_order.push(i);
+                    of_name.insert(ind.to_string(), i);
+                    i
+                }
+            },
+        };
+        let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
+        if index.is_some() {
+            let declared = cm.map(|k| rows.cell(k)).unwrap_or("");
+            v = units
+                .value(local_series[i], v, declared)
+                .map_err(|m| fail(cv, m))?;
+        }
+        let prov = opt
+            .provenance(rows)
+            .map_err(|m| fail(opt.illustrative.expect("only the flag can fail"), m))?;
+        n_prov += usize::from(prov.is_some());
+        if last_period != Some(p) {
+            b.periods.push(p);
+            last_period = Some(p);
+        }
         obs.push(Obs {
-            u,
+            u: u as u32,
+            i: i as u32,
             p,
-            i,
             v,
             line,
             prov,
@@ -455,26 +1009,23 @@ pub fn read_long_csv<R: Read>(
     }
     if obs.is_empty() {
         return Err(Error::Empty {
-            context: format!("{source}: long CSV has a header but no data row"),
+            context: format!("{source}: long table has a header but no data row"),
         });
     }
-    let period_pos = b.finish_periods();
-    let ordered = order_indicators(ind_ids.clone(), framework);
-    let remap: Vec<usize> = ind_ids
-        .iter()
-        .map(|id| ordered.iter().position(|o| o == id).expect("same set"))
-        .collect();
+    b.finish_periods();
+    let (ordered, remap) = order_indicators(&local_ids, &local_order);
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
+    panel.reserve_provenance(n_prov);
     let mut first_line = vec![0u64; nu * np * ordered.len()];
     for o in obs {
-        let (u, p, i) = (o.u, period_pos[&o.p], remap[o.i]);
+        let (u, p, i) = (o.u as usize, b.period_pos(o.p), remap[o.i as usize]);
         let k = (i * np + p) * nu + u;
         if first_line[k] != 0 {
             return Err(parse_err(
                 source,
                 o.line,
-                "indicator",
+                name(ci),
                 format!(
                     "duplicate observation for unit `{}`, period {}, indicator `{}` (first given on line {})",
                     b.units[u], o.p, ordered[i], first_line[k]
@@ -493,50 +1044,79 @@ pub fn read_long_csv<R: Read>(
     Ok(panel)
 }
 
-/// Reads a **wide** CSV (`unit,period[,group][,source][,note][,illustrative],<indicator ids…>`)
-/// into a [`Panel`]: every column that is not one of the named ones is an indicator id.
-/// When `framework` is given, every indicator column must be in it.
-///
-/// See the module docs for missing-value conventions and every error.
-pub fn read_wide_csv<R: Read>(
-    input: R,
-    source_name: &str,
-    framework: Option<&Framework>,
+fn is_unit_row_label(s: &str) -> bool {
+    matches!(
+        s.to_lowercase().as_str(),
+        "单位" | "计量单位" | "unit" | "units" | "unit of measure" | "unit_of_measure"
+    )
+}
+
+fn read_wide_rows<R: Rows>(
+    rows: &mut R,
+    source: &str,
+    index: Option<&SeriesIndex>,
+    header: &Header,
+    units: &mut Units,
 ) -> Result<Panel> {
-    let source = source_name;
-    let mut rdr = reader(input);
-    let headers = rdr.headers().map_err(|e| csv_err(source, e))?.clone();
-    let (fixed, others) = header_index(
-        &headers,
-        source,
-        &["unit", "period", "group", "source", "note", "illustrative"],
-        true,
-    )?;
-    require_columns(&fixed, &["unit", "period"], source)?;
-    if others.is_empty() {
-        return Err(parse_err(
-            source,
-            1,
-            "?",
-            "the header names no indicator column (wide CSV: unit,period,<indicator ids…>)",
-        ));
+    let cu = header.get(Role::Unit).expect("required");
+    let cp = header.get(Role::Period).expect("required");
+    let opt = Optional::of(header);
+    // each indicator column: (column, local id, framework order, series, declared unit)
+    struct Col {
+        k: usize,
+        id: String,
+        order: usize,
+        series: usize,
+        unit: String,
     }
-    if let Some(fw) = framework {
-        for (_, id) in &others {
-            if !fw.knows_series(id) {
-                return Err(unknown_indicator(fw, id, source, 1, id));
+    let mut cols: Vec<Col> = Vec::new();
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    for (n, (k, h)) in header.others.iter().enumerate() {
+        let (line, column) = rows.at(Some(*k), h);
+        let (id, order, series, unit) = match index {
+            Some(ix) => {
+                let found = match ix
+                    .resolve(h)
+                    .map_err(|m| parse_err(source, line, &column, m))?
+                {
+                    Some(s) => Some((s, "")),
+                    None => match split_unit_suffix(h) {
+                        Some((nm, u)) => ix
+                            .resolve(nm)
+                            .map_err(|m| parse_err(source, line, &column, m))?
+                            .map(|s| (s, u)),
+                        None => None,
+                    },
+                };
+                let (s, u) =
+                    found.ok_or_else(|| parse_err(source, line, &column, ix.unknown(h)))?;
+                if let Some(prev) = seen.insert(s, *k) {
+                    return Err(parse_err(
+                        source,
+                        line,
+                        &column,
+                        format!(
+                            "column `{h}` gives indicator `{}` already given by column `{}`",
+                            ix.series[s].id, header.names[prev]
+                        ),
+                    ));
+                }
+                let info = &ix.series[s];
+                (info.id.to_string(), info.order, s, u.to_string())
             }
-        }
+            None => (h.clone(), n, usize::MAX, String::new()),
+        };
+        cols.push(Col {
+            k: *k,
+            id,
+            order,
+            series,
+            unit,
+        });
     }
-    let (cu, cp) = (fixed["unit"], fixed["period"]);
-    let opt = optional_columns(&fixed);
-    let width = headers.len();
-    let ids: Vec<String> = others.iter().map(|(_, id)| id.clone()).collect();
-    let ordered = order_indicators(ids.clone(), framework);
-    let col_of: Vec<usize> = ordered
-        .iter()
-        .map(|id| others[ids.iter().position(|x| x == id).expect("same set")].0)
-        .collect();
+    let ids: Vec<String> = cols.iter().map(|c| c.id.clone()).collect();
+    let orders: Vec<usize> = cols.iter().map(|c| c.order).collect();
+    let (ordered, remap) = order_indicators(&ids, &orders);
 
     struct Row {
         u: usize,
@@ -545,32 +1125,75 @@ pub fn read_wide_csv<R: Read>(
         values: Vec<f64>,
         prov: Option<CellProvenance>,
     }
-    let mut b = Builder::new(source);
-    let mut rows: Vec<Row> = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_err(source, e)),
-        }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.len() == 1 && rec[0].is_empty() {
+    let mut b = Builder::new();
+    let mut out: Vec<Row> = Vec::new();
+    let mut first = true;
+    while rows.advance()? {
+        if is_blank_row(rows) {
             continue;
         }
-        check_width(&rec, width, &headers, source, line)?;
-        let u = b.unit(&rec[cu], line)?;
+        check_width(rows, header, source)?;
+        let line = rows.line();
+        let fail = |k: usize, name: &str, m: String| {
+            let (line, column) = rows.at(Some(k), name);
+            parse_err(source, line, &column, m)
+        };
+        if first && is_unit_row_label(rows.cell(cu)) && rows.cell(cp).is_empty() {
+            // a unit row: each column's unit of measure
+            for c in cols.iter_mut() {
+                let u = rows.cell(c.k);
+                if u.is_empty() {
+                    continue;
+                }
+                if index.is_none() {
+                    return Err(fail(
+                        c.k,
+                        &c.id,
+                        "a unit row needs a framework to convert to".into(),
+                    ));
+                }
+                if !c.unit.is_empty() && c.unit != u {
+                    return Err(fail(
+                        c.k,
+                        &c.id,
+                        format!(
+                            "the unit row says `{}` but the header says `{}`",
+                            bounded(u),
+                            c.unit
+                        ),
+                    ));
+                }
+                c.unit = u.to_string();
+            }
+            first = false;
+            continue;
+        }
+        first = false;
+        let u = b
+            .unit(rows.cell(cu))
+            .map_err(|m| fail(cu, &header.names[cu], m))?;
         if let Some(k) = opt.group {
-            b.group(u, &rec[k], line, "group")?;
+            b.group(u, rows.cell(k), line)
+                .map_err(|m| fail(k, &header.names[k], m))?;
         }
-        let p = parse_period(&rec[cp], source, line, "period")?;
-        let mut values = Vec::with_capacity(ordered.len());
-        for (id, &c) in ordered.iter().zip(&col_of) {
-            values.push(parse_value(&rec[c], source, line, id)?);
+        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, &header.names[cp], m))?;
+        let mut values = vec![f64::NAN; cols.len()];
+        for (n, c) in cols.iter().enumerate() {
+            let name = &header.names[c.k];
+            let mut v = parse_value(rows.cell(c.k)).map_err(|m| fail(c.k, name, m))?;
+            if index.is_some() {
+                v = units
+                    .value(c.series, v, &c.unit)
+                    .map_err(|m| fail(c.k, name, m))?;
+            }
+            values[remap[n]] = v;
         }
-        let prov = row_provenance(&rec, opt, source, line)?;
+        let prov = opt.provenance(rows).map_err(|m| {
+            let k = opt.illustrative.expect("only the flag can fail");
+            fail(k, &header.names[k], m)
+        })?;
         b.periods.push(p);
-        rows.push(Row {
+        out.push(Row {
             u,
             p,
             line,
@@ -578,23 +1201,23 @@ pub fn read_wide_csv<R: Read>(
             prov,
         });
     }
-    if rows.is_empty() {
+    if out.is_empty() {
         return Err(Error::Empty {
-            context: format!("{source}: wide CSV has a header but no data row"),
+            context: format!("{source}: wide table has a header but no data row"),
         });
     }
-    let period_pos = b.finish_periods();
+    b.finish_periods();
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
     let mut first_line = vec![0u64; nu * np];
-    for r in rows {
-        let p = period_pos[&r.p];
+    for r in out {
+        let p = b.period_pos(r.p);
         let k = p * nu + r.u;
         if first_line[k] != 0 {
             return Err(parse_err(
                 source,
                 r.line,
-                "period",
+                &header.names[cp],
                 format!(
                     "duplicate row for unit `{}`, period {} (first given on line {})",
                     b.units[r.u], r.p, first_line[k]
@@ -613,6 +1236,101 @@ pub fn read_wide_csv<R: Read>(
         panel.set_groups(b.groups)?;
     }
     Ok(panel)
+}
+
+/// Is this the start of a zip archive (an `.xlsx` workbook)?
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads a table from bytes: an `.xlsx` workbook (recognised by its zip signature) or CSV
+/// in [`ReadOptions::encoding`]. `source` names the input in errors.
+///
+/// See the module docs for the layouts, column names, units and every error.
+pub fn read_table_bytes(
+    bytes: &[u8],
+    source: &str,
+    framework: Option<&Framework>,
+    options: &ReadOptions,
+) -> Result<Ingest> {
+    if is_zip(bytes) {
+        return crate::data::xlsx::read_xlsx_bytes(bytes, source, framework, options);
+    }
+    let (text, warning) = decode(bytes, options.encoding, source)?;
+    let mut rows = CsvRows::new(&text, source);
+    let mut ingest = read_rows(
+        &mut rows,
+        source,
+        framework,
+        options.layout,
+        options.allow_unit_mismatch,
+    )?;
+    if let Some(w) = warning {
+        ingest.warnings.insert(0, w);
+    }
+    Ok(ingest)
+}
+
+/// [`read_table_bytes`] from a file; errors name the file's path. A file that cannot be
+/// read is [`Error::Io`].
+pub fn read_table_path(
+    path: impl AsRef<Path>,
+    framework: Option<&Framework>,
+    options: &ReadOptions,
+) -> Result<Ingest> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    read_table_bytes(&bytes, &path.display().to_string(), framework, options)
+}
+
+fn read_csv_utf8<R: Read>(
+    mut input: R,
+    source: &str,
+    framework: Option<&Framework>,
+    layout: Layout,
+) -> Result<Panel> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| Error::Io {
+        path: source.to_string(),
+        message: e.to_string(),
+    })?;
+    let options = ReadOptions {
+        layout,
+        encoding: TextEncoding::Utf8,
+        ..ReadOptions::default()
+    };
+    let (text, _) = decode(&bytes, options.encoding, source)?;
+    let mut rows = CsvRows::new(&text, source);
+    Ok(read_rows(&mut rows, source, framework, layout, false)?.panel)
+}
+
+/// Reads a **long** UTF-8 CSV (`unit,period,indicator,value[,group][,source][,note][,illustrative][,unit_of_measure]`)
+/// into a [`Panel`]. `source_name` names the input in errors (a file name, or
+/// [`CSV_TEXT_SOURCE`]). When `framework` is given, every indicator must be in it, and
+/// units of measure are checked (see the module docs; [`read_table_bytes`] returns the
+/// warnings and takes every option).
+pub fn read_long_csv<R: Read>(
+    input: R,
+    source_name: &str,
+    framework: Option<&Framework>,
+) -> Result<Panel> {
+    read_csv_utf8(input, source_name, framework, Layout::Long)
+}
+
+/// Reads a **wide** UTF-8 CSV (`unit,period[,group][,source][,note][,illustrative],<indicators…>`)
+/// into a [`Panel`]: every column that is not one of the named ones is an indicator.
+/// When `framework` is given, every indicator column must be in it.
+///
+/// See the module docs for missing-value conventions, units and every error.
+pub fn read_wide_csv<R: Read>(
+    input: R,
+    source_name: &str,
+    framework: Option<&Framework>,
+) -> Result<Panel> {
+    read_csv_utf8(input, source_name, framework, Layout::Wide)
 }
 
 /// [`read_long_csv`] over text; errors name the source `<csv text>`.
@@ -636,14 +1354,12 @@ fn open(path: &Path) -> Result<std::fs::File> {
 /// opened is [`Error::Io`].
 pub fn read_long_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>) -> Result<Panel> {
     let path = path.as_ref();
-    let f = std::io::BufReader::new(open(path)?);
-    read_long_csv(f, &path.display().to_string(), framework)
+    read_long_csv(open(path)?, &path.display().to_string(), framework)
 }
 
 /// [`read_wide_csv`] from a file; errors name the file's path. A file that cannot be
 /// opened is [`Error::Io`].
 pub fn read_wide_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>) -> Result<Panel> {
     let path = path.as_ref();
-    let f = std::io::BufReader::new(open(path)?);
-    read_wide_csv(f, &path.display().to_string(), framework)
+    read_wide_csv(open(path)?, &path.display().to_string(), framework)
 }

@@ -1,13 +1,40 @@
-//! Data: the [`Panel`] of observations (units × periods × indicators) and its readers.
+//! Data: the [`Panel`] of observations (units × periods × indicators) and its readers
+//! (CSV in UTF-8 or GB18030, Excel workbooks; long or wide; see [`read_table_bytes`]).
 
 mod csv;
 mod panel;
+mod text;
+mod xlsx;
 
 pub use csv::{
-    read_long_csv, read_long_csv_path, read_long_csv_str, read_wide_csv, read_wide_csv_path,
-    read_wide_csv_str, CSV_TEXT_SOURCE,
+    convert_unit, read_long_csv, read_long_csv_path, read_long_csv_str, read_table_bytes,
+    read_table_path, read_wide_csv, read_wide_csv_path, read_wide_csv_str, Ingest, Layout,
+    ReadOptions, SheetRef, CSV_TEXT_SOURCE,
 };
 pub use panel::{
     checked_panel_cells, max_panel_cells, set_max_panel_cells, CellProvenance, Panel,
     DEFAULT_MAX_PANEL_CELLS,
 };
+pub use text::TextEncoding;
+
+/// At most 80 characters of `s` (then `…`), for quoting input in messages.
+pub(crate) fn bounded(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &s[..at]).into(),
+        None => s.into(),
+    }
+}
+
+/// A number in short form for messages: up to 6 significant digits.
+pub(crate) fn short(v: f64) -> String {
+    let s = format!("{v:.6}");
+    if v.abs() >= 1e15 || (v != 0.0 && v.abs() < 1e-4) {
+        return format!("{v:e}");
+    }
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    s
+}

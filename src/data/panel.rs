@@ -388,6 +388,12 @@ impl Panel {
         &self.groups
     }
 
+    /// Reserves room for `additional` more provenance entries (readers that know how
+    /// many cells carry a source or note call it once instead of growing the map).
+    pub fn reserve_provenance(&mut self, additional: usize) {
+        self.provenance.reserve(additional);
+    }
+
     /// Attaches a source/note to one observation.
     pub fn set_provenance(
         &mut self,

@@ -116,6 +116,8 @@ pub struct Distribution {
     total_wx: f64,
     sum_w2: f64,
     gini_num: f64,
+    /// [`Distribution::extreme_scales`], computed once per build.
+    extreme: Option<(f64, f64)>,
     n: usize,
     n_input: usize,
     n_missing: usize,
@@ -470,6 +472,7 @@ impl Distribution {
             total_wx: 0.0,
             sum_w2: 0.0,
             gini_num: 0.0,
+            extreme: None,
             n: 0,
             n_input: 0,
             n_missing: 0,
@@ -584,6 +587,7 @@ impl Distribution {
         self.max_pos = sc.max_pos;
         self.first_negative = sc.first_negative;
         self.first_nonpositive = sc.first_nonpositive;
+        self.extreme = self.compute_extreme_scales();
         Ok(())
     }
 
@@ -611,8 +615,18 @@ impl Distribution {
     pub fn total(&self) -> f64 {
         self.total_wx
     }
-    /// Weighted mean `μ = Σ wᵢxᵢ / Σ wᵢ`.
+    /// Weighted mean `μ = Σ wᵢxᵢ / Σ wᵢ`; for data beyond 2^±300 computed on values and
+    /// weights rescaled by powers of two, so the mean of three values of 1e308 is 1e308
+    /// (not +inf) and weights of 1e-300 give the same mean as weights of 1.
     pub fn mean(&self) -> f64 {
+        if let Some((sx, sw)) = self.extreme_scales() {
+            let (mut swx, mut sww) = (0.0, 0.0);
+            self.for_each(|x, w| {
+                swx += (w * sw) * (x * sx);
+                sww += w * sw;
+            });
+            return swx / sww / sx;
+        }
         self.total_wx / self.total_w
     }
     /// Whether every kept record has the same weight (then the data count as unweighted).
@@ -638,6 +652,54 @@ impl Distribution {
     /// Largest value.
     pub fn max(&self) -> f64 {
         self.x(self.n - 1)
+    }
+
+    /// The power-of-two factors `(sx, sw)` that bring the largest |value| and the largest
+    /// weight to [1, 2), when the data are so large or so small (beyond 2^±300) that a sum
+    /// or a product of two or three of them could overflow to ±inf or underflow to 0;
+    /// `None` for ordinary data. Powers of two change no significant bit, so every
+    /// scale-invariant measure computed on the rescaled data is exactly the one a
+    /// wider-range arithmetic would give on the data as they are ("rescale by the
+    /// maximum": Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed. 2002,
+    /// §27.8 on avoiding overflow; the same device as LAPACK's `dnrm2`).
+    fn extreme_scales(&self) -> Option<(f64, f64)> {
+        self.extreme
+    }
+
+    fn compute_extreme_scales(&self) -> Option<(f64, f64)> {
+        const LIMIT: f64 = 2.037035976334486e90; // 2^300
+        if self.n == 0 {
+            return None;
+        }
+        let xmax = self.min().abs().max(self.max().abs());
+        let wmax = if self.equal_weights {
+            self.w0
+        } else {
+            self.pairs.iter().fold(0.0f64, |m, p| m.max(p[1]))
+        };
+        let odd = |v: f64| v > LIMIT || (v > 0.0 && v < 1.0 / LIMIT);
+        let sums_ok = self.total_w.is_finite() && self.total_wx.is_finite();
+        if !(odd(xmax) || odd(wmax)) && sums_ok {
+            return None;
+        }
+        let factor = |v: f64| -> f64 {
+            if v > 0.0 && v.is_finite() {
+                pow2(-(v.log2().floor() as i32))
+            } else {
+                1.0
+            }
+        };
+        Some((factor(xmax), factor(wmax)))
+    }
+
+    /// A copy of the distribution with values and weights rescaled by
+    /// [`Distribution::extreme_scales`] (exact powers of two), or `None` when no rescaling
+    /// is needed. Values scale by `sx`, so level results (mean, quantiles) of the copy are
+    /// `sx` times those of `self`; relative measures are the same.
+    fn rescaled(&self) -> Option<(Distribution, f64)> {
+        let (sx, sw) = self.extreme_scales()?;
+        let (xs, ws): (Vec<f64>, Vec<f64>) = self.records().map(|(x, w)| (x * sx, w * sw)).unzip();
+        Distribution::new(&xs, Some(&ws)).ok().map(|d| (d, sx))
     }
 
     #[inline]
@@ -770,6 +832,9 @@ impl Distribution {
     /// One record (or all values equal) gives 0.
     pub fn gini(&self) -> Result<f64> {
         self.require_positive_mean("Gini coefficient")?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.gini();
+        }
         Ok(self.gini_num / (self.total_w * self.total_wx))
     }
 
@@ -779,6 +844,9 @@ impl Distribution {
     /// finite-sample bias of the mean difference). Error with a single record.
     pub fn gini_corrected(&self) -> Result<f64> {
         let g = self.gini()?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.gini_corrected();
+        }
         let sf2 = self.sum_w2 / (self.total_w * self.total_w);
         if self.n() < 2 || 1.0 - sf2 <= 0.0 {
             return Err(Error::invalid_argument(
@@ -824,6 +892,9 @@ impl Distribution {
             self.require_domain(alpha <= 0.0, &what)?;
         }
         let mu = self.require_positive_mean(&what)?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.generalized_entropy(alpha);
+        }
         let inv_mu = 1.0 / mu;
         let s = if alpha == 1.0 {
             let mut acc = 0.0;
@@ -890,6 +961,9 @@ impl Distribution {
         if epsilon == 0.0 {
             return Ok(0.0);
         }
+        if let Some((d, _)) = self.rescaled() {
+            return d.atkinson(epsilon);
+        }
         let inv_mu = 1.0 / mu;
         if epsilon == 1.0 {
             let mut acc = 0.0;
@@ -911,6 +985,9 @@ impl Distribution {
     /// values are allowed; the mean must be > 0.
     pub fn coefficient_of_variation(&self) -> Result<f64> {
         let mu = self.require_positive_mean("coefficient of variation")?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.coefficient_of_variation();
+        }
         let mut acc = 0.0;
         self.for_each(|xi, wi| {
             let d = xi - mu;
@@ -925,6 +1002,9 @@ impl Distribution {
     /// (Cowell 2011 §2.2; R `ineq::RS`). Computed as `F(μ⁻) − L(F(μ⁻))` in O(log n).
     pub fn hoover(&self) -> Result<f64> {
         let mu = self.require_positive_mean("Hoover index")?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.hoover();
+        }
         let k = self.count_below(mu, true);
         Ok(self.cw_before(k) / self.total_w - self.cwx_before(k) / self.total_wx)
     }
@@ -1035,6 +1115,9 @@ impl Distribution {
     pub fn lorenz(&self, p: f64) -> Result<f64> {
         Self::check_p("p", p)?;
         self.require_positive_mean("Lorenz curve")?;
+        if let Some((d, _)) = self.rescaled() {
+            return Ok(d.lorenz_unchecked(p));
+        }
         Ok(self.lorenz_unchecked(p))
     }
 
@@ -1063,11 +1146,17 @@ impl Distribution {
             ));
         }
         self.require_positive_mean("income share")?;
+        if let Some((d, _)) = self.rescaled() {
+            return Ok(d.lorenz_unchecked(p_high) - d.lorenz_unchecked(p_low));
+        }
         Ok(self.lorenz_unchecked(p_high) - self.lorenz_unchecked(p_low))
     }
 
     fn share_ratio(&self, top: f64, bottom: f64, what: &str) -> Result<f64> {
         self.require_positive_mean(what)?;
+        if let Some((d, _)) = self.rescaled() {
+            return d.share_ratio(top, bottom, what);
+        }
         let num = 1.0 - self.lorenz_unchecked(1.0 - top);
         let den = self.lorenz_unchecked(bottom);
         if den <= 0.0 {
@@ -1097,6 +1186,9 @@ impl Distribution {
             ShareRatioMethod::Lorenz => self.s80_s20(),
             ShareRatioMethod::Eurostat => {
                 self.require_positive_mean("quintile share ratio")?;
+                if let Some((d, _)) = self.rescaled() {
+                    return d.quintile_share_ratio(method);
+                }
                 let q20 = self.quantile(0.2, QuantileMethod::AveragedInvertedCdf)?;
                 let q80 = self.quantile(0.8, QuantileMethod::AveragedInvertedCdf)?;
                 let k1 = self.count_below(q20, false);
@@ -1166,6 +1258,13 @@ impl Distribution {
     pub fn at_risk_of_poverty_rate(&self) -> Result<f64> {
         self.share_below(self.at_risk_of_poverty_threshold()?)
     }
+}
+
+/// `2^k` for any `k` in the exponent range of `f64` (built in two steps so that `k` near
+/// ±1074 neither overflows nor flushes to zero in one `powi`).
+fn pow2(k: i32) -> f64 {
+    let half = k / 2;
+    2f64.powi(half) * 2f64.powi(k - half)
 }
 
 #[cfg(test)]

@@ -764,11 +764,9 @@ fn distribution_targets(
                 let Some(h) = households else {
                     continue;
                 };
-                let s = monitor::household_band_shares(
-                    &h.income,
-                    Some(&h.weight),
-                    &[(*lower, *upper)],
-                )?;
+                let incomes = monitor::band_incomes(&h.income, Some(&h.size), mspec.band_income)?;
+                let s =
+                    monitor::household_band_shares(&incomes, Some(&h.weight), &[(*lower, *upper)])?;
                 rows.push(row(
                     Some(100.0 * s[0]),
                     "%",

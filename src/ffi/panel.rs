@@ -185,6 +185,125 @@ pub unsafe extern "C" fn cpindex_panel_from_csv(
     })
 }
 
+/// Text encodings of CSV input, for `cpindex_panel_read`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_text_encoding {
+    /// UTF-8 when the bytes are valid UTF-8 (a byte-order mark is skipped), else GB18030.
+    Auto = 0,
+    /// UTF-8, with or without a byte-order mark.
+    Utf8 = 1,
+    /// GB18030, which covers GBK and GB2312 (CSV saved by Excel on Chinese Windows).
+    Gb18030 = 2,
+}
+
+impl cpindex_text_encoding {
+    pub(crate) fn from_code(code: u32, name: &str) -> FfiResult<crate::data::TextEncoding> {
+        match code {
+            0 => Ok(crate::data::TextEncoding::Auto),
+            1 => Ok(crate::data::TextEncoding::Utf8),
+            2 => Ok(crate::data::TextEncoding::Gb18030),
+            _ => Err(FfiError::invalid(
+                name,
+                format!(
+                    "{code} is not a cpindex_text_encoding code (0 = AUTO, 1 = UTF8, 2 = GB18030)"
+                ),
+            )),
+        }
+    }
+}
+
+/// `cpindex_panel_read` flag: accept values more than two orders of magnitude from their
+/// indicator's target (by default such a value is a parse error naming the cell and the
+/// unit it was probably given in, e.g. 元 for an indicator in 万元).
+pub const CPINDEX_READ_ALLOW_UNIT_MISMATCH: u32 = 1;
+
+/// Creates a panel from a data file's bytes: CSV in any `cpindex_text_encoding`, or an
+/// `.xlsx` workbook (recognised by its signature), in the `layout` given by a
+/// `cpindex_csv_layout` code. Headers may be English or Chinese (地区, 年份, 指标, 数值,
+/// 单位 …); with a framework, indicators may be named by id, Chinese or English name or
+/// alias, values declared in another unit (a `unit_of_measure`/`单位` column, a unit row
+/// or a header suffix such as `居民人均可支配收入(元)`) are converted (元/万元/亿元,
+/// 人/万人, %/ratio), and a value more than two orders of magnitude from its target is an
+/// error unless `flags` has `CPINDEX_READ_ALLOW_UNIT_MISMATCH`. Format details:
+/// `docs/c-api.md` and the `crate::data` readers.
+///
+/// `name` names the input in error messages (a file name; empty gives `<data>`). `sheet`
+/// chooses a workbook's sheet by name; when it is empty, `sheet_index` chooses it by
+/// 0-based position (0 = the first sheet). Both are ignored for CSV.
+///
+/// **Ownership:** on success `*out` receives a new panel the caller frees with
+/// `cpindex_panel_free`; the caller keeps the bytes, the texts and the framework.
+/// **NULL:** `data` may be NULL only when `len` is 0; `framework` may be NULL (no check,
+/// no unit handling); `out` must not be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// layout, encoding or flag, no such sheet), `CPINDEX_STATUS_INVALID_UTF8` (`name` or
+/// `sheet`), `CPINDEX_STATUS_PARSE_ERROR` (the message names `name`, the line and the
+/// column — for a workbook the cell, `数据!C7`: bytes not in the encoding, with a hint;
+/// bad numbers, unknown indicators, units that cannot be converted or implausible
+/// magnitudes, duplicates, ragged rows, missing columns, unclosed quotes),
+/// `CPINDEX_STATUS_EMPTY_INPUT` (no data row).
+/// **Thread safety:** may be called from any thread; `framework` may be shared.
+///
+/// # Safety
+/// `data` valid for `len` bytes; `name` and `sheet` valid views; `framework` NULL or a
+/// live handle; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn cpindex_panel_read(
+    data: *const u8,
+    len: usize,
+    name: cpindex_str,
+    layout: u32,
+    encoding: u32,
+    sheet: cpindex_str,
+    sheet_index: usize,
+    flags: u32,
+    framework: *const cpindex_framework,
+    out: *mut *mut cpindex_panel,
+) -> cpindex_status {
+    guard_status("cpindex_panel_read", || {
+        let out = out_ptr(out, "out")?;
+        let layout = match cpindex_csv_layout::from_code(layout, "layout")? {
+            cpindex_csv_layout::Long => crate::data::Layout::Long,
+            cpindex_csv_layout::Wide => crate::data::Layout::Wide,
+        };
+        let encoding = cpindex_text_encoding::from_code(encoding, "encoding")?;
+        if flags & !CPINDEX_READ_ALLOW_UNIT_MISMATCH != 0 {
+            return Err(FfiError::invalid(
+                "flags",
+                format!(
+                    "unknown flag bits {:#x}",
+                    flags & !CPINDEX_READ_ALLOW_UNIT_MISMATCH
+                ),
+            ));
+        }
+        let bytes = try_slice(data, len, "data")?;
+        let name = try_str(name.data, name.len, "name")?;
+        let sheet = try_str(sheet.data, sheet.len, "sheet")?;
+        let fw = if framework.is_null() {
+            None
+        } else {
+            Some(framework_ref(framework, "framework")?)
+        };
+        let options = crate::data::ReadOptions {
+            layout,
+            encoding,
+            sheet: if sheet.is_empty() {
+                crate::data::SheetRef::Index(sheet_index)
+            } else {
+                crate::data::SheetRef::Name(sheet.to_string())
+            },
+            allow_unit_mismatch: flags & CPINDEX_READ_ALLOW_UNIT_MISMATCH != 0,
+        };
+        let name = if name.is_empty() { "<data>" } else { name };
+        let ingest = crate::data::read_table_bytes(bytes, name, fw, &options)?;
+        out.write(box_into_ptr(ingest.panel));
+        Ok(())
+    })
+}
+
 /// Sets the process-wide limit on the number of cells (units × periods × indicators) of
 /// one panel and returns the previous limit; `0` restores the default, 2^27 cells (1 GiB
 /// of doubles).

@@ -542,6 +542,7 @@ pub(crate) fn min_max_map(
                 && lo.is_finite()
                 && hi.is_finite()
                 && hi > lo
+                && (hi - lo).is_finite()
                 && low.is_finite()
                 && high.is_finite() =>
         {
@@ -592,7 +593,7 @@ fn normalise_in_place(
                 for v in y.iter_mut().filter(|v| !v.is_nan()) {
                     *v = mid;
                 }
-            } else {
+            } else if range.is_finite() {
                 let f = (high - low) / range;
                 if up {
                     for v in y.iter_mut() {
@@ -601,6 +602,19 @@ fn normalise_in_place(
                 } else {
                     for v in y.iter_mut() {
                         *v = low + (hi - *v) * f;
+                    }
+                }
+            } else {
+                // `hi − lo` overflows (e.g. 1e308 and −1e308): halve before subtracting,
+                // which is exact, so 1e308, 0, −1e308 map to 100, 50, 0
+                let f = (high - low) / (0.5 * hi - 0.5 * lo);
+                if up {
+                    for v in y.iter_mut() {
+                        *v = low + (0.5 * *v - 0.5 * lo) * f;
+                    }
+                } else {
+                    for v in y.iter_mut() {
+                        *v = low + (0.5 * hi - 0.5 * *v) * f;
                     }
                 }
             }
@@ -884,6 +898,24 @@ fn clamp_col(y: &mut [f64], lo: f64, hi: f64, note: &mut ColumnNote) {
 /// Mean and sample standard deviation (n − 1) of the non-NaN values; `(NaN, NaN)` when
 /// empty, sd NaN when a single value. Two-pass for accuracy.
 pub fn mean_sd(x: &[f64]) -> (f64, f64) {
+    // Values beyond 2^±300 are rescaled by a power of two first (exact), so squares and
+    // sums neither overflow nor underflow: values ×1e−300 keep their z-scores.
+    const LIMIT: f64 = 2.037035976334486e90; // 2^300
+    let big = x
+        .iter()
+        .filter(|v| !v.is_nan())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    if big.is_finite() && (big > LIMIT || (big > 0.0 && big < 1.0 / LIMIT)) {
+        let e = big.log2().floor() as i32;
+        let k = 2f64.powi(-e / 2) * 2f64.powi(-e - (-e / 2));
+        let scaled: Vec<f64> = x.iter().map(|v| v * k).collect();
+        let (m, sd) = mean_sd_plain(&scaled);
+        return (m / k, sd / k);
+    }
+    mean_sd_plain(x)
+}
+
+fn mean_sd_plain(x: &[f64]) -> (f64, f64) {
     let mut n = 0usize;
     let mut s = 0.0;
     for &v in x {

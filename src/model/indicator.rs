@@ -305,6 +305,10 @@ pub struct Indicator {
     pub name_zh: String,
     /// Name in English.
     pub name_en: String,
+    /// Other names data files use for the indicator (a statistical yearbook's wording,
+    /// an old code). Data readers accept them beside the id and the two names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// Unit and scale.
     pub unit: Unit,
     /// Which direction is better.

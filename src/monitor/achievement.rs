@@ -302,6 +302,10 @@ pub struct IndicatorAchievement {
     pub aspirational: bool,
     /// Edge cases met on the way, in words.
     pub notes: Vec<String>,
+    /// Survey-based target with sampling error (indicators listed in
+    /// [`MonitorSpec::sampling_errors`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<super::satisfaction::SurveyAssessment>,
 }
 
 /// A target stated as a multiple of the unit's baseline ([`TargetForm::BaselineMultiple`]).
@@ -585,6 +589,7 @@ pub fn achieve_series(
             relative: None,
             aspirational: indicator.aspirational,
             notes: Vec::new(),
+            survey: None,
         };
         if let Polarity::Interval {
             lower,

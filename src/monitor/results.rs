@@ -12,7 +12,9 @@ use super::dashboard::{
 };
 use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
-use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
+use super::satisfaction::{
+    assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
+};
 use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::trend::{assess_trend, TrendAssessment};
@@ -258,7 +260,23 @@ pub fn monitor_with_survey(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let r = achieve_series(ind, input, spec, &mut warnings)?;
+            let mut r = achieve_series(ind, input, spec, &mut warnings)?;
+            if let Some(se_id) = spec.sampling_errors.get(&ind.id) {
+                match panel.indicator_index(se_id) {
+                    Some(i) => assess_survey_series(
+                        &mut r,
+                        ind,
+                        periods,
+                        &values,
+                        &panel.series(u, i),
+                        spec,
+                    )?,
+                    None => warnings.push(format!(
+                        "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
+                        ind.id
+                    )),
+                }
+            }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_with(
@@ -317,6 +335,21 @@ pub fn monitor_with_survey(
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
             let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            // Indicators not scored by design (a part's size indicators without a target
+            // of its own) are not missing data: they leave the coverage denominator.
+            let unit_targets = &targets[targets.len() - framework.indicators.len()..];
+            let nominal = hier.nominal();
+            let counted: Vec<usize> = (0..framework.indicators.len())
+                .filter(|&j| nominal[j] > 0.0)
+                .collect();
+            let by_design = counted
+                .iter()
+                .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
+                .count();
+            if by_design > 0 && counted.len() > by_design {
+                let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
+                ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;
+            }
             apply_min_coverage(&mut ua, spec.min_indicator_coverage);
             if let Some((py, ps, po)) = &prev {
                 let rc = match (po, ua.overall) {

@@ -224,6 +224,17 @@ pub struct MonitorSpec {
     /// index gets `1 − objective_weight`. Default 0.7 (a convention of this crate, not a
     /// figure from the plan; set it to the weight your assessment scheme prescribes).
     pub objective_weight: f64,
+    /// Normal quantile of the survey target tests and year-on-year changes of the
+    /// `sampling_errors` indicators. Default 1.959964 (95%).
+    pub survey_z: f64,
+    /// Survey-based indicators (生态环境满意度, 成效度): indicator id → the panel series
+    /// holding its standard error (same unit, year and scale). Each such indicator gets a
+    /// met / not met / not distinguishable verdict at the level of `satisfaction.z`, and the
+    /// change since the previous year with its SE. Default: none.
+    pub sampling_errors: std::collections::BTreeMap<String, String>,
+    /// Whether `met` of a survey-based indicator is the point comparison (default) or
+    /// requires the target to be met significantly.
+    pub survey_met: super::satisfaction::SurveyMetRule,
 }
 
 impl Default for MonitorSpec {
@@ -245,6 +256,9 @@ impl Default for MonitorSpec {
             dashboard: DashboardSpec::default(),
             dynamic: DynamicSpec::default(),
             objective_weight: 0.7,
+            survey_z: 1.959_963_984_540_054,
+            sampling_errors: Default::default(),
+            survey_met: Default::default(),
         }
     }
 }
@@ -349,6 +363,20 @@ impl MonitorSpec {
                 return Err(Error::invalid_spec(
                     format!("dashboard.thresholds.{id}"),
                     "thresholds must be finite",
+                ));
+            }
+        }
+        if !(self.survey_z.is_finite() && self.survey_z > 0.0) {
+            return Err(Error::invalid_spec(
+                "survey_z",
+                format!("{} must be positive and finite", self.survey_z),
+            ));
+        }
+        for (id, se) in &self.sampling_errors {
+            if se.trim().is_empty() {
+                return Err(Error::invalid_spec(
+                    format!("sampling_errors.{id}"),
+                    "must name the panel series holding the standard error",
                 ));
             }
         }

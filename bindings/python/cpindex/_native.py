@@ -308,6 +308,14 @@ _TABLE: Tuple[Row, ...] = (
         CHECK,
         True,
     ),
+    # panel from a data file's bytes: CSV in any encoding or an .xlsx workbook
+    Row(
+        "cpindex_panel_read",
+        STATUS,
+        (c_char_p, c_size_t, CStr, c_uint32, c_uint32, CStr, c_size_t, c_uint32, FRAMEWORK_P, POINTER(PANEL_P)),
+        CHECK,
+        True,
+    ),
     # the composite-index engine
     Row("cpindex_index_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(INDEX_P)), CHECK, True),
     Row("cpindex_index_result_free", None, (INDEX_P,), RAW, True),

@@ -82,13 +82,27 @@ def survey_member(survey: Any, items: Union[PathLike, Mapping[str, Any]]) -> Dic
             "reverse": bool(it.get("reverse", False)),
             "responses": [_num(r[it["id"]]) for r in rows],
         })
-    return {
+    out = {
         "unit": [r[ucol].strip() for r in rows],
         "year": [int(float(r[ycol])) for r in rows],
         "weight": [float(r[wcol]) for r in rows],
         "items": items_out,
         "nonresponse_codes": codes,
     }
+    # design columns (as the command line reads them): named in the description, else the
+    # columns stratum / psu / fpc when present; subpopulation_columns as domains
+    present = set(rows[0].keys()) if rows else set()
+    design = {}
+    for key, default in (("stratum", "stratum"), ("psu", "psu"), ("fpc", "fpc")):
+        c = desc.get(key + "_column", default if default in present else None)
+        if c is not None:
+            design[key] = [float(r[c]) if key == "fpc" else str(r[c]).strip() for r in rows]
+    if design:
+        out["design"] = design
+    subs = desc.get("subpopulation_columns") or []
+    if subs:
+        out["subpopulations"] = {c: [str(r[c]).strip() for r in rows] for c in subs}
+    return out
 
 
 def households_member(households: Any, income: str = "disposable_income_yuan", size: str = "household_size",

@@ -17,7 +17,7 @@ from ctypes import byref, c_double, c_int32, c_size_t
 from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
-from ._errors import CpindexError, InvalidArgument, LengthMismatch, UnknownId
+from ._errors import InvalidArgument, LengthMismatch, UnknownId
 from ._managed import Managed
 from ._native import LIB, PANEL_P, CStr, read_text
 from .framework import Framework
@@ -111,6 +111,8 @@ def _reorder_nested(nested: Sequence[Sequence[Sequence[Any]]], nu: int, np_: int
 
 _CSV_LAYOUTS = {"long": 0, "wide": 1}  # cpindex_csv_layout codes
 _CSV_TEXT = "<csv text>"  # the source name the library gives CSV read from text
+_ENCODINGS = {"auto": 0, "utf-8": 1, "utf8": 1, "gb18030": 2, "gbk": 2, "gb2312": 2}  # cpindex_text_encoding
+_ALLOW_UNIT_MISMATCH = 1  # CPINDEX_READ_ALLOW_UNIT_MISMATCH
 
 
 class Panel(Managed):
@@ -192,31 +194,58 @@ class Panel(Managed):
         source: Union[str, bytes, "os.PathLike[str]", IO[Any]],
         layout: str = "long",
         framework: Optional[Framework] = None,
+        *,
+        encoding: str = "auto",
+        sheet: Union[str, int, None] = None,
+        allow_unit_mismatch: bool = False,
     ) -> "Panel":
-        """A panel from CSV, read by the library's own parser (``cpindex_panel_from_csv``).
+        """A panel from a data file — CSV or an ``.xlsx`` workbook — read by the library's
+        own reader (``cpindex_panel_read``; the same reader as the ``cpindex`` CLI).
 
         Args:
             source: a path, a file object (text or binary), CSV text (a ``str`` holding a
-                newline) or CSV bytes (UTF-8).
+                newline) or the bytes of a CSV file or a workbook (recognised by its
+                signature).
             layout: ``"long"`` — columns ``unit, period, indicator, value`` (optional
-                ``group, source, note, illustrative``) — or ``"wide"`` — ``unit, period``
-                (same optional columns) then one column per indicator id.
-            framework: when given, every indicator id must be in it (or be one of its
-                auxiliary series) and indicators follow its order; otherwise any ids are
+                ``group, source, note, illustrative, unit_of_measure``) — or ``"wide"`` —
+                ``unit, period`` (same optional columns) then one column per indicator.
+                Chinese headers are accepted too (``地区, 年份, 指标, 数值, 单位, 来源`` …).
+            framework: when given, every indicator must be in it (by id, Chinese or English
+                name, or alias; the panel holds the ids) and indicators follow its order;
+                values declared in another unit are converted (元/万元/亿元, 人/万人,
+                %/ratio) and a value more than two orders of magnitude from its target is a
+                :class:`~cpindex.ParseError` naming the cell. Without one any ids are
                 accepted in order of appearance.
+            encoding: of CSV bytes: ``"auto"`` (UTF-8, else GB18030), ``"utf-8"`` or
+                ``"gb18030"`` (also ``"gbk"``).
+            sheet: a workbook's sheet, by name or 0-based position (default: the first).
+            allow_unit_mismatch: accept values far from their target (see ``framework``).
 
         Column names are matched case-insensitively; cells are trimmed. An empty cell,
         ``NA``, ``N/A`` or ``NaN`` is missing. Errors are the library's:
-        :class:`~cpindex.ParseError` naming the line and column (the source is the file's
-        path when a path or a named file is given, else ``<csv text>``),
+        :class:`~cpindex.ParseError` naming the line and column (for a workbook, the cell
+        as ``sheet!C7``; the source is the file's path when a path or a named file is given,
+        else ``<csv text>``), including bytes that are not in the encoding (with a hint),
         :class:`~cpindex.EmptyInput` for a header without data rows,
-        :class:`~cpindex.InvalidUtf8` for bytes that are not UTF-8; a file that cannot be
-        opened raises the built-in ``OSError``."""
+        :class:`~cpindex.InvalidArgument` for an unknown layout, encoding or sheet; a file
+        that cannot be opened raises the built-in ``OSError``."""
         code = _CSV_LAYOUTS.get(layout.lower()) if isinstance(layout, str) else None
         if code is None:
             raise InvalidArgument(f"layout must be 'long' or 'wide', not {layout!r}", 2)
+        enc = _ENCODINGS.get(encoding.lower()) if isinstance(encoding, str) else None
+        if enc is None:
+            raise InvalidArgument(f"encoding must be 'auto', 'utf-8' or 'gb18030', not {encoding!r}", 2)
         if framework is not None and not isinstance(framework, Framework):
             raise TypeError(f"framework must be a cpindex.Framework or None, not {type(framework).__name__}")
+        sheet_name, sheet_index = b"", 0
+        if isinstance(sheet, bool) or not (sheet is None or isinstance(sheet, (str, int))):
+            raise TypeError(f"sheet must be a name, a 0-based position or None, not {type(sheet).__name__}")
+        if isinstance(sheet, str):
+            sheet_name = sheet.encode("utf-8")
+        elif isinstance(sheet, int):
+            if sheet < 0:
+                raise InvalidArgument(f"sheet position must be 0 or more, not {sheet}", 2)
+            sheet_index = sheet
         name: Optional[str] = None
         if isinstance(source, bytes):
             raw = source
@@ -235,20 +264,24 @@ class Panel(Managed):
             raise TypeError(
                 f"source must be a path, a file object, CSV text or bytes, not {type(source).__name__}"
             )
+        name_raw = (name if name is not None else _CSV_TEXT).encode("utf-8")
+        flags = _ALLOW_UNIT_MISMATCH if allow_unit_mismatch else 0
         out = PANEL_P()
-        try:
-            if framework is None:
-                LIB.cpindex_panel_from_csv(raw, len(raw), code, None, byref(out))
-            else:
-                with framework._borrow() as f:
-                    LIB.cpindex_panel_from_csv(raw, len(raw), code, f, byref(out))
-        except CpindexError as e:
-            # The library parsed the file's text: name the file instead of `<csv text>`.
-            msg, head = str(e), "cpindex_panel_from_csv: " + _CSV_TEXT
-            if name is None or not msg.startswith(head):
-                raise
-            renamed = msg[: len(head) - len(_CSV_TEXT)] + name + msg[len(head) :]
-            raise type(e)(renamed, e.code, e.function) from None
+        args = (
+            raw,
+            len(raw),
+            CStr(name_raw, len(name_raw)),
+            code,
+            enc,
+            CStr(sheet_name, len(sheet_name)),
+            sheet_index,
+            flags,
+        )
+        if framework is None:
+            LIB.cpindex_panel_read(*args, None, byref(out))
+        else:
+            with framework._borrow() as f:
+                LIB.cpindex_panel_read(*args, f, byref(out))
         panel = cls.__new__(cls)
         panel._adopt(out, LIB.cpindex_panel_free)
         panel._read_ids()

@@ -164,8 +164,11 @@ class CsvTest(unittest.TestCase):
             Panel.from_csv("unit,period,indicator,value\na,2020,gdp,inf\n")
         with self.assertRaises(cpindex.EmptyInput):
             Panel.from_csv("unit,period,indicator,value\n")
-        with self.assertRaises(cpindex.InvalidUtf8):
+        with self.assertRaises(cpindex.ParseError) as cm:  # neither UTF-8 nor GB18030
             Panel.from_csv(b"unit,period,indicator,value\na,2020,g\xffdp,1\n")
+        self.assertIn("invalid UTF-8", str(cm.exception))
+        with self.assertRaises(cpindex.InvalidArgument):
+            Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\n", encoding="latin-1")
         with self.assertRaises(cpindex.InvalidArgument):
             Panel.from_csv("unit,period,indicator,value\na,2020,gdp,1\n", layout="tall")
         with self.assertRaises(TypeError):

@@ -9,7 +9,7 @@ use cpindex::monitor::{self, TrendCategory};
 
 use crate::view::{
     fmt_value, framework_views, CellView, Colour, DistributionRow, EvaluationRow, LineSeries,
-    Methodology, ReportView, Trend, UnitSummary, UnitView,
+    Methodology, ReportView, SurveyEstimateRow, Trend, UnitSummary, UnitView,
 };
 
 /// The view's colour of a monitoring colour.
@@ -233,6 +233,51 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                 })
                 .unwrap_or_default();
             let ov = g.and_then(|g| g.overall);
+            let row = |label: String, e: Option<monitor::Estimate>, nonresponse: usize| {
+                SurveyEstimateRow {
+                    label,
+                    mean: e.map_or(f64::NAN, |x| x.mean),
+                    se: nan(e.and_then(|x| x.se)),
+                    ci_lower: nan(e.and_then(|x| x.ci_lower)),
+                    ci_upper: nan(e.and_then(|x| x.ci_upper)),
+                    deff: nan(e.and_then(|x| x.deff)),
+                    n: e.map_or(0, |x| x.n),
+                    nonresponse,
+                }
+            };
+            let domain_estimates = g
+                .map(|g| {
+                    g.domains
+                        .iter()
+                        .zip(&domains)
+                        .map(|(d, nm): (&monitor::DomainEstimate, &(String, f64))| {
+                            row(nm.0.clone(), d.estimate, d.nonresponse)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let subpopulations = g
+                .map(|g| {
+                    g.subpopulations
+                        .iter()
+                        .map(|p| {
+                            row(
+                                format!("{}={}", p.variable, p.category),
+                                p.overall,
+                                p.overall_nonresponse,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let change = g.and_then(|g| g.change).map(|c| {
+                let verdict = match c.verdict {
+                    monitor::ChangeVerdict::Rise => "显著提升 significant rise",
+                    monitor::ChangeVerdict::Fall => "显著下降 significant fall",
+                    monitor::ChangeVerdict::NoSignificantChange => "无显著变化 not significant",
+                };
+                (c.difference, c.se, verdict.to_string())
+            });
             evaluation.push(EvaluationRow {
                 unit: e.unit.clone(),
                 objective: nan(e.objective),
@@ -242,6 +287,13 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                 n: ov.map_or(0, |o| o.n),
                 domains,
                 combined: nan(e.combined),
+                se: nan(ov.and_then(|o| o.se)),
+                deff: nan(ov.and_then(|o| o.deff)),
+                n_effective: nan(ov.and_then(|o| o.n_effective_design)),
+                nonresponse: g.map_or(0, |g| g.overall_nonresponse),
+                domain_estimates,
+                subpopulations,
+                change,
             });
         }
     }

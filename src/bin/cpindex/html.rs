@@ -311,8 +311,11 @@ fn evaluation(o: &mut String, v: &ReportView) {
     let _ = write!(
         o,
         "<h2>群众获得感幸福感安全感评价 Satisfaction and overall evaluation</h2>\n\
-         <p><small>综合评价 = {a} × 客观实现度 + {} × 满意度指数; 95% CI by linearisation (weighted survey).</small></p>\n\
-         <table>\n<tr><th>单位</th><th>客观实现度</th><th>满意度指数</th><th>95% CI</th><th>样本</th>",
+         <p><small>综合评价 = {a} × 客观实现度 + {} × 满意度指数. 满意度: design-based SE by linearisation \
+         (strata, PSUs, fpc when the survey gives them), 95% CI, design effect deff = v_design/v_SRS, \
+         effective n = n/deff, 无回答 = respondents without a score; domains as mean (SE).</small></p>\n\
+         <table>\n<tr><th>单位</th><th>客观实现度</th><th>满意度指数</th><th>SE</th><th>95% CI</th><th>样本</th>\
+         <th>deff</th><th>有效样本</th><th>无回答</th>",
         fmt_value(1.0 - a)
     );
     let dnames: Vec<&str> = v
@@ -324,7 +327,7 @@ fn evaluation(o: &mut String, v: &ReportView) {
     for d in &dnames {
         let _ = write!(o, "<th>{}</th>", escape(d));
     }
-    o.push_str("<th>综合评价</th></tr>\n");
+    o.push_str("<th>较上年 Δ (SE)</th><th>综合评价</th></tr>\n");
     for e in &v.evaluation {
         let ci = if e.ci_lower.is_finite() {
             format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
@@ -333,26 +336,78 @@ fn evaluation(o: &mut String, v: &ReportView) {
         };
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
             escape(v.unit_name(&e.unit)),
             fmt1(e.objective),
             fmt1(e.satisfaction),
+            fmt2(e.se),
             ci,
-            e.n
+            e.n,
+            fmt2(e.deff),
+            fmt1(e.n_effective),
+            e.nonresponse
         );
         for k in 0..dnames.len() {
-            let x = e.domains.get(k).map_or(f64::NAN, |d| d.1);
-            let _ = write!(o, "<td class=\"num\">{}</td>", fmt1(x));
+            let cell = e.domain_estimates.get(k).map_or("–".to_string(), |d| {
+                format!("{} ({})", fmt1(d.mean), fmt2(d.se))
+            });
+            let _ = write!(o, "<td class=\"num\">{}</td>", escape(&cell));
         }
-        let _ = writeln!(o, "<td class=\"num\">{}</td></tr>", fmt1(e.combined));
+        let change = e.change.as_ref().map_or("–".to_string(), |c| {
+            format!("{:+.1} ({:.2}) {}", c.0, c.1, c.2)
+        });
+        let _ = writeln!(
+            o,
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&change),
+            fmt1(e.combined)
+        );
     }
     o.push_str("</table>\n");
+    if v.evaluation.iter().any(|e| !e.subpopulations.is_empty()) {
+        o.push_str(
+            "<h3>分组 Subpopulations (domains of the survey design)</h3>\n<table>\n\
+             <tr><th>单位</th><th>分组</th><th>满意度指数</th><th>SE</th><th>95% CI</th><th>deff</th><th>样本</th><th>无回答</th></tr>\n",
+        );
+        for e in &v.evaluation {
+            for p in &e.subpopulations {
+                let ci = if p.ci_lower.is_finite() {
+                    format!("{:.1}–{:.1}", p.ci_lower, p.ci_upper)
+                } else {
+                    "–".into()
+                };
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    escape(v.unit_name(&e.unit)),
+                    escape(&p.label),
+                    fmt1(p.mean),
+                    fmt2(p.se),
+                    ci,
+                    fmt2(p.deff),
+                    p.n,
+                    p.nonresponse
+                );
+            }
+        }
+        o.push_str("</table>\n");
+    }
 }
 
 /// One decimal, NaN as an en dash.
 pub fn fmt1(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.1}")
+    } else {
+        "–".into()
+    }
+}
+
+/// Two decimals, NaN as an en dash.
+pub fn fmt2(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2}")
     } else {
         "–".into()
     }

@@ -8,6 +8,7 @@
 
 mod fill;
 mod html;
+mod input;
 mod measures;
 mod output;
 mod report;
@@ -74,8 +75,12 @@ enum Command {
     /// The monitoring report: achievement, schedule, lagging indicators, composite index,
     /// dynamic index and distribution targets for every unit.
     Report {
-        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        /// The data: CSV (UTF-8 or GB18030) or an .xlsx workbook, long
+        /// (unit,period,indicator,value[,source,illustrative,unit_of_measure]; or 地区,年份,
+        /// 指标,数值,单位…) or wide (--layout wide).
         data: PathBuf,
+        #[command(flatten)]
+        input: input::InputArgs,
         /// Methodology spec (JSON); defaults apply to every field not given.
         #[arg(long)]
         spec: Option<PathBuf>,
@@ -110,8 +115,10 @@ enum Command {
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
-        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        /// The data: CSV (UTF-8 or GB18030) or an .xlsx workbook, long or wide (--layout).
         data: PathBuf,
+        #[command(flatten)]
+        input: input::InputArgs,
         /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …}.
         #[arg(long)]
         spec: PathBuf,
@@ -130,6 +137,9 @@ enum Command {
     Sensitivity {
         /// Long CSV: unit,period,indicator,value[,source,illustrative].
         data: PathBuf,
+        /// Options of the data file (layout, sheet …), as for `index`.
+        #[command(flatten)]
+        input: input::InputArgs,
         /// Sensitivity spec (JSON): {"spec": nominal spec, "assumptions": [...], "n": 100, ...}.
         #[arg(long)]
         spec: PathBuf,
@@ -240,6 +250,7 @@ fn run(cmd: Command) -> CliResult {
         }
         Command::Report {
             data,
+            input,
             spec,
             framework,
             format,
@@ -265,9 +276,9 @@ fn run(cmd: Command) -> CliResult {
                 .collect::<Vec<_>>();
             output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
-            check_long_csv(&data)?;
             let specs = report::load_specs(spec.as_deref())?;
-            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            let ingest = input::read_data(&data, &fw, &input)?;
+            let panel = ingest.panel;
             let mut notes = vec![format!(
                 "数据 Data: {} ({} units, {}–{}){}",
                 data.display(),
@@ -278,6 +289,7 @@ fn run(cmd: Command) -> CliResult {
                     .map(|s| format!("; spec: {}", s.display()))
                     .unwrap_or_else(|| "; spec: defaults".into())
             )];
+            notes.extend(ingest.warnings.iter().map(|w| format!("读取 Input: {w}")));
             let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
             let auto = "found beside the data file and read automatically; --no-auto to skip";
             let households = match households {
@@ -341,15 +353,15 @@ fn run(cmd: Command) -> CliResult {
         }
         Command::Index {
             data,
+            input,
             spec,
             framework,
             format,
             year,
         } => {
             let fw = load_framework(&framework)?;
-            check_long_csv(&data)?;
             let specs = report::load_specs(Some(&spec))?;
-            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            let panel = input::read_data(&data, &fw, &input)?.panel;
             let index_spec = specs.resolved_index(&fw, &panel)?;
             let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
@@ -357,6 +369,7 @@ fn run(cmd: Command) -> CliResult {
         }
         Command::Sensitivity {
             data,
+            input,
             spec,
             framework,
             format,
@@ -368,8 +381,7 @@ fn run(cmd: Command) -> CliResult {
                 &[data.as_path(), spec.as_path(), Path::new(&framework)],
             )?;
             let fw = load_framework(&framework)?;
-            check_long_csv(&data)?;
-            let panel = cpindex::data::read_long_csv_path(&data, Some(&fw))?;
+            let panel = input::read_data(&data, &fw, &input)?.panel;
             let r = run_sensitivity(&fw, &panel, &spec, threads)?;
             eprintln!(
                 "cpindex: sensitivity seed {} (set \"seed\" in the spec to change it)",
@@ -539,17 +551,6 @@ fn missing_column(path: &Path, col: &str, header: &[String]) -> Failure {
         }
         .to_string(),
     )
-}
-
-/// Checks that a long CSV has the required header columns (the engine's reader does the rest).
-fn check_long_csv(path: &Path) -> CliResult {
-    let (_, header) = csv_header(path)?;
-    for col in ["unit", "period", "indicator", "value"] {
-        if !header.iter().any(|h| h == col) {
-            return Err(missing_column(path, col, &header));
-        }
-    }
-    Ok(())
 }
 
 /// The columns of a microdata file the `inequality` subcommand needs, parsed and checked.

@@ -168,7 +168,10 @@ pub struct SurveyInput {
 }
 
 /// Reads `survey.csv` with the item description `items` (`survey_items.json` format:
-/// scale, dont_know_code, weight/unit/year columns, dimensions, items).
+/// scale, dont_know_code, weight/unit/year columns, dimensions, items; optional design
+/// columns `stratum_column` / `psu_column` / `fpc_column` — by default the CSV columns
+/// `stratum`, `psu`, `fpc` when present — and `subpopulation_columns`, a list of columns
+/// estimated as domains, e.g. `["area", "age_group"]`).
 pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
     let iname = items.display().to_string();
     let text = std::fs::read_to_string(items).map_err(|e| io_err(items, e))?;
@@ -248,6 +251,26 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         .iter()
         .map(|(id, _, _)| find(id))
         .collect::<CliResult<_>>()?;
+    // optional design columns: named in the items file, else used when present in the CSV
+    let opt_col = |k: &str, d: &str| -> CliResult<Option<usize>> {
+        match desc.get(k).and_then(Value::as_str) {
+            Some(c) => find(c).map(Some),
+            None => Ok(header.iter().position(|h| h == d)),
+        }
+    };
+    let (si, pi, fi) = (
+        opt_col("stratum_column", "stratum")?,
+        opt_col("psu_column", "psu")?,
+        opt_col("fpc_column", "fpc")?,
+    );
+    let sub_cols: Vec<(String, usize)> = desc
+        .get("subpopulation_columns")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| find(c).map(|i| (c.to_string(), i)))
+        .collect::<CliResult<_>>()?;
     let mut survey = Survey {
         unit: Vec::new(),
         year: Vec::new(),
@@ -264,6 +287,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
             })
             .collect(),
         nonresponse_codes: codes,
+        ..Survey::default()
     };
     for rec in rdr.records() {
         let rec = rec.map_err(|e| crate::csv_err(path, &e))?;
@@ -288,6 +312,26 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         for (item, &c) in survey.items.iter_mut().zip(&item_cols) {
             item.responses
                 .push(crate::parse_cell(path, &header, &rec, c, line, true)?);
+        }
+        let text = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        if let Some(i) = si {
+            survey.design.stratum.push(text(i));
+        }
+        if let Some(i) = pi {
+            survey.design.psu.push(text(i));
+        }
+        if let Some(i) = fi {
+            survey
+                .design
+                .fpc
+                .push(crate::parse_cell(path, &header, &rec, i, line, false)?);
+        }
+        for (name, i) in &sub_cols {
+            survey
+                .subpopulations
+                .entry(name.clone())
+                .or_default()
+                .push(text(*i));
         }
     }
     if survey.weight.is_empty() {

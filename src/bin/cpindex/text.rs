@@ -166,8 +166,19 @@ pub fn render_table(v: &ReportView) -> String {
             .find(|e| !e.domains.is_empty())
             .map(|e| e.domains.iter().map(|d| d.0.clone()).collect())
             .unwrap_or_default();
-        let mut head = vec!["单位", "实现度", "满意度", "95% CI", "n"];
+        let mut head = vec![
+            "单位",
+            "实现度",
+            "满意度",
+            "SE",
+            "95% CI",
+            "n",
+            "deff",
+            "n_eff",
+            "无回答",
+        ];
         head.extend(dnames.iter().map(String::as_str));
+        head.push("较上年 Δ (SE)");
         head.push("综合评价");
         let mut t = Table::new(&head);
         for c in 1..head.len() {
@@ -184,16 +195,63 @@ pub fn render_table(v: &ReportView) -> String {
                     "–".into()
                 },
                 e.n.to_string(),
+                crate::html::fmt2(e.deff),
+                crate::html::fmt1(e.n_effective),
+                e.nonresponse.to_string(),
             ];
+            row.insert(3, crate::html::fmt2(e.se));
             for k in 0..dnames.len() {
-                row.push(crate::html::fmt1(
-                    e.domains.get(k).map_or(f64::NAN, |d| d.1),
-                ));
+                row.push(e.domain_estimates.get(k).map_or("–".to_string(), |d| {
+                    format!(
+                        "{} ({})",
+                        crate::html::fmt1(d.mean),
+                        crate::html::fmt2(d.se)
+                    )
+                }));
             }
+            row.push(e.change.as_ref().map_or("–".to_string(), |c| {
+                format!("{:+.1} ({:.2}) {}", c.0, c.1, c.2)
+            }));
             row.push(crate::html::fmt1(e.combined));
             t.row(row);
         }
         o.push_str(&t.render());
+        if v.evaluation.iter().any(|e| !e.subpopulations.is_empty()) {
+            o.push_str("\n分组 Subpopulations (domains of the survey design)\n");
+            let head = [
+                "单位",
+                "分组",
+                "满意度",
+                "SE",
+                "95% CI",
+                "deff",
+                "n",
+                "无回答",
+            ];
+            let mut t = Table::new(&head);
+            for c in 2..head.len() {
+                t = t.align(c, Align::Right);
+            }
+            for e in &v.evaluation {
+                for p in &e.subpopulations {
+                    t.row(vec![
+                        v.unit_name(&e.unit).to_string(),
+                        p.label.clone(),
+                        crate::html::fmt1(p.mean),
+                        crate::html::fmt2(p.se),
+                        if p.ci_lower.is_finite() {
+                            format!("{:.1}–{:.1}", p.ci_lower, p.ci_upper)
+                        } else {
+                            "–".into()
+                        },
+                        crate::html::fmt2(p.deff),
+                        p.n.to_string(),
+                        p.nonresponse.to_string(),
+                    ]);
+                }
+            }
+            o.push_str(&t.render());
+        }
     }
 
     let m = &v.methodology;

@@ -250,6 +250,41 @@ pub struct EvaluationRow {
     pub domains: Vec<(String, f64)>,
     /// Combined evaluation αA + (1 − α)S.
     pub combined: f64,
+    /// Standard error of the satisfaction index (design-based, linearised).
+    pub se: f64,
+    /// Design effect v_design / v_SRS of the satisfaction index.
+    pub deff: f64,
+    /// Effective sample size n / deff.
+    pub n_effective: f64,
+    /// Respondents without an overall score.
+    pub nonresponse: usize,
+    /// Domain estimates with SE, CI and non-response, in the order of `domains`.
+    pub domain_estimates: Vec<SurveyEstimateRow>,
+    /// Subpopulation estimates of the overall index (城乡, 年龄组).
+    pub subpopulations: Vec<SurveyEstimateRow>,
+    /// Change since the previous survey year: (Δ, SE, verdict), if surveyed both years.
+    pub change: Option<(f64, f64, String)>,
+}
+
+/// One survey estimate as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyEstimateRow {
+    /// Domain name or subpopulation label (`area=rural`).
+    pub label: String,
+    /// Estimate, 0–100.
+    pub mean: f64,
+    /// Standard error.
+    pub se: f64,
+    /// Lower CI bound.
+    pub ci_lower: f64,
+    /// Upper CI bound.
+    pub ci_upper: f64,
+    /// Design effect.
+    pub deff: f64,
+    /// Respondents used.
+    pub n: usize,
+    /// Respondents without a score.
+    pub nonresponse: usize,
 }
 
 /// The methodology section.
