@@ -34,6 +34,7 @@ from ctypes import (
     c_int32,
     c_size_t,
     c_uint32,
+    c_uint64,
 )
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
@@ -77,6 +78,10 @@ class CMaxMin(Structure):
 
 class IndexResultT(Structure):
     """Opaque ``struct cpindex_index_result``."""
+
+
+class SensitivityResultT(Structure):
+    """Opaque ``struct cpindex_sensitivity_result``."""
 
 
 class SpecT(Structure):
@@ -168,6 +173,7 @@ FRAMEWORK_P = POINTER(FrameworkT)
 PANEL_P = POINTER(PanelT)
 DIST_P = POINTER(DistributionT)
 INDEX_P = POINTER(IndexResultT)
+SENS_P = POINTER(SensitivityResultT)
 MONITOR_P = POINTER(MonitorResultT)
 SPEC_P = POINTER(SpecT)
 EVAL_P = POINTER(EvaluationT)
@@ -433,6 +439,20 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row("cpindex_index_result_to_json", STATUS, (INDEX_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    # uncertainty and sensitivity analysis (optional: older libraries lack it)
+    Row("cpindex_sensitivity_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(SENS_P)), CHECK, True),
+    Row("cpindex_sensitivity_result_free", None, (SENS_P,), RAW, True),
+    Row(
+        "cpindex_sensitivity_result_dims",
+        STATUS,
+        (SENS_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P, I32_P, POINTER(c_uint64)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_sensitivity_result_id", STATUS, (SENS_P, c_uint32, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_units", STATUS, (SENS_P, c_uint32, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_indices", STATUS, (SENS_P, c_uint32, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_json", STATUS, (SENS_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
     # plan monitoring
     Row("cpindex_monitor_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(MONITOR_P)), CHECK, True),
     Row("cpindex_monitor_result_free", None, (MONITOR_P,), RAW, True),
@@ -743,6 +763,7 @@ __all__ = [
     "PANEL_P",
     "DIST_P",
     "INDEX_P",
+    "SENS_P",
     "MONITOR_P",
     "CMaxMin",
     "DOUBLE_P",
