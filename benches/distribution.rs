@@ -17,8 +17,7 @@
 //! (`DIST_BENCH_MAX=1000000` to skip 10⁷.)
 
 use cpindex::distribution::{
-    dagum_gini_decomposition, ge_decomposition, Distribution, MissingPolicy, RankPartition,
-    Summary,
+    dagum_gini_decomposition, ge_decomposition, Distribution, MissingPolicy, RankPartition, Summary,
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
