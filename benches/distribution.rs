@@ -16,7 +16,9 @@
 //! `cargo bench --bench distribution -- --warm-up-time 1 --measurement-time 3`
 //! (`DIST_BENCH_MAX=1000000` to skip 10⁷.)
 
-use cpindex::distribution::{dagum_gini_decomposition, ge_decomposition, Distribution};
+use cpindex::distribution::{
+    dagum_gini_decomposition, ge_decomposition, Distribution, MissingPolicy, RankPartition, Summary,
+};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
 
@@ -143,5 +145,54 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Mergeable summaries (issue 15): building a moment summary and a rank partition from 10⁶
+/// weighted records, merging 64 summaries, serialising and reading one back.
+fn bench_summaries(c: &mut Criterion) {
+    let n = 1_000_000;
+    let mut s = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let v: Vec<f64> = (0..n)
+        .map(|_| ((10.0 + 0.7 * (next() - 0.5) * 3.0).exp() / 10.0).round() * 10.0)
+        .collect();
+    let w: Vec<f64> = (0..n).map(|_| 0.5 + 3.0 * next()).collect();
+    let mut g = c.benchmark_group("summary");
+    g.sample_size(10);
+    g.bench_function("build 1e6 (alpha 2)", |b| {
+        b.iter(|| {
+            black_box(Summary::from_records(&v, Some(&w), &[2.0], MissingPolicy::Error).unwrap())
+        })
+    });
+    g.bench_function("rank partition 1e6", |b| {
+        b.iter(|| {
+            black_box(RankPartition::from_records(&v, Some(&w), MissingPolicy::Error).unwrap())
+        })
+    });
+    let parts: Vec<Summary> = v
+        .chunks(n / 64)
+        .zip(w.chunks(n / 64))
+        .map(|(a, b)| Summary::from_records(a, Some(b), &[2.0], MissingPolicy::Error).unwrap())
+        .collect();
+    g.bench_function("merge 64", |b| {
+        b.iter(|| {
+            let mut m = Summary::empty(&[2.0]).unwrap();
+            for p in &parts {
+                m.merge(p).unwrap();
+            }
+            black_box(m.theil_t().unwrap())
+        })
+    });
+    let bytes = parts[0].to_bytes();
+    g.bench_function("to_bytes", |b| b.iter(|| black_box(parts[0].to_bytes())));
+    g.bench_function("from_bytes", |b| {
+        b.iter(|| black_box(Summary::from_bytes(&bytes).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_summaries);
 criterion_main!(benches);

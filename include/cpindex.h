@@ -91,6 +91,11 @@
 #define CPINDEX_READ_ALLOW_UNIT_MISMATCH 1
 
 /**
+ * Values per probe answer written by `cpindex_rank_answer_probes`.
+ */
+#define CPINDEX_PROBE_ANSWER_LEN 5
+
+/**
  * The ABI version of this header. Incremented whenever a released function changes its
  * signature or meaning, or a status code changes; compare it with `cpindex_abi_version()`
  * at start-up.
@@ -1000,6 +1005,128 @@ typedef uint32_t cpindex_spec_kind;
 #endif // __cplusplus
 
 /**
+ * Measures finalised from a `cpindex_summary`, for `cpindex_summary_measure` (the measure codes).
+ */
+enum cpindex_moment_measure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Weighted mean.
+   */
+  CPINDEX_MOMENT_MEASURE_MEAN = 0,
+  /**
+   * Total weight.
+   */
+  CPINDEX_MOMENT_MEASURE_TOTAL_WEIGHT = 1,
+  /**
+   * Total weighted value.
+   */
+  CPINDEX_MOMENT_MEASURE_TOTAL = 2,
+  /**
+   * Theil T = GE(1).
+   */
+  CPINDEX_MOMENT_MEASURE_THEIL_T = 3,
+  /**
+   * Mean log deviation = GE(0).
+   */
+  CPINDEX_MOMENT_MEASURE_MEAN_LOG_DEVIATION = 4,
+  /**
+   * GE(alpha), alpha = `parameter` (must be in the summary's alpha list unless 0 or 1).
+   */
+  CPINDEX_MOMENT_MEASURE_GENERALIZED_ENTROPY = 5,
+  /**
+   * Atkinson A(epsilon), epsilon = `parameter` (1 - epsilon in the alpha list unless 0 or 1).
+   */
+  CPINDEX_MOMENT_MEASURE_ATKINSON = 6,
+  /**
+   * Population coefficient of variation.
+   */
+  CPINDEX_MOMENT_MEASURE_COEFFICIENT_OF_VARIATION = 7,
+  /**
+   * Smallest value.
+   */
+  CPINDEX_MOMENT_MEASURE_MIN = 8,
+  /**
+   * Largest value.
+   */
+  CPINDEX_MOMENT_MEASURE_MAX = 9,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_moment_measure cpindex_moment_measure;
+#else
+typedef uint32_t cpindex_moment_measure;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Rank queries, the `kind` of a `cpindex_rank_query`.
+ */
+enum cpindex_rank_query_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Quantile at p = `a`, Hyndman-Fan type 2 (Eurostat).
+   */
+  CPINDEX_RANK_QUERY_KIND_QUANTILE_TYPE2 = 0,
+  /**
+   * Quantile at p = `a`, type 1.
+   */
+  CPINDEX_RANK_QUERY_KIND_QUANTILE_TYPE1 = 1,
+  /**
+   * Quantile at p = `a`, type 7 (unweighted data only).
+   */
+  CPINDEX_RANK_QUERY_KIND_QUANTILE_TYPE7 = 2,
+  /**
+   * Lorenz ordinate L(`a`).
+   */
+  CPINDEX_RANK_QUERY_KIND_LORENZ = 3,
+  /**
+   * Income share L(`b`) - L(`a`) of the slice (a, b).
+   */
+  CPINDEX_RANK_QUERY_KIND_INCOME_SHARE = 4,
+  /**
+   * Palma ratio.
+   */
+  CPINDEX_RANK_QUERY_KIND_PALMA = 5,
+  /**
+   * S80/S20 from the Lorenz curve.
+   */
+  CPINDEX_RANK_QUERY_KIND_S80S20 = 6,
+  /**
+   * Population share with `a <= x < b`.
+   */
+  CPINDEX_RANK_QUERY_KIND_BAND_SHARE = 7,
+  /**
+   * Population share with x < `a`.
+   */
+  CPINDEX_RANK_QUERY_KIND_SHARE_BELOW = 8,
+  /**
+   * Gini coefficient (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_GINI = 9,
+  /**
+   * Corrected Gini (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_GINI_CORRECTED = 10,
+  /**
+   * Weighted mean (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_MEAN = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_rank_query_kind cpindex_rank_query_kind;
+#else
+typedef uint32_t cpindex_rank_query_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A weighted distribution (typically of incomes), validated and sorted once, immutable.
  *
  * Create with `cpindex_distribution_new` (or `_clone`); free each with
@@ -1064,6 +1191,34 @@ typedef struct cpindex_monitor_result cpindex_monitor_result;
 typedef struct cpindex_panel cpindex_panel;
 
 /**
+ * Pass-1 summary of one range partition for the rank measures (count, totals, own Gini
+ * cross-term, first and last value).
+ *
+ * Create with `cpindex_rank_partition_new` or `_from_bytes`; free with
+ * `cpindex_rank_partition_free`. **Thread safety:** immutable; may be shared.
+ */
+typedef struct cpindex_rank_partition cpindex_rank_partition;
+
+/**
+ * The driver's plan after pass 1: the partitions in range order with their offsets.
+ *
+ * Create with `cpindex_rank_plan_new`; free with `cpindex_rank_plan_free`.
+ * **Thread safety:** immutable; may be shared.
+ */
+typedef struct cpindex_rank_plan cpindex_rank_plan;
+
+/**
+ * The result of one uncertainty and sensitivity analysis
+ * (`crate::sensitivity::SensitivityResults`), immutable.
+ *
+ * Create with `cpindex_sensitivity_run`; free with `cpindex_sensitivity_result_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every function
+ * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_sensitivity_result cpindex_sensitivity_result;
+
+/**
  * A validated methodology spec, immutable.
  *
  * Create with `cpindex_spec_new`; free with `cpindex_spec_free`.
@@ -1072,6 +1227,19 @@ typedef struct cpindex_panel cpindex_panel;
  * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
  */
 typedef struct cpindex_spec cpindex_spec;
+
+/**
+ * A mergeable summary of a chunk of weighted records for the moment measures (mean,
+ * GE(α), Theil T, MLD, Atkinson, CV): exact sums, so merging in any order gives the same
+ * bits.
+ *
+ * Create with `cpindex_summary_new` or `cpindex_summary_from_bytes`; free with
+ * `cpindex_summary_free`.
+ *
+ * **Thread safety:** not safe for concurrent mutation (`cpindex_summary_merge` mutates its
+ * first argument); const functions may run concurrently.
+ */
+typedef struct cpindex_summary cpindex_summary;
 
 /**
  * Largest and smallest value with their positions in the caller's `values`, for
@@ -1209,6 +1377,52 @@ typedef struct cpindex_str {
    */
   size_t len;
 } cpindex_str;
+
+/**
+ * One rank query: a `cpindex_rank_query_kind` code and up to two arguments (unused ones
+ * are ignored). A small fixed POD (house style R16).
+ */
+typedef struct cpindex_rank_query {
+  /**
+   * A `cpindex_rank_query_kind` code.
+   */
+  uint32_t kind;
+  /**
+   * First argument (p, lower bound, threshold).
+   */
+  double a;
+  /**
+   * Second argument (upper p, upper bound).
+   */
+  double b;
+} cpindex_rank_query;
+
+/**
+ * One pass-2 question for one partition, as produced by `cpindex_rank_plan_probes`; pass
+ * it unchanged to `cpindex_rank_answer_probes` on the partition's records.
+ */
+typedef struct cpindex_probe {
+  /**
+   * Index of the partition (order given to `cpindex_rank_plan_new`).
+   */
+  size_t partition;
+  /**
+   * 0 = cumulative weight, 1 = rank inside the partition, 2 = weight below a threshold.
+   */
+  uint32_t kind;
+  /**
+   * The target.
+   */
+  double arg;
+  /**
+   * Total weight of the partitions before this one.
+   */
+  double offset_w;
+  /**
+   * Total weighted value of the partitions before this one.
+   */
+  double offset_wx;
+} cpindex_probe;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3176,6 +3390,148 @@ cpindex_status cpindex_panel_check_framework(const struct cpindex_panel *panel,
                                              const struct cpindex_framework *framework);
 
 /**
+ * Runs the uncertainty and sensitivity analysis (`crate::sensitivity::analyse`,
+ * docs/sensitivity.md) with the sensitivity spec given as JSON text
+ * (`{"spec": …, "assumptions": […], "n": …}`; `assumptions` is required).
+ *
+ * **Ownership:** on success `*out` receives a new result the caller frees with
+ * `cpindex_sensitivity_result_free`; the framework and panel may be freed afterwards.
+ * **NULL:** `framework`, `panel`, `spec_json` and `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown or impossible field,
+ * named by its path, e.g. `assumptions[1].probabilities`; N too small for the bootstrap),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (a run failed: the message names it and its
+ * alternatives), and the pipeline's errors for the nominal run.
+ * **Thread safety:** may be called from any thread; it starts its own worker threads
+ * (`threads` in the spec) and only reads the framework and panel.
+ *
+ * # Safety
+ * `framework` and `panel` live handles; `spec_json` valid for `spec_len` bytes; `out`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_run(const struct cpindex_framework *framework,
+                                       const struct cpindex_panel *panel,
+                                       const char *spec_json,
+                                       size_t spec_len,
+                                       const struct cpindex_sensitivity_result **out);
+
+/**
+ * Frees a result. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the result is destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the result.
+ *
+ * # Safety
+ * `result` NULL or a live result not used afterwards.
+ */
+void cpindex_sensitivity_result_free(const struct cpindex_sensitivity_result *result);
+
+/**
+ * The result's dimensions: units, assumptions, runs (N(k + 2)), the base sample size N,
+ * the period analysed and the seed used.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_dims(const struct cpindex_sensitivity_result *result,
+                                               size_t *out_n_units,
+                                               size_t *out_n_assumptions,
+                                               size_t *out_n_runs,
+                                               size_t *out_n,
+                                               int32_t *out_period,
+                                               uint64_t *out_seed);
+
+/**
+ * Copies id number `index` of a list — 0 units, 1 assumptions (their `kind`) — into a
+ * caller buffer, NUL-terminated; `*out_len` always receives its length (size query with
+ * `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code, index past the end), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_id(const struct cpindex_sensitivity_result *result,
+                                             uint32_t list,
+                                             size_t index,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
+ * Copies one per-unit column of the uncertainty analysis (`cpindex_sensitivity_unit_column`
+ * code) into a caller array, one value per unit in result order (size query with
+ * `(NULL, 0)`). A unit without a score in every run has NaN statistics; nothing else is NaN.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * column code), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_units(const struct cpindex_sensitivity_result *result,
+                                                uint32_t column,
+                                                double *buf,
+                                                size_t buf_len,
+                                                size_t *out_len);
+
+/**
+ * Copies one per-assumption column of the Sobol indices on the mean absolute rank shift
+ * (`cpindex_sensitivity_index_column` code) into a caller array, one value per assumption
+ * (size query with `(NULL, 0)`).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * column code; a bootstrap column when the spec asked for no bootstrap),
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` elements; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_indices(const struct cpindex_sensitivity_result *result,
+                                                  uint32_t column,
+                                                  double *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_len);
+
+/**
+ * The whole result as JSON text — the spec with its defaults, the sample matrices `A` and
+ * `B`, each run's alternatives, target, ranks and scores — for audit (NaN as `null`).
+ * Caller buffer with size query (`(NULL, 0)`), NUL-terminated.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_sensitivity_result_json(const struct cpindex_sensitivity_result *result,
+                                               char *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
+
+/**
  * Parses and validates a spec of the given `kind` (a `cpindex_spec_kind` code) from JSON
  * text (`(NULL, 0)` or blank = every default).
  *
@@ -3289,6 +3645,307 @@ cpindex_status cpindex_monitor_run_spec(const struct cpindex_framework *framewor
  * **Thread safety:** may be called from any thread at any time.
  */
 const char *cpindex_status_str(uint32_t code);
+
+/**
+ * Summarises one chunk of records for the moment measures. `alphas` (`n_alphas` values,
+ * NULL when 0) lists the α for which GE(α) — and Atkinson(1 − α) — will be asked; the mean,
+ * Theil T, MLD, Atkinson(1), CV need none. Zero weights are left out; NaN per
+ * `missing_policy` (a `cpindex_missing_policy` code). An empty chunk is allowed.
+ *
+ * **Ownership:** the caller keeps its arrays; `*out` is freed with `cpindex_summary_free`.
+ * **NULL:** `weights` NULL = unweighted; `values` only with `n` 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (policy
+ * code, non-finite α), `CPINDEX_STATUS_MISSING_VALUE`, `CPINDEX_STATUS_INVALID_VALUE`
+ * (±inf, bad weight, an overflowing term). `*out` is written only on success.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values` (and `weights` unless NULL) valid for `n` reads, `alphas` for `n_alphas`;
+ * `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_new(const double *values,
+                                   const double *weights,
+                                   size_t n,
+                                   const double *alphas,
+                                   size_t n_alphas,
+                                   uint32_t missing_policy,
+                                   struct cpindex_summary **out);
+
+/**
+ * Merges `other` into `into` exactly (same α lists required); `other` is unchanged.
+ *
+ * **Ownership:** nothing changes hands. **NULL:** neither may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (different
+ * α lists, or `into == other`).
+ * **Thread safety:** `into` must not be used concurrently.
+ *
+ * # Safety
+ * Both live handles.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_merge(struct cpindex_summary *into,
+                                     const struct cpindex_summary *other);
+
+/**
+ * A measure (`cpindex_moment_measure` code) of the summarised records; `parameter` is α
+ * for GENERALIZED_ENTROPY and ε for ATKINSON, ignored otherwise.
+ *
+ * **Ownership:** nothing to free. **NULL:** `summary`, `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * code, α not in the summary's list), `CPINDEX_STATUS_EMPTY_INPUT` (no record),
+ * `CPINDEX_STATUS_INVALID_VALUE` (outside the measure's domain).
+ * **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `summary` a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_measure(const struct cpindex_summary *summary,
+                                       uint32_t measure,
+                                       double parameter,
+                                       double *out);
+
+/**
+ * Record counts of a summary: kept, missing dropped, zero weight dropped.
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`. **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `summary` a live handle; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_counts(const struct cpindex_summary *summary,
+                                      uint64_t *out_n,
+                                      uint64_t *out_n_missing,
+                                      uint64_t *out_n_zero_weight);
+
+/**
+ * Serialises a summary into a caller buffer (size query with `(NULL, 0)`: BUFFER_TOO_SMALL
+ * and `*out_len` = the size needed). The bytes are the same on every platform.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `summary`, `out_len` must not be NULL;
+ * `buf` may be NULL when `buf_len` is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`. **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `summary` a live handle; `buf` valid for `buf_len` writes; `out_len` for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_to_bytes(const struct cpindex_summary *summary,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+/**
+ * Reads a summary serialised by `cpindex_summary_to_bytes` (on any platform).
+ *
+ * **Ownership:** the caller keeps `bytes`; `*out` is freed with `cpindex_summary_free`.
+ * **NULL:** `bytes` only with `len` 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (truncated,
+ * corrupt — CRC-32 mismatch —, foreign magic, other format version or kind, inconsistent
+ * fields). **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `bytes` valid for `len` reads; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_from_bytes(const uint8_t *bytes,
+                                          size_t len,
+                                          struct cpindex_summary **out);
+
+/**
+ * Frees a summary. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** released. **NULL:** allowed. **Errors:** none.
+ * **Thread safety:** once no other call uses it.
+ *
+ * # Safety
+ * `summary` NULL or a live handle not used afterwards.
+ */
+void cpindex_summary_free(struct cpindex_summary *summary);
+
+/**
+ * Shorrocks' GE(α) decomposition from one merged summary per group (`labels[i]` labels
+ * `summaries[i]`; each label once): `total = within + between`.
+ *
+ * **Ownership:** the caller keeps everything. **NULL:** arrays only with `n_groups` 0;
+ * no summary pointer and no out-pointer may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_EMPTY_INPUT` (no group),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (repeated label, different α lists, α not held),
+ * `CPINDEX_STATUS_INVALID_VALUE` (domain). Outputs are written only on success.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `summaries` and `labels` valid for `n_groups` reads, each summary a live handle;
+ * out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_summary_ge_decomposition(const struct cpindex_summary *const *summaries,
+                                                const uint32_t *labels,
+                                                size_t n_groups,
+                                                double alpha,
+                                                double *out_total,
+                                                double *out_within,
+                                                double *out_between);
+
+/**
+ * Pass 1 of the rank measures for one range partition's records (any order inside).
+ *
+ * **Ownership:** the caller keeps its arrays; `*out` is freed with
+ * `cpindex_rank_partition_free`. **NULL:** as `cpindex_summary_new`.
+ * **Errors:** as `cpindex_summary_new`. An empty partition is allowed.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values` (and `weights` unless NULL) valid for `n` reads; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_partition_new(const double *values,
+                                          const double *weights,
+                                          size_t n,
+                                          uint32_t missing_policy,
+                                          struct cpindex_rank_partition **out);
+
+/**
+ * Serialises a partition summary (size query with `(NULL, 0)`), as
+ * `cpindex_summary_to_bytes`.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `part`, `out_len` must not be NULL;
+ * `buf` may be NULL when `buf_len` is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
+ * `CPINDEX_STATUS_BUFFER_TOO_SMALL`. **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `part` a live handle; `buf` valid for `buf_len` writes; `out_len` for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_partition_to_bytes(const struct cpindex_rank_partition *part,
+                                               uint8_t *buf,
+                                               size_t buf_len,
+                                               size_t *out_len);
+
+/**
+ * Reads a partition summary serialised by `cpindex_rank_partition_to_bytes`.
+ *
+ * **Ownership:** the caller keeps `bytes`; `*out` is freed with
+ * `cpindex_rank_partition_free`. **NULL:** `bytes` only with `len` 0; `out` must not be
+ * NULL. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT`
+ * (truncated, corrupt, foreign or inconsistent bytes). **Thread safety:** any thread.
+ *
+ * # Safety
+ * `bytes` valid for `len` reads; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_partition_from_bytes(const uint8_t *bytes,
+                                                 size_t len,
+                                                 struct cpindex_rank_partition **out);
+
+/**
+ * Frees a partition summary. NULL is a no-op.
+ *
+ * **Ownership:** released. **NULL:** allowed. **Errors:** none.
+ * **Thread safety:** once no other call uses it.
+ *
+ * # Safety
+ * `part` NULL or a live handle not used afterwards.
+ */
+void cpindex_rank_partition_free(struct cpindex_rank_partition *part);
+
+/**
+ * Builds the driver's plan from the pass-1 summaries **in range order** (copied).
+ *
+ * **Ownership:** the caller keeps the partitions; `*out` is freed with
+ * `cpindex_rank_plan_free`. **NULL:** `parts` only with `n_parts` 0; no element and not
+ * `out`. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT`
+ * (the partitions are not range-ordered), `CPINDEX_STATUS_EMPTY_INPUT` (no record).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `parts` valid for `n_parts` reads, each a live handle; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_new(const struct cpindex_rank_partition *const *parts,
+                                     size_t n_parts,
+                                     struct cpindex_rank_plan **out);
+
+/**
+ * Frees a plan. NULL is a no-op.
+ *
+ * **Ownership:** released. **NULL:** allowed. **Errors:** none.
+ * **Thread safety:** once no other call uses it.
+ *
+ * # Safety
+ * `plan` NULL or a live handle not used afterwards.
+ */
+void cpindex_rank_plan_free(struct cpindex_rank_plan *plan);
+
+/**
+ * The pass-2 probes for `queries` into a caller array (size query with `(NULL, 0)`). Send
+ * each partition the probes whose `partition` is its index, in order.
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `plan`, `out_len` not NULL; `queries`
+ * only with `n_queries` 0; `buf` only with `buf_len` 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (a bad
+ * query: p outside [0, 1], NaN bound, type 7 with weights), `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `plan` a live handle; `queries` valid for `n_queries` reads; `buf` for `buf_len` writes;
+ * `out_len` for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_probes(const struct cpindex_rank_plan *plan,
+                                        const struct cpindex_rank_query *queries,
+                                        size_t n_queries,
+                                        struct cpindex_probe *buf,
+                                        size_t buf_len,
+                                        size_t *out_len);
+
+/**
+ * Pass 2 inside one partition: answers `probes` (those addressed to this partition) over
+ * its records, writing `CPINDEX_PROBE_ANSWER_LEN` (5) doubles per probe into `out`.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_summary_new`; `probes`
+ * and `out` only with `n_probes` 0.
+ * **Errors:** as `cpindex_rank_partition_new`; INVALID_ARGUMENT for a bad probe kind or a
+ * probe that does not fit the partition (the data changed between the passes).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `values` (and `weights` unless NULL) valid for `n` reads; `probes` for `n_probes` reads;
+ * `out` for `5 * n_probes` writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_answer_probes(const double *values,
+                                          const double *weights,
+                                          size_t n,
+                                          uint32_t missing_policy,
+                                          const struct cpindex_probe *probes,
+                                          size_t n_probes,
+                                          double *out);
+
+/**
+ * Finishes `queries` (the same list given to `cpindex_rank_plan_probes`) from the answers
+ * to its probes (`n_probes` × 5 doubles, in probe order), writing one value per query.
+ *
+ * **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
+ * when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT`, `CPINDEX_STATUS_LENGTH_MISMATCH` (answers vs probes),
+ * `CPINDEX_STATUS_INVALID_VALUE` (a measure undefined for the data, e.g. mean ≤ 0).
+ * `out` is written only on success. **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `plan` a live handle; `queries` valid for `n_queries` reads; `answers` for
+ * `5 * n_probes` reads; `out` for `n_queries` writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_finish(const struct cpindex_rank_plan *plan,
+                                        const struct cpindex_rank_query *queries,
+                                        size_t n_queries,
+                                        const double *answers,
+                                        size_t n_probes,
+                                        double *out);
 
 /**
  * The cpindex version as a static NUL-terminated string, e.g. `"0.1.0"`

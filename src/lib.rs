@@ -16,6 +16,8 @@
 //!   the dynamic monitoring index and the satisfaction index.
 //! * [`distribution`] — income-distribution measures (Gini, generalised entropy, Atkinson,
 //!   quantiles, Lorenz shares, band shares, decompositions).
+//! * [`sensitivity`] — uncertainty and sensitivity analysis of the index ranks (Monte
+//!   Carlo over uncertain assumptions, Sobol indices with the Saltelli 2010 design).
 //! * `ffi` — the C ABI over the public Rust API (see `include/cpindex.h`).
 //!
 //! Everything but `ffi` is safe Rust and knows nothing of the C ABI.
@@ -32,6 +34,7 @@ pub mod json;
 pub mod method;
 pub mod model;
 pub mod monitor;
+pub mod sensitivity;
 
 pub mod ffi;
 

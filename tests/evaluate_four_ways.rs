@@ -398,4 +398,5 @@ print(json.dumps({"fingerprint": ev.raw["fingerprint"], "year": ev.year,
     } else {
         eprintln!("SKIPPED Python route: python3 not found (set PYTHON)");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

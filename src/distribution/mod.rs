@@ -29,9 +29,12 @@
 mod build_tests;
 mod decompose;
 mod dist;
+mod exact;
 mod grouped;
 pub mod measure;
+mod rank;
 mod sort;
+mod summary;
 
 pub use decompose::{
     dagum_gini_decomposition, ge_decomposition, GeDecomposition, GiniDecomposition, GroupSummary,
@@ -39,6 +42,8 @@ pub use decompose::{
 pub use dist::{BandRule, Distribution, MaxMin, MissingPolicy, QuantileMethod, ShareRatioMethod};
 pub use grouped::{gini_from_lorenz, gini_from_shares};
 pub use measure::{inequality_report, InequalityReport, Measure};
+pub use rank::{answer_probes, Probe, ProbeAnswer, ProbeKind, RankPartition, RankPlan, RankQuery};
+pub use summary::{ge_decomposition_from_summaries, Summary};
 
 use crate::error::{Error, Result};
 

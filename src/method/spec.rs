@@ -508,7 +508,11 @@ impl Spec {
 }
 
 /// Every key of `input` must appear in `back` (the parsed spec serialised again).
-fn check_known(input: &serde_json::Value, back: &serde_json::Value, path: &str) -> Result<()> {
+pub(crate) fn check_known(
+    input: &serde_json::Value,
+    back: &serde_json::Value,
+    path: &str,
+) -> Result<()> {
     use serde_json::Value;
     match (input, back) {
         (Value::Object(a), Value::Object(b)) => {

@@ -62,6 +62,7 @@ from .distribution import (
 )
 from .engine import IndexResult, WeightKind, run_index
 from .evaluate import Evaluation, evaluate
+from .sensitivity import SensitivityResult, run_sensitivity
 from .monitor import (
     AchievementField,
     Colour,
@@ -115,6 +116,8 @@ __all__ = [
     "evaluate",
     "Evaluation",
     "IndexResult",
+    "SensitivityResult",
+    "run_sensitivity",
     "WeightKind",
     "run_monitor",
     "MonitorResult",

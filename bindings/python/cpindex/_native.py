@@ -34,6 +34,7 @@ from ctypes import (
     c_int32,
     c_size_t,
     c_uint32,
+    c_uint64,
 )
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
@@ -77,6 +78,10 @@ class CMaxMin(Structure):
 
 class IndexResultT(Structure):
     """Opaque ``struct cpindex_index_result``."""
+
+
+class SensitivityResultT(Structure):
+    """Opaque ``struct cpindex_sensitivity_result``."""
 
 
 class SpecT(Structure):
@@ -134,16 +139,52 @@ class CInterval(Structure):
     ]
 
 
+class SummaryT(Structure):
+    """Opaque ``struct cpindex_summary``."""
+
+
+class RankPartitionT(Structure):
+    """Opaque ``struct cpindex_rank_partition``."""
+
+
+class RankPlanT(Structure):
+    """Opaque ``struct cpindex_rank_plan``."""
+
+
+class CRankQuery(Structure):
+    """``struct cpindex_rank_query``: a query kind code and two arguments."""
+
+    _fields_ = [("kind", c_uint32), ("a", c_double), ("b", c_double)]
+
+
+class CProbe(Structure):
+    """``struct cpindex_probe``: one pass-2 question for one partition."""
+
+    _fields_ = [
+        ("partition", c_size_t),
+        ("kind", c_uint32),
+        ("arg", c_double),
+        ("offset_w", c_double),
+        ("offset_wx", c_double),
+    ]
+
+
 FRAMEWORK_P = POINTER(FrameworkT)
 PANEL_P = POINTER(PanelT)
 DIST_P = POINTER(DistributionT)
 INDEX_P = POINTER(IndexResultT)
+SENS_P = POINTER(SensitivityResultT)
 MONITOR_P = POINTER(MonitorResultT)
 SPEC_P = POINTER(SpecT)
 EVAL_P = POINTER(EvaluationT)
 DOUBLE_P = POINTER(c_double)
 SIZE_P = POINTER(c_size_t)
 U32_P = POINTER(c_uint32)
+SUMMARY_P = POINTER(SummaryT)
+RANK_PART_P = POINTER(RankPartitionT)
+RANK_PLAN_P = POINTER(RankPlanT)
+U8_P = POINTER(ctypes.c_uint8)
+U64_P = POINTER(ctypes.c_uint64)
 I32_P = POINTER(c_int32)
 STATUS = c_uint32
 
@@ -296,6 +337,60 @@ _TABLE: Tuple[Row, ...] = (
     ),
     Row("cpindex_distribution_max_min", STATUS, (DIST_P, POINTER(CMaxMin)), CHECK, True),
     Row("cpindex_distribution_sorted_values", STATUS, (DIST_P, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    # mergeable summaries and two-pass rank measures (issue 15; optional for older libraries)
+    Row(
+        "cpindex_summary_new",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, DOUBLE_P, c_size_t, c_uint32, POINTER(SUMMARY_P)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_summary_merge", STATUS, (SUMMARY_P, SUMMARY_P), CHECK, True),
+    Row("cpindex_summary_measure", STATUS, (SUMMARY_P, c_uint32, c_double, DOUBLE_P), CHECK, True),
+    Row("cpindex_summary_counts", STATUS, (SUMMARY_P, U64_P, U64_P, U64_P), CHECK, True),
+    Row("cpindex_summary_to_bytes", STATUS, (SUMMARY_P, U8_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_summary_from_bytes", STATUS, (U8_P, c_size_t, POINTER(SUMMARY_P)), CHECK, True),
+    Row("cpindex_summary_free", None, (SUMMARY_P,), RAW, True),
+    Row(
+        "cpindex_summary_ge_decomposition",
+        STATUS,
+        (POINTER(SUMMARY_P), U32_P, c_size_t, c_double, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_rank_partition_new",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(RANK_PART_P)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_rank_partition_to_bytes", STATUS, (RANK_PART_P, U8_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_rank_partition_from_bytes", STATUS, (U8_P, c_size_t, POINTER(RANK_PART_P)), CHECK, True),
+    Row("cpindex_rank_partition_free", None, (RANK_PART_P,), RAW, True),
+    Row("cpindex_rank_plan_new", STATUS, (POINTER(RANK_PART_P), c_size_t, POINTER(RANK_PLAN_P)), CHECK, True),
+    Row("cpindex_rank_plan_free", None, (RANK_PLAN_P,), RAW, True),
+    Row(
+        "cpindex_rank_plan_probes",
+        STATUS,
+        (RANK_PLAN_P, POINTER(CRankQuery), c_size_t, POINTER(CProbe), c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
+        "cpindex_rank_answer_probes",
+        STATUS,
+        (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(CProbe), c_size_t, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_rank_plan_finish",
+        STATUS,
+        (RANK_PLAN_P, POINTER(CRankQuery), c_size_t, DOUBLE_P, c_size_t, DOUBLE_P),
+        CHECK,
+        True,
+    ),
     # panel from CSV text (layout code, optional framework check)
     Row(
         "cpindex_panel_from_csv",
@@ -344,6 +439,20 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row("cpindex_index_result_to_json", STATUS, (INDEX_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    # uncertainty and sensitivity analysis (optional: older libraries lack it)
+    Row("cpindex_sensitivity_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(SENS_P)), CHECK, True),
+    Row("cpindex_sensitivity_result_free", None, (SENS_P,), RAW, True),
+    Row(
+        "cpindex_sensitivity_result_dims",
+        STATUS,
+        (SENS_P, SIZE_P, SIZE_P, SIZE_P, SIZE_P, I32_P, POINTER(c_uint64)),
+        CHECK,
+        True,
+    ),
+    Row("cpindex_sensitivity_result_id", STATUS, (SENS_P, c_uint32, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_units", STATUS, (SENS_P, c_uint32, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_indices", STATUS, (SENS_P, c_uint32, DOUBLE_P, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_sensitivity_result_json", STATUS, (SENS_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
     # plan monitoring
     Row("cpindex_monitor_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(MONITOR_P)), CHECK, True),
     Row("cpindex_monitor_result_free", None, (MONITOR_P,), RAW, True),
@@ -654,6 +763,7 @@ __all__ = [
     "PANEL_P",
     "DIST_P",
     "INDEX_P",
+    "SENS_P",
     "MONITOR_P",
     "CMaxMin",
     "DOUBLE_P",

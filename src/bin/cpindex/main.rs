@@ -12,6 +12,7 @@ mod input;
 mod measures;
 mod output;
 mod report;
+mod sensitivity;
 mod svg;
 mod table;
 mod text;
@@ -49,6 +50,15 @@ enum ReportFormat {
     Html,
     /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
     Evaluation,
+}
+
+/// Formats of `cpindex sensitivity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SensitivityFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +108,10 @@ enum Command {
         /// The report year (default: the latest period in the data).
         #[arg(long)]
         year: Option<i32>,
+        /// Add the robustness section (rank intervals, Sobol indices) computed from this
+        /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
+        #[arg(long)]
+        sensitivity: Option<PathBuf>,
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
@@ -117,6 +131,30 @@ enum Command {
         /// The year shown (default: the latest period computed).
         #[arg(long)]
         year: Option<i32>,
+    },
+    /// Uncertainty and sensitivity analysis of the index ranks: each unit's rank interval
+    /// over the uncertain assumptions and their Sobol indices (Saltelli 2010 design).
+    Sensitivity {
+        /// Long CSV: unit,period,indicator,value[,source,illustrative].
+        data: PathBuf,
+        /// Options of the data file (layout, sheet …), as for `index`.
+        #[command(flatten)]
+        input: input::InputArgs,
+        /// Sensitivity spec (JSON): {"spec": nominal spec, "assumptions": [...], "n": 100, ...}.
+        #[arg(long)]
+        spec: PathBuf,
+        /// A built-in framework id or a framework JSON file.
+        #[arg(long, default_value = cpindex::model::builtin::QUZHOU_2021_2025)]
+        framework: String,
+        /// Output format (json: the whole result with the design and every run, for audit).
+        #[arg(long, value_enum, default_value_t = SensitivityFormat::Table)]
+        format: SensitivityFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: the machine's; the results do not depend on it).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Every distribution measure of one column of microdata, with decomposition by group.
     Inequality {
@@ -222,10 +260,17 @@ fn run(cmd: Command) -> CliResult {
             survey_items,
             no_auto,
             year,
+            sensitivity: sensitivity_spec,
         } => {
+            if sensitivity_spec.is_some() && format != ReportFormat::Html {
+                return Err(Failure(
+                    "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
+                ));
+            }
             let inputs = [Some(data.as_path()), spec.as_deref(), households.as_deref()]
                 .into_iter()
                 .chain([survey.as_deref(), survey_items.as_deref()])
+                .chain([sensitivity_spec.as_deref()])
                 .chain([Some(Path::new(&framework))])
                 .flatten()
                 .collect::<Vec<_>>();
@@ -289,7 +334,18 @@ fn run(cmd: Command) -> CliResult {
                 input_notes: notes,
             })?;
             let to_stdout = out.is_none();
-            emit_report(&v, format, out.as_deref())?;
+            match sensitivity_spec {
+                None => emit_report(&v, format, out.as_deref())?,
+                Some(p) => {
+                    let r = run_sensitivity(&fw, &panel, &p, None)?;
+                    let page = html::render(&v);
+                    let section = sensitivity::html_section(&r);
+                    write_out(
+                        out.as_deref(),
+                        &sensitivity::insert_into_report(&page, &section),
+                    )?
+                }
+            }
             if let (false, Some(o)) = (to_stdout, &out) {
                 eprintln!("cpindex: wrote {}", o.display());
             }
@@ -310,6 +366,34 @@ fn run(cmd: Command) -> CliResult {
             let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
             write_out(None, &text)
+        }
+        Command::Sensitivity {
+            data,
+            input,
+            spec,
+            framework,
+            format,
+            out,
+            threads,
+        } => {
+            output::refuse_input(
+                out.as_deref(),
+                &[data.as_path(), spec.as_path(), Path::new(&framework)],
+            )?;
+            let fw = load_framework(&framework)?;
+            let panel = input::read_data(&data, &fw, &input)?.panel;
+            let r = run_sensitivity(&fw, &panel, &spec, threads)?;
+            eprintln!(
+                "cpindex: sensitivity seed {} (set \"seed\" in the spec to change it)",
+                r.spec.seed
+            );
+            let text = match format {
+                SensitivityFormat::Table => sensitivity::table(&r),
+                SensitivityFormat::Csv => sensitivity::csv(&r),
+                SensitivityFormat::Json => r.to_json(),
+                SensitivityFormat::Html => sensitivity::html_page(&r),
+            };
+            write_out(out.as_deref(), &text)
         }
         Command::Inequality {
             microdata,
@@ -342,6 +426,22 @@ fn run(cmd: Command) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// Reads a sensitivity spec file and runs the analysis.
+fn run_sensitivity(
+    fw: &Framework,
+    panel: &cpindex::data::Panel,
+    path: &Path,
+    threads: Option<usize>,
+) -> CliResult<cpindex::sensitivity::SensitivityResults> {
+    let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e))?;
+    let mut spec = cpindex::sensitivity::SensitivitySpec::from_json(&text)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    if threads.is_some() {
+        spec.threads = threads;
+    }
+    Ok(cpindex::sensitivity::analyse(fw, panel, &spec)?)
 }
 
 /// Writes a filled report view-model in the requested format, to `out` or stdout.

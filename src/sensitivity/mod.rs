@@ -1,0 +1,528 @@
+//! Uncertainty and sensitivity analysis of the composite index (OECD/JRC Handbook 2008,
+//! step 7 "Robustness and sensitivity"; Saisana, Saltelli & Tarantola 2005, "Uncertainty and
+//! sensitivity analysis techniques as tools for the quality assessment of composite
+//! indicators", J. R. Stat. Soc. A 168(2), 307–323; COINr `get_sensitivity`).
+//!
+//! A [`SensitivitySpec`] wraps the nominal [`crate::method::Spec`] with the uncertain
+//! [`Assumption`]s. [`analyse`] draws a Saltelli (2010) design ([`sobol::Design`]) of `N`
+//! rows over the `k` assumptions, maps each uniform variate onto its assumption (a
+//! discrete alternative by its probabilities, or a seeded weight perturbation), re-runs
+//! the index for each of the `N(k + 2)` rows in parallel, and returns:
+//!
+//! * the **uncertainty analysis** over all runs: per unit the nominal rank, the median rank,
+//!   the 5th–95th percentile interval, the mean absolute rank shift, and the same for the
+//!   scores;
+//! * the **sensitivity analysis**: first-order and total Sobol indices of each assumption on
+//!   the mean absolute rank shift over units `(1/M) Σᵤ |rankᵤ − nominal rankᵤ|` (COINr's
+//!   target), optionally on each unit's rank, with bootstrap intervals ([`sobol`]);
+//! * the design, each run's chosen alternatives, ranks, scores and target, for audit.
+//!
+//! Reproducibility: every random number comes from a stream keyed by the seed and a fixed
+//! purpose ([`rng`]); each run writes only its own slot, so the results are identical
+//! whatever the number of threads.
+//!
+//! When every assumption is discrete, a run depends only on its alternatives, and the
+//! pipeline runs once per distinct combination (the others are read from a cache).
+
+pub(crate) mod adapter;
+pub mod rng;
+pub mod sobol;
+pub mod spec;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::data::Panel;
+use crate::error::{Error, Result};
+use crate::model::Framework;
+pub use sobol::{sobol_indices, Bootstrap, Design, SobolIndices};
+pub use spec::{Assumption, SensitivitySpec, DEFAULT_SEED};
+
+/// Stream key of the weight perturbations (`[STREAM_WEIGHTS, assumption, bits of u]`).
+pub const STREAM_WEIGHTS: u64 = 3;
+
+/// The uncertainty of one unit's rank and score over all runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitUncertainty {
+    /// Unit id.
+    pub unit: String,
+    /// Rank under the nominal spec.
+    pub nominal_rank: f64,
+    /// Median rank over the runs.
+    pub median_rank: f64,
+    /// 5th percentile of the ranks.
+    pub rank_p05: f64,
+    /// 95th percentile of the ranks.
+    pub rank_p95: f64,
+    /// Mean of |rank − nominal rank| over the runs.
+    pub mean_abs_rank_shift: f64,
+    /// Score under the nominal spec.
+    pub nominal_score: f64,
+    /// Median score.
+    pub median_score: f64,
+    /// 5th percentile of the scores.
+    pub score_p05: f64,
+    /// 95th percentile of the scores.
+    pub score_p95: f64,
+    /// Mean of |score − nominal score|.
+    pub mean_abs_score_shift: f64,
+    /// Runs in which the unit had no score (left out of its statistics).
+    pub missing_runs: usize,
+}
+
+/// Everything [`analyse`] returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensitivityResults {
+    /// The spec used, every default filled in (seed, probabilities, indicators).
+    pub spec: SensitivitySpec,
+    /// The framework id.
+    pub framework_id: String,
+    /// The period analysed.
+    pub period: i32,
+    /// Unit ids (the order of every per-unit vector).
+    pub units: Vec<String>,
+    /// Assumption names, in the order of the design's columns.
+    pub assumptions: Vec<String>,
+    /// Uncertainty analysis, one entry per unit.
+    pub uncertainty: Vec<UnitUncertainty>,
+    /// Sobol indices on the mean absolute rank shift.
+    pub sobol: SobolIndices,
+    /// Sobol indices on each unit's rank (when `unit_ranks`), in unit order.
+    pub unit_sobol: Vec<SobolIndices>,
+    /// The sample matrices `A` and `B`.
+    pub design: Design,
+    /// Per run (layout of [`sobol`]), per assumption: the alternative chosen (`None` for a
+    /// continuous assumption), run-major.
+    pub choices: Vec<Option<usize>>,
+    /// Per run: the target (mean absolute rank shift).
+    pub target: Vec<f64>,
+    /// Per run, per unit: the index rank, run-major.
+    pub run_ranks: Vec<f64>,
+    /// Per run, per unit: the index score, run-major.
+    pub run_scores: Vec<f64>,
+    /// What a statistician should look at.
+    pub warnings: Vec<String>,
+}
+
+impl SensitivityResults {
+    /// The whole result as pretty JSON (NaN as `null`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("results always serialise")
+    }
+}
+
+/// One run's index ranks and scores.
+type RunOut = (Vec<f64>, Vec<f64>);
+/// One run's outcome: (ranks, scores) and the alternatives chosen.
+type RunResult = Result<(RunOut, Vec<Option<usize>>)>;
+
+/// Precomputed per-assumption material: framework variants of the exclusion assumption.
+struct Prepared<'a> {
+    framework: &'a Framework,
+    panel: &'a Panel,
+    spec: &'a SensitivitySpec,
+    period: i32,
+    /// Frameworks with one indicator moved to the auxiliary series (index = alternative).
+    excluded: Vec<Option<Framework>>,
+    /// When every assumption is discrete, a run is a function of its alternatives alone:
+    /// runs already computed, by alternatives (at most ∏ mᵢ distinct pipeline runs).
+    cache: Option<Mutex<HashMap<Vec<usize>, RunOut>>>,
+}
+
+/// `framework` with indicator `id` left out of the index: moved to the auxiliary series, so
+/// its data column is still accepted but no longer scored.
+fn without_indicator(framework: &Framework, id: &str) -> Framework {
+    let mut fw = framework.clone();
+    if let Some(pos) = fw.indicators.iter().position(|i| i.id == id) {
+        let ind = fw.indicators.remove(pos);
+        fw.auxiliary_series.push(crate::model::AuxiliarySeries {
+            id: ind.id,
+            name_zh: ind.name_zh,
+            name_en: ind.name_en,
+            unit: ind.unit,
+            purpose: "left out by the sensitivity analysis".into(),
+        });
+    }
+    fw
+}
+
+impl Prepared<'_> {
+    /// Runs the index for one row of uniform variates; returns (ranks, scores) and the
+    /// alternatives chosen.
+    fn run(&self, row: &[f64]) -> RunResult {
+        let mut spec = self.spec.spec.clone();
+        let mut fw: Option<Framework> = None;
+        let mut choices = Vec::with_capacity(row.len());
+        // exclusion first, so the weight perturbation acts on the remaining indicators
+        for (i, a) in self.spec.assumptions.iter().enumerate() {
+            let u = row[i];
+            match a {
+                Assumption::Normalisation { .. }
+                | Assumption::Aggregation { .. }
+                | Assumption::Imputation { .. }
+                | Assumption::Treatment { .. } => {
+                    let j = a.pick(u);
+                    spec::section_alternatives(a)[j].apply(&mut spec);
+                    choices.push(Some(j));
+                }
+                Assumption::ExcludeIndicator { .. } => {
+                    let j = a.pick(u);
+                    if let Some(v) = &self.excluded[j] {
+                        fw = Some(v.clone());
+                    }
+                    choices.push(Some(j));
+                }
+                Assumption::WeightNoise { .. } | Assumption::WeightDirichlet { .. } => {
+                    choices.push(None)
+                }
+            }
+        }
+        let key: Option<Vec<usize>> = self
+            .cache
+            .as_ref()
+            .map(|_| choices.iter().map(|c| c.unwrap_or(usize::MAX)).collect());
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            let hit = cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(key)
+                .cloned();
+            if let Some(out) = hit {
+                return Ok((out, choices));
+            }
+        }
+        for (i, a) in self.spec.assumptions.iter().enumerate() {
+            let u = row[i];
+            let mut g =
+                rng::Xoshiro256::stream(self.spec.seed, &[STREAM_WEIGHTS, i as u64, u.to_bits()]);
+            match a {
+                Assumption::WeightNoise { delta } => {
+                    let f = fw.get_or_insert_with(|| self.framework.clone());
+                    // one factor per framework indicator, in framework order, so an
+                    // exclusion does not shift the others' factors
+                    let factors: Vec<f64> = (0..self.framework.indicators.len())
+                        .map(|_| 1.0 - delta + 2.0 * delta * g.uniform())
+                        .collect();
+                    for (ind, base) in self.framework.indicators.iter().enumerate() {
+                        if let Some(x) = f.indicators.iter_mut().find(|x| x.id == base.id) {
+                            x.weight = base.weight * factors[ind];
+                        }
+                    }
+                }
+                Assumption::WeightDirichlet { concentration } => {
+                    let f = fw.get_or_insert_with(|| self.framework.clone());
+                    let base = &self.framework.indicators;
+                    let mut w = vec![0.0; base.len()];
+                    let mut dims: Vec<&str> = Vec::new();
+                    for ind in base {
+                        if !dims.contains(&ind.dimension.as_str()) {
+                            dims.push(&ind.dimension);
+                        }
+                    }
+                    for d in dims {
+                        let members: Vec<usize> = (0..base.len())
+                            .filter(|&j| base[j].dimension == d)
+                            .collect();
+                        let total: f64 = members.iter().map(|&j| base[j].weight).sum();
+                        let mut s = 0.0;
+                        for &j in &members {
+                            let wbar = base[j].weight / total;
+                            w[j] = if wbar > 0.0 {
+                                g.gamma(concentration * wbar)
+                            } else {
+                                0.0
+                            };
+                            s += w[j];
+                        }
+                        if s > 0.0 {
+                            for &j in &members {
+                                w[j] /= s;
+                            }
+                        }
+                    }
+                    for (j, b) in base.iter().enumerate() {
+                        if let Some(x) = f.indicators.iter_mut().find(|x| x.id == b.id) {
+                            x.weight = w[j];
+                        }
+                    }
+                }
+                Assumption::Normalisation { .. }
+                | Assumption::Aggregation { .. }
+                | Assumption::Imputation { .. }
+                | Assumption::Treatment { .. }
+                | Assumption::ExcludeIndicator { .. } => {}
+            }
+        }
+        let out = adapter::index_scores(
+            fw.as_ref().unwrap_or(self.framework),
+            self.panel,
+            &spec,
+            Some(self.period),
+        )?;
+        let out = (out.ranks, out.scores);
+        if let (Some(cache), Some(key)) = (&self.cache, key) {
+            cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, out.clone());
+        }
+        Ok((out, choices))
+    }
+}
+
+/// Uncertainty and sensitivity analysis of the index ranks (module docs).
+///
+/// Errors: the spec's ([`Error::InvalidSpec`] naming the field); the pipeline's, for the
+/// nominal run or for the first failing run (the message names the run and the
+/// alternatives chosen); [`Error::InvalidValue`] when no unit has a rank in some run.
+pub fn analyse(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &SensitivitySpec,
+) -> Result<SensitivityResults> {
+    let mut spec = spec.clone();
+    spec.validate()?;
+    spec.resolve(framework);
+    spec.validate()?;
+    spec.validate_against(framework)?;
+    let nominal = adapter::index_scores(framework, panel, &spec.spec, spec.period)?;
+    spec.period = Some(nominal.period);
+    let excluded: Vec<Option<Framework>> = spec
+        .assumptions
+        .iter()
+        .find_map(|a| match a {
+            Assumption::ExcludeIndicator {
+                indicators,
+                include_none,
+                ..
+            } => {
+                let mut v: Vec<Option<Framework>> = Vec::new();
+                if *include_none {
+                    v.push(None);
+                }
+                for id in indicators {
+                    v.push(Some(without_indicator(framework, id)));
+                }
+                Some(v)
+            }
+            Assumption::Normalisation { .. }
+            | Assumption::Aggregation { .. }
+            | Assumption::Imputation { .. }
+            | Assumption::Treatment { .. }
+            | Assumption::WeightNoise { .. }
+            | Assumption::WeightDirichlet { .. } => None,
+        })
+        .unwrap_or_default();
+    let k = spec.assumptions.len();
+    let design = Design::random(spec.n, k, spec.seed);
+    let runs = design.runs();
+    let prepared = Prepared {
+        framework,
+        panel,
+        spec: &spec,
+        period: nominal.period,
+        excluded,
+        cache: spec
+            .assumptions
+            .iter()
+            .all(|a| a.n_alternatives().is_some())
+            .then(|| Mutex::new(HashMap::new())),
+    };
+    let threads = spec
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, runs.max(1));
+    let next = AtomicUsize::new(0);
+    type Slot = Option<RunResult>;
+    let mut slots: Vec<Slot> = (0..runs).map(|_| None).collect();
+    let work = || {
+        let mut mine: Vec<(usize, RunResult)> = Vec::new();
+        loop {
+            let r = next.fetch_add(1, Ordering::Relaxed);
+            if r >= runs {
+                break;
+            }
+            mine.push((r, prepared.run(&design.run_row(r))));
+        }
+        mine
+    };
+    if threads == 1 {
+        for (r, out) in work() {
+            slots[r] = Some(out);
+        }
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            for h in handles {
+                let part = match h.join() {
+                    Ok(p) => p,
+                    Err(e) => std::panic::resume_unwind(e),
+                };
+                for (r, out) in part {
+                    slots[r] = Some(out);
+                }
+            }
+        });
+    }
+    let m = nominal.units.len();
+    let mut run_ranks = Vec::with_capacity(runs * m);
+    let mut run_scores = Vec::with_capacity(runs * m);
+    let mut choices = Vec::with_capacity(runs * k);
+    let mut target = Vec::with_capacity(runs);
+    for (r, slot) in slots.into_iter().enumerate() {
+        let ((ranks, scores), ch) = match slot.expect("every run is evaluated") {
+            Ok(v) => v,
+            Err(e) => {
+                return Err(Error::invalid_argument(
+                    "sensitivity run",
+                    format!(
+                        "run {r} ({}) failed: {e}",
+                        describe_run(&spec, &design.run_row(r))
+                    ),
+                ))
+            }
+        };
+        let (mut s, mut c) = (0.0, 0usize);
+        for (x, y) in ranks.iter().zip(&nominal.ranks) {
+            if x.is_finite() && y.is_finite() {
+                s += (x - y).abs();
+                c += 1;
+            }
+        }
+        if c == 0 {
+            return Err(Error::MissingValue {
+                context: format!(
+                    "sensitivity run {r} ({})",
+                    describe_run(&spec, &design.run_row(r))
+                ),
+                reason: "for every unit's index rank in this run or the nominal run".into(),
+            });
+        }
+        target.push(s / c as f64);
+        run_ranks.extend(ranks);
+        run_scores.extend(scores);
+        choices.extend(ch);
+    }
+    let mut warnings = Vec::new();
+    let uncertainty = (0..m)
+        .map(|u| {
+            let ranks: Vec<f64> = (0..runs).map(|r| run_ranks[r * m + u]).collect();
+            let scores: Vec<f64> = (0..runs).map(|r| run_scores[r * m + u]).collect();
+            let (median_rank, rank_p05, rank_p95, mean_abs_rank_shift, missing_runs) =
+                summary(&ranks, nominal.ranks[u]);
+            let (median_score, score_p05, score_p95, mean_abs_score_shift, _) =
+                summary(&scores, nominal.scores[u]);
+            UnitUncertainty {
+                unit: nominal.units[u].clone(),
+                nominal_rank: nominal.ranks[u],
+                median_rank,
+                rank_p05,
+                rank_p95,
+                mean_abs_rank_shift,
+                nominal_score: nominal.scores[u],
+                median_score,
+                score_p05,
+                score_p95,
+                mean_abs_score_shift,
+                missing_runs,
+            }
+        })
+        .collect::<Vec<_>>();
+    for u in &uncertainty {
+        if u.missing_runs > 0 {
+            warnings.push(format!(
+                "unit `{}` has no index score in {} of {runs} runs (left out of its statistics and of the rank shift of those runs)",
+                u.unit, u.missing_runs
+            ));
+        }
+    }
+    let sobol = sobol_indices(
+        &target,
+        spec.n,
+        k,
+        spec.bootstrap,
+        spec.confidence,
+        spec.seed,
+    )?;
+    if sobol.constant_output {
+        warnings.push(
+            "the mean absolute rank shift is the same in every run: the assumptions do not move the ranks, and every Sobol index is 0".into(),
+        );
+    }
+    let mut unit_sobol = Vec::new();
+    if spec.unit_ranks {
+        for u in 0..m {
+            let y: Vec<f64> = (0..runs).map(|r| run_ranks[r * m + u]).collect();
+            if y.iter().any(|v| !v.is_finite()) {
+                return Err(Error::MissingValue {
+                    context: format!("unit_ranks, unit `{}`", nominal.units[u]),
+                    reason: "for its index rank in some runs, so its Sobol indices are undefined; set unit_ranks = false".into(),
+                });
+            }
+            unit_sobol.push(sobol_indices(
+                &y,
+                spec.n,
+                k,
+                spec.bootstrap,
+                spec.confidence,
+                spec.seed,
+            )?);
+        }
+    }
+    Ok(SensitivityResults {
+        framework_id: framework.id.clone(),
+        period: nominal.period,
+        units: nominal.units,
+        assumptions: spec
+            .assumptions
+            .iter()
+            .map(|a| a.name().to_string())
+            .collect(),
+        spec,
+        uncertainty,
+        sobol,
+        unit_sobol,
+        design,
+        choices,
+        target,
+        run_ranks,
+        run_scores,
+        warnings,
+    })
+}
+
+/// The alternatives of a run, for error messages.
+fn describe_run(spec: &SensitivitySpec, row: &[f64]) -> String {
+    spec.assumptions
+        .iter()
+        .zip(row)
+        .map(|(a, &u)| match a.n_alternatives() {
+            Some(_) => format!("{} alternative {}", a.name(), a.pick(u)),
+            None => format!("{} u = {u:.6}", a.name()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Median, 5th and 95th percentiles (Hyndman & Fan type 7) and mean |x − nominal| of the
+/// finite values of `x`, and the number of non-finite ones; NaN statistics when none is
+/// finite.
+fn summary(x: &[f64], nominal: f64) -> (f64, f64, f64, f64, usize) {
+    let mut v: Vec<f64> = x.iter().copied().filter(|a| a.is_finite()).collect();
+    let missing = x.len() - v.len();
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, missing);
+    }
+    v.sort_by(f64::total_cmp);
+    let shift = v.iter().map(|a| (a - nominal).abs()).sum::<f64>() / v.len() as f64;
+    (
+        sobol::quantile_sorted(&v, 0.5),
+        sobol::quantile_sorted(&v, 0.05),
+        sobol::quantile_sorted(&v, 0.95),
+        shift,
+        missing,
+    )
+}
