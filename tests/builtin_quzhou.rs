@@ -741,3 +741,46 @@ fn target_forms_follow_the_plan_wording() {
         TargetForm::About { tolerance: 5.0 }
     );
 }
+
+/// Survey-measured targets (issue 17): the plan's 满意度 (satisfaction) and 成效度
+/// (effectiveness as rated in the annual public survey) targets are sample estimates, so
+/// the framework names the auxiliary series holding their standard error; no other
+/// indicator does. Phrases checked verbatim: 生态环境满意度达到92%, 全面从严治党成效度达到98%以上.
+#[test]
+fn survey_measured_targets_declare_their_sampling_error() {
+    let fw = fw();
+    let mut declared = Vec::new();
+    for i in &fw.indicators {
+        let survey_word =
+            i.provenance.phrase.contains("满意度") || i.provenance.phrase.contains("成效度");
+        match &i.sampling_error_series {
+            Some(se) => {
+                assert!(survey_word, "{}: SE series without a survey word", i.id);
+                let aux = fw.auxiliary(se).expect("declared as an auxiliary series");
+                // the SE is in the estimate's own unit (percentage points)
+                assert_eq!(aux.unit, i.unit, "{}", i.id);
+                declared.push((i.id.as_str(), i.provenance.phrase.as_str(), i.target));
+            }
+            None => assert!(
+                !survey_word,
+                "{}: survey-measured without an SE series",
+                i.id
+            ),
+        }
+    }
+    assert_eq!(
+        declared,
+        vec![
+            (
+                "eco_environment_satisfaction",
+                "生态环境满意度达到92%",
+                Some(92.0)
+            ),
+            (
+                "party_discipline_effectiveness",
+                "全面从严治党成效度达到98%以上",
+                Some(98.0)
+            ),
+        ]
+    );
+}

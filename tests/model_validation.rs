@@ -29,6 +29,7 @@ fn indicator(id: &str, dimension: &str) -> Indicator {
         relative_target: None,
         aspirational: false,
         baseline: None,
+        sampling_error_series: None,
         weight: 1.0,
         provenance: Provenance::default(),
     }
@@ -773,6 +774,24 @@ fn relative_target_referring_to_an_unknown_series() {
     fw.validate().unwrap();
     assert!(fw.knows_series("income_growth") && fw.knows_series("gdp"));
     assert!(!fw.knows_series("unknown"));
+}
+
+#[test]
+fn sampling_error_series_must_be_an_auxiliary_series() {
+    let mut fw = base();
+    ind_mut(&mut fw, "health").sampling_error_series = Some("health_se".into());
+    let m = rejected(&fw, "health", "sampling_error_series");
+    assert!(
+        m.contains("`health_se`") && m.contains("auxiliary_series"),
+        "{m}"
+    );
+    // an indicator is not a standard-error series either
+    ind_mut(&mut fw, "health").sampling_error_series = Some("gdp".into());
+    rejected(&fw, "health", "sampling_error_series");
+    fw.auxiliary_series.push(aux("health_se"));
+    ind_mut(&mut fw, "health").sampling_error_series = Some("health_se".into());
+    fw.validate().unwrap();
+    assert_eq!(Framework::from_json(&fw.to_json()).unwrap(), fw);
 }
 
 #[test]

@@ -374,7 +374,9 @@ ind("surface_water_class_ii_share", "ecology", "市控以上地表水断面Ⅱ�
     "市控以上地表水断面水质稳定达到Ⅱ类以上")
 ind("eco_environment_satisfaction", "ecology", "生态环境满意度",
     "Public satisfaction with the ecological environment", "pct", "h", "share", 92, G,
-    "生态环境满意度达到92%")
+    "生态环境满意度达到92%",
+    # 满意度 is measured by a sample survey: the verdict needs the estimate's standard error
+    sampling_error_series="eco_environment_satisfaction_se")
 ind("zero_direct_discharge_coverage", "ecology", "“污水零直排区”建设覆盖率",
     "Coverage of 'zero direct sewage discharge' zones (industrial parks, residential areas, towns)",
     "pct", "h", "coverage", 100, TITLES[32],
@@ -406,7 +408,9 @@ ind("non_fossil_energy_share", "ecology", "非化石能源消费比重",
 # ---------------------------------------------------------------- governance
 ind("party_discipline_effectiveness", "governance", "全面从严治党成效度",
     "Effectiveness of strict Party self-governance", "pct", "h", "share", 98, G,
-    "全面从严治党成效度达到98%以上")
+    "全面从严治党成效度达到98%以上",
+    # 成效度 is the share of favourable answers in the annual public survey (民意调查)
+    sampling_error_series="party_discipline_effectiveness_se")
 ind("work_safety_death_rate", "governance", "生产安全事故死亡率",
     "Work-safety accident death rate (conventionally per 100 million yuan of GDP)", "death_rate",
     "l", "level", None, G, "生产安全事故死亡率、万人犯罪率、万人成讼率逐年下降",
@@ -472,6 +476,8 @@ for (id, dim, zh, en, unit, pol, kind, target, section, phrase, kw) in I:
     if "relative_target" in kw:
         d["relative_target"] = kw["relative_target"]
     d["aspirational"] = bool(kw.get("aspirational", False))
+    if "sampling_error_series" in kw:
+        d["sampling_error_series"] = kw["sampling_error_series"]
     d["weight"] = 1.0
     d["provenance"] = {"section": section, "phrase": phrase}
     out.append(d)
@@ -511,6 +517,14 @@ fw = {
          "name_en": "Resident population",
          "unit": {"label": "万人", "scale": 1e4, "base": "persons"},
          "purpose": "population weights for regional disparity measures across units"},
+        {"id": "eco_environment_satisfaction_se", "name_zh": "生态环境满意度标准误",
+         "name_en": "Standard error of the ecological-environment satisfaction estimate",
+         "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
+         "purpose": "sampling error of eco_environment_satisfaction (survey verdict on 生态环境满意度达到92%)"},
+        {"id": "party_discipline_effectiveness_se", "name_zh": "全面从严治党成效度标准误",
+         "name_en": "Standard error of the strict Party self-governance effectiveness estimate",
+         "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
+         "purpose": "sampling error of party_discipline_effectiveness (survey verdict on 全面从严治党成效度达到98%以上)"},
     ],
 }
 sys.stdout.write(json.dumps(fw, ensure_ascii=False, indent=2))

@@ -123,6 +123,10 @@ GAP = {"life_expectancy": 0.02, "expected_years_of_schooling": 0.04,
        "surveyed_unemployment_rate": -0.12, "registered_unemployment_rate": -0.3,
        "pm25_concentration": 0.08, "eco_environment_satisfaction": 0.07}
 
+# Effective sample sizes (n / deff) of the illustrative satisfaction surveys: the city's
+# survey pools the counties' (about 1,200 effective respondents), a county's about 400.
+N_EFF = {CITY: 1200.0, **{c: 400.0 for c in COUNTIES}}
+
 COUNT_LABELS = {"家", "个", "项", "所", "人", "件", "户", "条(个)"}
 
 
@@ -473,6 +477,21 @@ class Gen:
                 self.put("qujiang", 2023, ind["id"], r(p * 1.04, decimals(ind, p)))
 
     # ---------------------------------------------------------------- build
+    def sampling_errors(self):
+        """Standard errors of the survey-measured indicators (framework field
+        `sampling_error_series`), ILLUSTRATIVE: the simple-random-sampling SE of a share,
+        100*sqrt(p(1-p)/n_eff) percentage points, with an effective sample size N_EFF (the
+        design-based n/deff of a clustered survey). No random draw, so the other series
+        keep their values."""
+        for ind in self.fw["indicators"]:
+            se_id = ind.get("sampling_error_series")
+            if se_id is None:
+                continue
+            for (u, y, iid), v in list(self.rows.items()):
+                if iid == ind["id"] and u in N_EFF:
+                    p = min(max(v / 100.0, 0.0), 1.0)
+                    self.put(u, y, se_id, r(100.0 * math.sqrt(p * (1.0 - p) / N_EFF[u]), 2))
+
     def build(self):
         fw = self.fw
         zj_refs = set()
@@ -490,6 +509,7 @@ class Gen:
             if ind["id"] not in done:
                 self.generic(ind, applies_to(ind, zj_refs))
         self.previous_year_with_target()
+        self.sampling_errors()
         # keep only the units each series applies to, the plan years, then the gaps
         scope = {ind["id"]: set(applies_to(ind, zj_refs)) for ind in fw["indicators"]}
         for a in fw.get("auxiliary_series", []):

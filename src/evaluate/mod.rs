@@ -164,6 +164,11 @@ pub struct CellTable {
     pub trend: Vec<TrendCategory>,
     /// Whether the value is illustrative ([`is_illustrative`]).
     pub illustrative: Vec<bool>,
+    /// For a survey-measured indicator with a standard error (framework
+    /// `sampling_error_series` or spec `sampling_errors`): the estimate against the target
+    /// with its verdict (met / not met / not distinguishable); `None` otherwise.
+    #[serde(default)]
+    pub survey: Vec<Option<crate::monitor::satisfaction::SurveyTargetTest>>,
 }
 
 impl CellTable {
@@ -558,6 +563,11 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                     .unwrap_or(TrendCategory::UnableToAssess),
             );
             cells.illustrative.push(illustrative);
+            cells.survey.push(
+                ach.get(&key)
+                    .and_then(|a| a.survey.as_ref())
+                    .and_then(|s| s.test),
+            );
         }
     }
     prov.sources = sources.into_iter().collect();

@@ -724,6 +724,16 @@ impl Framework {
                 }
             }
         }
+        if let Some(se) = &i.sampling_error_series {
+            if self.auxiliary(se).is_none() {
+                return Err((
+                    "sampling_error_series",
+                    format!(
+                        "`{se}` is not an auxiliary series of the framework (declare the series holding the standard error under `auxiliary_series`)"
+                    ),
+                ));
+            }
+        }
         match i.polarity {
             Polarity::HigherIsBetter | Polarity::LowerIsBetter => {
                 if i.target.is_none()

@@ -342,6 +342,13 @@ pub struct Indicator {
     /// The plan's baseline value (2020), when the plan states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<f64>,
+    /// For a target measured by a sample survey (满意度, 成效度): the auxiliary series of the
+    /// framework that holds the estimate's standard error, in the indicator's own unit.
+    /// Monitoring then adds the survey verdict (met / not met / not distinguishable from the
+    /// target at `survey_z`, see `crate::monitor::satisfaction::survey_target_test`).
+    /// `MonitorSpec::sampling_errors` overrides it for an indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling_error_series: Option<String>,
     /// Default weight within its dimension (non-negative, finite).
     #[serde(default = "one")]
     pub weight: f64,

@@ -261,7 +261,12 @@ pub fn monitor_with_survey(
                 framework_target_year: framework.target_year,
             };
             let mut r = achieve_series(ind, input, spec, &mut warnings)?;
-            if let Some(se_id) = spec.sampling_errors.get(&ind.id) {
+            // the spec's mapping overrides the framework's declaration
+            let se_series = spec
+                .sampling_errors
+                .get(&ind.id)
+                .or(ind.sampling_error_series.as_ref());
+            if let Some(se_id) = se_series {
                 match panel.indicator_index(se_id) {
                     Some(i) => assess_survey_series(
                         &mut r,

@@ -83,6 +83,13 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                 illustrative: c.illustrative[k],
                 target,
                 target_source: c.target_source[k].name().to_string(),
+                survey_verdict: c
+                    .survey
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map(|t| t.verdict.name().to_string()),
+                survey_text: c.survey.get(k).copied().flatten().map(|t| survey_text(&t)),
             }
         })
         .collect();
@@ -488,6 +495,28 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
         result: Some(std::sync::Arc::new(ev.clone())),
     }
+}
+
+/// One line on a survey verdict: `not distinguishable (target 92): z = -1.61 (estimate 90.65, SE 0.84,
+/// CI 89–92.3)`.
+fn survey_text(t: &cpindex::monitor::satisfaction::SurveyTargetTest) -> String {
+    use cpindex::monitor::satisfaction::SurveyVerdict;
+    let verdict = match t.verdict {
+        SurveyVerdict::Met => "met",
+        SurveyVerdict::NotMet => "not met",
+        SurveyVerdict::NotDistinguishable => "not distinguishable",
+    };
+    let z = t
+        .statistic
+        .map_or_else(|| "SE 0".to_string(), |z| format!("z = {z:.2}"));
+    format!(
+        "{verdict} (target {}): {z} (estimate {}, SE {}, CI {}–{})",
+        fmt_value(t.target),
+        fmt_value(t.estimate),
+        fmt_value(t.se),
+        fmt_value(t.ci_lower),
+        fmt_value(t.ci_upper)
+    )
 }
 
 #[cfg(test)]

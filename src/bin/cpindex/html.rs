@@ -32,6 +32,7 @@ td.c-r{background:#d63a2f;color:#fff}td.c-n{background:#d9d9d9;color:#555}
 .cell{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
 .arr{display:inline-block;width:1.1em;text-align:center;font-weight:700;margin-left:3px}
 .ill{font-size:10px;vertical-align:super;margin-left:1px}
+.sv{font-size:10px;white-space:nowrap;font-weight:600}
 .legend span{display:inline-block;margin:2px 12px 2px 0}
 .sw{display:inline-block;width:12px;height:12px;vertical-align:-1px;margin-right:4px;border:1px solid #999}
 .grid{display:flex;flex-wrap:wrap;gap:10px 22px}
@@ -192,7 +193,7 @@ fn dashboard(o: &mut String, v: &ReportView) {
                     .find(|c| c.indicator == ind.id && c.unit == u.id)
                 {
                     Some(c) => {
-                        let tip = format!(
+                        let mut tip = format!(
                             "{} · {}: {} {} — 实现度 {}",
                             v.unit_name(&u.id),
                             ind.name,
@@ -200,14 +201,28 @@ fn dashboard(o: &mut String, v: &ReportView) {
                             ind.unit,
                             pct(c.achievement)
                         );
+                        // survey-measured: the verdict from the sampling error, under the value
+                        let survey = match (c.survey_verdict.as_deref(), &c.survey_text) {
+                            (Some(verdict), Some(text)) => {
+                                tip.push_str(&format!(" — 抽样误差 {text}"));
+                                let label = match verdict {
+                                    "met" => "达标 met",
+                                    "not_met" => "未达标 not met",
+                                    _ => "无显著差异 n.s.",
+                                };
+                                format!("<div class=\"sv\">{label}</div>")
+                            }
+                            _ => String::new(),
+                        };
                         let _ = write!(
                             o,
-                            "<td class=\"cell {}\" title=\"{}\">{}{}<span class=\"arr\">{}</span></td>",
+                            "<td class=\"cell {}\" title=\"{}\">{}{}<span class=\"arr\">{}</span>{}</td>",
                             c.colour.class(),
                             escape(&tip),
                             fmt_value(c.value),
                             if c.illustrative { "<sup class=\"ill\">*</sup>" } else { "" },
-                            c.trend.arrow()
+                            c.trend.arrow(),
+                            survey
                         );
                     }
                     None => o.push_str("<td class=\"cell c-n\">–</td>"),

@@ -186,6 +186,13 @@ pub struct CellView {
     pub target: String,
     /// Where the applied target comes from: `plan`, `unit`, `not_scored`, `none`.
     pub target_source: String,
+    /// Survey-measured indicator: the verdict against the target from the estimate's
+    /// standard error (`met`, `not_met`, `not_distinguishable`), if assessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey_verdict: Option<String>,
+    /// The same in words: z = (estimate − target)/SE and the interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub survey_text: Option<String>,
 }
 
 /// The summary line of one unit: overall achievement, composite index, rank.
@@ -480,6 +487,8 @@ pub fn demo_view() -> ReportView {
                 illustrative: true,
                 target: crate::target_text(ind, fw.target_year),
                 target_source: "plan".into(),
+                survey_verdict: None,
+                survey_text: None,
             });
         }
     }
