@@ -84,3 +84,29 @@ fn default_report_gives_the_survey_verdict_for_the_plans_survey_targets() {
     // indicators that are not survey-measured carry no verdict
     assert!(cell(&r, "quzhou", "gdp").get("survey_verdict").is_none());
 }
+
+#[test]
+fn html_dashboard_shows_the_verdict_under_the_value_and_no_zero_sample_for_the_city() {
+    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "examples/data/quzhou.csv", "--format", "html"])
+        .output()
+        .expect("cpindex runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8(o.stdout).unwrap();
+    // 生态环境满意度 row: 7 units, the verdicts of the JSON test (2 not met, 5 n.s.)
+    let row_start = html.find("<td class=\"ind\">生态环境满意度</td>").unwrap();
+    let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
+    assert_eq!(row.matches("未达标 not met").count(), 2, "{row}");
+    assert_eq!(row.matches("无显著差异 n.s.").count(), 5, "{row}");
+    // the city has no survey respondents in the sample: its row shows "–", not 0
+    let section = html
+        .find("Satisfaction and overall evaluation")
+        .expect("satisfaction section");
+    let city = section
+        + html[section..]
+            .find("<tr><td>衢州市</td>")
+            .expect("satisfaction table row of the city");
+    let city_row = &html[city..city + html[city..].find("</tr>").unwrap()];
+    assert!(!city_row.contains(">0<"), "{city_row}");
+}

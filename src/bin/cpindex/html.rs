@@ -344,6 +344,13 @@ fn evaluation(o: &mut String, v: &ReportView) {
     }
     o.push_str("<th>较上年 Δ (SE)</th><th>综合评价</th></tr>\n");
     for e in &v.evaluation {
+        // a unit without survey respondents (the city in the sample: the survey is drawn by
+        // county) shows "–", not a sample of 0 with 0 non-responses
+        let (n, nonresponse) = if e.n == 0 {
+            ("–".to_string(), "–".to_string())
+        } else {
+            (e.n.to_string(), e.nonresponse.to_string())
+        };
         let ci = if e.ci_lower.is_finite() {
             format!("{:.1}–{:.1}", e.ci_lower, e.ci_upper)
         } else {
@@ -358,10 +365,10 @@ fn evaluation(o: &mut String, v: &ReportView) {
             fmt1(e.satisfaction),
             fmt2(e.se),
             ci,
-            e.n,
+            n,
             fmt2(e.deff),
             fmt1(e.n_effective),
-            e.nonresponse
+            nonresponse
         );
         for k in 0..dnames.len() {
             let cell = e.domain_estimates.get(k).map_or("–".to_string(), |d| {
