@@ -7,9 +7,14 @@
 use std::process::Command;
 
 fn report_json() -> serde_json::Value {
+    report_json_with(&[])
+}
+
+fn report_json_with(extra: &[&str]) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["report", "examples/data/quzhou.csv", "--format", "json"])
+        .args(extra)
         .output()
         .expect("cpindex runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -109,4 +114,31 @@ fn html_dashboard_shows_the_verdict_under_the_value_and_no_zero_sample_for_the_c
             .expect("satisfaction table row of the city");
     let city_row = &html[city..city + html[city..].find("</tr>").unwrap()];
     assert!(!city_row.contains(">0<"), "{city_row}");
+}
+
+#[test]
+fn the_specs_sampling_errors_override_the_frameworks_series() {
+    // point the city's 生态环境满意度 at another SE series (0.47, the 成效度 SE in 2024):
+    // z = (90.65 − 92)/0.47 = −2.872 < −1.96 → not met, where its own SE 0.84 gave
+    // "not distinguishable" (z = −1.607)
+    let spec = std::env::temp_dir().join(format!("cpindex_survey2_{}.json", std::process::id()));
+    std::fs::write(
+        &spec,
+        r#"{"monitor":{"sampling_errors":{"eco_environment_satisfaction":"party_discipline_effectiveness_se"}}}"#,
+    )
+    .unwrap();
+    let r = report_json_with(&["--spec", spec.to_str().unwrap()]);
+    std::fs::remove_file(&spec).ok();
+    let c = cell(&r, "quzhou", "eco_environment_satisfaction");
+    assert_eq!(c["survey_verdict"], "not_met", "{c}");
+    assert!(
+        c["survey_text"].as_str().unwrap().contains("z = -2.87"),
+        "{c}"
+    );
+    // the other indicator keeps the framework's series
+    let p = cell(&r, "quzhou", "party_discipline_effectiveness");
+    assert!(
+        p["survey_text"].as_str().unwrap().contains("z = -1.66"),
+        "{p}"
+    );
 }
