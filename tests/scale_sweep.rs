@@ -336,3 +336,85 @@ fn aggregation_at_the_edges_of_the_double_range() {
     let y = aggregate_row(&[3e200, 4e200], &[1.0, 1.0], &p, &rule).unwrap();
     assert!((y / (12.5f64.sqrt() * 1e200) - 1.0).abs() < 1e-12, "{y}");
 }
+
+/// A two-dimension framework: index `toy` = econ (a higher, b lower) + social (c, d higher).
+fn toy_framework() -> cpindex::model::Framework {
+    let ind = |id: &str, dim: &str, pol: &str, w: f64| {
+        format!(
+            r#"{{"id":"{id}","dimension":"{dim}","name_zh":"{id}","name_en":"{id}",
+            "unit":{{"label":"x"}},"polarity":{{"type":"{pol}"}},"kind":"level","target":1,"weight":{w}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"id":"toy","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+        "dimensions":[{{"id":"econ","name_zh":"e","name_en":"e","weight":1}},
+                      {{"id":"social","name_zh":"s","name_en":"s","weight":1}}],
+        "indicators":[{},{},{},{}]}}"#,
+        ind("a", "econ", "higher_is_better", 1.0),
+        ind("b", "econ", "lower_is_better", 1.0),
+        ind("c", "social", "higher_is_better", 2.0),
+        ind("d", "social", "higher_is_better", 1.0)
+    );
+    cpindex::model::Framework::from_json(&json).unwrap()
+}
+
+#[test]
+fn the_whole_pipeline_is_scale_safe() {
+    // Through method::run: raw data in natural units ×1e−300 … 1e300 with scale-free
+    // normalisations (min–max to [1, 100], rank) and every aggregation method at every
+    // level. Every index score must equal the one at scale 1 (the normalised values do not
+    // depend on the scale, so nothing after them may).
+    let fw = toy_framework();
+    let raw: Vec<f64> = vec![
+        10.0, 20.0, 30.0, 25.0, // a
+        5.0, 1.0, 3.0, 2.0, // b (lower is better)
+        100.0, 200.0, 400.0, 150.0, // c
+        7.0, 7.5, 8.0, 6.0, // d
+    ];
+    let panel = |s: f64| {
+        cpindex::data::Panel::from_values(
+            ["W", "X", "Y", "Z"].map(String::from).to_vec(),
+            vec![2021],
+            ["a", "b", "c", "d"].map(String::from).to_vec(),
+            raw.iter().map(|v| v * s).collect(),
+        )
+        .unwrap()
+    };
+    let methods = [
+        r#"{"method": "arithmetic"}"#,
+        r#"{"method": "geometric"}"#,
+        r#"{"method": "harmonic"}"#,
+        r#"{"method": "power", "r": 2}"#,
+        r#"{"method": "weighted_median"}"#,
+        r#"{"method": "mpi"}"#,
+        r#"{"method": "ampi"}"#,
+        r#"{"method": "topsis"}"#,
+        r#"{"method": "copeland"}"#,
+    ];
+    for norm in [
+        r#"{"method": "min_max", "low": 1, "high": 100}"#,
+        r#"{"method": "rank"}"#,
+    ] {
+        for agg in methods {
+            let spec = cpindex::method::Spec::from_json(&format!(
+                r#"{{"normalisation": {{"default": {norm}}},
+                    "aggregation": {{"default": {{"method": {agg}}}}}}}"#
+            ))
+            .unwrap();
+            let want = cpindex::method::run(&fw, &panel(1.0), &spec)
+                .unwrap_or_else(|e| panic!("{norm} {agg}: {e}"));
+            let want = want.index_scores(2021).unwrap().to_vec();
+            for s in SCALES {
+                let got = cpindex::method::run(&fw, &panel(s), &spec)
+                    .unwrap_or_else(|e| panic!("{norm} {agg} ×{s:e}: {e}"));
+                let got = got.index_scores(2021).unwrap();
+                for (g, e) in got.iter().zip(&want) {
+                    assert!(
+                        g.is_finite() && (g - e).abs() <= 1e-9 * e.abs().max(1.0),
+                        "{norm} {agg} ×{s:e}: {got:?} ≠ {want:?}"
+                    );
+                }
+            }
+        }
+    }
+}
