@@ -118,6 +118,25 @@ fn every_catalogue_case_through_the_cli() {
                 "--weight".into(),
                 "w".into(),
             ],
+            "households" => vec![
+                "report".into(),
+                good.clone(),
+                "--no-auto".into(),
+                "--households".into(),
+                f,
+            ],
+            "survey" => vec![
+                "report".into(),
+                good.clone(),
+                "--no-auto".into(),
+                "--survey".into(),
+                f,
+                "--survey-items".into(),
+                root()
+                    .join("examples/data/survey_items.json")
+                    .display()
+                    .to_string(),
+            ],
             "report_out_self" => {
                 vec![
                     "report".into(),
@@ -160,4 +179,36 @@ fn every_catalogue_case_through_the_cli() {
     }
     eprintln!("catalogue: {ran} CLI cases");
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn a_gb18030_households_file_gives_its_figures() {
+    // tests/catalogue/20-households-gb18030: three households saved as GB18030 (Chinese
+    // county and urban/rural names), incomes 257 760, 440 750, 120 000 yuan with weights
+    // 566.67, 566.67, 500. Band 20–60万元: the first two, 1133.34 / 1633.34 = 69.39 %;
+    // band 10–50万元: all three, 100 %.
+    let hh = root().join("tests/catalogue/20-households-gb18030/households.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .args([
+            "report",
+            "tests/catalogue/good.csv",
+            "--no-auto",
+            "--households",
+        ])
+        .arg(&hh)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("read as GB18030"), "{err}");
+    let line = |band: &str| {
+        out.lines()
+            .find(|l| l.contains(band))
+            .unwrap_or_else(|| panic!("no `{band}` row: {out}"))
+            .to_string()
+    };
+    assert!(line("20-60万元的群体比例").contains("69.4%"), "{out}");
+    assert!(line("10-50万元的群体比例").contains("100.0%"), "{out}");
 }

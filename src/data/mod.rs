@@ -15,7 +15,7 @@ pub use panel::{
     checked_panel_cells, max_panel_cells, set_max_panel_cells, CellProvenance, Panel,
     DEFAULT_MAX_PANEL_CELLS,
 };
-pub use text::TextEncoding;
+pub use text::{read_text_table_bytes, read_text_table_path, TextEncoding, TextRow, TextTable};
 
 /// At most 80 characters of `s` (then `…`), for quoting input in messages.
 pub(crate) fn bounded(s: &str) -> std::borrow::Cow<'_, str> {

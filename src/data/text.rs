@@ -260,6 +260,129 @@ impl<'a> CsvRows<'a> {
     }
 }
 
+/// A plain CSV table of text cells — a header and records, each with the line it starts
+/// on — read with the same decoding (UTF-8, BOM, GB18030) and the same strict tokenizer as
+/// the panel readers. For microdata (households, survey responses, incomes) whose columns
+/// are found by name and parsed by the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTable {
+    /// The name of the input in messages (the file's path).
+    pub source: String,
+    /// The header cells, trimmed.
+    pub header: Vec<String>,
+    /// The records below the header (blank lines skipped).
+    pub rows: Vec<TextRow>,
+    /// A note when the encoding was detected rather than chosen (GB18030 read as such).
+    pub warning: Option<String>,
+}
+
+/// One record of a [`TextTable`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRow {
+    /// The 1-based line where the record starts.
+    pub line: u64,
+    /// The cells, trimmed; as many as the header has.
+    pub cells: Vec<String>,
+}
+
+impl TextRow {
+    /// Cell `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.cells.get(i).map(String::as_str)
+    }
+}
+
+impl TextTable {
+    /// The index of the column named exactly `name`, or a parse error on line 1 that lists
+    /// the header.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::Parse {
+                source_name: self.source.clone(),
+                line: 1,
+                column: name.to_string(),
+                message: format!("missing column (header has: {})", self.header.join(", ")),
+            })
+    }
+
+    /// The index of the column named exactly `name`, if present.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Reads a [`TextTable`] from CSV bytes in `encoding`. Errors ([`Error::Parse`]) name
+/// `source` and the line: a quote never closed (the line where it opened), text after a
+/// closing quote (`"70"0`), a record with more or fewer cells than the header, invalid
+/// bytes for the encoding; an input without a header is [`Error::Empty`].
+pub fn read_text_table_bytes(
+    bytes: &[u8],
+    source: &str,
+    encoding: TextEncoding,
+) -> Result<TextTable> {
+    let (text, warning) = decode(bytes, encoding, source)?;
+    let mut rows = CsvRows::new(&text, source);
+    let blank = |r: &CsvRows| r.fields.len() == 1 && r.fields[0].is_empty();
+    let mut header = None;
+    while rows.advance()? {
+        if !blank(&rows) {
+            header = Some(
+                rows.fields
+                    .iter()
+                    .map(|f| f.to_string())
+                    .collect::<Vec<_>>(),
+            );
+            break;
+        }
+    }
+    let header = header.ok_or_else(|| Error::Empty {
+        context: format!("{source}: header"),
+    })?;
+    let mut out = Vec::new();
+    while rows.advance()? {
+        if blank(&rows) {
+            continue;
+        }
+        if rows.fields.len() != header.len() {
+            return Err(rows.err(
+                rows.line,
+                rows.fields.len().min(header.len()) + 1,
+                format!(
+                    "{} cells where the header has {}",
+                    rows.fields.len(),
+                    header.len()
+                ),
+            ));
+        }
+        out.push(TextRow {
+            line: rows.line,
+            cells: rows.fields.iter().map(|f| f.to_string()).collect(),
+        });
+    }
+    Ok(TextTable {
+        source: source.to_string(),
+        header,
+        rows: out,
+        warning,
+    })
+}
+
+/// [`read_text_table_bytes`] from a file; errors name the file's path. A file that cannot
+/// be read is [`Error::Io`].
+pub fn read_text_table_path(
+    path: impl AsRef<std::path::Path>,
+    encoding: TextEncoding,
+) -> Result<TextTable> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    read_text_table_bytes(&bytes, &path.display().to_string(), encoding)
+}
+
 impl super::csv::Rows for CsvRows<'_> {
     fn advance(&mut self) -> Result<bool> {
         CsvRows::advance(self)
@@ -302,6 +425,32 @@ mod tests {
         // the blank line 4 is a record with one empty field; `last` is on line 5
         assert_eq!(rows[2], (4, vec!["".into()]));
         assert_eq!(rows[3], (5, vec!["last".into()]));
+    }
+
+    #[test]
+    fn text_table_reads_header_and_rows() {
+        // BOM, a blank line, a quoted comma, CRLF: two records on lines 2 and 4
+        let t = read_text_table_bytes(
+            b"\xEF\xBB\xBFa, b\r\n1,\"x,y\"\r\n\r\n3,z\r\n",
+            "t.csv",
+            TextEncoding::Auto,
+        )
+        .unwrap();
+        assert_eq!(t.header, ["a", "b"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!((t.rows[0].line, t.rows[0].get(1)), (2, Some("x,y")));
+        assert_eq!((t.rows[1].line, t.rows[1].get(0)), (4, Some("3")));
+        assert_eq!(t.column("b").unwrap(), 1);
+        let e = t.column("c").unwrap_err().to_string();
+        assert!(e.contains("missing column") && e.contains("a, b"), "{e}");
+        // a short record is an error naming its line
+        let e = read_text_table_bytes(b"a,b\n1,2\n3\n", "t.csv", TextEncoding::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 3") && e.contains("1 cells where the header has 2"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -295,8 +295,139 @@ pub fn aggregate_row(
     missing: &MissingRule,
 ) -> Result<f64> {
     check_rule(missing)?;
-    let total = check_weights(weights, values.len(), "aggregation")?;
-    row_impl(values, weights, total, method, missing, None)
+    check_weights(weights, values.len(), "aggregation")?;
+    let weights = scale_safe_weights(weights);
+    let total = check_weights(&weights, values.len(), "aggregation")?;
+    if let Some(e) = value_rescale_exponent(values, method) {
+        let scaled: Vec<f64> = values.iter().map(|x| x * pow2(-e)).collect();
+        return Ok(row_impl(&scaled, &weights, total, method, missing, None)? * pow2(e));
+    }
+    row_impl(values, &weights, total, method, missing, None)
+}
+
+/// `2^e` exactly, for `e` in −1074 … 1023.
+fn pow2(e: i32) -> f64 {
+    if e < -1022 {
+        f64::from_bits(1u64 << (e + 1074))
+    } else {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    }
+}
+
+/// The binary exponent of a positive finite `m` (`m = f·2^e`, `1 ≤ f < 2`).
+fn exponent_of(m: f64) -> i32 {
+    m.log2().floor() as i32
+}
+
+/// Weights rescaled by an exact power of two when their largest is far from 1 (beyond
+/// 2^±64), so that `w·x` neither underflows nor overflows and `Σw` stays finite (issue 13:
+/// weights ×1e−300 multiplied by values ×1e−300 gave 0). Every method uses the weights
+/// only relative to their sum, so a common power-of-two factor changes no result.
+/// The weights must already be checked (finite, ≥ 0, not all 0).
+fn scale_safe_weights(weights: &[f64]) -> std::borrow::Cow<'_, [f64]> {
+    let wmax = weights.iter().fold(0.0f64, |a, &w| a.max(w));
+    let e = exponent_of(wmax);
+    if !(wmax > 0.0) || e.abs() <= 64 {
+        return std::borrow::Cow::Borrowed(weights);
+    }
+    let f = pow2(-e);
+    std::borrow::Cow::Owned(weights.iter().map(|w| w * f).collect())
+}
+
+/// For the methods invariant to multiplying one component by a positive constant (MPI:
+/// z-scores; AMPI with goalposts from the data; TOPSIS: column normalisation; Copeland:
+/// comparisons), the matrix with every column whose largest magnitude is beyond 2^±64
+/// divided by an exact power of two bringing it into [1, 2) — so that sums of squares
+/// (σ, the vector norm) neither underflow nor overflow (issue 13: values ×1e−300 gave
+/// σ = 0 and every MPI 100). `None` when nothing needs rescaling.
+fn column_rescaled(matrix: &[f64], n_units: usize, method: &Aggregation) -> Option<Vec<f64>> {
+    match method {
+        Aggregation::Mpi { .. }
+        | Aggregation::Ampi {
+            reference: None, ..
+        }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => {}
+        Aggregation::Arithmetic
+        | Aggregation::Geometric { .. }
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian
+        | Aggregation::Ampi {
+            reference: Some(_), ..
+        } => return None,
+    }
+    let exponents: Vec<i32> = matrix
+        .chunks_exact(n_units)
+        .map(|col| {
+            let m = col
+                .iter()
+                .filter(|x| x.is_finite())
+                .fold(0.0f64, |a, &x| a.max(x.abs()));
+            if m > 0.0 {
+                exponent_of(m)
+            } else {
+                0
+            }
+        })
+        .collect();
+    if exponents.iter().all(|e| e.abs() <= 64) {
+        return None;
+    }
+    // TOPSIS without column normalisation is invariant only to one common factor: use the
+    // exponent of the largest magnitude of the whole matrix for every column.
+    let exponents = match method {
+        Aggregation::Topsis {
+            normalisation: TopsisNormalisation::None,
+        } => {
+            let m = matrix
+                .iter()
+                .filter(|x| x.is_finite())
+                .fold(0.0f64, |a, &x| a.max(x.abs()));
+            vec![exponent_of(m); exponents.len()]
+        }
+        _ => exponents,
+    };
+    let mut out = matrix.to_vec();
+    for (col, &e) in out.chunks_exact_mut(n_units).zip(&exponents) {
+        if e.abs() > 64 {
+            let f = pow2(-e);
+            col.iter_mut().for_each(|x| *x *= f);
+        }
+    }
+    Some(out)
+}
+
+/// For the means homogeneous of degree 1 (arithmetic, geometric without shift, harmonic,
+/// power, weighted median: `M(s·x) = s·M(x)`), the exponent `e` by which to divide the
+/// values (by `2^e`, exact) so that their largest magnitude is in [1, 2) — when it is
+/// far from 1 (beyond 2^±64) or `x^r` of a power mean could leave the double range. The
+/// mean of the rescaled values is multiplied by `2^e` again (rescaling by the maximum;
+/// the result lies between the smallest and largest value, so it cannot overflow).
+/// `None` when no rescaling is needed or the method is not homogeneous.
+fn value_rescale_exponent(values: &[f64], method: &Aggregation) -> Option<i32> {
+    let r = match method {
+        Aggregation::Arithmetic | Aggregation::WeightedMedian => 1.0,
+        Aggregation::Geometric { shift } if *shift == 0.0 => 1.0,
+        Aggregation::Harmonic => -1.0,
+        Aggregation::Power { r } if r.is_finite() => *r,
+        Aggregation::Geometric { .. }
+        | Aggregation::Power { .. }
+        | Aggregation::Mpi { .. }
+        | Aggregation::Ampi { .. }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => return None,
+    };
+    let m = values
+        .iter()
+        .filter(|x| x.is_finite())
+        .fold(0.0f64, |a, &x| a.max(x.abs()));
+    if !(m > 0.0) {
+        return None;
+    }
+    let e = exponent_of(m);
+    let big = (e as f64 * r.abs().max(1.0)).abs() > 512.0;
+    (e.abs() > 64 || big).then_some(e)
 }
 
 fn comp_ctx(unit: Option<usize>, j: usize) -> String {
@@ -669,7 +800,22 @@ pub fn aggregate_units_with_cost(
             matrix.len(),
         ));
     }
+    check_weights(weights, m, "aggregation")?;
+    let scaled_weights = scale_safe_weights(weights);
+    let weights: &[f64] = &scaled_weights;
     let total = check_weights(weights, m, "aggregation")?;
+    if let Some(e) = value_rescale_exponent(matrix, method) {
+        let scaled: Vec<f64> = matrix.iter().map(|x| x * pow2(-e)).collect();
+        let note =
+            aggregate_units_with_cost(&scaled, n_units, weights, method, missing, cost, out)?;
+        for y in out.iter_mut() {
+            *y *= pow2(e);
+        }
+        return Ok(note);
+    }
+    if let Some(scaled) = column_rescaled(matrix, n_units, method) {
+        return aggregate_units_with_cost(&scaled, n_units, weights, method, missing, cost, out);
+    }
     if let Aggregation::Geometric { shift } = method {
         check_shift(*shift)?;
     }

@@ -712,7 +712,6 @@ fn normalise_in_place(
             } else {
                 (lower, upper)
             };
-            let range = u - l;
             for (k, v) in y.iter_mut().enumerate() {
                 if v.is_nan() {
                     continue;
@@ -729,7 +728,11 @@ fn normalise_in_place(
                 } else {
                     *v
                 };
-                let r = if up { (t - l) / range } else { (u - t) / range };
+                let r = if up {
+                    diff_ratio(t, l, u, l)
+                } else {
+                    diff_ratio(u, t, u, l)
+                };
                 *v = scale * r;
             }
             set_uncapped!();
@@ -743,12 +746,8 @@ fn normalise_in_place(
                 if v.is_nan() {
                     continue;
                 }
-                let (num, den) = if up {
-                    (*v - lo, t - lo)
-                } else {
-                    (hi - *v, hi - t)
-                };
-                *v = if den <= 0.0 { 1.0 } else { num / den };
+                let (a, b, c, d) = if up { (*v, lo, t, lo) } else { (hi, *v, hi, t) };
+                *v = if c <= d { 1.0 } else { diff_ratio(a, b, c, d) };
             }
             if n > 0 && (if up { t <= lo } else { t >= hi }) {
                 note.constant = true;
@@ -822,20 +821,21 @@ fn normalise_in_place(
                     reason: "for distance to a reference unit".into(),
                 });
             }
-            let den = if up { xr - lo } else { hi - xr };
-            if den <= 0.0 {
+            let (c, d) = if up { (xr, lo) } else { (hi, xr) };
+            let degenerate = c <= d;
+            if degenerate {
                 note.constant = true;
             }
             for v in y.iter_mut() {
                 if v.is_nan() {
                     continue;
                 }
-                *v = if den <= 0.0 {
+                *v = if degenerate {
                     1.0
                 } else if up {
-                    1.0 - (xr - *v) / den
+                    1.0 - diff_ratio(xr, *v, c, d)
                 } else {
-                    1.0 - (*v - xr) / den
+                    1.0 - diff_ratio(*v, xr, c, d)
                 };
             }
             set_uncapped!();
@@ -868,18 +868,18 @@ fn normalise_in_place(
                     }
                 }
             }
-            let den = xh - xs;
-            if n > 0 && den == 0.0 {
+            let same = xh == xs;
+            if n > 0 && same {
                 note.constant = true;
             }
             for v in y.iter_mut() {
                 if v.is_nan() {
                     continue;
                 }
-                *v = if den == 0.0 {
+                *v = if same {
                     80.0
                 } else {
-                    60.0 + 40.0 * (*v - xs) / den
+                    60.0 + 40.0 * diff_ratio(*v, xs, xh, xs)
                 };
             }
             set_uncapped!();
@@ -889,6 +889,19 @@ fn normalise_in_place(
         }
     }
     Ok(note)
+}
+
+/// `(a − b)/(c − d)` for finite operands, safe over the whole double range: when a
+/// difference overflows (e.g. goalposts −1e308 and 1e308) both are taken of the halved
+/// operands, `(a/2 − b/2)/(c/2 − d/2)`, which cannot overflow and has the same ratio
+/// ("divide before subtracting"; issue 13). Ordinary data take the direct form, unchanged.
+fn diff_ratio(a: f64, b: f64, c: f64, d: f64) -> f64 {
+    let (num, den) = (a - b, c - d);
+    if num.is_finite() && den.is_finite() {
+        num / den
+    } else {
+        (a * 0.5 - b * 0.5) / (c * 0.5 - d * 0.5)
+    }
 }
 
 fn require_target(info: &ColumnInfo, method: &Normalisation) -> Result<f64> {

@@ -485,12 +485,6 @@ fn io_err(path: &Path, e: std::io::Error) -> Failure {
     Failure(format!("{}: {e}", path.display()))
 }
 
-/// A CSV reader error as `file, line N: …`.
-fn csv_err(path: &Path, e: &csv::Error) -> Failure {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    Failure(format!("{}, line {line}: {e}", path.display()))
-}
-
 /// A bad cell as the library's parse error (file, line, column).
 fn bad_cell(path: &Path, column: &str, line: u64, cell: &str, what: &str) -> Failure {
     Failure(
@@ -508,7 +502,7 @@ fn bad_cell(path: &Path, column: &str, line: u64, cell: &str, what: &str) -> Fai
 fn parse_cell(
     path: &Path,
     header: &[String],
-    rec: &csv::StringRecord,
+    rec: &cpindex::data::TextRow,
     i: usize,
     line: u64,
     empty_is_nan: bool,
@@ -529,16 +523,16 @@ fn parse_cell(
     }
 }
 
-fn csv_header(path: &Path) -> CliResult<(csv::Reader<std::fs::File>, Vec<String>)> {
-    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(file);
-    let header = rdr
-        .headers()
-        .map_err(|e| Failure(format!("{}, line 1: {e}", path.display())))?
-        .iter()
-        .map(|s| s.trim().to_string())
-        .collect();
-    Ok((rdr, header))
+/// Reads a microdata CSV (households, survey responses, `inequality` input) with the
+/// library's reader: the same decoding (UTF-8, BOM, GB18030 detected with a warning) and
+/// strict tokenizer as the panel data, so every CSV input fails the same way.
+fn csv_header(path: &Path) -> CliResult<(Vec<cpindex::data::TextRow>, Vec<String>)> {
+    let table = cpindex::data::read_text_table_path(path, cpindex::data::TextEncoding::Auto)
+        .map_err(|e| Failure(e.to_string()))?;
+    if let Some(w) = &table.warning {
+        eprintln!("cpindex: warning: {w}");
+    }
+    Ok((table.rows, table.header))
 }
 
 fn missing_column(path: &Path, col: &str, header: &[String]) -> Failure {
@@ -566,7 +560,7 @@ fn read_microdata(
     weight: Option<&str>,
     group: Option<&str>,
 ) -> CliResult<Microdata> {
-    let (mut rdr, header) = csv_header(path)?;
+    let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
         header
             .iter()
@@ -581,15 +575,14 @@ fn read_microdata(
         weights: wi.map(|_| Vec::new()),
         groups: gi.map(|_| Vec::new()),
     };
-    let num = |rec: &csv::StringRecord, i: usize, line: u64| -> CliResult<f64> {
+    let num = |rec: &cpindex::data::TextRow, i: usize, line: u64| -> CliResult<f64> {
         parse_cell(path, &header, rec, i, line, false)
     };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_err(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        out.values.push(num(&rec, vi, line)?);
+    for rec in &rows {
+        let line = rec.line;
+        out.values.push(num(rec, vi, line)?);
         if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
-            let wv = num(&rec, i, line)?;
+            let wv = num(rec, i, line)?;
             if wv < 0.0 {
                 let row = out.values.len();
                 let what = format!("is a negative weight (data row {row}); weights must be ≥ 0");

@@ -239,7 +239,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         })
         .unwrap_or_default();
 
-    let (mut rdr, header) = csv_header(path)?;
+    let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
         header
             .iter()
@@ -289,13 +289,12 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         nonresponse_codes: codes,
         ..Survey::default()
     };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| crate::csv_err(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+    for rec in &rows {
+        let line = rec.line;
         survey
             .unit
             .push(rec.get(ui).unwrap_or("").trim().to_string());
-        let y = crate::parse_cell(path, &header, &rec, yi, line, false)?;
+        let y = crate::parse_cell(path, &header, rec, yi, line, false)?;
         if y.fract() != 0.0 {
             return Err(crate::bad_cell(
                 path,
@@ -308,10 +307,10 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         survey.year.push(y as i32);
         survey
             .weight
-            .push(crate::parse_cell(path, &header, &rec, wi, line, false)?);
+            .push(crate::parse_cell(path, &header, rec, wi, line, false)?);
         for (item, &c) in survey.items.iter_mut().zip(&item_cols) {
             item.responses
-                .push(crate::parse_cell(path, &header, &rec, c, line, true)?);
+                .push(crate::parse_cell(path, &header, rec, c, line, true)?);
         }
         let text = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
         if let Some(i) = si {
@@ -324,7 +323,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
             survey
                 .design
                 .fpc
-                .push(crate::parse_cell(path, &header, &rec, i, line, false)?);
+                .push(crate::parse_cell(path, &header, rec, i, line, false)?);
         }
         for (name, i) in &sub_cols {
             survey
@@ -345,7 +344,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
 
 /// Reads `households.csv` (`weight`, `disposable_income_yuan`, `household_size`).
 pub fn read_households(path: &Path) -> CliResult<Households> {
-    let (mut rdr, header) = csv_header(path)?;
+    let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
         header
             .iter()
@@ -362,12 +361,11 @@ pub fn read_households(path: &Path) -> CliResult<Households> {
         size: Vec::new(),
         weight: Vec::new(),
     };
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| crate::csv_err(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        let w = crate::parse_cell(path, &header, &rec, wi, line, false)?;
-        let x = crate::parse_cell(path, &header, &rec, xi, line, false)?;
-        let s = crate::parse_cell(path, &header, &rec, si, line, false)?;
+    for rec in &rows {
+        let line = rec.line;
+        let w = crate::parse_cell(path, &header, rec, wi, line, false)?;
+        let x = crate::parse_cell(path, &header, rec, xi, line, false)?;
+        let s = crate::parse_cell(path, &header, rec, si, line, false)?;
         if w <= 0.0 {
             return Err(crate::bad_cell(
                 path,
