@@ -142,6 +142,56 @@ fn bad_weight(i: usize, w: f64) -> Error {
     )
 }
 
+/// How one record enters a distribution. Every builder in this module ([`Distribution`], the
+/// mergeable [`Summary`](super::Summary) and the [`RankPartition`](super::RankPartition))
+/// applies the same rules through [`classify_record`], so they agree on every input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordUse {
+    /// The value is NaN and the policy is [`MissingPolicy::Skip`]: counted, not used.
+    Missing,
+    /// The weight is 0: counted, not used.
+    ZeroWeight,
+    /// A finite value with a positive weight.
+    Kept,
+}
+
+/// Checks record `i` (value `v`, weight `w`; 1 when unweighted): a weight must be finite
+/// and ≥ 0, a NaN value is an error under [`MissingPolicy::Error`] and skipped under
+/// [`MissingPolicy::Skip`], an infinite value is an error, and a zero weight is skipped.
+#[inline]
+pub(crate) fn classify_record(
+    i: usize,
+    v: f64,
+    w: f64,
+    policy: MissingPolicy,
+) -> Result<RecordUse> {
+    if !(w.is_finite() && w >= 0.0) {
+        return Err(bad_weight(i, w));
+    }
+    if v.is_nan() {
+        return match policy {
+            MissingPolicy::Error => Err(Error::MissingValue {
+                context: format!("values[{i}]"),
+                reason: "and the missing-value policy is Error \
+                         (clean the data or ask for MissingPolicy::Skip)"
+                    .into(),
+            }),
+            MissingPolicy::Skip => Ok(RecordUse::Missing),
+        };
+    }
+    if v.is_infinite() {
+        return Err(Error::invalid_value(
+            format!("values[{i}]"),
+            v,
+            "(values must be finite)",
+        ));
+    }
+    if w == 0.0 {
+        return Ok(RecordUse::ZeroWeight);
+    }
+    Ok(RecordUse::Kept)
+}
+
 /// What the validation pass learns about the input.
 struct Scan {
     n: usize,
@@ -283,42 +333,17 @@ fn scan_general(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) 
     let mut w0 = f64::NAN;
     let mut equal_weights = true;
     for (i, &v) in values.iter().enumerate() {
-        let wi = match weights {
-            Some(w) => {
-                let wi = w[i];
-                if !(wi.is_finite() && wi >= 0.0) {
-                    return Err(bad_weight(i, wi));
-                }
-                wi
+        let wi = weights.map_or(1.0, |w| w[i]);
+        match classify_record(i, v, wi, policy)? {
+            RecordUse::Missing => {
+                n_missing += 1;
+                continue;
             }
-            None => 1.0,
-        };
-        if v.is_nan() {
-            match policy {
-                MissingPolicy::Error => {
-                    return Err(Error::MissingValue {
-                        context: format!("values[{i}]"),
-                        reason: "and the missing-value policy is Error \
-                                 (clean the data or ask for MissingPolicy::Skip)"
-                            .into(),
-                    })
-                }
-                MissingPolicy::Skip => {
-                    n_missing += 1;
-                    continue;
-                }
+            RecordUse::ZeroWeight => {
+                n_zero_weight += 1;
+                continue;
             }
-        }
-        if v.is_infinite() {
-            return Err(Error::invalid_value(
-                format!("values[{i}]"),
-                v,
-                "(values must be finite)",
-            ));
-        }
-        if wi == 0.0 {
-            n_zero_weight += 1;
-            continue;
+            RecordUse::Kept => {}
         }
         if wi != w0 {
             if w0.is_nan() {

@@ -28,7 +28,7 @@
 //! value by up to ~1e-11 relative (measured in `tests/distribution_merge.rs`), which bounds
 //! the agreement of the two. Quantiles select a record and agree exactly.
 
-use super::dist::{MissingPolicy, QuantileMethod};
+use super::dist::{classify_record, MissingPolicy, QuantileMethod, RecordUse};
 use super::exact::{seal, unseal, ExactSum, Reader};
 use crate::error::{Error, Result};
 
@@ -100,39 +100,16 @@ fn sorted_records(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy
     let (mut n_missing, mut n_zero) = (0u64, 0u64);
     for (i, &v) in values.iter().enumerate() {
         let w = weights.map_or(1.0, |w| w[i]);
-        if !(w.is_finite() && w >= 0.0) {
-            return Err(Error::invalid_value(
-                format!("weights[{i}]"),
-                w,
-                "as a weight (weights must be finite and ≥ 0)",
-            ));
-        }
-        if v.is_nan() {
-            match policy {
-                MissingPolicy::Error => {
-                    return Err(Error::MissingValue {
-                        context: format!("values[{i}]"),
-                        reason: "and the missing-value policy is Error \
-                                 (clean the data or ask for MissingPolicy::Skip)"
-                            .into(),
-                    })
-                }
-                MissingPolicy::Skip => {
-                    n_missing += 1;
-                    continue;
-                }
+        match classify_record(i, v, w, policy)? {
+            RecordUse::Missing => {
+                n_missing += 1;
+                continue;
             }
-        }
-        if v.is_infinite() {
-            return Err(Error::invalid_value(
-                format!("values[{i}]"),
-                v,
-                "(values must be finite)",
-            ));
-        }
-        if w == 0.0 {
-            n_zero += 1;
-            continue;
+            RecordUse::ZeroWeight => {
+                n_zero += 1;
+                continue;
+            }
+            RecordUse::Kept => {}
         }
         recs.push((v + 0.0, w));
     }

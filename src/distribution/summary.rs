@@ -20,7 +20,7 @@
 //! needs the same libm on every executor (glibc's `log` is correctly rounded in practice).
 
 use super::decompose::{GeDecomposition, GroupSummary};
-use super::dist::MissingPolicy;
+use super::dist::{classify_record, MissingPolicy, RecordUse};
 use super::exact::{seal, unseal, ExactSum, Reader};
 use crate::error::{Error, Result};
 
@@ -142,39 +142,16 @@ impl Summary {
         let mut next = self.clone();
         for (i, &v) in values.iter().enumerate() {
             let w = weights.map_or(1.0, |w| w[i]);
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::invalid_value(
-                    format!("weights[{i}]"),
-                    w,
-                    "as a weight (weights must be finite and ≥ 0)",
-                ));
-            }
-            if v.is_nan() {
-                match policy {
-                    MissingPolicy::Error => {
-                        return Err(Error::MissingValue {
-                            context: format!("values[{i}]"),
-                            reason: "and the missing-value policy is Error \
-                                     (clean the data or ask for MissingPolicy::Skip)"
-                                .into(),
-                        })
-                    }
-                    MissingPolicy::Skip => {
-                        next.n_missing += 1;
-                        continue;
-                    }
+            match classify_record(i, v, w, policy)? {
+                RecordUse::Missing => {
+                    next.n_missing += 1;
+                    continue;
                 }
-            }
-            if v.is_infinite() {
-                return Err(Error::invalid_value(
-                    format!("values[{i}]"),
-                    v,
-                    "(values must be finite)",
-                ));
-            }
-            if w == 0.0 {
-                next.n_zero_weight += 1;
-                continue;
+                RecordUse::ZeroWeight => {
+                    next.n_zero_weight += 1;
+                    continue;
+                }
+                RecordUse::Kept => {}
             }
             next.push(i, v + 0.0, w)?;
         }
