@@ -135,17 +135,7 @@ pub fn ge_decomposition(
             within += v.powf(1.0 - alpha) * s.powf(alpha) * ge;
         }
         let r = mu_g / mu;
-        between_acc += if alpha == 0.0 {
-            -v * r.ln()
-        } else if alpha == 1.0 {
-            if r > 0.0 {
-                v * r * r.ln()
-            } else {
-                0.0
-            }
-        } else {
-            v * r.powf(alpha)
-        };
+        between_acc += ge_between_term(v, r, alpha);
         summaries.push(GroupSummary {
             label,
             n: d.n(),
@@ -253,4 +243,22 @@ pub fn dagum_gini_decomposition(
         between_gross: nb + tv,
         groups: summaries,
     })
+}
+
+/// One group's term of the between-group GE(α) sum (Shorrocks 1980; Cowell 2011, §4.5):
+/// with population share `v` and relative mean `r` = μ_g/μ, the term is −v·ln r for α = 0,
+/// v·r·ln r for α = 1 (0 when r = 0) and v·r^α otherwise. The caller turns the sum into
+/// GE_between; shared by the single-machine and the mergeable-summary decompositions.
+pub(crate) fn ge_between_term(v: f64, r: f64, alpha: f64) -> f64 {
+    if alpha == 0.0 {
+        -v * r.ln()
+    } else if alpha == 1.0 {
+        if r > 0.0 {
+            v * r * r.ln()
+        } else {
+            0.0
+        }
+    } else {
+        v * r.powf(alpha)
+    }
 }

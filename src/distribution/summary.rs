@@ -19,7 +19,7 @@
 //! `ln` and `powf` come from the platform's libm: bit-for-bit equality across machines
 //! needs the same libm on every executor (glibc's `log` is correctly rounded in practice).
 
-use super::decompose::{GeDecomposition, GroupSummary};
+use super::decompose::{ge_between_term, GeDecomposition, GroupSummary};
 use super::dist::{classify_record, MissingPolicy, RecordUse};
 use super::exact::{seal, unseal, ExactSum, Reader};
 use crate::error::{Error, Result};
@@ -600,17 +600,7 @@ pub fn ge_decomposition_from_summaries(
             within += v.powf(1.0 - alpha) * sh.powf(alpha) * ge;
         }
         let r = mu_g / mu;
-        between_acc += if alpha == 0.0 {
-            -v * r.ln()
-        } else if alpha == 1.0 {
-            if r > 0.0 {
-                v * r * r.ln()
-            } else {
-                0.0
-            }
-        } else {
-            v * r.powf(alpha)
-        };
+        between_acc += ge_between_term(v, r, alpha);
         out.push(GroupSummary {
             label,
             n: s.n() as usize,
