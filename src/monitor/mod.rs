@@ -25,4 +25,6 @@ pub mod targets;
 pub use evaluation::*;
 pub use targets::*;
 pub mod results;
+pub mod table;
 pub use results::*;
+pub use table::{AchievementColumn, AchievementTable};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::achievement::{achieve_series, IndicatorAchievement, SeriesInput};
+use super::achievement::{achieve_series_into, IndicatorAchievement, SeriesInput};
 use super::aggregate::{
     aggregate_in, apply_min_coverage, like_for_like, Hierarchy, UnitAchievement,
 };
@@ -17,6 +17,7 @@ use super::satisfaction::{
 };
 use super::schedule::{schedule_check_with, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
+use super::table::{AchievementTable, TableBuilder};
 use super::trend::{assess_trend, TrendAssessment};
 use crate::data::Panel;
 use crate::error::{Error, Result};
@@ -38,8 +39,9 @@ pub struct MonitorResults {
     /// Units monitored.
     pub units: Vec<String>,
     /// Achievement per unit × indicator × year (unit-major, framework order, years
-    /// ascending from the base year).
-    pub achievements: Vec<IndicatorAchievement>,
+    /// ascending from the base year), held by column with the ids interned; serialised as
+    /// the list of [`IndicatorAchievement`] records.
+    pub achievements: AchievementTable,
     /// Aggregated achievement per unit × year.
     pub aggregates: Vec<UnitAchievement>,
     /// Schedule check per unit × indicator in the evaluation year.
@@ -81,23 +83,50 @@ impl MonitorResults {
         serde_json::to_string_pretty(self).expect("monitor results always serialise")
     }
 
-    /// The achievement record of one unit, indicator and year.
+    /// The achievement record of one unit, indicator and year (built from the columns of
+    /// [`MonitorResults::achievements`]; for numbers alone use the table's accessors by
+    /// row, see [`AchievementTable::find`]).
     pub fn achievement(
         &self,
         unit: &str,
         indicator: &str,
         year: i32,
-    ) -> Option<&IndicatorAchievement> {
+    ) -> Option<IndicatorAchievement> {
         self.achievements
-            .iter()
-            .find(|a| a.unit == unit && a.indicator == indicator && a.year == year)
+            .find(unit, indicator, year)
+            .map(|r| self.achievements.record(r))
     }
 
-    /// The aggregated achievement of one unit and year.
+    /// The position of a unit in [`MonitorResults::units`] (O(1)).
+    pub fn unit_position(&self, unit: &str) -> Option<usize> {
+        self.achievements
+            .unit_position(unit)
+            .or_else(|| self.units.iter().position(|u| u == unit))
+    }
+
+    /// The aggregated achievement of one unit and year (found by position: the aggregates
+    /// are unit-major with the years ascending).
     pub fn unit_achievement(&self, unit: &str, year: i32) -> Option<&UnitAchievement> {
-        self.aggregates
-            .iter()
-            .find(|a| a.unit == unit && a.year == year)
+        let ny = self.achievements.years().len();
+        let by_pos = self.unit_position(unit).and_then(|u| {
+            let y = self.achievements.year_position(year)?;
+            self.aggregates
+                .get(u * ny + y)
+                .filter(|a| a.unit == unit && a.year == year)
+        });
+        by_pos.or_else(|| {
+            self.aggregates
+                .iter()
+                .find(|a| a.unit == unit && a.year == year)
+        })
+    }
+
+    /// The records of unit × indicator tables (schedule, trends, targets) are unit-major in
+    /// framework order: the position of (unit, indicator) in them, if that layout holds.
+    pub fn cell_position(&self, unit: &str, indicator: &str) -> Option<usize> {
+        let u = self.unit_position(unit)?;
+        let j = self.achievements.indicator_position(indicator)?;
+        Some(u * self.achievements.indicators().len() + j)
     }
 }
 
@@ -187,8 +216,6 @@ pub fn monitor_with_survey(
     }
     let np = periods.len();
     let nan = vec![f64::NAN; np];
-    let n_years = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut achievements = Vec::with_capacity(units.len() * framework.indicators.len() * n_years);
     let mut aggregates = Vec::new();
     let mut schedule = Vec::new();
     let mut trends = Vec::new();
@@ -200,13 +227,23 @@ pub fn monitor_with_survey(
         .copied()
         .filter(|&y| y >= base_year)
         .collect();
+    let year_pos = eval_years.iter().position(|&y| y == year);
+    let mut table = TableBuilder::new(
+        &units,
+        &framework.indicators,
+        framework.target_year,
+        base_year,
+        &eval_years,
+    );
+    let ni = framework.indicators.len();
+    // one buffer per indicator, reused for every unit
+    let mut per_ind: Vec<Vec<IndicatorAchievement>> = vec![Vec::with_capacity(np); ni];
+    let mut values = Vec::with_capacity(np);
     for unit in &units {
         let u = panel.require_unit(unit)?;
-        let mut per_ind: Vec<Vec<IndicatorAchievement>> =
-            Vec::with_capacity(framework.indicators.len());
-        let mut rescaled = Vec::with_capacity(framework.indicators.len());
+        let mut rescaled = Vec::with_capacity(ni);
         let mut excluded = Vec::new();
-        for ind in &framework.indicators {
+        for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for(unit, ind);
             targets.push(AppliedTarget {
                 unit: unit.clone(),
@@ -226,9 +263,11 @@ pub fn monitor_with_survey(
                 TargetSource::Plan | TargetSource::None => None,
             };
             let ind = own.as_ref().unwrap_or(ind);
-            let values = panel
-                .indicator_index(&ind.id)
-                .map_or_else(|| nan.clone(), |i| panel.series(u, i));
+            values.clear();
+            match panel.indicator_index(&ind.id) {
+                Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
+                None => values.extend_from_slice(&nan),
+            }
             let reference: Option<Vec<f64>> = match ind
                 .relative_target
                 .as_ref()
@@ -260,7 +299,8 @@ pub fn monitor_with_survey(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let mut r = achieve_series(ind, input, spec, &mut warnings)?;
+            let r = &mut per_ind[j];
+            achieve_series_into(ind, input, spec, &mut warnings, r)?;
             // the spec's mapping overrides the framework's declaration
             let se_series = spec
                 .sampling_errors
@@ -269,7 +309,11 @@ pub fn monitor_with_survey(
             if let Some(se_id) = se_series {
                 match panel.indicator_index(se_id) {
                     Some(i) => assess_survey_series(
-                        &mut r,
+                        {
+                            // the ids are only needed by its messages
+                            r.iter_mut().for_each(|a| a.unit.clone_from(unit));
+                            r
+                        },
                         ind,
                         periods,
                         &values,
@@ -284,11 +328,10 @@ pub fn monitor_with_survey(
             }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
-                schedule.push(schedule_check_with(
-                    a,
-                    spec.schedule_tolerance,
-                    spec.schedule_epsilon,
-                ));
+                let mut s = schedule_check_with(a, spec.schedule_tolerance, spec.schedule_epsilon);
+                s.unit.clone_from(unit);
+                s.indicator.clone_from(&ind.id);
+                schedule.push(s);
             }
             trends.push(assess_trend(
                 ind,
@@ -330,9 +373,11 @@ pub fn monitor_with_survey(
                 }
             }
             rescaled.push(rs);
-            per_ind.push(r);
         }
-        let find = |j: usize, y: i32| per_ind[j].iter().find(|a| a.year == y);
+        let find = |j: usize, y: i32| {
+            let k = eval_years.binary_search(&y).ok()?;
+            per_ind[j].get(k)
+        };
         // aggregation per year, with the coverage rule and the like-for-like change
         let mut prev: Option<(i32, Vec<f64>, Option<f64>)> = None;
         for &y in &eval_years {
@@ -369,7 +414,7 @@ pub fn monitor_with_survey(
         // dashboard
         let mut icol = Vec::new();
         for (j, ind) in framework.indicators.iter().enumerate() {
-            let rec = find(j, year);
+            let rec = year_pos.and_then(|k| per_ind[j].get(k));
             let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
             let (colour, basis) = match (spec.dashboard.thresholds.get(&ind.id), rec) {
                 (Some(t), Some(r)) => (
@@ -428,19 +473,22 @@ pub fn monitor_with_survey(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
             ));
         }
-        achievements.extend(per_ind.into_iter().flatten());
+        for r in &mut per_ind {
+            table.push_series(r);
+        }
     }
     let satisfaction = match survey {
         Some((s, ss)) => satisfaction_index(s, ss)?,
         None => Vec::new(),
     };
+    let n_years = eval_years.len();
     let evaluations = units
         .iter()
-        .map(|unit| {
-            let obj = aggregates
-                .iter()
-                .find(|a| &a.unit == unit && a.year == year)
-                .and_then(|a| a.overall)
+        .enumerate()
+        .map(|(k, unit)| {
+            let obj = year_pos
+                .and_then(|y| aggregates.get(k * n_years + y))
+                .and_then(|a: &UnitAchievement| a.overall)
                 .map(|v| 100.0 * v);
             let sat = satisfaction
                 .iter()
@@ -463,7 +511,7 @@ pub fn monitor_with_survey(
         year,
         form: spec.form,
         units,
-        achievements,
+        achievements: table.finish(),
         aggregates,
         schedule,
         trends,
