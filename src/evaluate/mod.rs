@@ -646,7 +646,7 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 .map(|a| {
                     a.pulling_down
                         .iter()
-                        .map(|s| (s.indicator.clone(), s.score))
+                        .map(|s| (s.indicator.to_string(), s.score))
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -17,7 +17,7 @@ use super::index::spec_text;
 use super::panel::{cpindex_panel, panel_ref};
 use super::slice::{out_ptr, try_slice, write_array};
 use super::status::cpindex_status;
-use super::string::{try_str, write_text_to};
+use super::string::{try_str, write_joined_to, write_text_to};
 use crate::monitor::{
     monitor, AchievementColumn, AchievementTable, Colour, MonitorResults, MonitorSpec,
     ScheduleStatus, TrendCategory,
@@ -254,6 +254,55 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_id(
             )
         })?;
         write_text_to(u, buf, buf_len, out_len)
+    })
+}
+
+/// Which ids `cpindex_monitor_result_ids` copies.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_monitor_list {
+    /// The monitored units, in result order (the order of every per-unit array).
+    Unit = 0,
+    /// The framework's indicators, in framework order.
+    Indicator = 1,
+}
+
+/// Copies every monitored unit id (`list` 0, `CPINDEX_MONITOR_LIST_UNIT`) or every
+/// indicator id (`list` 1) into one caller buffer in a single call: the ids in order, each
+/// followed by a NUL byte. `*out_len` always receives the total size **including** every
+/// NUL (size query with `(NULL, 0)`); split the buffer at the NULs (if an id itself holds a
+/// NUL, read the units with `cpindex_monitor_result_unit_id` instead).
+///
+/// **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+/// NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+/// **Thread safety:** may be called concurrently on a shared result.
+///
+/// # Safety
+/// `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_monitor_result_ids(
+    result: *const cpindex_monitor_result,
+    list: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_monitor_result_ids", || {
+        let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
+        let ids = match list {
+            0 => r.units.as_slice(),
+            1 => r.achievements.indicators(),
+            _ => {
+                return Err(FfiError::invalid(
+                    "list",
+                    format!("{list} is not a cpindex_monitor_list code (0 UNIT, 1 INDICATOR)"),
+                ))
+            }
+        };
+        write_joined_to(ids.iter().map(String::as_str), buf, buf_len, out_len)
     })
 }
 

@@ -1,5 +1,7 @@
 //! [`MonitorResults`] and the entry points [`monitor`] and [`monitor_with_survey`].
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::achievement::{achieve_series_into, IndicatorAchievement, SeriesInput};
@@ -10,15 +12,16 @@ use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
 };
-use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
+use super::dynamic::{dynamic_index_in, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{
     assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
 };
-use super::schedule::{schedule_check_with, ScheduleCheck};
+use super::schedule::{schedule_check_ids, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::table::{AchievementTable, TableBuilder};
-use super::trend::{assess_trend, TrendAssessment};
+use super::trend::{assess_trend_ids, TrendAssessment};
+use super::Id;
 use crate::data::Panel;
 use crate::error::{Error, Result};
 use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm, TargetSource};
@@ -68,9 +71,9 @@ pub struct MonitorResults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppliedTarget {
     /// Unit id.
-    pub unit: String,
+    pub unit: Id,
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: Id,
     /// The numeric target used (`None`: not scored against a number).
     pub target: Option<f64>,
     /// Where the target comes from.
@@ -205,7 +208,15 @@ pub fn monitor_with_survey(
             })?,
     };
     let mut warnings = Vec::new();
+    // the framework's tree, indexed once
     let hier = Hierarchy::new(framework);
+    let top_dims: Vec<usize> = framework
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none())
+        .map(|(k, _)| k)
+        .collect();
     for ind in &framework.indicators {
         if panel.indicator_index(&ind.id).is_none() {
             warnings.push(format!(
@@ -241,13 +252,15 @@ pub fn monitor_with_survey(
     let mut values = Vec::with_capacity(np);
     for unit in &units {
         let u = panel.require_unit(unit)?;
+        // the unit's id, shared by all its records
+        let uid = Id::new(unit);
         let mut rescaled = Vec::with_capacity(ni);
         let mut excluded = Vec::new();
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for(unit, ind);
             targets.push(AppliedTarget {
-                unit: unit.clone(),
-                indicator: ind.id.clone(),
+                unit: uid.clone(),
+                indicator: hier.indicator_id(j).clone(),
                 target,
                 source,
             });
@@ -328,19 +341,20 @@ pub fn monitor_with_survey(
             }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
-                let mut s = schedule_check_with(a, spec.schedule_tolerance, spec.schedule_epsilon);
-                s.unit.clone_from(unit);
-                s.indicator.clone_from(&ind.id);
-                schedule.push(s);
+                schedule.push(schedule_check_ids(
+                    a,
+                    spec.schedule_tolerance,
+                    spec.schedule_epsilon,
+                    hier.indicator_id(j).clone(),
+                    uid.clone(),
+                ));
             }
-            trends.push(assess_trend(
+            trends.push(assess_trend_ids(
+                (hier.indicator_id(j).clone(), uid.clone()),
                 ind,
-                unit,
                 periods,
                 &values,
-                base_year,
-                framework.target_year,
-                year,
+                (base_year, framework.target_year, year),
                 at_year,
                 &spec.trend,
             ));
@@ -384,7 +398,7 @@ pub fn monitor_with_survey(
             let scores: Vec<f64> = (0..framework.indicators.len())
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
-            let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            let mut ua = aggregate_in(&hier, framework, &uid, y, &scores, spec.pull_down_count)?;
             // Indicators not scored by design (a part's size indicators without a target
             // of its own) are not missing data: they leave the coverage denominator.
             let unit_targets = &targets[targets.len() - framework.indicators.len()..];
@@ -432,40 +446,38 @@ pub fn monitor_with_survey(
                 ),
             };
             icol.push(IndicatorColour {
-                indicator: ind.id.clone(),
+                indicator: hier.indicator_id(j).clone(),
                 colour,
-                basis: basis.into(),
+                basis: Cow::Borrowed(basis),
             });
         }
-        let dcol = framework
-            .child_dimensions(None)
-            .map(|d| {
-                let mut members: Vec<(Colour, &str)> = framework
-                    .indicators
+        let dcol = top_dims
+            .iter()
+            .map(|&k| {
+                let mut members: Vec<(Colour, &str)> = hier
+                    .members(k)
                     .iter()
-                    .zip(&icol)
-                    .filter(|(i, _)| framework.top_dimension_of(i) == Some(d.id.as_str()))
-                    .map(|(i, c)| (c.colour, i.id.as_str()))
+                    .map(|&j| (icol[j].colour, framework.indicators[j].id.as_str()))
                     .collect();
                 let colours: Vec<Colour> = members.iter().map(|m| m.0).collect();
                 members.retain(|m| m.0 != Colour::Grey);
                 members.sort_by_key(|m| m.0);
                 DimensionColour {
-                    dimension: d.id.clone(),
+                    dimension: hier.dimension_id(k).clone(),
                     colour: dimension_colour(&colours),
                     worst: members.iter().take(2).map(|m| m.1.to_string()).collect(),
                 }
             })
             .collect();
         dashboards.push(UnitDashboard {
-            unit: unit.clone(),
+            unit: uid.clone(),
             year,
             indicators: icol,
             dimensions: dcol,
         });
         let dyn_base = spec.dynamic.base_year.unwrap_or(base_year);
         if periods.contains(&dyn_base) {
-            let mut di = dynamic_index(framework, unit, periods, &rescaled, dyn_base)?;
+            let mut di = dynamic_index_in(&hier, framework, unit, periods, &rescaled, dyn_base)?;
             di.excluded = excluded;
             dynamic.push(di);
         } else {

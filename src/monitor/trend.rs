@@ -42,9 +42,9 @@ pub enum TrendCategory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendAssessment {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: super::Id,
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// First year used (t₀).
     pub from_year: Option<i32>,
     /// Latest year used (t).
@@ -172,9 +172,32 @@ pub fn assess_trend(
     record: Option<&IndicatorAchievement>,
     t: &TrendThresholds,
 ) -> TrendAssessment {
+    assess_trend_ids(
+        (super::Id::new(&indicator.id), super::Id::new(unit)),
+        indicator,
+        periods,
+        values,
+        (base_year, framework_target_year, year),
+        record,
+        t,
+    )
+}
+
+/// [`assess_trend`] writing the given (shared) indicator and unit ids; `years` is
+/// (base year, framework target year, evaluation year).
+pub(crate) fn assess_trend_ids(
+    ids: (super::Id, super::Id),
+    indicator: &Indicator,
+    periods: &[i32],
+    values: &[f64],
+    years: (i32, i32, i32),
+    record: Option<&IndicatorAchievement>,
+    t: &TrendThresholds,
+) -> TrendAssessment {
+    let (base_year, framework_target_year, year) = years;
     let mut out = TrendAssessment {
-        indicator: indicator.id.clone(),
-        unit: unit.to_string(),
+        indicator: ids.0,
+        unit: ids.1,
         from_year: None,
         to_year: None,
         cagr_observed: None,

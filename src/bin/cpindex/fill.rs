@@ -125,7 +125,14 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
     let index_series: Vec<LineSeries> = ev
         .units
         .iter()
-        .filter_map(|u| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
+        .filter_map(|u| {
+            let k = ev.monitor.unit_position(&u.id)?;
+            ev.monitor
+                .dynamic
+                .get(k)
+                .filter(|d| d.unit == u.id)
+                .or_else(|| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
+        })
         .map(|d| LineSeries {
             name: fw.unit_name_zh(&d.unit),
             values: ev

@@ -154,6 +154,7 @@ fn legend(o: &mut String) {
 }
 
 fn dashboard(o: &mut String, v: &ReportView) {
+    let vi = v.index();
     let _ = writeln!(o, "<h2>二、指标监测仪表盘 Dashboard ({})</h2>", v.year);
     legend(o);
     o.push_str(
@@ -187,15 +188,11 @@ fn dashboard(o: &mut String, v: &ReportView) {
                 escape(&ind.target)
             );
             for u in &v.units {
-                match v
-                    .cells
-                    .iter()
-                    .find(|c| c.indicator == ind.id && c.unit == u.id)
-                {
+                match vi.cell(&ind.id, &u.id) {
                     Some(c) => {
                         let mut tip = format!(
                             "{} · {}: {} {} — 实现度 {}",
-                            v.unit_name(&u.id),
+                            vi.unit_name(&u.id),
                             ind.name,
                             fmt_value(c.value),
                             ind.unit,

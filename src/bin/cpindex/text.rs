@@ -18,6 +18,7 @@ fn colour_code(c: Colour) -> &'static str {
 /// The report as plain-text tables: summary, dashboard (achievement, colour code, trend
 /// arrow), dynamic index, distribution targets, and the methodology notes.
 pub fn render_table(v: &ReportView) -> String {
+    let vi = v.index();
     let mut o = String::new();
     o.push_str(&format!(
         "{} · {}年度监测报告\n{}\n",
@@ -86,25 +87,19 @@ pub fn render_table(v: &ReportView) -> String {
         for ind in inds {
             let mut row = vec![ind.name.clone(), format!("{} {}", ind.target, ind.unit)];
             for u in &v.units {
-                row.push(
-                    match v
-                        .cells
-                        .iter()
-                        .find(|c| c.indicator == ind.id && c.unit == u.id)
-                    {
-                        Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
-                            // not assessed (e.g. a reference series): the value itself
-                            format!("({})", fmt_value(c.value))
-                        }
-                        Some(c) => format!(
-                            "{} {} {}",
-                            pct(c.achievement),
-                            colour_code(c.colour),
-                            c.trend.arrow()
-                        ),
-                        None => "–".into(),
-                    },
-                );
+                row.push(match vi.cell(&ind.id, &u.id) {
+                    Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
+                        // not assessed (e.g. a reference series): the value itself
+                        format!("({})", fmt_value(c.value))
+                    }
+                    Some(c) => format!(
+                        "{} {} {}",
+                        pct(c.achievement),
+                        colour_code(c.colour),
+                        c.trend.arrow()
+                    ),
+                    None => "–".into(),
+                });
             }
             t.row(row);
         }
@@ -271,6 +266,7 @@ pub fn render_table(v: &ReportView) -> String {
 /// `unit,unit_name,indicator,indicator_name,dimension,year,value,unit_label,target,achievement_pct,colour,trend,illustrative`.
 /// Missing numbers are empty cells.
 pub fn render_csv(v: &ReportView) -> String {
+    let vi = v.index();
     let mut w = csv::Writer::from_writer(Vec::new());
     let num = |x: f64| {
         if x.is_finite() {
@@ -297,11 +293,7 @@ pub fn render_csv(v: &ReportView) -> String {
     ]);
     for u in &v.units {
         for ind in &v.indicators {
-            if let Some(c) = v
-                .cells
-                .iter()
-                .find(|c| c.indicator == ind.id && c.unit == u.id)
-            {
+            if let Some(c) = vi.cell(&ind.id, &u.id) {
                 let _ = w.write_record([
                     u.id.clone(),
                     u.name.clone(),
