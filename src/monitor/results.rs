@@ -227,11 +227,13 @@ pub fn monitor_with_survey(
     }
     let np = periods.len();
     let nan = vec![f64::NAN; np];
-    let mut aggregates = Vec::new();
-    let mut schedule = Vec::new();
-    let mut trends = Vec::new();
-    let mut dashboards = Vec::new();
-    let mut dynamic = Vec::new();
+    let n_cells = units.len() * framework.indicators.len();
+    let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
+    let mut aggregates = Vec::with_capacity(units.len() * n_years_eval);
+    let mut schedule = Vec::with_capacity(n_cells);
+    let mut trends = Vec::with_capacity(n_cells);
+    let mut dashboards = Vec::with_capacity(units.len());
+    let mut dynamic = Vec::with_capacity(units.len());
     let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
     let eval_years: Vec<i32> = periods
         .iter()

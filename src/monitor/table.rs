@@ -496,6 +496,11 @@ impl AchievementTable {
             }
         }
         let (ni, ny) = (indicators.len(), years.len());
+        if years.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "achievement records: the years of the first series {years:?} are not ascending"
+            ));
+        }
         if units.len() * ni * ny != records.len() {
             return Err(format!(
                 "achievement records: {} records are not {} units × {ni} indicators × {ny} years in order",

@@ -60,7 +60,7 @@ pub struct TrendAssessment {
     /// Open SDG score in [−5, 5] (target achieved = 5).
     pub score: Option<f64>,
     /// Edge rule applied, in words.
-    pub note: String,
+    pub note: std::borrow::Cow<'static, str>,
 }
 
 /// Category of a progress ratio R.
@@ -205,7 +205,7 @@ pub(crate) fn assess_trend_ids(
         ratio: None,
         category: TrendCategory::UnableToAssess,
         score: None,
-        note: String::new(),
+        note: std::borrow::Cow::Borrowed(""),
     };
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
@@ -282,7 +282,8 @@ pub(crate) fn assess_trend_ids(
                     out.note = format!(
                         "growth target {tv} ({}): ratio undefined",
                         if higher { "at least" } else { "at most" }
-                    );
+                    )
+                    .into();
                     return out;
                 };
                 out.ratio = Some(r);
@@ -334,7 +335,7 @@ pub(crate) fn assess_trend_ids(
                 return out;
             }
             if (y0 < lo && yt > hi) || (y0 > hi && yt < lo) {
-                out.note = format!("overshot the band [{lo}, {hi}]: not assessed");
+                out.note = format!("overshot the band [{lo}, {hi}]: not assessed").into();
                 return out;
             }
             if y0 < lo {
@@ -344,7 +345,7 @@ pub(crate) fn assess_trend_ids(
             } else {
                 out.category = TrendCategory::Deterioration;
                 out.score = Some(-5.0);
-                out.note = format!("left the band [{lo}, {hi}] it started in");
+                out.note = format!("left the band [{lo}, {hi}] it started in").into();
                 return out;
             }
         }
@@ -403,7 +404,7 @@ pub(crate) fn assess_trend_ids(
     }
     if all_neg && !all_pos {
         let sep = if out.note.is_empty() { "" } else { "; " };
-        out.note = format!("{}{sep}all values negative: direction flipped", out.note);
+        out.note = format!("{}{sep}all values negative: direction flipped", out.note).into();
     }
     out
 }
