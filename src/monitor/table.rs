@@ -6,9 +6,9 @@
 //! ids and weigh about 600 bytes. The table instead holds:
 //!
 //! * the ids once (`units`, `indicators`, `years`); a record is addressed by its positions
-//!   `(unit, indicator, year)`, and its row is `(unit · n_indicators + indicator) · n_years
-//!   + year` (unit-major, framework order, years ascending — the order the records have
-//!   always been listed in);
+//!   `(unit, indicator, year)`, and its row is
+//!   `(unit · n_indicators + indicator) · n_years + year` (unit-major, framework order,
+//!   years ascending — the order the records have always been listed in);
 //! * what is the same for every record of an indicator (kind, polarity, target year,
 //!   aspiration) once per indicator, and the elapsed share once per indicator × year;
 //! * one dense column per number every record has (observed, measured, baseline, target,
