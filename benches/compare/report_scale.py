@@ -17,6 +17,7 @@ Not part of CI. Usage:
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -77,15 +78,16 @@ def main():
     a = ap.parse_args()
     tmpl, refs = read_template(os.path.join(ROOT, "examples", "data", "quzhou.csv"), a.county)
     print(f"# {a.bin}; load average {os.getloadavg()}")
-    print("| units | years | CSV MB | format | median s | runs |")
-    print("|---|---|---|---|---|---|")
+    print("| units | years | CSV MB | format | median wall s | median CPU s (user+sys) | wall runs |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="cpindex-report-scale-") as d:
         for n in [int(x) for x in a.units.split(",")]:
             data = os.path.join(d, f"panel-{n}.csv")
             size = generate(data, n, a.years, tmpl, refs)
             for fmt in a.formats.split(","):
-                runs = []
+                runs, cpus = [], []
                 for _ in range(a.repeat):
+                    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                     t0 = time.perf_counter()
                     p = subprocess.run(
                         [a.bin, "report", data, "--no-auto", "--format", fmt],
@@ -93,10 +95,13 @@ def main():
                         stderr=subprocess.PIPE,
                     )
                     runs.append(time.perf_counter() - t0)
+                    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
                     if p.returncode != 0:
                         sys.exit(f"report failed ({n} units, {fmt}): {p.stderr.decode()[-2000:]}")
                 print(
                     f"| {n} | {a.years} | {size / 1e6:.1f} | {fmt} | {statistics.median(runs):.3f} | "
+                    f"{statistics.median(cpus):.3f} | "
                     + ", ".join(f"{r:.3f}" for r in runs)
                     + " |",
                     flush=True,
