@@ -52,14 +52,15 @@ fn readme_command_prints_a_readable_table_with_every_section() {
     let t = ok(&["report", "examples/data/quzhou.csv"]);
     for s in [
         "2024年度监测报告",
-        "ILLUSTRATIVE",
+        "示意数据",
         "一、总体实现度与综合指数",
-        "主要短板 Lagging indicators",
-        "二、指标监测仪表盘",
-        "三、动态监测指数",
-        "四、收入分配目标",
-        "五、满意度与综合评价",
-        "方法说明",
+        "主要短板",
+        "二、时间过半、任务过半",
+        "三、指标监测仪表盘",
+        "四、动态监测指数",
+        "五、收入分配目标",
+        "六、群众获得感幸福感安全感评价",
+        "七、方法说明",
         "households.csv (found beside the data file",
     ] {
         assert!(t.contains(s), "missing `{s}`");
@@ -81,8 +82,8 @@ fn readme_command_prints_a_readable_table_with_every_section() {
     assert_eq!(city.split_whitespace().nth(3), Some("–"), "{city}");
     // the plan's target forms are shown as such: 100万人左右 with its ±5 band, 倍增 as a
     // multiple of the unit's own baseline
-    assert!(t.contains("≈ 100 ± 5 (2025)"), "about target");
-    assert!(t.contains("× 2 of base (2025)"), "baseline multiple");
+    assert!(t.contains("≈ 100 ± 5 (2025年)"), "about target");
+    assert!(t.contains("基期的 2 倍 (2025年)"), "baseline multiple");
     // the counties hold 75–77% of all indicators, but the plan's size indicators (亿元
     // totals, counts) are not scored for a county without a target of its own and leave
     // the coverage denominator: counted over what can be scored, a county's coverage is
@@ -222,7 +223,7 @@ fn three_person_equivalent_band_shares() {
     }
     let line = t
         .lines()
-        .find(|l| l.contains("10-50万元的群体比例"))
+        .find(|l| l.contains("10-50万元的群体比例") && l.contains("按三口之家折算"))
         .unwrap();
     assert!(
         line.contains(&format!("{:.1}%", 100.0 * inside / total)),
@@ -294,7 +295,7 @@ fn example_spec_is_accepted_and_used() {
     );
     // --no-auto: no household rows and no survey section
     let t = ok(&["report", "examples/data/quzhou.csv", "--no-auto"]);
-    assert!(!t.contains("10—50万元") && !t.contains("五、满意度"));
+    assert!(!t.contains("10—50万元") && !t.contains("群众获得感幸福感安全感评价"));
 }
 
 /// A second plan — the invented example county framework — runs through `report` with no
@@ -308,7 +309,7 @@ fn example_county_framework_runs_with_no_code_change() {
         "{t}"
     );
     assert!(t.contains("示例市平均"), "the reference is shown");
-    assert!(t.contains("Fingerprint: sha256:"), "{t}");
+    assert!(t.contains("指纹 sha256:"), "{t}");
     let j: serde_json::Value = serde_json::from_str(&ok(&[
         "report",
         "examples/county/panel.csv",

@@ -304,6 +304,7 @@ fn cells_carry_the_judged_figure_and_the_schedule_status() {
         "gdp_per_capita",
         "low_income_rural_income_growth",
         "fixed_asset_investment_total",
+        "graduate_employment_rate",
     ]
     .map(String::from)
     .to_vec();
@@ -320,6 +321,9 @@ fn cells_carry_the_judged_figure_and_the_schedule_status() {
                 .unwrap();
             p.set_by_id(u, y, "fixed_asset_investment_total", fai)
                 .unwrap();
+            // 每年 ≥ 95 %: met in 2020 and 2022, missed in 2021
+            let rate = if y == 2021 { 94.0 } else { 96.0 };
+            p.set_by_id(u, y, "graduate_employment_rate", rate).unwrap();
         }
     }
     let ev = run(fw, &p, None, &EvaluationSpec::default());
@@ -347,4 +351,11 @@ fn cells_carry_the_judged_figure_and_the_schedule_status() {
     assert_eq!(c.measured[k], Some(2000.0));
     assert_eq!(c.measured_from[k], Some(2021));
     assert_eq!(c.schedule[k], ScheduleStatus::OnSchedule);
+    assert_eq!(c.years_met[k], None);
+    // annual: 96 ≥ 95 this year, but 2021's 94 missed it; the record counts the plan
+    // years after the base year (2021, 2022) and keeps the cell from green: 1 of 2 met
+    let k = cell(0, "graduate_employment_rate");
+    assert_eq!(c.measured[k], Some(96.0));
+    assert_eq!(c.years_met[k], Some([1, 2]));
+    assert_ne!(c.colour[k], cpindex::monitor::Colour::Green);
 }

@@ -183,6 +183,10 @@ pub struct CellTable {
     /// The schedule check 时间过半、任务过半 of the cell ([`monitor::schedule_check`]).
     #[serde(default)]
     pub schedule: Vec<monitor::ScheduleStatus>,
+    /// An annual target (每年): [years met, years observed] so far; it is met, and
+    /// green, only when met in every observed year. `None` for other kinds.
+    #[serde(default)]
+    pub years_met: Vec<Option<[u32; 2]>>,
 }
 
 impl CellTable {
@@ -596,6 +600,12 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 Kind::GrowthRate => a.baseline_year.or(Some(mres.base_year)),
                 _ => a.baseline_year,
             }));
+            cells
+                .years_met
+                .push(rec.and_then(|a| match (a.years_met, a.years_observed) {
+                    (Some(m), Some(n)) if a.kind == Kind::Annual => Some([m as u32, n as u32]),
+                    _ => None,
+                }));
             cells.schedule.push(
                 sched
                     .get(&key)

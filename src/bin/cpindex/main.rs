@@ -6,8 +6,10 @@
 //! Every error goes to stderr as one line starting with `cpindex: error:` and names the
 //! file, line and column when there is one.
 
+mod cells;
 mod fill;
 mod html;
+mod i18n;
 mod input;
 mod measures;
 mod output;
@@ -112,6 +114,8 @@ enum Command {
         /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
         #[arg(long)]
         sensitivity: Option<PathBuf>,
+        #[command(flatten)]
+        meta: report::MetaArgs,
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
@@ -261,6 +265,7 @@ fn run(cmd: Command) -> CliResult {
             no_auto,
             year,
             sensitivity: sensitivity_spec,
+            meta,
         } => {
             if sensitivity_spec.is_some() && format != ReportFormat::Html {
                 return Err(Failure(
@@ -332,6 +337,7 @@ fn run(cmd: Command) -> CliResult {
                 households,
                 year,
                 input_notes: notes,
+                meta: meta.over(&specs.report)?,
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {
