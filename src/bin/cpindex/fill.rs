@@ -426,11 +426,18 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         .iter()
         .map(|d| {
             let ind = d.indicator.as_deref().and_then(|i| fw.indicator(i));
+            // against a target: the rule of the dashboard (rounded toward "not met")
+            let judged = |x: f64, nearest: String| match ind {
+                Some(i) => cells::judged_text(x, &i.polarity, &i.target_form, d.target),
+                None => nearest,
+            };
             let value = match (&d.detail, d.value) {
                 (_, None) => "–".to_string(),
-                (DistributionDetail::BandShare { .. }, Some(x)) => format!("{x:.1}%"),
+                (DistributionDetail::BandShare { .. }, Some(x)) => {
+                    format!("{}%", judged(x, format!("{x:.1}")))
+                }
                 (DistributionDetail::Measure { .. }, Some(x)) => format!("{x:.3}"),
-                (_, Some(x)) => format!("{x:.2}"),
+                (_, Some(x)) => judged(x, format!("{x:.2}")),
             };
             let label_of = |ind: Option<&Indicator>| {
                 ind.map_or(d.label_zh.clone(), |i| {
