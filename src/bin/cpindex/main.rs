@@ -119,9 +119,11 @@ enum Command {
         data: PathBuf,
         #[command(flatten)]
         input: input::InputArgs,
-        /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …}.
+        /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …};
+        /// without it every field takes its documented default (docs/spec.md), over every
+        /// unit except the framework's reference units.
         #[arg(long)]
-        spec: PathBuf,
+        spec: Option<PathBuf>,
         /// A built-in framework id or a framework JSON file.
         #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
@@ -360,7 +362,7 @@ fn run(cmd: Command) -> CliResult {
             year,
         } => {
             let fw = load_framework(&framework)?;
-            let specs = report::load_specs(Some(&spec))?;
+            let specs = report::load_specs(spec.as_deref())?;
             let panel = input::read_data(&data, &fw, &input)?.panel;
             let index_spec = specs.resolved_index(&fw, &panel)?;
             let res = cpindex::method::run(&fw, &panel, &index_spec)?;
