@@ -15,8 +15,10 @@ mod report;
 mod sensitivity;
 mod svg;
 mod table;
+mod tables;
 mod text;
 mod view;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,6 +52,8 @@ enum ReportFormat {
     Html,
     /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
     Evaluation,
+    /// An Excel workbook, one sheet per table of the report (needs --out).
+    Xlsx,
 }
 
 /// Formats of `cpindex sensitivity`.
@@ -91,8 +95,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
         /// Write to this file instead of standard output.
-        #[arg(long)]
+        #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// CSV for Excel and WPS: a UTF-8 byte-order mark and CRLF line ends.
+        #[arg(long, alias = "bom")]
+        excel: bool,
         /// Weighted household microdata for the income-band shares.
         #[arg(long)]
         households: Option<PathBuf>,
@@ -257,6 +264,7 @@ fn run(cmd: Command) -> CliResult {
             framework,
             format,
             out,
+            excel,
             households,
             survey,
             survey_items,
@@ -264,6 +272,16 @@ fn run(cmd: Command) -> CliResult {
             year,
             sensitivity: sensitivity_spec,
         } => {
+            if excel && format != ReportFormat::Csv {
+                return Err(Failure(
+                    "--excel (--bom) applies to CSV output: add --format csv".into(),
+                ));
+            }
+            if format == ReportFormat::Xlsx && out.is_none() {
+                return Err(Failure(
+                    "--format xlsx writes a binary workbook: give --out FILE.xlsx".into(),
+                ));
+            }
             if sensitivity_spec.is_some() && format != ReportFormat::Html {
                 return Err(Failure(
                     "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
@@ -337,7 +355,7 @@ fn run(cmd: Command) -> CliResult {
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {
-                None => emit_report(&v, format, out.as_deref())?,
+                None => emit_report(&v, Some(&fw), format, excel, out.as_deref())?,
                 Some(p) => {
                     let r = run_sensitivity(&fw, &panel, &p, None)?;
                     let page = html::render(&v);
@@ -417,10 +435,16 @@ fn run(cmd: Command) -> CliResult {
             write_out(None, &text)
         }
         Command::DemoReport { format, out } => {
-            emit_report(&view::demo_view(), format, out.as_deref())
+            emit_report(&view::demo_view(), None, format, false, out.as_deref())
         }
         Command::DemoHtml { out } => {
-            emit_report(&view::demo_view(), ReportFormat::Html, Some(&out))?;
+            emit_report(
+                &view::demo_view(),
+                None,
+                ReportFormat::Html,
+                false,
+                Some(&out),
+            )?;
             eprintln!(
                 "cpindex: wrote {} (demo layout, fake numbers)",
                 out.display()
@@ -448,11 +472,35 @@ fn run_sensitivity(
 
 /// Writes a filled report view-model in the requested format, to `out` or stdout.
 /// The `report` subcommand ends with this once it has built the view from the library's
-/// results.
-fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -> CliResult {
+/// results. The CSV and the workbook hold every table of the evaluation behind the view
+/// (`tables.rs`; names from `fw`); the demo view, which has none, gives its dashboard
+/// cells as CSV and no workbook.
+fn emit_report(
+    v: &view::ReportView,
+    fw: Option<&Framework>,
+    format: ReportFormat,
+    excel: bool,
+    out: Option<&Path>,
+) -> CliResult {
+    let tables = match (&v.result, fw) {
+        (Some(e), Some(fw)) => Some(tables::report_tables(e, fw)),
+        _ => None,
+    };
     let text = match format {
         ReportFormat::Table => text::render_table(v),
-        ReportFormat::Csv => text::render_csv(v),
+        ReportFormat::Csv => match &tables {
+            Some(t) => tables::to_csv(t, excel),
+            None if excel => tables::excel_text(&text::render_csv(v)),
+            None => text::render_csv(v),
+        },
+        ReportFormat::Xlsx => {
+            let (Some(t), Some(path)) = (&tables, out) else {
+                return Err(Failure(
+                    "--format xlsx needs an evaluation and --out FILE.xlsx".into(),
+                ));
+            };
+            return output::write_bytes(path, &xlsx::workbook(t)?);
+        }
         ReportFormat::Json => text::render_json(v),
         ReportFormat::Html => html::render(v),
         ReportFormat::Evaluation => match &v.result {
