@@ -934,6 +934,22 @@ mod tests {
     }
 
     #[test]
+    fn fills_are_the_html_legend_colours() {
+        // the workbook's fills must stay the HTML report's legend backgrounds
+        let page = crate::html::render(&crate::view::demo_view());
+        for c in [
+            Colour::Green,
+            Colour::Yellow,
+            Colour::Orange,
+            Colour::Red,
+            Colour::Grey,
+        ] {
+            let css = format!("background:#{:06x}", fill_rgb(c).0);
+            assert!(page.contains(&css), "{c:?}: {css} not in the HTML legend");
+        }
+    }
+
+    #[test]
     fn sheet_names_fit_excel() {
         let t = ReportTable::new("x", "综合评价", "Combined evaluation of everything", vec![]);
         assert!(t.sheet_name().chars().count() <= 31);
