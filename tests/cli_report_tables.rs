@@ -782,7 +782,8 @@ print(json.dumps(out, ensure_ascii=False))
     );
     assert_eq!(dims["zh"], "实现度(%)");
     assert_eq!(dims["en"], "achievement (%)");
-    assert_eq!(dims["format"], "0.0");
+    // one decimal, three just below 100 (99.997 is not 100.0)
+    assert_eq!(dims["format"], "[>=100]0.0;[>=99.95]0.000;0.0");
     // the sample has cells of several colours: the check above is not vacuous
     let cells = j["指标 Indicators"]["colours"].as_object().unwrap();
     assert!(cells.len() >= 3, "{cells:?}");

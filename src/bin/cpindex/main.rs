@@ -47,6 +47,7 @@ enum ListFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Table,
+    /// Every table of the report as one tidy CSV (first column `table`).
     Csv,
     Json,
     Html,

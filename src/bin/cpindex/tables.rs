@@ -23,6 +23,9 @@ pub enum Fmt {
     Dec(u8),
     /// A number shown as Excel's `General` (observed values of any magnitude).
     General,
+    /// An achievement in percent: one decimal, but three between 99.95 and 100 so that
+    /// a value short of 100 (99.997, coloured as not met) never shows as `100.0`.
+    Achievement,
 }
 
 impl Fmt {
@@ -36,6 +39,7 @@ impl Fmt {
             Fmt::Dec(2) => "0.00",
             Fmt::Dec(3) => "0.000",
             Fmt::Dec(_) => "0.0000",
+            Fmt::Achievement => "[>=100]0.0;[>=99.95]0.000;0.0",
         }
     }
 }
@@ -206,7 +210,14 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         let entry = &e.units[u];
         vec![text(&entry.id), text(&entry.name_zh)]
     };
-    let unit_pos = |id: &str| e.unit_position(id);
+    // unit positions by id, indexed once (a search per row is quadratic in units)
+    let positions: std::collections::HashMap<&str, usize> = e
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let unit_pos = |id: &str| positions.get(id).copied();
     let unit_cells_by_id = |id: &str| -> Vec<Cell> {
         match unit_pos(id) {
             Some(u) => unit_cells(u),
@@ -345,7 +356,12 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
             vec![
                 col("dimension", "领域代码", "dimension", Fmt::Text),
                 col("dimension_name", "领域", "dimension name", Fmt::Text),
-                col("achievement", "实现度(%)", "achievement (%)", Fmt::Dec(1)),
+                col(
+                    "achievement",
+                    "实现度(%)",
+                    "achievement (%)",
+                    Fmt::Achievement,
+                ),
                 col("colour", "颜色", "colour", Fmt::Text),
             ],
         ]
@@ -385,7 +401,7 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
             key: u.id.clone(),
             zh: u.name_zh.clone(),
             en: format!("{} (%)", u.name_en),
-            fmt: Fmt::Dec(1),
+            fmt: Fmt::Achievement,
         });
     }
     let mut grid = ReportTable::new("dashboard", "仪表盘", "Dashboard", grid_cols);
@@ -435,7 +451,12 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
                 col("unit_label", "计量单位", "unit of measure", Fmt::Text),
                 col("target", "目标值", "target", Fmt::General),
                 col("target_source", "目标来源", "target source", Fmt::Text),
-                col("achievement", "实现度(%)", "achievement (%)", Fmt::Dec(1)),
+                col(
+                    "achievement",
+                    "实现度(%)",
+                    "achievement (%)",
+                    Fmt::Achievement,
+                ),
                 col("colour", "颜色", "colour", Fmt::Text),
                 col("trend", "趋势", "trend", Fmt::Text),
                 col("illustrative", "示例数据", "illustrative", Fmt::Text),

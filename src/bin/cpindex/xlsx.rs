@@ -7,11 +7,32 @@
 //! the content (CJK characters count two columns, as in the terminal table), and the
 //! dashboard colours as cell fills in the HTML report's legend colours.
 
+use cpindex::monitor::Colour;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
 
 use crate::table::str_width;
 use crate::tables::{fill_rgb, ReportTable, Value};
 use crate::{CliResult, Failure};
+
+/// The dashboard colours, in the order of [`colour_slot`].
+const COLOURS: [Colour; 5] = [
+    Colour::Green,
+    Colour::Yellow,
+    Colour::Orange,
+    Colour::Red,
+    Colour::Grey,
+];
+
+/// The position of a colour in [`COLOURS`].
+fn colour_slot(c: Colour) -> usize {
+    match c {
+        Colour::Green => 0,
+        Colour::Yellow => 1,
+        Colour::Orange => 2,
+        Colour::Red => 3,
+        Colour::Grey => 4,
+    }
+}
 
 fn fail(e: XlsxError) -> Failure {
     Failure(format!("writing the xlsx workbook: {e}"))
@@ -41,33 +62,50 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
                 .map_err(fail)?;
             widths[c] = widths[c].max(str_width(&column.zh)).max(column.en.len());
         }
-        // one Format per (column, colour): the number format with or without a fill
+        // the formats, made once per column: the number format, and the same with each
+        // dashboard colour's fill (a Format per cell would dominate on national data)
+        let formats: Vec<(Format, Vec<Format>)> = t
+            .columns
+            .iter()
+            .map(|column| {
+                let base = Format::new().set_num_format(column.fmt.excel());
+                let fills = COLOURS
+                    .iter()
+                    .map(|&colour| {
+                        let (rgb, white) = fill_rgb(colour);
+                        let f = base.clone().set_background_color(Color::RGB(rgb));
+                        if white {
+                            f.set_font_color(Color::White)
+                        } else {
+                            f
+                        }
+                    })
+                    .collect();
+                (base, fills)
+            })
+            .collect();
         for (r, row) in t.rows.iter().enumerate() {
             let r32 = (r + 2) as u32;
             for (c, cell) in row.iter().enumerate() {
                 let c16 = c as u16;
-                let mut fmt = Format::new().set_num_format(t.columns[c].fmt.excel());
-                if let Some(colour) = cell.fill {
-                    let (rgb, white) = fill_rgb(colour);
-                    fmt = fmt.set_background_color(Color::RGB(rgb));
-                    if white {
-                        fmt = fmt.set_font_color(Color::White);
-                    }
-                }
+                let fmt = match cell.fill {
+                    Some(colour) => &formats[c].1[colour_slot(colour)],
+                    None => &formats[c].0,
+                };
                 match &cell.value {
                     Value::Num(Some(v)) => {
-                        ws.write_number_with_format(r32, c16, *v, &fmt)
+                        ws.write_number_with_format(r32, c16, *v, fmt)
                             .map_err(fail)?;
                         widths[c] = widths[c].max(10);
                     }
                     Value::Num(None) => {
                         if cell.fill.is_some() {
-                            ws.write_blank(r32, c16, &fmt).map_err(fail)?;
+                            ws.write_blank(r32, c16, fmt).map_err(fail)?;
                         }
                     }
                     Value::Text(s) => {
                         if !s.is_empty() || cell.fill.is_some() {
-                            ws.write_string_with_format(r32, c16, s, &fmt)
+                            ws.write_string_with_format(r32, c16, s, fmt)
                                 .map_err(fail)?;
                         }
                         widths[c] = widths[c].max(str_width(s));
