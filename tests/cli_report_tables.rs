@@ -764,7 +764,8 @@ for name, ach, col in [("分领域 By dimension", 5, 6), ("指标 Indicators", 1
         if cell.value is not None:
             assert isinstance(cell.value, (int, float)), (name, cell.coordinate, cell.value)
         seen[colour] = seen.get(colour, 0) + 1
-    out[name] = {"freeze": ws.freeze_panes, "zh": ws.cell(1, ach).value,
+    out[name] = {"freeze": ws.freeze_panes, "print_rows": ws.print_title_rows,
+                 "landscape": ws.page_setup.orientation, "zh": ws.cell(1, ach).value,
                  "en": ws.cell(2, ach).value, "format": ws.cell(3, ach).number_format,
                  "colours": seen}
 print(json.dumps(out, ensure_ascii=False))
@@ -780,6 +781,11 @@ print(json.dumps(out, ensure_ascii=False))
         dims["freeze"], "C3",
         "two header rows and the unit columns frozen"
     );
+    assert_eq!(
+        dims["print_rows"], "$1:$2",
+        "both header rows repeat on every printed page"
+    );
+    assert_eq!(dims["landscape"], "landscape");
     assert_eq!(dims["zh"], "实现度(%)");
     assert_eq!(dims["en"], "achievement (%)");
     // one decimal, three just below 100 (99.997 is not 100.0)

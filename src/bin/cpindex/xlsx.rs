@@ -5,7 +5,8 @@
 //! indicator) columns, an auto-filter on the English row, numbers stored as numbers with
 //! the table's number format (missing = an empty cell, never text), column widths from
 //! the content (CJK characters count two columns, as in the terminal table), and the
-//! dashboard colours as cell fills in the HTML report's legend colours.
+//! dashboard colours as cell fills in the HTML report's legend colours. Printed, every
+//! sheet is A4 landscape, one page wide, with both header rows repeated on each page.
 
 use cpindex::monitor::Colour;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
@@ -118,6 +119,12 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
                 .map_err(fail)?;
         }
         ws.set_freeze_panes(2, t.frozen_columns).map_err(fail)?;
+        // printed (or saved as PDF): A4 landscape, one page wide, both header rows
+        // repeated on every page
+        ws.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 1).map_err(fail)?;
         if !t.rows.is_empty() && !t.columns.is_empty() {
             ws.autofilter(
                 1,
