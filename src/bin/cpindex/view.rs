@@ -45,14 +45,15 @@ impl Colour {
         }
     }
 
-    /// Fill colour for charts (same hues as the CSS classes).
+    /// The one definition of each colour: cell backgrounds, legend swatches and chart
+    /// bars (the HTML's CSS classes are generated from it; the workbook's fills match it).
     pub fn hex(self) -> &'static str {
         match self {
             Colour::Green => "#3f9b4f",
-            Colour::Yellow => "#e8c21b",
-            Colour::Orange => "#f08a24",
+            Colour::Yellow => "#f3d84a",
+            Colour::Orange => "#f5a14f",
             Colour::Red => "#d63a2f",
-            Colour::Grey => "#b8b8b8",
+            Colour::Grey => "#d9d9d9",
         }
     }
 
