@@ -292,6 +292,7 @@ fn english_report_has_no_chinese_fixed_text_and_chinese_none_of_the_english() {
         "Methodology",
         "Appendix: the methodology settings",
         "Qujiang District",
+        "Sense of gain",
         "<html lang=\"en\">",
     ] {
         assert!(en.contains(s), "en: {s}");

@@ -47,7 +47,7 @@ fn nan(x: Option<f64>) -> f64 {
 /// the input lines under the title, the language and the issuing office, title and date.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// Survey domain id → Chinese display name.
+    /// Survey domain id → display name in the report language.
     pub domain_names: Vec<(String, String)>,
     /// The inputs read, one line each.
     pub input_notes: Vec<String>,

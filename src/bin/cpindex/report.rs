@@ -246,6 +246,8 @@ pub struct SurveyInput {
     pub survey: Survey,
     /// Domain display names (id → 中文).
     pub domain_names: Vec<(String, String)>,
+    /// Domain display names in English (id → name), where the items file gives them.
+    pub domain_names_en: Vec<(String, String)>,
 }
 
 /// Reads `survey.csv` with the item description `items` (`survey_items.json` format:
@@ -305,20 +307,22 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         let rev = it.get("reverse").and_then(Value::as_bool).unwrap_or(false);
         item_defs.push((id.to_string(), dim.to_string(), rev));
     }
-    let domain_names = desc
-        .get("dimensions")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| {
-                    Some((
-                        d.get("id")?.as_str()?.to_string(),
-                        d.get("name_zh")?.as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = |key: &str| -> Vec<(String, String)> {
+        desc.get("dimensions")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| {
+                        Some((
+                            d.get("id")?.as_str()?.to_string(),
+                            d.get(key)?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (domain_names, domain_names_en) = (names("name_zh"), names("name_en"));
 
     let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
@@ -420,6 +424,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
     Ok(SurveyInput {
         survey,
         domain_names,
+        domain_names_en,
     })
 }
 
@@ -524,7 +529,20 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         fw,
         &ev,
         fill::Extras {
-            domain_names: survey.map(|s| s.domain_names).unwrap_or_default(),
+            domain_names: survey
+                .map(|s| match meta.lang.unwrap_or_default() {
+                    Lang::Zh => s.domain_names,
+                    // English names where given, else the Chinese
+                    Lang::En => s
+                        .domain_names
+                        .into_iter()
+                        .map(|(id, zh)| {
+                            let en = s.domain_names_en.iter().find(|x| x.0 == id);
+                            (id, en.map_or(zh, |x| x.1.clone()))
+                        })
+                        .collect(),
+                })
+                .unwrap_or_default(),
             input_notes,
             lang: meta.lang.unwrap_or_default(),
             meta,
