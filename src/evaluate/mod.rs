@@ -28,7 +28,7 @@ use crate::data::{CellProvenance, Panel};
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::method::{self, Spec};
-use crate::model::{DerivedMeasure, Framework, Polarity, TargetSource, UnitRole};
+use crate::model::{DerivedMeasure, Framework, Kind, Polarity, TargetSource, UnitRole};
 use crate::monitor::{
     self, Colour, MaxMinRatio, MonitorResults, MonitorSpec, SatisfactionSpec, Survey, TrendCategory,
 };
@@ -169,6 +169,24 @@ pub struct CellTable {
     /// with its verdict (met / not met / not distinguishable); `None` otherwise.
     #[serde(default)]
     pub survey: Vec<Option<crate::monitor::satisfaction::SurveyTargetTest>>,
+    /// The quantity compared with the target (the achievement record's `measured`): the
+    /// level, the running sum since the base year (cumulative targets), the compound
+    /// average growth rate in % since the baseline (growth-rate targets), the latest value
+    /// (annual targets). `None` when not assessed. A report shows this figure, since it is
+    /// the one the colour judges.
+    #[serde(default)]
+    pub measured: Vec<Option<f64>>,
+    /// The year the measured quantity starts from: the baseline year of a growth rate (the
+    /// base year, or a later year after a fallback), the first year of a running sum.
+    #[serde(default)]
+    pub measured_from: Vec<Option<i32>>,
+    /// The schedule check 时间过半、任务过半 of the cell ([`monitor::schedule_check`]).
+    #[serde(default)]
+    pub schedule: Vec<monitor::ScheduleStatus>,
+    /// An annual target (每年): [years met, years observed] so far; it is met, and
+    /// green, only when met in every observed year. `None` for other kinds.
+    #[serde(default)]
+    pub years_met: Vec<Option<[u32; 2]>>,
 }
 
 impl CellTable {
@@ -513,6 +531,17 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 .or_else(|| mres.targets.iter().find(is))
         })
     };
+    let sched_of = |mu: Option<usize>, ik: usize, unit: &str| -> monitor::ScheduleStatus {
+        let id = fw.indicators[ik].id.as_str();
+        let is = |s: &&monitor::ScheduleCheck| s.unit == unit && s.indicator == id;
+        mu.and_then(|mu| {
+            mres.schedule
+                .get(mu * ni + ik)
+                .filter(is)
+                .or_else(|| mres.schedule.iter().find(is))
+        })
+        .map_or(monitor::ScheduleStatus::NotAssessable, |s| s.status)
+    };
     let dash_of = |mu: Option<usize>, unit: &str| {
         let is = |d: &&monitor::UnitDashboard| d.unit == unit;
         mu.and_then(|mu| {
@@ -581,6 +610,25 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
             cells
                 .survey
                 .push(row.and_then(|r| ach_t.survey(r)).and_then(|s| s.test));
+            cells.measured.push(
+                row.and_then(|r| ach_t.measured(r))
+                    .filter(|x| x.is_finite()),
+            );
+            cells.measured_from.push(row.and_then(|r| {
+                let by = ach_t.baseline_year(r);
+                match ach_t.kind(r) {
+                    Kind::Cumulative => by.map(|y| y + 1),
+                    Kind::GrowthRate => by.or(Some(mres.base_year)),
+                    _ => by,
+                }
+            }));
+            cells.years_met.push(
+                row.and_then(|r| match (ach_t.kind(r), ach_t.annual_counts(r)) {
+                    (Kind::Annual, (Some(m), Some(n))) => Some([m as u32, n as u32]),
+                    _ => None,
+                }),
+            );
+            cells.schedule.push(sched_of(mu, ik, &ue.id));
         }
     }
     prov.sources = sources.into_iter().collect();

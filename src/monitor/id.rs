@@ -91,6 +91,12 @@ impl From<Id> for String {
     }
 }
 
+impl From<&Id> for String {
+    fn from(s: &Id) -> String {
+        s.0.to_string()
+    }
+}
+
 impl PartialEq<str> for Id {
     fn eq(&self, o: &str) -> bool {
         &*self.0 == o

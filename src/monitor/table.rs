@@ -400,6 +400,21 @@ impl AchievementTable {
         some(self.target[row])
     }
 
+    /// The indicator kind of a row.
+    pub fn kind(&self, row: usize) -> Kind {
+        self.kind[self.positions(row).1]
+    }
+
+    /// The year the baseline of a row comes from.
+    pub fn baseline_year(&self, row: usize) -> Option<i32> {
+        self.baseline_year[row]
+    }
+
+    /// Annual targets: (years met, years observed) so far, by row.
+    pub fn annual_counts(&self, row: usize) -> (Option<usize>, Option<usize>) {
+        sparse(&self.extras, row).map_or((None, None), |e| (e.years_met, e.years_observed))
+    }
+
     /// The elapsed share of a row.
     pub fn elapsed_share(&self, row: usize) -> f64 {
         let (_, j, y) = self.positions(row);
