@@ -150,11 +150,21 @@ fn serde_keeps_the_record_form_and_rejects_a_broken_order() {
     // round trip
     let back: MonitorResults = serde_json::from_str(&res.to_json()).unwrap();
     assert_eq!(back, res);
-    // two records swapped: refused, naming the record
+    // two records of different indicators swapped: refused, naming the record
+    let mut broken = v.clone();
+    broken["achievements"].as_array_mut().unwrap().swap(3, 6);
+    let err = serde_json::from_value::<MonitorResults>(broken)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("achievement record 4") && err.contains("out of order"),
+        "{err}"
+    );
+    // two years swapped: refused
     let mut broken = v.clone();
     broken["achievements"].as_array_mut().unwrap().swap(0, 1);
     let err = serde_json::from_value::<MonitorResults>(broken)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("out of order"), "{err}");
+    assert!(err.contains("not ascending"), "{err}");
 }
