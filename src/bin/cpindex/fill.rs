@@ -344,6 +344,12 @@ pub fn view_shared(
     }
 
     // ---- schedule ------------------------------------------------------------------------
+    // the cells of each unit, grouped once (a scan of every cell per unit was quadratic)
+    let mut cells_of: std::collections::HashMap<&str, Vec<&CellView>> =
+        std::collections::HashMap::new();
+    for cv in &cells {
+        cells_of.entry(cv.unit.as_str()).or_default().push(cv);
+    }
     let schedule: Vec<ScheduleRow> = ev
         .summaries
         .iter()
@@ -351,7 +357,7 @@ pub fn view_shared(
             let uid = &ev.units[s.unit as usize].id;
             let mut counts = [0usize; 5];
             let mut lagging = Vec::new();
-            for cv in cells.iter().filter(|x| &x.unit == uid) {
+            for cv in cells_of.get(uid.as_str()).into_iter().flatten() {
                 let j = SCHEDULE_ALL
                     .iter()
                     .position(|x| *x == cv.schedule)
