@@ -271,7 +271,8 @@ fn finish(plan: Plan, work: Work) -> Results {
     let prep = work.prep.into_owned();
     let out_nodes: Vec<Node> = nodes
         .iter()
-        .map(|nd| Node {
+        .zip(&plan.node_plans)
+        .map(|(nd, np)| Node {
             id: nd.id.clone(),
             parent: nd.parent.map(|p| nodes[p].id.clone()),
             level: nd.level,
@@ -285,12 +286,7 @@ fn finish(plan: Plan, work: Work) -> Results {
                 })
                 .collect(),
             holds_indicators: nd.leaf,
-            aggregation: spec
-                .aggregation
-                .for_node(&nd.id, nd.level)
-                .method
-                .name()
-                .to_string(),
+            aggregation: np.aggregation.method.name().to_string(),
         })
         .collect();
 
@@ -340,7 +336,7 @@ pub(crate) struct Upstream<'a> {
     work: Work<'static>,
 }
 
-/// The index scores and ranks of a downstream re-run, every computed period.
+/// The scores and ranks of a downstream re-run, every computed period.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct IndexCubes {
     /// The computed periods.
@@ -351,10 +347,6 @@ pub(crate) struct IndexCubes {
     pub scores: Cube,
     /// Ranks (`Results::ranks`).
     pub ranks: Cube,
-    /// Normalised values (`Results::normalised`).
-    pub normalised: Cube,
-    /// Weights used (`Results::weights`).
-    pub weights: Vec<WeightUsed>,
 }
 
 impl<'a> Upstream<'a> {
@@ -397,23 +389,27 @@ impl<'a> Upstream<'a> {
             ));
         }
         let plan = self.plan.derive(spec, weights)?;
-        let mut work = Work::new(
-            &plan,
-            Cow::Borrowed(&*self.work.prep),
-            Cow::Borrowed(&*self.work.normalised),
-        );
-        if spec.normalisation != up.normalisation {
-            columns::renormalise(&plan, &mut work)?;
-        }
-        downstream(&plan, &mut work)?;
+        let work = self.downstream_of(&plan)?;
         Ok(IndexCubes {
             periods: plan.periods.clone(),
             units: plan.panel.units().to_vec(),
             scores: work.scores,
             ranks: work.ranks,
-            normalised: work.normalised.into_owned(),
-            weights: work.weights_used,
         })
+    }
+
+    /// The work area of the stages downstream of what `plan` changes.
+    fn downstream_of<'s>(&'s self, plan: &Plan<'s>) -> Result<Work<'s>> {
+        let mut work = Work::new(
+            plan,
+            Cow::Borrowed(&*self.work.prep),
+            Cow::Borrowed(&*self.work.normalised),
+        );
+        if plan.spec.normalisation != self.plan.spec.normalisation {
+            columns::renormalise(plan, &mut work)?;
+        }
+        downstream(plan, &mut work)?;
+        Ok(work)
     }
 }
 

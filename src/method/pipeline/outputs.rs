@@ -30,12 +30,10 @@ pub(super) fn contributions(plan: &Plan, work: &mut Work) {
     *contributions = Cube::default();
     if spec.outputs.contributions {
         *contributions = Cube::new(ind_ids.clone(), npp, nu);
-        let all_arith = nodes.iter().all(|nd| {
-            matches!(
-                spec.aggregation.for_node(&nd.id, nd.level).method,
-                Aggregation::Arithmetic
-            )
-        });
+        let all_arith = plan
+            .node_plans
+            .iter()
+            .all(|np| matches!(np.aggregation.method, Aggregation::Arithmetic));
         if !all_arith {
             warnings.push(
                 "contributions are defined for arithmetic aggregation only; nodes aggregated otherwise give NaN below them".into(),
@@ -47,7 +45,7 @@ pub(super) fn contributions(plan: &Plan, work: &mut Work) {
             for k in 0..nn {
                 let nd = &nodes[k];
                 let arith = matches!(
-                    spec.aggregation.for_node(&nd.id, nd.level).method,
+                    plan.node_plans[k].aggregation.method,
                     Aggregation::Arithmetic
                 );
                 let w = &node_w[k][q * nd.count..(q + 1) * nd.count];
@@ -109,9 +107,10 @@ pub(super) fn obstacles(plan: &Plan, work: &mut Work) {
     *dimension_obstacles = Cube::default();
     if spec.outputs.obstacles {
         *obstacles = Cube::new(ind_ids.clone(), npp, nu);
-        let ranges: Vec<Option<(f64, f64)>> = inds
+        let ranges: Vec<Option<(f64, f64)>> = plan
+            .columns
             .iter()
-            .map(|i| spec.normalisation.for_indicator(&i.id).output_bounds())
+            .map(|c| c.method.output_bounds())
             .collect();
         let unbounded: Vec<&str> = inds
             .iter()

@@ -97,19 +97,49 @@ fn reweighted(fw: &Framework, w: &HashMap<&str, f64>) -> Framework {
 }
 
 fn check(label: &str, full: &Results, up: &Upstream, s: &Spec, w: Option<&HashMap<&str, f64>>) {
-    let re = up.rerun(s, w).unwrap_or_else(|e| panic!("{label}: {e}"));
-    assert_eq!(re.periods, full.periods, "{label}");
-    assert_eq!(re.units, full.units, "{label}");
-    assert_eq!(re.scores.ids, full.scores.ids, "{label}");
-    assert!(
-        same(&re.normalised.data, &full.normalised.data),
-        "{label}: normalised"
-    );
-    assert!(same(&re.scores.data, &full.scores.data), "{label}: scores");
-    assert_eq!(re.ranks.ids, full.ranks.ids, "{label}");
-    assert!(same(&re.ranks.data, &full.ranks.data), "{label}: ranks");
-    assert_eq!(re.weights.len(), full.weights.len(), "{label}");
-    for (a, b) in re.weights.iter().zip(&full.weights) {
+    let cubes = up.rerun(s, w).unwrap_or_else(|e| panic!("{label}: {e}"));
+    assert_eq!(cubes.periods, full.periods, "{label}");
+    assert_eq!(cubes.units, full.units, "{label}");
+    let plan = up.plan.derive(s, w).unwrap();
+    let re = up.downstream_of(&plan).unwrap();
+    for (cube, whole, what) in [
+        (&cubes.scores, &full.scores, "scores"),
+        (&cubes.ranks, &full.ranks, "ranks"),
+        (&re.scores, &full.scores, "scores"),
+        (&re.ranks, &full.ranks, "ranks"),
+        (&*re.normalised, &full.normalised, "normalised"),
+        (&re.contributions, &full.contributions, "contributions"),
+        (&re.obstacles, &full.obstacles, "obstacles"),
+        (
+            &re.dimension_obstacles,
+            &full.dimension_obstacles,
+            "dimension obstacles",
+        ),
+    ] {
+        assert_eq!(cube.ids, whole.ids, "{label}: {what}");
+        assert!(same(&cube.data, &whole.data), "{label}: {what}");
+    }
+    assert_eq!(re.correlations.len(), full.correlations.len(), "{label}");
+    for (a, b) in re.correlations.iter().zip(&full.correlations) {
+        assert_eq!((&a.node, a.period, &a.ids), (&b.node, b.period, &b.ids));
+        assert!(same(&a.values, &b.values), "{label}: correlations");
+    }
+    assert_eq!(re.parent_correlations.len(), full.parent_correlations.len());
+    for (a, b) in re.parent_correlations.iter().zip(&full.parent_correlations) {
+        assert_eq!(
+            (&a.child, &a.parent, a.period),
+            (&b.child, &b.parent, b.period)
+        );
+        assert!(same(&[a.r], &[b.r]), "{label}: parent correlations");
+    }
+    assert_eq!(re.cronbach.len(), full.cronbach.len(), "{label}");
+    for (a, b) in re.cronbach.iter().zip(&full.cronbach) {
+        assert_eq!((&a.node, a.period, a.k), (&b.node, b.period, b.k));
+        assert!(same(&[a.alpha], &[b.alpha]), "{label}: Cronbach's alpha");
+    }
+    assert_eq!(re.ahp, full.ahp, "{label}");
+    assert_eq!(re.weights_used.len(), full.weights.len(), "{label}");
+    for (a, b) in re.weights_used.iter().zip(&full.weights) {
         assert_eq!((&a.node, &a.child, a.period), (&b.node, &b.child, b.period));
         assert!(
             same(
