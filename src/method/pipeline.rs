@@ -49,13 +49,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::impute::ImputedCell;
-use super::results::{
-    AhpConsistency, Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed,
-};
+use super::results::{AhpConsistency, Cube, Node, Results, TreatedPoint, TreatmentSummary};
 use super::screen::ScreenedUnit;
-use super::spec::Spec;
+use super::spec::{NormalisationSpec, Spec};
 use super::stats::{CorrelationMatrix, CronbachAlpha, IndicatorStats, ParentCorrelation};
 use super::treat::TreatedRange;
 use crate::data::Panel;
@@ -147,9 +146,9 @@ pub(crate) struct Work<'w> {
     node_w: Vec<Vec<f64>>,
     node_raw: Vec<Vec<f64>>,
     node_method: Vec<&'static str>,
-    /// Effective weight of each indicator, `[q * nk + k]`.
+    /// Effective weight of each node, `[q * nn + k]`, and indicator, `[q * nk + k]`.
+    node_eff: Vec<f64>,
     ind_eff: Vec<f64>,
-    weights_used: Vec<WeightUsed>,
     ahp: Vec<AhpConsistency>,
     ranks: Cube,
     contributions: Cube,
@@ -181,8 +180,8 @@ impl<'w> Work<'w> {
             node_w: Vec::new(),
             node_raw: Vec::new(),
             node_method: Vec::new(),
+            node_eff: Vec::new(),
             ind_eff: Vec::new(),
-            weights_used: Vec::new(),
             ahp: Vec::new(),
             ranks: Cube::default(),
             contributions: Cube::default(),
@@ -268,6 +267,7 @@ fn finish(plan: Plan, work: Work) -> Results {
     let nodes = &plan.tree.nodes;
     let inds = &plan.tree.inds;
     let spec = &plan.spec;
+    let weights = weigh::weights_table(&plan, &work);
     let prep = work.prep.into_owned();
     let out_nodes: Vec<Node> = nodes
         .iter()
@@ -301,7 +301,7 @@ fn finish(plan: Plan, work: Work) -> Results {
         scores: work.scores,
         ranks: work.ranks,
         normalised: work.normalised.into_owned(),
-        weights: work.weights_used,
+        weights,
         contributions: work.contributions,
         obstacles: work.obstacles,
         dimension_obstacles: work.dimension_obstacles,
@@ -334,6 +334,8 @@ pub(super) fn zeroed(n: usize) -> Vec<f64> {
 pub(crate) struct Upstream<'a> {
     plan: Plan<'a>,
     work: Work<'static>,
+    /// Normalised cubes of other normalisations, made by the first re-run needing each.
+    renormalised: Mutex<Vec<(NormalisationSpec, Arc<Cube>)>>,
 }
 
 /// The scores and ranks of a downstream re-run, every computed period.
@@ -341,8 +343,6 @@ pub(crate) struct Upstream<'a> {
 pub(crate) struct IndexCubes {
     /// The computed periods.
     pub periods: Vec<i32>,
-    /// Unit ids.
-    pub units: Vec<String>,
     /// Scores of every node (`Results::scores`).
     pub scores: Cube,
     /// Ranks (`Results::ranks`).
@@ -362,7 +362,11 @@ impl<'a> Upstream<'a> {
         columns::screen(&plan, &mut work);
         columns::impute(&plan, &mut work);
         columns::treat_and_normalise(&plan, &mut work, Keep::TreatedColumns)?;
-        Ok(Upstream { plan, work })
+        Ok(Upstream {
+            plan,
+            work,
+            renormalised: Mutex::new(Vec::new()),
+        })
     }
 
     /// The cubes of a whole run with `spec` and, when `weights` is given, the framework's
@@ -389,25 +393,57 @@ impl<'a> Upstream<'a> {
             ));
         }
         let plan = self.plan.derive(spec, weights)?;
-        let work = self.downstream_of(&plan)?;
+        let norm = &plan.spec.normalisation;
+        let same = *norm == self.plan.spec.normalisation;
+        let cached: Option<Arc<Cube>> = if same {
+            None
+        } else {
+            let done = self.renormalised.lock().unwrap_or_else(|e| e.into_inner());
+            done.iter().find(|(n, _)| n == norm).map(|(_, c)| c.clone())
+        };
+        let work = match (same, &cached) {
+            (true, _) => self.downstream_with(&plan, Cow::Borrowed(&*self.work.normalised))?,
+            (false, Some(c)) => self.downstream_with(&plan, Cow::Borrowed(&**c))?,
+            (false, None) => {
+                let work = self.downstream_of(&plan)?;
+                self.renormalised
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((norm.clone(), Arc::new(work.normalised.clone().into_owned())));
+                work
+            }
+        };
         Ok(IndexCubes {
             periods: plan.periods.clone(),
-            units: plan.panel.units().to_vec(),
             scores: work.scores,
             ranks: work.ranks,
         })
     }
 
-    /// The work area of the stages downstream of what `plan` changes.
+    /// The work area of the stages downstream of what `plan` changes (re-normalising when
+    /// its normalisation differs from the prepared one).
     fn downstream_of<'s>(&'s self, plan: &Plan<'s>) -> Result<Work<'s>> {
+        if plan.spec.normalisation == self.plan.spec.normalisation {
+            return self.downstream_with(plan, Cow::Borrowed(&*self.work.normalised));
+        }
         let mut work = Work::new(
             plan,
             Cow::Borrowed(&*self.work.prep),
-            Cow::Borrowed(&*self.work.normalised),
+            Cow::Owned(Cube::default()),
         );
-        if plan.spec.normalisation != self.plan.spec.normalisation {
-            columns::renormalise(plan, &mut work)?;
-        }
+        columns::renormalise(plan, &mut work)?;
+        downstream(plan, &mut work)?;
+        Ok(work)
+    }
+
+    /// The work area of the stages downstream of the normalisation, on `normalised` (the
+    /// cube of `plan`'s normalisation).
+    fn downstream_with<'s>(
+        &'s self,
+        plan: &Plan<'s>,
+        normalised: Cow<'s, Cube>,
+    ) -> Result<Work<'s>> {
+        let mut work = Work::new(plan, Cow::Borrowed(&*self.work.prep), normalised);
         downstream(plan, &mut work)?;
         Ok(work)
     }

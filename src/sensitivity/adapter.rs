@@ -23,7 +23,7 @@ use crate::model::Framework;
 pub(crate) struct IndexRun {
     /// The period analysed.
     pub period: i32,
-    /// Unit ids, in the pipeline's order.
+    /// Unit ids, in the pipeline's order (left empty by a re-run: the nominal run's apply).
     pub units: Vec<String>,
     /// Index scores, one per unit.
     pub scores: Vec<f64>,
@@ -101,7 +101,7 @@ fn index_of(cubes: IndexCubes, period: i32) -> Result<IndexRun> {
         .expect("checked");
     Ok(IndexRun {
         period,
-        units: cubes.units,
+        units: Vec::new(),
         scores: cubes.scores.column(0, q).to_vec(),
         ranks: cubes.ranks.column(0, q).to_vec(),
     })

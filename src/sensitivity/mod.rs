@@ -276,7 +276,8 @@ impl Prepared<'_> {
                 | Assumption::ExcludeIndicator { .. } => {}
             }
         }
-        let out = if self.full_runs {
+        // a whole pipeline run of this replication
+        let whole_run = || {
             let mut f = fw.clone();
             if let Some(w) = &weights {
                 for x in f.indicators.iter_mut() {
@@ -285,7 +286,10 @@ impl Prepared<'_> {
                     }
                 }
             }
-            adapter::index_scores(&f, self.panel, &spec, Some(self.period))?
+            adapter::index_scores(&f, self.panel, &spec, Some(self.period))
+        };
+        let out = if self.full_runs {
+            whole_run()?
         } else {
             let cell = self
                 .upstream
@@ -296,7 +300,10 @@ impl Prepared<'_> {
                 .clone();
             match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec)) {
                 Ok(up) => adapter::rerun_index(up, &spec, weights.as_ref(), self.period)?,
-                Err(e) => return Err(e.clone()),
+                // the upstream stages failed with the alternatives of the run that prepared
+                // them (its normalisation, say): each run sharing them runs whole, so that it
+                // fails, or not, exactly as a whole run would
+                Err(_) => whole_run()?,
             }
         };
         let out = (out.ranks, out.scores);

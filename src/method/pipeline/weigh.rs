@@ -159,7 +159,7 @@ pub(super) fn weigh_and_aggregate(plan: &Plan, work: &mut Work) -> Result<()> {
 }
 
 /// Stage: effective weights (the product of the normalised weights from the root) of
-/// every node and indicator, and the weights table of the results.
+/// every node and indicator.
 pub(super) fn effective_weights(plan: &Plan, work: &mut Work) {
     let (npp, nk, nn) = (plan.npp, plan.nk, plan.nn);
     let nodes = &plan.tree.nodes;
@@ -179,14 +179,22 @@ pub(super) fn effective_weights(plan: &Plan, work: &mut Work) {
             }
         }
     }
+    work.node_eff = node_eff;
+    work.ind_eff = ind_eff;
+}
+
+/// The weights table of the results: per node, period and child, the raw, normalised and
+/// effective weights and the method.
+pub(super) fn weights_table(plan: &Plan, work: &Work) -> Vec<WeightUsed> {
+    let (npp, nk, nn) = (plan.npp, plan.nk, plan.nn);
     let mut weights_used = Vec::new();
-    for (k, nd) in nodes.iter().enumerate() {
+    for (k, nd) in plan.tree.nodes.iter().enumerate() {
         for q in 0..npp {
             for c in 0..nd.count {
                 let eff = if nd.leaf {
-                    ind_eff[q * nk + nd.first + c]
+                    work.ind_eff[q * nk + nd.first + c]
                 } else {
-                    node_eff[q * nn + nd.first + c]
+                    work.node_eff[q * nn + nd.first + c]
                 };
                 weights_used.push(WeightUsed {
                     node: nd.id.clone(),
@@ -200,8 +208,7 @@ pub(super) fn effective_weights(plan: &Plan, work: &mut Work) {
             }
         }
     }
-    work.ind_eff = ind_eff;
-    work.weights_used = weights_used;
+    weights_used
 }
 
 /// Stage: the consistency (λ_max, CI, CR) of every AHP matrix used (Saaty 1980;
