@@ -7,11 +7,11 @@
 //!
 //! # Stages
 //!
-//! A run is a [`Plan`](plan::Plan) — everything decided before a value is read: the
+//! A run is a `Plan` (`plan.rs`) — everything decided before a value is read: the
 //! periods and units, the framework's tree indexed once (nodes with their children as
 //! contiguous ranges, the indicators with data), each indicator's choices (normalisation,
 //! reference unit, whether it is treated) and each node's (weighting, aggregation, TOPSIS
-//! cost criteria), resolved once from the spec — and a work area ([`Work`]) holding the data
+//! cost criteria), resolved once from the spec — and a work area (`Work`) holding the data
 //! cubes the stages fill in turn. Each stage is a function `stage(&plan, &mut work)`:
 //!
 //! | stage | reads | writes |
@@ -25,9 +25,9 @@
 //! | `outputs::{contributions, obstacles, diagnostics}` | cubes | optional outputs |
 //!
 //! The stages upstream of the normalisation (screening, imputation, treatment) are kept
-//! apart in [`Prepared`], so that [`Upstream::rerun`] can re-run only what is downstream of
+//! apart in `Prepared`, so that `Upstream::rerun` can re-run only what is downstream of
 //! a changed assumption (the sensitivity analysis): a new normalisation re-normalises from
-//! the treated columns ([`columns::renormalise`]); new weights or a new aggregation
+//! the treated columns (`columns::renormalise`); new weights or a new aggregation
 //! re-aggregate the same normalised cube. Either gives the cubes of a whole run with the
 //! same spec, bit for bit.
 //!
