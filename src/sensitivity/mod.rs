@@ -21,8 +21,12 @@
 //! purpose ([`rng`]); each run writes only its own slot, so the results are identical
 //! whatever the number of threads.
 //!
-//! When every assumption is discrete, a run depends only on its alternatives, and the
-//! pipeline runs once per distinct combination (the others are read from a cache).
+//! A run re-runs only the pipeline stages downstream of the assumptions it changes
+//! (`adapter`: a weight perturbation or an aggregation alternative re-aggregates, a
+//! normalisation alternative re-normalises the kept treated columns), with the scores and
+//! ranks of a whole run, bit for bit. When every assumption is discrete, a run depends only
+//! on its alternatives, and the pipeline runs once per distinct combination (the others are
+//! read from a cache).
 
 pub(crate) mod adapter;
 pub mod rng;
@@ -375,6 +379,16 @@ pub(crate) fn analyse_with(
     let k = spec.assumptions.len();
     let design = Design::random(spec.n, k, spec.seed);
     let runs = design.runs();
+    let mut warnings = Vec::new();
+    let kept = staged_cells(framework, panel, &spec);
+    let full_runs = full_runs || kept > MAX_STAGED_CELLS;
+    if kept > MAX_STAGED_CELLS {
+        warnings.push(format!(
+            "every run is a whole pipeline run: re-running only the changed stages would keep up to {:.1} GiB of prepared data (the limit is {} GiB)",
+            kept as f64 * 8.0 / (1u64 << 30) as f64,
+            (MAX_STAGED_CELLS * 8) >> 30
+        ));
+    }
     let prepared = Prepared {
         framework,
         panel,
@@ -464,7 +478,6 @@ pub(crate) fn analyse_with(
         run_scores.extend(scores);
         choices.extend(ch);
     }
-    let mut warnings = Vec::new();
     let uncertainty = (0..m)
         .map(|u| {
             let ranks: Vec<f64> = (0..runs).map(|r| run_ranks[r * m + u]).collect();
@@ -550,6 +563,32 @@ pub(crate) fn analyse_with(
         run_scores,
         warnings,
     })
+}
+
+/// The most `f64` cells the staged re-runs may keep (1 GiB); beyond it every run is whole.
+const MAX_STAGED_CELLS: u128 = 1 << 27;
+
+/// An upper bound on the cells the staged re-runs keep: per combination of the upstream
+/// assumptions (indicator left out, imputation, treatment), the imputed copy, the treated
+/// columns and one normalised cube per normalisation alternative (and the prepared one).
+fn staged_cells(framework: &Framework, panel: &Panel, spec: &SensitivitySpec) -> u128 {
+    let cells = panel.n_units() as u128
+        * panel.n_periods() as u128
+        * framework.indicators.len().max(panel.n_indicators()) as u128;
+    let (mut upstreams, mut normalisations) = (1u128, 1u128);
+    for a in &spec.assumptions {
+        let m = a.n_alternatives().unwrap_or(1) as u128;
+        match a {
+            Assumption::Imputation { .. }
+            | Assumption::Treatment { .. }
+            | Assumption::ExcludeIndicator { .. } => upstreams *= m,
+            Assumption::Normalisation { .. } => normalisations = m,
+            Assumption::Aggregation { .. }
+            | Assumption::WeightNoise { .. }
+            | Assumption::WeightDirichlet { .. } => {}
+        }
+    }
+    upstreams.saturating_mul((3 + normalisations).saturating_mul(cells))
 }
 
 /// The alternatives of a run, for error messages.
@@ -656,6 +695,32 @@ mod tests {
             && a.iter()
                 .zip(b)
                 .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    #[test]
+    fn the_memory_bound_of_the_staged_runs_counts_every_kept_cube() {
+        // 15 units × 2 periods × 6 indicators = 180 cells; upstream combinations: exclusion
+        // (6 indicators + none = 7) × treatment (2) = 14; per combination the imputed copy,
+        // the treated columns, the prepared cube and 3 normalisations' cubes ≤ (3 + 3) × 180;
+        // 14 × 6 × 180 = 15,120 cells. Aggregation and weight noise keep nothing.
+        let s = SensitivitySpec::new(
+            Spec::default(),
+            vec![
+                assumption(
+                    serde_json::json!({"kind": "normalisation", "alternatives": [
+                    {"default": {"method": "min_max"}}, {"default": {"method": "rank"}},
+                    {"default": {"method": "z_score"}}]}),
+                ),
+                assumption(serde_json::json!({"kind": "treatment", "alternatives": [
+                    {"enabled": true}, {"enabled": false}]})),
+                assumption(serde_json::json!({"kind": "exclude_indicator",
+                    "indicators": ["i00", "i01", "i02", "i10", "i11", "i12"]})),
+                assumption(serde_json::json!({"kind": "aggregation", "alternatives": [{}, {}]})),
+                assumption(serde_json::json!({"kind": "weight_noise", "delta": 0.1})),
+            ],
+        );
+        assert_eq!(staged_cells(&framework(), &panel(), &s), 15_120);
+        assert!(staged_cells(&framework(), &panel(), &s) < MAX_STAGED_CELLS);
     }
 
     /// Every assumption kind, alone and together: the staged analysis equals the one
