@@ -37,19 +37,26 @@ use super::achievement::{
 use super::satisfaction::SurveyAssessment;
 use crate::model::{Kind, Polarity};
 
-/// The parts of a record that only some indicators have (kept sparse).
+/// The rarer parts of a record that only some indicators have (kept sparse). The annual
+/// counts and the relative target, the common ones, have lists of their own so that a
+/// row with one of them does not hold room for all the others (one list of every optional
+/// part took ~280 bytes per such row: most of the table's memory at national scale).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct Extras {
     horizon: Option<HorizonTarget>,
     band: Option<[f64; 2]>,
     pro_rata_target: Option<f64>,
     pro_rata_ratio: Option<f64>,
+    stretch: Option<StretchAchievement>,
+    interim: Option<InterimCheck>,
+}
+
+/// An annual target's counts so far (sparse).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Counts {
     years_met: Option<usize>,
     years_observed: Option<usize>,
     share_years_met: Option<f64>,
-    stretch: Option<StretchAchievement>,
-    interim: Option<InterimCheck>,
-    relative: Option<RelativeSlot>,
 }
 
 /// [`RelativeAchievement`] is `Clone` only; its fields are all `Copy`.
@@ -71,22 +78,35 @@ impl Extras {
             band: a.band,
             pro_rata_target: a.pro_rata_target,
             pro_rata_ratio: a.pro_rata_ratio,
+            stretch: a.stretch,
+            interim: a.interim,
+        };
+        (e != Extras::default()).then_some(e)
+    }
+}
+
+impl Counts {
+    fn of(a: &IndicatorAchievement) -> Option<Counts> {
+        let c = Counts {
             years_met: a.years_met,
             years_observed: a.years_observed,
             share_years_met: a.share_years_met,
-            stretch: a.stretch,
-            interim: a.interim,
-            relative: a.relative.as_ref().map(|r| RelativeSlot {
-                relation: r.relation,
-                value: r.value,
-                reference: r.reference,
-                margin: r.margin,
-                gap: r.gap,
-                basis: r.basis,
-                met: r.met,
-            }),
         };
-        (e != Extras::default()).then_some(e)
+        (c != Counts::default()).then_some(c)
+    }
+}
+
+impl RelativeSlot {
+    fn of(a: &IndicatorAchievement) -> Option<RelativeSlot> {
+        a.relative.as_ref().map(|r| RelativeSlot {
+            relation: r.relation,
+            value: r.value,
+            reference: r.reference,
+            margin: r.margin,
+            gap: r.gap,
+            basis: r.basis,
+            met: r.met,
+        })
     }
 }
 
@@ -139,6 +159,8 @@ pub struct AchievementTable {
     met: Vec<Option<bool>>,
     // sparse, sorted by row
     extras: Vec<(u32, Extras)>,
+    counts: Vec<(u32, Counts)>,
+    relative: Vec<(u32, RelativeSlot)>,
     notes: Vec<(u32, Vec<String>)>,
     survey: Vec<(u32, SurveyAssessment)>,
     // id → position, built once
@@ -183,6 +205,8 @@ impl PartialEq for AchievementTable {
             && same_f64(&self.score, &o.score)
             && self.met == o.met
             && self.extras == o.extras
+            && self.counts == o.counts
+            && self.relative == o.relative
             && self.notes == o.notes
             && self.survey == o.survey
     }
@@ -239,6 +263,8 @@ impl TableBuilder {
             score: Vec::with_capacity(n),
             met: Vec::with_capacity(n),
             extras: Vec::new(),
+            counts: Vec::new(),
+            relative: Vec::new(),
             notes: Vec::new(),
             survey: Vec::new(),
             unit_pos: HashMap::new(),
@@ -271,6 +297,12 @@ impl TableBuilder {
         t.met.push(a.met);
         if let Some(e) = Extras::of(a) {
             t.extras.push((row, e));
+        }
+        if let Some(c) = Counts::of(a) {
+            t.counts.push((row, c));
+        }
+        if let Some(r) = RelativeSlot::of(a) {
+            t.relative.push((row, r));
         }
         if !a.notes.is_empty() {
             t.notes.push((row, std::mem::take(&mut a.notes)));
@@ -412,7 +444,7 @@ impl AchievementTable {
 
     /// Annual targets: (years met, years observed) so far, by row.
     pub fn annual_counts(&self, row: usize) -> (Option<usize>, Option<usize>) {
-        sparse(&self.extras, row).map_or((None, None), |e| (e.years_met, e.years_observed))
+        sparse(&self.counts, row).map_or((None, None), |c| (c.years_met, c.years_observed))
     }
 
     /// The elapsed share of a row.
@@ -435,6 +467,7 @@ impl AchievementTable {
     pub fn record(&self, row: usize) -> IndicatorAchievement {
         let (u, j, y) = self.positions(row);
         let e = sparse(&self.extras, row).copied().unwrap_or_default();
+        let c = sparse(&self.counts, row).copied().unwrap_or_default();
         IndicatorAchievement {
             indicator: self.indicators[j].clone(),
             unit: self.units[u].clone(),
@@ -458,12 +491,12 @@ impl AchievementTable {
             met: self.met[row],
             pro_rata_target: e.pro_rata_target,
             pro_rata_ratio: e.pro_rata_ratio,
-            years_met: e.years_met,
-            years_observed: e.years_observed,
-            share_years_met: e.share_years_met,
+            years_met: c.years_met,
+            years_observed: c.years_observed,
+            share_years_met: c.share_years_met,
             stretch: e.stretch,
             interim: e.interim,
-            relative: e.relative.map(|r| RelativeAchievement {
+            relative: sparse(&self.relative, row).map(|r| RelativeAchievement {
                 relation: r.relation,
                 value: r.value,
                 reference: r.reference,
