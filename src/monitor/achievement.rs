@@ -962,17 +962,41 @@ fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, hig
     }
 }
 
+thread_local! {
+    /// The last progress-case note formatted on this thread and what it was formatted
+    /// from (case, baseline bits, target bits).
+    static LAST_PROGRESS_NOTE: std::cell::RefCell<(u8, u64, u64, String)> =
+        const { std::cell::RefCell::new((u8::MAX, 0, 0, String::new())) };
+}
+
+/// The note of a progress case that depends only on the baseline `x0` and the target `t`:
+/// a series repeats it every year (same baseline, same target), so it is formatted once
+/// and copied after (formatting the two numbers per record was a tenth of monitoring at
+/// national scale). `make` formats it.
+fn progress_note(case: u8, x0: f64, t: f64, make: impl FnOnce() -> String) -> String {
+    LAST_PROGRESS_NOTE.with(|last| {
+        let mut last = last.borrow_mut();
+        let key = (case, x0.to_bits(), t.to_bits());
+        if (last.0, last.1, last.2) != key {
+            *last = (key.0, key.1, key.2, make());
+        }
+        last.3.clone()
+    })
+}
+
 fn set_progress(rec: &mut IndicatorAchievement, x: f64, x0: f64, t: f64, higher: bool) {
     let (case, p, _) = progress_form(x, x0, t, higher, rec.ratio_capped);
     rec.progress_case = Some(case);
     rec.progress = p;
     match case {
-        ProgressCase::TargetEqualsBaseline => rec
-            .notes
-            .push(format!("target equals baseline ({t}): progress form undefined, score = met")),
-        ProgressCase::BaselineBeyondTarget => rec.notes.push(format!(
-            "baseline {x0} already beyond target {t} (maintenance target): progress form undefined, score = 1 while met"
-        )),
+        ProgressCase::TargetEqualsBaseline => rec.notes.push(progress_note(0, x0, t, || {
+            format!("target equals baseline ({t}): progress form undefined, score = met")
+        })),
+        ProgressCase::BaselineBeyondTarget => rec.notes.push(progress_note(1, x0, t, || {
+            format!(
+                "baseline {x0} already beyond target {t} (maintenance target): progress form undefined, score = 1 while met"
+            )
+        })),
         ProgressCase::Regular => {
             if p.is_some_and(|p| p < 0.0) {
                 rec.notes.push("moved away from the target since the baseline".into());
