@@ -738,6 +738,9 @@ struct Builder {
     groups: Vec<Option<String>>,
     group_line: Vec<u64>,
     periods: Vec<i32>,
+    /// The position of the last unit looked up (`usize::MAX`: none yet): the rows of a
+    /// unit mostly come together, and comparing with it is cheaper than hashing the id.
+    last: usize,
 }
 
 impl Builder {
@@ -748,11 +751,16 @@ impl Builder {
             groups: Vec::new(),
             group_line: Vec::new(),
             periods: Vec::new(),
+            last: usize::MAX,
         }
     }
 
     fn unit(&mut self, id: &str) -> std::result::Result<usize, String> {
+        if self.units.get(self.last).is_some_and(|l| l == id) {
+            return Ok(self.last);
+        }
         if let Some(&u) = self.unit_pos.get(id) {
+            self.last = u;
             return Ok(u);
         }
         if id.is_empty() {
@@ -763,6 +771,7 @@ impl Builder {
         self.unit_pos.insert(id.to_string(), u);
         self.groups.push(None);
         self.group_line.push(0);
+        self.last = u;
         Ok(u)
     }
 
@@ -930,6 +939,9 @@ fn read_long_rows<R: Rows>(
     let mut obs: Vec<Obs> = Vec::new();
     let mut last_period: Option<i32> = None;
     let mut n_prov = 0usize;
+    // the indicator id of the previous row and its local index (`usize::MAX`: none yet):
+    // a long file lists a series' years together, so most rows repeat it (no hashing)
+    let mut last_ind = (String::new(), usize::MAX);
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -946,42 +958,50 @@ fn read_long_rows<R: Rows>(
         }
         let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
         let ind = rows.cell(ci);
-        let i = match index {
-            Some(ix) => {
-                let s = match of_name.get(ind) {
-                    Some(&i) => local_series[i],
-                    None => ix.resolve(ind).map_err(|m| fail(ci, m))?.ok_or_else(|| {
-                        if ind.is_empty() {
-                            fail(ci, "empty indicator id".into())
-                        } else {
-                            fail(ci, ix.unknown(ind))
-                        }
-                    })?,
-                };
-                if of_series[s] == usize::MAX {
-                    of_series[s] = local_ids.len();
-                    local_ids.push(ix.series[s].id.to_string());
-                    local_order.push(ix.series[s].order);
-                    local_series.push(s);
-                }
-                if !of_name.contains_key(ind) {
-                    of_name.insert(ind.to_string(), of_series[s]);
-                }
-                of_series[s]
-            }
-            None => match of_name.get(ind) {
-                Some(&i) => i,
-                None => {
-                    if ind.is_empty() {
-                        return Err(fail(ci, "empty indicator id".into()));
+        let i = if last_ind.1 != usize::MAX && last_ind.0 == ind {
+            last_ind.1
+        } else {
+            let i = match index {
+                Some(ix) => {
+                    let s = match of_name.get(ind) {
+                        Some(&i) => local_series[i],
+                        None => ix.resolve(ind).map_err(|m| fail(ci, m))?.ok_or_else(|| {
+                            if ind.is_empty() {
+                                fail(ci, "empty indicator id".into())
+                            } else {
+                                fail(ci, ix.unknown(ind))
+                            }
+                        })?,
+                    };
+                    if of_series[s] == usize::MAX {
+                        of_series[s] = local_ids.len();
+                        local_ids.push(ix.series[s].id.to_string());
+                        local_order.push(ix.series[s].order);
+                        local_series.push(s);
                     }
-                    let i = local_ids.len();
-                    local_ids.push(ind.to_string());
-                    local_order.push(i);
-                    of_name.insert(ind.to_string(), i);
-                    i
+                    if !of_name.contains_key(ind) {
+                        of_name.insert(ind.to_string(), of_series[s]);
+                    }
+                    of_series[s]
                 }
-            },
+                None => match of_name.get(ind) {
+                    Some(&i) => i,
+                    None => {
+                        if ind.is_empty() {
+                            return Err(fail(ci, "empty indicator id".into()));
+                        }
+                        let i = local_ids.len();
+                        local_ids.push(ind.to_string());
+                        local_order.push(i);
+                        of_name.insert(ind.to_string(), i);
+                        i
+                    }
+                },
+            };
+            last_ind.0.clear();
+            last_ind.0.push_str(ind);
+            last_ind.1 = i;
+            i
         };
         let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
         if index.is_some() {
