@@ -291,12 +291,20 @@ pub fn view_shared(
 
     // ---- cells ---------------------------------------------------------------------------
     let c = &ev.cells;
+    // the plan's target phrase depends on the indicator only: formatted once per indicator
+    let plan_phrases: Vec<String> = fw
+        .indicators
+        .iter()
+        .map(|i| target_phrase(i, fw.target_year, lang))
+        .collect();
     let cells: Vec<CellView> = (0..c.len())
         .map(|k| {
             let ind = &fw.indicators[c.indicator[k] as usize];
             let d = cells::cell_display(fw, ev, k);
             let target = match c.target_source[k] {
-                TargetSource::Plan | TargetSource::None => target_phrase(ind, fw.target_year, lang),
+                TargetSource::Plan | TargetSource::None => {
+                    plan_phrases[c.indicator[k] as usize].clone()
+                }
                 TargetSource::Unit => t(
                     lang,
                     M::OwnTarget,
