@@ -86,6 +86,12 @@ fn positions_lookups_and_hand_values() {
         .notes(r)
         .iter()
         .any(|n| n.contains("no observation in 2021")));
+    // unit a, inc 2021: 85 between the baseline 80 and the target 100, regular progress
+    // 5/20 = 0.25: no note (the notes are stored one per entry with their rows: the
+    // neighbours' notes must not leak into it)
+    let r = t.find("a", "inc", 2021).unwrap();
+    assert!((t.column(AchievementColumn::Progress)[r] - 0.25).abs() < 1e-12);
+    assert!(t.notes(r).is_empty(), "{:?}", t.notes(r));
     // aggregates and cells by position agree with a search
     for u in ["a", "b", "c"] {
         for y in [2020, 2021, 2022] {

@@ -161,7 +161,10 @@ pub struct AchievementTable {
     extras: Vec<(u32, Extras)>,
     counts: Vec<(u32, Counts)>,
     relative: Vec<(u32, RelativeSlot)>,
-    notes: Vec<(u32, Vec<String>)>,
+    // the notes one per entry, their rows alongside (ascending; a row with several notes
+    // has several entries): no list allocated per noted row
+    note_rows: Vec<u32>,
+    notes: Vec<String>,
     survey: Vec<(u32, SurveyAssessment)>,
     // id → position, built once
     unit_pos: HashMap<String, u32>,
@@ -207,6 +210,7 @@ impl PartialEq for AchievementTable {
             && self.extras == o.extras
             && self.counts == o.counts
             && self.relative == o.relative
+            && self.note_rows == o.note_rows
             && self.notes == o.notes
             && self.survey == o.survey
     }
@@ -265,6 +269,7 @@ impl TableBuilder {
             extras: Vec::new(),
             counts: Vec::new(),
             relative: Vec::new(),
+            note_rows: Vec::new(),
             notes: Vec::new(),
             survey: Vec::new(),
             unit_pos: HashMap::new(),
@@ -304,8 +309,9 @@ impl TableBuilder {
         if let Some(r) = RelativeSlot::of(a) {
             t.relative.push((row, r));
         }
-        if !a.notes.is_empty() {
-            t.notes.push((row, std::mem::take(&mut a.notes)));
+        for note in a.notes.drain(..) {
+            t.note_rows.push(row);
+            t.notes.push(note);
         }
         if let Some(s) = a.survey {
             t.survey.push((row, s));
@@ -460,7 +466,10 @@ impl AchievementTable {
 
     /// The notes of a row (empty when none).
     pub fn notes(&self, row: usize) -> &[String] {
-        sparse(&self.notes, row).map_or(&[], Vec::as_slice)
+        let r = row as u32;
+        let a = self.note_rows.partition_point(|&x| x < r);
+        let b = a + self.note_rows[a..].partition_point(|&x| x == r);
+        &self.notes[a..b]
     }
 
     /// The whole record of a row (allocates its ids: for display and serialisation).
