@@ -1117,6 +1117,43 @@ enum cpindex_rank_query_kind
    * Weighted mean (needs no pass 2).
    */
   CPINDEX_RANK_QUERY_KIND_MEAN = 11,
+  /**
+   * Total weight (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_TOTAL_WEIGHT = 12,
+  /**
+   * Total weighted value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_TOTAL = 13,
+  /**
+   * Smallest value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_MIN = 14,
+  /**
+   * Largest value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_MAX = 15,
+  /**
+   * Largest over smallest value (needs no pass 2; the minimum must be > 0).
+   */
+  CPINDEX_RANK_QUERY_KIND_MAX_MIN_RATIO = 16,
+  /**
+   * Hoover index (one round of probes at the mean).
+   */
+  CPINDEX_RANK_QUERY_KIND_HOOVER = 17,
+  /**
+   * S80/S20 by the Eurostat EU-SILC rule (laeken >= 0.5.0 `qsr`; two rounds).
+   */
+  CPINDEX_RANK_QUERY_KIND_QUINTILE_SHARE_RATIO_EUROSTAT = 18,
+  /**
+   * At-risk-of-poverty threshold, 60% of the type-2 median (one round).
+   */
+  CPINDEX_RANK_QUERY_KIND_AT_RISK_OF_POVERTY_THRESHOLD = 19,
+  /**
+   * At-risk-of-poverty rate, a fraction (two rounds: the median, then the share below
+   * 60% of it).
+   */
+  CPINDEX_RANK_QUERY_KIND_AT_RISK_OF_POVERTY_RATE = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1407,7 +1444,8 @@ typedef struct cpindex_probe {
    */
   size_t partition;
   /**
-   * 0 = cumulative weight, 1 = rank inside the partition, 2 = weight below a threshold.
+   * 0 = cumulative weight, 1 = rank inside the partition, 2 = weight and weighted value
+   * below a threshold, 3 = at or below it.
    */
   uint32_t kind;
   /**
@@ -3903,6 +3941,34 @@ cpindex_status cpindex_rank_plan_probes(const struct cpindex_rank_plan *plan,
                                         size_t *out_len);
 
 /**
+ * The next round of probes for `queries`, given the answers to every earlier round
+ * (`n_answers` × 5 doubles, concatenated in probe order; `n_answers` 0 gives the first
+ * round, as `cpindex_rank_plan_probes`). `*out_len` = 0 means the answers suffice for
+ * `cpindex_rank_plan_finish`. Most queries need one round; the at-risk-of-poverty rate and
+ * the Eurostat quintile share ratio need two (their thresholds are quantiles). Size query
+ * with `(NULL, 0)`.
+ *
+ * **Ownership:** the caller owns every array. **NULL:** `plan`, `out_len` not NULL;
+ * `queries`, `answers`, `buf` only when their length is 0.
+ * **Errors:** as `cpindex_rank_plan_probes`; `CPINDEX_STATUS_LENGTH_MISMATCH` when
+ * `n_answers` is not a whole number of rounds.
+ * **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `plan` a live handle; `queries` valid for `n_queries` reads; `answers` for
+ * `5 * n_answers` reads; `buf` for `buf_len` writes; `out_len` for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_next_probes(const struct cpindex_rank_plan *plan,
+                                             const struct cpindex_rank_query *queries,
+                                             size_t n_queries,
+                                             const double *answers,
+                                             size_t n_answers,
+                                             struct cpindex_probe *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
  * Pass 2 inside one partition: answers `probes` (those addressed to this partition) over
  * its records, writing `CPINDEX_PROBE_ANSWER_LEN` (5) doubles per probe into `out`.
  *
@@ -3927,7 +3993,8 @@ cpindex_status cpindex_rank_answer_probes(const double *values,
 
 /**
  * Finishes `queries` (the same list given to `cpindex_rank_plan_probes`) from the answers
- * to its probes (`n_probes` × 5 doubles, in probe order), writing one value per query.
+ * to its probes (`n_probes` × 5 doubles, in probe order, every round of
+ * `cpindex_rank_plan_next_probes` concatenated), writing one value per query.
  *
  * **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
  * when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
@@ -3946,6 +4013,35 @@ cpindex_status cpindex_rank_plan_finish(const struct cpindex_rank_plan *plan,
                                         const double *answers,
                                         size_t n_probes,
                                         double *out);
+
+/**
+ * Dagum (1997) decomposition of the Gini by group from rank plans:
+ * `total = within + between_net + transvariation`. `total_plan` ranks all records by value
+ * alone; `group_plans[i]` (labelled `labels[i]`, each label once) ranks group i's records.
+ * Values must be >= 0. The same decomposition as `cpindex_gini_decomposition` on the
+ * records.
+ *
+ * **Ownership:** the caller keeps the plans. **NULL:** arrays only with `n_groups` 0 (then
+ * EMPTY_INPUT); no plan pointer and no out-pointer may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_EMPTY_INPUT` (no group),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (repeated label; group plans whose record counts do not
+ * add up to the overall plan's), `CPINDEX_STATUS_INVALID_VALUE` (a negative value, mean
+ * <= 0). Outputs are written only on success. **Thread safety:** may be called from any
+ * thread.
+ *
+ * # Safety
+ * `total_plan` a live handle; `group_plans` and `labels` valid for `n_groups` reads, each
+ * plan a live handle; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_gini_decomposition(const struct cpindex_rank_plan *total_plan,
+                                                    const struct cpindex_rank_plan *const *group_plans,
+                                                    const uint32_t *labels,
+                                                    size_t n_groups,
+                                                    double *out_total,
+                                                    double *out_within,
+                                                    double *out_between_net,
+                                                    double *out_transvariation);
 
 /**
  * The cpindex version as a static NUL-terminated string, e.g. `"0.1.0"`

@@ -52,6 +52,9 @@ def main() -> None:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("DRIVER_MEMORY", "6g"))
         .config("spark.sql.shuffle.partitions", str(parts))
+        # toPandas through Arrow (the fast path); without it `collect` pickles one Row per record
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.local.dir", os.environ.get("SPARK_LOCAL_DIR", "/tmp"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

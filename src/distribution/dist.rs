@@ -1,5 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
+use super::exact::{BlockSum, Nsum, BLOCK};
 use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
@@ -131,8 +132,8 @@ pub struct Distribution {
     scratch: Scratch,
 }
 
-/// Checkpoint spacing of the cumulative sums.
-const CP: usize = 32;
+/// Checkpoint spacing of the cumulative sums (one block of the blocked summation).
+const CP: usize = BLOCK;
 
 fn bad_weight(i: usize, w: f64) -> Error {
     Error::invalid_value(
@@ -398,29 +399,53 @@ fn scan_general(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) 
     })
 }
 
-/// Running sums of the emitting pass (in sorted order).
+/// Running sums of the emitting pass (in sorted order), blocked: plain sums inside each
+/// block of `CP` records (the checkpoint spacing), compensated sums of the block totals
+/// ([`Nsum`]; see [`BlockSum`] for the error bound, independent of n). The checkpoints are
+/// the compensated cumulative sums at the block starts.
 #[derive(Default)]
 struct Acc {
+    /// Inside the current block: cumulative weight, weighted value, Σw², and the Gini
+    /// cross-term `Σ wx (2c + w)` with the block-local cumulative weight `c`.
     c: f64,
     s: f64,
     w2: f64,
     g: f64,
     i: usize,
+    /// Compensated totals of the finished blocks.
+    tc: Nsum,
+    ts: Nsum,
+    tw2: Nsum,
+    tg: Nsum,
 }
 
 impl Acc {
     #[inline(always)]
     fn push(&mut self, cp: &mut Vec<Pair>, xi: f64, wi: f64) {
         if self.i % CP == 0 {
-            cp.push([self.c, self.s]);
+            self.flush();
+            cp.push([self.tc.value(), self.ts.value()]);
         }
         self.i += 1;
         let wx = wi * xi;
-        // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
+        // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator, here with
+        // the block-local C; `flush` adds the block's 2·C₀·Σwx for the weight C₀ before it.
         self.g += wx * (2.0 * self.c + wi);
         self.c += wi;
         self.s += wx;
         self.w2 += wi * wi;
+    }
+
+    /// Adds the current block to the totals and starts a new one.
+    #[inline]
+    fn flush(&mut self) {
+        let c0 = self.tc.value();
+        self.tg.add(self.g);
+        self.tg.add(2.0 * c0 * self.s);
+        self.tc.add(self.c);
+        self.ts.add(self.s);
+        self.tw2.add(self.w2);
+        (self.c, self.s, self.w2, self.g) = (0.0, 0.0, 0.0, 0.0);
     }
 }
 
@@ -596,13 +621,19 @@ impl Distribution {
             );
             self.w0 = f64::NAN;
         }
+        acc.flush();
+        let (total_w, total_wx) = (acc.tc.value(), acc.ts.value());
         if n % CP == 0 {
-            cp.push([acc.c, acc.s]);
+            cp.push([total_w, total_wx]);
         }
-        self.total_w = acc.c;
-        self.total_wx = acc.s;
-        self.sum_w2 = acc.w2;
-        self.gini_num = acc.g - acc.c * acc.s;
+        self.total_w = total_w;
+        self.total_wx = total_wx;
+        self.sum_w2 = acc.tw2.value();
+        // − W·T exactly (the product and its rounding error, by a fused multiply-add)
+        let wt = total_w * total_wx;
+        acc.tg.add(-wt);
+        acc.tg.add(-total_w.mul_add(total_wx, -wt));
+        self.gini_num = acc.tg.value();
         self.n = n;
         self.n_input = values.len();
         self.n_missing = sc.n_missing;
@@ -921,39 +952,38 @@ impl Distribution {
             return d.generalized_entropy(alpha);
         }
         let inv_mu = 1.0 / mu;
+        // blocked, compensated sums (error independent of n; see `BlockSum`)
+        let mut acc = BlockSum::default();
         let s = if alpha == 1.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
                 if xi > 0.0 {
                     let r = xi * inv_mu;
-                    acc += wi * r * r.ln();
+                    acc.add(wi * r * r.ln());
                 }
             });
-            acc / self.total_w
+            acc.value() / self.total_w
         } else if alpha == 0.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
-                acc += wi * (xi * inv_mu).ln();
+                acc.add(wi * (xi * inv_mu).ln());
             });
-            -acc / self.total_w
+            -acc.value() / self.total_w
         } else {
-            let mut acc = 0.0;
             if alpha == 2.0 {
                 self.for_each(|xi, wi| {
                     let r = xi * inv_mu;
-                    acc += wi * r * r;
+                    acc.add(wi * r * r);
                 });
             } else if alpha.fract() == 0.0 && alpha.abs() <= 64.0 {
                 let a = alpha as i32;
                 self.for_each(|xi, wi| {
-                    acc += wi * (xi * inv_mu).powi(a);
+                    acc.add(wi * (xi * inv_mu).powi(a));
                 });
             } else {
                 self.for_each(|xi, wi| {
-                    acc += wi * (xi * inv_mu).powf(alpha);
+                    acc.add(wi * (xi * inv_mu).powf(alpha));
                 });
             }
-            (acc / self.total_w - 1.0) / (alpha * (alpha - 1.0))
+            (acc.value() / self.total_w - 1.0) / (alpha * (alpha - 1.0))
         };
         Ok(s)
     }
@@ -990,19 +1020,18 @@ impl Distribution {
             return d.atkinson(epsilon);
         }
         let inv_mu = 1.0 / mu;
+        let mut acc = BlockSum::default();
         if epsilon == 1.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
-                acc += wi * (xi * inv_mu).ln();
+                acc.add(wi * (xi * inv_mu).ln());
             });
-            return Ok(1.0 - (acc / self.total_w).exp());
+            return Ok(1.0 - (acc.value() / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
-        let mut acc = 0.0;
         self.for_each(|xi, wi| {
-            acc += wi * (xi * inv_mu).powf(e);
+            acc.add(wi * (xi * inv_mu).powf(e));
         });
-        Ok(1.0 - (acc / self.total_w).powf(1.0 / e))
+        Ok(1.0 - (acc.value() / self.total_w).powf(1.0 / e))
     }
 
     /// Coefficient of variation, population form: `CV = σ/μ` with
@@ -1013,12 +1042,12 @@ impl Distribution {
         if let Some((d, _)) = self.rescaled() {
             return d.coefficient_of_variation();
         }
-        let mut acc = 0.0;
+        let mut acc = BlockSum::default();
         self.for_each(|xi, wi| {
             let d = xi - mu;
-            acc += wi * d * d;
+            acc.add(wi * d * d);
         });
-        Ok((acc / self.total_w).sqrt() / mu)
+        Ok((acc.value() / self.total_w).sqrt() / mu)
     }
 
     /// Hoover (Ricci–Schutz, Pietra, relative mean deviation / 2) index:

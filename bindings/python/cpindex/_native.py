@@ -378,6 +378,20 @@ _TABLE: Tuple[Row, ...] = (
         True,
     ),
     Row(
+        "cpindex_rank_plan_gini_decomposition",
+        STATUS,
+        (RANK_PLAN_P, POINTER(RANK_PLAN_P), POINTER(c_uint32), c_size_t, DOUBLE_P, DOUBLE_P, DOUBLE_P, DOUBLE_P),
+        CHECK,
+        True,
+    ),
+    Row(
+        "cpindex_rank_plan_next_probes",
+        STATUS,
+        (RANK_PLAN_P, POINTER(CRankQuery), c_size_t, DOUBLE_P, c_size_t, POINTER(CProbe), c_size_t, SIZE_P),
+        SIZED,
+        True,
+    ),
+    Row(
         "cpindex_rank_answer_probes",
         STATUS,
         (DOUBLE_P, DOUBLE_P, c_size_t, c_uint32, POINTER(CProbe), c_size_t, DOUBLE_P),
