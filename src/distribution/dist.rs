@@ -87,11 +87,13 @@ pub struct MaxMin {
 /// [`n_zero_weight`](Self::n_zero_weight)). Construction validates the input and sorts it
 /// once (a two-level radix partition on the `f64` bit pattern); the pass that emits the
 /// sorted records also takes the totals, the Gini numerator and a checkpoint of the
-/// cumulative weight and cumulative weighted value every 32 records. Quantiles, Lorenz
-/// ordinates, shares, the Gini, the Hoover index and band shares are then O(1) or
-/// O(log n) (a binary search on the checkpoints, then at most 32 steps that repeat the
-/// build's own additions, so the cumulative sums are bit-for-bit those of a full cumulative
-/// array), and the GE/Atkinson family is one allocation-free O(n) pass. When every kept
+/// cumulative weight and cumulative weighted value every 32 records — blocked sums: plain
+/// inside each block of 32 records, compensated (Neumaier) across blocks, so their error
+/// does not grow with n (see `docs/distribution.md`, "Accuracy of the sums"). Quantiles,
+/// Lorenz ordinates, shares, the Gini, the Hoover index and band shares are then O(1) or
+/// O(log n) (a binary search on the checkpoints, then at most 31 plain additions from the
+/// checkpoint, the same in every query), and the GE/Atkinson family is one
+/// allocation-free O(n) pass with the same blocked summation. When every kept
 /// weight is equal (or `weights` is `None`) only the values are sorted and stored.
 /// [`rebuild`](Self::rebuild) reuses the buffers of an existing value.
 ///
@@ -1111,14 +1113,9 @@ impl Distribution {
                          use AveragedInvertedCdf or InvertedCdf with weights",
                     ));
                 }
-                let h = (n - 1) as f64 * p;
-                let j = (h.floor() as usize).min(n - 1);
-                let frac = h - j as f64;
-                if j + 1 < n && frac > 0.0 {
-                    Ok(self.x(j) + frac * (self.x(j + 1) - self.x(j)))
-                } else {
-                    Ok(self.x(j))
-                }
+                let (j, frac) = linear_position(n as u64, p);
+                let j = j as usize;
+                Ok(linear_pick(self.x(j), frac, || self.x(j + 1)))
             }
             QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
                 if p == 0.0 {
@@ -1127,17 +1124,16 @@ impl Distribution {
                 if p == 1.0 {
                     return Ok(self.x(n - 1));
                 }
-                let target = p * self.total_w;
-                let tol = 1e-12 * self.total_w;
-                let (k, _, _, cum_k) = self.locate(target - tol);
-                if method == QuantileMethod::AveragedInvertedCdf
-                    && (cum_k - target).abs() <= tol
-                    && k + 1 < n
-                {
-                    Ok(0.5 * (self.x(k) + self.x(k + 1)))
-                } else {
-                    Ok(self.x(k))
-                }
+                let (k, _, _, cum_k) = self.locate(weight_target(p, self.total_w));
+                let next = (k + 1 < n).then(|| self.x(k + 1));
+                Ok(weighted_pick(
+                    method,
+                    p,
+                    self.total_w,
+                    self.x(k),
+                    cum_k,
+                    next,
+                ))
             }
         }
     }
@@ -1250,19 +1246,7 @@ impl Distribution {
                 let sb = self.cwx_before(k1);
                 let wt = self.total_w - self.cw_before(k2);
                 let st = self.total_wx - self.cwx_before(k2);
-                if wt <= 0.0 {
-                    return Err(Error::Empty {
-                        context: "records above the 80th percentile (quintile share ratio)".into(),
-                    });
-                }
-                if sb <= 0.0 {
-                    return Err(Error::invalid_value(
-                        "income of the records at or below the 20th percentile",
-                        sb,
-                        "as the denominator of the quintile share ratio (must be > 0)",
-                    ));
-                }
-                Ok(st / sb)
+                eurostat_qsr(sb, wt, st)
             }
         }
     }
@@ -1312,6 +1296,77 @@ impl Distribution {
     pub fn at_risk_of_poverty_rate(&self) -> Result<f64> {
         self.share_below(self.at_risk_of_poverty_threshold()?)
     }
+}
+
+/// Type 7 (Hyndman & Fan 1996): `h = (n−1)p` as the 0-based order statistic `⌊h⌋`
+/// (at most `n − 1`) and the fraction `h − ⌊h⌋`. Shared by [`Distribution::quantile`] and
+/// the partitioned plan (`rank.rs`), so both interpolate between the same records.
+pub(crate) fn linear_position(n: u64, p: f64) -> (u64, f64) {
+    let h = (n - 1) as f64 * p;
+    let j = (h.floor() as u64).min(n - 1);
+    (j, h - j as f64)
+}
+
+/// Type 7 value from `x_j`, the fraction, and `x_{j+1}` (asked for only when needed: the
+/// fraction is > 0, which implies `j + 1 < n`).
+pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64 {
+    if frac > 0.0 {
+        xj + frac * (next() - xj)
+    } else {
+        xj
+    }
+}
+
+/// The cumulative weight to locate for the weighted types 1 and 2 at `0 < p < 1`: the
+/// first record whose cumulative weight reaches `pW − 1e-12·W` (the tolerance under which
+/// a cumulative share counts as equal to p; see [`Distribution::quantile`]).
+pub(crate) fn weight_target(p: f64, total_w: f64) -> f64 {
+    p * total_w - 1e-12 * total_w
+}
+
+/// Types 1 and 2 from the located record `x` with cumulative weight `cum` through it and
+/// the next record's value (`None` for the last record): type 2 averages `x` and the next
+/// value when `cum` equals `pW` within `1e-12·W`, type 1 (and type 2 otherwise) is `x`.
+pub(crate) fn weighted_pick(
+    method: QuantileMethod,
+    p: f64,
+    total_w: f64,
+    x: f64,
+    cum: f64,
+    next: Option<f64>,
+) -> f64 {
+    let tol = 1e-12 * total_w;
+    match (method, next) {
+        (QuantileMethod::AveragedInvertedCdf, Some(y)) if (cum - p * total_w).abs() <= tol => {
+            0.5 * (x + y)
+        }
+        (
+            QuantileMethod::AveragedInvertedCdf
+            | QuantileMethod::InvertedCdf
+            | QuantileMethod::Linear,
+            _,
+        ) => x,
+    }
+}
+
+/// The Eurostat S80/S20 (laeken ≥ 0.5.0 `qsr`) from the income of the records at or below
+/// q20 (`bottom_total`) and the weight and income of those above q80; the errors when a
+/// group is empty or the bottom income is not positive. Shared by
+/// [`Distribution::quintile_share_ratio`] and the partitioned plan.
+pub(crate) fn eurostat_qsr(bottom_total: f64, top_weight: f64, top_total: f64) -> Result<f64> {
+    if top_weight <= 0.0 {
+        return Err(Error::Empty {
+            context: "records above the 80th percentile (quintile share ratio)".into(),
+        });
+    }
+    if bottom_total <= 0.0 {
+        return Err(Error::invalid_value(
+            "income of the records at or below the 20th percentile",
+            bottom_total,
+            "as the denominator of the quintile share ratio (must be > 0)",
+        ));
+    }
+    Ok(top_total / bottom_total)
 }
 
 /// `2^k` for any `k` in the exponent range of `f64` (built in two steps so that `k` near

@@ -30,7 +30,10 @@
 //! agree exactly.
 
 use super::decompose::{dagum_from_groups, DagumGroup, GiniDecomposition};
-use super::dist::{classify_record, MissingPolicy, QuantileMethod, RecordUse};
+use super::dist::{
+    classify_record, eurostat_qsr, linear_pick, linear_position, weight_target, weighted_pick,
+    MissingPolicy, QuantileMethod, RecordUse,
+};
 use super::exact::{seal, unseal, ExactSum, Nsum, Reader};
 use crate::error::{Error, Result};
 
@@ -718,8 +721,7 @@ impl RankPlan {
     fn quantile_probe(&self, p: f64, m: QuantileMethod, out: &mut Vec<Probe>) {
         match m {
             QuantileMethod::Linear => {
-                let h = (self.n - 1) as f64 * p;
-                let j = (h.floor() as u64).min(self.n - 1);
+                let (j, _) = linear_position(self.n, p);
                 let (part, local) = self.partition_for_rank(j);
                 out.push(Probe {
                     partition: part,
@@ -731,7 +733,7 @@ impl RankPlan {
             }
             QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
                 if p > 0.0 && p < 1.0 {
-                    self.weight_probe(p * self.total_w - 1e-12 * self.total_w, out);
+                    self.weight_probe(weight_target(p, self.total_w), out);
                 }
             }
         }
@@ -904,22 +906,16 @@ impl RankPlan {
     fn quantile_value(&self, p: f64, m: QuantileMethod, h: &[(Probe, ProbeAnswer)]) -> f64 {
         match m {
             QuantileMethod::Linear => {
-                let n = self.n;
-                let hh = (n - 1) as f64 * p;
-                let j = (hh.floor() as u64).min(n - 1);
-                let frac = hh - j as f64;
+                let (_, frac) = linear_position(self.n, p);
                 let (probe, [xj, next, ..]) = h[0];
-                if j + 1 < n && frac > 0.0 {
-                    let next = if next.is_nan() {
+                linear_pick(xj, frac, || {
+                    if next.is_nan() {
                         self.next_first(probe.partition)
                             .expect("a later record exists")
                     } else {
                         next
-                    };
-                    xj + frac * (next - xj)
-                } else {
-                    xj
-                }
+                    }
+                })
             }
             QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
                 if p == 0.0 {
@@ -928,22 +924,13 @@ impl RankPlan {
                 if p == 1.0 {
                     return self.max;
                 }
-                let target = p * self.total_w;
-                let tol = 1e-12 * self.total_w;
                 let (probe, [x, next, _, _, cum_k]) = h[0];
                 let next = if next.is_nan() {
                     self.next_first(probe.partition)
                 } else {
                     Some(next)
                 };
-                match (m, next) {
-                    (QuantileMethod::AveragedInvertedCdf, Some(y))
-                        if (cum_k - target).abs() <= tol =>
-                    {
-                        0.5 * (x + y)
-                    }
-                    _ => x,
-                }
+                weighted_pick(m, p, self.total_w, x, cum_k, next)
             }
         }
     }
@@ -1048,20 +1035,7 @@ impl RankPlan {
                     d.add(-below);
                     d.value()
                 };
-                let (wt, st) = (top(self.total_w, w80), top(self.total_wx, wx80));
-                if wt <= 0.0 {
-                    return Err(Error::Empty {
-                        context: "records above the 80th percentile (quintile share ratio)".into(),
-                    });
-                }
-                if sb <= 0.0 {
-                    return Err(Error::invalid_value(
-                        "income of the records at or below the 20th percentile",
-                        sb,
-                        "as the denominator of the quintile share ratio (must be > 0)",
-                    ));
-                }
-                Ok(st / sb)
+                eurostat_qsr(sb, top(self.total_w, w80), top(self.total_wx, wx80))
             }
             RankQuery::AtRiskOfPovertyThreshold => Ok(0.6 * self.quantile_value(0.5, MEDIAN, h)),
             RankQuery::AtRiskOfPovertyRate => {

@@ -321,6 +321,21 @@ def _pass1(data: Any, has_weight: bool, has_group: bool, skip: bool, num_partiti
     return part, plans
 
 
+def _moments(data: Any, alphas: List[float], skip: bool, has_weight: bool, has_group: bool) -> Dict[Optional[str], Any]:
+    """The moment pass: one merged :class:`~cpindex.summary.Summary` per group."""
+    from .summary import Summary
+
+    rows = data.mapInArrow(_moment_pass(alphas, skip, has_weight, has_group), "g string, summary binary").collect()
+    merged: Dict[Optional[str], Summary] = {}
+    for r in rows:
+        s = Summary.from_bytes(bytes(r["summary"]))
+        if r["g"] in merged:
+            merged[r["g"]].merge(s)
+        else:
+            merged[r["g"]] = s
+    return merged
+
+
 def _select(df: Any, value: str, weight: Optional[str], by: Optional[str]) -> Any:
     from pyspark.sql import functions as F
 
@@ -350,18 +365,11 @@ def decomposition(
     single-machine report) on the same records, to 1e-12 relative.
     """
     _require_spark()
-    from .summary import Summary, ge_decomposition, gini_decomposition
+    from .summary import ge_decomposition, gini_decomposition
 
     has_weight = weight is not None
     data = _select(df, value, weight, by)
-    rows = data.mapInArrow(_moment_pass([2.0], skip_missing, has_weight, True), "g string, summary binary").collect()
-    merged: Dict[Optional[str], Summary] = {}
-    for r in rows:
-        s = Summary.from_bytes(bytes(r["summary"]))
-        if r["g"] in merged:
-            merged[r["g"]].merge(s)
-        else:
-            merged[r["g"]] = s
+    merged = _moments(data, [2.0], skip_missing, has_weight, True)
     keys = sorted(merged, key=lambda k: (k is None, "" if k is None else k))
     label = {k: i for i, k in enumerate(keys)}
     ge = {}
@@ -419,7 +427,6 @@ def inequality(
 
     from ._errors import CpindexError
     from .summary import MomentMeasure as M
-    from .summary import RankPartition, RankPlan, Summary, ge_decomposition  # noqa: F401
 
     parsed = [_parse(m) for m in measures]
     alphas = sorted(
@@ -439,14 +446,7 @@ def inequality(
         return math.nan
 
     if any(n in MOMENT_MEASURES for n, _, _ in parsed):
-        rows = data.mapInArrow(_moment_pass(alphas, skip_missing, has_weight, has_group), "g string, summary binary").collect()
-        merged: Dict[Optional[str], Summary] = {}
-        for r in rows:
-            s = Summary.from_bytes(bytes(r["summary"]))
-            if r["g"] in merged:
-                merged[r["g"]].merge(s)
-            else:
-                merged[r["g"]] = s
+        merged = _moments(data, alphas, skip_missing, has_weight, has_group)
         for k, s in merged.items():
             out = results.setdefault(k, {})
             for n, a, label in parsed:
