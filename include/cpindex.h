@@ -1169,6 +1169,18 @@ typedef struct cpindex_framework cpindex_framework;
 typedef struct cpindex_index_result cpindex_index_result;
 
 /**
+ * The response of one JSON request, held by the library (`cpindex_json_call`), immutable.
+ *
+ * Read its size with `cpindex_json_response_size`, its bytes with
+ * `cpindex_json_response_data` (borrowed) or `cpindex_json_response_copy` (into a caller
+ * buffer); free it with `cpindex_json_response_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every reader takes
+ * it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_json_response cpindex_json_response;
+
+/**
  * The results of plan monitoring (`crate::monitor::MonitorResults`), immutable.
  *
  * Create with `cpindex_monitor_run`; free with `cpindex_monitor_result_free`.
@@ -2779,11 +2791,17 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
  *
  * `*out_len` always receives the response length in bytes (excluding the NUL) once the
  * request has succeeded; if `buf_len <= *out_len` nothing is written to `buf` and the call
- * returns `CPINDEX_STATUS_BUFFER_TOO_SMALL`. A size query `(NULL, 0, &n)` runs the request;
- * the second call runs it again (the computation is deterministic), so pass a generous
- * buffer first when the request is expensive.
+ * returns `CPINDEX_STATUS_BUFFER_TOO_SMALL`. The request is evaluated **once** for a size
+ * query and its fill call: the response of a call that returns BUFFER_TOO_SMALL is kept
+ * (per thread, with a copy of the request bytes) and the next call of the same thread
+ * with byte-identical request text copies it instead of running the request again. The
+ * next `cpindex_run_json` call of the thread drops it, whatever its request (so at most one
+ * response is held per thread; `cpindex_run_json(NULL, 0, NULL, 0, &n)` releases it). To
+ * read a large response without the size query, use `cpindex_json_call` (a handle) or
+ * `cpindex_run_json_to_file`.
  *
- * **Ownership:** the caller owns `buf`; the request is only read.
+ * **Ownership:** the caller owns `buf`; the request is only read; a kept response is
+ * owned by the library (per thread, freed at the next call or at thread exit).
  * **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
  * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
@@ -2806,6 +2824,117 @@ cpindex_status cpindex_run_json(const char *request,
                                 char *buf,
                                 size_t buf_len,
                                 size_t *out_len);
+
+/**
+ * Runs one JSON request (as `cpindex_run_json`: same actions, schemas and errors) and
+ * returns the response in a handle: the request is evaluated and serialised once, and the
+ * response is read with `cpindex_json_response_size` / `_data` / `_copy` as often as
+ * needed.
+ *
+ * **Ownership:** on success `*out` receives a new response the caller frees with
+ * `cpindex_json_response_free`; the request is only read.
+ * **NULL:** `out` must not be NULL; `request` may be NULL only when `request_len` is 0
+ * (which gives JSON_ERROR).
+ * **Errors:** those of `cpindex_run_json` except `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `request` valid for `request_len` bytes; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_call(const char *request,
+                                 size_t request_len,
+                                 const struct cpindex_json_response **out);
+
+/**
+ * The response's length in bytes (UTF-8, excluding any NUL).
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_size(const struct cpindex_json_response *response,
+                                          size_t *out_len);
+
+/**
+ * Borrows the response's bytes: `*out_data` receives a pointer to its UTF-8 text (not
+ * NUL-terminated) and `*out_len` its length; nothing is copied.
+ *
+ * **Ownership:** the bytes belong to the response: valid until
+ * `cpindex_json_response_free`; never write through the pointer or free it.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; the out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_data(const struct cpindex_json_response *response,
+                                          const char **out_data,
+                                          size_t *out_len);
+
+/**
+ * Copies the response, NUL-terminated, into a caller buffer; `*out_len` always receives
+ * its length (excluding the NUL; size query with `(NULL, 0)` — nothing is recomputed).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `response` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`
+ * (`buf_len <= *out_len`; nothing written).
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; `buf` valid for `buf_len` bytes; `out_len` valid for a
+ * write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_copy(const struct cpindex_json_response *response,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
+ * Frees a response. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the response (and the bytes `cpindex_json_response_data` lent) is
+ * destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the response.
+ *
+ * # Safety
+ * `response` NULL or a live response not used afterwards.
+ */
+void cpindex_json_response_free(const struct cpindex_json_response *response);
+
+/**
+ * Runs one JSON request (as `cpindex_run_json`) and streams the response into the file at
+ * `path` (UTF-8, `path_len` bytes; created or truncated), without a NUL and without
+ * holding the whole text in memory. `*out_len` receives the number of bytes written.
+ *
+ * Nothing is written to the file when the request fails; a failure while writing leaves
+ * a partial file and returns `CPINDEX_STATUS_IO_ERROR` naming the path.
+ *
+ * **Ownership:** the caller owns the file. **NULL:** `out_len` must not be NULL;
+ * `request` / `path` may be NULL only when their length is 0 (JSON_ERROR / IO_ERROR).
+ * **Errors:** those of `cpindex_run_json` except `CPINDEX_STATUS_BUFFER_TOO_SMALL`, and
+ * `CPINDEX_STATUS_IO_ERROR` (the file cannot be created or written).
+ * **Thread safety:** may be called from any thread (two calls writing the same path race
+ * as any two writers of one file do).
+ *
+ * # Safety
+ * `request` valid for `request_len` bytes; `path` valid for `path_len` bytes; `out_len`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_run_json_to_file(const char *request,
+                                        size_t request_len,
+                                        const char *path,
+                                        size_t path_len,
+                                        size_t *out_len);
 
 /**
  * Runs plan monitoring (`crate::monitor::monitor`; docs/monitoring.md) with the spec as
