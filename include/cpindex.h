@@ -464,6 +464,34 @@ typedef uint32_t cpindex_csv_layout;
 #endif // __cplusplus
 
 /**
+ * Memory layouts of the values given to `cpindex_panel_from_arrays`.
+ */
+enum cpindex_values_layout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The library's own order (column-major, `values[(i * n_periods + p) * n_units + u]`):
+   * a Fortran-ordered `(units, periods, indicators)` array.
+   */
+  CPINDEX_VALUES_LAYOUT_COLUMN_MAJOR = 0,
+  /**
+   * Row-major `values[(u * n_periods + p) * n_indicators + i]`: a C-ordered
+   * `(units, periods, indicators)` array (numpy's default), or a `(units, indicators)`
+   * table for one period.
+   */
+  CPINDEX_VALUES_LAYOUT_ROW_MAJOR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_values_layout cpindex_values_layout;
+#else
+typedef uint32_t cpindex_values_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Text encodings of CSV input, for `cpindex_panel_read`.
  */
 enum cpindex_text_encoding
@@ -3215,6 +3243,44 @@ cpindex_status cpindex_panel_new(const struct cpindex_str *unit_ids,
                                  const double *values,
                                  size_t n_values,
                                  struct cpindex_panel **out);
+
+/**
+ * Creates a panel from arrays in one call, the fast path for bindings (issue 16): unit
+ * and indicator ids as one UTF-8 buffer each, every id followed by a NUL byte
+ * (`"u1\0u2\0"`, `*_len` bytes in all, `n_*` ids), and the values in a
+ * `cpindex_values_layout` (`layout` 1 = row-major reads a C-ordered
+ * `(units, periods, indicators)` array without a transposing copy on the caller's side;
+ * the library copies the values once, in its own order). Otherwise as
+ * `cpindex_panel_new`: NaN = missing, ±inf rejected, periods in any order, ids unique
+ * and non-empty (an id cannot hold a NUL here; use `cpindex_panel_new` for such ids).
+ *
+ * **Ownership:** on success `*out` receives a new panel the caller frees with
+ * `cpindex_panel_free`. The caller keeps its arrays.
+ * **NULL:** each array may be NULL when its length is 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product; a joined buffer does
+ * not hold exactly `n_*` ids), `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown layout; empty or
+ * duplicate ids, duplicate periods, a buffer not ending in NUL; a product over the cell
+ * limit of `cpindex_set_max_panel_cells`), `CPINDEX_STATUS_INVALID_VALUE` (an infinite
+ * value, naming the cell).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * Each array valid for reads of its length; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_panel_from_arrays(const char *unit_ids,
+                                         size_t unit_ids_len,
+                                         size_t n_units,
+                                         const int32_t *periods,
+                                         size_t n_periods,
+                                         const char *indicator_ids,
+                                         size_t indicator_ids_len,
+                                         size_t n_indicators,
+                                         const double *values,
+                                         size_t n_values,
+                                         uint32_t layout,
+                                         struct cpindex_panel **out);
 
 /**
  * Creates a panel from CSV text (UTF-8, `len` bytes) in the `layout` given by a

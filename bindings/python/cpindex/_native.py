@@ -288,6 +288,27 @@ _TABLE: Tuple[Row, ...] = (
     # every id in one call (NUL after each): optional so an older library still loads
     Row("cpindex_panel_ids", STATUS, (PANEL_P, c_uint32, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row("cpindex_panel_periods", STATUS, (PANEL_P, I32_P, c_size_t, SIZE_P), SIZED),
+    # a panel from NUL-joined ids and row- or column-major values in one call (issue 16)
+    Row(
+        "cpindex_panel_from_arrays",
+        STATUS,
+        (
+            c_char_p,
+            c_size_t,
+            c_size_t,
+            I32_P,
+            c_size_t,
+            c_char_p,
+            c_size_t,
+            c_size_t,
+            DOUBLE_P,
+            c_size_t,
+            c_uint32,
+            POINTER(PANEL_P),
+        ),
+        CHECK,
+        True,
+    ),
     Row("cpindex_panel_values", STATUS, (PANEL_P, DOUBLE_P, c_size_t, SIZE_P), SIZED),
     Row("cpindex_panel_check_framework", STATUS, (PANEL_P, FRAMEWORK_P)),
     # JSON-in / JSON-out
