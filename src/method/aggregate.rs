@@ -1065,8 +1065,14 @@ fn accumulate_ln(
         for (d, &x) in xs.iter_mut().zip(col) {
             *d = x + shift;
         }
-        if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(xs[u] > 0.0)) {
-            geo_term(col[u], shift, Some(u), j)?;
+        // branch-free check (vectorised); the first offending unit is searched only on error
+        let bad = col.iter().zip(&xs).zip(ok).fold(false, |b, ((x, xs), &o)| {
+            b | (!x.is_nan() & o & !(*xs > 0.0))
+        });
+        if bad {
+            if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(xs[u] > 0.0)) {
+                geo_term(col[u], shift, Some(u), j)?;
+            }
         }
         super::ln::ln_into(&xs, &mut lns);
         for (u, (s, &x)) in s1.iter_mut().zip(col).enumerate() {
