@@ -184,7 +184,7 @@ fn usage_errors_exit_2() {
     for args in [
         vec!["report"],
         vec!["report", "x.csv", "--format", "pdf"],
-        vec!["index", "examples/data/quzhou.csv"],
+        vec!["index", "examples/data/quzhou.csv", "--spec"],
         vec!["inequality", "examples/data/households.csv"],
         vec!["frobnicate"],
         vec!["report", "x.csv", "--no-such-flag"],

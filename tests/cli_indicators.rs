@@ -201,8 +201,9 @@ fn usage_errors_exit_2() {
         &["frobnicate"][..],
         &["indicators", "--no-such-flag"][..],
         &["indicators", "--format", "xml"][..],
-        &["index", "examples/data/quzhou.csv"][..], // --spec is required
-        &["inequality", "examples/data/households.csv"][..], // --value is required
+        &["index", "examples/data/quzhou.csv", "--spec"][..], // --spec needs a value
+        &["inequality", "x.csv", "--value", "x", "--na", "drop"][..], // skip or fail
+        &["inequality", "examples/data/households.csv"][..],  // --value is required
         &[][..],
     ] {
         let o = cpindex(args);

@@ -234,21 +234,21 @@ fn three_person_equivalent_band_shares() {
 #[test]
 fn csv_and_html_formats() {
     let csv = ok(&["report", "examples/data/quzhou.csv", "--format", "csv"]);
+    // one tidy CSV: `table` first, then the union of the tables' columns (by name)
     let mut lines = csv.lines();
-    assert!(lines
-        .next()
-        .unwrap()
-        .starts_with("unit,unit_name,indicator"));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[..4], ["table", "unit", "unit_name", "role"]);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     // gdp of the city in 2024 appears with the value from the data file
     let gdp = sample("quzhou", 2024, "gdp");
-    let row = csv
+    let row: Vec<&str> = csv
         .lines()
-        .find(|l| l.starts_with("quzhou,") && l.contains(",gdp,"))
+        .map(|l| l.split(',').collect::<Vec<&str>>())
+        .find(|c| c[0] == "cells" && c[col("unit")] == "quzhou" && c[col("indicator")] == "gdp")
         .unwrap();
-    let cells: Vec<&str> = row.split(',').collect();
-    assert_eq!(cells[6].parse::<f64>().unwrap(), gdp);
+    assert_eq!(row[col("value")].parse::<f64>().unwrap(), gdp);
     // achievement = x / T (ratio form, T = 2500 亿元), capped at 100
-    let ach: f64 = cells[9].parse().unwrap();
+    let ach: f64 = row[col("achievement")].parse().unwrap();
     assert!(
         (ach - (100.0 * gdp / 2500.0).min(100.0)).abs() < 1e-9,
         "{ach}"

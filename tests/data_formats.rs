@@ -23,21 +23,28 @@ fn cpindex(args: &[&str]) -> Output {
 }
 
 /// The report's JSON without the `inputs` notes (they name the data file and what the
-/// reader did).
+/// reader did), with the JSON evaluation of the same run under `evaluation` (complete:
+/// fingerprint and provenance included; it is computed from the panel alone, so a file
+/// of the same observations and sources gives the same one).
 fn report(data: &Path, extra: &[&str]) -> (serde_json::Value, String) {
-    let mut args = vec![
-        "report",
-        data.to_str().unwrap(),
-        "--format",
-        "json",
-        "--no-auto",
-    ];
-    args.extend_from_slice(extra);
-    let o = cpindex(&args);
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(o.status.success(), "{args:?}: {stderr}");
-    let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let run = |format: &str| {
+        let mut args = vec![
+            "report",
+            data.to_str().unwrap(),
+            "--format",
+            format,
+            "--no-auto",
+        ];
+        args.extend_from_slice(extra);
+        let o = cpindex(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{args:?}: {stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v, stderr)
+    };
+    let (mut v, stderr) = run("json");
     v.as_object_mut().unwrap().remove("inputs");
+    v["evaluation_json"] = run("evaluation").0;
     (v, stderr)
 }
 
@@ -409,6 +416,19 @@ fn xlsx_wide_with_chinese_headers_names_and_units_gives_the_same_report() {
         let o = r.as_object_mut().unwrap();
         o.remove("methodology");
     }
+    // the JSON evaluation: equal, `provenance` counts included, but for the fingerprint,
+    // which hashes the panel with its per-cell sources (those few cells' differ)
+    let (mut ev, mut eb) = (
+        v["evaluation_json"].clone(),
+        base["evaluation_json"].clone(),
+    );
+    for e in [&mut ev, &mut eb] {
+        e.as_object_mut().unwrap().remove("fingerprint");
+    }
+    for k in eb.as_object().unwrap().keys() {
+        assert_eq!(ev[k], eb[k], "evaluation member `{k}`");
+    }
+    assert_eq!(ev, eb);
     assert_eq!(v["cells"], base["cells"]);
     assert_eq!(v["summaries"], base["summaries"]);
     assert_eq!(v["index_series"], base["index_series"]);

@@ -227,45 +227,13 @@ fn committed_laeken_values() {
     );
 }
 
-/// `Rscript` with laeken, or None (and a message; a panic under `CPINDEX_REQUIRE_R=1`).
-fn rscript_with_laeken(test: &str) -> Option<String> {
-    let r = std::env::var("RSCRIPT").unwrap_or_else(|_| "Rscript".into());
-    let ok = Command::new(&r)
-        .args(["-e", "suppressPackageStartupMessages(library(laeken))"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        return Some(r);
-    }
-    let msg = format!(
-        "SKIPPED {test}: `{r}` with the laeken package not found \
-         (apt install r-base-core r-cran-laeken; RSCRIPT= names another Rscript)"
-    );
-    if std::env::var("CPINDEX_REQUIRE_R").as_deref() == Ok("1") {
-        panic!("{msg} — but CPINDEX_REQUIRE_R=1");
-    }
-    eprintln!("{msg}");
-    None
-}
-
 #[test]
 fn r_reproduces_the_committed_values() {
-    let Some(r) = rscript_with_laeken("r_reproduces_the_committed_values") else {
+    let Some(r) = common::rscript_with("laeken", "r_reproduces_the_committed_values") else {
         return;
     };
     let root = common::root();
-    let out = Command::new(&r)
-        .arg(root.join("tests/reference/laeken/reference.R"))
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "reference.R failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let fresh = String::from_utf8(out.stdout).unwrap();
+    let fresh = common::run_r_reference(&r, "tests/reference/laeken/reference.R");
     let (fresh_version, fresh_rows) = parse_reference(&fresh);
     let committed = std::fs::read_to_string(root.join(REFERENCE)).unwrap();
     let (_, committed_rows) = parse_reference(&committed);
@@ -289,7 +257,8 @@ fn r_reproduces_the_committed_values() {
 
 #[test]
 fn eusilc_matches_laeken_and_the_published_figures() {
-    let Some(r) = rscript_with_laeken("eusilc_matches_laeken_and_the_published_figures") else {
+    let Some(r) = common::rscript_with("laeken", "eusilc_matches_laeken_and_the_published_figures")
+    else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("cpindex-eusilc-{}", std::process::id()));

@@ -26,7 +26,6 @@ mod common;
 
 use cpindex::monitor::*;
 use std::collections::BTreeMap;
-use std::process::Command;
 
 const REFERENCE: &str = "tests/reference/survey/survey-4.1.1.csv";
 
@@ -257,46 +256,14 @@ fn lonely_psu_fail_is_the_default_and_names_the_stratum() {
     );
 }
 
-/// `Rscript` with the survey package, or None (and a message; a panic under
-/// `CPINDEX_REQUIRE_R=1`).
-fn rscript_with_survey(test: &str) -> Option<String> {
-    let r = std::env::var("RSCRIPT").unwrap_or_else(|_| "Rscript".into());
-    let ok = Command::new(&r)
-        .args(["-e", "suppressPackageStartupMessages(library(survey))"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        return Some(r);
-    }
-    let msg = format!(
-        "SKIPPED {test}: `{r}` with the survey package not found \
-         (apt install r-base-core r-cran-survey; RSCRIPT= names another Rscript)"
-    );
-    if std::env::var("CPINDEX_REQUIRE_R").as_deref() == Ok("1") {
-        panic!("{msg} — but CPINDEX_REQUIRE_R=1");
-    }
-    eprintln!("{msg}");
-    None
-}
-
 #[test]
 fn r_reproduces_the_committed_values() {
-    let Some(r) = rscript_with_survey("r_reproduces_the_committed_values") else {
+    let Some(r) = common::rscript_with("survey", "r_reproduces_the_committed_values") else {
         return;
     };
     let root = common::root();
-    let out = Command::new(&r)
-        .arg(root.join("tests/reference/survey/reference.R"))
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "reference.R failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (fresh_version, fresh) = parse(&String::from_utf8(out.stdout).unwrap());
+    let fresh = common::run_r_reference(&r, "tests/reference/survey/reference.R");
+    let (fresh_version, fresh) = parse(&fresh);
     let (version, committed) = parse(&std::fs::read_to_string(root.join(REFERENCE)).unwrap());
     if fresh_version != version {
         eprintln!(

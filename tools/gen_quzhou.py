@@ -490,6 +490,53 @@ for (id, parent, zh, en) in DIMENSIONS:
     d.update({"name_zh": zh, "name_en": en, "weight": 1.0})
     dims.append(d)
 
+# Units of the plan: the city (the whole), its six county-level parts (衢州市辖
+# 2区1市3县) and the province as reference (the plan's 全省平均 comparisons).
+UNITS_OF_PLAN = [
+    ("quzhou", "whole", "衢州市", "Quzhou"),
+    ("kecheng", "part", "柯城区", "Kecheng District"),
+    ("qujiang", "part", "衢江区", "Qujiang District"),
+    ("longyou", "part", "龙游县", "Longyou County"),
+    ("jiangshan", "part", "江山市", "Jiangshan City"),
+    ("changshan", "part", "常山县", "Changshan County"),
+    ("kaihua", "part", "开化县", "Kaihua County"),
+    ("zhejiang", "reference", "浙江省", "Zhejiang Province"),
+]
+
+# Totals and counts (亿元, 个, 万人…) set for the city as a whole: a part with no
+# target of its own is not scored on them (a county's GDP is not 1/6 of a city target).
+SIZE_INDICATORS = [
+    "gdp", "fixed_asset_investment_total", "external_capital_total", "six_chains_output",
+    "sci_tech_projects_annual", "soe_listings", "listed_companies",
+    "enterprises_output_over_10bn", "urban_district_population", "new_urban_jobs_total",
+    "regional_child_welfare_facilities", "national_preschool_counties",
+    "national_balanced_compulsory_counties", "modern_schools", "vocational_training_annual",
+    "new_high_skilled_workers_annual", "health_elderly_care_consortia", "policy_housing_units",
+    "shanty_town_resettlement_units", "old_compound_renovation_total", "beautiful_rivers_lakes",
+    "admin_dispute_total",
+]
+
+# Targets whose achieved value is derived from other series when the data do not
+# carry it: 城乡居民收入倍差 = urban / rural income; 县(市、区)收入最高最低倍差 =
+# max / min over the parts; household band shares 10–50万元 and 20–60万元 (the
+# plan's 中等收入群体 definitions), bounds [lower, upper) in 元 per household.
+DERIVED_TARGETS = [
+    {"indicator": "urban_rural_income_ratio",
+     "measure": {"type": "ratio", "numerator": "urban_per_capita_disposable_income",
+                 "denominator": "rural_per_capita_disposable_income"}},
+    {"indicator": "county_income_max_min_ratio",
+     "measure": {"type": "max_min_ratio", "series": "per_capita_disposable_income"}},
+    {"indicator": "household_income_10_50_share",
+     "measure": {"type": "band_share", "lower": 100000.0, "upper": 500000.0}},
+    {"indicator": "household_income_20_60_share",
+     "measure": {"type": "band_share", "lower": 200000.0, "upper": 600000.0}},
+]
+
+for _id in SIZE_INDICATORS:
+    assert _id in ids, _id
+for _d in DERIVED_TARGETS:
+    assert _d["indicator"] in ids, _d["indicator"]
+
 fw = {
     "id": "quzhou-2021-2025",
     "title_zh": "衢州高质量发展建设四省边际共同富裕示范区行动计划(2021-2025年)",
@@ -526,6 +573,10 @@ fw = {
          "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
          "purpose": "sampling error of party_discipline_effectiveness (survey verdict on 全面从严治党成效度达到98%以上)"},
     ],
+    "units": [{"id": i, "role": r, "name_zh": zh, "name_en": en}
+              for (i, r, zh, en) in UNITS_OF_PLAN],
+    "size_indicators": SIZE_INDICATORS,
+    "derived_targets": DERIVED_TARGETS,
 }
 sys.stdout.write(json.dumps(fw, ensure_ascii=False, indent=2))
 print(len(out), file=sys.stderr)

@@ -76,6 +76,51 @@ pub fn have(program: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// `Rscript` with the R package `package` loadable, or None after printing why the calling
+/// test `test` is skipped (with the Debian package that provides it). Under
+/// `CPINDEX_REQUIRE_R=1` (set by `.ci/run`) a missing R or package is a failure instead.
+/// `RSCRIPT=` names another Rscript.
+pub fn rscript_with(package: &str, test: &str) -> Option<String> {
+    let r = std::env::var("RSCRIPT").unwrap_or_else(|_| "Rscript".into());
+    let ok = std::process::Command::new(&r)
+        .args([
+            "-e",
+            &format!("suppressPackageStartupMessages(library({package}))"),
+        ])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        return Some(r);
+    }
+    let msg = format!(
+        "SKIPPED {test}: `{r}` with the {package} package not found \
+         (apt install r-base-core r-cran-{package}; RSCRIPT= names another Rscript)"
+    );
+    if std::env::var("CPINDEX_REQUIRE_R").as_deref() == Ok("1") {
+        panic!("{msg} — but CPINDEX_REQUIRE_R=1");
+    }
+    eprintln!("{msg}");
+    None
+}
+
+/// Runs the committed R script `script` (relative to the crate root) with `Rscript` `r`,
+/// passing the crate root as its argument, and returns what it printed; panics with R's
+/// stderr when the script fails.
+pub fn run_r_reference(r: &str, script: &str) -> String {
+    let out = std::process::Command::new(r)
+        .arg(root().join(script))
+        .arg(root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {r}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("R prints UTF-8")
+}
+
 /// FFI helpers for the Rust-level tests of the extern functions.
 pub mod ffi {
     use cpindex::ffi::*;

@@ -150,10 +150,19 @@ class Evaluation:
         units = [u["id"] for u in r["units"]]
         if table == "cells":
             c = r["cells"]
-            return [{"unit": units[c["unit"][k]], "indicator": r["indicators"][c["indicator"][k]], "value": c["value"][k],
-                     "target": c["target"][k], "target_source": c["target_source"][k],
-                     "achievement": c["achievement"][k], "colour": c["colour"][k], "trend": c["trend"][k],
-                     "illustrative": c["illustrative"][k]} for k in range(len(c["unit"]))]
+            surveys = c.get("survey") or [None] * len(c["unit"])
+            out = []
+            for k in range(len(c["unit"])):
+                # a survey-measured cell: the estimate against the target with its standard
+                # error and verdict (the same columns as the report CSV); None elsewhere
+                sv = surveys[k] or {}
+                out.append({"unit": units[c["unit"][k]], "indicator": r["indicators"][c["indicator"][k]],
+                            "value": c["value"][k], "target": c["target"][k], "target_source": c["target_source"][k],
+                            "achievement": c["achievement"][k], "colour": c["colour"][k], "trend": c["trend"][k],
+                            "illustrative": c["illustrative"][k], "survey_estimate": sv.get("estimate"),
+                            "survey_se": sv.get("se"), "survey_ci_lower": sv.get("ci_lower"),
+                            "survey_ci_upper": sv.get("ci_upper"), "survey_verdict": sv.get("verdict")})
+            return out
         if table == "summaries":
             out = []
             for s in r["summaries"]:

@@ -46,6 +46,25 @@ class EvaluateTest(unittest.TestCase):
         for t in TABLES:
             self.assertIsInstance(ev.records(t), list)
 
+    def test_cell_records_carry_the_survey_verdict(self) -> None:
+        # the sample's survey-measured indicators with a published standard error carry
+        # the verdict of the estimate against the target; the raw evaluation is the source
+        raw = self.ev.raw["cells"]
+        recs = self.ev.records("cells")
+        self.assertEqual(len(recs), len(raw["unit"]))
+        with_survey = [k for k, s in enumerate(raw["survey"]) if s is not None]
+        self.assertTrue(with_survey, "the sample has survey-tested cells")
+        for k, rec in enumerate(recs):
+            s = raw["survey"][k]
+            if s is None:
+                self.assertIsNone(rec["survey_verdict"])
+                self.assertIsNone(rec["survey_se"])
+            else:
+                self.assertEqual(rec["survey_verdict"], s["verdict"])
+                self.assertIn(rec["survey_verdict"], ("met", "not_met", "not_distinguishable"))
+                self.assertEqual(rec["survey_se"], s["se"])
+                self.assertTrue(rec["survey_ci_lower"] <= rec["survey_estimate"] <= rec["survey_ci_upper"])
+
     def test_unknown_spec_member_is_an_error(self) -> None:
         with self.assertRaises(cpindex.InvalidSpec) as cm:
             cpindex.evaluate(DATA / "quzhou.csv", spec={"monitor": {"schedule_tolerence": 0.5}})
@@ -66,6 +85,7 @@ class EvaluateTest(unittest.TestCase):
         cells = ev.to_pandas("cells")
         self.assertIn("target_source", cells.columns)
         self.assertIn("not_scored", set(cells["target_source"]))
+        self.assertIn("survey_verdict", cells.columns)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ mod report;
 mod sensitivity;
 mod svg;
 mod table;
+mod tables;
 mod text;
 mod view;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,11 +47,23 @@ enum ListFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Table,
+    /// Every table of the report as one tidy CSV (first column `table`).
     Csv,
     Json,
     Html,
     /// The library's evaluation result as JSON (the JSON entry point's `evaluate` result).
     Evaluation,
+    /// An Excel workbook, one sheet per table of the report (needs --out).
+    Xlsx,
+}
+
+/// What `inequality` does with a missing cell (R's `na.rm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NaOption {
+    /// Stop at the first missing cell, naming its line and column (R: `na.rm = FALSE`).
+    Fail,
+    /// Leave out every record with a missing cell and say which (R: `na.rm = TRUE`).
+    Skip,
 }
 
 /// Formats of `cpindex sensitivity`.
@@ -71,6 +85,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// CSV for Excel and WPS: a UTF-8 byte-order mark and CRLF line ends.
+        #[arg(long, alias = "bom")]
+        excel: bool,
     },
     /// The monitoring report: achievement, schedule, lagging indicators, composite index,
     /// dynamic index and distribution targets for every unit.
@@ -91,8 +108,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
         /// Write to this file instead of standard output.
-        #[arg(long)]
+        #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// CSV for Excel and WPS: a UTF-8 byte-order mark and CRLF line ends.
+        #[arg(long, alias = "bom")]
+        excel: bool,
         /// Weighted household microdata for the income-band shares.
         #[arg(long)]
         households: Option<PathBuf>,
@@ -119,9 +139,11 @@ enum Command {
         data: PathBuf,
         #[command(flatten)]
         input: input::InputArgs,
-        /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …}.
+        /// Methodology spec (JSON): a bare engine spec or a combined {"index": …, "monitor": …};
+        /// without it every field takes its documented default (docs/spec.md), over every
+        /// unit except the framework's reference units.
         #[arg(long)]
-        spec: PathBuf,
+        spec: Option<PathBuf>,
         /// A built-in framework id or a framework JSON file.
         #[arg(long, default_value = cpindex::model::builtin::DEFAULT)]
         framework: String,
@@ -131,6 +153,9 @@ enum Command {
         /// The year shown (default: the latest period computed).
         #[arg(long)]
         year: Option<i32>,
+        /// CSV for Excel and WPS: a UTF-8 byte-order mark and CRLF line ends.
+        #[arg(long, alias = "bom")]
+        excel: bool,
     },
     /// Uncertainty and sensitivity analysis of the index ranks: each unit's rank interval
     /// over the uncertain assumptions and their Sobol indices (Saltelli 2010 design).
@@ -169,9 +194,21 @@ enum Command {
         /// The column defining groups for the decomposition.
         #[arg(long)]
         group: Option<String>,
+        /// Per-capita measures: divide the value by this household-size column and weight
+        /// each household by weight × size (every person counts once; World Bank PIP,
+        /// Eurostat EU-SILC person-level convention).
+        #[arg(long)]
+        size: Option<String>,
+        /// Missing cells (empty, NA, N/A, NaN, null) in the columns used: `fail` stops
+        /// naming the cell; `skip` leaves those records out and reports them (R's na.rm).
+        #[arg(long, value_enum, default_value_t = NaOption::Fail)]
+        na: NaOption,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// CSV for Excel and WPS: a UTF-8 byte-order mark and CRLF line ends.
+        #[arg(long, alias = "bom")]
+        excel: bool,
     },
     /// Render the HTML report layout with FAKE numbers (layout checks only).
     #[command(hide = true)]
@@ -239,14 +276,19 @@ fn main() -> ExitCode {
 
 fn run(cmd: Command) -> CliResult {
     match cmd {
-        Command::Indicators { framework, format } => {
+        Command::Indicators {
+            framework,
+            format,
+            excel,
+        } => {
+            excel_only_with_csv(excel, format)?;
             let fw = load_framework(&framework)?;
             let text = match format {
                 ListFormat::Table => indicators_table(&fw),
                 ListFormat::Csv => indicators_csv(&fw)?,
                 ListFormat::Json => fw.to_json() + "\n",
             };
-            write_out(None, &text)
+            write_out(None, &csv_for(excel, text))
         }
         Command::Report {
             data,
@@ -255,6 +297,7 @@ fn run(cmd: Command) -> CliResult {
             framework,
             format,
             out,
+            excel,
             households,
             survey,
             survey_items,
@@ -262,6 +305,16 @@ fn run(cmd: Command) -> CliResult {
             year,
             sensitivity: sensitivity_spec,
         } => {
+            if excel && format != ReportFormat::Csv {
+                return Err(Failure(
+                    "--excel (--bom) applies to CSV output: add --format csv".into(),
+                ));
+            }
+            if format == ReportFormat::Xlsx && out.is_none() {
+                return Err(Failure(
+                    "--format xlsx writes a binary workbook: give --out FILE.xlsx".into(),
+                ));
+            }
             if sensitivity_spec.is_some() && format != ReportFormat::Html {
                 return Err(Failure(
                     "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
@@ -335,7 +388,7 @@ fn run(cmd: Command) -> CliResult {
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {
-                None => emit_report(&v, format, out.as_deref())?,
+                None => emit_report(&v, Some(&fw), format, excel, out.as_deref())?,
                 Some(p) => {
                     let r = run_sensitivity(&fw, &panel, &p, None)?;
                     let page = html::render(&v);
@@ -358,14 +411,16 @@ fn run(cmd: Command) -> CliResult {
             framework,
             format,
             year,
+            excel,
         } => {
+            excel_only_with_csv(excel, format)?;
             let fw = load_framework(&framework)?;
-            let specs = report::load_specs(Some(&spec))?;
+            let specs = report::load_specs(spec.as_deref())?;
             let panel = input::read_data(&data, &fw, &input)?.panel;
             let index_spec = specs.resolved_index(&fw, &panel)?;
             let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
-            write_out(None, &text)
+            write_out(None, &csv_for(excel, text))
         }
         Command::Sensitivity {
             data,
@@ -400,9 +455,22 @@ fn run(cmd: Command) -> CliResult {
             value,
             weight,
             group,
+            size,
+            na,
             format,
+            excel,
         } => {
-            let cols = read_microdata(&microdata, &value, weight.as_deref(), group.as_deref())?;
+            excel_only_with_csv(excel, format)?;
+            let cols = read_microdata(
+                &microdata,
+                &MicrodataColumns {
+                    value: &value,
+                    weight: weight.as_deref(),
+                    group: group.as_deref(),
+                    size: size.as_deref(),
+                },
+                na,
+            )?;
             let text = measures::inequality_output(
                 &microdata,
                 &value,
@@ -410,15 +478,25 @@ fn run(cmd: Command) -> CliResult {
                 cols.weights.as_deref(),
                 cols.groups.as_deref(),
                 group.as_deref(),
+                &measures::InequalityNotes {
+                    per_capita: size.clone(),
+                    skipped: cols.skipped,
+                },
                 format,
             )?;
-            write_out(None, &text)
+            write_out(None, &csv_for(excel, text))
         }
         Command::DemoReport { format, out } => {
-            emit_report(&view::demo_view(), format, out.as_deref())
+            emit_report(&view::demo_view(), None, format, false, out.as_deref())
         }
         Command::DemoHtml { out } => {
-            emit_report(&view::demo_view(), ReportFormat::Html, Some(&out))?;
+            emit_report(
+                &view::demo_view(),
+                None,
+                ReportFormat::Html,
+                false,
+                Some(&out),
+            )?;
             eprintln!(
                 "cpindex: wrote {} (demo layout, fake numbers)",
                 out.display()
@@ -446,11 +524,35 @@ fn run_sensitivity(
 
 /// Writes a filled report view-model in the requested format, to `out` or stdout.
 /// The `report` subcommand ends with this once it has built the view from the library's
-/// results.
-fn emit_report(v: &view::ReportView, format: ReportFormat, out: Option<&Path>) -> CliResult {
+/// results. The CSV and the workbook hold every table of the evaluation behind the view
+/// (`tables.rs`; names from `fw`); the demo view, which has none, gives its dashboard
+/// cells as CSV and no workbook.
+fn emit_report(
+    v: &view::ReportView,
+    fw: Option<&Framework>,
+    format: ReportFormat,
+    excel: bool,
+    out: Option<&Path>,
+) -> CliResult {
+    let tables = match (&v.result, fw) {
+        (Some(e), Some(fw)) => Some(tables::report_tables(e, fw)),
+        _ => None,
+    };
     let text = match format {
         ReportFormat::Table => text::render_table(v),
-        ReportFormat::Csv => text::render_csv(v),
+        ReportFormat::Csv => match &tables {
+            Some(t) => tables::to_csv(t, excel),
+            None if excel => tables::excel_text(&text::render_csv(v)),
+            None => text::render_csv(v),
+        },
+        ReportFormat::Xlsx => {
+            let (Some(t), Some(path)) = (&tables, out) else {
+                return Err(Failure(
+                    "--format xlsx needs an evaluation and --out FILE.xlsx".into(),
+                ));
+            };
+            return output::write_bytes(path, &xlsx::workbook(t)?);
+        }
         ReportFormat::Json => text::render_json(v),
         ReportFormat::Html => html::render(v),
         ReportFormat::Evaluation => match &v.result {
@@ -547,19 +649,34 @@ fn missing_column(path: &Path, col: &str, header: &[String]) -> Failure {
     )
 }
 
-/// The columns of a microdata file the `inequality` subcommand needs, parsed and checked.
+/// The columns of a microdata file the `inequality` subcommand needs, parsed and checked;
+/// with a size column, already per capita (value ÷ size, weight × size).
 struct Microdata {
     values: Vec<f64>,
     weights: Option<Vec<f64>>,
     groups: Option<Vec<String>>,
+    /// Records left out for a missing cell (`--na skip`): "line N (column `c`)".
+    skipped: Vec<String>,
 }
 
-fn read_microdata(
-    path: &Path,
-    value: &str,
-    weight: Option<&str>,
-    group: Option<&str>,
-) -> CliResult<Microdata> {
+/// The column names given to `inequality`.
+struct MicrodataColumns<'a> {
+    value: &'a str,
+    weight: Option<&'a str>,
+    group: Option<&'a str>,
+    size: Option<&'a str>,
+}
+
+/// A missing cell as R's `read.csv` and pandas' `read_csv` read one: empty, `NA`, `N/A`,
+/// `NaN`/`nan`, `null`/`NULL`.
+fn is_missing_cell(cell: &str) -> bool {
+    matches!(
+        cell.trim(),
+        "" | "NA" | "N/A" | "NaN" | "nan" | "null" | "NULL"
+    )
+}
+
+fn read_microdata(path: &Path, cols: &MicrodataColumns, na: NaOption) -> CliResult<Microdata> {
     let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
         header
@@ -567,38 +684,105 @@ fn read_microdata(
             .position(|h| h == c)
             .ok_or_else(|| missing_column(path, c, &header))
     };
-    let vi = find(value)?;
-    let wi = weight.map(find).transpose()?;
-    let gi = group.map(find).transpose()?;
+    let vi = find(cols.value)?;
+    let wi = cols.weight.map(find).transpose()?;
+    let gi = cols.group.map(find).transpose()?;
+    let si = cols.size.map(find).transpose()?;
+    let person_weighted = si.is_some();
     let mut out = Microdata {
         values: Vec::new(),
-        weights: wi.map(|_| Vec::new()),
+        weights: (wi.is_some() || person_weighted).then(Vec::new),
         groups: gi.map(|_| Vec::new()),
+        skipped: Vec::new(),
     };
     let num = |rec: &cpindex::data::TextRow, i: usize, line: u64| -> CliResult<f64> {
         parse_cell(path, &header, rec, i, line, false)
     };
-    for rec in &rows {
+    'rows: for rec in &rows {
         let line = rec.line;
-        out.values.push(num(rec, vi, line)?);
-        if let (Some(i), Some(w)) = (wi, out.weights.as_mut()) {
-            let wv = num(rec, i, line)?;
-            if wv < 0.0 {
-                let row = out.values.len();
-                let what = format!("is a negative weight (data row {row}); weights must be ≥ 0");
-                let cell = rec.get(i).unwrap_or("").trim();
-                return Err(bad_cell(path, &header[i], line, cell, &what));
+        // a missing cell in any column used: an error naming it, or the record left out
+        for i in [Some(vi), wi, gi, si].into_iter().flatten() {
+            let cell = rec.get(i).unwrap_or("");
+            if is_missing_cell(cell) {
+                match na {
+                    NaOption::Fail => {
+                        let what = "is missing (an empty or NA cell); pass --na skip to leave \
+                                    such records out (R's na.rm = TRUE)";
+                        return Err(bad_cell(path, &header[i], line, cell.trim(), what));
+                    }
+                    NaOption::Skip => {
+                        out.skipped
+                            .push(format!("line {line} (column `{}`)", header[i]));
+                        continue 'rows;
+                    }
+                }
             }
-            w.push(wv);
+        }
+        let mut value = num(rec, vi, line)?;
+        let mut weight = match wi {
+            Some(i) => {
+                let wv = num(rec, i, line)?;
+                if wv < 0.0 {
+                    let row = out.values.len() + 1;
+                    let what =
+                        format!("is a negative weight (data row {row}); weights must be ≥ 0");
+                    let cell = rec.get(i).unwrap_or("").trim();
+                    return Err(bad_cell(path, &header[i], line, cell, &what));
+                }
+                wv
+            }
+            None => 1.0,
+        };
+        if let Some(i) = si {
+            let size = num(rec, i, line)?;
+            if size <= 0.0 {
+                let cell = rec.get(i).unwrap_or("").trim();
+                let what = "is not a household size (persons, > 0)";
+                return Err(bad_cell(path, &header[i], line, cell, what));
+            }
+            // per-capita income of each member, each member counted once
+            value /= size;
+            weight *= size;
+        }
+        out.values.push(value);
+        if let Some(w) = out.weights.as_mut() {
+            w.push(weight);
         }
         if let (Some(i), Some(g)) = (gi, out.groups.as_mut()) {
             g.push(rec.get(i).unwrap_or("").trim().to_string());
         }
     }
     if out.values.is_empty() {
-        return Err(Failure(format!("{}: no data rows", path.display())));
+        return Err(Failure(format!(
+            "{}: no data rows{}",
+            path.display(),
+            if out.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" left ({} skipped for missing cells)", out.skipped.len())
+            }
+        )));
     }
     Ok(out)
+}
+
+/// `--excel` is for CSV output only.
+fn excel_only_with_csv(excel: bool, format: ListFormat) -> CliResult {
+    if excel && format != ListFormat::Csv {
+        return Err(Failure(
+            "--excel (--bom) applies to CSV output: add --format csv".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The text as it is, or with a byte-order mark and CRLF line ends for Excel.
+fn csv_for(excel: bool, text: String) -> String {
+    if excel {
+        tables::excel_text(&text)
+    } else {
+        text
+    }
 }
 
 fn write_out(path: Option<&Path>, text: &str) -> CliResult {

@@ -211,7 +211,40 @@ pub fn index_output(
     }
 }
 
-/// Every distribution measure of `values` (and the decompositions by group).
+/// What `inequality` did to the records before measuring, reported with the measures.
+#[derive(Debug, Clone, Default)]
+pub struct InequalityNotes {
+    /// The household-size column when the measures are per capita (value ÷ size, each
+    /// household weighted by weight × size: person-weighted).
+    pub per_capita: Option<String>,
+    /// Records left out for a missing cell (`--na skip`), e.g. "line 7 (column `x`)".
+    pub skipped: Vec<String>,
+}
+
+impl InequalityNotes {
+    /// The notes as lines of text (empty when nothing was done).
+    fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(size) = &self.per_capita {
+            out.push(format!(
+                "人均 Per capita: value ÷ `{size}`, each household weighted by weight × `{size}` \
+                 (person-weighted; World Bank PIP / Eurostat EU-SILC convention)"
+            ));
+        }
+        if !self.skipped.is_empty() {
+            out.push(format!(
+                "缺失 Missing: {} record(s) left out (--na skip): {}",
+                self.skipped.len(),
+                self.skipped.join(", ")
+            ));
+        }
+        out
+    }
+}
+
+/// Every distribution measure of `values` (and the decompositions by group). With
+/// `notes.per_capita` the values and weights are already per capita and person-weighted.
+#[allow(clippy::too_many_arguments)]
 pub fn inequality_output(
     path: &Path,
     value_col: &str,
@@ -219,6 +252,7 @@ pub fn inequality_output(
     weights: Option<&[f64]>,
     groups: Option<&[String]>,
     group_col: Option<&str>,
+    notes: &InequalityNotes,
     format: ListFormat,
 ) -> CliResult<String> {
     let d = Distribution::new(values, weights)
@@ -325,10 +359,15 @@ pub fn inequality_output(
     match format {
         ListFormat::Table => {
             let mut o = format!(
-                "收入分配测度 Distribution measures — {} , column `{value_col}`{}\n\n",
+                "收入分配测度 Distribution measures — {} , column `{value_col}`{}\n",
                 path.display(),
                 weights.map_or(String::from(" (unweighted)"), |_| " (weighted)".into())
             );
+            for line in notes.lines() {
+                o.push_str(&line);
+                o.push('\n');
+            }
+            o.push('\n');
             let mut t = Table::new(&["measure", "value", "description"]).align(1, Align::Right);
             for (id, desc, r) in &measures {
                 let (val, note) = match r {
@@ -456,6 +495,13 @@ pub fn inequality_output(
                     desc.to_string(),
                 ]);
             }
+            if !notes.skipped.is_empty() {
+                rows.push(vec![
+                    "records_skipped".into(),
+                    notes.skipped.len().to_string(),
+                    format!("left out for a missing cell: {}", notes.skipped.join(", ")),
+                ]);
+            }
             for (a, r) in &ge {
                 if let Ok(g) = r {
                     for (k, x) in [
@@ -506,6 +552,8 @@ pub fn inequality_output(
                 "file": path.display().to_string(),
                 "value": value_col,
                 "weighted": weights.is_some(),
+                "per_capita": notes.per_capita,
+                "skipped": notes.skipped,
                 "measures": m,
                 "errors": errors,
             });

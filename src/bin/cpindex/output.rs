@@ -55,6 +55,11 @@ pub fn refuse_input(out: Option<&Path>, inputs: &[&Path]) -> CliResult {
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename.
 pub fn write_file(path: &Path, text: &str) -> CliResult {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> CliResult {
     let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -73,7 +78,7 @@ pub fn write_file(path: &Path, text: &str) -> CliResult {
     ));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)

@@ -1,0 +1,139 @@
+//! The report as an Excel workbook (`cpindex report --format xlsx --out report.xlsx`):
+//! one sheet per table of [`crate::tables::report_tables`], written with rust_xlsxwriter.
+//!
+//! Every sheet has two header rows — Chinese above English — frozen with the unit (or
+//! indicator) columns, an auto-filter on the English row, numbers stored as numbers with
+//! the table's number format (missing = an empty cell, never text), column widths from
+//! the content (CJK characters count two columns, as in the terminal table), and the
+//! dashboard colours as cell fills in the HTML report's legend colours. Printed, every
+//! sheet is A4 landscape, one page wide, with both header rows repeated on each page.
+
+use cpindex::monitor::Colour;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
+
+use crate::table::str_width;
+use crate::tables::{fill_rgb, ReportTable, Value};
+use crate::{CliResult, Failure};
+
+/// The dashboard colours, in the order of [`colour_slot`].
+const COLOURS: [Colour; 5] = [
+    Colour::Green,
+    Colour::Yellow,
+    Colour::Orange,
+    Colour::Red,
+    Colour::Grey,
+];
+
+/// The position of a colour in [`COLOURS`].
+fn colour_slot(c: Colour) -> usize {
+    match c {
+        Colour::Green => 0,
+        Colour::Yellow => 1,
+        Colour::Orange => 2,
+        Colour::Red => 3,
+        Colour::Grey => 4,
+    }
+}
+
+fn fail(e: XlsxError) -> Failure {
+    Failure(format!("writing the xlsx workbook: {e}"))
+}
+
+/// The workbook of `tables`, as the bytes of an .xlsx file.
+pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let head_zh = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xdde4ee))
+        .set_text_wrap();
+    let head_en = Format::new()
+        .set_italic()
+        .set_background_color(Color::RGB(0xdde4ee))
+        .set_border_bottom(FormatBorder::Thin)
+        .set_text_wrap();
+    for t in tables {
+        let ws = wb.add_worksheet();
+        ws.set_name(t.sheet_name()).map_err(fail)?;
+        let mut widths: Vec<usize> = vec![6; t.columns.len()];
+        for (c, column) in t.columns.iter().enumerate() {
+            let c16 = c as u16;
+            ws.write_string_with_format(0, c16, &column.zh, &head_zh)
+                .map_err(fail)?;
+            ws.write_string_with_format(1, c16, &column.en, &head_en)
+                .map_err(fail)?;
+            widths[c] = widths[c].max(str_width(&column.zh)).max(column.en.len());
+        }
+        // the formats, made once per column: the number format, and the same with each
+        // dashboard colour's fill (a Format per cell would dominate on national data)
+        let formats: Vec<(Format, Vec<Format>)> = t
+            .columns
+            .iter()
+            .map(|column| {
+                let base = Format::new().set_num_format(column.fmt.excel());
+                let fills = COLOURS
+                    .iter()
+                    .map(|&colour| {
+                        let (rgb, white) = fill_rgb(colour);
+                        let f = base.clone().set_background_color(Color::RGB(rgb));
+                        if white {
+                            f.set_font_color(Color::White)
+                        } else {
+                            f
+                        }
+                    })
+                    .collect();
+                (base, fills)
+            })
+            .collect();
+        for (r, row) in t.rows.iter().enumerate() {
+            let r32 = (r + 2) as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let c16 = c as u16;
+                let fmt = match cell.fill {
+                    Some(colour) => &formats[c].1[colour_slot(colour)],
+                    None => &formats[c].0,
+                };
+                match &cell.value {
+                    Value::Num(Some(v)) => {
+                        ws.write_number_with_format(r32, c16, *v, fmt)
+                            .map_err(fail)?;
+                        widths[c] = widths[c].max(10);
+                    }
+                    Value::Num(None) => {
+                        if cell.fill.is_some() {
+                            ws.write_blank(r32, c16, fmt).map_err(fail)?;
+                        }
+                    }
+                    Value::Text(s) => {
+                        if !s.is_empty() || cell.fill.is_some() {
+                            ws.write_string_with_format(r32, c16, s, fmt)
+                                .map_err(fail)?;
+                        }
+                        widths[c] = widths[c].max(str_width(s));
+                    }
+                }
+            }
+        }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w).min(60) as f64 + 1.0)
+                .map_err(fail)?;
+        }
+        ws.set_freeze_panes(2, t.frozen_columns).map_err(fail)?;
+        // printed (or saved as PDF): A4 landscape, one page wide, both header rows
+        // repeated on every page
+        ws.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 1).map_err(fail)?;
+        if !t.rows.is_empty() && !t.columns.is_empty() {
+            ws.autofilter(
+                1,
+                0,
+                (t.rows.len() + 1) as u32,
+                (t.columns.len() - 1) as u16,
+            )
+            .map_err(fail)?;
+        }
+    }
+    wb.save_to_buffer().map_err(fail)
+}
