@@ -1074,11 +1074,11 @@ fn accumulate_ln(
                 geo_term(col[u], shift, Some(u), j)?;
             }
         }
-        super::ln::ln_into(&xs, &mut lns);
-        for (u, (s, &x)) in s1.iter_mut().zip(col).enumerate() {
-            if !x.is_nan() && ok[u] {
-                *s += w * lns[u];
-            }
+        // without a shift the column itself is the argument (no copy)
+        super::ln::ln_into(if shift == 0.0 { col } else { &xs }, &mut lns);
+        // branch-free (vectorised): a cell left out adds nothing
+        for (((s, &x), &l), &o) in s1.iter_mut().zip(col).zip(&lns).zip(ok) {
+            *s += if !x.is_nan() && o { w * l } else { 0.0 };
         }
     }
     Ok(())
