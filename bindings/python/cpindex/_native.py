@@ -315,7 +315,9 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_run_json", STATUS, (c_char_p, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED),
     # the response in a handle (evaluated once) and streamed to a file (issue 16; optional)
     Row("cpindex_json_call", STATUS, (c_char_p, c_size_t, POINTER(ctypes.c_void_p)), CHECK, True),
+    Row("cpindex_json_response_size", STATUS, (ctypes.c_void_p, SIZE_P), CHECK, True),
     Row("cpindex_json_response_data", STATUS, (ctypes.c_void_p, POINTER(ctypes.c_void_p), SIZE_P), CHECK, True),
+    Row("cpindex_json_response_copy", STATUS, (ctypes.c_void_p, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row("cpindex_json_response_free", None, (ctypes.c_void_p,), RAW, True),
     Row("cpindex_run_json_to_file", STATUS, (c_char_p, c_size_t, c_char_p, c_size_t, SIZE_P), CHECK, True),
     # distribution measures (issue 6 signatures; later round, hence optional)
