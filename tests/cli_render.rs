@@ -1,7 +1,7 @@
 //! Renders the HTML report layout (`cpindex demo-html`, fake numbers) in headless Chromium
 //! when it is installed, and checks that a non-trivial PNG comes out. Skipped, with a
-//! message, when no Chromium is found. The screenshot itself is checked by eye with
-//! `scripts/render-report.sh`.
+//! message, when no Chromium is found (a failure with CPINDEX_REQUIRE_CHROMIUM=1, as in
+//! CI). The screenshot itself is checked by eye with `scripts/render-report.sh`.
 
 use std::path::Path;
 use std::process::Command;
@@ -53,7 +53,10 @@ fn render_check(tag: &str, args: &[&str]) {
     assert!(!page.contains("<script") && !page.contains("https://"));
 
     let Some(browser) = find_browser() else {
-        eprintln!("cli_render: chromium not installed; skipping the screenshot check");
+        if std::env::var("CPINDEX_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
+            panic!("CPINDEX_REQUIRE_CHROMIUM=1 but no chromium is installed");
+        }
+        eprintln!("cli_render: screenshot check SKIPPED: chromium is not installed (apt install chromium)");
         return;
     };
     let png = dir.join("report.png");

@@ -261,3 +261,101 @@ fn framework_rejects_inconsistent_plan_facts() {
         .to_string();
     assert!(e.contains("lower < upper"), "{e}");
 }
+
+/// The cell table carries the figure each cell is judged on and its schedule status, so
+/// that a report shows what the colour judges: a level as such, a growth target's
+/// compound average (not the last year's rate), a five-year total's running sum (not the
+/// year's flow).
+#[test]
+fn cells_carry_the_judged_figure_and_the_schedule_status() {
+    use cpindex::monitor::ScheduleStatus;
+    // the example county, 2021: E = (2021 − 2020)/(2025 − 2020) = 0.2, tolerance 0.05
+    let fw = county();
+    let p = panel(false);
+    let ev = run(&fw, &p, None, &EvaluationSpec::default());
+    let cell = |unit: usize, ind: &str| {
+        let i = ev.indicators.iter().position(|x| x == ind).unwrap() as u32;
+        (0..ev.cells.len())
+            .find(|&k| ev.cells.unit[k] == unit as u32 && ev.cells.indicator[k] == i)
+            .unwrap()
+    };
+    let c = &ev.cells;
+    // gdp of the whole: level 270 judged as such; progress (270 − 250)/(300 − 250) = 0.4
+    // ≥ E + τ = 0.25 → ahead
+    let k = cell(0, "gdp");
+    assert_eq!(c.measured[k], Some(270.0));
+    assert_eq!(c.schedule[k], ScheduleStatus::Ahead);
+    // 甲镇's gdp against its own 120: (96 − 100)/(120 − 100) = −0.2 < E − τ → lagging
+    assert_eq!(c.schedule[cell(1, "gdp")], ScheduleStatus::Lagging);
+    // 乙镇's forest coverage: (68 − 66)/(72 − 66) = 1/3 ≥ 0.25 → ahead
+    assert_eq!(
+        c.schedule[cell(2, "forest_coverage")],
+        ScheduleStatus::Ahead
+    );
+    // 乙镇's gdp is not scored (a size indicator without its own target)
+    assert_eq!(c.schedule[cell(2, "gdp")], ScheduleStatus::NotAssessable);
+
+    // the built-in plan, 2022: a growth target given as yearly rates (the default input)
+    // and a five-year total given as yearly flows
+    let fw = cpindex::model::builtin::default_framework();
+    let ids: Vec<String> = fw.units.iter().map(|u| u.id.clone()).collect();
+    let (whole, part, reference) = (ids[0].clone(), ids[1].clone(), ids.last().unwrap().clone());
+    let inds = [
+        "gdp_per_capita",
+        "low_income_rural_income_growth",
+        "fixed_asset_investment_total",
+        "graduate_employment_rate",
+    ]
+    .map(String::from)
+    .to_vec();
+    let units = vec![whole.clone(), part.clone(), reference.clone()];
+    let mut p = Panel::new(units.clone(), vec![2020, 2021, 2022], inds).unwrap();
+    for u in &units {
+        for (y, pc, g, fai) in [
+            (2020, 8.0, 9.0, 800.0),
+            (2021, 9.0, 12.0, 900.0),
+            (2022, 10.0, 8.0, 1100.0),
+        ] {
+            p.set_by_id(u, y, "gdp_per_capita", pc).unwrap();
+            p.set_by_id(u, y, "low_income_rural_income_growth", g)
+                .unwrap();
+            p.set_by_id(u, y, "fixed_asset_investment_total", fai)
+                .unwrap();
+            // 每年 ≥ 95 %: met in 2020 and 2022, missed in 2021
+            let rate = if y == 2021 { 94.0 } else { 96.0 };
+            p.set_by_id(u, y, "graduate_employment_rate", rate).unwrap();
+        }
+    }
+    let ev = run(fw, &p, None, &EvaluationSpec::default());
+    assert_eq!(ev.year, 2022);
+    let cell = |unit: usize, ind: &str| {
+        let i = ev.indicators.iter().position(|x| x == ind).unwrap() as u32;
+        (0..ev.cells.len())
+            .find(|&k| ev.cells.unit[k] == unit as u32 && ev.cells.indicator[k] == i)
+            .unwrap()
+    };
+    let c = &ev.cells;
+    // growth: the value of 2022 is the year's rate 8 %, but the target (年均增长10%) judges
+    // the compound average of 2021–2022: √(1.12 · 1.08) − 1 = √1.2096 − 1 = 9.98182 %
+    let k = cell(0, "low_income_rural_income_growth");
+    assert_eq!(c.value[k], 8.0);
+    let g = c.measured[k].unwrap();
+    assert!((g - 100.0 * (1.2096f64.sqrt() - 1.0)).abs() < 1e-9, "{g}");
+    assert_eq!(c.measured_from[k], Some(2020));
+    // CAGR / target = 0.998 ≥ 1 − τ → on schedule (a rate is compared with 1)
+    assert_eq!(c.schedule[k], ScheduleStatus::OnSchedule);
+    // five-year total: the value is the year's flow 1100; judged is the running sum
+    // 900 + 1100 = 2000 since 2021, against 5000; 2000/5000 = 0.4 = E_2022 → on schedule
+    let k = cell(0, "fixed_asset_investment_total");
+    assert_eq!(c.value[k], 1100.0);
+    assert_eq!(c.measured[k], Some(2000.0));
+    assert_eq!(c.measured_from[k], Some(2021));
+    assert_eq!(c.schedule[k], ScheduleStatus::OnSchedule);
+    assert_eq!(c.years_met[k], None);
+    // annual: 96 ≥ 95 this year, but 2021's 94 missed it; the record counts the plan
+    // years after the base year (2021, 2022) and keeps the cell from green: 1 of 2 met
+    let k = cell(0, "graduate_employment_rate");
+    assert_eq!(c.measured[k], Some(96.0));
+    assert_eq!(c.years_met[k], Some([1, 2]));
+    assert_ne!(c.colour[k], cpindex::monitor::Colour::Green);
+}

@@ -28,7 +28,7 @@ use crate::data::{CellProvenance, Panel};
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::method::{self, Spec};
-use crate::model::{DerivedMeasure, Framework, Polarity, TargetSource, UnitRole};
+use crate::model::{DerivedMeasure, Framework, Kind, Polarity, TargetSource, UnitRole};
 use crate::monitor::{
     self, Colour, MaxMinRatio, MonitorResults, MonitorSpec, SatisfactionSpec, Survey, TrendCategory,
 };
@@ -169,6 +169,24 @@ pub struct CellTable {
     /// with its verdict (met / not met / not distinguishable); `None` otherwise.
     #[serde(default)]
     pub survey: Vec<Option<crate::monitor::satisfaction::SurveyTargetTest>>,
+    /// The quantity compared with the target (the achievement record's `measured`): the
+    /// level, the running sum since the base year (cumulative targets), the compound
+    /// average growth rate in % since the baseline (growth-rate targets), the latest value
+    /// (annual targets). `None` when not assessed. A report shows this figure, since it is
+    /// the one the colour judges.
+    #[serde(default)]
+    pub measured: Vec<Option<f64>>,
+    /// The year the measured quantity starts from: the baseline year of a growth rate (the
+    /// base year, or a later year after a fallback), the first year of a running sum.
+    #[serde(default)]
+    pub measured_from: Vec<Option<i32>>,
+    /// The schedule check 时间过半、任务过半 of the cell ([`monitor::schedule_check`]).
+    #[serde(default)]
+    pub schedule: Vec<monitor::ScheduleStatus>,
+    /// An annual target (每年): [years met, years observed] so far; it is met, and
+    /// green, only when met in every observed year. `None` for other kinds.
+    #[serde(default)]
+    pub years_met: Vec<Option<[u32; 2]>>,
 }
 
 impl CellTable {
@@ -500,6 +518,11 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
         .iter()
         .map(|t| ((t.unit.as_str(), t.indicator.as_str()), t))
         .collect();
+    let sched: HashMap<(&str, &str), monitor::ScheduleStatus> = mres
+        .schedule
+        .iter()
+        .map(|s| ((s.unit.as_str(), s.indicator.as_str()), s.status))
+        .collect();
     let dash: HashMap<&str, &monitor::UnitDashboard> = mres
         .dashboards
         .iter()
@@ -567,6 +590,27 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 ach.get(&key)
                     .and_then(|a| a.survey.as_ref())
                     .and_then(|s| s.test),
+            );
+            let rec = ach.get(&key);
+            cells
+                .measured
+                .push(rec.and_then(|a| a.measured).filter(|x| x.is_finite()));
+            cells.measured_from.push(rec.and_then(|a| match a.kind {
+                Kind::Cumulative => a.baseline_year.map(|y| y + 1),
+                Kind::GrowthRate => a.baseline_year.or(Some(mres.base_year)),
+                _ => a.baseline_year,
+            }));
+            cells
+                .years_met
+                .push(rec.and_then(|a| match (a.years_met, a.years_observed) {
+                    (Some(m), Some(n)) if a.kind == Kind::Annual => Some([m as u32, n as u32]),
+                    _ => None,
+                }));
+            cells.schedule.push(
+                sched
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(monitor::ScheduleStatus::NotAssessable),
             );
         }
     }

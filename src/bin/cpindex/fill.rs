@@ -4,12 +4,18 @@
 //! framework, so another plan's framework renders with no code change.
 
 use cpindex::evaluate::{DistributionDetail, Evaluation};
-use cpindex::model::{Framework, TargetSource, UnitRole};
-use cpindex::monitor::{self, TrendCategory};
+use cpindex::method::aggregate::Aggregation;
+use cpindex::method::normalise::Normalisation;
+use cpindex::method::weight::Weighting;
+use cpindex::model::{Framework, Indicator, Polarity, TargetForm, TargetSource, UnitRole};
+use cpindex::monitor::{self, ScheduleStatus, TrendCategory};
 
+use crate::cells::{self, Basis};
+use crate::i18n::{self, Lang, M};
 use crate::view::{
-    fmt_value, framework_views, CellView, Colour, DistributionRow, EvaluationRow, LineSeries,
-    Methodology, ReportView, SurveyEstimateRow, Trend, UnitSummary, UnitView,
+    fmt_value, framework_views, CellView, Colour, DistributionRow, EvaluationRow, LegendView,
+    LineSeries, Methodology, ReportMeta, ReportView, ScheduleRow, SurveyEstimateRow, Trend,
+    UnitSummary, UnitView, SCHEDULE_ALL,
 };
 
 /// The view's colour of a monitoring colour.
@@ -37,48 +43,253 @@ fn nan(x: Option<f64>) -> f64 {
     x.unwrap_or(f64::NAN)
 }
 
-/// What the report shows besides the evaluation: display names of the survey domains
-/// and the input lines under the title.
+/// What the report shows besides the evaluation: display names of the survey domains,
+/// the input lines under the title, the language and the issuing office, title and date.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
-    /// Survey domain id → Chinese display name.
+    /// Survey domain id → display name in the report language.
     pub domain_names: Vec<(String, String)>,
     /// The inputs read, one line each.
     pub input_notes: Vec<String>,
+    /// Language of the report.
+    pub lang: Lang,
+    /// Office, title, date.
+    pub meta: ReportMeta,
+}
+
+/// The text of a message in `lang` with its placeholders filled.
+fn t(lang: Lang, m: M, args: &[(&str, String)]) -> String {
+    i18n::fill(m.text(lang), args)
+}
+
+/// The target of an indicator in words, in the report language: `≥ 2500 (2025)`,
+/// `基期的 2 倍(2025年)`, the relative target's description; a stretch target follows.
+/// The aspirational mark △ is added by the renderers (it has its own legend entry).
+pub fn target_phrase(ind: &Indicator, fw_target_year: i32, lang: Lang) -> String {
+    let year = ind.target_year_or(fw_target_year);
+    let base = match (ind.target_form, ind.polarity, ind.target) {
+        (TargetForm::About { tolerance }, _, Some(x)) => {
+            format!("≈ {} ± {}", crate::num(x), crate::num(tolerance))
+        }
+        (
+            TargetForm::BaselineMultiple {
+                multiple,
+                horizon_year,
+            },
+            _,
+            _,
+        ) => match horizon_year {
+            Some(h) if h != year => t(
+                lang,
+                M::OfBaseBy,
+                &[("k", crate::num(multiple)), ("h", h.to_string())],
+            ),
+            _ => t(lang, M::OfBase, &[("k", crate::num(multiple))]),
+        },
+        (_, Polarity::Interval { lower, upper, .. }, _) => {
+            format!("[{}, {}]", crate::num(lower), crate::num(upper))
+        }
+        (_, Polarity::HigherIsBetter, Some(x)) => format!("≥ {}", crate::num(x)),
+        (_, Polarity::LowerIsBetter, Some(x)) => format!("≤ {}", crate::num(x)),
+        (_, Polarity::Binary, Some(x)) => format!("= {}", crate::num(x)),
+        (_, _, None) => match &ind.relative_target {
+            // the plan's own words in Chinese; the framework's description in English
+            Some(_) if lang == Lang::Zh && !ind.provenance.phrase.is_empty() => {
+                ind.provenance.phrase.clone()
+            }
+            Some(r) if !r.description.is_empty() => r.description.clone(),
+            Some(r) => r.relation.name().replace('_', " "),
+            None => "–".into(),
+        },
+    };
+    let mut s = format!(
+        "{base} {}",
+        t(lang, M::TargetYear, &[("year", year.to_string())])
+    );
+    if let Some(st) = ind.stretch_target {
+        s.push_str(&format!(
+            ", {}",
+            t(lang, M::Stretch, &[("t", crate::num(st))])
+        ));
+    }
+    s
+}
+
+/// A normalisation method in words.
+fn normalisation_name(n: &Normalisation, lang: Lang) -> &'static str {
+    match n {
+        Normalisation::Identity => lang.pick("不标准化", "none (raw values)"),
+        Normalisation::MinMax { .. } => lang.pick("极差标准化(最小–最大)", "min–max"),
+        Normalisation::ZScore { .. } => lang.pick("Z 分数标准化", "z-scores"),
+        Normalisation::Rank { .. } => lang.pick("排序", "ranks"),
+        Normalisation::PercentileRank { .. } => lang.pick("百分位排序", "percentile ranks"),
+        Normalisation::Goalposts { .. } => lang.pick("固定端点(目标值法)", "fixed goalposts"),
+        Normalisation::DistanceToTarget { .. } => lang.pick("与目标的距离", "distance to target"),
+        Normalisation::RatioToTarget { .. } => lang.pick("与目标之比", "ratio to target"),
+        Normalisation::DistanceToReference { .. } => {
+            lang.pick("与参照单位的距离", "distance to a reference unit")
+        }
+        Normalisation::EfficacyCoefficient { .. } => {
+            lang.pick("功效系数法", "efficacy coefficient")
+        }
+    }
+}
+
+/// A weighting method in words.
+fn weighting_name(w: &Weighting, lang: Lang) -> &'static str {
+    match w {
+        Weighting::Equal => lang.pick("等权", "equal weights"),
+        Weighting::Manual => lang.pick("框架设定权重", "the framework's weights"),
+        Weighting::Effective => lang.pick("有效权重", "effective weights"),
+        Weighting::Entropy { .. } => lang.pick("熵权法", "entropy weights"),
+        Weighting::Critic => lang.pick("CRITIC 法", "CRITIC"),
+        Weighting::CoefficientOfVariation => lang.pick("变异系数法", "coefficient of variation"),
+        Weighting::StandardDeviation => lang.pick("标准差法", "standard deviation"),
+        Weighting::Pca { .. } => lang.pick("主成分分析", "principal components"),
+        Weighting::Ahp { .. } => lang.pick("层次分析法", "AHP"),
+        Weighting::Combined { .. } => lang.pick("主客观组合赋权", "combined subjective–objective"),
+    }
+}
+
+/// An aggregation method in words.
+fn aggregation_name(a: &Aggregation, lang: Lang) -> &'static str {
+    match a {
+        Aggregation::Arithmetic => lang.pick("加权算术平均", "weighted arithmetic mean"),
+        Aggregation::Geometric { .. } => lang.pick("加权几何平均", "weighted geometric mean"),
+        Aggregation::Harmonic => lang.pick("加权调和平均", "weighted harmonic mean"),
+        Aggregation::Power { .. } => lang.pick("幂平均", "power mean"),
+        Aggregation::WeightedMedian => lang.pick("加权中位数", "weighted median"),
+        Aggregation::Mpi { .. } => lang.pick("Mazziotta–Pareto 指数", "Mazziotta–Pareto index"),
+        Aggregation::Ampi { .. } => lang.pick(
+            "调整 Mazziotta–Pareto 指数",
+            "adjusted Mazziotta–Pareto index",
+        ),
+        Aggregation::Topsis { .. } => lang.pick("TOPSIS 法", "TOPSIS"),
+        Aggregation::Copeland => lang.pick("Copeland 排序法", "Copeland outranking"),
+    }
+}
+
+/// A JSON value as (dotted path, text) rows: objects by key, lists of scalars joined
+/// with commas, other lists by position; `null` as `–`.
+pub fn flatten_spec(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                flatten_spec(&join(k), x, out);
+            }
+        }
+        Value::Object(_) => out.push((prefix.to_string(), "–".into())),
+        Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => out.push((
+            prefix.to_string(),
+            if a.is_empty() {
+                "–".into()
+            } else {
+                a.iter().map(scalar).collect::<Vec<_>>().join(", ")
+            },
+        )),
+        Value::Array(a) => {
+            for (k, x) in a.iter().enumerate() {
+                flatten_spec(&format!("{prefix}[{}]", k + 1), x, out);
+            }
+        }
+        x => out.push((prefix.to_string(), scalar(x))),
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "–".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), fmt_value),
+        other => other.to_string(),
+    }
+}
+
+/// A warning in plain language: the identifiers of indicators, units and dimensions
+/// replaced by their display names (one pass over the warning's words, so a name is
+/// never replaced again), code quotes (backticks) removed.
+pub fn plain_warning(w: &str, names: &std::collections::HashMap<String, String>) -> String {
+    let w = w.replace('`', "");
+    let mut out = String::with_capacity(w.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match names.get(word.as_str()) {
+            Some(name) => out.push_str(name),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for ch in w.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The report view of an evaluation.
 pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
+    let lang = extras.lang;
     let year = ev.year;
     let units: Vec<UnitView> = ev
         .units
         .iter()
         .map(|u| UnitView {
             id: u.id.clone(),
-            name: u.name_zh.clone(),
+            name: lang.pick(&u.name_zh, &u.name_en).to_string(),
         })
         .collect();
-    let (dimensions, indicators) = framework_views(fw);
+    let unit_name = |id: &str| -> String {
+        ev.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
+            .or_else(|| {
+                fw.unit(id)
+                    .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let ind_name = |id: &str| -> String {
+        fw.indicator(id).map_or(id.to_string(), |i| {
+            lang.pick(&i.name_zh, &i.name_en).to_string()
+        })
+    };
+    let (dimensions, mut indicators) = framework_views(fw, lang);
 
     // ---- cells ---------------------------------------------------------------------------
     let c = &ev.cells;
     let cells: Vec<CellView> = (0..c.len())
         .map(|k| {
             let ind = &fw.indicators[c.indicator[k] as usize];
+            let d = cells::cell_display(fw, ev, k);
             let target = match c.target_source[k] {
-                TargetSource::Plan => crate::target_text(ind, fw.target_year),
-                TargetSource::Unit => format!("{} (own target)", fmt_value(nan(c.target[k]))),
-                TargetSource::NotScored => {
-                    "not scored (size indicator, no target of its own)".into()
-                }
-                TargetSource::None => crate::target_text(ind, fw.target_year),
+                TargetSource::Plan | TargetSource::None => target_phrase(ind, fw.target_year, lang),
+                TargetSource::Unit => t(
+                    lang,
+                    M::OwnTarget,
+                    &[("target", fmt_value(nan(c.target[k])))],
+                ),
+                TargetSource::NotScored => M::NotScored.text(lang).to_string(),
             };
             CellView {
                 indicator: ind.id.clone(),
                 unit: ev.units[c.unit[k] as usize].id.clone(),
                 value: c.value[k],
                 achievement: nan(c.achievement[k]),
-                colour: colour_of(c.colour[k]),
+                colour: d.colour,
                 trend: trend_of(c.trend[k]),
                 illustrative: c.illustrative[k],
                 target,
@@ -89,10 +300,74 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                     .copied()
                     .flatten()
                     .map(|t| t.verdict.name().to_string()),
-                survey_text: c.survey.get(k).copied().flatten().map(|t| survey_text(&t)),
+                survey_text: c
+                    .survey
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map(|s| survey_text(&s, lang)),
+                figure: d.figure.unwrap_or(f64::NAN),
+                figure_text: d.figure_text,
+                basis: d.basis,
+                from: d.from,
+                achievement_text: d.achievement_text,
+                schedule: d.schedule,
+                record: d.record_text,
             }
         })
         .collect();
+    // a row's figures are running sums or average growth rates: say so under its name
+    for iv in &mut indicators {
+        if let Some(cv) = cells.iter().find(|x| {
+            x.indicator == iv.id && matches!(x.basis, Basis::RunningSum | Basis::AverageGrowth)
+        }) {
+            let from = cv.from.map(|y| y.to_string()).unwrap_or_default();
+            iv.basis_note = match cv.basis {
+                Basis::RunningSum => t(lang, M::BasisRunningSum, &[("from", from)]),
+                Basis::AverageGrowth => t(lang, M::BasisAverageGrowth, &[("from", from)]),
+                Basis::Level | Basis::YearValue => String::new(),
+            };
+        }
+    }
+
+    // ---- schedule ------------------------------------------------------------------------
+    let schedule: Vec<ScheduleRow> = ev
+        .summaries
+        .iter()
+        .map(|s| {
+            let uid = &ev.units[s.unit as usize].id;
+            let mut counts = [0usize; 5];
+            let mut lagging = Vec::new();
+            for cv in cells.iter().filter(|x| &x.unit == uid) {
+                let j = SCHEDULE_ALL
+                    .iter()
+                    .position(|x| *x == cv.schedule)
+                    .expect("every status is listed");
+                counts[j] += 1;
+                if cv.schedule == ScheduleStatus::Lagging {
+                    lagging.push(ind_name(&cv.indicator));
+                }
+            }
+            ScheduleRow {
+                unit: uid.clone(),
+                counts,
+                lagging,
+            }
+        })
+        .collect();
+    let mspec = &ev.spec.monitor;
+    let elapsed = f64::from(year - fw.base_year) / f64::from(fw.target_year - fw.base_year);
+    let schedule_intro = t(
+        lang,
+        M::ScheduleIntro,
+        &[
+            ("year", year.to_string()),
+            ("elapsed", fmt_value(100.0 * elapsed)),
+            ("base", fw.base_year.to_string()),
+            ("target", fw.target_year.to_string()),
+            ("tol", fmt_value(100.0 * mspec.schedule_tolerance)),
+        ],
+    );
 
     // ---- summaries -----------------------------------------------------------------------
     let summaries: Vec<UnitSummary> = ev
@@ -109,8 +384,11 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                 .lagging
                 .iter()
                 .map(|(id, score)| {
-                    let n = fw.indicator(id).map_or(id.clone(), |i| i.name_zh.clone());
-                    format!("{n} ({:.0}%)", 100.0 * score)
+                    format!(
+                        "{} ({})",
+                        ind_name(id),
+                        cells::achievement_text(100.0 * score, &[])
+                    )
                 })
                 .collect(),
         })
@@ -127,7 +405,7 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         .iter()
         .filter_map(|u| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
         .map(|d| LineSeries {
-            name: fw.unit_name_zh(&d.unit),
+            name: unit_name(&d.unit),
             values: ev
                 .years
                 .iter()
@@ -143,17 +421,28 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         .collect();
 
     // ---- distribution targets ------------------------------------------------------------
-    let unit_zh = |id: &str| fw.unit_name_zh(id);
     let distribution: Vec<DistributionRow> = ev
         .distribution
         .iter()
         .map(|d| {
             let ind = d.indicator.as_deref().and_then(|i| fw.indicator(i));
+            // against a target: the rule of the dashboard (rounded toward "not met")
+            let judged = |x: f64, nearest: String| match ind {
+                Some(i) => cells::judged_text(x, &i.polarity, &i.target_form, d.target),
+                None => nearest,
+            };
             let value = match (&d.detail, d.value) {
                 (_, None) => "–".to_string(),
-                (DistributionDetail::BandShare { .. }, Some(x)) => format!("{x:.1}%"),
+                (DistributionDetail::BandShare { .. }, Some(x)) => {
+                    format!("{}%", judged(x, format!("{x:.1}")))
+                }
                 (DistributionDetail::Measure { .. }, Some(x)) => format!("{x:.3}"),
-                (_, Some(x)) => format!("{x:.2}"),
+                (_, Some(x)) => judged(x, format!("{x:.2}")),
+            };
+            let label_of = |ind: Option<&Indicator>| {
+                ind.map_or(d.label_zh.clone(), |i| {
+                    lang.pick(&i.name_zh, &i.name_en).to_string()
+                })
             };
             let (label, note) = match &d.detail {
                 DistributionDetail::Ratio {
@@ -162,53 +451,80 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                     denominator,
                     reported,
                 } => (
-                    format!("{}{}", unit_zh(unit), d.label_zh),
+                    format!("{} {}", unit_name(unit), label_of(ind)),
                     format!(
                         "{} / {}{}",
                         fmt_value(*numerator),
                         fmt_value(*denominator),
                         reported
-                            .map(|x| format!("; 数据文件所列 {}", fmt_value(x)))
+                            .map(|x| format!(
+                                "; {}",
+                                t(lang, M::ReportedAs, &[("x", fmt_value(x))])
+                            ))
                             .unwrap_or_default()
                     ),
                 ),
                 DistributionDetail::MaxMinRatio(m) => (
-                    d.label_zh.clone(),
+                    label_of(ind),
                     format!(
-                        "最高 {} {}, 最低 {} {}{}",
-                        unit_zh(&m.max_unit),
-                        fmt_value(m.max_value),
-                        unit_zh(&m.min_unit),
-                        fmt_value(m.min_value),
+                        "{}{}",
+                        t(
+                            lang,
+                            M::MaxMin,
+                            &[
+                                ("max", unit_name(&m.max_unit)),
+                                ("maxv", fmt_value(m.max_value)),
+                                ("min", unit_name(&m.min_unit)),
+                                ("minv", fmt_value(m.min_value)),
+                            ]
+                        ),
                         if m.missing.is_empty() {
                             String::new()
                         } else {
-                            format!("; 缺数据: {}", m.missing.join(", "))
+                            format!(
+                                "; {}",
+                                t(
+                                    lang,
+                                    M::Missing,
+                                    &[(
+                                        "units",
+                                        m.missing
+                                            .iter()
+                                            .map(|u| unit_name(u))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )]
+                                )
+                            )
                         }
                     ),
                 ),
                 DistributionDetail::BandShare {
                     households, basis, ..
                 } => (
-                    d.label_zh.clone(),
+                    label_of(ind),
                     format!(
-                        "住户样本 {households} 户, 加权; 区间 [下限, 上限); {}",
+                        "{}; {}",
+                        t(lang, M::Households, &[("n", households.to_string())]),
                         match basis {
-                            monitor::BandIncome::Actual => "家庭实际年可支配收入",
-                            monitor::BandIncome::ThreePersonEquivalent =>
-                                "按三口之家折算 (3 × 人均可支配收入)",
+                            monitor::BandIncome::Actual => M::BandActual.text(lang),
+                            monitor::BandIncome::ThreePersonEquivalent => M::BandThree.text(lang),
                         }
                     ),
                 ),
                 DistributionDetail::Measure { measure, .. } => (
-                    d.label_zh.clone(),
-                    format!("住户人均收入, 按人口加权 (户权数 × 户规模); {measure}"),
+                    measure_label(measure, lang),
+                    t(
+                        lang,
+                        M::MeasureNote,
+                        &[("measure", measure_source(measure))],
+                    ),
                 ),
             };
             DistributionRow {
                 label,
                 value,
-                target: ind.map_or("–".into(), |i| crate::target_text(i, fw.target_year)),
+                target: ind.map_or("–".into(), |i| target_phrase(i, fw.target_year, lang)),
                 colour: colour_of(d.colour),
                 note,
             }
@@ -279,9 +595,9 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
                 .unwrap_or_default();
             let change = g.and_then(|g| g.change).map(|c| {
                 let verdict = match c.verdict {
-                    monitor::ChangeVerdict::Rise => "显著提升 significant rise",
-                    monitor::ChangeVerdict::Fall => "显著下降 significant fall",
-                    monitor::ChangeVerdict::NoSignificantChange => "无显著变化 not significant",
+                    monitor::ChangeVerdict::Rise => M::ChangeRise.text(lang),
+                    monitor::ChangeVerdict::Fall => M::ChangeFall.text(lang),
+                    monitor::ChangeVerdict::NoSignificantChange => M::ChangeNone.text(lang),
                 };
                 (c.difference, c.se, verdict.to_string())
             });
@@ -306,112 +622,130 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
     }
 
     // ---- methodology ---------------------------------------------------------------------
-    let mspec = &ev.spec.monitor;
     let eres = &ev.index;
-    let spec_json = serde_json::json!({
+    let spec_value = serde_json::json!({
         "index": eres.spec,
         "monitor": mspec,
         "satisfaction": ev.spec.satisfaction,
     });
+    let mut spec_rows = Vec::new();
+    flatten_spec("", &spec_value, &mut spec_rows);
+    let dim_name = |id: &str| {
+        fw.dimension(id).map_or(id.to_string(), |d| {
+            lang.pick(&d.name_zh, &d.name_en).to_string()
+        })
+    };
     let mut weights: Vec<(String, f64)> = eres
         .weights
         .iter()
         .filter(|w| w.period == year && w.node == eres.framework_id)
-        .map(|w| {
-            let name = fw
-                .dimension(&w.child)
-                .map_or(w.child.clone(), |d| d.name_zh.clone());
-            (name, w.normalised)
-        })
+        .map(|w| (dim_name(&w.child), w.normalised))
         .collect();
     if weights.is_empty() {
         weights = fw
             .child_dimensions(None)
-            .map(|d| (d.name_zh.clone(), d.weight))
+            .map(|d| (dim_name(&d.id), d.weight))
             .collect();
     }
     let indicator_weights = eres
         .weights
         .iter()
         .filter(|w| w.period == year && fw.indicator(&w.child).is_some())
-        .map(|w| {
-            let name = fw
-                .indicator(&w.child)
-                .map_or(w.child.clone(), |i| i.name_zh.clone());
-            (name, w.effective)
-        })
+        .map(|w| (ind_name(&w.child), w.effective))
         .collect();
-    let form = match mspec.form {
-        monitor::AchievementForm::Ratio => {
-            "实现度 (ratio form): x/T for higher-is-better, T/x for lower-is-better targets, capped at 100%; \
-             cumulative, annual, growth-rate, interval and relative targets by their own rules (docs/monitoring.md)"
-        }
-        monitor::AchievementForm::Progress => {
-            "实现度 (progress form): (x_t − x_0)/(T − x_0) from the baseline, clamped to [0, 100%] (docs/monitoring.md)"
-        }
-    };
     let names_of = |role: UnitRole| -> String {
         let n: Vec<String> = ev
             .units
             .iter()
             .filter(|u| u.role == role)
-            .map(|u| u.name_zh.clone())
+            .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             .collect();
         if n.is_empty() {
-            "none".into()
+            M::None.text(lang).into()
         } else {
-            n.join("、")
+            n.join(lang.pick("、", ", "))
         }
     };
     let count = |s: TargetSource| c.target_source.iter().filter(|x| **x == s).count();
-    let mut notes = Vec::new();
-    let p = &ev.provenance;
-    if p.unsourced > 0 {
-        notes.push(format!(
-            "{} of {} values of {year} have no source in the data file",
-            p.unsourced, p.values
-        ));
-    }
-    notes.extend([
-        form.to_string(),
-        format!(
-            "Plan achievement: weighted mean of indicator achievement with the framework's weights, \
-             re-normalised over the available indicators; evaluation year {year}."
-        ),
-        format!(
-            "Colours (SDSN dashboard): green = target met; yellow ≥ {:.0}% achievement; orange ≥ {:.0}%; red below; grey = no data. \
-             Trend arrows (Open SDG progress ratio): ↑ on track (≥ {:.0}% of the growth needed), ↗ acceleration needed (≥ {:.0}%), \
-             → limited progress, ↓ deterioration, · not assessable.",
-            100.0 * mspec.dashboard.score_yellow,
-            100.0 * mspec.dashboard.score_orange,
-            100.0 * mspec.trend.on_track,
-            100.0 * mspec.trend.acceleration_needed,
-        ),
-        format!(
-            "Composite index (cpindex::method): computed across {} (reference series {} excluded); \
-             ranks among the parts only ({} is the whole and is scored, not ranked).",
-            eres.units
-                .iter()
-                .map(|u| fw.unit_name_zh(u))
-                .collect::<Vec<_>>()
-                .join("、"),
-            names_of(UnitRole::Reference),
-            names_of(UnitRole::Whole),
-        ),
-        format!(
-            "Targets by cell (CSV/JSON column target_source): {} cells against the plan's target, {} against a unit's own target, \
-             {} not scored — a size indicator (totals in 亿元, counts, five-year sums) is scored for a unit other than the whole \
-             only against a target of its own. Read parts on rates, shares and per-capita indicators, and compare them through \
-             the composite index.",
-            count(TargetSource::Plan),
-            count(TargetSource::Unit),
-            count(TargetSource::NotScored),
-        ),
-        format!(
-            "Dynamic monitoring index: fixed base {} = 100, indicators rescaled on fixed goalposts (baseline → target), AMPI-style.",
-            mspec.dynamic.base_year.unwrap_or(fw.base_year)
-        ),
-    ]);
+    let present = (0..fw.indicators.len())
+        .filter(|&i| c.indicator.iter().any(|&x| x as usize == i))
+        .count();
+    let fw_title = lang.pick(&fw.title_zh, &fw.title_en).to_string();
+    let mut notes = vec![t(
+        lang,
+        M::MethodFramework,
+        &[
+            ("framework", fw_title.clone()),
+            ("dimensions", dimensions.len().to_string()),
+            ("indicators", fw.indicators.len().to_string()),
+            ("year", year.to_string()),
+            ("present", present.to_string()),
+        ],
+    )];
+    notes.push(
+        match mspec.form {
+            monitor::AchievementForm::Ratio => M::MethodRatio,
+            monitor::AchievementForm::Progress => M::MethodProgress,
+        }
+        .text(lang)
+        .to_string(),
+    );
+    notes.push(t(
+        lang,
+        M::MethodAggregate,
+        &[("coverage", fmt_value(100.0 * mspec.min_indicator_coverage))],
+    ));
+    let ispec = &eres.spec;
+    notes.push(t(
+        lang,
+        M::MethodIndex,
+        &[
+            (
+                "normalisation",
+                normalisation_name(&ispec.normalisation.default, lang).into(),
+            ),
+            (
+                "weighting",
+                format!(
+                    "{} / {}",
+                    weighting_name(&ispec.weighting.indicators, lang),
+                    weighting_name(&ispec.weighting.dimensions, lang)
+                ),
+            ),
+            (
+                "aggregation",
+                aggregation_name(&ispec.aggregation.default.method, lang).into(),
+            ),
+            ("parts", names_of(UnitRole::Part)),
+            ("whole", names_of(UnitRole::Whole)),
+            ("reference", names_of(UnitRole::Reference)),
+        ],
+    ));
+    notes.push(t(
+        lang,
+        M::MethodTargets,
+        &[
+            ("plan", count(TargetSource::Plan).to_string()),
+            ("own", count(TargetSource::Unit).to_string()),
+            ("ns", count(TargetSource::NotScored).to_string()),
+        ],
+    ));
+    notes.push(t(
+        lang,
+        M::MethodTrend,
+        &[
+            ("on", fmt_value(100.0 * mspec.trend.on_track)),
+            ("acc", fmt_value(100.0 * mspec.trend.acceleration_needed)),
+        ],
+    ));
+    notes.push(t(
+        lang,
+        M::MethodDynamic,
+        &[(
+            "base",
+            mspec.dynamic.base_year.unwrap_or(fw.base_year).to_string(),
+        )],
+    ));
     let withheld: Vec<String> = ev
         .monitor
         .aggregates
@@ -420,54 +754,110 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         .map(|a| {
             format!(
                 "{} ({:.0}%)",
-                fw.unit_name_zh(&a.unit),
+                unit_name(&a.unit),
                 100.0 * a.indicator_coverage
             )
         })
         .collect();
     if !withheld.is_empty() {
-        notes.push(format!(
-            "实现度 not published (–) for {}: fewer than {:.0}% of the framework's indicators have data (coverage in brackets; SDSN rule, spec `min_indicator_coverage`; the dimension scores are shown).",
-            withheld.join("、"),
-            100.0 * mspec.min_indicator_coverage
+        notes.push(t(
+            lang,
+            M::MethodWithheld,
+            &[
+                ("coverage", fmt_value(100.0 * mspec.min_indicator_coverage)),
+                ("units", withheld.join(lang.pick("、", ", "))),
+            ],
         ));
     }
-    if !ev.warnings.is_empty() {
-        notes.push(format!(
-            "{} warning(s) from monitoring and the engine (full list in --format json), e.g.: {}",
-            ev.warnings.len(),
-            ev.warnings
-                .iter()
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" | ")
+    let p = &ev.provenance;
+    if p.unsourced > 0 {
+        notes.push(t(
+            lang,
+            M::MethodUnsourced,
+            &[
+                ("year", year.to_string()),
+                ("values", p.values.to_string()),
+                ("n", p.unsourced.to_string()),
+            ],
         ));
     }
-    notes.push(format!(
-        "Reproducibility fingerprint ({}): {} — a hash of the framework, the data, the spec with its defaults \
-         and the library version {} (docs/json-api.md, \"Fingerprint\").",
-        ev.fingerprint.algorithm, ev.fingerprint.hex, ev.fingerprint.version
+    notes.push(M::FigureRule.text(lang).to_string());
+    notes.push(M::MethodDate.text(lang).to_string());
+    notes.push(t(
+        lang,
+        M::MethodFingerprint,
+        &[
+            (
+                "fp",
+                format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
+            ),
+            ("version", ev.fingerprint.version.clone()),
+        ],
     ));
     let illustrative = p.illustrative > 0;
-    let illustrative_note = format!(
-        "本报告使用了示意数据:{year}年 {} 个数值中有 {} 个为示意值(illustrative),\
-         并非官方统计数据,表中以 * 标出。This report uses ILLUSTRATIVE data: \
-         {} of the {} values of {year} are invented for demonstration \
-         and are not official statistics (marked *).",
-        p.values, p.illustrative, p.illustrative, p.values
+    let illustrative_note = t(
+        lang,
+        M::IllustrativeBanner,
+        &[
+            ("year", year.to_string()),
+            ("values", p.values.to_string()),
+            ("illustrative", p.illustrative.to_string()),
+        ],
     );
     let mut sources = p.sources.clone();
-    if illustrative {
-        sources.push(illustrative_note.clone());
-    }
-    sources.push(
-        "数据来源见数据文件的 source 列 (published values name their document; see examples/data/SOURCES.md for the sample) — Sources: the data file's `source` column."
-            .into(),
-    );
+    sources.push(M::SourcesColumn.text(lang).into());
+    // warnings in plain words: ids of indicators and units by their names
+    let names: std::collections::HashMap<String, String> = fw
+        .indicators
+        .iter()
+        .map(|i| (i.id.clone(), lang.pick(&i.name_zh, &i.name_en).to_string()))
+        .chain(
+            ev.units
+                .iter()
+                .map(|u| (u.id.clone(), lang.pick(&u.name_zh, &u.name_en).to_string())),
+        )
+        .chain(
+            // a dimension id that is a plain word (`health`) stays: it may be prose
+            fw.dimensions
+                .iter()
+                .filter(|d| d.id.contains('_'))
+                .map(|d| (d.id.clone(), lang.pick(&d.name_zh, &d.name_en).to_string())),
+        )
+        .filter(|(id, name)| id != name)
+        .collect();
+    let warnings: Vec<String> = ev
+        .warnings
+        .iter()
+        .map(|w| plain_warning(w, &names))
+        .collect();
+    let absolute = fw
+        .indicators
+        .iter()
+        .filter(|i| mspec.dashboard.thresholds.contains_key(&i.id))
+        .count();
     ReportView {
-        title: fw.title_zh.clone(),
-        subtitle: format!("{} — framework `{}`", fw.title_en, fw.id),
+        lang,
+        framework_line: t(
+            lang,
+            M::Framework,
+            &[
+                ("name", fw_title.clone()),
+                ("indicators", fw.indicators.len().to_string()),
+                ("dimensions", dimensions.len().to_string()),
+                ("base", fw.base_year.to_string()),
+                ("target", fw.target_year.to_string()),
+            ],
+        ),
+        meta: extras.meta,
+        schedule,
+        schedule_intro,
+        legend: LegendView {
+            yellow_pct: 100.0 * mspec.dashboard.score_yellow,
+            orange_pct: 100.0 * mspec.dashboard.score_orange,
+            absolute,
+        },
+        title: fw_title,
+        subtitle: fw.id.clone(),
         year,
         illustrative,
         illustrative_note,
@@ -483,13 +873,14 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         evaluation,
         evaluation_weight: mspec.objective_weight,
         methodology: Methodology {
-            spec_json: serde_json::to_string_pretty(&spec_json).expect("specs always serialise"),
+            spec_json: serde_json::to_string_pretty(&spec_value).expect("specs always serialise"),
+            spec_rows,
             weights,
             indicator_weights,
             sources,
             notes,
         },
-        warnings: ev.warnings.clone(),
+        warnings,
         inputs: extras.input_notes,
         generator: format!("cpindex {}", ev.fingerprint.version),
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
@@ -497,31 +888,82 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
     }
 }
 
+/// A household inequality measure's label.
+fn measure_label(measure: &str, lang: Lang) -> String {
+    match measure {
+        "gini" => lang.pick(
+            "居民人均可支配收入基尼系数",
+            "Gini coefficient of per-capita disposable income",
+        ),
+        "theil_t" => lang.pick("泰尔指数(Theil T)", "Theil index (T)"),
+        other => other,
+    }
+    .to_string()
+}
+
+/// Where a household inequality measure is defined.
+fn measure_source(measure: &str) -> String {
+    match measure {
+        "gini" => "Gini (1912), weighted: Lerman & Yitzhaki (1989)",
+        "theil_t" => "Theil (1967), GE(1): Cowell (2011)",
+        other => other,
+    }
+    .to_string()
+}
+
 /// One line on a survey verdict: `not distinguishable (target 92): z = -1.61 (estimate 90.65, SE 0.84,
 /// CI 89–92.3)`.
-fn survey_text(t: &cpindex::monitor::satisfaction::SurveyTargetTest) -> String {
+fn survey_text(st: &cpindex::monitor::satisfaction::SurveyTargetTest, lang: Lang) -> String {
     use cpindex::monitor::satisfaction::SurveyVerdict;
-    let verdict = match t.verdict {
-        SurveyVerdict::Met => "met",
-        SurveyVerdict::NotMet => "not met",
-        SurveyVerdict::NotDistinguishable => "not distinguishable",
+    let verdict = match st.verdict {
+        SurveyVerdict::Met => M::SurveyMet,
+        SurveyVerdict::NotMet => M::SurveyNotMet,
+        SurveyVerdict::NotDistinguishable => M::SurveyNs,
     };
-    let z = t
-        .statistic
-        .map_or_else(|| "SE 0".to_string(), |z| format!("z = {z:.2}"));
-    format!(
-        "{verdict} (target {}): {z} (estimate {}, SE {}, CI {}–{})",
-        fmt_value(t.target),
-        fmt_value(t.estimate),
-        fmt_value(t.se),
-        fmt_value(t.ci_lower),
-        fmt_value(t.ci_upper)
+    t(
+        lang,
+        M::SurveyText,
+        &[
+            ("verdict", verdict.text(lang).to_string()),
+            ("target", fmt_value(st.target)),
+            (
+                "z",
+                st.statistic
+                    .map_or_else(|| "–".to_string(), |z| format!("{z:.2}")),
+            ),
+            ("estimate", fmt_value(st.estimate)),
+            ("se", fmt_value(st.se)),
+            ("lo", fmt_value(st.ci_lower)),
+            ("hi", fmt_value(st.ci_upper)),
+        ],
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_name_things_once_and_lose_code_quotes() {
+        let names: std::collections::HashMap<String, String> = [
+            ("gdp", "地区生产总值"),
+            ("kecheng", "柯城区"),
+            ("education_years", "Education"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .into_iter()
+        .collect();
+        assert_eq!(
+            plain_warning("indicator `gdp` of kecheng: gdp_growth, gdp.", &names),
+            "indicator 地区生产总值 of 柯城区: gdp_growth, 地区生产总值."
+        );
+        // a replaced name is not searched again
+        let names: std::collections::HashMap<String, String> = [("a_b", "x a_b y")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .into_iter()
+            .collect();
+        assert_eq!(plain_warning("a_b", &names), "x a_b y");
+    }
     use cpindex::data::Panel;
     use cpindex::evaluate::{evaluate, EvaluationSpec, Request};
 

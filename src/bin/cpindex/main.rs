@@ -6,8 +6,10 @@
 //! Every error goes to stderr as one line starting with `cpindex: error:` and names the
 //! file, line and column when there is one.
 
+mod cells;
 mod fill;
 mod html;
+mod i18n;
 mod input;
 mod measures;
 mod output;
@@ -132,6 +134,8 @@ enum Command {
         /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
         #[arg(long)]
         sensitivity: Option<PathBuf>,
+        #[command(flatten)]
+        meta: report::MetaArgs,
     },
     /// The composite index alone: scores, ranks, weights, contributions.
     Index {
@@ -304,6 +308,7 @@ fn run(cmd: Command) -> CliResult {
             no_auto,
             year,
             sensitivity: sensitivity_spec,
+            meta,
         } => {
             if excel && format != ReportFormat::Csv {
                 return Err(Failure(
@@ -332,35 +337,52 @@ fn run(cmd: Command) -> CliResult {
             let specs = report::load_specs(spec.as_deref())?;
             let ingest = input::read_data(&data, &fw, &input)?;
             let panel = ingest.panel;
+            // the input lines under the title, in the report's language
+            let meta = meta.over(&specs.report)?;
+            let lang = meta.lang.unwrap_or_default();
             let mut notes = vec![format!(
-                "数据 Data: {} ({} units, {}–{}){}",
+                "{} {} ({} {}, {}–{}){}",
+                lang.pick("数据", "Data:"),
                 data.display(),
                 panel.n_units(),
+                lang.pick("个单位", "units"),
                 panel.periods().first().copied().unwrap_or_default(),
                 panel.periods().last().copied().unwrap_or_default(),
                 spec.as_ref()
-                    .map(|s| format!("; spec: {}", s.display()))
-                    .unwrap_or_else(|| "; spec: defaults".into())
+                    .map(|s| format!("; {} {}", lang.pick("方法设定", "spec:"), s.display()))
+                    .unwrap_or_else(|| lang.pick("; 方法设定:默认", "; spec: defaults").into())
             )];
-            notes.extend(ingest.warnings.iter().map(|w| format!("读取 Input: {w}")));
+            notes.extend(
+                ingest
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{} {w}", lang.pick("读取:", "Input:"))),
+            );
             let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
-            let auto = "found beside the data file and read automatically; --no-auto to skip";
+            let auto = lang.pick(
+                "在数据文件旁找到并自动读取;--no-auto 不读取",
+                "found beside the data file and read automatically; --no-auto to skip",
+            );
+            let (hh, sv) = (
+                lang.pick("住户", "Households:"),
+                lang.pick("问卷", "Survey:"),
+            );
             let households = match households {
                 Some(h) => {
-                    notes.push(format!("住户 Households: {}", h.display()));
+                    notes.push(format!("{hh} {}", h.display()));
                     Some(h)
                 }
                 None if !no_auto => beside("households.csv")
-                    .inspect(|p| notes.push(format!("住户 Households: {} ({auto})", p.display()))),
+                    .inspect(|p| notes.push(format!("{hh} {} ({auto})", p.display()))),
                 None => None,
             };
             let survey = match survey {
                 Some(s) => {
-                    notes.push(format!("问卷 Survey: {}", s.display()));
+                    notes.push(format!("{sv} {}", s.display()));
                     Some(s)
                 }
                 None if !no_auto => beside("survey.csv")
-                    .inspect(|p| notes.push(format!("问卷 Survey: {} ({auto})", p.display()))),
+                    .inspect(|p| notes.push(format!("{sv} {} ({auto})", p.display()))),
                 None => None,
             };
             let survey = match survey {
@@ -385,6 +407,7 @@ fn run(cmd: Command) -> CliResult {
                 households,
                 year,
                 input_notes: notes,
+                meta,
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {

@@ -13,7 +13,8 @@ use cpindex::monitor::{MonitorSpec, Survey, SurveyItem};
 use serde_json::Value;
 
 use crate::fill;
-use crate::view::ReportView;
+use crate::i18n::Lang;
+use crate::view::{ReportMeta, ReportView};
 use crate::{csv_header, io_err, CliResult, Failure};
 
 /// The two parts of a spec file: the composite engine's and plan monitoring's.
@@ -27,9 +28,78 @@ pub struct Specs {
     pub path: Option<PathBuf>,
     /// The file is a bare engine spec (its fields are named without `index.`).
     pub bare: bool,
+    /// The `report` section: issuing office, title, date, language (presentation only:
+    /// not part of the evaluation, not hashed by the fingerprint).
+    pub report: ReportMeta,
 }
 
-const COMBINED_KEYS: [&str; 4] = ["index", "monitor", "description", "$comment"];
+const COMBINED_KEYS: [&str; 5] = ["index", "monitor", "report", "description", "$comment"];
+
+/// The report's issuing office, title, date and language from the command line; each
+/// flag overrides the spec's `report` section.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MetaArgs {
+    /// Report language: zh (default; the plan's language) or en.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// The issuing office shown under the title (e.g. 衢州市统计局).
+    #[arg(long)]
+    pub office: Option<String>,
+    /// The report title (default: the framework's title and the report year).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The issue date, YYYY-MM-DD (default: none shown; never the clock, so the same
+    /// inputs give the same file).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+impl MetaArgs {
+    /// The flags over the spec's section, the date checked.
+    pub fn over(&self, spec: &ReportMeta) -> CliResult<ReportMeta> {
+        let m = ReportMeta {
+            office: self.office.clone().or_else(|| spec.office.clone()),
+            title: self.title.clone().or_else(|| spec.title.clone()),
+            date: self.date.clone().or_else(|| spec.date.clone()),
+            lang: self.lang.or(spec.lang),
+        };
+        if let Some(d) = &m.date {
+            check_date(d)?;
+        }
+        Ok(m)
+    }
+}
+
+/// A calendar date `YYYY-MM-DD` (Gregorian, ISO 8601 calendar date, extended format).
+pub fn check_date(d: &str) -> CliResult<()> {
+    let bad = || {
+        Failure(format!(
+            "report date `{d}`: write it as YYYY-MM-DD, e.g. 2025-03-01 (--date or the spec's report.date)"
+        ))
+    };
+    let parts: Vec<&str> = d.split('-').collect();
+    let [y, m, day] = parts[..] else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || day.len() != 2 {
+        return Err(bad());
+    }
+    let (Ok(y), Ok(m), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), day.parse::<u32>()) else {
+        return Err(bad());
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if day == 0 || day > days {
+        return Err(bad());
+    }
+    Ok(())
+}
 
 /// Reads a spec file. Two shapes are accepted:
 /// * combined: `{"description": "…", "index": {engine spec}, "monitor": {monitor spec}}`
@@ -55,7 +125,8 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
             "spec file {name}: invalid spec field `(root)`: a spec is a JSON object"
         )));
     };
-    let combined = obj.contains_key("index") || obj.contains_key("monitor");
+    let combined =
+        obj.contains_key("index") || obj.contains_key("monitor") || obj.contains_key("report");
     let wrap = |part: &str, e: cpindex::Error| -> Failure {
         match e {
             cpindex::Error::InvalidSpec { field, message } => {
@@ -96,6 +167,16 @@ pub fn load_specs(path: Option<&Path>) -> CliResult<Specs> {
         }
         if let Some(v) = obj.get("index") {
             specs.index = Spec::from_json(&v.to_string()).map_err(|e| wrap("index", e))?;
+        }
+        if let Some(v) = obj.get("report") {
+            specs.report = serde_json::from_value(v.clone()).map_err(|e| {
+                Failure(format!(
+                    "spec file {name}: invalid spec field `report`: {e} (the section has: office, title, date, lang)"
+                ))
+            })?;
+            if let Some(d) = &specs.report.date {
+                check_date(d)?;
+            }
         }
         specs.monitor = MonitorSpec::default();
         if obj.contains_key("monitor") {
@@ -165,6 +246,8 @@ pub struct SurveyInput {
     pub survey: Survey,
     /// Domain display names (id → 中文).
     pub domain_names: Vec<(String, String)>,
+    /// Domain display names in English (id → name), where the items file gives them.
+    pub domain_names_en: Vec<(String, String)>,
 }
 
 /// Reads `survey.csv` with the item description `items` (`survey_items.json` format:
@@ -224,20 +307,22 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
         let rev = it.get("reverse").and_then(Value::as_bool).unwrap_or(false);
         item_defs.push((id.to_string(), dim.to_string(), rev));
     }
-    let domain_names = desc
-        .get("dimensions")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| {
-                    Some((
-                        d.get("id")?.as_str()?.to_string(),
-                        d.get("name_zh")?.as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = |key: &str| -> Vec<(String, String)> {
+        desc.get("dimensions")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| {
+                        Some((
+                            d.get("id")?.as_str()?.to_string(),
+                            d.get(key)?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (domain_names, domain_names_en) = (names("name_zh"), names("name_en"));
 
     let (rows, header) = csv_header(path)?;
     let find = |c: &str| {
@@ -339,6 +424,7 @@ pub fn read_survey(path: &Path, items: &Path) -> CliResult<SurveyInput> {
     Ok(SurveyInput {
         survey,
         domain_names,
+        domain_names_en,
     })
 }
 
@@ -410,6 +496,8 @@ pub struct ReportInput<'a> {
     pub year: Option<i32>,
     /// The inputs read, one line each (shown under the title).
     pub input_notes: Vec<String>,
+    /// Issuing office, title, date and language.
+    pub meta: ReportMeta,
 }
 
 /// Runs the library's evaluation and fills the report view.
@@ -422,6 +510,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         households,
         year,
         input_notes,
+        meta,
     } = inp;
     let mut spec = specs.evaluation_spec();
     if let Some(y) = year {
@@ -440,8 +529,23 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         fw,
         &ev,
         fill::Extras {
-            domain_names: survey.map(|s| s.domain_names).unwrap_or_default(),
+            domain_names: survey
+                .map(|s| match meta.lang.unwrap_or_default() {
+                    Lang::Zh => s.domain_names,
+                    // English names where given, else the Chinese
+                    Lang::En => s
+                        .domain_names
+                        .into_iter()
+                        .map(|(id, zh)| {
+                            let en = s.domain_names_en.iter().find(|x| x.0 == id);
+                            (id, en.map_or(zh, |x| x.1.clone()))
+                        })
+                        .collect(),
+                })
+                .unwrap_or_default(),
             input_notes,
+            lang: meta.lang.unwrap_or_default(),
+            meta,
         },
     ))
 }

@@ -7,11 +7,20 @@
 
 use std::fmt::Write as _;
 
-/// A fixed qualitative palette (Okabe–Ito, colour-blind safe), used in series order; the
-/// pale yellow comes last because it reads poorly as a thin line on white.
-pub const PALETTE: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442",
+/// A fixed qualitative palette of twelve: the seven dark Okabe–Ito colours (Okabe & Ito
+/// 2008, "Color Universal Design", colour-blind safe) and five of Paul Tol's "muted"
+/// scheme (Tol 2021, *Colour schemes*, SRON/EPS/TN/09-002) for plans with more units.
+/// Charts colour a unit by its position in the report's unit list ([`palette`]), so a
+/// unit keeps its colour in every chart.
+pub const PALETTE: [&str; 12] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#882255",
+    "#44AA99", "#999933", "#AA4499", "#332288",
 ];
+
+/// The colour of position `k` (cycling after twelve).
+pub fn palette(k: usize) -> &'static str {
+    PALETTE[k % PALETTE.len()]
+}
 
 /// Escapes text for XML/HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -39,9 +48,11 @@ fn f(x: f64) -> String {
     }
 }
 
-/// A value label: `n/a` for NaN, else one decimal.
+/// A value label: `n/a` for NaN, else one decimal, cut (not rounded) as the report's
+/// achievement figures are ([`crate::cells`]): 99.96 prints 99.9, never 100.0.
 fn label(v: f64) -> String {
     if v.is_finite() {
+        let v = crate::cells::round_to(v, 1, crate::cells::Rounding::Down);
         format!("{v:.1}")
     } else {
         "n/a".into()
@@ -55,6 +66,8 @@ pub struct Series {
     pub name: String,
     /// Values, one per category / axis / x position; NaN = missing.
     pub values: Vec<f64>,
+    /// Fill / stroke colour (`#rrggbb`), the same for the series in every chart.
+    pub colour: String,
 }
 
 fn open(out: &mut String, w: f64, h: f64, title: &str) {
@@ -75,10 +88,11 @@ fn open(out: &mut String, w: f64, h: f64, title: &str) {
     );
 }
 
-fn legend(out: &mut String, names: &[&str], x0: f64, y: f64, max_x: f64) {
+fn legend(out: &mut String, series: &[Series], x0: f64, y: f64, max_x: f64) {
     let mut x = x0;
     let mut y = y;
-    for (k, name) in names.iter().enumerate() {
+    for ser in series {
+        let name = ser.name.as_str();
         let w = 22.0 + 7.5 * crate::table::str_width(name) as f64;
         if x + w > max_x && x > x0 {
             x = x0;
@@ -89,7 +103,7 @@ fn legend(out: &mut String, names: &[&str], x0: f64, y: f64, max_x: f64) {
             r#"<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" class="lg">{}</text>"#,
             f(x),
             f(y - 9.0),
-            PALETTE[k % PALETTE.len()],
+            escape(&ser.colour),
             f(x + 14.0),
             f(y),
             escape(name)
@@ -225,7 +239,7 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], max: 
                     f(top + plot_h - hgt),
                     f(bar - 1.0),
                     f(hgt),
-                    PALETTE[s % PALETTE.len()],
+                    escape(&ser.colour),
                     escape(&ser.name),
                     label(v)
                 );
@@ -246,17 +260,28 @@ pub fn grouped_bars(title: &str, categories: &[String], series: &[Series], max: 
             escape(cat)
         );
     }
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    legend(&mut out, &names, left, top + plot_h + 36.0, w - 6.0);
+    legend(&mut out, series, left, top + plot_h + 36.0, w - 6.0);
     out.push_str("</svg>");
     out
 }
 
 /// Radar (spider) chart: one axis per label, radius scaled to `[0, max]`, one polygon per
 /// series, with a legend. A missing value is drawn at the centre and its axis label gets
-/// no special mark; prefer grouped bars when many values are missing.
+/// no special mark; prefer grouped bars when many values are missing. With fewer than
+/// three axes a polygon degenerates to a line or a point, so the chart falls back to
+/// [`grouped_bars`] (same title, series and colours).
 pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> String {
-    let w = 520.0;
+    if axes.len() < 3 {
+        return grouped_bars(title, axes, series, max);
+    }
+    // room for the axis labels left and right of the circle
+    let widest = axes
+        .iter()
+        .map(|a| crate::table::str_width(a))
+        .max()
+        .unwrap_or(0) as f64
+        * 6.5;
+    let w = (300.0 + 2.0 * (widest + 24.0)).max(520.0);
     let r = 150.0;
     let (cx, cy) = (w / 2.0, 40.0 + r + 20.0);
     let h = cy + r + 40.0 + 16.0 * (1.0 + (series.len() as f64 / 4.0).floor());
@@ -313,7 +338,7 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
             escape(a)
         );
     }
-    for (s, ser) in series.iter().enumerate() {
+    for ser in series {
         let pts: Vec<String> = (0..n)
             .map(|k| {
                 let v = ser.values.get(k).copied().unwrap_or(f64::NAN);
@@ -329,7 +354,7 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
                 )
             })
             .collect();
-        let c = PALETTE[s % PALETTE.len()];
+        let c = escape(&ser.colour);
         let _ = write!(
             out,
             r#"<polygon points="{}" fill="{}" fill-opacity="0.08" stroke="{}" stroke-width="1.8"><title>{}</title></polygon>"#,
@@ -339,8 +364,7 @@ pub fn radar(title: &str, axes: &[String], series: &[Series], max: f64) -> Strin
             escape(&ser.name)
         );
     }
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    legend(&mut out, &names, 20.0, cy + r + 40.0, w - 10.0);
+    legend(&mut out, series, 20.0, cy + r + 40.0, w - 10.0);
     out.push_str("</svg>");
     out
 }
@@ -418,8 +442,8 @@ pub fn line_chart(title: &str, x: &[String], series: &[Series], reference: Optio
             escape(xl)
         );
     }
-    for (s, ser) in series.iter().enumerate() {
-        let c = PALETTE[s % PALETTE.len()];
+    for ser in series {
+        let c = escape(&ser.colour);
         let mut d = String::new();
         let mut pen_up = true;
         for (i, &v) in ser.values.iter().enumerate().take(nx) {
@@ -455,8 +479,7 @@ pub fn line_chart(title: &str, x: &[String], series: &[Series], reference: Optio
             );
         }
     }
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    legend(&mut out, &names, left, top + plot_h + 36.0, w - 6.0);
+    legend(&mut out, series, left, top + plot_h + 36.0, w - 6.0);
     out.push_str("</svg>");
     out
 }
@@ -487,10 +510,12 @@ mod tests {
             Series {
                 name: "衢州市".into(),
                 values: vec![100.0, 104.5, f64::NAN, 112.0],
+                colour: palette(0).into(),
             },
             Series {
                 name: "A&B <x>".into(),
                 values: vec![100.0, 101.0, 103.0, 106.0],
+                colour: palette(3).into(),
             },
         ]
     }
@@ -529,6 +554,51 @@ mod tests {
         assert!(b.contains(r#"width="110.0" height="14.0" fill"#), "{b}");
         assert!(b.contains(r#"width="220.0" height="14.0" fill"#), "{b}");
         assert!(b.contains(">150.0<"));
+    }
+
+    /// The radar works from 1 to 12 axes: below three it falls back to grouped bars (no
+    /// degenerate polygon); from three, every polygon has one vertex per axis; a series
+    /// keeps its given colour.
+    #[test]
+    fn radar_handles_one_to_twelve_dimensions() {
+        for n in [1usize, 2, 3, 12] {
+            let axes: Vec<String> = (0..n).map(|k| format!("领域{k}")).collect();
+            let series = vec![
+                Series {
+                    name: "甲".into(),
+                    values: (0..n).map(|k| 50.0 + k as f64).collect(),
+                    colour: palette(2).into(),
+                },
+                Series {
+                    name: "乙".into(),
+                    values: vec![f64::NAN; n],
+                    colour: palette(5).into(),
+                },
+            ];
+            let svg = radar("r", &axes, &series, 100.0);
+            assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{n}");
+            assert!(!svg.contains("NaN"), "{n}");
+            // every axis is labelled
+            for a in &axes {
+                assert!(svg.contains(&format!(">{a}<")), "{n}: {a}");
+            }
+            let polygons: Vec<&str> = svg
+                .split("<polygon points=\"")
+                .skip(1)
+                .map(|p| p.split('"').next().unwrap())
+                .collect();
+            if n < 3 {
+                assert!(polygons.is_empty(), "{n}: bars expected");
+                assert!(svg.contains(&format!("fill=\"{}\"", palette(2))), "{n}");
+            } else {
+                // four rings and two series, each with n vertices
+                assert_eq!(polygons.len(), 6, "{n}");
+                for p in polygons {
+                    assert_eq!(p.split(' ').count(), n, "{n}: {p}");
+                }
+                assert!(svg.contains(&format!("stroke=\"{}\"", palette(5))), "{n}");
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! The report as a terminal table, as CSV and as JSON, from the same view-model as the
 //! HTML page ([`crate::view::ReportView`]).
 
+use crate::cells::achievement_text;
+use crate::i18n::{fill, Lang, M};
 use crate::table::{Align, Table};
-use crate::view::{fmt_value, pct, Colour, ReportView};
+use crate::view::{
+    capped, fmt_value, schedule_key, schedule_mark, Colour, ReportView, Trend, MARK_ASPIRATIONAL,
+    MARK_ILLUSTRATIVE, SCHEDULE_ALL,
+};
 
 /// One-letter colour code for terminals without colour: G Y O R, `-` for grey.
 fn colour_code(c: Colour) -> &'static str {
@@ -15,61 +20,149 @@ fn colour_code(c: Colour) -> &'static str {
     }
 }
 
-/// The report as plain-text tables: summary, dashboard (achievement, colour code, trend
-/// arrow), dynamic index, distribution targets, and the methodology notes.
+/// A section heading with its sequential number (一、二、… or 1. 2. …).
+fn heading(o: &mut String, n: &mut usize, lang: Lang, title: &str) {
+    *n += 1;
+    let number = match lang {
+        Lang::Zh => format!("{}、", crate::html::chinese_numeral(*n)),
+        Lang::En => format!("{n}. "),
+    };
+    o.push_str(&format!("\n{number}{title}\n"));
+}
+
+/// The report as plain-text tables: summary, schedule check, dashboard (achievement,
+/// colour code, trend arrow, schedule mark), dynamic index, distribution targets,
+/// satisfaction, and the methodology notes; in the view's language.
 pub fn render_table(v: &ReportView) -> String {
+    let lang = v.lang;
     let mut o = String::new();
-    o.push_str(&format!(
-        "{} · {}年度监测报告\n{}\n",
-        v.title, v.year, v.subtitle
-    ));
+    o.push_str(&format!("{}\n", crate::html::page_title(v)));
+    if let Some(office) = &v.meta.office {
+        o.push_str(&format!(
+            "{}\n",
+            fill(M::IssuedBy.text(lang), &[("office", office.clone())])
+        ));
+    }
+    if let Some(date) = &v.meta.date {
+        o.push_str(&format!(
+            "{}\n",
+            fill(
+                M::IssuedOn.text(lang),
+                &[("date", crate::html::date_text(date, lang))]
+            )
+        ));
+    }
+    o.push_str(&format!("{}\n", v.framework_line));
     for i in &v.inputs {
         o.push_str(&format!("  {i}\n"));
     }
-    o.push_str(&format!("  指纹 Fingerprint: {}\n", v.fingerprint));
+    o.push_str(&format!(
+        "  {} {}\n",
+        lang.pick("指纹", "Fingerprint:"),
+        v.fingerprint
+    ));
     if v.illustrative {
         o.push_str(&format!("\n!! {}\n", v.illustrative_note));
     }
+    let mut n = 0;
 
-    o.push_str("\n一、总体实现度与综合指数 Overall achievement and composite index\n");
-    let mut head = vec!["单位", "实现度", "综合指数", "排名"];
-    let dim_names: Vec<&str> = v.dimensions.iter().map(|d| d.name.as_str()).collect();
-    head.extend(dim_names.iter());
-    let mut t = Table::new(&head);
+    heading(&mut o, &mut n, lang, M::SecSummary.text(lang));
+    let mut head: Vec<String> = [M::ColUnit, M::ColAchievement, M::ColIndex, M::ColRank]
+        .iter()
+        .map(|m| m.text(lang).to_string())
+        .collect();
+    head.extend(v.dimensions.iter().map(|d| d.name.clone()));
+    let head_ref: Vec<&str> = head.iter().map(String::as_str).collect();
+    let mut t = Table::new(&head_ref);
     for c in 1..head.len() {
         t = t.align(c, Align::Right);
     }
     for s in &v.summaries {
         let mut row = vec![
             v.unit_name(&s.unit).to_string(),
-            pct(s.achievement),
+            achievement_text(s.achievement, &[]),
             fmt_value(s.index),
             s.rank.map(|r| r.to_string()).unwrap_or_else(|| "–".into()),
         ];
-        row.extend(s.by_dimension.iter().map(|a| pct(*a)));
+        row.extend(
+            s.by_dimension
+                .iter()
+                .zip(&s.dimension_colours)
+                .map(|(a, c)| format!("{} {}", achievement_text(*a, &[]), colour_code(*c))),
+        );
         t.row(row);
     }
     o.push_str(&t.render());
+    o.push_str(&legend_lines(v));
+    o.push_str(&format!("{}\n", M::DimensionRule.text(lang)));
     let lagging: Vec<String> = v
         .summaries
         .iter()
         .filter(|s| !s.lagging.is_empty())
-        .map(|s| format!("  {}: {}", v.unit_name(&s.unit), s.lagging.join("、")))
+        .map(|s| {
+            format!(
+                "  {}: {}",
+                v.unit_name(&s.unit),
+                s.lagging.join(lang.pick("、", "; "))
+            )
+        })
         .collect();
     if !lagging.is_empty() {
-        o.push_str("主要短板 Lagging indicators:\n");
+        o.push_str(&format!("{}:\n", M::ColLagging.text(lang)));
         o.push_str(&lagging.join("\n"));
         o.push('\n');
     }
 
+    if !v.schedule.is_empty() {
+        heading(&mut o, &mut n, lang, M::SecSchedule.text(lang));
+        o.push_str(&format!("{}\n", v.schedule_intro));
+        let mut head = vec![M::ColUnit.text(lang).to_string()];
+        head.extend(
+            SCHEDULE_ALL
+                .iter()
+                .map(|s| format!("{}{}", schedule_mark(*s), schedule_key(*s).text(lang))),
+        );
+        let head_ref: Vec<&str> = head.iter().map(String::as_str).collect();
+        let mut t = Table::new(&head_ref);
+        for c in 1..head.len() {
+            t = t.align(c, Align::Right);
+        }
+        for r in &v.schedule {
+            let mut row = vec![v.unit_name(&r.unit).to_string()];
+            row.extend(r.counts.iter().map(|c| c.to_string()));
+            t.row(row);
+        }
+        o.push_str(&t.render());
+        for r in v.schedule.iter().filter(|r| !r.lagging.is_empty()) {
+            o.push_str(&format!(
+                "  {} {}: {}\n",
+                v.unit_name(&r.unit),
+                M::SchedLagging.text(lang),
+                capped(&r.lagging, 8, lang)
+            ));
+        }
+    }
+
+    heading(
+        &mut o,
+        &mut n,
+        lang,
+        &format!("{} ({})", M::SecDashboard.text(lang), v.year),
+    );
     o.push_str(&format!(
-        "\n二、指标监测仪表盘 Dashboard ({}): achievement %, colour (G Y O R, - no data), trend (↑ ↗ → ↘ ↓); (x) = value, not assessed\n",
-        v.year
+        "{}\n",
+        lang.pick(
+            "每格:实现度、颜色(G 绿 Y 黄 O 橙 R 红 - 无数据)、趋势箭头、进度标记;(x) = 仅列数值,不评价",
+            "each cell: achievement, colour (G green, Y yellow, O orange, R red, - no data), trend arrow, schedule mark; (x) = value only, not assessed"
+        )
     ));
-    let mut head = vec!["指标", "目标"];
-    let unit_names: Vec<&str> = v.units.iter().map(|u| u.name.as_str()).collect();
-    head.extend(unit_names.iter());
-    let mut t = Table::new(&head).max_width(0, 30).max_width(1, 26);
+    let mut head = vec![
+        M::ColIndicator.text(lang).to_string(),
+        M::ColTarget.text(lang).to_string(),
+    ];
+    head.extend(v.units.iter().map(|u| u.name.clone()));
+    let head_ref: Vec<&str> = head.iter().map(String::as_str).collect();
+    let mut t = Table::new(&head_ref).max_width(0, 30).max_width(1, 26);
     for c in 1..head.len() {
         t = t.align(c, Align::Right);
     }
@@ -84,7 +177,24 @@ pub fn render_table(v: &ReportView) -> String {
         }
         t.group(d.name.clone());
         for ind in inds {
-            let mut row = vec![ind.name.clone(), format!("{} {}", ind.target, ind.unit)];
+            let name = if ind.basis_note.is_empty() {
+                ind.name.clone()
+            } else {
+                format!("{} ({})", ind.name, ind.basis_note)
+            };
+            let mut row = vec![
+                name,
+                format!(
+                    "{} {}{}",
+                    ind.target,
+                    ind.unit,
+                    if ind.aspirational {
+                        format!(" {MARK_ASPIRATIONAL}")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ];
             for u in &v.units {
                 row.push(
                     match v
@@ -94,13 +204,18 @@ pub fn render_table(v: &ReportView) -> String {
                     {
                         Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
                             // not assessed (e.g. a reference series): the value itself
-                            format!("({})", fmt_value(c.value))
+                            format!("({})", c.figure_text)
                         }
                         Some(c) => format!(
-                            "{} {} {}",
-                            pct(c.achievement),
+                            "{}{} {} {}{}",
+                            c.record
+                                .as_ref()
+                                .map(|r| format!("[{r}] "))
+                                .unwrap_or_default(),
+                            c.achievement_text,
                             colour_code(c.colour),
-                            c.trend.arrow()
+                            c.trend.arrow(),
+                            schedule_mark(c.schedule)
                         ),
                         None => "–".into(),
                     },
@@ -113,9 +228,12 @@ pub fn render_table(v: &ReportView) -> String {
 
     if !v.index_series.is_empty() {
         let base = v.years.first().copied().unwrap_or_default();
-        o.push_str(&format!(
-            "\n三、动态监测指数 Dynamic monitoring index ({base} = 100)\n"
-        ));
+        heading(
+            &mut o,
+            &mut n,
+            lang,
+            &fill(M::ChartDynamic.text(lang), &[("base", base.to_string())]),
+        );
         let years: Vec<String> = v.years.iter().map(|y| y.to_string()).collect();
         let mut head = vec![""];
         head.extend(years.iter().map(String::as_str));
@@ -138,10 +256,16 @@ pub fn render_table(v: &ReportView) -> String {
     }
 
     if !v.distribution.is_empty() {
-        o.push_str("\n四、收入分配目标 Distribution targets\n");
-        let mut t = Table::new(&["指标", "数值", "目标", "", "说明"])
-            .align(1, Align::Right)
-            .align(2, Align::Right);
+        heading(&mut o, &mut n, lang, M::SecDistribution.text(lang));
+        let mut t = Table::new(&[
+            M::ColIndicator.text(lang),
+            M::ColValue.text(lang),
+            M::ColTarget.text(lang),
+            "",
+            M::ColNote.text(lang),
+        ])
+        .align(1, Align::Right)
+        .align(2, Align::Right);
         for d in &v.distribution {
             t.row(vec![
                 d.label.clone(),
@@ -156,9 +280,13 @@ pub fn render_table(v: &ReportView) -> String {
 
     if !v.evaluation.is_empty() {
         let a = v.evaluation_weight;
+        heading(&mut o, &mut n, lang, M::SecSatisfaction.text(lang));
         o.push_str(&format!(
-            "\n五、满意度与综合评价 Satisfaction index and overall evaluation (综合 = {a}·实现度 + {}·满意度)\n",
-            fmt_value(1.0 - a)
+            "{}\n",
+            fill(
+                M::MethodSatisfaction.text(lang),
+                &[("a", fmt_value(a)), ("b", fmt_value(1.0 - a))]
+            )
         ));
         let dnames: Vec<String> = v
             .evaluation
@@ -167,19 +295,19 @@ pub fn render_table(v: &ReportView) -> String {
             .map(|e| e.domains.iter().map(|d| d.0.clone()).collect())
             .unwrap_or_default();
         let mut head = vec![
-            "单位",
-            "实现度",
-            "满意度",
+            M::ColUnit.text(lang),
+            M::ColObjective.text(lang),
+            M::ColSatisfaction.text(lang),
             "SE",
             "95% CI",
-            "n",
+            M::ColSample.text(lang),
             "deff",
-            "n_eff",
-            "无回答",
+            M::ColEffSample.text(lang),
+            M::ColNonresponse.text(lang),
         ];
         head.extend(dnames.iter().map(String::as_str));
-        head.push("较上年 Δ (SE)");
-        head.push("综合评价");
+        head.push(M::ColChange.text(lang));
+        head.push(M::ColCombined.text(lang));
         let mut t = Table::new(&head);
         for c in 1..head.len() {
             t = t.align(c, Align::Right);
@@ -217,16 +345,16 @@ pub fn render_table(v: &ReportView) -> String {
         }
         o.push_str(&t.render());
         if v.evaluation.iter().any(|e| !e.subpopulations.is_empty()) {
-            o.push_str("\n分组 Subpopulations (domains of the survey design)\n");
+            o.push_str(&format!("\n{}\n", M::ColGroup.text(lang)));
             let head = [
-                "单位",
-                "分组",
-                "满意度",
+                M::ColUnit.text(lang),
+                M::ColGroup.text(lang),
+                M::ColSatisfaction.text(lang),
                 "SE",
                 "95% CI",
                 "deff",
-                "n",
-                "无回答",
+                M::ColSample.text(lang),
+                M::ColNonresponse.text(lang),
             ];
             let mut t = Table::new(&head);
             for c in 2..head.len() {
@@ -255,16 +383,67 @@ pub fn render_table(v: &ReportView) -> String {
     }
 
     let m = &v.methodology;
-    if !m.notes.is_empty() || !m.sources.is_empty() {
-        o.push_str("\n方法说明 Methodology\n");
-        for n in &m.notes {
-            o.push_str(&format!("  - {n}\n"));
-        }
-        for s in &m.sources {
-            o.push_str(&format!("  source: {s}\n"));
+    heading(&mut o, &mut n, lang, M::SecMethod.text(lang));
+    for note in &m.notes {
+        o.push_str(&format!("  - {note}\n"));
+    }
+    for s in &m.sources {
+        o.push_str(&format!("  {}: {s}\n", M::Sources.text(lang)));
+    }
+    if !v.warnings.is_empty() {
+        o.push_str(&format!("{}:\n", M::Warnings.text(lang)));
+        for w in &v.warnings {
+            o.push_str(&format!("  - {w}\n"));
         }
     }
     o
+}
+
+/// The legend in text: colour rules, trend arrows, schedule and other marks.
+fn legend_lines(v: &ReportView) -> String {
+    let lang = v.lang;
+    let args = [
+        ("yellow", fmt_value(v.legend.yellow_pct)),
+        ("orange", fmt_value(v.legend.orange_pct)),
+    ];
+    let colours: Vec<String> = [
+        Colour::Green,
+        Colour::Yellow,
+        Colour::Orange,
+        Colour::Red,
+        Colour::Grey,
+    ]
+    .iter()
+    .map(|c| format!("{} {}", colour_code(*c), fill(c.key().text(lang), &args)))
+    .collect();
+    let arrows: Vec<String> = Trend::ALL
+        .iter()
+        .map(|t| format!("{} {}", t.arrow(), t.key().text(lang)))
+        .collect();
+    let mut marks = vec![M::ScheduleMark.text(lang).to_string()];
+    if v.cells.iter().any(|c| c.illustrative) {
+        marks.push(format!(
+            "{MARK_ILLUSTRATIVE} {}",
+            M::MarkIllustrative.text(lang)
+        ));
+    }
+    if v.cells.iter().any(|c| c.record.is_some()) {
+        marks.push(M::AnnualRecord.text(lang).to_string());
+    }
+    if v.indicators.iter().any(|i| i.aspirational) {
+        marks.push(format!(
+            "{MARK_ASPIRATIONAL} {}",
+            M::MarkAspirational.text(lang)
+        ));
+    }
+    format!(
+        "{}: {}\n  {}\n  {}\n  {}\n",
+        M::SecLegend.text(lang),
+        colours.join("; "),
+        arrows.join("; "),
+        marks.join("; "),
+        M::FigureRule.text(lang)
+    )
 }
 
 /// The dashboard cells as long CSV, one row per unit and indicator:
@@ -294,6 +473,10 @@ pub fn render_csv(v: &ReportView) -> String {
         "trend",
         "illustrative",
         "target_source",
+        "figure",
+        "figure_basis",
+        "figure_from",
+        "schedule",
     ]);
     for u in &v.units {
         for ind in &v.indicators {
@@ -317,6 +500,16 @@ pub fn render_csv(v: &ReportView) -> String {
                     c.trend.name().to_string(),
                     c.illustrative.to_string(),
                     c.target_source.clone(),
+                    num(c.figure),
+                    serde_json::to_value(c.basis)
+                        .ok()
+                        .and_then(|x| x.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    c.from.map(|y| y.to_string()).unwrap_or_default(),
+                    serde_json::to_value(c.schedule)
+                        .ok()
+                        .and_then(|x| x.as_str().map(String::from))
+                        .unwrap_or_default(),
                 ]);
             }
         }
@@ -342,7 +535,7 @@ mod tests {
         for s in ["一、", "二、", "三、", "四、", "方法说明"] {
             assert!(t.contains(s), "{s}");
         }
-        assert!(t.contains("地区生产总值") && t.contains("≥ 2500 (2025) 亿元"));
+        assert!(t.contains("地区生产总值") && t.contains("≥ 2500 (2025年) 亿元"));
     }
 
     #[test]

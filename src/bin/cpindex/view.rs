@@ -11,7 +11,11 @@
 //! achievement, ↗ moderately improving, → stagnating, ↓ decreasing), with ↘ added for a
 //! slight decline.
 
+use cpindex::monitor::ScheduleStatus;
 use serde::Serialize;
+
+use crate::cells::Basis;
+use crate::i18n::{Lang, M};
 
 /// SDSN-style dashboard colour of an indicator or dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,14 +45,15 @@ impl Colour {
         }
     }
 
-    /// Fill colour for charts (same hues as the CSS classes).
+    /// The one definition of each colour: cell backgrounds, legend swatches and chart
+    /// bars (the HTML's CSS classes are generated from it; the workbook's fills match it).
     pub fn hex(self) -> &'static str {
         match self {
             Colour::Green => "#3f9b4f",
-            Colour::Yellow => "#e8c21b",
-            Colour::Orange => "#f08a24",
+            Colour::Yellow => "#f3d84a",
+            Colour::Orange => "#f5a14f",
             Colour::Red => "#d63a2f",
-            Colour::Grey => "#b8b8b8",
+            Colour::Grey => "#d9d9d9",
         }
     }
 
@@ -63,14 +68,14 @@ impl Colour {
         }
     }
 
-    /// Legend text.
-    pub fn meaning(self) -> &'static str {
+    /// The legend's message key.
+    pub fn key(self) -> M {
         match self {
-            Colour::Green => "已实现 achieved",
-            Colour::Yellow => "仍有挑战 challenges remain",
-            Colour::Orange => "重大挑战 significant challenges",
-            Colour::Red => "严峻挑战 major challenges",
-            Colour::Grey => "无数据 no data",
+            Colour::Green => M::Green,
+            Colour::Yellow => M::Yellow,
+            Colour::Orange => M::Orange,
+            Colour::Red => M::Red,
+            Colour::Grey => M::Grey,
         }
     }
 }
@@ -118,18 +123,76 @@ impl Trend {
         }
     }
 
-    /// Legend text.
-    pub fn meaning(self) -> &'static str {
+    /// The legend's message key.
+    pub fn key(self) -> M {
         match self {
-            Trend::OnTrack => "按进度 on track",
-            Trend::Moderate => "需加速 acceleration needed",
-            Trend::Stagnating => "进展有限 limited progress",
-            Trend::Declining => "略有下降 slight decline",
-            Trend::Deteriorating => "恶化 deteriorating",
-            Trend::Unknown => "数据不足 insufficient data",
+            Trend::OnTrack => M::TrendOnTrack,
+            Trend::Moderate => M::TrendModerate,
+            Trend::Stagnating => M::TrendStagnating,
+            Trend::Declining => M::TrendDeclining,
+            Trend::Deteriorating => M::TrendDeteriorating,
+            Trend::Unknown => M::TrendUnknown,
+        }
+    }
+
+    /// Every trend, in legend order.
+    pub const ALL: [Trend; 6] = [
+        Trend::OnTrack,
+        Trend::Moderate,
+        Trend::Stagnating,
+        Trend::Declining,
+        Trend::Deteriorating,
+        Trend::Unknown,
+    ];
+}
+
+/// The schedule status's message key.
+pub fn schedule_key(s: ScheduleStatus) -> M {
+    match s {
+        ScheduleStatus::Achieved => M::SchedAchieved,
+        ScheduleStatus::Ahead => M::SchedAhead,
+        ScheduleStatus::OnSchedule => M::SchedOnSchedule,
+        ScheduleStatus::Lagging => M::SchedLagging,
+        ScheduleStatus::NotAssessable => M::SchedNotAssessable,
+    }
+}
+
+/// The dashboard's mark of a schedule status: ▲ ahead, ▼ behind, none otherwise.
+pub fn schedule_mark(s: ScheduleStatus) -> &'static str {
+    match s {
+        ScheduleStatus::Ahead => "▲",
+        ScheduleStatus::Lagging => "▼",
+        ScheduleStatus::Achieved | ScheduleStatus::OnSchedule | ScheduleStatus::NotAssessable => "",
+    }
+}
+
+/// A list of names joined for display, at most `max` of them, then how many more:
+/// `甲、乙 等 12 项` / `a; b and 10 more`.
+pub fn capped(names: &[String], max: usize, lang: Lang) -> String {
+    let shown = names[..names.len().min(max)].join(lang.pick("、", "; "));
+    if names.len() <= max {
+        shown
+    } else {
+        match lang {
+            Lang::Zh => format!("{shown} 等 {} 项", names.len()),
+            Lang::En => format!("{shown} and {} more", names.len() - max),
         }
     }
 }
+
+/// Every schedule status, in table order.
+pub const SCHEDULE_ALL: [ScheduleStatus; 5] = [
+    ScheduleStatus::Achieved,
+    ScheduleStatus::Ahead,
+    ScheduleStatus::OnSchedule,
+    ScheduleStatus::Lagging,
+    ScheduleStatus::NotAssessable,
+];
+
+/// The mark of an illustrative value.
+pub const MARK_ILLUSTRATIVE: &str = "*";
+/// The mark of an aspirational target (力争, 左右), distinct from the illustrative mark.
+pub const MARK_ASPIRATIONAL: &str = "△";
 
 /// A unit (city, county, province) as shown in the report.
 #[derive(Debug, Clone, Serialize)]
@@ -162,6 +225,10 @@ pub struct IndicatorView {
     pub unit: String,
     /// Target as text (`≥ 2500 (2025)`).
     pub target: String,
+    /// Whether the plan words the target as an aspiration (力争, 左右): marked △.
+    pub aspirational: bool,
+    /// What the row's figures are when not the level: `2020年以来年均增速`, `2021年起累计…`.
+    pub basis_note: String,
 }
 
 /// One dashboard cell: an indicator for a unit in the report year.
@@ -193,6 +260,61 @@ pub struct CellView {
     /// The same in words: z = (estimate − target)/SE and the interval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub survey_text: Option<String>,
+    /// The figure the target judges ([`crate::cells`]); NaN when none.
+    pub figure: f64,
+    /// The figure as printed (rounded toward "not met").
+    pub figure_text: String,
+    /// What the figure is (level, running sum, average growth, the year's value).
+    pub basis: Basis,
+    /// The year the figure starts from (running sum, average growth).
+    pub from: Option<i32>,
+    /// Achievement as printed (cut to one decimal).
+    pub achievement_text: String,
+    /// Schedule status 时间过半、任务过半.
+    pub schedule: ScheduleStatus,
+    /// An annual target's record `met/observed` years (green only when all met).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+/// One unit's schedule check: how many indicators are in each status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleRow {
+    /// Unit id.
+    pub unit: String,
+    /// Counts in [`SCHEDULE_ALL`] order.
+    pub counts: [usize; 5],
+    /// The indicators behind schedule (display names).
+    pub lagging: Vec<String>,
+}
+
+/// Who issues the report, its title and date (spec `report` section or flags).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportMeta {
+    /// The issuing office (`衢州市统计局`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// The report title; default: the framework's title and the year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The issue date, `YYYY-MM-DD`; none by default (never the clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The report language (`zh` or `en`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+}
+
+/// What the legend states: the thresholds of the colours actually used.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LegendView {
+    /// Yellow from this achievement, percent.
+    pub yellow_pct: f64,
+    /// Orange from this achievement, percent.
+    pub orange_pct: f64,
+    /// Indicators coloured by absolute thresholds of the spec.
+    pub absolute: usize,
 }
 
 /// The summary line of one unit: overall achievement, composite index, rank.
@@ -299,6 +421,8 @@ pub struct SurveyEstimateRow {
 pub struct Methodology {
     /// The spec as pretty JSON, with defaults filled in.
     pub spec_json: String,
+    /// The same as (setting, value) rows for the appendix: dotted paths, values as text.
+    pub spec_rows: Vec<(String, String)>,
     /// Weights actually used: (name, weight), e.g. per dimension.
     pub weights: Vec<(String, f64)>,
     /// Effective indicator weights in the composite index (name, weight), when computed.
@@ -312,7 +436,19 @@ pub struct Methodology {
 /// Everything the HTML report shows, display-ready.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
-    /// Framework title (Chinese).
+    /// Language of every text of the view.
+    pub lang: Lang,
+    /// Issuing office, title and date.
+    pub meta: ReportMeta,
+    /// The framework in one line (name, indicators, dimensions, base and target year).
+    pub framework_line: String,
+    /// Schedule check per scored unit (时间过半、任务过半).
+    pub schedule: Vec<ScheduleRow>,
+    /// How the schedule check reads (E_t, tolerance), in words.
+    pub schedule_intro: String,
+    /// Colour thresholds for the legend.
+    pub legend: LegendView,
+    /// Framework title (in the report language).
     pub title: String,
     /// Second title line (English title, framework id).
     pub subtitle: String,
@@ -393,22 +529,17 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
-/// Percent with one decimal; NaN as an en dash.
-pub fn pct(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.1}%")
-    } else {
-        "–".into()
-    }
-}
-
-/// The top-level dimensions and the indicators of `fw` as the report shows them.
-pub fn framework_views(fw: &cpindex::model::Framework) -> (Vec<DimensionView>, Vec<IndicatorView>) {
+/// The top-level dimensions and the indicators of `fw` as the report shows them, named
+/// in `lang`.
+pub fn framework_views(
+    fw: &cpindex::model::Framework,
+    lang: Lang,
+) -> (Vec<DimensionView>, Vec<IndicatorView>) {
     let dimensions = fw
         .child_dimensions(None)
         .map(|d| DimensionView {
             id: d.id.clone(),
-            name: d.name_zh.clone(),
+            name: lang.pick(&d.name_zh, &d.name_en).to_string(),
         })
         .collect();
     let indicators = fw
@@ -416,10 +547,12 @@ pub fn framework_views(fw: &cpindex::model::Framework) -> (Vec<DimensionView>, V
         .iter()
         .map(|i| IndicatorView {
             id: i.id.clone(),
-            name: i.name_zh.clone(),
+            name: lang.pick(&i.name_zh, &i.name_en).to_string(),
             dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
             unit: i.unit.label.clone(),
-            target: crate::target_text(i, fw.target_year),
+            target: crate::fill::target_phrase(i, fw.target_year, lang),
+            aspirational: i.aspirational,
+            basis_note: String::new(),
         })
         .collect();
     (dimensions, indicators)
@@ -440,7 +573,8 @@ pub fn demo_view() -> ReportView {
             name: u.name_zh.clone(),
         })
         .collect();
-    let (dimensions, indicators) = framework_views(fw);
+    let lang = Lang::Zh;
+    let (dimensions, indicators) = framework_views(fw, lang);
     // Deterministic fake numbers: a small integer hash of (indicator, unit) positions.
     let fake = |a: usize, b: usize| ((a * 37 + b * 53 + 11) % 47) as f64;
     let mut cells = Vec::new();
@@ -469,7 +603,26 @@ pub fn demo_view() -> ReportView {
                 Trend::Deteriorating,
             ][(a + 2 * b) % 5];
             let t = ind.target.unwrap_or(1.0);
+            let blank = (a + b) % 13 == 12;
+            let figure = if blank { f64::NAN } else { t * ach / 100.0 };
+            let schedule = [
+                ScheduleStatus::Achieved,
+                ScheduleStatus::Ahead,
+                ScheduleStatus::OnSchedule,
+                ScheduleStatus::Lagging,
+            ][(a + b) % 4];
             cells.push(CellView {
+                figure,
+                figure_text: fmt_value(figure),
+                basis: Basis::Level,
+                from: None,
+                achievement_text: crate::cells::achievement_text(ach, &[90.0, 75.0]),
+                record: None,
+                schedule: if blank {
+                    ScheduleStatus::NotAssessable
+                } else {
+                    schedule
+                },
                 indicator: ind.id.clone(),
                 unit: u.id.clone(),
                 value: if (a + b) % 13 == 12 {
@@ -485,7 +638,7 @@ pub fn demo_view() -> ReportView {
                 },
                 trend,
                 illustrative: true,
-                target: crate::target_text(ind, fw.target_year),
+                target: crate::fill::target_phrase(ind, fw.target_year, lang),
                 target_source: "plan".into(),
                 survey_verdict: None,
                 survey_text: None,
@@ -542,12 +695,44 @@ pub fn demo_view() -> ReportView {
                 .collect(),
         })
         .collect();
+    let schedule = units
+        .iter()
+        .map(|u| {
+            let mut counts = [0usize; 5];
+            for c in cells.iter().filter(|c| c.unit == u.id) {
+                counts[SCHEDULE_ALL
+                    .iter()
+                    .position(|x| *x == c.schedule)
+                    .unwrap_or(4)] += 1;
+            }
+            ScheduleRow {
+                unit: u.id.clone(),
+                counts,
+                lagging: Vec::new(),
+            }
+        })
+        .collect();
     ReportView {
+        lang,
+        meta: ReportMeta {
+            office: Some("演示统计局 (demo)".into()),
+            title: None,
+            date: Some("2025-03-01".into()),
+            lang: None,
+        },
+        framework_line: fw.title_zh.clone(),
+        schedule,
+        schedule_intro: "E = 80% (demo)".into(),
+        legend: LegendView {
+            yellow_pct: 90.0,
+            orange_pct: 75.0,
+            absolute: 0,
+        },
         title: fw.title_zh.clone(),
-        subtitle: format!("{} — framework `{}`", fw.title_en, fw.id),
+        subtitle: fw.id.clone(),
         year: 2024,
         illustrative: true,
-        illustrative_note: "演示页面:以下全部数字均为虚构,仅用于检查版式 (DEMO: every number on this page is FAKE, for layout checks only; not official statistics)".into(),
+        illustrative_note: M::DemoBanner.text(lang).into(),
         compare_units: units.iter().skip(1).map(|u| u.id.clone()).collect(),
         units,
         dimensions,
@@ -581,6 +766,7 @@ pub fn demo_view() -> ReportView {
         ],
         methodology: Methodology {
             spec_json: "{\n  \"note\": \"demo <spec> & defaults\"\n}".into(),
+            spec_rows: vec![("note".into(), "demo <spec> & defaults".into())],
             weights: fw
                 .child_dimensions(None)
                 .map(|d| (d.name_zh.clone(), d.weight))
