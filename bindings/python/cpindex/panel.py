@@ -5,7 +5,9 @@ The library stores values column-major: the value of unit ``u``, period ``p``,
 indicator ``i`` sits at flat position ``(i * n_periods + p) * n_units + u``. A flat
 float64 buffer in that order (``array('d')``, a numpy array, a ``memoryview``) is handed to
 the library without an intermediate copy; so is a numpy array of shape
-``(n_units, n_periods, n_indicators)`` in Fortran order. Anything else is converted once.
+``(n_units, n_periods, n_indicators)`` in Fortran order, and — with a library that has
+``cpindex_panel_from_arrays`` — in C order (numpy's default; the library transposes while it
+copies the values once). Anything else is converted once.
 """
 
 from __future__ import annotations
