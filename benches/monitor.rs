@@ -1,25 +1,114 @@
-//! Bench: plan monitoring of the built-in Quzhou framework on a synthetic panel.
+//! Bench: plan monitoring of the built-in Quzhou framework on a synthetic panel, at
+//! national scale (2,844 county-level units × 10 years) and below, to show the slope
+//! (the time should grow linearly in units × years × indicators).
+//!
+//! The panel is generated here (no data files): every framework indicator, values
+//! scattered around its target so that every achievement case occurs (met, not met,
+//! moved away from the target), a few cells missing.
+//!
+//! Two groups: `monitor_quzhou_10years` in wall-clock time, and
+//! `monitor_quzhou_10years_cpu` in the CPU time of the benchmarking thread
+//! (`CLOCK_THREAD_CPUTIME_ID`), which a shared, loaded machine does not inflate: the
+//! issue's goal is "< 50 ms on one core". Both include freeing the result (criterion drops
+//! each iteration's output inside the timing), which the issue counted too.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use cpindex::data::Panel;
 use cpindex::model::builtin;
 use cpindex::monitor::{
     monitor, satisfaction_index, MonitorSpec, SatisfactionSpec, Survey, SurveyItem,
 };
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-fn panel(n_units: usize) -> Panel {
+/// CPU time of the calling thread, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid out-pointer; CLOCK_THREAD_CPUTIME_ID is supported on Linux and macOS.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// A criterion measurement of the thread's CPU time (not wall-clock time).
+struct ThreadCpu;
+
+struct NanosFormatter;
+
+impl ValueFormatter for NanosFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (div, unit) = if typical >= 1e9 {
+            (1e9, "s (cpu)")
+        } else if typical >= 1e6 {
+            (1e6, "ms (cpu)")
+        } else if typical >= 1e3 {
+            (1e3, "µs (cpu)")
+        } else {
+            (1.0, "ns (cpu)")
+        };
+        values.iter_mut().for_each(|v| *v /= div);
+        unit
+    }
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        _throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        values.iter_mut().for_each(|v| *v = f64::NAN);
+        "(n/a)"
+    }
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+impl Measurement for ThreadCpu {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, i: u64) -> u64 {
+        thread_cpu_ns() - i
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &NanosFormatter
+    }
+}
+
+/// `n_units` synthetic units over `n_years` years from the framework's base year.
+fn panel(n_units: usize, n_years: usize) -> Panel {
     let fw = builtin::quzhou();
     let units: Vec<String> = (0..n_units).map(|u| format!("u{u}")).collect();
-    let years: Vec<i32> = (2020..=2025).collect();
+    let years: Vec<i32> = (0..n_years as i32).map(|k| fw.base_year + k).collect();
     let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
     let mut p = Panel::new(units, years, ids).unwrap();
     for (i, ind) in fw.indicators.iter().enumerate() {
         let t = ind.target.unwrap_or(10.0).abs().max(1.0);
-        for pi in 0..6 {
+        for pi in 0..n_years {
             for u in 0..n_units {
-                let v = t * (0.7 + 0.05 * pi as f64 + 0.001 * (u % 17) as f64);
+                // a deterministic scatter: 0.6..1.2 of the target, 1 cell in 97 missing
+                let h = (u * 31 + i * 7 + pi * 13) % 97;
+                let v = if h == 0 {
+                    f64::NAN
+                } else {
+                    t * (0.6 + 0.05 * pi as f64 + 0.004 * (u % 29) as f64 + 0.001 * h as f64)
+                };
                 p.set(u, pi, i, v).unwrap();
             }
         }
@@ -29,11 +118,18 @@ fn panel(n_units: usize) -> Panel {
 
 fn bench(c: &mut Criterion) {
     let fw = builtin::quzhou();
-    let p = panel(100);
     let spec = MonitorSpec::default();
-    c.bench_function("monitor_quzhou_100units_6years", |b| {
-        b.iter(|| monitor(black_box(fw), black_box(&p), &spec).unwrap())
-    });
+    let mut g = c.benchmark_group("monitor_quzhou_10years");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    for n in [100usize, 1_000, 2_844] {
+        let p = panel(n, 10);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
+            b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
+        });
+    }
+    g.finish();
     let n = 10_000;
     let survey = Survey {
         unit: (0..n).map(|r| format!("u{}", r % 10)).collect(),
@@ -58,5 +154,25 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+    let fw = builtin::quzhou();
+    let spec = MonitorSpec::default();
+    let mut g = c.benchmark_group("monitor_quzhou_10years_cpu");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    for n in [100usize, 1_000, 2_844] {
+        let p = panel(n, 10);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
+            b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(ThreadCpu);
+    targets = bench_cpu
+}
+criterion_main!(benches, cpu);

@@ -3041,6 +3041,29 @@ cpindex_status cpindex_monitor_result_unit_id(const struct cpindex_monitor_resul
                                               size_t *out_len);
 
 /**
+ * Copies every monitored unit id (`list` 0, `CPINDEX_MONITOR_LIST_UNIT`) or every
+ * indicator id (`list` 1) into one caller buffer in a single call: the ids in order, each
+ * followed by a NUL byte. `*out_len` always receives the total size **including** every
+ * NUL (size query with `(NULL, 0)`); split the buffer at the NULs (if an id itself holds a
+ * NUL, read the units with `cpindex_monitor_result_unit_id` instead).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+ * list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+ * **Thread safety:** may be called concurrently on a shared result.
+ *
+ * # Safety
+ * `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_result_ids(const struct cpindex_monitor_result *result,
+                                          uint32_t list,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
  * One number of the achievement record of (unit, indicator, year), chosen by a
  * `cpindex_achievement_field` code; NaN when absent (no data, no target …).
  *

@@ -478,8 +478,9 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
         .filter_map(|pu| panel.units().iter().find(|u| pu.is_named(u)))
         .map(String::as_str)
         .collect();
+    let declared: std::collections::HashSet<&str> = order.iter().copied().collect();
     for u in panel.units() {
-        if !order.contains(&u.as_str()) {
+        if !declared.contains(u.as_str()) {
             order.push(u);
         }
     }
@@ -501,33 +502,55 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
     let indicators: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
     let dimensions: Vec<String> = fw.child_dimensions(None).map(|d| d.id.clone()).collect();
 
-    // ---- lookups into the monitoring results (report year) -----------------------------
-    let ach: HashMap<(&str, &str), &monitor::IndicatorAchievement> = mres
-        .achievements
-        .iter()
-        .filter(|a| a.year == year)
-        .map(|a| ((a.unit.as_str(), a.indicator.as_str()), a))
-        .collect();
-    let trends: HashMap<(&str, &str), TrendCategory> = mres
-        .trends
-        .iter()
-        .map(|t| ((t.unit.as_str(), t.indicator.as_str()), t.category))
-        .collect();
-    let applied: HashMap<(&str, &str), &monitor::AppliedTarget> = mres
-        .targets
-        .iter()
-        .map(|t| ((t.unit.as_str(), t.indicator.as_str()), t))
-        .collect();
-    let sched: HashMap<(&str, &str), monitor::ScheduleStatus> = mres
-        .schedule
-        .iter()
-        .map(|s| ((s.unit.as_str(), s.indicator.as_str()), s.status))
-        .collect();
-    let dash: HashMap<&str, &monitor::UnitDashboard> = mres
-        .dashboards
-        .iter()
-        .map(|d| (d.unit.as_str(), d))
-        .collect();
+    // ---- lookups into the monitoring results (report year), all by position ------------
+    // The monitoring tables hold the monitored units only, unit-major in framework order
+    // (see MonitorResults): a record is taken at its expected position and checked
+    // (searched for only if that layout were ever broken); an unmonitored unit (`mu` None)
+    // has none.
+    let ach_t = &mres.achievements;
+    let ach_year = ach_t.year_position(year);
+    let ni = fw.indicators.len();
+    let trend_of = |mu: Option<usize>, ik: usize, unit: &str| -> TrendCategory {
+        let id = fw.indicators[ik].id.as_str();
+        let is = |t: &&monitor::TrendAssessment| t.unit == unit && t.indicator == id;
+        mu.and_then(|mu| {
+            mres.trends
+                .get(mu * ni + ik)
+                .filter(is)
+                .or_else(|| mres.trends.iter().find(is))
+        })
+        .map_or(TrendCategory::UnableToAssess, |t| t.category)
+    };
+    let applied_of = |mu: Option<usize>, ik: usize, unit: &str| {
+        let id = fw.indicators[ik].id.as_str();
+        let is = |t: &&monitor::AppliedTarget| t.unit == unit && t.indicator == id;
+        mu.and_then(|mu| {
+            mres.targets
+                .get(mu * ni + ik)
+                .filter(is)
+                .or_else(|| mres.targets.iter().find(is))
+        })
+    };
+    let sched_of = |mu: Option<usize>, ik: usize, unit: &str| -> monitor::ScheduleStatus {
+        let id = fw.indicators[ik].id.as_str();
+        let is = |s: &&monitor::ScheduleCheck| s.unit == unit && s.indicator == id;
+        mu.and_then(|mu| {
+            mres.schedule
+                .get(mu * ni + ik)
+                .filter(is)
+                .or_else(|| mres.schedule.iter().find(is))
+        })
+        .map_or(monitor::ScheduleStatus::NotAssessable, |s| s.status)
+    };
+    let dash_of = |mu: Option<usize>, unit: &str| {
+        let is = |d: &&monitor::UnitDashboard| d.unit == unit;
+        mu.and_then(|mu| {
+            mres.dashboards
+                .get(mu)
+                .filter(is)
+                .or_else(|| mres.dashboards.iter().find(is))
+        })
+    };
 
     // ---- cells and provenance -----------------------------------------------------------
     let mut cells = CellTable::default();
@@ -535,12 +558,9 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
     let mut sources = BTreeSet::new();
     for (uk, ue) in units.iter().enumerate() {
         let u = panel.unit_index(&ue.id).expect("units come from the panel");
-        let dcols: Option<HashMap<&str, Colour>> = dash.get(ue.id.as_str()).map(|d| {
-            d.indicators
-                .iter()
-                .map(|c| (c.indicator.as_str(), c.colour))
-                .collect()
-        });
+        // the unit's position in the monitoring results (None: not monitored)
+        let mu = mres.unit_position(&ue.id);
+        let dcols = dash_of(mu, &ue.id).map(|d| d.indicators.as_slice());
         for (ik, ind) in fw.indicators.iter().enumerate() {
             let Some(i) = panel.indicator_index(&ind.id) else {
                 continue;
@@ -560,10 +580,13 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 }
                 _ => prov.unsourced += 1,
             }
-            let key = (ue.id.as_str(), ind.id.as_str());
-            let (target, source) = match applied.get(&key) {
+            let (target, source) = match applied_of(mu, ik, &ue.id) {
                 Some(t) => (t.target, t.source),
                 None => fw.target_for(&ue.id, ind),
+            };
+            let row = match (mu, ach_year) {
+                (Some(mu), Some(y)) => ach_t.row(mu, ik, y),
+                _ => None,
             };
             cells.unit.push(uk as u32);
             cells.indicator.push(ik as u32);
@@ -572,46 +595,40 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
             cells.target_source.push(source);
             cells
                 .achievement
-                .push(ach.get(&key).and_then(|a| a.score).map(|s| 100.0 * s));
+                .push(row.and_then(|r| ach_t.score(r)).map(|s| 100.0 * s));
             cells.colour.push(
                 dcols
-                    .as_ref()
-                    .and_then(|m| m.get(ind.id.as_str()).copied())
-                    .unwrap_or(Colour::Grey),
+                    .and_then(|c| {
+                        c.get(ik)
+                            .filter(|c| c.indicator == ind.id)
+                            .or_else(|| c.iter().find(|c| c.indicator == ind.id))
+                    })
+                    .map_or(Colour::Grey, |c| c.colour),
             );
-            cells.trend.push(
-                trends
-                    .get(&key)
-                    .copied()
-                    .unwrap_or(TrendCategory::UnableToAssess),
-            );
+            cells.trend.push(trend_of(mu, ik, &ue.id));
             cells.illustrative.push(illustrative);
-            cells.survey.push(
-                ach.get(&key)
-                    .and_then(|a| a.survey.as_ref())
-                    .and_then(|s| s.test),
-            );
-            let rec = ach.get(&key);
             cells
-                .measured
-                .push(rec.and_then(|a| a.measured).filter(|x| x.is_finite()));
-            cells.measured_from.push(rec.and_then(|a| match a.kind {
-                Kind::Cumulative => a.baseline_year.map(|y| y + 1),
-                Kind::GrowthRate => a.baseline_year.or(Some(mres.base_year)),
-                _ => a.baseline_year,
+                .survey
+                .push(row.and_then(|r| ach_t.survey(r)).and_then(|s| s.test));
+            cells.measured.push(
+                row.and_then(|r| ach_t.measured(r))
+                    .filter(|x| x.is_finite()),
+            );
+            cells.measured_from.push(row.and_then(|r| {
+                let by = ach_t.baseline_year(r);
+                match ach_t.kind(r) {
+                    Kind::Cumulative => by.map(|y| y + 1),
+                    Kind::GrowthRate => by.or(Some(mres.base_year)),
+                    _ => by,
+                }
             }));
-            cells
-                .years_met
-                .push(rec.and_then(|a| match (a.years_met, a.years_observed) {
-                    (Some(m), Some(n)) if a.kind == Kind::Annual => Some([m as u32, n as u32]),
+            cells.years_met.push(
+                row.and_then(|r| match (ach_t.kind(r), ach_t.annual_counts(r)) {
+                    (Kind::Annual, (Some(m), Some(n))) => Some([m as u32, n as u32]),
                     _ => None,
-                }));
-            cells.schedule.push(
-                sched
-                    .get(&key)
-                    .copied()
-                    .unwrap_or(monitor::ScheduleStatus::NotAssessable),
+                }),
             );
+            cells.schedule.push(sched_of(mu, ik, &ue.id));
         }
     }
     prov.sources = sources.into_iter().collect();
@@ -624,11 +641,16 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
         .filter(|(_, u)| u.role == UnitRole::Part)
         .map(|(k, _)| k as u32)
         .collect();
+    let index_pos: HashMap<&str, usize> = eres
+        .units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.as_str(), k))
+        .collect();
     let score_of = |id: &str| -> Option<f64> {
-        eres.units
-            .iter()
-            .position(|u| u == id)
-            .and_then(|k| index_scores.get(k).copied())
+        index_pos
+            .get(id)
+            .and_then(|&k| index_scores.get(k).copied())
             .and_then(opt)
     };
     let cmp_scores: Vec<f64> = compared
@@ -636,13 +658,18 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
         .map(|&k| score_of(&units[k as usize].id).unwrap_or(f64::NAN))
         .collect();
     let cmp_ranks = method::pipeline::rank_descending(&cmp_scores, eres.spec.ranks.ties);
+    // the position of each unit among the compared ones
+    let mut cmp_pos = vec![None; units.len()];
+    for (j, &k) in compared.iter().enumerate() {
+        cmp_pos[k as usize] = Some(j);
+    }
     let mut summaries = Vec::new();
     for (uk, ue) in units.iter().enumerate() {
         if ue.role == UnitRole::Reference {
             continue;
         }
         let a = mres.unit_achievement(&ue.id, year);
-        let d = dash.get(ue.id.as_str());
+        let d = dash_of(mres.unit_position(&ue.id), &ue.id);
         summaries.push(UnitSummary {
             unit: uk as u32,
             achievement: a.and_then(|a| a.overall).map(|x| 100.0 * x),
@@ -662,15 +689,12 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
                 })
                 .collect(),
             index: score_of(&ue.id),
-            rank: compared
-                .iter()
-                .position(|&k| k as usize == uk)
-                .and_then(|j| opt(cmp_ranks[j])),
+            rank: cmp_pos[uk].and_then(|j| opt(cmp_ranks[j])),
             lagging: a
                 .map(|a| {
                     a.pulling_down
                         .iter()
-                        .map(|s| (s.indicator.clone(), s.score))
+                        .map(|s| (s.indicator.to_string(), s.score))
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -17,10 +17,10 @@ use super::index::spec_text;
 use super::panel::{cpindex_panel, panel_ref};
 use super::slice::{out_ptr, try_slice, write_array};
 use super::status::cpindex_status;
-use super::string::{try_str, write_text_to};
+use super::string::{try_str, write_joined_to, write_text_to};
 use crate::monitor::{
-    monitor, Colour, IndicatorAchievement, MonitorResults, MonitorSpec, ScheduleStatus,
-    TrendCategory,
+    monitor, AchievementColumn, AchievementTable, Colour, MonitorResults, MonitorSpec,
+    ScheduleStatus, TrendCategory,
 };
 
 /// The results of plan monitoring (`crate::monitor::MonitorResults`), immutable.
@@ -257,6 +257,55 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_id(
     })
 }
 
+/// Which ids `cpindex_monitor_result_ids` copies.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_monitor_list {
+    /// The monitored units, in result order (the order of every per-unit array).
+    Unit = 0,
+    /// The framework's indicators, in framework order.
+    Indicator = 1,
+}
+
+/// Copies every monitored unit id (`list` 0, `CPINDEX_MONITOR_LIST_UNIT`) or every
+/// indicator id (`list` 1) into one caller buffer in a single call: the ids in order, each
+/// followed by a NUL byte. `*out_len` always receives the total size **including** every
+/// NUL (size query with `(NULL, 0)`); split the buffer at the NULs (if an id itself holds a
+/// NUL, read the units with `cpindex_monitor_result_unit_id` instead).
+///
+/// **Ownership:** the caller owns `buf`. **NULL:** `result` and `out_len` must not be
+/// NULL; `buf` may be NULL when `buf_len` is 0.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown
+/// list code), `CPINDEX_STATUS_BUFFER_TOO_SMALL` (`buf_len < *out_len`).
+/// **Thread safety:** may be called concurrently on a shared result.
+///
+/// # Safety
+/// `result` a live result; `buf` valid for `buf_len` bytes; `out_len` valid for a write.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_monitor_result_ids(
+    result: *const cpindex_monitor_result,
+    list: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_monitor_result_ids", || {
+        let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
+        let ids = match list {
+            0 => r.units.as_slice(),
+            1 => r.achievements.indicators(),
+            _ => {
+                return Err(FfiError::invalid(
+                    "list",
+                    format!("{list} is not a cpindex_monitor_list code (0 UNIT, 1 INDICATOR)"),
+                ))
+            }
+        };
+        write_joined_to(ids.iter().map(String::as_str), buf, buf_len, out_len)
+    })
+}
+
 fn opt(v: Option<f64>) -> f64 {
     v.unwrap_or(f64::NAN)
 }
@@ -269,19 +318,16 @@ fn unknown_unit(r: &MonitorResults, unit: &str) -> FfiError {
     .into()
 }
 
-fn record<'a>(
-    r: &'a MonitorResults,
-    unit: &str,
-    indicator: &str,
-    year: i32,
-) -> FfiResult<&'a IndicatorAchievement> {
-    if let Some(a) = r.achievement(unit, indicator, year) {
-        return Ok(a);
+/// The row of (unit, indicator, year) in the achievement table (O(1)).
+fn record(r: &MonitorResults, unit: &str, indicator: &str, year: i32) -> FfiResult<usize> {
+    let t = &r.achievements;
+    if let Some(row) = t.find(unit, indicator, year) {
+        return Ok(row);
     }
-    if !r.units.iter().any(|u| u == unit) {
+    if r.unit_position(unit).is_none() {
         return Err(unknown_unit(r, unit));
     }
-    if !r.achievements.iter().any(|a| a.indicator == indicator) {
+    if t.indicator_position(indicator).is_none() {
         return Err(crate::Error::unknown_id("indicator", indicator).into());
     }
     Err(crate::Error::unknown_id(
@@ -302,16 +348,25 @@ fn check_field(field: u32) -> FfiResult<()> {
     }
 }
 
-fn field_of(a: &IndicatorAchievement, field: u32) -> f64 {
-    match field {
-        0 => opt(a.ratio_capped),
-        1 => opt(a.ratio),
-        2 => opt(a.progress),
-        3 => opt(a.score),
-        4 => opt(a.observed),
-        5 => opt(a.target),
-        6 => opt(a.baseline),
-        _ => a.elapsed_share,
+/// The column of a `cpindex_achievement_field` code (`None`: the elapsed share, which is
+/// per indicator × year).
+fn column_of(field: u32) -> Option<AchievementColumn> {
+    Some(match field {
+        0 => AchievementColumn::RatioCapped,
+        1 => AchievementColumn::Ratio,
+        2 => AchievementColumn::Progress,
+        3 => AchievementColumn::Score,
+        4 => AchievementColumn::Observed,
+        5 => AchievementColumn::Target,
+        6 => AchievementColumn::Baseline,
+        _ => return None,
+    })
+}
+
+fn field_of(t: &AchievementTable, row: usize, field: u32) -> f64 {
+    match column_of(field) {
+        Some(c) => t.column(c)[row],
+        None => t.elapsed_share(row),
     }
 }
 
@@ -346,8 +401,8 @@ pub unsafe extern "C" fn cpindex_monitor_result_achievement(
         let unit = try_str(unit, unit_len, "unit")?;
         let indicator = try_str(indicator, indicator_len, "indicator")?;
         check_field(field)?;
-        let a = record(r, unit, indicator, year)?;
-        out.write(field_of(a, field));
+        let row = record(r, unit, indicator, year)?;
+        out.write(field_of(&r.achievements, row, field));
         Ok(())
     })
 }
@@ -381,7 +436,7 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_achievement(
         let dimension = try_str(dimension, dimension_len, "dimension")?;
         let ua = match r.unit_achievement(unit, year) {
             Some(a) => a,
-            None if !r.units.iter().any(|u| u == unit) => return Err(unknown_unit(r, unit)),
+            None if r.unit_position(unit).is_none() => return Err(unknown_unit(r, unit)),
             None => {
                 return Err(crate::Error::unknown_id(
                     "year",
@@ -440,16 +495,23 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
                 format!("{kind} is not a cpindex_status_kind code (0 SCHEDULE, 1 TREND, 2 COLOUR)"),
             ));
         }
-        if !r.units.iter().any(|u| u == unit) {
+        let Some(upos) = r.unit_position(unit) else {
             return Err(unknown_unit(r, unit));
-        }
+        };
+        // the schedule, trends and dashboards are unit-major in framework order: found by
+        // position, checked, else searched
+        let cell = r.cell_position(unit, id);
         let not_found = || FfiError::from(crate::Error::unknown_id("indicator", id));
         let code = match kind {
             0 => {
-                let s = r
-                    .schedule
-                    .iter()
-                    .find(|s| s.unit == unit && s.indicator == id)
+                let s = cell
+                    .and_then(|k| r.schedule.get(k))
+                    .filter(|s| s.unit == unit && s.indicator == id)
+                    .or_else(|| {
+                        r.schedule
+                            .iter()
+                            .find(|s| s.unit == unit && s.indicator == id)
+                    })
                     .ok_or_else(not_found)?;
                 (match s.status {
                     ScheduleStatus::Achieved => cpindex_schedule_status::Achieved,
@@ -460,10 +522,14 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
                 }) as u32
             }
             1 => {
-                let t = r
-                    .trends
-                    .iter()
-                    .find(|t| t.unit == unit && t.indicator == id)
+                let t = cell
+                    .and_then(|k| r.trends.get(k))
+                    .filter(|t| t.unit == unit && t.indicator == id)
+                    .or_else(|| {
+                        r.trends
+                            .iter()
+                            .find(|t| t.unit == unit && t.indicator == id)
+                    })
                     .ok_or_else(not_found)?;
                 (match t.category {
                     TrendCategory::TargetAchieved => cpindex_trend_class::TargetAchieved,
@@ -478,8 +544,9 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
             _ => {
                 let d = r
                     .dashboards
-                    .iter()
-                    .find(|d| d.unit == unit)
+                    .get(upos)
+                    .filter(|d| d.unit == unit)
+                    .or_else(|| r.dashboards.iter().find(|d| d.unit == unit))
                     .ok_or_else(|| {
                         FfiError::from(crate::Error::unknown_id("dashboard unit", unit))
                     })?;
@@ -543,23 +610,19 @@ pub unsafe extern "C" fn cpindex_monitor_result_achievements(
         let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
         let indicator = try_str(indicator, indicator_len, "indicator")?;
         check_field(field)?;
-        if !r
-            .achievements
-            .iter()
-            .any(|a| a.indicator == indicator && a.year == year)
-        {
+        let t = &r.achievements;
+        let (Some(j), Some(y)) = (t.indicator_position(indicator), t.year_position(year)) else {
             return Err(crate::Error::unknown_id(
                 "indicator/year",
                 format!("{indicator} in {year} (no achievement record)"),
             )
             .into());
-        }
-        let v: Vec<f64> = r
-            .units
-            .iter()
+        };
+        // one pass down the column: the rows of (·, j, y) are evenly spaced
+        let v: Vec<f64> = (0..r.units.len())
             .map(|u| {
-                r.achievement(u, indicator, year)
-                    .map_or(f64::NAN, |a| field_of(a, field))
+                t.row(u, j, y)
+                    .map_or(f64::NAN, |row| field_of(t, row, field))
             })
             .collect();
         write_array(&v, buf, buf_len, out_len, "the achievements")
@@ -666,9 +729,10 @@ pub unsafe extern "C" fn cpindex_monitor_result_dynamic(
             ));
         }
         let d = r
-            .dynamic
-            .iter()
-            .find(|d| d.unit == unit)
+            .unit_position(unit)
+            .and_then(|k| r.dynamic.get(k))
+            .filter(|d| d.unit == unit)
+            .or_else(|| r.dynamic.iter().find(|d| d.unit == unit))
             .ok_or_else(|| unknown_unit(r, unit))?;
         let ys: Vec<i32> = d.years.iter().map(|y| y.year).collect();
         let vs: Vec<f64> = d

@@ -175,6 +175,23 @@ impl Aggregation {
             | Aggregation::WeightedMedian => true,
         }
     }
+
+    /// Whether the method distinguishes benefit and cost criteria itself (TOPSIS: the ideal
+    /// of a cost criterion is its minimum, Hwang & Yoon 1981 step 4), so that an indicator
+    /// left on its raw, lower-is-better scale can be handed over as a cost criterion.
+    pub fn takes_cost_criteria(&self) -> bool {
+        match self {
+            Aggregation::Topsis { .. } => true,
+            Aggregation::Arithmetic
+            | Aggregation::Geometric { .. }
+            | Aggregation::Harmonic
+            | Aggregation::Power { .. }
+            | Aggregation::WeightedMedian
+            | Aggregation::Mpi { .. }
+            | Aggregation::Ampi { .. }
+            | Aggregation::Copeland => false,
+        }
+    }
 }
 
 /// The rule for units with missing components.

@@ -252,6 +252,41 @@ impl Normalisation {
         }
     }
 
+    /// The reference unit of [`Normalisation::DistanceToReference`], the one method that
+    /// reads another unit's value; `None` for the others.
+    pub fn reference_unit(&self) -> Option<&str> {
+        match self {
+            Normalisation::DistanceToReference { unit, .. } => Some(unit),
+            Normalisation::MinMax { .. }
+            | Normalisation::PercentileRank { .. }
+            | Normalisation::Goalposts { .. }
+            | Normalisation::DistanceToTarget { .. }
+            | Normalisation::RatioToTarget { .. }
+            | Normalisation::EfficacyCoefficient { .. }
+            | Normalisation::Identity
+            | Normalisation::ZScore { .. }
+            | Normalisation::Rank { .. } => None,
+        }
+    }
+
+    /// Whether the method turns a lower-is-better indicator around (higher normalised value
+    /// = better): every method but `identity`, which leaves the raw scale (and orientation)
+    /// as it is — TOPSIS then treats such an indicator as a cost criterion.
+    pub fn orients(&self) -> bool {
+        match self {
+            Normalisation::Identity => false,
+            Normalisation::MinMax { .. }
+            | Normalisation::PercentileRank { .. }
+            | Normalisation::Goalposts { .. }
+            | Normalisation::DistanceToTarget { .. }
+            | Normalisation::RatioToTarget { .. }
+            | Normalisation::EfficacyCoefficient { .. }
+            | Normalisation::ZScore { .. }
+            | Normalisation::Rank { .. }
+            | Normalisation::DistanceToReference { .. } => true,
+        }
+    }
+
     /// The default normalisation: min–max to [0, 100].
     pub fn default_min_max() -> Self {
         Normalisation::MinMax {

@@ -473,6 +473,26 @@ pub fn achieve_series(
     spec: &MonitorSpec,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<IndicatorAchievement>> {
+    let mut out = Vec::with_capacity(input.periods.len());
+    achieve_series_into(indicator, input, spec, warnings, &mut out)?;
+    for rec in &mut out {
+        rec.indicator = indicator.id.clone();
+        rec.unit = input.unit.to_string();
+    }
+    Ok(out)
+}
+
+/// [`achieve_series`] into a reused buffer (cleared first), leaving the records' `unit`
+/// and `indicator` empty (no allocation per record): monitoring keeps the ids once, in
+/// its [`super::table::AchievementTable`].
+pub(crate) fn achieve_series_into(
+    indicator: &Indicator,
+    input: SeriesInput<'_>,
+    spec: &MonitorSpec,
+    warnings: &mut Vec<String>,
+    out: &mut Vec<IndicatorAchievement>,
+) -> Result<()> {
+    out.clear();
     let SeriesInput {
         unit,
         periods,
@@ -552,15 +572,14 @@ pub fn achieve_series(
         }
         TargetForm::Threshold | TargetForm::About { .. } => (indicator.target, None),
     };
-    let mut out = Vec::with_capacity(periods.len());
     for (k, &year) in periods.iter().enumerate() {
         if year < base_year {
             continue;
         }
         let x = values[k];
         let mut rec = IndicatorAchievement {
-            indicator: indicator.id.clone(),
-            unit: unit.to_string(),
+            indicator: String::new(),
+            unit: String::new(),
             year,
             kind: indicator.kind,
             polarity: indicator.polarity,
@@ -741,7 +760,7 @@ pub fn achieve_series(
         }
         out.push(rec);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The compound average growth in % over the years after `base_year` up to `periods[k]`

@@ -9,6 +9,7 @@
 //! same way. Every result reports what was missing and the share of the nominal
 //! effective weight that was covered.
 
+use super::Id;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -18,9 +19,9 @@ use crate::model::Framework;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DimensionAchievement {
     /// Dimension id.
-    pub dimension: String,
+    pub dimension: super::Id,
     /// Parent dimension id (`None` = top level).
-    pub parent: Option<String>,
+    pub parent: Option<super::Id>,
     /// Weighted mean of the available children (indicators or sub-dimensions), in [0, 1].
     pub score: Option<f64>,
     /// Number of indicators below the dimension.
@@ -37,9 +38,9 @@ pub struct DimensionAchievement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shortfall {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: super::Id,
     /// Top-level dimension id.
-    pub dimension: String,
+    pub dimension: super::Id,
     /// Its achievement score.
     pub score: f64,
     /// Its effective weight in the overall score after re-normalisation.
@@ -57,7 +58,7 @@ pub struct Shortfall {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitAchievement {
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// Year.
     pub year: i32,
     /// Overall plan achievement in [0, 1] (`None` when no indicator is available).
@@ -171,6 +172,9 @@ pub struct Hierarchy {
     dim_weight: Vec<f64>,
     ind_weight: Vec<f64>,
     nominal: Vec<f64>,
+    ind_ids: Vec<Id>,
+    dim_ids: Vec<Id>,
+    dim_parent: Vec<Option<Id>>,
 }
 
 impl Hierarchy {
@@ -212,7 +216,32 @@ impl Hierarchy {
             dim_weight: framework.dimensions.iter().map(|d| d.weight).collect(),
             ind_weight: framework.indicators.iter().map(|i| i.weight).collect(),
             nominal: framework.effective_weights(),
+            ind_ids: framework
+                .indicators
+                .iter()
+                .map(|i| Id::new(&i.id))
+                .collect(),
+            dim_ids: framework
+                .dimensions
+                .iter()
+                .map(|d| Id::new(&d.id))
+                .collect(),
+            dim_parent: framework
+                .dimensions
+                .iter()
+                .map(|d| d.parent.as_deref().map(Id::new))
+                .collect(),
         }
+    }
+
+    /// The interned id of indicator `j` (framework order).
+    pub fn indicator_id(&self, j: usize) -> &Id {
+        &self.ind_ids[j]
+    }
+
+    /// The interned id of dimension `k` (framework order).
+    pub fn dimension_id(&self, k: usize) -> &Id {
+        &self.dim_ids[k]
     }
 
     /// The nominal effective weights ([`Framework::effective_weights`]).
@@ -303,7 +332,7 @@ pub fn aggregate(
     aggregate_in(
         &Hierarchy::new(framework),
         framework,
-        unit,
+        &Id::new(unit),
         year,
         scores,
         top_k,
@@ -315,7 +344,7 @@ pub fn aggregate(
 pub fn aggregate_in(
     h: &Hierarchy,
     framework: &Framework,
-    unit: &str,
+    unit: &Id,
     year: i32,
     scores: &[f64],
     top_k: usize,
@@ -369,7 +398,7 @@ pub fn aggregate_in(
         .dimensions
         .iter()
         .enumerate()
-        .map(|(k, d)| {
+        .map(|(k, _)| {
             let members = h.members(k);
             let wsum: f64 = members.iter().map(|&j| w[j]).sum();
             let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
@@ -389,8 +418,8 @@ pub fn aggregate_in(
                     / wsum
             });
             DimensionAchievement {
-                dimension: d.id.clone(),
-                parent: d.parent.clone(),
+                dimension: h.dim_ids[k].clone(),
+                parent: h.dim_parent[k].clone(),
                 score,
                 n_indicators: members.len(),
                 n_available: members.iter().filter(|&&j| available[j]).count(),
@@ -428,11 +457,12 @@ pub fn aggregate_in(
         .map(|j| {
             let ind = &framework.indicators[j];
             Shortfall {
-                indicator: ind.id.clone(),
-                dimension: framework
-                    .dimensions
+                indicator: h.ind_ids[j].clone(),
+                dimension: h
+                    .dim_ids
                     .get(h.top()[j])
-                    .map_or(ind.dimension.clone(), |d| d.id.clone()),
+                    .cloned()
+                    .unwrap_or_else(|| Id::new(&ind.dimension)),
                 score: scores[j],
                 weight: w[j],
                 shortfall: sf(j),
@@ -445,7 +475,7 @@ pub fn aggregate_in(
         })
         .collect();
     Ok(UnitAchievement {
-        unit: unit.to_string(),
+        unit: unit.clone(),
         year,
         overall,
         dimensions,

@@ -96,18 +96,18 @@ pub fn dimension_colour(colours: &[Colour]) -> Colour {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorColour {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: super::Id,
     /// Colour.
     pub colour: Colour,
     /// `absolute_thresholds` or `achievement_score`.
-    pub basis: String,
+    pub basis: std::borrow::Cow<'static, str>,
 }
 
 /// One top-level dimension on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DimensionColour {
     /// Dimension id.
-    pub dimension: String,
+    pub dimension: super::Id,
     /// Colour.
     pub colour: Colour,
     /// The (up to) two worst indicators that set it.
@@ -118,7 +118,7 @@ pub struct DimensionColour {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitDashboard {
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// Year.
     pub year: i32,
     /// Indicator colours, framework order.

@@ -165,7 +165,7 @@ pub fn rescaled_series(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     /// Indicator or dimension id.
-    pub id: String,
+    pub id: super::Id,
     /// Weight in the matched composite (indicators only; for dimensions the sum).
     pub weight: f64,
     /// Points of composite change: w_j·(r_jt − r_j,t−1); these add up exactly to the
@@ -217,7 +217,7 @@ pub struct DynamicYear {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynamicIndex {
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// Base year (= 100).
     pub base_year: i32,
     /// From the base year on.
@@ -233,6 +233,26 @@ pub struct DynamicIndex {
 /// periods with the same re-normalised weights; chained I_t = I_{t−1}·L_t. With complete
 /// data the chained and fixed-base indices coincide.
 pub fn dynamic_index(
+    framework: &Framework,
+    unit: &str,
+    periods: &[i32],
+    rescaled: &[Vec<f64>],
+    base_year: i32,
+) -> Result<DynamicIndex> {
+    dynamic_index_in(
+        &Hierarchy::new(framework),
+        framework,
+        unit,
+        periods,
+        rescaled,
+        base_year,
+    )
+}
+
+/// [`dynamic_index`] with a pre-built [`Hierarchy`] of the same framework (monitoring
+/// indexes the framework's tree once for all units).
+pub fn dynamic_index_in(
+    h: &Hierarchy,
     framework: &Framework,
     unit: &str,
     periods: &[i32],
@@ -265,16 +285,13 @@ pub fn dynamic_index(
         .ok_or_else(|| {
             Error::invalid_argument("base_year", format!("{base_year} is not a panel period"))
         })?;
-    let h = Hierarchy::new(framework);
-    let top: Vec<String> = framework
-        .indicators
+    // top-level dimensions (positions in `framework.dimensions`) with their indicators
+    let tops: Vec<usize> = framework
+        .dimensions
         .iter()
-        .map(|i| {
-            framework
-                .top_dimension_of(i)
-                .unwrap_or(&i.dimension)
-                .to_string()
-        })
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none())
+        .map(|(k, _)| k)
         .collect();
     let composite = |p: usize| -> (Option<f64>, Vec<String>) {
         let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
@@ -318,7 +335,7 @@ pub fn dynamic_index(
                     .map(|j| {
                         let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
                         Contribution {
-                            id: framework.indicators[j].id.clone(),
+                            id: h.indicator_id(j).clone(),
                             weight: w[j],
                             points: pts,
                             growth_pct: 100.0 * pts / from,
@@ -326,9 +343,13 @@ pub fn dynamic_index(
                     })
                     .collect();
                 let mut dims: Vec<Contribution> = Vec::new();
-                for d in framework.child_dimensions(None) {
-                    let members: Vec<usize> =
-                        (0..n).filter(|&j| w[j] > 0.0 && top[j] == d.id).collect();
+                for &k in &tops {
+                    let members: Vec<usize> = h
+                        .members(k)
+                        .iter()
+                        .copied()
+                        .filter(|&j| w[j] > 0.0)
+                        .collect();
                     if members.is_empty() {
                         continue;
                     }
@@ -337,7 +358,7 @@ pub fn dynamic_index(
                         .map(|&j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
                         .sum();
                     dims.push(Contribution {
-                        id: d.id.clone(),
+                        id: h.dimension_id(k).clone(),
                         weight: members.iter().map(|&j| w[j]).sum(),
                         points: pts,
                         growth_pct: 100.0 * pts / from,
@@ -375,7 +396,7 @@ pub fn dynamic_index(
         });
     }
     Ok(DynamicIndex {
-        unit: unit.to_string(),
+        unit: super::Id::new(unit),
         base_year,
         years,
         excluded: Vec::new(),

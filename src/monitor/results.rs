@@ -1,8 +1,10 @@
 //! [`MonitorResults`] and the entry points [`monitor`] and [`monitor_with_survey`].
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use super::achievement::{achieve_series, IndicatorAchievement, SeriesInput};
+use super::achievement::{achieve_series_into, IndicatorAchievement, SeriesInput};
 use super::aggregate::{
     aggregate_in, apply_min_coverage, like_for_like, Hierarchy, UnitAchievement,
 };
@@ -10,14 +12,16 @@ use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
 };
-use super::dynamic::{dynamic_index, rescaled_series, DynamicIndex};
+use super::dynamic::{dynamic_index_in, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{
     assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
 };
-use super::schedule::{schedule_check_with, ScheduleCheck};
+use super::schedule::{schedule_check_ids, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
-use super::trend::{assess_trend, TrendAssessment};
+use super::table::{AchievementTable, TableBuilder};
+use super::trend::{assess_trend_ids, TrendAssessment};
+use super::Id;
 use crate::data::Panel;
 use crate::error::{Error, Result};
 use crate::model::{Framework, Indicator, Polarity, Reference, TargetForm, TargetSource};
@@ -38,8 +42,9 @@ pub struct MonitorResults {
     /// Units monitored.
     pub units: Vec<String>,
     /// Achievement per unit × indicator × year (unit-major, framework order, years
-    /// ascending from the base year).
-    pub achievements: Vec<IndicatorAchievement>,
+    /// ascending from the base year), held by column with the ids interned; serialised as
+    /// the list of [`IndicatorAchievement`] records.
+    pub achievements: AchievementTable,
     /// Aggregated achievement per unit × year.
     pub aggregates: Vec<UnitAchievement>,
     /// Schedule check per unit × indicator in the evaluation year.
@@ -66,9 +71,9 @@ pub struct MonitorResults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppliedTarget {
     /// Unit id.
-    pub unit: String,
+    pub unit: Id,
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: Id,
     /// The numeric target used (`None`: not scored against a number).
     pub target: Option<f64>,
     /// Where the target comes from.
@@ -81,23 +86,50 @@ impl MonitorResults {
         serde_json::to_string_pretty(self).expect("monitor results always serialise")
     }
 
-    /// The achievement record of one unit, indicator and year.
+    /// The achievement record of one unit, indicator and year (built from the columns of
+    /// [`MonitorResults::achievements`]; for numbers alone use the table's accessors by
+    /// row, see [`AchievementTable::find`]).
     pub fn achievement(
         &self,
         unit: &str,
         indicator: &str,
         year: i32,
-    ) -> Option<&IndicatorAchievement> {
+    ) -> Option<IndicatorAchievement> {
         self.achievements
-            .iter()
-            .find(|a| a.unit == unit && a.indicator == indicator && a.year == year)
+            .find(unit, indicator, year)
+            .map(|r| self.achievements.record(r))
     }
 
-    /// The aggregated achievement of one unit and year.
+    /// The position of a unit in [`MonitorResults::units`] (O(1)).
+    pub fn unit_position(&self, unit: &str) -> Option<usize> {
+        self.achievements
+            .unit_position(unit)
+            .or_else(|| self.units.iter().position(|u| u == unit))
+    }
+
+    /// The aggregated achievement of one unit and year (found by position: the aggregates
+    /// are unit-major with the years ascending).
     pub fn unit_achievement(&self, unit: &str, year: i32) -> Option<&UnitAchievement> {
-        self.aggregates
-            .iter()
-            .find(|a| a.unit == unit && a.year == year)
+        let ny = self.achievements.years().len();
+        let by_pos = self.unit_position(unit).and_then(|u| {
+            let y = self.achievements.year_position(year)?;
+            self.aggregates
+                .get(u * ny + y)
+                .filter(|a| a.unit == unit && a.year == year)
+        });
+        by_pos.or_else(|| {
+            self.aggregates
+                .iter()
+                .find(|a| a.unit == unit && a.year == year)
+        })
+    }
+
+    /// The records of unit × indicator tables (schedule, trends, targets) are unit-major in
+    /// framework order: the position of (unit, indicator) in them, if that layout holds.
+    pub fn cell_position(&self, unit: &str, indicator: &str) -> Option<usize> {
+        let u = self.unit_position(unit)?;
+        let j = self.achievements.indicator_position(indicator)?;
+        Some(u * self.achievements.indicators().len() + j)
     }
 }
 
@@ -176,7 +208,15 @@ pub fn monitor_with_survey(
             })?,
     };
     let mut warnings = Vec::new();
+    // the framework's tree, indexed once
     let hier = Hierarchy::new(framework);
+    let top_dims: Vec<usize> = framework
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none())
+        .map(|(k, _)| k)
+        .collect();
     for ind in &framework.indicators {
         if panel.indicator_index(&ind.id).is_none() {
             warnings.push(format!(
@@ -187,30 +227,42 @@ pub fn monitor_with_survey(
     }
     let np = periods.len();
     let nan = vec![f64::NAN; np];
-    let n_years = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut achievements = Vec::with_capacity(units.len() * framework.indicators.len() * n_years);
-    let mut aggregates = Vec::new();
-    let mut schedule = Vec::new();
-    let mut trends = Vec::new();
-    let mut dashboards = Vec::new();
-    let mut dynamic = Vec::new();
+    let n_cells = units.len() * framework.indicators.len();
+    let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
+    let mut aggregates = Vec::with_capacity(units.len() * n_years_eval);
+    let mut schedule = Vec::with_capacity(n_cells);
+    let mut trends = Vec::with_capacity(n_cells);
+    let mut dashboards = Vec::with_capacity(units.len());
+    let mut dynamic = Vec::with_capacity(units.len());
     let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
     let eval_years: Vec<i32> = periods
         .iter()
         .copied()
         .filter(|&y| y >= base_year)
         .collect();
+    let year_pos = eval_years.iter().position(|&y| y == year);
+    let mut table = TableBuilder::new(
+        &units,
+        &framework.indicators,
+        framework.target_year,
+        base_year,
+        &eval_years,
+    );
+    let ni = framework.indicators.len();
+    // one buffer per indicator, reused for every unit
+    let mut per_ind: Vec<Vec<IndicatorAchievement>> = vec![Vec::with_capacity(np); ni];
+    let mut values = Vec::with_capacity(np);
     for unit in &units {
         let u = panel.require_unit(unit)?;
-        let mut per_ind: Vec<Vec<IndicatorAchievement>> =
-            Vec::with_capacity(framework.indicators.len());
-        let mut rescaled = Vec::with_capacity(framework.indicators.len());
+        // the unit's id, shared by all its records
+        let uid = Id::new(unit);
+        let mut rescaled = Vec::with_capacity(ni);
         let mut excluded = Vec::new();
-        for ind in &framework.indicators {
+        for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for(unit, ind);
             targets.push(AppliedTarget {
-                unit: unit.clone(),
-                indicator: ind.id.clone(),
+                unit: uid.clone(),
+                indicator: hier.indicator_id(j).clone(),
                 target,
                 source,
             });
@@ -226,9 +278,11 @@ pub fn monitor_with_survey(
                 TargetSource::Plan | TargetSource::None => None,
             };
             let ind = own.as_ref().unwrap_or(ind);
-            let values = panel
-                .indicator_index(&ind.id)
-                .map_or_else(|| nan.clone(), |i| panel.series(u, i));
+            values.clear();
+            match panel.indicator_index(&ind.id) {
+                Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
+                None => values.extend_from_slice(&nan),
+            }
             let reference: Option<Vec<f64>> = match ind
                 .relative_target
                 .as_ref()
@@ -260,7 +314,8 @@ pub fn monitor_with_survey(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let mut r = achieve_series(ind, input, spec, &mut warnings)?;
+            let r = &mut per_ind[j];
+            achieve_series_into(ind, input, spec, &mut warnings, r)?;
             // the spec's mapping overrides the framework's declaration
             let se_series = spec
                 .sampling_errors
@@ -269,7 +324,11 @@ pub fn monitor_with_survey(
             if let Some(se_id) = se_series {
                 match panel.indicator_index(se_id) {
                     Some(i) => assess_survey_series(
-                        &mut r,
+                        {
+                            // the ids are only needed by its messages
+                            r.iter_mut().for_each(|a| a.unit.clone_from(unit));
+                            r
+                        },
                         ind,
                         periods,
                         &values,
@@ -284,20 +343,20 @@ pub fn monitor_with_survey(
             }
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
-                schedule.push(schedule_check_with(
+                schedule.push(schedule_check_ids(
                     a,
                     spec.schedule_tolerance,
                     spec.schedule_epsilon,
+                    hier.indicator_id(j).clone(),
+                    uid.clone(),
                 ));
             }
-            trends.push(assess_trend(
+            trends.push(assess_trend_ids(
+                (hier.indicator_id(j).clone(), uid.clone()),
                 ind,
-                unit,
                 periods,
                 &values,
-                base_year,
-                framework.target_year,
-                year,
+                (base_year, framework.target_year, year),
                 at_year,
                 &spec.trend,
             ));
@@ -330,16 +389,18 @@ pub fn monitor_with_survey(
                 }
             }
             rescaled.push(rs);
-            per_ind.push(r);
         }
-        let find = |j: usize, y: i32| per_ind[j].iter().find(|a| a.year == y);
+        let find = |j: usize, y: i32| {
+            let k = eval_years.binary_search(&y).ok()?;
+            per_ind[j].get(k)
+        };
         // aggregation per year, with the coverage rule and the like-for-like change
         let mut prev: Option<(i32, Vec<f64>, Option<f64>)> = None;
         for &y in &eval_years {
             let scores: Vec<f64> = (0..framework.indicators.len())
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
-            let mut ua = aggregate_in(&hier, framework, unit, y, &scores, spec.pull_down_count)?;
+            let mut ua = aggregate_in(&hier, framework, &uid, y, &scores, spec.pull_down_count)?;
             // Indicators not scored by design (a part's size indicators without a target
             // of its own) are not missing data: they leave the coverage denominator.
             let unit_targets = &targets[targets.len() - framework.indicators.len()..];
@@ -369,7 +430,7 @@ pub fn monitor_with_survey(
         // dashboard
         let mut icol = Vec::new();
         for (j, ind) in framework.indicators.iter().enumerate() {
-            let rec = find(j, year);
+            let rec = year_pos.and_then(|k| per_ind[j].get(k));
             let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
             let (colour, basis) = match (spec.dashboard.thresholds.get(&ind.id), rec) {
                 (Some(t), Some(r)) => (
@@ -387,40 +448,38 @@ pub fn monitor_with_survey(
                 ),
             };
             icol.push(IndicatorColour {
-                indicator: ind.id.clone(),
+                indicator: hier.indicator_id(j).clone(),
                 colour,
-                basis: basis.into(),
+                basis: Cow::Borrowed(basis),
             });
         }
-        let dcol = framework
-            .child_dimensions(None)
-            .map(|d| {
-                let mut members: Vec<(Colour, &str)> = framework
-                    .indicators
+        let dcol = top_dims
+            .iter()
+            .map(|&k| {
+                let mut members: Vec<(Colour, &str)> = hier
+                    .members(k)
                     .iter()
-                    .zip(&icol)
-                    .filter(|(i, _)| framework.top_dimension_of(i) == Some(d.id.as_str()))
-                    .map(|(i, c)| (c.colour, i.id.as_str()))
+                    .map(|&j| (icol[j].colour, framework.indicators[j].id.as_str()))
                     .collect();
                 let colours: Vec<Colour> = members.iter().map(|m| m.0).collect();
                 members.retain(|m| m.0 != Colour::Grey);
                 members.sort_by_key(|m| m.0);
                 DimensionColour {
-                    dimension: d.id.clone(),
+                    dimension: hier.dimension_id(k).clone(),
                     colour: dimension_colour(&colours),
                     worst: members.iter().take(2).map(|m| m.1.to_string()).collect(),
                 }
             })
             .collect();
         dashboards.push(UnitDashboard {
-            unit: unit.clone(),
+            unit: uid.clone(),
             year,
             indicators: icol,
             dimensions: dcol,
         });
         let dyn_base = spec.dynamic.base_year.unwrap_or(base_year);
         if periods.contains(&dyn_base) {
-            let mut di = dynamic_index(framework, unit, periods, &rescaled, dyn_base)?;
+            let mut di = dynamic_index_in(&hier, framework, unit, periods, &rescaled, dyn_base)?;
             di.excluded = excluded;
             dynamic.push(di);
         } else {
@@ -428,19 +487,22 @@ pub fn monitor_with_survey(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
             ));
         }
-        achievements.extend(per_ind.into_iter().flatten());
+        for r in &mut per_ind {
+            table.push_series(r);
+        }
     }
     let satisfaction = match survey {
         Some((s, ss)) => satisfaction_index(s, ss)?,
         None => Vec::new(),
     };
+    let n_years = eval_years.len();
     let evaluations = units
         .iter()
-        .map(|unit| {
-            let obj = aggregates
-                .iter()
-                .find(|a| &a.unit == unit && a.year == year)
-                .and_then(|a| a.overall)
+        .enumerate()
+        .map(|(k, unit)| {
+            let obj = year_pos
+                .and_then(|y| aggregates.get(k * n_years + y))
+                .and_then(|a: &UnitAchievement| a.overall)
                 .map(|v| 100.0 * v);
             let sat = satisfaction
                 .iter()
@@ -463,7 +525,7 @@ pub fn monitor_with_survey(
         year,
         form: spec.form,
         units,
-        achievements,
+        achievements: table.finish(),
         aggregates,
         schedule,
         trends,

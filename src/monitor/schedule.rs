@@ -33,9 +33,9 @@ pub enum ScheduleStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleCheck {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: super::Id,
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// The evaluation year.
     pub year: i32,
     /// E_t.
@@ -45,7 +45,7 @@ pub struct ScheduleCheck {
     /// The status.
     pub status: ScheduleStatus,
     /// What `progress` is, in words.
-    pub basis: String,
+    pub basis: std::borrow::Cow<'static, str>,
     /// Whether this year's milestone (interim target) is met, when the framework has one.
     pub interim_met: Option<bool>,
 }
@@ -109,6 +109,23 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
 
 /// [`schedule_check`] with an explicit comparison slack (see [`schedule_status_with`]).
 pub fn schedule_check_with(rec: &IndicatorAchievement, tol: f64, eps: f64) -> ScheduleCheck {
+    schedule_check_ids(
+        rec,
+        tol,
+        eps,
+        super::Id::new(&rec.indicator),
+        super::Id::new(&rec.unit),
+    )
+}
+
+/// [`schedule_check_with`] writing the given (shared) indicator and unit ids.
+pub(crate) fn schedule_check_ids(
+    rec: &IndicatorAchievement,
+    tol: f64,
+    eps: f64,
+    indicator: super::Id,
+    unit: super::Id,
+) -> ScheduleCheck {
     let at_target = rec.year >= rec.target_year;
     let e = rec.elapsed_share;
     let (p, e_used, basis) = match rec.kind {
@@ -138,13 +155,13 @@ pub fn schedule_check_with(rec: &IndicatorAchievement, tol: f64, eps: f64) -> Sc
         }
     };
     ScheduleCheck {
-        indicator: rec.indicator.clone(),
-        unit: rec.unit.clone(),
+        indicator,
+        unit,
         year: rec.year,
         elapsed_share: e,
         progress: p,
         status,
-        basis: basis.into(),
+        basis: std::borrow::Cow::Borrowed(basis),
         interim_met: rec.interim.map(|i| i.met),
     }
 }

@@ -42,9 +42,9 @@ pub enum TrendCategory {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrendAssessment {
     /// Indicator id.
-    pub indicator: String,
+    pub indicator: super::Id,
     /// Unit id.
-    pub unit: String,
+    pub unit: super::Id,
     /// First year used (t₀).
     pub from_year: Option<i32>,
     /// Latest year used (t).
@@ -60,7 +60,7 @@ pub struct TrendAssessment {
     /// Open SDG score in [−5, 5] (target achieved = 5).
     pub score: Option<f64>,
     /// Edge rule applied, in words.
-    pub note: String,
+    pub note: std::borrow::Cow<'static, str>,
 }
 
 /// Category of a progress ratio R.
@@ -172,9 +172,32 @@ pub fn assess_trend(
     record: Option<&IndicatorAchievement>,
     t: &TrendThresholds,
 ) -> TrendAssessment {
+    assess_trend_ids(
+        (super::Id::new(&indicator.id), super::Id::new(unit)),
+        indicator,
+        periods,
+        values,
+        (base_year, framework_target_year, year),
+        record,
+        t,
+    )
+}
+
+/// [`assess_trend`] writing the given (shared) indicator and unit ids; `years` is
+/// (base year, framework target year, evaluation year).
+pub(crate) fn assess_trend_ids(
+    ids: (super::Id, super::Id),
+    indicator: &Indicator,
+    periods: &[i32],
+    values: &[f64],
+    years: (i32, i32, i32),
+    record: Option<&IndicatorAchievement>,
+    t: &TrendThresholds,
+) -> TrendAssessment {
+    let (base_year, framework_target_year, year) = years;
     let mut out = TrendAssessment {
-        indicator: indicator.id.clone(),
-        unit: unit.to_string(),
+        indicator: ids.0,
+        unit: ids.1,
         from_year: None,
         to_year: None,
         cagr_observed: None,
@@ -182,7 +205,7 @@ pub fn assess_trend(
         ratio: None,
         category: TrendCategory::UnableToAssess,
         score: None,
-        note: String::new(),
+        note: std::borrow::Cow::Borrowed(""),
     };
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
@@ -259,7 +282,8 @@ pub fn assess_trend(
                     out.note = format!(
                         "growth target {tv} ({}): ratio undefined",
                         if higher { "at least" } else { "at most" }
-                    );
+                    )
+                    .into();
                     return out;
                 };
                 out.ratio = Some(r);
@@ -311,7 +335,7 @@ pub fn assess_trend(
                 return out;
             }
             if (y0 < lo && yt > hi) || (y0 > hi && yt < lo) {
-                out.note = format!("overshot the band [{lo}, {hi}]: not assessed");
+                out.note = format!("overshot the band [{lo}, {hi}]: not assessed").into();
                 return out;
             }
             if y0 < lo {
@@ -321,7 +345,7 @@ pub fn assess_trend(
             } else {
                 out.category = TrendCategory::Deterioration;
                 out.score = Some(-5.0);
-                out.note = format!("left the band [{lo}, {hi}] it started in");
+                out.note = format!("left the band [{lo}, {hi}] it started in").into();
                 return out;
             }
         }
@@ -380,7 +404,7 @@ pub fn assess_trend(
     }
     if all_neg && !all_pos {
         let sep = if out.note.is_empty() { "" } else { "; " };
-        out.note = format!("{}{sep}all values negative: direction flipped", out.note);
+        out.note = format!("{}{sep}all values negative: direction flipped", out.note).into();
     }
     out
 }

@@ -21,8 +21,12 @@
 //! purpose ([`rng`]); each run writes only its own slot, so the results are identical
 //! whatever the number of threads.
 //!
-//! When every assumption is discrete, a run depends only on its alternatives, and the
-//! pipeline runs once per distinct combination (the others are read from a cache).
+//! A run re-runs only the pipeline stages downstream of the assumptions it changes
+//! (`adapter`: a weight perturbation or an aggregation alternative re-aggregates, a
+//! normalisation alternative re-normalises the kept treated columns), with the scores and
+//! ranks of a whole run, bit for bit. When every assumption is discrete, a run depends only
+//! on its alternatives, and the pipeline runs once per distinct combination (the others are
+//! read from a cache).
 
 pub(crate) mod adapter;
 pub mod rng;
@@ -31,7 +35,7 @@ pub mod spec;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -119,6 +123,10 @@ type RunOut = (Vec<f64>, Vec<f64>);
 /// One run's outcome: (ranks, scores) and the alternatives chosen.
 type RunResult = Result<(RunOut, Vec<Option<usize>>)>;
 
+/// The pipeline's upstream stages for one combination of the upstream assumptions, made
+/// once by the first run that needs it (the error, if it failed, for every run that does).
+type UpstreamCell<'a> = Arc<OnceLock<Result<adapter::Upstream<'a>>>>;
+
 /// Precomputed per-assumption material: framework variants of the exclusion assumption.
 struct Prepared<'a> {
     framework: &'a Framework,
@@ -126,10 +134,16 @@ struct Prepared<'a> {
     spec: &'a SensitivitySpec,
     period: i32,
     /// Frameworks with one indicator moved to the auxiliary series (index = alternative).
-    excluded: Vec<Option<Framework>>,
+    excluded: &'a [Option<Framework>],
     /// When every assumption is discrete, a run is a function of its alternatives alone:
     /// runs already computed, by alternatives (at most ∏ mᵢ distinct pipeline runs).
     cache: Option<Mutex<HashMap<Vec<usize>, RunOut>>>,
+    /// The stages upstream of the normalisation, by the alternatives of the upstream
+    /// assumptions (indicator left out, imputation, treatment; `usize::MAX` for the
+    /// others): a run re-runs only the stages downstream of its other assumptions.
+    upstream: Mutex<HashMap<Vec<usize>, UpstreamCell<'a>>>,
+    /// Whole pipeline runs instead (the reference the staged runs are tested against).
+    full_runs: bool,
 }
 
 /// `framework` with indicator `id` left out of the index: moved to the auxiliary series, so
@@ -154,25 +168,37 @@ impl Prepared<'_> {
     /// alternatives chosen.
     fn run(&self, row: &[f64]) -> RunResult {
         let mut spec = self.spec.spec.clone();
-        let mut fw: Option<Framework> = None;
+        let mut fw: &Framework = self.framework;
         let mut choices = Vec::with_capacity(row.len());
+        // upstream alternatives: [exclusion, imputation, treatment]
+        let mut upstream_key = vec![usize::MAX; 3];
         // exclusion first, so the weight perturbation acts on the remaining indicators
         for (i, a) in self.spec.assumptions.iter().enumerate() {
             let u = row[i];
             match a {
-                Assumption::Normalisation { .. }
-                | Assumption::Aggregation { .. }
-                | Assumption::Imputation { .. }
-                | Assumption::Treatment { .. } => {
+                Assumption::Normalisation { .. } | Assumption::Aggregation { .. } => {
                     let j = a.pick(u);
                     spec::section_alternatives(a)[j].apply(&mut spec);
+                    choices.push(Some(j));
+                }
+                Assumption::Imputation { .. } => {
+                    let j = a.pick(u);
+                    spec::section_alternatives(a)[j].apply(&mut spec);
+                    upstream_key[1] = j;
+                    choices.push(Some(j));
+                }
+                Assumption::Treatment { .. } => {
+                    let j = a.pick(u);
+                    spec::section_alternatives(a)[j].apply(&mut spec);
+                    upstream_key[2] = j;
                     choices.push(Some(j));
                 }
                 Assumption::ExcludeIndicator { .. } => {
                     let j = a.pick(u);
                     if let Some(v) = &self.excluded[j] {
-                        fw = Some(v.clone());
+                        fw = v;
                     }
+                    upstream_key[0] = j;
                     choices.push(Some(j));
                 }
                 Assumption::WeightNoise { .. } | Assumption::WeightDirichlet { .. } => {
@@ -194,27 +220,26 @@ impl Prepared<'_> {
                 return Ok((out, choices));
             }
         }
+        // perturbed indicator weights, by id (framework order, so an exclusion does not
+        // shift the others' factors)
+        let mut weights: Option<HashMap<&str, f64>> = None;
         for (i, a) in self.spec.assumptions.iter().enumerate() {
             let u = row[i];
             let mut g =
                 rng::Xoshiro256::stream(self.spec.seed, &[STREAM_WEIGHTS, i as u64, u.to_bits()]);
+            let base = &self.framework.indicators;
             match a {
                 Assumption::WeightNoise { delta } => {
-                    let f = fw.get_or_insert_with(|| self.framework.clone());
-                    // one factor per framework indicator, in framework order, so an
-                    // exclusion does not shift the others' factors
-                    let factors: Vec<f64> = (0..self.framework.indicators.len())
+                    let w = weights.get_or_insert_with(HashMap::new);
+                    // one factor per framework indicator, in framework order
+                    let factors: Vec<f64> = (0..base.len())
                         .map(|_| 1.0 - delta + 2.0 * delta * g.uniform())
                         .collect();
-                    for (ind, base) in self.framework.indicators.iter().enumerate() {
-                        if let Some(x) = f.indicators.iter_mut().find(|x| x.id == base.id) {
-                            x.weight = base.weight * factors[ind];
-                        }
+                    for (ind, b) in base.iter().enumerate() {
+                        w.insert(b.id.as_str(), b.weight * factors[ind]);
                     }
                 }
                 Assumption::WeightDirichlet { concentration } => {
-                    let f = fw.get_or_insert_with(|| self.framework.clone());
-                    let base = &self.framework.indicators;
                     let mut w = vec![0.0; base.len()];
                     let mut dims: Vec<&str> = Vec::new();
                     for ind in base {
@@ -243,10 +268,9 @@ impl Prepared<'_> {
                             }
                         }
                     }
+                    let map = weights.get_or_insert_with(HashMap::new);
                     for (j, b) in base.iter().enumerate() {
-                        if let Some(x) = f.indicators.iter_mut().find(|x| x.id == b.id) {
-                            x.weight = w[j];
-                        }
+                        map.insert(b.id.as_str(), w[j]);
                     }
                 }
                 Assumption::Normalisation { .. }
@@ -256,12 +280,36 @@ impl Prepared<'_> {
                 | Assumption::ExcludeIndicator { .. } => {}
             }
         }
-        let out = adapter::index_scores(
-            fw.as_ref().unwrap_or(self.framework),
-            self.panel,
-            &spec,
-            Some(self.period),
-        )?;
+        // a whole pipeline run of this replication
+        let whole_run = || {
+            let mut f = fw.clone();
+            if let Some(w) = &weights {
+                for x in f.indicators.iter_mut() {
+                    if let Some(&v) = w.get(x.id.as_str()) {
+                        x.weight = v;
+                    }
+                }
+            }
+            adapter::index_scores(&f, self.panel, &spec, Some(self.period))
+        };
+        let out = if self.full_runs {
+            whole_run()?
+        } else {
+            let cell = self
+                .upstream
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(upstream_key)
+                .or_default()
+                .clone();
+            match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec)) {
+                Ok(up) => adapter::rerun_index(up, &spec, weights.as_ref(), self.period)?,
+                // the upstream stages failed with the alternatives of the run that prepared
+                // them (its normalisation, say): each run sharing them runs whole, so that it
+                // fails, or not, exactly as a whole run would
+                Err(_) => whole_run()?,
+            }
+        };
         let out = (out.ranks, out.scores);
         if let (Some(cache), Some(key)) = (&self.cache, key) {
             cache
@@ -282,6 +330,18 @@ pub fn analyse(
     framework: &Framework,
     panel: &Panel,
     spec: &SensitivitySpec,
+) -> Result<SensitivityResults> {
+    analyse_with(framework, panel, spec, false)
+}
+
+/// [`analyse`]; `full_runs`: every replication a whole pipeline run (the reference the
+/// downstream-only re-runs are tested against) instead of re-running only the stages
+/// downstream of the assumptions that change.
+pub(crate) fn analyse_with(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &SensitivitySpec,
+    full_runs: bool,
 ) -> Result<SensitivityResults> {
     let mut spec = spec.clone();
     spec.validate()?;
@@ -319,12 +379,24 @@ pub fn analyse(
     let k = spec.assumptions.len();
     let design = Design::random(spec.n, k, spec.seed);
     let runs = design.runs();
+    let mut warnings = Vec::new();
+    let kept = staged_cells(framework, panel, &spec);
+    let full_runs = full_runs || kept > MAX_STAGED_CELLS;
+    if kept > MAX_STAGED_CELLS {
+        warnings.push(format!(
+            "every run is a whole pipeline run: re-running only the changed stages would keep up to {:.1} GiB of prepared data (the limit is {} GiB)",
+            kept as f64 * 8.0 / (1u64 << 30) as f64,
+            (MAX_STAGED_CELLS * 8) >> 30
+        ));
+    }
     let prepared = Prepared {
         framework,
         panel,
         spec: &spec,
         period: nominal.period,
-        excluded,
+        excluded: &excluded,
+        upstream: Mutex::new(HashMap::new()),
+        full_runs,
         cache: spec
             .assumptions
             .iter()
@@ -406,7 +478,6 @@ pub fn analyse(
         run_scores.extend(scores);
         choices.extend(ch);
     }
-    let mut warnings = Vec::new();
     let uncertainty = (0..m)
         .map(|u| {
             let ranks: Vec<f64> = (0..runs).map(|r| run_ranks[r * m + u]).collect();
@@ -494,6 +565,32 @@ pub fn analyse(
     })
 }
 
+/// The most `f64` cells the staged re-runs may keep (1 GiB); beyond it every run is whole.
+const MAX_STAGED_CELLS: u128 = 1 << 27;
+
+/// An upper bound on the cells the staged re-runs keep: per combination of the upstream
+/// assumptions (indicator left out, imputation, treatment), the imputed copy, the treated
+/// columns and one normalised cube per normalisation alternative (and the prepared one).
+fn staged_cells(framework: &Framework, panel: &Panel, spec: &SensitivitySpec) -> u128 {
+    let cells = panel.n_units() as u128
+        * panel.n_periods() as u128
+        * framework.indicators.len().max(panel.n_indicators()) as u128;
+    let (mut upstreams, mut normalisations) = (1u128, 1u128);
+    for a in &spec.assumptions {
+        let m = a.n_alternatives().unwrap_or(1) as u128;
+        match a {
+            Assumption::Imputation { .. }
+            | Assumption::Treatment { .. }
+            | Assumption::ExcludeIndicator { .. } => upstreams *= m,
+            Assumption::Normalisation { .. } => normalisations = m,
+            Assumption::Aggregation { .. }
+            | Assumption::WeightNoise { .. }
+            | Assumption::WeightDirichlet { .. } => {}
+        }
+    }
+    upstreams.saturating_mul((3 + normalisations).saturating_mul(cells))
+}
+
 /// The alternatives of a run, for error messages.
 fn describe_run(spec: &SensitivitySpec, row: &[f64]) -> String {
     spec.assumptions
@@ -525,4 +622,156 @@ fn summary(x: &[f64], nominal: f64) -> (f64, f64, f64, f64, usize) {
         shift,
         missing,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    //! The staged replications (downstream-only re-runs) against whole pipeline runs.
+
+    use super::*;
+    use crate::method::Spec;
+
+    /// 2 dimensions × 3 indicators (weights 1, 2, 3; the third lower-is-better).
+    fn framework() -> Framework {
+        let mut inds = Vec::new();
+        for d in 0..2 {
+            for k in 0..3 {
+                let pol = if k == 2 {
+                    "lower_is_better"
+                } else {
+                    "higher_is_better"
+                };
+                inds.push(serde_json::json!({
+                    "id": format!("i{d}{k}"), "dimension": format!("d{d}"), "name_zh": "i",
+                    "name_en": "i", "unit": {"label": "x"}, "polarity": {"type": pol},
+                    "kind": "level", "target": 1.0, "weight": 1.0 + k as f64
+                }));
+            }
+        }
+        let fw = serde_json::json!({
+            "id": "synthetic", "title_zh": "s", "title_en": "s", "base_year": 2020,
+            "target_year": 2025,
+            "dimensions": [
+                {"id": "d0", "name_zh": "a", "name_en": "a", "weight": 1.0},
+                {"id": "d1", "name_zh": "b", "name_en": "b", "weight": 2.0}
+            ],
+            "indicators": inds
+        });
+        Framework::from_json(&fw.to_string()).unwrap()
+    }
+
+    /// 15 units × 2 periods, positive values, a few missing, one outlier (treated).
+    fn panel() -> Panel {
+        let units: Vec<String> = (0..15).map(|u| format!("u{u:02}")).collect();
+        let ids: Vec<String> = ["i00", "i01", "i02", "i10", "i11", "i12"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut v = Vec::new();
+        for j in 0..6 {
+            for p in 0..2 {
+                for u in 0..15 {
+                    let x =
+                        10.0 + ((u * 7 + j * 5 + p * 3) % 15) as f64 + ((u * j) % 5) as f64 * 0.7;
+                    v.push(if (u + j + p) % 13 == 0 {
+                        f64::NAN
+                    } else if j == 1 && u == 3 {
+                        x * 1e3
+                    } else {
+                        x
+                    });
+                }
+            }
+        }
+        Panel::from_values(units, vec![2023, 2024], ids, v).unwrap()
+    }
+
+    fn assumption(json: serde_json::Value) -> Assumption {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn same(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+    }
+
+    #[test]
+    fn the_memory_bound_of_the_staged_runs_counts_every_kept_cube() {
+        // 15 units × 2 periods × 6 indicators = 180 cells; upstream combinations: exclusion
+        // (6 indicators + none = 7) × treatment (2) = 14; per combination the imputed copy,
+        // the treated columns, the prepared cube and 3 normalisations' cubes ≤ (3 + 3) × 180;
+        // 14 × 6 × 180 = 15,120 cells. Aggregation and weight noise keep nothing.
+        let s = SensitivitySpec::new(
+            Spec::default(),
+            vec![
+                assumption(
+                    serde_json::json!({"kind": "normalisation", "alternatives": [
+                    {"default": {"method": "min_max"}}, {"default": {"method": "rank"}},
+                    {"default": {"method": "z_score"}}]}),
+                ),
+                assumption(serde_json::json!({"kind": "treatment", "alternatives": [
+                    {"enabled": true}, {"enabled": false}]})),
+                assumption(serde_json::json!({"kind": "exclude_indicator",
+                    "indicators": ["i00", "i01", "i02", "i10", "i11", "i12"]})),
+                assumption(serde_json::json!({"kind": "aggregation", "alternatives": [{}, {}]})),
+                assumption(serde_json::json!({"kind": "weight_noise", "delta": 0.1})),
+            ],
+        );
+        assert_eq!(staged_cells(&framework(), &panel(), &s), 15_120);
+        assert!(staged_cells(&framework(), &panel(), &s) < MAX_STAGED_CELLS);
+    }
+
+    /// Every assumption kind, alone and together: the staged analysis equals the one
+    /// made of whole pipeline runs, bit for bit.
+    #[test]
+    fn staged_replications_equal_whole_runs_for_every_assumption_kind() {
+        let kinds = [
+            serde_json::json!({"kind": "normalisation", "alternatives": [
+                {"default": {"method": "min_max", "low": 1, "high": 100}},
+                {"default": {"method": "z_score", "mean": 100.0, "sd": 10.0}},
+                {"default": {"method": "rank"}}]}),
+            serde_json::json!({"kind": "aggregation", "alternatives": [
+                {}, {"default": {"method": {"method": "geometric", "shift": 1.0}}}]}),
+            serde_json::json!({"kind": "imputation", "alternatives": [
+                {"method": "none"}, {"method": "linear"}]}),
+            serde_json::json!({"kind": "treatment", "alternatives": [
+                {"enabled": true}, {"enabled": false}]}),
+            serde_json::json!({"kind": "exclude_indicator"}),
+            serde_json::json!({"kind": "weight_noise", "delta": 0.4}),
+            serde_json::json!({"kind": "weight_dirichlet", "concentration": 20}),
+        ];
+        let mut sets: Vec<Vec<serde_json::Value>> = kinds.iter().map(|k| vec![k.clone()]).collect();
+        // all together (weight_noise and weight_dirichlet exclude each other)
+        sets.push(kinds[..6].to_vec());
+        for set in sets {
+            let mut s = SensitivitySpec::new(
+                Spec::default(),
+                set.iter().map(|a| assumption(a.clone())).collect(),
+            );
+            s.n = 12;
+            s.bootstrap = 0;
+            s.threads = Some(2);
+            let staged = analyse_with(&framework(), &panel(), &s, false).unwrap();
+            let whole = analyse_with(&framework(), &panel(), &s, true).unwrap();
+            let label = format!("{set:?}");
+            assert!(same(&staged.run_ranks, &whole.run_ranks), "{label}: ranks");
+            assert!(
+                same(&staged.run_scores, &whole.run_scores),
+                "{label}: scores"
+            );
+            assert!(same(&staged.target, &whole.target), "{label}: target");
+            assert_eq!(staged.choices, whole.choices, "{label}");
+            // and the runs are not all alike (the assumption moves the scores)
+            let m = staged.units.len();
+            assert!(
+                staged
+                    .run_scores
+                    .chunks(m)
+                    .any(|r| !same(r, &staged.run_scores[..m])),
+                "{label}: every run gave the same scores"
+            );
+        }
+    }
 }

@@ -486,6 +486,7 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_monitor_result_free", None, (MONITOR_P,), RAW, True),
     Row("cpindex_monitor_result_dims", STATUS, (MONITOR_P, I32_P, I32_P, I32_P, SIZE_P), CHECK, True),
     Row("cpindex_monitor_result_unit_id", STATUS, (MONITOR_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_monitor_result_ids", STATUS, (MONITOR_P, c_uint32, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row(
         "cpindex_monitor_result_achievement",
         STATUS,

@@ -9,7 +9,7 @@ from array import array
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from ._managed import Managed
-from ._native import LIB, MONITOR_P, read_text
+from ._native import LIB, MONITOR_P, read_ids, read_text
 from ._results import json_result, read_doubles, spec_bytes
 from .framework import Framework
 from .panel import Panel
@@ -117,7 +117,10 @@ class MonitorResult(Managed):
         b, t, y, n = c_int32(), c_int32(), c_int32(), c_size_t()
         with self._borrow() as r:
             LIB.cpindex_monitor_result_dims(r, byref(b), byref(t), byref(y), byref(n))
-            self._units = tuple(read_text(LIB.cpindex_monitor_result_unit_id, r, k) for k in range(n.value))
+            # every id in one call (cpindex_monitor_result_ids), not one call per unit
+            self._units = read_ids(
+                "cpindex_monitor_result_ids", 0, r, n.value, LIB.cpindex_monitor_result_unit_id, r
+            )
         self.base_year: int = b.value
         self.target_year: int = t.value
         self.year: int = y.value  #: the evaluation year (schedule, trend, dashboard)

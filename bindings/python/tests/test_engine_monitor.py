@@ -4,13 +4,14 @@ their result handles, checked against the result's own JSON and independent fact
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
 import math
 import random
 import unittest
 
 import cpindex
-from cpindex._native import LIB
+from cpindex._native import LIB, read_text
 
 import support
 
@@ -133,6 +134,25 @@ class MonitorTest(unittest.TestCase):
         for u, v in zip(r.units, agg):
             a = r.unit_achievement(u)
             self.assertTrue(a == v or (math.isnan(a) and math.isnan(v)))
+
+    def test_bulk_ids_match_single_reads(self) -> None:
+        # every id in one call (cpindex_monitor_result_ids) against one call per unit
+        if not LIB.has("cpindex_monitor_result_ids"):
+            self.skipTest("cpindex_monitor_result_ids is not exported by this library build")
+        r = self.result
+        with r._borrow() as h:
+            one = tuple(read_text(LIB.cpindex_monitor_result_unit_id, h, k) for k in range(len(r.units)))
+            size = ctypes.c_size_t(0)
+            LIB.cpindex_monitor_result_ids(h, 1, None, 0, ctypes.byref(size))
+            buf = ctypes.create_string_buffer(size.value)
+            LIB.cpindex_monitor_result_ids(h, 1, buf, size.value, ctypes.byref(size))
+            with self.assertRaises(cpindex.InvalidArgument):
+                LIB.cpindex_monitor_result_ids(h, 7, None, 0, ctypes.byref(size))
+        self.assertEqual(r.units, one)
+        self.assertEqual(r.units, tuple(UNITS))
+        # the indicators in framework order, as the framework's own JSON lists them
+        want = [i["id"] for i in json.loads(self.fw.to_json())["indicators"]]
+        self.assertEqual(buf.raw.decode("utf-8").split("\0")[:-1], want)
 
     def test_status_and_dynamic(self) -> None:
         r = self.result

@@ -239,8 +239,21 @@ pub fn plain_warning(w: &str, names: &std::collections::HashMap<String, String>)
     out
 }
 
-/// The report view of an evaluation.
+/// The report view of an evaluation (a copy of it is kept in the view; [`view_shared`]
+/// keeps the caller's without copying).
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
+    view_shared(fw, std::sync::Arc::new(ev.clone()), extras)
+}
+
+/// The report view of an evaluation, which the view keeps (no deep copy: at 2,844 units
+/// the copy of the monitoring results was a large share of the report's time).
+pub fn view_shared(
+    fw: &Framework,
+    shared: std::sync::Arc<Evaluation>,
+    extras: Extras,
+) -> ReportView {
+    let ev: &Evaluation = &shared;
     let lang = extras.lang;
     let year = ev.year;
     let units: Vec<UnitView> = ev
@@ -331,6 +344,12 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
     }
 
     // ---- schedule ------------------------------------------------------------------------
+    // the cells of each unit, grouped once (a scan of every cell per unit was quadratic)
+    let mut cells_of: std::collections::HashMap<&str, Vec<&CellView>> =
+        std::collections::HashMap::new();
+    for cv in &cells {
+        cells_of.entry(cv.unit.as_str()).or_default().push(cv);
+    }
     let schedule: Vec<ScheduleRow> = ev
         .summaries
         .iter()
@@ -338,7 +357,7 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
             let uid = &ev.units[s.unit as usize].id;
             let mut counts = [0usize; 5];
             let mut lagging = Vec::new();
-            for cv in cells.iter().filter(|x| &x.unit == uid) {
+            for cv in cells_of.get(uid.as_str()).into_iter().flatten() {
                 let j = SCHEDULE_ALL
                     .iter()
                     .position(|x| *x == cv.schedule)
@@ -403,7 +422,14 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
     let index_series: Vec<LineSeries> = ev
         .units
         .iter()
-        .filter_map(|u| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
+        .filter_map(|u| {
+            let k = ev.monitor.unit_position(&u.id)?;
+            ev.monitor
+                .dynamic
+                .get(k)
+                .filter(|d| d.unit == u.id)
+                .or_else(|| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
+        })
         .map(|d| LineSeries {
             name: unit_name(&d.unit),
             values: ev
@@ -884,7 +910,7 @@ pub fn view(fw: &Framework, ev: &Evaluation, extras: Extras) -> ReportView {
         inputs: extras.input_notes,
         generator: format!("cpindex {}", ev.fingerprint.version),
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
-        result: Some(std::sync::Arc::new(ev.clone())),
+        result: Some(shared.clone()),
     }
 }
 

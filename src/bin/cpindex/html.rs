@@ -457,6 +457,7 @@ fn dashboard_legend(o: &mut String, v: &ReportView) {
 }
 
 fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
+    let vi = v.index();
     let lang = v.lang;
     sec.open(o, &format!("{} ({})", M::SecDashboard.text(lang), v.year));
     dashboard_legend(o, v);
@@ -502,15 +503,11 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
                 }
             );
             for u in &v.units {
-                match v
-                    .cells
-                    .iter()
-                    .find(|c| c.indicator == ind.id && c.unit == u.id)
-                {
+                match vi.cell(&ind.id, &u.id) {
                     Some(c) => {
                         let mut tip = format!(
                             "{} · {}: {} {}{} — {} {} — {}",
-                            v.unit_name(&u.id),
+                            vi.unit_name(&u.id),
                             ind.name,
                             c.figure_text,
                             ind.unit,

@@ -525,9 +525,9 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         spec: &spec,
     })
     .map_err(|e| specs.error(e))?;
-    Ok(fill::view(
+    Ok(fill::view_shared(
         fw,
-        &ev,
+        std::sync::Arc::new(ev),
         fill::Extras {
             domain_names: survey
                 .map(|s| match meta.lang.unwrap_or_default() {

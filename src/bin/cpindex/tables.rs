@@ -811,7 +811,7 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
                     n(s.elapsed_share),
                     num(s.progress),
                     text(json_name(&s.status)),
-                    text(&s.basis),
+                    text(s.basis.as_ref()),
                     text(s.interim_met.map(|b| b.to_string()).unwrap_or_default()),
                 ],
             ]

@@ -34,6 +34,7 @@ fn heading(o: &mut String, n: &mut usize, lang: Lang, title: &str) {
 /// colour code, trend arrow, schedule mark), dynamic index, distribution targets,
 /// satisfaction, and the methodology notes; in the view's language.
 pub fn render_table(v: &ReportView) -> String {
+    let vi = v.index();
     let lang = v.lang;
     let mut o = String::new();
     o.push_str(&format!("{}\n", crate::html::page_title(v)));
@@ -196,30 +197,24 @@ pub fn render_table(v: &ReportView) -> String {
                 ),
             ];
             for u in &v.units {
-                row.push(
-                    match v
-                        .cells
-                        .iter()
-                        .find(|c| c.indicator == ind.id && c.unit == u.id)
-                    {
-                        Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
-                            // not assessed (e.g. a reference series): the value itself
-                            format!("({})", c.figure_text)
-                        }
-                        Some(c) => format!(
-                            "{}{} {} {}{}",
-                            c.record
-                                .as_ref()
-                                .map(|r| format!("[{r}] "))
-                                .unwrap_or_default(),
-                            c.achievement_text,
-                            colour_code(c.colour),
-                            c.trend.arrow(),
-                            schedule_mark(c.schedule)
-                        ),
-                        None => "–".into(),
-                    },
-                );
+                row.push(match vi.cell(&ind.id, &u.id) {
+                    Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
+                        // not assessed (e.g. a reference series): the value itself
+                        format!("({})", c.figure_text)
+                    }
+                    Some(c) => format!(
+                        "{}{} {} {}{}",
+                        c.record
+                            .as_ref()
+                            .map(|r| format!("[{r}] "))
+                            .unwrap_or_default(),
+                        c.achievement_text,
+                        colour_code(c.colour),
+                        c.trend.arrow(),
+                        schedule_mark(c.schedule)
+                    ),
+                    None => "–".into(),
+                });
             }
             t.row(row);
         }
@@ -450,6 +445,7 @@ fn legend_lines(v: &ReportView) -> String {
 /// `unit,unit_name,indicator,indicator_name,dimension,year,value,unit_label,target,achievement_pct,colour,trend,illustrative`.
 /// Missing numbers are empty cells.
 pub fn render_csv(v: &ReportView) -> String {
+    let vi = v.index();
     let mut w = csv::Writer::from_writer(Vec::new());
     let num = |x: f64| {
         if x.is_finite() {
@@ -480,11 +476,7 @@ pub fn render_csv(v: &ReportView) -> String {
     ]);
     for u in &v.units {
         for ind in &v.indicators {
-            if let Some(c) = v
-                .cells
-                .iter()
-                .find(|c| c.indicator == ind.id && c.unit == u.id)
-            {
+            if let Some(c) = vi.cell(&ind.id, &u.id) {
                 let _ = w.write_record([
                     u.id.clone(),
                     u.name.clone(),

@@ -11,6 +11,8 @@
 //! achievement, ↗ moderately improving, → stagnating, ↓ decreasing), with ↘ added for a
 //! slight decline.
 
+use std::collections::HashMap;
+
 use cpindex::monitor::ScheduleStatus;
 use serde::Serialize;
 
@@ -495,7 +497,44 @@ pub struct ReportView {
     pub result: Option<std::sync::Arc<cpindex::evaluate::Evaluation>>,
 }
 
+/// Lookups into a [`ReportView`] by id, built once per rendering: every cell and unit
+/// name found in O(1) (a search per cell made the report quadratic in units).
+pub struct ViewIndex<'a> {
+    cells: HashMap<(&'a str, &'a str), &'a CellView>,
+    names: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> ViewIndex<'a> {
+    /// The cell of (indicator id, unit id), if any (the first, as a search would find).
+    pub fn cell(&self, indicator: &str, unit: &str) -> Option<&'a CellView> {
+        self.cells.get(&(indicator, unit)).copied()
+    }
+
+    /// [`ReportView::unit_name`] in O(1).
+    pub fn unit_name<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        self.names.get(id).copied().unwrap_or(id)
+    }
+}
+
 impl ReportView {
+    /// Indexes the view's cells and unit names (see [`ViewIndex`]).
+    pub fn index(&self) -> ViewIndex<'_> {
+        let mut cells = HashMap::with_capacity(self.cells.len());
+        for c in &self.cells {
+            cells
+                .entry((c.indicator.as_str(), c.unit.as_str()))
+                .or_insert(c);
+        }
+        let mut names = HashMap::with_capacity(self.units.len());
+        for u in &self.units {
+            names.entry(u.id.as_str()).or_insert(u.name.as_str());
+        }
+        ViewIndex { cells, names }
+    }
+
     /// The display name of a unit, or its id when the view does not know it.
     pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.units

@@ -1,0 +1,166 @@
+//! [`Id`]: a shared, immutable id (unit, indicator, dimension) or fixed label.
+//!
+//! Monitoring writes the same few thousand ids into millions of records (schedule, trend,
+//! targets, dashboards, aggregates, dynamic-index contributions). An `Id` is a
+//! reference-counted string: each distinct id is allocated once and every record shares
+//! it (copying one is a reference-count increment, not an allocation) — string interning.
+//! It compares equal to `str`/`String`, dereferences to `str`, and serialises as a plain
+//! JSON string, so the serde form of every record is unchanged.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A shared immutable string (see the module documentation).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Id(Arc<str>);
+
+impl Id {
+    /// A new id (allocates once; clone it to share it).
+    pub fn new(s: &str) -> Id {
+        Id(Arc::from(s))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Id {
+    fn default() -> Id {
+        Id::new("")
+    }
+}
+
+impl Deref for Id {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Id {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Id {
+        Id::new(s)
+    }
+}
+
+impl From<String> for Id {
+    fn from(s: String) -> Id {
+        Id(Arc::from(s))
+    }
+}
+
+impl From<&String> for Id {
+    fn from(s: &String) -> Id {
+        Id::new(s)
+    }
+}
+
+impl From<Id> for String {
+    fn from(s: Id) -> String {
+        s.0.to_string()
+    }
+}
+
+impl From<&Id> for String {
+    fn from(s: &Id) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, o: &str) -> bool {
+        &*self.0 == o
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, o: &&str) -> bool {
+        &*self.0 == *o
+    }
+}
+
+impl PartialEq<String> for Id {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+
+impl PartialEq<Id> for str {
+    fn eq(&self, o: &Id) -> bool {
+        self == &*o.0
+    }
+}
+
+impl PartialEq<Id> for &str {
+    fn eq(&self, o: &Id) -> bool {
+        *self == &*o.0
+    }
+}
+
+impl PartialEq<Id> for String {
+    fn eq(&self, o: &Id) -> bool {
+        **self == *o.0
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        String::deserialize(d).map(Id::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_compares_and_serialises_as_a_string() {
+        let a = Id::new("kecheng");
+        let b = a.clone();
+        // one allocation shared: the same pointer
+        assert!(std::ptr::eq(a.as_str().as_ptr(), b.as_str().as_ptr()));
+        assert_eq!(a, "kecheng");
+        assert_eq!("kecheng", a);
+        assert_eq!(a, String::from("kecheng"));
+        assert_ne!(a, "qujiang");
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"kecheng\"");
+        let back: Id = serde_json::from_str("\"衢州\"").unwrap();
+        assert_eq!(back, "衢州");
+    }
+}

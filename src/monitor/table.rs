@@ -1,0 +1,576 @@
+//! [`AchievementTable`]: the achievement records of a monitoring run, held by column.
+//!
+//! Monitoring produces one achievement record per unit × indicator × year — 1.7 million
+//! at national scale (2,844 county-level units × 61 indicators × 10 years). Held as
+//! [`IndicatorAchievement`] structs each record would own copies of its unit and indicator
+//! ids and weigh about 600 bytes. The table instead holds:
+//!
+//! * the ids once (`units`, `indicators`, `years`); a record is addressed by its positions
+//!   `(unit, indicator, year)`, and its row is
+//!   `(unit · n_indicators + indicator) · n_years + year` (unit-major, framework order,
+//!   years ascending — the order the records have always been listed in);
+//! * what is the same for every record of an indicator (kind, polarity, target year,
+//!   aspiration) once per indicator, and the elapsed share once per indicator × year;
+//! * one dense column per number every record has (observed, measured, baseline, target,
+//!   the ratio and progress forms, the score, met, the progress case), missing = NaN;
+//! * the rarer parts (a multiple-of-baseline horizon, an "about" band, the pro-rata path,
+//!   the annual counts, stretch, interim and relative targets, notes, survey verdicts)
+//!   as sparse lists of (row, value) sorted by row.
+//!
+//! Every lookup by position is O(1) (a sparse part: O(log n)); nothing is allocated per
+//! record. The serde form is unchanged: a list of [`IndicatorAchievement`] records,
+//! produced on the fly when serialising and read back into columns when deserialising
+//! (the list must then be dense in the order above, which is what monitoring writes).
+//! The layout follows the "columnar" design of Apache Arrow's record batches (one
+//! contiguous array per field, ids dictionary-encoded as integer positions).
+
+use std::collections::HashMap;
+
+use serde::de::Error as _;
+use serde::ser::SerializeSeq;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::achievement::{
+    HorizonTarget, IndicatorAchievement, InterimCheck, ProgressCase, RelativeAchievement,
+    StretchAchievement,
+};
+use super::satisfaction::SurveyAssessment;
+use crate::model::{Kind, Polarity};
+
+/// The parts of a record that only some indicators have (kept sparse).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Extras {
+    horizon: Option<HorizonTarget>,
+    band: Option<[f64; 2]>,
+    pro_rata_target: Option<f64>,
+    pro_rata_ratio: Option<f64>,
+    years_met: Option<usize>,
+    years_observed: Option<usize>,
+    share_years_met: Option<f64>,
+    stretch: Option<StretchAchievement>,
+    interim: Option<InterimCheck>,
+    relative: Option<RelativeSlot>,
+}
+
+/// [`RelativeAchievement`] is `Clone` only; its fields are all `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RelativeSlot {
+    relation: crate::model::Relation,
+    value: f64,
+    reference: f64,
+    margin: f64,
+    gap: f64,
+    basis: crate::model::RelativeBasis,
+    met: bool,
+}
+
+impl Extras {
+    fn of(a: &IndicatorAchievement) -> Option<Extras> {
+        let e = Extras {
+            horizon: a.horizon,
+            band: a.band,
+            pro_rata_target: a.pro_rata_target,
+            pro_rata_ratio: a.pro_rata_ratio,
+            years_met: a.years_met,
+            years_observed: a.years_observed,
+            share_years_met: a.share_years_met,
+            stretch: a.stretch,
+            interim: a.interim,
+            relative: a.relative.as_ref().map(|r| RelativeSlot {
+                relation: r.relation,
+                value: r.value,
+                reference: r.reference,
+                margin: r.margin,
+                gap: r.gap,
+                basis: r.basis,
+                met: r.met,
+            }),
+        };
+        (e != Extras::default()).then_some(e)
+    }
+}
+
+/// The numbers of an achievement record held as dense columns (see
+/// [`AchievementTable::column`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AchievementColumn {
+    /// The panel value in the record's year.
+    Observed,
+    /// The quantity compared with the target.
+    Measured,
+    /// The baseline of the measured quantity.
+    Baseline,
+    /// The numeric target.
+    Target,
+    /// Ratio form, uncapped.
+    Ratio,
+    /// Ratio form capped to [0, 1].
+    RatioCapped,
+    /// Progress form, uncapped.
+    Progress,
+    /// Headline score in [0, 1].
+    Score,
+}
+
+/// The achievement records of a monitoring run by column (see the module documentation).
+#[derive(Debug, Clone, Default)]
+pub struct AchievementTable {
+    units: Vec<String>,
+    indicators: Vec<String>,
+    years: Vec<i32>,
+    // per indicator
+    kind: Vec<Kind>,
+    polarity: Vec<Polarity>,
+    target_year: Vec<i32>,
+    aspirational: Vec<bool>,
+    // per indicator × year
+    elapsed: Vec<f64>,
+    // per record (NaN = missing)
+    observed: Vec<f64>,
+    measured: Vec<f64>,
+    baseline: Vec<f64>,
+    baseline_year: Vec<Option<i32>>,
+    target: Vec<f64>,
+    ratio: Vec<f64>,
+    ratio_capped: Vec<f64>,
+    progress: Vec<f64>,
+    progress_case: Vec<Option<ProgressCase>>,
+    score: Vec<f64>,
+    met: Vec<Option<bool>>,
+    // sparse, sorted by row
+    extras: Vec<(u32, Extras)>,
+    notes: Vec<(u32, Vec<String>)>,
+    survey: Vec<(u32, SurveyAssessment)>,
+    // id → position, built once
+    unit_pos: HashMap<String, u32>,
+}
+
+fn nan(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
+}
+
+fn some(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+fn same_f64(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+}
+
+impl PartialEq for AchievementTable {
+    /// Equal content; NaN (missing) equals NaN.
+    fn eq(&self, o: &Self) -> bool {
+        self.units == o.units
+            && self.indicators == o.indicators
+            && self.years == o.years
+            && self.kind == o.kind
+            && self.polarity == o.polarity
+            && self.target_year == o.target_year
+            && self.aspirational == o.aspirational
+            && same_f64(&self.elapsed, &o.elapsed)
+            && same_f64(&self.observed, &o.observed)
+            && same_f64(&self.measured, &o.measured)
+            && same_f64(&self.baseline, &o.baseline)
+            && self.baseline_year == o.baseline_year
+            && same_f64(&self.target, &o.target)
+            && same_f64(&self.ratio, &o.ratio)
+            && same_f64(&self.ratio_capped, &o.ratio_capped)
+            && same_f64(&self.progress, &o.progress)
+            && self.progress_case == o.progress_case
+            && same_f64(&self.score, &o.score)
+            && self.met == o.met
+            && self.extras == o.extras
+            && self.notes == o.notes
+            && self.survey == o.survey
+    }
+}
+
+/// Builds an [`AchievementTable`] series by series (one unit × indicator at a time, in
+/// row order).
+#[derive(Debug)]
+pub(crate) struct TableBuilder {
+    t: AchievementTable,
+    row: usize,
+}
+
+impl TableBuilder {
+    /// A builder for `units` × the indicators (with their per-indicator facts) × `years`.
+    pub(crate) fn new(
+        units: &[String],
+        indicators: &[crate::model::Indicator],
+        framework_target_year: i32,
+        base_year: i32,
+        years: &[i32],
+    ) -> TableBuilder {
+        let n = units.len() * indicators.len() * years.len();
+        let target_year: Vec<i32> = indicators
+            .iter()
+            .map(|i| i.target_year_or(framework_target_year))
+            .collect();
+        let elapsed = target_year
+            .iter()
+            .flat_map(|&ty| {
+                years
+                    .iter()
+                    .map(move |&y| super::achievement::elapsed_share(y, base_year, ty))
+            })
+            .collect();
+        let t = AchievementTable {
+            units: units.to_vec(),
+            indicators: indicators.iter().map(|i| i.id.clone()).collect(),
+            years: years.to_vec(),
+            kind: indicators.iter().map(|i| i.kind).collect(),
+            polarity: indicators.iter().map(|i| i.polarity).collect(),
+            target_year,
+            aspirational: indicators.iter().map(|i| i.aspirational).collect(),
+            elapsed,
+            observed: Vec::with_capacity(n),
+            measured: Vec::with_capacity(n),
+            baseline: Vec::with_capacity(n),
+            baseline_year: Vec::with_capacity(n),
+            target: Vec::with_capacity(n),
+            ratio: Vec::with_capacity(n),
+            ratio_capped: Vec::with_capacity(n),
+            progress: Vec::with_capacity(n),
+            progress_case: Vec::with_capacity(n),
+            score: Vec::with_capacity(n),
+            met: Vec::with_capacity(n),
+            extras: Vec::new(),
+            notes: Vec::new(),
+            survey: Vec::new(),
+            unit_pos: HashMap::new(),
+        };
+        TableBuilder { t, row: 0 }
+    }
+
+    /// Appends the records of the next series (must be one per year, years ascending);
+    /// their notes are moved out, nothing else is kept of them.
+    pub(crate) fn push_series(&mut self, records: &mut [IndicatorAchievement]) {
+        debug_assert_eq!(records.len(), self.t.years.len());
+        for a in records {
+            self.push(a);
+        }
+    }
+
+    fn push(&mut self, a: &mut IndicatorAchievement) {
+        let t = &mut self.t;
+        let row = self.row as u32;
+        t.observed.push(nan(a.observed));
+        t.measured.push(nan(a.measured));
+        t.baseline.push(nan(a.baseline));
+        t.baseline_year.push(a.baseline_year);
+        t.target.push(nan(a.target));
+        t.ratio.push(nan(a.ratio));
+        t.ratio_capped.push(nan(a.ratio_capped));
+        t.progress.push(nan(a.progress));
+        t.progress_case.push(a.progress_case);
+        t.score.push(nan(a.score));
+        t.met.push(a.met);
+        if let Some(e) = Extras::of(a) {
+            t.extras.push((row, e));
+        }
+        if !a.notes.is_empty() {
+            t.notes.push((row, std::mem::take(&mut a.notes)));
+        }
+        if let Some(s) = a.survey {
+            t.survey.push((row, s));
+        }
+        self.row += 1;
+    }
+
+    /// The finished table.
+    pub(crate) fn finish(mut self) -> AchievementTable {
+        self.t.index_units();
+        self.t
+    }
+}
+
+fn sparse<T>(list: &[(u32, T)], row: usize) -> Option<&T> {
+    list.binary_search_by_key(&(row as u32), |e| e.0)
+        .ok()
+        .map(|k| &list[k].1)
+}
+
+impl AchievementTable {
+    fn index_units(&mut self) {
+        self.unit_pos = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(k, u)| (u.clone(), k as u32))
+            .collect();
+    }
+
+    /// Number of records (units × indicators × years).
+    pub fn len(&self) -> usize {
+        self.observed.len()
+    }
+
+    /// Whether there is no record.
+    pub fn is_empty(&self) -> bool {
+        self.observed.is_empty()
+    }
+
+    /// Unit ids (the unit positions).
+    pub fn units(&self) -> &[String] {
+        &self.units
+    }
+
+    /// Indicator ids in framework order (the indicator positions).
+    pub fn indicators(&self) -> &[String] {
+        &self.indicators
+    }
+
+    /// Years ascending from the base year (the year positions).
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    /// The position of a unit id (O(1)).
+    pub fn unit_position(&self, unit: &str) -> Option<usize> {
+        self.unit_pos.get(unit).map(|&k| k as usize)
+    }
+
+    /// The position of an indicator id (framework order).
+    pub fn indicator_position(&self, indicator: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i == indicator)
+    }
+
+    /// The position of a year.
+    pub fn year_position(&self, year: i32) -> Option<usize> {
+        self.years.binary_search(&year).ok()
+    }
+
+    /// The row of (unit, indicator, year) positions; `None` when a position is past the end.
+    pub fn row(&self, unit: usize, indicator: usize, year: usize) -> Option<usize> {
+        let (ni, ny) = (self.indicators.len(), self.years.len());
+        (unit < self.units.len() && indicator < ni && year < ny)
+            .then(|| (unit * ni + indicator) * ny + year)
+    }
+
+    /// The row of (unit id, indicator id, year).
+    pub fn find(&self, unit: &str, indicator: &str, year: i32) -> Option<usize> {
+        self.row(
+            self.unit_position(unit)?,
+            self.indicator_position(indicator)?,
+            self.year_position(year)?,
+        )
+    }
+
+    /// The (unit, indicator, year) positions of a row.
+    pub fn positions(&self, row: usize) -> (usize, usize, usize) {
+        let (ni, ny) = (self.indicators.len(), self.years.len());
+        (row / (ni * ny), (row / ny) % ni, row % ny)
+    }
+
+    /// One dense column, one value per row (NaN = missing).
+    pub fn column(&self, c: AchievementColumn) -> &[f64] {
+        match c {
+            AchievementColumn::Observed => &self.observed,
+            AchievementColumn::Measured => &self.measured,
+            AchievementColumn::Baseline => &self.baseline,
+            AchievementColumn::Target => &self.target,
+            AchievementColumn::Ratio => &self.ratio,
+            AchievementColumn::RatioCapped => &self.ratio_capped,
+            AchievementColumn::Progress => &self.progress,
+            AchievementColumn::Score => &self.score,
+        }
+    }
+
+    /// The headline score of a row.
+    pub fn score(&self, row: usize) -> Option<f64> {
+        some(self.score[row])
+    }
+
+    /// Whether the target is met, by row.
+    pub fn met(&self, row: usize) -> Option<bool> {
+        self.met[row]
+    }
+
+    /// The measured quantity of a row.
+    pub fn measured(&self, row: usize) -> Option<f64> {
+        some(self.measured[row])
+    }
+
+    /// The numeric target of a row.
+    pub fn target(&self, row: usize) -> Option<f64> {
+        some(self.target[row])
+    }
+
+    /// The indicator kind of a row.
+    pub fn kind(&self, row: usize) -> Kind {
+        self.kind[self.positions(row).1]
+    }
+
+    /// The year the baseline of a row comes from.
+    pub fn baseline_year(&self, row: usize) -> Option<i32> {
+        self.baseline_year[row]
+    }
+
+    /// Annual targets: (years met, years observed) so far, by row.
+    pub fn annual_counts(&self, row: usize) -> (Option<usize>, Option<usize>) {
+        sparse(&self.extras, row).map_or((None, None), |e| (e.years_met, e.years_observed))
+    }
+
+    /// The elapsed share of a row.
+    pub fn elapsed_share(&self, row: usize) -> f64 {
+        let (_, j, y) = self.positions(row);
+        self.elapsed[j * self.years.len() + y]
+    }
+
+    /// The survey assessment of a row, if any.
+    pub fn survey(&self, row: usize) -> Option<&SurveyAssessment> {
+        sparse(&self.survey, row)
+    }
+
+    /// The notes of a row (empty when none).
+    pub fn notes(&self, row: usize) -> &[String] {
+        sparse(&self.notes, row).map_or(&[], Vec::as_slice)
+    }
+
+    /// The whole record of a row (allocates its ids: for display and serialisation).
+    pub fn record(&self, row: usize) -> IndicatorAchievement {
+        let (u, j, y) = self.positions(row);
+        let e = sparse(&self.extras, row).copied().unwrap_or_default();
+        IndicatorAchievement {
+            indicator: self.indicators[j].clone(),
+            unit: self.units[u].clone(),
+            year: self.years[y],
+            kind: self.kind[j],
+            polarity: self.polarity[j],
+            observed: some(self.observed[row]),
+            measured: some(self.measured[row]),
+            baseline: some(self.baseline[row]),
+            baseline_year: self.baseline_year[row],
+            target: some(self.target[row]),
+            horizon: e.horizon,
+            band: e.band,
+            target_year: self.target_year[j],
+            elapsed_share: self.elapsed[j * self.years.len() + y],
+            ratio: some(self.ratio[row]),
+            ratio_capped: some(self.ratio_capped[row]),
+            progress: some(self.progress[row]),
+            progress_case: self.progress_case[row],
+            score: some(self.score[row]),
+            met: self.met[row],
+            pro_rata_target: e.pro_rata_target,
+            pro_rata_ratio: e.pro_rata_ratio,
+            years_met: e.years_met,
+            years_observed: e.years_observed,
+            share_years_met: e.share_years_met,
+            stretch: e.stretch,
+            interim: e.interim,
+            relative: e.relative.map(|r| RelativeAchievement {
+                relation: r.relation,
+                value: r.value,
+                reference: r.reference,
+                margin: r.margin,
+                gap: r.gap,
+                basis: r.basis,
+                met: r.met,
+            }),
+            aspirational: self.aspirational[j],
+            notes: self.notes(row).to_vec(),
+            survey: self.survey(row).copied(),
+        }
+    }
+
+    /// Every record in row order (each allocated on the fly).
+    pub fn records(&self) -> impl Iterator<Item = IndicatorAchievement> + '_ {
+        (0..self.len()).map(|r| self.record(r))
+    }
+
+    /// Rebuilds the table from records listed densely in row order (unit-major, then
+    /// framework order, then years ascending). Errors name the first record out of place.
+    pub fn from_records(records: Vec<IndicatorAchievement>) -> Result<Self, String> {
+        let mut units: Vec<String> = Vec::new();
+        let mut indicators: Vec<String> = Vec::new();
+        let mut years: Vec<i32> = Vec::new();
+        // the ids in order of first appearance
+        if let Some(first) = records.first() {
+            for a in &records {
+                if a.unit != first.unit || a.indicator != first.indicator {
+                    break;
+                }
+                years.push(a.year);
+            }
+            for a in records.iter().step_by(years.len().max(1)) {
+                if a.unit != first.unit {
+                    break;
+                }
+                indicators.push(a.indicator.clone());
+            }
+            for a in records
+                .iter()
+                .step_by((years.len() * indicators.len()).max(1))
+            {
+                units.push(a.unit.clone());
+            }
+        }
+        let (ni, ny) = (indicators.len(), years.len());
+        if years.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "achievement records: the years of the first series {years:?} are not ascending"
+            ));
+        }
+        if units.len() * ni * ny != records.len() {
+            return Err(format!(
+                "achievement records: {} records are not {} units × {ni} indicators × {ny} years in order",
+                records.len(),
+                units.len()
+            ));
+        }
+        let mut inds = Vec::with_capacity(ni);
+        for j in 0..ni {
+            let a = &records[j * ny];
+            inds.push((a.kind, a.polarity, a.target_year, a.aspirational));
+        }
+        let mut t = AchievementTable {
+            kind: inds.iter().map(|i| i.0).collect(),
+            polarity: inds.iter().map(|i| i.1).collect(),
+            target_year: inds.iter().map(|i| i.2).collect(),
+            aspirational: inds.iter().map(|i| i.3).collect(),
+            elapsed: (0..ni * ny).map(|k| records[k].elapsed_share).collect(),
+            ..AchievementTable::default()
+        };
+        let mut b = TableBuilder { t, row: 0 };
+        for (row, mut a) in records.into_iter().enumerate() {
+            let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
+            if a.unit != units[u] || a.indicator != indicators[j] || a.year != years[y] {
+                return Err(format!(
+                    "achievement record {row} (`{}`, `{}`, {}) is out of order: expected (`{}`, `{}`, {})",
+                    a.unit, a.indicator, a.year, units[u], indicators[j], years[y]
+                ));
+            }
+            b.push(&mut a);
+        }
+        t = b.t;
+        t.units = units;
+        t.indicators = indicators;
+        t.years = years;
+        t.index_units();
+        Ok(t)
+    }
+}
+
+impl Serialize for AchievementTable {
+    /// The record form: a list of [`IndicatorAchievement`].
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for r in 0..self.len() {
+            seq.serialize_element(&self.record(r))?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AchievementTable {
+    /// From the record form (see [`AchievementTable::from_records`]).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let records = Vec::<IndicatorAchievement>::deserialize(d)?;
+        AchievementTable::from_records(records).map_err(D::Error::custom)
+    }
+}
