@@ -403,7 +403,17 @@ fn column_rescaled(matrix: &[f64], n_units: usize, method: &Aggregation) -> Opti
                 .fold(0.0f64, |a, &x| a.max(x.abs()));
             vec![exponent_of(m); exponents.len()]
         }
-        _ => exponents,
+        Aggregation::Topsis {
+            normalisation: TopsisNormalisation::Vector | TopsisNormalisation::Sum,
+        }
+        | Aggregation::Arithmetic
+        | Aggregation::Geometric { .. }
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian
+        | Aggregation::Mpi { .. }
+        | Aggregation::Ampi { .. }
+        | Aggregation::Copeland => exponents,
     };
     let mut out = matrix.to_vec();
     for (col, &e) in out.chunks_exact_mut(n_units).zip(&exponents) {
@@ -470,6 +480,23 @@ fn max_abs_finite(values: &[f64]) -> f64 {
     m4[0].max(m4[1]).max(m4[2].max(m4[3]))
 }
 
+/// The shift `s` of a geometric mean `exp(Σ w ln(x + s) / Σ w) − s`: the `Geometric`
+/// method's own, 0 for the power mean with `r = 0` (its limit, the plain geometric mean;
+/// Hardy, Littlewood & Pólya 1934, §2.3) and unused by every other method.
+fn geometric_shift(method: &Aggregation) -> f64 {
+    match method {
+        Aggregation::Geometric { shift } => *shift,
+        Aggregation::Arithmetic
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian
+        | Aggregation::Mpi { .. }
+        | Aggregation::Ampi { .. }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => 0.0,
+    }
+}
+
 fn comp_ctx(unit: Option<usize>, j: usize) -> String {
     match unit {
         Some(u) => format!("unit #{u}, component #{j}"),
@@ -520,7 +547,10 @@ fn row_impl(
             ),
             ))
         }
-        _ => {}
+        Aggregation::Arithmetic
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian => {}
     }
     let (ok, wa, _, _) = availability(values, weights, total_w, missing);
     if !ok {
@@ -546,10 +576,7 @@ fn row_impl(
     let y = match method {
         Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => sum(&|_, x| Ok(x))?.0 / wa,
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
-            let shift = match method {
-                Aggregation::Geometric { shift } => *shift,
-                _ => 0.0,
-            };
+            let shift = geometric_shift(method);
             (sum(&|j, x| geo_term(x, shift, unit, j))?.0 / wa).exp() - shift
         }
         Aggregation::Harmonic => wa / sum(&|j, x| harmonic_term(x, unit, j))?.0,
@@ -568,7 +595,12 @@ fn row_impl(
             let (s1, s2) = sum(&|j, x| Ok(ampi_term(x, rf, j)))?;
             mp_from_sums(s1, s2, wa, *penalty)
         }
-        _ => unreachable!("unit-level methods are rejected above"),
+        Aggregation::Mpi { .. }
+        | Aggregation::Ampi {
+            reference: None, ..
+        }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => unreachable!("unit-level methods are rejected above"),
     };
     Ok(y)
 }
@@ -896,10 +928,7 @@ pub fn aggregate_units_with_cost(
             finish_mean(out, &ok, &s1, &wa);
         }
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
-            let shift = match method {
-                Aggregation::Geometric { shift } => *shift,
-                _ => 0.0,
-            };
+            let shift = geometric_shift(method);
             accumulate_ln(matrix, n_units, weights, &ok, &mut s1, shift)?;
             finish(out, &ok, |u| (s1[u] / wa[u]).exp() - shift);
         }

@@ -17,6 +17,11 @@
 //! (checked over 10⁶ arguments spread over the exponent range in the tests below). Zero,
 //! subnormal, negative, infinite and NaN arguments take `f64::ln` itself, so every special
 //! value is exactly the platform's.
+//!
+//! The reduction, the split of `ln 2` and the coefficients are fdlibm's, which carries this
+//! notice: "Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved. Developed at
+//! SunPro, a Sun Microsystems, Inc. business. Permission to use, copy, modify, and
+//! distribute this software is freely granted, provided that this notice is preserved."
 
 // The constants are written as fdlibm publishes them (more digits than a double holds;
 // each rounds to fdlibm's hex bit pattern, e.g. LN2_HI = 0x3fe62e42_fee00000, LG1 =

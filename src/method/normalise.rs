@@ -521,7 +521,12 @@ pub fn normalise_column(
             | Normalisation::EfficacyCoefficient { .. }
             | Normalisation::DistanceToTarget { .. }
             | Normalisation::DistanceToReference { .. } => no_interval(info, method)?,
-            _ => {}
+            Normalisation::Identity
+            | Normalisation::MinMax { .. }
+            | Normalisation::ZScore { .. }
+            | Normalisation::Rank { .. }
+            | Normalisation::PercentileRank { .. }
+            | Normalisation::RatioToTarget { .. } => {}
         }
         for (o, &v) in out.iter_mut().zip(x) {
             *o = interval_score(v, lower, upper, tolerance_lower, tolerance_upper);
