@@ -288,10 +288,38 @@ _TABLE: Tuple[Row, ...] = (
     # every id in one call (NUL after each): optional so an older library still loads
     Row("cpindex_panel_ids", STATUS, (PANEL_P, c_uint32, c_char_p, c_size_t, SIZE_P), SIZED, True),
     Row("cpindex_panel_periods", STATUS, (PANEL_P, I32_P, c_size_t, SIZE_P), SIZED),
+    # a panel from NUL-joined ids and row- or column-major values in one call (issue 16)
+    Row(
+        "cpindex_panel_from_arrays",
+        STATUS,
+        (
+            c_char_p,
+            c_size_t,
+            c_size_t,
+            I32_P,
+            c_size_t,
+            c_char_p,
+            c_size_t,
+            c_size_t,
+            DOUBLE_P,
+            c_size_t,
+            c_uint32,
+            POINTER(PANEL_P),
+        ),
+        CHECK,
+        True,
+    ),
     Row("cpindex_panel_values", STATUS, (PANEL_P, DOUBLE_P, c_size_t, SIZE_P), SIZED),
     Row("cpindex_panel_check_framework", STATUS, (PANEL_P, FRAMEWORK_P)),
     # JSON-in / JSON-out
     Row("cpindex_run_json", STATUS, (c_char_p, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED),
+    # the response in a handle (evaluated once) and streamed to a file (issue 16; optional)
+    Row("cpindex_json_call", STATUS, (c_char_p, c_size_t, POINTER(ctypes.c_void_p)), CHECK, True),
+    Row("cpindex_json_response_size", STATUS, (ctypes.c_void_p, SIZE_P), CHECK, True),
+    Row("cpindex_json_response_data", STATUS, (ctypes.c_void_p, POINTER(ctypes.c_void_p), SIZE_P), CHECK, True),
+    Row("cpindex_json_response_copy", STATUS, (ctypes.c_void_p, c_char_p, c_size_t, SIZE_P), SIZED, True),
+    Row("cpindex_json_response_free", None, (ctypes.c_void_p,), RAW, True),
+    Row("cpindex_run_json_to_file", STATUS, (c_char_p, c_size_t, c_char_p, c_size_t, SIZE_P), CHECK, True),
     # distribution measures (issue 6 signatures; later round, hence optional)
     _measure("cpindex_gini"),
     _measure("cpindex_theil_t"),
