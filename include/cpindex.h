@@ -464,6 +464,34 @@ typedef uint32_t cpindex_csv_layout;
 #endif // __cplusplus
 
 /**
+ * Memory layouts of the values given to `cpindex_panel_from_arrays`.
+ */
+enum cpindex_values_layout
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The library's own order (column-major, `values[(i * n_periods + p) * n_units + u]`):
+   * a Fortran-ordered `(units, periods, indicators)` array.
+   */
+  CPINDEX_VALUES_LAYOUT_COLUMN_MAJOR = 0,
+  /**
+   * Row-major `values[(u * n_periods + p) * n_indicators + i]`: a C-ordered
+   * `(units, periods, indicators)` array (numpy's default), or a `(units, indicators)`
+   * table for one period.
+   */
+  CPINDEX_VALUES_LAYOUT_ROW_MAJOR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum cpindex_values_layout cpindex_values_layout;
+#else
+typedef uint32_t cpindex_values_layout;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Text encodings of CSV input, for `cpindex_panel_read`.
  */
 enum cpindex_text_encoding
@@ -1117,6 +1145,43 @@ enum cpindex_rank_query_kind
    * Weighted mean (needs no pass 2).
    */
   CPINDEX_RANK_QUERY_KIND_MEAN = 11,
+  /**
+   * Total weight (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_TOTAL_WEIGHT = 12,
+  /**
+   * Total weighted value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_TOTAL = 13,
+  /**
+   * Smallest value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_MIN = 14,
+  /**
+   * Largest value (needs no pass 2).
+   */
+  CPINDEX_RANK_QUERY_KIND_MAX = 15,
+  /**
+   * Largest over smallest value (needs no pass 2; the minimum must be > 0).
+   */
+  CPINDEX_RANK_QUERY_KIND_MAX_MIN_RATIO = 16,
+  /**
+   * Hoover index (one round of probes at the mean).
+   */
+  CPINDEX_RANK_QUERY_KIND_HOOVER = 17,
+  /**
+   * S80/S20 by the Eurostat EU-SILC rule (laeken >= 0.5.0 `qsr`; two rounds).
+   */
+  CPINDEX_RANK_QUERY_KIND_QUINTILE_SHARE_RATIO_EUROSTAT = 18,
+  /**
+   * At-risk-of-poverty threshold, 60% of the type-2 median (one round).
+   */
+  CPINDEX_RANK_QUERY_KIND_AT_RISK_OF_POVERTY_THRESHOLD = 19,
+  /**
+   * At-risk-of-poverty rate, a fraction (two rounds: the median, then the share below
+   * 60% of it).
+   */
+  CPINDEX_RANK_QUERY_KIND_AT_RISK_OF_POVERTY_RATE = 20,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1167,6 +1232,18 @@ typedef struct cpindex_framework cpindex_framework;
  * takes it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
  */
 typedef struct cpindex_index_result cpindex_index_result;
+
+/**
+ * The response of one JSON request, held by the library (`cpindex_json_call`), immutable.
+ *
+ * Read its size with `cpindex_json_response_size`, its bytes with
+ * `cpindex_json_response_data` (borrowed) or `cpindex_json_response_copy` (into a caller
+ * buffer); free it with `cpindex_json_response_free`.
+ *
+ * **Thread safety:** may be used from multiple threads simultaneously (every reader takes
+ * it as `const`; the Rust type is `Send + Sync`, asserted at compile time).
+ */
+typedef struct cpindex_json_response cpindex_json_response;
 
 /**
  * The results of plan monitoring (`crate::monitor::MonitorResults`), immutable.
@@ -1407,7 +1484,8 @@ typedef struct cpindex_probe {
    */
   size_t partition;
   /**
-   * 0 = cumulative weight, 1 = rank inside the partition, 2 = weight below a threshold.
+   * 0 = cumulative weight, 1 = rank inside the partition, 2 = weight and weighted value
+   * below a threshold, 3 = at or below it.
    */
   uint32_t kind;
   /**
@@ -2779,11 +2857,17 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
  *
  * `*out_len` always receives the response length in bytes (excluding the NUL) once the
  * request has succeeded; if `buf_len <= *out_len` nothing is written to `buf` and the call
- * returns `CPINDEX_STATUS_BUFFER_TOO_SMALL`. A size query `(NULL, 0, &n)` runs the request;
- * the second call runs it again (the computation is deterministic), so pass a generous
- * buffer first when the request is expensive.
+ * returns `CPINDEX_STATUS_BUFFER_TOO_SMALL`. The request is evaluated **once** for a size
+ * query and its fill call: the response of a call that returns BUFFER_TOO_SMALL is kept
+ * (per thread, with a copy of the request bytes) and the next call of the same thread
+ * with byte-identical request text copies it instead of running the request again. The
+ * next `cpindex_run_json` call of the thread drops it, whatever its request (so at most one
+ * response is held per thread; `cpindex_run_json(NULL, 0, NULL, 0, &n)` releases it). To
+ * read a large response without the size query, use `cpindex_json_call` (a handle) or
+ * `cpindex_run_json_to_file`.
  *
- * **Ownership:** the caller owns `buf`; the request is only read.
+ * **Ownership:** the caller owns `buf`; the request is only read; a kept response is
+ * owned by the library (per thread, freed at the next call or at thread exit).
  * **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
  * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
@@ -2806,6 +2890,117 @@ cpindex_status cpindex_run_json(const char *request,
                                 char *buf,
                                 size_t buf_len,
                                 size_t *out_len);
+
+/**
+ * Runs one JSON request (as `cpindex_run_json`: same actions, schemas and errors) and
+ * returns the response in a handle: the request is evaluated and serialised once, and the
+ * response is read with `cpindex_json_response_size` / `_data` / `_copy` as often as
+ * needed.
+ *
+ * **Ownership:** on success `*out` receives a new response the caller frees with
+ * `cpindex_json_response_free`; the request is only read.
+ * **NULL:** `out` must not be NULL; `request` may be NULL only when `request_len` is 0
+ * (which gives JSON_ERROR).
+ * **Errors:** those of `cpindex_run_json` except `CPINDEX_STATUS_BUFFER_TOO_SMALL`.
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * `request` valid for `request_len` bytes; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_call(const char *request,
+                                 size_t request_len,
+                                 const struct cpindex_json_response **out);
+
+/**
+ * The response's length in bytes (UTF-8, excluding any NUL).
+ *
+ * **Ownership:** nothing to free. **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; `out_len` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_size(const struct cpindex_json_response *response,
+                                          size_t *out_len);
+
+/**
+ * Borrows the response's bytes: `*out_data` receives a pointer to its UTF-8 text (not
+ * NUL-terminated) and `*out_len` its length; nothing is copied.
+ *
+ * **Ownership:** the bytes belong to the response: valid until
+ * `cpindex_json_response_free`; never write through the pointer or free it.
+ * **NULL:** no argument may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`.
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; the out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_data(const struct cpindex_json_response *response,
+                                          const char **out_data,
+                                          size_t *out_len);
+
+/**
+ * Copies the response, NUL-terminated, into a caller buffer; `*out_len` always receives
+ * its length (excluding the NUL; size query with `(NULL, 0)` — nothing is recomputed).
+ *
+ * **Ownership:** the caller owns `buf`. **NULL:** `response` and `out_len` must not be
+ * NULL; `buf` may be NULL when `buf_len` is 0.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_BUFFER_TOO_SMALL`
+ * (`buf_len <= *out_len`; nothing written).
+ * **Thread safety:** may be called concurrently on a shared response.
+ *
+ * # Safety
+ * `response` a live response; `buf` valid for `buf_len` bytes; `out_len` valid for a
+ * write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_json_response_copy(const struct cpindex_json_response *response,
+                                          char *buf,
+                                          size_t buf_len,
+                                          size_t *out_len);
+
+/**
+ * Frees a response. NULL is a no-op; freeing twice is undefined behaviour.
+ *
+ * **Ownership:** the response (and the bytes `cpindex_json_response_data` lent) is
+ * destroyed. **NULL:** allowed (no-op). **Errors:** none.
+ * **Thread safety:** any thread, once no other call uses the response.
+ *
+ * # Safety
+ * `response` NULL or a live response not used afterwards.
+ */
+void cpindex_json_response_free(const struct cpindex_json_response *response);
+
+/**
+ * Runs one JSON request (as `cpindex_run_json`) and streams the response into the file at
+ * `path` (UTF-8, `path_len` bytes; created or truncated), without a NUL and without
+ * holding the whole text in memory. `*out_len` receives the number of bytes written.
+ *
+ * Nothing is written to the file when the request fails; a failure while writing leaves
+ * a partial file and returns `CPINDEX_STATUS_IO_ERROR` naming the path.
+ *
+ * **Ownership:** the caller owns the file. **NULL:** `out_len` must not be NULL;
+ * `request` / `path` may be NULL only when their length is 0 (JSON_ERROR / IO_ERROR).
+ * **Errors:** those of `cpindex_run_json` except `CPINDEX_STATUS_BUFFER_TOO_SMALL`, and
+ * `CPINDEX_STATUS_IO_ERROR` (the file cannot be created or written).
+ * **Thread safety:** may be called from any thread (two calls writing the same path race
+ * as any two writers of one file do).
+ *
+ * # Safety
+ * `request` valid for `request_len` bytes; `path` valid for `path_len` bytes; `out_len`
+ * valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_run_json_to_file(const char *request,
+                                        size_t request_len,
+                                        const char *path,
+                                        size_t path_len,
+                                        size_t *out_len);
 
 /**
  * Runs plan monitoring (`crate::monitor::monitor`; docs/monitoring.md) with the spec as
@@ -3109,6 +3304,44 @@ cpindex_status cpindex_panel_new(const struct cpindex_str *unit_ids,
                                  const double *values,
                                  size_t n_values,
                                  struct cpindex_panel **out);
+
+/**
+ * Creates a panel from arrays in one call, the fast path for bindings (issue 16): unit
+ * and indicator ids as one UTF-8 buffer each, every id followed by a NUL byte
+ * (`"u1\0u2\0"`, `*_len` bytes in all, `n_*` ids), and the values in a
+ * `cpindex_values_layout` (`layout` 1 = row-major reads a C-ordered
+ * `(units, periods, indicators)` array without a transposing copy on the caller's side;
+ * the library copies the values once, in its own order). Otherwise as
+ * `cpindex_panel_new`: NaN = missing, ±inf rejected, periods in any order, ids unique
+ * and non-empty (an id cannot hold a NUL here; use `cpindex_panel_new` for such ids).
+ *
+ * **Ownership:** on success `*out` receives a new panel the caller frees with
+ * `cpindex_panel_free`. The caller keeps its arrays.
+ * **NULL:** each array may be NULL when its length is 0; `out` must not be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+ * `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product; a joined buffer does
+ * not hold exactly `n_*` ids), `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown layout; empty or
+ * duplicate ids, duplicate periods, a buffer not ending in NUL; a product over the cell
+ * limit of `cpindex_set_max_panel_cells`), `CPINDEX_STATUS_INVALID_VALUE` (an infinite
+ * value, naming the cell).
+ * **Thread safety:** may be called from any thread.
+ *
+ * # Safety
+ * Each array valid for reads of its length; `out` valid for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_panel_from_arrays(const char *unit_ids,
+                                         size_t unit_ids_len,
+                                         size_t n_units,
+                                         const int32_t *periods,
+                                         size_t n_periods,
+                                         const char *indicator_ids,
+                                         size_t indicator_ids_len,
+                                         size_t n_indicators,
+                                         const double *values,
+                                         size_t n_values,
+                                         uint32_t layout,
+                                         struct cpindex_panel **out);
 
 /**
  * Creates a panel from CSV text (UTF-8, `len` bytes) in the `layout` given by a
@@ -3926,6 +4159,34 @@ cpindex_status cpindex_rank_plan_probes(const struct cpindex_rank_plan *plan,
                                         size_t *out_len);
 
 /**
+ * The next round of probes for `queries`, given the answers to every earlier round
+ * (`n_answers` × 5 doubles, concatenated in probe order; `n_answers` 0 gives the first
+ * round, as `cpindex_rank_plan_probes`). `*out_len` = 0 means the answers suffice for
+ * `cpindex_rank_plan_finish`. Most queries need one round; the at-risk-of-poverty rate and
+ * the Eurostat quintile share ratio need two (their thresholds are quantiles). Size query
+ * with `(NULL, 0)`.
+ *
+ * **Ownership:** the caller owns every array. **NULL:** `plan`, `out_len` not NULL;
+ * `queries`, `answers`, `buf` only when their length is 0.
+ * **Errors:** as `cpindex_rank_plan_probes`; `CPINDEX_STATUS_LENGTH_MISMATCH` when
+ * `n_answers` is not a whole number of rounds.
+ * **Thread safety:** may be called concurrently.
+ *
+ * # Safety
+ * `plan` a live handle; `queries` valid for `n_queries` reads; `answers` for
+ * `5 * n_answers` reads; `buf` for `buf_len` writes; `out_len` for a write.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_next_probes(const struct cpindex_rank_plan *plan,
+                                             const struct cpindex_rank_query *queries,
+                                             size_t n_queries,
+                                             const double *answers,
+                                             size_t n_answers,
+                                             struct cpindex_probe *buf,
+                                             size_t buf_len,
+                                             size_t *out_len);
+
+/**
  * Pass 2 inside one partition: answers `probes` (those addressed to this partition) over
  * its records, writing `CPINDEX_PROBE_ANSWER_LEN` (5) doubles per probe into `out`.
  *
@@ -3950,7 +4211,8 @@ cpindex_status cpindex_rank_answer_probes(const double *values,
 
 /**
  * Finishes `queries` (the same list given to `cpindex_rank_plan_probes`) from the answers
- * to its probes (`n_probes` × 5 doubles, in probe order), writing one value per query.
+ * to its probes (`n_probes` × 5 doubles, in probe order, every round of
+ * `cpindex_rank_plan_next_probes` concatenated), writing one value per query.
  *
  * **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
  * when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
@@ -3969,6 +4231,35 @@ cpindex_status cpindex_rank_plan_finish(const struct cpindex_rank_plan *plan,
                                         const double *answers,
                                         size_t n_probes,
                                         double *out);
+
+/**
+ * Dagum (1997) decomposition of the Gini by group from rank plans:
+ * `total = within + between_net + transvariation`. `total_plan` ranks all records by value
+ * alone; `group_plans[i]` (labelled `labels[i]`, each label once) ranks group i's records.
+ * Values must be >= 0. The same decomposition as `cpindex_gini_decomposition` on the
+ * records.
+ *
+ * **Ownership:** the caller keeps the plans. **NULL:** arrays only with `n_groups` 0 (then
+ * EMPTY_INPUT); no plan pointer and no out-pointer may be NULL.
+ * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_EMPTY_INPUT` (no group),
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (repeated label; group plans whose record counts do not
+ * add up to the overall plan's), `CPINDEX_STATUS_INVALID_VALUE` (a negative value, mean
+ * <= 0). Outputs are written only on success. **Thread safety:** may be called from any
+ * thread.
+ *
+ * # Safety
+ * `total_plan` a live handle; `group_plans` and `labels` valid for `n_groups` reads, each
+ * plan a live handle; out-pointers valid for writes.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_rank_plan_gini_decomposition(const struct cpindex_rank_plan *total_plan,
+                                                    const struct cpindex_rank_plan *const *group_plans,
+                                                    const uint32_t *labels,
+                                                    size_t n_groups,
+                                                    double *out_total,
+                                                    double *out_within,
+                                                    double *out_between_net,
+                                                    double *out_transvariation);
 
 /**
  * The cpindex version as a static NUL-terminated string, e.g. `"0.1.0"`

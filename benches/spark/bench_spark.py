@@ -52,6 +52,11 @@ def main() -> None:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("DRIVER_MEMORY", "6g"))
         .config("spark.sql.shuffle.partitions", str(parts))
+        # toPandas through Arrow (the fast path); without it `collect` pickles one Row per record
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.local.dir", os.environ.get("SPARK_LOCAL_DIR", "/tmp"))
+        # collect of 10^8 (income, weight) is 1.6 GB of results: over Spark's default 1g limit
+        .config("spark.driver.maxResultSize", os.environ.get("MAX_RESULT_SIZE", "1g"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

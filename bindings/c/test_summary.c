@@ -171,8 +171,78 @@ static void test_rank(void) {
     cpindex_rank_partition_free(rp[1]);
 }
 
+/* Two rounds of probes and the Dagum decomposition over partitions {2, 1} | {3, 4}:
+ * ARPR: median 2.5 (round 1), then the share below 0.6 x 2.5 = 1.5 (round 2) = 1/4;
+ * Hoover: F(2.5-) - L = 2/4 - 3/10 = 0.2 (round 1 asks nothing: {1, 2} lies wholly below).
+ * Dagum with groups {1, 2} and {3, 4}: G = 0.25, within = 1/6 * 1/2 * 3/10 + 1/14 * 1/2 *
+ * 7/10 = 0.05, net between = p1 p2 |mu1 - mu2| / mu = 0.25 * 2 / 2.5 = 0.2, transvariation 0. */
+static void test_rounds(void) {
+    const double p0[] = {2.0, 1.0}, p1[] = {3.0, 4.0};
+    const double *pv[2];
+    cpindex_rank_partition *rp[2] = {NULL, NULL};
+    cpindex_rank_plan *plan = NULL, *g0 = NULL, *g1 = NULL;
+    cpindex_rank_query q[2];
+    cpindex_probe probes[8];
+    double answers[8 * CPINDEX_PROBE_ANSWER_LEN], out[2], t, w, nb, tv;
+    size_t n_answers = 0, n = 0, i, round;
+    pv[0] = p0;
+    pv[1] = p1;
+    CHECK_OK(cpindex_rank_partition_new(p0, NULL, 2, CPINDEX_MISSING_POLICY_ERROR, &rp[0]));
+    CHECK_OK(cpindex_rank_partition_new(p1, NULL, 2, CPINDEX_MISSING_POLICY_ERROR, &rp[1]));
+    {
+        const cpindex_rank_partition *both[2], *first[1], *second[1];
+        both[0] = rp[0];
+        both[1] = rp[1];
+        first[0] = rp[0];
+        second[0] = rp[1];
+        CHECK_OK(cpindex_rank_plan_new(both, 2, &plan));
+        CHECK_OK(cpindex_rank_plan_new(first, 1, &g0));
+        CHECK_OK(cpindex_rank_plan_new(second, 1, &g1));
+    }
+    q[0].kind = CPINDEX_RANK_QUERY_KIND_AT_RISK_OF_POVERTY_RATE;
+    q[1].kind = CPINDEX_RANK_QUERY_KIND_HOOVER;
+    q[0].a = q[0].b = q[1].a = q[1].b = 0.0;
+    for (round = 0; round < 3; round++) {
+        CHECK_OK(cpindex_rank_plan_next_probes(plan, q, 2, answers, n_answers, probes, 8 - n_answers, &n));
+        if (n == 0) break;
+        for (i = 0; i < n; i++) {
+            size_t p = probes[i].partition;
+            CHECK(p < 2);
+            if (p < 2)
+                CHECK_OK(cpindex_rank_answer_probes(pv[p], NULL, 2, CPINDEX_MISSING_POLICY_ERROR, &probes[i], 1,
+                                                    &answers[(n_answers + i) * CPINDEX_PROBE_ANSWER_LEN]));
+        }
+        n_answers += n;
+    }
+    CHECK(round == 2 && n_answers == 2); /* the median, then the share below 1.5 */
+    CHECK_OK(cpindex_rank_plan_finish(plan, q, 2, answers, n_answers, out));
+    CHECK(out[0] == 0.25);
+    CHECK(close_to(out[1], 0.2));
+    /* finishing after the first round only: another round is needed */
+    CHECK_STATUS(cpindex_rank_plan_finish(plan, q, 2, answers, 1, out), CPINDEX_STATUS_INVALID_ARGUMENT);
+    {
+        const cpindex_rank_plan *groups[2];
+        const uint32_t labels[2] = {0, 1};
+        groups[0] = g0;
+        groups[1] = g1;
+        CHECK_OK(cpindex_rank_plan_gini_decomposition(plan, groups, labels, 2, &t, &w, &nb, &tv));
+        CHECK(t == 0.25);
+        CHECK(close_to(w, 0.05));
+        CHECK(close_to(nb, 0.2));
+        CHECK(fabs(tv) <= 1e-15);
+        CHECK_STATUS(cpindex_rank_plan_gini_decomposition(plan, groups, labels, 1, &t, &w, &nb, &tv),
+                     CPINDEX_STATUS_INVALID_ARGUMENT); /* one group does not cover the records */
+    }
+    cpindex_rank_plan_free(plan);
+    cpindex_rank_plan_free(g0);
+    cpindex_rank_plan_free(g1);
+    cpindex_rank_partition_free(rp[0]);
+    cpindex_rank_partition_free(rp[1]);
+}
+
 int main(void) {
     test_moments();
     test_rank();
+    test_rounds();
     return report();
 }

@@ -190,29 +190,67 @@ pub fn dagum_gini_decomposition(
         ));
     }
     let total = g.full.gini()?;
-    let (w_all, t_all) = (g.full.total_weight(), g.full.total());
-    let k = g.parts.len();
-    let p: Vec<f64> = g.parts.iter().map(|d| d.total_weight() / w_all).collect();
-    let s: Vec<f64> = g.parts.iter().map(|d| d.total() / t_all).collect();
-    let mu: Vec<f64> = g.parts.iter().map(|d| d.mean()).collect();
-    let mut summaries = Vec::with_capacity(k);
-    let mut within = 0.0;
-    for j in 0..k {
-        let gj = if mu[j] > 0.0 {
-            Some(g.parts[j].gini()?)
+    let mut groups = Vec::with_capacity(g.parts.len());
+    for (d, &label) in g.parts.iter().zip(&g.labels) {
+        let gini = if d.mean() > 0.0 {
+            Some(d.gini()?)
         } else {
             None
         };
-        if let Some(gj) = gj {
+        groups.push(DagumGroup {
+            label,
+            n: d.n(),
+            weight: d.total_weight(),
+            total: d.total(),
+            mean: d.mean(),
+            gini,
+        });
+    }
+    Ok(dagum_from_groups(
+        total,
+        g.full.total_weight(),
+        g.full.total(),
+        &groups,
+    ))
+}
+
+/// What the Dagum decomposition needs of one group: its size, total weight, weighted
+/// total and mean, and its own Gini (`None` when its mean is 0).
+pub(crate) struct DagumGroup {
+    pub(crate) label: usize,
+    pub(crate) n: usize,
+    pub(crate) weight: f64,
+    pub(crate) total: f64,
+    pub(crate) mean: f64,
+    pub(crate) gini: Option<f64>,
+}
+
+/// The Dagum decomposition from the overall Gini and totals and the groups' own figures
+/// (ascending labels); shared by [`dagum_gini_decomposition`] and the decomposition from
+/// rank plans ([`dagum_decomposition_from_plans`](super::dagum_decomposition_from_plans)).
+pub(crate) fn dagum_from_groups(
+    total: f64,
+    w_all: f64,
+    t_all: f64,
+    groups: &[DagumGroup],
+) -> GiniDecomposition {
+    let k = groups.len();
+    let p: Vec<f64> = groups.iter().map(|d| d.weight / w_all).collect();
+    let s: Vec<f64> = groups.iter().map(|d| d.total / t_all).collect();
+    let mu: Vec<f64> = groups.iter().map(|d| d.mean).collect();
+    let mut summaries = Vec::with_capacity(k);
+    let mut within = 0.0;
+    for j in 0..k {
+        if let Some(gj) = groups[j].gini {
             within += gj * p[j] * s[j];
         }
         summaries.push(GroupSummary {
-            label: g.labels[j],
-            n: g.parts[j].n(),
+            label: groups[j].label,
+            n: groups[j].n,
             population_share: p[j],
             income_share: s[j],
             mean: mu[j],
-            index: gj,
+            index: groups[j].gini,
         });
     }
     // Between groups in O(k log k), no loop over pairs of groups (issue 16: 10⁴ groups took
@@ -235,14 +273,14 @@ pub fn dagum_gini_decomposition(
     let nb = if mu_all > 0.0 { acc / mu_all } else { 0.0 };
     // rounding can leave −1e-17 where the groups do not overlap at all
     let tv = (total - within - nb).max(0.0);
-    Ok(GiniDecomposition {
+    GiniDecomposition {
         total,
         within,
         between_net: nb,
         transvariation: tv,
         between_gross: nb + tv,
         groups: summaries,
-    })
+    }
 }
 
 /// One group's term of the between-group GE(α) sum (Shorrocks 1980; Cowell 2011, §4.5):

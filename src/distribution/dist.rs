@@ -1,5 +1,6 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
+use super::exact::{BlockSum, Nsum, BLOCK};
 use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
@@ -86,11 +87,13 @@ pub struct MaxMin {
 /// [`n_zero_weight`](Self::n_zero_weight)). Construction validates the input and sorts it
 /// once (a two-level radix partition on the `f64` bit pattern); the pass that emits the
 /// sorted records also takes the totals, the Gini numerator and a checkpoint of the
-/// cumulative weight and cumulative weighted value every 32 records. Quantiles, Lorenz
-/// ordinates, shares, the Gini, the Hoover index and band shares are then O(1) or
-/// O(log n) (a binary search on the checkpoints, then at most 32 steps that repeat the
-/// build's own additions, so the cumulative sums are bit-for-bit those of a full cumulative
-/// array), and the GE/Atkinson family is one allocation-free O(n) pass. When every kept
+/// cumulative weight and cumulative weighted value every 32 records — blocked sums: plain
+/// inside each block of 32 records, compensated (Neumaier) across blocks, so their error
+/// does not grow with n (see `docs/distribution.md`, "Accuracy of the sums"). Quantiles,
+/// Lorenz ordinates, shares, the Gini, the Hoover index and band shares are then O(1) or
+/// O(log n) (a binary search on the checkpoints, then at most 31 plain additions from the
+/// checkpoint, the same in every query), and the GE/Atkinson family is one
+/// allocation-free O(n) pass with the same blocked summation. When every kept
 /// weight is equal (or `weights` is `None`) only the values are sorted and stored.
 /// [`rebuild`](Self::rebuild) reuses the buffers of an existing value.
 ///
@@ -131,8 +134,8 @@ pub struct Distribution {
     scratch: Scratch,
 }
 
-/// Checkpoint spacing of the cumulative sums.
-const CP: usize = 32;
+/// Checkpoint spacing of the cumulative sums (one block of the blocked summation).
+const CP: usize = BLOCK;
 
 fn bad_weight(i: usize, w: f64) -> Error {
     Error::invalid_value(
@@ -398,29 +401,53 @@ fn scan_general(values: &[f64], weights: Option<&[f64]>, policy: MissingPolicy) 
     })
 }
 
-/// Running sums of the emitting pass (in sorted order).
+/// Running sums of the emitting pass (in sorted order), blocked: plain sums inside each
+/// block of `CP` records (the checkpoint spacing), compensated sums of the block totals
+/// ([`Nsum`]; see [`BlockSum`] for the error bound, independent of n). The checkpoints are
+/// the compensated cumulative sums at the block starts.
 #[derive(Default)]
 struct Acc {
+    /// Inside the current block: cumulative weight, weighted value, Σw², and the Gini
+    /// cross-term `Σ wx (2c + w)` with the block-local cumulative weight `c`.
     c: f64,
     s: f64,
     w2: f64,
     g: f64,
     i: usize,
+    /// Compensated totals of the finished blocks.
+    tc: Nsum,
+    ts: Nsum,
+    tw2: Nsum,
+    tg: Nsum,
 }
 
 impl Acc {
     #[inline(always)]
     fn push(&mut self, cp: &mut Vec<Pair>, xi: f64, wi: f64) {
         if self.i % CP == 0 {
-            cp.push([self.c, self.s]);
+            self.flush();
+            cp.push([self.tc.value(), self.ts.value()]);
         }
         self.i += 1;
         let wx = wi * xi;
-        // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator.
+        // Σ w x (2 C_{i-1} + w): the W-independent part of the Gini numerator, here with
+        // the block-local C; `flush` adds the block's 2·C₀·Σwx for the weight C₀ before it.
         self.g += wx * (2.0 * self.c + wi);
         self.c += wi;
         self.s += wx;
         self.w2 += wi * wi;
+    }
+
+    /// Adds the current block to the totals and starts a new one.
+    #[inline]
+    fn flush(&mut self) {
+        let c0 = self.tc.value();
+        self.tg.add(self.g);
+        self.tg.add(2.0 * c0 * self.s);
+        self.tc.add(self.c);
+        self.ts.add(self.s);
+        self.tw2.add(self.w2);
+        (self.c, self.s, self.w2, self.g) = (0.0, 0.0, 0.0, 0.0);
     }
 }
 
@@ -596,13 +623,19 @@ impl Distribution {
             );
             self.w0 = f64::NAN;
         }
+        acc.flush();
+        let (total_w, total_wx) = (acc.tc.value(), acc.ts.value());
         if n % CP == 0 {
-            cp.push([acc.c, acc.s]);
+            cp.push([total_w, total_wx]);
         }
-        self.total_w = acc.c;
-        self.total_wx = acc.s;
-        self.sum_w2 = acc.w2;
-        self.gini_num = acc.g - acc.c * acc.s;
+        self.total_w = total_w;
+        self.total_wx = total_wx;
+        self.sum_w2 = acc.tw2.value();
+        // − W·T exactly (the product and its rounding error, by a fused multiply-add)
+        let wt = total_w * total_wx;
+        acc.tg.add(-wt);
+        acc.tg.add(-total_w.mul_add(total_wx, -wt));
+        self.gini_num = acc.tg.value();
         self.n = n;
         self.n_input = values.len();
         self.n_missing = sc.n_missing;
@@ -921,39 +954,38 @@ impl Distribution {
             return d.generalized_entropy(alpha);
         }
         let inv_mu = 1.0 / mu;
+        // blocked, compensated sums (error independent of n; see `BlockSum`)
+        let mut acc = BlockSum::default();
         let s = if alpha == 1.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
                 if xi > 0.0 {
                     let r = xi * inv_mu;
-                    acc += wi * r * r.ln();
+                    acc.add(wi * r * r.ln());
                 }
             });
-            acc / self.total_w
+            acc.value() / self.total_w
         } else if alpha == 0.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
-                acc += wi * (xi * inv_mu).ln();
+                acc.add(wi * (xi * inv_mu).ln());
             });
-            -acc / self.total_w
+            -acc.value() / self.total_w
         } else {
-            let mut acc = 0.0;
             if alpha == 2.0 {
                 self.for_each(|xi, wi| {
                     let r = xi * inv_mu;
-                    acc += wi * r * r;
+                    acc.add(wi * r * r);
                 });
             } else if alpha.fract() == 0.0 && alpha.abs() <= 64.0 {
                 let a = alpha as i32;
                 self.for_each(|xi, wi| {
-                    acc += wi * (xi * inv_mu).powi(a);
+                    acc.add(wi * (xi * inv_mu).powi(a));
                 });
             } else {
                 self.for_each(|xi, wi| {
-                    acc += wi * (xi * inv_mu).powf(alpha);
+                    acc.add(wi * (xi * inv_mu).powf(alpha));
                 });
             }
-            (acc / self.total_w - 1.0) / (alpha * (alpha - 1.0))
+            (acc.value() / self.total_w - 1.0) / (alpha * (alpha - 1.0))
         };
         Ok(s)
     }
@@ -990,19 +1022,18 @@ impl Distribution {
             return d.atkinson(epsilon);
         }
         let inv_mu = 1.0 / mu;
+        let mut acc = BlockSum::default();
         if epsilon == 1.0 {
-            let mut acc = 0.0;
             self.for_each(|xi, wi| {
-                acc += wi * (xi * inv_mu).ln();
+                acc.add(wi * (xi * inv_mu).ln());
             });
-            return Ok(1.0 - (acc / self.total_w).exp());
+            return Ok(1.0 - (acc.value() / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
-        let mut acc = 0.0;
         self.for_each(|xi, wi| {
-            acc += wi * (xi * inv_mu).powf(e);
+            acc.add(wi * (xi * inv_mu).powf(e));
         });
-        Ok(1.0 - (acc / self.total_w).powf(1.0 / e))
+        Ok(1.0 - (acc.value() / self.total_w).powf(1.0 / e))
     }
 
     /// Coefficient of variation, population form: `CV = σ/μ` with
@@ -1013,12 +1044,12 @@ impl Distribution {
         if let Some((d, _)) = self.rescaled() {
             return d.coefficient_of_variation();
         }
-        let mut acc = 0.0;
+        let mut acc = BlockSum::default();
         self.for_each(|xi, wi| {
             let d = xi - mu;
-            acc += wi * d * d;
+            acc.add(wi * d * d);
         });
-        Ok((acc / self.total_w).sqrt() / mu)
+        Ok((acc.value() / self.total_w).sqrt() / mu)
     }
 
     /// Hoover (Ricci–Schutz, Pietra, relative mean deviation / 2) index:
@@ -1082,14 +1113,9 @@ impl Distribution {
                          use AveragedInvertedCdf or InvertedCdf with weights",
                     ));
                 }
-                let h = (n - 1) as f64 * p;
-                let j = (h.floor() as usize).min(n - 1);
-                let frac = h - j as f64;
-                if j + 1 < n && frac > 0.0 {
-                    Ok(self.x(j) + frac * (self.x(j + 1) - self.x(j)))
-                } else {
-                    Ok(self.x(j))
-                }
+                let (j, frac) = linear_position(n as u64, p);
+                let j = j as usize;
+                Ok(linear_pick(self.x(j), frac, || self.x(j + 1)))
             }
             QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
                 if p == 0.0 {
@@ -1098,17 +1124,16 @@ impl Distribution {
                 if p == 1.0 {
                     return Ok(self.x(n - 1));
                 }
-                let target = p * self.total_w;
-                let tol = 1e-12 * self.total_w;
-                let (k, _, _, cum_k) = self.locate(target - tol);
-                if method == QuantileMethod::AveragedInvertedCdf
-                    && (cum_k - target).abs() <= tol
-                    && k + 1 < n
-                {
-                    Ok(0.5 * (self.x(k) + self.x(k + 1)))
-                } else {
-                    Ok(self.x(k))
-                }
+                let (k, _, _, cum_k) = self.locate(weight_target(p, self.total_w));
+                let next = (k + 1 < n).then(|| self.x(k + 1));
+                Ok(weighted_pick(
+                    method,
+                    p,
+                    self.total_w,
+                    self.x(k),
+                    cum_k,
+                    next,
+                ))
             }
         }
     }
@@ -1221,19 +1246,7 @@ impl Distribution {
                 let sb = self.cwx_before(k1);
                 let wt = self.total_w - self.cw_before(k2);
                 let st = self.total_wx - self.cwx_before(k2);
-                if wt <= 0.0 {
-                    return Err(Error::Empty {
-                        context: "records above the 80th percentile (quintile share ratio)".into(),
-                    });
-                }
-                if sb <= 0.0 {
-                    return Err(Error::invalid_value(
-                        "income of the records at or below the 20th percentile",
-                        sb,
-                        "as the denominator of the quintile share ratio (must be > 0)",
-                    ));
-                }
-                Ok(st / sb)
+                eurostat_qsr(sb, wt, st)
             }
         }
     }
@@ -1283,6 +1296,77 @@ impl Distribution {
     pub fn at_risk_of_poverty_rate(&self) -> Result<f64> {
         self.share_below(self.at_risk_of_poverty_threshold()?)
     }
+}
+
+/// Type 7 (Hyndman & Fan 1996): `h = (n−1)p` as the 0-based order statistic `⌊h⌋`
+/// (at most `n − 1`) and the fraction `h − ⌊h⌋`. Shared by [`Distribution::quantile`] and
+/// the partitioned plan (`rank.rs`), so both interpolate between the same records.
+pub(crate) fn linear_position(n: u64, p: f64) -> (u64, f64) {
+    let h = (n - 1) as f64 * p;
+    let j = (h.floor() as u64).min(n - 1);
+    (j, h - j as f64)
+}
+
+/// Type 7 value from `x_j`, the fraction, and `x_{j+1}` (asked for only when needed: the
+/// fraction is > 0, which implies `j + 1 < n`).
+pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64 {
+    if frac > 0.0 {
+        xj + frac * (next() - xj)
+    } else {
+        xj
+    }
+}
+
+/// The cumulative weight to locate for the weighted types 1 and 2 at `0 < p < 1`: the
+/// first record whose cumulative weight reaches `pW − 1e-12·W` (the tolerance under which
+/// a cumulative share counts as equal to p; see [`Distribution::quantile`]).
+pub(crate) fn weight_target(p: f64, total_w: f64) -> f64 {
+    p * total_w - 1e-12 * total_w
+}
+
+/// Types 1 and 2 from the located record `x` with cumulative weight `cum` through it and
+/// the next record's value (`None` for the last record): type 2 averages `x` and the next
+/// value when `cum` equals `pW` within `1e-12·W`, type 1 (and type 2 otherwise) is `x`.
+pub(crate) fn weighted_pick(
+    method: QuantileMethod,
+    p: f64,
+    total_w: f64,
+    x: f64,
+    cum: f64,
+    next: Option<f64>,
+) -> f64 {
+    let tol = 1e-12 * total_w;
+    match (method, next) {
+        (QuantileMethod::AveragedInvertedCdf, Some(y)) if (cum - p * total_w).abs() <= tol => {
+            0.5 * (x + y)
+        }
+        (
+            QuantileMethod::AveragedInvertedCdf
+            | QuantileMethod::InvertedCdf
+            | QuantileMethod::Linear,
+            _,
+        ) => x,
+    }
+}
+
+/// The Eurostat S80/S20 (laeken ≥ 0.5.0 `qsr`) from the income of the records at or below
+/// q20 (`bottom_total`) and the weight and income of those above q80; the errors when a
+/// group is empty or the bottom income is not positive. Shared by
+/// [`Distribution::quintile_share_ratio`] and the partitioned plan.
+pub(crate) fn eurostat_qsr(bottom_total: f64, top_weight: f64, top_total: f64) -> Result<f64> {
+    if top_weight <= 0.0 {
+        return Err(Error::Empty {
+            context: "records above the 80th percentile (quintile share ratio)".into(),
+        });
+    }
+    if bottom_total <= 0.0 {
+        return Err(Error::invalid_value(
+            "income of the records at or below the 20th percentile",
+            bottom_total,
+            "as the denominator of the quintile share ratio (must be > 0)",
+        ));
+    }
+    Ok(top_total / bottom_total)
 }
 
 /// `2^k` for any `k` in the exponent range of `f64` (built in two steps so that `k` near

@@ -42,7 +42,10 @@ pub use decompose::{
 pub use dist::{BandRule, Distribution, MaxMin, MissingPolicy, QuantileMethod, ShareRatioMethod};
 pub use grouped::{gini_from_lorenz, gini_from_shares};
 pub use measure::{inequality_report, InequalityReport, Measure};
-pub use rank::{answer_probes, Probe, ProbeAnswer, ProbeKind, RankPartition, RankPlan, RankQuery};
+pub use rank::{
+    answer_probes, dagum_decomposition_from_plans, Probe, ProbeAnswer, ProbeKind, RankPartition,
+    RankPlan, RankQuery,
+};
 pub use summary::{ge_decomposition_from_summaries, Summary};
 
 use crate::error::{Error, Result};

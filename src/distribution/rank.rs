@@ -23,43 +23,19 @@
 //! tested with the tolerance `1e-12·W`; `p = 0` and `p = 1` give the minimum and maximum.
 //! Inside a partition the running sums are compensated (Neumaier), and the partition
 //! totals are merged with an exact accumulator, so the results carry an error of a few ε
-//! whatever the number of records or partitions. The single-machine `Distribution` sums
-//! plainly in sorted order; at 10⁶ records its Gini and Lorenz shares drift from the exact
-//! value by up to ~1e-11 relative (measured in `tests/distribution_merge.rs`), which bounds
-//! the agreement of the two. Quantiles select a record and agree exactly.
+//! whatever the number of records or partitions. The single-machine `Distribution` uses
+//! blocked compensated sums (plain inside blocks of 32 records), also independent of n:
+//! the two agree to 1e-12 relative (tested in `tests/distribution_merge.rs` at 10⁶
+//! records, with an exact Shewchuk sum as the referee). Quantiles select a record and
+//! agree exactly.
 
-use super::dist::{classify_record, MissingPolicy, QuantileMethod, RecordUse};
-use super::exact::{seal, unseal, ExactSum, Reader};
+use super::decompose::{dagum_from_groups, DagumGroup, GiniDecomposition};
+use super::dist::{
+    classify_record, eurostat_qsr, linear_pick, linear_position, weight_target, weighted_pick,
+    MissingPolicy, QuantileMethod, RecordUse,
+};
+use super::exact::{seal, unseal, ExactSum, Nsum, Reader};
 use crate::error::{Error, Result};
-
-/// A running sum with Neumaier's compensation (Neumaier 1974, *ZAMM* 54; Higham 2002,
-/// *Accuracy and Stability of Numerical Algorithms* §4.3): error ≤ 2ε|S| + O(nε²)Σ|x|,
-/// i.e. independent of n to first order, where a plain running sum's bound is (n−1)ε Σ|x|.
-#[derive(Debug, Clone, Copy, Default)]
-struct Nsum {
-    hi: f64,
-    lo: f64,
-}
-
-impl Nsum {
-    fn new(x: f64) -> Self {
-        Nsum { hi: x, lo: 0.0 }
-    }
-    #[inline]
-    fn add(&mut self, x: f64) {
-        let t = self.hi + x;
-        if self.hi.abs() >= x.abs() {
-            self.lo += (self.hi - t) + x;
-        } else {
-            self.lo += (x - t) + self.hi;
-        }
-        self.hi = t;
-    }
-    #[inline]
-    fn value(&self) -> f64 {
-        self.hi + self.lo
-    }
-}
 
 /// Serialisation kind of a [`RankPartition`].
 pub(crate) const KIND_RANK_PARTITION: u16 = 2;
@@ -281,6 +257,28 @@ pub enum RankQuery {
     GiniCorrected,
     /// Weighted mean (pass 1 alone; no probe).
     Mean,
+    /// Total weight `W` (pass 1 alone).
+    TotalWeight,
+    /// Total weighted value `Σ wᵢxᵢ` (pass 1 alone).
+    Total,
+    /// Smallest value (pass 1 alone).
+    Min,
+    /// Largest value (pass 1 alone).
+    Max,
+    /// Largest over smallest value (pass 1 alone; needs the minimum > 0).
+    MaxMinRatio,
+    /// Hoover index `F(μ⁻) − L(F(μ⁻))`: one round of [`ProbeKind::Below`] probes at the
+    /// mean, which pass 1 already gives.
+    Hoover,
+    /// S80/S20 by the Eurostat EU-SILC rule (laeken ≥ 0.5.0 `qsr`): total income of the
+    /// records above the type-2 `q80` over that of the records at or below `q20`. Two rounds:
+    /// the two quintiles, then [`ProbeKind::AtMost`] sums at each of them.
+    QuintileShareRatioEurostat,
+    /// At-risk-of-poverty threshold, 60 % of the type-2 median (one round).
+    AtRiskOfPovertyThreshold,
+    /// At-risk-of-poverty rate: the population share strictly below the threshold. Two
+    /// rounds: the median, then [`ProbeKind::Below`] sums at 0.6 × the median.
+    AtRiskOfPovertyRate,
 }
 
 /// What a [`Probe`] asks of its partition.
@@ -291,8 +289,12 @@ pub enum ProbeKind {
     Weight,
     /// The record with the given 0-based rank inside the partition.
     Rank,
-    /// The partition's total weight of records strictly below the argument.
+    /// The partition's total weight and weighted value of the records strictly below the
+    /// argument.
     Below,
+    /// The partition's total weight and weighted value of the records at or below the
+    /// argument.
+    AtMost,
 }
 
 /// One question for one partition in pass 2 (see [`RankPlan::probes`]).
@@ -312,7 +314,8 @@ pub struct Probe {
 
 /// The answer to a [`Probe`]: `[x_k, x_{k+1} (NaN if k is the partition's last record),
 /// C_{k−1}, S_{k−1}, C_k]` for `Weight`/`Rank` (global cumulative weight and weighted value
-/// before and through the record `k`), `[Σw below, 0, 0, 0, 0]` for `Below`.
+/// before and through the record `k`), `[Σw, Σwx, 0, 0, 0]` of the partition's records
+/// below (`Below`) or at or below (`AtMost`) the threshold.
 pub type ProbeAnswer = [f64; 5];
 
 /// Pass 2 inside one partition: answers every probe addressed to it (the caller passes only
@@ -327,14 +330,18 @@ pub fn answer_probes(
     let mut out = Vec::with_capacity(probes.len());
     for pr in probes {
         let ans = match pr.kind {
-            ProbeKind::Below => {
-                let k = recs.partition_point(|r| r.0 < pr.arg);
-                let mut below = Nsum::default();
-                for r in &recs[..k] {
-                    below.add(r.1);
+            ProbeKind::Below | ProbeKind::AtMost => {
+                let k = if pr.kind == ProbeKind::Below {
+                    recs.partition_point(|r| r.0 < pr.arg)
+                } else {
+                    recs.partition_point(|r| r.0 <= pr.arg)
+                };
+                let (mut w, mut wx) = (Nsum::default(), Nsum::default());
+                for &(x, wi) in &recs[..k] {
+                    w.add(wi);
+                    wx.add(wi * x);
                 }
-                let below = below.value();
-                [below, 0.0, 0.0, 0.0, 0.0]
+                [w.value(), wx.value(), 0.0, 0.0, 0.0]
             }
             ProbeKind::Weight | ProbeKind::Rank => {
                 if recs.is_empty() {
@@ -631,7 +638,16 @@ impl RankPlan {
             | RankQuery::S80S20
             | RankQuery::Gini
             | RankQuery::GiniCorrected
-            | RankQuery::Mean => {}
+            | RankQuery::Mean
+            | RankQuery::TotalWeight
+            | RankQuery::Total
+            | RankQuery::Min
+            | RankQuery::Max
+            | RankQuery::MaxMinRatio
+            | RankQuery::Hoover
+            | RankQuery::QuintileShareRatioEurostat
+            | RankQuery::AtRiskOfPovertyThreshold
+            | RankQuery::AtRiskOfPovertyRate => {}
             RankQuery::BandShare(lo, hi) => {
                 if lo.is_nan() || hi.is_nan() {
                     return Err(Error::invalid_argument(
@@ -666,13 +682,28 @@ impl RankPlan {
         });
     }
 
-    fn below_probes(&self, t: f64, out: &mut Vec<Probe>) {
+    /// Whether a partition lies wholly inside the threshold sum: every record `< t`
+    /// (`Below`) or `≤ t` (`AtMost`).
+    fn wholly_below(p: &RankPartition, kind: ProbeKind, t: f64) -> bool {
+        p.n > 0
+            && match kind {
+                ProbeKind::AtMost => p.last <= t,
+                ProbeKind::Below | ProbeKind::Weight | ProbeKind::Rank => p.last < t,
+            }
+    }
+
+    /// Threshold probes (`kind` is `Below` or `AtMost`) for the partitions that straddle `t`.
+    fn below_probes(&self, kind: ProbeKind, t: f64, out: &mut Vec<Probe>) {
         for (i, p) in self.parts.iter().enumerate() {
-            // a partition entirely below or entirely at/above t needs no visit
-            if p.n > 0 && p.first < t && p.last >= t {
+            // a partition entirely inside or entirely outside the sum needs no visit
+            let starts_inside = match kind {
+                ProbeKind::AtMost => p.first <= t,
+                ProbeKind::Below | ProbeKind::Weight | ProbeKind::Rank => p.first < t,
+            };
+            if p.n > 0 && starts_inside && !Self::wholly_below(p, kind, t) {
                 out.push(Probe {
                     partition: i,
-                    kind: ProbeKind::Below,
+                    kind,
                     arg: t,
                     offset_w: self.offsets[i].0,
                     offset_wx: self.offsets[i].1,
@@ -687,169 +718,275 @@ impl RankPlan {
         }
     }
 
-    fn expand(&self, q: &RankQuery, out: &mut Vec<Probe>) {
-        match *q {
-            RankQuery::Quantile(p, m) => match m {
-                QuantileMethod::Linear => {
-                    let h = (self.n - 1) as f64 * p;
-                    let j = (h.floor() as u64).min(self.n - 1);
-                    let (part, local) = self.partition_for_rank(j);
-                    out.push(Probe {
-                        partition: part,
-                        kind: ProbeKind::Rank,
-                        arg: local as f64,
-                        offset_w: self.offsets[part].0,
-                        offset_wx: self.offsets[part].1,
-                    });
+    fn quantile_probe(&self, p: f64, m: QuantileMethod, out: &mut Vec<Probe>) {
+        match m {
+            QuantileMethod::Linear => {
+                let (j, _) = linear_position(self.n, p);
+                let (part, local) = self.partition_for_rank(j);
+                out.push(Probe {
+                    partition: part,
+                    kind: ProbeKind::Rank,
+                    arg: local as f64,
+                    offset_w: self.offsets[part].0,
+                    offset_wx: self.offsets[part].1,
+                });
+            }
+            QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
+                if p > 0.0 && p < 1.0 {
+                    self.weight_probe(weight_target(p, self.total_w), out);
                 }
-                QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
-                    if p > 0.0 && p < 1.0 {
-                        self.weight_probe(p * self.total_w - 1e-12 * self.total_w, out);
-                    }
-                }
-            },
-            RankQuery::Lorenz(p) => self.lorenz_probe(p, out),
-            RankQuery::IncomeShare(a, b) => {
+            }
+        }
+    }
+
+    /// The probes of query `q` in round `round`, given its answers of the earlier rounds
+    /// (`hist`). Round 0 needs only pass 1; a query whose thresholds are themselves
+    /// quantiles (ARPR, the Eurostat QSR) asks a second round at the thresholds found.
+    fn expand(
+        &self,
+        q: &RankQuery,
+        round: usize,
+        hist: &[(Probe, ProbeAnswer)],
+        out: &mut Vec<Probe>,
+    ) {
+        const MEDIAN: QuantileMethod = QuantileMethod::AveragedInvertedCdf;
+        match (round, *q) {
+            (0, RankQuery::Quantile(p, m)) => self.quantile_probe(p, m, out),
+            (0, RankQuery::Lorenz(p)) => self.lorenz_probe(p, out),
+            (0, RankQuery::IncomeShare(a, b)) => {
                 self.lorenz_probe(b, out);
                 self.lorenz_probe(a, out);
             }
-            RankQuery::Palma => {
+            (0, RankQuery::Palma) => {
                 self.lorenz_probe(0.9, out);
                 self.lorenz_probe(0.4, out);
             }
-            RankQuery::S80S20 => {
+            (0, RankQuery::S80S20) => {
                 self.lorenz_probe(0.8, out);
                 self.lorenz_probe(0.2, out);
             }
-            RankQuery::BandShare(lo, hi) => {
-                self.below_probes(hi, out);
-                self.below_probes(lo, out);
+            (0, RankQuery::BandShare(lo, hi)) => {
+                self.below_probes(ProbeKind::Below, hi, out);
+                self.below_probes(ProbeKind::Below, lo, out);
             }
-            RankQuery::ShareBelow(t) => self.below_probes(t, out),
-            RankQuery::Gini | RankQuery::GiniCorrected | RankQuery::Mean => {}
+            (0, RankQuery::ShareBelow(t)) => self.below_probes(ProbeKind::Below, t, out),
+            (0, RankQuery::Hoover) => self.below_probes(ProbeKind::Below, self.mean(), out),
+            (0, RankQuery::QuintileShareRatioEurostat) => {
+                self.quantile_probe(0.2, MEDIAN, out);
+                self.quantile_probe(0.8, MEDIAN, out);
+            }
+            (0, RankQuery::AtRiskOfPovertyThreshold | RankQuery::AtRiskOfPovertyRate) => {
+                self.quantile_probe(0.5, MEDIAN, out)
+            }
+            (1, RankQuery::QuintileShareRatioEurostat) => {
+                let q20 = self.quantile_value(0.2, MEDIAN, &hist[..1]);
+                let q80 = self.quantile_value(0.8, MEDIAN, &hist[1..2]);
+                self.below_probes(ProbeKind::AtMost, q20, out);
+                self.below_probes(ProbeKind::AtMost, q80, out);
+            }
+            (1, RankQuery::AtRiskOfPovertyRate) => {
+                let t = 0.6 * self.quantile_value(0.5, MEDIAN, &hist[..1]);
+                self.below_probes(ProbeKind::Below, t, out);
+            }
+            (
+                _,
+                RankQuery::Quantile(..)
+                | RankQuery::Lorenz(_)
+                | RankQuery::IncomeShare(..)
+                | RankQuery::Palma
+                | RankQuery::S80S20
+                | RankQuery::BandShare(..)
+                | RankQuery::ShareBelow(_)
+                | RankQuery::Hoover
+                | RankQuery::QuintileShareRatioEurostat
+                | RankQuery::AtRiskOfPovertyThreshold
+                | RankQuery::AtRiskOfPovertyRate
+                | RankQuery::Gini
+                | RankQuery::GiniCorrected
+                | RankQuery::Mean
+                | RankQuery::TotalWeight
+                | RankQuery::Total
+                | RankQuery::Min
+                | RankQuery::Max
+                | RankQuery::MaxMinRatio,
+            ) => {}
         }
     }
 
-    /// Pass 2's questions for `queries`, each addressed to one partition. Send each
-    /// partition the probes with its index, answer them with [`answer_probes`], and give
-    /// all the answers back, in the order of this list, to [`finish`](Self::finish).
-    pub fn probes(&self, queries: &[RankQuery]) -> Result<Vec<Probe>> {
-        let mut out = Vec::new();
+    /// Replays the rounds: hands `answers` (all rounds, concatenated) to the queries whose
+    /// probes they answer, and returns each query's (probe, answer) history with the next
+    /// round's probes (empty when every query has all it needs).
+    fn schedule(&self, queries: &[RankQuery], answers: &[ProbeAnswer]) -> Result<Schedule> {
         for q in queries {
             self.validate(q)?;
-            self.expand(q, &mut out);
         }
-        Ok(out)
+        let mut hist: Vec<Vec<(Probe, ProbeAnswer)>> = vec![Vec::new(); queries.len()];
+        let mut used = 0usize;
+        for round in 0.. {
+            let mut batch: Vec<(usize, Probe)> = Vec::new();
+            let mut mine = Vec::new();
+            for (i, q) in queries.iter().enumerate() {
+                mine.clear();
+                self.expand(q, round, &hist[i], &mut mine);
+                batch.extend(mine.iter().map(|&p| (i, p)));
+            }
+            let rest = answers.len() - used;
+            if batch.is_empty() || rest == 0 {
+                if rest > 0 {
+                    return Err(Error::length_mismatch(
+                        "answers vs probes",
+                        used,
+                        answers.len(),
+                    ));
+                }
+                return Ok(Schedule {
+                    hist,
+                    next: batch.into_iter().map(|(_, p)| p).collect(),
+                });
+            }
+            if rest < batch.len() {
+                return Err(Error::length_mismatch(
+                    "answers vs probes",
+                    used + batch.len(),
+                    answers.len(),
+                ));
+            }
+            for (k, (i, p)) in batch.iter().enumerate() {
+                hist[*i].push((*p, answers[used + k]));
+            }
+            used += batch.len();
+        }
+        unreachable!("the loop returns once a round asks nothing")
     }
 
-    /// Finishes the queries from the answers to [`probes`](Self::probes) (same `queries`,
-    /// answers in the order of the probes).
+    /// Pass 2's first round of questions for `queries`, each addressed to one partition:
+    /// `next_probes(queries, &[])`.
+    pub fn probes(&self, queries: &[RankQuery]) -> Result<Vec<Probe>> {
+        self.next_probes(queries, &[])
+    }
+
+    /// The next round of questions for `queries`, given the answers of all earlier rounds
+    /// (concatenated in the order of the probes); empty when the answers suffice for
+    /// [`finish`](Self::finish). Send each partition the probes with its index, answer them
+    /// with [`answer_probes`], append the answers, repeat. Most queries need one round;
+    /// the at-risk-of-poverty rate and the Eurostat QSR need two (their thresholds are
+    /// quantiles), pass 1's own measures none.
+    pub fn next_probes(
+        &self,
+        queries: &[RankQuery],
+        answers: &[ProbeAnswer],
+    ) -> Result<Vec<Probe>> {
+        Ok(self.schedule(queries, answers)?.next)
+    }
+
+    /// Finishes the queries from the answers to all the rounds of
+    /// [`next_probes`](Self::next_probes) (same `queries`, answers in probe order).
     pub fn finish(&self, queries: &[RankQuery], answers: &[ProbeAnswer]) -> Result<Vec<f64>> {
-        let probes = self.probes(queries)?;
-        if answers.len() != probes.len() {
-            return Err(Error::length_mismatch(
-                "answers vs probes",
-                probes.len(),
-                answers.len(),
+        let s = self.schedule(queries, answers)?;
+        if !s.next.is_empty() {
+            return Err(Error::invalid_argument(
+                "answers",
+                format!(
+                    "{} answers do not finish the queries: another round of {} probes is \
+                     needed (RankPlan::next_probes with the answers so far)",
+                    answers.len(),
+                    s.next.len()
+                ),
             ));
         }
-        let mut cur = 0usize;
-        let mut out = Vec::with_capacity(queries.len());
-        for q in queries {
-            let mut mine = Vec::new();
-            self.expand(q, &mut mine);
-            let ans = &answers[cur..cur + mine.len()];
-            cur += mine.len();
-            out.push(self.finish_one(q, &mine, ans)?);
-        }
-        Ok(out)
+        queries
+            .iter()
+            .zip(&s.hist)
+            .map(|(q, h)| self.finish_one(q, h))
+            .collect()
     }
 
-    fn lorenz_from(&self, p: f64, probes: &[Probe], ans: &[ProbeAnswer], i: &mut usize) -> f64 {
+    /// The quantile from its probe's answer (`h` holds that one probe, or nothing for
+    /// `p = 0` or `1` of types 1 and 2).
+    fn quantile_value(&self, p: f64, m: QuantileMethod, h: &[(Probe, ProbeAnswer)]) -> f64 {
+        match m {
+            QuantileMethod::Linear => {
+                let (_, frac) = linear_position(self.n, p);
+                let (probe, [xj, next, ..]) = h[0];
+                linear_pick(xj, frac, || {
+                    if next.is_nan() {
+                        self.next_first(probe.partition)
+                            .expect("a later record exists")
+                    } else {
+                        next
+                    }
+                })
+            }
+            QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
+                if p == 0.0 {
+                    return self.min;
+                }
+                if p == 1.0 {
+                    return self.max;
+                }
+                let (probe, [x, next, _, _, cum_k]) = h[0];
+                let next = if next.is_nan() {
+                    self.next_first(probe.partition)
+                } else {
+                    Some(next)
+                };
+                weighted_pick(m, p, self.total_w, x, cum_k, next)
+            }
+        }
+    }
+
+    fn lorenz_from(&self, p: f64, h: &[(Probe, ProbeAnswer)], i: &mut usize) -> f64 {
         if p <= 0.0 {
             return 0.0;
         }
         if p >= 1.0 {
             return 1.0;
         }
-        let target = probes[*i].arg;
-        let [x, _, cw, cwx, _] = ans[*i];
+        let (probe, [x, _, cw, cwx, _]) = h[*i];
         *i += 1;
-        let part = (target - cw).max(0.0);
+        let part = (probe.arg - cw).max(0.0);
         (cwx + part * x) / self.total_wx
     }
 
-    fn below_from(&self, t: f64, probes: &[Probe], ans: &[ProbeAnswer], i: &mut usize) -> f64 {
-        // whole partitions below t, plus the probed partitions' partial sums
-        let mut acc = ExactSum::default();
-        for p in self.parts.iter().filter(|p| p.n > 0 && p.last < t) {
-            acc.add(p.sw);
+    /// `(Σw, Σwx)` of the records below (`Below`) or at or below (`AtMost`) `t`, plus
+    /// `extra` (exactly): the whole partitions inside, plus the probed partitions' partial
+    /// sums, which are the next answers in `h` from `*i` on.
+    fn below_from(
+        &self,
+        kind: ProbeKind,
+        t: f64,
+        h: &[(Probe, ProbeAnswer)],
+        i: &mut usize,
+    ) -> (f64, f64) {
+        let (mut w, mut wx) = (ExactSum::default(), ExactSum::default());
+        for p in self.parts.iter().filter(|p| Self::wholly_below(p, kind, t)) {
+            w.add(p.sw);
+            wx.add(p.swx);
         }
         let mut expected = Vec::new();
-        self.below_probes(t, &mut expected);
+        self.below_probes(kind, t, &mut expected);
         for _ in 0..expected.len() {
-            debug_assert!(probes[*i].kind == ProbeKind::Below && probes[*i].arg == t);
-            acc.add(ans[*i][0]);
+            debug_assert!(h[*i].0.kind == kind && h[*i].0.arg == t);
+            w.add(h[*i].1[0]);
+            wx.add(h[*i].1[1]);
             *i += 1;
         }
-        acc.value()
+        (w.value(), wx.value())
     }
 
-    fn finish_one(&self, q: &RankQuery, probes: &[Probe], ans: &[ProbeAnswer]) -> Result<f64> {
+    fn finish_one(&self, q: &RankQuery, h: &[(Probe, ProbeAnswer)]) -> Result<f64> {
+        const MEDIAN: QuantileMethod = QuantileMethod::AveragedInvertedCdf;
         let mut i = 0usize;
         match *q {
-            RankQuery::Quantile(p, m) => match m {
-                QuantileMethod::Linear => {
-                    let n = self.n;
-                    let h = (n - 1) as f64 * p;
-                    let j = (h.floor() as u64).min(n - 1);
-                    let frac = h - j as f64;
-                    let [xj, next, ..] = ans[0];
-                    if j + 1 < n && frac > 0.0 {
-                        let next = if next.is_nan() {
-                            self.next_first(probes[0].partition)
-                                .expect("a later record exists")
-                        } else {
-                            next
-                        };
-                        Ok(xj + frac * (next - xj))
-                    } else {
-                        Ok(xj)
-                    }
-                }
-                QuantileMethod::InvertedCdf | QuantileMethod::AveragedInvertedCdf => {
-                    if p == 0.0 {
-                        return Ok(self.min);
-                    }
-                    if p == 1.0 {
-                        return Ok(self.max);
-                    }
-                    let target = p * self.total_w;
-                    let tol = 1e-12 * self.total_w;
-                    let [x, next, _, _, cum_k] = ans[0];
-                    let next = if next.is_nan() {
-                        self.next_first(probes[0].partition)
-                    } else {
-                        Some(next)
-                    };
-                    match (m, next) {
-                        (QuantileMethod::AveragedInvertedCdf, Some(y))
-                            if (cum_k - target).abs() <= tol =>
-                        {
-                            Ok(0.5 * (x + y))
-                        }
-                        _ => Ok(x),
-                    }
-                }
-            },
+            RankQuery::Quantile(p, m) => Ok(self.quantile_value(p, m, h)),
             RankQuery::Lorenz(p) => {
                 self.positive_mean("Lorenz curve")?;
-                Ok(self.lorenz_from(p, probes, ans, &mut i))
+                Ok(self.lorenz_from(p, h, &mut i))
             }
             RankQuery::IncomeShare(a, b) => {
                 self.positive_mean("income share")?;
-                let hi = self.lorenz_from(b, probes, ans, &mut i);
-                let lo = self.lorenz_from(a, probes, ans, &mut i);
+                let hi = self.lorenz_from(b, h, &mut i);
+                let lo = self.lorenz_from(a, h, &mut i);
                 Ok(hi - lo)
             }
             RankQuery::Palma | RankQuery::S80S20 => {
@@ -859,8 +996,8 @@ impl RankPlan {
                     (0.2, 0.2, "S80/S20 ratio")
                 };
                 self.positive_mean(what)?;
-                let num = 1.0 - self.lorenz_from(1.0 - top, probes, ans, &mut i);
-                let den = self.lorenz_from(bottom, probes, ans, &mut i);
+                let num = 1.0 - self.lorenz_from(1.0 - top, h, &mut i);
+                let den = self.lorenz_from(bottom, h, &mut i);
                 if den <= 0.0 {
                     return Err(Error::invalid_value(
                         format!("income share of the bottom {}%", bottom * 100.0),
@@ -871,14 +1008,133 @@ impl RankPlan {
                 Ok(num / den)
             }
             RankQuery::BandShare(lo, hi) => {
-                let b = self.below_from(hi, probes, ans, &mut i);
-                let a = self.below_from(lo, probes, ans, &mut i);
+                let b = self.below_from(ProbeKind::Below, hi, h, &mut i).0;
+                let a = self.below_from(ProbeKind::Below, lo, h, &mut i).0;
                 Ok((b - a) / self.total_w)
             }
-            RankQuery::ShareBelow(t) => Ok(self.below_from(t, probes, ans, &mut i) / self.total_w),
+            RankQuery::ShareBelow(t) => {
+                Ok(self.below_from(ProbeKind::Below, t, h, &mut i).0 / self.total_w)
+            }
+            RankQuery::Hoover => {
+                // Cowell 2011 §2.2: H = max_p (p − L(p)), reached at F(μ⁻)
+                let mu = self.positive_mean("Hoover index")?;
+                let (w, wx) = self.below_from(ProbeKind::Below, mu, h, &mut i);
+                Ok(w / self.total_w - wx / self.total_wx)
+            }
+            RankQuery::QuintileShareRatioEurostat => {
+                self.positive_mean("quintile share ratio")?;
+                let q20 = self.quantile_value(0.2, MEDIAN, &h[..1]);
+                let q80 = self.quantile_value(0.8, MEDIAN, &h[1..2]);
+                i = 2;
+                let (_, sb) = self.below_from(ProbeKind::AtMost, q20, h, &mut i);
+                let (w80, wx80) = self.below_from(ProbeKind::AtMost, q80, h, &mut i);
+                // the top group's totals: W − W(≤ q80), rounded once
+                let top = |all: f64, below: f64| {
+                    let mut d = ExactSum::default();
+                    d.add(all);
+                    d.add(-below);
+                    d.value()
+                };
+                eurostat_qsr(sb, top(self.total_w, w80), top(self.total_wx, wx80))
+            }
+            RankQuery::AtRiskOfPovertyThreshold => Ok(0.6 * self.quantile_value(0.5, MEDIAN, h)),
+            RankQuery::AtRiskOfPovertyRate => {
+                let t = 0.6 * self.quantile_value(0.5, MEDIAN, &h[..1]);
+                i = 1;
+                Ok(self.below_from(ProbeKind::Below, t, h, &mut i).0 / self.total_w)
+            }
             RankQuery::Gini => self.gini(),
             RankQuery::GiniCorrected => self.gini_corrected(),
             RankQuery::Mean => Ok(self.mean()),
+            RankQuery::TotalWeight => Ok(self.total_w),
+            RankQuery::Total => Ok(self.total_wx),
+            RankQuery::Min => Ok(self.min),
+            RankQuery::Max => Ok(self.max),
+            RankQuery::MaxMinRatio => {
+                if self.min <= 0.0 {
+                    return Err(Error::invalid_value(
+                        "minimum of values",
+                        self.min,
+                        "as the denominator of a max/min ratio (the minimum must be > 0)",
+                    ));
+                }
+                Ok(self.max / self.min)
+            }
         }
     }
+}
+
+/// The replayed rounds of a [`RankPlan`]: each query's (probe, answer) history and the
+/// next round's probes.
+struct Schedule {
+    hist: Vec<Vec<(Probe, ProbeAnswer)>>,
+    next: Vec<Probe>,
+}
+
+/// Dagum's (1997) Gini decomposition by group (see
+/// [`dagum_gini_decomposition`](super::dagum_gini_decomposition) for the definitions) from
+/// rank plans, so from data that never leave their partitions: `total` is the plan of all
+/// records ranked by value alone (its Gini is the overall Gini), `groups` one plan per
+/// group label over that group's records ranked by value (their Ginis, weights and totals).
+/// Every term of the decomposition needs only these: the net between-group term is the
+/// Gini of the group means, and the transvariation the remainder (Dagum 1997, eq. 2–3).
+/// Groups come back in ascending label order.
+///
+/// Errors: no group ([`Error::Empty`]); a repeated label, or group plans whose record
+/// counts do not add up to the overall plan's ([`Error::InvalidArgument`]); a negative
+/// value or a mean ≤ 0 ([`Error::InvalidValue`]).
+pub fn dagum_decomposition_from_plans(
+    total: &RankPlan,
+    groups: &[(usize, RankPlan)],
+) -> Result<GiniDecomposition> {
+    if groups.is_empty() {
+        return Err(Error::Empty {
+            context: "groups (the Dagum decomposition needs at least one group)".into(),
+        });
+    }
+    if total.min < 0.0 {
+        return Err(Error::invalid_value(
+            "minimum of values",
+            total.min,
+            "for the Dagum Gini decomposition (it needs every value ≥ 0)",
+        ));
+    }
+    let mut order: Vec<&(usize, RankPlan)> = groups.iter().collect();
+    order.sort_by_key(|g| g.0);
+    if let Some(w) = order.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::invalid_argument(
+            "labels",
+            format!("group label {} appears twice", w[0].0),
+        ));
+    }
+    let n: u64 = groups.iter().map(|g| g.1.n).sum();
+    if n != total.n {
+        return Err(Error::invalid_argument(
+            "groups",
+            format!(
+                "the group plans hold {n} records, the overall plan {}: they must cover the \
+                 same records",
+                total.n
+            ),
+        ));
+    }
+    let g = total.gini()?;
+    let parts: Vec<DagumGroup> = order
+        .iter()
+        .map(|(label, p)| {
+            Ok(DagumGroup {
+                label: *label,
+                n: p.n as usize,
+                weight: p.total_w,
+                total: p.total_wx,
+                mean: p.mean(),
+                gini: if p.mean() > 0.0 {
+                    Some(p.gini()?)
+                } else {
+                    None
+                },
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(dagum_from_groups(g, total.total_w, total.total_wx, &parts))
 }

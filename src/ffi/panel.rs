@@ -137,6 +137,168 @@ pub unsafe extern "C" fn cpindex_panel_new(
     })
 }
 
+/// Memory layouts of the values given to `cpindex_panel_from_arrays`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum cpindex_values_layout {
+    /// The library's own order (column-major, `values[(i * n_periods + p) * n_units + u]`):
+    /// a Fortran-ordered `(units, periods, indicators)` array.
+    ColumnMajor = 0,
+    /// Row-major `values[(u * n_periods + p) * n_indicators + i]`: a C-ordered
+    /// `(units, periods, indicators)` array (numpy's default), or a `(units, indicators)`
+    /// table for one period.
+    RowMajor = 1,
+}
+
+/// Splits `n` ids joined with a NUL after each (`"a\0b\0"`) into owned strings.
+unsafe fn split_joined(
+    ptr: *const c_char,
+    len: usize,
+    n: usize,
+    name: &str,
+) -> FfiResult<Vec<String>> {
+    let text = try_str(ptr, len, name)?;
+    let mut out = Vec::with_capacity(n);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some(end) = rest.find('\0') else {
+            return Err(FfiError::invalid(
+                name,
+                format!(
+                    "the last id (`{}`) is not followed by a NUL byte: join ids with a NUL after each",
+                    crate::data::bounded(rest)
+                ),
+            ));
+        };
+        if out.len() == n {
+            break;
+        }
+        out.push(rest[..end].to_owned());
+        rest = &rest[end + 1..];
+    }
+    if out.len() != n || !rest.is_empty() {
+        let found = out.len() + rest.matches('\0').count();
+        return Err(crate::Error::length_mismatch(
+            format!("`{name}` (ids each followed by a NUL byte)"),
+            n,
+            found,
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+/// Cache-blocked transpose of row-major values (`src[(u * np + p) * ni + i]`) into the
+/// panel's column-major order (`dst[(i * np + p) * nu + u]`).
+fn transpose_into(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) {
+    const B: usize = 32;
+    for p in 0..np {
+        for u0 in (0..nu).step_by(B) {
+            let u1 = (u0 + B).min(nu);
+            for i0 in (0..ni).step_by(B) {
+                let i1 = (i0 + B).min(ni);
+                for u in u0..u1 {
+                    let row = &src[(u * np + p) * ni..(u * np + p) * ni + ni];
+                    for i in i0..i1 {
+                        dst[(i * np + p) * nu + u] = row[i];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Creates a panel from arrays in one call, the fast path for bindings (issue 16): unit
+/// and indicator ids as one UTF-8 buffer each, every id followed by a NUL byte
+/// (`"u1\0u2\0"`, `*_len` bytes in all, `n_*` ids), and the values in a
+/// `cpindex_values_layout` (`layout` 1 = row-major reads a C-ordered
+/// `(units, periods, indicators)` array without a transposing copy on the caller's side;
+/// the library copies the values once, in its own order). Otherwise as
+/// `cpindex_panel_new`: NaN = missing, ±inf rejected, periods in any order, ids unique
+/// and non-empty (an id cannot hold a NUL here; use `cpindex_panel_new` for such ids).
+///
+/// **Ownership:** on success `*out` receives a new panel the caller frees with
+/// `cpindex_panel_free`. The caller keeps its arrays.
+/// **NULL:** each array may be NULL when its length is 0; `out` must not be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
+/// `CPINDEX_STATUS_LENGTH_MISMATCH` (`n_values` is not the product; a joined buffer does
+/// not hold exactly `n_*` ids), `CPINDEX_STATUS_INVALID_ARGUMENT` (unknown layout; empty or
+/// duplicate ids, duplicate periods, a buffer not ending in NUL; a product over the cell
+/// limit of `cpindex_set_max_panel_cells`), `CPINDEX_STATUS_INVALID_VALUE` (an infinite
+/// value, naming the cell).
+/// **Thread safety:** may be called from any thread.
+///
+/// # Safety
+/// Each array valid for reads of its length; `out` valid for a write.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)] // arrays with their lengths (R11), then the output
+pub unsafe extern "C" fn cpindex_panel_from_arrays(
+    unit_ids: *const c_char,
+    unit_ids_len: usize,
+    n_units: usize,
+    periods: *const i32,
+    n_periods: usize,
+    indicator_ids: *const c_char,
+    indicator_ids_len: usize,
+    n_indicators: usize,
+    values: *const f64,
+    n_values: usize,
+    layout: u32,
+    out: *mut *mut cpindex_panel,
+) -> cpindex_status {
+    guard_status("cpindex_panel_from_arrays", || {
+        let out = out_ptr(out, "out")?;
+        let layout = match layout {
+            0 => cpindex_values_layout::ColumnMajor,
+            1 => cpindex_values_layout::RowMajor,
+            _ => {
+                return Err(FfiError::invalid(
+                    "layout",
+                    format!("{layout} is not a cpindex_values_layout code (0 = COLUMN_MAJOR, 1 = ROW_MAJOR)"),
+                ))
+            }
+        };
+        let n = crate::data::checked_panel_cells(n_units, n_periods, n_indicators)?;
+        let units = split_joined(unit_ids, unit_ids_len, n_units, "unit_ids")?;
+        let indicators = split_joined(
+            indicator_ids,
+            indicator_ids_len,
+            n_indicators,
+            "indicator_ids",
+        )?;
+        let periods = try_slice(periods, n_periods, "periods")?.to_vec();
+        let src = try_slice(values, n_values, "values")?;
+        if n_values != n {
+            return Err(crate::Error::length_mismatch(
+                format!(
+                    "values ({n_units} units × {n_periods} periods × {n_indicators} indicators)"
+                ),
+                n,
+                n_values,
+            )
+            .into());
+        }
+        let mut v: Vec<f64> = Vec::new();
+        v.try_reserve_exact(n).map_err(|e| {
+            FfiError::invalid(
+                "values",
+                format!("cannot allocate {n} values ({e}); the input asks for too much memory"),
+            )
+        })?;
+        match layout {
+            cpindex_values_layout::ColumnMajor => v.extend_from_slice(src),
+            cpindex_values_layout::RowMajor => {
+                v.resize(n, 0.0);
+                transpose_into(src, &mut v, n_units, n_periods, n_indicators);
+            }
+        }
+        let panel = Panel::from_values(units, periods, indicators, v)?;
+        out.write(box_into_ptr(panel));
+        Ok(())
+    })
+}
+
 /// Creates a panel from CSV text (UTF-8, `len` bytes) in the `layout` given by a
 /// `cpindex_csv_layout` code. Missing values: an empty cell, `NA`, `N/A` or `NaN`. With a
 /// framework, every indicator id must be in it (or be one of its auxiliary series) and
@@ -637,4 +799,117 @@ pub unsafe extern "C" fn cpindex_panel_check_framework(
         p.check_indicators(fw)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    unsafe fn from_arrays(
+        units: &str,
+        nu: usize,
+        periods: &[i32],
+        inds: &str,
+        ni: usize,
+        values: &[f64],
+        layout: u32,
+    ) -> (cpindex_status, *mut cpindex_panel) {
+        let mut out: *mut cpindex_panel = std::ptr::null_mut();
+        let st = cpindex_panel_from_arrays(
+            units.as_ptr().cast(),
+            units.len(),
+            nu,
+            periods.as_ptr(),
+            periods.len(),
+            inds.as_ptr().cast(),
+            inds.len(),
+            ni,
+            values.as_ptr(),
+            values.len(),
+            layout,
+            &mut out,
+        );
+        (st, out)
+    }
+
+    #[test]
+    fn row_major_values_land_where_the_column_major_formula_says() {
+        // 2 units × 3 periods (given unsorted: 2021, 2019, 2020) × 4 indicators; row-major
+        // value of (u, p, i) = 100u + 10p + i with p the position as given.
+        let (nu, np, ni) = (2, 3, 4);
+        let periods = [2021, 2019, 2020];
+        let mut rm = vec![0.0; nu * np * ni];
+        let mut cm = vec![0.0; nu * np * ni];
+        for u in 0..nu {
+            for p in 0..np {
+                for i in 0..ni {
+                    let v = (100 * u + 10 * p + i) as f64;
+                    rm[(u * np + p) * ni + i] = v;
+                    cm[(i * np + p) * nu + u] = v;
+                }
+            }
+        }
+        unsafe {
+            let (st, a) = from_arrays("a\0b\0", 2, &periods, "p\0q\0r\0s\0", 4, &rm, 1);
+            assert_eq!(st, cpindex_status::Ok);
+            let (st, b) = from_arrays("a\0b\0", 2, &periods, "p\0q\0r\0s\0", 4, &cm, 0);
+            assert_eq!(st, cpindex_status::Ok);
+            let (pa, pb) = (box_ref(a, "a").unwrap(), box_ref(b, "b").unwrap());
+            assert_eq!(pa.units(), ["a", "b"]);
+            assert_eq!(pa.indicators(), ["p", "q", "r", "s"]);
+            assert_eq!(pa.periods(), [2019, 2020, 2021]);
+            assert_eq!(pa.values(), pb.values());
+            // unit b (1), period 2020 (given at position 2, sorted position 1), indicator
+            // r (2): 100 + 20 + 2
+            assert_eq!(pa.get(1, 1, 2), 122.0);
+            // unit a, 2021 (given first, sorted last), indicator s: 0 + 0 + 3
+            assert_eq!(pa.get(0, 2, 3), 3.0);
+            cpindex_panel_free(a);
+            cpindex_panel_free(b);
+        }
+    }
+
+    #[test]
+    fn joined_ids_and_layouts_are_checked() {
+        let v = [1.0, 2.0];
+        unsafe {
+            // one id too few, one too many, no trailing NUL, an empty and a duplicate id
+            assert_eq!(
+                from_arrays("a\0", 2, &[2020], "x\0", 1, &v, 0).0,
+                cpindex_status::LengthMismatch
+            );
+            assert_eq!(
+                from_arrays("a\0b\0c\0", 2, &[2020], "x\0", 1, &v, 0).0,
+                cpindex_status::LengthMismatch
+            );
+            assert_eq!(
+                from_arrays("a\0b", 2, &[2020], "x\0", 1, &v, 0).0,
+                cpindex_status::InvalidArgument
+            );
+            assert_eq!(
+                from_arrays("a\0\0", 2, &[2020], "x\0", 1, &v, 0).0,
+                cpindex_status::InvalidArgument
+            );
+            assert_eq!(
+                from_arrays("a\0a\0", 2, &[2020], "x\0", 1, &v, 0).0,
+                cpindex_status::InvalidArgument
+            );
+            assert_eq!(
+                from_arrays("a\0b\0", 2, &[2020], "x\0", 1, &v, 2).0,
+                cpindex_status::InvalidArgument
+            );
+            assert_eq!(
+                from_arrays("a\0b\0", 2, &[2020], "x\0", 1, &v[..1], 1).0,
+                cpindex_status::LengthMismatch
+            );
+            assert_eq!(
+                from_arrays("a\0b\0", 2, &[2020], "x\0", 1, &[1.0, f64::INFINITY], 1).0,
+                cpindex_status::InvalidValue
+            );
+            let (st, p) = from_arrays("a\0\u{ff}\0", 2, &[2020], "x\0", 1, &v, 1);
+            assert_eq!(st, cpindex_status::Ok);
+            assert_eq!(box_ref(p, "p").unwrap().units()[1], "\u{ff}");
+            cpindex_panel_free(p);
+        }
+    }
 }

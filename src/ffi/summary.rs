@@ -16,8 +16,8 @@ use super::handle::{box_free, box_into_ptr, box_mut, box_ref, BoxHandle};
 use super::slice::{out_ptr, try_slice, write_array};
 use super::status::cpindex_status;
 use crate::distribution::{
-    answer_probes, ge_decomposition_from_summaries, MissingPolicy, Probe, ProbeKind,
-    QuantileMethod, RankPartition, RankPlan, RankQuery, Summary,
+    answer_probes, dagum_decomposition_from_plans, ge_decomposition_from_summaries, MissingPolicy,
+    Probe, ProbeKind, QuantileMethod, RankPartition, RankPlan, RankQuery, Summary,
 };
 
 /// A mergeable summary of a chunk of weighted records for the moment measures (mean,
@@ -116,6 +116,25 @@ pub enum cpindex_rank_query_kind {
     GiniCorrected = 10,
     /// Weighted mean (needs no pass 2).
     Mean = 11,
+    /// Total weight (needs no pass 2).
+    TotalWeight = 12,
+    /// Total weighted value (needs no pass 2).
+    Total = 13,
+    /// Smallest value (needs no pass 2).
+    Min = 14,
+    /// Largest value (needs no pass 2).
+    Max = 15,
+    /// Largest over smallest value (needs no pass 2; the minimum must be > 0).
+    MaxMinRatio = 16,
+    /// Hoover index (one round of probes at the mean).
+    Hoover = 17,
+    /// S80/S20 by the Eurostat EU-SILC rule (laeken >= 0.5.0 `qsr`; two rounds).
+    QuintileShareRatioEurostat = 18,
+    /// At-risk-of-poverty threshold, 60% of the type-2 median (one round).
+    AtRiskOfPovertyThreshold = 19,
+    /// At-risk-of-poverty rate, a fraction (two rounds: the median, then the share below
+    /// 60% of it).
+    AtRiskOfPovertyRate = 20,
 }
 
 /// One rank query: a `cpindex_rank_query_kind` code and up to two arguments (unused ones
@@ -138,7 +157,8 @@ pub struct cpindex_rank_query {
 pub struct cpindex_probe {
     /// Index of the partition (order given to `cpindex_rank_plan_new`).
     pub partition: usize,
-    /// 0 = cumulative weight, 1 = rank inside the partition, 2 = weight below a threshold.
+    /// 0 = cumulative weight, 1 = rank inside the partition, 2 = weight and weighted value
+    /// below a threshold, 3 = at or below it.
     pub kind: u32,
     /// The target.
     pub arg: f64,
@@ -190,6 +210,15 @@ fn query_of(q: &cpindex_rank_query) -> FfiResult<RankQuery> {
         9 => K::Gini,
         10 => K::GiniCorrected,
         11 => K::Mean,
+        12 => K::TotalWeight,
+        13 => K::Total,
+        14 => K::Min,
+        15 => K::Max,
+        16 => K::MaxMinRatio,
+        17 => K::Hoover,
+        18 => K::QuintileShareRatioEurostat,
+        19 => K::AtRiskOfPovertyThreshold,
+        20 => K::AtRiskOfPovertyRate,
         c => {
             return Err(FfiError::invalid(
                 "queries",
@@ -210,6 +239,15 @@ fn query_of(q: &cpindex_rank_query) -> FfiResult<RankQuery> {
         K::Gini => RankQuery::Gini,
         K::GiniCorrected => RankQuery::GiniCorrected,
         K::Mean => RankQuery::Mean,
+        K::TotalWeight => RankQuery::TotalWeight,
+        K::Total => RankQuery::Total,
+        K::Min => RankQuery::Min,
+        K::Max => RankQuery::Max,
+        K::MaxMinRatio => RankQuery::MaxMinRatio,
+        K::Hoover => RankQuery::Hoover,
+        K::QuintileShareRatioEurostat => RankQuery::QuintileShareRatioEurostat,
+        K::AtRiskOfPovertyThreshold => RankQuery::AtRiskOfPovertyThreshold,
+        K::AtRiskOfPovertyRate => RankQuery::AtRiskOfPovertyRate,
     })
 }
 
@@ -227,6 +265,7 @@ fn probe_to_c(p: &Probe) -> cpindex_probe {
             ProbeKind::Weight => 0,
             ProbeKind::Rank => 1,
             ProbeKind::Below => 2,
+            ProbeKind::AtMost => 3,
         },
         arg: p.arg,
         offset_w: p.offset_w,
@@ -239,6 +278,7 @@ fn probe_of(p: &cpindex_probe) -> FfiResult<Probe> {
         0 => ProbeKind::Weight,
         1 => ProbeKind::Rank,
         2 => ProbeKind::Below,
+        3 => ProbeKind::AtMost,
         c => {
             return Err(FfiError::invalid(
                 "probes",
@@ -683,6 +723,56 @@ pub unsafe extern "C" fn cpindex_rank_plan_probes(
     })
 }
 
+/// The next round of probes for `queries`, given the answers to every earlier round
+/// (`n_answers` × 5 doubles, concatenated in probe order; `n_answers` 0 gives the first
+/// round, as `cpindex_rank_plan_probes`). `*out_len` = 0 means the answers suffice for
+/// `cpindex_rank_plan_finish`. Most queries need one round; the at-risk-of-poverty rate and
+/// the Eurostat quintile share ratio need two (their thresholds are quantiles). Size query
+/// with `(NULL, 0)`.
+///
+/// **Ownership:** the caller owns every array. **NULL:** `plan`, `out_len` not NULL;
+/// `queries`, `answers`, `buf` only when their length is 0.
+/// **Errors:** as `cpindex_rank_plan_probes`; `CPINDEX_STATUS_LENGTH_MISMATCH` when
+/// `n_answers` is not a whole number of rounds.
+/// **Thread safety:** may be called concurrently.
+///
+/// # Safety
+/// `plan` a live handle; `queries` valid for `n_queries` reads; `answers` for
+/// `5 * n_answers` reads; `buf` for `buf_len` writes; `out_len` for a write.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)] // plan, queries, answers, output
+pub unsafe extern "C" fn cpindex_rank_plan_next_probes(
+    plan: *const cpindex_rank_plan,
+    queries: *const cpindex_rank_query,
+    n_queries: usize,
+    answers: *const f64,
+    n_answers: usize,
+    buf: *mut cpindex_probe,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> cpindex_status {
+    guard_status("cpindex_rank_plan_next_probes", || {
+        let p = box_ref::<cpindex_rank_plan>(plan, "plan")?;
+        let q = queries_of(queries, n_queries)?;
+        let ans = answers_of(answers, n_answers)?;
+        let probes: Vec<cpindex_probe> = p.next_probes(&q, &ans)?.iter().map(probe_to_c).collect();
+        write_array(&probes, buf, buf_len, out_len, "the probes")
+    })
+}
+
+/// # Safety
+/// `answers` valid for `5 * n` reads (or `n == 0`).
+unsafe fn answers_of(answers: *const f64, n: usize) -> FfiResult<Vec<[f64; 5]>> {
+    let len = n
+        .checked_mul(CPINDEX_PROBE_ANSWER_LEN)
+        .ok_or_else(|| FfiError::invalid("n_answers", "too large"))?;
+    let a = try_slice(answers, len, "answers")?;
+    Ok(a.chunks_exact(CPINDEX_PROBE_ANSWER_LEN)
+        .map(|c| [c[0], c[1], c[2], c[3], c[4]])
+        .collect())
+}
+
 /// Pass 2 inside one partition: answers `probes` (those addressed to this partition) over
 /// its records, writing `CPINDEX_PROBE_ANSWER_LEN` (5) doubles per probe into `out`.
 ///
@@ -732,7 +822,8 @@ pub unsafe extern "C" fn cpindex_rank_answer_probes(
 }
 
 /// Finishes `queries` (the same list given to `cpindex_rank_plan_probes`) from the answers
-/// to its probes (`n_probes` × 5 doubles, in probe order), writing one value per query.
+/// to its probes (`n_probes` × 5 doubles, in probe order, every round of
+/// `cpindex_rank_plan_next_probes` concatenated), writing one value per query.
 ///
 /// **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
 /// when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
@@ -756,14 +847,7 @@ pub unsafe extern "C" fn cpindex_rank_plan_finish(
     guard_status("cpindex_rank_plan_finish", || {
         let p = box_ref::<cpindex_rank_plan>(plan, "plan")?;
         let q = queries_of(queries, n_queries)?;
-        let len = n_probes
-            .checked_mul(CPINDEX_PROBE_ANSWER_LEN)
-            .ok_or_else(|| FfiError::invalid("n_probes", "too large"))?;
-        let a = try_slice(answers, len, "answers")?;
-        let ans: Vec<[f64; 5]> = a
-            .chunks_exact(CPINDEX_PROBE_ANSWER_LEN)
-            .map(|c| [c[0], c[1], c[2], c[3], c[4]])
-            .collect();
+        let ans = answers_of(answers, n_probes)?;
         if out.is_null() && n_queries > 0 {
             return Err(FfiError::null("out"));
         }
@@ -771,6 +855,58 @@ pub unsafe extern "C" fn cpindex_rank_plan_finish(
         if n_queries > 0 {
             std::slice::from_raw_parts_mut(out, n_queries).copy_from_slice(&res);
         }
+        Ok(())
+    })
+}
+
+/// Dagum (1997) decomposition of the Gini by group from rank plans:
+/// `total = within + between_net + transvariation`. `total_plan` ranks all records by value
+/// alone; `group_plans[i]` (labelled `labels[i]`, each label once) ranks group i's records.
+/// Values must be >= 0. The same decomposition as `cpindex_gini_decomposition` on the
+/// records.
+///
+/// **Ownership:** the caller keeps the plans. **NULL:** arrays only with `n_groups` 0 (then
+/// EMPTY_INPUT); no plan pointer and no out-pointer may be NULL.
+/// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_EMPTY_INPUT` (no group),
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (repeated label; group plans whose record counts do not
+/// add up to the overall plan's), `CPINDEX_STATUS_INVALID_VALUE` (a negative value, mean
+/// <= 0). Outputs are written only on success. **Thread safety:** may be called from any
+/// thread.
+///
+/// # Safety
+/// `total_plan` a live handle; `group_plans` and `labels` valid for `n_groups` reads, each
+/// plan a live handle; out-pointers valid for writes.
+#[no_mangle]
+#[must_use]
+#[allow(clippy::too_many_arguments)] // inputs, then four outputs
+pub unsafe extern "C" fn cpindex_rank_plan_gini_decomposition(
+    total_plan: *const cpindex_rank_plan,
+    group_plans: *const *const cpindex_rank_plan,
+    labels: *const u32,
+    n_groups: usize,
+    out_total: *mut f64,
+    out_within: *mut f64,
+    out_between_net: *mut f64,
+    out_transvariation: *mut f64,
+) -> cpindex_status {
+    guard_status("cpindex_rank_plan_gini_decomposition", || {
+        let t = out_ptr(out_total, "out_total")?;
+        let wi = out_ptr(out_within, "out_within")?;
+        let b = out_ptr(out_between_net, "out_between_net")?;
+        let tv = out_ptr(out_transvariation, "out_transvariation")?;
+        let all = box_ref::<cpindex_rank_plan>(total_plan, "total_plan")?;
+        let ptrs = try_slice(group_plans, n_groups, "group_plans")?;
+        let labs = try_slice(labels, n_groups, "labels")?;
+        let mut groups = Vec::with_capacity(n_groups);
+        for (i, (&p, &l)) in ptrs.iter().zip(labs).enumerate() {
+            let plan = box_ref::<cpindex_rank_plan>(p, &format!("group_plans[{i}]"))?;
+            groups.push((l as usize, plan.clone()));
+        }
+        let d = dagum_decomposition_from_plans(all, &groups)?;
+        t.write(d.total);
+        wi.write(d.within);
+        b.write(d.between_net);
+        tv.write(d.transvariation);
         Ok(())
     })
 }

@@ -403,7 +403,17 @@ fn column_rescaled(matrix: &[f64], n_units: usize, method: &Aggregation) -> Opti
                 .fold(0.0f64, |a, &x| a.max(x.abs()));
             vec![exponent_of(m); exponents.len()]
         }
-        _ => exponents,
+        Aggregation::Topsis {
+            normalisation: TopsisNormalisation::Vector | TopsisNormalisation::Sum,
+        }
+        | Aggregation::Arithmetic
+        | Aggregation::Geometric { .. }
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian
+        | Aggregation::Mpi { .. }
+        | Aggregation::Ampi { .. }
+        | Aggregation::Copeland => exponents,
     };
     let mut out = matrix.to_vec();
     for (col, &e) in out.chunks_exact_mut(n_units).zip(&exponents) {
@@ -435,16 +445,56 @@ fn value_rescale_exponent(values: &[f64], method: &Aggregation) -> Option<i32> {
         | Aggregation::Topsis { .. }
         | Aggregation::Copeland => return None,
     };
-    let m = values
-        .iter()
-        .filter(|x| x.is_finite())
-        .fold(0.0f64, |a, &x| a.max(x.abs()));
+    let m = max_abs_finite(values);
     if !(m > 0.0) {
         return None;
     }
     let e = exponent_of(m);
     let big = (e as f64 * r.abs().max(1.0)).abs() > 512.0;
     (e.abs() > 64 || big).then_some(e)
+}
+
+/// The largest `|x|` over the finite values (0 when none), in four interleaved lanes so
+/// the scan vectorises (the maximum is exact: the same value as a sequential fold).
+fn max_abs_finite(values: &[f64]) -> f64 {
+    let mut m4 = [0.0f64; 4];
+    let chunks = values.chunks_exact(4);
+    let rest = chunks.remainder();
+    let keep = |m: f64, x: f64| {
+        let a = x.abs();
+        // false for NaN and ±inf: those are skipped without a branch
+        if a > m && a < f64::INFINITY {
+            a
+        } else {
+            m
+        }
+    };
+    for c in chunks {
+        for k in 0..4 {
+            m4[k] = keep(m4[k], c[k]);
+        }
+    }
+    for &x in rest {
+        m4[0] = keep(m4[0], x);
+    }
+    m4[0].max(m4[1]).max(m4[2].max(m4[3]))
+}
+
+/// The shift `s` of a geometric mean `exp(Σ w ln(x + s) / Σ w) − s`: the `Geometric`
+/// method's own, 0 for the power mean with `r = 0` (its limit, the plain geometric mean;
+/// Hardy, Littlewood & Pólya 1934, §2.3) and unused by every other method.
+fn geometric_shift(method: &Aggregation) -> f64 {
+    match method {
+        Aggregation::Geometric { shift } => *shift,
+        Aggregation::Arithmetic
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian
+        | Aggregation::Mpi { .. }
+        | Aggregation::Ampi { .. }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => 0.0,
+    }
 }
 
 fn comp_ctx(unit: Option<usize>, j: usize) -> String {
@@ -497,7 +547,10 @@ fn row_impl(
             ),
             ))
         }
-        _ => {}
+        Aggregation::Arithmetic
+        | Aggregation::Harmonic
+        | Aggregation::Power { .. }
+        | Aggregation::WeightedMedian => {}
     }
     let (ok, wa, _, _) = availability(values, weights, total_w, missing);
     if !ok {
@@ -523,10 +576,7 @@ fn row_impl(
     let y = match method {
         Aggregation::Arithmetic | Aggregation::Power { r: 1.0 } => sum(&|_, x| Ok(x))?.0 / wa,
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
-            let shift = match method {
-                Aggregation::Geometric { shift } => *shift,
-                _ => 0.0,
-            };
+            let shift = geometric_shift(method);
             (sum(&|j, x| geo_term(x, shift, unit, j))?.0 / wa).exp() - shift
         }
         Aggregation::Harmonic => wa / sum(&|j, x| harmonic_term(x, unit, j))?.0,
@@ -545,7 +595,12 @@ fn row_impl(
             let (s1, s2) = sum(&|j, x| Ok(ampi_term(x, rf, j)))?;
             mp_from_sums(s1, s2, wa, *penalty)
         }
-        _ => unreachable!("unit-level methods are rejected above"),
+        Aggregation::Mpi { .. }
+        | Aggregation::Ampi {
+            reference: None, ..
+        }
+        | Aggregation::Topsis { .. }
+        | Aggregation::Copeland => unreachable!("unit-level methods are rejected above"),
     };
     Ok(y)
 }
@@ -873,13 +928,8 @@ pub fn aggregate_units_with_cost(
             finish_mean(out, &ok, &s1, &wa);
         }
         Aggregation::Geometric { .. } | Aggregation::Power { r: 0.0 } => {
-            let shift = match method {
-                Aggregation::Geometric { shift } => *shift,
-                _ => 0.0,
-            };
-            accumulate(matrix, n_units, weights, &ok, &mut s1, None, |u, j, x| {
-                geo_term(x, shift, Some(u), j)
-            })?;
+            let shift = geometric_shift(method);
+            accumulate_ln(matrix, n_units, weights, &ok, &mut s1, shift)?;
             finish(out, &ok, |u| (s1[u] / wa[u]).exp() - shift);
         }
         Aggregation::Harmonic => {
@@ -1033,6 +1083,48 @@ fn accumulate(
                     }
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// [`accumulate`] for the geometric mean: `s1[u] += w_j · ln(x_uj + shift)` over the
+/// available cells of the units in `ok`, with each column's logarithms taken in one
+/// vectorised pass (`super::ln::ln_into`, within 1 ulp of `f64::ln`) instead of one libm
+/// call per cell. The sums run in the same order as [`accumulate`]'s, and a cell with
+/// `x + shift ≤ 0` is the same error ([`geo_term`]'s, the first such unit of the column).
+fn accumulate_ln(
+    matrix: &[f64],
+    n_units: usize,
+    weights: &[f64],
+    ok: &[bool],
+    s1: &mut [f64],
+    shift: f64,
+) -> Result<()> {
+    let mut xs = vec![0.0; n_units];
+    let mut lns = vec![0.0; n_units];
+    for (j, col) in matrix.chunks_exact(n_units).enumerate() {
+        let w = weights[j];
+        if w == 0.0 {
+            continue;
+        }
+        for (d, &x) in xs.iter_mut().zip(col) {
+            *d = x + shift;
+        }
+        // branch-free check (vectorised); the first offending unit is searched only on error
+        let bad = col.iter().zip(&xs).zip(ok).fold(false, |b, ((x, xs), &o)| {
+            b | (!x.is_nan() & o & !(*xs > 0.0))
+        });
+        if bad {
+            if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(xs[u] > 0.0)) {
+                geo_term(col[u], shift, Some(u), j)?;
+            }
+        }
+        // without a shift the column itself is the argument (no copy)
+        super::ln::ln_into(if shift == 0.0 { col } else { &xs }, &mut lns);
+        // branch-free (vectorised): a cell left out adds nothing
+        for (((s, &x), &l), &o) in s1.iter_mut().zip(col).zip(&lns).zip(ok) {
+            *s += if !x.is_nan() && o { w * l } else { 0.0 };
         }
     }
     Ok(())

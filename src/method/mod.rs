@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod impute;
+mod ln;
 pub mod normalise;
 pub mod pipeline;
 pub mod results;

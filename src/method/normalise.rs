@@ -521,7 +521,12 @@ pub fn normalise_column(
             | Normalisation::EfficacyCoefficient { .. }
             | Normalisation::DistanceToTarget { .. }
             | Normalisation::DistanceToReference { .. } => no_interval(info, method)?,
-            _ => {}
+            Normalisation::Identity
+            | Normalisation::MinMax { .. }
+            | Normalisation::ZScore { .. }
+            | Normalisation::Rank { .. }
+            | Normalisation::PercentileRank { .. }
+            | Normalisation::RatioToTarget { .. } => {}
         }
         for (o, &v) in out.iter_mut().zip(x) {
             *o = interval_score(v, lower, upper, tolerance_lower, tolerance_upper);
@@ -967,15 +972,19 @@ fn clamp_col(y: &mut [f64], lo: f64, hi: f64, note: &mut ColumnNote) {
 }
 
 /// Mean and sample standard deviation (n − 1) of the non-NaN values; `(NaN, NaN)` when
-/// empty, sd NaN when a single value. Two-pass for accuracy.
+/// empty, sd NaN when a single value. Two-pass for accuracy (the textbook two-pass
+/// variance, e.g. Chan, Golub & LeVeque 1983: `m = Σx/n`, `s² = Σ(x − m)²/(n − 1)`).
+///
+/// Each pass sums in four interleaved lanes (element `i` into lane `i mod 4`, the lanes
+/// added pairwise at the end), so the loops vectorise instead of waiting on one chain of
+/// additions (issue 16: this was most of a z-score pipeline's time). The sums differ from
+/// a left-to-right sum by rounding only (both are within `(n−1)·ε·Σ|x|` of the exact sum;
+/// the lanes' bound is about 4× smaller).
 pub fn mean_sd(x: &[f64]) -> (f64, f64) {
     // Values beyond 2^±300 are rescaled by a power of two first (exact), so squares and
     // sums neither overflow nor underflow: values ×1e−300 keep their z-scores.
     const LIMIT: f64 = 2.037035976334486e90; // 2^300
-    let big = x
-        .iter()
-        .filter(|v| !v.is_nan())
-        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let big = max_abs(x);
     if big.is_finite() && (big > LIMIT || (big > 0.0 && big < 1.0 / LIMIT)) {
         let e = big.log2().floor() as i32;
         let k = 2f64.powi(-e / 2) * 2f64.powi(-e - (-e / 2));
@@ -986,15 +995,51 @@ pub fn mean_sd(x: &[f64]) -> (f64, f64) {
     mean_sd_plain(x)
 }
 
-fn mean_sd_plain(x: &[f64]) -> (f64, f64) {
-    let mut n = 0usize;
-    let mut s = 0.0;
-    for &v in x {
-        if !v.is_nan() {
-            n += 1;
-            s += v;
+/// The largest `|x|` over the non-NaN values (0 when there are none), in four lanes.
+fn max_abs(x: &[f64]) -> f64 {
+    let mut m4 = [0.0f64; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            let a = c[k].abs();
+            // `a > m` is false for NaN: missing values are skipped without a branch
+            m4[k] = if a > m4[k] { a } else { m4[k] };
         }
     }
+    for &v in rest {
+        let a = v.abs();
+        m4[0] = if a > m4[0] { a } else { m4[0] };
+    }
+    m4[0].max(m4[1]).max(m4[2].max(m4[3]))
+}
+
+/// Σ f(v) and the count over the non-NaN `v` of `x`, in four interleaved lanes.
+#[inline(always)]
+fn lane_sum(x: &[f64], f: impl Fn(f64) -> f64) -> (usize, f64) {
+    let mut n4 = [0usize; 4];
+    let mut s4 = [0.0f64; 4];
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            let v = c[k];
+            let ok = !v.is_nan();
+            n4[k] += usize::from(ok);
+            s4[k] += if ok { f(v) } else { 0.0 };
+        }
+    }
+    for &v in rest {
+        if !v.is_nan() {
+            n4[0] += 1;
+            s4[0] += f(v);
+        }
+    }
+    (n4.iter().sum(), (s4[0] + s4[1]) + (s4[2] + s4[3]))
+}
+
+fn mean_sd_plain(x: &[f64]) -> (f64, f64) {
+    let (n, s) = lane_sum(x, |v| v);
     if n == 0 {
         return (f64::NAN, f64::NAN);
     }
@@ -1002,12 +1047,7 @@ fn mean_sd_plain(x: &[f64]) -> (f64, f64) {
     if n == 1 {
         return (m, f64::NAN);
     }
-    let mut ss = 0.0;
-    for &v in x {
-        if !v.is_nan() {
-            ss += (v - m) * (v - m);
-        }
-    }
+    let (_, ss) = lane_sum(x, |v| (v - m) * (v - m));
     (m, (ss / (n - 1) as f64).sqrt())
 }
 

@@ -408,7 +408,15 @@ impl Spec {
                         format!("must be finite and non-negative, found {shift}"),
                     ))
                 }
-                _ => {}
+                Aggregation::Arithmetic
+                | Aggregation::Geometric { .. }
+                | Aggregation::Harmonic
+                | Aggregation::Power { .. }
+                | Aggregation::WeightedMedian
+                | Aggregation::Mpi { .. }
+                | Aggregation::Ampi { .. }
+                | Aggregation::Topsis { .. }
+                | Aggregation::Copeland => {}
             }
         }
         if self.normalisation.pooled {

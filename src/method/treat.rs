@@ -772,7 +772,7 @@ fn log_fallback(
     (res.log_sign, res.log_offset) = match spec.log_fallback {
         LogFallback::LogCtPlus if m.skew <= 0.0 => (-1.0, hi + a),
         LogFallback::LogCtOrig => (1.0, 1.0 - lo),
-        _ => (1.0, a - lo),
+        LogFallback::LogCt | LogFallback::LogCtPlus | LogFallback::None => (1.0, a - lo),
     };
     res.treated = true;
     res.still_fails = spec.fails(mm.skew, mm.kurt);

@@ -353,6 +353,7 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
     let mut d = vec![0.0; m];
     let mut notes = Vec::new();
     let mut min_n = usize::MAX;
+    let (mut xs, mut lns) = (Vec::with_capacity(n_units), Vec::with_capacity(n_units));
     for j in 0..m {
         let col = &matrix[j * n_units..(j + 1) * n_units];
         let mut n = 0usize;
@@ -394,12 +395,17 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
         }
         let k = 1.0 / (n as f64).ln();
         // Σ_i p ln p with p = x/s (x = v + ε): Σ (x/s)(ln x − ln s) = (Σ x ln x)/s − ln s,
-        // since the x > 0 sum to s — one logarithm per cell and no division per cell.
+        // since the x > 0 sum to s — one logarithm per cell and no division per cell; the
+        // column's logarithms in one vectorised pass (`super::ln`, within 1 ulp of
+        // `f64::ln`).
+        xs.clear();
+        xs.extend(col.iter().map(|&v| v + eps));
+        lns.resize(n_units, 0.0);
+        super::ln::ln_into(&xs, &mut lns);
         let mut h = 0.0;
-        for &v in col {
-            let x = v + eps;
+        for (&x, &l) in xs.iter().zip(&lns) {
             if x > 0.0 {
-                h += x * x.ln();
+                h += x * l;
             }
         }
         e[j] = -k * (h / s - s.ln());

@@ -75,7 +75,7 @@ from .monitor import (
 )
 from .framework import Dimension, Framework, Indicator, InterimTarget, Interval, Kind, Polarity, Unit
 from .panel import Panel
-from .run import Result, build_request, run, run_json, to_pandas
+from .run import Result, build_request, run, run_json, run_json_text, run_json_to_file, to_pandas
 
 __version__ = "0.1.0"
 
@@ -131,6 +131,8 @@ __all__ = [
     "run",
     "build_request",
     "run_json",
+    "run_json_text",
+    "run_json_to_file",
     "Result",
     "to_pandas",
     # distribution

@@ -59,24 +59,25 @@ class IndexResult(Managed):
         dims = [c_size_t() for _ in range(4)]
         with self._borrow() as r:
             LIB.cpindex_index_result_dims(r, *[byref(d) for d in dims])
-            # every list of ids in one call (not one call per id)
-            one = LIB.cpindex_index_result_id
-            bulk = "cpindex_index_result_ids"
-            self._units = read_ids(bulk, _LIST_UNIT, r, dims[0].value, one, r, _LIST_UNIT)
-            self._indicators = read_ids(bulk, _LIST_INDICATOR, r, dims[2].value, one, r, _LIST_INDICATOR)
-            self._nodes = read_ids(bulk, _LIST_NODE, r, dims[3].value, one, r, _LIST_NODE)
-            n = c_size_t()
-            LIB.cpindex_index_result_periods(r, None, 0, byref(n))
-            from ctypes import c_int32
+        self._dims = tuple(d.value for d in dims)
+        # ids and periods are read on first use (reading a column needs none of them)
+        self._ids: dict = {}
+        self._periods_cache: Optional[Tuple[int, ...]] = None
 
-            per = (c_int32 * max(n.value, 1))()
-            LIB.cpindex_index_result_periods(r, per, n.value, byref(n))
-            self._periods = tuple(per[k] for k in range(n.value))
+    def _id_list(self, code: int) -> Tuple[str, ...]:
+        got = self._ids.get(code)
+        if got is None:
+            n = self._dims[(0, 2, 3)[code]]
+            with self._borrow() as r:
+                # every id of the list in one call (not one call per id)
+                got = read_ids("cpindex_index_result_ids", code, r, n, LIB.cpindex_index_result_id, r, code)
+            self._ids[code] = got
+        return got
 
     @property
     def units(self) -> Tuple[str, ...]:
         """Unit ids, in the order of every column."""
-        return self._units
+        return self._id_list(_LIST_UNIT)
 
     @property
     def periods(self) -> Tuple[int, ...]:
@@ -84,21 +85,41 @@ class IndexResult(Managed):
         return self._periods
 
     @property
+    def _periods(self) -> Tuple[int, ...]:
+        if self._periods_cache is None:
+            from ctypes import c_int32
+
+            n = c_size_t()
+            with self._borrow() as r:
+                per = (c_int32 * max(self._dims[1], 1))()
+                LIB.cpindex_index_result_periods(r, per, self._dims[1], byref(n))
+            self._periods_cache = tuple(per[k] for k in range(n.value))
+        return self._periods_cache
+
+    @property
+    def _units(self) -> Tuple[str, ...]:
+        return self._id_list(_LIST_UNIT)
+
+    @property
+    def _nodes(self) -> Tuple[str, ...]:
+        return self._id_list(_LIST_NODE)
+
+    @property
     def indicators(self) -> Tuple[str, ...]:
         """Indicators used."""
-        return self._indicators
+        return self._id_list(_LIST_INDICATOR)
 
     @property
     def nodes(self) -> Tuple[str, ...]:
         """Nodes of the aggregation tree: the index (the framework id), then the dimensions
         breadth-first."""
-        return self._nodes
+        return self._id_list(_LIST_NODE)
 
     def _column(self, fn_name: str, id: str, period: int) -> array:
         b = id.encode("utf-8")
         with self._borrow() as r:
             # one call: the column has one value per unit, so no size query is needed
-            return read_doubles(getattr(LIB, fn_name), r, b, len(b), int(period), size_hint=len(self._units))
+            return read_doubles(getattr(LIB, fn_name), r, b, len(b), int(period), size_hint=self._dims[0])
 
     def scores(self, node: str, period: int) -> array:
         """Scores of a node (the index or a dimension; an indicator gives its normalised

@@ -5,7 +5,9 @@ The library stores values column-major: the value of unit ``u``, period ``p``,
 indicator ``i`` sits at flat position ``(i * n_periods + p) * n_units + u``. A flat
 float64 buffer in that order (``array('d')``, a numpy array, a ``memoryview``) is handed to
 the library without an intermediate copy; so is a numpy array of shape
-``(n_units, n_periods, n_indicators)`` in Fortran order. Anything else is converted once.
+``(n_units, n_periods, n_indicators)`` in Fortran order, and — with a library that has
+``cpindex_panel_from_arrays`` — in C order (numpy's default; the library transposes while it
+copies the values once). Anything else is converted once.
 """
 
 from __future__ import annotations
@@ -82,6 +84,40 @@ def _fortran_view(obj: Any, shape: Tuple[int, int, int]) -> Optional[DoubleBuffe
         return None
     t = getattr(obj, "T", None)  # numpy: .T of an F-ordered array is a C-ordered view
     return doubles_in(t, "values") if t is not None else None
+
+
+def _joined(ids: Sequence[Any]) -> Optional[bytes]:
+    """The ids as one UTF-8 buffer with a NUL after each, or None when one is not a
+    ``str`` or holds a NUL itself (then the per-id ``cpindex_str`` path is used)."""
+    if not ids:
+        return b""
+    try:
+        text = "\0".join(ids)
+    except TypeError:
+        return None
+    if text.count("\0") != len(ids) - 1:
+        return None
+    return (text + "\0").encode("utf-8")
+
+
+def _row_major_view(obj: Any, shape: Tuple[int, int, int]) -> Optional[DoubleBuffer]:
+    """Zero-copy for a C-ordered native float64 array of shape (units, periods,
+    indicators) (numpy's default order): passed as row-major values."""
+    ai = getattr(obj, "__array_interface__", None)
+    if not isinstance(ai, dict) or ai.get("typestr") not in ("<f8", "=f8", "|f8") or ai.get("mask") is not None:
+        return None
+    if ai["typestr"] == "<f8" and __import__("sys").byteorder != "little":
+        return None
+    if tuple(int(d) for d in ai.get("shape", ())) != shape:
+        return None
+    strides = ai.get("strides")
+    if strides is not None:
+        expect = 8  # packed C strides (a size-1 axis may have any stride)
+        for d, st in zip(reversed(shape), reversed(strides)):
+            if d > 1 and st != expect:
+                return None
+            expect *= d
+    return doubles_in(obj, "values")
 
 
 def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
@@ -210,6 +246,8 @@ class Panel(Managed):
         periods = [_period(p) for p in periods]
         indicators = list(indicators)
         nu, np_, ni = len(units), len(periods), len(indicators)
+        if LIB.has("cpindex_panel_from_arrays") and self._init_fast(units, periods, indicators, values):
+            return
         buf = _values_for(values, nu, np_, ni)
         ucs, ukeep = _str_array(units, "units")
         ics, ikeep = _str_array(indicators, "indicators")
@@ -219,6 +257,28 @@ class Panel(Managed):
         del ukeep, ikeep, buf
         self._adopt(out, LIB.cpindex_panel_free)
         self._read_ids()
+
+    def _init_fast(self, units: List[Any], periods: List[int], indicators: List[Any], values: Any) -> bool:
+        """One call (``cpindex_panel_from_arrays``): ids as one NUL-joined buffer each, a
+        C-ordered numpy array passed as it is (row-major; the library transposes while
+        copying once). The ids and periods are known here, so nothing is read back.
+        Returns False (nothing done) when an id is not a ``str`` or holds a NUL."""
+        uj, ij = _joined(units), _joined(indicators)
+        if uj is None or ij is None:
+            return False
+        nu, np_, ni = len(units), len(periods), len(indicators)
+        rm = _row_major_view(values, (nu, np_, ni))
+        buf, layout = (rm, 1) if rm is not None else (_values_for(values, nu, np_, ni), 0)
+        pers = (c_int32 * np_)(*periods) if np_ else None
+        out = PANEL_P()
+        LIB.cpindex_panel_from_arrays(uj, len(uj), nu, pers, np_, ij, len(ij), ni, buf.ptr, buf.n, layout, byref(out))
+        del buf
+        self._adopt(out, LIB.cpindex_panel_free)
+        self._units = tuple(units)
+        self._indicators = tuple(indicators)
+        self._periods = tuple(sorted(periods))
+        self._positions = None
+        return True
 
     # ---------------------------------------------------------------- constructors
     @classmethod

@@ -9,7 +9,9 @@ unchanged.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 from ctypes import byref, c_size_t, create_string_buffer
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Union
 
@@ -20,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .framework import Framework
     from .panel import Panel
 
-__all__ = ["run", "build_request", "run_json", "Result", "to_pandas"]
+__all__ = ["run", "build_request", "run_json", "run_json_text", "run_json_to_file", "Result", "to_pandas"]
 
 
 class Result(dict):  # type: ignore[type-arg]
@@ -88,27 +90,64 @@ def to_pandas(data: Any) -> Any:
     return pd.DataFrame(list(data))
 
 
+def _request_bytes(request: Union[str, bytes, Mapping[str, Any]]) -> bytes:
+    if isinstance(request, Mapping):
+        return json.dumps(request, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if isinstance(request, str):
+        return request.encode("utf-8")
+    if isinstance(request, bytes):
+        return request
+    raise TypeError(f"request must be a dict, str or bytes, not {type(request).__name__}")
+
+
+def run_json_text(request: Union[str, bytes, Mapping[str, Any]]) -> bytes:
+    """Runs one JSON request and returns the response's UTF-8 bytes, unparsed: the request
+    is evaluated once and the response copied once (``cpindex_json_call``)."""
+    raw = _request_bytes(request)
+    if not LIB.has("cpindex_json_call"):  # an older library: size query + fill
+        return _run_json_sized(raw, 1 << 16)
+    h = ctypes.c_void_p()
+    LIB.cpindex_json_call(raw, len(raw), byref(h))
+    try:
+        p, n = ctypes.c_void_p(), c_size_t()
+        LIB.cpindex_json_response_data(h, byref(p), byref(n))
+        return ctypes.string_at(p.value, n.value) if n.value else b""
+    finally:
+        LIB.cpindex_json_response_free(h)
+
+
+def run_json_to_file(request: Union[str, bytes, Mapping[str, Any]], path: Union[str, "os.PathLike[str]"]) -> int:
+    """Runs one JSON request and streams the response into the file ``path`` (created or
+    truncated) without holding it in memory; returns the number of bytes written
+    (``cpindex_run_json_to_file``)."""
+    raw = _request_bytes(request)
+    p = os.fsencode(path)
+    n = c_size_t()
+    LIB.require("cpindex_run_json_to_file")(raw, len(raw), p, len(p), byref(n))
+    return n.value
+
+
 def run_json(request: Union[str, bytes, Mapping[str, Any]], *, initial_buffer: int = 1 << 16) -> Result:
     """Runs one JSON request and returns the parsed response.
 
     ``request`` is a dict (serialised here) or JSON text. Errors raise the mapped
     exception (:class:`~cpindex.JsonError`, :class:`~cpindex.InvalidSpec`,
-    :class:`~cpindex.UnknownId` …) with the library's message. A response larger than
-    ``initial_buffer`` is fetched with a second call (the computation is re-run)."""
-    if isinstance(request, Mapping):
-        raw = json.dumps(request, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    elif isinstance(request, str):
-        raw = request.encode("utf-8")
-    elif isinstance(request, bytes):
-        raw = request
-    else:
-        raise TypeError(f"request must be a dict, str or bytes, not {type(request).__name__}")
+    :class:`~cpindex.UnknownId` …) with the library's message. The request is evaluated
+    once (``cpindex_json_call``; with an older library, a response larger than
+    ``initial_buffer`` is fetched by a second call)."""
+    raw = _request_bytes(request)
+    if LIB.has("cpindex_json_call"):
+        return Result(json.loads(run_json_text(raw).decode("utf-8")))
+    return Result(json.loads(_run_json_sized(raw, initial_buffer).decode("utf-8")))
+
+
+def _run_json_sized(raw: bytes, initial_buffer: int) -> bytes:
     n = c_size_t()
     size = initial_buffer
     for _ in range(3):
         buf = create_string_buffer(size)
         if LIB.cpindex_run_json(raw, len(raw), buf, size, byref(n)) == _errors.OK:
-            return Result(json.loads(buf.raw[: n.value].decode("utf-8")))
+            return buf.raw[: n.value]
         size = n.value + 1
     raise _errors.InternalError("cpindex_run_json: response size did not settle", 6, "cpindex_run_json")
 

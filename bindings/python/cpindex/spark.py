@@ -12,15 +12,23 @@ its Python workers through ``mapInArrow`` on zero-copy numpy views of the Arrow 
 
 * **moment measures** (``mean``, ``theil_t``, ``mean_log_deviation``,
   ``coefficient_of_variation``, ``generalized_entropy:α``, ``atkinson:ε``, ``total_weight``,
-  ``n``): one pass; each partition returns one serialised :class:`~cpindex.summary.Summary`
-  per group (a few hundred bytes), merged on the driver;
+  ``total``, ``min``, ``max``, ``n``): one pass; each partition returns one serialised
+  :class:`~cpindex.summary.Summary` per group (a few hundred bytes), merged on the driver;
 * **rank measures** (``gini``, ``gini_corrected``, ``median``, ``quantile:p[:type]``,
-  ``lorenz:p``, ``income_share:p1:p2``, ``palma_ratio``, ``quintile_share_ratio``,
-  ``share_in_band:lo:hi``, ``share_below:t``): the data are range-partitioned by
-  ``(group, value)`` and sorted inside each partition, persisted, then two passes — pass 1
-  returns a :class:`~cpindex.summary.RankPartition` per (partition, group) segment, the
-  driver plans, pass 2 answers a few probes in the partitions that hold them. No record is
-  collected to the driver.
+  ``lorenz:p``, ``income_share:p1:p2``, ``palma_ratio``, ``s80_s20``,
+  ``quintile_share_ratio_eurostat``, ``hoover``, ``at_risk_of_poverty_threshold``,
+  ``at_risk_of_poverty_rate``, ``max_min_ratio``, ``share_in_band:lo:hi``,
+  ``share_below:t``): the data are range-partitioned by ``(group, value)`` and sorted
+  inside each partition, persisted, then pass 1 returns a
+  :class:`~cpindex.summary.RankPartition` per (partition, group) segment, the driver plans,
+  and pass 2 answers a few probes in the partitions that hold them — one round, or two for
+  the at-risk-of-poverty rate and the Eurostat quintile share ratio, whose thresholds are
+  quantiles found in the first. No record is collected to the driver.
+
+The names are those of :class:`cpindex.Distribution` and of the ``measures`` of the JSON
+entry point (``docs/distribution.md``, "Measure names"), plus ``n``, ``quantile:p:type``,
+``income_share:p1:p2`` and ``share_in_band:lo:hi``. :func:`decomposition` gives the
+Shorrocks GE(α) and Dagum Gini decompositions by group.
 
 pyspark (and pyarrow) are needed only when these functions run: ``import cpindex`` and
 ``import cpindex.spark`` work without them. The workers must be able to import
@@ -33,12 +41,15 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
-__all__ = ["inequality", "MOMENT_MEASURES", "RANK_MEASURES"]
+__all__ = ["inequality", "decomposition", "MOMENT_MEASURES", "RANK_MEASURES"]
 
 #: Measure names computed from merged moment summaries (one pass).
 MOMENT_MEASURES = (
     "n",
     "total_weight",
+    "total",
+    "min",
+    "max",
     "mean",
     "theil_t",
     "mean_log_deviation",
@@ -55,7 +66,12 @@ RANK_MEASURES = (
     "lorenz",
     "income_share",
     "palma_ratio",
-    "quintile_share_ratio",
+    "s80_s20",
+    "quintile_share_ratio_eurostat",
+    "hoover",
+    "at_risk_of_poverty_threshold",
+    "at_risk_of_poverty_rate",
+    "max_min_ratio",
     "share_in_band",
     "share_below",
 )
@@ -101,13 +117,25 @@ def _parse(measure: str) -> Tuple[str, List[float], str]:
     return name, args, measure
 
 
+#: Rank measures without arguments -> ``RankQuery`` member name.
+_PLAIN_RANK = {
+    "gini": "GINI",
+    "gini_corrected": "GINI_CORRECTED",
+    "palma_ratio": "PALMA",
+    "s80_s20": "S80S20",
+    "quintile_share_ratio_eurostat": "QUINTILE_SHARE_RATIO_EUROSTAT",
+    "hoover": "HOOVER",
+    "at_risk_of_poverty_threshold": "AT_RISK_OF_POVERTY_THRESHOLD",
+    "at_risk_of_poverty_rate": "AT_RISK_OF_POVERTY_RATE",
+    "max_min_ratio": "MAX_MIN_RATIO",
+}
+
+
 def _rank_query(name: str, args: List[float]) -> Tuple[int, float, float]:
     from .summary import RankQuery as Q
 
-    if name == "gini":
-        return (Q.GINI, 0.0, 0.0)
-    if name == "gini_corrected":
-        return (Q.GINI_CORRECTED, 0.0, 0.0)
+    if name in _PLAIN_RANK:
+        return (Q[_PLAIN_RANK[name]], 0.0, 0.0)
     if name == "median":
         return (Q.QUANTILE_TYPE2, 0.5, 0.0)
     if name == "quantile":
@@ -119,10 +147,6 @@ def _rank_query(name: str, args: List[float]) -> Tuple[int, float, float]:
         return (Q.LORENZ, args[0], 0.0)
     if name == "income_share":
         return (Q.INCOME_SHARE, args[0], args[1])
-    if name == "palma_ratio":
-        return (Q.PALMA, 0.0, 0.0)
-    if name == "quintile_share_ratio":
-        return (Q.S80S20, 0.0, 0.0)
     if name == "share_in_band":
         return (Q.BAND_SHARE, args[0], args[1])
     if name == "share_below":
@@ -271,6 +295,99 @@ def _rank_pass2(work: Any, skip: bool, has_weight: bool, has_group: bool) -> Any
     return run
 
 
+def _pass1(data: Any, has_weight: bool, has_group: bool, skip: bool, num_partitions: Optional[int], repartition: bool) -> Tuple[Any, Dict[Optional[str], Tuple[Any, List[int]]]]:
+    """Range-partitions ``data`` by ``(g, v)`` (or ``v``), sorts inside the partitions,
+    persists (the caller unpersists) and runs pass 1: ``(persisted frame, {group: (RankPlan,
+    partition ids in range order)})``."""
+    from .summary import RankPartition, RankPlan
+
+    nparts = num_partitions or max(1, data.rdd.getNumPartitions())
+    keys = ["g", "v"] if has_group else ["v"]
+    ranged = data.repartitionByRange(nparts, *keys) if repartition else data
+    part = ranged.sortWithinPartitions(*keys).persist()
+    try:
+        part.count()  # materialise once: every pass must see the same partitions
+        p1 = part.mapInArrow(_rank_pass1(skip, has_weight, has_group), "pid long, g string, part binary").collect()
+        by_group: Dict[Optional[str], List[Tuple[int, Any]]] = {}
+        for r in p1:
+            by_group.setdefault(r["g"], []).append((r["pid"], RankPartition.from_bytes(bytes(r["part"]))))
+        plans: Dict[Optional[str], Tuple[Any, List[int]]] = {}
+        for k, segs in by_group.items():
+            segs.sort(key=lambda t: t[0])
+            plans[k] = (RankPlan([p for _, p in segs]), [pid for pid, _ in segs])
+    except BaseException:
+        part.unpersist()
+        raise
+    return part, plans
+
+
+def _moments(data: Any, alphas: List[float], skip: bool, has_weight: bool, has_group: bool) -> Dict[Optional[str], Any]:
+    """The moment pass: one merged :class:`~cpindex.summary.Summary` per group."""
+    from .summary import Summary
+
+    rows = data.mapInArrow(_moment_pass(alphas, skip, has_weight, has_group), "g string, summary binary").collect()
+    merged: Dict[Optional[str], Summary] = {}
+    for r in rows:
+        s = Summary.from_bytes(bytes(r["summary"]))
+        if r["g"] in merged:
+            merged[r["g"]].merge(s)
+        else:
+            merged[r["g"]] = s
+    return merged
+
+
+def _select(df: Any, value: str, weight: Optional[str], by: Optional[str]) -> Any:
+    from pyspark.sql import functions as F
+
+    cols = [F.col(value).cast("double").alias("v")]
+    if weight is not None:
+        cols.append(F.col(weight).cast("double").alias("w"))
+    if by is not None:
+        cols.append(F.col(by).cast("string").alias("g"))
+    return df.select(*cols)
+
+
+def decomposition(
+    df: Any,
+    value: str,
+    by: str,
+    weight: Optional[str] = None,
+    skip_missing: bool = False,
+    num_partitions: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Decompositions of inequality by the groups of ``df[by]`` (as text), exact and
+    without collecting records: Shorrocks' GE(α) for α = 0, 1, 2 from merged moment
+    summaries (one pass), and Dagum's Gini decomposition from the rank plans of each group
+    and of all records (pass 1 over two range partitionings: by ``(group, value)`` and by
+    value). Returns ``{"generalized_entropy": {α: {"total", "within", "between"}}, "gini":
+    {"total", "within", "between_net", "transvariation", "between_gross"}, "groups": [keys
+    in label order]}`` — the figures of :func:`cpindex.inequality` with ``groups`` (the
+    single-machine report) on the same records, to 1e-12 relative.
+    """
+    _require_spark()
+    from .summary import ge_decomposition, gini_decomposition
+
+    has_weight = weight is not None
+    data = _select(df, value, weight, by)
+    merged = _moments(data, [2.0], skip_missing, has_weight, True)
+    keys = sorted(merged, key=lambda k: (k is None, "" if k is None else k))
+    label = {k: i for i, k in enumerate(keys)}
+    ge = {}
+    for alpha in (0.0, 1.0, 2.0):
+        t, w, b = ge_decomposition([(label[k], merged[k]) for k in keys], alpha)
+        ge[alpha] = {"total": t, "within": w, "between": b}
+    part_g, plans_g = _pass1(data, has_weight, True, skip_missing, num_partitions, True)
+    part_g.unpersist()
+    part_all, plans_all = _pass1(data.drop("g"), has_weight, False, skip_missing, num_partitions, True)
+    part_all.unpersist()
+    t, w, nb, tv = gini_decomposition(plans_all[None][0], [(label[k], plans_g[k][0]) for k in keys])
+    return {
+        "generalized_entropy": ge,
+        "gini": {"total": t, "within": w, "between_net": nb, "transvariation": tv, "between_gross": nb + tv},
+        "groups": keys,
+    }
+
+
 def inequality(
     df: Any,
     value: str,
@@ -280,6 +397,7 @@ def inequality(
     skip_missing: bool = False,
     num_partitions: Optional[int] = None,
     repartition: bool = True,
+    on_error: str = "raise",
 ) -> Any:
     """Exact weighted distribution measures of ``df[value]`` (weights ``df[weight]``, or 1),
     per group of ``df[by]`` (as text) or overall; returns a pandas DataFrame.
@@ -295,15 +413,20 @@ def inequality(
     range-ordered by ``(by, value)`` in partition order (e.g. a table bucketed and sorted
     that way; equal values may straddle partitions) — checked, an error otherwise.
 
-    Errors of the library (a negative weight, a zero income for the MLD …) surface as
-    Spark task failures carrying cpindex's message, or as cpindex exceptions on the driver.
+    Errors of the library in the records (a negative weight, a missing value …) surface as
+    Spark task failures carrying cpindex's message. A measure undefined for a group's data
+    (a zero income for the MLD, no record above q80 for the Eurostat QSR …) raises a
+    cpindex exception on the driver with ``on_error="raise"`` (default); with
+    ``on_error="nan"`` its cell is NaN and the message is in
+    ``frame.attrs["errors"][(group, measure)]``, the other groups and measures unaffected.
     """
+    if on_error not in ("raise", "nan"):
+        raise ValueError(f"on_error must be 'raise' or 'nan', got {on_error!r}")
     _require_spark()
     import pandas as pd
-    from pyspark.sql import functions as F
 
+    from ._errors import CpindexError
     from .summary import MomentMeasure as M
-    from .summary import RankPartition, RankPlan, Summary, ge_decomposition  # noqa: F401
 
     parsed = [_parse(m) for m in measures]
     alphas = sorted(
@@ -312,76 +435,51 @@ def inequality(
     )
     has_weight = weight is not None
     has_group = by is not None
-    cols = [F.col(value).cast("double").alias("v")]
-    if has_weight:
-        cols.append(F.col(weight).cast("double").alias("w"))
-    if has_group:
-        cols.append(F.col(by).cast("string").alias("g"))
-    data = df.select(*cols)
+    data = _select(df, value, weight, by)
     results: Dict[Optional[str], Dict[str, float]] = {}
+    errors: Dict[Tuple[Optional[str], str], str] = {}
+
+    def failed(key: Optional[str], label: str, e: Exception) -> float:
+        if on_error == "raise":
+            raise e
+        errors[(key, label)] = str(e)
+        return math.nan
 
     if any(n in MOMENT_MEASURES for n, _, _ in parsed):
-        rows = data.mapInArrow(_moment_pass(alphas, skip_missing, has_weight, has_group), "g string, summary binary").collect()
-        merged: Dict[Optional[str], Summary] = {}
-        for r in rows:
-            s = Summary.from_bytes(bytes(r["summary"]))
-            if r["g"] in merged:
-                merged[r["g"]].merge(s)
-            else:
-                merged[r["g"]] = s
+        merged = _moments(data, alphas, skip_missing, has_weight, has_group)
         for k, s in merged.items():
             out = results.setdefault(k, {})
             for n, a, label in parsed:
-                if n == "n":
-                    out[label] = float(s.counts()[0])
-                elif n == "total_weight":
-                    out[label] = s.measure(M.TOTAL_WEIGHT)
-                elif n == "mean":
-                    out[label] = s.mean()
-                elif n == "theil_t":
-                    out[label] = s.theil_t()
-                elif n == "mean_log_deviation":
-                    out[label] = s.mean_log_deviation()
-                elif n == "coefficient_of_variation":
-                    out[label] = s.coefficient_of_variation()
-                elif n == "generalized_entropy":
-                    out[label] = s.generalized_entropy(a[0])
-                elif n == "atkinson":
-                    out[label] = s.atkinson(a[0])
+                if n not in MOMENT_MEASURES:
+                    continue
+                try:
+                    out[label] = _moment_value(s, n, a, M)
+                except CpindexError as e:
+                    out[label] = failed(k, label, e)
 
     rank = [(label, _rank_query(n, a)) for n, a, label in parsed if n in RANK_MEASURES]
     if rank:
-        nparts = num_partitions or max(1, data.rdd.getNumPartitions())
-        keys = ["g", "v"] if has_group else ["v"]
-        ranged = data.repartitionByRange(nparts, *keys) if repartition else data
-        part = ranged.sortWithinPartitions(*keys).persist()
+        part, plans = _pass1(data, has_weight, has_group, skip_missing, num_partitions, repartition)
         try:
-            part.count()  # materialise once: both passes must see the same partitions
-            p1 = part.mapInArrow(_rank_pass1(skip_missing, has_weight, has_group), "pid long, g string, part binary").collect()
-            by_group: Dict[Optional[str], List[Tuple[int, Any]]] = {}
-            for r in p1:
-                by_group.setdefault(r["g"], []).append((r["pid"], RankPartition.from_bytes(bytes(r["part"]))))
             queries = [q for _, q in rank]
-            plans = {}
-            work: Dict[int, List[Tuple[Optional[str], List[int], List[Any]]]] = {}
-            all_probes: List[Tuple[Optional[str], int]] = []  # global probe id -> (group, local index)
-            for k, segs in by_group.items():
-                segs.sort(key=lambda t: t[0])
-                plan = RankPlan([p for _, p in segs])
-                plans[k] = (plan, [pid for pid, _ in segs])
-                probes = plan.probes(queries)
-                per_pid: Dict[int, Tuple[List[int], List[Any]]] = {}
-                for local, pr in enumerate(probes):
-                    pid = segs[pr[0]][0]
-                    gid = len(all_probes)
-                    all_probes.append((k, local))
-                    ids, lst = per_pid.setdefault(pid, ([], []))
-                    ids.append(gid)
-                    lst.append(pr)
-                for pid, (ids, lst) in per_pid.items():
-                    work.setdefault(pid, []).append((k, ids, lst))
-            answers: Dict[int, Tuple[float, ...]] = {}
-            if all_probes:
+            answers: Dict[Optional[str], List[Any]] = {k: [] for k in plans}
+            # rounds of pass 2 (one, or two when a threshold is itself a quantile)
+            for _round in range(4):
+                work: Dict[int, List[Tuple[Optional[str], List[int], List[Any]]]] = {}
+                all_probes: List[Tuple[Optional[str], int]] = []  # global probe id -> (group, local index)
+                for k, (plan, pids) in plans.items():
+                    probes = plan.next_probes(queries, answers[k])
+                    per_pid: Dict[int, Tuple[List[int], List[Any]]] = {}
+                    for local, pr in enumerate(probes):
+                        gid = len(all_probes)
+                        all_probes.append((k, local))
+                        ids, lst = per_pid.setdefault(pids[pr[0]], ([], []))
+                        ids.append(gid)
+                        lst.append(pr)
+                    for pid, (ids, lst) in per_pid.items():
+                        work.setdefault(pid, []).append((k, ids, lst))
+                if not all_probes:
+                    break
                 bc = part.sparkSession.sparkContext.broadcast(work)
                 try:
                     p2 = part.mapInArrow(
@@ -390,14 +488,19 @@ def inequality(
                     ).collect()
                 finally:
                     bc.unpersist()
-                for r in p2:
-                    answers[r["i"]] = (r["a0"], r["a1"], r["a2"], r["a3"], r["a4"])
-            per_group_answers: Dict[Optional[str], List[Any]] = {}
-            for gid, (k, _local) in enumerate(all_probes):
-                per_group_answers.setdefault(k, []).append(answers[gid])
+                got = {r["i"]: (r["a0"], r["a1"], r["a2"], r["a3"], r["a4"]) for r in p2}
+                for gid, (k, _local) in enumerate(all_probes):
+                    answers[k].append(got[gid])
             for k, (plan, _) in plans.items():
-                vals = plan.finish(queries, per_group_answers.get(k, []))
                 out = results.setdefault(k, {})
+                try:
+                    vals = plan.finish(queries, answers[k])
+                except CpindexError as e:
+                    if on_error == "raise":
+                        raise
+                    vals = []
+                    for (label, _), r in zip(rank, _finish_each(plan, queries, answers[k])):
+                        vals.append(r if isinstance(r, float) else failed(k, label, r))
                 for (label, _), x in zip(rank, vals):
                     out[label] = x
         finally:
@@ -410,4 +513,57 @@ def inequality(
         columns=labels,
         index=pd.Index(index, name=by),
     )
+    frame.attrs["errors"] = errors
     return frame
+
+
+def _moment_value(s: Any, n: str, a: List[float], M: Any) -> float:
+    if n == "n":
+        return float(s.counts()[0])
+    if n == "total_weight":
+        return s.measure(M.TOTAL_WEIGHT)
+    if n == "total":
+        return s.measure(M.TOTAL)
+    if n == "min":
+        return s.measure(M.MIN)
+    if n == "max":
+        return s.measure(M.MAX)
+    if n == "mean":
+        return s.mean()
+    if n == "theil_t":
+        return s.theil_t()
+    if n == "mean_log_deviation":
+        return s.mean_log_deviation()
+    if n == "coefficient_of_variation":
+        return s.coefficient_of_variation()
+    if n == "generalized_entropy":
+        return s.generalized_entropy(a[0])
+    if n == "atkinson":
+        return s.atkinson(a[0])
+    raise AssertionError(n)
+
+
+def _finish_each(plan: Any, queries: List[Any], answers: List[Any]) -> List[Any]:
+    """Each query finished on its own (a float, or the exception): the answers of every
+    round are the concatenation, query by query, of each query's own probes' answers, so
+    replaying the rounds one query at a time splits them."""
+    from ._errors import CpindexError
+
+    own: List[List[Any]] = [[] for _ in queries]
+    pos = 0
+    while pos < len(answers):
+        step = 0
+        for i, q in enumerate(queries):
+            c = len(plan.next_probes([q], own[i]))
+            own[i].extend(answers[pos : pos + c])
+            pos += c
+            step += c
+        if step == 0:
+            break
+    out: List[Any] = []
+    for i, q in enumerate(queries):
+        try:
+            out.append(plan.finish([q], own[i])[0])
+        except CpindexError as e:
+            out.append(e)
+    return out

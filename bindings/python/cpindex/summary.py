@@ -39,6 +39,7 @@ __all__ = [
     "RankQuery",
     "MomentMeasure",
     "answer_probes",
+    "gini_decomposition",
     "PROBE_ANSWER_LEN",
 ]
 
@@ -76,6 +77,15 @@ class RankQuery(enum.IntEnum):
     GINI = 9
     GINI_CORRECTED = 10
     MEAN = 11
+    TOTAL_WEIGHT = 12
+    TOTAL = 13
+    MIN = 14
+    MAX = 15
+    MAX_MIN_RATIO = 16
+    HOOVER = 17
+    QUINTILE_SHARE_RATIO_EUROSTAT = 18
+    AT_RISK_OF_POVERTY_THRESHOLD = 19
+    AT_RISK_OF_POVERTY_RATE = 20
 
 
 def _records(values: Any, weights: Any) -> Tuple[Any, Any]:
@@ -233,6 +243,14 @@ def _c_queries(queries: Sequence[Tuple[int, float, float]]) -> Any:
     return arr
 
 
+def _flat_answers(answers: Sequence[Sequence[float]]) -> Any:
+    flat = (c_double * (PROBE_ANSWER_LEN * len(answers)))()
+    for i, a in enumerate(answers):
+        for k in range(PROBE_ANSWER_LEN):
+            flat[i * PROBE_ANSWER_LEN + k] = float(a[k])
+    return flat
+
+
 class RankPlan(Managed):
     """The driver's plan from the pass-1 partitions in range order (``cpindex_rank_plan``).
 
@@ -251,26 +269,47 @@ class RankPlan(Managed):
         self._adopt(out, LIB.cpindex_rank_plan_free)
 
     def probes(self, queries: Sequence[Tuple[int, float, float]]) -> List[Probe]:
-        """Pass-2 probes: ``(partition, kind, arg, offset_w, offset_wx)`` tuples."""
+        """Pass-2 probes (first round): ``(partition, kind, arg, offset_w, offset_wx)`` tuples."""
+        return self.next_probes(queries, [])
+
+    def next_probes(self, queries: Sequence[Tuple[int, float, float]], answers: Sequence[Sequence[float]]) -> List[Probe]:
+        """The next round of probes given the answers to every earlier round (concatenated in
+        probe order); ``[]`` when :meth:`finish` can finish. The at-risk-of-poverty rate and
+        the Eurostat quintile share ratio need two rounds, the other queries one or none."""
         q = _c_queries(queries)
+        flat = _flat_answers(answers)
         n = c_size_t(0)
         with self._borrow() as p:
-            LIB.cpindex_rank_plan_probes(p, q, len(queries), None, 0, byref(n))
+            fn = LIB.require("cpindex_rank_plan_next_probes")
+            fn(p, q, len(queries), flat, len(answers), None, 0, byref(n))
             buf = (CProbe * n.value)()
-            LIB.cpindex_rank_plan_probes(p, q, len(queries), buf, n.value, byref(n))
+            fn(p, q, len(queries), flat, len(answers), buf, n.value, byref(n))
         return [(b.partition, b.kind, b.arg, b.offset_w, b.offset_wx) for b in buf]
 
     def finish(self, queries: Sequence[Tuple[int, float, float]], answers: Sequence[Sequence[float]]) -> List[float]:
-        """The queries' values from the answers to :meth:`probes` (in probe order)."""
+        """The queries' values from the answers to every round of :meth:`next_probes` (in
+        probe order)."""
         q = _c_queries(queries)
-        flat = (c_double * (PROBE_ANSWER_LEN * len(answers)))()
-        for i, a in enumerate(answers):
-            for k in range(PROBE_ANSWER_LEN):
-                flat[i * PROBE_ANSWER_LEN + k] = float(a[k])
+        flat = _flat_answers(answers)
         out = (c_double * len(queries))()
         with self._borrow() as p:
             LIB.cpindex_rank_plan_finish(p, q, len(queries), flat, len(answers), out)
         return list(out)
+
+
+def gini_decomposition(total: RankPlan, groups: Sequence[Tuple[int, RankPlan]]) -> Tuple[float, float, float, float]:
+    """Dagum's Gini decomposition ``(total, within, between_net, transvariation)`` from the
+    plan of all records ranked by value and one plan per integer group label."""
+    n = len(groups)
+    ptrs = (RANK_PLAN_P * n)()
+    labels = (c_uint32 * n)()
+    for i, (lab, p) in enumerate(groups):
+        ptrs[i] = p._check()
+        labels[i] = int(lab)
+    out = [c_double() for _ in range(4)]
+    with total._borrow() as t:
+        LIB.require("cpindex_rank_plan_gini_decomposition")(t, ptrs, labels, n, *[byref(o) for o in out])
+    return tuple(o.value for o in out)  # type: ignore[return-value]
 
 
 def answer_probes(values: Any, weights: Any, probes: Sequence[Probe], skip_missing: bool = False) -> List[Tuple[float, ...]]:

@@ -65,6 +65,45 @@ class NumpyInput(unittest.TestCase):
         self.assertEqual(p.get("a", 2021, "s"), 11.0)  # 0 + 2·4 + 3
 
 
+class OneCallPanel(unittest.TestCase):
+    """``Panel(...)`` through ``cpindex_panel_from_arrays`` (NUL-joined ids) and its
+    fallback to ``cpindex_panel_new`` for ids the joined form cannot carry."""
+
+    def test_joined_and_per_id_paths_agree(self) -> None:
+        from cpindex import panel as P
+
+        self.assertEqual(P._joined(["a", "bé"]), "a\0bé\0".encode())
+        self.assertIsNone(P._joined(["a", "b\0c"]))  # a NUL inside an id
+        self.assertIsNone(P._joined([b"a", b"b"]))  # bytes ids
+        flat = [1.0, 2.0, 3.0, 4.0]  # column-major: (a, x), (b, x), (a, y), (b, y)
+        p = cpindex.Panel(["a", "bé"], [2020], ["x", "y"], flat)
+        self.assertEqual((p.units, p.indicators, p.periods), (("a", "bé"), ("x", "y"), (2020,)))
+        self.assertEqual((p.get("bé", 2020, "x"), p.get("a", 2020, "y")), (2.0, 3.0))
+        q = cpindex.Panel(["a", "b\0c"], [2020], ["x", "y"], flat)  # the per-id path
+        self.assertEqual(q.units, ("a", "b\0c"))
+        self.assertEqual(q.get_at(1, 0, 1), 4.0)
+        with self.assertRaises(cpindex.InvalidArgument):
+            cpindex.Panel(["a", "a"], [2020], ["x", "y"], flat)  # duplicate, named by the library
+
+    @unittest.skipUnless(HAVE_NUMPY, NUMPY_SKIP)
+    def test_row_major_array_is_passed_without_a_copy(self) -> None:
+        import numpy as np
+
+        from cpindex import panel as P
+
+        x = np.arange(2 * 3 * 4, dtype=np.float64).reshape(2, 3, 4)
+        v = P._row_major_view(x, (2, 3, 4))
+        self.assertIsNotNone(v)
+        self.assertEqual(v.address, x.__array_interface__["data"][0])  # the caller's memory
+        self.assertIsNone(P._row_major_view(np.asfortranarray(x), (2, 3, 4)))
+        self.assertIsNone(P._row_major_view(x[:, ::2, :], (2, 2, 4)))  # strided
+        # periods given unsorted: values move with them
+        p = cpindex.Panel(["a", "b"], [2021, 2019, 2020], ["p", "q", "r", "s"], x)
+        self.assertEqual(p.periods, (2019, 2020, 2021))
+        self.assertEqual(p.get("b", 2021, "r"), x[1, 0, 2])
+        self.assertEqual(p.get("a", 2020, "q"), x[0, 2, 1])
+
+
 @unittest.skipUnless(HAVE_PANDAS, PANDAS_SKIP)
 class PandasFriction(unittest.TestCase):
     def _df(self):

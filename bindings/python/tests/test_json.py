@@ -34,6 +34,39 @@ class RunJsonTest(unittest.TestCase):
             self.assertAlmostEqual(r["effective_weights"][k], v, delta=1e-15)
         self.assertEqual(r["summary"]["depth"], 2)
 
+    def test_text_handle_and_file_give_the_sized_call_bytes(self) -> None:
+        import ctypes
+        import os
+        import tempfile
+        from ctypes import byref, c_size_t
+
+        from cpindex._native import LIB
+        from cpindex.run import _run_json_sized
+
+        req = {"action": "describe", "framework": support.sample_framework()}
+        raw = json.dumps(req).encode()
+        # the C size-query convention: a 1-byte buffer, then the exact size
+        sized = _run_json_sized(raw, 1)
+        self.assertEqual(cpindex.run_json_text(raw), sized)
+        self.assertEqual(json.loads(sized), run_json(req))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "out.json")
+            n = cpindex.run_json_to_file(raw, path)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), sized)
+            self.assertEqual(n, len(sized))
+            with self.assertRaises(cpindex.IoError):
+                cpindex.run_json_to_file(raw, os.path.join(d, "no", "such", "dir.json"))
+        with self.assertRaises(cpindex.JsonError):
+            cpindex.run_json_text("{")
+        # the raw C pair: the size query keeps the response, the fill call copies it
+        n = c_size_t()
+        LIB.cpindex_run_json(raw, len(raw), None, 0, byref(n))
+        self.assertEqual(n.value, len(sized))
+        buf = ctypes.create_string_buffer(n.value + 1)
+        self.assertEqual(LIB.cpindex_run_json(raw, len(raw), buf, n.value + 1, byref(n)), 0)
+        self.assertEqual(buf.raw[: n.value], sized)
+
     def test_errors(self) -> None:
         with self.assertRaises(cpindex.JsonError):
             run_json("{")

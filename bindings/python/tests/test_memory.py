@@ -51,11 +51,19 @@ class MemoryTest(unittest.TestCase):
 
     @unittest.skipUnless(support.os.path.exists("/proc/self/statm"), "needs Linux /proc/self/statm")
     def test_rss_probe_sees_a_leak(self) -> None:
-        """The probe above can fail: 16 MiB kept alive shows up as RSS growth."""
+        """The probe above can fail: 16 MiB kept alive shows up as RSS growth. The 16 MiB
+        are a fresh anonymous mapping with every page written: heap allocations could be
+        served from memory freed (but still resident) by earlier tests in the process —
+        after a large library response is freed, malloc raises its mmap threshold and
+        1 MiB buffers come from the heap — and then RSS would not grow."""
+        import mmap
+
         before = support.rss_bytes()
-        kept = [bytearray(b"x" * (1 << 20)) for _ in range(16)]
+        kept = mmap.mmap(-1, 16 << 20)
+        for off in range(0, 16 << 20, mmap.PAGESIZE):
+            kept[off] = 1
         self.assertGreater(support.rss_bytes() - before, 8 * 1024 * 1024)
-        del kept
+        kept.close()
 
     def test_take_string_frees_once(self) -> None:
         """Library-owned strings come back as c_void_p and are freed after decoding

@@ -64,6 +64,16 @@ class SummaryCtypesTest(unittest.TestCase):
         parts = [[2.0, 1.0], [3.0, 4.0]]
         answers = [answer_probes(parts[p[0]], None, [p])[0] for p in probes]
         self.assertEqual(plan.finish(q, answers), [0.25, 2.5])
+        # two rounds: the median 2.5, then the share below 0.6 x 2.5 = 1.5, i.e. {1} of 4
+        q = [(RankQuery.AT_RISK_OF_POVERTY_RATE,), (RankQuery.HOOVER,)]
+        answers = []
+        for _ in range(3):
+            probes = plan.next_probes(q, answers)
+            if not probes:
+                break
+            answers += [answer_probes(parts[p[0]], None, [p])[0] for p in probes]
+        # Hoover: F(2.5-) - L = 2/4 - 3/10 = 0.2
+        self.assertEqual(plan.finish(q, answers), [0.25, 0.2])
 
 
 def records(n: int, seed: int):
@@ -92,7 +102,15 @@ MEASURES = [
     "quantile:0.1:1",
     "quantile:0.9",
     "palma_ratio",
-    "quintile_share_ratio",
+    "s80_s20",
+    "quintile_share_ratio_eurostat",
+    "hoover",
+    "at_risk_of_poverty_threshold",
+    "at_risk_of_poverty_rate",
+    "max_min_ratio",
+    "total",
+    "min",
+    "max",
     "lorenz:0.4",
     "share_in_band:10000:30000",
 ]
@@ -113,6 +131,13 @@ def single_machine(values, weights, label):
         return d.lorenz(a[0])
     if name == "share_in_band":
         return d.share_in_band(a[0], a[1])
+    if name == "s80_s20":
+        return d.quintile_share_ratio(cpindex.ShareRatioMethod.LORENZ)
+    if name == "quintile_share_ratio_eurostat":
+        return d.quintile_share_ratio(cpindex.ShareRatioMethod.EUROSTAT)
+    if name in ("max_min_ratio", "min", "max"):
+        m = d.max_min()
+        return {"max_min_ratio": m.ratio, "min": m.min, "max": m.max}[name]
     if name == "generalized_entropy":
         return d.generalized_entropy(a[0])
     if name == "atkinson":
@@ -153,18 +178,30 @@ class SparkTest(unittest.TestCase):
             wts = [w for k, _, w in rows if g is None or k == g]
             for label in MEASURES:
                 got = frame.loc[g, label]
-                want = single_machine(vals, wts, label)
-                tol = 0.0 if label.startswith(("quantile", "median", "n")) else 1e-12
+                try:
+                    want = single_machine(vals, wts, label)
+                except cpindex.CpindexError as e:
+                    # undefined for this group (on_error="nan"): NaN and the same message
+                    self.assertTrue(math.isnan(got), f"{g} {label}: {got}, single machine: {e}")
+                    # the same message, prefixed by the C function that raised it
+                    got_msg = frame.attrs["errors"][(g, label)]
+                    self.assertEqual(got_msg.split(": ", 1)[1], str(e).split(": ", 1)[1])
+                    continue
+                exact = ("quantile", "median", "n", "min", "max", "max_min_ratio", "at_risk_of_poverty_threshold")
+                tol = 0.0 if label.startswith(exact) else 1e-12
                 self.assertTrue(close(got, want, tol) or (abs(got - want) <= 1e-15), f"{g} {label}: {got} vs {want}")
 
     def test_by_group_with_range_repartition(self) -> None:
         rows = records(1200, 1)
         df = self.spark.createDataFrame(rows, "county string, income double, weight double").repartition(3)
         frame = cpindex.spark.inequality(
-            df, value="income", weight="weight", by="county", measures=MEASURES, num_partitions=5
+            df, value="income", weight="weight", by="county", measures=MEASURES, num_partitions=5, on_error="nan"
         )
         self.assertEqual(list(frame.index), ["A", "B", "C", "Z"])
         self.check(frame, rows, ["A", "B", "C", "Z"])
+        # the one-record group Z has no record above its q80: the Eurostat QSR is undefined
+        self.assertIn(("Z", "quintile_share_ratio_eurostat"), frame.attrs["errors"])
+        self.assertEqual(len(frame.attrs["errors"]), 1, frame.attrs["errors"])
 
     def test_given_partitions_ties_across_boundaries(self) -> None:
         # Keep our own range partitions: sorted records cut inside runs of equal incomes,
@@ -189,6 +226,25 @@ class SparkTest(unittest.TestCase):
         d = cpindex.Distribution(xs)
         self.assertEqual(f2.iloc[0]["quantile:0.37:7"], d.quantile(0.37, cpindex.QuantileMethod.LINEAR))
         self.assertTrue(close(f2.iloc[0]["gini"], d.gini()))
+
+    def test_decomposition_by_group(self) -> None:
+        rows = [r for r in records(1500, 3) if r[0] != "Z"]
+        df = self.spark.createDataFrame(rows, "county string, income double, weight double").repartition(3)
+        got = cpindex.spark.decomposition(df, value="income", weight="weight", by="county", num_partitions=4)
+        self.assertEqual(got["groups"], ["A", "B", "C"])
+        # the single-machine decompositions of the same records
+        xs, ws, gs = [x for _, x, _ in rows], [w for _, _, w in rows], [k for k, _, _ in rows]
+        dec = cpindex.gini_decomposition(xs, gs, ws)
+        for key in ("total", "within", "between_net", "transvariation"):
+            want = getattr(dec, key)
+            self.assertTrue(close(got["gini"][key], want), f"gini {key}: {got['gini'][key]} vs {want}")
+        for alpha in (0.0, 1.0, 2.0):
+            ge = cpindex.ge_decomposition(xs, gs, alpha, ws)
+            mine = got["generalized_entropy"][alpha]
+            for key in ("total", "within"):
+                self.assertTrue(close(mine[key], getattr(ge, key), 1e-11), f"GE({alpha}) {key}")
+            # between is small and a difference of terms near 1: compared absolutely
+            self.assertLessEqual(abs(mine["between"] - ge.between), 1e-11 * ge.total)
 
     def test_errors_surface(self) -> None:
         df = self.spark.createDataFrame([(1.0, 1.0), (0.0, 1.0)], "income double, weight double")
