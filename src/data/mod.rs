@@ -12,9 +12,11 @@ pub use csv::{
     ReadOptions, SheetRef, CSV_TEXT_SOURCE,
 };
 pub use panel::{
-    checked_panel_cells, max_panel_cells, set_max_panel_cells, CellProvenance, Panel,
-    DEFAULT_MAX_PANEL_CELLS,
+    checked_panel_cells, max_panel_cells, release_cached_buffers, set_max_panel_cells,
+    CellProvenance, Panel, BUFFER_CACHE_MAX_BUFFERS, BUFFER_CACHE_MAX_BYTES,
+    BUFFER_CACHE_MIN_BYTES, DEFAULT_MAX_PANEL_CELLS,
 };
+pub(crate) use panel::{recycle_buffer, take_buffer};
 pub use text::{read_text_table_bytes, read_text_table_path, TextEncoding, TextRow, TextTable};
 
 /// At most 80 characters of `s` (then `…`), for quoting input in messages.

@@ -73,6 +73,81 @@ pub(crate) fn try_filled(what: &str, n: usize, fill: f64) -> Result<Vec<f64>> {
     Ok(v)
 }
 
+/// Large value buffers kept for reuse after a panel (or a result cube, through the C ABI)
+/// is dropped: a fresh multi-megabyte `Vec<f64>` is fresh pages from the kernel, and the
+/// page faults of its first write cost more than the computation that fills it (issue 16:
+/// ≈ 800 faults, about a millisecond, per 3,000 × 60 run). Only buffers of
+/// [`BUFFER_CACHE_MIN_BYTES`] or more are kept, at most [`BUFFER_CACHE_MAX_BUFFERS`] of
+/// them and [`BUFFER_CACHE_MAX_BYTES`] in all (the oldest go first);
+/// [`release_cached_buffers`] frees them.
+static BUFFER_CACHE: std::sync::Mutex<Vec<Vec<f64>>> = std::sync::Mutex::new(Vec::new());
+
+/// The smallest buffer (in bytes of capacity) the buffer cache keeps: smaller ones come
+/// cheaply from the allocator's own free lists.
+pub const BUFFER_CACHE_MIN_BYTES: usize = 256 << 10;
+/// The most buffers the buffer cache keeps.
+pub const BUFFER_CACHE_MAX_BUFFERS: usize = 8;
+/// The most bytes (of capacity) the buffer cache keeps in all.
+pub const BUFFER_CACHE_MAX_BYTES: usize = 192 << 20;
+
+fn cache_lock() -> std::sync::MutexGuard<'static, Vec<Vec<f64>>> {
+    BUFFER_CACHE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A buffer of exactly `n` values whose contents are unspecified (stale values of a
+/// recycled buffer, or zeros): the caller overwrites every cell. Taken from the buffer
+/// cache when a cached buffer holds `n` to `4n` values, else allocated fallibly (an
+/// allocation failure is an [`Error::InvalidArgument`] naming `what`).
+pub(crate) fn take_buffer(what: &str, n: usize) -> Result<Vec<f64>> {
+    if n.saturating_mul(8) >= BUFFER_CACHE_MIN_BYTES {
+        let mut cache = cache_lock();
+        let best = cache
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.len() >= n && b.len() / 4 <= n)
+            .min_by_key(|(_, b)| b.len())
+            .map(|(k, _)| k);
+        if let Some(k) = best {
+            let mut v = cache.remove(k);
+            drop(cache);
+            v.truncate(n);
+            return Ok(v);
+        }
+    }
+    try_filled(what, n, 0.0)
+}
+
+/// Gives a buffer back for reuse by [`take_buffer`] (see [`BUFFER_CACHE_MAX_BYTES`]);
+/// small or huge buffers are simply freed.
+pub(crate) fn recycle_buffer(v: Vec<f64>) {
+    let bytes = v.capacity().saturating_mul(8);
+    if !(BUFFER_CACHE_MIN_BYTES..=BUFFER_CACHE_MAX_BYTES).contains(&bytes) {
+        return;
+    }
+    let mut evicted = Vec::new();
+    {
+        let mut cache = cache_lock();
+        let mut total: usize = cache.iter().map(|b| b.capacity() * 8).sum();
+        while !cache.is_empty()
+            && (cache.len() >= BUFFER_CACHE_MAX_BUFFERS || total + bytes > BUFFER_CACHE_MAX_BYTES)
+        {
+            let old = cache.remove(0);
+            total -= old.capacity() * 8;
+            evicted.push(old);
+        }
+        cache.push(v);
+    }
+    drop(evicted); // freed outside the lock
+}
+
+/// Frees every buffer the library keeps for reuse (see [`BUFFER_CACHE_MAX_BYTES`]) and
+/// returns the number of bytes released. Panels and results keep working; the next large
+/// allocations are fresh again.
+pub fn release_cached_buffers() -> usize {
+    let all = std::mem::take(&mut *cache_lock());
+    all.iter().map(|b| b.capacity() * 8).sum()
+}
+
 /// Source and note attached to one observation (kept from CSV `source`/`note` columns).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CellProvenance {
@@ -101,6 +176,12 @@ pub struct Panel {
     provenance: HashMap<usize, CellProvenance>,
     unit_pos: HashMap<String, usize>,
     indicator_pos: HashMap<String, usize>,
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        recycle_buffer(std::mem::take(&mut self.values));
+    }
 }
 
 fn index_ids(kind: &str, ids: &[String]) -> Result<HashMap<String, usize>> {
@@ -180,7 +261,7 @@ impl Panel {
         panel.values = if identity {
             values
         } else {
-            let mut v = try_filled("panel size", values.len(), f64::NAN)?;
+            let mut v = take_buffer("panel size", values.len())?;
             for i in 0..ni {
                 for (new_p, &old_p) in order.iter().enumerate() {
                     let src = (i * np + old_p) * nu;
@@ -188,6 +269,7 @@ impl Panel {
                     v[dst..dst + nu].copy_from_slice(&values[src..src + nu]);
                 }
             }
+            recycle_buffer(values);
             v
         };
         if let Some(pos) = panel.values.iter().position(|v| v.is_infinite()) {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::error::{FfiError, FfiResult};
 use super::framework::{cpindex_framework, framework_ref};
 use super::guard::{guard_default, guard_status};
-use super::handle::{arc_free, arc_into_ptr, arc_ref, ArcHandle};
+use super::handle::{arc_into_ptr, arc_ref, ArcHandle};
 use super::panel::{cpindex_panel, panel_ref};
 use super::slice::{out_ptr, write_array};
 use super::status::cpindex_status;
@@ -121,7 +121,19 @@ pub unsafe extern "C" fn cpindex_index_run(
 /// `result` NULL or a live result not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn cpindex_index_result_free(result: *const cpindex_index_result) {
-    guard_default("cpindex_index_result_free", || arc_free(result))
+    guard_default("cpindex_index_result_free", || {
+        if result.is_null() {
+            return;
+        }
+        // SAFETY: `result` comes from `arc_into_ptr::<cpindex_index_result>` (the only way
+        // a result handle is made) and the caller gives up its reference here, exactly as
+        // `arc_free` does; the value is dropped once, by the last owner.
+        let arc = unsafe { Arc::from_raw(result.cast::<Results>()) };
+        if let Some(mut r) = Arc::into_inner(arc) {
+            // the largest buffer of a result: kept for the next run's normalised cube
+            crate::data::recycle_buffer(std::mem::take(&mut r.normalised.data));
+        }
+    })
 }
 
 /// The result's dimensions: units, periods computed, indicators used and nodes of the

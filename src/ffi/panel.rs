@@ -279,17 +279,12 @@ pub unsafe extern "C" fn cpindex_panel_from_arrays(
             )
             .into());
         }
-        let mut v: Vec<f64> = Vec::new();
-        v.try_reserve_exact(n).map_err(|e| {
-            FfiError::invalid(
-                "values",
-                format!("cannot allocate {n} values ({e}); the input asks for too much memory"),
-            )
-        })?;
+        // every cell is overwritten below: a recycled buffer saves the page faults of
+        // fresh memory
+        let mut v = crate::data::take_buffer("values", n)?;
         match layout {
-            cpindex_values_layout::ColumnMajor => v.extend_from_slice(src),
+            cpindex_values_layout::ColumnMajor => v.copy_from_slice(src),
             cpindex_values_layout::RowMajor => {
-                v.resize(n, 0.0);
                 transpose_into(src, &mut v, n_units, n_periods, n_indicators);
             }
         }

@@ -258,9 +258,9 @@ pub(super) fn treat_and_normalise(plan: &Plan, work: &mut Work, keep: Keep) -> R
         ids: inds.iter().map(|i| i.id.clone()).collect(),
         n_periods: npp,
         n_units: nu,
-        // every cell is written by `normalise_column`: zero-initialised (calloc) memory
-        // saves a NaN-filling pass
-        data: zeroed(nk * npp * nu),
+        // every cell is written by `normalise_column` (or the min–max map): a recycled
+        // buffer (stale values; no page faults) or zeroed memory saves a NaN-filling pass
+        data: crate::data::take_buffer("normalised values", nk * npp * nu)?,
     };
     let mut tcol = vec![0.0; nu];
     let mut flags = vec![false; nu];
