@@ -23,7 +23,8 @@
 //! Everything but `ffi` is safe Rust and knows nothing of the C ABI.
 
 #![warn(missing_docs)]
-// The core is safe Rust; `ffi` (and one documented function in `distribution::sort`) opt out.
+// The core is safe Rust; `ffi` (and one documented function each in `distribution::sort`
+// and `method::ln`, the latter a run-time CPU-feature dispatch) opt out.
 #![deny(unsafe_code)]
 
 pub mod data;

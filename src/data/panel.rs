@@ -174,8 +174,8 @@ pub struct Panel {
     indicators: Vec<String>,
     values: Vec<f64>,
     provenance: HashMap<usize, CellProvenance>,
-    unit_pos: HashMap<String, usize>,
-    indicator_pos: HashMap<String, usize>,
+    unit_pos: IdIndex,
+    indicator_pos: IdIndex,
 }
 
 impl Drop for Panel {
@@ -184,23 +184,99 @@ impl Drop for Panel {
     }
 }
 
-fn index_ids(kind: &str, ids: &[String]) -> Result<HashMap<String, usize>> {
-    let mut map = HashMap::with_capacity(ids.len());
-    for (k, id) in ids.iter().enumerate() {
-        if id.trim().is_empty() {
-            return Err(Error::invalid_argument(
-                format!("{kind}s"),
-                format!("{kind} id at position {k} is empty"),
-            ));
+/// Positions of ids (a panel's units or indicators) by id, without a copy of the ids: an
+/// open-addressing table (linear probing, load ≤ ½) of positions into the panel's own id
+/// list, keyed by a multiplicative word-at-a-time hash of the id's bytes (in the style of
+/// FxHash; fixed, so equal id lists give equal tables). Building it allocates one `u32`
+/// array instead of a `String` and a SipHash per id.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct IdIndex {
+    /// Position + 1 of the id in each slot; 0 = empty.
+    slots: Vec<u32>,
+}
+
+const ID_HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn id_hash(id: &str) -> u64 {
+    let b = id.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(ID_HASH_K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(w)).wrapping_mul(ID_HASH_K);
+    }
+    let r = chunks.remainder();
+    if !r.is_empty() {
+        let mut w = [0u8; 8];
+        w[..r.len()].copy_from_slice(r);
+        h = (h.rotate_left(26) ^ u64::from_le_bytes(w)).wrapping_mul(ID_HASH_K);
+    }
+    // fold the well-mixed high bits down: the slot is taken from the low bits
+    h ^ (h >> 29) ^ (h >> 47)
+}
+
+/// Whether `id` is empty or only whitespace (`id.trim().is_empty()`, with a fast path for
+/// an id starting with a visible ASCII character).
+fn blank(id: &str) -> bool {
+    match id.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => id.trim().is_empty(),
+    }
+}
+
+impl IdIndex {
+    /// The index of `ids`; errors name the first empty or repeated id.
+    fn build(kind: &str, ids: &[String]) -> Result<IdIndex> {
+        let size = (ids.len() * 2).next_power_of_two().max(8);
+        let mask = size - 1;
+        let mut slots = vec![0u32; size];
+        for (k, id) in ids.iter().enumerate() {
+            if blank(id) {
+                return Err(Error::invalid_argument(
+                    format!("{kind}s"),
+                    format!("{kind} id at position {k} is empty"),
+                ));
+            }
+            let mut s = id_hash(id) as usize & mask;
+            loop {
+                match slots[s] {
+                    0 => {
+                        // ids are at most the cell limit (2^27 with the default), < u32::MAX
+                        slots[s] = u32::try_from(k + 1).map_err(|_| {
+                            Error::invalid_argument(format!("{kind}s"), "too many ids")
+                        })?;
+                        break;
+                    }
+                    j if ids[j as usize - 1] == *id => {
+                        return Err(Error::invalid_argument(
+                            format!("{kind}s"),
+                            format!("duplicate {kind} id `{id}`"),
+                        ));
+                    }
+                    _ => s = (s + 1) & mask,
+                }
+            }
         }
-        if map.insert(id.clone(), k).is_some() {
-            return Err(Error::invalid_argument(
-                format!("{kind}s"),
-                format!("duplicate {kind} id `{id}`"),
-            ));
+        Ok(IdIndex { slots })
+    }
+
+    /// The position of `id` in `ids` (the list the index was built from).
+    fn get(&self, ids: &[String], id: &str) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut s = id_hash(id) as usize & mask;
+        loop {
+            match self.slots[s] {
+                0 => return None,
+                j if ids[j as usize - 1] == id => return Some(j as usize - 1),
+                _ => s = (s + 1) & mask,
+            }
         }
     }
-    Ok(map)
 }
 
 impl Panel {
@@ -225,6 +301,30 @@ impl Panel {
         indicators: Vec<String>,
         values: Vec<f64>,
     ) -> Result<Panel> {
+        Panel::build(units, periods, indicators, values, true)
+    }
+
+    /// [`Panel::from_values`] for a caller that has just checked, while copying `values`,
+    /// that none is ±inf (`values_finite`): the separate scan is left out. With
+    /// `values_finite` false the values are scanned (and an infinite one named) as by
+    /// [`Panel::from_values`].
+    pub(crate) fn from_checked_values(
+        units: Vec<String>,
+        periods: Vec<i32>,
+        indicators: Vec<String>,
+        values: Vec<f64>,
+        values_finite: bool,
+    ) -> Result<Panel> {
+        Panel::build(units, periods, indicators, values, !values_finite)
+    }
+
+    fn build(
+        units: Vec<String>,
+        periods: Vec<i32>,
+        indicators: Vec<String>,
+        values: Vec<f64>,
+        scan_inf: bool,
+    ) -> Result<Panel> {
         let (nu, np, ni) = (units.len(), periods.len(), indicators.len());
         let n = checked_panel_cells(nu, np, ni)?;
         if values.len() != n {
@@ -234,8 +334,8 @@ impl Panel {
                 values.len(),
             ));
         }
-        let unit_pos = index_ids("unit", &units)?;
-        let indicator_pos = index_ids("indicator", &indicators)?;
+        let unit_pos = IdIndex::build("unit", &units)?;
+        let indicator_pos = IdIndex::build("indicator", &indicators)?;
         let mut order: Vec<usize> = (0..np).collect();
         order.sort_by_key(|&k| periods[k]);
         for w in order.windows(2) {
@@ -272,6 +372,9 @@ impl Panel {
             recycle_buffer(values);
             v
         };
+        if !scan_inf {
+            return Ok(panel);
+        }
         if let Some(pos) = panel.values.iter().position(|v| v.is_infinite()) {
             let (u, p, i) = panel.coords(pos);
             return Err(Error::invalid_value(
@@ -329,7 +432,7 @@ impl Panel {
 
     /// Position of a unit id.
     pub fn unit_index(&self, id: &str) -> Option<usize> {
-        self.unit_pos.get(id).copied()
+        self.unit_pos.get(&self.units, id)
     }
     /// Position of a period.
     pub fn period_index(&self, period: i32) -> Option<usize> {
@@ -337,7 +440,7 @@ impl Panel {
     }
     /// Position of an indicator id.
     pub fn indicator_index(&self, id: &str) -> Option<usize> {
-        self.indicator_pos.get(id).copied()
+        self.indicator_pos.get(&self.indicators, id)
     }
 
     /// Position of a unit id, or [`Error::UnknownId`].
@@ -547,6 +650,31 @@ mod tests {
         assert_eq!(p.column(0, 0), &[1.0, 2.0]);
         assert_eq!(p.get_by_id("b", 2021, "x"), Some(4.0));
         assert_eq!(p.series(0, 0), vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn id_index_finds_every_id_and_only_those() {
+        // many ids, sharing prefixes and lengths, so that slots collide and probe
+        let units: Vec<String> = (0..5000).map(|k| format!("unit-{k}")).collect();
+        let p = Panel::new(units.clone(), vec![2020], ids(&["x", "y"])).unwrap();
+        for (k, u) in units.iter().enumerate() {
+            assert_eq!(p.unit_index(u), Some(k));
+        }
+        assert_eq!(p.unit_index("unit-5000"), None);
+        assert_eq!(p.unit_index(""), None);
+        assert_eq!(p.indicator_index("y"), Some(1));
+        assert_eq!(p.indicator_index("z"), None);
+        let mut dup = units;
+        dup.push("unit-4321".into());
+        let e = Panel::new(dup, vec![2020], ids(&["x"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("duplicate unit id `unit-4321`"), "{e}");
+        let e = Panel::new(ids(&["a", " \t"]), vec![2020], ids(&["x"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("position 1 is empty"), "{e}");
+        assert!(Panel::new(ids(&["a", "é"]), vec![2020], ids(&["x"])).is_ok());
     }
 
     #[test]

@@ -189,9 +189,11 @@ unsafe fn split_joined(
 }
 
 /// Cache-blocked transpose of row-major values (`src[(u * np + p) * ni + i]`) into the
-/// panel's column-major order (`dst[(i * np + p) * nu + u]`).
-fn transpose_into(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) {
+/// panel's column-major order (`dst[(i * np + p) * nu + u]`). Returns whether every value
+/// is free of ±inf (checked on the way, so the panel needs no separate scan).
+fn transpose_into(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) -> bool {
     const B: usize = 32;
+    let mut inf = false;
     for p in 0..np {
         for u0 in (0..nu).step_by(B) {
             let u1 = (u0 + B).min(nu);
@@ -200,12 +202,35 @@ fn transpose_into(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize)
                 for u in u0..u1 {
                     let row = &src[(u * np + p) * ni..(u * np + p) * ni + ni];
                     for i in i0..i1 {
-                        dst[(i * np + p) * nu + u] = row[i];
+                        let v = row[i];
+                        inf |= v.abs() == f64::INFINITY;
+                        dst[(i * np + p) * nu + u] = v;
                     }
                 }
             }
         }
     }
+    !inf
+}
+
+/// Copies `src` into `dst` (same length) and returns whether no value is ±inf, in one pass
+/// (four lanes, so the loop vectorises).
+fn copy_checked(src: &[f64], dst: &mut [f64]) -> bool {
+    let mut inf = [false; 4];
+    let mut d4 = dst.chunks_exact_mut(4);
+    let s4 = src.chunks_exact(4);
+    let rest = s4.remainder();
+    for (d, s) in (&mut d4).zip(s4) {
+        for l in 0..4 {
+            inf[l] |= s[l].abs() == f64::INFINITY;
+            d[l] = s[l];
+        }
+    }
+    for (d, &s) in d4.into_remainder().iter_mut().zip(rest) {
+        inf[0] |= s.abs() == f64::INFINITY;
+        *d = s;
+    }
+    !(inf[0] | inf[1] | inf[2] | inf[3])
 }
 
 /// Creates a panel from arrays in one call, the fast path for bindings (issue 16): unit
@@ -282,13 +307,13 @@ pub unsafe extern "C" fn cpindex_panel_from_arrays(
         // every cell is overwritten below: a recycled buffer saves the page faults of
         // fresh memory
         let mut v = crate::data::take_buffer("values", n)?;
-        match layout {
-            cpindex_values_layout::ColumnMajor => v.copy_from_slice(src),
+        let finite = match layout {
+            cpindex_values_layout::ColumnMajor => copy_checked(src, &mut v),
             cpindex_values_layout::RowMajor => {
-                transpose_into(src, &mut v, n_units, n_periods, n_indicators);
+                transpose_into(src, &mut v, n_units, n_periods, n_indicators)
             }
-        }
-        let panel = Panel::from_values(units, periods, indicators, v)?;
+        };
+        let panel = Panel::from_checked_values(units, periods, indicators, v, finite)?;
         out.write(box_into_ptr(panel));
         Ok(())
     })

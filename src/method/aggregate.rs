@@ -1108,23 +1108,29 @@ fn accumulate_ln(
         if w == 0.0 {
             continue;
         }
-        for (d, &x) in xs.iter_mut().zip(col) {
-            *d = x + shift;
+        // without a shift the column itself is the argument (no copy)
+        let arg: &[f64] = if shift == 0.0 {
+            col
+        } else {
+            for (d, &x) in xs.iter_mut().zip(col) {
+                *d = x + shift;
+            }
+            &xs
+        };
+        super::ln::ln_into(arg, &mut lns);
+        // branch-free (vectorised): a cell left out adds nothing; the check of the arguments
+        // runs in the same pass, and the first offending unit is searched only on error
+        // (the sums are then discarded with the error)
+        let mut bad = false;
+        for ((((s, &x), &a), &l), &o) in s1.iter_mut().zip(col).zip(arg).zip(&lns).zip(ok) {
+            let take = !x.is_nan() & o;
+            bad |= take & !(a > 0.0);
+            *s += if take { w * l } else { 0.0 };
         }
-        // branch-free check (vectorised); the first offending unit is searched only on error
-        let bad = col.iter().zip(&xs).zip(ok).fold(false, |b, ((x, xs), &o)| {
-            b | (!x.is_nan() & o & !(*xs > 0.0))
-        });
         if bad {
-            if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(xs[u] > 0.0)) {
+            if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(arg[u] > 0.0)) {
                 geo_term(col[u], shift, Some(u), j)?;
             }
-        }
-        // without a shift the column itself is the argument (no copy)
-        super::ln::ln_into(if shift == 0.0 { col } else { &xs }, &mut lns);
-        // branch-free (vectorised): a cell left out adds nothing
-        for (((s, &x), &l), &o) in s1.iter_mut().zip(col).zip(&lns).zip(ok) {
-            *s += if !x.is_nan() && o { w * l } else { 0.0 };
         }
     }
     Ok(())

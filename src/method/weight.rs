@@ -284,6 +284,13 @@ fn check_matrix(matrix: &[f64], n_units: usize, what: &str) -> Result<usize> {
             matrix.len(),
         ));
     }
+    // branch-free test first (it vectorises); the cell is searched only when there is one
+    if !matrix
+        .iter()
+        .fold(false, |b, v| b | (v.abs() == f64::INFINITY))
+    {
+        return Ok(matrix.len() / n_units);
+    }
     for (k, &v) in matrix.iter().enumerate() {
         if v.is_infinite() {
             return Err(Error::invalid_value(
@@ -356,29 +363,44 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
     let (mut xs, mut lns) = (Vec::with_capacity(n_units), Vec::with_capacity(n_units));
     for j in 0..m {
         let col = &matrix[j * n_units..(j + 1) * n_units];
-        let mut n = 0usize;
-        let mut s = 0.0;
-        let mut first = f64::NAN;
-        let mut constant = true;
-        for (u, &v) in col.iter().enumerate() {
-            if v.is_nan() {
-                continue;
+        // One branch-free pass in four lanes (it vectorises): count, Σ (v + ε), min, max and
+        // whether a value is negative, over the observed values; `v < lo` is false for NaN.
+        let mut n4 = [0usize; 4];
+        let mut s4 = [0.0f64; 4];
+        let mut lo4 = [f64::INFINITY; 4];
+        let mut hi4 = [f64::NEG_INFINITY; 4];
+        let mut neg4 = [false; 4];
+        let chunks = col.chunks_exact(4);
+        let rest = chunks.remainder();
+        let mut lane = |l: usize, v: f64| {
+            let ok = !v.is_nan();
+            n4[l] += usize::from(ok);
+            s4[l] += if ok { v + eps } else { 0.0 };
+            lo4[l] = if v < lo4[l] { v } else { lo4[l] };
+            hi4[l] = if v > hi4[l] { v } else { hi4[l] };
+            neg4[l] |= v < 0.0;
+        };
+        for c in chunks {
+            for (l, &v) in c.iter().enumerate() {
+                lane(l, v);
             }
-            if v < 0.0 {
-                return Err(Error::invalid_value(
-                    format!("entropy weights: unit #{u}, indicator #{j}"),
-                    v,
-                    "(entropy needs non-negative normalised values)",
-                ));
-            }
-            if n == 0 {
-                first = v;
-            } else if v != first {
-                constant = false;
-            }
-            n += 1;
-            s += v + eps;
         }
+        for &v in rest {
+            lane(0, v);
+        }
+        if neg4.iter().any(|&b| b) {
+            let u = col.iter().position(|&v| v < 0.0).unwrap_or(0);
+            return Err(Error::invalid_value(
+                format!("entropy weights: unit #{u}, indicator #{j}"),
+                col[u],
+                "(entropy needs non-negative normalised values)",
+            ));
+        }
+        let n: usize = n4.iter().sum();
+        let s = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+        // every observed value equal (min = max)
+        let constant = lo4.iter().fold(f64::INFINITY, |a, &b| a.min(b))
+            == hi4.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
         min_n = min_n.min(n);
         if n < 2 || !(s > 0.0) || constant {
             notes.push(format!(
@@ -398,16 +420,30 @@ pub fn entropy(matrix: &[f64], n_units: usize, ln_zero: LnZero) -> Result<Weight
         // since the x > 0 sum to s — one logarithm per cell and no division per cell; the
         // column's logarithms in one vectorised pass (`super::ln`, within 1 ulp of
         // `f64::ln`).
-        xs.clear();
-        xs.extend(col.iter().map(|&v| v + eps));
+        // without ε the column itself is the argument (no copy)
+        let xv: &[f64] = if eps == 0.0 {
+            col
+        } else {
+            xs.clear();
+            xs.extend(col.iter().map(|&v| v + eps));
+            &xs
+        };
         lns.resize(n_units, 0.0);
-        super::ln::ln_into(&xs, &mut lns);
-        let mut h = 0.0;
-        for (&x, &l) in xs.iter().zip(&lns) {
-            if x > 0.0 {
-                h += x * l;
+        super::ln::ln_into(xv, &mut lns);
+        // Σ x ln x over x > 0 (false for NaN), in four lanes so the loop vectorises
+        let mut h4 = [0.0f64; 4];
+        let xc = xv.chunks_exact(4);
+        let lc = lns.chunks_exact(4);
+        let (xr, lr) = (xc.remainder(), lc.remainder());
+        for (x, l) in xc.zip(lc) {
+            for t in 0..4 {
+                h4[t] += if x[t] > 0.0 { x[t] * l[t] } else { 0.0 };
             }
         }
+        for (&x, &l) in xr.iter().zip(lr) {
+            h4[0] += if x > 0.0 { x * l } else { 0.0 };
+        }
+        let h = (h4[0] + h4[1]) + (h4[2] + h4[3]);
         e[j] = -k * (h / s - s.ln());
         d[j] = (1.0 - e[j]).max(0.0);
     }

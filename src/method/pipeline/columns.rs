@@ -13,7 +13,7 @@ use super::super::results::{Cube, TreatedPoint, TreatmentSummary};
 use super::super::screen::{ScreenAction, ScreenedUnit};
 use super::super::stats::indicator_stats_from;
 use super::super::treat::{
-    first_pass, moments, second_pass, treat_column_inner, PointChange, TreatedRange,
+    first_pass, moments, second_pass, treat_column_inner, FirstPass, PointChange, TreatedRange,
 };
 use super::plan::{Plan, TNode};
 use super::weigh::resolve_weights;
@@ -287,8 +287,20 @@ pub(super) fn treat_and_normalise(plan: &Plan, work: &mut Work, keep: Keep) -> R
                 } else {
                     first_pass(col, Some(c))
                 }
-            } else {
+            } else if treat_on
+                || spec.outputs.statistics
+                || matches!(method, Normalisation::MinMax { .. })
+            {
                 first_pass(col, None)
+            } else {
+                // nothing reads it: no min–max map (another method), no central moments
+                // (no treatment, no statistics), no screening counts
+                FirstPass {
+                    n: 0,
+                    sum: 0.0,
+                    min: f64::NAN,
+                    max: f64::NAN,
+                }
             };
             // Pass 2 (central moments) writes the min–max normalisation as it goes; it is
             // redone below if the treatment changes the column. (Pooled: normalised below,
