@@ -191,8 +191,10 @@ impl Drop for Panel {
 /// array instead of a `String` and a SipHash per id.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct IdIndex {
-    /// Position + 1 of the id in each slot; 0 = empty.
-    slots: Vec<u32>,
+    /// Per slot: the id's hash in the high 32 bits (compared before the id itself, so a
+    /// probe rarely reads another id's bytes) and its position + 1 in the low 32 bits;
+    /// 0 = empty.
+    slots: Vec<u64>,
 }
 
 const ID_HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -231,7 +233,7 @@ impl IdIndex {
     fn build(kind: &str, ids: &[String]) -> Result<IdIndex> {
         let size = (ids.len() * 2).next_power_of_two().max(8);
         let mask = size - 1;
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![0u64; size];
         for (k, id) in ids.iter().enumerate() {
             if blank(id) {
                 return Err(Error::invalid_argument(
@@ -239,24 +241,27 @@ impl IdIndex {
                     format!("{kind} id at position {k} is empty"),
                 ));
             }
-            let mut s = id_hash(id) as usize & mask;
+            // ids are at most the cell limit (2^27 with the default), < u32::MAX
+            let pos = u32::try_from(k + 1)
+                .map_err(|_| Error::invalid_argument(format!("{kind}s"), "too many ids"))?;
+            let h = id_hash(id);
+            let tag = h & !u64::from(u32::MAX);
+            let mut s = h as usize & mask;
             loop {
-                match slots[s] {
-                    0 => {
-                        // ids are at most the cell limit (2^27 with the default), < u32::MAX
-                        slots[s] = u32::try_from(k + 1).map_err(|_| {
-                            Error::invalid_argument(format!("{kind}s"), "too many ids")
-                        })?;
-                        break;
-                    }
-                    j if ids[j as usize - 1] == *id => {
-                        return Err(Error::invalid_argument(
-                            format!("{kind}s"),
-                            format!("duplicate {kind} id `{id}`"),
-                        ));
-                    }
-                    _ => s = (s + 1) & mask,
+                let slot = slots[s];
+                if slot == 0 {
+                    slots[s] = tag | u64::from(pos);
+                    break;
                 }
+                if slot & !u64::from(u32::MAX) == tag
+                    && ids[(slot & u64::from(u32::MAX)) as usize - 1] == *id
+                {
+                    return Err(Error::invalid_argument(
+                        format!("{kind}s"),
+                        format!("duplicate {kind} id `{id}`"),
+                    ));
+                }
+                s = (s + 1) & mask;
             }
         }
         Ok(IdIndex { slots })
@@ -268,13 +273,19 @@ impl IdIndex {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let mut s = id_hash(id) as usize & mask;
+        let h = id_hash(id);
+        let tag = h & !u64::from(u32::MAX);
+        let mut s = h as usize & mask;
         loop {
-            match self.slots[s] {
-                0 => return None,
-                j if ids[j as usize - 1] == id => return Some(j as usize - 1),
-                _ => s = (s + 1) & mask,
+            let slot = self.slots[s];
+            if slot == 0 {
+                return None;
             }
+            let j = (slot & u64::from(u32::MAX)) as usize - 1;
+            if slot & !u64::from(u32::MAX) == tag && ids[j] == id {
+                return Some(j);
+            }
+            s = (s + 1) & mask;
         }
     }
 }

@@ -188,10 +188,53 @@ unsafe fn split_joined(
     Ok(out)
 }
 
-/// Cache-blocked transpose of row-major values (`src[(u * np + p) * ni + i]`) into the
-/// panel's column-major order (`dst[(i * np + p) * nu + u]`). Returns whether every value
-/// is free of ±inf (checked on the way, so the panel needs no separate scan).
+/// Transpose of row-major values (`src[(u * np + p) * ni + i]`) into the panel's
+/// column-major order (`dst[(i * np + p) * nu + u]`). Returns whether every value is free
+/// of ±inf (checked on the way, so the panel needs no separate scan).
+///
+/// Up to 2^20 cells (8 MiB: the data stays in the last-level cache) eight units at a time
+/// (eight rows read, eight consecutive cells — one cache line — written per column); larger
+/// arrays in 32 × 32 blocks, which measured faster once the writes go to memory
+/// (3,000 × 60: 0.09 against 0.16 ms; 100,000 × 60: 13.1 against 11.4 ms).
 fn transpose_into(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) -> bool {
+    if src.len() <= 1 << 20 {
+        transpose_rows8(src, dst, nu, np, ni)
+    } else {
+        transpose_blocked(src, dst, nu, np, ni)
+    }
+}
+
+/// [`transpose_into`], eight units at a time.
+fn transpose_rows8(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) -> bool {
+    const R: usize = 8;
+    let mut inf = [false; R];
+    let row = |u: usize, p: usize| &src[(u * np + p) * ni..(u * np + p + 1) * ni];
+    for p in 0..np {
+        let mut u0 = 0;
+        while u0 + R <= nu {
+            let rows: [&[f64]; R] = std::array::from_fn(|k| row(u0 + k, p));
+            for i in 0..ni {
+                let d = &mut dst[(i * np + p) * nu + u0..(i * np + p) * nu + u0 + R];
+                for k in 0..R {
+                    let v = rows[k][i];
+                    inf[k] |= v.abs() == f64::INFINITY;
+                    d[k] = v;
+                }
+            }
+            u0 += R;
+        }
+        for u in u0..nu {
+            for (i, &v) in row(u, p).iter().enumerate() {
+                inf[0] |= v.abs() == f64::INFINITY;
+                dst[(i * np + p) * nu + u] = v;
+            }
+        }
+    }
+    !inf.iter().any(|&b| b)
+}
+
+/// [`transpose_into`] in cache blocks of 32 units × 32 indicators.
+fn transpose_blocked(src: &[f64], dst: &mut [f64], nu: usize, np: usize, ni: usize) -> bool {
     const B: usize = 32;
     let mut inf = false;
     for p in 0..np {
@@ -503,6 +546,25 @@ pub extern "C" fn cpindex_set_max_panel_cells(limit: usize) -> usize {
     guard_default("cpindex_set_max_panel_cells", || {
         crate::data::set_max_panel_cells(limit)
     })
+}
+
+/// Frees the large value buffers the library keeps for reuse and returns the number of
+/// bytes released.
+///
+/// When a panel or an index result is freed, its largest buffers (256 KiB or more; at most
+/// 8 buffers and 192 MiB in all, the oldest dropped first) are kept and handed to the next
+/// panel or run that needs one of about the same size, so repeated runs do not pay the
+/// page faults of fresh memory. Call this to give that memory back (e.g. after a batch of
+/// runs); panels and results alive keep working.
+///
+/// **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+/// **Thread safety:** may be called from any thread.
+#[no_mangle]
+pub extern "C" fn cpindex_release_cached_buffers() -> usize {
+    guard_default(
+        "cpindex_release_cached_buffers",
+        crate::data::release_cached_buffers,
+    )
 }
 
 /// The current limit on the number of cells of one panel (see
@@ -930,6 +992,36 @@ mod tests {
             assert_eq!(st, cpindex_status::Ok);
             assert_eq!(box_ref(p, "p").unwrap().units()[1], "\u{ff}");
             cpindex_panel_free(p);
+        }
+    }
+
+    #[test]
+    fn both_transposes_give_the_column_major_layout_and_see_inf() {
+        for &(nu, np, ni) in &[(1, 1, 1), (13, 3, 5), (8, 2, 7), (3001, 1, 60), (37, 4, 33)] {
+            let n = nu * np * ni;
+            let src: Vec<f64> = (0..n).map(|k| k as f64 * 0.5 - 7.0).collect();
+            let mut a = vec![f64::NAN; n];
+            let mut b = vec![f64::NAN; n];
+            assert!(transpose_rows8(&src, &mut a, nu, np, ni));
+            assert!(transpose_blocked(&src, &mut b, nu, np, ni));
+            for u in 0..nu {
+                for p in 0..np {
+                    for i in 0..ni {
+                        let want = src[(u * np + p) * ni + i];
+                        assert_eq!(a[(i * np + p) * nu + u], want);
+                        assert_eq!(b[(i * np + p) * nu + u], want);
+                    }
+                }
+            }
+            let mut bad = src.clone();
+            bad[n / 2] = f64::NEG_INFINITY;
+            assert!(!transpose_rows8(&bad, &mut a, nu, np, ni));
+            assert!(!transpose_blocked(&bad, &mut b, nu, np, ni));
+            let mut c = vec![0.0; n];
+            assert!(!copy_checked(&bad, &mut c));
+            assert_eq!(c, bad);
+            assert!(copy_checked(&src, &mut c));
+            assert_eq!(c, src);
         }
     }
 }

@@ -5,10 +5,9 @@
 //! [`ln_into`] evaluates the fdlibm algorithm (Sun Microsystems, `e_log.c`, 1993; the same
 //! reduction and minimax polynomial as musl's `log.c` before 2018) without branches for
 //! positive normal arguments, so the loop vectorises: 2 lanes with the baseline x86-64
-//! SSE2, 4 with the AVX2 build of the same loop, chosen at run time when the CPU has AVX2
-//! (`is_x86_feature_detected!`; the one `unsafe` call, documented in `kernel_best`; the
-//! two builds give bit-identical results, tested), more when the crate is built for a wider
-//! target (`-C target-cpu=native`):
+//! SSE2, 4 or 8 with the AVX2 or AVX-512 build of the same loop, chosen at run time when
+//! the CPU has the feature (`is_x86_feature_detected!`; the `unsafe` calls are documented
+//! in `kernel_best`; the builds give bit-identical results, tested):
 //!
 //! `x = 2^k (1 + f)` with `√2/2 ≤ 1 + f < √2`, `s = f / (2 + f)`, `z = s²`,
 //! `R = Lg1 z + Lg2 z² + … + Lg7 z⁷` (minimax for `(ln(1+f) − f + f²/2) / s` …), and
@@ -90,11 +89,25 @@ fn kernel_avx2(src: &[f64], dst: &mut [f64]) {
     kernel(src, dst);
 }
 
-/// [`kernel`], in its AVX2 build when the CPU has AVX2 (detected at run time, once; the
-/// result is cached by the standard library).
+/// [`kernel`] compiled for AVX-512 (8 lanes), likewise bit-identical.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn kernel_avx512(src: &[f64], dst: &mut [f64]) {
+    kernel(src, dst);
+}
+
+/// [`kernel`], in its AVX-512 or AVX2 build when the CPU has the feature (detected at run
+/// time; the result is cached by the standard library).
 #[inline]
 #[allow(unsafe_code)]
 fn kernel_best(src: &[f64], dst: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the only requirement of `kernel_avx512` is a CPU with AVX-512F, checked
+        // just above; it reads `src` and writes `dst` through safe slices.
+        unsafe { kernel_avx512(src, dst) };
+        return;
+    }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the only requirement of `kernel_avx2` is a CPU with AVX2, checked just
@@ -108,12 +121,15 @@ fn kernel_best(src: &[f64], dst: &mut [f64]) {
 pub(crate) fn ln_into(src: &[f64], dst: &mut [f64]) {
     assert_eq!(src.len(), dst.len(), "ln_into: slices of different lengths");
     kernel_best(src, dst);
-    // special arguments (zeros, NaN …): rare in a column, fixed up one by one; the test is
-    // branch-free (it vectorises; `all` would stop early and stay scalar)
-    if !src.iter().fold(true, |a, &x| a & is_regular(x)) {
-        for (d, &x) in dst.iter_mut().zip(src) {
-            if !is_regular(x) {
-                *d = x.ln();
+    // special arguments (zeros, NaN …): rare in a column (a min–max column has one zero),
+    // fixed up one by one; blocks of 16 are tested branch-free first (the test vectorises),
+    // so a column with a few special values is not walked cell by cell
+    for (dc, sc) in dst.chunks_mut(16).zip(src.chunks(16)) {
+        if !sc.iter().fold(true, |a, &x| a & is_regular(x)) {
+            for (d, &x) in dc.iter_mut().zip(sc) {
+                if !is_regular(x) {
+                    *d = x.ln();
+                }
             }
         }
     }
@@ -177,6 +193,23 @@ mod tests {
         kernel_best(&xs, &mut b);
         for (k, (x, y)) in a.iter().zip(&b).enumerate() {
             assert_eq!(x.to_bits(), y.to_bits(), "ln({}) differs", xs[k]);
+        }
+        // each vector build on its own, where the CPU has it
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                b.fill(1.0);
+                // SAFETY: AVX2 checked just above
+                unsafe { kernel_avx2(&xs, &mut b) };
+                assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                b.fill(1.0);
+                // SAFETY: AVX-512F checked just above
+                unsafe { kernel_avx512(&xs, &mut b) };
+                assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            }
         }
     }
 

@@ -275,6 +275,8 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_panel_free", None, (PANEL_P,), RAW),
     Row("cpindex_set_max_panel_cells", c_size_t, (c_size_t,), RAW),
     Row("cpindex_max_panel_cells", c_size_t, (), RAW),
+    # the buffer cache (issue 16; optional for older libraries)
+    Row("cpindex_release_cached_buffers", c_size_t, (), RAW, optional=True),
     Row("cpindex_panel_dims", STATUS, (PANEL_P, SIZE_P, SIZE_P, SIZE_P)),
     Row("cpindex_panel_get", STATUS, (PANEL_P, c_size_t, c_size_t, c_size_t, DOUBLE_P)),
     Row(
