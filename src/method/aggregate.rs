@@ -1093,6 +1093,9 @@ fn accumulate(
 /// vectorised pass (`super::ln::ln_into`, within 1 ulp of `f64::ln`) instead of one libm
 /// call per cell. The sums run in the same order as [`accumulate`]'s, and a cell with
 /// `x + shift ≤ 0` is the same error ([`geo_term`]'s, the first such unit of the column).
+// indexed loop over slices of one length: no bounds checks, and it vectorises (a zip of
+// five iterators did not)
+#[allow(clippy::needless_range_loop)]
 fn accumulate_ln(
     matrix: &[f64],
     n_units: usize,
@@ -1121,11 +1124,13 @@ fn accumulate_ln(
         // branch-free (vectorised): a cell left out adds nothing; the check of the arguments
         // runs in the same pass, and the first offending unit is searched only on error
         // (the sums are then discarded with the error)
+        let n = n_units;
+        let (col, arg, lns, ok, s1) = (&col[..n], &arg[..n], &lns[..n], &ok[..n], &mut s1[..n]);
         let mut bad = false;
-        for ((((s, &x), &a), &l), &o) in s1.iter_mut().zip(col).zip(arg).zip(&lns).zip(ok) {
-            let take = !x.is_nan() & o;
-            bad |= take & !(a > 0.0);
-            *s += if take { w * l } else { 0.0 };
+        for u in 0..n {
+            let take = !col[u].is_nan() & ok[u];
+            bad |= take & !(arg[u] > 0.0);
+            s1[u] += if take { w * lns[u] } else { 0.0 };
         }
         if bad {
             if let Some(u) = (0..n_units).find(|&u| !col[u].is_nan() && ok[u] && !(arg[u] > 0.0)) {
