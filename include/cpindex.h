@@ -3434,6 +3434,21 @@ cpindex_status cpindex_panel_read(const uint8_t *data,
 size_t cpindex_set_max_panel_cells(size_t limit);
 
 /**
+ * Frees the large value buffers the library keeps for reuse and returns the number of
+ * bytes released.
+ *
+ * When a panel or an index result is freed, its largest buffers (256 KiB or more; at most
+ * 8 buffers and 192 MiB in all, the oldest dropped first) are kept and handed to the next
+ * panel or run that needs one of about the same size, so repeated runs do not pay the
+ * page faults of fresh memory. Call this to give that memory back (e.g. after a batch of
+ * runs); panels and results alive keep working.
+ *
+ * **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
+ * **Thread safety:** may be called from any thread.
+ */
+size_t cpindex_release_cached_buffers(void);
+
+/**
  * The current limit on the number of cells of one panel (see
  * `cpindex_set_max_panel_cells`).
  *

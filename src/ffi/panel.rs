@@ -266,8 +266,8 @@ fn copy_checked(src: &[f64], dst: &mut [f64]) -> bool {
     for (d, s) in (&mut d4).zip(s4) {
         for l in 0..4 {
             inf[l] |= s[l].abs() == f64::INFINITY;
-            d[l] = s[l];
         }
+        d.copy_from_slice(s);
     }
     for (d, &s) in d4.into_remainder().iter_mut().zip(rest) {
         inf[0] |= s.abs() == f64::INFINITY;
