@@ -233,7 +233,7 @@ def write_section(path: Path, text: str) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else INTRO
     if BEGIN in old and END in old:
         head, rest = old.split(BEGIN, 1)
-        new = head + body + rest.split(END, 1)[1].lstrip("\n")
+        new = head + body + "\n" + rest.split(END, 1)[1].lstrip("\n")
     else:
         new = old.rstrip("\n") + "\n\n" + body
     path.write_text(new, encoding="utf-8")
