@@ -16,7 +16,7 @@ pub use panel::{
     CellProvenance, Panel, BUFFER_CACHE_MAX_BUFFERS, BUFFER_CACHE_MAX_BYTES,
     BUFFER_CACHE_MIN_BYTES, DEFAULT_MAX_PANEL_CELLS,
 };
-pub(crate) use panel::{recycle_buffer, take_buffer};
+pub(crate) use panel::{recycle_buffer, take_buffer, take_buffer_or_zeroed};
 pub use text::{read_text_table_bytes, read_text_table_path, TextEncoding, TextRow, TextTable};
 
 /// At most 80 characters of `s` (then `…`), for quoting input in messages.

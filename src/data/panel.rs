@@ -100,21 +100,38 @@ fn cache_lock() -> std::sync::MutexGuard<'static, Vec<Vec<f64>>> {
 /// allocation failure is an [`Error::InvalidArgument`] naming `what`).
 pub(crate) fn take_buffer(what: &str, n: usize) -> Result<Vec<f64>> {
     if n.saturating_mul(8) >= BUFFER_CACHE_MIN_BYTES {
-        let mut cache = cache_lock();
-        let best = cache
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.len() >= n && b.len() / 4 <= n)
-            .min_by_key(|(_, b)| b.len())
-            .map(|(k, _)| k);
-        if let Some(k) = best {
-            let mut v = cache.remove(k);
-            drop(cache);
-            v.truncate(n);
+        if let Some(v) = take_cached(n) {
             return Ok(v);
         }
     }
     try_filled(what, n, 0.0)
+}
+
+/// [`take_buffer`] for a buffer the caller may not fail to get (a results cube): a cached
+/// buffer, else zeroed memory from the allocator (`calloc`: fresh pages are zero already, so
+/// nothing is written before the caller writes every cell).
+pub(crate) fn take_buffer_or_zeroed(n: usize) -> Vec<f64> {
+    if n.saturating_mul(8) >= BUFFER_CACHE_MIN_BYTES {
+        if let Some(v) = take_cached(n) {
+            return v;
+        }
+    }
+    vec![0.0; n]
+}
+
+/// A cached buffer of `n` to `4n` values (the smallest), truncated to `n`.
+fn take_cached(n: usize) -> Option<Vec<f64>> {
+    let mut cache = cache_lock();
+    let best = cache
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.len() >= n && b.len() / 4 <= n)
+        .min_by_key(|(_, b)| b.len())
+        .map(|(k, _)| k)?;
+    let mut v = cache.remove(best);
+    drop(cache);
+    v.truncate(n);
+    Some(v)
 }
 
 /// Gives a buffer back for reuse by [`take_buffer`] (see [`BUFFER_CACHE_MAX_BYTES`]);

@@ -260,7 +260,7 @@ pub(super) fn treat_and_normalise(plan: &Plan, work: &mut Work, keep: Keep) -> R
         n_units: nu,
         // every cell is written by `normalise_column` (or the min–max map): a recycled
         // buffer (stale values; no page faults) or zeroed memory saves a NaN-filling pass
-        data: crate::data::take_buffer("normalised values", nk * npp * nu)?,
+        data: crate::data::take_buffer_or_zeroed(nk * npp * nu),
     };
     let mut tcol = vec![0.0; nu];
     let mut flags = vec![false; nu];
