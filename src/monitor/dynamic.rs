@@ -191,8 +191,8 @@ pub struct YearChange {
     pub indicators: Vec<Contribution>,
     /// Top-level dimension contributions (sums of their indicators').
     pub dimensions: Vec<Contribution>,
-    /// Indicators left out of this link (missing in either year).
-    pub excluded: Vec<String>,
+    /// Indicators left out of this link (missing in either year; shared ids).
+    pub excluded: Vec<super::Id>,
 }
 
 /// One year of the dynamic index.
@@ -209,8 +209,8 @@ pub struct DynamicYear {
     pub chained_index: Option<f64>,
     /// Change from the previous period, decomposed.
     pub change: Option<YearChange>,
-    /// Indicators missing this year.
-    pub missing: Vec<String>,
+    /// Indicators missing this year (shared ids: no copy of the string per record).
+    pub missing: Vec<super::Id>,
 }
 
 /// The dynamic monitoring index of one unit.
@@ -293,14 +293,23 @@ pub fn dynamic_index_in(
         .filter(|(_, d)| d.parent.is_none())
         .map(|(k, _)| k)
         .collect();
-    let composite = |p: usize| -> (Option<f64>, Vec<String>) {
+    // The lists below are built with exact capacities: grown by doubling they would leave
+    // up to half unused, and at national scale (2.6 million contributions) that slack is
+    // fresh memory to fault in.
+    let ids_where = |keep: &dyn Fn(usize) -> bool| -> Vec<super::Id> {
+        let mut v = Vec::with_capacity((0..n).filter(|&j| keep(j)).count());
+        v.extend(
+            (0..n)
+                .filter(|&j| keep(j))
+                .map(|j| h.indicator_id(j).clone()),
+        );
+        v
+    };
+    let composite = |p: usize| -> (Option<f64>, Vec<super::Id>) {
         let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
         let mut w = vec![0.0; n];
         h.weights_into(&avail, &mut w);
-        let missing = (0..n)
-            .filter(|&j| !avail[j])
-            .map(|j| framework.indicators[j].id.clone())
-            .collect();
+        let missing = ids_where(&|j| !avail[j]);
         let c = w.iter().any(|&x| x > 0.0).then(|| {
             (0..n)
                 .filter(|&j| w[j] > 0.0)
@@ -330,19 +339,18 @@ pub fn dynamic_index_in(
                     .filter(|&j| w[j] > 0.0)
                     .map(|j| w[j] * rescaled[j][p])
                     .sum();
-                let inds: Vec<Contribution> = (0..n)
-                    .filter(|&j| w[j] > 0.0)
-                    .map(|j| {
-                        let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
-                        Contribution {
-                            id: h.indicator_id(j).clone(),
-                            weight: w[j],
-                            points: pts,
-                            growth_pct: 100.0 * pts / from,
-                        }
-                    })
-                    .collect();
-                let mut dims: Vec<Contribution> = Vec::new();
+                let mut inds: Vec<Contribution> =
+                    Vec::with_capacity(w.iter().filter(|&&x| x > 0.0).count());
+                inds.extend((0..n).filter(|&j| w[j] > 0.0).map(|j| {
+                    let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
+                    Contribution {
+                        id: h.indicator_id(j).clone(),
+                        weight: w[j],
+                        points: pts,
+                        growth_pct: 100.0 * pts / from,
+                    }
+                }));
+                let mut dims: Vec<Contribution> = Vec::with_capacity(tops.len());
                 for &k in &tops {
                     let members: Vec<usize> = h
                         .members(k)
@@ -373,10 +381,7 @@ pub fn dynamic_index_in(
                     link,
                     indicators: inds,
                     dimensions: dims,
-                    excluded: (0..n)
-                        .filter(|&j| !avail[j])
-                        .map(|j| framework.indicators[j].id.clone())
-                        .collect(),
+                    excluded: ids_where(&|j| !avail[j]),
                 });
             } else {
                 chained = None;

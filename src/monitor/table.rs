@@ -162,9 +162,12 @@ pub struct AchievementTable {
     counts: Vec<(u32, Counts)>,
     relative: Vec<(u32, RelativeSlot)>,
     // the notes one per entry, their rows alongside (ascending; a row with several notes
-    // has several entries): no list allocated per noted row
+    // has several entries): no list allocated per noted row. A note is held as a code
+    // into `note_text`, the distinct notes of the run (at national scale 1.45 million
+    // notes — half of them "no observation in <year>" — have a few thousand texts)
     note_rows: Vec<u32>,
-    notes: Vec<String>,
+    note_codes: Vec<u32>,
+    note_text: Vec<String>,
     survey: Vec<(u32, SurveyAssessment)>,
     // id → position, built once
     unit_pos: HashMap<String, u32>,
@@ -211,7 +214,11 @@ impl PartialEq for AchievementTable {
             && self.counts == o.counts
             && self.relative == o.relative
             && self.note_rows == o.note_rows
-            && self.notes == o.notes
+            && self
+                .note_codes
+                .iter()
+                .zip(&o.note_codes)
+                .all(|(&a, &b)| self.note_text[a as usize] == o.note_text[b as usize])
             && self.survey == o.survey
     }
 }
@@ -222,6 +229,8 @@ impl PartialEq for AchievementTable {
 pub(crate) struct TableBuilder {
     t: AchievementTable,
     row: usize,
+    // note text → code in `t.note_text`
+    note_dict: HashMap<String, u32>,
 }
 
 impl TableBuilder {
@@ -270,15 +279,21 @@ impl TableBuilder {
             counts: Vec::new(),
             relative: Vec::new(),
             note_rows: Vec::new(),
-            notes: Vec::new(),
+            note_codes: Vec::new(),
+            note_text: Vec::new(),
             survey: Vec::new(),
             unit_pos: HashMap::new(),
         };
-        TableBuilder { t, row: 0 }
+        TableBuilder {
+            t,
+            row: 0,
+            note_dict: HashMap::new(),
+        }
     }
 
     /// Appends the records of the next series (must be one per year, years ascending);
-    /// their notes are moved out, nothing else is kept of them.
+    /// their notes are taken as codes (a text seen before is not kept again), nothing
+    /// else is kept of them.
     pub(crate) fn push_series(&mut self, records: &mut [IndicatorAchievement]) {
         debug_assert_eq!(records.len(), self.t.years.len());
         for a in records {
@@ -310,8 +325,17 @@ impl TableBuilder {
             t.relative.push((row, r));
         }
         for note in a.notes.drain(..) {
+            let code = match self.note_dict.get(note.as_str()) {
+                Some(&c) => c,
+                None => {
+                    let c = t.note_text.len() as u32;
+                    t.note_text.push(note.clone());
+                    self.note_dict.insert(note, c);
+                    c
+                }
+            };
             t.note_rows.push(row);
-            t.notes.push(note);
+            t.note_codes.push(code);
         }
         if let Some(s) = a.survey {
             t.survey.push((row, s));
@@ -323,6 +347,48 @@ impl TableBuilder {
     pub(crate) fn finish(mut self) -> AchievementTable {
         self.t.index_units();
         self.t
+    }
+}
+
+/// The notes of one achievement record (see [`AchievementTable::notes`]): codes into the
+/// table's distinct note texts, read as `&str`.
+#[derive(Clone, Copy)]
+pub struct Notes<'a> {
+    codes: &'a [u32],
+    text: &'a [String],
+}
+
+impl<'a> Notes<'a> {
+    /// Number of notes.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Whether the record has no note.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// The `k`-th note.
+    pub fn get(&self, k: usize) -> Option<&'a str> {
+        self.codes.get(k).map(|&c| self.text[c as usize].as_str())
+    }
+
+    /// The notes in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let text = self.text;
+        self.codes.iter().map(move |&c| text[c as usize].as_str())
+    }
+
+    /// The notes as owned strings (the record form).
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+impl std::fmt::Debug for Notes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -464,12 +530,20 @@ impl AchievementTable {
         sparse(&self.survey, row)
     }
 
-    /// The notes of a row (empty when none).
-    pub fn notes(&self, row: usize) -> &[String] {
+    /// The notes of a row (empty when none), in the order they were given.
+    pub fn notes(&self, row: usize) -> Notes<'_> {
         let r = row as u32;
         let a = self.note_rows.partition_point(|&x| x < r);
         let b = a + self.note_rows[a..].partition_point(|&x| x == r);
-        &self.notes[a..b]
+        Notes {
+            codes: &self.note_codes[a..b],
+            text: &self.note_text,
+        }
+    }
+
+    /// Number of notes in the table (all rows), and of distinct note texts.
+    pub fn note_counts(&self) -> (usize, usize) {
+        (self.note_codes.len(), self.note_text.len())
     }
 
     /// The whole record of a row (allocates its ids: for display and serialisation).
@@ -578,7 +652,11 @@ impl AchievementTable {
             elapsed: (0..ni * ny).map(|k| records[k].elapsed_share).collect(),
             ..AchievementTable::default()
         };
-        let mut b = TableBuilder { t, row: 0 };
+        let mut b = TableBuilder {
+            t,
+            row: 0,
+            note_dict: HashMap::new(),
+        };
         for (row, mut a) in records.into_iter().enumerate() {
             let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
             if a.unit != units[u] || a.indicator != indicators[j] || a.year != years[y] {
