@@ -230,7 +230,56 @@ pub(crate) struct TableBuilder {
     t: AchievementTable,
     row: usize,
     // note text → code in `t.note_text`
-    note_dict: HashMap<String, u32>,
+    note_dict: HashMap<String, u32, BuildWordHasher>,
+}
+
+/// A hasher for the note dictionary: short strings hashed a machine word at a time by
+/// rotate–xor–multiply (the scheme of rustc's `FxHasher`; written here). The keys are
+/// the library's own note texts, not adversarial input, so SipHash's flooding
+/// resistance is not needed, and at national scale (1.45 million notes) its cost was
+/// 3.5 % of a report.
+#[derive(Debug, Default, Clone, Copy)]
+struct BuildWordHasher;
+
+#[derive(Debug, Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl std::hash::BuildHasher for BuildWordHasher {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher::default()
+    }
 }
 
 impl TableBuilder {
@@ -287,7 +336,7 @@ impl TableBuilder {
         TableBuilder {
             t,
             row: 0,
-            note_dict: HashMap::new(),
+            note_dict: HashMap::default(),
         }
     }
 
@@ -655,7 +704,7 @@ impl AchievementTable {
         let mut b = TableBuilder {
             t,
             row: 0,
-            note_dict: HashMap::new(),
+            note_dict: HashMap::default(),
         };
         for (row, mut a) in records.into_iter().enumerate() {
             let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
