@@ -259,6 +259,22 @@ pub fn dynamic_index_in(
     rescaled: &[Vec<f64>],
     base_year: i32,
 ) -> Result<DynamicIndex> {
+    dynamic_index_detail(h, framework, unit, periods, rescaled, base_year, true)
+}
+
+/// [`dynamic_index_in`]; without `breakdown` the per-year lists are left empty (the
+/// indicator and dimension contributions of each change, the indicators excluded from a
+/// link, the indicators missing in a year) — every number is the same. At national scale
+/// the contributions are 2.6 million records that a report table does not show.
+pub(crate) fn dynamic_index_detail(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: &str,
+    periods: &[i32],
+    rescaled: &[Vec<f64>],
+    base_year: i32,
+    breakdown: bool,
+) -> Result<DynamicIndex> {
     let n = framework.indicators.len();
     if rescaled.len() != n {
         return Err(Error::length_mismatch(
@@ -297,6 +313,9 @@ pub fn dynamic_index_in(
     // up to half unused, and at national scale (2.6 million contributions) that slack is
     // fresh memory to fault in.
     let ids_where = |keep: &dyn Fn(usize) -> bool| -> Vec<super::Id> {
+        if !breakdown {
+            return Vec::new();
+        }
         let mut v = Vec::with_capacity((0..n).filter(|&j| keep(j)).count());
         v.extend(
             (0..n)
@@ -339,9 +358,12 @@ pub fn dynamic_index_in(
                     .filter(|&j| w[j] > 0.0)
                     .map(|j| w[j] * rescaled[j][p])
                     .sum();
-                let mut inds: Vec<Contribution> =
-                    Vec::with_capacity(w.iter().filter(|&&x| x > 0.0).count());
-                inds.extend((0..n).filter(|&j| w[j] > 0.0).map(|j| {
+                let mut inds: Vec<Contribution> = Vec::with_capacity(if breakdown {
+                    w.iter().filter(|&&x| x > 0.0).count()
+                } else {
+                    0
+                });
+                inds.extend((0..n).filter(|&j| breakdown && w[j] > 0.0).map(|j| {
                     let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
                     Contribution {
                         id: h.indicator_id(j).clone(),
@@ -350,8 +372,9 @@ pub fn dynamic_index_in(
                         growth_pct: 100.0 * pts / from,
                     }
                 }));
-                let mut dims: Vec<Contribution> = Vec::with_capacity(tops.len());
-                for &k in &tops {
+                let mut dims: Vec<Contribution> =
+                    Vec::with_capacity(if breakdown { tops.len() } else { 0 });
+                for &k in tops.iter().filter(|_| breakdown) {
                     let members: Vec<usize> = h
                         .members(k)
                         .iter()

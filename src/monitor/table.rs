@@ -231,6 +231,13 @@ pub(crate) struct TableBuilder {
     row: usize,
     // note text → code in `t.note_text`
     note_dict: HashMap<String, u32, BuildWordHasher>,
+    // the codes of the previous row's notes and the last code given at each year
+    // position: a series repeats its notes every year, and a year's "no observation"
+    // note recurs at the same position of every series, so most notes are found by one
+    // string comparison, without hashing
+    prev_codes: Vec<u32>,
+    row_codes: Vec<u32>,
+    by_year: Vec<u32>,
 }
 
 /// A hasher for the note dictionary: short strings hashed a machine word at a time by
@@ -337,6 +344,9 @@ impl TableBuilder {
             t,
             row: 0,
             note_dict: HashMap::default(),
+            prev_codes: Vec::new(),
+            row_codes: Vec::new(),
+            by_year: Vec::new(),
         }
     }
 
@@ -373,9 +383,23 @@ impl TableBuilder {
         if let Some(r) = RelativeSlot::of(a) {
             t.relative.push((row, r));
         }
+        let ny = t.years.len().max(1);
+        let y = self.row % ny;
+        if self.by_year.len() != ny {
+            self.by_year = vec![u32::MAX; ny];
+        }
+        self.row_codes.clear();
         for note in a.notes.drain(..) {
-            let code = match self.note_dict.get(note.as_str()) {
-                Some(&c) => c,
+            let text = &t.note_text;
+            let same = |c: u32| text.get(c as usize).is_some_and(|x| *x == note);
+            let known = self
+                .prev_codes
+                .iter()
+                .copied()
+                .chain([self.by_year[y]])
+                .find(|&c| same(c));
+            let code = match known.or_else(|| self.note_dict.get(note.as_str()).copied()) {
+                Some(c) => c,
                 None => {
                     let c = t.note_text.len() as u32;
                     t.note_text.push(note.clone());
@@ -383,9 +407,12 @@ impl TableBuilder {
                     c
                 }
             };
+            self.by_year[y] = code;
+            self.row_codes.push(code);
             t.note_rows.push(row);
             t.note_codes.push(code);
         }
+        std::mem::swap(&mut self.prev_codes, &mut self.row_codes);
         if let Some(s) = a.survey {
             t.survey.push((row, s));
         }
@@ -705,6 +732,9 @@ impl AchievementTable {
             t,
             row: 0,
             note_dict: HashMap::default(),
+            prev_codes: Vec::new(),
+            row_codes: Vec::new(),
+            by_year: Vec::new(),
         };
         for (row, mut a) in records.into_iter().enumerate() {
             let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
