@@ -492,12 +492,12 @@ pub fn render_csv(v: &ReportView) -> String {
                     v.year.to_string(),
                     num(c.value),
                     ind.unit.clone(),
-                    c.target.clone(),
+                    c.target.to_string(),
                     num(c.achievement),
                     c.colour.name().to_string(),
                     c.trend.name().to_string(),
                     c.illustrative.to_string(),
-                    c.target_source.clone(),
+                    c.target_source.to_string(),
                     num(c.figure),
                     serde_json::to_value(c.basis)
                         .ok()

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use cpindex::monitor::ScheduleStatus;
+use cpindex::monitor::{Id, ScheduleStatus};
 use serde::Serialize;
 
 use crate::cells::Basis;
@@ -236,10 +236,10 @@ pub struct IndicatorView {
 /// One dashboard cell: an indicator for a unit in the report year.
 #[derive(Debug, Clone, Serialize)]
 pub struct CellView {
-    /// Indicator id.
-    pub indicator: String,
-    /// Unit id.
-    pub unit: String,
+    /// Indicator id (shared by the indicator's cells: no copy per cell).
+    pub indicator: Id,
+    /// Unit id (shared by the unit's cells).
+    pub unit: Id,
     /// Observed value in the plan's unit (NaN = missing).
     pub value: f64,
     /// Achievement in percent (NaN = not assessed).
@@ -251,10 +251,10 @@ pub struct CellView {
     /// Whether the value is illustrative (not official).
     pub illustrative: bool,
     /// The target applied to this cell, as text (the plan's, the unit's own, or "not
-    /// scored").
-    pub target: String,
+    /// scored"); the plan's phrase is shared by the indicator's cells.
+    pub target: Id,
     /// Where the applied target comes from: `plan`, `unit`, `not_scored`, `none`.
-    pub target_source: String,
+    pub target_source: Id,
     /// Survey-measured indicator: the verdict against the target from the estimate's
     /// standard error (`met`, `not_met`, `not_distinguishable`), if assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -729,8 +729,8 @@ pub fn demo_view() -> ReportView {
                 } else {
                     schedule
                 },
-                indicator: ind.id.clone(),
-                unit: u.id.clone(),
+                indicator: Id::new(&ind.id),
+                unit: Id::new(&u.id),
                 value: if (a + b) % 13 == 12 {
                     f64::NAN
                 } else {
@@ -744,7 +744,7 @@ pub fn demo_view() -> ReportView {
                 },
                 trend,
                 illustrative: true,
-                target: crate::fill::target_phrase(ind, fw.target_year, lang),
+                target: crate::fill::target_phrase(ind, fw.target_year, lang).into(),
                 target_source: "plan".into(),
                 survey_verdict: None,
                 survey_text: None,
