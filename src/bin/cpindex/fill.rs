@@ -950,6 +950,7 @@ pub fn view_shared(
         generator: format!("cpindex {}", ev.fingerprint.version),
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
         result: Some(shared.clone()),
+        unit_index: Default::default(),
     }
 }
 

@@ -495,6 +495,11 @@ pub struct ReportView {
     /// The evaluation the view renders (`--format evaluation`); none for the demo.
     #[serde(skip)]
     pub result: Option<std::sync::Arc<cpindex::evaluate::Evaluation>>,
+    /// Unit id → position in `units` (the first of equal ids), built on the first call
+    /// of [`ReportView::unit_name`]: a search per call was quadratic in units (the
+    /// summary, schedule and evaluation sections name every unit).
+    #[serde(skip)]
+    pub unit_index: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 /// Lookups into a [`ReportView`] by id, built once per rendering: every cell and unit
@@ -604,11 +609,23 @@ impl ReportView {
 
     /// The display name of a unit, or its id when the view does not know it.
     pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.units
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.name.as_str())
-            .unwrap_or(id)
+        let index = self.unit_index.get_or_init(|| {
+            let mut m = HashMap::with_capacity(self.units.len());
+            for (k, u) in self.units.iter().enumerate() {
+                m.entry(u.id.clone()).or_insert(k);
+            }
+            m
+        });
+        match index.get(id).and_then(|&k| self.units.get(k)) {
+            Some(u) if u.id == id => u.name.as_str(),
+            // not indexed, or `units` changed since: search
+            _ => self
+                .units
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.as_str())
+                .unwrap_or(id),
+        }
     }
 }
 
@@ -891,5 +908,6 @@ pub fn demo_view() -> ReportView {
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
         fingerprint: "demo (fake numbers, no data)".into(),
         result: None,
+        unit_index: Default::default(),
     }
 }
