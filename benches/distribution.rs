@@ -1,6 +1,7 @@
 //! Bench: build a `Distribution` (validate + radix sort + cumulative sums) and query Gini,
 //! Theil T, S80/S20 and the median, beside `sort_unstable_by` of the same values (the floor
-//! the issue sets: within 1.2× of one sort) and, as an informative second floor, the same
+//! the issue sets: within 1.2× of one sort; by `partial_cmp(..).unwrap()`, the faster and so
+//! stricter floor, and by `f64::total_cmp`) and, as an informative second floor, the same
 //! sort on (value, weight) pairs. 10⁶ and 10⁷ weighted lognormal-ish records.
 //!
 //! Both floors sort a copy made outside the timed region (`iter_batched`, so the copy's pages
@@ -21,7 +22,8 @@
 //! round-robin over `reps` rounds (default 7), and prints the minimum and median of each of:
 //! `sort_unstable_by(f64::total_cmp)` and `sort_unstable_by(partial_cmp)` of a copy made
 //! outside the timed region, the copy + `total_cmp` sort, a fresh weighted build + the four
-//! queries, and the same rebuilt into existing buffers; then exits.
+//! queries, and the same rebuilt into existing buffers; then exits. `DIST_CPU=<n>,<reps>,fresh`
+//! runs only the fresh weighted builds (for a profiler: `perf record`).
 
 use cpindex::distribution::{
     dagum_gini_decomposition, ge_decomposition, Distribution, MissingPolicy, RankPartition, Summary,
@@ -85,6 +87,18 @@ fn cpu_mode(spec: &str) {
         .expect("DIST_CPU=<n>[,<reps>]");
     let reps: usize = it.next().and_then(|v| v.parse().ok()).unwrap_or(7);
     let (x, w) = make_data(n, 0x2545_F491_4F6C_DD1D);
+    if it.next() == Some("fresh") {
+        // for a profiler: only the fresh weighted builds
+        let t0 = thread_cpu();
+        for _ in 0..reps {
+            black_box(four(black_box(&x), Some(black_box(&w))));
+        }
+        println!(
+            "four_weighted_fresh: {:.2} ms per build",
+            (thread_cpu() - t0) * 1e3 / reps as f64
+        );
+        return;
+    }
     let names = [
         "sort_total_cmp",
         "sort_partial_cmp",
@@ -162,6 +176,19 @@ fn bench(c: &mut Criterion) {
                 || x.clone(),
                 |mut v| {
                     v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+                    black_box(v)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        // `f64::total_cmp` (the order the sort keys implement) is slower here than
+        // `partial_cmp` on these data (it maps both operands' bits on every comparison): the
+        // `partial_cmp` floor above is the stricter one.
+        g.bench_function("sort_unstable_by_total_cmp", |b| {
+            b.iter_batched(
+                || x.clone(),
+                |mut v| {
+                    v.sort_unstable_by(f64::total_cmp);
                     black_box(v)
                 },
                 BatchSize::LargeInput,
