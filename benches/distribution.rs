@@ -1,6 +1,7 @@
 //! Bench: build a `Distribution` (validate + radix sort + cumulative sums) and query Gini,
 //! Theil T, S80/S20 and the median, beside `sort_unstable_by` of the same values (the floor
-//! the issue sets: within 1.2× of one sort) and, as an informative second floor, the same
+//! the issue sets: within 1.2× of one sort; by `partial_cmp(..).unwrap()`, the faster and so
+//! stricter floor, and by `f64::total_cmp`) and, as an informative second floor, the same
 //! sort on (value, weight) pairs. 10⁶ and 10⁷ weighted lognormal-ish records.
 //!
 //! Both floors sort a copy made outside the timed region (`iter_batched`, so the copy's pages
@@ -15,6 +16,14 @@
 //!
 //! `cargo bench --bench distribution -- --warm-up-time 1 --measurement-time 3`
 //! (`DIST_BENCH_MAX=1000000` to skip 10⁷.)
+//!
+//! `DIST_CPU=<n>[,<reps>]` instead times by thread CPU time (user + system, so the page
+//! faults of a fresh build count; less sensitive to the machine's load than wall time),
+//! round-robin over `reps` rounds (default 7), and prints the minimum and median of each of:
+//! `sort_unstable_by(f64::total_cmp)` and `sort_unstable_by(partial_cmp)` of a copy made
+//! outside the timed region, the copy + `total_cmp` sort, a fresh weighted build + the four
+//! queries, and the same rebuilt into existing buffers; then exits. `DIST_CPU=<n>,<reps>,fresh`
+//! runs only the fresh weighted builds (for a profiler: `perf record`).
 
 use cpindex::distribution::{
     dagum_gini_decomposition, ge_decomposition, Distribution, MissingPolicy, RankPartition, Summary,
@@ -56,7 +65,101 @@ fn queries(d: &Distribution) -> (f64, f64, f64, f64) {
     )
 }
 
+/// Thread CPU time in seconds (user + system).
+fn thread_cpu() -> f64 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant of the platform.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(rc, 0, "clock_gettime");
+    t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+}
+
+/// The `DIST_CPU` mode (see the module documentation).
+fn cpu_mode(spec: &str) {
+    let mut it = spec.split(',');
+    let n: usize = it
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("DIST_CPU=<n>[,<reps>]");
+    let reps: usize = it.next().and_then(|v| v.parse().ok()).unwrap_or(7);
+    let (x, w) = make_data(n, 0x2545_F491_4F6C_DD1D);
+    if it.next() == Some("fresh") {
+        // for a profiler: only the fresh weighted builds
+        let t0 = thread_cpu();
+        for _ in 0..reps {
+            black_box(four(black_box(&x), Some(black_box(&w))));
+        }
+        println!(
+            "four_weighted_fresh: {:.2} ms per build",
+            (thread_cpu() - t0) * 1e3 / reps as f64
+        );
+        return;
+    }
+    let names = [
+        "sort_total_cmp",
+        "sort_partial_cmp",
+        "clone_sort_total_cmp",
+        "four_weighted_fresh",
+        "four_weighted_rebuild",
+    ];
+    let mut t = vec![Vec::new(); names.len()];
+    let mut reused = Distribution::new(&x, Some(&w)).unwrap();
+    let mut sink = 0.0;
+    for _ in 0..reps {
+        let mut v = x.clone();
+        let t0 = thread_cpu();
+        v.sort_unstable_by(f64::total_cmp);
+        t[0].push(thread_cpu() - t0);
+        sink += v[n / 2];
+        let mut v = x.clone();
+        let t0 = thread_cpu();
+        v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+        t[1].push(thread_cpu() - t0);
+        sink += v[n / 2];
+        drop(v);
+        let t0 = thread_cpu();
+        let mut v = black_box(&x).clone();
+        v.sort_unstable_by(f64::total_cmp);
+        sink += v[n / 2];
+        drop(v);
+        t[2].push(thread_cpu() - t0);
+        let t0 = thread_cpu();
+        sink += four(black_box(&x), Some(black_box(&w))).0;
+        t[3].push(thread_cpu() - t0);
+        let t0 = thread_cpu();
+        reused.rebuild(black_box(&x), Some(black_box(&w))).unwrap();
+        sink += queries(&reused).0;
+        t[4].push(thread_cpu() - t0);
+    }
+    black_box(sink);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("n={n} reps={reps} load {}", load.trim());
+    let floor = {
+        let mut f = t[0].clone();
+        f.sort_by(f64::total_cmp);
+        f[f.len() / 2]
+    };
+    for (name, mut ts) in names.iter().zip(t) {
+        ts.sort_by(f64::total_cmp);
+        let med = ts[ts.len() / 2];
+        println!(
+            "{name:24} min {:8.2} ms  median {:8.2} ms  ({:.3}x the total_cmp sort, medians)",
+            ts[0] * 1e3,
+            med * 1e3,
+            med / floor
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
+    if let Ok(spec) = std::env::var("DIST_CPU") {
+        cpu_mode(&spec);
+        std::process::exit(0);
+    }
     let max: usize = std::env::var("DIST_BENCH_MAX")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -73,6 +176,19 @@ fn bench(c: &mut Criterion) {
                 || x.clone(),
                 |mut v| {
                     v.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap());
+                    black_box(v)
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        // `f64::total_cmp` (the order the sort keys implement) is slower here than
+        // `partial_cmp` on these data (it maps both operands' bits on every comparison): the
+        // `partial_cmp` floor above is the stricter one.
+        g.bench_function("sort_unstable_by_total_cmp", |b| {
+            b.iter_batched(
+                || x.clone(),
+                |mut v| {
+                    v.sort_unstable_by(f64::total_cmp);
                     black_box(v)
                 },
                 BatchSize::LargeInput,

@@ -35,6 +35,47 @@
 //! memory traffic: validation (16 B per record read), histogram (8 B), scatter (16 B read,
 //! 16 B written), level 2 (16 B read back), then the Theil pass (16 B and one `ln`).
 
+/// Buffers smaller than this are left to the allocator's pages.
+const HUGE_MIN_BYTES: usize = 8 << 20;
+
+/// Asks the kernel to back the 2 MiB-aligned part of `v`'s allocated capacity with
+/// transparent huge pages (`madvise(MADV_HUGEPAGE)`; Linux only, a no-op elsewhere, and
+/// for buffers under [`HUGE_MIN_BYTES`]).
+///
+/// The sort scatters the records of a fresh build into 2⁸–2¹² write streams over the whole
+/// output buffer: with 4 KiB pages every page is first touched there (one page fault per
+/// 4 KiB, 40 000 at 10⁷ weighted records, about a third of that build's time) and the
+/// streams miss the TLB. Huge pages take one fault per 2 MiB (the kernel still zeroes the
+/// memory) and 512× fewer TLB entries. With the system setting
+/// `/sys/kernel/mm/transparent_hugepage/enabled` at `madvise` (the usual default) nothing
+/// happens without this call; at `never` the call changes nothing; an error is ignored (the
+/// pages stay small). The advice only changes how the memory is backed, never its contents.
+/// It stays on the address range after the buffer is freed (an allocator that reuses that
+/// range for something else gets huge pages there too, which is harmless).
+pub(crate) fn advise_huge_pages<T>(v: &mut Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let bytes = v.capacity() * std::mem::size_of::<T>();
+        if bytes < HUGE_MIN_BYTES {
+            return;
+        }
+        let start = v.as_mut_ptr() as usize;
+        let (lo, hi) = (start.next_multiple_of(HUGE), (start + bytes) / HUGE * HUGE);
+        if hi > lo {
+            // SAFETY: `lo..hi` lies inside the allocation owned by `v` (its capacity), and
+            // MADV_HUGEPAGE does not change the contents or the validity of any memory: it
+            // only marks the range as eligible for huge pages. No reference is created.
+            #[allow(unsafe_code)]
+            unsafe {
+                libc::madvise(lo as *mut libc::c_void, hi - lo, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
+
 /// Order-preserving key of a finite `f64` (not NaN).
 #[inline(always)]
 pub(crate) fn key_of(x: f64) -> u64 {
@@ -160,8 +201,8 @@ fn log2_ceil(x: usize) -> u32 {
 /// Panics if the two iterators do not yield `n` records with the same keys (a bug in the
 /// caller), before any uninitialised memory could be exposed.
 ///
-/// This is the one place outside `ffi` that uses `unsafe` (a `set_len` after every slot was
-/// written through `spare_capacity_mut`): initialising the buffer first would add a full
+/// Besides [`advise_huge_pages`], this is the one place outside `ffi` that uses `unsafe` (a
+/// `set_len` after every slot was written through `spare_capacity_mut`): initialising the buffer first would add a full
 /// write pass over n records to a build whose budget is 1.2× one sort.
 #[allow(unsafe_code)]
 #[allow(clippy::too_many_arguments)]
@@ -182,6 +223,7 @@ pub(crate) fn sort_into<R, K, I, F>(
 {
     out.clear();
     out.reserve(n);
+    advise_huge_pages(out);
     if min_key == max_key {
         // all keys equal: nothing to sort
         out.extend(records);
@@ -425,6 +467,25 @@ fn insertion_sort<R: Rec>(b: &mut [R]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The huge-page advice leaves the contents alone, on a buffer above the threshold
+    /// (whose start is not 2 MiB-aligned in general), below it and unallocated.
+    #[test]
+    fn huge_page_advice_keeps_contents() {
+        let n = 3 * (HUGE_MIN_BYTES / 16) + 7;
+        let mut big: Vec<Pair> = (0..n).map(|i| [i as f64, -(i as f64)]).collect();
+        advise_huge_pages(&mut big);
+        assert!(big
+            .iter()
+            .enumerate()
+            .all(|(i, p)| p[0] == i as f64 && p[1] == -(i as f64)));
+        let mut small = vec![1.5f64; 1000];
+        advise_huge_pages(&mut small);
+        assert!(small.iter().all(|&v| v == 1.5));
+        let mut empty: Vec<f64> = Vec::new();
+        advise_huge_pages(&mut empty);
+        assert!(empty.is_empty());
+    }
 
     #[test]
     fn key_preserves_order() {

@@ -443,6 +443,17 @@ pub fn resolve_spec(
 /// household microdata; and every error of [`monitor::monitor_with_survey`] and
 /// [`method::run`].
 pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
+    evaluate_with_detail(req, monitor::MonitorDetail::default())
+}
+
+/// [`evaluate`], with monitoring's optional breakdowns built only as `detail` asks
+/// ([`monitor::MonitorDetail`]; the default builds everything, as [`evaluate`]). For a
+/// caller that renders only part of the evaluation (the `cpindex report` tables); the
+/// evaluation's numbers are the same.
+pub fn evaluate_with_detail(
+    req: Request<'_>,
+    detail: monitor::MonitorDetail,
+) -> Result<Evaluation> {
     let Request {
         framework: fw,
         panel,
@@ -461,11 +472,12 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
         version: VERSION.into(),
     };
 
-    let mres = monitor::monitor_with_survey(
+    let mres = monitor::monitor_with_detail(
         fw,
         panel,
         survey.map(|s| (s, &spec.satisfaction)),
         &spec.monitor,
+        detail,
     )?;
     let year = mres.year;
     let eres = method::run(fw, panel, &spec.index)?;

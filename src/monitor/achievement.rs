@@ -577,7 +577,7 @@ pub(crate) fn achieve_series_into(
             continue;
         }
         let x = values[k];
-        let mut rec = IndicatorAchievement {
+        out.push(IndicatorAchievement {
             indicator: String::new(),
             unit: String::new(),
             year,
@@ -609,7 +609,9 @@ pub(crate) fn achieve_series_into(
             aspirational: indicator.aspirational,
             notes: Vec::new(),
             survey: None,
-        };
+        });
+        // built in its slot of `out` (a record is ~600 bytes: no copy of it per push)
+        let rec = out.last_mut().expect("just pushed");
         if let Polarity::Interval {
             lower,
             upper,
@@ -626,16 +628,15 @@ pub(crate) fn achieve_series_into(
                 rec.score = Some(a);
                 rec.met = Some(x >= lower && x <= upper);
             } else {
-                rec.notes.push(format!("no observation in {year}"));
+                rec.notes.push(no_observation_note(year));
             }
-            out.push(rec);
             continue;
         }
         match indicator.kind {
-            Kind::Cumulative => cumulative(&mut rec, periods, values, k, base_year, higher),
+            Kind::Cumulative => cumulative(rec, periods, values, k, base_year, higher),
             Kind::Annual => {
-                annual(&mut rec, periods, values, k, base_year, baseline, higher);
-                if let Some(from) = carried_from(&rec, periods, values, k, base_year) {
+                annual(rec, periods, values, k, base_year, baseline, higher);
+                if let Some(from) = carried_from(rec, periods, values, k, base_year) {
                     match spec.annual_missing {
                         AnnualMissing::NoData => {
                             rec.measured = None;
@@ -660,10 +661,10 @@ pub(crate) fn achieve_series_into(
                     }
                 }
             }
-            Kind::GrowthRate => growth(&mut rec, periods, values, k, base_year, baseline, spec),
+            Kind::GrowthRate => growth(rec, periods, values, k, base_year, baseline, spec),
             Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => {
                 match indicator.target_form {
-                    TargetForm::About { tolerance } => about(&mut rec, x, baseline, tolerance),
+                    TargetForm::About { tolerance } => about(rec, x, baseline, tolerance),
                     TargetForm::Threshold | TargetForm::BaselineMultiple { .. } => {
                         if rec.target.is_none()
                             && matches!(indicator.target_form, TargetForm::BaselineMultiple { .. })
@@ -674,7 +675,7 @@ pub(crate) fn achieve_series_into(
                                     .into(),
                             );
                         }
-                        level(&mut rec, x, baseline, higher)
+                        level(rec, x, baseline, higher)
                     }
                 }
             }
@@ -753,12 +754,11 @@ pub(crate) fn achieve_series_into(
             }
         }
         if rec.target.is_some() && rec.score.is_none() {
-            headline(&mut rec, spec.form, spec.zero_target);
+            headline(rec, spec.form, spec.zero_target);
         }
         if rec.observed.is_none() {
-            rec.notes.push(format!("no observation in {year}"));
+            rec.notes.push(no_observation_note(year));
         }
-        out.push(rec);
     }
     Ok(())
 }
@@ -960,6 +960,29 @@ fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, hig
         rec.notes
             .push("no baseline: progress form undefined".into());
     }
+}
+
+thread_local! {
+    /// The "no observation in <year>" notes formatted on this thread, by year.
+    static NO_OBSERVATION_NOTES: std::cell::RefCell<Vec<(i32, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// "no observation in <year>": half of the notes at national scale, formatted once per
+/// year and copied after.
+fn no_observation_note(year: i32) -> String {
+    NO_OBSERVATION_NOTES.with(|notes| {
+        let mut notes = notes.borrow_mut();
+        if let Some((_, n)) = notes.iter().find(|(y, _)| *y == year) {
+            return n.clone();
+        }
+        let n = format!("no observation in {year}");
+        // a run covers a few dozen years at most; the list stays short
+        if notes.len() < 256 {
+            notes.push((year, n.clone()));
+        }
+        n
+    })
 }
 
 thread_local! {

@@ -28,8 +28,8 @@ pub struct DimensionAchievement {
     pub n_indicators: usize,
     /// Number of those available.
     pub n_available: usize,
-    /// Ids of the missing ones.
-    pub missing: Vec<String>,
+    /// Ids of the missing ones (shared ids: no copy of the string per record).
+    pub missing: Vec<super::Id>,
     /// Share of the dimension's nominal (framework) effective weight that is available.
     pub weight_covered: f64,
 }
@@ -65,8 +65,8 @@ pub struct UnitAchievement {
     pub overall: Option<f64>,
     /// Every dimension, in framework order.
     pub dimensions: Vec<DimensionAchievement>,
-    /// Indicators without a score.
-    pub missing_indicators: Vec<String>,
+    /// Indicators without a score (shared ids: no copy of the string per record).
+    pub missing_indicators: Vec<super::Id>,
     /// Share of the nominal effective weight available (1 = complete).
     pub weight_covered: f64,
     /// Whether weights were re-normalised (some indicator missing).
@@ -387,13 +387,15 @@ pub fn aggregate_in(
         .filter(|(_, a)| **a)
         .map(|(x, _)| x)
         .sum();
-    let missing_indicators: Vec<String> = framework
-        .indicators
-        .iter()
-        .zip(&available)
-        .filter(|(_, a)| !**a)
-        .map(|(i, _)| i.id.clone())
-        .collect();
+    // exact capacities: a list grown by doubling leaves up to half of it unused, and at
+    // national scale (unit × year × dimension) that slack is fresh memory to fault in
+    let n_missing = available.iter().filter(|a| !**a).count();
+    let mut missing_indicators: Vec<Id> = Vec::with_capacity(n_missing);
+    missing_indicators.extend(
+        (0..n)
+            .filter(|&j| !available[j])
+            .map(|j| h.ind_ids[j].clone()),
+    );
     let dimensions = framework
         .dimensions
         .iter()
@@ -423,11 +425,17 @@ pub fn aggregate_in(
                 score,
                 n_indicators: members.len(),
                 n_available: members.iter().filter(|&&j| available[j]).count(),
-                missing: members
-                    .iter()
-                    .filter(|&&j| !available[j])
-                    .map(|&j| framework.indicators[j].id.clone())
-                    .collect(),
+                missing: {
+                    let n_av = members.iter().filter(|&&j| available[j]).count();
+                    let mut m = Vec::with_capacity(members.len() - n_av);
+                    m.extend(
+                        members
+                            .iter()
+                            .filter(|&&j| !available[j])
+                            .map(|&j| h.ind_ids[j].clone()),
+                    );
+                    m
+                },
                 weight_covered: if nomsum > 0.0 { nomav / nomsum } else { 0.0 },
             }
         })

@@ -191,8 +191,8 @@ pub struct YearChange {
     pub indicators: Vec<Contribution>,
     /// Top-level dimension contributions (sums of their indicators').
     pub dimensions: Vec<Contribution>,
-    /// Indicators left out of this link (missing in either year).
-    pub excluded: Vec<String>,
+    /// Indicators left out of this link (missing in either year; shared ids).
+    pub excluded: Vec<super::Id>,
 }
 
 /// One year of the dynamic index.
@@ -209,8 +209,8 @@ pub struct DynamicYear {
     pub chained_index: Option<f64>,
     /// Change from the previous period, decomposed.
     pub change: Option<YearChange>,
-    /// Indicators missing this year.
-    pub missing: Vec<String>,
+    /// Indicators missing this year (shared ids: no copy of the string per record).
+    pub missing: Vec<super::Id>,
 }
 
 /// The dynamic monitoring index of one unit.
@@ -259,6 +259,22 @@ pub fn dynamic_index_in(
     rescaled: &[Vec<f64>],
     base_year: i32,
 ) -> Result<DynamicIndex> {
+    dynamic_index_detail(h, framework, unit, periods, rescaled, base_year, true)
+}
+
+/// [`dynamic_index_in`]; without `breakdown` the per-year lists are left empty (the
+/// indicator and dimension contributions of each change, the indicators excluded from a
+/// link, the indicators missing in a year) — every number is the same. At national scale
+/// the contributions are 2.6 million records that a report table does not show.
+pub(crate) fn dynamic_index_detail(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: &str,
+    periods: &[i32],
+    rescaled: &[Vec<f64>],
+    base_year: i32,
+    breakdown: bool,
+) -> Result<DynamicIndex> {
     let n = framework.indicators.len();
     if rescaled.len() != n {
         return Err(Error::length_mismatch(
@@ -293,14 +309,26 @@ pub fn dynamic_index_in(
         .filter(|(_, d)| d.parent.is_none())
         .map(|(k, _)| k)
         .collect();
-    let composite = |p: usize| -> (Option<f64>, Vec<String>) {
+    // The lists below are built with exact capacities: grown by doubling they would leave
+    // up to half unused, and at national scale (2.6 million contributions) that slack is
+    // fresh memory to fault in.
+    let ids_where = |keep: &dyn Fn(usize) -> bool| -> Vec<super::Id> {
+        if !breakdown {
+            return Vec::new();
+        }
+        let mut v = Vec::with_capacity((0..n).filter(|&j| keep(j)).count());
+        v.extend(
+            (0..n)
+                .filter(|&j| keep(j))
+                .map(|j| h.indicator_id(j).clone()),
+        );
+        v
+    };
+    let composite = |p: usize| -> (Option<f64>, Vec<super::Id>) {
         let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
         let mut w = vec![0.0; n];
         h.weights_into(&avail, &mut w);
-        let missing = (0..n)
-            .filter(|&j| !avail[j])
-            .map(|j| framework.indicators[j].id.clone())
-            .collect();
+        let missing = ids_where(&|j| !avail[j]);
         let c = w.iter().any(|&x| x > 0.0).then(|| {
             (0..n)
                 .filter(|&j| w[j] > 0.0)
@@ -330,20 +358,23 @@ pub fn dynamic_index_in(
                     .filter(|&j| w[j] > 0.0)
                     .map(|j| w[j] * rescaled[j][p])
                     .sum();
-                let inds: Vec<Contribution> = (0..n)
-                    .filter(|&j| w[j] > 0.0)
-                    .map(|j| {
-                        let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
-                        Contribution {
-                            id: h.indicator_id(j).clone(),
-                            weight: w[j],
-                            points: pts,
-                            growth_pct: 100.0 * pts / from,
-                        }
-                    })
-                    .collect();
-                let mut dims: Vec<Contribution> = Vec::new();
-                for &k in &tops {
+                let mut inds: Vec<Contribution> = Vec::with_capacity(if breakdown {
+                    w.iter().filter(|&&x| x > 0.0).count()
+                } else {
+                    0
+                });
+                inds.extend((0..n).filter(|&j| breakdown && w[j] > 0.0).map(|j| {
+                    let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
+                    Contribution {
+                        id: h.indicator_id(j).clone(),
+                        weight: w[j],
+                        points: pts,
+                        growth_pct: 100.0 * pts / from,
+                    }
+                }));
+                let mut dims: Vec<Contribution> =
+                    Vec::with_capacity(if breakdown { tops.len() } else { 0 });
+                for &k in tops.iter().filter(|_| breakdown) {
                     let members: Vec<usize> = h
                         .members(k)
                         .iter()
@@ -373,10 +404,7 @@ pub fn dynamic_index_in(
                     link,
                     indicators: inds,
                     dimensions: dims,
-                    excluded: (0..n)
-                        .filter(|&j| !avail[j])
-                        .map(|j| framework.indicators[j].id.clone())
-                        .collect(),
+                    excluded: ids_where(&|j| !avail[j]),
                 });
             } else {
                 chained = None;

@@ -29,4 +29,4 @@ pub mod results;
 pub mod table;
 pub use id::Id;
 pub use results::*;
-pub use table::{AchievementColumn, AchievementTable};
+pub use table::{AchievementColumn, AchievementTable, Notes};

@@ -8,7 +8,7 @@ use cpindex::method::aggregate::Aggregation;
 use cpindex::method::normalise::Normalisation;
 use cpindex::method::weight::Weighting;
 use cpindex::model::{Framework, Indicator, Polarity, TargetForm, TargetSource, UnitRole};
-use cpindex::monitor::{self, ScheduleStatus, TrendCategory};
+use cpindex::monitor::{self, Id, ScheduleStatus, TrendCategory};
 
 use crate::cells::{self, Basis};
 use crate::i18n::{self, Lang, M};
@@ -292,36 +292,52 @@ pub fn view_shared(
     // ---- cells ---------------------------------------------------------------------------
     let c = &ev.cells;
     // the plan's target phrase depends on the indicator only: formatted once per indicator
-    let plan_phrases: Vec<String> = fw
+    let plan_phrases: Vec<Id> = fw
         .indicators
         .iter()
-        .map(|i| target_phrase(i, fw.target_year, lang))
+        .map(|i| Id::from(target_phrase(i, fw.target_year, lang)))
         .collect();
+    // the ids and names a cell shares with others, allocated once (a copy per cell was
+    // four strings × 290,000 cells at 2,844 units)
+    let ind_ids: Vec<Id> = fw.indicators.iter().map(|i| Id::new(&i.id)).collect();
+    let unit_ids: Vec<Id> = ev.units.iter().map(|u| Id::new(&u.id)).collect();
+    let source_names: [Id; 4] = [
+        TargetSource::Plan,
+        TargetSource::Unit,
+        TargetSource::NotScored,
+        TargetSource::None,
+    ]
+    .map(|s| Id::new(s.name()));
+    let source_name = |s: TargetSource| match s {
+        TargetSource::Plan => source_names[0].clone(),
+        TargetSource::Unit => source_names[1].clone(),
+        TargetSource::NotScored => source_names[2].clone(),
+        TargetSource::None => source_names[3].clone(),
+    };
     let cells: Vec<CellView> = (0..c.len())
         .map(|k| {
-            let ind = &fw.indicators[c.indicator[k] as usize];
             let d = cells::cell_display(fw, ev, k);
             let target = match c.target_source[k] {
                 TargetSource::Plan | TargetSource::None => {
                     plan_phrases[c.indicator[k] as usize].clone()
                 }
-                TargetSource::Unit => t(
+                TargetSource::Unit => Id::from(t(
                     lang,
                     M::OwnTarget,
                     &[("target", fmt_value(nan(c.target[k])))],
-                ),
-                TargetSource::NotScored => M::NotScored.text(lang).to_string(),
+                )),
+                TargetSource::NotScored => Id::new(M::NotScored.text(lang)),
             };
             CellView {
-                indicator: ind.id.clone(),
-                unit: ev.units[c.unit[k] as usize].id.clone(),
+                indicator: ind_ids[c.indicator[k] as usize].clone(),
+                unit: unit_ids[c.unit[k] as usize].clone(),
                 value: c.value[k],
                 achievement: nan(c.achievement[k]),
                 colour: d.colour,
                 trend: trend_of(c.trend[k]),
                 illustrative: c.illustrative[k],
                 target,
-                target_source: c.target_source[k].name().to_string(),
+                target_source: source_name(c.target_source[k]),
                 survey_verdict: c
                     .survey
                     .get(k)
@@ -934,6 +950,7 @@ pub fn view_shared(
         generator: format!("cpindex {}", ev.fingerprint.version),
         fingerprint: format!("{}:{}", ev.fingerprint.algorithm, ev.fingerprint.hex),
         result: Some(shared.clone()),
+        unit_index: Default::default(),
     }
 }
 

@@ -502,8 +502,9 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
                     String::new()
                 }
             );
-            for u in &v.units {
-                match vi.cell(&ind.id, &u.id) {
+            let cells = vi.indicator_cells(&ind.id);
+            for (k, u) in v.units.iter().enumerate() {
+                match cells.and_then(|r| r[k]) {
                     Some(c) => {
                         let mut tip = format!(
                             "{} · {}: {} {}{} — {} {} — {}",

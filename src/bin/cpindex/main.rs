@@ -408,6 +408,7 @@ fn run(cmd: Command) -> CliResult {
                 year,
                 input_notes: notes,
                 meta,
+                whole_evaluation: matches!(format, ReportFormat::Evaluation),
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {

@@ -498,6 +498,11 @@ pub struct ReportInput<'a> {
     pub input_notes: Vec<String>,
     /// Issuing office, title, date and language.
     pub meta: ReportMeta,
+    /// Whether the view's evaluation must be whole (`--format evaluation` prints it).
+    /// Otherwise monitoring leaves out the breakdowns no rendering shows (the dynamic
+    /// index's contributions and missing lists: [`cpindex::monitor::MonitorDetail`]);
+    /// every number the renderers read is the same.
+    pub whole_evaluation: bool,
 }
 
 /// Runs the library's evaluation and fills the report view.
@@ -511,19 +516,25 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         year,
         input_notes,
         meta,
+        whole_evaluation,
     } = inp;
     let mut spec = specs.evaluation_spec();
     if let Some(y) = year {
         panel.require_period(y)?;
         spec.monitor.year = Some(y);
     }
-    let ev = evaluate::evaluate(evaluate::Request {
-        framework: fw,
-        panel,
-        survey: survey.as_ref().map(|s| &s.survey),
-        households: households.as_ref(),
-        spec: &spec,
-    })
+    let ev = evaluate::evaluate_with_detail(
+        evaluate::Request {
+            framework: fw,
+            panel,
+            survey: survey.as_ref().map(|s| &s.survey),
+            households: households.as_ref(),
+            spec: &spec,
+        },
+        cpindex::monitor::MonitorDetail {
+            dynamic_breakdown: whole_evaluation,
+        },
+    )
     .map_err(|e| specs.error(e))?;
     Ok(fill::view_shared(
         fw,

@@ -196,8 +196,9 @@ pub fn render_table(v: &ReportView) -> String {
                     }
                 ),
             ];
-            for u in &v.units {
-                row.push(match vi.cell(&ind.id, &u.id) {
+            let cells = vi.indicator_cells(&ind.id);
+            for k in 0..v.units.len() {
+                row.push(match cells.and_then(|r| r[k]) {
                     Some(c) if !c.achievement.is_finite() && c.colour == Colour::Grey => {
                         // not assessed (e.g. a reference series): the value itself
                         format!("({})", c.figure_text)
@@ -474,9 +475,14 @@ pub fn render_csv(v: &ReportView) -> String {
         "figure_from",
         "schedule",
     ]);
-    for u in &v.units {
-        for ind in &v.indicators {
-            if let Some(c) = vi.cell(&ind.id, &u.id) {
+    let rows: Vec<_> = v
+        .indicators
+        .iter()
+        .map(|i| vi.indicator_cells(&i.id))
+        .collect();
+    for (k, u) in v.units.iter().enumerate() {
+        for (ind, cells) in v.indicators.iter().zip(&rows) {
+            if let Some(c) = cells.and_then(|r| r[k]) {
                 let _ = w.write_record([
                     u.id.clone(),
                     u.name.clone(),
@@ -486,12 +492,12 @@ pub fn render_csv(v: &ReportView) -> String {
                     v.year.to_string(),
                     num(c.value),
                     ind.unit.clone(),
-                    c.target.clone(),
+                    c.target.to_string(),
                     num(c.achievement),
                     c.colour.name().to_string(),
                     c.trend.name().to_string(),
                     c.illustrative.to_string(),
-                    c.target_source.clone(),
+                    c.target_source.to_string(),
                     num(c.figure),
                     serde_json::to_value(c.basis)
                         .ok()

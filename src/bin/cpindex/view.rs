@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use cpindex::monitor::ScheduleStatus;
+use cpindex::monitor::{Id, ScheduleStatus};
 use serde::Serialize;
 
 use crate::cells::Basis;
@@ -236,10 +236,10 @@ pub struct IndicatorView {
 /// One dashboard cell: an indicator for a unit in the report year.
 #[derive(Debug, Clone, Serialize)]
 pub struct CellView {
-    /// Indicator id.
-    pub indicator: String,
-    /// Unit id.
-    pub unit: String,
+    /// Indicator id (shared by the indicator's cells: no copy per cell).
+    pub indicator: Id,
+    /// Unit id (shared by the unit's cells).
+    pub unit: Id,
     /// Observed value in the plan's unit (NaN = missing).
     pub value: f64,
     /// Achievement in percent (NaN = not assessed).
@@ -251,10 +251,10 @@ pub struct CellView {
     /// Whether the value is illustrative (not official).
     pub illustrative: bool,
     /// The target applied to this cell, as text (the plan's, the unit's own, or "not
-    /// scored").
-    pub target: String,
+    /// scored"); the plan's phrase is shared by the indicator's cells.
+    pub target: Id,
     /// Where the applied target comes from: `plan`, `unit`, `not_scored`, `none`.
-    pub target_source: String,
+    pub target_source: Id,
     /// Survey-measured indicator: the verdict against the target from the estimate's
     /// standard error (`met`, `not_met`, `not_distinguishable`), if assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -495,19 +495,34 @@ pub struct ReportView {
     /// The evaluation the view renders (`--format evaluation`); none for the demo.
     #[serde(skip)]
     pub result: Option<std::sync::Arc<cpindex::evaluate::Evaluation>>,
+    /// Unit id → position in `units` (the first of equal ids), built on the first call
+    /// of [`ReportView::unit_name`]: a search per call was quadratic in units (the
+    /// summary, schedule and evaluation sections name every unit).
+    #[serde(skip)]
+    pub unit_index: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 /// Lookups into a [`ReportView`] by id, built once per rendering: every cell and unit
-/// name found in O(1) (a search per cell made the report quadratic in units).
+/// name found in O(1) (a search per cell made the report quadratic in units). The cells
+/// are held in a grid by position (indicator × unit, in the view's order), so that a
+/// renderer reads an indicator's row of cells without hashing an id per cell.
 pub struct ViewIndex<'a> {
-    cells: HashMap<(&'a str, &'a str), &'a CellView>,
+    // indicator id → its first position in `ReportView::indicators`
+    ind_pos: HashMap<&'a str, usize>,
+    // indicator-major: grid[j · n_units + k] is the cell of indicators[j] × units[k]
+    grid: Vec<Option<&'a CellView>>,
+    n_units: usize,
     names: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> ViewIndex<'a> {
-    /// The cell of (indicator id, unit id), if any (the first, as a search would find).
-    pub fn cell(&self, indicator: &str, unit: &str) -> Option<&'a CellView> {
-        self.cells.get(&(indicator, unit)).copied()
+    /// The cells of one indicator, one per unit of [`ReportView::units`] in order (`None`
+    /// where there is none): for `units[k]`, the first cell of (indicator, `units[k].id`),
+    /// as a search would find. `None` for an indicator the view does not list.
+    pub fn indicator_cells(&self, indicator: &str) -> Option<&[Option<&'a CellView>]> {
+        self.ind_pos
+            .get(indicator)
+            .map(|&j| &self.grid[j * self.n_units..(j + 1) * self.n_units])
     }
 
     /// [`ReportView::unit_name`] in O(1).
@@ -519,29 +534,98 @@ impl<'a> ViewIndex<'a> {
     }
 }
 
+/// The first position of every id, and each position's first position (equal to itself
+/// unless the id is repeated).
+fn first_positions<'a>(
+    ids: impl Iterator<Item = &'a str>,
+) -> (HashMap<&'a str, usize>, Vec<usize>) {
+    let mut pos = HashMap::new();
+    let canon = ids
+        .enumerate()
+        .map(|(k, id)| *pos.entry(id).or_insert(k))
+        .collect();
+    (pos, canon)
+}
+
+/// The first position of `id` in `ids`: the positions `*last` and `*last + 1` are tried
+/// before the map (the cells come in order, so this rarely hashes).
+fn locate(
+    ids: &[&str],
+    canon: &[usize],
+    pos: &HashMap<&str, usize>,
+    last: &mut usize,
+    id: &str,
+) -> Option<usize> {
+    for cand in [*last, *last + 1] {
+        if ids.get(cand) == Some(&id) {
+            *last = cand;
+            return Some(canon[cand]);
+        }
+    }
+    let k = *pos.get(id)?;
+    *last = k;
+    Some(k)
+}
+
 impl ReportView {
     /// Indexes the view's cells and unit names (see [`ViewIndex`]).
     pub fn index(&self) -> ViewIndex<'_> {
-        let mut cells = HashMap::with_capacity(self.cells.len());
+        let ind_ids: Vec<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
+        let unit_ids: Vec<&str> = self.units.iter().map(|u| u.id.as_str()).collect();
+        let (ind_pos, ind_canon) = first_positions(ind_ids.iter().copied());
+        let (unit_pos, unit_canon) = first_positions(unit_ids.iter().copied());
+        let (ni, nu) = (ind_ids.len(), unit_ids.len());
+        let mut grid: Vec<Option<&CellView>> = vec![None; ni * nu];
+        let (mut lj, mut lk) = (0, 0);
         for c in &self.cells {
-            cells
-                .entry((c.indicator.as_str(), c.unit.as_str()))
-                .or_insert(c);
+            let Some(j) = locate(&ind_ids, &ind_canon, &ind_pos, &mut lj, &c.indicator) else {
+                continue;
+            };
+            let Some(k) = locate(&unit_ids, &unit_canon, &unit_pos, &mut lk, &c.unit) else {
+                continue;
+            };
+            grid[j * nu + k].get_or_insert(c);
+        }
+        // a repeated indicator or unit finds the cells of its first position
+        for j in 0..ni {
+            for k in 0..nu {
+                let (cj, ck) = (ind_canon[j], unit_canon[k]);
+                if (cj, ck) != (j, k) {
+                    grid[j * nu + k] = grid[cj * nu + ck];
+                }
+            }
         }
         let mut names = HashMap::with_capacity(self.units.len());
         for u in &self.units {
             names.entry(u.id.as_str()).or_insert(u.name.as_str());
         }
-        ViewIndex { cells, names }
+        ViewIndex {
+            ind_pos,
+            grid,
+            n_units: nu,
+            names,
+        }
     }
 
     /// The display name of a unit, or its id when the view does not know it.
     pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.units
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.name.as_str())
-            .unwrap_or(id)
+        let index = self.unit_index.get_or_init(|| {
+            let mut m = HashMap::with_capacity(self.units.len());
+            for (k, u) in self.units.iter().enumerate() {
+                m.entry(u.id.clone()).or_insert(k);
+            }
+            m
+        });
+        match index.get(id).and_then(|&k| self.units.get(k)) {
+            Some(u) if u.id == id => u.name.as_str(),
+            // not indexed, or `units` changed since: search
+            _ => self
+                .units
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.as_str())
+                .unwrap_or(id),
+        }
     }
 }
 
@@ -662,8 +746,8 @@ pub fn demo_view() -> ReportView {
                 } else {
                     schedule
                 },
-                indicator: ind.id.clone(),
-                unit: u.id.clone(),
+                indicator: Id::new(&ind.id),
+                unit: Id::new(&u.id),
                 value: if (a + b) % 13 == 12 {
                     f64::NAN
                 } else {
@@ -677,7 +761,7 @@ pub fn demo_view() -> ReportView {
                 },
                 trend,
                 illustrative: true,
-                target: crate::fill::target_phrase(ind, fw.target_year, lang),
+                target: crate::fill::target_phrase(ind, fw.target_year, lang).into(),
                 target_source: "plan".into(),
                 survey_verdict: None,
                 survey_text: None,
@@ -824,5 +908,6 @@ pub fn demo_view() -> ReportView {
         generator: format!("cpindex {} — demo", env!("CARGO_PKG_VERSION")),
         fingerprint: "demo (fake numbers, no data)".into(),
         result: None,
+        unit_index: Default::default(),
     }
 }
