@@ -102,5 +102,29 @@ class MemoryTest(unittest.TestCase):
         self.assertEqual(freed, [1])
 
 
+class BufferCacheTest(unittest.TestCase):
+    def test_freed_panel_values_are_kept_then_released(self) -> None:
+        if not LIB.has("cpindex_release_cached_buffers"):
+            self.skipTest("library without the buffer cache")
+        cpindex.release_cached_buffers()
+        nu, ni = 4_000, 20  # 80,000 values: 640,000 bytes, above the 256 KiB threshold
+        units = [f"u{k}" for k in range(nu)]
+        inds = [f"i{j}" for j in range(ni)]
+        vals = array("d", [1.5]) * (nu * ni)
+        p = cpindex.Panel(units, [2021], inds, vals)
+        self.assertEqual(p.get("u7", 2021, "i3"), 1.5)
+        p.close()  # its values buffer goes to the cache
+        freed = cpindex.release_cached_buffers()
+        self.assertGreaterEqual(freed, nu * ni * 8)
+        self.assertEqual(cpindex.release_cached_buffers(), 0)
+        # a reused buffer holds the new panel's values, not the old ones
+        p1 = cpindex.Panel(units, [2021], inds, vals)
+        p1.close()
+        vals2 = array("d", [k * 0.25 for k in range(nu * ni)])
+        p2 = cpindex.Panel(units, [2021], inds, vals2)
+        self.assertEqual(p2.get("u3", 2021, "i2"), vals2[2 * nu + 3])
+        p2.close()
+
+
 if __name__ == "__main__":
     unittest.main()
