@@ -101,10 +101,10 @@ fn cache_lock() -> std::sync::MutexGuard<'static, Vec<Vec<f64>>> {
 pub(crate) fn take_buffer(what: &str, n: usize) -> Result<Vec<f64>> {
     if n.saturating_mul(8) >= BUFFER_CACHE_MIN_BYTES {
         if let Some(v) = take_cached(n) {
-            return Ok(v);
+            return Ok(poison(v));
         }
     }
-    try_filled(what, n, 0.0)
+    try_filled(what, n, 0.0).map(poison)
 }
 
 /// [`take_buffer`] for a buffer the caller may not fail to get (a results cube): a cached
@@ -113,10 +113,30 @@ pub(crate) fn take_buffer(what: &str, n: usize) -> Result<Vec<f64>> {
 pub(crate) fn take_buffer_or_zeroed(n: usize) -> Vec<f64> {
     if n.saturating_mul(8) >= BUFFER_CACHE_MIN_BYTES {
         if let Some(v) = take_cached(n) {
-            return v;
+            return poison(v);
         }
     }
-    vec![0.0; n]
+    poison(vec![0.0; n])
+}
+
+/// The value every buffer handed out by [`take_buffer`] / [`take_buffer_or_zeroed`] holds in
+/// debug builds (the test suite): a finite, absurd number, so that a cell a caller forgot
+/// to write shows up as a wrong result in the reference tests instead of passing as a zero,
+/// a stale value of an earlier run or a "missing" NaN.
+#[cfg(debug_assertions)]
+pub(crate) const UNWRITTEN_POISON: f64 = -7.0e300;
+
+/// Debug builds only: fills a buffer just handed out with [`UNWRITTEN_POISON`].
+#[inline]
+fn poison(v: Vec<f64>) -> Vec<f64> {
+    #[cfg(debug_assertions)]
+    {
+        let mut v = v;
+        v.fill(UNWRITTEN_POISON);
+        v
+    }
+    #[cfg(not(debug_assertions))]
+    v
 }
 
 /// A cached buffer of `n` to `4n` values (the smallest), truncated to `n`.
