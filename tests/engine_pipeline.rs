@@ -401,3 +401,55 @@ fn builtin_framework_from_long_csv_with_partial_data() {
     assert!(r.index_scores(2022).unwrap()[1].is_nan());
     serde_json::to_string(&r).unwrap();
 }
+
+/// The same hand computation as `min_max_arithmetic_end_to_end_by_hand`, on the path where
+/// the min–max map is written without the moments pass (treatment and statistics off), on
+/// 300 units × 40 periods (the three-unit block repeated) so that the normalised cube
+/// (384 KB) is one the library's buffer cache may hand out: every cell must be the hand
+/// value; a cell the engine failed to write holds a stale value (release) or the debug
+/// poison, and fails here (checked by skipping one cell of the min–max map: it fails).
+#[test]
+fn min_max_without_moments_writes_every_normalised_cell() {
+    let spec = Spec::from_json(
+        r#"{"treatment": {"enabled": false},
+            "outputs": {"statistics": false, "correlations": false}}"#,
+    )
+    .unwrap();
+    let fw = toy_framework();
+    let (nu, np) = (300, 40);
+    let units: Vec<String> = (0..nu).map(|u| format!("U{u:03}")).collect();
+    let periods: Vec<i32> = (0..np).map(|p| 2000 + p as i32).collect();
+    let base = [
+        [10.0, 20.0, 30.0],
+        [5.0, 1.0, 3.0],
+        [100.0, 200.0, 400.0],
+        [7.0, 7.0, 8.0],
+    ];
+    // hand values of the three-unit block (see the test above); the block repeated keeps
+    // every column's min and max, so the same normalised values hold for every copy
+    let want = [
+        [0.0, 50.0, 100.0],
+        [0.0, 100.0, 50.0],
+        [0.0, 100.0 / 3.0, 100.0],
+        [0.0, 0.0, 100.0],
+    ];
+    let mut v = Vec::with_capacity(4 * np * nu);
+    for col in &base {
+        for _ in 0..np {
+            v.extend((0..nu).map(|u| col[u % 3]));
+        }
+    }
+    let panel = Panel::from_values(units, periods.clone(), ids(&["a", "b", "c", "d"]), v).unwrap();
+    // twice: the panel and the first results stay alive, so the second run's buffers are
+    // fresh again; both must be written in full
+    for _ in 0..2 {
+        let r = run(&fw, &panel, &spec).unwrap();
+        for (k, id) in ["a", "b", "c", "d"].iter().enumerate() {
+            for &p in &periods {
+                let got = r.normalised_for(id, p).unwrap();
+                let exp: Vec<f64> = (0..nu).map(|u| want[k][u % 3]).collect();
+                close(got, &exp, 1e-9);
+            }
+        }
+    }
+}
