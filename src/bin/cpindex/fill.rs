@@ -1013,15 +1013,15 @@ mod tests {
     fn warnings_name_things_once_and_lose_code_quotes() {
         let names: std::collections::HashMap<String, String> = [
             ("gdp", "地区生产总值"),
-            ("kecheng", "柯城区"),
+            ("county_a", "甲县"),
             ("education_years", "Education"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .into_iter()
         .collect();
         assert_eq!(
-            plain_warning("indicator `gdp` of kecheng: gdp_growth, gdp.", &names),
-            "indicator 地区生产总值 of 柯城区: gdp_growth, 地区生产总值."
+            plain_warning("indicator `gdp` of county_a: gdp_growth, gdp.", &names),
+            "indicator 地区生产总值 of 甲县: gdp_growth, 地区生产总值."
         );
         // a replaced name is not searched again
         let names: std::collections::HashMap<String, String> = [("a_b", "x a_b y")]
