@@ -216,7 +216,7 @@ pub struct InterimCheck {
 }
 
 /// A relative target evaluated against its reference series.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RelativeAchievement {
     /// The relation required.
     pub relation: Relation,
@@ -306,6 +306,186 @@ pub struct IndicatorAchievement {
     /// [`MonitorSpec::sampling_errors`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<super::satisfaction::SurveyAssessment>,
+}
+
+/// The numbers of one achievement record while monitoring computes it: an
+/// [`IndicatorAchievement`] without its ids and notes (which monitoring keeps once, in
+/// its [`super::table::AchievementTable`]). `Copy`: no allocation per record.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Draft {
+    pub(crate) year: i32,
+    pub(crate) kind: Kind,
+    pub(crate) polarity: Polarity,
+    pub(crate) observed: Option<f64>,
+    pub(crate) measured: Option<f64>,
+    pub(crate) baseline: Option<f64>,
+    pub(crate) baseline_year: Option<i32>,
+    pub(crate) target: Option<f64>,
+    pub(crate) horizon: Option<HorizonTarget>,
+    pub(crate) band: Option<[f64; 2]>,
+    pub(crate) target_year: i32,
+    pub(crate) elapsed_share: f64,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) ratio_capped: Option<f64>,
+    pub(crate) progress: Option<f64>,
+    pub(crate) progress_case: Option<ProgressCase>,
+    pub(crate) score: Option<f64>,
+    pub(crate) met: Option<bool>,
+    pub(crate) pro_rata_target: Option<f64>,
+    pub(crate) pro_rata_ratio: Option<f64>,
+    pub(crate) years_met: Option<usize>,
+    pub(crate) years_observed: Option<usize>,
+    pub(crate) share_years_met: Option<f64>,
+    pub(crate) stretch: Option<StretchAchievement>,
+    pub(crate) interim: Option<InterimCheck>,
+    pub(crate) relative: Option<RelativeAchievement>,
+    pub(crate) aspirational: bool,
+    pub(crate) survey: Option<super::satisfaction::SurveyAssessment>,
+}
+
+impl Draft {
+    /// The numbers of a record.
+    pub(crate) fn of(a: &IndicatorAchievement) -> Draft {
+        Draft {
+            year: a.year,
+            kind: a.kind,
+            polarity: a.polarity,
+            observed: a.observed,
+            measured: a.measured,
+            baseline: a.baseline,
+            baseline_year: a.baseline_year,
+            target: a.target,
+            horizon: a.horizon,
+            band: a.band,
+            target_year: a.target_year,
+            elapsed_share: a.elapsed_share,
+            ratio: a.ratio,
+            ratio_capped: a.ratio_capped,
+            progress: a.progress,
+            progress_case: a.progress_case,
+            score: a.score,
+            met: a.met,
+            pro_rata_target: a.pro_rata_target,
+            pro_rata_ratio: a.pro_rata_ratio,
+            years_met: a.years_met,
+            years_observed: a.years_observed,
+            share_years_met: a.share_years_met,
+            stretch: a.stretch,
+            interim: a.interim,
+            relative: a.relative,
+            aspirational: a.aspirational,
+            survey: a.survey,
+        }
+    }
+
+    /// The record of these numbers with its ids and notes.
+    pub(crate) fn record(
+        &self,
+        indicator: String,
+        unit: String,
+        notes: Vec<String>,
+    ) -> IndicatorAchievement {
+        IndicatorAchievement {
+            indicator,
+            unit,
+            year: self.year,
+            kind: self.kind,
+            polarity: self.polarity,
+            observed: self.observed,
+            measured: self.measured,
+            baseline: self.baseline,
+            baseline_year: self.baseline_year,
+            target: self.target,
+            horizon: self.horizon,
+            band: self.band,
+            target_year: self.target_year,
+            elapsed_share: self.elapsed_share,
+            ratio: self.ratio,
+            ratio_capped: self.ratio_capped,
+            progress: self.progress,
+            progress_case: self.progress_case,
+            score: self.score,
+            met: self.met,
+            pro_rata_target: self.pro_rata_target,
+            pro_rata_ratio: self.pro_rata_ratio,
+            years_met: self.years_met,
+            years_observed: self.years_observed,
+            share_years_met: self.share_years_met,
+            stretch: self.stretch,
+            interim: self.interim,
+            relative: self.relative,
+            aspirational: self.aspirational,
+            notes,
+            survey: self.survey,
+        }
+    }
+}
+
+/// What a note depends on: equal keys give equal texts, so a sink that has seen a key
+/// need not format the note again (monitoring writes 1.45 million notes at national
+/// scale, with a few thousand distinct texts). The first word says which note it is.
+pub(crate) type NoteKey = (u64, u64, u64, u64);
+
+/// Where the achievement rules write their notes, record by record (see
+/// [`super::table::TableBuilder`], which keeps them as codes, and [`StringNotes`]).
+pub(crate) trait NoteSink {
+    /// The following notes belong to the `k`-th record of the series.
+    fn record(&mut self, k: usize);
+    /// A note of fixed text.
+    fn fixed(&mut self, text: &'static str);
+    /// A note formatted by `make`, whose text depends only on `key`.
+    fn keyed(&mut self, key: NoteKey, make: impl FnOnce() -> String);
+    /// A formatted note.
+    fn owned(&mut self, text: String);
+}
+
+/// The note kinds of [`NoteKey`]s.
+pub(crate) mod note_key {
+    pub(crate) const NO_OBSERVATION: u64 = 1;
+    pub(crate) const TARGET_EQUALS_BASELINE: u64 = 2;
+    pub(crate) const BASELINE_BEYOND_TARGET: u64 = 3;
+    pub(crate) const BEFORE_BASELINE: u64 = 4;
+    pub(crate) const OVERSHOT_FROM_BELOW: u64 = 5;
+    pub(crate) const OVERSHOT_FROM_ABOVE: u64 = 6;
+    pub(crate) const INSIDE_BAND: u64 = 7;
+    pub(crate) const RATIO_UNDEFINED: u64 = 8;
+    pub(crate) const PRO_RATA: u64 = 9;
+    pub(crate) const GROWTH_UNDEFINED: u64 = 10;
+    pub(crate) const ANNUAL_NO_DATA: u64 = 11;
+    pub(crate) const ANNUAL_CARRIED: u64 = 12;
+    pub(crate) const RELATIVE_NOT_ASSESSED: u64 = 13;
+}
+
+/// The notes as strings, one list per record (the record form).
+#[derive(Debug, Default)]
+pub(crate) struct StringNotes {
+    cur: usize,
+    pub(crate) notes: Vec<Vec<String>>,
+}
+
+impl StringNotes {
+    fn slot(&mut self) -> &mut Vec<String> {
+        if self.notes.len() <= self.cur {
+            self.notes.resize_with(self.cur + 1, Vec::new);
+        }
+        &mut self.notes[self.cur]
+    }
+}
+
+impl NoteSink for StringNotes {
+    fn record(&mut self, k: usize) {
+        self.cur = k;
+    }
+    fn fixed(&mut self, text: &'static str) {
+        self.slot().push(text.to_string());
+    }
+    fn keyed(&mut self, _key: NoteKey, make: impl FnOnce() -> String) {
+        let t = make();
+        self.slot().push(t);
+    }
+    fn owned(&mut self, text: String) {
+        self.slot().push(text);
+    }
 }
 
 /// A target stated as a multiple of the unit's baseline ([`TargetForm::BaselineMultiple`]).
@@ -473,24 +653,27 @@ pub fn achieve_series(
     spec: &MonitorSpec,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<IndicatorAchievement>> {
-    let mut out = Vec::with_capacity(input.periods.len());
-    achieve_series_into(indicator, input, spec, warnings, &mut out)?;
-    for rec in &mut out {
-        rec.indicator = indicator.id.clone();
-        rec.unit = input.unit.to_string();
-    }
-    Ok(out)
+    let mut drafts = Vec::with_capacity(input.periods.len());
+    let mut notes = StringNotes::default();
+    achieve_series_into(indicator, input, spec, warnings, &mut drafts, &mut notes)?;
+    notes.notes.resize_with(drafts.len(), Vec::new);
+    Ok(drafts
+        .iter()
+        .zip(notes.notes)
+        .map(|(d, n)| d.record(indicator.id.clone(), input.unit.to_string(), n))
+        .collect())
 }
 
-/// [`achieve_series`] into a reused buffer (cleared first), leaving the records' `unit`
-/// and `indicator` empty (no allocation per record): monitoring keeps the ids once, in
-/// its [`super::table::AchievementTable`].
-pub(crate) fn achieve_series_into(
+/// [`achieve_series`] into a reused buffer of [`Draft`]s (cleared first), the notes
+/// written to `notes` (no allocation per record): monitoring keeps the ids and the notes
+/// once, in its [`super::table::AchievementTable`].
+pub(crate) fn achieve_series_into<N: NoteSink>(
     indicator: &Indicator,
     input: SeriesInput<'_>,
     spec: &MonitorSpec,
     warnings: &mut Vec<String>,
-    out: &mut Vec<IndicatorAchievement>,
+    out: &mut Vec<Draft>,
+    notes: &mut N,
 ) -> Result<()> {
     out.clear();
     let SeriesInput {
@@ -577,9 +760,8 @@ pub(crate) fn achieve_series_into(
             continue;
         }
         let x = values[k];
-        out.push(IndicatorAchievement {
-            indicator: String::new(),
-            unit: String::new(),
+        notes.record(out.len());
+        out.push(Draft {
             year,
             kind: indicator.kind,
             polarity: indicator.polarity,
@@ -607,10 +789,8 @@ pub(crate) fn achieve_series_into(
             interim: None,
             relative: None,
             aspirational: indicator.aspirational,
-            notes: Vec::new(),
             survey: None,
         });
-        // built in its slot of `out` (a record is ~600 bytes: no copy of it per push)
         let rec = out.last_mut().expect("just pushed");
         if let Polarity::Interval {
             lower,
@@ -628,14 +808,14 @@ pub(crate) fn achieve_series_into(
                 rec.score = Some(a);
                 rec.met = Some(x >= lower && x <= upper);
             } else {
-                rec.notes.push(no_observation_note(year));
+                no_observation(notes, year);
             }
             continue;
         }
         match indicator.kind {
-            Kind::Cumulative => cumulative(rec, periods, values, k, base_year, higher),
+            Kind::Cumulative => cumulative(rec, notes, periods, values, k, base_year, higher),
             Kind::Annual => {
-                annual(rec, periods, values, k, base_year, baseline, higher);
+                annual(rec, notes, periods, values, k, base_year, baseline, higher);
                 if let Some(from) = carried_from(rec, periods, values, k, base_year) {
                     match spec.annual_missing {
                         AnnualMissing::NoData => {
@@ -645,12 +825,14 @@ pub(crate) fn achieve_series_into(
                             rec.progress = None;
                             rec.progress_case = None;
                             rec.met = None;
-                            rec.notes.push(format!(
+                            let key = (note_key::ANNUAL_NO_DATA, year as u64, from as u64, 0);
+                            notes.keyed(key, || format!(
                                 "annual target: no data in {year} (not carried forward; the latest observation is {from})"
                             ));
                         }
                         AnnualMissing::CarryForward => {
-                            rec.notes.push(format!(
+                            let key = (note_key::ANNUAL_CARRIED, year as u64, from as u64, 0);
+                            notes.keyed(key, || format!(
                                 "annual target: value of {from} carried forward to {year} (spec annual_missing = carry_forward)"
                             ));
                             warnings.push(format!(
@@ -661,21 +843,20 @@ pub(crate) fn achieve_series_into(
                     }
                 }
             }
-            Kind::GrowthRate => growth(rec, periods, values, k, base_year, baseline, spec),
+            Kind::GrowthRate => growth(rec, notes, periods, values, k, base_year, baseline, spec),
             Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => {
                 match indicator.target_form {
-                    TargetForm::About { tolerance } => about(rec, x, baseline, tolerance),
+                    TargetForm::About { tolerance } => about(rec, notes, x, baseline, tolerance),
                     TargetForm::Threshold | TargetForm::BaselineMultiple { .. } => {
                         if rec.target.is_none()
                             && matches!(indicator.target_form, TargetForm::BaselineMultiple { .. })
                             && year == base_year
                         {
-                            rec.notes.push(
-                                "multiple-of-baseline target undefined: no positive baseline"
-                                    .into(),
+                            notes.fixed(
+                                "multiple-of-baseline target undefined: no positive baseline",
                             );
                         }
-                        level(rec, x, baseline, higher)
+                        level(rec, notes, x, baseline, higher)
                     }
                 }
             }
@@ -731,9 +912,11 @@ pub(crate) fn achieve_series_into(
             };
             if own.is_nan() || refv.is_nan() {
                 if year > base_year {
-                    rec.notes.push(format!(
-                        "relative target not assessed in {year}: value or reference missing"
-                    ));
+                    notes.keyed((note_key::RELATIVE_NOT_ASSESSED, year as u64, 0, 0), || {
+                        format!(
+                            "relative target not assessed in {year}: value or reference missing"
+                        )
+                    });
                 }
             } else {
                 let met = rel.relation.holds(own, refv, rel.margin);
@@ -754,10 +937,10 @@ pub(crate) fn achieve_series_into(
             }
         }
         if rec.target.is_some() && rec.score.is_none() {
-            headline(rec, spec.form, spec.zero_target);
+            headline(rec, notes, spec.form, spec.zero_target);
         }
         if rec.observed.is_none() {
-            rec.notes.push(no_observation_note(year));
+            no_observation(notes, year);
         }
     }
     Ok(())
@@ -808,15 +991,14 @@ pub fn period_average_growth(
 /// overshoots to the far side of the band has no progress share (the score is the ratio
 /// form against the far edge), and a baseline inside the band makes it a maintenance
 /// target (1 while inside, else the ratio form).
-fn about(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, tol: f64) {
+fn about(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, baseline: Option<Baseline>, tol: f64) {
     let Some(t) = rec.target else { return };
     if x.is_nan() {
         return;
     }
     if let Some(b) = baseline {
         if rec.year < b.year {
-            rec.notes
-                .push(format!("before the baseline year {}", b.year));
+            before_baseline(notes, b.year);
             return;
         }
     }
@@ -838,32 +1020,32 @@ fn about(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, tol
     rec.ratio = rf.uncapped;
     rec.ratio_capped = rf.capped;
     let Some(b) = baseline else {
-        rec.notes
-            .push("no baseline: progress form undefined".into());
+        notes.fixed("no baseline: progress form undefined");
         return;
     };
     let x0 = b.value;
+    let band_key = |k: u64| (k, lo.to_bits(), hi.to_bits(), x0.to_bits());
     if x0 < lo {
         if x > hi {
-            rec.notes.push(format!(
-                "overshot the band [{lo}, {hi}] from below: scored against its upper edge"
-            ));
+            notes.keyed(band_key(note_key::OVERSHOT_FROM_BELOW), || {
+                format!("overshot the band [{lo}, {hi}] from below: scored against its upper edge")
+            });
         } else {
-            set_progress(rec, x, x0, lo, true);
+            set_progress(rec, notes, x, x0, lo, true);
         }
     } else if x0 > hi {
         if x < lo {
-            rec.notes.push(format!(
-                "overshot the band [{lo}, {hi}] from above: scored against its lower edge"
-            ));
+            notes.keyed(band_key(note_key::OVERSHOT_FROM_ABOVE), || {
+                format!("overshot the band [{lo}, {hi}] from above: scored against its lower edge")
+            });
         } else {
-            set_progress(rec, x, x0, hi, false);
+            set_progress(rec, notes, x, x0, hi, false);
         }
     } else {
         rec.progress_case = Some(ProgressCase::BaselineBeyondTarget);
-        rec.notes.push(format!(
-            "baseline {x0} already inside the band [{lo}, {hi}]: score = 1 while inside"
-        ));
+        notes.keyed(band_key(note_key::INSIDE_BAND), || {
+            format!("baseline {x0} already inside the band [{lo}, {hi}]: score = 1 while inside")
+        });
     }
 }
 
@@ -875,7 +1057,7 @@ fn finite(x: f64) -> Option<f64> {
     }
 }
 
-fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTarget) {
+fn headline(rec: &mut Draft, notes: &mut impl NoteSink, form: AchievementForm, zero: ZeroTarget) {
     let progress_score = match rec.progress_case {
         Some(_) => rec
             .progress
@@ -893,9 +1075,8 @@ fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTar
     {
         if let Some(p) = progress_score {
             rec.score = Some(p);
-            rec.notes.push(
-                "zero target (清零): score = progress form (x₀ − x)/x₀ (spec zero_target = progress)"
-                    .into(),
+            notes.fixed(
+                "zero target (清零): score = progress form (x₀ − x)/x₀ (spec zero_target = progress)",
             );
             return;
         }
@@ -905,8 +1086,8 @@ fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTar
             Some(r) => Some(r),
             None => {
                 if progress_score.is_some() {
-                    rec.notes.push(
-                        "ratio form undefined (target ≤ 0 or zero/negative denominator); score uses the progress form".into(),
+                    notes.fixed(
+                        "ratio form undefined (target ≤ 0 or zero/negative denominator); score uses the progress form",
                     );
                 }
                 progress_score
@@ -916,7 +1097,7 @@ fn headline(rec: &mut IndicatorAchievement, form: AchievementForm, zero: ZeroTar
     };
 }
 
-impl IndicatorAchievement {
+impl Draft {
     fn progress_score_fallback(&self) -> Option<f64> {
         match self.progress_case {
             Some(ProgressCase::TargetEqualsBaseline) => self.met.map(|m| if m { 1.0 } else { 0.0 }),
@@ -932,15 +1113,20 @@ impl IndicatorAchievement {
     }
 }
 
-fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, higher: bool) {
+fn level(
+    rec: &mut Draft,
+    notes: &mut impl NoteSink,
+    x: f64,
+    baseline: Option<Baseline>,
+    higher: bool,
+) {
     let Some(t) = rec.target else { return };
     if x.is_nan() {
         return;
     }
     if let Some(b) = baseline {
         if rec.year < b.year {
-            rec.notes
-                .push(format!("before the baseline year {}", b.year));
+            before_baseline(notes, b.year);
             return;
         }
     }
@@ -950,86 +1136,60 @@ fn level(rec: &mut IndicatorAchievement, x: f64, baseline: Option<Baseline>, hig
     rec.ratio_capped = rf.capped;
     rec.met = Some(meets(x, t, higher));
     if rf.uncapped.is_none() && rf.capped.is_some() {
-        rec.notes.push(format!(
-            "ratio T/x undefined for x = {x}, T = {t}; capped ratio set by rule"
-        ));
+        notes.keyed(
+            (note_key::RATIO_UNDEFINED, x.to_bits(), t.to_bits(), 0),
+            || format!("ratio T/x undefined for x = {x}, T = {t}; capped ratio set by rule"),
+        );
     }
     if let Some(b) = baseline {
-        set_progress(rec, x, b.value, t, higher);
+        set_progress(rec, notes, x, b.value, t, higher);
     } else {
-        rec.notes
-            .push("no baseline: progress form undefined".into());
+        notes.fixed("no baseline: progress form undefined");
     }
 }
 
-thread_local! {
-    /// The "no observation in <year>" notes formatted on this thread, by year.
-    static NO_OBSERVATION_NOTES: std::cell::RefCell<Vec<(i32, String)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+/// "no observation in <year>" (half of the notes at national scale).
+fn no_observation(notes: &mut impl NoteSink, year: i32) {
+    notes.keyed((note_key::NO_OBSERVATION, year as u64, 0, 0), || {
+        format!("no observation in {year}")
+    });
 }
 
-/// "no observation in <year>": half of the notes at national scale, formatted once per
-/// year and copied after.
-fn no_observation_note(year: i32) -> String {
-    NO_OBSERVATION_NOTES.with(|notes| {
-        let mut notes = notes.borrow_mut();
-        if let Some((_, n)) = notes.iter().find(|(y, _)| *y == year) {
-            return n.clone();
-        }
-        let n = format!("no observation in {year}");
-        // a run covers a few dozen years at most; the list stays short
-        if notes.len() < 256 {
-            notes.push((year, n.clone()));
-        }
-        n
-    })
+/// "before the baseline year <year>".
+fn before_baseline(notes: &mut impl NoteSink, year: i32) {
+    notes.keyed((note_key::BEFORE_BASELINE, year as u64, 0, 0), || {
+        format!("before the baseline year {year}")
+    });
 }
 
-thread_local! {
-    /// The last progress-case note formatted on this thread and what it was formatted
-    /// from (case, baseline bits, target bits).
-    static LAST_PROGRESS_NOTE: std::cell::RefCell<(u8, u64, u64, String)> =
-        const { std::cell::RefCell::new((u8::MAX, 0, 0, String::new())) };
-}
-
-/// The note of a progress case that depends only on the baseline `x0` and the target `t`:
-/// a series repeats it every year (same baseline, same target), so it is formatted once
-/// and copied after (formatting the two numbers per record was a tenth of monitoring at
-/// national scale). `make` formats it.
-fn progress_note(case: u8, x0: f64, t: f64, make: impl FnOnce() -> String) -> String {
-    LAST_PROGRESS_NOTE.with(|last| {
-        let mut last = last.borrow_mut();
-        let key = (case, x0.to_bits(), t.to_bits());
-        if (last.0, last.1, last.2) != key {
-            *last = (key.0, key.1, key.2, make());
-        }
-        last.3.clone()
-    })
-}
-
-fn set_progress(rec: &mut IndicatorAchievement, x: f64, x0: f64, t: f64, higher: bool) {
+fn set_progress(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, x0: f64, t: f64, higher: bool) {
     let (case, p, _) = progress_form(x, x0, t, higher, rec.ratio_capped);
     rec.progress_case = Some(case);
     rec.progress = p;
     match case {
-        ProgressCase::TargetEqualsBaseline => rec.notes.push(progress_note(0, x0, t, || {
-            format!("target equals baseline ({t}): progress form undefined, score = met")
-        })),
-        ProgressCase::BaselineBeyondTarget => rec.notes.push(progress_note(1, x0, t, || {
-            format!(
-                "baseline {x0} already beyond target {t} (maintenance target): progress form undefined, score = 1 while met"
-            )
-        })),
+        ProgressCase::TargetEqualsBaseline => notes.keyed(
+            (note_key::TARGET_EQUALS_BASELINE, x0.to_bits(), t.to_bits(), 0),
+            || format!("target equals baseline ({t}): progress form undefined, score = met"),
+        ),
+        ProgressCase::BaselineBeyondTarget => notes.keyed(
+            (note_key::BASELINE_BEYOND_TARGET, x0.to_bits(), t.to_bits(), 0),
+            || {
+                format!(
+                    "baseline {x0} already beyond target {t} (maintenance target): progress form undefined, score = 1 while met"
+                )
+            },
+        ),
         ProgressCase::Regular => {
             if p.is_some_and(|p| p < 0.0) {
-                rec.notes.push("moved away from the target since the baseline".into());
+                notes.fixed("moved away from the target since the baseline");
             }
         }
     }
 }
 
 fn cumulative(
-    rec: &mut IndicatorAchievement,
+    rec: &mut Draft,
+    notes: &mut impl NoteSink,
     periods: &[i32],
     values: &[f64],
     k: usize,
@@ -1046,7 +1206,7 @@ fn cumulative(
         }
     }
     if !missing.is_empty() {
-        rec.notes.push(format!(
+        notes.owned(format!(
             "running sum undefined: yearly flow missing for {missing:?}"
         ));
         return;
@@ -1059,15 +1219,16 @@ fn cumulative(
     rec.ratio = rf.uncapped;
     rec.ratio_capped = rf.capped;
     rec.met = Some(meets(sum, t, higher));
-    set_progress(rec, sum, 0.0, t, higher);
+    set_progress(rec, notes, sum, 0.0, t, higher);
     if rec.elapsed_share > 0.0 {
         let path = t * rec.elapsed_share;
         rec.pro_rata_target = Some(path);
         rec.pro_rata_ratio = ratio_form(sum, path, higher).uncapped;
         if !meets(sum, path, higher) {
-            rec.notes.push(format!(
-                "behind the pro-rata path: running sum {sum} vs {path}"
-            ));
+            notes.keyed(
+                (note_key::PRO_RATA, sum.to_bits(), path.to_bits(), 0),
+                || format!("behind the pro-rata path: running sum {sum} vs {path}"),
+            );
         }
     }
 }
@@ -1075,7 +1236,7 @@ fn cumulative(
 /// For an annual record of a year with no observation: the latest earlier observed year
 /// after the base year, whose value [`annual`] used.
 fn carried_from(
-    rec: &IndicatorAchievement,
+    rec: &Draft,
     periods: &[i32],
     values: &[f64],
     k: usize,
@@ -1090,8 +1251,10 @@ fn carried_from(
         .map(|j| periods[j])
 }
 
+#[allow(clippy::too_many_arguments)]
 fn annual(
-    rec: &mut IndicatorAchievement,
+    rec: &mut Draft,
+    notes: &mut impl NoteSink,
     periods: &[i32],
     values: &[f64],
     k: usize,
@@ -1124,12 +1287,14 @@ fn annual(
     rec.ratio = rf.uncapped;
     rec.ratio_capped = rf.capped;
     if let Some(b) = baseline {
-        set_progress(rec, x, b.value, t, higher);
+        set_progress(rec, notes, x, b.value, t, higher);
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn growth(
-    rec: &mut IndicatorAchievement,
+    rec: &mut Draft,
+    notes: &mut impl NoteSink,
     periods: &[i32],
     values: &[f64],
     k: usize,
@@ -1151,7 +1316,7 @@ fn growth(
             match cagr(b.value, x, f64::from(year - b.year)) {
                 Ok(g) => 100.0 * g,
                 Err(e) => {
-                    rec.notes.push(format!("CAGR undefined: {e}"));
+                    notes.owned(format!("CAGR undefined: {e}"));
                     return;
                 }
             }
@@ -1169,14 +1334,13 @@ fn growth(
                 }
             }
             if !missing.is_empty() {
-                rec.notes.push(format!(
+                notes.owned(format!(
                     "average growth undefined: rate missing for {missing:?}"
                 ));
                 return;
             }
             if prod <= 0.0 {
-                rec.notes
-                    .push("average growth undefined: a rate ≤ −100%".into());
+                notes.fixed("average growth undefined: a rate ≤ −100%");
                 return;
             }
             rec.baseline = None;
@@ -1193,11 +1357,19 @@ fn growth(
     rec.ratio_capped = Some(g.capped);
     rec.progress = g.ratio;
     if g.ratio.is_none() {
-        rec.notes.push(format!(
-            "growth target {t} ({}): ratio undefined, score = {} by rule",
-            if higher { "at least" } else { "at most" },
-            g.capped
-        ));
+        let key = (
+            note_key::GROWTH_UNDEFINED,
+            t.to_bits(),
+            g.capped.to_bits(),
+            u64::from(higher),
+        );
+        notes.keyed(key, || {
+            format!(
+                "growth target {t} ({}): ratio undefined, score = {} by rule",
+                if higher { "at least" } else { "at most" },
+                g.capped
+            )
+        });
     }
 }
 

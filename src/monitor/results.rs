@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::achievement::{achieve_series_into, IndicatorAchievement, SeriesInput};
+use super::achievement::{achieve_series_into, Draft, IndicatorAchievement, SeriesInput};
 use super::aggregate::{
     aggregate_in, apply_min_coverage, like_for_like, Hierarchy, UnitAchievement,
 };
@@ -14,9 +14,7 @@ use super::dashboard::{
 };
 use super::dynamic::{dynamic_index_detail, rescaled_series, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
-use super::satisfaction::{
-    assess_survey_series, satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey,
-};
+use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
 use super::schedule::{schedule_check_ids, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::table::{AchievementTable, TableBuilder};
@@ -282,7 +280,7 @@ pub fn monitor_with_detail(
     );
     let ni = framework.indicators.len();
     // one buffer per indicator, reused for every unit
-    let mut per_ind: Vec<Vec<IndicatorAchievement>> = vec![Vec::with_capacity(np); ni];
+    let mut per_ind: Vec<Vec<Draft>> = vec![Vec::with_capacity(np); ni];
     let mut values = Vec::with_capacity(np);
     for unit in &units {
         let u = panel.require_unit(unit)?;
@@ -347,7 +345,7 @@ pub fn monitor_with_detail(
                 framework_target_year: framework.target_year,
             };
             let r = &mut per_ind[j];
-            achieve_series_into(ind, input, spec, &mut warnings, r)?;
+            achieve_series_into(ind, input, spec, &mut warnings, r, &mut table)?;
             // the spec's mapping overrides the framework's declaration
             let se_series = spec
                 .sampling_errors
@@ -355,17 +353,15 @@ pub fn monitor_with_detail(
                 .or(ind.sampling_error_series.as_ref());
             if let Some(se_id) = se_series {
                 match panel.indicator_index(se_id) {
-                    Some(i) => assess_survey_series(
-                        {
-                            // the ids are only needed by its messages
-                            r.iter_mut().for_each(|a| a.unit.clone_from(unit));
-                            r
-                        },
+                    Some(i) => super::satisfaction::targets::assess_survey_drafts(
+                        r,
+                        unit,
                         ind,
                         periods,
                         &values,
                         &panel.series(u, i),
                         spec,
+                        &mut table,
                     )?,
                     None => warnings.push(format!(
                         "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
@@ -373,6 +369,8 @@ pub fn monitor_with_detail(
                     )),
                 }
             }
+            // every note of the series is written: the series goes into the table
+            table.push_series(r);
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_ids(
@@ -526,9 +524,6 @@ pub fn monitor_with_detail(
             warnings.push(format!(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
             ));
-        }
-        for r in &mut per_ind {
-            table.push_series(r);
         }
     }
     let satisfaction = match survey {

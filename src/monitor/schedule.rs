@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::achievement::{IndicatorAchievement, ProgressCase};
+use super::achievement::{Draft, IndicatorAchievement, ProgressCase};
 use crate::model::{Kind, Polarity};
 
 /// Schedule status of one indicator.
@@ -110,7 +110,7 @@ pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
 /// [`schedule_check`] with an explicit comparison slack (see [`schedule_status_with`]).
 pub fn schedule_check_with(rec: &IndicatorAchievement, tol: f64, eps: f64) -> ScheduleCheck {
     schedule_check_ids(
-        rec,
+        &Draft::of(rec),
         tol,
         eps,
         super::Id::new(&rec.indicator),
@@ -120,7 +120,7 @@ pub fn schedule_check_with(rec: &IndicatorAchievement, tol: f64, eps: f64) -> Sc
 
 /// [`schedule_check_with`] writing the given (shared) indicator and unit ids.
 pub(crate) fn schedule_check_ids(
-    rec: &IndicatorAchievement,
+    rec: &Draft,
     tol: f64,
     eps: f64,
     indicator: super::Id,

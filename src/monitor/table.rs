@@ -32,8 +32,8 @@ use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::achievement::{
-    HorizonTarget, IndicatorAchievement, InterimCheck, ProgressCase, RelativeAchievement,
-    StretchAchievement,
+    Draft, HorizonTarget, IndicatorAchievement, InterimCheck, NoteKey, NoteSink, ProgressCase,
+    RelativeAchievement, StretchAchievement,
 };
 use super::satisfaction::SurveyAssessment;
 use crate::model::{Kind, Polarity};
@@ -73,7 +73,7 @@ struct RelativeSlot {
 }
 
 impl Extras {
-    fn of(a: &IndicatorAchievement) -> Option<Extras> {
+    fn of(a: &Draft) -> Option<Extras> {
         let e = Extras {
             horizon: a.horizon,
             band: a.band,
@@ -87,7 +87,7 @@ impl Extras {
 }
 
 impl Counts {
-    fn of(a: &IndicatorAchievement) -> Option<Counts> {
+    fn of(a: &Draft) -> Option<Counts> {
         let c = Counts {
             years_met: a.years_met,
             years_observed: a.years_observed,
@@ -98,7 +98,7 @@ impl Counts {
 }
 
 impl RelativeSlot {
-    fn of(a: &IndicatorAchievement) -> Option<RelativeSlot> {
+    fn of(a: &Draft) -> Option<RelativeSlot> {
         a.relative.as_ref().map(|r| RelativeSlot {
             relation: r.relation,
             value: r.value,
@@ -226,21 +226,24 @@ impl PartialEq for AchievementTable {
 }
 
 /// Builds an [`AchievementTable`] series by series (one unit × indicator at a time, in
-/// row order).
+/// row order). It is the [`NoteSink`] of the series being computed: a note becomes a code
+/// as it is written, found by what it depends on (its [`NoteKey`]) without formatting
+/// it again, or by its text.
 #[derive(Debug)]
 pub(crate) struct TableBuilder {
     t: AchievementTable,
     row: usize,
     // note text → code in `t.note_text`
     note_dict: HashMap<String, u32, BuildWordHasher>,
-    // the codes of the previous row's notes and the last code given at each year
-    // position: a series repeats its notes every year, and a year's "no observation"
-    // note recurs at the same position of every series, so most notes are found by one
-    // string comparison, without hashing
-    prev_codes: Vec<u32>,
-    row_codes: Vec<u32>,
-    by_year: Vec<u32>,
+    // note key → code (a fixed text's key is its address)
+    key_codes: HashMap<NoteKey, u32, BuildWordHasher>,
+    // the notes of the series being computed: (record of the series, code)
+    pending: Vec<(u32, u32)>,
+    cur: u32,
 }
+
+/// The [`NoteKey`] kind of a fixed text (keyed by its address and length).
+const FIXED_NOTE: u64 = 0;
 
 /// A hasher for the note dictionary: short strings hashed a machine word at a time by
 /// rotate–xor–multiply (the scheme of rustc's `FxHasher`; written here). The keys are
@@ -278,6 +281,9 @@ impl std::hash::Hasher for WordHasher {
     }
     fn write_usize(&mut self, n: usize) {
         self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -342,27 +348,41 @@ impl TableBuilder {
             survey: Vec::new(),
             unit_pos: HashMap::new(),
         };
+        TableBuilder::of(t)
+    }
+
+    fn of(t: AchievementTable) -> TableBuilder {
         TableBuilder {
             t,
             row: 0,
             note_dict: HashMap::default(),
-            prev_codes: Vec::new(),
-            row_codes: Vec::new(),
-            by_year: Vec::new(),
+            key_codes: HashMap::default(),
+            pending: Vec::new(),
+            cur: 0,
         }
     }
 
-    /// Appends the records of the next series (must be one per year, years ascending);
-    /// their notes are taken as codes (a text seen before is not kept again), nothing
-    /// else is kept of them.
-    pub(crate) fn push_series(&mut self, records: &mut [IndicatorAchievement]) {
-        debug_assert_eq!(records.len(), self.t.years.len());
+    /// Appends the records of the next series (must be one per year, years ascending)
+    /// with the notes written to the builder since the previous series.
+    pub(crate) fn push_series(&mut self, records: &[Draft]) {
+        let start = self.row as u32;
         for a in records {
             self.push(a);
         }
+        // a record's notes in the order written (a later step, the survey assessment,
+        // may add notes to earlier records: a stable sort keeps each record's order)
+        if self.pending.windows(2).any(|w| w[0].0 > w[1].0) {
+            self.pending.sort_by_key(|p| p.0);
+        }
+        for &(k, code) in &self.pending {
+            self.t.note_rows.push(start + k);
+            self.t.note_codes.push(code);
+        }
+        self.pending.clear();
+        self.cur = 0;
     }
 
-    fn push(&mut self, a: &mut IndicatorAchievement) {
+    fn push(&mut self, a: &Draft) {
         let t = &mut self.t;
         let row = self.row as u32;
         t.observed.push(nan(a.observed));
@@ -385,46 +405,55 @@ impl TableBuilder {
         if let Some(r) = RelativeSlot::of(a) {
             t.relative.push((row, r));
         }
-        let ny = t.years.len().max(1);
-        let y = self.row % ny;
-        if self.by_year.len() != ny {
-            self.by_year = vec![u32::MAX; ny];
-        }
-        self.row_codes.clear();
-        for note in a.notes.drain(..) {
-            let text = &t.note_text;
-            let same = |c: u32| text.get(c as usize).is_some_and(|x| *x == note);
-            let known = self
-                .prev_codes
-                .iter()
-                .copied()
-                .chain([self.by_year[y]])
-                .find(|&c| same(c));
-            let code = match known.or_else(|| self.note_dict.get(note.as_str()).copied()) {
-                Some(c) => c,
-                None => {
-                    let c = t.note_text.len() as u32;
-                    t.note_text.push(note.clone());
-                    self.note_dict.insert(note, c);
-                    c
-                }
-            };
-            self.by_year[y] = code;
-            self.row_codes.push(code);
-            t.note_rows.push(row);
-            t.note_codes.push(code);
-        }
-        std::mem::swap(&mut self.prev_codes, &mut self.row_codes);
         if let Some(s) = a.survey {
             t.survey.push((row, s));
         }
         self.row += 1;
     }
 
+    /// The code of a note text (kept when new).
+    fn code_of_text(&mut self, text: String) -> u32 {
+        if let Some(&c) = self.note_dict.get(text.as_str()) {
+            return c;
+        }
+        let c = self.t.note_text.len() as u32;
+        self.t.note_text.push(text.clone());
+        self.note_dict.insert(text, c);
+        c
+    }
+
+    fn code_of_key(&mut self, key: NoteKey, make: impl FnOnce() -> String) -> u32 {
+        if let Some(&c) = self.key_codes.get(&key) {
+            return c;
+        }
+        let c = self.code_of_text(make());
+        self.key_codes.insert(key, c);
+        c
+    }
+
     /// The finished table.
     pub(crate) fn finish(mut self) -> AchievementTable {
         self.t.index_units();
         self.t
+    }
+}
+
+impl NoteSink for TableBuilder {
+    fn record(&mut self, k: usize) {
+        self.cur = k as u32;
+    }
+    fn fixed(&mut self, text: &'static str) {
+        let key = (FIXED_NOTE, text.as_ptr() as u64, text.len() as u64, 0);
+        let c = self.code_of_key(key, || text.to_string());
+        self.pending.push((self.cur, c));
+    }
+    fn keyed(&mut self, key: NoteKey, make: impl FnOnce() -> String) {
+        let c = self.code_of_key(key, make);
+        self.pending.push((self.cur, c));
+    }
+    fn owned(&mut self, text: String) {
+        let c = self.code_of_text(text);
+        self.pending.push((self.cur, c));
     }
 }
 
@@ -730,14 +759,7 @@ impl AchievementTable {
             elapsed: (0..ni * ny).map(|k| records[k].elapsed_share).collect(),
             ..AchievementTable::default()
         };
-        let mut b = TableBuilder {
-            t,
-            row: 0,
-            note_dict: HashMap::default(),
-            prev_codes: Vec::new(),
-            row_codes: Vec::new(),
-            by_year: Vec::new(),
-        };
+        let mut b = TableBuilder::of(t);
         for (row, mut a) in records.into_iter().enumerate() {
             let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
             if a.unit != units[u] || a.indicator != indicators[j] || a.year != years[y] {
@@ -746,7 +768,10 @@ impl AchievementTable {
                     a.unit, a.indicator, a.year, units[u], indicators[j], years[y]
                 ));
             }
-            b.push(&mut a);
+            for note in std::mem::take(&mut a.notes) {
+                b.owned(note);
+            }
+            b.push_series(&[Draft::of(&a)]);
         }
         t = b.t;
         t.units = units;

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::achievement::IndicatorAchievement;
+use super::achievement::{Draft, IndicatorAchievement};
 use super::spec::TrendThresholds;
 use crate::model::{Indicator, Kind, Polarity, TargetForm};
 
@@ -178,7 +178,7 @@ pub fn assess_trend(
         periods,
         values,
         (base_year, framework_target_year, year),
-        record,
+        record.map(Draft::of).as_ref(),
         t,
     )
 }
@@ -191,7 +191,7 @@ pub(crate) fn assess_trend_ids(
     periods: &[i32],
     values: &[f64],
     years: (i32, i32, i32),
-    record: Option<&IndicatorAchievement>,
+    record: Option<&Draft>,
     t: &TrendThresholds,
 ) -> TrendAssessment {
     let (base_year, framework_target_year, year) = years;

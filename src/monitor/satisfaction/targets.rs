@@ -317,12 +317,49 @@ pub fn assess_survey_series(
     se: &[f64],
     spec: &crate::monitor::MonitorSpec,
 ) -> Result<()> {
+    use crate::monitor::achievement::{Draft, StringNotes};
+    let mut drafts: Vec<Draft> = records.iter().map(Draft::of).collect();
+    let mut notes = StringNotes::default();
+    let unit = records.first().map_or("", |r| r.unit.as_str()).to_string();
+    assess_survey_drafts(
+        &mut drafts,
+        &unit,
+        indicator,
+        periods,
+        values,
+        se,
+        spec,
+        &mut notes,
+    )?;
+    for (k, (rec, d)) in records.iter_mut().zip(&drafts).enumerate() {
+        rec.met = d.met;
+        rec.survey = d.survey;
+        if let Some(n) = notes.notes.get_mut(k) {
+            rec.notes.append(n);
+        }
+    }
+    Ok(())
+}
+
+/// [`assess_survey_series`] on the records of one series of `unit` being computed, the
+/// notes written to `notes`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn assess_survey_drafts<N: crate::monitor::achievement::NoteSink>(
+    records: &mut [crate::monitor::achievement::Draft],
+    unit: &str,
+    indicator: &crate::model::Indicator,
+    periods: &[i32],
+    values: &[f64],
+    se: &[f64],
+    spec: &crate::monitor::MonitorSpec,
+    notes: &mut N,
+) -> Result<()> {
     let normal = SatisfactionSpec {
         z: spec.survey_z,
         ..SatisfactionSpec::default()
     };
     let higher = !matches!(indicator.polarity, crate::model::Polarity::LowerIsBetter);
-    for rec in records.iter_mut() {
+    for (r, rec) in records.iter_mut().enumerate() {
         let Some(k) = periods.iter().position(|&p| p == rec.year) else {
             continue;
         };
@@ -334,7 +371,7 @@ pub fn assess_survey_series(
             return Err(Error::invalid_value(
                 format!(
                     "unit `{}`, indicator `{}`, year {}: standard error",
-                    rec.unit, indicator.id, rec.year
+                    unit, indicator.id, rec.year
                 ),
                 s,
                 "(must be finite and non-negative)",
@@ -357,7 +394,8 @@ pub fn assess_survey_series(
         };
         if let (Some(t), SurveyMetRule::Significant) = (test, spec.survey_met) {
             rec.met = Some(t.verdict == SurveyVerdict::Met);
-            rec.notes.push(format!(
+            notes.record(r);
+            notes.owned(format!(
                 "survey target: {} at the interval [{:.2}, {:.2}]; met requires significance",
                 t.verdict.name(),
                 t.ci_lower,
