@@ -454,11 +454,11 @@ pub fn aggregate_in(
             .then_with(|| framework.indicators[a].id.cmp(&framework.indicators[b].id))
     });
     idx.truncate(top_k);
-    let counted: Vec<usize> = (0..n).filter(|&j| nominal[j] > 0.0).collect();
-    let indicator_coverage = if counted.is_empty() {
+    let n_counted = nominal.iter().filter(|&&x| x > 0.0).count();
+    let indicator_coverage = if n_counted == 0 {
         0.0
     } else {
-        counted.iter().filter(|&&j| available[j]).count() as f64 / counted.len() as f64
+        (0..n).filter(|&j| nominal[j] > 0.0 && available[j]).count() as f64 / n_counted as f64
     };
     let short: Vec<Shortfall> = idx
         .into_iter()

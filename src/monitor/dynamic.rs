@@ -324,30 +324,40 @@ pub(crate) fn dynamic_index_detail(
         );
         v
     };
-    let composite = |p: usize| -> (Option<f64>, Vec<super::Id>) {
-        let avail: Vec<bool> = (0..n).map(|j| !rescaled[j][p].is_nan()).collect();
-        let mut w = vec![0.0; n];
-        h.weights_into(&avail, &mut w);
-        let missing = ids_where(&|j| !avail[j]);
-        let c = w.iter().any(|&x| x > 0.0).then(|| {
+    // one availability and one weight buffer for every year
+    let mut avail = vec![false; n];
+    let mut w = vec![0.0; n];
+    let composite = |p: usize, avail: &mut [bool], w: &mut [f64]| -> Option<f64> {
+        for (a, s) in avail.iter_mut().zip(rescaled) {
+            *a = !s[p].is_nan();
+        }
+        h.weights_into(avail, w);
+        w.iter().any(|&x| x > 0.0).then(|| {
             (0..n)
                 .filter(|&j| w[j] > 0.0)
                 .map(|j| w[j] * rescaled[j][p])
                 .sum()
-        });
-        (c, missing)
+        })
     };
-    let (c_base, _) = composite(bp);
-    let mut years = Vec::new();
+    let c_base = composite(bp, &mut avail, &mut w);
+    let mut years = Vec::with_capacity(periods.len() - bp);
     let mut chained = Some(100.0);
     for p in bp..periods.len() {
-        let (c, missing) = composite(p);
+        // the base year's composite is `c_base` (computed once)
+        let c = if p == bp {
+            for (a, s) in avail.iter_mut().zip(rescaled) {
+                *a = !s[p].is_nan();
+            }
+            c_base
+        } else {
+            composite(p, &mut avail, &mut w)
+        };
+        let missing = ids_where(&|j| !avail[j]);
         let mut change = None;
         if p > bp {
-            let avail: Vec<bool> = (0..n)
-                .map(|j| !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan())
-                .collect();
-            let mut w = vec![0.0; n];
+            for (j, a) in avail.iter_mut().enumerate() {
+                *a = !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan();
+            }
             h.weights_into(&avail, &mut w);
             if w.iter().any(|&x| x > 0.0) {
                 let from: f64 = (0..n)
@@ -375,22 +385,16 @@ pub(crate) fn dynamic_index_detail(
                 let mut dims: Vec<Contribution> =
                     Vec::with_capacity(if breakdown { tops.len() } else { 0 });
                 for &k in tops.iter().filter(|_| breakdown) {
-                    let members: Vec<usize> = h
-                        .members(k)
-                        .iter()
-                        .copied()
-                        .filter(|&j| w[j] > 0.0)
-                        .collect();
-                    if members.is_empty() {
+                    let members = || h.members(k).iter().copied().filter(|&j| w[j] > 0.0);
+                    if members().next().is_none() {
                         continue;
                     }
-                    let pts: f64 = members
-                        .iter()
-                        .map(|&j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
+                    let pts: f64 = members()
+                        .map(|j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
                         .sum();
                     dims.push(Contribution {
                         id: h.dimension_id(k).clone(),
-                        weight: members.iter().map(|&j| w[j]).sum(),
+                        weight: members().map(|j| w[j]).sum(),
                         points: pts,
                         growth_pct: 100.0 * pts / from,
                     });

@@ -257,6 +257,28 @@ pub fn monitor_with_detail(
     }
     let np = periods.len();
     let nan = vec![f64::NAN; np];
+    // looked up once, not per unit: each indicator's panel position and its standard-error
+    // series (the spec's mapping overrides the framework's declaration) with its position
+    let panel_pos: Vec<Option<usize>> = framework
+        .indicators
+        .iter()
+        .map(|i| panel.indicator_index(&i.id))
+        .collect();
+    let se_pos: Vec<Option<(&String, Option<usize>)>> = framework
+        .indicators
+        .iter()
+        .map(|i| {
+            spec.sampling_errors
+                .get(&i.id)
+                .or(i.sampling_error_series.as_ref())
+                .map(|se| (se, panel.indicator_index(se)))
+        })
+        .collect();
+    // the indicators the coverage rule counts (positive nominal weight)
+    let nominal = hier.nominal();
+    let counted: Vec<usize> = (0..framework.indicators.len())
+        .filter(|&j| nominal[j] > 0.0)
+        .collect();
     let n_cells = units.len() * framework.indicators.len();
     let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
     let mut aggregates = Vec::with_capacity(units.len() * n_years_eval);
@@ -309,7 +331,7 @@ pub fn monitor_with_detail(
             };
             let ind = own.as_ref().unwrap_or(ind);
             values.clear();
-            match panel.indicator_index(&ind.id) {
+            match panel_pos[j] {
                 Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
                 None => values.extend_from_slice(&nan),
             }
@@ -346,13 +368,8 @@ pub fn monitor_with_detail(
             };
             let r = &mut per_ind[j];
             achieve_series_into(ind, input, spec, &mut warnings, r, &mut table)?;
-            // the spec's mapping overrides the framework's declaration
-            let se_series = spec
-                .sampling_errors
-                .get(&ind.id)
-                .or(ind.sampling_error_series.as_ref());
-            if let Some(se_id) = se_series {
-                match panel.indicator_index(se_id) {
+            if let Some((se_id, se_i)) = se_pos[j] {
+                match se_i {
                     Some(i) => super::satisfaction::targets::assess_survey_drafts(
                         r,
                         unit,
@@ -425,23 +442,19 @@ pub fn monitor_with_detail(
             per_ind[j].get(k)
         };
         // aggregation per year, with the coverage rule and the like-for-like change
+        // Indicators not scored by design (a part's size indicators without a target
+        // of its own) are not missing data: they leave the coverage denominator.
+        let unit_targets = &targets[targets.len() - framework.indicators.len()..];
+        let by_design = counted
+            .iter()
+            .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
+            .count();
         let mut prev: Option<(i32, Vec<f64>, Option<f64>)> = None;
         for &y in &eval_years {
             let scores: Vec<f64> = (0..framework.indicators.len())
                 .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
                 .collect();
             let mut ua = aggregate_in(&hier, framework, &uid, y, &scores, spec.pull_down_count)?;
-            // Indicators not scored by design (a part's size indicators without a target
-            // of its own) are not missing data: they leave the coverage denominator.
-            let unit_targets = &targets[targets.len() - framework.indicators.len()..];
-            let nominal = hier.nominal();
-            let counted: Vec<usize> = (0..framework.indicators.len())
-                .filter(|&j| nominal[j] > 0.0)
-                .collect();
-            let by_design = counted
-                .iter()
-                .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
-                .count();
             if by_design > 0 && counted.len() > by_design {
                 let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
                 ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;

@@ -74,6 +74,16 @@ struct RelativeSlot {
 
 impl Extras {
     fn of(a: &Draft) -> Option<Extras> {
+        // most records have none: checked field by field before building the struct
+        if a.horizon.is_none()
+            && a.band.is_none()
+            && a.pro_rata_target.is_none()
+            && a.pro_rata_ratio.is_none()
+            && a.stretch.is_none()
+            && a.interim.is_none()
+        {
+            return None;
+        }
         let e = Extras {
             horizon: a.horizon,
             band: a.band,
