@@ -61,10 +61,38 @@ pub fn rescaled_series(
     growth_input: GrowthInput,
     clip: bool,
 ) -> (Vec<f64>, Option<String>) {
-    let nan = vec![f64::NAN; periods.len()];
+    let mut out = Vec::with_capacity(periods.len());
+    let note = rescaled_series_into(
+        indicator,
+        periods,
+        values,
+        base_year,
+        framework_target_year,
+        growth_input,
+        clip,
+        &mut out,
+    );
+    (out, note)
+}
+
+/// [`rescaled_series`] into a reused buffer (monitoring keeps one per indicator for all
+/// units); returns the note.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rescaled_series_into(
+    indicator: &Indicator,
+    periods: &[i32],
+    values: &[f64],
+    base_year: i32,
+    framework_target_year: i32,
+    growth_input: GrowthInput,
+    clip: bool,
+    out: &mut Vec<f64>,
+) -> Option<String> {
+    out.clear();
+    out.resize(periods.len(), f64::NAN);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
     let Some(bp) = periods.iter().position(|&y| y == base_year) else {
-        return (nan, Some(format!("base year {base_year} not in the panel")));
+        return Some(format!("base year {base_year} not in the panel"));
     };
     if let Polarity::Interval {
         lower,
@@ -76,27 +104,25 @@ pub fn rescaled_series(
         let a = |x: f64| interval_score(x, lower, upper, tolerance_lower, tolerance_upper);
         let a0 = a(values[bp]);
         if a0.is_nan() {
-            return (nan, Some("no base-year value".into()));
+            return Some("no base-year value".into());
         }
-        let r = values.iter().map(|&x| 100.0 + 30.0 * (a(x) - a0)).collect();
-        return (r, None);
+        for (o, &x) in out.iter_mut().zip(values) {
+            *o = 100.0 + 30.0 * (a(x) - a0);
+        }
+        return None;
     }
     let Some(target) = indicator.target else {
-        return (nan, Some("no numeric target".into()));
+        return Some("no numeric target".into());
     };
     let ty = indicator.target_year_or(framework_target_year);
     let n_years = f64::from(ty - base_year);
     if indicator.kind == Kind::GrowthRate && !higher && target > 0.0 {
-        return (
-            nan,
-            Some(format!(
-                "lower-is-better growth ceiling ({target}%): a ceiling has no baseline-to-target path"
-            )),
-        );
+        return Some(format!(
+            "lower-is-better growth ceiling ({target}%): a ceiling has no baseline-to-target path"
+        ));
     }
     match indicator.kind {
         Kind::Cumulative => {
-            let mut out = vec![f64::NAN; periods.len()];
             let mut sum = 0.0;
             let mut broken = false;
             for (k, &y) in periods.iter().enumerate() {
@@ -112,10 +138,9 @@ pub fn rescaled_series(
                 }
                 out[k] = rescale_on_goalposts(sum, 0.0, target, higher, clip);
             }
-            (out, None)
+            None
         }
         Kind::GrowthRate if growth_input == GrowthInput::AnnualRate => {
-            let mut out = vec![f64::NAN; periods.len()];
             let mut g = 1.0;
             let mut broken = false;
             let tgt = (1.0 + target / 100.0).powf(n_years);
@@ -132,12 +157,12 @@ pub fn rescaled_series(
                 }
                 out[k] = rescale_on_goalposts(g, 1.0, tgt, higher, clip);
             }
-            (out, None)
+            None
         }
         kind => {
             let x0 = values[bp];
             if x0.is_nan() {
-                return (nan, Some("no base-year value".into()));
+                return Some("no base-year value".into());
             }
             let t = if kind == Kind::GrowthRate {
                 x0 * (1.0 + target / 100.0).powf(n_years)
@@ -145,18 +170,12 @@ pub fn rescaled_series(
                 target
             };
             let note = (t == x0).then(|| "target equals baseline: Δ = |x₀| used".to_string());
-            let r = periods
-                .iter()
-                .zip(values)
-                .map(|(&y, &x)| {
-                    if y < base_year {
-                        f64::NAN
-                    } else {
-                        rescale_on_goalposts(x, x0, t, higher, clip)
-                    }
-                })
-                .collect();
-            (r, note)
+            for ((o, &y), &x) in out.iter_mut().zip(periods).zip(values) {
+                if y >= base_year {
+                    *o = rescale_on_goalposts(x, x0, t, higher, clip);
+                }
+            }
+            note
         }
     }
 }

@@ -12,7 +12,7 @@ use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
 };
-use super::dynamic::{dynamic_index_detail, rescaled_series, DynamicIndex};
+use super::dynamic::{dynamic_index_detail, rescaled_series_into, DynamicIndex};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
 use super::schedule::{schedule_check_ids, ScheduleCheck};
@@ -304,11 +304,12 @@ pub fn monitor_with_detail(
     // one buffer per indicator, reused for every unit
     let mut per_ind: Vec<Vec<Draft>> = vec![Vec::with_capacity(np); ni];
     let mut values = Vec::with_capacity(np);
+    // the rescaled series of the dynamic index, one buffer per indicator for every unit
+    let mut rescaled: Vec<Vec<f64>> = vec![Vec::with_capacity(np); ni];
     for unit in &units {
         let u = panel.require_unit(unit)?;
         // the unit's id, shared by all its records
         let uid = Id::new(unit);
-        let mut rescaled = Vec::with_capacity(ni);
         let mut excluded = Vec::new();
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for(unit, ind);
@@ -421,7 +422,8 @@ pub fn monitor_with_detail(
                 }
                 TargetForm::Threshold | TargetForm::About { .. } => ind,
             };
-            let (rs, note) = rescaled_series(
+            let rs = &mut rescaled[j];
+            let note = rescaled_series_into(
                 ind_dyn,
                 periods,
                 &values,
@@ -429,13 +431,13 @@ pub fn monitor_with_detail(
                 framework.target_year,
                 spec.growth_input,
                 spec.dynamic.clip,
+                rs,
             );
             if let Some(n) = note {
                 if rs.iter().all(|v| v.is_nan()) {
                     excluded.push((ind.id.clone(), n));
                 }
             }
-            rescaled.push(rs);
         }
         let find = |j: usize, y: i32| {
             let k = eval_years.binary_search(&y).ok()?;

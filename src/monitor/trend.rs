@@ -302,21 +302,31 @@ pub(crate) fn assess_trend_ids(
         _ => {}
     }
     // level-type series
-    let obs: Vec<(i32, f64)> = periods
-        .iter()
-        .zip(values)
-        .filter(|(&y, v)| y >= base_year && y <= year && !v.is_nan())
-        .map(|(&y, &v)| (y, v))
-        .collect();
-    if obs.len() < 2 {
+    // the observations from the base year to `year`: their number, the first and the
+    // last, and whether all are ≥ 0 / ≤ 0 (no list built)
+    let mut n_obs = 0usize;
+    let (mut first, mut last) = ((0, 0.0), (0, 0.0));
+    let (mut all_pos, mut all_neg) = (true, true);
+    for (&y, &v) in periods.iter().zip(values) {
+        if y >= base_year && y <= year && !v.is_nan() {
+            if n_obs == 0 {
+                first = (y, v);
+            }
+            last = (y, v);
+            n_obs += 1;
+            all_pos &= v >= 0.0;
+            all_neg &= v <= 0.0;
+        }
+    }
+    if n_obs < 2 {
         out.note = "fewer than two observations".into();
         if met == Some(true) {
             achieved(&mut out);
         }
         return out;
     }
-    let (t0, y0) = obs[0];
-    let (tt, yt) = obs[obs.len() - 1];
+    let (t0, y0) = first;
+    let (tt, yt) = last;
     out.from_year = Some(t0);
     out.to_year = Some(tt);
     // the target and direction of the progress ratio: a multiple of the baseline is the
@@ -350,8 +360,6 @@ pub(crate) fn assess_trend_ids(
             }
         }
     };
-    let all_pos = obs.iter().all(|&(_, v)| v >= 0.0);
-    let all_neg = obs.iter().all(|&(_, v)| v <= 0.0);
     if !(all_pos || all_neg) {
         out.note = "values change sign: the exponential model does not apply".into();
         return out;
