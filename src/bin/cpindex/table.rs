@@ -224,7 +224,7 @@ fn push_spaces(out: &mut String, n: usize) {
 }
 
 fn push_repeated(out: &mut String, c: char, n: usize) {
-    out.extend(std::iter::repeat_n(c, n));
+    out.extend(std::iter::repeat(c).take(n));
 }
 
 #[cfg(test)]
