@@ -124,3 +124,45 @@ fn the_same_with_the_progress_form_and_carried_annual_values() {
     let n = check(&spec, &p);
     assert!(n > 50, "{n} notes");
 }
+
+/// The pulling-down list (top k by shortfall, picked then sorted) equals the definition:
+/// every indicator with a positive shortfall w·(1 − a), largest first, ties by id, cut
+/// at k — checked with many ties (scores on a coarse grid) and every k.
+#[test]
+fn pulling_down_is_the_top_k_of_the_full_order() {
+    let fw = builtin::quzhou();
+    let n = fw.indicators.len();
+    for seed in 0..6usize {
+        let scores: Vec<f64> = (0..n)
+            .map(|j| {
+                let h = (j * 7 + seed * 13) % 5;
+                if h == 4 && seed % 2 == 0 {
+                    f64::NAN
+                } else {
+                    h as f64 / 4.0
+                }
+            })
+            .collect();
+        for k in [0, 1, 2, 5, 17, n, n + 3] {
+            let ua = aggregate(fw, "u", 2023, &scores, k).unwrap();
+            let w = &ua.weights_used;
+            let mut all: Vec<usize> = (0..n)
+                .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0)
+                .collect();
+            // a stable sort by the definition
+            all.sort_by(|&a, &b| {
+                let (sa, sb) = (w[a] * (1.0 - scores[a]), w[b] * (1.0 - scores[b]));
+                sb.total_cmp(&sa)
+                    .then_with(|| fw.indicators[a].id.cmp(&fw.indicators[b].id))
+            });
+            all.truncate(k);
+            let got: Vec<&str> = ua
+                .pulling_down
+                .iter()
+                .map(|s| s.indicator.as_str())
+                .collect();
+            let want: Vec<&str> = all.iter().map(|&j| fw.indicators[j].id.as_str()).collect();
+            assert_eq!(got, want, "seed {seed}, k {k}");
+        }
+    }
+}

@@ -448,12 +448,23 @@ pub fn aggregate_in(
         .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0)
         .collect();
     let sf = |j: usize| w[j] * (1.0 - scores[j]);
-    idx.sort_by(|&a, &b| {
-        sf(b)
-            .total_cmp(&sf(a))
-            .then_with(|| framework.indicators[a].id.cmp(&framework.indicators[b].id))
-    });
-    idx.truncate(top_k);
+    // largest shortfall first, ties by id, then by position: a total order, so picking the
+    // `top_k` first and sorting only those gives the list a full stable sort gives
+    let order = |a: &usize, b: &usize| {
+        sf(*b)
+            .total_cmp(&sf(*a))
+            .then_with(|| {
+                framework.indicators[*a]
+                    .id
+                    .cmp(&framework.indicators[*b].id)
+            })
+            .then(a.cmp(b))
+    };
+    if top_k < idx.len() {
+        idx.select_nth_unstable_by(top_k, order);
+        idx.truncate(top_k);
+    }
+    idx.sort_unstable_by(order);
     let n_counted = nominal.iter().filter(|&&x| x > 0.0).count();
     let indicator_coverage = if n_counted == 0 {
         0.0
