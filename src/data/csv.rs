@@ -149,6 +149,34 @@ pub(crate) trait Rows {
     fn at(&self, k: Option<usize>, name: &str) -> (u64, String);
 }
 
+/// `a == b` for the short texts of cells, compared eight bytes at a time inline.
+///
+/// The per-row comparisons with the previous row (unit, indicator, source) are of a few
+/// dozen bytes; a call to libc's `memcmp` for each was a quarter of the reading time in a
+/// profile (its AVX-512 masked loads are slow on some machines), this is a few
+/// instructions.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let x = u64::from_ne_bytes(x.try_into().expect("8 bytes"));
+        let y = u64::from_ne_bytes(y.try_into().expect("8 bytes"));
+        if x != y {
+            return false;
+        }
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut diff = 0u8;
+    for k in 0..ra.len() {
+        diff |= ra[k] ^ rb[k];
+    }
+    diff == 0
+}
+
 /// Is this cell a missing value?
 fn is_missing(c: &str) -> bool {
     c.is_empty()
@@ -756,7 +784,7 @@ impl Builder {
     }
 
     fn unit(&mut self, id: &str) -> std::result::Result<usize, String> {
-        if self.units.get(self.last).is_some_and(|l| l == id) {
+        if self.units.get(self.last).is_some_and(|l| same_text(l, id)) {
             return Ok(self.last);
         }
         if let Some(&u) = self.unit_pos.get(id) {
@@ -836,6 +864,71 @@ impl Optional {
             None => false,
         };
         Ok(provenance(src, note, ill))
+    }
+}
+
+/// The provenance of a read's rows, interned: each distinct source/note is built once
+/// and a row gets its code (`0` = none, `c` = `texts[c - 1]`). A row whose source, note
+/// and illustrative cells are those of the row before reuses its code without building
+/// or hashing anything (real files repeat one source on every row).
+#[derive(Default)]
+struct ProvenanceCodes {
+    texts: Vec<CellProvenance>,
+    index: HashMap<CellProvenance, u32>,
+    /// The previous row's source, note and illustrative cells and their code.
+    last: Option<(String, String, String, u32)>,
+}
+
+impl ProvenanceCodes {
+    /// The code of the current row's provenance; `Err` holds the message of an invalid
+    /// illustrative flag.
+    fn code<R: Rows>(&mut self, opt: &Optional, rows: &R) -> std::result::Result<u32, String> {
+        if opt.source.is_none() && opt.note.is_none() && opt.illustrative.is_none() {
+            return Ok(0);
+        }
+        let src = opt.source.map(|k| rows.cell(k)).unwrap_or("");
+        let note = opt.note.map(|k| rows.cell(k)).unwrap_or("");
+        let ill = opt.illustrative.map(|k| rows.cell(k)).unwrap_or("");
+        if let Some((s, n, i, c)) = &self.last {
+            if same_text(s, src) && same_text(n, note) && same_text(i, ill) {
+                return Ok(*c);
+            }
+        }
+        let c = match opt.provenance(rows)? {
+            None => 0,
+            Some(p) => match self.index.get(&p) {
+                Some(&c) => c,
+                None => {
+                    let c = u32::try_from(self.texts.len() + 1)
+                        .map_err(|_| "more than 2^32 distinct sources and notes".to_string())?;
+                    self.texts.push(p.clone());
+                    self.index.insert(p, c);
+                    c
+                }
+            },
+        };
+        match &mut self.last {
+            Some((s, n, i, lc)) => {
+                for (dst, from) in [(s, src), (n, note), (i, ill)] {
+                    dst.clear();
+                    dst.push_str(from);
+                }
+                *lc = c;
+            }
+            None => self.last = Some((src.to_string(), note.to_string(), ill.to_string(), c)),
+        }
+        Ok(c)
+    }
+
+    /// Moves the texts into `panel`; returns each local code's code in the panel
+    /// (index `c`; index 0 stays 0).
+    fn into_panel(self, panel: &mut Panel) -> Vec<u32> {
+        let mut map = Vec::with_capacity(self.texts.len() + 1);
+        map.push(0);
+        for t in self.texts {
+            map.push(panel.intern_provenance(t));
+        }
+        map
     }
 }
 
@@ -927,9 +1020,10 @@ fn read_long_rows<R: Rows>(
         p: i32,
         v: f64,
         line: u64,
-        prov: Option<CellProvenance>,
+        prov: u32,
     }
     let mut b = Builder::new();
+    let mut prov_codes = ProvenanceCodes::default();
     // local indicator index → id / framework order; series → local index
     let mut local_ids: Vec<String> = Vec::new();
     let mut local_order: Vec<usize> = Vec::new();
@@ -942,6 +1036,10 @@ fn read_long_rows<R: Rows>(
     // the indicator id of the previous row and its local index (`usize::MAX`: none yet):
     // a long file lists a series' years together, so most rows repeat it (no hashing)
     let mut last_ind = (String::new(), usize::MAX);
+    // per local indicator index: the indicator cell that followed it last time and its
+    // local index — a file listing every indicator of a unit-year in turn repeats the
+    // same sequence, so the guess replaces a hash lookup per row by one comparison
+    let mut next_guess: Vec<Option<(String, usize)>> = Vec::new();
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -958,8 +1056,18 @@ fn read_long_rows<R: Rows>(
         }
         let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
         let ind = rows.cell(ci);
-        let i = if last_ind.1 != usize::MAX && last_ind.0 == ind {
+        let guess = next_guess
+            .get(last_ind.1)
+            .and_then(|g| g.as_ref())
+            .filter(|g| same_text(&g.0, ind))
+            .map(|g| g.1);
+        let i = if last_ind.1 != usize::MAX && same_text(&last_ind.0, ind) {
             last_ind.1
+        } else if let Some(i) = guess {
+            last_ind.0.clear();
+            last_ind.0.push_str(ind);
+            last_ind.1 = i;
+            i
         } else {
             let i = match index {
                 Some(ix) => {
@@ -998,6 +1106,12 @@ fn read_long_rows<R: Rows>(
                     }
                 },
             };
+            if last_ind.1 != usize::MAX {
+                if next_guess.len() <= last_ind.1 {
+                    next_guess.resize(last_ind.1 + 1, None);
+                }
+                next_guess[last_ind.1] = Some((ind.to_string(), i));
+            }
             last_ind.0.clear();
             last_ind.0.push_str(ind);
             last_ind.1 = i;
@@ -1010,10 +1124,10 @@ fn read_long_rows<R: Rows>(
                 .value(local_series[i], v, declared)
                 .map_err(|m| fail(cv, m))?;
         }
-        let prov = opt
-            .provenance(rows)
-            .map_err(|m| fail(opt.illustrative.expect("only the flag can fail"), m))?;
-        n_prov += usize::from(prov.is_some());
+        let prov = prov_codes
+            .code(&opt, rows)
+            .map_err(|m| fail(opt.illustrative.or(opt.source).unwrap_or(cv), m))?;
+        n_prov += usize::from(prov != 0);
         if last_period != Some(p) {
             b.periods.push(p);
             last_period = Some(p);
@@ -1037,6 +1151,7 @@ fn read_long_rows<R: Rows>(
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
     panel.reserve_provenance(n_prov);
+    let prov_map = prov_codes.into_panel(&mut panel);
     let mut first_line = vec![0u64; nu * np * ordered.len()];
     for o in obs {
         let (u, p, i) = (o.u as usize, b.period_pos(o.p), remap[o.i as usize]);
@@ -1054,8 +1169,8 @@ fn read_long_rows<R: Rows>(
         }
         first_line[k] = o.line;
         panel.set(u, p, i, o.v)?;
-        if let Some(pr) = o.prov {
-            panel.set_provenance(u, p, i, pr);
+        if o.prov != 0 {
+            panel.set_provenance_code(u, p, i, prov_map[o.prov as usize]);
         }
     }
     if opt.group.is_some() {
@@ -1143,9 +1258,10 @@ fn read_wide_rows<R: Rows>(
         p: i32,
         line: u64,
         values: Vec<f64>,
-        prov: Option<CellProvenance>,
+        prov: u32,
     }
     let mut b = Builder::new();
+    let mut prov_codes = ProvenanceCodes::default();
     let mut out: Vec<Row> = Vec::new();
     let mut first = true;
     while rows.advance()? {
@@ -1208,8 +1324,8 @@ fn read_wide_rows<R: Rows>(
             }
             values[remap[n]] = v;
         }
-        let prov = opt.provenance(rows).map_err(|m| {
-            let k = opt.illustrative.expect("only the flag can fail");
+        let prov = prov_codes.code(&opt, rows).map_err(|m| {
+            let k = opt.illustrative.or(opt.source).unwrap_or(cu);
             fail(k, &header.names[k], m)
         })?;
         b.periods.push(p);
@@ -1229,6 +1345,7 @@ fn read_wide_rows<R: Rows>(
     b.finish_periods();
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
+    let prov_map = prov_codes.into_panel(&mut panel);
     let mut first_line = vec![0u64; nu * np];
     for r in out {
         let p = b.period_pos(r.p);
@@ -1247,8 +1364,8 @@ fn read_wide_rows<R: Rows>(
         first_line[k] = r.line;
         for (i, &v) in r.values.iter().enumerate() {
             panel.set(r.u, p, i, v)?;
-            if let (Some(pr), false) = (&r.prov, v.is_nan()) {
-                panel.set_provenance(r.u, p, i, pr.clone());
+            if r.prov != 0 && !v.is_nan() {
+                panel.set_provenance_code(r.u, p, i, prov_map[r.prov as usize]);
             }
         }
     }
