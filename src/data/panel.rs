@@ -880,4 +880,88 @@ mod tests {
         p.set_by_id("a", 2020, "x", 5.0).unwrap();
         assert_eq!(p.get(0, 0, 0), 5.0);
     }
+
+    /// The interned provenance behaves as a map from cell to text: random sets (new
+    /// cells, overwrites, repeated and new texts) checked after every step against a plain
+    /// `HashMap` model, across the switch from the sparse map to the dense column, and
+    /// equality is by content, not by the order the texts were first seen.
+    #[test]
+    fn provenance_store_matches_a_map_model() {
+        use crate::sensitivity::rng::split_mix64;
+        let (nu, np, ni) = (7, 3, 5);
+        let names = |n: usize, c: char| (0..n).map(|k| format!("{c}{k}")).collect::<Vec<_>>();
+        // values 0, not NaN: panels with NaN never compare equal
+        let mut p = Panel::from_values(
+            names(nu, 'u'),
+            (0..np as i32).collect(),
+            names(ni, 'i'),
+            vec![0.0; nu * np * ni],
+        )
+        .unwrap();
+        let mut q = p.clone();
+        let mut model: HashMap<(usize, usize, usize), CellProvenance> = HashMap::new();
+        let mut state = 42u64;
+        let mut ops = Vec::new();
+        let mut was_sparse = false;
+        for step in 0..200 {
+            let r = split_mix64(&mut state);
+            let (u, t, i) = (
+                (r % 7) as usize,
+                ((r >> 8) % 3) as usize,
+                ((r >> 16) % 5) as usize,
+            );
+            let text = CellProvenance {
+                source: format!("s{}", (r >> 24) % 4),
+                note: if (r >> 32) % 3 == 0 {
+                    String::new()
+                } else {
+                    format!("n{}", (r >> 40) % 2)
+                },
+            };
+            p.set_provenance(u, t, i, text.clone());
+            model.insert((u, t, i), text.clone());
+            ops.push((u, t, i, text));
+            was_sparse |= matches!(p.provenance.codes, ProvenanceCodes::Sparse(_));
+            assert_eq!(p.provenance_count(), model.len(), "step {step}");
+            for uu in 0..nu {
+                for tt in 0..np {
+                    for ii in 0..ni {
+                        assert_eq!(p.provenance(uu, tt, ii), model.get(&(uu, tt, ii)));
+                    }
+                }
+            }
+            let mut got: Vec<_> = p
+                .provenance_iter()
+                .map(|(a, b, c, d)| ((a, b, c), d.clone()))
+                .collect();
+            got.sort_by(|x, y| x.0.cmp(&y.0));
+            let mut want: Vec<_> = model.iter().map(|(k, v)| (*k, v.clone())).collect();
+            want.sort_by(|x, y| x.0.cmp(&y.0));
+            assert_eq!(got, want, "step {step}");
+        }
+        assert!(was_sparse && matches!(p.provenance.codes, ProvenanceCodes::Dense(_)));
+        // the same final content set in another order (other codes) is equal
+        for (u, t, i, text) in ops.iter().rev() {
+            if model.get(&(*u, *t, *i)) == Some(text) && q.provenance(*u, *t, *i).is_none() {
+                q.set_provenance(*u, *t, *i, text.clone());
+            }
+        }
+        assert_eq!(p, q);
+        assert_eq!(p.clone(), p);
+        // a differing text is not equal
+        let (u, t, i) = *model.keys().next().unwrap();
+        q.set_provenance(
+            u,
+            t,
+            i,
+            CellProvenance {
+                source: "other".into(),
+                note: String::new(),
+            },
+        );
+        assert_ne!(p, q);
+        // a cell outside the panel is ignored, not a panic
+        p.set_provenance(nu * 10, 0, ni * 10, CellProvenance::default());
+        assert_eq!(p.provenance_count(), model.len());
+    }
 }
