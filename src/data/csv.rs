@@ -828,6 +828,9 @@ struct Builder {
     groups: Vec<Option<String>>,
     group_line: Vec<u64>,
     periods: Vec<i32>,
+    /// After [`Builder::finish_periods`], when the periods span at most 4,096 years: the
+    /// position of period `periods[0] + k` at `k`.
+    period_index: Vec<u32>,
     /// The position of the last unit looked up (`usize::MAX`: none yet): the rows of a
     /// unit mostly come together, and comparing with it is cheaper than hashing the id.
     last: usize,
@@ -841,6 +844,7 @@ impl Builder {
             groups: Vec::new(),
             group_line: Vec::new(),
             periods: Vec::new(),
+            period_index: Vec::new(),
             last: usize::MAX,
         }
     }
@@ -885,14 +889,30 @@ impl Builder {
         }
     }
 
-    /// Sorts and dedups the periods.
+    /// Sorts and dedups the periods, and indexes them by year when they span at most
+    /// 4,096 years (always, for real data).
     fn finish_periods(&mut self) {
         self.periods.sort_unstable();
         self.periods.dedup();
+        self.period_index.clear();
+        if let (Some(&lo), Some(&hi)) = (self.periods.first(), self.periods.last()) {
+            let span = i64::from(hi) - i64::from(lo);
+            if span < 4096 {
+                self.period_index = vec![u32::MAX; span as usize + 1];
+                for (k, &p) in self.periods.iter().enumerate() {
+                    self.period_index[(p - lo) as usize] = k as u32;
+                }
+            }
+        }
     }
 
     /// The position of a period after [`Builder::finish_periods`].
     fn period_pos(&self, p: i32) -> usize {
+        if !self.period_index.is_empty() {
+            let k = self.period_index[(i64::from(p) - i64::from(self.periods[0])) as usize];
+            debug_assert!(k != u32::MAX, "every period was recorded");
+            return k as usize;
+        }
         self.periods
             .binary_search(&p)
             .expect("every period was recorded")
