@@ -934,9 +934,9 @@ mod tests {
                 .provenance_iter()
                 .map(|(a, b, c, d)| ((a, b, c), d.clone()))
                 .collect();
-            got.sort_by(|x, y| x.0.cmp(&y.0));
+            got.sort_by_key(|x| x.0);
             let mut want: Vec<_> = model.iter().map(|(k, v)| (*k, v.clone())).collect();
-            want.sort_by(|x, y| x.0.cmp(&y.0));
+            want.sort_by_key(|x| x.0);
             assert_eq!(got, want, "step {step}");
         }
         assert!(was_sparse && matches!(p.provenance.codes, ProvenanceCodes::Dense(_)));
