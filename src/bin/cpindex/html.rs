@@ -470,6 +470,8 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
     head.extend(v.units.iter().map(|u| escape(&u.name)));
     thead(o, &head);
     let ncols = 3 + v.units.len();
+    // each unit's display name, looked up once (not once per cell)
+    let unit_names: Vec<&str> = v.units.iter().map(|u| vi.unit_name(&u.id)).collect();
     for d in &v.dimensions {
         let inds: Vec<&IndicatorView> = v
             .indicators
@@ -503,60 +505,68 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
                 }
             );
             let cells = vi.indicator_cells(&ind.id);
-            for (k, u) in v.units.iter().enumerate() {
+            for (k, unit_name) in unit_names.iter().enumerate() {
                 match cells.and_then(|r| r[k]) {
                     Some(c) => {
-                        let mut tip = format!(
-                            "{} · {}: {} {}{} — {} {} — {}",
-                            vi.unit_name(&u.id),
-                            ind.name,
-                            c.figure_text,
-                            ind.unit,
+                        // written straight into the page (290,000 cells at national
+                        // scale): the tooltip escaped as it is formatted
+                        let survey = match (c.survey_verdict.as_deref(), &c.survey_text) {
+                            (Some(verdict), Some(text)) => Some((verdict, text)),
+                            _ => None,
+                        };
+                        let _ = write!(o, "<td class=\"cell {}\" title=\"", c.colour.class());
+                        {
+                            let mut tip = crate::svg::Escaped(o);
+                            let _ = write!(
+                                tip,
+                                "{} · {}: {} {}",
+                                unit_name, ind.name, c.figure_text, ind.unit
+                            );
                             match c.basis {
                                 crate::cells::Basis::RunningSum
                                 | crate::cells::Basis::AverageGrowth => {
-                                    format!(" ({})", ind.basis_note)
+                                    let _ = write!(tip, " ({})", ind.basis_note);
                                 }
-                                crate::cells::Basis::Level | crate::cells::Basis::YearValue => {
-                                    String::new()
-                                }
-                            },
-                            lang.pick("实现度", "achievement"),
-                            c.achievement_text,
-                            schedule_key(c.schedule).text(lang)
-                        );
-                        // survey-measured: the verdict from the sampling error, under the value
-                        let survey = match (c.survey_verdict.as_deref(), &c.survey_text) {
-                            (Some(verdict), Some(text)) => {
-                                tip.push_str(&format!(" — {text}"));
-                                let label = match verdict {
-                                    "met" => M::SurveyMet,
-                                    "not_met" => M::SurveyNotMet,
-                                    _ => M::SurveyNs,
-                                };
-                                format!("<div class=\"sv\">{}</div>", label.text(lang))
+                                crate::cells::Basis::Level | crate::cells::Basis::YearValue => {}
                             }
-                            _ => String::new(),
-                        };
-                        let survey = match &c.record {
-                            Some(r) => format!("<div class=\"sv\">{}</div>{survey}", escape(r)),
-                            None => survey,
-                        };
+                            let _ = write!(
+                                tip,
+                                " — {} {} — {}",
+                                lang.pick("实现度", "achievement"),
+                                c.achievement_text,
+                                schedule_key(c.schedule).text(lang)
+                            );
+                            // survey-measured: the sampling error's verdict, in the tip too
+                            if let Some((_, text)) = survey {
+                                let _ = write!(tip, " — {text}");
+                            }
+                        }
+                        o.push_str("\">");
+                        crate::svg::push_escaped(o, &c.figure_text);
+                        if c.illustrative {
+                            let _ = write!(o, "<sup class=\"ill\">{MARK_ILLUSTRATIVE}</sup>");
+                        }
                         let _ = write!(
                             o,
-                            "<td class=\"cell {}\" title=\"{}\">{}{}<span class=\"arr\">{}</span><span class=\"sch\">{}</span>{}</td>",
-                            c.colour.class(),
-                            escape(&tip),
-                            escape(&c.figure_text),
-                            if c.illustrative {
-                                format!("<sup class=\"ill\">{MARK_ILLUSTRATIVE}</sup>")
-                            } else {
-                                String::new()
-                            },
+                            "<span class=\"arr\">{}</span><span class=\"sch\">{}</span>",
                             c.trend.arrow(),
-                            schedule_mark(c.schedule),
-                            survey
+                            schedule_mark(c.schedule)
                         );
+                        // an annual target's record, then the survey verdict, under the value
+                        if let Some(r) = &c.record {
+                            o.push_str("<div class=\"sv\">");
+                            crate::svg::push_escaped(o, r);
+                            o.push_str("</div>");
+                        }
+                        if let Some((verdict, _)) = survey {
+                            let label = match verdict {
+                                "met" => M::SurveyMet,
+                                "not_met" => M::SurveyNotMet,
+                                _ => M::SurveyNs,
+                            };
+                            let _ = write!(o, "<div class=\"sv\">{}</div>", label.text(lang));
+                        }
+                        o.push_str("</td>");
                     }
                     None => o.push_str("<td class=\"cell c-n\">–</td>"),
                 }

@@ -25,17 +25,39 @@ pub fn palette(k: usize) -> &'static str {
 /// Escapes text for XML/HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` escaped as [`escape`] does, without an intermediate string.
+pub fn push_escaped(out: &mut String, s: &str) {
+    // the five characters escaped are ASCII, so byte positions are char boundaries
+    let mut start = 0;
+    for (k, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..k]);
+        out.push_str(rep);
+        start = k + 1;
+    }
+    out.push_str(&s[start..]);
+}
+
+/// A [`std::fmt::Write`] sink that escapes everything written through it ([`escape`]):
+/// `write!(Escaped(&mut page), ...)` gives the same text as escaping the formatted string.
+pub struct Escaped<'a>(pub &'a mut String);
+
+impl std::fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        push_escaped(self.0, s);
+        Ok(())
+    }
 }
 
 /// A coordinate with one decimal, `-0.0` printed as `0.0`.

@@ -46,13 +46,18 @@ pub fn char_width(c: char) -> usize {
 
 /// Display width of a string (sum of [`char_width`]).
 pub fn str_width(s: &str) -> usize {
+    if s.is_ascii() {
+        // the common case (figures, ids): one column a byte, none for a control byte
+        return s.bytes().filter(|&b| b >= 0x20 && b != 0x7f).count();
+    }
     s.chars().map(char_width).sum()
 }
 
-/// Cuts `s` to at most `max` display columns, ending with `…` when something was cut.
-pub fn truncate(s: &str, max: usize) -> String {
+/// Cuts `s` to at most `max` display columns, ending with `…` when something was cut
+/// (borrowed when nothing is cut).
+fn truncated(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if str_width(s) <= max {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::new();
     let mut w = 0;
@@ -65,7 +70,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         w += cw;
     }
     out.push('…');
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Horizontal alignment of a column.
@@ -75,15 +80,6 @@ pub enum Align {
     Left,
     /// Pad on the left (numbers).
     Right,
-}
-
-/// Pads `s` to `width` display columns.
-pub fn pad(s: &str, width: usize, align: Align) -> String {
-    let fill = width.saturating_sub(str_width(s));
-    match align {
-        Align::Left => format!("{s}{}", " ".repeat(fill)),
-        Align::Right => format!("{}{s}", " ".repeat(fill)),
-    }
 }
 
 enum Line {
@@ -136,35 +132,82 @@ impl Table {
     }
 
     /// Renders the table; columns are separated by two spaces, trailing spaces trimmed.
+    ///
+    /// Each cell is cut to its column's cap and measured once; rows are written straight
+    /// into the output (no string per padded cell: a national dashboard has 290,000).
     pub fn render(&self) -> String {
         let n = self.headers.len();
-        let cell = |c: usize, s: &str| match self.max_width[c] {
-            Some(m) => truncate(s, m),
-            None => s.to_string(),
+        let cell = |c: usize, s: &str| -> usize {
+            match self.max_width[c] {
+                Some(m) => str_width(&truncated(s, m)),
+                None => str_width(s),
+            }
         };
+        let rows = self
+            .lines
+            .iter()
+            .filter(|l| matches!(l, Line::Row(_)))
+            .count();
+        // display width of every row cell as shown, row by row (headers: as given)
+        let mut cell_widths: Vec<usize> = Vec::with_capacity(rows * n);
         let mut widths: Vec<usize> = (0..n).map(|c| str_width(&self.headers[c])).collect();
+        let mut bytes = 0usize;
         for line in &self.lines {
-            if let Line::Row(cells) = line {
-                for (c, s) in cells.iter().enumerate() {
-                    widths[c] = widths[c].max(str_width(&cell(c, s)));
+            match line {
+                Line::Row(cells) => {
+                    for (c, s) in cells.iter().enumerate() {
+                        let w = cell(c, s);
+                        widths[c] = widths[c].max(w);
+                        cell_widths.push(w);
+                        bytes += s.len();
+                    }
                 }
+                Line::Group(t) => bytes += t.len() + 4,
             }
         }
         let total: usize = widths.iter().sum::<usize>() + 2 * n.saturating_sub(1);
-        let fmt_row = |cells: &[String]| -> String {
-            let parts: Vec<String> = (0..n)
-                .map(|c| pad(&cell(c, &cells[c]), widths[c], self.align[c]))
-                .collect();
-            parts.join("  ").trim_end().to_string()
+        let mut out = String::with_capacity(bytes + (rows + 2) * (total + 1));
+        let write_row = |out: &mut String, cells: &[String], shown_widths: Option<&[usize]>| {
+            let start = out.len();
+            for c in 0..n {
+                if c > 0 {
+                    out.push_str("  ");
+                }
+                let s = match self.max_width[c] {
+                    Some(m) => truncated(&cells[c], m),
+                    None => std::borrow::Cow::Borrowed(cells[c].as_str()),
+                };
+                let w = match shown_widths {
+                    Some(ws) => ws[c],
+                    None => str_width(&s),
+                };
+                let fill = widths[c].saturating_sub(w);
+                match self.align[c] {
+                    Align::Left => {
+                        out.push_str(&s);
+                        push_spaces(out, fill);
+                    }
+                    Align::Right => {
+                        push_spaces(out, fill);
+                        out.push_str(&s);
+                    }
+                }
+            }
+            // trailing white space of the row, as `str::trim_end` would cut it
+            let kept = out[start..].trim_end().len();
+            out.truncate(start + kept);
         };
-        let mut out = String::new();
-        out.push_str(&fmt_row(&self.headers));
+        write_row(&mut out, &self.headers, None);
         out.push('\n');
-        out.push_str(&"-".repeat(total));
+        push_repeated(&mut out, '-', total);
         out.push('\n');
+        let mut k = 0;
         for line in &self.lines {
             match line {
-                Line::Row(cells) => out.push_str(&fmt_row(cells)),
+                Line::Row(cells) => {
+                    write_row(&mut out, cells, Some(&cell_widths[k..k + n]));
+                    k += n;
+                }
                 Line::Group(t) => {
                     out.push_str("## ");
                     out.push_str(t);
@@ -174,6 +217,14 @@ impl Table {
         }
         out
     }
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    push_repeated(out, ' ', n);
+}
+
+fn push_repeated(out: &mut String, c: char, n: usize) {
+    out.extend(std::iter::repeat(c).take(n));
 }
 
 #[cfg(test)]
@@ -205,8 +256,8 @@ mod tests {
 
     #[test]
     fn truncation_respects_display_width() {
-        assert_eq!(truncate("地区生产总值", 7), "地区生…");
-        assert_eq!(truncate("abc", 3), "abc");
-        assert!(str_width(&truncate("市、县、乡三级文化设施覆盖达标率", 10)) <= 10);
+        assert_eq!(truncated("地区生产总值", 7), "地区生…");
+        assert_eq!(truncated("abc", 3), "abc");
+        assert!(str_width(&truncated("市、县、乡三级文化设施覆盖达标率", 10)) <= 10);
     }
 }

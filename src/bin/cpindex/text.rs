@@ -1,6 +1,8 @@
 //! The report as a terminal table, as CSV and as JSON, from the same view-model as the
 //! HTML page ([`crate::view::ReportView`]).
 
+use std::fmt::Write as _;
+
 use crate::cells::achievement_text;
 use crate::i18n::{fill, Lang, M};
 use crate::table::{Align, Table};
@@ -203,17 +205,22 @@ pub fn render_table(v: &ReportView) -> String {
                         // not assessed (e.g. a reference series): the value itself
                         format!("({})", c.figure_text)
                     }
-                    Some(c) => format!(
-                        "{}{} {} {}{}",
-                        c.record
-                            .as_ref()
-                            .map(|r| format!("[{r}] "))
-                            .unwrap_or_default(),
-                        c.achievement_text,
-                        colour_code(c.colour),
-                        c.trend.arrow(),
-                        schedule_mark(c.schedule)
-                    ),
+                    Some(c) => {
+                        // `[m/n] ` (annual record), achievement, colour, trend, schedule
+                        let mut s = String::with_capacity(c.achievement_text.len() + 16);
+                        if let Some(r) = &c.record {
+                            let _ = write!(s, "[{r}] ");
+                        }
+                        let _ = write!(
+                            s,
+                            "{} {} {}{}",
+                            c.achievement_text,
+                            colour_code(c.colour),
+                            c.trend.arrow(),
+                            schedule_mark(c.schedule)
+                        );
+                        s
+                    }
                     None => "–".into(),
                 });
             }
