@@ -149,6 +149,34 @@ pub(crate) trait Rows {
     fn at(&self, k: Option<usize>, name: &str) -> (u64, String);
 }
 
+/// `a == b` for the short texts of cells, compared eight bytes at a time inline.
+///
+/// The per-row comparisons with the previous row (unit, indicator, source) are of a few
+/// dozen bytes; a call to libc's `memcmp` for each was a quarter of the reading time in a
+/// profile (its AVX-512 masked loads are slow on some machines), this is a few
+/// instructions.
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let x = u64::from_ne_bytes(x.try_into().expect("8 bytes"));
+        let y = u64::from_ne_bytes(y.try_into().expect("8 bytes"));
+        if x != y {
+            return false;
+        }
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut diff = 0u8;
+    for k in 0..ra.len() {
+        diff |= ra[k] ^ rb[k];
+    }
+    diff == 0
+}
+
 /// Is this cell a missing value?
 fn is_missing(c: &str) -> bool {
     c.is_empty()
@@ -158,8 +186,70 @@ fn is_missing(c: &str) -> bool {
         || matches!(c, "-" | "—" | "…" | "--")
 }
 
+/// Exact powers of ten as `f64`: 10^0 … 10^22 (10^22 < 2^53 · 2^22 is the largest power of
+/// ten a double holds exactly).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The common cell `-?digits(.digits)?` with at most 19 digits whose digits, read as one
+/// integer `m`, are at most 2^53 and whose fraction has at most 22 digits: `m / 10^f`.
+/// Both operands are exact doubles and IEEE division rounds correctly, so the result is the
+/// double nearest the decimal — exactly what `str::parse::<f64>` gives (Clinger's fast
+/// path, W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990, which
+/// std also takes first). `None` for anything else (exponents, `+`, `.5`, `5.`, long
+/// mantissas, text), which the caller parses with std.
+#[inline]
+fn parse_decimal_fast(c: &str) -> Option<f64> {
+    let b = c.as_bytes();
+    let (neg, d) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let mut m: u64 = 0;
+    let mut k = 0;
+    while k < d.len() && d[k].is_ascii_digit() {
+        if k == 19 {
+            return None;
+        }
+        m = m * 10 + u64::from(d[k] - b'0');
+        k += 1;
+    }
+    let n_int = k;
+    if n_int == 0 {
+        return None;
+    }
+    let mut frac = 0usize;
+    if k < d.len() {
+        if d[k] != b'.' {
+            return None;
+        }
+        k += 1;
+        while k < d.len() && d[k].is_ascii_digit() {
+            if n_int + frac == 19 {
+                return None;
+            }
+            m = m * 10 + u64::from(d[k] - b'0');
+            frac += 1;
+            k += 1;
+        }
+        if frac == 0 || k < d.len() {
+            return None;
+        }
+    }
+    if m > 1 << 53 || frac > 22 {
+        return None;
+    }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
+}
+
 /// Parses a value cell: missing → NaN; ±inf and text are errors.
 fn parse_value(c: &str) -> std::result::Result<f64, String> {
+    if let Some(v) = parse_decimal_fast(c) {
+        return Ok(v);
+    }
     if let Ok(v) = c.parse::<f64>() {
         if v.is_finite() {
             return Ok(v);
@@ -738,6 +828,9 @@ struct Builder {
     groups: Vec<Option<String>>,
     group_line: Vec<u64>,
     periods: Vec<i32>,
+    /// After [`Builder::finish_periods`], when the periods span at most 4,096 years: the
+    /// position of period `periods[0] + k` at `k`.
+    period_index: Vec<u32>,
     /// The position of the last unit looked up (`usize::MAX`: none yet): the rows of a
     /// unit mostly come together, and comparing with it is cheaper than hashing the id.
     last: usize,
@@ -751,12 +844,13 @@ impl Builder {
             groups: Vec::new(),
             group_line: Vec::new(),
             periods: Vec::new(),
+            period_index: Vec::new(),
             last: usize::MAX,
         }
     }
 
     fn unit(&mut self, id: &str) -> std::result::Result<usize, String> {
-        if self.units.get(self.last).is_some_and(|l| l == id) {
+        if self.units.get(self.last).is_some_and(|l| same_text(l, id)) {
             return Ok(self.last);
         }
         if let Some(&u) = self.unit_pos.get(id) {
@@ -795,14 +889,30 @@ impl Builder {
         }
     }
 
-    /// Sorts and dedups the periods.
+    /// Sorts and dedups the periods, and indexes them by year when they span at most
+    /// 4,096 years (always, for real data).
     fn finish_periods(&mut self) {
         self.periods.sort_unstable();
         self.periods.dedup();
+        self.period_index.clear();
+        if let (Some(&lo), Some(&hi)) = (self.periods.first(), self.periods.last()) {
+            let span = i64::from(hi) - i64::from(lo);
+            if span < 4096 {
+                self.period_index = vec![u32::MAX; span as usize + 1];
+                for (k, &p) in self.periods.iter().enumerate() {
+                    self.period_index[(p - lo) as usize] = k as u32;
+                }
+            }
+        }
     }
 
     /// The position of a period after [`Builder::finish_periods`].
     fn period_pos(&self, p: i32) -> usize {
+        if !self.period_index.is_empty() {
+            let k = self.period_index[(i64::from(p) - i64::from(self.periods[0])) as usize];
+            debug_assert!(k != u32::MAX, "every period was recorded");
+            return k as usize;
+        }
         self.periods
             .binary_search(&p)
             .expect("every period was recorded")
@@ -836,6 +946,71 @@ impl Optional {
             None => false,
         };
         Ok(provenance(src, note, ill))
+    }
+}
+
+/// The provenance of a read's rows, interned: each distinct source/note is built once
+/// and a row gets its code (`0` = none, `c` = `texts[c - 1]`). A row whose source, note
+/// and illustrative cells are those of the row before reuses its code without building
+/// or hashing anything (real files repeat one source on every row).
+#[derive(Default)]
+struct ProvenanceCodes {
+    texts: Vec<CellProvenance>,
+    index: HashMap<CellProvenance, u32>,
+    /// The previous row's source, note and illustrative cells and their code.
+    last: Option<(String, String, String, u32)>,
+}
+
+impl ProvenanceCodes {
+    /// The code of the current row's provenance; `Err` holds the message of an invalid
+    /// illustrative flag.
+    fn code<R: Rows>(&mut self, opt: &Optional, rows: &R) -> std::result::Result<u32, String> {
+        if opt.source.is_none() && opt.note.is_none() && opt.illustrative.is_none() {
+            return Ok(0);
+        }
+        let src = opt.source.map(|k| rows.cell(k)).unwrap_or("");
+        let note = opt.note.map(|k| rows.cell(k)).unwrap_or("");
+        let ill = opt.illustrative.map(|k| rows.cell(k)).unwrap_or("");
+        if let Some((s, n, i, c)) = &self.last {
+            if same_text(s, src) && same_text(n, note) && same_text(i, ill) {
+                return Ok(*c);
+            }
+        }
+        let c = match opt.provenance(rows)? {
+            None => 0,
+            Some(p) => match self.index.get(&p) {
+                Some(&c) => c,
+                None => {
+                    let c = u32::try_from(self.texts.len() + 1)
+                        .map_err(|_| "more than 2^32 distinct sources and notes".to_string())?;
+                    self.texts.push(p.clone());
+                    self.index.insert(p, c);
+                    c
+                }
+            },
+        };
+        match &mut self.last {
+            Some((s, n, i, lc)) => {
+                for (dst, from) in [(s, src), (n, note), (i, ill)] {
+                    dst.clear();
+                    dst.push_str(from);
+                }
+                *lc = c;
+            }
+            None => self.last = Some((src.to_string(), note.to_string(), ill.to_string(), c)),
+        }
+        Ok(c)
+    }
+
+    /// Moves the texts into `panel`; returns each local code's code in the panel
+    /// (index `c`; index 0 stays 0).
+    fn into_panel(self, panel: &mut Panel) -> Vec<u32> {
+        let mut map = Vec::with_capacity(self.texts.len() + 1);
+        map.push(0);
+        for t in self.texts {
+            map.push(panel.intern_provenance(t));
+        }
+        map
     }
 }
 
@@ -927,9 +1102,10 @@ fn read_long_rows<R: Rows>(
         p: i32,
         v: f64,
         line: u64,
-        prov: Option<CellProvenance>,
+        prov: u32,
     }
     let mut b = Builder::new();
+    let mut prov_codes = ProvenanceCodes::default();
     // local indicator index → id / framework order; series → local index
     let mut local_ids: Vec<String> = Vec::new();
     let mut local_order: Vec<usize> = Vec::new();
@@ -942,6 +1118,10 @@ fn read_long_rows<R: Rows>(
     // the indicator id of the previous row and its local index (`usize::MAX`: none yet):
     // a long file lists a series' years together, so most rows repeat it (no hashing)
     let mut last_ind = (String::new(), usize::MAX);
+    // per local indicator index: the indicator cell that followed it last time and its
+    // local index — a file listing every indicator of a unit-year in turn repeats the
+    // same sequence, so the guess replaces a hash lookup per row by one comparison
+    let mut next_guess: Vec<Option<(String, usize)>> = Vec::new();
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -958,8 +1138,18 @@ fn read_long_rows<R: Rows>(
         }
         let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
         let ind = rows.cell(ci);
-        let i = if last_ind.1 != usize::MAX && last_ind.0 == ind {
+        let guess = next_guess
+            .get(last_ind.1)
+            .and_then(|g| g.as_ref())
+            .filter(|g| same_text(&g.0, ind))
+            .map(|g| g.1);
+        let i = if last_ind.1 != usize::MAX && same_text(&last_ind.0, ind) {
             last_ind.1
+        } else if let Some(i) = guess {
+            last_ind.0.clear();
+            last_ind.0.push_str(ind);
+            last_ind.1 = i;
+            i
         } else {
             let i = match index {
                 Some(ix) => {
@@ -998,6 +1188,12 @@ fn read_long_rows<R: Rows>(
                     }
                 },
             };
+            if last_ind.1 != usize::MAX {
+                if next_guess.len() <= last_ind.1 {
+                    next_guess.resize(last_ind.1 + 1, None);
+                }
+                next_guess[last_ind.1] = Some((ind.to_string(), i));
+            }
             last_ind.0.clear();
             last_ind.0.push_str(ind);
             last_ind.1 = i;
@@ -1010,10 +1206,10 @@ fn read_long_rows<R: Rows>(
                 .value(local_series[i], v, declared)
                 .map_err(|m| fail(cv, m))?;
         }
-        let prov = opt
-            .provenance(rows)
-            .map_err(|m| fail(opt.illustrative.expect("only the flag can fail"), m))?;
-        n_prov += usize::from(prov.is_some());
+        let prov = prov_codes
+            .code(&opt, rows)
+            .map_err(|m| fail(opt.illustrative.or(opt.source).unwrap_or(cv), m))?;
+        n_prov += usize::from(prov != 0);
         if last_period != Some(p) {
             b.periods.push(p);
             last_period = Some(p);
@@ -1037,6 +1233,7 @@ fn read_long_rows<R: Rows>(
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
     panel.reserve_provenance(n_prov);
+    let prov_map = prov_codes.into_panel(&mut panel);
     let mut first_line = vec![0u64; nu * np * ordered.len()];
     for o in obs {
         let (u, p, i) = (o.u as usize, b.period_pos(o.p), remap[o.i as usize]);
@@ -1054,8 +1251,8 @@ fn read_long_rows<R: Rows>(
         }
         first_line[k] = o.line;
         panel.set(u, p, i, o.v)?;
-        if let Some(pr) = o.prov {
-            panel.set_provenance(u, p, i, pr);
+        if o.prov != 0 {
+            panel.set_provenance_code(u, p, i, prov_map[o.prov as usize]);
         }
     }
     if opt.group.is_some() {
@@ -1143,9 +1340,10 @@ fn read_wide_rows<R: Rows>(
         p: i32,
         line: u64,
         values: Vec<f64>,
-        prov: Option<CellProvenance>,
+        prov: u32,
     }
     let mut b = Builder::new();
+    let mut prov_codes = ProvenanceCodes::default();
     let mut out: Vec<Row> = Vec::new();
     let mut first = true;
     while rows.advance()? {
@@ -1208,8 +1406,8 @@ fn read_wide_rows<R: Rows>(
             }
             values[remap[n]] = v;
         }
-        let prov = opt.provenance(rows).map_err(|m| {
-            let k = opt.illustrative.expect("only the flag can fail");
+        let prov = prov_codes.code(&opt, rows).map_err(|m| {
+            let k = opt.illustrative.or(opt.source).unwrap_or(cu);
             fail(k, &header.names[k], m)
         })?;
         b.periods.push(p);
@@ -1229,6 +1427,7 @@ fn read_wide_rows<R: Rows>(
     b.finish_periods();
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
+    let prov_map = prov_codes.into_panel(&mut panel);
     let mut first_line = vec![0u64; nu * np];
     for r in out {
         let p = b.period_pos(r.p);
@@ -1247,8 +1446,8 @@ fn read_wide_rows<R: Rows>(
         first_line[k] = r.line;
         for (i, &v) in r.values.iter().enumerate() {
             panel.set(r.u, p, i, v)?;
-            if let (Some(pr), false) = (&r.prov, v.is_nan()) {
-                panel.set_provenance(r.u, p, i, pr.clone());
+            if r.prov != 0 && !v.is_nan() {
+                panel.set_provenance_code(r.u, p, i, prov_map[r.prov as usize]);
             }
         }
     }
@@ -1382,4 +1581,126 @@ pub fn read_long_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>)
 pub fn read_wide_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>) -> Result<Panel> {
     let path = path.as_ref();
     read_wide_csv(open(path)?, &path.display().to_string(), framework)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast decimal parse gives exactly std's double (bit for bit, sign of zero
+    /// included) for every string it accepts, and `parse_value` agrees with std on every
+    /// string std reads as finite: random decimal strings of 0–21 integer and 0–25
+    /// fraction digits (leading zeros, signs, boundaries around 2^53 and 10^22), plus
+    /// malformed ones.
+    #[test]
+    fn fast_decimal_parse_equals_std() {
+        use crate::sensitivity::rng::split_mix64;
+        let mut state = 2026u64;
+        let mut rnd = |n: u64| split_mix64(&mut state) % n;
+        let mut cases: Vec<String> = vec![
+            "0".into(),
+            "-0".into(),
+            "-0.0".into(),
+            "0.0".into(),
+            "9007199254740992".into(),
+            "9007199254740993".into(),
+            "9007199254740991.5".into(),
+            "900719925474099.3".into(),
+            "1.0000000000000000000000001".into(),
+            "0.0000000000000000000001".into(),
+            "0.00000000000000000000001".into(),
+            "9999999999999999999".into(),
+            "18446744073709551616".into(),
+            "1e3".into(),
+            "+1".into(),
+            ".5".into(),
+            "5.".into(),
+            "-".into(),
+            "".into(),
+            "1.2.3".into(),
+            "1,5".into(),
+            "--1".into(),
+            "１".into(),
+            " 1".into(),
+            "0x10".into(),
+            "1_000".into(),
+            "123456789012345678.9".into(),
+        ];
+        for _ in 0..200_000 {
+            let mut s = String::new();
+            match rnd(4) {
+                0 => s.push('-'),
+                1 if rnd(10) == 0 => s.push('+'),
+                _ => {}
+            }
+            let n_int = rnd(22);
+            for k in 0..n_int {
+                // leading zeros now and then
+                let d = if k == 0 && rnd(5) != 0 {
+                    1 + rnd(9)
+                } else {
+                    rnd(10)
+                };
+                s.push(char::from(b'0' + d as u8));
+            }
+            if rnd(3) != 0 {
+                s.push('.');
+                for _ in 0..rnd(26) {
+                    s.push(char::from(b'0' + rnd(10) as u8));
+                }
+            }
+            if rnd(50) == 0 {
+                s.push(['e', 'x', ' ', '.'][rnd(4) as usize]);
+            }
+            cases.push(s);
+        }
+        let mut fast = 0;
+        for s in &cases {
+            let std = s.parse::<f64>().ok();
+            if let Some(v) = parse_decimal_fast(s) {
+                fast += 1;
+                let w = std.unwrap_or_else(|| panic!("fast path accepted `{s}`, std did not"));
+                assert_eq!(v.to_bits(), w.to_bits(), "`{s}`: {v:e} vs std {w:e}");
+            }
+            match std {
+                Some(w) if w.is_finite() => {
+                    let v = parse_value(s).unwrap();
+                    assert_eq!(v.to_bits(), w.to_bits(), "`{s}`");
+                }
+                _ => {}
+            }
+        }
+        // the fast path is taken for most of them (the test exercises it)
+        assert!(fast > cases.len() / 3, "{fast} of {}", cases.len());
+    }
+
+    /// `same_text` agrees with `==` on pairs of every length up to 40 bytes that are
+    /// equal, differ in one byte (at every position), or differ in length.
+    #[test]
+    fn same_text_is_string_equality() {
+        let base: String = "统计年鉴 yearbook 2021; 公报 bulletin".chars().collect();
+        let bytes = base.as_bytes();
+        for n in 0..=bytes.len() {
+            let Ok(a) = std::str::from_utf8(&bytes[..n]) else {
+                continue;
+            };
+            let b = a.to_string();
+            assert_eq!(same_text(a, &b), a == b);
+            for k in 0..a.len() {
+                if !a.is_char_boundary(k) || !a[k..].starts_with(|c: char| c.is_ascii()) {
+                    continue;
+                }
+                let mut c = a.as_bytes().to_vec();
+                c[k] = if c[k] == b'x' { b'y' } else { b'x' };
+                let c = String::from_utf8(c).unwrap();
+                assert_eq!(same_text(a, &c), a == c, "{a:?} vs {c:?}");
+                assert!(!same_text(a, &c));
+            }
+            if n > 0 && a.is_char_boundary(n - 1) {
+                assert!(!same_text(a, &a[..n - 1]));
+            }
+        }
+        assert!(same_text("", ""));
+        assert!(!same_text("a", ""));
+    }
 }

@@ -186,12 +186,123 @@ pub fn release_cached_buffers() -> usize {
 }
 
 /// Source and note attached to one observation (kept from CSV `source`/`note` columns).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct CellProvenance {
     /// Where the value comes from (a yearbook, a bulletin, "illustrative").
     pub source: String,
     /// Free-text note.
     pub note: String,
+}
+
+/// The provenance of a panel's cells, interned: each distinct source/note pair is kept
+/// once, and a cell holds a small code (`0` = none, `c` = `texts[c - 1]`). Real files
+/// repeat one source on every row, so this replaces a `String` pair and a hash-map entry
+/// per cell by four bytes.
+///
+/// The codes live in a dense column (one `u32` per cell, flat order) once the annotated
+/// cells are a noticeable share of the panel (or a reader asks for it); before that, and
+/// whenever the column cannot be allocated, in a sparse map. Equality is by content
+/// (which cell carries which text), never by the codes' numbering.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ProvenanceStore {
+    texts: Vec<CellProvenance>,
+    index: HashMap<CellProvenance, u32>,
+    codes: ProvenanceCodes,
+    count: usize,
+}
+
+#[derive(Debug, Clone)]
+enum ProvenanceCodes {
+    Sparse(HashMap<usize, u32>),
+    Dense(Vec<u32>),
+}
+
+impl Default for ProvenanceCodes {
+    fn default() -> Self {
+        ProvenanceCodes::Sparse(HashMap::new())
+    }
+}
+
+impl ProvenanceStore {
+    /// The code of `p`, adding it to the texts when new.
+    pub(crate) fn intern(&mut self, p: CellProvenance) -> u32 {
+        if let Some(&c) = self.index.get(&p) {
+            return c;
+        }
+        let c = u32::try_from(self.texts.len() + 1).expect("fewer than 2^32 distinct texts");
+        self.texts.push(p.clone());
+        self.index.insert(p, c);
+        c
+    }
+
+    /// Switches to the dense column of `n_cells` codes, if it can be allocated.
+    fn densify(&mut self, n_cells: usize) {
+        if let ProvenanceCodes::Sparse(map) = &self.codes {
+            let mut col: Vec<u32> = Vec::new();
+            if col.try_reserve_exact(n_cells).is_err() {
+                return;
+            }
+            col.resize(n_cells, 0);
+            for (&k, &c) in map {
+                col[k] = c;
+            }
+            self.codes = ProvenanceCodes::Dense(col);
+        }
+    }
+
+    /// Sets cell `k`'s code (`code` from [`ProvenanceStore::intern`], non-zero).
+    /// A cell outside the panel (`k >= n_cells`, coordinates out of range) is ignored.
+    fn set(&mut self, k: usize, code: u32, n_cells: usize) {
+        debug_assert!(code != 0);
+        if k >= n_cells {
+            return;
+        }
+        let prev = match &mut self.codes {
+            ProvenanceCodes::Dense(col) => std::mem::replace(&mut col[k], code),
+            ProvenanceCodes::Sparse(map) => map.insert(k, code).unwrap_or(0),
+        };
+        if prev == 0 {
+            self.count += 1;
+            // dense once one cell in eight is annotated: 4 bytes a cell beats a map entry
+            if self.count >= n_cells / 8 {
+                self.densify(n_cells);
+            }
+        }
+    }
+
+    fn code(&self, k: usize) -> u32 {
+        match &self.codes {
+            ProvenanceCodes::Dense(col) => col.get(k).copied().unwrap_or(0),
+            ProvenanceCodes::Sparse(map) => map.get(&k).copied().unwrap_or(0),
+        }
+    }
+
+    fn get(&self, k: usize) -> Option<&CellProvenance> {
+        match self.code(k) {
+            0 => None,
+            c => Some(&self.texts[c as usize - 1]),
+        }
+    }
+
+    /// `(flat index, provenance)` of every annotated cell (flat order when dense).
+    fn iter(&self) -> Box<dyn Iterator<Item = (usize, &CellProvenance)> + '_> {
+        let text = move |c: u32| &self.texts[c as usize - 1];
+        match &self.codes {
+            ProvenanceCodes::Dense(col) => Box::new(
+                col.iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c != 0)
+                    .map(move |(k, &c)| (k, text(c))),
+            ),
+            ProvenanceCodes::Sparse(map) => Box::new(map.iter().map(move |(&k, &c)| (k, text(c)))),
+        }
+    }
+}
+
+impl PartialEq for ProvenanceStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.count == other.count && self.iter().all(|(k, p)| other.get(k) == Some(p))
+    }
 }
 
 /// A panel of observations: units (regions) × periods (years) × indicators.
@@ -210,7 +321,7 @@ pub struct Panel {
     periods: Vec<i32>,
     indicators: Vec<String>,
     values: Vec<f64>,
-    provenance: HashMap<usize, CellProvenance>,
+    provenance: ProvenanceStore,
     unit_pos: IdIndex,
     indicator_pos: IdIndex,
 }
@@ -401,7 +512,7 @@ impl Panel {
             periods: sorted_periods,
             indicators,
             values: Vec::new(),
-            provenance: HashMap::new(),
+            provenance: ProvenanceStore::default(),
             unit_pos,
             indicator_pos,
         };
@@ -622,9 +733,14 @@ impl Panel {
     }
 
     /// Reserves room for `additional` more provenance entries (readers that know how
-    /// many cells carry a source or note call it once instead of growing the map).
+    /// many cells carry a source or note call it once instead of growing the storage).
     pub fn reserve_provenance(&mut self, additional: usize) {
-        self.provenance.reserve(additional);
+        let n = self.values.len();
+        if self.provenance.count + additional >= n / 8 {
+            self.provenance.densify(n);
+        } else if let ProvenanceCodes::Sparse(map) = &mut self.provenance.codes {
+            map.reserve(additional);
+        }
     }
 
     /// Attaches a source/note to one observation.
@@ -635,8 +751,28 @@ impl Panel {
         indicator: usize,
         provenance: CellProvenance,
     ) {
+        let code = self.provenance.intern(provenance);
+        self.set_provenance_code(unit, period, indicator, code);
+    }
+
+    /// The code of a source/note for [`Panel::set_provenance_code`]: readers intern each
+    /// distinct text once and then set cells by code.
+    pub(crate) fn intern_provenance(&mut self, provenance: CellProvenance) -> u32 {
+        self.provenance.intern(provenance)
+    }
+
+    /// Attaches the source/note of `code` (from [`Panel::intern_provenance`]) to one
+    /// observation.
+    pub(crate) fn set_provenance_code(
+        &mut self,
+        unit: usize,
+        period: usize,
+        indicator: usize,
+        code: u32,
+    ) {
         let k = self.flat_index(unit, period, indicator);
-        self.provenance.insert(k, provenance);
+        let n = self.values.len();
+        self.provenance.set(k, code, n);
     }
 
     /// The source/note of one observation, if any was given.
@@ -647,17 +783,18 @@ impl Panel {
         indicator: usize,
     ) -> Option<&CellProvenance> {
         self.provenance
-            .get(&self.flat_index(unit, period, indicator))
+            .get(self.flat_index(unit, period, indicator))
     }
 
     /// Number of observations with a source/note attached.
     pub fn provenance_count(&self) -> usize {
-        self.provenance.len()
+        self.provenance.count
     }
 
-    /// Iterates over `(unit, period, indicator, provenance)` of every annotated cell.
+    /// Iterates over `(unit, period, indicator, provenance)` of every annotated cell
+    /// (in no particular order).
     pub fn provenance_iter(&self) -> impl Iterator<Item = (usize, usize, usize, &CellProvenance)> {
-        self.provenance.iter().map(|(&k, v)| {
+        self.provenance.iter().map(|(k, v)| {
             let (u, p, i) = self.coords(k);
             (u, p, i, v)
         })
@@ -742,5 +879,89 @@ mod tests {
         assert!(p.set_by_id("a", 2020, "x", f64::NEG_INFINITY).is_err());
         p.set_by_id("a", 2020, "x", 5.0).unwrap();
         assert_eq!(p.get(0, 0, 0), 5.0);
+    }
+
+    /// The interned provenance behaves as a map from cell to text: random sets (new
+    /// cells, overwrites, repeated and new texts) checked after every step against a plain
+    /// `HashMap` model, across the switch from the sparse map to the dense column, and
+    /// equality is by content, not by the order the texts were first seen.
+    #[test]
+    fn provenance_store_matches_a_map_model() {
+        use crate::sensitivity::rng::split_mix64;
+        let (nu, np, ni) = (7, 3, 5);
+        let names = |n: usize, c: char| (0..n).map(|k| format!("{c}{k}")).collect::<Vec<_>>();
+        // values 0, not NaN: panels with NaN never compare equal
+        let mut p = Panel::from_values(
+            names(nu, 'u'),
+            (0..np as i32).collect(),
+            names(ni, 'i'),
+            vec![0.0; nu * np * ni],
+        )
+        .unwrap();
+        let mut q = p.clone();
+        let mut model: HashMap<(usize, usize, usize), CellProvenance> = HashMap::new();
+        let mut state = 42u64;
+        let mut ops = Vec::new();
+        let mut was_sparse = false;
+        for step in 0..200 {
+            let r = split_mix64(&mut state);
+            let (u, t, i) = (
+                (r % 7) as usize,
+                ((r >> 8) % 3) as usize,
+                ((r >> 16) % 5) as usize,
+            );
+            let text = CellProvenance {
+                source: format!("s{}", (r >> 24) % 4),
+                note: if (r >> 32) % 3 == 0 {
+                    String::new()
+                } else {
+                    format!("n{}", (r >> 40) % 2)
+                },
+            };
+            p.set_provenance(u, t, i, text.clone());
+            model.insert((u, t, i), text.clone());
+            ops.push((u, t, i, text));
+            was_sparse |= matches!(p.provenance.codes, ProvenanceCodes::Sparse(_));
+            assert_eq!(p.provenance_count(), model.len(), "step {step}");
+            for uu in 0..nu {
+                for tt in 0..np {
+                    for ii in 0..ni {
+                        assert_eq!(p.provenance(uu, tt, ii), model.get(&(uu, tt, ii)));
+                    }
+                }
+            }
+            let mut got: Vec<_> = p
+                .provenance_iter()
+                .map(|(a, b, c, d)| ((a, b, c), d.clone()))
+                .collect();
+            got.sort_by_key(|x| x.0);
+            let mut want: Vec<_> = model.iter().map(|(k, v)| (*k, v.clone())).collect();
+            want.sort_by_key(|x| x.0);
+            assert_eq!(got, want, "step {step}");
+        }
+        assert!(was_sparse && matches!(p.provenance.codes, ProvenanceCodes::Dense(_)));
+        // the same final content set in another order (other codes) is equal
+        for (u, t, i, text) in ops.iter().rev() {
+            if model.get(&(*u, *t, *i)) == Some(text) && q.provenance(*u, *t, *i).is_none() {
+                q.set_provenance(*u, *t, *i, text.clone());
+            }
+        }
+        assert_eq!(p, q);
+        assert_eq!(p.clone(), p);
+        // a differing text is not equal
+        let (u, t, i) = *model.keys().next().unwrap();
+        q.set_provenance(
+            u,
+            t,
+            i,
+            CellProvenance {
+                source: "other".into(),
+                note: String::new(),
+            },
+        );
+        assert_ne!(p, q);
+        // a cell outside the panel is ignored, not a panic
+        p.set_provenance(nu * 10, 0, ni * 10, CellProvenance::default());
+        assert_eq!(p.provenance_count(), model.len());
     }
 }

@@ -229,8 +229,15 @@ impl<'a> CsvRows<'a> {
                     .iter()
                     .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
                     .unwrap_or(rest.len());
-                self.fields
-                    .push(Cow::Borrowed(self.text[p..p + e].trim_end()));
+                let field = &self.text[p..p + e];
+                // a field ending in a printable ASCII byte has no trailing white space
+                // (every white-space character is either ≤ 0x20 or not ASCII): skip the
+                // Unicode-aware trim for the common case
+                let field = match field.as_bytes().last() {
+                    Some(&b) if (0x21..0x80).contains(&b) => field,
+                    _ => field.trim_end(),
+                };
+                self.fields.push(Cow::Borrowed(field));
                 p += e;
             }
             // p at a delimiter, a line end or the end
@@ -425,6 +432,26 @@ mod tests {
         // the blank line 4 is a record with one empty field; `last` is on line 5
         assert_eq!(rows[2], (4, vec!["".into()]));
         assert_eq!(rows[3], (5, vec!["last".into()]));
+    }
+
+    /// Unquoted fields lose trailing white space of every kind (ASCII, vertical tab,
+    /// ideographic space, NBSP), whatever the fast path for printable endings does.
+    #[test]
+    fn unquoted_fields_trim_any_trailing_white_space() {
+        let cells = [
+            "a",
+            "b \t",
+            "c\u{b}",
+            "d\u{3000}",
+            "e\u{a0}",
+            "年",
+            "f~",
+            "",
+            " g h ",
+        ];
+        let rows = all(&cells.join(",")).unwrap();
+        let want: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        assert_eq!(rows[0].1, want);
     }
 
     #[test]
