@@ -118,13 +118,38 @@ pub fn like_for_like(
     current: &[f64],
     renormalised_change: Option<f64>,
 ) -> Option<LikeForLike> {
-    let common: Vec<bool> = previous
-        .iter()
-        .zip(current)
-        .map(|(a, b)| !a.is_nan() && !b.is_nan())
-        .collect();
-    let mut w = vec![0.0; common.len()];
-    h.weights_into(&common, &mut w);
+    like_for_like_in(
+        h,
+        previous_year,
+        previous,
+        current,
+        renormalised_change,
+        &mut Scratch::default(),
+    )
+}
+
+/// [`like_for_like`] with the working buffers of `scratch` (reused across units × years:
+/// nothing is allocated per call once they have grown).
+pub(crate) fn like_for_like_in(
+    h: &Hierarchy,
+    previous_year: i32,
+    previous: &[f64],
+    current: &[f64],
+    renormalised_change: Option<f64>,
+    scratch: &mut Scratch,
+) -> Option<LikeForLike> {
+    let Scratch { available, w, .. } = scratch;
+    // the indicators available in both years
+    available.clear();
+    available.extend(
+        previous
+            .iter()
+            .zip(current)
+            .map(|(a, b)| !a.is_nan() && !b.is_nan()),
+    );
+    w.clear();
+    w.resize(available.len(), 0.0);
+    h.weights_into(available, w);
     if !w.iter().any(|&x| x > 0.0) {
         return None;
     }
@@ -144,6 +169,17 @@ pub fn like_for_like(
         change: c - p,
         renormalised_change,
     })
+}
+
+/// Working buffers of the aggregation ([`aggregate_in`], [`like_for_like`]), kept by a
+/// caller that aggregates many units × years so that nothing but the results is
+/// allocated per call. Every buffer is cleared and refilled before it is read: no value
+/// of one call reaches the next.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    available: Vec<bool>,
+    idx: Vec<usize>,
+    w: Vec<f64>,
 }
 
 /// Withholds the overall score of `ua` when fewer than `min_coverage` of the indicators
@@ -349,6 +385,27 @@ pub fn aggregate_in(
     scores: &[f64],
     top_k: usize,
 ) -> Result<UnitAchievement> {
+    aggregate_scratch(
+        h,
+        framework,
+        unit,
+        year,
+        scores,
+        top_k,
+        &mut Scratch::default(),
+    )
+}
+
+/// [`aggregate_in`] with the working buffers of `scratch` (see [`Scratch`]).
+pub(crate) fn aggregate_scratch(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: &Id,
+    year: i32,
+    scores: &[f64],
+    top_k: usize,
+    scratch: &mut Scratch,
+) -> Result<UnitAchievement> {
     let n = framework.indicators.len();
     if scores.len() != n {
         return Err(Error::length_mismatch(
@@ -369,10 +426,13 @@ pub fn aggregate_in(
             ));
         }
     }
-    let available: Vec<bool> = scores.iter().map(|s| !s.is_nan()).collect();
+    let Scratch { available, idx, .. } = scratch;
+    available.clear();
+    available.extend(scores.iter().map(|s| !s.is_nan()));
+    let available: &[bool] = available;
     let nominal = h.nominal();
     let mut w = vec![0.0; n];
-    h.weights_into(&available, &mut w);
+    h.weights_into(available, &mut w);
     let any = w.iter().any(|&x| x > 0.0);
     let overall = any.then(|| {
         w.iter()
@@ -383,7 +443,7 @@ pub fn aggregate_in(
     });
     let weight_covered: f64 = nominal
         .iter()
-        .zip(&available)
+        .zip(available)
         .filter(|(_, a)| **a)
         .map(|(x, _)| x)
         .sum();
@@ -444,9 +504,8 @@ pub fn aggregate_in(
         .filter(|&j| w[j] > 0.0)
         .map(|j| w[j] * (1.0 - scores[j]))
         .sum();
-    let mut idx: Vec<usize> = (0..n)
-        .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0)
-        .collect();
+    idx.clear();
+    idx.extend((0..n).filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0));
     let sf = |j: usize| w[j] * (1.0 - scores[j]);
     // largest shortfall first, ties by id, then by position: a total order, so picking the
     // `top_k` first and sorting only those gives the list a full stable sort gives
@@ -472,8 +531,8 @@ pub fn aggregate_in(
         (0..n).filter(|&j| nominal[j] > 0.0 && available[j]).count() as f64 / n_counted as f64
     };
     let short: Vec<Shortfall> = idx
-        .into_iter()
-        .map(|j| {
+        .iter()
+        .map(|&j| {
             let ind = &framework.indicators[j];
             Shortfall {
                 indicator: h.ind_ids[j].clone(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::achievement::{achieve_series_into, Draft, IndicatorAchievement, SeriesInput};
 use super::aggregate::{
-    aggregate_in, apply_min_coverage, like_for_like, Hierarchy, UnitAchievement,
+    aggregate_scratch, apply_min_coverage, like_for_like_in, Hierarchy, Scratch, UnitAchievement,
 };
 use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
@@ -306,6 +306,17 @@ pub fn monitor_with_detail(
     let mut values = Vec::with_capacity(np);
     // the rescaled series of the dynamic index, one buffer per indicator for every unit
     let mut rescaled: Vec<Vec<f64>> = vec![Vec::with_capacity(np); ni];
+    // the aggregation's buffers, reused for every unit × year (each is refilled before
+    // it is read: see tests/monitor_reuse.rs)
+    let mut scores: Vec<f64> = Vec::with_capacity(ni);
+    let mut prev_scores: Vec<f64> = Vec::with_capacity(ni);
+    let mut scratch = Scratch::default();
+    // per indicator: the variant with a unit's own target (or none), and the resolved
+    // variant of a multiple of the baseline (of the plan's indicator, of the unit's)
+    let mut own: Vec<Option<Indicator>> = vec![None; ni];
+    let mut resolved: Vec<[Option<Indicator>; 2]> = vec![[None, None]; ni];
+    // a relative target's reference series
+    let mut ref_buf: Vec<f64> = Vec::with_capacity(np);
     for unit in &units {
         let u = panel.require_unit(unit)?;
         // the unit's id, shared by all its records
@@ -321,25 +332,27 @@ pub fn monitor_with_detail(
             });
             // A unit's own target replaces the plan's (with its stretch and interim
             // targets); a size indicator without one is not scored for this unit.
-            let own: Option<Indicator> = match source {
-                TargetSource::Unit | TargetSource::NotScored => Some(Indicator {
+            // The variant is built once per indicator and given each unit's target (all
+            // its other fields are the same for every unit): no clone per unit.
+            let is_own = matches!(source, TargetSource::Unit | TargetSource::NotScored);
+            let ind = if is_own {
+                let v = own[j].get_or_insert_with(|| Indicator {
                     target,
                     stretch_target: None,
                     interim_targets: Vec::new(),
                     ..ind.clone()
-                }),
-                TargetSource::Plan | TargetSource::None => None,
+                });
+                v.target = target;
+                &*v
+            } else {
+                ind
             };
-            let ind = own.as_ref().unwrap_or(ind);
             values.clear();
             match panel_pos[j] {
                 Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
                 None => values.extend_from_slice(&nan),
             }
-            let reference: Option<Vec<f64>> = match ind
-                .relative_target
-                .as_ref()
-                .map(|r| &r.reference)
+            let reference: Option<&[f64]> = match ind.relative_target.as_ref().map(|r| &r.reference)
             {
                 Some(Reference::Series {
                     unit: ru,
@@ -347,7 +360,12 @@ pub fn monitor_with_detail(
                 }) => {
                     let ru = ru.as_deref().unwrap_or(unit);
                     match (panel.unit_index(ru), panel.indicator_index(ri)) {
-                        (Some(a), Some(b)) => Some(panel.series(a, b)),
+                        (Some(a), Some(b)) => {
+                            // the panel's series (`Panel::series`) into a reused buffer
+                            ref_buf.clear();
+                            ref_buf.extend((0..np).map(|p| panel.get(a, p, b)));
+                            Some(&ref_buf[..])
+                        }
                         _ => {
                             warnings.push(format!(
                                 "indicator `{}`: reference series unit `{ru}`, indicator `{ri}` not in the panel",
@@ -363,7 +381,7 @@ pub fn monitor_with_detail(
                 unit,
                 periods,
                 values: &values,
-                reference: reference.as_deref(),
+                reference,
                 base_year,
                 framework_target_year: framework.target_year,
             };
@@ -410,15 +428,16 @@ pub fn monitor_with_detail(
             ));
             // a multiple of the baseline enters the dynamic index with the unit's resolved
             // target (the same for every record)
-            let resolved;
+            // (built once per indicator and form of target — the plan's or the unit's —
+            // and given each unit's resolved target)
             let ind_dyn = match ind.target_form {
                 TargetForm::BaselineMultiple { .. } => {
-                    resolved = Indicator {
-                        target: r.iter().find_map(|a| a.target),
+                    let v = resolved[j][usize::from(is_own)].get_or_insert_with(|| Indicator {
                         target_form: TargetForm::Threshold,
                         ..ind.clone()
-                    };
-                    &resolved
+                    });
+                    v.target = r.iter().find_map(|a| a.target);
+                    &*v
                 }
                 TargetForm::Threshold | TargetForm::About { .. } => ind,
             };
@@ -451,25 +470,38 @@ pub fn monitor_with_detail(
             .iter()
             .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
             .count();
-        let mut prev: Option<(i32, Vec<f64>, Option<f64>)> = None;
+        // the previous year (its scores in `prev_scores`) and its overall score
+        let mut prev: Option<(i32, Option<f64>)> = None;
         for &y in &eval_years {
-            let scores: Vec<f64> = (0..framework.indicators.len())
-                .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN))
-                .collect();
-            let mut ua = aggregate_in(&hier, framework, &uid, y, &scores, spec.pull_down_count)?;
+            scores.clear();
+            scores.extend(
+                (0..framework.indicators.len())
+                    .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN)),
+            );
+            let mut ua = aggregate_scratch(
+                &hier,
+                framework,
+                &uid,
+                y,
+                &scores,
+                spec.pull_down_count,
+                &mut scratch,
+            )?;
             if by_design > 0 && counted.len() > by_design {
                 let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
                 ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;
             }
             apply_min_coverage(&mut ua, spec.min_indicator_coverage);
-            if let Some((py, ps, po)) = &prev {
+            if let Some((py, po)) = prev {
                 let rc = match (po, ua.overall) {
                     (Some(a), Some(b)) => Some(b - a),
                     _ => None,
                 };
-                ua.like_for_like = like_for_like(&hier, *py, ps, &scores, rc);
+                ua.like_for_like =
+                    like_for_like_in(&hier, py, &prev_scores, &scores, rc, &mut scratch);
             }
-            prev = Some((y, scores, ua.overall));
+            prev = Some((y, ua.overall));
+            std::mem::swap(&mut scores, &mut prev_scores);
             aggregates.push(ua);
         }
         // dashboard
