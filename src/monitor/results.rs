@@ -458,10 +458,6 @@ pub fn monitor_with_detail(
                 }
             }
         }
-        let find = |j: usize, y: i32| {
-            let k = eval_years.binary_search(&y).ok()?;
-            per_ind[j].get(k)
-        };
         // aggregation per year, with the coverage rule and the like-for-like change
         // Indicators not scored by design (a part's size indicators without a target
         // of its own) are not missing data: they leave the coverage denominator.
@@ -472,11 +468,14 @@ pub fn monitor_with_detail(
             .count();
         // the previous year (its scores in `prev_scores`) and its overall score
         let mut prev: Option<(i32, Option<f64>)> = None;
-        for &y in &eval_years {
+        // (the records of a series are those of `eval_years`, in order: year `k` of the
+        // loop is record `k`)
+        for (k, &y) in eval_years.iter().enumerate() {
             scores.clear();
             scores.extend(
-                (0..framework.indicators.len())
-                    .map(|j| find(j, y).and_then(|a| a.score).unwrap_or(f64::NAN)),
+                per_ind
+                    .iter()
+                    .map(|r| r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN)),
             );
             let mut ua = aggregate_scratch(
                 &hier,

@@ -250,10 +250,6 @@ pub(crate) struct TableBuilder {
     // the notes of the series being computed: (record of the series, code)
     pending: Vec<(u32, u32)>,
     cur: u32,
-    // rows of one unit and the number of units (0: unknown): once the first unit is
-    // written, the sparse lists are sized for all units in its proportion
-    unit_rows: usize,
-    n_units: usize,
 }
 
 /// The [`NoteKey`] kind of a fixed text (keyed by its address and length).
@@ -362,10 +358,7 @@ impl TableBuilder {
             survey: Vec::new(),
             unit_pos: HashMap::new(),
         };
-        let mut b = TableBuilder::of(t);
-        b.unit_rows = indicators.len() * years.len();
-        b.n_units = units.len();
-        b
+        TableBuilder::of(t)
     }
 
     fn of(t: AchievementTable) -> TableBuilder {
@@ -376,24 +369,7 @@ impl TableBuilder {
             key_codes: HashMap::default(),
             pending: Vec::new(),
             cur: 0,
-            unit_rows: 0,
-            n_units: 0,
         }
-    }
-
-    /// Sizes the sparse lists and the note lists for every unit, in the proportion of the
-    /// first unit's (called once it is written). A list grown by doubling copies itself at
-    /// every step and, at national scale, faults in fresh memory for each copy; a unit
-    /// with more entries than the first one only lets its list grow as before.
-    fn reserve_for_units(&mut self) {
-        let more = self.n_units - 1;
-        let t = &mut self.t;
-        t.extras.reserve_exact(t.extras.len() * more);
-        t.counts.reserve_exact(t.counts.len() * more);
-        t.relative.reserve_exact(t.relative.len() * more);
-        t.survey.reserve_exact(t.survey.len() * more);
-        t.note_rows.reserve_exact(t.note_rows.len() * more);
-        t.note_codes.reserve_exact(t.note_codes.len() * more);
     }
 
     /// Appends the records of the next series (must be one per year, years ascending)
@@ -414,9 +390,6 @@ impl TableBuilder {
         }
         self.pending.clear();
         self.cur = 0;
-        if self.unit_rows > 0 && self.row == self.unit_rows && self.n_units > 1 {
-            self.reserve_for_units();
-        }
     }
 
     fn push(&mut self, a: &Draft) {
