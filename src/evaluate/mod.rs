@@ -190,6 +190,27 @@ pub struct CellTable {
 }
 
 impl CellTable {
+    /// An empty table with room for `n` cells in every column (so that filling it does not
+    /// grow and copy each column several times over).
+    fn with_capacity(n: usize) -> CellTable {
+        CellTable {
+            unit: Vec::with_capacity(n),
+            indicator: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            target: Vec::with_capacity(n),
+            target_source: Vec::with_capacity(n),
+            achievement: Vec::with_capacity(n),
+            colour: Vec::with_capacity(n),
+            trend: Vec::with_capacity(n),
+            illustrative: Vec::with_capacity(n),
+            survey: Vec::with_capacity(n),
+            measured: Vec::with_capacity(n),
+            measured_from: Vec::with_capacity(n),
+            schedule: Vec::with_capacity(n),
+            years_met: Vec::with_capacity(n),
+        }
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.unit.len()
@@ -565,7 +586,7 @@ pub fn evaluate_with_detail(
     };
 
     // ---- cells and provenance -----------------------------------------------------------
-    let mut cells = CellTable::default();
+    let mut cells = CellTable::with_capacity(units.len().saturating_mul(ni));
     let mut prov = DataProvenance::default();
     let mut sources = BTreeSet::new();
     for (uk, ue) in units.iter().enumerate() {
@@ -588,7 +609,11 @@ pub fn evaluate_with_detail(
                 _ if illustrative => prov.illustrative += 1,
                 Some(c) if !c.source.trim().is_empty() => {
                     prov.sourced += 1;
-                    sources.insert(c.source.trim().to_string());
+                    // a source repeats over many cells: a copy only for a new one
+                    let s = c.source.trim();
+                    if !sources.contains(s) {
+                        sources.insert(s.to_string());
+                    }
                 }
                 _ => prov.unsourced += 1,
             }
@@ -634,11 +659,13 @@ pub fn evaluate_with_detail(
                     _ => by,
                 }
             }));
+            // the counts are looked up (a search in a sparse list) for annual targets only
             cells.years_met.push(
-                row.and_then(|r| match (ach_t.kind(r), ach_t.annual_counts(r)) {
-                    (Kind::Annual, (Some(m), Some(n))) => Some([m as u32, n as u32]),
-                    _ => None,
-                }),
+                row.filter(|&r| ach_t.kind(r) == Kind::Annual)
+                    .and_then(|r| match ach_t.annual_counts(r) {
+                        (Some(m), Some(n)) => Some([m as u32, n as u32]),
+                        _ => None,
+                    }),
             );
             cells.schedule.push(sched_of(mu, ik, &ue.id));
         }
