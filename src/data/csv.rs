@@ -147,6 +147,11 @@ pub(crate) trait Rows {
     fn line(&self) -> u64;
     /// The line and the column text for an error at cell `k` whose header is `name`.
     fn at(&self, k: Option<usize>, name: &str) -> (u64, String);
+    /// Whether every cell of the current row is empty.
+    #[inline]
+    fn is_blank(&self) -> bool {
+        (0..self.width()).all(|k| self.cell(k).is_empty())
+    }
 }
 
 /// `a == b` for the short texts of cells, compared eight bytes at a time inline.
@@ -1064,8 +1069,9 @@ fn check_width<R: Rows>(rows: &R, header: &Header, source: &str) -> Result<()> {
     ))
 }
 
+#[inline]
 fn is_blank_row<R: Rows>(rows: &R) -> bool {
-    (0..rows.width()).all(|k| rows.cell(k).is_empty())
+    rows.is_blank()
 }
 
 /// Orders the panel's indicators: framework order (auxiliary series after, by first
