@@ -1949,12 +1949,12 @@ mod tests {
                 ));
             }
         }
-        same_as_whole("wide.csv", w.as_bytes(), Some(&fw), &wide);
+        same_as_whole("wide.csv", w.as_bytes(), Some(fw), &wide);
         same_as_whole("wide_none.csv", w.as_bytes(), None, &wide);
         same_as_whole(
             "wide_dup.csv",
             format!("{w}龙游,2021,g1,,1,2,3\n").as_bytes(),
-            Some(&fw),
+            Some(fw),
             &wide,
         );
         // long with a framework: unknown indicator, unit conversions (warnings)
@@ -1964,11 +1964,11 @@ mod tests {
                 l.push_str(&format!("{unit},2021,{id},{},\n", targets[k]));
             }
         }
-        same_as_whole("fw.csv", l.as_bytes(), Some(&fw), &long);
+        same_as_whole("fw.csv", l.as_bytes(), Some(fw), &long);
         same_as_whole(
             "fw_unknown.csv",
             format!("{l}衢州,2022,no_such,1,\n").as_bytes(),
-            Some(&fw),
+            Some(fw),
             &long,
         );
         // a missing file
