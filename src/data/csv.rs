@@ -1614,11 +1614,11 @@ pub fn read_table_bytes(
 /// [`read_table_bytes`] from a file; errors name the file's path. A file that cannot be
 /// read is [`Error::Io`].
 ///
-/// A UTF-8 CSV file (encoding `Auto` or `Utf8`) is read a quarter of a megabyte at a time
-/// rather than whole; the result, every warning and every error are those of
+/// A regular UTF-8 CSV file (encoding `Auto` or `Utf8`) is read 256 KiB at a time rather
+/// than whole; the result, every warning and every error are those of
 /// [`read_table_bytes`] on the file's bytes. A workbook, a file that is not UTF-8 (so
-/// GB18030 with encoding `Auto`, or an invalid byte to report) and encoding `Gb18030` are
-/// read whole.
+/// GB18030 with encoding `Auto`, or an invalid byte to report), encoding `Gb18030` and
+/// anything that is not a regular file (a pipe, `/dev/stdin`) are read whole.
 pub fn read_table_path(
     path: impl AsRef<Path>,
     framework: Option<&Framework>,
@@ -1644,7 +1644,10 @@ pub(crate) fn read_table_path_chunked(
         let bytes = std::fs::read(path).map_err(io)?;
         read_table_bytes(&bytes, &name, framework, options)
     };
-    if options.encoding == TextEncoding::Gb18030 {
+    // only a regular file is streamed: the whole-file path may need to read it again
+    // (a pipe or `/dev/stdin` cannot be)
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if options.encoding == TextEncoding::Gb18030 || !regular {
         return whole();
     }
     let file = std::fs::File::open(path).map_err(io)?;
@@ -1971,6 +1974,13 @@ mod tests {
             Some(fw),
             &long,
         );
+        // not a regular file: read whole, as before
+        if std::path::Path::new("/dev/null").exists() {
+            let null = std::path::Path::new("/dev/null");
+            let a = read_table_path_chunked(null, None, &long, 3).unwrap_err();
+            let b = read_table_bytes(b"", "/dev/null", None, &long).unwrap_err();
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
         // a missing file
         let gone = std::env::temp_dir().join("cpindex-csv-stream-no-such-file.csv");
         let e1 = read_table_path_chunked(&gone, None, &long, 3).unwrap_err();
