@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use cpindex::data::read_long_csv;
+use cpindex::data::{read_long_csv, read_table_path, ReadOptions};
 use cpindex::model::builtin;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -75,6 +75,27 @@ fn bench(c: &mut Criterion) {
         }
         g.finish();
     }
+    // a file read by path (the CLI's reader): chunked for UTF-8 CSV since issue 16's fifth
+    // pass, whole before
+    let text = long_csv(300, true);
+    let path =
+        std::env::temp_dir().join(format!("cpindex-bench-ingest-{}.csv", std::process::id()));
+    std::fs::write(&path, &text).expect("a temporary file");
+    let mut g = c.benchmark_group("ingest_long_csv");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    let options = ReadOptions::default();
+    g.bench_function("300units_6years_source_framework_path_cpu", |b| {
+        b.iter_custom(|iters| {
+            let t0 = thread_cpu();
+            for _ in 0..iters {
+                black_box(read_table_path(black_box(&path), Some(fw), &options).unwrap());
+            }
+            thread_cpu() - t0
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_file(&path);
 }
 
 criterion_group!(benches, bench);

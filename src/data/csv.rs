@@ -67,7 +67,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::text::{decode, CsvRows, TextEncoding};
+use crate::data::text::{decode, Abort, ChunkRows, CsvRows, TextEncoding, STREAM_CHUNK};
 use crate::data::{bounded, CellProvenance, Panel};
 use crate::error::{Error, Result};
 use crate::model::{Framework, Unit};
@@ -147,6 +147,11 @@ pub(crate) trait Rows {
     fn line(&self) -> u64;
     /// The line and the column text for an error at cell `k` whose header is `name`.
     fn at(&self, k: Option<usize>, name: &str) -> (u64, String);
+    /// Whether every cell of the current row is empty.
+    #[inline]
+    fn is_blank(&self) -> bool {
+        (0..self.width()).all(|k| self.cell(k).is_empty())
+    }
 }
 
 /// `a == b` for the short texts of cells, compared eight bytes at a time inline.
@@ -1064,8 +1069,9 @@ fn check_width<R: Rows>(rows: &R, header: &Header, source: &str) -> Result<()> {
     ))
 }
 
+#[inline]
 fn is_blank_row<R: Rows>(rows: &R) -> bool {
-    (0..rows.width()).all(|k| rows.cell(k).is_empty())
+    rows.is_blank()
 }
 
 /// Orders the panel's indicators: framework order (auxiliary series after, by first
@@ -1079,6 +1085,62 @@ fn order_indicators(local: &[String], order: &[usize]) -> (Vec<String>, Vec<usiz
         remap[k] = pos;
     }
     (idx.iter().map(|&k| local[k].clone()).collect(), remap)
+}
+
+/// The periods of a long read, numbered in order of first appearance: a table indexed by
+/// year while they span at most 4,096 years (always, for real data), else a hash map; the
+/// last one looked up is remembered (rows of a year often come together).
+#[derive(Default)]
+struct PeriodMap {
+    /// The distinct periods, in order of first appearance.
+    list: Vec<i32>,
+    /// `table[p - lo]`: the number of period `p` (`u32::MAX`: not seen); empty when the
+    /// periods span more than 4,096 years.
+    lo: i32,
+    table: Vec<u32>,
+    map: HashMap<i32, u32>,
+    last: Option<(i32, u32)>,
+}
+
+impl PeriodMap {
+    /// The number of period `p`, numbering it when new.
+    #[inline]
+    fn local(&mut self, p: i32) -> u32 {
+        if let Some((lp, c)) = self.last {
+            if lp == p {
+                return c;
+            }
+        }
+        let off = i64::from(p) - i64::from(self.lo);
+        let c = match self.table.get(usize::try_from(off).unwrap_or(usize::MAX)) {
+            Some(&c) if c != u32::MAX => c,
+            _ => self.slow(p),
+        };
+        self.last = Some((p, c));
+        c
+    }
+
+    fn slow(&mut self, p: i32) -> u32 {
+        if let Some(&c) = self.map.get(&p) {
+            return c;
+        }
+        // fewer periods than rows, and rows are counted in u32 by the caller's checks
+        let c = self.list.len() as u32;
+        self.list.push(p);
+        self.map.insert(p, c);
+        let lo = *self.list.iter().min().expect("one period");
+        let hi = *self.list.iter().max().expect("one period");
+        self.table.clear();
+        if i64::from(hi) - i64::from(lo) < 4096 {
+            self.lo = lo;
+            self.table
+                .resize((i64::from(hi) - i64::from(lo)) as usize + 1, u32::MAX);
+            for (k, &q) in self.list.iter().enumerate() {
+                self.table[(q - lo) as usize] = k as u32;
+            }
+        }
+        c
+    }
 }
 
 fn read_long_rows<R: Rows>(
@@ -1096,14 +1158,25 @@ fn read_long_rows<R: Rows>(
     let opt = Optional::of(header);
     let name = |k: usize| header.names[k].as_str();
 
+    // One observation in 16 bytes (issue 16: 2.9 M rows of 40 bytes were an eighth of a
+    // large report's page faults): the unit, and the *slot* — the (indicator, period)
+    // pair, numbered as pairs first appear. The line of an observation is not stored:
+    // observation `n` is on line `lines[j].1 + (n - lines[j].0)` for the last break
+    // `lines[j]` at or before it (a break is recorded where a row does not follow the
+    // one before it: after blank lines or a record spanning lines). The provenance codes
+    // are stored as runs (`prov_runs`: from observation `.0` on, code `.1`; real files
+    // repeat one source on every row).
     struct Obs {
-        u: u32,
-        i: u32,
-        p: i32,
         v: f64,
-        line: u64,
-        prov: u32,
+        u: u32,
+        slot: u32,
     }
+    let too_many = |what: &str| {
+        Error::invalid_argument(
+            "long table",
+            format!("more than 2^32 - 1 {what}; split the input"),
+        )
+    };
     let mut b = Builder::new();
     let mut prov_codes = ProvenanceCodes::default();
     // local indicator index → id / framework order; series → local index
@@ -1113,7 +1186,15 @@ fn read_long_rows<R: Rows>(
     let mut of_series: Vec<usize> = vec![usize::MAX; index.map_or(0, |x| x.series.len())];
     let mut of_name: HashMap<String, usize> = HashMap::new();
     let mut obs: Vec<Obs> = Vec::new();
-    let mut last_period: Option<i32> = None;
+    let mut periods = PeriodMap::default();
+    // slot_of[local indicator][period number] → slot (u32::MAX: none yet); slots[slot] =
+    // (local indicator, period number)
+    let mut slot_of: Vec<Vec<u32>> = Vec::new();
+    let mut slots: Vec<(u32, u32)> = Vec::new();
+    let mut lines: Vec<(usize, u64)> = Vec::new();
+    let mut next_line = 0u64;
+    let mut prov_runs: Vec<(usize, u32)> = Vec::new();
+    let mut last_prov = 0u32;
     let mut n_prov = 0usize;
     // the indicator id of the previous row and its local index (`usize::MAX`: none yet):
     // a long file lists a series' years together, so most rows repeat it (no hashing)
@@ -1210,17 +1291,34 @@ fn read_long_rows<R: Rows>(
             .code(&opt, rows)
             .map_err(|m| fail(opt.illustrative.or(opt.source).unwrap_or(cv), m))?;
         n_prov += usize::from(prov != 0);
-        if last_period != Some(p) {
-            b.periods.push(p);
-            last_period = Some(p);
+        let n = obs.len();
+        if prov != last_prov {
+            prov_runs.push((n, prov));
+            last_prov = prov;
+        }
+        if n == 0 || line != next_line {
+            lines.push((n, line));
+        }
+        next_line = line.wrapping_add(1);
+        let pl = periods.local(p) as usize;
+        if slot_of.len() <= i {
+            slot_of.resize_with(i + 1, Vec::new);
+        }
+        let row = &mut slot_of[i];
+        if row.len() <= pl {
+            row.resize(pl + 1, u32::MAX);
+        }
+        if row[pl] == u32::MAX {
+            row[pl] = u32::try_from(slots.len())
+                .ok()
+                .filter(|&s| s != u32::MAX)
+                .ok_or_else(|| too_many("indicator-period pairs"))?;
+            slots.push((i as u32, pl as u32));
         }
         obs.push(Obs {
-            u: u as u32,
-            i: i as u32,
-            p,
             v,
-            line,
-            prov,
+            u: u32::try_from(u).map_err(|_| too_many("units"))?,
+            slot: row[pl],
         });
     }
     if obs.is_empty() {
@@ -1228,31 +1326,54 @@ fn read_long_rows<R: Rows>(
             context: format!("{source}: long table has a header but no data row"),
         });
     }
+    drop(slot_of);
+    b.periods = periods.list.clone();
     b.finish_periods();
     let (ordered, remap) = order_indicators(&local_ids, &local_order);
     let (nu, np) = (b.units.len(), b.periods.len());
     let mut panel = Panel::new(b.units.clone(), b.periods.clone(), ordered.clone())?;
     panel.reserve_provenance(n_prov);
     let prov_map = prov_codes.into_panel(&mut panel);
-    let mut first_line = vec![0u64; nu * np * ordered.len()];
-    for o in obs {
-        let (u, p, i) = (o.u as usize, b.period_pos(o.p), remap[o.i as usize]);
+    // per slot: the panel's indicator and period positions
+    let slot_pos: Vec<(usize, usize)> = slots
+        .iter()
+        .map(|&(i, pl)| (remap[i as usize], b.period_pos(periods.list[pl as usize])))
+        .collect();
+    let line_of = |n: usize| {
+        let j = lines.partition_point(|&(s, _)| s <= n) - 1;
+        lines[j].1 + (n - lines[j].0) as u64
+    };
+    // one bit per cell: given already
+    let mut seen = vec![0u64; (nu * np * ordered.len()).div_ceil(64)];
+    let mut run = 0usize;
+    let mut code = 0u32;
+    for (n, o) in obs.iter().enumerate() {
+        while run < prov_runs.len() && prov_runs[run].0 <= n {
+            code = prov_runs[run].1;
+            run += 1;
+        }
+        let (i, p) = slot_pos[o.slot as usize];
+        let u = o.u as usize;
         let k = (i * np + p) * nu + u;
-        if first_line[k] != 0 {
+        if seen[k / 64] & (1 << (k % 64)) != 0 {
+            let first = obs[..n]
+                .iter()
+                .position(|f| f.u == o.u && f.slot == o.slot)
+                .expect("a cell seen before was given by an earlier observation");
             return Err(parse_err(
                 source,
-                o.line,
+                line_of(n),
                 name(ci),
                 format!(
                     "duplicate observation for unit `{}`, period {}, indicator `{}` (first given on line {})",
-                    b.units[u], o.p, ordered[i], first_line[k]
+                    b.units[u], b.periods[p], ordered[i], line_of(first)
                 ),
             ));
         }
-        first_line[k] = o.line;
+        seen[k / 64] |= 1 << (k % 64);
         panel.set(u, p, i, o.v)?;
-        if o.prov != 0 {
-            panel.set_provenance_code(u, p, i, prov_map[o.prov as usize]);
+        if code != 0 {
+            panel.set_provenance_code(u, p, i, prov_map[code as usize]);
         }
     }
     if opt.group.is_some() {
@@ -1492,17 +1613,65 @@ pub fn read_table_bytes(
 
 /// [`read_table_bytes`] from a file; errors name the file's path. A file that cannot be
 /// read is [`Error::Io`].
+///
+/// A regular UTF-8 CSV file (encoding `Auto` or `Utf8`) is read 256 KiB at a time rather
+/// than whole; the result, every warning and every error are those of
+/// [`read_table_bytes`] on the file's bytes. A workbook, a file that is not UTF-8 (so
+/// GB18030 with encoding `Auto`, or an invalid byte to report), encoding `Gb18030` and
+/// anything that is not a regular file (a pipe, `/dev/stdin`) are read whole.
 pub fn read_table_path(
     path: impl AsRef<Path>,
     framework: Option<&Framework>,
     options: &ReadOptions,
 ) -> Result<Ingest> {
-    let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: path.display().to_string(),
+    read_table_path_chunked(path.as_ref(), framework, options, STREAM_CHUNK)
+}
+
+/// [`read_table_path`] reading `chunk` bytes at a time (tests cut records anywhere with
+/// tiny chunks).
+pub(crate) fn read_table_path_chunked(
+    path: &Path,
+    framework: Option<&Framework>,
+    options: &ReadOptions,
+    chunk: usize,
+) -> Result<Ingest> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| Error::Io {
+        path: name.clone(),
         message: e.to_string(),
-    })?;
-    read_table_bytes(&bytes, &path.display().to_string(), framework, options)
+    };
+    let whole = || {
+        let bytes = std::fs::read(path).map_err(io)?;
+        read_table_bytes(&bytes, &name, framework, options)
+    };
+    // only a regular file is streamed: the whole-file path may need to read it again
+    // (a pipe or `/dev/stdin` cannot be)
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if options.encoding == TextEncoding::Gb18030 || !regular {
+        return whole();
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut rows = match ChunkRows::new(file, &name, chunk) {
+        Ok(rows) => rows,
+        Err(Abort::NotUtf8) => return whole(),
+        Err(Abort::Io(e)) => return Err(io(e)),
+    };
+    if rows.starts_with(b"PK\x03\x04") {
+        return whole();
+    }
+    let read = read_rows(
+        &mut rows,
+        &name,
+        framework,
+        options.layout,
+        options.allow_unit_mismatch,
+    );
+    // the result stands when every byte was UTF-8 (then the whole text is what was read)
+    match rows.finish() {
+        Ok(()) => read,
+        Err(Abort::NotUtf8) => whole(),
+        Err(Abort::Io(e)) => Err(io(e)),
+    }
 }
 
 fn read_csv_utf8<R: Read>(
@@ -1586,6 +1755,247 @@ pub fn read_wide_csv_path(path: impl AsRef<Path>, framework: Option<&Framework>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `bytes` written to a fresh file of this test process.
+    fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("cpindex-csv-stream-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// Everything of an ingest, comparable (values bit for bit: `NaN != NaN`).
+    #[allow(clippy::type_complexity)]
+    fn ingest_key(
+        g: &Ingest,
+    ) -> (
+        Vec<String>,
+        Vec<i32>,
+        Vec<String>,
+        Vec<Option<String>>,
+        Vec<u64>,
+        Vec<(usize, usize, usize, CellProvenance)>,
+        Vec<String>,
+    ) {
+        let p = &g.panel;
+        let mut prov: Vec<_> = p
+            .provenance_iter()
+            .map(|(u, t, i, c)| (u, t, i, c.clone()))
+            .collect();
+        prov.sort_by_key(|&(u, t, i, _)| (u, t, i));
+        (
+            p.units().to_vec(),
+            p.periods().to_vec(),
+            p.indicators().to_vec(),
+            p.groups().to_vec(),
+            p.values().iter().map(|v| v.to_bits()).collect(),
+            prov,
+            g.warnings.clone(),
+        )
+    }
+
+    /// The file read in chunks of every size from one byte up gives exactly what
+    /// [`read_table_bytes`] gives on its bytes: the panel (values, provenance, groups),
+    /// the warnings, or the error (message, source, line, column).
+    fn same_as_whole(
+        name: &str,
+        bytes: &[u8],
+        framework: Option<&Framework>,
+        options: &ReadOptions,
+    ) {
+        let path = temp_file(name, bytes);
+        let source = path.display().to_string();
+        let whole = read_table_bytes(bytes, &source, framework, options);
+        for chunk in [1, 2, 3, 4, 5, 7, 13, 64, 4096, STREAM_CHUNK] {
+            let got = read_table_path_chunked(&path, framework, options, chunk);
+            match (&whole, &got) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(ingest_key(a), ingest_key(b), "{name} in chunks of {chunk}")
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(
+                        format!("{a:?}"),
+                        format!("{b:?}"),
+                        "{name} in chunks of {chunk}"
+                    )
+                }
+                _ => panic!("{name} in chunks of {chunk}: {whole:?} vs {got:?}"),
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    fn opts(layout: Layout, encoding: TextEncoding) -> ReadOptions {
+        ReadOptions {
+            layout,
+            encoding,
+            ..ReadOptions::default()
+        }
+    }
+
+    /// Chunked reading of a file equals the whole-buffer reader on long and wide files
+    /// with quoted cells spanning lines (so straddling chunk boundaries), escaped quotes,
+    /// CRLF, byte-order marks, blank lines, provenance and groups; on every kind of
+    /// error, including a duplicate found after multi-line records and an error early in
+    /// a file whose bytes turn out not to be UTF-8 later; on GB18030 files (detected or
+    /// chosen), empty files and a missing file.
+    #[test]
+    fn chunked_file_reading_equals_whole_bytes() {
+        let long = opts(Layout::Long, TextEncoding::Auto);
+        let utf8 = opts(Layout::Long, TextEncoding::Utf8);
+        let wide = opts(Layout::Wide, TextEncoding::Auto);
+        let body = "unit,period,indicator,value,group,source,note,illustrative\r\n\
+            衢州,2021,a,1.5,市,\"统计年鉴\",\"first\nsecond line\",true\r\n\
+            衢州,2022,a,NA,市,统计年鉴,,false\r\n\
+            \r\n\
+            \"柯城\",2021,a, 2 ,区,\"公报 \"\"2021\"\"\",\"x,y\",0\n\
+            柯城,2021,b,3e2,区,,,\n\
+            柯城,2020,b,-4.25,区,统计年鉴,\"multi\r\nline\r\nnote\",1\n\
+            江山,2021,a,5,,,,\n";
+        same_as_whole("long.csv", body.as_bytes(), None, &long);
+        same_as_whole(
+            "long_bom.csv",
+            format!("\u{feff}{body}").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole(
+            "long_bom2.csv",
+            format!("\u{feff}\u{feff}{body}").as_bytes(),
+            None,
+            &utf8,
+        );
+        same_as_whole("long_no_end.csv", body.trim_end().as_bytes(), None, &long);
+        // errors: duplicate after multi-line records and blank lines, ragged, unclosed
+        // quote, text after a quote, a bad value, a group clash, header only, empty
+        let dup = format!("{body}\n\n\"衢州\",2022,a,7,市,,\"n\n\",\n");
+        same_as_whole("dup.csv", dup.as_bytes(), None, &long);
+        let dup2 = format!("{body}柯城,2020,b,1,区,,,\n");
+        same_as_whole("dup2.csv", dup2.as_bytes(), None, &long);
+        same_as_whole(
+            "ragged.csv",
+            format!("{body}a,2021\n").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole(
+            "open.csv",
+            format!("{body}a,2021,\"b,1,,,,\nc,2021,b,1\n").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole(
+            "after.csv",
+            format!("{body}a,2021,b,\"1\"0,,,,\n").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole(
+            "value.csv",
+            format!("{body}a,2021,b,1x,,,,\n").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole(
+            "group.csv",
+            format!("{body}衢州,2023,a,1,县,,,\n").as_bytes(),
+            None,
+            &long,
+        );
+        same_as_whole("header.csv", b"unit,period,indicator,value\n", None, &long);
+        same_as_whole("empty.csv", b"", None, &long);
+        same_as_whole("bom_only.csv", "\u{feff}".as_bytes(), None, &long);
+        // an error early, then bytes that are not UTF-8: the whole-file answer (the
+        // encoding's error or the GB18030 reading) wins
+        let mut late = format!("{body}a,2021,b,1x,,,,\n").into_bytes();
+        late.extend_from_slice(b"b,2021,c,1,,,,\n\xFF\xFE\n");
+        same_as_whole("late_utf8.csv", &late, None, &utf8);
+        same_as_whole("late_auto.csv", &late, None, &long);
+        let (gbk, _, _) = encoding_rs::GB18030.encode(body);
+        same_as_whole("gbk.csv", &gbk, None, &long);
+        same_as_whole("gbk_utf8.csv", &gbk, None, &utf8);
+        same_as_whole(
+            "gbk_gb.csv",
+            &gbk,
+            None,
+            &opts(Layout::Long, TextEncoding::Gb18030),
+        );
+        same_as_whole(
+            "utf8_gb.csv",
+            body.as_bytes(),
+            None,
+            &opts(Layout::Long, TextEncoding::Gb18030),
+        );
+        // wide, with a unit row and a framework
+        let fw = crate::model::builtin::quzhou();
+        let ids: Vec<&str> = fw
+            .indicators
+            .iter()
+            .take(3)
+            .map(|i| i.id.as_str())
+            .collect();
+        let targets: Vec<f64> = fw
+            .indicators
+            .iter()
+            .take(3)
+            .map(|i| i.target.unwrap_or(1.0))
+            .collect();
+        let mut w = format!("地区,年份,分组,来源,{},{},{}\n", ids[0], ids[1], ids[2]);
+        for (u, unit) in ["衢州", "柯城", "\"衢江\"", "龙游"].iter().enumerate() {
+            for year in 2020..2023 {
+                w.push_str(&format!(
+                    "{unit},{year},g{},\"来源\n{year}\",{},{},\n",
+                    u % 2,
+                    targets[0] * 0.9,
+                    targets[1] * 1.1
+                ));
+            }
+        }
+        same_as_whole("wide.csv", w.as_bytes(), Some(fw), &wide);
+        same_as_whole("wide_none.csv", w.as_bytes(), None, &wide);
+        same_as_whole(
+            "wide_dup.csv",
+            format!("{w}龙游,2021,g1,,1,2,3\n").as_bytes(),
+            Some(fw),
+            &wide,
+        );
+        // long with a framework: unknown indicator, unit conversions (warnings)
+        let mut l = String::from("地区,年份,指标,数值,计量单位\n");
+        for unit in ["衢州", "柯城"] {
+            for (k, id) in ids.iter().enumerate() {
+                l.push_str(&format!("{unit},2021,{id},{},\n", targets[k]));
+            }
+        }
+        same_as_whole("fw.csv", l.as_bytes(), Some(fw), &long);
+        same_as_whole(
+            "fw_unknown.csv",
+            format!("{l}衢州,2022,no_such,1,\n").as_bytes(),
+            Some(fw),
+            &long,
+        );
+        // not a regular file: read whole, as before
+        if std::path::Path::new("/dev/null").exists() {
+            let null = std::path::Path::new("/dev/null");
+            let a = read_table_path_chunked(null, None, &long, 3).unwrap_err();
+            let b = read_table_bytes(b"", "/dev/null", None, &long).unwrap_err();
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
+        // a missing file
+        let gone = std::env::temp_dir().join("cpindex-csv-stream-no-such-file.csv");
+        let e1 = read_table_path_chunked(&gone, None, &long, 3).unwrap_err();
+        let e2 = std::fs::read(&gone).unwrap_err();
+        assert_eq!(
+            format!("{e1:?}"),
+            format!(
+                "{:?}",
+                Error::Io {
+                    path: gone.display().to_string(),
+                    message: e2.to_string()
+                }
+            )
+        );
+    }
 
     /// The fast decimal parse gives exactly std's double (bit for bit, sign of zero
     /// included) for every string it accepts, and `parse_value` agrees with std on every

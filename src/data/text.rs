@@ -111,68 +111,143 @@ pub(crate) fn decode<'a>(
     }
 }
 
-/// A strict CSV tokenizer over text (see the module docs). Call [`CsvRows::advance`] and
-/// read the current record's fields with [`CsvRows::field`].
-pub(crate) struct CsvRows<'a> {
-    text: &'a str,
+/// What [`Scanner::scan`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// A record (its fields are in the scanner).
+    Record,
+    /// The end of the input.
+    End,
+    /// The text ends inside a record (or where a record might go on) and more input may
+    /// follow: nothing was consumed.
+    More,
+}
+
+/// The record tokenizer shared by [`CsvRows`] (a whole text) and [`ChunkRows`] (a window
+/// of a stream): it reads one record of `text` from `pos`, keeping the fields as spans of
+/// the text (or, for a quoted field holding an escaped quote, as an owned string), and
+/// when `eof` is false stops with [`Step::More`] wherever the rest of the record, or
+/// whether it ends, depends on bytes not read yet. The records, lines and errors are the
+/// same whichever way the input is cut.
+#[derive(Default)]
+struct Scanner {
+    /// Byte offset of the next record in the text.
     pos: usize,
-    /// Line at `pos`.
+    /// Line at `pos` (1-based; 0 before the first scan sets it).
     next_line: u64,
     /// Line where the current record starts.
     line: u64,
-    fields: Vec<Cow<'a, str>>,
-    source: &'a str,
+    /// The current record's fields: `(start, end)` in the text, or `(usize::MAX, k)` for
+    /// `owned[k]`.
+    fields: Vec<(usize, usize)>,
+    /// Owned fields (reused between records; the first `n_owned` are current).
+    owned: Vec<String>,
+    n_owned: usize,
+}
+
+/// The first `,`, `\n` or `\r` of `bytes`, eight bytes at a time: for each of the three
+/// bytes, `(x - 0x01…01) & !x & 0x80…80` of the word XOR the byte repeated flags the
+/// zero bytes of that XOR, exactly from the lowest one on (a borrow only flags bytes
+/// above a true zero), so the lowest flag of the three masks is the first delimiter
+/// (the classic "has zero byte" test, S. E. Anderson, *Bit Twiddling Hacks*). Fields are
+/// a few dozen bytes; a byte-at-a-time search was most of the tokenizer's time.
+#[inline]
+fn find_delimiter(bytes: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        let m = zero(x ^ (LO * u64::from(b',')))
+            | zero(x ^ (LO * u64::from(b'\n')))
+            | zero(x ^ (LO * u64::from(b'\r')));
+        if m != 0 {
+            return Some(at + (m.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
+        .map(|k| at + k)
 }
 
 fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-impl<'a> CsvRows<'a> {
-    pub(crate) fn new(text: &'a str, source: &'a str) -> CsvRows<'a> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        CsvRows {
-            text,
-            pos: 0,
+impl Scanner {
+    fn new() -> Scanner {
+        Scanner {
             next_line: 1,
-            line: 0,
-            fields: Vec::new(),
-            source,
+            ..Scanner::default()
         }
     }
 
-    fn err(&self, line: u64, column: usize, message: String) -> Error {
+    /// Whether every field of the current record is empty.
+    #[inline]
+    fn is_blank(&self) -> bool {
+        self.fields.iter().all(|&(s, e)| {
+            if s == usize::MAX {
+                self.owned[e].is_empty()
+            } else {
+                s == e
+            }
+        })
+    }
+
+    /// Field `k` of the current record (`text` is the one scanned).
+    #[inline]
+    fn field<'t>(&'t self, text: &'t str, k: usize) -> Option<&'t str> {
+        let &(s, e) = self.fields.get(k)?;
+        Some(if s == usize::MAX {
+            &self.owned[e]
+        } else {
+            &text[s..e]
+        })
+    }
+
+    fn err(source: &str, line: u64, column: usize, message: String) -> Error {
         Error::Parse {
-            source_name: self.source.to_string(),
+            source_name: source.to_string(),
             line,
             column: column.to_string(),
             message,
         }
     }
 
-    /// Reads the next record. `Ok(false)` at the end of the input.
-    pub(crate) fn advance(&mut self) -> Result<bool> {
+    /// Reads the next record of `text` (see the type's docs).
+    fn scan(&mut self, text: &str, eof: bool, source: &str) -> Result<Step> {
         self.fields.clear();
-        let bytes = self.text.as_bytes();
+        self.n_owned = 0;
+        let bytes = text.as_bytes();
         let n = bytes.len();
         if self.pos >= n {
-            return Ok(false);
+            return Ok(if eof { Step::End } else { Step::More });
         }
-        self.line = self.next_line;
+        let line = self.next_line;
+        let mut next_line = self.next_line;
         let mut p = self.pos;
         loop {
             while p < n && is_blank(bytes[p]) {
                 p += 1;
             }
             if p < n && bytes[p] == b'"' {
-                let open_line = self.next_line;
+                let open_line = next_line;
                 p += 1;
                 let start = p;
-                let mut owned: Option<String> = None;
+                let mut owned: Option<usize> = None;
                 let mut seg = start;
                 loop {
                     let Some(q) = bytes[p..].iter().position(|&b| b == b'"' || b == b'\n') else {
-                        return Err(self.err(
+                        if !eof {
+                            return Ok(Step::More);
+                        }
+                        return Err(Scanner::err(
+                            source,
                             open_line,
                             self.fields.len() + 1,
                             format!(
@@ -182,24 +257,44 @@ impl<'a> CsvRows<'a> {
                     };
                     p += q;
                     if bytes[p] == b'\n' {
-                        self.next_line += 1;
+                        next_line += 1;
                         p += 1;
                         continue;
                     }
                     // a quote: escaped ("") or closing
+                    if p + 1 == n && !eof {
+                        return Ok(Step::More);
+                    }
                     if p + 1 < n && bytes[p + 1] == b'"' {
-                        let o = owned.get_or_insert_with(String::new);
-                        o.push_str(&self.text[seg..=p]);
+                        let k = *owned.get_or_insert_with(|| {
+                            if self.owned.len() <= self.n_owned {
+                                self.owned.push(String::new());
+                            }
+                            self.owned[self.n_owned].clear();
+                            self.n_owned += 1;
+                            self.n_owned - 1
+                        });
+                        self.owned[k].push_str(&text[seg..=p]);
                         p += 2;
                         seg = p;
                         continue;
                     }
-                    let field = match owned.take() {
-                        Some(mut o) => {
-                            o.push_str(&self.text[seg..p]);
-                            Cow::Owned(o.trim().to_string())
+                    let field = match owned {
+                        Some(k) => {
+                            let o = &mut self.owned[k];
+                            o.push_str(&text[seg..p]);
+                            let t = o.trim();
+                            if t.len() != o.len() {
+                                *o = t.to_string();
+                            }
+                            (usize::MAX, k)
                         }
-                        None => Cow::Borrowed(self.text[start..p].trim()),
+                        None => {
+                            let raw = &text[start..p];
+                            let t = raw.trim_start();
+                            let s = start + (raw.len() - t.len());
+                            (s, s + t.trim_end().len())
+                        }
                     };
                     p += 1;
                     self.fields.push(field);
@@ -208,62 +303,289 @@ impl<'a> CsvRows<'a> {
                 while p < n && is_blank(bytes[p]) {
                     p += 1;
                 }
+                if p >= n && !eof {
+                    return Ok(Step::More);
+                }
                 if p < n && !matches!(bytes[p], b',' | b'\n' | b'\r') {
-                    let end = self.text[p..]
-                        .find([',', '\n', '\r'])
-                        .map(|e| p + e)
-                        .unwrap_or(n);
-                    return Err(self.err(
-                        self.next_line,
+                    let end = match text[p..].find([',', '\n', '\r']) {
+                        Some(e) => p + e,
+                        None if !eof => return Ok(Step::More),
+                        None => n,
+                    };
+                    let last = self
+                        .field(text, self.fields.len() - 1)
+                        .expect("a field was just pushed");
+                    return Err(Scanner::err(
+                        source,
+                        next_line,
                         self.fields.len(),
                         format!(
                             "text `{}` after the closing quote of `\"{}\"`; quote the whole cell or remove the quotes",
-                            crate::data::bounded(&self.text[p..end]),
-                            crate::data::bounded(&self.fields[self.fields.len() - 1])
+                            crate::data::bounded(&text[p..end]),
+                            crate::data::bounded(last)
                         ),
                     ));
                 }
             } else {
                 let rest = &bytes[p..];
-                let e = rest
-                    .iter()
-                    .position(|&b| matches!(b, b',' | b'\n' | b'\r'))
-                    .unwrap_or(rest.len());
-                let field = &self.text[p..p + e];
+                let e = match find_delimiter(rest) {
+                    Some(e) => e,
+                    None if !eof => return Ok(Step::More),
+                    None => rest.len(),
+                };
+                let field = &text[p..p + e];
                 // a field ending in a printable ASCII byte has no trailing white space
                 // (every white-space character is either ≤ 0x20 or not ASCII): skip the
                 // Unicode-aware trim for the common case
-                let field = match field.as_bytes().last() {
-                    Some(&b) if (0x21..0x80).contains(&b) => field,
-                    _ => field.trim_end(),
+                let len = match field.as_bytes().last() {
+                    Some(&b) if (0x21..0x80).contains(&b) => e,
+                    _ => field.trim_end().len(),
                 };
-                self.fields.push(Cow::Borrowed(field));
+                self.fields.push((p, p + len));
                 p += e;
             }
-            // p at a delimiter, a line end or the end
+            // p at a delimiter, a line end or the end (of the input: `eof` holds here)
             if p >= n {
+                self.line = line;
+                self.next_line = next_line;
                 self.pos = n;
-                return Ok(true);
+                return Ok(Step::Record);
             }
             match bytes[p] {
                 b',' => p += 1,
                 b'\r' => {
                     p += 1;
+                    if p >= n && !eof {
+                        return Ok(Step::More);
+                    }
                     if p < n && bytes[p] == b'\n' {
                         p += 1;
                     }
-                    self.next_line += 1;
+                    self.line = line;
+                    self.next_line = next_line + 1;
                     self.pos = p;
-                    return Ok(true);
+                    return Ok(Step::Record);
                 }
                 _ => {
                     p += 1;
-                    self.next_line += 1;
+                    self.line = line;
+                    self.next_line = next_line + 1;
                     self.pos = p;
-                    return Ok(true);
+                    return Ok(Step::Record);
                 }
             }
         }
+    }
+}
+
+/// A strict CSV tokenizer over text (see the module docs). Call [`CsvRows::advance`] and
+/// read the current record's fields with [`CsvRows::field`].
+pub(crate) struct CsvRows<'a> {
+    text: &'a str,
+    scanner: Scanner,
+    source: &'a str,
+}
+
+impl<'a> CsvRows<'a> {
+    pub(crate) fn new(text: &'a str, source: &'a str) -> CsvRows<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        CsvRows {
+            text,
+            scanner: Scanner::new(),
+            source,
+        }
+    }
+
+    fn err(&self, line: u64, column: usize, message: String) -> Error {
+        Scanner::err(self.source, line, column, message)
+    }
+
+    /// Reads the next record. `Ok(false)` at the end of the input.
+    pub(crate) fn advance(&mut self) -> Result<bool> {
+        Ok(self.scanner.scan(self.text, true, self.source)? == Step::Record)
+    }
+
+    /// The number of fields of the current record.
+    pub(crate) fn n_fields(&self) -> usize {
+        self.scanner.fields.len()
+    }
+
+    /// Field `k` of the current record.
+    pub(crate) fn field(&self, k: usize) -> Option<&str> {
+        self.scanner.field(self.text, k)
+    }
+
+    /// The line where the current record starts.
+    pub(crate) fn line(&self) -> u64 {
+        self.scanner.line
+    }
+}
+
+/// Why a [`ChunkRows`] stopped reading before the end of its input.
+#[derive(Debug)]
+pub(crate) enum Abort {
+    /// The bytes are not UTF-8 (the caller reads the whole input the other way, which
+    /// decodes it as the encoding says or reports the invalid byte).
+    NotUtf8,
+    /// Reading failed.
+    Io(std::io::Error),
+}
+
+/// The bytes read at a time by [`ChunkRows`] for a file (the window grows to hold a
+/// longer record).
+pub(crate) const STREAM_CHUNK: usize = 256 << 10;
+
+/// The tokenizer of [`CsvRows`] over a UTF-8 stream read `chunk` bytes at a time: the
+/// records, their lines and every error are those of [`CsvRows`] over the whole text
+/// (issue 16: holding a 140 MB file whole was an eighth of a large report's page faults).
+/// The text kept is the window from the current record on; a record longer than the
+/// window is read by growing it (doubling, so a cell of any length costs linear time).
+///
+/// Bytes that are not UTF-8, or a failed read, stop it: [`ChunkRows::advance`] then
+/// returns an error to unwind the reader, and [`ChunkRows::finish`] says why.
+pub(crate) struct ChunkRows<'s, R> {
+    input: R,
+    chunk: usize,
+    /// Bytes read but not yet in `text`: the start of a character cut by a read.
+    raw: Vec<u8>,
+    /// The window: valid text, the current record from `scanner.pos`.
+    text: String,
+    eof: bool,
+    scanner: Scanner,
+    source: &'s str,
+    abort: Option<Abort>,
+}
+
+impl<'s, R: std::io::Read> ChunkRows<'s, R> {
+    /// Reads the start of `input`. `Err` when it is not UTF-8 or cannot be read.
+    pub(crate) fn new(input: R, source: &'s str, chunk: usize) -> std::result::Result<Self, Abort> {
+        let mut rows = ChunkRows {
+            input,
+            chunk: chunk.max(1),
+            raw: Vec::new(),
+            text: String::new(),
+            eof: false,
+            scanner: Scanner::new(),
+            source,
+            abort: None,
+        };
+        // enough for two byte-order marks (UTF-8 decoding skips one, the tokenizer one)
+        while rows.text.len() < 6 && !rows.eof {
+            rows.fill()?;
+        }
+        for _ in 0..2 {
+            if rows.text.starts_with('\u{feff}') {
+                rows.text.drain(..'\u{feff}'.len_utf8());
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Whether the input starts with `prefix` (checked after [`ChunkRows::new`], before
+    /// any record is read; `prefix` at most 6 bytes, not a byte-order mark).
+    pub(crate) fn starts_with(&self, prefix: &[u8]) -> bool {
+        self.text.as_bytes().starts_with(prefix)
+    }
+
+    /// Appends the next `chunk` bytes (or as many as the window holds, when more) to the
+    /// window.
+    fn fill(&mut self) -> std::result::Result<(), Abort> {
+        if self.eof {
+            return Ok(());
+        }
+        let want = self.chunk.max(self.text.len() - self.scanner.pos);
+        let start = self.raw.len();
+        self.raw.resize(start + want, 0);
+        let mut got = start;
+        while got < self.raw.len() {
+            match self.input.read(&mut self.raw[got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(k) => got += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Abort::Io(e)),
+            }
+        }
+        self.raw.truncate(got);
+        match std::str::from_utf8(&self.raw) {
+            Ok(s) => {
+                self.text.push_str(s);
+                self.raw.clear();
+            }
+            Err(e) => {
+                // a character cut by the read is completed by the next one; anything
+                // else (or a cut character at the end) is not UTF-8
+                if e.error_len().is_some() || self.eof {
+                    return Err(Abort::NotUtf8);
+                }
+                let valid = e.valid_up_to();
+                let s = std::str::from_utf8(&self.raw[..valid]).map_err(|_| Abort::NotUtf8)?;
+                self.text.push_str(s);
+                self.raw.drain(..valid);
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the next record. `Ok(false)` at the end of the input.
+    pub(crate) fn advance(&mut self) -> Result<bool> {
+        loop {
+            match self.scanner.scan(&self.text, self.eof, self.source)? {
+                Step::Record => return Ok(true),
+                Step::End => return Ok(false),
+                Step::More => {
+                    self.text.drain(..self.scanner.pos);
+                    self.scanner.pos = 0;
+                    if let Err(a) = self.fill() {
+                        self.abort = Some(a);
+                        return Err(Error::Empty {
+                            context: format!("{}: reading stopped", self.source),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads (and checks) the rest of the input after the caller stopped: `Ok` when every
+    /// byte was UTF-8 and could be read, so what the reader returned is what it would have
+    /// returned on the whole text; else why not.
+    pub(crate) fn finish(mut self) -> std::result::Result<(), Abort> {
+        if let Some(a) = self.abort.take() {
+            return Err(a);
+        }
+        while !self.eof {
+            self.text.clear();
+            self.scanner.pos = 0;
+            self.fill()?;
+        }
+        Ok(())
+    }
+}
+
+impl<R: std::io::Read> super::csv::Rows for ChunkRows<'_, R> {
+    fn advance(&mut self) -> Result<bool> {
+        ChunkRows::advance(self)
+    }
+    #[inline]
+    fn width(&self) -> usize {
+        self.scanner.fields.len()
+    }
+    #[inline]
+    fn cell(&self, k: usize) -> &str {
+        self.scanner.field(&self.text, k).unwrap_or("")
+    }
+    #[inline]
+    fn is_blank(&self) -> bool {
+        self.scanner.is_blank()
+    }
+    fn line(&self) -> u64 {
+        self.scanner.line
+    }
+    fn at(&self, _k: Option<usize>, name: &str) -> (u64, String) {
+        (self.scanner.line, name.to_string())
     }
 }
 
@@ -331,14 +653,13 @@ pub fn read_text_table_bytes(
 ) -> Result<TextTable> {
     let (text, warning) = decode(bytes, encoding, source)?;
     let mut rows = CsvRows::new(&text, source);
-    let blank = |r: &CsvRows| r.fields.len() == 1 && r.fields[0].is_empty();
+    let blank = |r: &CsvRows| r.n_fields() == 1 && r.field(0) == Some("");
     let mut header = None;
     while rows.advance()? {
         if !blank(&rows) {
             header = Some(
-                rows.fields
-                    .iter()
-                    .map(|f| f.to_string())
+                (0..rows.n_fields())
+                    .map(|k| rows.field(k).unwrap_or("").to_string())
                     .collect::<Vec<_>>(),
             );
             break;
@@ -352,20 +673,22 @@ pub fn read_text_table_bytes(
         if blank(&rows) {
             continue;
         }
-        if rows.fields.len() != header.len() {
+        if rows.n_fields() != header.len() {
             return Err(rows.err(
-                rows.line,
-                rows.fields.len().min(header.len()) + 1,
+                rows.line(),
+                rows.n_fields().min(header.len()) + 1,
                 format!(
                     "{} cells where the header has {}",
-                    rows.fields.len(),
+                    rows.n_fields(),
                     header.len()
                 ),
             ));
         }
         out.push(TextRow {
-            line: rows.line,
-            cells: rows.fields.iter().map(|f| f.to_string()).collect(),
+            line: rows.line(),
+            cells: (0..rows.n_fields())
+                .map(|k| rows.field(k).unwrap_or("").to_string())
+                .collect(),
         });
     }
     Ok(TextTable {
@@ -394,17 +717,23 @@ impl super::csv::Rows for CsvRows<'_> {
     fn advance(&mut self) -> Result<bool> {
         CsvRows::advance(self)
     }
+    #[inline]
     fn width(&self) -> usize {
-        self.fields.len()
+        self.scanner.fields.len()
     }
+    #[inline]
     fn cell(&self, k: usize) -> &str {
-        self.fields.get(k).map(|c| c.as_ref()).unwrap_or("")
+        self.scanner.field(self.text, k).unwrap_or("")
+    }
+    #[inline]
+    fn is_blank(&self) -> bool {
+        self.scanner.is_blank()
     }
     fn line(&self) -> u64 {
-        self.line
+        self.scanner.line
     }
     fn at(&self, _k: Option<usize>, name: &str) -> (u64, String) {
-        (self.line, name.to_string())
+        (self.scanner.line, name.to_string())
     }
 }
 
@@ -416,7 +745,12 @@ mod tests {
         let mut r = CsvRows::new(text, "t.csv");
         let mut out = Vec::new();
         while r.advance()? {
-            out.push((r.line, r.fields.iter().map(|f| f.to_string()).collect()));
+            out.push((
+                r.line(),
+                (0..r.n_fields())
+                    .map(|k| r.field(k).unwrap().to_string())
+                    .collect(),
+            ));
         }
         Ok(out)
     }
@@ -508,5 +842,172 @@ mod tests {
         assert!(e.contains("--encoding gb18030"), "{e}");
         let (t, w) = decode("\u{feff}a,b".as_bytes(), TextEncoding::Utf8, "f").unwrap();
         assert_eq!((t.as_ref(), w), ("a,b", None));
+    }
+
+    /// A reader handing out at most `max` bytes a call (a short read each time it can).
+    struct Dribble<'b> {
+        bytes: &'b [u8],
+        max: usize,
+    }
+
+    impl std::io::Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let k = buf.len().min(self.max).min(self.bytes.len());
+            buf[..k].copy_from_slice(&self.bytes[..k]);
+            self.bytes = &self.bytes[k..];
+            Ok(k)
+        }
+    }
+
+    type Records = std::result::Result<Vec<(u64, Vec<String>)>, String>;
+
+    /// The records of `bytes` the whole-text way: decoded as UTF-8, then tokenized.
+    fn whole_records(bytes: &[u8]) -> Option<Records> {
+        let (text, _) = decode(bytes, TextEncoding::Utf8, "t.csv").ok()?;
+        let mut r = CsvRows::new(&text, "t.csv");
+        let mut out = Vec::new();
+        loop {
+            match r.advance() {
+                Ok(true) => out.push((
+                    r.line(),
+                    (0..r.n_fields())
+                        .map(|k| r.field(k).unwrap().to_string())
+                        .collect(),
+                )),
+                Ok(false) => return Some(Ok(out)),
+                Err(e) => return Some(Err(e.to_string())),
+            }
+        }
+    }
+
+    /// The records of `bytes` read `chunk` bytes at a time through reads of at most `max`
+    /// bytes; `None` when the stream stopped as not UTF-8.
+    fn chunk_records(bytes: &[u8], chunk: usize, max: usize) -> Option<Records> {
+        use crate::data::csv::Rows;
+        let input = Dribble { bytes, max };
+        let mut r = match ChunkRows::new(input, "t.csv", chunk) {
+            Ok(r) => r,
+            Err(Abort::NotUtf8) => return None,
+            Err(Abort::Io(e)) => panic!("{e}"),
+        };
+        let mut out = Vec::new();
+        let res = loop {
+            match r.advance() {
+                Ok(true) => out.push((
+                    r.line(),
+                    (0..r.width()).map(|k| r.cell(k).to_string()).collect(),
+                )),
+                Ok(false) => break Ok(out),
+                Err(e) => break Err(e.to_string()),
+            }
+        };
+        match r.finish() {
+            Ok(()) => Some(res),
+            Err(Abort::NotUtf8) => None,
+            Err(Abort::Io(e)) => panic!("{e}"),
+        }
+    }
+
+    /// Read in chunks of 1 to 9 bytes (and larger), through short reads, random texts of
+    /// quotes, escaped quotes, commas, line ends of every kind, blanks, byte-order marks
+    /// and multi-byte characters give exactly the records, lines and errors of the whole
+    /// text; and a stream stops as not UTF-8 exactly when the whole bytes do not decode.
+    #[test]
+    fn chunked_reading_equals_whole_text() {
+        use crate::sensitivity::rng::split_mix64;
+        let pieces: [&[u8]; 24] = [
+            b"a",
+            b"bc",
+            b"12.5",
+            b",",
+            b",",
+            b"\"",
+            b"\"\"",
+            b"\"q,\nr\"",
+            b"\"x\"\"y\"",
+            b"\n",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b" ",
+            b"\t",
+            "年".as_bytes(),
+            "\u{3000}".as_bytes(),
+            "\u{feff}".as_bytes(),
+            "地区".as_bytes(),
+            b"\"70\"0",
+            b"\" p \"",
+            b"x\"y",
+            b"\xFF",
+            b"\xE5\xB9",
+        ];
+        let mut state = 16u64;
+        let mut rnd = |n: u64| split_mix64(&mut state) % n;
+        let mut checked = 0;
+        let mut errors = 0;
+        for case in 0..3000 {
+            let mut bytes = Vec::new();
+            if case % 7 == 0 {
+                bytes.extend_from_slice("\u{feff}".as_bytes());
+            }
+            let len = 1 + rnd(40);
+            for _ in 0..len {
+                // invalid bytes now and then only
+                let n = if rnd(8) == 0 { 24 } else { 22 };
+                let k = rnd(n) as usize;
+                bytes.extend_from_slice(pieces[k]);
+            }
+            let whole = whole_records(&bytes);
+            for chunk in (1..=9).chain([16, 64, 1 << 20]) {
+                let max = 1 + rnd(12) as usize;
+                let got = chunk_records(&bytes, chunk, max);
+                assert_eq!(
+                    got,
+                    whole,
+                    "{:?} in chunks of {chunk}, reads of {max}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                checked += 1;
+            }
+            errors += usize::from(matches!(whole, Some(Err(_))));
+        }
+        // the cases reach the errors too
+        assert!(errors > 100 && errors < 2500, "{errors} of 3000");
+        assert!(checked > 0);
+    }
+
+    /// The word-at-a-time delimiter search finds what a byte-at-a-time search finds, for
+    /// random bytes biased to delimiters, bytes one off them (0x2B, 0x2D, 0x0C, 0x0E,
+    /// 0x01, 0x00) and high bytes, at every length up to 40.
+    #[test]
+    fn find_delimiter_is_the_first_delimiter() {
+        use crate::sensitivity::rng::split_mix64;
+        let alphabet = [
+            b',', b'\n', b'\r', 0x2B, 0x2D, 0x0C, 0x0E, 0x0D, 0x01, 0x00, 0x80, 0xFF, b'a', b'"',
+        ];
+        let mut state = 3u64;
+        let mut found = 0;
+        for _ in 0..100_000 {
+            let n = (split_mix64(&mut state) % 41) as usize;
+            let bias = split_mix64(&mut state) % 4;
+            let bytes: Vec<u8> = (0..n)
+                .map(|_| {
+                    let r = split_mix64(&mut state);
+                    // fewer delimiters in some cases, so that long runs without one occur
+                    let k = (r % alphabet.len() as u64) as usize;
+                    if bias == 0 && k < 3 {
+                        b'x'
+                    } else {
+                        alphabet[k]
+                    }
+                })
+                .collect();
+            let want = bytes
+                .iter()
+                .position(|&b| matches!(b, b',' | b'\n' | b'\r'));
+            assert_eq!(find_delimiter(&bytes), want, "{bytes:?}");
+            found += usize::from(want.is_some_and(|k| k >= 8));
+        }
+        assert!(found > 1000, "{found}");
     }
 }
