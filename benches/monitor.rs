@@ -14,8 +14,8 @@
 //!
 //! A third group, `monitor_table_floor_cpu`, measures no monitoring at all: it allocates,
 //! writes in record order and frees the achievement table's dense columns for the same
-//! number of records — the least any run that returns the table must do. On the machine of
-//! docs/benchmarks.md that floor is already above the 50 ms at 2,844 units.
+//! number of records — the least any run that returns the table must do (docs/benchmarks.md
+//! compares it with the 50 ms).
 
 use std::hint::black_box;
 use std::time::Duration;
