@@ -11,8 +11,13 @@
 //!   years ascending — the order the records have always been listed in);
 //! * what is the same for every record of an indicator (kind, polarity, target year,
 //!   aspiration) once per indicator, and the elapsed share once per indicator × year;
-//! * one dense column per number every record has (observed, measured, baseline, target,
-//!   the ratio and progress forms, the score, met, the progress case), missing = NaN;
+//! * one dense column per number every record has (observed, measured, the ratio and
+//!   progress forms, the score, met, the progress case), missing = NaN;
+//! * the baseline, its year and the target once per series (unit × indicator), since
+//!   they are almost always the same in every year of a series; a series whose records
+//!   differ in one of them (compared bitwise) keeps its per-record values in side columns
+//!   (an "exception"), so every record reads back exactly as written. The dense baseline
+//!   and target columns of [`AchievementTable::column`] are materialised on first request;
 //! * the rarer parts (a multiple-of-baseline horizon, an "about" band, the pro-rata path,
 //!   the annual counts, stretch, interim and relative targets, notes, survey verdicts)
 //!   as sparse lists of (row, value) sorted by row; a note as a code into the run's
@@ -26,6 +31,7 @@
 //! contiguous array per field, ids dictionary-encoded as integer positions).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::de::Error as _;
 use serde::ser::SerializeSeq;
@@ -159,9 +165,20 @@ pub struct AchievementTable {
     // per record (NaN = missing)
     observed: Vec<f64>,
     measured: Vec<f64>,
-    baseline: Vec<f64>,
-    baseline_year: Vec<Option<i32>>,
-    target: Vec<f64>,
+    // per series (unit × indicator, row / n_years): the baseline, its year and the target
+    // when every record of the series has the same ones (bitwise); otherwise
+    // `series_exc[s]` is the offset of the series' per-record values in the `exc_*`
+    // columns (and the series values are unused), else `NO_EXC`
+    series_baseline: Vec<f64>,
+    series_baseline_year: Vec<Option<i32>>,
+    series_target: Vec<f64>,
+    series_exc: Vec<u32>,
+    exc_baseline: Vec<f64>,
+    exc_baseline_year: Vec<Option<i32>>,
+    exc_target: Vec<f64>,
+    // the dense baseline and target columns, built on the first `column` request
+    dense_baseline: OnceLock<Vec<f64>>,
+    dense_target: OnceLock<Vec<f64>>,
     ratio: Vec<f64>,
     ratio_capped: Vec<f64>,
     progress: Vec<f64>,
@@ -193,6 +210,10 @@ fn some(v: f64) -> Option<f64> {
     (!v.is_nan()).then_some(v)
 }
 
+/// `series_exc` of a series whose baseline, baseline year and target are the same in
+/// every record.
+const NO_EXC: u32 = u32::MAX;
+
 fn same_f64(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len()
         && a.iter()
@@ -213,9 +234,13 @@ impl PartialEq for AchievementTable {
             && same_f64(&self.elapsed, &o.elapsed)
             && same_f64(&self.observed, &o.observed)
             && same_f64(&self.measured, &o.measured)
-            && same_f64(&self.baseline, &o.baseline)
-            && self.baseline_year == o.baseline_year
-            && same_f64(&self.target, &o.target)
+            && (0..self.len()).all(|r| {
+                let (a, b) = (self.baseline_at(r), o.baseline_at(r));
+                let (x, y) = (self.target_at(r), o.target_at(r));
+                (a == b || (a.is_nan() && b.is_nan()))
+                    && (x == y || (x.is_nan() && y.is_nan()))
+                    && self.baseline_year_at(r) == o.baseline_year_at(r)
+            })
             && same_f64(&self.ratio, &o.ratio)
             && same_f64(&self.ratio_capped, &o.ratio_capped)
             && same_f64(&self.progress, &o.progress)
@@ -317,6 +342,7 @@ impl TableBuilder {
         years: &[i32],
     ) -> TableBuilder {
         let n = units.len() * indicators.len() * years.len();
+        let n_series = units.len() * indicators.len();
         let target_year: Vec<i32> = indicators
             .iter()
             .map(|i| i.target_year_or(framework_target_year))
@@ -340,9 +366,15 @@ impl TableBuilder {
             elapsed,
             observed: Vec::with_capacity(n),
             measured: Vec::with_capacity(n),
-            baseline: Vec::with_capacity(n),
-            baseline_year: Vec::with_capacity(n),
-            target: Vec::with_capacity(n),
+            series_baseline: Vec::with_capacity(n_series),
+            series_baseline_year: Vec::with_capacity(n_series),
+            series_target: Vec::with_capacity(n_series),
+            series_exc: Vec::with_capacity(n_series),
+            exc_baseline: Vec::new(),
+            exc_baseline_year: Vec::new(),
+            exc_target: Vec::new(),
+            dense_baseline: OnceLock::new(),
+            dense_target: OnceLock::new(),
             ratio: Vec::with_capacity(n),
             ratio_capped: Vec::with_capacity(n),
             progress: Vec::with_capacity(n),
@@ -379,6 +411,33 @@ impl TableBuilder {
         for a in records {
             self.push(a);
         }
+        if let Some(f) = records.first() {
+            let t = &mut self.t;
+            let key = |a: &Draft| {
+                (
+                    nan(a.baseline).to_bits(),
+                    a.baseline_year,
+                    nan(a.target).to_bits(),
+                )
+            };
+            let k0 = key(f);
+            if records.iter().all(|a| key(a) == k0) {
+                t.series_baseline.push(nan(f.baseline));
+                t.series_baseline_year.push(f.baseline_year);
+                t.series_target.push(nan(f.target));
+                t.series_exc.push(NO_EXC);
+            } else {
+                t.series_baseline.push(f64::NAN);
+                t.series_baseline_year.push(None);
+                t.series_target.push(f64::NAN);
+                t.series_exc.push(t.exc_baseline.len() as u32);
+                for a in records {
+                    t.exc_baseline.push(nan(a.baseline));
+                    t.exc_baseline_year.push(a.baseline_year);
+                    t.exc_target.push(nan(a.target));
+                }
+            }
+        }
         // a record's notes in the order written (a later step, the survey assessment,
         // may add notes to earlier records: a stable sort keeps each record's order)
         if self.pending.windows(2).any(|w| w[0].0 > w[1].0) {
@@ -397,9 +456,6 @@ impl TableBuilder {
         let row = self.row as u32;
         t.observed.push(nan(a.observed));
         t.measured.push(nan(a.measured));
-        t.baseline.push(nan(a.baseline));
-        t.baseline_year.push(a.baseline_year);
-        t.target.push(nan(a.target));
         t.ratio.push(nan(a.ratio));
         t.ratio_capped.push(nan(a.ratio_capped));
         t.progress.push(nan(a.progress));
@@ -525,6 +581,36 @@ impl AchievementTable {
             .collect();
     }
 
+    /// The baseline of a row (NaN = missing).
+    fn baseline_at(&self, row: usize) -> f64 {
+        let ny = self.years.len();
+        let s = row / ny;
+        match self.series_exc[s] {
+            NO_EXC => self.series_baseline[s],
+            o => self.exc_baseline[o as usize + row % ny],
+        }
+    }
+
+    /// The baseline year of a row.
+    fn baseline_year_at(&self, row: usize) -> Option<i32> {
+        let ny = self.years.len();
+        let s = row / ny;
+        match self.series_exc[s] {
+            NO_EXC => self.series_baseline_year[s],
+            o => self.exc_baseline_year[o as usize + row % ny],
+        }
+    }
+
+    /// The target of a row (NaN = missing).
+    fn target_at(&self, row: usize) -> f64 {
+        let ny = self.years.len();
+        let s = row / ny;
+        match self.series_exc[s] {
+            NO_EXC => self.series_target[s],
+            o => self.exc_target[o as usize + row % ny],
+        }
+    }
+
     /// Number of records (units × indicators × years).
     pub fn len(&self) -> usize {
         self.observed.len()
@@ -587,13 +673,18 @@ impl AchievementTable {
         (row / (ni * ny), (row / ny) % ni, row % ny)
     }
 
-    /// One dense column, one value per row (NaN = missing).
+    /// One dense column, one value per row (NaN = missing). The baseline and target
+    /// columns are held once per series and materialised (once) on the first request.
     pub fn column(&self, c: AchievementColumn) -> &[f64] {
         match c {
             AchievementColumn::Observed => &self.observed,
             AchievementColumn::Measured => &self.measured,
-            AchievementColumn::Baseline => &self.baseline,
-            AchievementColumn::Target => &self.target,
+            AchievementColumn::Baseline => self
+                .dense_baseline
+                .get_or_init(|| (0..self.len()).map(|r| self.baseline_at(r)).collect()),
+            AchievementColumn::Target => self
+                .dense_target
+                .get_or_init(|| (0..self.len()).map(|r| self.target_at(r)).collect()),
             AchievementColumn::Ratio => &self.ratio,
             AchievementColumn::RatioCapped => &self.ratio_capped,
             AchievementColumn::Progress => &self.progress,
@@ -618,7 +709,7 @@ impl AchievementTable {
 
     /// The numeric target of a row.
     pub fn target(&self, row: usize) -> Option<f64> {
-        some(self.target[row])
+        some(self.target_at(row))
     }
 
     /// The indicator kind of a row.
@@ -628,7 +719,7 @@ impl AchievementTable {
 
     /// The year the baseline of a row comes from.
     pub fn baseline_year(&self, row: usize) -> Option<i32> {
-        self.baseline_year[row]
+        self.baseline_year_at(row)
     }
 
     /// Annual targets: (years met, years observed) so far, by row.
@@ -676,9 +767,9 @@ impl AchievementTable {
             polarity: self.polarity[j],
             observed: some(self.observed[row]),
             measured: some(self.measured[row]),
-            baseline: some(self.baseline[row]),
-            baseline_year: self.baseline_year[row],
-            target: some(self.target[row]),
+            baseline: some(self.baseline_at(row)),
+            baseline_year: self.baseline_year_at(row),
+            target: some(self.target_at(row)),
             horizon: e.horizon,
             band: e.band,
             target_year: self.target_year[j],
@@ -770,6 +861,8 @@ impl AchievementTable {
             ..AchievementTable::default()
         };
         let mut b = TableBuilder::of(t);
+        // a series (one unit × indicator, every year) at a time, as monitoring writes it
+        let mut series: Vec<Draft> = Vec::with_capacity(ny);
         for (row, mut a) in records.into_iter().enumerate() {
             let (u, j, y) = (row / (ni * ny), (row / ny) % ni, row % ny);
             if a.unit != units[u] || a.indicator != indicators[j] || a.year != years[y] {
@@ -778,10 +871,15 @@ impl AchievementTable {
                     a.unit, a.indicator, a.year, units[u], indicators[j], years[y]
                 ));
             }
+            b.record(y);
             for note in std::mem::take(&mut a.notes) {
                 b.owned(note);
             }
-            b.push_series(&[Draft::of(&a)]);
+            series.push(Draft::of(&a));
+            if y + 1 == ny {
+                b.push_series(&series);
+                series.clear();
+            }
         }
         t = b.t;
         t.units = units;

@@ -1,0 +1,245 @@
+//! Issue 16, sixth pass: the achievement table holds the baseline, its year and the target
+//! once per series (unit × indicator) when every record of the series has the same ones,
+//! and the per-record values of the other series in side columns. Here a run whose panel
+//! gives both kinds of series (a missing base-year value makes a fallback baseline; a unit
+//! has targets of its own, among them a size indicator and the multiple-of-baseline
+//! indicator) is checked record by record against `achieve_series` on the same series, and
+//! every accessor and dense column of the table against the record it returns; the serde
+//! form and `from_records` must give back an equal table.
+
+use cpindex::data::Panel;
+use cpindex::model::{builtin, Framework, Indicator, Reference, TargetSource};
+use cpindex::monitor::*;
+
+/// The built-in framework with targets of its own for `kecheng`.
+fn framework() -> Framework {
+    let mut fw = builtin::quzhou().clone();
+    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let size = fw.size_indicators[0].clone();
+    let u = fw.units.iter_mut().find(|u| u.id == "kecheng").unwrap();
+    u.targets.insert(size, 321.0);
+    u.targets.insert("pv_capacity_multiple".into(), 6.5);
+    u.targets.insert(ids[5].clone(), 17.0);
+    fw
+}
+
+/// Units × 2020–2025: values around the targets, some cells missing, and for units 1
+/// and 3 the base-year value missing (units 3: for every other indicator only).
+fn panel(fw: &Framework, units: &[&str]) -> Panel {
+    let years: Vec<i32> = (2020..=2025).collect();
+    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let names: Vec<String> = units.iter().map(|s| s.to_string()).collect();
+    let mut p = Panel::new(names, years.clone(), ids).unwrap();
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        let t = ind.target.unwrap_or(10.0);
+        for pi in 0..years.len() {
+            for u in 0..units.len() {
+                let h = (u * 31 + i * 7 + pi * 13) % 13;
+                let base_missing = pi == 0 && (u == 1 || (u == 3 && i % 2 == 0));
+                let v = if h == 0 || base_missing {
+                    f64::NAN
+                } else {
+                    let drift = if u % 3 == 2 { -0.04 } else { 0.05 };
+                    t * (0.5 + drift * pi as f64 + 0.07 * (u % 9) as f64 + 0.002 * h as f64)
+                };
+                p.set(u, pi, i, v).unwrap();
+            }
+        }
+    }
+    p
+}
+
+fn bits(v: Option<f64>) -> u64 {
+    v.unwrap_or(f64::NAN).to_bits()
+}
+
+/// `achieve_series` on the series of (unit, indicator) with the target the run applies.
+fn expected(
+    fw: &Framework,
+    p: &Panel,
+    spec: &MonitorSpec,
+    unit: &str,
+    ind: &Indicator,
+) -> Vec<IndicatorAchievement> {
+    let (target, source) = fw.target_for(unit, ind);
+    let own = Indicator {
+        target,
+        stretch_target: None,
+        interim_targets: Vec::new(),
+        ..ind.clone()
+    };
+    let ind = match source {
+        TargetSource::Unit | TargetSource::NotScored => &own,
+        TargetSource::Plan | TargetSource::None => ind,
+    };
+    let ui = p.unit_index(unit).unwrap();
+    let values: Vec<f64> = match p.indicator_index(&ind.id) {
+        Some(i) => p.series(ui, i),
+        None => vec![f64::NAN; p.periods().len()],
+    };
+    let reference = match ind.relative_target.as_ref().map(|x| &x.reference) {
+        Some(Reference::Series {
+            unit: ru,
+            indicator: ri,
+        }) => {
+            let ru = ru.as_deref().unwrap_or(unit);
+            match (p.unit_index(ru), p.indicator_index(ri)) {
+                (Some(a), Some(b)) => Some(p.series(a, b)),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let input = SeriesInput {
+        unit,
+        periods: p.periods(),
+        values: &values,
+        reference: reference.as_deref(),
+        base_year: fw.base_year,
+        framework_target_year: fw.target_year,
+    };
+    achieve_series(ind, input, spec, &mut Vec::new()).unwrap()
+}
+
+fn run() -> (Framework, Panel, MonitorResults) {
+    let fw = framework();
+    let units = ["kecheng", "u1", "jiangshan", "u3", "u4", "changshan", "u6"];
+    let p = panel(&fw, &units);
+    let r = monitor(&fw, &p, &MonitorSpec::default()).unwrap();
+    (fw, p, r)
+}
+
+/// Every accessor and dense column equals the record of its row, and every record equals
+/// `achieve_series`; the run has series whose baseline, baseline year or target differ
+/// between years (the side columns) and series where they do not.
+#[test]
+fn every_accessor_and_column_equals_the_record_and_achieve_series() {
+    let (fw, p, r) = run();
+    let spec = MonitorSpec::default();
+    let t = &r.achievements;
+    assert_eq!(
+        t.len(),
+        r.units.len() * fw.indicators.len() * t.years().len()
+    );
+    let mut varying = 0;
+    let mut constant = 0;
+    for (u, unit) in r.units.iter().enumerate() {
+        for (j, ind) in fw.indicators.iter().enumerate() {
+            let want = expected(&fw, &p, &spec, unit, ind);
+            assert_eq!(want.len(), t.years().len());
+            let key =
+                |a: &IndicatorAchievement| (bits(a.baseline), a.baseline_year, bits(a.target));
+            if want.iter().all(|a| key(a) == key(&want[0])) {
+                constant += 1;
+            } else {
+                varying += 1;
+            }
+            for (y, w) in want.iter().enumerate() {
+                let row = t.row(u, j, y).unwrap();
+                assert_eq!(
+                    &t.record(row),
+                    w,
+                    "unit {unit}, indicator {}, year {}",
+                    ind.id,
+                    w.year
+                );
+            }
+        }
+    }
+    assert!(varying > 0, "no series with differing baselines or targets");
+    assert!(
+        constant > varying,
+        "{constant} constant, {varying} varying series"
+    );
+
+    let cols = [
+        (
+            AchievementColumn::Observed,
+            (|a: &IndicatorAchievement| a.observed) as fn(&_) -> _,
+        ),
+        (AchievementColumn::Measured, |a| a.measured),
+        (AchievementColumn::Baseline, |a| a.baseline),
+        (AchievementColumn::Target, |a| a.target),
+        (AchievementColumn::Ratio, |a| a.ratio),
+        (AchievementColumn::RatioCapped, |a| a.ratio_capped),
+        (AchievementColumn::Progress, |a| a.progress),
+        (AchievementColumn::Score, |a| a.score),
+    ];
+    for (c, f) in cols {
+        let col = t.column(c);
+        assert_eq!(col.len(), t.len(), "{c:?}");
+        for (row, a) in t.records().enumerate() {
+            assert_eq!(col[row].to_bits(), bits(f(&a)), "{c:?} row {row}");
+        }
+        // a second request gives the same column
+        assert_eq!(t.column(c).as_ptr(), col.as_ptr());
+    }
+    for (row, a) in t.records().enumerate() {
+        assert_eq!(t.target(row).map(f64::to_bits), a.target.map(f64::to_bits));
+        assert_eq!(t.baseline_year(row), a.baseline_year);
+        assert_eq!(
+            t.measured(row).map(f64::to_bits),
+            a.measured.map(f64::to_bits)
+        );
+        assert_eq!(t.score(row).map(f64::to_bits), a.score.map(f64::to_bits));
+        assert_eq!(t.met(row), a.met);
+        assert_eq!(t.kind(row), a.kind);
+        assert_eq!(t.elapsed_share(row).to_bits(), a.elapsed_share.to_bits());
+        assert_eq!(t.notes(row).to_vec(), a.notes);
+        assert_eq!(t.survey(row), a.survey.as_ref());
+        let (m, o) = t.annual_counts(row);
+        assert_eq!((m, o), (a.years_met, a.years_observed));
+    }
+}
+
+/// The serde form and `from_records` give back an equal table (with equal columns), and
+/// equality sees a change in a series held in the side columns and in one held once.
+#[test]
+fn serde_and_from_records_round_trip() {
+    let (_, _, r) = run();
+    let t = &r.achievements;
+    let json = serde_json::to_string(t).unwrap();
+    let back: AchievementTable = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, t);
+    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    for c in [AchievementColumn::Baseline, AchievementColumn::Target] {
+        let (a, b) = (t.column(c), back.column(c));
+        assert!(a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+    let records: Vec<IndicatorAchievement> = t.records().collect();
+    let again = AchievementTable::from_records(records.clone()).unwrap();
+    assert_eq!(&again, t);
+    assert!(again.records().eq(records.iter().cloned()));
+
+    // a row of a varying series, and one of a constant series with a baseline
+    let ny = t.years().len();
+    let series_varies = |row: usize| {
+        let s = row / ny * ny;
+        let k = |a: &IndicatorAchievement| (bits(a.baseline), a.baseline_year, bits(a.target));
+        records[s..s + ny].iter().any(|a| k(a) != k(&records[s]))
+    };
+    let varying = (0..records.len()).find(|&r| series_varies(r) && records[r].baseline.is_some());
+    let constant = (0..records.len()).find(|&r| !series_varies(r) && records[r].baseline.is_some());
+    for row in [varying.unwrap(), constant.unwrap()] {
+        let mut changed = records.clone();
+        changed[row].baseline = Some(changed[row].baseline.unwrap() + 1.0);
+        let c = AchievementTable::from_records(changed.clone()).unwrap();
+        assert_ne!(&c, t, "row {row}");
+        assert_eq!(c.record(row), changed[row]);
+        assert_eq!(
+            c.column(AchievementColumn::Baseline)[row],
+            changed[row].baseline.unwrap()
+        );
+        let mut changed = records.clone();
+        changed[row].baseline_year = changed[row].baseline_year.map(|y| y + 1).or(Some(2000));
+        let c = AchievementTable::from_records(changed.clone()).unwrap();
+        assert_ne!(&c, t, "row {row}");
+        assert_eq!(c.baseline_year(row), changed[row].baseline_year);
+    }
+}
+
+#[test]
+fn the_table_is_send_and_sync() {
+    fn check<T: Send + Sync + Clone + Default + std::fmt::Debug>() {}
+    check::<AchievementTable>();
+}
