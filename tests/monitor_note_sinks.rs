@@ -5,8 +5,11 @@
 //! `achieve_series` on the same unit × indicator series: a wrong note key (two texts
 //! sharing a code) or a note landing on the wrong record would show as a difference.
 
+mod common;
+
+use common::monitor::expected_series;
 use cpindex::data::Panel;
-use cpindex::model::{builtin, Indicator, Reference, TargetSource};
+use cpindex::model::builtin;
 use cpindex::monitor::*;
 
 /// `n_units` units × 2020–2025 of the built-in framework: values scattered around the
@@ -43,49 +46,11 @@ fn check(spec: &MonitorSpec, p: &Panel) -> usize {
     let fw = builtin::quzhou();
     let r = monitor(fw, p, spec).unwrap();
     let t = &r.achievements;
-    let periods = p.periods();
     let mut n_notes = 0;
     for (u, unit) in r.units.iter().enumerate() {
-        let ui = p.unit_index(unit).unwrap();
         for (j, ind) in fw.indicators.iter().enumerate() {
             // the target monitoring applied (a unit's own one replaces the plan's)
-            let (target, source) = fw.target_for(unit, ind);
-            let own = Indicator {
-                target,
-                stretch_target: None,
-                interim_targets: Vec::new(),
-                ..ind.clone()
-            };
-            let ind = match source {
-                TargetSource::Unit | TargetSource::NotScored => &own,
-                TargetSource::Plan | TargetSource::None => ind,
-            };
-            let values: Vec<f64> = match p.indicator_index(&ind.id) {
-                Some(i) => p.series(ui, i),
-                None => vec![f64::NAN; periods.len()],
-            };
-            let reference = match ind.relative_target.as_ref().map(|x| &x.reference) {
-                Some(Reference::Series {
-                    unit: ru,
-                    indicator: ri,
-                }) => {
-                    let ru = ru.as_deref().unwrap_or(unit);
-                    match (p.unit_index(ru), p.indicator_index(ri)) {
-                        (Some(a), Some(b)) => Some(p.series(a, b)),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            let input = SeriesInput {
-                unit,
-                periods,
-                values: &values,
-                reference: reference.as_deref(),
-                base_year: fw.base_year,
-                framework_target_year: fw.target_year,
-            };
-            let want = achieve_series(ind, input, spec, &mut Vec::new()).unwrap();
+            let want = expected_series(fw, p, spec, unit, ind);
             assert_eq!(want.len(), t.years().len());
             for (y, w) in want.iter().enumerate() {
                 let row = t.row(u, j, y).unwrap();

@@ -7,8 +7,11 @@
 //! every accessor and dense column of the table against the record it returns; the serde
 //! form and `from_records` must give back an equal table.
 
+mod common;
+
+use common::monitor::expected_series as expected;
 use cpindex::data::Panel;
-use cpindex::model::{builtin, Framework, Indicator, Reference, TargetSource};
+use cpindex::model::{builtin, Framework};
 use cpindex::monitor::*;
 
 /// The built-in framework with targets of its own for `kecheng`.
@@ -51,54 +54,6 @@ fn panel(fw: &Framework, units: &[&str]) -> Panel {
 
 fn bits(v: Option<f64>) -> u64 {
     v.unwrap_or(f64::NAN).to_bits()
-}
-
-/// `achieve_series` on the series of (unit, indicator) with the target the run applies.
-fn expected(
-    fw: &Framework,
-    p: &Panel,
-    spec: &MonitorSpec,
-    unit: &str,
-    ind: &Indicator,
-) -> Vec<IndicatorAchievement> {
-    let (target, source) = fw.target_for(unit, ind);
-    let own = Indicator {
-        target,
-        stretch_target: None,
-        interim_targets: Vec::new(),
-        ..ind.clone()
-    };
-    let ind = match source {
-        TargetSource::Unit | TargetSource::NotScored => &own,
-        TargetSource::Plan | TargetSource::None => ind,
-    };
-    let ui = p.unit_index(unit).unwrap();
-    let values: Vec<f64> = match p.indicator_index(&ind.id) {
-        Some(i) => p.series(ui, i),
-        None => vec![f64::NAN; p.periods().len()],
-    };
-    let reference = match ind.relative_target.as_ref().map(|x| &x.reference) {
-        Some(Reference::Series {
-            unit: ru,
-            indicator: ri,
-        }) => {
-            let ru = ru.as_deref().unwrap_or(unit);
-            match (p.unit_index(ru), p.indicator_index(ri)) {
-                (Some(a), Some(b)) => Some(p.series(a, b)),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    let input = SeriesInput {
-        unit,
-        periods: p.periods(),
-        values: &values,
-        reference: reference.as_deref(),
-        base_year: fw.base_year,
-        framework_target_year: fw.target_year,
-    };
-    achieve_series(ind, input, spec, &mut Vec::new()).unwrap()
 }
 
 fn run() -> (Framework, Panel, MonitorResults) {

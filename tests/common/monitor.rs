@@ -1,0 +1,57 @@
+//! A monitoring series computed the public way, for tests that check what `monitor` wrote
+//! into its achievement table.
+
+use cpindex::data::Panel;
+use cpindex::model::{Framework, Indicator, Reference, TargetSource};
+use cpindex::monitor::{achieve_series, IndicatorAchievement, MonitorSpec, SeriesInput};
+
+/// `achieve_series` on the series of (`unit`, `ind`) in `p`, with the target a monitoring
+/// run applies to the unit: a unit's own target (or none, for a size indicator it has no
+/// target for) replaces the plan's, without the plan's stretch and interim targets; a
+/// relative target's reference series is read from the panel.
+pub fn expected_series(
+    fw: &Framework,
+    p: &Panel,
+    spec: &MonitorSpec,
+    unit: &str,
+    ind: &Indicator,
+) -> Vec<IndicatorAchievement> {
+    let (target, source) = fw.target_for(unit, ind);
+    let own = Indicator {
+        target,
+        stretch_target: None,
+        interim_targets: Vec::new(),
+        ..ind.clone()
+    };
+    let ind = match source {
+        TargetSource::Unit | TargetSource::NotScored => &own,
+        TargetSource::Plan | TargetSource::None => ind,
+    };
+    let ui = p.unit_index(unit).expect("the unit is in the panel");
+    let values: Vec<f64> = match p.indicator_index(&ind.id) {
+        Some(i) => p.series(ui, i),
+        None => vec![f64::NAN; p.periods().len()],
+    };
+    let reference = match ind.relative_target.as_ref().map(|x| &x.reference) {
+        Some(Reference::Series {
+            unit: ru,
+            indicator: ri,
+        }) => {
+            let ru = ru.as_deref().unwrap_or(unit);
+            match (p.unit_index(ru), p.indicator_index(ri)) {
+                (Some(a), Some(b)) => Some(p.series(a, b)),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let input = SeriesInput {
+        unit,
+        periods: p.periods(),
+        values: &values,
+        reference: reference.as_deref(),
+        base_year: fw.base_year,
+        framework_target_year: fw.target_year,
+    };
+    achieve_series(ind, input, spec, &mut Vec::new()).expect("achieve_series")
+}
