@@ -10,21 +10,16 @@
 //!   their targets: the whole plan, a part with targets of its own, a part without,
 //!   units unknown to the plan) equal a run of that unit alone, in two unit orders.
 
+mod common;
+
 use cpindex::data::Panel;
-use cpindex::model::{builtin, Framework, TargetSource};
+use cpindex::model::{Framework, TargetSource};
 use cpindex::monitor::*;
 
 /// The built-in framework with targets of its own for `kecheng` (among them a size
 /// indicator and the multiple-of-baseline indicator).
 fn framework() -> Framework {
-    let mut fw = builtin::quzhou().clone();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let size = fw.size_indicators[0].clone();
-    let u = fw.units.iter_mut().find(|u| u.id == "kecheng").unwrap();
-    u.targets.insert(size, 123.0);
-    u.targets.insert("pv_capacity_multiple".into(), 7.5);
-    u.targets.insert(ids[3].clone(), 42.0);
-    fw
+    common::monitor::framework_with_own_targets(123.0, 7.5, 3, 42.0)
 }
 
 /// Units that differ in availability: complete, half the indicators missing throughout,

@@ -11,19 +11,12 @@ mod common;
 
 use common::monitor::expected_series as expected;
 use cpindex::data::Panel;
-use cpindex::model::{builtin, Framework};
+use cpindex::model::Framework;
 use cpindex::monitor::*;
 
 /// The built-in framework with targets of its own for `kecheng`.
 fn framework() -> Framework {
-    let mut fw = builtin::quzhou().clone();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let size = fw.size_indicators[0].clone();
-    let u = fw.units.iter_mut().find(|u| u.id == "kecheng").unwrap();
-    u.targets.insert(size, 321.0);
-    u.targets.insert("pv_capacity_multiple".into(), 6.5);
-    u.targets.insert(ids[5].clone(), 17.0);
-    fw
+    common::monitor::framework_with_own_targets(321.0, 6.5, 5, 17.0)
 }
 
 /// Units × 2020–2025: values around the targets, some cells missing, and for units 1

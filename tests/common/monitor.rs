@@ -2,7 +2,7 @@
 //! into its achievement table.
 
 use cpindex::data::Panel;
-use cpindex::model::{Framework, Indicator, Reference, TargetSource};
+use cpindex::model::{builtin, Framework, Indicator, Reference, TargetSource};
 use cpindex::monitor::{achieve_series, IndicatorAchievement, MonitorSpec, SeriesInput};
 
 /// `achieve_series` on the series of (`unit`, `ind`) in `p`, with the target a monitoring
@@ -54,4 +54,19 @@ pub fn expected_series(
         framework_target_year: fw.target_year,
     };
     achieve_series(ind, input, spec, &mut Vec::new()).expect("achieve_series")
+}
+
+/// The built-in framework with targets of its own for `kecheng`: `size` for the first
+/// size indicator (a part's size indicator the plan gives no target), `multiple` for the
+/// multiple-of-baseline indicator `pv_capacity_multiple`, and `value` for the indicator at
+/// position `k`.
+pub fn framework_with_own_targets(size: f64, multiple: f64, k: usize, value: f64) -> Framework {
+    let mut fw = builtin::quzhou().clone();
+    let id_k = fw.indicators[k].id.clone();
+    let size_id = fw.size_indicators[0].clone();
+    let u = fw.units.iter_mut().find(|u| u.id == "kecheng").unwrap();
+    u.targets.insert(size_id, size);
+    u.targets.insert("pv_capacity_multiple".into(), multiple);
+    u.targets.insert(id_k, value);
+    fw
 }
