@@ -98,7 +98,7 @@ fn positions_lookups_and_hand_values() {
             let by_pos = res.unit_achievement(u, y).unwrap();
             let searched = res
                 .aggregates
-                .iter()
+                .records()
                 .find(|a| a.unit == u && a.year == y)
                 .unwrap();
             assert_eq!(by_pos, searched);

@@ -152,7 +152,7 @@ fn missing_lists_name_the_unscored_indicators() {
     let t = &res.achievements;
     let ny = t.years().len();
     let ni = t.indicators().len();
-    for (k, ua) in res.aggregates.iter().enumerate() {
+    for (k, ua) in res.aggregates.records().enumerate() {
         let (u, y) = (k / ny, k % ny);
         let want: Vec<&str> = (0..ni)
             .filter(|&j| t.score(t.row(u, j, y).unwrap()).is_none())

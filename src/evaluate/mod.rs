@@ -708,6 +708,7 @@ pub fn evaluate_with_detail(
             continue;
         }
         let a = mres.unit_achievement(&ue.id, year);
+        let a = a.as_ref();
         let d = dash_of(mres.unit_position(&ue.id), &ue.id);
         summaries.push(UnitSummary {
             unit: uk as u32,

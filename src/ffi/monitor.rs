@@ -434,8 +434,8 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_achievement(
         let out = out_ptr(out, "out")?;
         let unit = try_str(unit, unit_len, "unit")?;
         let dimension = try_str(dimension, dimension_len, "dimension")?;
-        let ua = match r.unit_achievement(unit, year) {
-            Some(a) => a,
+        let k = match r.aggregate_position(unit, year) {
+            Some(k) => k,
             None if r.unit_position(unit).is_none() => return Err(unknown_unit(r, unit)),
             None => {
                 return Err(crate::Error::unknown_id(
@@ -445,15 +445,14 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_achievement(
                 .into())
             }
         };
+        let a = &r.aggregates;
         let v = if dimension.is_empty() {
-            opt(ua.overall)
+            opt(a.overall(k))
         } else {
-            let d = ua
-                .dimensions
-                .iter()
-                .find(|d| d.dimension == dimension)
+            let d = a
+                .dimension_score(k, dimension)
                 .ok_or_else(|| FfiError::from(crate::Error::unknown_id("dimension", dimension)))?;
-            opt(d.score)
+            opt(d)
         };
         out.write(v);
         Ok(())
@@ -657,29 +656,22 @@ pub unsafe extern "C" fn cpindex_monitor_result_unit_achievements(
     guard_status("cpindex_monitor_result_unit_achievements", || {
         let r = arc_ref::<cpindex_monitor_result>(result, "result")?;
         let dimension = try_str(dimension, dimension_len, "dimension")?;
-        if !r.aggregates.iter().any(|a| a.year == year) {
+        let a = &r.aggregates;
+        if !(0..a.len()).any(|k| a.year(k) == year) {
             return Err(crate::Error::unknown_id("year", format!("{year} (no aggregates)")).into());
         }
-        if !dimension.is_empty()
-            && !r
-                .aggregates
-                .iter()
-                .any(|a| a.dimensions.iter().any(|d| d.dimension == dimension))
-        {
+        if !dimension.is_empty() && !a.has_dimension(dimension) {
             return Err(crate::Error::unknown_id("dimension", dimension).into());
         }
         let v: Vec<f64> = r
             .units
             .iter()
             .map(|u| {
-                r.unit_achievement(u, year).map_or(f64::NAN, |ua| {
+                r.aggregate_position(u, year).map_or(f64::NAN, |k| {
                     if dimension.is_empty() {
-                        opt(ua.overall)
+                        opt(a.overall(k))
                     } else {
-                        ua.dimensions
-                            .iter()
-                            .find(|d| d.dimension == dimension)
-                            .map_or(f64::NAN, |d| opt(d.score))
+                        a.dimension_score(k, dimension).map_or(f64::NAN, opt)
                     }
                 })
             })

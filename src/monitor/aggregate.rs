@@ -189,12 +189,17 @@ pub(crate) struct Scratch {
 pub fn apply_min_coverage(ua: &mut UnitAchievement, min_coverage: f64) {
     if ua.overall.is_some() && ua.indicator_coverage < min_coverage {
         ua.overall = None;
-        ua.withheld = Some(format!(
-            "indicator coverage {:.1}% is below the minimum {:.1}% (spec min_indicator_coverage): no overall score is published",
-            100.0 * ua.indicator_coverage,
-            100.0 * min_coverage
-        ));
+        ua.withheld = Some(withheld_text(ua.indicator_coverage, min_coverage));
     }
+}
+
+/// Why an overall score is withheld ([`apply_min_coverage`]).
+pub(crate) fn withheld_text(indicator_coverage: f64, min_coverage: f64) -> String {
+    format!(
+        "indicator coverage {:.1}% is below the minimum {:.1}% (spec min_indicator_coverage): no overall score is published",
+        100.0 * indicator_coverage,
+        100.0 * min_coverage
+    )
 }
 
 /// The framework's hierarchy, indexed once for repeated aggregation (per unit × year).
@@ -396,16 +401,14 @@ pub fn aggregate_in(
     )
 }
 
-/// [`aggregate_in`] with the working buffers of `scratch` (see [`Scratch`]).
-pub(crate) fn aggregate_scratch(
-    h: &Hierarchy,
+/// Checks that `scores` has one entry per framework indicator, each NaN (missing) or in
+/// [0, 1].
+pub(crate) fn check_scores(
     framework: &Framework,
-    unit: &Id,
+    unit: &str,
     year: i32,
     scores: &[f64],
-    top_k: usize,
-    scratch: &mut Scratch,
-) -> Result<UnitAchievement> {
+) -> Result<()> {
     let n = framework.indicators.len();
     if scores.len() != n {
         return Err(Error::length_mismatch(
@@ -426,80 +429,153 @@ pub(crate) fn aggregate_scratch(
             ));
         }
     }
-    let Scratch { available, idx, .. } = scratch;
-    available.clear();
-    available.extend(scores.iter().map(|s| !s.is_nan()));
-    let available: &[bool] = available;
-    let nominal = h.nominal();
-    let mut w = vec![0.0; n];
-    h.weights_into(available, &mut w);
-    let any = w.iter().any(|&x| x > 0.0);
-    let overall = any.then(|| {
+    Ok(())
+}
+
+/// The part of a unit × year aggregate that depends only on which indicators have a
+/// score (the availability pattern), not on the scores: the re-normalised weights, the
+/// missing indicators and the weight covered, overall and per dimension. Units and years
+/// with the same pattern share it (the aggregate table keeps each distinct one once).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Coverage {
+    /// Re-normalised weights (0 for an unavailable indicator).
+    pub(crate) weights: Vec<f64>,
+    /// Share of the nominal effective weight on available indicators.
+    pub(crate) weight_covered: f64,
+    /// Positions of the missing indicators.
+    pub(crate) missing: Vec<usize>,
+    /// Available share of the indicators with a positive nominal weight.
+    pub(crate) indicator_coverage: f64,
+    /// Per dimension, in framework order.
+    pub(crate) dims: Vec<DimCoverage>,
+}
+
+/// [`Coverage`] of one dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DimCoverage {
+    /// Σ of the re-normalised weights of its member indicators.
+    pub(crate) wsum: f64,
+    /// Member indicators available.
+    pub(crate) n_available: usize,
+    /// Positions of the missing member indicators.
+    pub(crate) missing: Vec<usize>,
+    /// Share of the members' nominal weight that is available.
+    pub(crate) weight_covered: f64,
+}
+
+impl Hierarchy {
+    /// The [`Coverage`] of an availability pattern (`available[j]`: indicator `j` has a
+    /// score).
+    pub(crate) fn coverage(&self, available: &[bool]) -> Coverage {
+        let n = available.len();
+        let nominal = &self.nominal;
+        let mut w = vec![0.0; n];
+        self.weights_into(available, &mut w);
+        let weight_covered: f64 = nominal
+            .iter()
+            .zip(available)
+            .filter(|(_, a)| **a)
+            .map(|(x, _)| x)
+            .sum();
+        // exact capacities: a list grown by doubling leaves up to half of it unused
+        let n_missing = available.iter().filter(|a| !**a).count();
+        let mut missing = Vec::with_capacity(n_missing);
+        missing.extend((0..n).filter(|&j| !available[j]));
+        let dims = self
+            .members
+            .iter()
+            .map(|members| {
+                let wsum: f64 = members.iter().map(|&j| w[j]).sum();
+                let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
+                let nomav: f64 = members
+                    .iter()
+                    .filter(|&&j| available[j])
+                    .map(|&j| nominal[j])
+                    .sum();
+                let n_av = members.iter().filter(|&&j| available[j]).count();
+                let mut missing = Vec::with_capacity(members.len() - n_av);
+                missing.extend(members.iter().copied().filter(|&j| !available[j]));
+                DimCoverage {
+                    wsum,
+                    n_available: n_av,
+                    missing,
+                    weight_covered: if nomsum > 0.0 { nomav / nomsum } else { 0.0 },
+                }
+            })
+            .collect();
+        let n_counted = nominal.iter().filter(|&&x| x > 0.0).count();
+        let indicator_coverage = if n_counted == 0 {
+            0.0
+        } else {
+            (0..n).filter(|&j| nominal[j] > 0.0 && available[j]).count() as f64 / n_counted as f64
+        };
+        Coverage {
+            weights: w,
+            weight_covered,
+            missing,
+            indicator_coverage,
+            dims,
+        }
+    }
+
+    /// The score of dimension `k`: the weighted mean Σ w_j a_j / Σ w_j over its available
+    /// members (within a node, re-normalised shares are proportional to the global ones),
+    /// `wsum` being that Σ w_j ([`DimCoverage::wsum`]); `None` when no weight is left.
+    pub(crate) fn dimension_score(
+        &self,
+        k: usize,
+        w: &[f64],
+        wsum: f64,
+        scores: &[f64],
+    ) -> Option<f64> {
+        (wsum > 0.0).then(|| {
+            self.members[k]
+                .iter()
+                .filter(|&&j| w[j] > 0.0)
+                .map(|&j| w[j] * scores[j])
+                .sum::<f64>()
+                / wsum
+        })
+    }
+
+    /// The id of the top-level dimension of indicator `j`, or the indicator's own
+    /// dimension id when it is not in the tree.
+    pub(crate) fn top_dimension_id(&self, framework: &Framework, j: usize) -> Id {
+        self.dim_ids
+            .get(self.top[j])
+            .cloned()
+            .unwrap_or_else(|| Id::new(&framework.indicators[j].dimension))
+    }
+
+    /// Parent id of dimension `k`.
+    pub(crate) fn dimension_parent(&self, k: usize) -> Option<&Id> {
+        self.dim_parent[k].as_ref()
+    }
+}
+
+/// The overall score: Σ w_j a_j over the indicators with a positive re-normalised weight
+/// (the weights sum to 1); `None` when no weight is left.
+pub(crate) fn overall_score(w: &[f64], scores: &[f64]) -> Option<f64> {
+    w.iter().any(|&x| x > 0.0).then(|| {
         w.iter()
             .zip(scores)
             .filter(|(x, _)| **x > 0.0)
             .map(|(x, s)| x * s)
             .sum::<f64>()
-    });
-    let weight_covered: f64 = nominal
-        .iter()
-        .zip(available)
-        .filter(|(_, a)| **a)
-        .map(|(x, _)| x)
-        .sum();
-    // exact capacities: a list grown by doubling leaves up to half of it unused, and at
-    // national scale (unit × year × dimension) that slack is fresh memory to fault in
-    let n_missing = available.iter().filter(|a| !**a).count();
-    let mut missing_indicators: Vec<Id> = Vec::with_capacity(n_missing);
-    missing_indicators.extend(
-        (0..n)
-            .filter(|&j| !available[j])
-            .map(|j| h.ind_ids[j].clone()),
-    );
-    let dimensions = framework
-        .dimensions
-        .iter()
-        .enumerate()
-        .map(|(k, _)| {
-            let members = h.members(k);
-            let wsum: f64 = members.iter().map(|&j| w[j]).sum();
-            let nomsum: f64 = members.iter().map(|&j| nominal[j]).sum();
-            let nomav: f64 = members
-                .iter()
-                .filter(|&&j| available[j])
-                .map(|&j| nominal[j])
-                .sum();
-            // Within a node, re-normalised shares are proportional to the global ones, so
-            // the dimension's weighted mean is Σ w_j a_j / Σ w_j over its members.
-            let score = (wsum > 0.0).then(|| {
-                members
-                    .iter()
-                    .filter(|&&j| w[j] > 0.0)
-                    .map(|&j| w[j] * scores[j])
-                    .sum::<f64>()
-                    / wsum
-            });
-            DimensionAchievement {
-                dimension: h.dim_ids[k].clone(),
-                parent: h.dim_parent[k].clone(),
-                score,
-                n_indicators: members.len(),
-                n_available: members.iter().filter(|&&j| available[j]).count(),
-                missing: {
-                    let n_av = members.iter().filter(|&&j| available[j]).count();
-                    let mut m = Vec::with_capacity(members.len() - n_av);
-                    m.extend(
-                        members
-                            .iter()
-                            .filter(|&&j| !available[j])
-                            .map(|&j| h.ind_ids[j].clone()),
-                    );
-                    m
-                },
-                weight_covered: if nomsum > 0.0 { nomav / nomsum } else { 0.0 },
-            }
-        })
-        .collect();
+    })
+}
+
+/// The indicators that pull the unit down most (障碍度): the `top_k` largest weighted
+/// shortfalls w_j (1 − a_j) > 0 into `idx`, largest first, ties by id, then by position.
+/// Returns the total shortfall Σ w_j (1 − a_j), the denominator of the obstacle share.
+pub(crate) fn pulling_down_into(
+    framework: &Framework,
+    w: &[f64],
+    scores: &[f64],
+    top_k: usize,
+    idx: &mut Vec<usize>,
+) -> f64 {
+    let n = w.len();
     let total_short: f64 = (0..n)
         .filter(|&j| w[j] > 0.0)
         .map(|j| w[j] * (1.0 - scores[j]))
@@ -524,31 +600,62 @@ pub(crate) fn aggregate_scratch(
         idx.truncate(top_k);
     }
     idx.sort_unstable_by(order);
-    let n_counted = nominal.iter().filter(|&&x| x > 0.0).count();
-    let indicator_coverage = if n_counted == 0 {
-        0.0
+    total_short
+}
+
+/// The obstacle share of a shortfall: its part of the total (0 when nothing falls short).
+pub(crate) fn obstacle_share(shortfall: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        shortfall / total
     } else {
-        (0..n).filter(|&j| nominal[j] > 0.0 && available[j]).count() as f64 / n_counted as f64
-    };
+        0.0
+    }
+}
+
+/// [`aggregate_in`] with the working buffers of `scratch` (see [`Scratch`]).
+pub(crate) fn aggregate_scratch(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: &Id,
+    year: i32,
+    scores: &[f64],
+    top_k: usize,
+    scratch: &mut Scratch,
+) -> Result<UnitAchievement> {
+    check_scores(framework, unit, year, scores)?;
+    let Scratch { available, idx, .. } = scratch;
+    available.clear();
+    available.extend(scores.iter().map(|s| !s.is_nan()));
+    let cov = h.coverage(available);
+    let w = &cov.weights;
+    let overall = overall_score(w, scores);
+    let missing_indicators: Vec<Id> = cov.missing.iter().map(|&j| h.ind_ids[j].clone()).collect();
+    let dimensions = cov
+        .dims
+        .iter()
+        .enumerate()
+        .map(|(k, d)| DimensionAchievement {
+            dimension: h.dim_ids[k].clone(),
+            parent: h.dim_parent[k].clone(),
+            score: h.dimension_score(k, w, d.wsum, scores),
+            n_indicators: h.members(k).len(),
+            n_available: d.n_available,
+            missing: d.missing.iter().map(|&j| h.ind_ids[j].clone()).collect(),
+            weight_covered: d.weight_covered,
+        })
+        .collect();
+    let total_short = pulling_down_into(framework, w, scores, top_k, idx);
     let short: Vec<Shortfall> = idx
         .iter()
         .map(|&j| {
-            let ind = &framework.indicators[j];
+            let sf = w[j] * (1.0 - scores[j]);
             Shortfall {
                 indicator: h.ind_ids[j].clone(),
-                dimension: h
-                    .dim_ids
-                    .get(h.top()[j])
-                    .cloned()
-                    .unwrap_or_else(|| Id::new(&ind.dimension)),
+                dimension: h.top_dimension_id(framework, j),
                 score: scores[j],
                 weight: w[j],
-                shortfall: sf(j),
-                obstacle_share: if total_short > 0.0 {
-                    sf(j) / total_short
-                } else {
-                    0.0
-                },
+                shortfall: sf,
+                obstacle_share: obstacle_share(sf, total_short),
             }
         })
         .collect();
@@ -559,10 +666,10 @@ pub(crate) fn aggregate_scratch(
         dimensions,
         renormalised: !missing_indicators.is_empty(),
         missing_indicators,
-        weight_covered,
-        weights_used: w,
+        weight_covered: cov.weight_covered,
+        weights_used: cov.weights,
         pulling_down: short,
-        indicator_coverage,
+        indicator_coverage: cov.indicator_coverage,
         withheld: None,
         like_for_like: None,
     })

@@ -5,6 +5,7 @@
 
 pub mod achievement;
 pub mod aggregate;
+pub mod aggregate_table;
 pub mod spec;
 
 pub use achievement::*;
@@ -27,6 +28,7 @@ pub use targets::*;
 pub mod id;
 pub mod results;
 pub mod table;
+pub use aggregate_table::AggregateTable;
 pub use id::Id;
 pub use results::*;
 pub use table::{AchievementColumn, AchievementTable, Notes};

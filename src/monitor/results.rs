@@ -5,9 +5,8 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::achievement::{achieve_series_into, Draft, IndicatorAchievement, SeriesInput};
-use super::aggregate::{
-    aggregate_scratch, apply_min_coverage, like_for_like_in, Hierarchy, Scratch, UnitAchievement,
-};
+use super::aggregate::{check_scores, like_for_like_in, Hierarchy, Scratch, UnitAchievement};
+use super::aggregate_table::{AggregateBuilder, AggregateTable};
 use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
@@ -44,7 +43,7 @@ pub struct MonitorResults {
     /// the list of [`IndicatorAchievement`] records.
     pub achievements: AchievementTable,
     /// Aggregated achievement per unit × year.
-    pub aggregates: Vec<UnitAchievement>,
+    pub aggregates: AggregateTable,
     /// Schedule check per unit × indicator in the evaluation year.
     pub schedule: Vec<ScheduleCheck>,
     /// Trend per unit × indicator up to the evaluation year.
@@ -107,19 +106,22 @@ impl MonitorResults {
 
     /// The aggregated achievement of one unit and year (found by position: the aggregates
     /// are unit-major with the years ascending).
-    pub fn unit_achievement(&self, unit: &str, year: i32) -> Option<&UnitAchievement> {
+    pub fn unit_achievement(&self, unit: &str, year: i32) -> Option<UnitAchievement> {
+        self.aggregate_position(unit, year)
+            .map(|k| self.aggregates.record(k))
+    }
+
+    /// The position in [`MonitorResults::aggregates`] of one unit and year (by position:
+    /// the aggregates are unit-major with the years ascending; a search otherwise).
+    pub fn aggregate_position(&self, unit: &str, year: i32) -> Option<usize> {
+        let a = &self.aggregates;
         let ny = self.achievements.years().len();
         let by_pos = self.unit_position(unit).and_then(|u| {
             let y = self.achievements.year_position(year)?;
-            self.aggregates
-                .get(u * ny + y)
-                .filter(|a| a.unit == unit && a.year == year)
+            let k = u * ny + y;
+            (k < a.len() && a.unit(k) == unit && a.year(k) == year).then_some(k)
         });
-        by_pos.or_else(|| {
-            self.aggregates
-                .iter()
-                .find(|a| a.unit == unit && a.year == year)
-        })
+        by_pos.or_else(|| (0..a.len()).find(|&k| a.unit(k) == unit && a.year(k) == year))
     }
 
     /// The records of unit × indicator tables (schedule, trends, targets) are unit-major in
@@ -281,7 +283,7 @@ pub fn monitor_with_detail(
         .collect();
     let n_cells = units.len() * framework.indicators.len();
     let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut aggregates = Vec::with_capacity(units.len() * n_years_eval);
+    let mut aggregates = AggregateBuilder::new(&hier, framework, units.len() * n_years_eval);
     let mut schedule = Vec::with_capacity(n_cells);
     let mut trends = Vec::with_capacity(n_cells);
     let mut dashboards = Vec::with_capacity(units.len());
@@ -321,6 +323,7 @@ pub fn monitor_with_detail(
         let u = panel.require_unit(unit)?;
         // the unit's id, shared by all its records
         let uid = Id::new(unit);
+        let unit_code = aggregates.unit(&uid);
         let mut excluded = Vec::new();
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for(unit, ind);
@@ -477,31 +480,37 @@ pub fn monitor_with_detail(
                     .iter()
                     .map(|r| r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN)),
             );
-            let mut ua = aggregate_scratch(
+            check_scores(framework, &uid, y, &scores)?;
+            let coverage = (by_design > 0 && counted.len() > by_design).then(|| {
+                let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
+                avail as f64 / (counted.len() - by_design) as f64
+            });
+            let overall = aggregates.push(
                 &hier,
                 framework,
-                &uid,
+                unit_code,
                 y,
                 &scores,
+                coverage,
+                spec.min_indicator_coverage,
                 spec.pull_down_count,
-                &mut scratch,
-            )?;
-            if by_design > 0 && counted.len() > by_design {
-                let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
-                ua.indicator_coverage = avail as f64 / (counted.len() - by_design) as f64;
-            }
-            apply_min_coverage(&mut ua, spec.min_indicator_coverage);
+            );
             if let Some((py, po)) = prev {
-                let rc = match (po, ua.overall) {
+                let rc = match (po, overall) {
                     (Some(a), Some(b)) => Some(b - a),
                     _ => None,
                 };
-                ua.like_for_like =
-                    like_for_like_in(&hier, py, &prev_scores, &scores, rc, &mut scratch);
+                aggregates.set_like_for_like(like_for_like_in(
+                    &hier,
+                    py,
+                    &prev_scores,
+                    &scores,
+                    rc,
+                    &mut scratch,
+                ));
             }
-            prev = Some((y, ua.overall));
+            prev = Some((y, overall));
             std::mem::swap(&mut scores, &mut prev_scores);
-            aggregates.push(ua);
         }
         // dashboard
         let mut icol = Vec::new();
@@ -577,13 +586,15 @@ pub fn monitor_with_detail(
         None => Vec::new(),
     };
     let n_years = eval_years.len();
+    let aggregates = aggregates.finish();
     let evaluations = units
         .iter()
         .enumerate()
         .map(|(k, unit)| {
             let obj = year_pos
-                .and_then(|y| aggregates.get(k * n_years + y))
-                .and_then(|a: &UnitAchievement| a.overall)
+                .map(|y| k * n_years + y)
+                .filter(|&r| r < aggregates.len())
+                .and_then(|r| aggregates.overall(r))
                 .map(|v| 100.0 * v);
             let sat = satisfaction
                 .iter()

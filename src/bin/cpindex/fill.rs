@@ -811,16 +811,14 @@ pub fn view_shared(
             mspec.dynamic.base_year.unwrap_or(fw.base_year).to_string(),
         )],
     ));
-    let withheld: Vec<String> = ev
-        .monitor
-        .aggregates
-        .iter()
-        .filter(|a| a.year == year && a.withheld.is_some())
-        .map(|a| {
+    let aggs = &ev.monitor.aggregates;
+    let withheld: Vec<String> = (0..aggs.len())
+        .filter(|&k| aggs.year(k) == year && aggs.withheld(k).is_some())
+        .map(|k| {
             format!(
                 "{} ({:.0}%)",
-                unit_name(&a.unit),
-                100.0 * a.indicator_coverage
+                unit_name(aggs.unit(k)),
+                100.0 * aggs.indicator_coverage(k)
             )
         })
         .collect();
