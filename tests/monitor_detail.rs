@@ -71,7 +71,7 @@ fn without_dynamic_breakdown_the_numbers_are_the_same_and_the_lists_empty() {
     assert_eq!(full.warnings, lean.warnings);
     assert_eq!(full.dynamic.len(), lean.dynamic.len());
     let mut lists_seen = 0;
-    for (f, l) in full.dynamic.iter().zip(&lean.dynamic) {
+    for (f, l) in full.dynamic.records().zip(lean.dynamic.records()) {
         assert_eq!(f.unit, l.unit);
         assert_eq!(f.excluded, l.excluded);
         assert_eq!(f.years.len(), l.years.len());

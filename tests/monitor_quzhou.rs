@@ -331,7 +331,7 @@ fn quzhou_seed_framework_end_to_end() {
     // 2022 113.391024, 2023 118.628862 (6 dims); chained 2023: link over indicators
     // present in 2022 and 2023 = 118.628862/113.122861, chained = 113.391024 × link
     // = 118.910077.
-    let d = res.dynamic.iter().find(|d| d.unit == "quzhou").unwrap();
+    let d = res.dynamic.records().find(|d| d.unit == "quzhou").unwrap();
     assert_eq!(d.years[0].fixed_base_index, Some(100.0));
     close(d.years[1].fixed_base_index.unwrap(), 107.473503, 1e-6);
     close(d.years[2].chained_index.unwrap(), 113.391024, 1e-6);

@@ -128,7 +128,7 @@ fn of_unit(r: &MonitorResults, unit: &str) -> String {
     let trends: Vec<&TrendAssessment> = r.trends.iter().filter(|a| a.unit == unit).collect();
     let targets: Vec<_> = r.targets.iter().filter(|a| a.unit == unit).collect();
     let dashboards: Vec<_> = r.dashboards.iter().filter(|a| a.unit == unit).collect();
-    let dynamic: Vec<&DynamicIndex> = r.dynamic.iter().filter(|a| a.unit == unit).collect();
+    let dynamic: Vec<DynamicIndex> = r.dynamic.records().filter(|a| a.unit == unit).collect();
     let evaluations: Vec<_> = r.evaluations.iter().filter(|a| a.unit == unit).collect();
     assert_eq!(aggregates.len(), t.years().len());
     assert_eq!(targets.len(), ni);

@@ -720,24 +720,16 @@ pub unsafe extern "C" fn cpindex_monitor_result_dynamic(
                 format!("{series} is not a cpindex_dynamic_series code (0 FIXED_BASE, 1 CHAINED, 2 COMPOSITE)"),
             ));
         }
-        let d = r
-            .unit_position(unit)
-            .and_then(|k| r.dynamic.get(k))
-            .filter(|d| d.unit == unit)
-            .or_else(|| r.dynamic.iter().find(|d| d.unit == unit))
+        let e = r
+            .dynamic_position(unit)
             .ok_or_else(|| unknown_unit(r, unit))?;
-        let ys: Vec<i32> = d.years.iter().map(|y| y.year).collect();
-        let vs: Vec<f64> = d
-            .years
-            .iter()
-            .map(|y| {
-                opt(match series {
-                    0 => y.fixed_base_index,
-                    1 => y.chained_index,
-                    _ => y.composite,
-                })
-            })
-            .collect();
+        let d = &r.dynamic;
+        let ys: &[i32] = d.years(e);
+        let vs: &[f64] = match series {
+            0 => d.fixed_base_index(e),
+            1 => d.chained_index(e),
+            _ => d.composite(e),
+        };
         let needed = ys.len();
         let mut n = 0usize;
         // Check both arrays before writing either (outputs only on success).
@@ -745,10 +737,10 @@ pub unsafe extern "C" fn cpindex_monitor_result_dynamic(
             let _ = try_slice(years.cast_const(), buf_len, "years")?;
             let _ = try_slice(values.cast_const(), buf_len, "values")?;
         }
-        let r1 = write_array(&ys, years, buf_len, &mut n, "the dynamic index years");
+        let r1 = write_array(ys, years, buf_len, &mut n, "the dynamic index years");
         out_len.write(needed);
         r1?;
-        write_array(&vs, values, buf_len, &mut n, "the dynamic index values")
+        write_array(vs, values, buf_len, &mut n, "the dynamic index values")
     })
 }
 

@@ -311,8 +311,15 @@ pub(crate) struct AggregateBuilder {
 }
 
 impl AggregateBuilder {
-    /// An empty table for `framework` (indexed by `h`), sized for `records` records.
-    pub(crate) fn new(h: &Hierarchy, framework: &Framework, records: usize) -> AggregateBuilder {
+    /// An empty table for `framework` (indexed by `h`), sized for `records` records with
+    /// at most `top_k` indicators pulling each down (that list reserved at its upper
+    /// bound, which costs no memory where it is not written; skipped when it cannot be had).
+    pub(crate) fn new(
+        h: &Hierarchy,
+        framework: &Framework,
+        records: usize,
+        top_k: usize,
+    ) -> AggregateBuilder {
         let n_ind = framework.indicators.len();
         let n_dim = framework.dimensions.len();
         let mut t = AggregateTable::default();
@@ -329,6 +336,9 @@ impl AggregateBuilder {
         t.pull_start.reserve(records + 1);
         t.pull_start.push(0);
         t.like_for_like.reserve(records);
+        let _ = t
+            .pulls
+            .try_reserve(records.saturating_mul(top_k.min(n_ind)));
         // the framework's names by code, to find a parent or a dimension outside the tree
         // (neither is met in a validated framework but a parent)
         let mut codes: HashMap<Id, u32> = t
@@ -483,8 +493,9 @@ impl AggregateBuilder {
         }
     }
 
-    /// The finished table.
-    pub(crate) fn finish(self) -> AggregateTable {
+    /// The finished table (room reserved and not used given back: a shrink in place).
+    pub(crate) fn finish(mut self) -> AggregateTable {
+        self.t.pulls.shrink_to_fit();
         self.t
     }
 }

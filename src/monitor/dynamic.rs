@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::achievement::interval_score;
 use super::aggregate::Hierarchy;
+use super::dynamic_table::{Change, DynamicBuilder};
 use super::spec::GrowthInput;
 use crate::error::{Error, Result};
 use crate::model::{Framework, Indicator, Kind, Polarity};
@@ -294,6 +295,27 @@ pub(crate) fn dynamic_index_detail(
     base_year: i32,
     breakdown: bool,
 ) -> Result<DynamicIndex> {
+    let mut b = DynamicBuilder::new(h, framework.indicators.len(), framework.dimensions.len());
+    let code = b.code(&super::Id::new(unit));
+    dynamic_into(
+        h, framework, code, periods, rescaled, base_year, breakdown, &mut b,
+    )?;
+    Ok(b.finish().record(0))
+}
+
+/// Computes the dynamic index of one unit (`unit`: its code in `out`) into `out` (see
+/// [`dynamic_index_detail`]); on error nothing is written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn dynamic_into(
+    h: &Hierarchy,
+    framework: &Framework,
+    unit: u32,
+    periods: &[i32],
+    rescaled: &[Vec<f64>],
+    base_year: i32,
+    breakdown: bool,
+    out: &mut DynamicBuilder,
+) -> Result<()> {
     let n = framework.indicators.len();
     if rescaled.len() != n {
         return Err(Error::length_mismatch(
@@ -328,21 +350,6 @@ pub(crate) fn dynamic_index_detail(
         .filter(|(_, d)| d.parent.is_none())
         .map(|(k, _)| k)
         .collect();
-    // The lists below are built with exact capacities: grown by doubling they would leave
-    // up to half unused, and at national scale (2.6 million contributions) that slack is
-    // fresh memory to fault in.
-    let ids_where = |keep: &dyn Fn(usize) -> bool| -> Vec<super::Id> {
-        if !breakdown {
-            return Vec::new();
-        }
-        let mut v = Vec::with_capacity((0..n).filter(|&j| keep(j)).count());
-        v.extend(
-            (0..n)
-                .filter(|&j| keep(j))
-                .map(|j| h.indicator_id(j).clone()),
-        );
-        v
-    };
     // one availability and one weight buffer for every year
     let mut avail = vec![false; n];
     let mut w = vec![0.0; n];
@@ -359,7 +366,7 @@ pub(crate) fn dynamic_index_detail(
         })
     };
     let c_base = composite(bp, &mut avail, &mut w);
-    let mut years = Vec::with_capacity(periods.len() - bp);
+    out.begin(unit, base_year);
     let mut chained = Some(100.0);
     for p in bp..periods.len() {
         // the base year's composite is `c_base` (computed once)
@@ -371,7 +378,9 @@ pub(crate) fn dynamic_index_detail(
         } else {
             composite(p, &mut avail, &mut w)
         };
-        let missing = ids_where(&|j| !avail[j]);
+        if breakdown {
+            (0..n).filter(|&j| !avail[j]).for_each(|j| out.missing(j));
+        }
         let mut change = None;
         if p > bp {
             for (j, a) in avail.iter_mut().enumerate() {
@@ -387,69 +396,48 @@ pub(crate) fn dynamic_index_detail(
                     .filter(|&j| w[j] > 0.0)
                     .map(|j| w[j] * rescaled[j][p])
                     .sum();
-                let mut inds: Vec<Contribution> = Vec::with_capacity(if breakdown {
-                    w.iter().filter(|&&x| x > 0.0).count()
-                } else {
-                    0
-                });
-                inds.extend((0..n).filter(|&j| breakdown && w[j] > 0.0).map(|j| {
-                    let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
-                    Contribution {
-                        id: h.indicator_id(j).clone(),
-                        weight: w[j],
-                        points: pts,
-                        growth_pct: 100.0 * pts / from,
+                if breakdown {
+                    for j in (0..n).filter(|&j| w[j] > 0.0) {
+                        let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
+                        out.contribution(j, w[j], pts, 100.0 * pts / from);
                     }
-                }));
-                let mut dims: Vec<Contribution> =
-                    Vec::with_capacity(if breakdown { tops.len() } else { 0 });
-                for &k in tops.iter().filter(|_| breakdown) {
-                    let members = || h.members(k).iter().copied().filter(|&j| w[j] > 0.0);
-                    if members().next().is_none() {
-                        continue;
+                    for &k in &tops {
+                        let members = || h.members(k).iter().copied().filter(|&j| w[j] > 0.0);
+                        if members().next().is_none() {
+                            continue;
+                        }
+                        let pts: f64 = members()
+                            .map(|j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
+                            .sum();
+                        out.dimension_contribution(
+                            n + k,
+                            members().map(|j| w[j]).sum(),
+                            pts,
+                            100.0 * pts / from,
+                        );
                     }
-                    let pts: f64 = members()
-                        .map(|j| w[j] * (rescaled[j][p] - rescaled[j][p - 1]))
-                        .sum();
-                    dims.push(Contribution {
-                        id: h.dimension_id(k).clone(),
-                        weight: members().map(|j| w[j]).sum(),
-                        points: pts,
-                        growth_pct: 100.0 * pts / from,
-                    });
+                    (0..n)
+                        .filter(|&j| !avail[j])
+                        .for_each(|j| out.excluded_from_link(j));
                 }
                 let link = to / from;
                 chained = chained.map(|c| c * link);
-                change = Some(YearChange {
+                change = Some(Change {
                     from_year: periods[p - 1],
                     matched_from: from,
                     matched_to: to,
                     link,
-                    indicators: inds,
-                    dimensions: dims,
-                    excluded: ids_where(&|j| !avail[j]),
                 });
             } else {
                 chained = None;
             }
         }
-        years.push(DynamicYear {
-            year: periods[p],
-            composite: c,
-            fixed_base_index: match (c, c_base) {
-                (Some(_), Some(_)) if p == bp => Some(100.0),
-                (Some(c), Some(b)) if b != 0.0 => Some(100.0 * c / b),
-                _ => None,
-            },
-            chained_index: chained,
-            change,
-            missing,
-        });
+        let fixed = match (c, c_base) {
+            (Some(_), Some(_)) if p == bp => Some(100.0),
+            (Some(c), Some(b)) if b != 0.0 => Some(100.0 * c / b),
+            _ => None,
+        };
+        out.end_year(periods[p], c, fixed, chained, change);
     }
-    Ok(DynamicIndex {
-        unit: super::Id::new(unit),
-        base_year,
-        years,
-        excluded: Vec::new(),
-    })
+    Ok(())
 }

@@ -11,7 +11,8 @@ use super::dashboard::{
     colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
     UnitDashboard,
 };
-use super::dynamic::{dynamic_index_detail, rescaled_series_into, DynamicIndex};
+use super::dynamic::{dynamic_into, rescaled_series_into};
+use super::dynamic_table::{DynamicBuilder, DynamicTable};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
 use super::schedule::{schedule_check_ids, ScheduleCheck};
@@ -51,7 +52,7 @@ pub struct MonitorResults {
     /// Dashboard per unit in the evaluation year.
     pub dashboards: Vec<UnitDashboard>,
     /// Dynamic monitoring index per unit.
-    pub dynamic: Vec<DynamicIndex>,
+    pub dynamic: DynamicTable,
     /// Satisfaction index by unit × year (empty without a survey).
     pub satisfaction: Vec<SatisfactionGroup>,
     /// Overall evaluation per unit in the evaluation year.
@@ -122,6 +123,15 @@ impl MonitorResults {
             (k < a.len() && a.unit(k) == unit && a.year(k) == year).then_some(k)
         });
         by_pos.or_else(|| (0..a.len()).find(|&k| a.unit(k) == unit && a.year(k) == year))
+    }
+
+    /// The entry of a unit in [`MonitorResults::dynamic`] (by position: one entry per unit
+    /// in order, unless a unit has none; a search otherwise).
+    pub fn dynamic_position(&self, unit: &str) -> Option<usize> {
+        let d = &self.dynamic;
+        self.unit_position(unit)
+            .filter(|&k| k < d.len() && d.unit(k) == unit)
+            .or_else(|| (0..d.len()).find(|&k| d.unit(k) == unit))
     }
 
     /// The records of unit × indicator tables (schedule, trends, targets) are unit-major in
@@ -283,11 +293,31 @@ pub fn monitor_with_detail(
         .collect();
     let n_cells = units.len() * framework.indicators.len();
     let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut aggregates = AggregateBuilder::new(&hier, framework, units.len() * n_years_eval);
+    let mut aggregates = AggregateBuilder::new(
+        &hier,
+        framework,
+        units.len() * n_years_eval,
+        spec.pull_down_count,
+    );
     let mut schedule = Vec::with_capacity(n_cells);
     let mut trends = Vec::with_capacity(n_cells);
     let mut dashboards = Vec::with_capacity(units.len());
-    let mut dynamic = Vec::with_capacity(units.len());
+    let mut dynamic = DynamicBuilder::new(
+        &hier,
+        framework.indicators.len(),
+        framework.dimensions.len(),
+    );
+    dynamic.reserve(
+        units.len(),
+        periods.len(),
+        framework.indicators.len(),
+        framework
+            .dimensions
+            .iter()
+            .filter(|d| d.parent.is_none())
+            .count(),
+        detail.dynamic_breakdown,
+    );
     let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
     let eval_years: Vec<i32> = periods
         .iter()
@@ -564,17 +594,18 @@ pub fn monitor_with_detail(
         });
         let dyn_base = spec.dynamic.base_year.unwrap_or(base_year);
         if periods.contains(&dyn_base) {
-            let mut di = dynamic_index_detail(
+            let code = dynamic.code(&uid);
+            dynamic_into(
                 &hier,
                 framework,
-                unit,
+                code,
                 periods,
                 &rescaled,
                 dyn_base,
                 detail.dynamic_breakdown,
+                &mut dynamic,
             )?;
-            di.excluded = excluded;
-            dynamic.push(di);
+            dynamic.set_excluded(excluded);
         } else {
             warnings.push(format!(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
@@ -619,10 +650,10 @@ pub fn monitor_with_detail(
         units,
         achievements: table.finish(),
         aggregates,
+        dynamic: dynamic.finish(),
         schedule,
         trends,
         dashboards,
-        dynamic,
         satisfaction,
         evaluations,
         targets,

@@ -462,26 +462,22 @@ pub fn view_shared(
         .units
         .iter()
         .filter_map(|u| {
-            let k = ev.monitor.unit_position(&u.id)?;
-            ev.monitor
-                .dynamic
-                .get(k)
-                .filter(|d| d.unit == u.id)
-                .or_else(|| ev.monitor.dynamic.iter().find(|d| d.unit == u.id))
-        })
-        .map(|d| LineSeries {
-            name: unit_name(&d.unit),
-            values: ev
-                .years
-                .iter()
-                .map(|y| {
-                    d.years
-                        .iter()
-                        .find(|x| x.year == *y)
-                        .and_then(|x| x.fixed_base_index)
-                        .unwrap_or(f64::NAN)
-                })
-                .collect(),
+            let e = ev.monitor.dynamic_position(&u.id)?;
+            let d = &ev.monitor.dynamic;
+            let (years, index) = (d.years(e), d.fixed_base_index(e));
+            Some(LineSeries {
+                name: unit_name(d.unit(e)),
+                values: ev
+                    .years
+                    .iter()
+                    .map(|y| {
+                        years
+                            .iter()
+                            .position(|x| x == y)
+                            .map_or(f64::NAN, |r| index[r])
+                    })
+                    .collect(),
+            })
         })
         .collect();
 

@@ -574,17 +574,21 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         .concat(),
     );
     dynamic.frozen_columns = 2;
-    for d in &e.monitor.dynamic {
-        for y in &d.years {
+    let d = &e.monitor.dynamic;
+    for k in 0..d.len() {
+        let (composite, fixed, chained) =
+            (d.composite(k), d.fixed_base_index(k), d.chained_index(k));
+        for (r, &year) in d.years(k).iter().enumerate() {
+            let opt = |v: f64| (!v.is_nan()).then_some(v);
             dynamic.push(
                 [
-                    unit_cells_by_id(&d.unit),
+                    unit_cells_by_id(d.unit(k)),
                     vec![
-                        n(d.base_year as f64),
-                        n(y.year as f64),
-                        num(y.composite),
-                        num(y.fixed_base_index),
-                        num(y.chained_index),
+                        n(d.base_year(k) as f64),
+                        n(year as f64),
+                        num(opt(composite[r])),
+                        num(opt(fixed[r])),
+                        num(opt(chained[r])),
                     ],
                 ]
                 .concat(),
