@@ -70,3 +70,23 @@ pub fn framework_with_own_targets(size: f64, multiple: f64, k: usize, value: f64
     u.targets.insert(id_k, value);
     fw
 }
+
+/// The serde form of a columnar monitoring table is the JSON list of its records, and that
+/// JSON and `from_records` of the records both give back an equal table with the same
+/// records.
+pub fn assert_table_round_trip<T, R>(
+    table: &T,
+    records: &[R],
+    from_records: fn(&[R]) -> T,
+    records_of: fn(&T) -> Vec<R>,
+) where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    R: serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_string(table).unwrap();
+    assert_eq!(json, serde_json::to_string(records).unwrap());
+    let back: T = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, table);
+    assert_eq!(records_of(&back), records);
+    assert_eq!(&from_records(records), table);
+}
