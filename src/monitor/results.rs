@@ -43,7 +43,8 @@ pub struct MonitorResults {
     /// ascending from the base year), held by column with the ids interned; serialised as
     /// the list of [`IndicatorAchievement`] records.
     pub achievements: AchievementTable,
-    /// Aggregated achievement per unit × year.
+    /// Aggregated achievement per unit × year, held by column ([`AggregateTable`]: a
+    /// [`UnitAchievement`] per record on request; serialised as the list of them).
     pub aggregates: AggregateTable,
     /// Schedule check per unit × indicator in the evaluation year.
     pub schedule: Vec<ScheduleCheck>,
@@ -51,7 +52,8 @@ pub struct MonitorResults {
     pub trends: Vec<TrendAssessment>,
     /// Dashboard per unit in the evaluation year.
     pub dashboards: Vec<UnitDashboard>,
-    /// Dynamic monitoring index per unit.
+    /// Dynamic monitoring index per unit, held by column ([`DynamicTable`]: a
+    /// [`super::DynamicIndex`] per unit on request; serialised as the list of them).
     pub dynamic: DynamicTable,
     /// Satisfaction index by unit × year (empty without a survey).
     pub satisfaction: Vec<SatisfactionGroup>,
