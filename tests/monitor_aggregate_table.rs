@@ -34,31 +34,22 @@ const UNITS: [&str; 5] = ["kecheng", "twin_a", "twin_b", "sparse", "longyou"];
 /// availability pattern is theirs while its coverage denominator is not; `sparse` misses
 /// two of three indicators in 2023 (below the coverage minimum); `longyou` is complete.
 fn panel(fw: &Framework) -> Panel {
-    let years: Vec<i32> = (2020..=2025).collect();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let names: Vec<String> = UNITS.iter().map(|s| s.to_string()).collect();
-    let mut p = Panel::new(names, years.clone(), ids).unwrap();
-    for (i, ind) in fw.indicators.iter().enumerate() {
+    common::monitor::panel_2020_2025(fw, &UNITS, |u, i, ind, pi| {
         let t = ind.target.unwrap_or(10.0).abs().max(1.0);
-        for (pi, &y) in years.iter().enumerate() {
-            for (u, &name) in UNITS.iter().enumerate() {
-                let base = matches!(i, 2 | 9 | 30) || (i == 4 && y == 2022);
-                let missing = match name {
-                    "twin_a" | "twin_b" => base,
-                    "kecheng" => base || fw.target_for("twin_a", ind).1 == TargetSource::NotScored,
-                    "sparse" => y == 2023 && i % 3 != 0,
-                    _ => false,
-                };
-                let v = if missing {
-                    f64::NAN
-                } else {
-                    t * (0.5 + 0.07 * pi as f64 + 0.045 * u as f64 + 0.002 * (i % 17) as f64)
-                };
-                p.set(u, pi, i, v).unwrap();
-            }
+        let y = 2020 + pi as i32;
+        let base = matches!(i, 2 | 9 | 30) || (i == 4 && y == 2022);
+        let missing = match UNITS[u] {
+            "twin_a" | "twin_b" => base,
+            "kecheng" => base || fw.target_for("twin_a", ind).1 == TargetSource::NotScored,
+            "sparse" => y == 2023 && i % 3 != 0,
+            _ => false,
+        };
+        if missing {
+            f64::NAN
+        } else {
+            t * (0.5 + 0.07 * pi as f64 + 0.045 * u as f64 + 0.002 * (i % 17) as f64)
         }
-    }
-    p
+    })
 }
 
 fn run() -> (Framework, MonitorResults) {

@@ -17,7 +17,6 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use cpindex::data::Panel;
 use cpindex::model::Framework;
 use cpindex::monitor::*;
 
@@ -25,25 +24,16 @@ const UNITS: [&str; 4] = ["kecheng", "a", "b", "c"];
 
 fn run() -> MonitorResults {
     let fw: Framework = common::monitor::framework_with_own_targets(55.0, 4.0, 7, 12.0);
-    let years: Vec<i32> = (2020..=2025).collect();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let names: Vec<String> = UNITS.iter().map(|s| s.to_string()).collect();
-    let mut p = Panel::new(names, years.clone(), ids).unwrap();
-    for (i, ind) in fw.indicators.iter().enumerate() {
+    let p = common::monitor::panel_2020_2025(&fw, &UNITS, |u, i, ind, pi| {
         let t = ind.target.unwrap_or(10.0).abs().max(1.0);
-        for pi in 0..years.len() {
-            for u in 0..UNITS.len() {
-                // each unit its own holes, in some years only
-                let missing = pi > 0 && (i * 7 + pi * 3 + u * 5) % (11 + u) == 0;
-                let v = if missing {
-                    f64::NAN
-                } else {
-                    t * (0.6 + 0.06 * pi as f64 + 0.03 * u as f64 + 0.004 * (i % 13) as f64)
-                };
-                p.set(u, pi, i, v).unwrap();
-            }
+        // each unit its own holes, in some years only
+        let missing = pi > 0 && (i * 7 + pi * 3 + u * 5) % (11 + u) == 0;
+        if missing {
+            f64::NAN
+        } else {
+            t * (0.6 + 0.06 * pi as f64 + 0.03 * u as f64 + 0.004 * (i % 13) as f64)
         }
-    }
+    });
     let spec = MonitorSpec {
         units: Some(names_of()),
         ..MonitorSpec::default()

@@ -25,34 +25,24 @@ fn framework() -> Framework {
 /// Units that differ in availability: complete, half the indicators missing throughout,
 /// every indicator missing in some years, a missing base year.
 fn panel(fw: &Framework, units: &[&str]) -> Panel {
-    let years: Vec<i32> = (2020..=2025).collect();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let names: Vec<String> = units.iter().map(|s| s.to_string()).collect();
-    let mut p = Panel::new(names, years.clone(), ids).unwrap();
-    for (i, ind) in fw.indicators.iter().enumerate() {
+    common::monitor::panel_2020_2025(fw, units, |u, i, ind, pi| {
         let t = ind.target.unwrap_or(10.0);
-        for (pi, _) in years.iter().enumerate() {
-            for u in 0..units.len() {
-                // the pattern follows the unit's position in the panel (not in the run)
-                let missing = match u {
-                    0 => false,
-                    1 => i % 2 == 0,
-                    2 => pi % 2 == 1,
-                    3 => pi == 0 || (i * 5 + pi) % 11 == 0,
-                    4 => i % 3 == 1 && pi > 2,
-                    _ => (i * 3 + pi * 7 + u) % 9 == 0,
-                };
-                let v = if missing {
-                    f64::NAN
-                } else {
-                    let drift = if u % 2 == 0 { 0.06 } else { -0.03 };
-                    t * (0.55 + drift * pi as f64 + 0.05 * u as f64 + 0.003 * (i % 13) as f64)
-                };
-                p.set(u, pi, i, v).unwrap();
-            }
+        // the pattern follows the unit's position in the panel (not in the run)
+        let missing = match u {
+            0 => false,
+            1 => i % 2 == 0,
+            2 => pi % 2 == 1,
+            3 => pi == 0 || (i * 5 + pi) % 11 == 0,
+            4 => i % 3 == 1 && pi > 2,
+            _ => (i * 3 + pi * 7 + u) % 9 == 0,
+        };
+        if missing {
+            f64::NAN
+        } else {
+            let drift = if u % 2 == 0 { 0.06 } else { -0.03 };
+            t * (0.55 + drift * pi as f64 + 0.05 * u as f64 + 0.003 * (i % 13) as f64)
         }
-    }
-    p
+    })
 }
 
 const UNITS: [&str; 7] = [

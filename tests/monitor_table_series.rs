@@ -22,27 +22,17 @@ fn framework() -> Framework {
 /// Units × 2020–2025: values around the targets, some cells missing, and for units 1
 /// and 3 the base-year value missing (units 3: for every other indicator only).
 fn panel(fw: &Framework, units: &[&str]) -> Panel {
-    let years: Vec<i32> = (2020..=2025).collect();
-    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let names: Vec<String> = units.iter().map(|s| s.to_string()).collect();
-    let mut p = Panel::new(names, years.clone(), ids).unwrap();
-    for (i, ind) in fw.indicators.iter().enumerate() {
+    common::monitor::panel_2020_2025(fw, units, |u, i, ind, pi| {
         let t = ind.target.unwrap_or(10.0);
-        for pi in 0..years.len() {
-            for u in 0..units.len() {
-                let h = (u * 31 + i * 7 + pi * 13) % 13;
-                let base_missing = pi == 0 && (u == 1 || (u == 3 && i % 2 == 0));
-                let v = if h == 0 || base_missing {
-                    f64::NAN
-                } else {
-                    let drift = if u % 3 == 2 { -0.04 } else { 0.05 };
-                    t * (0.5 + drift * pi as f64 + 0.07 * (u % 9) as f64 + 0.002 * h as f64)
-                };
-                p.set(u, pi, i, v).unwrap();
-            }
+        let h = (u * 31 + i * 7 + pi * 13) % 13;
+        let base_missing = pi == 0 && (u == 1 || (u == 3 && i % 2 == 0));
+        if h == 0 || base_missing {
+            f64::NAN
+        } else {
+            let drift = if u % 3 == 2 { -0.04 } else { 0.05 };
+            t * (0.5 + drift * pi as f64 + 0.07 * (u % 9) as f64 + 0.002 * h as f64)
         }
-    }
-    p
+    })
 }
 
 fn bits(v: Option<f64>) -> u64 {

@@ -90,3 +90,25 @@ pub fn assert_table_round_trip<T, R>(
     assert_eq!(records_of(&back), records);
     assert_eq!(&from_records(records), table);
 }
+
+/// A panel of `units` × 2020–2025 over every indicator of `fw`, the cell of unit `u`,
+/// indicator `i` (`ind`), period `pi` (0 = 2020) being `value(u, i, ind, pi)` (NaN =
+/// missing).
+pub fn panel_2020_2025(
+    fw: &Framework,
+    units: &[&str],
+    value: impl Fn(usize, usize, &Indicator, usize) -> f64,
+) -> Panel {
+    let years: Vec<i32> = (2020..=2025).collect();
+    let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let names: Vec<String> = units.iter().map(|s| s.to_string()).collect();
+    let mut p = Panel::new(names, years.clone(), ids).unwrap();
+    for (i, ind) in fw.indicators.iter().enumerate() {
+        for pi in 0..years.len() {
+            for u in 0..units.len() {
+                p.set(u, pi, i, value(u, i, ind, pi)).unwrap();
+            }
+        }
+    }
+    p
+}
