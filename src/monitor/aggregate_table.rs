@@ -3,8 +3,9 @@
 //!
 //! A [`UnitAchievement`] is about 3.8 KB at the built-in framework's size (16 dimensions,
 //! 102 indicators: each dimension's record with its lists, the weight vector, the
-//! missing lists), a dozen allocations each; at national scale (2,844 units × 10 years)
-//! that was 110 MB and 300,000 allocations written once and mostly never read. Most of it
+//! missing lists) and several allocations (the lists, each dimension's non-empty missing
+//! list); at national scale (2,844 units × 10 years) that was 110 MB written once and
+//! mostly never read. Most of it
 //! depends only on which indicators have a score — the availability pattern: the
 //! re-normalised weights, the missing indicators, the weight and indicator coverage
 //! overall and per dimension (the coverage). The table keeps each distinct pattern once
