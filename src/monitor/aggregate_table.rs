@@ -28,6 +28,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::aggregate::{
     obstacle_share, overall_score, pulling_down_into, withheld_text, Coverage, Hierarchy,
 };
+use super::id::IdCodes;
 use super::{DimensionAchievement, Id, LikeForLike, Shortfall, UnitAchievement};
 use crate::model::Framework;
 
@@ -211,21 +212,11 @@ impl AggregateTable {
     /// back as `None` (a NaN is not a score).
     pub fn from_records(records: &[UnitAchievement]) -> AggregateTable {
         let mut t = AggregateTable::default();
-        let mut codes: HashMap<Id, u32> = HashMap::new();
-        let mut code = |t: &mut AggregateTable, id: &Id| -> u32 {
-            *codes.entry(id.clone()).or_insert_with(|| {
-                t.names.push(id.clone());
-                (t.names.len() - 1) as u32
-            })
-        };
+        let mut ids = IdCodes::default();
         t.pull_start.push(0);
         for (k, r) in records.iter().enumerate() {
             let c = CoverageEntry {
-                missing_indicators: r
-                    .missing_indicators
-                    .iter()
-                    .map(|m| code(&mut t, m))
-                    .collect(),
+                missing_indicators: r.missing_indicators.iter().map(|m| ids.code(m)).collect(),
                 weight_covered: r.weight_covered,
                 renormalised: r.renormalised,
                 weights_used: r.weights_used.clone(),
@@ -234,18 +225,18 @@ impl AggregateTable {
                     .dimensions
                     .iter()
                     .map(|d| DimEntry {
-                        dimension: code(&mut t, &d.dimension),
-                        parent: d.parent.as_ref().map(|p| code(&mut t, p)),
+                        dimension: ids.code(&d.dimension),
+                        parent: d.parent.as_ref().map(|p| ids.code(p)),
                         n_indicators: d.n_indicators,
                         n_available: d.n_available,
-                        missing: d.missing.iter().map(|m| code(&mut t, m)).collect(),
+                        missing: d.missing.iter().map(|m| ids.code(m)).collect(),
                         weight_covered: d.weight_covered,
                         wsum: f64::NAN,
                     })
                     .collect(),
             };
             t.coverages.push(c);
-            let unit = code(&mut t, &r.unit);
+            let unit = ids.code(&r.unit);
             t.unit.push(unit);
             t.year.push(r.year);
             t.overall.push(nan(r.overall));
@@ -255,8 +246,8 @@ impl AggregateTable {
                 .extend(r.dimensions.iter().map(|d| nan(d.score)));
             for s in &r.pulling_down {
                 let slot = PullSlot {
-                    indicator: code(&mut t, &s.indicator),
-                    dimension: code(&mut t, &s.dimension),
+                    indicator: ids.code(&s.indicator),
+                    dimension: ids.code(&s.dimension),
                     score: s.score,
                     weight: s.weight,
                     shortfall: s.shortfall,
@@ -270,6 +261,7 @@ impl AggregateTable {
                 t.withheld.push((k as u32, w.clone()));
             }
         }
+        t.names = ids.into_names();
         t
     }
 }
@@ -300,6 +292,8 @@ impl<'de> Deserialize<'de> for AggregateTable {
 /// coverage; nothing is allocated per record once the columns have grown.
 pub(crate) struct AggregateBuilder {
     t: AggregateTable,
+    // the table's names, moved into it when finished
+    ids: IdCodes,
     // (availability bits, indicator coverage bits) → coverage
     index: HashMap<Box<[u64]>, u32>,
     key: Vec<u64>,
@@ -324,10 +318,6 @@ impl AggregateBuilder {
         let n_ind = framework.indicators.len();
         let n_dim = framework.dimensions.len();
         let mut t = AggregateTable::default();
-        t.names
-            .extend((0..n_ind).map(|j| h.indicator_id(j).clone()));
-        t.names
-            .extend((0..n_dim).map(|k| h.dimension_id(k).clone()));
         t.unit.reserve(records);
         t.year.reserve(records);
         t.overall.reserve(records);
@@ -340,31 +330,20 @@ impl AggregateBuilder {
         let _ = t
             .pulls
             .try_reserve(records.saturating_mul(top_k.min(n_ind)));
-        // the framework's names by code, to find a parent or a dimension outside the tree
-        // (neither is met in a validated framework but a parent)
-        let mut codes: HashMap<Id, u32> = t
-            .names
-            .iter()
-            .enumerate()
-            .map(|(c, id)| (id.clone(), c as u32))
-            .collect();
-        let mut code_of = |t: &mut AggregateTable, id: Id| -> u32 {
-            *codes.entry(id.clone()).or_insert_with(|| {
-                t.names.push(id);
-                (t.names.len() - 1) as u32
-            })
-        };
+        // a parent, or a dimension outside the tree (never in a validated framework), by name
+        let mut ids = IdCodes::of_framework(h, n_ind, n_dim);
         let parent = (0..n_dim)
-            .map(|k| h.dimension_parent(k).map(|p| code_of(&mut t, p.clone())))
+            .map(|k| h.dimension_parent(k).map(|p| ids.code(p)))
             .collect();
         let top = (0..n_ind)
             .map(|j| match h.top()[j] {
                 k if k < n_dim => (n_ind + k) as u32,
-                _ => code_of(&mut t, h.top_dimension_id(framework, j)),
+                _ => ids.code(&h.top_dimension_id(framework, j)),
             })
             .collect();
         AggregateBuilder {
             t,
+            ids,
             index: HashMap::new(),
             key: Vec::new(),
             idx: Vec::new(),
@@ -374,10 +353,9 @@ impl AggregateBuilder {
         }
     }
 
-    /// The code of a unit (one call per unit: its name is added).
+    /// The code of a unit.
     pub(crate) fn unit(&mut self, id: &Id) -> u32 {
-        self.t.names.push(id.clone());
-        (self.t.names.len() - 1) as u32
+        self.ids.code(id)
     }
 
     /// Appends the aggregate of `unit` in `year` from `scores` (checked by the caller,
@@ -497,6 +475,7 @@ impl AggregateBuilder {
     /// The finished table (room reserved and not used given back: a shrink in place).
     pub(crate) fn finish(mut self) -> AggregateTable {
         self.t.pulls.shrink_to_fit();
+        self.t.names = self.ids.into_names();
         self.t
     }
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::aggregate::Hierarchy;
 use super::dynamic::{Contribution, DynamicIndex, DynamicYear, YearChange};
+use super::id::IdCodes;
 use super::Id;
 
 fn nan(v: Option<f64>) -> f64 {
@@ -180,7 +181,7 @@ impl DynamicTable {
     /// A table of the given indices, in their order. A composite or index of `Some(NaN)`
     /// reads back as `None` (a NaN is not a value).
     pub fn from_records(records: &[DynamicIndex]) -> DynamicTable {
-        let mut b = DynamicBuilder::empty(Vec::new());
+        let mut b = DynamicBuilder::empty(IdCodes::default());
         for d in records {
             let unit = b.code(&d.unit);
             b.begin(unit, d.base_year);
@@ -256,15 +257,14 @@ impl<'de> Deserialize<'de> for DynamicTable {
 /// Writes a [`DynamicTable`] entry by entry (crate-private): `begin` a unit, then per year
 /// its list entries followed by `end_year`.
 pub(crate) struct DynamicBuilder {
-    pub(crate) t: DynamicTable,
-    // name → code, for names not given by position (`from_records`)
-    codes: std::collections::HashMap<Id, u32>,
+    t: DynamicTable,
+    // the table's names, moved into it when finished
+    ids: IdCodes,
 }
 
 impl DynamicBuilder {
-    fn empty(names: Vec<Id>) -> DynamicBuilder {
+    fn empty(ids: IdCodes) -> DynamicBuilder {
         let t = DynamicTable {
-            names,
             year_start: vec![0],
             ind_start: vec![0],
             dim_start: vec![0],
@@ -272,22 +272,12 @@ impl DynamicBuilder {
             miss_start: vec![0],
             ..DynamicTable::default()
         };
-        let codes = t
-            .names
-            .iter()
-            .enumerate()
-            .map(|(c, id)| (id.clone(), c as u32))
-            .collect();
-        DynamicBuilder { t, codes }
+        DynamicBuilder { t, ids }
     }
 
     /// A table whose indicator `j` has code `j` and dimension `k` code `n + k` (`h`'s ids).
     pub(crate) fn new(h: &Hierarchy, n_ind: usize, n_dim: usize) -> DynamicBuilder {
-        let names = (0..n_ind)
-            .map(|j| h.indicator_id(j).clone())
-            .chain((0..n_dim).map(|k| h.dimension_id(k).clone()))
-            .collect();
-        DynamicBuilder::empty(names)
+        DynamicBuilder::empty(IdCodes::of_framework(h, n_ind, n_dim))
     }
 
     /// Reserves room for `units` entries of at most `years` years each, with the lists of
@@ -334,11 +324,7 @@ impl DynamicBuilder {
 
     /// The code of a name (added when new).
     pub(crate) fn code(&mut self, id: &Id) -> u32 {
-        let names = &mut self.t.names;
-        *self.codes.entry(id.clone()).or_insert_with(|| {
-            names.push(id.clone());
-            (names.len() - 1) as u32
-        })
+        self.ids.code(id)
     }
 
     /// Starts the entry of a unit (`unit` a code).
@@ -421,6 +407,7 @@ impl DynamicBuilder {
     /// The finished table (room reserved and not used given back: a shrink in place).
     pub(crate) fn finish(mut self) -> DynamicTable {
         let t = &mut self.t;
+        t.names = self.ids.into_names();
         t.ind.shrink_to_fit();
         t.dim.shrink_to_fit();
         t.excl.shrink_to_fit();

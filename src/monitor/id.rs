@@ -145,6 +145,52 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
+/// Ids numbered in the order they are first given (crate-private): the columnar monitoring
+/// tables hold each id once and refer to it by this code.
+#[derive(Debug, Default)]
+pub(crate) struct IdCodes {
+    names: Vec<Id>,
+    codes: std::collections::HashMap<Id, u32>,
+}
+
+impl IdCodes {
+    /// The framework's indicator ids of `h` with codes `0..n_ind`, then its dimension ids
+    /// with codes `n_ind..n_ind + n_dim` (the position of an indicator or dimension is its
+    /// code).
+    pub(crate) fn of_framework(
+        h: &super::aggregate::Hierarchy,
+        n_ind: usize,
+        n_dim: usize,
+    ) -> IdCodes {
+        let mut ids = IdCodes::default();
+        for id in (0..n_ind)
+            .map(|j| h.indicator_id(j))
+            .chain((0..n_dim).map(|k| h.dimension_id(k)))
+        {
+            // by position, even for an id given twice (the code found by name is the first)
+            ids.codes
+                .entry(id.clone())
+                .or_insert(ids.names.len() as u32);
+            ids.names.push(id.clone());
+        }
+        ids
+    }
+
+    /// The code of `id` (numbered when new).
+    pub(crate) fn code(&mut self, id: &Id) -> u32 {
+        let names = &mut self.names;
+        *self.codes.entry(id.clone()).or_insert_with(|| {
+            names.push(id.clone());
+            (names.len() - 1) as u32
+        })
+    }
+
+    /// The ids by code.
+    pub(crate) fn into_names(self) -> Vec<Id> {
+        self.names
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
