@@ -579,16 +579,15 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         let (composite, fixed, chained) =
             (d.composite(k), d.fixed_base_index(k), d.chained_index(k));
         for (r, &year) in d.years(k).iter().enumerate() {
-            let opt = |v: f64| (!v.is_nan()).then_some(v);
             dynamic.push(
                 [
                     unit_cells_by_id(d.unit(k)),
                     vec![
                         n(d.base_year(k) as f64),
                         n(year as f64),
-                        num(opt(composite[r])),
-                        num(opt(fixed[r])),
-                        num(opt(chained[r])),
+                        n(composite[r]),
+                        n(fixed[r]),
+                        n(chained[r]),
                     ],
                 ]
                 .concat(),
