@@ -130,3 +130,104 @@ fn a_negative_weight_names_the_column_and_the_line() {
         "{e}"
     );
 }
+
+/// The report's large formats are streamed into the output (issue 16): the same bytes
+/// to standard output and to `--out`, written through a rename; a write that fails
+/// part-way is an error; a reader that stops early (`| head`) is not.
+#[test]
+fn streamed_report_formats_write_the_same_bytes_everywhere_and_fail_loudly() {
+    let d = dir("streamed");
+    let data = "examples/data/quzhou.csv";
+    for format in ["csv", "json", "evaluation", "table"] {
+        let o = cpindex(&["report", data, "--format", format]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.stdout.len() > 10_000,
+            "{format}: {} bytes",
+            o.stdout.len()
+        );
+        let out = d.join(format!("r.{format}"));
+        std::fs::write(&out, "previous").unwrap();
+        let f = cpindex(&[
+            "report",
+            data,
+            "--format",
+            format,
+            "--out",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(f.status.code(), Some(0), "{format}");
+        assert!(
+            std::fs::read(&out).unwrap() == o.stdout,
+            "{format}: the file differs from standard output"
+        );
+        // the JSON forms parse whole
+        if format == "json" || format == "evaluation" {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect(format);
+            assert!(v.is_object(), "{format}");
+        }
+        // an output directory that does not exist: an error, nothing written
+        let missing = d.join("no-such-dir").join("r.out");
+        let m = cpindex(&[
+            "report",
+            data,
+            "--format",
+            format,
+            "--out",
+            &missing.display().to_string(),
+        ]);
+        assert_eq!(m.status.code(), Some(1), "{format}");
+        assert!(String::from_utf8_lossy(&m.stderr).contains("no-such-dir"));
+        // a full disk part-way through: exit 1 with the reason
+        if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+            let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(["report", data, "--format", format])
+                .stdout(Stdio::from(full))
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(1), "{format}");
+            let e = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                e.contains("cannot write to standard output"),
+                "{format}: {e}"
+            );
+        } else {
+            eprintln!("SKIPPED (/dev/full part): /dev/full is not available on this system");
+        }
+        // a reader that reads 100 bytes and goes away: quietly accepted
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["report", data, "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut head).unwrap();
+        drop(child.stdout.take());
+        let done = child.wait_with_output().unwrap();
+        assert_eq!(
+            done.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert_eq!(&head[..], &o.stdout[..100], "{format}");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["r.csv", "r.evaluation", "r.json", "r.table"],
+        "no temporary file left behind"
+    );
+}

@@ -371,6 +371,13 @@ impl Evaluation {
         serde_json::to_string_pretty(self).expect("an evaluation always serialises")
     }
 
+    /// Writes [`Evaluation::to_json`]'s text into `w` as it is serialised (a national-scale
+    /// evaluation is over 100 MB of JSON: not held whole in memory first). An error is
+    /// the writer's.
+    pub fn write_json(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(w, self).map_err(std::io::Error::from)
+    }
+
     /// The position of a unit id in [`Evaluation::units`].
     pub fn unit_position(&self, id: &str) -> Option<usize> {
         self.units.iter().position(|u| u.id == id)

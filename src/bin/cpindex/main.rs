@@ -574,7 +574,9 @@ fn emit_report(
     let text = match format {
         ReportFormat::Table => text::render_table(v),
         ReportFormat::Csv => match &tables() {
-            Some(t) => tables::to_csv(t, excel),
+            Some(t) => {
+                return output::write_out_with(out, |w| tables::write_csv(t, excel, w));
+            }
             None if excel => tables::excel_text(&text::render_csv(v)),
             None => text::render_csv(v),
         },
@@ -586,10 +588,20 @@ fn emit_report(
             };
             return output::write_bytes(path, &xlsx::workbook(t)?);
         }
-        ReportFormat::Json => text::render_json(v),
+        // the two JSON forms (118 MB at national scale) serialised straight into the output
+        ReportFormat::Json => return output::write_out_with(out, |w| text::write_json(v, w)),
         ReportFormat::Html => html::render(v),
         ReportFormat::Evaluation => match &v.result {
-            Some(e) => e.to_json() + "\n",
+            Some(e) => {
+                return output::write_out_with(out, |w| {
+                    // a concrete buffer in front of the `dyn` writer: serde_json writes
+                    // token by token
+                    let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
+                    e.write_json(&mut b)?;
+                    std::io::Write::write_all(&mut b, b"\n")?;
+                    std::io::Write::flush(&mut b)
+                });
+            }
             None => return Err(Failure("no evaluation behind this view (demo)".into())),
         },
     };

@@ -60,6 +60,16 @@ pub fn write_file(path: &Path, text: &str) -> CliResult {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> CliResult {
+    write_file_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` what `write` writes (buffered), through a temporary file in the same
+/// directory and a rename: a large output (the national-scale report CSV is 170 MB) is
+/// streamed to the file, never held whole in memory.
+pub fn write_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> CliResult {
     let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -77,8 +87,9 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> CliResult {
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        write(&mut f)?;
+        let f = f.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)
@@ -88,6 +99,30 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> CliResult {
         return Err(fail(e));
     }
     Ok(())
+}
+
+/// Writes to standard output what `write` writes (buffered); a write error other than a
+/// closed pipe is a failure.
+pub fn write_stdout_with(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> CliResult {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Writes what `write` writes to `path`, or to standard output when `path` is `None`.
+pub fn write_out_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> CliResult {
+    match path {
+        Some(p) => write_file_with(p, write),
+        None => write_stdout_with(write),
+    }
 }
 
 /// Writes `text` to standard output; a write error other than a closed pipe is a failure.

@@ -11,6 +11,8 @@ use cpindex::evaluate::Evaluation;
 use cpindex::model::Framework;
 use cpindex::monitor::Colour;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// How a column's numbers are shown (an Excel number format in the workbook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +73,9 @@ fn col(key: &str, zh: &str, en: &str, fmt: Fmt) -> Column {
 pub enum Value {
     /// A number; `None` = missing (an empty cell).
     Num(Option<f64>),
-    /// Text (may be empty).
-    Text(String),
+    /// Text (may be empty); shared, as most texts repeat down a column (unit and
+    /// indicator names, colours), so a cell costs a reference count, not an allocation.
+    Text(Rc<str>),
 }
 
 /// A cell: its value and, where the report colours it, the dashboard colour.
@@ -99,10 +102,38 @@ fn int(v: usize) -> Cell {
     num(Some(v as f64))
 }
 
-fn text(s: impl Into<String>) -> Cell {
+fn text(s: impl AsRef<str>) -> Cell {
+    shared(&Rc::from(s.as_ref()))
+}
+
+/// A text cell sharing `s`.
+fn shared(s: &Rc<str>) -> Cell {
     Cell {
-        value: Value::Text(s.into()),
+        value: Value::Text(Rc::clone(s)),
         fill: None,
+    }
+}
+
+/// A row: the unit's two cells, then the rest.
+fn row<const N: usize>(unit: [Cell; 2], rest: [Cell; N]) -> impl Iterator<Item = Cell> {
+    unit.into_iter().chain(rest)
+}
+
+/// The JSON names of the values of an enum, each computed once ([`json_name`] goes
+/// through `serde_json`) and shared by every cell that shows it.
+struct Names<T>(Vec<(T, Rc<str>)>);
+
+impl<T: Serialize + PartialEq + Clone> Names<T> {
+    fn new() -> Self {
+        Names(Vec::new())
+    }
+    fn of(&mut self, v: &T) -> Cell {
+        if let Some((_, s)) = self.0.iter().find(|(k, _)| k == v) {
+            return shared(s);
+        }
+        let s: Rc<str> = Rc::from(json_name(v));
+        self.0.push((v.clone(), Rc::clone(&s)));
+        shared(&s)
     }
 }
 
@@ -160,8 +191,9 @@ pub struct ReportTable {
     pub en: &'static str,
     /// The columns.
     pub columns: Vec<Column>,
-    /// The rows, each with one cell per column.
-    pub rows: Vec<Vec<Cell>>,
+    /// The cells row by row, one per column (flat: one allocation per table, not per
+    /// row; [`ReportTable::rows`] reads them back as rows).
+    cells: Vec<Cell>,
     /// Whether the table is in the CSV too (the dashboard grid is a pivot of `cells`
     /// and exists in the workbook only).
     pub in_csv: bool,
@@ -176,15 +208,48 @@ impl ReportTable {
             zh,
             en,
             columns,
-            rows: Vec::new(),
+            cells: Vec::new(),
             in_csv: true,
             frozen_columns: 0,
         }
     }
 
-    fn push(&mut self, row: Vec<Cell>) {
-        debug_assert_eq!(row.len(), self.columns.len(), "table {}", self.key);
-        self.rows.push(row);
+    /// Appends a row: exactly one cell per column (a row of any other length is a bug
+    /// in this file; debug builds catch it).
+    fn push(&mut self, row: impl IntoIterator<Item = Cell>) {
+        let before = self.cells.len();
+        self.cells.extend(row);
+        debug_assert_eq!(
+            self.cells.len() - before,
+            self.columns.len(),
+            "table {}",
+            self.key
+        );
+    }
+
+    /// Room for `n` more rows (the large tables know their size: no copying as they grow).
+    fn reserve_rows(&mut self, n: usize) {
+        self.cells.reserve(n.saturating_mul(self.columns.len()));
+    }
+
+    /// The rows, each a slice of one cell per column.
+    pub fn rows(&self) -> std::slice::ChunksExact<'_, Cell> {
+        // a table without columns has no rows (and chunks of 0 are not allowed)
+        let width = self.columns.len().max(1);
+        let cells = if self.columns.is_empty() {
+            &[][..]
+        } else {
+            &self.cells[..]
+        };
+        cells.chunks_exact(width)
+    }
+
+    /// The number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.cells
+            .len()
+            .checked_div(self.columns.len())
+            .unwrap_or(0)
     }
 
     /// The sheet name: Chinese and English titles (at most 31 characters, Excel's limit).
@@ -206,38 +271,87 @@ fn unit_cols() -> Vec<Column> {
 /// Every table of the report of `e` (indicator and dimension names from `fw`), in the
 /// order of the workbook's sheets.
 pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
-    let unit_cells = |u: usize| -> Vec<Cell> {
-        let entry = &e.units[u];
-        vec![text(&entry.id), text(&entry.name_zh)]
-    };
+    // every id and name once, shared by the cells that show it (a national-scale report
+    // has a million rows, most of them naming a unit and an indicator or node)
+    let units: Vec<[Rc<str>; 2]> = e
+        .units
+        .iter()
+        .map(|u| [Rc::from(u.id.as_str()), Rc::from(u.name_zh.as_str())])
+        .collect();
+    let unit_cells = |u: usize| -> [Cell; 2] { [shared(&units[u][0]), shared(&units[u][1])] };
     // unit positions by id, indexed once (a search per row is quadratic in units)
-    let positions: std::collections::HashMap<&str, usize> = e
+    let positions: HashMap<&str, usize> = e
         .units
         .iter()
         .enumerate()
         .map(|(i, u)| (u.id.as_str(), i))
         .collect();
     let unit_pos = |id: &str| positions.get(id).copied();
-    let unit_cells_by_id = |id: &str| -> Vec<Cell> {
+    let unit_cells_by_id = |id: &str| -> [Cell; 2] {
         match unit_pos(id) {
             Some(u) => unit_cells(u),
-            None => vec![text(id), text(id)],
+            None => [text(id), text(id)],
         }
     };
-    let ind_name = |id: &str| {
-        fw.indicator(id)
-            .map(|i| i.name_zh.clone())
-            .unwrap_or_default()
+    // indicators by id: (id, Chinese name, unit of measure), and node names
+    let empty: Rc<str> = Rc::from("");
+    let indicators: HashMap<&str, [Rc<str>; 3]> = fw
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.id.as_str(),
+                [
+                    Rc::from(i.id.as_str()),
+                    Rc::from(i.name_zh.as_str()),
+                    Rc::from(i.unit.label.as_str()),
+                ],
+            )
+        })
+        .collect();
+    let ind_name = |id: &str| -> Rc<str> {
+        indicators
+            .get(id)
+            .map(|i| Rc::clone(&i[1]))
+            .unwrap_or_else(|| Rc::clone(&empty))
     };
-    let node_name = |id: &str| -> String {
+    let ind_id = |id: &str| -> Cell {
+        match indicators.get(id) {
+            Some(i) => shared(&i[0]),
+            None => text(id),
+        }
+    };
+    let ind_label = |id: &str| -> Rc<str> {
+        indicators
+            .get(id)
+            .map(|i| Rc::clone(&i[2]))
+            .unwrap_or_else(|| Rc::clone(&empty))
+    };
+    let overall_name: Rc<str> = Rc::from("综合指数");
+    let dimension_names: HashMap<&str, Rc<str>> = fw
+        .dimensions
+        .iter()
+        .map(|d| (d.id.as_str(), Rc::from(d.name_zh.as_str())))
+        .collect();
+    let node_name = |id: &str| -> Rc<str> {
         if id == fw.id {
-            "综合指数".into()
+            Rc::clone(&overall_name)
         } else {
-            fw.dimension(id)
-                .map(|d| d.name_zh.clone())
+            dimension_names
+                .get(id)
+                .cloned()
                 .unwrap_or_else(|| ind_name(id))
         }
     };
+    let bools: [Rc<str>; 2] = [Rc::from("false"), Rc::from("true")];
+    let (mut roles, mut colours, mut trends, mut sources, mut verdicts, mut statuses) = (
+        Names::new(),
+        Names::new(),
+        Names::new(),
+        Names::new(),
+        Names::new(),
+        Names::new(),
+    );
     let mut out = Vec::new();
 
     // 0. about: what the workbook is
@@ -330,19 +444,16 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
             .iter()
             .map(|(id, score)| format!("{} {id} ({:.3})", ind_name(id), score))
             .collect();
-        overall.push(
+        overall.push(row(
+            unit_cells(u),
             [
-                unit_cells(u),
-                vec![
-                    text(json_name(&e.units[u].role)),
-                    num(s.achievement),
-                    num(s.index),
-                    num(s.rank),
-                    text(lagging.join("; ")),
-                ],
-            ]
-            .concat(),
-        );
+                roles.of(&e.units[u].role),
+                num(s.achievement),
+                num(s.index),
+                num(s.rank),
+                text(lagging.join("; ")),
+            ],
+        ));
     }
     out.push(overall);
 
@@ -372,18 +483,15 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         let u = s.unit as usize;
         for (k, d) in e.dimensions.iter().enumerate() {
             let colour = s.dimension_colours.get(k).copied().unwrap_or(Colour::Grey);
-            dims.push(
+            dims.push(row(
+                unit_cells(u),
                 [
-                    unit_cells(u),
-                    vec![
-                        text(d),
-                        text(node_name(d)),
-                        filled(num(s.by_dimension.get(k).copied().flatten()), colour),
-                        text(json_name(&colour)),
-                    ],
-                ]
-                .concat(),
-            );
+                    text(d),
+                    shared(&node_name(d)),
+                    filled(num(s.by_dimension.get(k).copied().flatten()), colour),
+                    colours.of(&colour),
+                ],
+            ));
         }
     }
     out.push(dims);
@@ -419,12 +527,12 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         let dim = ind
             .and_then(|i| fw.top_dimension_of(i))
             .map(node_name)
-            .unwrap_or_default();
+            .unwrap_or_else(|| Rc::clone(&empty));
         let mut row = vec![
-            text(dim),
-            text(id),
-            text(ind_name(id)),
-            text(ind.map(|i| i.unit.label.clone()).unwrap_or_default()),
+            shared(&dim),
+            ind_id(id),
+            shared(&ind_name(id)),
+            shared(&ind_label(id)),
         ];
         for k in &at[j] {
             row.push(match *k {
@@ -475,37 +583,34 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         .concat(),
     );
     cells.frozen_columns = 2;
+    cells.reserve_rows(c.len());
     for k in 0..c.len() {
         let id = &e.indicators[c.indicator[k] as usize];
         let survey = c.survey.get(k).and_then(|s| s.as_ref());
-        cells.push(
+        cells.push(row(
+            unit_cells(c.unit[k] as usize),
             [
-                unit_cells(c.unit[k] as usize),
-                vec![
-                    text(id),
-                    text(ind_name(id)),
-                    n(e.year as f64),
-                    n(c.value[k]),
-                    text(
-                        fw.indicator(id)
-                            .map(|i| i.unit.label.clone())
-                            .unwrap_or_default(),
-                    ),
-                    num(c.target[k]),
-                    text(json_name(&c.target_source[k])),
-                    filled(num(c.achievement[k]), c.colour[k]),
-                    text(json_name(&c.colour[k])),
-                    text(json_name(&c.trend[k])),
-                    text(if c.illustrative[k] { "true" } else { "false" }),
-                    num(survey.map(|s| s.estimate)),
-                    num(survey.map(|s| s.se)),
-                    num(survey.map(|s| s.ci_lower)),
-                    num(survey.map(|s| s.ci_upper)),
-                    text(survey.map(|s| json_name(&s.verdict)).unwrap_or_default()),
-                ],
-            ]
-            .concat(),
-        );
+                ind_id(id),
+                shared(&ind_name(id)),
+                n(e.year as f64),
+                n(c.value[k]),
+                shared(&ind_label(id)),
+                num(c.target[k]),
+                sources.of(&c.target_source[k]),
+                filled(num(c.achievement[k]), c.colour[k]),
+                colours.of(&c.colour[k]),
+                trends.of(&c.trend[k]),
+                shared(&bools[usize::from(c.illustrative[k])]),
+                num(survey.map(|s| s.estimate)),
+                num(survey.map(|s| s.se)),
+                num(survey.map(|s| s.ci_lower)),
+                num(survey.map(|s| s.ci_upper)),
+                match survey {
+                    Some(s) => verdicts.of(&s.verdict),
+                    None => shared(&empty),
+                },
+            ],
+        ));
     }
     out.push(cells);
 
@@ -528,24 +633,24 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         .concat(),
     );
     index.frozen_columns = 2;
+    index.reserve_rows(r.periods.len() * r.nodes.len() * r.units.len());
     for &period in &r.periods {
         for node in &r.nodes {
+            let (node_id, name): (Rc<str>, Rc<str>) =
+                (Rc::from(node.id.as_str()), node_name(&node.id));
             let scores = r.scores_for(&node.id, period);
             let ranks = r.ranks_for(&node.id, period);
             for (u, unit) in r.units.iter().enumerate() {
-                index.push(
+                index.push(row(
+                    unit_cells_by_id(unit),
                     [
-                        unit_cells_by_id(unit),
-                        vec![
-                            n(period as f64),
-                            text(&node.id),
-                            text(node_name(&node.id)),
-                            num(scores.and_then(|s| s.get(u).copied())),
-                            num(ranks.and_then(|s| s.get(u).copied())),
-                        ],
-                    ]
-                    .concat(),
-                );
+                        n(period as f64),
+                        shared(&node_id),
+                        shared(&name),
+                        num(scores.and_then(|s| s.get(u).copied())),
+                        num(ranks.and_then(|s| s.get(u).copied())),
+                    ],
+                ));
             }
         }
     }
@@ -579,19 +684,16 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         let (composite, fixed, chained) =
             (d.composite(k), d.fixed_base_index(k), d.chained_index(k));
         for (r, &year) in d.years(k).iter().enumerate() {
-            dynamic.push(
+            dynamic.push(row(
+                unit_cells_by_id(d.unit(k)),
                 [
-                    unit_cells_by_id(d.unit(k)),
-                    vec![
-                        n(d.base_year(k) as f64),
-                        n(year as f64),
-                        n(composite[r]),
-                        n(fixed[r]),
-                        n(chained[r]),
-                    ],
-                ]
-                .concat(),
-            );
+                    n(d.base_year(k) as f64),
+                    n(year as f64),
+                    n(composite[r]),
+                    n(fixed[r]),
+                    n(chained[r]),
+                ],
+            ));
         }
     }
     out.push(dynamic);
@@ -685,24 +787,21 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
                        est: Option<&cpindex::monitor::satisfaction::Estimate>,
                        respondents: usize,
                        nonresponse: usize| {
-            sat.push(
+            sat.push(row(
+                unit_cells_by_id(&g.unit),
                 [
-                    unit_cells_by_id(&g.unit),
-                    vec![
-                        n(g.year as f64),
-                        text(group),
-                        text(domain),
-                        int(respondents),
-                        int(nonresponse),
-                        num(est.map(|x| x.mean)),
-                        num(est.and_then(|x| x.se)),
-                        num(est.and_then(|x| x.ci_lower)),
-                        num(est.and_then(|x| x.ci_upper)),
-                        num(est.and_then(|x| x.deff)),
-                    ],
-                ]
-                .concat(),
-            );
+                    n(g.year as f64),
+                    text(group),
+                    text(domain),
+                    int(respondents),
+                    int(nonresponse),
+                    num(est.map(|x| x.mean)),
+                    num(est.and_then(|x| x.se)),
+                    num(est.and_then(|x| x.ci_lower)),
+                    num(est.and_then(|x| x.ci_upper)),
+                    num(est.and_then(|x| x.deff)),
+                ],
+            ));
         };
         row(
             "all".into(),
@@ -764,21 +863,18 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
     );
     comb.frozen_columns = 2;
     for v in &e.monitor.evaluations {
-        comb.push(
+        comb.push(row(
+            unit_cells_by_id(&v.unit),
             [
-                unit_cells_by_id(&v.unit),
-                vec![
-                    n(v.year as f64),
-                    num(v.objective),
-                    num(v.subjective),
-                    num(v.subjective_se),
-                    n(v.objective_weight),
-                    num(v.combined),
-                    num(v.combined_se),
-                ],
-            ]
-            .concat(),
-        );
+                n(v.year as f64),
+                num(v.objective),
+                num(v.subjective),
+                num(v.subjective_se),
+                n(v.objective_weight),
+                num(v.combined),
+                num(v.combined_se),
+            ],
+        ));
     }
     out.push(comb);
 
@@ -803,42 +899,87 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
         .concat(),
     );
     sched.frozen_columns = 2;
+    sched.reserve_rows(e.monitor.schedule.len());
     for s in &e.monitor.schedule {
-        sched.push(
+        sched.push(row(
+            unit_cells_by_id(&s.unit),
             [
-                unit_cells_by_id(&s.unit),
-                vec![
-                    text(&s.indicator),
-                    text(ind_name(&s.indicator)),
-                    n(s.year as f64),
-                    n(s.elapsed_share),
-                    num(s.progress),
-                    text(json_name(&s.status)),
-                    text(s.basis.as_ref()),
-                    text(s.interim_met.map(|b| b.to_string()).unwrap_or_default()),
-                ],
-            ]
-            .concat(),
-        );
+                ind_id(&s.indicator),
+                shared(&ind_name(&s.indicator)),
+                n(s.year as f64),
+                n(s.elapsed_share),
+                num(s.progress),
+                statuses.of(&s.status),
+                text(s.basis.as_ref()),
+                match s.interim_met {
+                    Some(b) => shared(&bools[usize::from(b)]),
+                    None => shared(&empty),
+                },
+            ],
+        ));
     }
     out.push(sched);
     out
 }
 
-/// A number in the CSV: the shortest text that reads back as the same `f64` (Rust's
-/// `Display`), so the CSV carries the JSON's numbers exactly; missing = empty.
-fn csv_num(v: Option<f64>) -> String {
-    match v {
-        Some(x) if x.is_finite() => format!("{x}"),
-        _ => String::new(),
+/// The report as one tidy CSV (see [`write_csv`]), in memory.
+#[cfg(test)]
+pub fn to_csv(tables: &[ReportTable], excel: bool) -> String {
+    let mut out = Vec::new();
+    write_csv(tables, excel, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the CSV of UTF-8 cells is UTF-8")
+}
+
+/// Appends `field` to `line` as a CSV field (RFC 4180): quoted, with quotes doubled, when
+/// it holds the delimiter, a quote or a line break — the `csv` crate's `Necessary` style,
+/// so the output is what that writer gave; otherwise as it is.
+fn push_field(line: &mut Vec<u8>, field: &[u8]) {
+    if field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        line.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                line.push(b'"');
+            }
+            line.push(b);
+        }
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(field);
     }
 }
 
-/// The report as one tidy CSV: a first column `table` naming the table of each row, then
-/// the union of the tables' columns (by key, in order of first appearance); a column a
-/// table does not have is empty in its rows. `excel`: a UTF-8 byte-order mark and CRLF
-/// line ends, which Excel and WPS need to read UTF-8 Chinese text (RFC 4180 line ends).
-pub fn to_csv(tables: &[ReportTable], excel: bool) -> String {
+/// Appends finite `x` as Rust's `Display` writes it (the shortest text that reads back
+/// as the same `f64`). A whole number below 2^53 — years, ranks, counts: half the numbers
+/// of the report — is written as an integer, which is the same text without the float
+/// formatter; `-0` and everything else go through it.
+fn push_shortest(out: &mut String, x: f64) {
+    use std::fmt::Write as _;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
+        let _ = write!(out, "{}", x as i64);
+    } else {
+        let _ = write!(out, "{x}");
+    }
+}
+
+/// Writes the report as one tidy CSV: a first column `table` naming the table of each
+/// row, then the union of the tables' columns (by key, in order of first appearance); a
+/// column a table does not have is empty in its rows. A number is the shortest text that
+/// reads back as the same `f64` (Rust's `Display`), so the CSV carries the JSON's numbers
+/// exactly; missing = empty. `excel`: a UTF-8 byte-order mark and CRLF line ends, which
+/// Excel and WPS need to read UTF-8 Chinese text (RFC 4180 line ends).
+///
+/// Written a line at a time into `w` (one buffer for the line, one for a number): the
+/// national-scale report is a million rows × 62 columns, and a record of owned strings
+/// per row was most of its cost.
+pub fn write_csv(
+    tables: &[ReportTable],
+    excel: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // the data tables first, the `about` notes (item, text) last: the CSV opens on data
     let tables: Vec<&ReportTable> = tables
         .iter()
@@ -853,42 +994,47 @@ pub fn to_csv(tables: &[ReportTable], excel: bool) -> String {
             }
         }
     }
-    let terminator = if excel {
-        csv::Terminator::CRLF
-    } else {
-        csv::Terminator::Any(b'\n')
-    };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(terminator)
-        .from_writer(Vec::new());
-    let mut header = vec!["table"];
-    header.extend(keys.iter().copied());
-    let _ = w.write_record(&header);
+    let eol: &[u8] = if excel { b"\r\n" } else { b"\n" };
+    if excel {
+        w.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut line: Vec<u8> = Vec::with_capacity(1024);
+    push_field(&mut line, b"table");
+    for k in &keys {
+        line.push(b',');
+        push_field(&mut line, k.as_bytes());
+    }
+    line.extend_from_slice(eol);
+    w.write_all(&line)?;
+    let mut number = String::new();
     for t in &tables {
-        let pos: Vec<usize> = t
-            .columns
-            .iter()
-            .map(|c| keys.iter().position(|k| *k == c.key).unwrap_or(0))
-            .collect();
-        for row in &t.rows {
-            let mut rec = vec![String::new(); keys.len() + 1];
-            rec[0] = t.key.to_string();
-            for (i, cell) in row.iter().enumerate() {
-                rec[pos[i] + 1] = match &cell.value {
-                    Value::Num(v) => csv_num(*v),
-                    Value::Text(s) => s.clone(),
-                };
+        // the table's column under each key (a later column of the same key wins)
+        let mut slot: Vec<Option<usize>> = vec![None; keys.len()];
+        for (i, c) in t.columns.iter().enumerate() {
+            if let Some(p) = keys.iter().position(|k| *k == c.key) {
+                slot[p] = Some(i);
             }
-            let _ = w.write_record(&rec);
+        }
+        for row in t.rows() {
+            line.clear();
+            push_field(&mut line, t.key.as_bytes());
+            for s in &slot {
+                line.push(b',');
+                match s.and_then(|i| row.get(i)).map(|c| &c.value) {
+                    Some(Value::Num(Some(x))) if x.is_finite() => {
+                        number.clear();
+                        push_shortest(&mut number, *x);
+                        line.extend_from_slice(number.as_bytes());
+                    }
+                    Some(Value::Text(text)) => push_field(&mut line, text.as_bytes()),
+                    Some(Value::Num(_)) | None => {}
+                }
+            }
+            line.extend_from_slice(eol);
+            w.write_all(&line)?;
         }
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    let body = String::from_utf8(bytes).unwrap_or_default();
-    if excel {
-        format!("\u{feff}{body}")
-    } else {
-        body
-    }
+    Ok(())
 }
 
 /// Text output of another subcommand made Excel-ready: a UTF-8 byte-order mark and CRLF
@@ -955,6 +1101,86 @@ mod tests {
             t,
             "table,unit,x,y\na,u1,0.30000000000000004,\na,u2,,\nb,u3,,3\n"
         );
+    }
+
+    #[test]
+    fn numbers_are_the_float_formatters_text() {
+        // whole numbers near the 2^53 edge, signed zeros, halves, tiny and huge values,
+        // and a million pseudo-random bit patterns (xorshift) against std's Display
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            2025.0,
+            0.5,
+            -2.5,
+            1e15,
+            1e16,
+            9_007_199_254_740_991.0,
+            9_007_199_254_740_992.0,
+            -9_007_199_254_740_993.0,
+            1e300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for k in 0..1_000_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let x = match k % 3 {
+                0 => f64::from_bits(state),
+                // whole numbers of every size
+                1 => ((state >> 11) as f64) / 2f64.powi((state % 40) as i32),
+                _ => (state % 100_000) as f64 - 50_000.0,
+            };
+            if x.is_finite() {
+                xs.push(x);
+            }
+        }
+        let mut s = String::new();
+        for x in xs {
+            s.clear();
+            push_shortest(&mut s, x);
+            assert_eq!(s, format!("{x}"), "bits {:#x}", x.to_bits());
+        }
+    }
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        // an independent writer (the csv crate, QuoteStyle::Necessary) on awkward fields
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            "\"",
+            ",",
+            " lead",
+            "衢州市,柯城区",
+            "尾随\"",
+            "#hash",
+            "tab\tin",
+            "1e-7",
+        ];
+        for f in fields {
+            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+            w.write_record([f, "x"]).unwrap();
+            let want = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            let mut line = Vec::new();
+            push_field(&mut line, f.as_bytes());
+            line.extend_from_slice(b",x\n");
+            assert_eq!(String::from_utf8(line).unwrap(), want, "field {f:?}");
+        }
+        // and the whole CSV, Excel form: byte-order mark, CRLF, a quoted multi-line cell
+        let mut a = ReportTable::new("t", "甲", "A", vec![col("text", "文", "text", Fmt::Text)]);
+        a.push(vec![text("a\nb")]);
+        let t = to_csv(&[a], true);
+        assert_eq!(t, "\u{feff}table,text\r\nt,\"a\nb\"\r\n");
     }
 
     #[test]

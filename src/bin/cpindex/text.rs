@@ -524,8 +524,22 @@ pub fn render_csv(v: &ReportView) -> String {
 }
 
 /// The whole view-model as pretty JSON (NaN becomes `null`).
+#[cfg(test)]
 pub fn render_json(v: &ReportView) -> String {
-    serde_json::to_string_pretty(v).expect("the view-model always serialises") + "\n"
+    let mut out = Vec::new();
+    write_json(v, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// Writes the view-model as pretty JSON and a line end into `w` (streamed: not held whole
+/// in memory first).
+pub fn write_json(v: &ReportView, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // serde_json writes token by token: a concrete buffer in front of the `dyn` writer
+    // keeps those small writes inlined
+    let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut b, v)?;
+    std::io::Write::write_all(&mut b, b"\n")?;
+    std::io::Write::flush(&mut b)
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
                 (base, fills)
             })
             .collect();
-        for (r, row) in t.rows.iter().enumerate() {
+        for (r, row) in t.rows().enumerate() {
             let r32 = (r + 2) as u32;
             for (c, cell) in row.iter().enumerate() {
                 let c16 = c as u16;
@@ -106,7 +106,7 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
                     }
                     Value::Text(s) => {
                         if !s.is_empty() || cell.fill.is_some() {
-                            ws.write_string_with_format(r32, c16, s, fmt)
+                            ws.write_string_with_format(r32, c16, &**s, fmt)
                                 .map_err(fail)?;
                         }
                         widths[c] = widths[c].max(str_width(s));
@@ -125,14 +125,9 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
             .set_landscape()
             .set_print_fit_to_pages(1, 0);
         ws.set_repeat_rows(0, 1).map_err(fail)?;
-        if !t.rows.is_empty() && !t.columns.is_empty() {
-            ws.autofilter(
-                1,
-                0,
-                (t.rows.len() + 1) as u32,
-                (t.columns.len() - 1) as u16,
-            )
-            .map_err(fail)?;
+        if t.n_rows() > 0 && !t.columns.is_empty() {
+            ws.autofilter(1, 0, (t.n_rows() + 1) as u32, (t.columns.len() - 1) as u16)
+                .map_err(fail)?;
         }
     }
     wb.save_to_buffer().map_err(fail)
