@@ -213,7 +213,17 @@ impl Framework {
     /// from: the unit's own target; else the plan's target, except for a size indicator
     /// of a unit that is not the whole (not scored) when the framework declares units.
     pub fn target_for(&self, unit: &str, indicator: &Indicator) -> (Option<f64>, TargetSource) {
-        let pu = self.unit(unit);
+        self.target_for_plan_unit(self.unit(unit), indicator)
+    }
+
+    /// [`Framework::target_for`] for a data unit already looked up with
+    /// [`Framework::unit`] (`None`: a unit the framework does not declare), so that a
+    /// caller going through every indicator of one unit finds the unit once.
+    pub fn target_for_plan_unit(
+        &self,
+        pu: Option<&PlanUnit>,
+        indicator: &Indicator,
+    ) -> (Option<f64>, TargetSource) {
         if let Some(t) = pu.and_then(|u| u.targets.get(&indicator.id)) {
             return (Some(*t), TargetSource::Unit);
         }

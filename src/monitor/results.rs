@@ -357,8 +357,9 @@ pub fn monitor_with_detail(
         let uid = Id::new(unit);
         let unit_code = aggregates.unit(&uid);
         let mut excluded = Vec::new();
+        let plan_unit = framework.unit(unit);
         for (j, ind) in framework.indicators.iter().enumerate() {
-            let (target, source) = framework.target_for(unit, ind);
+            let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
             targets.push(AppliedTarget {
                 unit: uid.clone(),
                 indicator: hier.indicator_id(j).clone(),
