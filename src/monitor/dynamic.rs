@@ -353,19 +353,20 @@ pub(crate) fn dynamic_into(
     // one availability and one weight buffer for every year
     let mut avail = vec![false; n];
     let mut w = vec![0.0; n];
-    let composite = |p: usize, avail: &mut [bool], w: &mut [f64]| -> Option<f64> {
-        for (a, s) in avail.iter_mut().zip(rescaled) {
-            *a = !s[p].is_nan();
-        }
-        h.weights_into(avail, w);
-        w.iter().any(|&x| x > 0.0).then(|| {
-            (0..n)
-                .filter(|&j| w[j] > 0.0)
-                .map(|j| w[j] * rescaled[j][p])
-                .sum()
-        })
-    };
-    let c_base = composite(bp, &mut avail, &mut w);
+    // the indicators with a positive weight, ascending: found once per weighting and
+    // summed over in that order (the same sums, term by term, as filtering every time)
+    let mut active: Vec<usize> = Vec::with_capacity(n);
+    let composite =
+        |p: usize, avail: &mut [bool], w: &mut [f64], active: &mut Vec<usize>| -> Option<f64> {
+            for (a, s) in avail.iter_mut().zip(rescaled) {
+                *a = !s[p].is_nan();
+            }
+            h.weights_into(avail, w);
+            active.clear();
+            active.extend((0..n).filter(|&j| w[j] > 0.0));
+            (!active.is_empty()).then(|| active.iter().map(|&j| w[j] * rescaled[j][p]).sum())
+        };
+    let c_base = composite(bp, &mut avail, &mut w, &mut active);
     out.begin(unit, base_year);
     let mut chained = Some(100.0);
     for p in bp..periods.len() {
@@ -376,7 +377,7 @@ pub(crate) fn dynamic_into(
             }
             c_base
         } else {
-            composite(p, &mut avail, &mut w)
+            composite(p, &mut avail, &mut w, &mut active)
         };
         if breakdown {
             (0..n).filter(|&j| !avail[j]).for_each(|j| out.missing(j));
@@ -387,17 +388,13 @@ pub(crate) fn dynamic_into(
                 *a = !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan();
             }
             h.weights_into(&avail, &mut w);
-            if w.iter().any(|&x| x > 0.0) {
-                let from: f64 = (0..n)
-                    .filter(|&j| w[j] > 0.0)
-                    .map(|j| w[j] * rescaled[j][p - 1])
-                    .sum();
-                let to: f64 = (0..n)
-                    .filter(|&j| w[j] > 0.0)
-                    .map(|j| w[j] * rescaled[j][p])
-                    .sum();
+            active.clear();
+            active.extend((0..n).filter(|&j| w[j] > 0.0));
+            if !active.is_empty() {
+                let from: f64 = active.iter().map(|&j| w[j] * rescaled[j][p - 1]).sum();
+                let to: f64 = active.iter().map(|&j| w[j] * rescaled[j][p]).sum();
                 if breakdown {
-                    for j in (0..n).filter(|&j| w[j] > 0.0) {
+                    for &j in &active {
                         let pts = w[j] * (rescaled[j][p] - rescaled[j][p - 1]);
                         out.contribution(j, w[j], pts, 100.0 * pts / from);
                     }
