@@ -47,8 +47,27 @@ fn fail(e: XlsxError) -> Failure {
     Failure(format!("writing the xlsx workbook: {e}"))
 }
 
+/// Excel's rows per sheet.
+const EXCEL_MAX_ROWS: usize = 1_048_576;
+
+/// Refuses a sheet of `n_rows` data rows (plus the two header rows) that Excel cannot
+/// hold, naming the sheet and what to do instead.
+fn check_rows(sheet: &str, n_rows: usize) -> CliResult {
+    let rows = n_rows.saturating_add(2);
+    if rows > EXCEL_MAX_ROWS {
+        return Err(Failure(format!(
+            "sheet `{sheet}` would have {rows} rows, more than Excel's {EXCEL_MAX_ROWS}: \
+             use --format csv (no row limit), or report fewer units or years"
+        )));
+    }
+    Ok(())
+}
+
 /// The workbook of `tables`, as the bytes of an .xlsx file.
 pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
+    for t in tables {
+        check_rows(&t.sheet_name(), t.n_rows())?;
+    }
     let mut wb = Workbook::new();
     let head_zh = Format::new()
         .set_bold()
@@ -143,4 +162,23 @@ pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
         }
     }
     wb.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_beyond_excels_rows_is_refused_by_name() {
+        // 1,048,574 data rows + 2 header rows is exactly Excel's limit
+        assert!(check_rows("综合指数 Composite index", 1_048_574).is_ok());
+        let e = check_rows("综合指数 Composite index", 1_048_575)
+            .unwrap_err()
+            .0;
+        assert!(
+            e.contains("综合指数 Composite index") && e.contains("1048577") && e.contains("csv"),
+            "{e}"
+        );
+        assert!(check_rows("x", usize::MAX).is_err());
+    }
 }
