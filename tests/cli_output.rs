@@ -231,3 +231,54 @@ fn streamed_report_formats_write_the_same_bytes_everywhere_and_fail_loudly() {
         "no temporary file left behind"
     );
 }
+
+/// The workbook keeps its rows in temporary files (rust_xlsxwriter's low-memory mode):
+/// a temporary directory that cannot be written is an error that says so — not a panic —
+/// and no workbook, whole or partial, is left.
+#[test]
+fn an_unwritable_temporary_directory_is_a_clear_xlsx_error() {
+    let d = dir("xlsx-tmp");
+    let out = d.join("r.xlsx");
+    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", d.join("no-such-dir"))
+        .args([
+            "report",
+            "examples/data/quzhou.csv",
+            "--format",
+            "xlsx",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("TMPDIR") && e.contains("no-such-dir") && !e.contains("panicked"),
+        "{e}"
+    );
+    assert!(!out.exists());
+    // and with a writable one, the workbook is written
+    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", &d)
+        .args([
+            "report",
+            "examples/data/quzhou.csv",
+            "--format",
+            "xlsx",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip file");
+}

@@ -63,11 +63,48 @@ fn check_rows(sheet: &str, n_rows: usize) -> CliResult {
     Ok(())
 }
 
+/// Checks that a file can be made in the system's temporary directory, where the
+/// low-memory sheets keep their rows: rust_xlsxwriter 0.92 panics (unwraps) when it
+/// cannot make its temporary file, so the reason is found and said here first.
+fn check_tempdir() -> CliResult {
+    let dir = std::env::temp_dir();
+    let probe = dir.join(format!(".cpindex-xlsx-probe-{}", std::process::id()));
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe);
+    match made {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(Failure(format!(
+            "the xlsx workbook keeps its rows in temporary files in {}, which cannot be \
+             written ({e}): set TMPDIR to a writable directory",
+            dir.display()
+        ))),
+    }
+}
+
 /// The workbook of `tables`, as the bytes of an .xlsx file.
 pub fn workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
     for t in tables {
         check_rows(&t.sheet_name(), t.n_rows())?;
     }
+    check_tempdir()?;
+    // a panic inside the writer (it unwraps some I/O results) becomes an error, not an
+    // abort of the report with a backtrace
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write_workbook(tables)))
+        .unwrap_or_else(|_| {
+            Err(Failure(
+                "writing the xlsx workbook failed inside rust_xlsxwriter (see the message \
+                 above)"
+                    .into(),
+            ))
+        })
+}
+
+fn write_workbook(tables: &[ReportTable]) -> CliResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let head_zh = Format::new()
         .set_bold()
