@@ -239,19 +239,22 @@ fn streamed_report_formats_write_the_same_bytes_everywhere_and_fail_loudly() {
 fn an_unwritable_temporary_directory_is_a_clear_xlsx_error() {
     let d = dir("xlsx-tmp");
     let out = d.join("r.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TMPDIR", d.join("no-such-dir"))
-        .args([
-            "report",
-            "examples/data/quzhou.csv",
-            "--format",
-            "xlsx",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let report_with_tmpdir = |tmp: PathBuf| {
+        Command::new(env!("CARGO_BIN_EXE_cpindex"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TMPDIR", tmp)
+            .args([
+                "report",
+                "examples/data/quzhou.csv",
+                "--format",
+                "xlsx",
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let o = report_with_tmpdir(d.join("no-such-dir"));
     assert_eq!(o.status.code(), Some(1));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -260,19 +263,7 @@ fn an_unwritable_temporary_directory_is_a_clear_xlsx_error() {
     );
     assert!(!out.exists());
     // and with a writable one, the workbook is written
-    let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TMPDIR", &d)
-        .args([
-            "report",
-            "examples/data/quzhou.csv",
-            "--format",
-            "xlsx",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = report_with_tmpdir(d.clone());
     assert_eq!(
         o.status.code(),
         Some(0),
