@@ -228,8 +228,9 @@ impl ReportTable {
     }
 
     /// Room for `n` more rows (the large tables know their size: no copying as they grow).
+    /// Only a hint: when the room cannot be had the table grows as it is filled.
     fn reserve_rows(&mut self, n: usize) {
-        self.cells.reserve(n.saturating_mul(self.columns.len()));
+        let _ = self.cells.try_reserve(n.saturating_mul(self.columns.len()));
     }
 
     /// The rows, each a slice of one cell per column.
