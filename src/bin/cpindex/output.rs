@@ -127,12 +127,7 @@ pub fn write_out_with(
 
 /// Writes `text` to standard output; a write error other than a closed pipe is a failure.
 pub fn write_stdout(text: &str) -> CliResult {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure(format!("cannot write to standard output: {e}"))),
-    }
+    write_stdout_with(|w| w.write_all(text.as_bytes()))
 }
 
 /// Writes to `path`, or to standard output when `path` is `None`.
