@@ -218,6 +218,21 @@ fn fingerprint_changes_with_data_spec_and_version_only() {
     assert_eq!(ev.fingerprint.version, VERSION);
     // deterministic (compared as JSON: the index's NaN cells are `null` there)
     assert_eq!(ev.to_json(), run(&fw, &p, Some(&h), &spec).to_json());
+    // streamed, the same text; a failing writer's error comes back as it is
+    let mut streamed = Vec::new();
+    ev.write_json(&mut streamed).unwrap();
+    assert_eq!(String::from_utf8(streamed).unwrap(), ev.to_json());
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let e = ev.write_json(Full).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
 }
 
 #[test]

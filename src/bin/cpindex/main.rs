@@ -592,16 +592,8 @@ fn emit_report(
         ReportFormat::Json => return output::write_out_with(out, |w| text::write_json(v, w)),
         ReportFormat::Html => html::render(v),
         ReportFormat::Evaluation => match &v.result {
-            Some(e) => {
-                return output::write_out_with(out, |w| {
-                    // a concrete buffer in front of the `dyn` writer: serde_json writes
-                    // token by token
-                    let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
-                    e.write_json(&mut b)?;
-                    std::io::Write::write_all(&mut b, b"\n")?;
-                    std::io::Write::flush(&mut b)
-                });
-            }
+            // the same pretty JSON as `Evaluation::to_json` / `write_json`
+            Some(e) => return output::write_out_with(out, |w| text::write_json(&**e, w)),
             None => return Err(Failure("no evaluation behind this view (demo)".into())),
         },
     };

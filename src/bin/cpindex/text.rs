@@ -531,9 +531,12 @@ pub fn render_json(v: &ReportView) -> String {
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// Writes the view-model as pretty JSON and a line end into `w` (streamed: not held whole
-/// in memory first).
-pub fn write_json(v: &ReportView, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes `v` (the view-model, or the evaluation behind it) as pretty JSON and a line end
+/// into `w` (streamed: not held whole in memory first).
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    v: &T,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // serde_json writes token by token: a concrete buffer in front of the `dyn` writer
     // keeps those small writes inlined
     let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
