@@ -12,6 +12,11 @@
 //! issue's goal is "< 50 ms on one core". Both include freeing the result (criterion drops
 //! each iteration's output inside the timing), which the issue counted too.
 //!
+//! `monitor_quzhou_years_cpu` holds the units at 100 and lengthens the panel (10, 40, 160
+//! years from the base year): the slope in years. The running rules (cumulative sums,
+//! annual counts, average growth from yearly rates) read every earlier year of a record;
+//! they carry that state from record to record, so this slope is linear too.
+//!
 //! A third group, `monitor_table_floor_cpu`, measures no monitoring at all: it allocates,
 //! writes in record order and frees the achievement table's dense columns for the same
 //! number of records — the least any run that returns the table must do (docs/benchmarks.md
@@ -174,6 +179,21 @@ fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
     g.finish();
 }
 
+fn bench_years(c: &mut Criterion<ThreadCpu>) {
+    let fw = builtin::quzhou();
+    let spec = MonitorSpec::default();
+    let mut g = c.benchmark_group("monitor_quzhou_years_cpu");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    for years in [10usize, 40, 160] {
+        let p = panel(100, years);
+        g.bench_with_input(BenchmarkId::from_parameter(years), &p, |b, p| {
+            b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
+        });
+    }
+    g.finish();
+}
+
 /// The dense columns of [`table_floor`]: eight `f64`, the year, the flag, the case.
 type FloorColumns = (Vec<Vec<f64>>, Vec<Option<i32>>, Vec<Option<bool>>, Vec<u8>);
 
@@ -216,6 +236,6 @@ criterion_group!(benches, bench);
 criterion_group! {
     name = cpu;
     config = Criterion::default().with_measurement(ThreadCpu);
-    targets = bench_cpu, bench_floor
+    targets = bench_cpu, bench_years, bench_floor
 }
 criterion_main!(benches, cpu);

@@ -599,7 +599,8 @@ pub fn resolve_baseline(
 pub struct SeriesInput<'a> {
     /// Unit id (for messages and records).
     pub unit: &'a str,
-    /// Periods, ascending.
+    /// Periods, strictly ascending (anything else is refused with an error naming the
+    /// unit, the indicator and the first pair out of order).
     pub periods: &'a [i32],
     /// The unit's values of the indicator, aligned with `periods` (NaN = missing).
     pub values: &'a [f64],
@@ -706,6 +707,15 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
             ));
         }
     }
+    if let Some(w) = periods.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(Error::invalid_argument(
+            format!("unit `{unit}`, indicator `{}`: periods", indicator.id),
+            format!(
+                "periods must be strictly ascending (unique years in order); {} is followed by {}",
+                w[0], w[1]
+            ),
+        ));
+    }
     if let Some(v) = values.iter().find(|v| v.is_infinite()) {
         return Err(Error::invalid_value(
             format!("unit `{unit}`, indicator `{}`", indicator.id),
@@ -755,11 +765,32 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
         }
         TargetForm::Threshold | TargetForm::About { .. } => (indicator.target, None),
     };
+    // the state the running rules carry from record to record, kept only where a rule
+    // reads it: a cumulative, annual or growth indicator, or a relative target on the
+    // period-average basis (its own series and its reference series)
+    let period_avg = indicator
+        .relative_target
+        .as_ref()
+        .is_some_and(|r| r.basis == RelativeBasis::PeriodAverage);
+    let tracked = period_avg
+        || matches!(
+            indicator.kind,
+            Kind::Cumulative | Kind::Annual | Kind::GrowthRate
+        );
+    let mut run = YearRun::new(base_year, target, higher);
+    let mut ref_run = YearRun::new(base_year, None, higher);
+    let base_pos = periods.iter().position(|&p| p == base_year);
     for (k, &year) in periods.iter().enumerate() {
         if year < base_year {
             continue;
         }
         let x = values[k];
+        if tracked {
+            run.advance(periods, values, k);
+            if let (true, Some(r)) = (period_avg, reference) {
+                ref_run.advance(periods, r, k);
+            }
+        }
         notes.record(out.len());
         out.push(Draft {
             year,
@@ -813,10 +844,10 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
             continue;
         }
         match indicator.kind {
-            Kind::Cumulative => cumulative(rec, notes, periods, values, k, base_year, higher),
+            Kind::Cumulative => cumulative(rec, notes, &run, higher),
             Kind::Annual => {
-                annual(rec, notes, periods, values, k, base_year, baseline, higher);
-                if let Some(from) = carried_from(rec, periods, values, k, base_year) {
+                annual(rec, notes, &run, baseline, higher);
+                if let Some(from) = carried_from(rec, values, k, &run) {
                     match spec.annual_missing {
                         AnnualMissing::NoData => {
                             rec.measured = None;
@@ -843,7 +874,7 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                     }
                 }
             }
-            Kind::GrowthRate => growth(rec, notes, periods, values, k, base_year, baseline, spec),
+            Kind::GrowthRate => growth(rec, notes, x, &run, baseline, spec),
             Kind::Level | Kind::Share | Kind::Count | Kind::Coverage => {
                 match indicator.target_form {
                     TargetForm::About { tolerance } => about(rec, notes, x, baseline, tolerance),
@@ -891,15 +922,14 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                     series[kk]
                 }
             };
-            let period_avg = rel.basis == RelativeBasis::PeriodAverage;
             let own = if period_avg {
-                period_average_growth(periods, values, k, base_year, spec.growth_input)
+                run.period_average_growth(values, k, base_pos, spec.growth_input)
             } else {
                 transform(values, k)
             };
             let refv = match &rel.reference {
                 Reference::Series { .. } if period_avg => reference.map_or(f64::NAN, |r| {
-                    period_average_growth(periods, r, k, base_year, spec.growth_input)
+                    ref_run.period_average_growth(r, k, base_pos, spec.growth_input)
                 }),
                 Reference::PreviousYear => {
                     if k > 0 && periods[k] - periods[k - 1] == 1 {
@@ -946,6 +976,129 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
     Ok(())
 }
 
+/// The compound average growth in % of `n` years whose growth factors multiply to
+/// `prod`: 100·(prod^{1/n} − 1); `None` when `prod` ≤ 0 (a yearly rate ≤ −100 %).
+fn growth_of_product(prod: f64, n: f64) -> Option<f64> {
+    (prod > 0.0).then(|| 100.0 * (prod.powf(1.0 / n) - 1.0))
+}
+
+/// What the rules of one series read from the periods before a record — the running sum
+/// of a cumulative indicator's flows, the product of yearly growth factors, the years
+/// with no value, an annual target's counts and latest observation — carried from one
+/// record to the next as the records are built in ascending years. Each period and each
+/// year of the plan period is visited once per series (a search of all periods per
+/// record made a series of n periods O(n²)–O(n³)); the sums and products are formed in
+/// the same order as the definitions, so every number is the same to the bit.
+#[derive(Debug)]
+struct YearRun {
+    base_year: i32,
+    /// The current record's year.
+    year: i32,
+    /// The first year after the base year not yet folded in.
+    next_year: i64,
+    /// The first period not yet reached by the year walk.
+    pos: usize,
+    /// The first period not yet counted by the annual walk.
+    next_k: usize,
+    /// Σ x_j over the years after the base year so far (0 before any).
+    sum: f64,
+    /// Π (1 + x_j/100) over the same years.
+    prod: f64,
+    /// The years after the base year so far with no period or a missing value, ascending.
+    missing: Vec<i32>,
+    /// The series' target and direction (an annual target's yearly met count).
+    target: Option<f64>,
+    higher: bool,
+    /// Periods after the base year up to the record with a value, and how many met.
+    observed: usize,
+    met: usize,
+    /// The latest of those periods and its value.
+    latest: Option<(i32, f64)>,
+}
+
+impl YearRun {
+    fn new(base_year: i32, target: Option<f64>, higher: bool) -> YearRun {
+        YearRun {
+            base_year,
+            year: base_year,
+            next_year: i64::from(base_year) + 1,
+            pos: 0,
+            next_k: 0,
+            sum: 0.0,
+            prod: 1.0,
+            missing: Vec::new(),
+            target,
+            higher,
+            observed: 0,
+            met: 0,
+            latest: None,
+        }
+    }
+
+    /// Folds in the periods up to record `k` (`periods` strictly ascending; `k` never
+    /// smaller than at the previous call).
+    fn advance(&mut self, periods: &[i32], values: &[f64], k: usize) {
+        let year = periods[k];
+        self.year = year;
+        while self.next_year <= i64::from(year) {
+            let y = self.next_year as i32;
+            while self.pos < periods.len() && periods[self.pos] < y {
+                self.pos += 1;
+            }
+            match self.pos {
+                j if j < periods.len() && periods[j] == y && !values[j].is_nan() => {
+                    self.sum += values[j];
+                    self.prod *= 1.0 + values[j] / 100.0;
+                }
+                _ => self.missing.push(y),
+            }
+            self.next_year += 1;
+        }
+        while self.next_k <= k {
+            let (p, x) = (periods[self.next_k], values[self.next_k]);
+            if p > self.base_year && !x.is_nan() {
+                self.observed += 1;
+                if self.target.is_some_and(|t| meets(x, t, self.higher)) {
+                    self.met += 1;
+                }
+                self.latest = Some((p, x));
+            }
+            self.next_k += 1;
+        }
+    }
+
+    /// The compound average growth in % from the yearly rates folded in:
+    /// 100·((Π(1 + g_j/100))^{1/n} − 1), n = the years since the base year; `None` when
+    /// the product is ≤ 0 (a rate ≤ −100 %). The caller checks [`YearRun::missing`].
+    fn average_growth(&self) -> Option<f64> {
+        growth_of_product(self.prod, f64::from(self.year - self.base_year))
+    }
+
+    /// [`period_average_growth`] of the record folded in last (`base_pos`: the base
+    /// year's period, found once per series).
+    fn period_average_growth(
+        &self,
+        series: &[f64],
+        k: usize,
+        base_pos: Option<usize>,
+        input: GrowthInput,
+    ) -> f64 {
+        if self.year <= self.base_year {
+            return f64::NAN;
+        }
+        match input {
+            GrowthInput::AnnualRate if self.missing.is_empty() => {
+                self.average_growth().unwrap_or(f64::NAN)
+            }
+            GrowthInput::AnnualRate => f64::NAN,
+            GrowthInput::Level => base_pos.map_or(f64::NAN, |b| {
+                let n = f64::from(self.year - self.base_year);
+                cagr(series[b], series[k], n).map_or(f64::NAN, |g| 100.0 * g)
+            }),
+        }
+    }
+}
+
 /// The compound average growth in % over the years after `base_year` up to `periods[k]`
 /// (the 年均增幅 of a relative target on the `period_average` basis): from yearly rates,
 /// 100·((Π(1 + g_j/100))^{1/n} − 1) with every year required; from levels,
@@ -971,10 +1124,7 @@ pub fn period_average_growth(
                     _ => return f64::NAN,
                 }
             }
-            if prod <= 0.0 {
-                return f64::NAN;
-            }
-            100.0 * (prod.powf(1.0 / n) - 1.0)
+            growth_of_product(prod, n).unwrap_or(f64::NAN)
         }
         GrowthInput::Level => {
             let Some(b) = periods.iter().position(|&p| p == base_year) else {
@@ -1187,30 +1337,15 @@ fn set_progress(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, x0: f64, t: 
     }
 }
 
-fn cumulative(
-    rec: &mut Draft,
-    notes: &mut impl NoteSink,
-    periods: &[i32],
-    values: &[f64],
-    k: usize,
-    base_year: i32,
-    higher: bool,
-) {
-    let year = periods[k];
-    let mut sum = 0.0;
-    let mut missing = Vec::new();
-    for y in (base_year + 1)..=year {
-        match periods.iter().position(|&p| p == y) {
-            Some(j) if !values[j].is_nan() => sum += values[j],
-            _ => missing.push(y),
-        }
-    }
-    if !missing.is_empty() {
+fn cumulative(rec: &mut Draft, notes: &mut impl NoteSink, run: &YearRun, higher: bool) {
+    if !run.missing.is_empty() {
         notes.owned(format!(
-            "running sum undefined: yearly flow missing for {missing:?}"
+            "running sum undefined: yearly flow missing for {:?}",
+            run.missing
         ));
         return;
     }
+    let (sum, base_year) = (run.sum, run.base_year);
     rec.measured = Some(sum);
     rec.baseline = Some(0.0);
     rec.baseline_year = Some(base_year);
@@ -1235,45 +1370,22 @@ fn cumulative(
 
 /// For an annual record of a year with no observation: the latest earlier observed year
 /// after the base year, whose value [`annual`] used.
-fn carried_from(
-    rec: &Draft,
-    periods: &[i32],
-    values: &[f64],
-    k: usize,
-    base_year: i32,
-) -> Option<i32> {
+fn carried_from(rec: &Draft, values: &[f64], k: usize, run: &YearRun) -> Option<i32> {
     if !values[k].is_nan() || rec.measured.is_none() {
         return None;
     }
-    (0..k)
-        .rev()
-        .find(|&j| periods[j] > base_year && !values[j].is_nan())
-        .map(|j| periods[j])
+    run.latest.map(|(year, _)| year)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn annual(
     rec: &mut Draft,
     notes: &mut impl NoteSink,
-    periods: &[i32],
-    values: &[f64],
-    k: usize,
-    base_year: i32,
+    run: &YearRun,
     baseline: Option<Baseline>,
     higher: bool,
 ) {
     let Some(t) = rec.target else { return };
-    let (mut met, mut obs) = (0usize, 0usize);
-    let mut latest = None;
-    for j in 0..=k {
-        if periods[j] > base_year && !values[j].is_nan() {
-            obs += 1;
-            if meets(values[j], t, higher) {
-                met += 1;
-            }
-            latest = Some(values[j]);
-        }
-    }
+    let (met, obs, latest) = (run.met, run.observed, run.latest.map(|(_, x)| x));
     rec.years_met = Some(met);
     rec.years_observed = Some(obs);
     if obs == 0 {
@@ -1291,25 +1403,21 @@ fn annual(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn growth(
     rec: &mut Draft,
     notes: &mut impl NoteSink,
-    periods: &[i32],
-    values: &[f64],
-    k: usize,
-    base_year: i32,
+    x: f64,
+    run: &YearRun,
     baseline: Option<Baseline>,
     spec: &MonitorSpec,
 ) {
-    let year = periods[k];
+    let (year, base_year) = (run.year, run.base_year);
     let rate = match spec.growth_input {
         GrowthInput::Level => {
             let Some(b) = baseline else { return };
             if year <= b.year {
                 return;
             }
-            let x = values[k];
             if x.is_nan() {
                 return;
             }
@@ -1325,27 +1433,20 @@ fn growth(
             if year <= base_year {
                 return;
             }
-            let mut prod = 1.0;
-            let mut missing = Vec::new();
-            for y in (base_year + 1)..=year {
-                match periods.iter().position(|&p| p == y) {
-                    Some(j) if !values[j].is_nan() => prod *= 1.0 + values[j] / 100.0,
-                    _ => missing.push(y),
-                }
-            }
-            if !missing.is_empty() {
+            if !run.missing.is_empty() {
                 notes.owned(format!(
-                    "average growth undefined: rate missing for {missing:?}"
+                    "average growth undefined: rate missing for {:?}",
+                    run.missing
                 ));
                 return;
             }
-            if prod <= 0.0 {
+            let Some(g) = run.average_growth() else {
                 notes.fixed("average growth undefined: a rate ≤ −100%");
                 return;
-            }
+            };
             rec.baseline = None;
             rec.baseline_year = Some(base_year);
-            100.0 * (prod.powf(1.0 / f64::from(year - base_year)) - 1.0)
+            g
         }
     };
     rec.measured = Some(rate);
