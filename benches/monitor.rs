@@ -140,9 +140,30 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
-    let n = 10_000;
-    let survey = Survey {
-        unit: (0..n).map(|r| format!("u{}", r % 10)).collect(),
+    // the satisfaction index on 10 units with 1,000 / 4,000 / 16,000 respondents each
+    // (12 items, four domains): the slope in respondents per unit × year, where the
+    // design (strata, PSUs) is built for each group
+    let mut g = c.benchmark_group("satisfaction_10_units_12_items");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    let ss = SatisfactionSpec::default();
+    for per_unit in [1_000usize, 4_000, 16_000] {
+        let survey = survey(10, per_unit);
+        g.throughput(Throughput::Elements((10 * per_unit) as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(per_unit), &survey, |b, s| {
+            b.iter(|| satisfaction_index(black_box(s), &ss).unwrap())
+        });
+    }
+    g.finish();
+}
+
+/// A survey of `units` units × `per_unit` respondents (one year), 12 items on a 1–5 scale
+/// in four domains, every fifth item reversed, weights 1–7, no design columns (each
+/// respondent its own PSU).
+fn survey(units: usize, per_unit: usize) -> Survey {
+    let n = units * per_unit;
+    Survey {
+        unit: (0..n).map(|r| format!("u{}", r % units)).collect(),
         year: vec![2023; n],
         weight: (0..n).map(|r| 1.0 + (r % 7) as f64).collect(),
         items: (0..12)
@@ -157,11 +178,7 @@ fn bench(c: &mut Criterion) {
             .collect(),
         nonresponse_codes: vec![9.0],
         ..Survey::default()
-    };
-    let ss = SatisfactionSpec::default();
-    c.bench_function("satisfaction_10k_respondents_12_items", |b| {
-        b.iter(|| satisfaction_index(black_box(&survey), &ss).unwrap())
-    });
+    }
 }
 
 fn bench_cpu(c: &mut Criterion<ThreadCpu>) {

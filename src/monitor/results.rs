@@ -1,6 +1,7 @@
 //! [`MonitorResults`] and the entry points [`monitor`] and [`monitor_with_survey`].
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -621,6 +622,13 @@ pub fn monitor_with_detail(
     };
     let n_years = eval_years.len();
     let aggregates = aggregates.finish();
+    // each unit's satisfaction group of the evaluation year, indexed once (the first of
+    // equal keys, as a search finds): a search of every group per unit was quadratic in
+    // units with a survey of every unit
+    let mut sat_of: HashMap<&str, &SatisfactionGroup> = HashMap::with_capacity(units.len());
+    for g in satisfaction.iter().filter(|g| g.year == year) {
+        sat_of.entry(g.unit.as_str()).or_insert(g);
+    }
     let evaluations = units
         .iter()
         .enumerate()
@@ -630,10 +638,7 @@ pub fn monitor_with_detail(
                 .filter(|&r| r < aggregates.len())
                 .and_then(|r| aggregates.overall(r))
                 .map(|v| 100.0 * v);
-            let sat = satisfaction
-                .iter()
-                .find(|g| &g.unit == unit && g.year == year)
-                .and_then(|g| g.overall);
+            let sat = sat_of.get(unit.as_str()).and_then(|g| g.overall);
             evaluate(
                 unit,
                 year,

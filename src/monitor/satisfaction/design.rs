@@ -21,6 +21,8 @@
 //! [`LonelyPsu`]. Design degrees of freedom: #PSUs − #strata among the rows of the
 //! estimate (R's `degf`).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -138,30 +140,32 @@ impl Design {
     /// Builds the design population of `rows` (already validated columns).
     pub fn build(design: &SurveyDesign, rows: Vec<usize>, context: String) -> Result<Design> {
         let mut strata: Vec<String> = Vec::new();
-        let mut psus: Vec<(usize, String)> = Vec::new();
+        // stratum and (stratum, PSU) positions by label, indexed as they appear (a search
+        // of the labels seen so far per row was quadratic: a design without a PSU column
+        // has one PSU per respondent)
+        let mut stratum_pos: HashMap<&str, usize> = HashMap::new();
+        let mut psu_pos: HashMap<(usize, &str), usize> = HashMap::new();
+        let mut psu_stratum: Vec<usize> = Vec::new();
         let mut psu_of = Vec::with_capacity(rows.len());
         let mut fpc_h: Vec<Option<f64>> = Vec::new();
         let mut row_stratum = Vec::with_capacity(rows.len());
-        for (k, &r) in rows.iter().enumerate() {
-            let s = design.stratum.get(r).cloned().unwrap_or_default();
-            let h = match strata.iter().position(|x| *x == s) {
-                Some(h) => h,
-                None => {
-                    strata.push(s);
-                    fpc_h.push(None);
-                    strata.len() - 1
-                }
-            };
+        for &r in &rows {
+            let s = design.stratum.get(r).map_or("", String::as_str);
+            let h = *stratum_pos.entry(s).or_insert_with(|| {
+                strata.push(s.to_string());
+                fpc_h.push(None);
+                strata.len() - 1
+            });
             row_stratum.push(h);
-            let p = match design.psu.get(r) {
-                Some(p) => p.clone(),
-                None => format!("\u{0}row{k}"),
-            };
-            let j = match psus.iter().position(|(hh, pp)| *hh == h && *pp == p) {
-                Some(j) => j,
+            // without a PSU column every respondent is a PSU of its own
+            let j = match design.psu.get(r) {
+                Some(p) => *psu_pos.entry((h, p.as_str())).or_insert_with(|| {
+                    psu_stratum.push(h);
+                    psu_stratum.len() - 1
+                }),
                 None => {
-                    psus.push((h, p));
-                    psus.len() - 1
+                    psu_stratum.push(h);
+                    psu_stratum.len() - 1
                 }
             };
             psu_of.push(j);
@@ -181,7 +185,6 @@ impl Design {
                 }
             }
         }
-        let psu_stratum: Vec<usize> = psus.iter().map(|p| p.0).collect();
         let mut n_psu = vec![0usize; strata.len()];
         for &h in &psu_stratum {
             n_psu[h] += 1;
