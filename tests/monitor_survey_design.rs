@@ -357,3 +357,78 @@ fn survey_based_indicator_in_achievement_scoring() {
     let e = assess_survey_series(&mut recs, &ind, &periods, &values, &bad, &spec).unwrap_err();
     assert!(e.to_string().contains("year 2021"), "{e}");
 }
+
+/// The change of each year is measured from the latest earlier year with both an
+/// estimate and a standard error (the definition, found here by a search per record):
+/// over 30 years with gaps in either series, and with years before the base year.
+#[test]
+fn survey_change_is_from_the_latest_earlier_year_with_estimate_and_se() {
+    use cpindex::model::Indicator;
+    let ind: Indicator = serde_json::from_value(serde_json::json!({
+        "id": "eco_sat", "dimension": "d", "name_zh": "生态环境满意度", "name_en": "eco",
+        "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
+        "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 92.0
+    }))
+    .unwrap();
+    let periods: Vec<i32> = (2015..2045).filter(|&y| y != 2024).collect();
+    let values: Vec<f64> = periods
+        .iter()
+        .map(|&y| {
+            if y % 7 == 3 {
+                f64::NAN
+            } else {
+                85.0 + f64::from(y % 11)
+            }
+        })
+        .collect();
+    let se: Vec<f64> = periods
+        .iter()
+        .map(|&y| {
+            if y % 5 == 1 {
+                f64::NAN
+            } else {
+                0.3 + 0.01 * f64::from(y % 4)
+            }
+        })
+        .collect();
+    let spec = MonitorSpec::default();
+    let input = SeriesInput {
+        unit: "a",
+        periods: &periods,
+        values: &values,
+        reference: None,
+        base_year: 2020,
+        framework_target_year: 2045,
+    };
+    let mut w = vec![];
+    let mut recs = achieve_series(&ind, input, &spec, &mut w).unwrap();
+    assess_survey_series(&mut recs, &ind, &periods, &values, &se, &spec).unwrap();
+    let both = |j: usize| !values[j].is_nan() && !se[j].is_nan();
+    let mut changes = 0;
+    for r in &recs {
+        let k = periods.iter().position(|&p| p == r.year).unwrap();
+        if !both(k) {
+            assert!(r.survey.is_none(), "year {}", r.year);
+            continue;
+        }
+        let s = r.survey.expect("assessed");
+        assert_eq!(s.se, se[k]);
+        match (0..k).rev().find(|&j| both(j)) {
+            Some(j) => {
+                let c = s.change.expect("a change");
+                assert_eq!(c.from_year, periods[j], "year {}", r.year);
+                close(c.se, (se[j].powi(2) + se[k].powi(2)).sqrt(), 1e-12);
+                changes += 1;
+            }
+            None => assert!(s.change.is_none()),
+        }
+    }
+    assert!(changes > 15, "{changes}");
+    // mismatched lengths and periods out of order are refused by name
+    let e = assess_survey_series(&mut recs, &ind, &periods, &values, &se[1..], &spec).unwrap_err();
+    assert!(e.to_string().contains("standard errors vs periods"), "{e}");
+    let mut shuffled = periods.clone();
+    shuffled.swap(3, 4);
+    let e = assess_survey_series(&mut recs, &ind, &shuffled, &values, &se, &spec).unwrap_err();
+    assert!(e.to_string().contains("strictly ascending"), "{e}");
+}

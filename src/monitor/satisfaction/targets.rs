@@ -359,10 +359,53 @@ pub(crate) fn assess_survey_drafts<N: crate::monitor::achievement::NoteSink>(
         ..SatisfactionSpec::default()
     };
     let higher = !matches!(indicator.polarity, crate::model::Polarity::LowerIsBetter);
+    let context = || format!("unit `{unit}`, indicator `{}`", indicator.id);
+    for (what, n) in [("values", values.len()), ("standard errors", se.len())] {
+        if n != periods.len() {
+            return Err(Error::length_mismatch(
+                format!("{}: {what} vs periods", context()),
+                periods.len(),
+                n,
+            ));
+        }
+    }
+    if let Some(w) = periods.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(Error::invalid_argument(
+            format!("{}: periods", context()),
+            format!(
+                "periods must be strictly ascending; {} is followed by {}",
+                w[0], w[1]
+            ),
+        ));
+    }
+    if let Some(w) = records.windows(2).find(|w| w[0].year > w[1].year) {
+        return Err(Error::invalid_argument(
+            format!("{}: achievement records", context()),
+            format!(
+                "records must be in ascending years; {} is followed by {}",
+                w[0].year, w[1].year
+            ),
+        ));
+    }
+    // the records follow the periods (ascending years): a cursor finds each record's
+    // period, and the latest earlier period with a value and a standard error is carried
+    // along (a search per record was quadratic in periods)
+    let mut k = 0;
+    let mut prev: Option<usize> = None;
+    let mut counted = 0;
     for (r, rec) in records.iter_mut().enumerate() {
-        let Some(k) = periods.iter().position(|&p| p == rec.year) else {
+        while k < periods.len() && periods[k] < rec.year {
+            k += 1;
+        }
+        if k == periods.len() || periods[k] != rec.year {
             continue;
-        };
+        }
+        while counted < k {
+            if !values[counted].is_nan() && !se[counted].is_nan() {
+                prev = Some(counted);
+            }
+            counted += 1;
+        }
         let (x, s) = (values[k], se[k]);
         if x.is_nan() || s.is_nan() {
             continue;
@@ -381,9 +424,6 @@ pub(crate) fn assess_survey_drafts<N: crate::monitor::achievement::NoteSink>(
             Some(t) => Some(survey_target_test(x, s, None, t, higher, &normal)?),
             None => None,
         };
-        let prev = (0..k)
-            .rev()
-            .find(|&j| !values[j].is_nan() && !se[j].is_nan());
         let change = match prev {
             Some(j) => Some(change_of(
                 (periods[j], values[j], se[j], None),
