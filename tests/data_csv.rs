@@ -1,6 +1,8 @@
 //! CSV readers: layouts, provenance, groups, and every error naming line and column.
 
-use cpindex::data::{read_long_csv_path, read_long_csv_str, read_wide_csv_str};
+use cpindex::data::{
+    read_long_csv_path, read_long_csv_str, read_table_bytes, read_wide_csv_str, ReadOptions,
+};
 use cpindex::model::builtin;
 use cpindex::Error;
 
@@ -237,4 +239,79 @@ fn wide_unit_row_and_header_suffix() {
     let text = format!("地区,年份,{urb}\n甲,2021,0.62\n");
     let (_, _, _, m) = parse_err(read_wide_csv_str(&text, Some(fw)).unwrap_err());
     assert!(m.contains("ratio"), "{m}");
+}
+
+/// Long format with a unit column: three money indicators (元 / 万元 / 亿元 in the
+/// framework) given in 元, 亿元 and 万元 in interleaved rows; each (indicator, unit)
+/// converted is counted once per value and the warnings come in the order each pair is
+/// first met (counted here from the rows).
+#[test]
+fn unit_conversion_warnings_count_each_indicator_and_unit_in_first_met_order() {
+    let fw = builtin::quzhou();
+    // 元 per unit of each label
+    let yuan = |l: &str| match l {
+        "元" => 1.0,
+        "万元" => 1e4,
+        "亿元" => 1e8,
+        _ => f64::NAN,
+    };
+    let money: Vec<(&str, &str, f64)> = fw
+        .indicators
+        .iter()
+        .filter(|i| yuan(&i.unit.label).is_finite())
+        .map(|i| {
+            (
+                i.id.as_str(),
+                i.unit.label.as_str(),
+                i.target.unwrap_or(10.0),
+            )
+        })
+        .take(3)
+        .collect();
+    assert_eq!(
+        money.len(),
+        3,
+        "the built-in framework has three money indicators"
+    );
+    let labels = ["元", "亿元", "万元", "元"];
+    let mut text = String::from("unit,period,indicator,value,unit_of_measure\n");
+    let mut want: Vec<((usize, &str), usize)> = Vec::new();
+    for r in 0..240usize {
+        let (j, l) = (r % 3, labels[(r / 3) % 4]);
+        let (id, own, t) = money[j];
+        let u = format!("u{}", r / 12);
+        let year = 2015 + (r % 12) as i32;
+        // the target, written in the row's unit
+        let v = t * yuan(own) / yuan(l);
+        text.push_str(&format!("{u},{year},{id},{v},{l}\n"));
+        if l != own {
+            match want.iter_mut().find(|(k, _)| *k == (j, l)) {
+                Some(e) => e.1 += 1,
+                None => want.push(((j, l), 1)),
+            }
+        }
+    }
+    let ing = read_table_bytes(
+        text.as_bytes(),
+        "bureau.csv",
+        Some(fw),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let got: Vec<&String> = ing
+        .warnings
+        .iter()
+        .filter(|w| w.contains("converted to"))
+        .collect();
+    let want: Vec<String> = want
+        .iter()
+        .map(|((j, l), n)| {
+            format!(
+                "bureau.csv: {n} value(s) of `{}` given in {l} converted to {}",
+                money[*j].0, money[*j].1
+            )
+        })
+        .collect();
+    assert_eq!(got, want.iter().collect::<Vec<_>>());
+    assert!(want.len() >= 5, "{want:?}");
 }

@@ -180,3 +180,82 @@ fn pipeline_lists_every_imputed_cell() {
     let st = r.statistics.iter().find(|s| s.period == 2021).unwrap();
     assert_eq!(st.n, 2);
 }
+
+/// Linear and constant interpolation over 40 periods with runs of gaps of every length,
+/// inactive (screened) cells and a leading and trailing gap, each filled cell checked
+/// against the definition found here by a search per cell: the nearest observed active
+/// period before and after (an inactive cell is neither filled nor used), interpolated in
+/// time, the nearest one alone at either end; an inactive cell is left as it was.
+#[test]
+fn interpolation_over_long_gappy_series_equals_the_definition() {
+    let periods: Vec<i32> = (0..40).map(|k| 1990 + k + k / 7).collect();
+    let (nu, np) = (3usize, periods.len());
+    let observed = |u: usize, p: usize| match u {
+        0 => p % 9 == 4 || p % 13 == 0,
+        1 => p == 17,
+        _ => p % 2 == 1 && p > 3 && p < 35,
+    };
+    let active = |u: usize, p: usize| !(u == 2 && p % 5 == 0);
+    let raw: Vec<f64> = (0..np)
+        .flat_map(|p| {
+            (0..nu).map(move |u| {
+                if observed(u, p) {
+                    (u * 100 + p * p) as f64 * 0.25
+                } else {
+                    f64::NAN
+                }
+            })
+        })
+        .collect();
+    let act: Vec<bool> = (0..np)
+        .flat_map(|p| (0..nu).map(move |u| active(u, p)))
+        .collect();
+    for method in [ImputeMethod::Linear, ImputeMethod::Constant] {
+        let mut v = raw.clone();
+        let f = impute(&mut v, nu, &periods, &[0; 3], &act, &[0], &spec(method));
+        let mut n_filled = 0;
+        for u in 0..nu {
+            let obs = |p: usize| active(u, p) && observed(u, p);
+            for p in 0..np {
+                let got = v[p * nu + u];
+                if obs(p) {
+                    assert_eq!(got, raw[p * nu + u]);
+                    continue;
+                }
+                if !active(u, p) {
+                    // left as it was (a value or missing), never filled
+                    assert_eq!(
+                        got.to_bits(),
+                        raw[p * nu + u].to_bits(),
+                        "unit {u}, period {p}"
+                    );
+                    continue;
+                }
+                let a = (0..p).rev().find(|&q| obs(q));
+                let b = (p + 1..np).find(|&q| obs(q));
+                let x = |q: usize| raw[q * nu + u];
+                let want = match (a, b, method) {
+                    (None, None, _) => f64::NAN,
+                    (Some(a), None, _) | (Some(a), Some(_), ImputeMethod::Constant) => x(a),
+                    (None, Some(b), _) => x(b),
+                    (Some(a), Some(b), _) => {
+                        let (ta, tb, t) = (
+                            f64::from(periods[a]),
+                            f64::from(periods[b]),
+                            f64::from(periods[p]),
+                        );
+                        x(a) + (x(b) - x(a)) * (t - ta) / (tb - ta)
+                    }
+                };
+                if want.is_nan() {
+                    assert!(got.is_nan());
+                } else {
+                    assert_eq!(got, want, "{method:?} unit {u}, period {p}");
+                    n_filled += 1;
+                }
+            }
+        }
+        assert_eq!(f.len(), n_filled);
+        assert!(n_filled > 60, "{n_filled}");
+    }
+}

@@ -195,3 +195,80 @@ fn survey_based_indicator_through_the_entry_point() {
         .is_none());
     assert!(res.warnings.iter().any(|w| w.contains("`no_such`")));
 }
+
+/// Many units (ids that sort in byte order unlike their numbers, Chinese ids) and survey
+/// years, some units without respondents in the evaluation year: every unit's
+/// `satisfaction_group` and the subjective part of its evaluation equal the group a
+/// search of the whole list finds (the definition).
+#[test]
+fn satisfaction_group_and_evaluation_by_unit_equal_a_search() {
+    let units: Vec<String> = (0..40)
+        .map(|k| match k % 3 {
+            0 => format!("u{k}"),
+            1 => format!("县{k}"),
+            _ => format!("U-{}", 100 - k),
+        })
+        .collect();
+    let mut p = Panel::new(units.clone(), vec![2020, 2021, 2022], vec!["inc".into()]).unwrap();
+    for (k, u) in units.iter().enumerate() {
+        for y in [2020, 2021, 2022] {
+            p.set_by_id(u, y, "inc", 60.0 + (k * 3 + (y - 2020) as usize) as f64)
+                .unwrap();
+        }
+    }
+    // respondents: every unit in 2021; units k % 4 != 0 also in 2022 (2 or 3 each)
+    let mut s = Survey {
+        items: vec![SurveyItem {
+            id: "q1".into(),
+            domain: "gain".into(),
+            scale_min: 1.0,
+            scale_max: 5.0,
+            reverse: false,
+            responses: vec![],
+        }],
+        ..Survey::default()
+    };
+    for (k, u) in units.iter().enumerate() {
+        for y in [2021, 2022] {
+            if y == 2022 && k % 4 == 0 {
+                continue;
+            }
+            for r in 0..(2 + k % 2) {
+                s.unit.push(u.clone());
+                s.year.push(y);
+                s.weight.push(1.0 + r as f64);
+                s.items[0].responses.push(((k + r) % 5 + 1) as f64);
+            }
+        }
+    }
+    let res = monitor_with_survey(
+        &fw(),
+        &p,
+        Some((&s, &SatisfactionSpec::default())),
+        &MonitorSpec::default(),
+    )
+    .unwrap();
+    assert_eq!(res.year, 2022);
+    assert_eq!(res.satisfaction.len(), 40 + 30);
+    let mut with = 0;
+    for u in &units {
+        for y in [2020, 2021, 2022] {
+            let want = res
+                .satisfaction
+                .iter()
+                .find(|g| &g.unit == u && g.year == y);
+            assert_eq!(res.satisfaction_group(u, y), want, "{u} {y}");
+        }
+        let want = res
+            .satisfaction
+            .iter()
+            .find(|g| &g.unit == u && g.year == 2022)
+            .and_then(|g| g.overall)
+            .map(|e| e.mean);
+        let e = res.evaluations.iter().find(|e| &e.unit == u).unwrap();
+        assert_eq!(e.subjective, want, "{u}");
+        with += usize::from(want.is_some());
+    }
+    assert_eq!(with, 30);
+    assert_eq!(res.satisfaction_group("nobody", 2022), None);
+}

@@ -730,8 +730,11 @@ fn split_unit_suffix(h: &str) -> Option<(&str, &str)> {
 struct Units<'i, 'f> {
     index: Option<&'i SeriesIndex<'f>>,
     allow_mismatch: bool,
-    /// (series, from label) → (count converted).
+    /// (series, from label) → (count converted), in the order first met (the warnings').
     converted: Vec<(usize, String, usize)>,
+    /// Per series: its entries' positions in `converted` (a series has a label or two,
+    /// so a search there is short; one of all entries per converted cell was not).
+    converted_of: Vec<Vec<usize>>,
 }
 
 impl Units<'_, '_> {
@@ -746,13 +749,21 @@ impl Units<'_, '_> {
         if !declared.is_empty() && !v.is_nan() {
             if let Some(c) = convert_unit(v, declared, info.unit)? {
                 v = c;
-                match self
-                    .converted
-                    .iter_mut()
-                    .find(|(cs, l, _)| *cs == s && l == declared)
+                if self.converted_of.len() <= s {
+                    self.converted_of
+                        .resize_with(index.series.len().max(s + 1), Vec::new);
+                }
+                let slots = &mut self.converted_of[s];
+                match slots
+                    .iter()
+                    .copied()
+                    .find(|&k| self.converted[k].1 == declared)
                 {
-                    Some(e) => e.2 += 1,
-                    None => self.converted.push((s, declared.to_string(), 1)),
+                    Some(k) => self.converted[k].2 += 1,
+                    None => {
+                        slots.push(self.converted.len());
+                        self.converted.push((s, declared.to_string(), 1));
+                    }
                 }
             }
         }
@@ -1033,6 +1044,7 @@ pub(crate) fn read_rows<R: Rows>(
         index: index.as_ref(),
         allow_mismatch: allow_unit_mismatch,
         converted: Vec::new(),
+        converted_of: Vec::new(),
     };
     let panel = match layout {
         Layout::Long => read_long_rows(rows, source, index.as_ref(), &header, &mut units)?,

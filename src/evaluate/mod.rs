@@ -451,11 +451,12 @@ pub fn resolve_spec(
     }
     let mut spec = spec.clone();
     if spec.index.units.is_none() {
+        let plan_units = fw.unit_index();
         spec.index.units = Some(
             panel
                 .units()
                 .iter()
-                .filter(|u| fw.unit_role(u) != UnitRole::Reference)
+                .filter(|u| plan_units.role(u) != UnitRole::Reference)
                 .cloned()
                 .collect(),
         );
@@ -512,11 +513,27 @@ pub fn evaluate_with_detail(
     let p = panel.require_period(year)?;
 
     // ---- units in display order ---------------------------------------------------------
+    // each declared unit's first panel unit so named: the panel's units indexed by their
+    // trimmed key once (a search of the panel per declared unit was quadratic when the
+    // framework declares every county)
+    let mut panel_pos: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(panel.units().len());
+    for (k, u) in panel.units().iter().enumerate() {
+        let key = u.trim();
+        if !key.is_empty() {
+            panel_pos.entry(key).or_insert(k);
+        }
+    }
     let mut order: Vec<&str> = fw
         .units
         .iter()
-        .filter_map(|pu| panel.units().iter().find(|u| pu.is_named(u)))
-        .map(String::as_str)
+        .filter_map(|pu| {
+            [pu.id.as_str(), pu.name_zh.as_str(), pu.name_en.as_str()]
+                .iter()
+                .filter_map(|name| panel_pos.get(name).copied())
+                .min()
+        })
+        .map(|k| panel.units()[k].as_str())
         .collect();
     let declared: std::collections::HashSet<&str> = order.iter().copied().collect();
     for u in panel.units() {
@@ -524,10 +541,11 @@ pub fn evaluate_with_detail(
             order.push(u);
         }
     }
+    let plan_units = fw.unit_index();
     let units: Vec<UnitEntry> = order
         .iter()
         .map(|id| {
-            let pu = fw.unit(id);
+            let pu = plan_units.unit(id);
             UnitEntry {
                 id: id.to_string(),
                 role: pu.map_or(UnitRole::Part, |u| u.role),

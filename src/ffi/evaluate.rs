@@ -243,9 +243,7 @@ pub unsafe extern "C" fn cpindex_evaluation_satisfaction(
         let domain = try_str(domain, domain_len, "domain")?;
         let g = ev
             .monitor
-            .satisfaction
-            .iter()
-            .find(|g| g.unit == unit && g.year == ev.year)
+            .satisfaction_group(unit, ev.year)
             .ok_or_else(|| {
                 FfiError::from(crate::Error::UnknownId {
                     kind: "satisfaction group".into(),

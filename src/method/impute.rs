@@ -229,6 +229,10 @@ fn impute_series(
     let idx = |p: usize| (i * np + p) * nu + u;
     let obs = |p: usize, values: &[f64]| active[p * nu + u] && !values[idx(p)].is_nan();
     let mut prev: Option<usize> = None; // last observed period index
+                                        // the result of the last search for the next observed period: still the answer for
+                                        // every gap before it (and `None` stays `None`), so each period is scanned once per
+                                        // series (a search per missing cell was quadratic in periods)
+    let mut ahead: Option<Option<usize>> = None;
     for p in 0..np {
         if obs(p, values) {
             prev = Some(p);
@@ -237,7 +241,15 @@ fn impute_series(
         if !active[p * nu + u] {
             continue;
         }
-        let next = (p + 1..np).find(|&q| obs(q, values));
+        let next = match ahead {
+            Some(Some(b)) if b > p => Some(b),
+            Some(None) => None,
+            _ => {
+                let b = (p + 1..np).find(|&q| obs(q, values));
+                ahead = Some(b);
+                b
+            }
+        };
         let fill = match (spec.method, prev, next) {
             (ImputeMethod::Locf, Some(a), _) => {
                 if spec.max_gap.map_or(true, |g| p - a <= g) {

@@ -134,6 +134,38 @@ pub fn is_snake_case_id(s: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
 }
 
+/// The declared plan units of a framework by id, Chinese and English name
+/// ([`Framework::unit_index`]): the same answers as [`Framework::unit`],
+/// [`Framework::unit_role`] and [`Framework::unit_name_zh`], each in constant time.
+#[derive(Debug, Clone)]
+pub struct PlanUnitIndex<'a> {
+    units: &'a [PlanUnit],
+    // each key → the first unit so named
+    by_key: HashMap<&'a str, usize>,
+}
+
+impl<'a> PlanUnitIndex<'a> {
+    /// The plan unit a data unit key names (the key trimmed; an empty key names none).
+    pub fn unit(&self, key: &str) -> Option<&'a PlanUnit> {
+        let k = key.trim();
+        if k.is_empty() {
+            return None;
+        }
+        self.by_key.get(k).map(|&i| &self.units[i])
+    }
+
+    /// The role of a data unit (a part when undeclared).
+    pub fn role(&self, key: &str) -> UnitRole {
+        self.unit(key).map_or(UnitRole::Part, |u| u.role)
+    }
+
+    /// The Chinese display name of a data unit (the key itself when undeclared).
+    pub fn name_zh(&self, key: &str) -> String {
+        self.unit(key)
+            .map_or_else(|| key.to_string(), |u| u.name_zh.clone())
+    }
+}
+
 impl Framework {
     /// Parses a framework from JSON and validates it.
     ///
@@ -187,9 +219,29 @@ impl Framework {
         self.indicator(id).is_some() || self.auxiliary_series.iter().any(|s| s.id == id)
     }
 
-    /// The plan unit a data unit key names (its id or either display name).
+    /// The plan unit a data unit key names (its id or either display name; the first
+    /// declared unit so named). A search of the declared units: a caller looking up
+    /// every unit of a panel uses [`Framework::unit_index`].
     pub fn unit(&self, key: &str) -> Option<&PlanUnit> {
         self.units.iter().find(|u| u.is_named(key))
+    }
+
+    /// The declared units indexed by key once, for many lookups: each answers as
+    /// [`Framework::unit`] does, in constant time (a search per unit of the data was
+    /// quadratic when a framework declares every county).
+    pub fn unit_index(&self) -> PlanUnitIndex<'_> {
+        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(3 * self.units.len());
+        for (k, u) in self.units.iter().enumerate() {
+            for name in [u.id.as_str(), u.name_zh.as_str(), u.name_en.as_str()] {
+                if !name.is_empty() {
+                    by_key.entry(name).or_insert(k);
+                }
+            }
+        }
+        PlanUnitIndex {
+            units: &self.units,
+            by_key,
+        }
     }
 
     /// The role of a data unit: declared in [`Framework::units`]; a unit the framework
@@ -619,6 +671,8 @@ impl Framework {
     /// band bounds finite and ordered.
     fn validate_plan_units(&self, err: &dyn Fn(String, String) -> Error) -> Result<()> {
         let mut keys: HashSet<&str> = HashSet::new();
+        // the indicator ids as a set (unit targets name them: up to units × indicators)
+        let indicator_ids: HashSet<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
         for u in &self.units {
             let loc = format!("unit `{}`", u.id);
             if u.id.trim().is_empty() || u.name_zh.trim().is_empty() {
@@ -630,7 +684,7 @@ impl Framework {
                 }
             }
             for (ind, t) in &u.targets {
-                if self.indicator(ind).is_none() {
+                if !indicator_ids.contains(ind.as_str()) {
                     return Err(err(
                         format!("{loc}, field `targets`"),
                         format!("`{ind}` is not an indicator of the framework"),

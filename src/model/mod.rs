@@ -10,7 +10,8 @@ mod indicator;
 pub mod plan;
 
 pub use framework::{
-    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, MAX_DEPTH,
+    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, PlanUnitIndex,
+    MAX_DEPTH,
 };
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeBasis,

@@ -137,6 +137,17 @@ impl MonitorResults {
             .or_else(|| (0..d.len()).find(|&k| d.unit(k) == unit))
     }
 
+    /// The satisfaction group of a unit and year, found by binary search: monitoring
+    /// leaves [`MonitorResults::satisfaction`] sorted by unit, then year, one group each
+    /// (as [`satisfaction_index`] returns them); a list reordered by the caller is not
+    /// searched.
+    pub fn satisfaction_group(&self, unit: &str, year: i32) -> Option<&SatisfactionGroup> {
+        self.satisfaction
+            .binary_search_by(|g| (g.unit.as_str(), g.year).cmp(&(unit, year)))
+            .ok()
+            .map(|k| &self.satisfaction[k])
+    }
+
     /// The records of unit × indicator tables (schedule, trends, targets) are unit-major in
     /// framework order: the position of (unit, indicator) in them, if that layout holds.
     pub fn cell_position(&self, unit: &str, indicator: &str) -> Option<usize> {
@@ -211,6 +222,9 @@ pub fn monitor_with_detail(
             _ => None,
         })
         .collect();
+    // the declared units indexed once (a search per unit was quadratic in units when the
+    // framework declares every county)
+    let plan_units = framework.unit_index();
     let units: Vec<String> = match &spec.units {
         Some(u) => {
             for id in u {
@@ -223,7 +237,7 @@ pub fn monitor_with_detail(
             .iter()
             .filter(|u| {
                 !ref_units.contains(&u.as_str())
-                    && framework.unit_role(u) != crate::model::UnitRole::Reference
+                    && plan_units.role(u) != crate::model::UnitRole::Reference
             })
             .cloned()
             .collect(),
@@ -358,7 +372,7 @@ pub fn monitor_with_detail(
         let uid = Id::new(unit);
         let unit_code = aggregates.unit(&uid);
         let mut excluded = Vec::new();
-        let plan_unit = framework.unit(unit);
+        let plan_unit = plan_units.unit(unit);
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
             targets.push(AppliedTarget {

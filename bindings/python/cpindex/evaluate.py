@@ -14,7 +14,7 @@ import io
 import json
 import math
 import os
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from .run import run_json
 
@@ -124,20 +124,27 @@ class Evaluation:
         fp = self.raw["fingerprint"]
         self.fingerprint: str = f"{fp['algorithm']}:{fp['hex']}"
         self.year: int = self.raw["year"]
+        # (unit, year) -> satisfaction group, built on first use (the first of equal keys,
+        # as a search finds); a search per call was quadratic over a loop of units
+        self._groups: Optional[Dict[Tuple[str, int], Dict[str, Any]]] = None
 
     def satisfaction(self, unit: str, domain: Optional[str] = None) -> Optional[Dict[str, Any]]:
         """The satisfaction estimate of ``unit`` in the evaluation year (the overall index,
         or one domain): ``mean, se, ci_lower, ci_upper, n, sum_weights, deff_kish,
         n_effective`` plus ``nonresponse``; ``None`` when the unit has no respondents."""
-        for g in self.raw["monitor"]["satisfaction"]:
-            if g["unit"] == unit and g["year"] == self.year:
-                if domain is None:
-                    return None if g["overall"] is None else dict(g["overall"], nonresponse=g["overall_nonresponse"])
-                for d in g["domains"]:
-                    if d["domain"] == domain:
-                        return None if d["estimate"] is None else dict(d["estimate"], nonresponse=d["nonresponse"])
-                raise KeyError(f"no survey domain {domain!r}")
-        return None
+        if self._groups is None:
+            self._groups = {}
+            for grp in self.raw["monitor"]["satisfaction"]:
+                self._groups.setdefault((grp["unit"], grp["year"]), grp)
+        g = self._groups.get((unit, self.year))
+        if g is None:
+            return None
+        if domain is None:
+            return None if g["overall"] is None else dict(g["overall"], nonresponse=g["overall_nonresponse"])
+        for d in g["domains"]:
+            if d["domain"] == domain:
+                return None if d["estimate"] is None else dict(d["estimate"], nonresponse=d["nonresponse"])
+        raise KeyError(f"no survey domain {domain!r}")
 
     @property
     def distribution(self) -> List[Dict[str, Any]]:

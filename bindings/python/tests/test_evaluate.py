@@ -46,6 +46,26 @@ class EvaluateTest(unittest.TestCase):
         for t in TABLES:
             self.assertIsInstance(ev.records(t), list)
 
+    def test_satisfaction_of_every_unit_and_domain_equals_a_search(self) -> None:
+        # the definition: the first group of (unit, evaluation year) in the raw list
+        ev = self.ev
+        groups = ev.raw["monitor"]["satisfaction"]
+        seen = 0
+        for u in [x["id"] for x in ev.raw["units"]] + ["nobody"]:
+            g = next((g for g in groups if g["unit"] == u and g["year"] == ev.year), None)
+            got = ev.satisfaction(u)
+            if g is None or g["overall"] is None:
+                self.assertIsNone(got, u)
+                continue
+            self.assertEqual(got, dict(g["overall"], nonresponse=g["overall_nonresponse"]))
+            for d in g["domains"]:
+                want = None if d["estimate"] is None else dict(d["estimate"], nonresponse=d["nonresponse"])
+                self.assertEqual(ev.satisfaction(u, d["domain"]), want, (u, d["domain"]))
+            with self.assertRaises(KeyError):
+                ev.satisfaction(u, "no_such_domain")
+            seen += 1
+        self.assertEqual(seen, 6, "the six counties have respondents")
+
     def test_cell_records_carry_the_survey_verdict(self) -> None:
         # the sample's survey-measured indicators with a published standard error carry
         # the verdict of the estimate against the target; the raw evaluation is the source

@@ -271,13 +271,15 @@ pub fn view_shared(
     for (k, u) in ev.units.iter().enumerate() {
         unit_pos.entry(u.id.as_str()).or_insert(k);
     }
+    let plan_units = fw.unit_index();
     let unit_name = |id: &str| -> String {
         unit_pos
             .get(id)
             .map(|&k| &ev.units[k])
             .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             .or_else(|| {
-                fw.unit(id)
+                plan_units
+                    .unit(id)
                     .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
             })
             .unwrap_or_else(|| id.to_string())
@@ -596,11 +598,17 @@ pub fn view_shared(
     let mres = &ev.monitor;
     let mut evaluation = Vec::new();
     if !mres.satisfaction.is_empty() {
+        // each unit × year's group indexed once (the first of equal keys, as a search
+        // finds; a search per evaluation row was quadratic in units)
+        let mut group_of: std::collections::HashMap<
+            (&str, i32),
+            &cpindex::monitor::SatisfactionGroup,
+        > = std::collections::HashMap::with_capacity(mres.satisfaction.len());
+        for g in &mres.satisfaction {
+            group_of.entry((g.unit.as_str(), g.year)).or_insert(g);
+        }
         for e in &mres.evaluations {
-            let g = mres
-                .satisfaction
-                .iter()
-                .find(|g| g.unit == e.unit && g.year == e.year);
+            let g = group_of.get(&(e.unit.as_str(), e.year)).copied();
             let domains = g
                 .map(|g| {
                     g.domains

@@ -580,7 +580,7 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
 /// The colour of a unit in every chart: the palette entry of its position among the
 /// report's units (framework order), so a unit keeps its colour from chart to chart.
 fn unit_colour(v: &ReportView, id: &str) -> String {
-    let k = v.units.iter().position(|u| u.id == id).unwrap_or(0);
+    let k = v.unit_position(id).unwrap_or(0);
     svg::palette(k).to_string()
 }
 
@@ -613,10 +613,16 @@ fn dimension_bars(o: &mut String, v: &ReportView, sec: &mut Sections) {
 
 fn comparison(o: &mut String, v: &ReportView, sec: &mut Sections) {
     let lang = v.lang;
+    // each unit's summary indexed once (the first of an id, as a search finds)
+    let mut summary_of: std::collections::HashMap<&str, &crate::view::UnitSummary> =
+        std::collections::HashMap::with_capacity(v.summaries.len());
+    for s in &v.summaries {
+        summary_of.entry(s.unit.as_str()).or_insert(s);
+    }
     let series: Vec<Series> = v
         .compare_units
         .iter()
-        .filter_map(|id| v.summaries.iter().find(|s| &s.unit == id))
+        .filter_map(|id| summary_of.get(id.as_str()).copied())
         .map(|s| Series {
             name: v.unit_name(&s.unit).to_string(),
             values: s.by_dimension.clone(),
@@ -655,13 +661,19 @@ fn dynamic_index(o: &mut String, v: &ReportView, sec: &mut Sections) {
     let lang = v.lang;
     sec.open(o, M::SecDynamic.text(lang));
     let x: Vec<String> = v.years.iter().map(|y| y.to_string()).collect();
+    // each unit's position by display name (the first so named)
+    let mut by_name: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(v.units.len());
+    for (k, u) in v.units.iter().enumerate() {
+        by_name.entry(u.name.as_str()).or_insert(k);
+    }
     let series: Vec<Series> = v
         .index_series
         .iter()
         .map(|s| Series {
             name: s.name.clone(),
             values: s.values.clone(),
-            colour: v.units.iter().position(|u| u.name == s.name).map_or_else(
+            colour: by_name.get(s.name.as_str()).copied().map_or_else(
                 || svg::palette(0).to_string(),
                 |k| svg::palette(k).to_string(),
             ),

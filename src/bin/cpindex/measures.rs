@@ -112,8 +112,9 @@ pub fn index_output(
             for c in 1..head.len() {
                 t = t.align(c, Align::Right);
             }
+            let plan_units = fw.unit_index();
             for &u in &order {
-                let mut row = vec![fw.unit_name_zh(&res.units[u])];
+                let mut row = vec![plan_units.name_zh(&res.units[u])];
                 for k in 0..nodes.len() {
                     row.push(crate::view::fmt_value(scores[k][u]));
                     row.push(rank_text(ranks[k][u]));

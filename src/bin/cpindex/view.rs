@@ -609,6 +609,13 @@ impl ReportView {
 
     /// The display name of a unit, or its id when the view does not know it.
     pub fn unit_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.unit_position(id)
+            .map_or(id, |k| self.units[k].name.as_str())
+    }
+
+    /// The position of a unit id in `units` (the first so named), by an index built on
+    /// first use.
+    pub fn unit_position(&self, id: &str) -> Option<usize> {
         let index = self.unit_index.get_or_init(|| {
             let mut m = HashMap::with_capacity(self.units.len());
             for (k, u) in self.units.iter().enumerate() {
@@ -616,15 +623,10 @@ impl ReportView {
             }
             m
         });
-        match index.get(id).and_then(|&k| self.units.get(k)) {
-            Some(u) if u.id == id => u.name.as_str(),
+        match index.get(id).copied() {
+            Some(k) if self.units.get(k).is_some_and(|u| u.id == id) => Some(k),
             // not indexed, or `units` changed since: search
-            _ => self
-                .units
-                .iter()
-                .find(|u| u.id == id)
-                .map(|u| u.name.as_str())
-                .unwrap_or(id),
+            _ => self.units.iter().position(|u| u.id == id),
         }
     }
 }
