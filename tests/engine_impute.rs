@@ -259,3 +259,51 @@ fn interpolation_over_long_gappy_series_equals_the_definition() {
         assert!(n_filled > 60, "{n_filled}");
     }
 }
+
+/// The imputed cells are listed by period, then indicator id, then unit id (string
+/// order), whatever the panel's and the framework's order: units and indicators here are
+/// declared in an order unlike their ids' (`u10` before `u9`, Chinese ids, `z_` before
+/// `a_`), every cell of two periods missing except one per indicator and period.
+#[test]
+fn imputed_cells_are_listed_by_period_indicator_and_unit_id() {
+    let fw = Framework::from_json(
+        r#"{"id":"t","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+        "dimensions":[{"id":"d","name_zh":"d","name_en":"d"}],
+        "indicators":[
+         {"id":"z_last","dimension":"d","name_zh":"z","name_en":"z","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+         {"id":"a_first","dimension":"d","name_zh":"a","name_en":"a","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1},
+         {"id":"m_mid","dimension":"d","name_zh":"m","name_en":"m","unit":{"label":"u"},"polarity":{"type":"higher_is_better"},"kind":"level","target":1}]}"#,
+    )
+    .unwrap();
+    let units: Vec<String> = ["u9", "县乙", "u10", "B", "县甲", "a"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let inds: Vec<String> = ["z_last", "a_first", "m_mid"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let periods = vec![2022, 2021];
+    let (nu, np, ni) = (units.len(), periods.len(), inds.len());
+    let mut p = Panel::new(units.clone(), periods.clone(), inds.clone()).unwrap();
+    for (i, ind) in inds.iter().enumerate() {
+        for &y in &periods {
+            // one observed unit per indicator × period
+            let u = &units[(i + y as usize) % nu];
+            p.set_by_id(u, y, ind, 10.0 * (i + 1) as f64).unwrap();
+        }
+    }
+    let s = Spec::from_json(r#"{"imputation": {"method": "mean"}}"#).unwrap();
+    let r = run(&fw, &p, &s).unwrap();
+    assert_eq!(r.imputed.len(), ni * np * (nu - 1));
+    let keys: Vec<(i32, &str, &str)> = r
+        .imputed
+        .iter()
+        .map(|c| (c.period, c.indicator.as_str(), c.unit.as_str()))
+        .collect();
+    let mut want = keys.clone();
+    want.sort();
+    assert_eq!(keys, want);
+    assert_eq!(keys[0], (2021, "a_first", "B"));
+    assert_eq!(keys.last().copied(), Some((2022, "z_last", "县甲")));
+}

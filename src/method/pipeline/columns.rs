@@ -174,7 +174,14 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
             &spec.imputation,
         );
         let m = spec.imputation.method;
-        let mut imputed: Vec<ImputedCell> = filled
+        // listed by period, then indicator id, then unit id: sorted on the ids' ranks
+        // (each id list sorted once; ids are unique, so the order is the ids' order) —
+        // comparing the id strings themselves was most of a run at national scale
+        let unit_rank = ranks(plan.panel.units().iter().map(String::as_str));
+        let ind_rank = ranks(plan.tree.inds.iter().map(|i| i.id.as_str()));
+        let mut filled = filled;
+        filled.sort_unstable_by_key(|&(u, q, k, _)| (plan.periods[q], ind_rank[k], unit_rank[u]));
+        let imputed: Vec<ImputedCell> = filled
             .into_iter()
             .map(|(u, q, k, value)| ImputedCell {
                 unit: plan.panel.units()[u].clone(),
@@ -184,9 +191,6 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
                 method: m,
             })
             .collect();
-        imputed.sort_by(|a, b| {
-            (a.period, &a.indicator, &a.unit).cmp(&(b.period, &b.indicator, &b.unit))
-        });
         work.log.push(format!(
             "imputation `{}`: {} cell(s) filled",
             m.name(),
@@ -195,6 +199,23 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
         prep.imputed = imputed;
     }
     prep.imputed_cube = Some(w);
+}
+
+/// The rank of each id in the sorted order of `ids` (equal ids share the rank of the
+/// first).
+fn ranks<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Vec<u32> {
+    let ids: Vec<&str> = ids.collect();
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]));
+    let mut rank = vec![0u32; ids.len()];
+    let mut r = 0u32;
+    for (n, w) in order.iter().enumerate() {
+        if n > 0 && ids[order[n - 1] as usize] != ids[*w as usize] {
+            r = n as u32;
+        }
+        rank[*w as usize] = r;
+    }
+    rank
 }
 
 /// Whether the treatment-and-normalisation stage keeps the treated columns for a later
