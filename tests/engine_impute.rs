@@ -307,3 +307,62 @@ fn imputed_cells_are_listed_by_period_indicator_and_unit_id() {
     assert_eq!(keys[0], (2021, "a_first", "B"));
     assert_eq!(keys.last().copied(), Some((2022, "z_last", "县甲")));
 }
+
+/// Group median with many small groups (200 units in 60 groups, listed out of order):
+/// every missing active cell gets the median of its group's observed active cells in the
+/// same period (the definition, computed here group by group), or stays missing.
+#[test]
+fn group_median_with_many_groups_equals_the_definition() {
+    let (nu, np) = (200usize, 3usize);
+    let groups: Vec<usize> = (0..nu).map(|u| (u * 37) % 60).collect();
+    let active: Vec<bool> = (0..np * nu).map(|c| c % 11 != 3).collect();
+    let raw: Vec<f64> = (0..np * nu)
+        .map(|c| {
+            if c % 4 == 1 || c % 7 == 2 {
+                f64::NAN
+            } else {
+                ((c * 7919) % 1000) as f64 / 10.0
+            }
+        })
+        .collect();
+    let mut v = raw.clone();
+    let f = impute(
+        &mut v,
+        nu,
+        &[2021, 2022, 2023],
+        &groups,
+        &active,
+        &[0],
+        &spec(ImputeMethod::GroupMedian),
+    );
+    let mut n = 0;
+    for p in 0..np {
+        for u in 0..nu {
+            let c = p * nu + u;
+            if !raw[c].is_nan() || !active[c] {
+                assert_eq!(v[c].to_bits(), raw[c].to_bits());
+                continue;
+            }
+            let mut xs: Vec<f64> = (0..nu)
+                .filter(|&w| groups[w] == groups[u])
+                .map(|w| p * nu + w)
+                .filter(|&d| active[d] && !raw[d].is_nan())
+                .map(|d| raw[d])
+                .collect();
+            xs.sort_by(f64::total_cmp);
+            let want = match xs.len() {
+                0 => f64::NAN,
+                m if m % 2 == 1 => xs[m / 2],
+                m => 0.5 * (xs[m / 2 - 1] + xs[m / 2]),
+            };
+            if want.is_nan() {
+                assert!(v[c].is_nan(), "unit {u}, period {p}");
+            } else {
+                assert_eq!(v[c], want, "unit {u}, period {p}");
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(f.len(), n);
+    assert!(n > 40, "{n}");
+}

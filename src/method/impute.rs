@@ -133,6 +133,21 @@ pub fn impute(
     let mut gsum = vec![0.0; n_groups];
     let mut gcnt = vec![0usize; n_groups];
     let mut gval = vec![f64::NAN; n_groups];
+    // each group's units, ascending (group g: members[member_start[g]..member_start[g + 1]]),
+    // listed once: a scan of every unit per group was quadratic with many small groups
+    let mut member_start = vec![0usize; n_groups + 1];
+    for &g in groups {
+        member_start[g + 1] += 1;
+    }
+    for g in 0..n_groups {
+        member_start[g + 1] += member_start[g];
+    }
+    let mut members = vec![0usize; groups.len()];
+    let mut next = member_start.clone();
+    for (u, &g) in groups.iter().enumerate() {
+        members[next[g]] = u;
+        next[g] += 1;
+    }
     for &i in cols {
         match spec.method {
             ImputeMethod::None => {}
@@ -189,9 +204,10 @@ pub fn impute(
                         for (g, gv) in gval.iter_mut().enumerate() {
                             scratch.clear();
                             scratch.extend(
-                                (0..nu)
-                                    .filter(|&u| groups[u] == g && act[u] && !col[u].is_nan())
-                                    .map(|u| col[u]),
+                                members[member_start[g]..member_start[g + 1]]
+                                    .iter()
+                                    .filter(|&&u| act[u] && !col[u].is_nan())
+                                    .map(|&u| col[u]),
                             );
                             *gv = median_in_place(&mut scratch);
                         }

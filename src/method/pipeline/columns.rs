@@ -174,23 +174,44 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
             &spec.imputation,
         );
         let m = spec.imputation.method;
-        // listed by period, then indicator id, then unit id: sorted on the ids' ranks
-        // (each id list sorted once; ids are unique, so the order is the ids' order) —
-        // comparing the id strings themselves was most of a run at national scale
-        let unit_rank = ranks(plan.panel.units().iter().map(String::as_str));
-        let ind_rank = ranks(plan.tree.inds.iter().map(|i| i.id.as_str()));
-        let mut filled = filled;
-        filled.sort_unstable_by_key(|&(u, q, k, _)| (plan.periods[q], ind_rank[k], unit_rank[u]));
-        let imputed: Vec<ImputedCell> = filled
-            .into_iter()
-            .map(|(u, q, k, value)| ImputedCell {
-                unit: plan.panel.units()[u].clone(),
-                period: plan.periods[q],
-                indicator: plan.tree.inds[k].id.clone(),
-                value,
-                method: m,
-            })
-            .collect();
+        // listed by period, then indicator id, then unit id (ids are unique): the filled
+        // cells are marked in a bitmap of the cube and read back in that order, each id
+        // list sorted once — sorting the cells on their id strings was most of a run at
+        // national scale. The value is the cube's, which `impute_cells` wrote.
+        let mut mark = vec![0u64; (nk * npp * nu).div_ceil(64)];
+        for &(u, q, k, _) in &filled {
+            let c = (k * npp + q) * nu + u;
+            mark[c / 64] |= 1 << (c % 64);
+        }
+        let q_order = order_of(&plan.periods);
+        let k_order = order_of(
+            &plan
+                .tree
+                .inds
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>(),
+        );
+        let u_order = order_of(plan.panel.units());
+        let mut imputed: Vec<ImputedCell> = Vec::with_capacity(filled.len());
+        for &q in &q_order {
+            for &k in &k_order {
+                let base = (k * npp + q) * nu;
+                for &u in &u_order {
+                    let c = base + u;
+                    if mark[c / 64] >> (c % 64) & 1 == 1 {
+                        imputed.push(ImputedCell {
+                            unit: plan.panel.units()[u].clone(),
+                            period: plan.periods[q],
+                            indicator: plan.tree.inds[k].id.clone(),
+                            value: w[c],
+                            method: m,
+                        });
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(imputed.len(), filled.len());
         work.log.push(format!(
             "imputation `{}`: {} cell(s) filled",
             m.name(),
@@ -201,21 +222,12 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
     prep.imputed_cube = Some(w);
 }
 
-/// The rank of each id in the sorted order of `ids` (equal ids share the rank of the
-/// first).
-fn ranks<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Vec<u32> {
-    let ids: Vec<&str> = ids.collect();
-    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(ids[b as usize]));
-    let mut rank = vec![0u32; ids.len()];
-    let mut r = 0u32;
-    for (n, w) in order.iter().enumerate() {
-        if n > 0 && ids[order[n - 1] as usize] != ids[*w as usize] {
-            r = n as u32;
-        }
-        rank[*w as usize] = r;
-    }
-    rank
+/// The positions of `xs` in ascending order of their values (equal values in position
+/// order).
+fn order_of<T: Ord>(xs: &[T]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    order.sort_by(|&a, &b| xs[a].cmp(&xs[b]));
+    order
 }
 
 /// Whether the treatment-and-normalisation stage keeps the treated columns for a later
