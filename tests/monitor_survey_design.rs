@@ -304,16 +304,20 @@ fn survey_targets_and_change_by_hand() {
     );
 }
 
-#[test]
-fn survey_based_indicator_in_achievement_scoring() {
-    use cpindex::model::Indicator;
-    // 生态环境满意度达到92% as a survey estimate with its SE in the panel
-    let ind: Indicator = serde_json::from_value(serde_json::json!({
+/// 生态环境满意度达到92%: a survey estimate with its SE in the panel.
+fn eco_sat() -> cpindex::model::Indicator {
+    serde_json::from_value(serde_json::json!({
         "id": "eco_sat", "dimension": "d", "name_zh": "生态环境满意度", "name_en": "eco",
         "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
         "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 92.0
     }))
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn survey_based_indicator_in_achievement_scoring() {
+    // 生态环境满意度达到92% as a survey estimate with its SE in the panel
+    let ind = eco_sat();
     let periods = [2020, 2021, 2022];
     let values = [90.0, 93.0, 92.5];
     let se = [0.5, 0.4, 0.4];
@@ -363,13 +367,7 @@ fn survey_based_indicator_in_achievement_scoring() {
 /// over 30 years with gaps in either series, and with years before the base year.
 #[test]
 fn survey_change_is_from_the_latest_earlier_year_with_estimate_and_se() {
-    use cpindex::model::Indicator;
-    let ind: Indicator = serde_json::from_value(serde_json::json!({
-        "id": "eco_sat", "dimension": "d", "name_zh": "生态环境满意度", "name_en": "eco",
-        "unit": {"label": "%", "scale": 0.01, "base": "ratio"},
-        "polarity": {"type": "higher_is_better"}, "kind": "share", "target": 92.0
-    }))
-    .unwrap();
+    let ind = eco_sat();
     let periods: Vec<i32> = (2015..2045).filter(|&y| y != 2024).collect();
     let values: Vec<f64> = periods
         .iter()
