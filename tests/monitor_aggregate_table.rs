@@ -200,3 +200,34 @@ fn serde_is_the_list_of_records_and_reads_back() {
     let whole: MonitorResults = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(whole, r);
 }
+
+/// A panel unit left out by `monitor.units` has no aggregate and no dynamic entry (found
+/// without searching the rows); the monitored units keep theirs, at their positions.
+#[test]
+fn units_left_out_of_monitoring_have_no_aggregates() {
+    let fw = framework();
+    let p = panel(&fw);
+    let spec = MonitorSpec {
+        units: Some(vec!["twin_b".into(), "kecheng".into()]),
+        ..MonitorSpec::default()
+    };
+    let r = monitor(&fw, &p, &spec).unwrap();
+    for u in ["twin_a", "sparse", "longyou", "no_such_unit"] {
+        assert_eq!(r.unit_position(u), None, "{u}");
+        assert_eq!(r.aggregate_position(u, 2023), None, "{u}");
+        assert_eq!(r.dynamic_position(u), None, "{u}");
+        assert!(r.unit_achievement(u, 2023).is_none(), "{u}");
+    }
+    let ny = r.achievements.years().len();
+    for (k, u) in ["twin_b", "kecheng"].iter().enumerate() {
+        assert_eq!(r.unit_position(u), Some(k));
+        assert_eq!(r.dynamic_position(u), Some(k));
+        for (y, year) in r.achievements.years().iter().enumerate() {
+            let pos = r.aggregate_position(u, *year).unwrap();
+            assert_eq!(pos, k * ny + y);
+            assert_eq!(r.aggregates.unit(pos), *u);
+            assert_eq!(r.aggregates.year(pos), *year);
+        }
+        assert_eq!(r.aggregate_position(u, 1999), None);
+    }
+}

@@ -116,25 +116,31 @@ impl MonitorResults {
     }
 
     /// The position in [`MonitorResults::aggregates`] of one unit and year (by position:
-    /// the aggregates are unit-major with the years ascending; a search otherwise).
+    /// the aggregates are unit-major with the years ascending; a search when that layout
+    /// does not hold). A unit not monitored or a year not evaluated has none (found
+    /// without a search: a search per unit left out of monitoring was quadratic).
     pub fn aggregate_position(&self, unit: &str, year: i32) -> Option<usize> {
         let a = &self.aggregates;
         let ny = self.achievements.years().len();
-        let by_pos = self.unit_position(unit).and_then(|u| {
-            let y = self.achievements.year_position(year)?;
-            let k = u * ny + y;
-            (k < a.len() && a.unit(k) == unit && a.year(k) == year).then_some(k)
-        });
-        by_pos.or_else(|| (0..a.len()).find(|&k| a.unit(k) == unit && a.year(k) == year))
+        let u = self.unit_position(unit)?;
+        let y = self.achievements.year_position(year)?;
+        let k = u * ny + y;
+        if k < a.len() && a.unit(k) == unit && a.year(k) == year {
+            return Some(k);
+        }
+        (0..a.len()).find(|&k| a.unit(k) == unit && a.year(k) == year)
     }
 
     /// The entry of a unit in [`MonitorResults::dynamic`] (by position: one entry per unit
-    /// in order, unless a unit has none; a search otherwise).
+    /// in order, unless a unit has none; a search when that layout does not hold). A unit
+    /// not monitored has none (found without a search).
     pub fn dynamic_position(&self, unit: &str) -> Option<usize> {
         let d = &self.dynamic;
-        self.unit_position(unit)
-            .filter(|&k| k < d.len() && d.unit(k) == unit)
-            .or_else(|| (0..d.len()).find(|&k| d.unit(k) == unit))
+        let k = self.unit_position(unit)?;
+        if k < d.len() && d.unit(k) == unit {
+            return Some(k);
+        }
+        (0..d.len()).find(|&k| d.unit(k) == unit)
     }
 
     /// The satisfaction group of a unit and year, found by binary search: monitoring
