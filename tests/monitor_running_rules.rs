@@ -333,3 +333,55 @@ fn periods_out_of_order_or_repeated_are_refused_by_name() {
         );
     }
 }
+
+/// A period a thousand years and more after the base year (a period code such as 202101
+/// read as a year) is refused by name for the rules that walk every year, not walked;
+/// a level indicator, which reads no earlier year, is scored as before.
+#[test]
+fn periods_far_beyond_the_base_year_are_refused_for_running_rules() {
+    let periods = [BASE, BASE + 1, 202_101];
+    let values = [1.0, 2.0, 3.0];
+    for kind in ["cumulative", "annual", "growth_rate"] {
+        let mut w = Vec::new();
+        let e = achieve_series(
+            &ind(kind, 10.0, ""),
+            SeriesInput {
+                unit: "u1",
+                periods: &periods,
+                values: &values,
+                reference: None,
+                base_year: BASE,
+                framework_target_year: 2005,
+            },
+            &MonitorSpec::default(),
+            &mut w,
+        )
+        .unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("202101") && m.contains(&MAX_RUNNING_SPAN.to_string()),
+            "{kind}: {m}"
+        );
+    }
+    // exactly the limit is walked
+    let at = [BASE, BASE + MAX_RUNNING_SPAN as i32];
+    let r = run(
+        &ind("cumulative", 10.0, ""),
+        &at,
+        &[0.0, 1.0],
+        None,
+        &MonitorSpec::default(),
+    );
+    assert_eq!(r[1].measured, None, "999 years missing in between");
+    assert_eq!(
+        run(
+            &ind("level", 10.0, ""),
+            &periods,
+            &values,
+            None,
+            &MonitorSpec::default()
+        )
+        .len(),
+        3
+    );
+}

@@ -777,6 +777,19 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
             indicator.kind,
             Kind::Cumulative | Kind::Annual | Kind::GrowthRate
         );
+    if tracked {
+        if let Some(&last) = periods.last() {
+            let span = i64::from(last) - i64::from(base_year);
+            if span > MAX_RUNNING_SPAN {
+                return Err(Error::invalid_argument(
+                    format!("unit `{unit}`, indicator `{}`: periods", indicator.id),
+                    format!(
+                        "the last period {last} is {span} years after the base year {base_year}: a running sum, count or average growth walks every year, and more than {MAX_RUNNING_SPAN} are refused (is the period a code such as 202101 rather than a year?)"
+                    ),
+                ));
+            }
+        }
+    }
     let mut run = YearRun::new(base_year, target, higher);
     let mut ref_run = YearRun::new(base_year, None, higher);
     let base_pos = periods.iter().position(|&p| p == base_year);
@@ -981,6 +994,11 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
 fn growth_of_product(prod: f64, n: f64) -> Option<f64> {
     (prod > 0.0).then(|| 100.0 * (prod.powf(1.0 / n) - 1.0))
 }
+
+/// The most years after the base year a running rule ([`YearRun`]) walks: a series whose
+/// last period lies further is refused (a period code such as 202101 read as a year would
+/// otherwise walk, and list as missing, two hundred thousand years).
+pub const MAX_RUNNING_SPAN: i64 = 1000;
 
 /// What the rules of one series read from the periods before a record — the running sum
 /// of a cumulative indicator's flows, the product of yearly growth factors, the years
