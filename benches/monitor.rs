@@ -28,7 +28,8 @@ use std::time::Duration;
 use cpindex::data::Panel;
 use cpindex::model::builtin;
 use cpindex::monitor::{
-    monitor, satisfaction_index, MonitorSpec, SatisfactionSpec, Survey, SurveyItem,
+    monitor, monitor_with_detail, satisfaction_index, MonitorDetail, MonitorSpec, SatisfactionSpec,
+    Survey, SurveyItem,
 };
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -137,6 +138,24 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
             b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
+        });
+    }
+    g.finish();
+    // the same run on 1, 2 and 4 threads (`MonitorDetail::threads`; wall-clock), at
+    // national scale
+    let mut g = c.benchmark_group("monitor_quzhou_2844_threads");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    let p = panel(2_844, 10);
+    for t in [1usize, 2, 4] {
+        let detail = MonitorDetail {
+            threads: t,
+            ..MonitorDetail::default()
+        };
+        g.bench_with_input(BenchmarkId::from_parameter(t), &p, |b, p| {
+            b.iter(|| {
+                monitor_with_detail(black_box(fw), black_box(p), None, &spec, detail).unwrap()
+            })
         });
     }
     g.finish();

@@ -58,6 +58,7 @@ fn without_dynamic_breakdown_the_numbers_are_the_same_and_the_lists_empty() {
         &spec,
         MonitorDetail {
             dynamic_breakdown: false,
+            ..MonitorDetail::default()
         },
     )
     .unwrap();

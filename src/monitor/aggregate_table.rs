@@ -473,6 +473,60 @@ impl AggregateBuilder {
     }
 
     /// The finished table (room reserved and not used given back: a shrink in place).
+    /// Appends the records of `other`, a builder of the same framework over the units
+    /// that follow this one's (a run split over threads by units): the table is the one
+    /// a single builder would have written for both in turn. A unit keeps its id and a
+    /// coverage its availability pattern; those new here are numbered in `other`'s order
+    /// of first use, as when written here; record positions move on by this table's.
+    pub(crate) fn append(&mut self, other: AggregateBuilder) {
+        let records = self.t.unit.len() as u32;
+        let dims = self.t.dim_score.len();
+        let pulls = self.t.pulls.len();
+        let AggregateBuilder {
+            t: mut o,
+            ids,
+            index,
+            ..
+        } = other;
+        let units: Vec<u32> = ids
+            .into_names()
+            .iter()
+            .map(|id| self.ids.code(id))
+            .collect();
+        // `other`'s patterns by code, each found here or added in its order
+        let mut keys: Vec<&[u64]> = vec![&[]; o.coverages.len()];
+        for (k, &c) in &index {
+            keys[c as usize] = k;
+        }
+        let mut coverages = Vec::with_capacity(keys.len());
+        for (entry, key) in std::mem::take(&mut o.coverages).into_iter().zip(keys) {
+            let c = match self.index.get(key) {
+                Some(&c) => c,
+                None => {
+                    self.t.coverages.push(entry);
+                    let c = (self.t.coverages.len() - 1) as u32;
+                    self.index.insert(key.into(), c);
+                    c
+                }
+            };
+            coverages.push(c);
+        }
+        let t = &mut self.t;
+        t.unit.extend(o.unit.iter().map(|&u| units[u as usize]));
+        t.year.extend_from_slice(&o.year);
+        t.overall.extend_from_slice(&o.overall);
+        t.coverage
+            .extend(o.coverage.iter().map(|&c| coverages[c as usize]));
+        t.dim_start.extend(o.dim_start.iter().map(|&s| s + dims));
+        t.dim_score.extend_from_slice(&o.dim_score);
+        t.pull_start
+            .extend(o.pull_start.iter().skip(1).map(|&s| s + pulls));
+        t.pulls.extend_from_slice(&o.pulls);
+        t.like_for_like.extend(o.like_for_like);
+        t.withheld
+            .extend(o.withheld.into_iter().map(|(k, s)| (k + records, s)));
+    }
+
     pub(crate) fn finish(mut self) -> AggregateTable {
         self.t.pulls.shrink_to_fit();
         self.t.names = self.ids.into_names();

@@ -404,6 +404,49 @@ impl DynamicBuilder {
         }
     }
 
+    /// Appends the entries of `other`, a builder of the same framework over the units that
+    /// follow this one's (a run split over threads by units): the table is the one a
+    /// single builder would have written for both in turn. A unit keeps its id (one new
+    /// here is numbered in `other`'s order, as when written here); the list starts move
+    /// on by this table's lengths.
+    pub(crate) fn append(&mut self, other: DynamicBuilder) {
+        let DynamicBuilder { t: o, ids } = other;
+        let units: Vec<u32> = ids
+            .into_names()
+            .iter()
+            .map(|id| self.ids.code(id))
+            .collect();
+        let t = &mut self.t;
+        let (years, ind, dim, excl, miss) = (
+            t.year.len(),
+            t.ind.len(),
+            t.dim.len(),
+            t.excl.len(),
+            t.miss.len(),
+        );
+        t.unit.extend(o.unit.iter().map(|&u| units[u as usize]));
+        t.base_year.extend_from_slice(&o.base_year);
+        t.excluded.extend(o.excluded);
+        // each start list begins with 0, the start of the first entry (or year)
+        let moved = |to: &mut Vec<usize>, from: &[usize], by: usize| {
+            to.extend(from.iter().skip(1).map(|&s| s + by));
+        };
+        moved(&mut t.year_start, &o.year_start, years);
+        t.year.extend_from_slice(&o.year);
+        t.composite.extend_from_slice(&o.composite);
+        t.fixed_base.extend_from_slice(&o.fixed_base);
+        t.chained.extend_from_slice(&o.chained);
+        t.change.extend_from_slice(&o.change);
+        moved(&mut t.ind_start, &o.ind_start, ind);
+        t.ind.extend_from_slice(&o.ind);
+        moved(&mut t.dim_start, &o.dim_start, dim);
+        t.dim.extend_from_slice(&o.dim);
+        moved(&mut t.excl_start, &o.excl_start, excl);
+        t.excl.extend_from_slice(&o.excl);
+        moved(&mut t.miss_start, &o.miss_start, miss);
+        t.miss.extend_from_slice(&o.miss);
+    }
+
     /// The finished table (room reserved and not used given back: a shrink in place).
     pub(crate) fn finish(mut self) -> DynamicTable {
         let t = &mut self.t;

@@ -163,7 +163,8 @@ impl MonitorResults {
     }
 }
 
-/// What monitoring builds beyond the numbers (see [`monitor_with_detail`]).
+/// What monitoring builds beyond the numbers, and on how many threads (see
+/// [`monitor_with_detail`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonitorDetail {
     /// The dynamic index's per-year breakdowns: each change's indicator and dimension
@@ -172,6 +173,14 @@ pub struct MonitorDetail {
     /// the same; a caller that shows only the index values (a report table) saves 2.6
     /// million contribution records at national scale.
     pub dynamic_breakdown: bool,
+    /// Threads the units are monitored on (`1` by default: the calling thread only; `0`
+    /// counts as 1). The units are split in consecutive shares of at least
+    /// 32, one per thread, and the shares' results joined in unit order: every result —
+    /// records, their order, the notes, the warnings, the first error — is the same for
+    /// any number of threads. A caller that owns the machine (the `cpindex` command)
+    /// passes its cores; a library linked into another program stays on the caller's
+    /// thread unless asked.
+    pub threads: usize,
 }
 
 impl Default for MonitorDetail {
@@ -179,159 +188,125 @@ impl Default for MonitorDetail {
     fn default() -> Self {
         MonitorDetail {
             dynamic_breakdown: true,
+            threads: 1,
         }
     }
 }
 
-/// Runs plan monitoring without survey data (see [`monitor_with_survey`]).
-pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Result<MonitorResults> {
-    monitor_with_survey(framework, panel, None, spec)
-}
-
-/// Runs plan monitoring: achievement, aggregation, schedule, trend, dashboard, dynamic
-/// index, and — with a survey — the satisfaction index and the overall evaluation.
-///
-/// Units: `spec.units`, or every panel unit except those named as relative-target
-/// reference units and those the framework declares as references. Framework indicators absent from the panel are treated as missing
-/// everywhere (warning); panel indicators absent from the framework are ignored (they
-/// may be reference series). Errors: invalid framework or spec, unknown unit or year in
-/// the spec, no panel period in the plan period, the baseline policy `error` with a
-/// missing base-year value, ±inf in the panel.
-pub fn monitor_with_survey(
-    framework: &Framework,
-    panel: &Panel,
-    survey: Option<(&Survey, &SatisfactionSpec)>,
-    spec: &MonitorSpec,
-) -> Result<MonitorResults> {
-    monitor_with_detail(framework, panel, survey, spec, MonitorDetail::default())
-}
-
-/// [`monitor_with_survey`], building the optional breakdowns only as `detail` asks
-/// ([`MonitorDetail`]); with the default it is [`monitor_with_survey`].
-pub fn monitor_with_detail(
-    framework: &Framework,
-    panel: &Panel,
-    survey: Option<(&Survey, &SatisfactionSpec)>,
-    spec: &MonitorSpec,
+/// What the units of one part of a run (all of them, or one thread's share) read:
+/// the inputs and what is looked up once per run.
+struct Shared<'a> {
+    framework: &'a Framework,
+    panel: &'a Panel,
+    spec: &'a MonitorSpec,
     detail: MonitorDetail,
-) -> Result<MonitorResults> {
-    framework.validate()?;
-    spec.validate()?;
-    panel.check_finite()?;
-    let periods = panel.periods();
-    let base_year = framework.base_year;
-    let ref_units: Vec<&str> = framework
-        .indicators
-        .iter()
-        .filter_map(|i| match i.relative_target.as_ref().map(|r| &r.reference) {
-            Some(Reference::Series { unit: Some(u), .. }) => Some(u.as_str()),
-            _ => None,
-        })
-        .collect();
-    // the declared units indexed once (a search per unit was quadratic in units when the
-    // framework declares every county)
-    let plan_units = framework.unit_index();
-    let units: Vec<String> = match &spec.units {
-        Some(u) => {
-            for id in u {
-                panel.require_unit(id)?;
-            }
-            u.clone()
-        }
-        None => panel
-            .units()
-            .iter()
-            .filter(|u| {
-                !ref_units.contains(&u.as_str())
-                    && plan_units.role(u) != crate::model::UnitRole::Reference
-            })
-            .cloned()
-            .collect(),
-    };
-    if units.is_empty() {
-        return Err(Error::Empty {
-            context: "units to monitor".into(),
+    hier: &'a Hierarchy,
+    plan_units: &'a crate::model::PlanUnitIndex<'a>,
+    periods: &'a [i32],
+    base_year: i32,
+    year: i32,
+    nan: &'a [f64],
+    panel_pos: &'a [Option<usize>],
+    se_pos: &'a [Option<(&'a String, Option<usize>)>],
+    counted: &'a [usize],
+    top_dims: &'a [usize],
+    eval_years: &'a [i32],
+    year_pos: Option<usize>,
+}
+
+/// The results of some consecutive units (one thread's share), joined in unit order
+/// by [`Part::append`] into those of the run.
+struct Part {
+    table: TableBuilder,
+    aggregates: AggregateBuilder,
+    dynamic: DynamicBuilder,
+    schedule: Vec<ScheduleCheck>,
+    trends: Vec<TrendAssessment>,
+    dashboards: Vec<UnitDashboard>,
+    targets: Vec<AppliedTarget>,
+    warnings: Vec<String>,
+}
+
+impl Part {
+    /// Appends the results of the units that follow this part's (the achievement table,
+    /// the largest, on a thread of its own beside the rest; on this one when no thread
+    /// can be started).
+    fn append(&mut self, other: Part) {
+        let Part {
+            table,
+            aggregates,
+            dynamic,
+            schedule,
+            trends,
+            dashboards,
+            targets,
+            warnings,
+        } = other;
+        let slot = std::sync::Mutex::new(Some(table));
+        let this = &mut self.table;
+        std::thread::scope(|s| {
+            let from = &slot;
+            let job = move || {
+                if let Some(t) = from.lock().ok().and_then(|mut t| t.take()) {
+                    this.append(t);
+                }
+            };
+            // a thread refused by the system drops the job, not the table
+            let _ = std::thread::Builder::new().spawn_scoped(s, job);
+            self.aggregates.append(aggregates);
+            self.dynamic.append(dynamic);
+            self.schedule.extend(schedule);
+            self.trends.extend(trends);
+            self.dashboards.extend(dashboards);
+            self.targets.extend(targets);
+            self.warnings.extend(warnings);
         });
-    }
-    let year = match spec.year {
-        Some(y) => {
-            panel.require_period(y)?;
-            y
-        }
-        None => *periods
-            .iter()
-            .rev()
-            .find(|&&y| y <= framework.target_year && y >= base_year)
-            .ok_or_else(|| {
-                Error::invalid_argument(
-                    "panel periods",
-                    format!(
-                        "no period within the plan period {base_year}–{}",
-                        framework.target_year
-                    ),
-                )
-            })?,
-    };
-    let mut warnings = Vec::new();
-    // the framework's tree, indexed once
-    let hier = Hierarchy::new(framework);
-    let top_dims: Vec<usize> = framework
-        .dimensions
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.parent.is_none())
-        .map(|(k, _)| k)
-        .collect();
-    for ind in &framework.indicators {
-        if panel.indicator_index(&ind.id).is_none() {
-            warnings.push(format!(
-                "indicator `{}` is not in the panel: missing everywhere",
-                ind.id
-            ));
+        if let Some(t) = slot.into_inner().ok().flatten() {
+            self.table.append(t);
         }
     }
-    let np = periods.len();
-    let nan = vec![f64::NAN; np];
-    // looked up once, not per unit: each indicator's panel position and its standard-error
-    // series (the spec's mapping overrides the framework's declaration) with its position
-    let panel_pos: Vec<Option<usize>> = framework
-        .indicators
-        .iter()
-        .map(|i| panel.indicator_index(&i.id))
-        .collect();
-    let se_pos: Vec<Option<(&String, Option<usize>)>> = framework
-        .indicators
-        .iter()
-        .map(|i| {
-            spec.sampling_errors
-                .get(&i.id)
-                .or(i.sampling_error_series.as_ref())
-                .map(|se| (se, panel.indicator_index(se)))
-        })
-        .collect();
-    // the indicators the coverage rule counts (positive nominal weight)
-    let nominal = hier.nominal();
-    let counted: Vec<usize> = (0..framework.indicators.len())
-        .filter(|&j| nominal[j] > 0.0)
-        .collect();
-    let n_cells = units.len() * framework.indicators.len();
-    let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut aggregates = AggregateBuilder::new(
-        &hier,
+}
+
+/// A run needs this many units per thread before it is split (a thread's start costs
+/// about what a few units do).
+const MIN_UNITS_PER_THREAD: usize = 32;
+
+/// Monitors `units` (in order) into a [`Part`]: achievement, aggregation, schedule,
+/// trend, dashboard and dynamic index of each unit, with room reserved for `room` units
+/// (the first part of a split run reserves for every unit: the later parts are appended
+/// to it without growing it).
+fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
+    let Shared {
         framework,
-        units.len() * n_years_eval,
-        spec.pull_down_count,
-    );
+        panel,
+        spec,
+        detail,
+        hier,
+        plan_units,
+        periods,
+        base_year,
+        year,
+        nan,
+        panel_pos,
+        se_pos,
+        counted,
+        top_dims,
+        eval_years,
+        year_pos,
+    } = *c;
+    let np = periods.len();
+    let mut warnings = Vec::new();
+    let n_cells = room * framework.indicators.len();
+    let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
+    let mut aggregates =
+        AggregateBuilder::new(hier, framework, room * n_years_eval, spec.pull_down_count);
     let mut schedule = Vec::with_capacity(n_cells);
     let mut trends = Vec::with_capacity(n_cells);
-    let mut dashboards = Vec::with_capacity(units.len());
-    let mut dynamic = DynamicBuilder::new(
-        &hier,
-        framework.indicators.len(),
-        framework.dimensions.len(),
-    );
+    let mut dashboards = Vec::with_capacity(room);
+    let mut dynamic =
+        DynamicBuilder::new(hier, framework.indicators.len(), framework.dimensions.len());
     dynamic.reserve(
-        units.len(),
+        room,
         periods.len(),
         framework.indicators.len(),
         framework
@@ -341,19 +316,14 @@ pub fn monitor_with_detail(
             .count(),
         detail.dynamic_breakdown,
     );
-    let mut targets = Vec::with_capacity(units.len() * framework.indicators.len());
-    let eval_years: Vec<i32> = periods
-        .iter()
-        .copied()
-        .filter(|&y| y >= base_year)
-        .collect();
-    let year_pos = eval_years.iter().position(|&y| y == year);
+    let mut targets = Vec::with_capacity(room * framework.indicators.len());
     let mut table = TableBuilder::new(
-        &units,
+        units,
+        room,
         &framework.indicators,
         framework.target_year,
         base_year,
-        &eval_years,
+        eval_years,
     );
     let ni = framework.indicators.len();
     // one buffer per indicator, reused for every unit
@@ -372,7 +342,7 @@ pub fn monitor_with_detail(
     let mut resolved: Vec<[Option<Indicator>; 2]> = vec![[None, None]; ni];
     // a relative target's reference series
     let mut ref_buf: Vec<f64> = Vec::with_capacity(np);
-    for unit in &units {
+    for unit in units {
         let u = panel.require_unit(unit)?;
         // the unit's id, shared by all its records
         let uid = Id::new(unit);
@@ -407,7 +377,7 @@ pub fn monitor_with_detail(
             values.clear();
             match panel_pos[j] {
                 Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
-                None => values.extend_from_slice(&nan),
+                None => values.extend_from_slice(nan),
             }
             let reference: Option<&[f64]> = match ind.relative_target.as_ref().map(|r| &r.reference)
             {
@@ -540,7 +510,7 @@ pub fn monitor_with_detail(
                 avail as f64 / (counted.len() - by_design) as f64
             });
             let overall = aggregates.push(
-                &hier,
+                hier,
                 framework,
                 unit_code,
                 y,
@@ -555,7 +525,7 @@ pub fn monitor_with_detail(
                     _ => None,
                 };
                 aggregates.set_like_for_like(like_for_like_in(
-                    &hier,
+                    hier,
                     py,
                     &prev_scores,
                     &scores,
@@ -620,7 +590,7 @@ pub fn monitor_with_detail(
         if periods.contains(&dyn_base) {
             let code = dynamic.code(&uid);
             dynamic_into(
-                &hier,
+                hier,
                 framework,
                 code,
                 periods,
@@ -636,6 +606,222 @@ pub fn monitor_with_detail(
             ));
         }
     }
+    Ok(Part {
+        table,
+        aggregates,
+        dynamic,
+        schedule,
+        trends,
+        dashboards,
+        targets,
+        warnings,
+    })
+}
+
+/// Runs plan monitoring without survey data (see [`monitor_with_survey`]).
+pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Result<MonitorResults> {
+    monitor_with_survey(framework, panel, None, spec)
+}
+
+/// Runs plan monitoring: achievement, aggregation, schedule, trend, dashboard, dynamic
+/// index, and — with a survey — the satisfaction index and the overall evaluation.
+///
+/// Units: `spec.units`, or every panel unit except those named as relative-target
+/// reference units and those the framework declares as references. Framework indicators absent from the panel are treated as missing
+/// everywhere (warning); panel indicators absent from the framework are ignored (they
+/// may be reference series). Errors: invalid framework or spec, unknown unit or year in
+/// the spec, no panel period in the plan period, the baseline policy `error` with a
+/// missing base-year value, ±inf in the panel.
+pub fn monitor_with_survey(
+    framework: &Framework,
+    panel: &Panel,
+    survey: Option<(&Survey, &SatisfactionSpec)>,
+    spec: &MonitorSpec,
+) -> Result<MonitorResults> {
+    monitor_with_detail(framework, panel, survey, spec, MonitorDetail::default())
+}
+
+/// [`monitor_with_survey`], building the optional breakdowns only as `detail` asks and on
+/// `detail.threads` threads ([`MonitorDetail`]; the results do not depend on the number
+/// of threads); with the default it is [`monitor_with_survey`].
+pub fn monitor_with_detail(
+    framework: &Framework,
+    panel: &Panel,
+    survey: Option<(&Survey, &SatisfactionSpec)>,
+    spec: &MonitorSpec,
+    detail: MonitorDetail,
+) -> Result<MonitorResults> {
+    framework.validate()?;
+    spec.validate()?;
+    panel.check_finite()?;
+    let periods = panel.periods();
+    let base_year = framework.base_year;
+    let ref_units: Vec<&str> = framework
+        .indicators
+        .iter()
+        .filter_map(|i| match i.relative_target.as_ref().map(|r| &r.reference) {
+            Some(Reference::Series { unit: Some(u), .. }) => Some(u.as_str()),
+            _ => None,
+        })
+        .collect();
+    // the declared units indexed once (a search per unit was quadratic in units when the
+    // framework declares every county)
+    let plan_units = framework.unit_index();
+    let units: Vec<String> = match &spec.units {
+        Some(u) => {
+            for id in u {
+                panel.require_unit(id)?;
+            }
+            u.clone()
+        }
+        None => panel
+            .units()
+            .iter()
+            .filter(|u| {
+                !ref_units.contains(&u.as_str())
+                    && plan_units.role(u) != crate::model::UnitRole::Reference
+            })
+            .cloned()
+            .collect(),
+    };
+    if units.is_empty() {
+        return Err(Error::Empty {
+            context: "units to monitor".into(),
+        });
+    }
+    let year = match spec.year {
+        Some(y) => {
+            panel.require_period(y)?;
+            y
+        }
+        None => *periods
+            .iter()
+            .rev()
+            .find(|&&y| y <= framework.target_year && y >= base_year)
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "panel periods",
+                    format!(
+                        "no period within the plan period {base_year}–{}",
+                        framework.target_year
+                    ),
+                )
+            })?,
+    };
+    let mut warnings = Vec::new();
+    // the framework's tree, indexed once
+    let hier = Hierarchy::new(framework);
+    let top_dims: Vec<usize> = framework
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none())
+        .map(|(k, _)| k)
+        .collect();
+    for ind in &framework.indicators {
+        if panel.indicator_index(&ind.id).is_none() {
+            warnings.push(format!(
+                "indicator `{}` is not in the panel: missing everywhere",
+                ind.id
+            ));
+        }
+    }
+    let np = periods.len();
+    let nan = vec![f64::NAN; np];
+    // looked up once, not per unit: each indicator's panel position and its standard-error
+    // series (the spec's mapping overrides the framework's declaration) with its position
+    let panel_pos: Vec<Option<usize>> = framework
+        .indicators
+        .iter()
+        .map(|i| panel.indicator_index(&i.id))
+        .collect();
+    let se_pos: Vec<Option<(&String, Option<usize>)>> = framework
+        .indicators
+        .iter()
+        .map(|i| {
+            spec.sampling_errors
+                .get(&i.id)
+                .or(i.sampling_error_series.as_ref())
+                .map(|se| (se, panel.indicator_index(se)))
+        })
+        .collect();
+    // the indicators the coverage rule counts (positive nominal weight)
+    let nominal = hier.nominal();
+    let counted: Vec<usize> = (0..framework.indicators.len())
+        .filter(|&j| nominal[j] > 0.0)
+        .collect();
+    let eval_years: Vec<i32> = periods
+        .iter()
+        .copied()
+        .filter(|&y| y >= base_year)
+        .collect();
+    let year_pos = eval_years.iter().position(|&y| y == year);
+    let shared = Shared {
+        framework,
+        panel,
+        spec,
+        detail,
+        hier: &hier,
+        plan_units: &plan_units,
+        periods,
+        base_year,
+        year,
+        nan: &nan,
+        panel_pos: &panel_pos,
+        se_pos: &se_pos,
+        counted: &counted,
+        top_dims: &top_dims,
+        eval_years: &eval_years,
+        year_pos,
+    };
+    // the units split in consecutive shares, one per thread, joined in unit order: the
+    // same results as one pass over them (tests/monitor_threads.rs)
+    let threads = detail
+        .threads
+        .clamp(1, (units.len() / MIN_UNITS_PER_THREAD).max(1));
+    let Part {
+        table,
+        aggregates,
+        dynamic,
+        schedule,
+        trends,
+        dashboards,
+        targets,
+        warnings: unit_warnings,
+    } = if threads == 1 {
+        monitor_part(&shared, &units, units.len())?
+    } else {
+        let shared = &shared;
+        let chunks: Vec<&[String]> = units.chunks(units.len().div_ceil(threads)).collect();
+        let parts: Vec<Result<Part>> = std::thread::scope(|s| {
+            // a share whose thread cannot be started (the system's limit) is monitored
+            // on this thread after the first: refused threads never fail the run
+            let handles: Vec<_> = chunks[1..]
+                .iter()
+                .map(|&ch| {
+                    let job = move || monitor_part(shared, ch, ch.len());
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, job)
+                        .map_err(|_| ch)
+                })
+                .collect();
+            let first = monitor_part(shared, chunks[0], units.len());
+            std::iter::once(first)
+                .chain(handles.into_iter().map(|h| match h {
+                    Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    Err(ch) => monitor_part(shared, ch, ch.len()),
+                }))
+                .collect()
+        });
+        // the first error in unit order, as one pass would have stopped at
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().expect("one share at least")?;
+        for p in parts {
+            all.append(p?);
+        }
+        all
+    };
+    warnings.extend(unit_warnings);
     let satisfaction = match survey {
         Some((s, ss)) => satisfaction_index(s, ss)?,
         None => Vec::new(),

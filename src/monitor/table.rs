@@ -333,16 +333,18 @@ impl std::hash::BuildHasher for BuildWordHasher {
 }
 
 impl TableBuilder {
-    /// A builder for `units` × the indicators (with their per-indicator facts) × `years`.
+    /// A builder for `units` × the indicators (with their per-indicator facts) × `years`,
+    /// with room for `room` units (more than `units` when others are appended later).
     pub(crate) fn new(
         units: &[String],
+        room: usize,
         indicators: &[crate::model::Indicator],
         framework_target_year: i32,
         base_year: i32,
         years: &[i32],
     ) -> TableBuilder {
-        let n = units.len() * indicators.len() * years.len();
-        let n_series = units.len() * indicators.len();
+        let n_series = room.max(units.len()) * indicators.len();
+        let n = n_series * years.len();
         let target_year: Vec<i32> = indicators
             .iter()
             .map(|i| i.target_year_or(framework_target_year))
@@ -495,6 +497,60 @@ impl TableBuilder {
         let c = self.code_of_text(make());
         self.key_codes.insert(key, c);
         c
+    }
+
+    /// Appends the series of `other`, a builder of the same indicators and years over the
+    /// units that follow this one's (a run split over threads by units): the table is the
+    /// one a single builder would have written for both unit lists in turn. Rows and
+    /// series positions are moved on by this table's counts; a note keeps its text, and a
+    /// text new to this table gets the next code in `other`'s order, as when written here.
+    pub(crate) fn append(&mut self, other: TableBuilder) {
+        debug_assert!(self.pending.is_empty() && other.pending.is_empty());
+        let o = other.t;
+        let t = &mut self.t;
+        let rows = self.row as u32;
+        let exc = t.exc_baseline.len() as u32;
+        t.units.extend(o.units);
+        t.observed.extend_from_slice(&o.observed);
+        t.measured.extend_from_slice(&o.measured);
+        t.series_baseline.extend_from_slice(&o.series_baseline);
+        t.series_baseline_year
+            .extend_from_slice(&o.series_baseline_year);
+        t.series_target.extend_from_slice(&o.series_target);
+        t.series_exc.extend(
+            o.series_exc
+                .iter()
+                .map(|&x| if x == NO_EXC { NO_EXC } else { x + exc }),
+        );
+        t.exc_baseline.extend_from_slice(&o.exc_baseline);
+        t.exc_baseline_year.extend_from_slice(&o.exc_baseline_year);
+        t.exc_target.extend_from_slice(&o.exc_target);
+        t.ratio.extend_from_slice(&o.ratio);
+        t.ratio_capped.extend_from_slice(&o.ratio_capped);
+        t.progress.extend_from_slice(&o.progress);
+        t.progress_case.extend_from_slice(&o.progress_case);
+        t.score.extend_from_slice(&o.score);
+        t.met.extend_from_slice(&o.met);
+        t.extras
+            .extend(o.extras.into_iter().map(|(r, v)| (r + rows, v)));
+        t.counts
+            .extend(o.counts.into_iter().map(|(r, v)| (r + rows, v)));
+        t.relative
+            .extend(o.relative.into_iter().map(|(r, v)| (r + rows, v)));
+        t.survey
+            .extend(o.survey.into_iter().map(|(r, v)| (r + rows, v)));
+        t.note_rows.extend(o.note_rows.iter().map(|&r| r + rows));
+        // `other`'s codes in its order of first use: the texts new here are numbered in
+        // that order, as they would have been had its series been written here
+        let codes: Vec<u32> = o
+            .note_text
+            .into_iter()
+            .map(|text| self.code_of_text(text))
+            .collect();
+        self.t
+            .note_codes
+            .extend(o.note_codes.iter().map(|&c| codes[c as usize]));
+        self.row += other.row;
     }
 
     /// The finished table.
