@@ -478,7 +478,9 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
 /// [`evaluate`], with monitoring's optional breakdowns built only as `detail` asks
 /// ([`monitor::MonitorDetail`]; the default builds everything, as [`evaluate`]). For a
 /// caller that renders only part of the evaluation (the `cpindex report` tables); the
-/// evaluation's numbers are the same.
+/// evaluation's numbers are the same. With `detail.threads > 1` the units are monitored
+/// on that many threads and the composite index is computed beside the monitoring on one
+/// more; the evaluation is the same for any number of threads.
 pub fn evaluate_with_detail(
     req: Request<'_>,
     detail: monitor::MonitorDetail,
@@ -501,15 +503,36 @@ pub fn evaluate_with_detail(
         version: VERSION.into(),
     };
 
-    let mres = monitor::monitor_with_detail(
-        fw,
-        panel,
-        survey.map(|s| (s, &spec.satisfaction)),
-        &spec.monitor,
-        detail,
-    )?;
+    let run_monitor = || {
+        monitor::monitor_with_detail(
+            fw,
+            panel,
+            survey.map(|s| (s, &spec.satisfaction)),
+            &spec.monitor,
+            detail,
+        )
+    };
+    let run_index = || method::run(fw, panel, &spec.index);
+    // with threads to spare, the composite index is computed beside the monitoring (they
+    // read the same inputs and nothing of each other); the first error is monitoring's,
+    // as in turn
+    let (mres, eres) = if detail.threads > 1 {
+        let (m, e) = std::thread::scope(|s| {
+            // (after the monitoring, on this thread, when no thread can be started)
+            let index = std::thread::Builder::new().spawn_scoped(s, run_index);
+            let m = run_monitor();
+            let e = match index {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(_) => run_index(),
+            };
+            (m, e)
+        });
+        (m?, e?)
+    } else {
+        let m = run_monitor()?;
+        (m, run_index()?)
+    };
     let year = mres.year;
-    let eres = method::run(fw, panel, &spec.index)?;
     let p = panel.require_period(year)?;
 
     // ---- units in display order ---------------------------------------------------------

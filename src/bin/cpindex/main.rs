@@ -134,6 +134,10 @@ enum Command {
         /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
         #[arg(long)]
         sensitivity: Option<PathBuf>,
+        /// Threads for the evaluation (default: the machine's; the report does not
+        /// depend on it).
+        #[arg(long)]
+        threads: Option<usize>,
         #[command(flatten)]
         meta: report::MetaArgs,
     },
@@ -308,6 +312,7 @@ fn run(cmd: Command) -> CliResult {
             no_auto,
             year,
             sensitivity: sensitivity_spec,
+            threads,
             meta,
         } => {
             if excel && format != ReportFormat::Csv {
@@ -409,6 +414,7 @@ fn run(cmd: Command) -> CliResult {
                 input_notes: notes,
                 meta,
                 whole_evaluation: matches!(format, ReportFormat::Evaluation),
+                threads: threads.unwrap_or_else(report::machine_threads),
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {

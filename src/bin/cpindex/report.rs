@@ -503,6 +503,13 @@ pub struct ReportInput<'a> {
     /// index's contributions and missing lists: [`cpindex::monitor::MonitorDetail`]);
     /// every number the renderers read is the same.
     pub whole_evaluation: bool,
+    /// Threads for the evaluation ([`cpindex::monitor::MonitorDetail::threads`]).
+    pub threads: usize,
+}
+
+/// The threads this machine offers (1 when it cannot tell).
+pub fn machine_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Runs the library's evaluation and fills the report view.
@@ -517,6 +524,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         input_notes,
         meta,
         whole_evaluation,
+        threads,
     } = inp;
     let mut spec = specs.evaluation_spec();
     if let Some(y) = year {
@@ -533,6 +541,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
         },
         cpindex::monitor::MonitorDetail {
             dynamic_breakdown: whole_evaluation,
+            threads,
         },
     )
     .map_err(|e| specs.error(e))?;
