@@ -3030,6 +3030,29 @@ cpindex_status cpindex_monitor_run(const struct cpindex_framework *framework,
                                    const struct cpindex_monitor_result **out);
 
 /**
+ * `cpindex_monitor_run` on `threads` threads: the units are monitored in consecutive
+ * shares (at least 32 units each), one per thread, and joined in unit order
+ * (`MonitorDetail::threads`, docs/monitoring.md). The result is the same as
+ * `cpindex_monitor_run`'s for any number of threads. `threads` 0 = the machine's
+ * available parallelism; 1 = the calling thread only (as `cpindex_monitor_run`).
+ *
+ * **Ownership:** as `cpindex_monitor_run`. **NULL:** as `cpindex_monitor_run`.
+ * **Errors:** as `cpindex_monitor_run`.
+ * **Thread safety:** may be called from any thread; the threads it starts have ended
+ * when it returns.
+ *
+ * # Safety
+ * As `cpindex_monitor_run`.
+ */
+CPINDEX_MUST_USE
+cpindex_status cpindex_monitor_run_threads(const struct cpindex_framework *framework,
+                                           const struct cpindex_panel *panel,
+                                           const char *spec_json,
+                                           size_t spec_len,
+                                           size_t threads,
+                                           const struct cpindex_monitor_result **out);
+
+/**
  * Frees a monitoring result. NULL is a no-op; freeing twice is undefined behaviour.
  *
  * **Ownership:** the result is destroyed. **NULL:** allowed (no-op). **Errors:** none.

@@ -9,6 +9,9 @@ what was read back, so that two libraries can be compared on the same numbers:
     CPINDEX_LIBRARY=/path/to/old/libcpindex.so python3 benches/compare/monitor_python.py 2844
     CPINDEX_LIBRARY=/path/to/new/libcpindex.so python3 benches/compare/monitor_python.py 2844
 
+A second argument runs the monitoring on that many threads (``run_monitor(...,
+threads=T)``; 0 = the machine's): the checksums must not change.
+
 Run each in a fresh process (a one-shot call pays for fresh memory, as a user's does).
 Not part of CI; needs numpy.
 """
@@ -49,11 +52,12 @@ def panel(fw: Framework, n_units: int, n_years: int = 10) -> Panel:
 
 def main() -> None:
     n_units = int(sys.argv[1]) if len(sys.argv) > 1 else 2844
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     fw = Framework.builtin()
     p = panel(fw, n_units)
     units = list(p.units)
     c0, t0 = cpu(), time.perf_counter()
-    r = run_monitor(fw, p)
+    r = run_monitor(fw, p) if threads == 1 else run_monitor(fw, p, threads=threads)
     c1, t1 = cpu(), time.perf_counter()
     agg = r.unit_achievements(year=2025)
     c2 = cpu()
@@ -62,7 +66,7 @@ def main() -> None:
     del r
     c4 = cpu()
     print(
-        f"units={n_units} run_monitor {c1 - c0:.3f} s CPU ({t1 - t0:.3f} s wall), "
+        f"units={n_units} threads={threads} run_monitor {c1 - c0:.3f} s CPU ({t1 - t0:.3f} s wall), "
         f"unit_achievements {1e3 * (c2 - c1):.1f} ms, dynamic of every unit "
         f"{1e3 * (c3 - c2):.1f} ms, free {1e3 * (c4 - c3):.1f} ms; "
         f"checksum {np.nansum(agg):.6f} {sum(d[-1][1] for d in dyn):.6f}"

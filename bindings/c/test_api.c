@@ -575,6 +575,19 @@ static void test_monitor(void) {
     CHECK_STATUS(cpindex_monitor_run(fw, p, "{", 1, &rnone), CPINDEX_STATUS_JSON_ERROR);
     CHECK_STATUS(cpindex_monitor_run(fw, NULL, NULL, 0, &rnone), CPINDEX_STATUS_NULL_ARGUMENT);
     CHECK(rnone == NULL);
+    /* the same run on several threads (0 = the machine's): the same numbers */
+    for (size_t t = 0; t < 3; t++) {
+        const cpindex_monitor_result *rt = NULL;
+        double vt = 0.0;
+        CHECK_OK(cpindex_monitor_run_threads(fw, p, NULL, 0, t, &rt));
+        CHECK_OK(cpindex_monitor_result_achievement(rt, "X", 1, "a", 1, 2021, CPINDEX_ACHIEVEMENT_FIELD_CAPPED, &vt));
+        CHECK(near(vt, 0.5));
+        cpindex_monitor_result_free(rt);
+    }
+    CHECK_STATUS(cpindex_monitor_run_threads(fw, p, "{", 1, 2, &rnone), CPINDEX_STATUS_JSON_ERROR);
+    CHECK_STATUS(cpindex_monitor_run_threads(NULL, p, NULL, 0, 2, &rnone), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(cpindex_monitor_run_threads(fw, p, NULL, 0, 2, NULL), CPINDEX_STATUS_NULL_ARGUMENT);
+    CHECK(rnone == NULL);
     cpindex_monitor_result_free(r);
     cpindex_monitor_result_free(NULL);
     cpindex_panel_free(p);

@@ -19,8 +19,8 @@ use super::slice::{out_ptr, try_slice, write_array};
 use super::status::cpindex_status;
 use super::string::{try_str, write_joined_to, write_text_to};
 use crate::monitor::{
-    monitor, AchievementColumn, AchievementTable, Colour, MonitorResults, MonitorSpec,
-    ScheduleStatus, TrendCategory,
+    monitor, monitor_with_detail, AchievementColumn, AchievementTable, Colour, MonitorDetail,
+    MonitorResults, MonitorSpec, ScheduleStatus, TrendCategory,
 };
 
 /// The results of plan monitoring (`crate::monitor::MonitorResults`), immutable.
@@ -173,6 +173,48 @@ pub unsafe extern "C" fn cpindex_monitor_run(
         let p = panel_ref(panel, "panel")?;
         let spec = MonitorSpec::from_json(spec_text(spec_json, spec_len)?)?;
         let results = monitor(fw, p, &spec)?;
+        out.write(arc_into_ptr::<cpindex_monitor_result>(Arc::new(results)));
+        Ok(())
+    })
+}
+
+/// `cpindex_monitor_run` on `threads` threads: the units are monitored in consecutive
+/// shares (at least 32 units each), one per thread, and joined in unit order
+/// (`MonitorDetail::threads`, docs/monitoring.md). The result is the same as
+/// `cpindex_monitor_run`'s for any number of threads. `threads` 0 = the machine's
+/// available parallelism; 1 = the calling thread only (as `cpindex_monitor_run`).
+///
+/// **Ownership:** as `cpindex_monitor_run`. **NULL:** as `cpindex_monitor_run`.
+/// **Errors:** as `cpindex_monitor_run`.
+/// **Thread safety:** may be called from any thread; the threads it starts have ended
+/// when it returns.
+///
+/// # Safety
+/// As `cpindex_monitor_run`.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn cpindex_monitor_run_threads(
+    framework: *const cpindex_framework,
+    panel: *const cpindex_panel,
+    spec_json: *const c_char,
+    spec_len: usize,
+    threads: usize,
+    out: *mut *const cpindex_monitor_result,
+) -> cpindex_status {
+    guard_status("cpindex_monitor_run_threads", || {
+        let out = out_ptr(out, "out")?;
+        let fw = framework_ref(framework, "framework")?;
+        let p = panel_ref(panel, "panel")?;
+        let spec = MonitorSpec::from_json(spec_text(spec_json, spec_len)?)?;
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let detail = MonitorDetail {
+            threads,
+            ..MonitorDetail::default()
+        };
+        let results = monitor_with_detail(fw, p, None, &spec, detail)?;
         out.write(arc_into_ptr::<cpindex_monitor_result>(Arc::new(results)));
         Ok(())
     })

@@ -499,6 +499,13 @@ _TABLE: Tuple[Row, ...] = (
     Row("cpindex_sensitivity_result_json", STATUS, (SENS_P, c_char_p, c_size_t, SIZE_P), SIZED, True),
     # plan monitoring
     Row("cpindex_monitor_run", STATUS, (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, POINTER(MONITOR_P)), CHECK, True),
+    Row(
+        "cpindex_monitor_run_threads",
+        STATUS,
+        (FRAMEWORK_P, PANEL_P, c_char_p, c_size_t, c_size_t, POINTER(MONITOR_P)),
+        CHECK,
+        True,
+    ),
     Row("cpindex_monitor_result_free", None, (MONITOR_P,), RAW, True),
     Row("cpindex_monitor_result_dims", STATUS, (MONITOR_P, I32_P, I32_P, I32_P, SIZE_P), CHECK, True),
     Row("cpindex_monitor_result_unit_id", STATUS, (MONITOR_P, c_size_t, c_char_p, c_size_t, SIZE_P), SIZED, True),

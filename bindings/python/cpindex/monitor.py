@@ -89,15 +89,26 @@ class DynamicSeries(enum.IntEnum):
 
 
 def run_monitor(
-    framework: Framework, panel: Panel, spec: Union[None, str, bytes, Mapping[str, Any]] = None
+    framework: Framework,
+    panel: Panel,
+    spec: Union[None, str, bytes, Mapping[str, Any]] = None,
+    *,
+    threads: int = 1,
 ) -> "MonitorResult":
     """Monitors ``panel`` against the plan targets of ``framework`` with ``spec`` (a dict,
-    JSON text, or ``None`` for the defaults)."""
-    fn = LIB.require("cpindex_monitor_run")
+    JSON text, or ``None`` for the defaults) on ``threads`` threads (1: this thread only;
+    0: the machine's; the result does not depend on it: ``cpindex_monitor_run_threads``).
+    """
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise ValueError(f"threads must be a non-negative int, got {threads!r}")
     raw = spec_bytes(spec)
     out = MONITOR_P()
     with framework._borrow() as f, panel._borrow() as p:
-        fn(f, p, raw, len(raw) if raw else 0, byref(out))
+        if threads == 1:
+            LIB.require("cpindex_monitor_run")(f, p, raw, len(raw) if raw else 0, byref(out))
+        else:
+            fn = LIB.require("cpindex_monitor_run_threads")
+            fn(f, p, raw, len(raw) if raw else 0, threads, byref(out))
     return MonitorResult(out)
 
 

@@ -168,6 +168,28 @@ class MonitorTest(unittest.TestCase):
         self.assertEqual(d["base_year"], 2020)
         self.assertEqual(json.loads(self.result.to_json())["year"], 2022)
 
+    @unittest.skipUnless(LIB.has("cpindex_monitor_run_threads"), "cpindex_monitor_run_threads not exported")
+    def test_threads_give_the_same_result(self) -> None:
+        # 100 units: enough for shares of at least 32 units on 2 or 3 threads; some cells
+        # missing so that notes and availability patterns differ between the shares
+        ids = [i.id for i in self.fw.indicators]
+        units = [f"u{k:03d}" for k in range(100)]
+        periods = [2020, 2021, 2022, 2023]
+        rnd = random.Random(11)
+        vals = [
+            float("nan") if rnd.random() < 0.08 else rnd.uniform(1.0, 100.0)
+            for _ in range(len(units) * len(periods) * len(ids))
+        ]
+        panel = cpindex.Panel(units, periods, ids, vals)
+        one = cpindex.run_monitor(self.fw, panel).to_json()
+        for t in (0, 2, 3):
+            many = cpindex.run_monitor(self.fw, panel, threads=t)
+            self.assertEqual(many.units, tuple(units))
+            self.assertTrue(one == many.to_json(), f"{t} threads")
+        for bad in (-1, 1.5, True, "2"):
+            with self.assertRaises(ValueError):
+                cpindex.run_monitor(self.fw, panel, threads=bad)
+
     def test_errors(self) -> None:
         with self.assertRaises(cpindex.UnknownId):
             self.result.achievement("atlantis", "gdp")
