@@ -995,7 +995,8 @@ fn growth_of_product(prod: f64, n: f64) -> Option<f64> {
     (prod > 0.0).then(|| 100.0 * (prod.powf(1.0 / n) - 1.0))
 }
 
-/// The most years after the base year a running rule ([`YearRun`]) walks: a series whose
+/// The most years after the base year a running rule (a cumulative sum, an annual count,
+/// an average growth from yearly rates) walks year by year: a series whose
 /// last period lies further is refused (a period code such as 202101 read as a year would
 /// otherwise walk, and list as missing, two hundred thousand years).
 pub const MAX_RUNNING_SPAN: i64 = 1000;
