@@ -228,42 +228,16 @@ struct Part {
 }
 
 impl Part {
-    /// Appends the results of the units that follow this part's (the achievement table,
-    /// the largest, on a thread of its own beside the rest; on this one when no thread
-    /// can be started).
+    /// Appends the results of the units that follow this part's.
     fn append(&mut self, other: Part) {
-        let Part {
-            table,
-            aggregates,
-            dynamic,
-            schedule,
-            trends,
-            dashboards,
-            targets,
-            warnings,
-        } = other;
-        let slot = std::sync::Mutex::new(Some(table));
-        let this = &mut self.table;
-        std::thread::scope(|s| {
-            let from = &slot;
-            let job = move || {
-                if let Some(t) = from.lock().ok().and_then(|mut t| t.take()) {
-                    this.append(t);
-                }
-            };
-            // a thread refused by the system drops the job, not the table
-            let _ = std::thread::Builder::new().spawn_scoped(s, job);
-            self.aggregates.append(aggregates);
-            self.dynamic.append(dynamic);
-            self.schedule.extend(schedule);
-            self.trends.extend(trends);
-            self.dashboards.extend(dashboards);
-            self.targets.extend(targets);
-            self.warnings.extend(warnings);
-        });
-        if let Some(t) = slot.into_inner().ok().flatten() {
-            self.table.append(t);
-        }
+        self.table.append(other.table);
+        self.aggregates.append(other.aggregates);
+        self.dynamic.append(other.dynamic);
+        self.schedule.extend(other.schedule);
+        self.trends.extend(other.trends);
+        self.dashboards.extend(other.dashboards);
+        self.targets.extend(other.targets);
+        self.warnings.extend(other.warnings);
     }
 }
 
