@@ -300,6 +300,15 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
         eval_years,
     );
     let ni = framework.indicators.len();
+    // this share's own copies of the indicator and dimension ids, which every record
+    // clones: threads cloning and dropping the same shared ids would contend for their
+    // reference counts
+    let ind_ids: Vec<Id> = (0..ni)
+        .map(|j| Id::new(hier.indicator_id(j).as_str()))
+        .collect();
+    let dim_ids: Vec<Id> = (0..framework.dimensions.len())
+        .map(|k| Id::new(hier.dimension_id(k).as_str()))
+        .collect();
     // one buffer per indicator, reused for every unit
     let mut per_ind: Vec<Vec<Draft>> = vec![Vec::with_capacity(np); ni];
     let mut values = Vec::with_capacity(np);
@@ -327,7 +336,7 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
             let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
             targets.push(AppliedTarget {
                 unit: uid.clone(),
-                indicator: hier.indicator_id(j).clone(),
+                indicator: ind_ids[j].clone(),
                 target,
                 source,
             });
@@ -414,12 +423,12 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
                     a,
                     spec.schedule_tolerance,
                     spec.schedule_epsilon,
-                    hier.indicator_id(j).clone(),
+                    ind_ids[j].clone(),
                     uid.clone(),
                 ));
             }
             trends.push(assess_trend_ids(
-                (hier.indicator_id(j).clone(), uid.clone()),
+                (ind_ids[j].clone(), uid.clone()),
                 ind,
                 periods,
                 &values,
@@ -531,7 +540,7 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
                 ),
             };
             icol.push(IndicatorColour {
-                indicator: hier.indicator_id(j).clone(),
+                indicator: ind_ids[j].clone(),
                 colour,
                 basis: Cow::Borrowed(basis),
             });
@@ -548,7 +557,7 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
                 members.retain(|m| m.0 != Colour::Grey);
                 members.sort_by_key(|m| m.0);
                 DimensionColour {
-                    dimension: hier.dimension_id(k).clone(),
+                    dimension: dim_ids[k].clone(),
                     colour: dimension_colour(&colours),
                     worst: members.iter().take(2).map(|m| m.1.to_string()).collect(),
                 }
