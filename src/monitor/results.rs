@@ -775,7 +775,11 @@ pub fn monitor_with_detail(
         monitor_part(&shared, &units, units.len())?
     } else {
         let shared = &shared;
-        let chunks: Vec<&[String]> = units.chunks(units.len().div_ceil(threads)).collect();
+        // balanced: share k is units[k·n/t .. (k+1)·n/t], each ≥ n/t ≥ 32 units
+        let n = units.len();
+        let chunks: Vec<&[String]> = (0..threads)
+            .map(|k| &units[k * n / threads..(k + 1) * n / threads])
+            .collect();
         let parts: Vec<Result<Part>> = std::thread::scope(|s| {
             // a share whose thread cannot be started (the system's limit) is monitored
             // on this thread after the first: refused threads never fail the run
