@@ -94,6 +94,20 @@ fn bench(c: &mut Criterion) {
             thread_cpu() - t0
         })
     });
+    // the same file, wall-clock, read on one thread and with the records tokenised and
+    // the values parsed on a second (`ReadOptions::threads`)
+    for threads in [1usize, 2] {
+        let options = ReadOptions {
+            threads,
+            ..ReadOptions::default()
+        };
+        g.bench_function(
+            format!("300units_6years_source_framework_path_{threads}threads"),
+            |b| {
+                b.iter(|| black_box(read_table_path(black_box(&path), Some(fw), &options).unwrap()))
+            },
+        );
+    }
     g.finish();
     let _ = std::fs::remove_file(&path);
 }

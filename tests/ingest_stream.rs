@@ -223,3 +223,81 @@ fn an_error_before_bytes_that_are_not_utf8_gives_the_whole_file_answer() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+/// Reading on two threads (`ReadOptions::threads`: the records tokenised and the values
+/// parsed on a second thread, issue 16) gives what one thread gives on a file of many
+/// windows — the panel, the warnings, and each error: a bad value, an unclosed quote, a
+/// duplicate and text after a closing quote far into the file (the reading thread is then
+/// windows ahead and must stop), and an error before bytes that are not UTF-8 (the
+/// encoding's answer). Each error's line is the one counted while writing.
+#[test]
+fn two_threads_read_what_one_reads() {
+    // more windows (256 KiB) than the reading thread may hold ahead (8)
+    let w = write_long(2_500, 23);
+    assert!(w.text.len() > 4 << 20, "{} bytes", w.text.len());
+    let read = |name: &str, bytes: &[u8], threads: usize, encoding: TextEncoding| {
+        let path = temp_file(name, bytes);
+        let options = ReadOptions {
+            threads,
+            encoding,
+            ..options()
+        };
+        let got = read_table_path(&path, None, &options);
+        std::fs::remove_file(&path).unwrap();
+        got
+    };
+    let one = read("t1.csv", w.text.as_bytes(), 1, TextEncoding::Auto).unwrap();
+    for threads in [0, 2, 3] {
+        let two = read("t2.csv", w.text.as_bytes(), threads, TextEncoding::Auto).unwrap();
+        // (compared without printing a panel of megabytes on failure)
+        assert!(key(&one) == key(&two), "{threads} threads read otherwise");
+    }
+    // every cell as written
+    for ((unit, year, ind), (value, _)) in &w.cells {
+        let got = one.panel.get_by_id(unit, *year, ind).unwrap();
+        match value.as_str() {
+            "" | "NA" => assert!(got.is_nan()),
+            v => assert_eq!(got, v.parse::<f64>().unwrap()),
+        }
+    }
+    // errors far into the file, after many windows
+    let at = w.next_line;
+    let cases = [
+        ("value", "县1,2099,ind_0,12x,,\n", "not a number"),
+        ("quote", "县1,2099,ind_0,\"12,,\n", "never closed"),
+        (
+            "after",
+            "县1,2099,ind_0,\"12\"3,,\n",
+            "after the closing quote",
+        ),
+        ("dup", "县3,2018,ind_0,1,,\n", "duplicate observation"),
+    ];
+    for (name, row, what) in cases {
+        let mut text = w.text.clone();
+        text.push_str(row);
+        // rows after the error: the reading thread runs on while it is interpreted
+        for k in 0..20_000 {
+            text.push_str(&format!("后{k},2020,ind_1,{k},,\n"));
+        }
+        let a = read(name, text.as_bytes(), 1, TextEncoding::Auto).unwrap_err();
+        let b = read(name, text.as_bytes(), 2, TextEncoding::Auto).unwrap_err();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name}");
+        match &b {
+            Error::Parse { line, message, .. } => {
+                if name != "dup" {
+                    assert_eq!(*line, at, "{name}: {message}");
+                }
+                assert!(message.contains(what), "{name}: {message}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        // the same error, then bytes that are not UTF-8 at the very end: the encoding's
+        // answer, as on one thread
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"x,2021,ind_0,1,\xFF,\n");
+        let a = read(name, &bytes, 1, TextEncoding::Utf8).unwrap_err();
+        let b = read(name, &bytes, 2, TextEncoding::Utf8).unwrap_err();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name} then not UTF-8");
+        assert!(b.to_string().contains("at byte"), "{name}: {b}");
+    }
+}

@@ -109,6 +109,12 @@ pub struct ReadOptions {
     /// Accept values more than two orders of magnitude from their target (the check
     /// that catches a value given in 元 for an indicator in 万元).
     pub allow_unit_mismatch: bool,
+    /// Threads the reading may use (`0` and `1`, the default: the calling thread only).
+    /// With two or more, [`read_table_path`] reads and tokenises a UTF-8 CSV file and
+    /// parses its value column on a second thread while the calling thread interprets the
+    /// records: the panel, the warnings and every error are the same. A thread the
+    /// system refuses is not an error (the file is read on the calling thread).
+    pub threads: usize,
 }
 
 /// A panel read from a table, with what the reader did that a user should know
@@ -151,6 +157,14 @@ pub(crate) trait Rows {
     #[inline]
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|k| self.cell(k).is_empty())
+    }
+    /// Says that column `k` holds values (read with [`Rows::value`]): a reader that
+    /// tokenises ahead on another thread parses them there.
+    fn values_in(&mut self, _k: usize) {}
+    /// Cell `k` of the current row as a value ([`parse_value`]; `Err` holds the message).
+    #[inline]
+    fn value(&self, k: usize) -> std::result::Result<f64, String> {
+        parse_value(self.cell(k))
     }
 }
 
@@ -251,7 +265,7 @@ fn parse_decimal_fast(c: &str) -> Option<f64> {
 }
 
 /// Parses a value cell: missing → NaN; ±inf and text are errors.
-fn parse_value(c: &str) -> std::result::Result<f64, String> {
+pub(super) fn parse_value(c: &str) -> std::result::Result<f64, String> {
     if let Some(v) = parse_decimal_fast(c) {
         return Ok(v);
     }
@@ -1215,6 +1229,7 @@ fn read_long_rows<R: Rows>(
     // local index — a file listing every indicator of a unit-year in turn repeats the
     // same sequence, so the guess replaces a hash lookup per row by one comparison
     let mut next_guess: Vec<Option<(String, usize)>> = Vec::new();
+    rows.values_in(cv);
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -1292,7 +1307,7 @@ fn read_long_rows<R: Rows>(
             last_ind.1 = i;
             i
         };
-        let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
+        let mut v = rows.value(cv).map_err(|m| fail(cv, m))?;
         if index.is_some() {
             let declared = cm.map(|k| rows.cell(k)).unwrap_or("");
             v = units
@@ -1671,15 +1686,39 @@ pub(crate) fn read_table_path_chunked(
     if rows.starts_with(b"PK\x03\x04") {
         return whole();
     }
-    let read = read_rows(
-        &mut rows,
-        &name,
-        framework,
-        options.layout,
-        options.allow_unit_mismatch,
-    );
+    let (read, finish) = if options.threads > 1 {
+        let piped = super::piped::interpret_piped(rows, |piped| {
+            read_rows(
+                piped,
+                &name,
+                framework,
+                options.layout,
+                options.allow_unit_mismatch,
+            )
+        });
+        match piped {
+            Some(r) => r,
+            // no second thread: read again on this one
+            None => {
+                let one = ReadOptions {
+                    threads: 1,
+                    ..options.clone()
+                };
+                return read_table_path_chunked(path, framework, &one, chunk);
+            }
+        }
+    } else {
+        let read = read_rows(
+            &mut rows,
+            &name,
+            framework,
+            options.layout,
+            options.allow_unit_mismatch,
+        );
+        (read, rows.finish())
+    };
     // the result stands when every byte was UTF-8 (then the whole text is what was read)
-    match rows.finish() {
+    match finish {
         Ok(()) => read,
         Err(Abort::NotUtf8) => whole(),
         Err(Abort::Io(e)) => Err(io(e)),
@@ -1819,20 +1858,29 @@ mod tests {
         let path = temp_file(name, bytes);
         let source = path.display().to_string();
         let whole = read_table_bytes(bytes, &source, framework, options);
-        for chunk in [1, 2, 3, 4, 5, 7, 13, 64, 4096, STREAM_CHUNK] {
-            let got = read_table_path_chunked(&path, framework, options, chunk);
-            match (&whole, &got) {
-                (Ok(a), Ok(b)) => {
-                    assert_eq!(ingest_key(a), ingest_key(b), "{name} in chunks of {chunk}")
-                }
-                (Err(a), Err(b)) => {
-                    assert_eq!(
+        // one thread, and the records tokenised on a second (`ReadOptions::threads`)
+        for threads in [1, 2] {
+            let options = &ReadOptions {
+                threads,
+                ..options.clone()
+            };
+            for chunk in [1, 2, 3, 4, 5, 7, 13, 64, 4096, STREAM_CHUNK] {
+                let got = read_table_path_chunked(&path, framework, options, chunk);
+                match (&whole, &got) {
+                    (Ok(a), Ok(b)) => assert_eq!(
+                        ingest_key(a),
+                        ingest_key(b),
+                        "{name} in chunks of {chunk}, {threads} thread(s)"
+                    ),
+                    (Err(a), Err(b)) => assert_eq!(
                         format!("{a:?}"),
                         format!("{b:?}"),
-                        "{name} in chunks of {chunk}"
-                    )
+                        "{name} in chunks of {chunk}, {threads} thread(s)"
+                    ),
+                    _ => panic!(
+                        "{name} in chunks of {chunk}, {threads} thread(s): {whole:?} vs {got:?}"
+                    ),
                 }
-                _ => panic!("{name} in chunks of {chunk}: {whole:?} vs {got:?}"),
             }
         }
         std::fs::remove_file(&path).unwrap();

@@ -3,6 +3,7 @@
 
 mod csv;
 mod panel;
+mod piped;
 mod text;
 mod xlsx;
 

@@ -113,7 +113,7 @@ pub(crate) fn decode<'a>(
 
 /// What [`Scanner::scan`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
+pub(super) enum Step {
     /// A record (its fields are in the scanner).
     Record,
     /// The end of the input.
@@ -130,18 +130,18 @@ enum Step {
 /// whether it ends, depends on bytes not read yet. The records, lines and errors are the
 /// same whichever way the input is cut.
 #[derive(Default)]
-struct Scanner {
+pub(super) struct Scanner {
     /// Byte offset of the next record in the text.
-    pos: usize,
+    pub(super) pos: usize,
     /// Line at `pos` (1-based; 0 before the first scan sets it).
     next_line: u64,
     /// Line where the current record starts.
-    line: u64,
+    pub(super) line: u64,
     /// The current record's fields: `(start, end)` in the text, or `(usize::MAX, k)` for
     /// `owned[k]`.
-    fields: Vec<(usize, usize)>,
+    pub(super) fields: Vec<(usize, usize)>,
     /// Owned fields (reused between records; the first `n_owned` are current).
-    owned: Vec<String>,
+    pub(super) owned: Vec<String>,
     n_owned: usize,
 }
 
@@ -201,7 +201,7 @@ impl Scanner {
 
     /// Field `k` of the current record (`text` is the one scanned).
     #[inline]
-    fn field<'t>(&'t self, text: &'t str, k: usize) -> Option<&'t str> {
+    pub(super) fn field<'t>(&'t self, text: &'t str, k: usize) -> Option<&'t str> {
         let &(s, e) = self.fields.get(k)?;
         Some(if s == usize::MAX {
             &self.owned[e]
@@ -449,11 +449,11 @@ pub(crate) struct ChunkRows<'s, R> {
     /// Bytes read but not yet in `text`: the start of a character cut by a read.
     raw: Vec<u8>,
     /// The window: valid text, the current record from `scanner.pos`.
-    text: String,
+    pub(super) text: String,
     eof: bool,
-    scanner: Scanner,
+    pub(super) scanner: Scanner,
     source: &'s str,
-    abort: Option<Abort>,
+    pub(super) abort: Option<Abort>,
 }
 
 impl<'s, R: std::io::Read> ChunkRows<'s, R> {
@@ -489,7 +489,7 @@ impl<'s, R: std::io::Read> ChunkRows<'s, R> {
 
     /// Appends the next `chunk` bytes (or as many as the window holds, when more) to the
     /// window.
-    fn fill(&mut self) -> std::result::Result<(), Abort> {
+    pub(super) fn fill(&mut self) -> std::result::Result<(), Abort> {
         if self.eof {
             return Ok(());
         }
@@ -529,10 +529,20 @@ impl<'s, R: std::io::Read> ChunkRows<'s, R> {
         Ok(())
     }
 
+    /// The name of the input in messages.
+    pub(super) fn source(&self) -> &str {
+        self.source
+    }
+
+    /// Scans the next record of the window (see [`Scanner::scan`]).
+    pub(super) fn scan(&mut self) -> Result<Step> {
+        self.scanner.scan(&self.text, self.eof, self.source)
+    }
+
     /// Reads the next record. `Ok(false)` at the end of the input.
     pub(crate) fn advance(&mut self) -> Result<bool> {
         loop {
-            match self.scanner.scan(&self.text, self.eof, self.source)? {
+            match self.scan()? {
                 Step::Record => return Ok(true),
                 Step::End => return Ok(false),
                 Step::More => {

@@ -521,6 +521,7 @@ pub unsafe extern "C" fn cpindex_panel_read(
                 crate::data::SheetRef::Name(sheet.to_string())
             },
             allow_unit_mismatch: flags & CPINDEX_READ_ALLOW_UNIT_MISMATCH != 0,
+            threads: 1,
         };
         let name = if name.is_empty() { "<data>" } else { name };
         let ingest = crate::data::read_table_bytes(bytes, name, fw, &options)?;

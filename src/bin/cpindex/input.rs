@@ -54,7 +54,7 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    fn options(&self) -> ReadOptions {
+    fn options(&self, threads: usize) -> ReadOptions {
         ReadOptions {
             layout: match self.layout {
                 LayoutArg::Long => Layout::Long,
@@ -73,20 +73,27 @@ impl InputArgs {
                 },
             },
             allow_unit_mismatch: self.allow_unit_mismatch,
+            threads,
         }
     }
 }
 
-/// Reads the data file; the reader's warnings (detected encoding, unit conversions) go
-/// to stderr and are returned for the report's input notes.
-pub fn read_data(path: &Path, fw: &Framework, args: &InputArgs) -> CliResult<Ingest> {
+/// Reads the data file on up to `threads` threads ([`ReadOptions::threads`]); the
+/// reader's warnings (detected encoding, unit conversions) go to stderr and are returned
+/// for the report's input notes.
+pub fn read_data(
+    path: &Path,
+    fw: &Framework,
+    args: &InputArgs,
+    threads: usize,
+) -> CliResult<Ingest> {
     if args.sheet.is_some() && !is_workbook(path) {
         return Err(Failure(format!(
             "{}: --sheet applies to .xlsx workbooks only",
             path.display()
         )));
     }
-    let ingest = cpindex::data::read_table_path(path, Some(fw), &args.options())?;
+    let ingest = cpindex::data::read_table_path(path, Some(fw), &args.options(threads))?;
     for w in &ingest.warnings {
         eprintln!("cpindex: warning: {w}");
     }

@@ -134,8 +134,8 @@ enum Command {
         /// sensitivity spec (JSON; see `cpindex sensitivity`); HTML format only.
         #[arg(long)]
         sensitivity: Option<PathBuf>,
-        /// Threads for the evaluation (default: the machine's; the report does not
-        /// depend on it).
+        /// Threads for reading the data and for the evaluation (default: the machine's;
+        /// the report does not depend on it).
         #[arg(long)]
         threads: Option<usize>,
         #[command(flatten)]
@@ -340,7 +340,8 @@ fn run(cmd: Command) -> CliResult {
             output::refuse_input(out.as_deref(), &inputs)?;
             let fw = load_framework(&framework)?;
             let specs = report::load_specs(spec.as_deref())?;
-            let ingest = input::read_data(&data, &fw, &input)?;
+            let threads = threads.unwrap_or_else(report::machine_threads);
+            let ingest = input::read_data(&data, &fw, &input, threads)?;
             let panel = ingest.panel;
             // the input lines under the title, in the report's language
             let meta = meta.over(&specs.report)?;
@@ -414,7 +415,7 @@ fn run(cmd: Command) -> CliResult {
                 input_notes: notes,
                 meta,
                 whole_evaluation: matches!(format, ReportFormat::Evaluation),
-                threads: threads.unwrap_or_else(report::machine_threads),
+                threads,
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {
@@ -453,7 +454,7 @@ fn run(cmd: Command) -> CliResult {
             excel_only_with_csv(excel, format)?;
             let fw = load_framework(&framework)?;
             let specs = report::load_specs(spec.as_deref())?;
-            let panel = input::read_data(&data, &fw, &input)?.panel;
+            let panel = input::read_data(&data, &fw, &input, report::machine_threads())?.panel;
             let index_spec = specs.resolved_index(&fw, &panel)?;
             let res = cpindex::method::run(&fw, &panel, &index_spec)?;
             let text = measures::index_output(&fw, &res, year, format)?;
@@ -473,7 +474,13 @@ fn run(cmd: Command) -> CliResult {
                 &[data.as_path(), spec.as_path(), Path::new(&framework)],
             )?;
             let fw = load_framework(&framework)?;
-            let panel = input::read_data(&data, &fw, &input)?.panel;
+            let panel = input::read_data(
+                &data,
+                &fw,
+                &input,
+                threads.unwrap_or_else(report::machine_threads),
+            )?
+            .panel;
             let r = run_sensitivity(&fw, &panel, &spec, threads)?;
             eprintln!(
                 "cpindex: sensitivity seed {} (set \"seed\" in the spec to change it)",

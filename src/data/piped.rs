@@ -1,0 +1,343 @@
+//! Reading a CSV file on two threads: one reads and tokenises it ([`ChunkRows`]'s window
+//! and [`Scanner`]) and parses the value column, the other interprets the records
+//! ([`PipedRows`], a [`Rows`] for the panel readers). Issue 16: tokenising, reading and
+//! parsing the numbers were half of reading a national-scale long file, and the reading
+//! was the largest step of `cpindex report` left on one thread.
+//!
+//! The records, their lines and fields, every error and the stop on bytes that are not
+//! UTF-8 are those of [`ChunkRows`] — the reading thread drives the same tokenizer over
+//! the same windows — so the panel, warnings and errors are those of one thread. It is a
+//! producer/consumer pipeline over a bounded channel (the design of a double-buffered
+//! reader, as in the `csv` crate's `ByteRecord` reuse or Spark's `LineRecordReader`
+//! feeding a parser: the reading of the next block overlaps the interpretation of this
+//! one; no code taken from either).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use super::csv::{parse_value, Rows};
+use super::text::{Abort, ChunkRows, Step};
+use crate::error::{Error, Result};
+
+/// Blocks in flight between the threads (each a window of about `chunk` bytes, 256 KiB
+/// for a file): bounds the memory the reading thread may run ahead by.
+const IN_FLIGHT: usize = 8;
+
+/// Records of one window, handed from the reading thread to the interpreting one.
+struct Batch {
+    /// The window's text: the records' fields are spans of it.
+    text: String,
+    /// Per record: its line and the position of its first field in `fields` (its
+    /// fields run to the next record's first, or to the end).
+    records: Vec<(u64, usize)>,
+    /// The fields: `(start, end)` in `text`, or `(usize::MAX, k)` for `owned[k]` (a quoted
+    /// field holding an escaped quote).
+    fields: Vec<(usize, usize)>,
+    owned: Vec<String>,
+    /// The column whose cells were parsed as values ([`parse_value`]) on the reading
+    /// thread (`usize::MAX`: none; the interpreting thread names it when it has read the
+    /// header, so the first windows have none).
+    value_col: usize,
+    /// Per record: the parsed value of `value_col`, `None` when it is not a number or
+    /// the record has no such field (then it is parsed again where it is read, giving
+    /// the error).
+    values: Vec<Option<f64>>,
+    /// What follows the records (`None`: more batches).
+    end: Option<Ending>,
+}
+
+/// How the records of the input end.
+enum Ending {
+    /// At the end of the input.
+    End,
+    /// At a tokenizer error (as [`ChunkRows::advance`] returns it).
+    Error(Error),
+    /// Reading stopped (bytes not UTF-8, a failed read): the reason comes with
+    /// [`Msg::Finished`].
+    Stopped,
+}
+
+enum Msg {
+    Batch(Box<Batch>),
+    /// The reading thread is done: the result of [`ChunkRows::finish`] (whether every
+    /// byte was UTF-8 and could be read).
+    Finished(std::result::Result<(), Abort>),
+}
+
+/// What the interpreting thread tells the reading one.
+struct Control {
+    /// Stop tokenising (the interpreting thread has stopped reading records): only check
+    /// the rest of the input.
+    stop: AtomicBool,
+    /// The value column to parse (`usize::MAX`: none).
+    value_col: AtomicUsize,
+}
+
+impl Batch {
+    fn new(value_col: usize) -> Batch {
+        Batch {
+            text: String::new(),
+            records: Vec::new(),
+            fields: Vec::new(),
+            owned: Vec::new(),
+            value_col,
+            values: Vec::new(),
+            end: None,
+        }
+    }
+}
+
+/// The reading thread: tokenises `rows`' input window by window into batches until the
+/// end, an error or `stop`, then checks the rest of the input ([`ChunkRows::finish`]).
+fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ctl: &Control) {
+    let new_batch = || Box::new(Batch::new(ctl.value_col.load(Ordering::Relaxed)));
+    let mut batch = new_batch();
+    loop {
+        if ctl.stop.load(Ordering::Relaxed) {
+            break;
+        }
+        match rows.scan() {
+            Ok(Step::Record) => {
+                let b = &mut *batch;
+                b.records.push((rows.scanner.line, b.fields.len()));
+                let first = b.fields.len();
+                for &(s, e) in &rows.scanner.fields {
+                    if s == usize::MAX {
+                        b.owned.push(rows.scanner.owned[e].clone());
+                        b.fields.push((usize::MAX, b.owned.len() - 1));
+                    } else {
+                        b.fields.push((s, e));
+                    }
+                }
+                if b.value_col != usize::MAX {
+                    let v = rows
+                        .scanner
+                        .field(&rows.text, b.value_col)
+                        .and_then(|c| parse_value(c).ok());
+                    b.values.push(v);
+                }
+                debug_assert_eq!(b.fields.len() - first, rows.scanner.fields.len());
+            }
+            Ok(Step::End) => {
+                batch.text = std::mem::take(&mut rows.text);
+                batch.end = Some(Ending::End);
+                if tx.send(Msg::Batch(batch)).is_err() {
+                    return;
+                }
+                break;
+            }
+            Ok(Step::More) => {
+                // hand over the window's complete records; the unfinished one starts the
+                // next window
+                let tail = rows.text.split_off(rows.scanner.pos);
+                rows.scanner.pos = 0;
+                let text = std::mem::replace(&mut rows.text, tail);
+                if !batch.records.is_empty() {
+                    batch.text = text;
+                    if tx.send(Msg::Batch(batch)).is_err() {
+                        return;
+                    }
+                    batch = new_batch();
+                }
+                if let Err(a) = rows.fill() {
+                    rows.abort = Some(a);
+                    batch.end = Some(Ending::Stopped);
+                    if tx.send(Msg::Batch(batch)).is_err() {
+                        return;
+                    }
+                    break;
+                }
+            }
+            Err(e) => {
+                batch.text = std::mem::take(&mut rows.text);
+                batch.end = Some(Ending::Error(e));
+                if tx.send(Msg::Batch(batch)).is_err() {
+                    return;
+                }
+                break;
+            }
+        }
+    }
+    let _ = tx.send(Msg::Finished(rows.finish()));
+}
+
+/// The interpreting side: a [`Rows`] over the batches of the reading thread.
+pub(crate) struct PipedRows<'c> {
+    rx: Receiver<Msg>,
+    ctl: &'c Control,
+    batch: Box<Batch>,
+    /// The current record in `batch` (`usize::MAX` before the first).
+    at: usize,
+    /// The first and one-past-last field of the current record in `batch.fields`.
+    span: (usize, usize),
+    source: String,
+    /// The reading thread's final word, once received.
+    finished: Option<std::result::Result<(), Abort>>,
+}
+
+impl PipedRows<'_> {
+    fn stopped(&self) -> Error {
+        Error::Empty {
+            context: format!("{}: reading stopped", self.source),
+        }
+    }
+
+    /// Stops the reading thread and waits for its final word: `Ok` when every byte was
+    /// UTF-8 and could be read (so what was interpreted is what one thread would have
+    /// read), as [`ChunkRows::finish`].
+    fn finish(mut self) -> std::result::Result<(), Abort> {
+        self.ctl.stop.store(true, Ordering::Relaxed);
+        loop {
+            if let Some(f) = self.finished.take() {
+                return f;
+            }
+            match self.rx.recv() {
+                Ok(Msg::Batch(_)) => {}
+                Ok(Msg::Finished(f)) => return f,
+                Err(_) => return Err(Abort::Io(reader_gone())),
+            }
+        }
+    }
+}
+
+/// The reading thread ended without its final word (it panicked).
+fn reader_gone() -> std::io::Error {
+    std::io::Error::other("the reading thread stopped unexpectedly")
+}
+
+impl Rows for PipedRows<'_> {
+    fn advance(&mut self) -> Result<bool> {
+        loop {
+            let next = self.at.wrapping_add(1);
+            if next < self.batch.records.len() {
+                self.at = next;
+                let first = self.batch.records[next].1;
+                let end = self
+                    .batch
+                    .records
+                    .get(next + 1)
+                    .map_or(self.batch.fields.len(), |r| r.1);
+                self.span = (first, end);
+                return Ok(true);
+            }
+            match self.batch.end.take() {
+                Some(Ending::End) => {
+                    self.batch.end = Some(Ending::End);
+                    return Ok(false);
+                }
+                Some(Ending::Error(e)) => return Err(e),
+                Some(Ending::Stopped) => return Err(self.stopped()),
+                None => {}
+            }
+            if self.finished.is_some() {
+                return Err(self.stopped());
+            }
+            match self.rx.recv() {
+                Ok(Msg::Batch(b)) => {
+                    self.batch = b;
+                    self.at = usize::MAX;
+                    self.span = (0, 0);
+                }
+                Ok(Msg::Finished(f)) => {
+                    self.finished = Some(f);
+                    return Err(self.stopped());
+                }
+                Err(_) => {
+                    self.finished = Some(Err(Abort::Io(reader_gone())));
+                    return Err(self.stopped());
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn width(&self) -> usize {
+        self.span.1 - self.span.0
+    }
+
+    #[inline]
+    fn cell(&self, k: usize) -> &str {
+        let b = &*self.batch;
+        match b.fields[self.span.0..self.span.1].get(k) {
+            Some(&(usize::MAX, o)) => &b.owned[o],
+            Some(&(s, e)) => &b.text[s..e],
+            None => "",
+        }
+    }
+
+    fn line(&self) -> u64 {
+        self.batch.records.get(self.at).map_or(0, |r| r.0)
+    }
+
+    fn at(&self, _k: Option<usize>, name: &str) -> (u64, String) {
+        (self.line(), name.to_string())
+    }
+
+    #[inline]
+    fn is_blank(&self) -> bool {
+        let b = &*self.batch;
+        b.fields[self.span.0..self.span.1].iter().all(|&(s, e)| {
+            if s == usize::MAX {
+                b.owned[e].is_empty()
+            } else {
+                s == e
+            }
+        })
+    }
+
+    fn values_in(&mut self, k: usize) {
+        self.ctl.value_col.store(k, Ordering::Relaxed);
+    }
+
+    #[inline]
+    fn value(&self, k: usize) -> std::result::Result<f64, String> {
+        let b = &*self.batch;
+        if b.value_col == k {
+            if let Some(Some(v)) = b.values.get(self.at) {
+                return Ok(*v);
+            }
+        }
+        parse_value(self.cell(k))
+    }
+}
+
+/// Runs `interpret` over the records of `rows` tokenised on a second thread. Returns what
+/// `interpret` returned and whether every byte of the input was UTF-8 and could be read
+/// ([`ChunkRows::finish`]); `None` when the system refused the thread (`rows` is then
+/// gone: the caller reads the input again on one thread).
+pub(crate) fn interpret_piped<R, T>(
+    rows: ChunkRows<'_, R>,
+    interpret: impl FnOnce(&mut PipedRows<'_>) -> T,
+) -> Option<(T, std::result::Result<(), Abort>)>
+where
+    R: std::io::Read + Send,
+{
+    let ctl = Control {
+        stop: AtomicBool::new(false),
+        value_col: AtomicUsize::new(usize::MAX),
+    };
+    let source = rows.source().to_string();
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel(IN_FLIGHT);
+        let ctl = &ctl;
+        let reader = std::thread::Builder::new()
+            .name("cpindex-read".into())
+            .spawn_scoped(s, move || produce(rows, tx, ctl));
+        let reader = reader.ok()?;
+        let mut piped = PipedRows {
+            rx,
+            ctl,
+            batch: Box::new(Batch::new(usize::MAX)),
+            at: usize::MAX,
+            span: (0, 0),
+            source,
+            finished: None,
+        };
+        let out = interpret(&mut piped);
+        let fin = piped.finish();
+        if let Err(p) = reader.join() {
+            std::panic::resume_unwind(p);
+        }
+        Some((out, fin))
+    })
+}
