@@ -13,6 +13,7 @@ mod i18n;
 mod input;
 mod measures;
 mod output;
+mod par;
 mod report;
 mod sensitivity;
 mod svg;
@@ -419,7 +420,7 @@ fn run(cmd: Command) -> CliResult {
             })?;
             let to_stdout = out.is_none();
             match sensitivity_spec {
-                None => emit_report(&v, Some(&fw), format, excel, out.as_deref())?,
+                None => emit_report(&v, Some(&fw), format, excel, out.as_deref(), threads)?,
                 Some(p) => {
                     let r = run_sensitivity(&fw, &panel, &p, None)?;
                     let page = html::render(&v);
@@ -531,7 +532,7 @@ fn run(cmd: Command) -> CliResult {
             write_out(None, &csv_for(excel, text))
         }
         Command::DemoReport { format, out } => {
-            emit_report(&view::demo_view(), None, format, false, out.as_deref())
+            emit_report(&view::demo_view(), None, format, false, out.as_deref(), 1)
         }
         Command::DemoHtml { out } => {
             emit_report(
@@ -540,6 +541,7 @@ fn run(cmd: Command) -> CliResult {
                 ReportFormat::Html,
                 false,
                 Some(&out),
+                1,
             )?;
             eprintln!(
                 "cpindex: wrote {} (demo layout, fake numbers)",
@@ -577,6 +579,7 @@ fn emit_report(
     format: ReportFormat,
     excel: bool,
     out: Option<&Path>,
+    threads: usize,
 ) -> CliResult {
     // the workbook tables only for the formats that print them (CSV, XLSX): building them
     // for the others was 14 % of a national-scale report, thrown away
@@ -585,7 +588,7 @@ fn emit_report(
         _ => None,
     };
     let text = match format {
-        ReportFormat::Table => text::render_table(v),
+        ReportFormat::Table => text::render_table(v, threads),
         ReportFormat::Csv => match &tables() {
             Some(t) => {
                 return output::write_out_with(out, |w| tables::write_csv(t, excel, w));

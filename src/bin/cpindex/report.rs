@@ -566,6 +566,7 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             input_notes,
             lang: meta.lang.unwrap_or_default(),
             meta,
+            threads,
         },
     ))
 }

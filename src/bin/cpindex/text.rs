@@ -35,7 +35,7 @@ fn heading(o: &mut String, n: &mut usize, lang: Lang, title: &str) {
 /// The report as plain-text tables: summary, schedule check, dashboard (achievement,
 /// colour code, trend arrow, schedule mark), dynamic index, distribution targets,
 /// satisfaction, and the methodology notes; in the view's language.
-pub fn render_table(v: &ReportView) -> String {
+pub fn render_table(v: &ReportView, threads: usize) -> String {
     let vi = v.index();
     let lang = v.lang;
     let mut o = String::new();
@@ -179,7 +179,9 @@ pub fn render_table(v: &ReportView) -> String {
             continue;
         }
         t.group(d.name.clone());
-        for ind in inds {
+        // the rows of the dimension's indicators, on the report's threads (the same rows)
+        let rows = crate::par::map_range(inds.len(), threads, 4, |r| {
+            let ind = inds[r];
             let name = if ind.basis_note.is_empty() {
                 ind.name.clone()
             } else {
@@ -224,6 +226,9 @@ pub fn render_table(v: &ReportView) -> String {
                     None => "–".into(),
                 });
             }
+            row
+        });
+        for row in rows {
             t.row(row);
         }
     }
@@ -552,7 +557,7 @@ mod tests {
 
     #[test]
     fn table_has_every_section_and_the_warning() {
-        let t = render_table(&demo_view());
+        let t = render_table(&demo_view(), 1);
         assert!(t.contains("!! 演示页面"));
         for s in ["一、", "二、", "三、", "四、", "方法说明"] {
             assert!(t.contains(s), "{s}");
