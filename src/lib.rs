@@ -36,6 +36,7 @@ pub mod method;
 pub mod model;
 pub mod monitor;
 pub mod sensitivity;
+mod spawn;
 
 pub mod ffi;
 

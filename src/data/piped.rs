@@ -320,9 +320,7 @@ where
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel(IN_FLIGHT);
         let ctl = &ctl;
-        let reader = std::thread::Builder::new()
-            .name("cpindex-read".into())
-            .spawn_scoped(s, move || produce(rows, tx, ctl));
+        let reader = crate::spawn::scoped(s, "cpindex-read", move || produce(rows, tx, ctl));
         let reader = reader.ok()?;
         let mut piped = PipedRows {
             rx,

@@ -519,7 +519,7 @@ pub fn evaluate_with_detail(
     let (mres, eres) = if detail.threads > 1 {
         let (m, e) = std::thread::scope(|s| {
             // (after the monitoring, on this thread, when no thread can be started)
-            let index = std::thread::Builder::new().spawn_scoped(s, run_index);
+            let index = crate::spawn::scoped(s, "cpindex-index", run_index);
             let m = run_monitor();
             let e = match index {
                 Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),

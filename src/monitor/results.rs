@@ -787,9 +787,7 @@ pub fn monitor_with_detail(
                 .iter()
                 .map(|&ch| {
                     let job = move || monitor_part(shared, ch, ch.len());
-                    std::thread::Builder::new()
-                        .spawn_scoped(s, job)
-                        .map_err(|_| ch)
+                    crate::spawn::scoped(s, "cpindex-monitor", job).map_err(|_| ch)
                 })
                 .collect();
             let first = monitor_part(shared, chunks[0], units.len());

@@ -2,6 +2,12 @@
 //! the view's 290,000 cells and the dashboard's rows at 2,844 units were the largest
 //! steps left on one thread after the evaluation).
 
+#[cfg(test)]
+thread_local! {
+    /// Test hook: refuse the threads this thread starts.
+    static REFUSE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// `(0..n).map(f).collect()` computed on up to `threads` threads: consecutive ranges of at
 /// least `min_per_thread` items, the first on the calling thread, appended in order — the
 /// same vector as on one thread. A thread the system refuses is not an error (its range
@@ -21,6 +27,10 @@ where
         let f = &f;
         let others: Vec<_> = (1..t)
             .map(|k| {
+                #[cfg(test)]
+                if REFUSE.get() {
+                    return Err(std::io::Error::other("refused (test)"));
+                }
                 std::thread::Builder::new().spawn_scoped(s, move || {
                     (bound(k)..bound(k + 1)).map(f).collect::<Vec<T>>()
                 })
@@ -40,7 +50,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::map_range;
+    use super::{map_range, REFUSE};
 
     #[test]
     fn the_same_vector_as_one_thread() {
@@ -53,6 +63,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn refused_threads_give_the_same_vector() {
+        REFUSE.set(true);
+        let got = map_range(1_000, 4, 10, |k| k * 3);
+        REFUSE.set(false);
+        assert_eq!(got, (0..1_000).map(|k| k * 3).collect::<Vec<_>>());
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! Starting the library's helper threads (monitoring shares, the composite index beside
+//! the monitoring, the CSV reading thread), in one place, so that what happens when the
+//! system refuses a thread is tested: each caller then does the work on its own thread,
+//! and the result is the same (a library linked into another program must not fail
+//! because that program has used up its threads).
+
+use std::thread::{Scope, ScopedJoinHandle};
+
+#[cfg(test)]
+thread_local! {
+    /// Test hook: refuse the threads this thread starts, counting them.
+    static REFUSE: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Starts `f` on a new thread of scope `s` named `name`; `Err` when the system refuses
+/// the thread (the caller then runs the work itself).
+pub(crate) fn scoped<'scope, F, T>(
+    s: &'scope Scope<'scope, '_>,
+    name: &str,
+    f: F,
+) -> std::io::Result<ScopedJoinHandle<'scope, T>>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    #[cfg(test)]
+    if let Some(n) = REFUSE.get() {
+        REFUSE.set(Some(n + 1));
+        return Err(std::io::Error::other("thread refused (test)"));
+    }
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn_scoped(s, f)
+}
+
+/// Runs `f` with every thread it starts from this thread refused; returns its result and
+/// the number of threads refused.
+#[cfg(test)]
+pub(crate) fn refusing<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    REFUSE.set(Some(0));
+    let r = f();
+    let n = REFUSE.take().unwrap_or(0);
+    (r, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusing;
+    use crate::data::{Layout, Panel, ReadOptions};
+    use crate::evaluate::{evaluate_with_detail, EvaluationSpec, Request};
+    use crate::model::builtin;
+    use crate::monitor::{monitor_with_detail, MonitorDetail, MonitorSpec};
+
+    /// `n_units` units × 6 years of the built-in framework, a cell in 37 missing.
+    fn panel(n_units: usize) -> Panel {
+        let fw = builtin::quzhou();
+        let units: Vec<String> = (0..n_units).map(|u| format!("u{u}")).collect();
+        let years: Vec<i32> = (fw.base_year..fw.base_year + 6).collect();
+        let ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+        let mut p = Panel::new(units, years, ids).unwrap();
+        for (i, ind) in fw.indicators.iter().enumerate() {
+            let t = ind.target.unwrap_or(10.0).abs().max(1.0);
+            for y in 0..6 {
+                for u in 0..n_units {
+                    let h = (u * 31 + i * 7 + y * 13) % 37;
+                    let v = if h == 0 {
+                        f64::NAN
+                    } else {
+                        t * (0.6 + 0.05 * y as f64 + 0.004 * (u % 29) as f64)
+                    };
+                    p.set(u, y, i, v).unwrap();
+                }
+            }
+        }
+        p
+    }
+
+    fn detail(threads: usize) -> MonitorDetail {
+        MonitorDetail {
+            threads,
+            ..MonitorDetail::default()
+        }
+    }
+
+    #[test]
+    fn refused_monitoring_threads_give_the_one_thread_result() {
+        let fw = builtin::quzhou();
+        let p = panel(130);
+        let spec = MonitorSpec::default();
+        let one = monitor_with_detail(fw, &p, None, &spec, detail(1)).unwrap();
+        let (four, refused) =
+            refusing(|| monitor_with_detail(fw, &p, None, &spec, detail(4)).unwrap());
+        // 130 units: 4 shares of ≥ 32, three of them on threads that were refused
+        assert_eq!(refused, 3);
+        assert_eq!(one, four);
+        assert_eq!(one.to_json(), four.to_json());
+    }
+
+    #[test]
+    fn a_refused_index_thread_gives_the_same_evaluation() {
+        let fw = builtin::quzhou();
+        let p = panel(60);
+        let spec = EvaluationSpec::default();
+        let req = || Request {
+            framework: fw,
+            panel: &p,
+            survey: None,
+            households: None,
+            spec: &spec,
+        };
+        let one = evaluate_with_detail(req(), detail(1)).unwrap();
+        // two threads: one share of monitoring (60 < 2 × 32 units), the index beside it
+        let (two, refused) = refusing(|| evaluate_with_detail(req(), detail(2)).unwrap());
+        assert_eq!(refused, 1);
+        // (compared as JSON: the evaluation holds NaN for missing numbers, and NaN != NaN)
+        assert_eq!(one.to_json(), two.to_json());
+    }
+
+    #[test]
+    fn a_refused_reading_thread_reads_the_file_on_the_calling_thread() {
+        let mut text = String::from("unit,period,indicator,value\n");
+        for u in 0..300 {
+            for y in 2020..2026 {
+                text.push_str(&format!("u{u},{y},a,{}.5\n", u * y % 1000));
+            }
+        }
+        let bad = format!("{text}u1,2020,a,1\n");
+        let dir = std::env::temp_dir().join(format!("cpindex-spawn-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, body) in [("ok.csv", &text), ("dup.csv", &bad)] {
+            let path = dir.join(name);
+            std::fs::write(&path, body).unwrap();
+            let read = |threads: usize| {
+                let options = ReadOptions {
+                    layout: Layout::Long,
+                    threads,
+                    ..ReadOptions::default()
+                };
+                crate::data::read_table_path(&path, None, &options)
+            };
+            let one = format!("{:?}", read(1));
+            let (two, refused) = refusing(|| format!("{:?}", read(2)));
+            assert_eq!(refused, 1, "{name}");
+            assert_eq!(one, two, "{name}");
+            // and with the thread
+            assert_eq!(one, format!("{:?}", read(2)), "{name}");
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
