@@ -94,8 +94,8 @@ fn bench(c: &mut Criterion) {
             thread_cpu() - t0
         })
     });
-    // the same file, wall-clock, read on one thread and with the records tokenised and
-    // the values parsed on a second (`ReadOptions::threads`)
+    // the same file, wall-clock, read on one thread and read and tokenised on a second
+    // (`ReadOptions::threads`)
     for threads in [1usize, 2] {
         let options = ReadOptions {
             threads,

@@ -224,8 +224,8 @@ fn an_error_before_bytes_that_are_not_utf8_gives_the_whole_file_answer() {
     }
 }
 
-/// Reading on two threads (`ReadOptions::threads`: the records tokenised and the values
-/// parsed on a second thread, issue 16) gives what one thread gives on a file of many
+/// Reading on two threads (`ReadOptions::threads`: the file read and tokenised on a second
+/// thread, issue 16) gives what one thread gives on a file of many
 /// windows — the panel, the warnings, and each error: a bad value, an unclosed quote, a
 /// duplicate and text after a closing quote far into the file (the reading thread is then
 /// windows ahead and must stop), and an error before bytes that are not UTF-8 (the

@@ -110,9 +110,9 @@ pub struct ReadOptions {
     /// that catches a value given in 元 for an indicator in 万元).
     pub allow_unit_mismatch: bool,
     /// Threads the reading may use (`0` and `1`, the default: the calling thread only).
-    /// With two or more, [`read_table_path`] reads and tokenises a UTF-8 CSV file and
-    /// parses its value column on a second thread while the calling thread interprets the
-    /// records: the panel, the warnings and every error are the same. A thread the
+    /// With two or more, [`read_table_path`] reads and tokenises a UTF-8 CSV file on a
+    /// second thread while the calling thread interprets the records: the panel, the
+    /// warnings and every error are the same. A thread the
     /// system refuses is not an error (the file is read on the calling thread).
     pub threads: usize,
 }
@@ -157,14 +157,6 @@ pub(crate) trait Rows {
     #[inline]
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|k| self.cell(k).is_empty())
-    }
-    /// Says that column `k` holds values (read with [`Rows::value`]): a reader that
-    /// tokenises ahead on another thread parses them there.
-    fn values_in(&mut self, _k: usize) {}
-    /// Cell `k` of the current row as a value ([`parse_value`]; `Err` holds the message).
-    #[inline]
-    fn value(&self, k: usize) -> std::result::Result<f64, String> {
-        parse_value(self.cell(k))
     }
 }
 
@@ -265,7 +257,7 @@ fn parse_decimal_fast(c: &str) -> Option<f64> {
 }
 
 /// Parses a value cell: missing → NaN; ±inf and text are errors.
-pub(super) fn parse_value(c: &str) -> std::result::Result<f64, String> {
+fn parse_value(c: &str) -> std::result::Result<f64, String> {
     if let Some(v) = parse_decimal_fast(c) {
         return Ok(v);
     }
@@ -1229,7 +1221,6 @@ fn read_long_rows<R: Rows>(
     // local index — a file listing every indicator of a unit-year in turn repeats the
     // same sequence, so the guess replaces a hash lookup per row by one comparison
     let mut next_guess: Vec<Option<(String, usize)>> = Vec::new();
-    rows.values_in(cv);
     while rows.advance()? {
         if is_blank_row(rows) {
             continue;
@@ -1307,7 +1298,7 @@ fn read_long_rows<R: Rows>(
             last_ind.1 = i;
             i
         };
-        let mut v = rows.value(cv).map_err(|m| fail(cv, m))?;
+        let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
         if index.is_some() {
             let declared = cm.map(|k| rows.cell(k)).unwrap_or("");
             v = units

@@ -1,8 +1,10 @@
 //! Reading a CSV file on two threads: one reads and tokenises it ([`ChunkRows`]'s window
-//! and [`Scanner`]) and parses the value column, the other interprets the records
-//! ([`PipedRows`], a [`Rows`] for the panel readers). Issue 16: tokenising, reading and
-//! parsing the numbers were half of reading a national-scale long file, and the reading
-//! was the largest step of `cpindex report` left on one thread.
+//! and [`Scanner`]), the other interprets the records ([`PipedRows`], a [`Rows`] for the
+//! panel readers). Issue 16: reading and tokenising were half of reading a national-scale
+//! long file, and the reading was the largest step of `cpindex report` left on one
+//! thread. (Parsing the value column on the reading thread as well was tried: with the
+//! numbers of 16–17 digits of the scale test it left that thread the slower one, 0.28–0.31
+//! against 0.26–0.27 s for 2,844 units × 10 years.)
 //!
 //! The records, their lines and fields, every error and the stop on bytes that are not
 //! UTF-8 are those of [`ChunkRows`] — the reading thread drives the same tokenizer over
@@ -12,10 +14,10 @@
 //! feeding a parser: the reading of the next block overlaps the interpretation of this
 //! one; no code taken from either).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use super::csv::{parse_value, Rows};
+use super::csv::Rows;
 use super::text::{Abort, ChunkRows, Step};
 use crate::error::{Error, Result};
 
@@ -34,14 +36,6 @@ struct Batch {
     /// field holding an escaped quote).
     fields: Vec<(usize, usize)>,
     owned: Vec<String>,
-    /// The column whose cells were parsed as values ([`parse_value`]) on the reading
-    /// thread (`usize::MAX`: none; the interpreting thread names it when it has read the
-    /// header, so the first windows have none).
-    value_col: usize,
-    /// Per record: the parsed value of `value_col`, `None` when it is not a number or
-    /// the record has no such field (then it is parsed again where it is read, giving
-    /// the error).
-    values: Vec<Option<f64>>,
     /// What follows the records (`None`: more batches).
     end: Option<Ending>,
 }
@@ -69,19 +63,15 @@ struct Control {
     /// Stop tokenising (the interpreting thread has stopped reading records): only check
     /// the rest of the input.
     stop: AtomicBool,
-    /// The value column to parse (`usize::MAX`: none).
-    value_col: AtomicUsize,
 }
 
 impl Batch {
-    fn new(value_col: usize) -> Batch {
+    fn new() -> Batch {
         Batch {
             text: String::new(),
             records: Vec::new(),
             fields: Vec::new(),
             owned: Vec::new(),
-            value_col,
-            values: Vec::new(),
             end: None,
         }
     }
@@ -90,7 +80,7 @@ impl Batch {
 /// The reading thread: tokenises `rows`' input window by window into batches until the
 /// end, an error or `stop`, then checks the rest of the input ([`ChunkRows::finish`]).
 fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ctl: &Control) {
-    let new_batch = || Box::new(Batch::new(ctl.value_col.load(Ordering::Relaxed)));
+    let new_batch = || Box::new(Batch::new());
     let mut batch = new_batch();
     loop {
         if ctl.stop.load(Ordering::Relaxed) {
@@ -108,13 +98,6 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ct
                     } else {
                         b.fields.push((s, e));
                     }
-                }
-                if b.value_col != usize::MAX {
-                    let v = rows
-                        .scanner
-                        .field(&rows.text, b.value_col)
-                        .and_then(|c| parse_value(c).ok());
-                    b.values.push(v);
                 }
                 debug_assert_eq!(b.fields.len() - first, rows.scanner.fields.len());
             }
@@ -284,21 +267,6 @@ impl Rows for PipedRows<'_> {
             }
         })
     }
-
-    fn values_in(&mut self, k: usize) {
-        self.ctl.value_col.store(k, Ordering::Relaxed);
-    }
-
-    #[inline]
-    fn value(&self, k: usize) -> std::result::Result<f64, String> {
-        let b = &*self.batch;
-        if b.value_col == k {
-            if let Some(Some(v)) = b.values.get(self.at) {
-                return Ok(*v);
-            }
-        }
-        parse_value(self.cell(k))
-    }
 }
 
 /// Runs `interpret` over the records of `rows` tokenised on a second thread. Returns what
@@ -314,7 +282,6 @@ where
 {
     let ctl = Control {
         stop: AtomicBool::new(false),
-        value_col: AtomicUsize::new(usize::MAX),
     };
     let source = rows.source().to_string();
     std::thread::scope(|s| {
@@ -325,7 +292,7 @@ where
         let mut piped = PipedRows {
             rx,
             ctl,
-            batch: Box::new(Batch::new(usize::MAX)),
+            batch: Box::new(Batch::new()),
             at: usize::MAX,
             span: (0, 0),
             source,
