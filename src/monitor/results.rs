@@ -18,7 +18,7 @@ use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
 use super::schedule::{schedule_check_ids, ScheduleCheck};
 use super::spec::{AchievementForm, MonitorSpec};
-use super::table::{AchievementTable, TableBuilder};
+use super::table::{AchievementTable, DenseColumns, DenseRows, TableBuilder};
 use super::trend::{assess_trend_ids, TrendAssessment};
 use super::Id;
 use crate::data::Panel;
@@ -216,8 +216,8 @@ struct Shared<'a> {
 
 /// The results of some consecutive units (one thread's share), joined in unit order
 /// by [`Part::append`] into those of the run.
-struct Part {
-    table: TableBuilder,
+struct Part<'d> {
+    table: TableBuilder<'d>,
     aggregates: AggregateBuilder,
     dynamic: DynamicBuilder,
     schedule: Vec<ScheduleCheck>,
@@ -227,9 +227,9 @@ struct Part {
     warnings: Vec<String>,
 }
 
-impl Part {
+impl Part<'_> {
     /// Appends the results of the units that follow this part's.
-    fn append(&mut self, other: Part) {
+    fn append(&mut self, other: Part<'_>) {
         self.table.append(other.table);
         self.aggregates.append(other.aggregates);
         self.dynamic.append(other.dynamic);
@@ -248,8 +248,14 @@ const MIN_UNITS_PER_THREAD: usize = 32;
 /// Monitors `units` (in order) into a [`Part`]: achievement, aggregation, schedule,
 /// trend, dashboard and dynamic index of each unit, with room reserved for `room` units
 /// (the first part of a split run reserves for every unit: the later parts are appended
-/// to it without growing it).
-fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
+/// to it without growing it). With `dense`, the achievement table's dense columns are
+/// written there, in place (a split run's rows of columns shared by its parts).
+fn monitor_part<'d>(
+    c: &Shared<'_>,
+    units: &[String],
+    room: usize,
+    dense: Option<DenseRows<'d>>,
+) -> Result<Part<'d>> {
     let Shared {
         framework,
         panel,
@@ -298,6 +304,7 @@ fn monitor_part(c: &Shared<'_>, units: &[String], room: usize) -> Result<Part> {
         framework.target_year,
         base_year,
         eval_years,
+        dense,
     );
     let ni = framework.indicators.len();
     // this share's own copies of the indicator and dimension ids, which every record
@@ -762,6 +769,8 @@ pub fn monitor_with_detail(
     let threads = detail
         .threads
         .clamp(1, (units.len() / MIN_UNITS_PER_THREAD).max(1));
+    // a split run's dense achievement columns, written in place by the shares
+    let mut dense_cols: Option<DenseColumns> = None;
     let Part {
         table,
         aggregates,
@@ -772,7 +781,7 @@ pub fn monitor_with_detail(
         targets,
         warnings: unit_warnings,
     } = if threads == 1 {
-        monitor_part(&shared, &units, units.len())?
+        monitor_part(&shared, &units, units.len(), None)?
     } else {
         let shared = &shared;
         // balanced: share k is units[k·n/t .. (k+1)·n/t], each ≥ n/t ≥ 32 units
@@ -780,29 +789,65 @@ pub fn monitor_with_detail(
         let chunks: Vec<&[String]> = (0..threads)
             .map(|k| &units[k * n / threads..(k + 1) * n / threads])
             .collect();
-        let parts: Vec<Result<Part>> = std::thread::scope(|s| {
+        // the achievement table's dense columns allocated once and cut into the shares'
+        // rows (a series is one record per evaluated year): each share writes its rows
+        // in place, on its thread, and the join copies none of them
+        let per_unit = framework.indicators.len() * eval_years.len();
+        let n_rows = n.checked_mul(per_unit).ok_or_else(|| {
+            Error::invalid_argument("monitoring", "units × indicators × years overflow")
+        })?;
+        let lens: Vec<usize> = chunks.iter().map(|ch| ch.len() * per_unit).collect();
+        let slots: Vec<std::sync::Mutex<Option<DenseRows<'_>>>> = dense_cols
+            .insert(DenseColumns::new(n_rows))
+            .split(&lens)
+            .into_iter()
+            .map(|d| std::sync::Mutex::new(Some(d)))
+            .collect();
+        let rows_of = |k: usize| {
+            slots[k]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        };
+        let rows_of = &rows_of;
+        let parts: Vec<Result<Part<'_>>> = std::thread::scope(|s| {
             // a share whose thread cannot be started (the system's limit) is monitored
             // on this thread after the first: refused threads never fail the run
-            let handles: Vec<_> = chunks[1..]
-                .iter()
-                .map(|&ch| {
-                    let job = move || monitor_part(shared, ch, ch.len());
-                    crate::spawn::scoped(s, "cpindex-monitor", job).map_err(|_| ch)
+            let handles: Vec<_> = (1..threads)
+                .map(|k| {
+                    let ch = chunks[k];
+                    let job = move || monitor_part(shared, ch, ch.len(), rows_of(k));
+                    crate::spawn::scoped(s, "cpindex-monitor", job).map_err(|_| k)
                 })
                 .collect();
-            let first = monitor_part(shared, chunks[0], units.len());
+            let first = monitor_part(shared, chunks[0], units.len(), rows_of(0));
             std::iter::once(first)
                 .chain(handles.into_iter().map(|h| match h {
                     Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                    Err(ch) => monitor_part(shared, ch, ch.len()),
+                    Err(k) => monitor_part(shared, chunks[k], chunks[k].len(), rows_of(k)),
                 }))
                 .collect()
         });
-        // the first error in unit order, as one pass would have stopped at
+        // the first error in unit order, as one pass would have stopped at; a share that
+        // wrote other than its rows of the dense columns is refused (never a table with
+        // rows left unwritten)
+        let whole = |p: &Part<'_>| {
+            if p.table.written_in_place() {
+                Ok(())
+            } else {
+                Err(Error::invalid_argument(
+                    "monitoring",
+                    "a share of the units wrote other than one record per unit, indicator and year (a defect: please report it)",
+                ))
+            }
+        };
         let mut parts = parts.into_iter();
         let mut all = parts.next().expect("one share at least")?;
+        whole(&all)?;
         for p in parts {
-            all.append(p?);
+            let p = p?;
+            whole(&p)?;
+            all.append(p);
         }
         all
     };
@@ -840,6 +885,10 @@ pub fn monitor_with_detail(
             )
         })
         .collect();
+    let mut achievements = table.finish();
+    if let Some(d) = dense_cols {
+        achievements.set_dense(d);
+    }
     Ok(MonitorResults {
         framework: framework.id.clone(),
         base_year,
@@ -847,7 +896,7 @@ pub fn monitor_with_detail(
         year,
         form: spec.form,
         units,
-        achievements: table.finish(),
+        achievements,
         aggregates,
         dynamic: dynamic.finish(),
         schedule,

@@ -265,9 +265,13 @@ impl PartialEq for AchievementTable {
 /// as it is written, found by what it depends on (its [`NoteKey`]) without formatting
 /// it again, or by its text.
 #[derive(Debug)]
-pub(crate) struct TableBuilder {
+pub(crate) struct TableBuilder<'d> {
     t: AchievementTable,
     row: usize,
+    /// Where the dense per-record columns go: the table's own columns (`None`), or this
+    /// builder's rows of columns shared by the builders of a run split over threads
+    /// (written in place: the join copies nothing of them).
+    dense: Option<DenseRows<'d>>,
     // note text → code in `t.note_text`
     note_dict: HashMap<String, u32, BuildWordHasher>,
     // note key → code (a fixed text's key is its address)
@@ -332,7 +336,130 @@ impl std::hash::BuildHasher for BuildWordHasher {
     }
 }
 
-impl TableBuilder {
+/// The dense per-record columns of a whole table (the values of [`AchievementTable`]'s
+/// `observed`, `measured`, `ratio`, `ratio_capped`, `progress`, `progress_case`, `score`
+/// and `met`), allocated once for a run split over threads and written in place by each
+/// share's builder through its [`DenseRows`].
+#[derive(Debug)]
+pub(crate) struct DenseColumns {
+    observed: Vec<f64>,
+    measured: Vec<f64>,
+    ratio: Vec<f64>,
+    ratio_capped: Vec<f64>,
+    progress: Vec<f64>,
+    progress_case: Vec<Option<ProgressCase>>,
+    score: Vec<f64>,
+    met: Vec<Option<bool>>,
+}
+
+/// Consecutive rows of [`DenseColumns`], written by one builder.
+#[derive(Debug)]
+pub(crate) struct DenseRows<'d> {
+    observed: &'d mut [f64],
+    measured: &'d mut [f64],
+    ratio: &'d mut [f64],
+    ratio_capped: &'d mut [f64],
+    progress: &'d mut [f64],
+    progress_case: &'d mut [Option<ProgressCase>],
+    score: &'d mut [f64],
+    met: &'d mut [Option<bool>],
+}
+
+impl DenseColumns {
+    /// Columns of `n` records (the `f64` columns zeroed by the allocator: their pages are
+    /// touched by the builder that writes them, on its thread).
+    pub(crate) fn new(n: usize) -> DenseColumns {
+        DenseColumns {
+            observed: vec![0.0; n],
+            measured: vec![0.0; n],
+            ratio: vec![0.0; n],
+            ratio_capped: vec![0.0; n],
+            progress: vec![0.0; n],
+            progress_case: vec![None; n],
+            score: vec![0.0; n],
+            met: vec![None; n],
+        }
+    }
+
+    /// The rows, cut in consecutive parts of `lens` rows (which add up to the length).
+    pub(crate) fn split(&mut self, lens: &[usize]) -> Vec<DenseRows<'_>> {
+        debug_assert_eq!(lens.iter().sum::<usize>(), self.observed.len());
+        let mut rest = DenseRows {
+            observed: &mut self.observed,
+            measured: &mut self.measured,
+            ratio: &mut self.ratio,
+            ratio_capped: &mut self.ratio_capped,
+            progress: &mut self.progress,
+            progress_case: &mut self.progress_case,
+            score: &mut self.score,
+            met: &mut self.met,
+        };
+        let mut parts = Vec::with_capacity(lens.len());
+        for &n in lens {
+            let (a, b) = rest.split_at(n);
+            parts.push(a);
+            rest = b;
+        }
+        parts
+    }
+}
+
+impl<'d> DenseRows<'d> {
+    fn len(&self) -> usize {
+        self.observed.len()
+    }
+
+    fn split_at(self, n: usize) -> (DenseRows<'d>, DenseRows<'d>) {
+        let (o1, o2) = self.observed.split_at_mut(n);
+        let (m1, m2) = self.measured.split_at_mut(n);
+        let (r1, r2) = self.ratio.split_at_mut(n);
+        let (c1, c2) = self.ratio_capped.split_at_mut(n);
+        let (p1, p2) = self.progress.split_at_mut(n);
+        let (k1, k2) = self.progress_case.split_at_mut(n);
+        let (s1, s2) = self.score.split_at_mut(n);
+        let (e1, e2) = self.met.split_at_mut(n);
+        (
+            DenseRows {
+                observed: o1,
+                measured: m1,
+                ratio: r1,
+                ratio_capped: c1,
+                progress: p1,
+                progress_case: k1,
+                score: s1,
+                met: e1,
+            },
+            DenseRows {
+                observed: o2,
+                measured: m2,
+                ratio: r2,
+                ratio_capped: c2,
+                progress: p2,
+                progress_case: k2,
+                score: s2,
+                met: e2,
+            },
+        )
+    }
+}
+
+impl AchievementTable {
+    /// Puts the dense columns a split run wrote in place into the joined table (whose
+    /// builders wrote none of their own).
+    pub(crate) fn set_dense(&mut self, d: DenseColumns) {
+        debug_assert!(self.observed.is_empty() && self.score.is_empty());
+        self.observed = d.observed;
+        self.measured = d.measured;
+        self.ratio = d.ratio;
+        self.ratio_capped = d.ratio_capped;
+        self.progress = d.progress;
+        self.progress_case = d.progress_case;
+        self.score = d.score;
+        self.met = d.met;
+    }
+}
+
+impl<'d> TableBuilder<'d> {
     /// A builder for `units` × the indicators (with their per-indicator facts) × `years`,
     /// with room for `room` units (more than `units` when others are appended later).
     pub(crate) fn new(
@@ -342,9 +469,15 @@ impl TableBuilder {
         framework_target_year: i32,
         base_year: i32,
         years: &[i32],
-    ) -> TableBuilder {
+        dense: Option<DenseRows<'d>>,
+    ) -> TableBuilder<'d> {
         let n_series = room.max(units.len()) * indicators.len();
-        let n = n_series * years.len();
+        // no room for the dense columns when they are written in place
+        let n = if dense.is_some() {
+            0
+        } else {
+            n_series * years.len()
+        };
         let target_year: Vec<i32> = indicators
             .iter()
             .map(|i| i.target_year_or(framework_target_year))
@@ -392,13 +525,16 @@ impl TableBuilder {
             survey: Vec::new(),
             unit_pos: HashMap::new(),
         };
-        TableBuilder::of(t)
+        let mut b = TableBuilder::of(t);
+        b.dense = dense;
+        b
     }
 
-    fn of(t: AchievementTable) -> TableBuilder {
+    fn of(t: AchievementTable) -> TableBuilder<'d> {
         TableBuilder {
             t,
             row: 0,
+            dense: None,
             note_dict: HashMap::default(),
             key_codes: HashMap::default(),
             pending: Vec::new(),
@@ -456,14 +592,33 @@ impl TableBuilder {
     fn push(&mut self, a: &Draft) {
         let t = &mut self.t;
         let row = self.row as u32;
-        t.observed.push(nan(a.observed));
-        t.measured.push(nan(a.measured));
-        t.ratio.push(nan(a.ratio));
-        t.ratio_capped.push(nan(a.ratio_capped));
-        t.progress.push(nan(a.progress));
-        t.progress_case.push(a.progress_case);
-        t.score.push(nan(a.score));
-        t.met.push(a.met);
+        match &mut self.dense {
+            None => {
+                t.observed.push(nan(a.observed));
+                t.measured.push(nan(a.measured));
+                t.ratio.push(nan(a.ratio));
+                t.ratio_capped.push(nan(a.ratio_capped));
+                t.progress.push(nan(a.progress));
+                t.progress_case.push(a.progress_case);
+                t.score.push(nan(a.score));
+                t.met.push(a.met);
+            }
+            // this builder's rows of the shared columns (a row past them is counted and
+            // refused by `written_in_place`, never written elsewhere)
+            Some(d) => {
+                let k = self.row;
+                if k < d.len() {
+                    d.observed[k] = nan(a.observed);
+                    d.measured[k] = nan(a.measured);
+                    d.ratio[k] = nan(a.ratio);
+                    d.ratio_capped[k] = nan(a.ratio_capped);
+                    d.progress[k] = nan(a.progress);
+                    d.progress_case[k] = a.progress_case;
+                    d.score[k] = nan(a.score);
+                    d.met[k] = a.met;
+                }
+            }
+        }
         if let Some(e) = Extras::of(a) {
             t.extras.push((row, e));
         }
@@ -504,7 +659,7 @@ impl TableBuilder {
     /// one a single builder would have written for both unit lists in turn. Rows and
     /// series positions are moved on by this table's counts; a note keeps its text, and a
     /// text new to this table gets the next code in `other`'s order, as when written here.
-    pub(crate) fn append(&mut self, other: TableBuilder) {
+    pub(crate) fn append(&mut self, other: TableBuilder<'_>) {
         debug_assert!(self.pending.is_empty() && other.pending.is_empty());
         let o = other.t;
         let t = &mut self.t;
@@ -553,6 +708,13 @@ impl TableBuilder {
         self.row += other.row;
     }
 
+    /// Whether the dense columns were written in place and this builder wrote exactly
+    /// its rows of them (a share that wrote fewer or more records than its units call for
+    /// is an error of the run, never a table with rows left unwritten).
+    pub(crate) fn written_in_place(&self) -> bool {
+        self.dense.as_ref().is_some_and(|d| d.len() == self.row)
+    }
+
     /// The finished table.
     pub(crate) fn finish(mut self) -> AchievementTable {
         self.t.index_units();
@@ -560,7 +722,7 @@ impl TableBuilder {
     }
 }
 
-impl NoteSink for TableBuilder {
+impl NoteSink for TableBuilder<'_> {
     fn record(&mut self, k: usize) {
         self.cur = k as u32;
     }
