@@ -386,12 +386,26 @@ pub fn view_shared(
     }
 
     // ---- schedule ------------------------------------------------------------------------
-    // the cells of each unit, grouped once (a scan of every cell per unit was quadratic)
-    let mut cells_of: std::collections::HashMap<&str, Vec<&CellView>> =
-        std::collections::HashMap::new();
-    for cv in &cells {
-        cells_of.entry(cv.unit.as_str()).or_default().push(cv);
+    // the cells of each unit, grouped once by the unit's position in the evaluation (the
+    // ids are distinct; a scan of every cell per unit was quadratic, and a map by id text
+    // hashed 290,000 ids at national scale)
+    let mut cells_of: Vec<Vec<u32>> = vec![Vec::new(); ev.units.len()];
+    for (k, &u) in c.unit.iter().enumerate() {
+        if let Some(v) = cells_of.get_mut(u as usize) {
+            v.push(k as u32);
+        }
     }
+    // each indicator's display name once (a search of the framework per lagging cell
+    // was a tenth of the view at national scale)
+    let names: Vec<String> = fw
+        .indicators
+        .iter()
+        .map(|i| lang.pick(&i.name_zh, &i.name_en).to_string())
+        .collect();
+    let name_of = |k: usize| match fw.indicators.get(c.indicator[k] as usize) {
+        Some(i) if i.id == *cells[k].indicator => names[c.indicator[k] as usize].clone(),
+        _ => ind_name(&cells[k].indicator),
+    };
     let schedule: Vec<ScheduleRow> = ev
         .summaries
         .iter()
@@ -399,14 +413,15 @@ pub fn view_shared(
             let uid = &ev.units[s.unit as usize].id;
             let mut counts = [0usize; 5];
             let mut lagging = Vec::new();
-            for cv in cells_of.get(uid.as_str()).into_iter().flatten() {
+            for &k in cells_of.get(s.unit as usize).into_iter().flatten() {
+                let cv = &cells[k as usize];
                 let j = SCHEDULE_ALL
                     .iter()
                     .position(|x| *x == cv.schedule)
                     .expect("every status is listed");
                 counts[j] += 1;
                 if cv.schedule == ScheduleStatus::Lagging {
-                    lagging.push(ind_name(&cv.indicator));
+                    lagging.push(name_of(k as usize));
                 }
             }
             ScheduleRow {
