@@ -497,11 +497,7 @@ pub fn evaluate_with_detail(
         h.validate()?;
     }
     let spec = resolve_spec(fw, panel, spec)?;
-    let fingerprint = Fingerprint {
-        algorithm: fingerprint::ALGORITHM.into(),
-        hex: fingerprint::fingerprint(VERSION, fw, panel, survey, households, &spec),
-        version: VERSION.into(),
-    };
+    let hash = || fingerprint::fingerprint(VERSION, fw, panel, survey, households, &spec);
 
     let run_monitor = || {
         monitor::monitor_with_detail(
@@ -513,24 +509,30 @@ pub fn evaluate_with_detail(
         )
     };
     let run_index = || method::run(fw, panel, &spec.index);
-    // with threads to spare, the composite index is computed beside the monitoring (they
-    // read the same inputs and nothing of each other); the first error is monitoring's,
-    // as in turn
-    let (mres, eres) = if detail.threads > 1 {
-        let (m, e) = std::thread::scope(|s| {
+    // with threads to spare, the fingerprint (a hash of the inputs) and the composite
+    // index are computed beside the monitoring (they read the same inputs and nothing of
+    // each other); the first error is monitoring's, as in turn
+    let (hex, mres, eres) = if detail.threads > 1 {
+        let (h, m, e) = std::thread::scope(|s| {
             // (after the monitoring, on this thread, when no thread can be started)
-            let index = crate::spawn::scoped(s, "cpindex-index", run_index);
+            let beside = crate::spawn::scoped(s, "cpindex-index", || (hash(), run_index()));
             let m = run_monitor();
-            let e = match index {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(_) => run_index(),
+            let (h, e) = match beside {
+                Ok(j) => j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                Err(_) => (hash(), run_index()),
             };
-            (m, e)
+            (h, m, e)
         });
-        (m?, e?)
+        (h, m?, e?)
     } else {
+        let h = hash();
         let m = run_monitor()?;
-        (m, run_index()?)
+        (h, m, run_index()?)
+    };
+    let fingerprint = Fingerprint {
+        algorithm: fingerprint::ALGORITHM.into(),
+        hex,
+        version: VERSION.into(),
     };
     let year = mres.year;
     let p = panel.require_period(year)?;
