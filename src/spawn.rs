@@ -97,7 +97,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_index_thread_gives_the_same_evaluation() {
+    fn refused_evaluation_threads_give_the_same_evaluation() {
         let fw = builtin::quzhou();
         let p = panel(60);
         let spec = EvaluationSpec::default();
@@ -114,6 +114,25 @@ mod tests {
         assert_eq!(refused, 1);
         // (compared as JSON: the evaluation holds NaN for missing numbers, and NaN != NaN)
         assert_eq!(one.to_json(), two.to_json());
+        // 130 units: a second monitoring share, the index and the second half of the
+        // report's cells each on a thread of their own, all refused
+        let p = panel(130);
+        let req = || Request {
+            framework: fw,
+            panel: &p,
+            survey: None,
+            households: None,
+            spec: &spec,
+        };
+        let one = evaluate_with_detail(req(), detail(1)).unwrap();
+        let (two, refused) = refusing(|| evaluate_with_detail(req(), detail(2)).unwrap());
+        assert_eq!(refused, 3);
+        assert_eq!(one.to_json(), two.to_json());
+        // and with the threads
+        assert_eq!(
+            one.to_json(),
+            evaluate_with_detail(req(), detail(2)).unwrap().to_json()
+        );
     }
 
     #[test]

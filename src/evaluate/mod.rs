@@ -211,6 +211,24 @@ impl CellTable {
         }
     }
 
+    /// Appends the cells of `o` (those of the units after this table's).
+    fn append(&mut self, o: CellTable) {
+        self.unit.extend(o.unit);
+        self.indicator.extend(o.indicator);
+        self.value.extend(o.value);
+        self.target.extend(o.target);
+        self.target_source.extend(o.target_source);
+        self.achievement.extend(o.achievement);
+        self.colour.extend(o.colour);
+        self.trend.extend(o.trend);
+        self.illustrative.extend(o.illustrative);
+        self.survey.extend(o.survey);
+        self.measured.extend(o.measured);
+        self.measured_from.extend(o.measured_from);
+        self.schedule.extend(o.schedule);
+        self.years_met.extend(o.years_met);
+    }
+
     /// Number of cells.
     pub fn len(&self) -> usize {
         self.unit.len()
@@ -636,90 +654,124 @@ pub fn evaluate_with_detail(
     };
 
     // ---- cells and provenance -----------------------------------------------------------
-    let mut cells = CellTable::with_capacity(units.len().saturating_mul(ni));
-    let mut prov = DataProvenance::default();
-    let mut sources = BTreeSet::new();
-    for (uk, ue) in units.iter().enumerate() {
-        let u = panel.unit_index(&ue.id).expect("units come from the panel");
-        // the unit's position in the monitoring results (None: not monitored)
-        let mu = mres.unit_position(&ue.id);
-        let dcols = dash_of(mu, &ue.id).map(|d| d.indicators.as_slice());
-        for (ik, ind) in fw.indicators.iter().enumerate() {
-            let Some(i) = panel.indicator_index(&ind.id) else {
-                continue;
-            };
-            let value = panel.get(u, p, i);
-            if value.is_nan() {
-                continue;
-            }
-            let pv = panel.provenance(u, p, i);
-            let illustrative = is_illustrative(pv);
-            prov.values += 1;
-            match pv {
-                _ if illustrative => prov.illustrative += 1,
-                Some(c) if !c.source.trim().is_empty() => {
-                    prov.sourced += 1;
-                    // a source repeats over many cells: a copy only for a new one
-                    let s = c.source.trim();
-                    if !sources.contains(s) {
-                        sources.insert(s.to_string());
+    // the cells of the units `range` (with room for `room` cells), their provenance counts
+    // and named sources
+    let cells_of = |range: std::ops::Range<usize>, room: usize| {
+        let mut cells = CellTable::with_capacity(room);
+        let mut prov = DataProvenance::default();
+        let mut sources = BTreeSet::new();
+        for uk in range {
+            let ue = &units[uk];
+            let u = panel.unit_index(&ue.id).expect("units come from the panel");
+            // the unit's position in the monitoring results (None: not monitored)
+            let mu = mres.unit_position(&ue.id);
+            let dcols = dash_of(mu, &ue.id).map(|d| d.indicators.as_slice());
+            for (ik, ind) in fw.indicators.iter().enumerate() {
+                let Some(i) = panel.indicator_index(&ind.id) else {
+                    continue;
+                };
+                let value = panel.get(u, p, i);
+                if value.is_nan() {
+                    continue;
+                }
+                let pv = panel.provenance(u, p, i);
+                let illustrative = is_illustrative(pv);
+                prov.values += 1;
+                match pv {
+                    _ if illustrative => prov.illustrative += 1,
+                    Some(c) if !c.source.trim().is_empty() => {
+                        prov.sourced += 1;
+                        // a source repeats over many cells: a copy only for a new one
+                        let s = c.source.trim();
+                        if !sources.contains(s) {
+                            sources.insert(s.to_string());
+                        }
                     }
+                    _ => prov.unsourced += 1,
                 }
-                _ => prov.unsourced += 1,
+                let (target, source) = match applied_of(mu, ik, &ue.id) {
+                    Some(t) => (t.target, t.source),
+                    None => fw.target_for(&ue.id, ind),
+                };
+                let row = match (mu, ach_year) {
+                    (Some(mu), Some(y)) => ach_t.row(mu, ik, y),
+                    _ => None,
+                };
+                cells.unit.push(uk as u32);
+                cells.indicator.push(ik as u32);
+                cells.value.push(value);
+                cells.target.push(target);
+                cells.target_source.push(source);
+                cells
+                    .achievement
+                    .push(row.and_then(|r| ach_t.score(r)).map(|s| 100.0 * s));
+                cells.colour.push(
+                    dcols
+                        .and_then(|c| {
+                            c.get(ik)
+                                .filter(|c| c.indicator == ind.id)
+                                .or_else(|| c.iter().find(|c| c.indicator == ind.id))
+                        })
+                        .map_or(Colour::Grey, |c| c.colour),
+                );
+                cells.trend.push(trend_of(mu, ik, &ue.id));
+                cells.illustrative.push(illustrative);
+                cells
+                    .survey
+                    .push(row.and_then(|r| ach_t.survey(r)).and_then(|s| s.test));
+                cells.measured.push(
+                    row.and_then(|r| ach_t.measured(r))
+                        .filter(|x| x.is_finite()),
+                );
+                cells.measured_from.push(row.and_then(|r| {
+                    let by = ach_t.baseline_year(r);
+                    match ach_t.kind(r) {
+                        Kind::Cumulative => by.map(|y| y + 1),
+                        Kind::GrowthRate => by.or(Some(mres.base_year)),
+                        _ => by,
+                    }
+                }));
+                // the counts are looked up (a search in a sparse list) for annual targets only
+                cells
+                    .years_met
+                    .push(
+                        row.filter(|&r| ach_t.kind(r) == Kind::Annual)
+                            .and_then(|r| match ach_t.annual_counts(r) {
+                                (Some(m), Some(n)) => Some([m as u32, n as u32]),
+                                _ => None,
+                            }),
+                    );
+                cells.schedule.push(sched_of(mu, ik, &ue.id));
             }
-            let (target, source) = match applied_of(mu, ik, &ue.id) {
-                Some(t) => (t.target, t.source),
-                None => fw.target_for(&ue.id, ind),
-            };
-            let row = match (mu, ach_year) {
-                (Some(mu), Some(y)) => ach_t.row(mu, ik, y),
-                _ => None,
-            };
-            cells.unit.push(uk as u32);
-            cells.indicator.push(ik as u32);
-            cells.value.push(value);
-            cells.target.push(target);
-            cells.target_source.push(source);
-            cells
-                .achievement
-                .push(row.and_then(|r| ach_t.score(r)).map(|s| 100.0 * s));
-            cells.colour.push(
-                dcols
-                    .and_then(|c| {
-                        c.get(ik)
-                            .filter(|c| c.indicator == ind.id)
-                            .or_else(|| c.iter().find(|c| c.indicator == ind.id))
-                    })
-                    .map_or(Colour::Grey, |c| c.colour),
-            );
-            cells.trend.push(trend_of(mu, ik, &ue.id));
-            cells.illustrative.push(illustrative);
-            cells
-                .survey
-                .push(row.and_then(|r| ach_t.survey(r)).and_then(|s| s.test));
-            cells.measured.push(
-                row.and_then(|r| ach_t.measured(r))
-                    .filter(|x| x.is_finite()),
-            );
-            cells.measured_from.push(row.and_then(|r| {
-                let by = ach_t.baseline_year(r);
-                match ach_t.kind(r) {
-                    Kind::Cumulative => by.map(|y| y + 1),
-                    Kind::GrowthRate => by.or(Some(mres.base_year)),
-                    _ => by,
-                }
-            }));
-            // the counts are looked up (a search in a sparse list) for annual targets only
-            cells.years_met.push(
-                row.filter(|&r| ach_t.kind(r) == Kind::Annual)
-                    .and_then(|r| match ach_t.annual_counts(r) {
-                        (Some(m), Some(n)) => Some([m as u32, n as u32]),
-                        _ => None,
-                    }),
-            );
-            cells.schedule.push(sched_of(mu, ik, &ue.id));
         }
-    }
+        (cells, prov, sources)
+    };
+    // with threads to spare, the second half of the units on another thread (on this
+    // one when it is refused), appended in order: the same cells
+    let n_units = units.len();
+    let (cells, mut prov, sources) = if detail.threads > 1 && n_units >= 64 {
+        let half = n_units / 2;
+        std::thread::scope(|s| {
+            let cells_of = &cells_of;
+            let second = crate::spawn::scoped(s, "cpindex-cells", move || {
+                cells_of(half..n_units, (n_units - half) * ni)
+            });
+            let (mut c, mut p, mut so) = cells_of(0..half, n_units.saturating_mul(ni));
+            let (c2, p2, so2) = match second {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(_) => cells_of(half..n_units, (n_units - half) * ni),
+            };
+            c.append(c2);
+            p.values += p2.values;
+            p.illustrative += p2.illustrative;
+            p.sourced += p2.sourced;
+            p.unsourced += p2.unsourced;
+            so.extend(so2);
+            (c, p, so)
+        })
+    } else {
+        cells_of(0..n_units, n_units.saturating_mul(ni))
+    };
     prov.sources = sources.into_iter().collect();
 
     // ---- summaries, composite index and ranks among the parts --------------------------
