@@ -99,40 +99,28 @@ mod tests {
     #[test]
     fn refused_evaluation_threads_give_the_same_evaluation() {
         let fw = builtin::quzhou();
-        let p = panel(60);
         let spec = EvaluationSpec::default();
-        let req = || Request {
-            framework: fw,
-            panel: &p,
-            survey: None,
-            households: None,
-            spec: &spec,
-        };
-        let one = evaluate_with_detail(req(), detail(1)).unwrap();
-        // two threads: one share of monitoring (60 < 2 × 32 units), the index beside it
-        let (two, refused) = refusing(|| evaluate_with_detail(req(), detail(2)).unwrap());
-        assert_eq!(refused, 1);
-        // (compared as JSON: the evaluation holds NaN for missing numbers, and NaN != NaN)
-        assert_eq!(one.to_json(), two.to_json());
-        // 130 units: a second monitoring share, the index and the second half of the
-        // report's cells each on a thread of their own, all refused
-        let p = panel(130);
-        let req = || Request {
-            framework: fw,
-            panel: &p,
-            survey: None,
-            households: None,
-            spec: &spec,
-        };
-        let one = evaluate_with_detail(req(), detail(1)).unwrap();
-        let (two, refused) = refusing(|| evaluate_with_detail(req(), detail(2)).unwrap());
-        assert_eq!(refused, 3);
-        assert_eq!(one.to_json(), two.to_json());
-        // and with the threads
-        assert_eq!(
-            one.to_json(),
-            evaluate_with_detail(req(), detail(2)).unwrap().to_json()
-        );
+        // 60 units: one share of monitoring (60 < 2 × 32), the index beside it; 130
+        // units: a second share, the index and the second half of the report's cells,
+        // each on a thread of its own
+        for (units, threads_started) in [(60, 1), (130, 3)] {
+            let p = panel(units);
+            let req = || Request {
+                framework: fw,
+                panel: &p,
+                survey: None,
+                households: None,
+                spec: &spec,
+            };
+            // (compared as JSON: the evaluation holds NaN for missing numbers)
+            let one = evaluate_with_detail(req(), detail(1)).unwrap().to_json();
+            let (two, refused) =
+                refusing(|| evaluate_with_detail(req(), detail(2)).unwrap().to_json());
+            assert_eq!(refused, threads_started, "{units} units");
+            assert_eq!(one, two, "{units} units, threads refused");
+            let two = evaluate_with_detail(req(), detail(2)).unwrap().to_json();
+            assert_eq!(one, two, "{units} units, on threads");
+        }
     }
 
     #[test]

@@ -162,9 +162,9 @@ pub struct AchievementTable {
     aspirational: Vec<bool>,
     // per indicator × year
     elapsed: Vec<f64>,
-    // per record (NaN = missing)
-    observed: Vec<f64>,
-    measured: Vec<f64>,
+    // per record (NaN = missing): observed, measured, ratio, capped ratio, progress, its
+    // case, score, met
+    dense: DenseColumns,
     // per series (unit × indicator, row / n_years): the baseline, its year and the target
     // when every record of the series has the same ones (bitwise); otherwise
     // `series_exc[s]` is the offset of the series' per-record values in the `exc_*`
@@ -179,12 +179,6 @@ pub struct AchievementTable {
     // the dense baseline and target columns, built on the first `column` request
     dense_baseline: OnceLock<Vec<f64>>,
     dense_target: OnceLock<Vec<f64>>,
-    ratio: Vec<f64>,
-    ratio_capped: Vec<f64>,
-    progress: Vec<f64>,
-    progress_case: Vec<Option<ProgressCase>>,
-    score: Vec<f64>,
-    met: Vec<Option<bool>>,
     // sparse, sorted by row
     extras: Vec<(u32, Extras)>,
     counts: Vec<(u32, Counts)>,
@@ -232,8 +226,8 @@ impl PartialEq for AchievementTable {
             && self.target_year == o.target_year
             && self.aspirational == o.aspirational
             && same_f64(&self.elapsed, &o.elapsed)
-            && same_f64(&self.observed, &o.observed)
-            && same_f64(&self.measured, &o.measured)
+            && same_f64(&self.dense.observed, &o.dense.observed)
+            && same_f64(&self.dense.measured, &o.dense.measured)
             && (0..self.len()).all(|r| {
                 let (a, b) = (self.baseline_at(r), o.baseline_at(r));
                 let (x, y) = (self.target_at(r), o.target_at(r));
@@ -241,12 +235,12 @@ impl PartialEq for AchievementTable {
                     && (x == y || (x.is_nan() && y.is_nan()))
                     && self.baseline_year_at(r) == o.baseline_year_at(r)
             })
-            && same_f64(&self.ratio, &o.ratio)
-            && same_f64(&self.ratio_capped, &o.ratio_capped)
-            && same_f64(&self.progress, &o.progress)
-            && self.progress_case == o.progress_case
-            && same_f64(&self.score, &o.score)
-            && self.met == o.met
+            && same_f64(&self.dense.ratio, &o.dense.ratio)
+            && same_f64(&self.dense.ratio_capped, &o.dense.ratio_capped)
+            && same_f64(&self.dense.progress, &o.dense.progress)
+            && self.dense.progress_case == o.dense.progress_case
+            && same_f64(&self.dense.score, &o.dense.score)
+            && self.dense.met == o.dense.met
             && self.extras == o.extras
             && self.counts == o.counts
             && self.relative == o.relative
@@ -336,11 +330,10 @@ impl std::hash::BuildHasher for BuildWordHasher {
     }
 }
 
-/// The dense per-record columns of a whole table (the values of [`AchievementTable`]'s
-/// `observed`, `measured`, `ratio`, `ratio_capped`, `progress`, `progress_case`, `score`
-/// and `met`), allocated once for a run split over threads and written in place by each
-/// share's builder through its [`DenseRows`].
-#[derive(Debug)]
+/// The dense per-record columns of an [`AchievementTable`] (NaN = missing). A run on one
+/// thread pushes a record at a time; a run split over threads allocates them once and
+/// each share's builder writes its rows in place through its [`DenseRows`].
+#[derive(Debug, Clone, Default)]
 pub(crate) struct DenseColumns {
     observed: Vec<f64>,
     measured: Vec<f64>,
@@ -366,6 +359,44 @@ pub(crate) struct DenseRows<'d> {
 }
 
 impl DenseColumns {
+    /// Empty columns with room for `n` records.
+    fn with_capacity(n: usize) -> DenseColumns {
+        DenseColumns {
+            observed: Vec::with_capacity(n),
+            measured: Vec::with_capacity(n),
+            ratio: Vec::with_capacity(n),
+            ratio_capped: Vec::with_capacity(n),
+            progress: Vec::with_capacity(n),
+            progress_case: Vec::with_capacity(n),
+            score: Vec::with_capacity(n),
+            met: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends a record.
+    fn push(&mut self, a: &Draft) {
+        self.observed.push(nan(a.observed));
+        self.measured.push(nan(a.measured));
+        self.ratio.push(nan(a.ratio));
+        self.ratio_capped.push(nan(a.ratio_capped));
+        self.progress.push(nan(a.progress));
+        self.progress_case.push(a.progress_case);
+        self.score.push(nan(a.score));
+        self.met.push(a.met);
+    }
+
+    /// Appends the records of `o`.
+    fn extend(&mut self, o: &DenseColumns) {
+        self.observed.extend_from_slice(&o.observed);
+        self.measured.extend_from_slice(&o.measured);
+        self.ratio.extend_from_slice(&o.ratio);
+        self.ratio_capped.extend_from_slice(&o.ratio_capped);
+        self.progress.extend_from_slice(&o.progress);
+        self.progress_case.extend_from_slice(&o.progress_case);
+        self.score.extend_from_slice(&o.score);
+        self.met.extend_from_slice(&o.met);
+    }
+
     /// Columns of `n` records (the `f64` columns zeroed by the allocator: their pages are
     /// touched by the builder that writes them, on its thread).
     pub(crate) fn new(n: usize) -> DenseColumns {
@@ -409,6 +440,21 @@ impl<'d> DenseRows<'d> {
         self.observed.len()
     }
 
+    /// Writes a record at row `k` of these rows (nothing past them).
+    fn write(&mut self, k: usize, a: &Draft) {
+        if k >= self.len() {
+            return;
+        }
+        self.observed[k] = nan(a.observed);
+        self.measured[k] = nan(a.measured);
+        self.ratio[k] = nan(a.ratio);
+        self.ratio_capped[k] = nan(a.ratio_capped);
+        self.progress[k] = nan(a.progress);
+        self.progress_case[k] = a.progress_case;
+        self.score[k] = nan(a.score);
+        self.met[k] = a.met;
+    }
+
     fn split_at(self, n: usize) -> (DenseRows<'d>, DenseRows<'d>) {
         let (o1, o2) = self.observed.split_at_mut(n);
         let (m1, m2) = self.measured.split_at_mut(n);
@@ -447,15 +493,8 @@ impl AchievementTable {
     /// Puts the dense columns a split run wrote in place into the joined table (whose
     /// builders wrote none of their own).
     pub(crate) fn set_dense(&mut self, d: DenseColumns) {
-        debug_assert!(self.observed.is_empty() && self.score.is_empty());
-        self.observed = d.observed;
-        self.measured = d.measured;
-        self.ratio = d.ratio;
-        self.ratio_capped = d.ratio_capped;
-        self.progress = d.progress;
-        self.progress_case = d.progress_case;
-        self.score = d.score;
-        self.met = d.met;
+        debug_assert!(self.dense.observed.is_empty() && self.dense.score.is_empty());
+        self.dense = d;
     }
 }
 
@@ -499,8 +538,7 @@ impl<'d> TableBuilder<'d> {
             target_year,
             aspirational: indicators.iter().map(|i| i.aspirational).collect(),
             elapsed,
-            observed: Vec::with_capacity(n),
-            measured: Vec::with_capacity(n),
+            dense: DenseColumns::with_capacity(n),
             series_baseline: Vec::with_capacity(n_series),
             series_baseline_year: Vec::with_capacity(n_series),
             series_target: Vec::with_capacity(n_series),
@@ -510,12 +548,6 @@ impl<'d> TableBuilder<'d> {
             exc_target: Vec::new(),
             dense_baseline: OnceLock::new(),
             dense_target: OnceLock::new(),
-            ratio: Vec::with_capacity(n),
-            ratio_capped: Vec::with_capacity(n),
-            progress: Vec::with_capacity(n),
-            progress_case: Vec::with_capacity(n),
-            score: Vec::with_capacity(n),
-            met: Vec::with_capacity(n),
             extras: Vec::new(),
             counts: Vec::new(),
             relative: Vec::new(),
@@ -593,31 +625,10 @@ impl<'d> TableBuilder<'d> {
         let t = &mut self.t;
         let row = self.row as u32;
         match &mut self.dense {
-            None => {
-                t.observed.push(nan(a.observed));
-                t.measured.push(nan(a.measured));
-                t.ratio.push(nan(a.ratio));
-                t.ratio_capped.push(nan(a.ratio_capped));
-                t.progress.push(nan(a.progress));
-                t.progress_case.push(a.progress_case);
-                t.score.push(nan(a.score));
-                t.met.push(a.met);
-            }
-            // this builder's rows of the shared columns (a row past them is counted and
-            // refused by `written_in_place`, never written elsewhere)
-            Some(d) => {
-                let k = self.row;
-                if k < d.len() {
-                    d.observed[k] = nan(a.observed);
-                    d.measured[k] = nan(a.measured);
-                    d.ratio[k] = nan(a.ratio);
-                    d.ratio_capped[k] = nan(a.ratio_capped);
-                    d.progress[k] = nan(a.progress);
-                    d.progress_case[k] = a.progress_case;
-                    d.score[k] = nan(a.score);
-                    d.met[k] = a.met;
-                }
-            }
+            None => t.dense.push(a),
+            // this builder's rows of the shared columns (a row past them is not written:
+            // `written_in_place` then refuses the share)
+            Some(d) => d.write(self.row, a),
         }
         if let Some(e) = Extras::of(a) {
             t.extras.push((row, e));
@@ -666,8 +677,7 @@ impl<'d> TableBuilder<'d> {
         let rows = self.row as u32;
         let exc = t.exc_baseline.len() as u32;
         t.units.extend(o.units);
-        t.observed.extend_from_slice(&o.observed);
-        t.measured.extend_from_slice(&o.measured);
+        t.dense.extend(&o.dense);
         t.series_baseline.extend_from_slice(&o.series_baseline);
         t.series_baseline_year
             .extend_from_slice(&o.series_baseline_year);
@@ -680,12 +690,6 @@ impl<'d> TableBuilder<'d> {
         t.exc_baseline.extend_from_slice(&o.exc_baseline);
         t.exc_baseline_year.extend_from_slice(&o.exc_baseline_year);
         t.exc_target.extend_from_slice(&o.exc_target);
-        t.ratio.extend_from_slice(&o.ratio);
-        t.ratio_capped.extend_from_slice(&o.ratio_capped);
-        t.progress.extend_from_slice(&o.progress);
-        t.progress_case.extend_from_slice(&o.progress_case);
-        t.score.extend_from_slice(&o.score);
-        t.met.extend_from_slice(&o.met);
         t.extras
             .extend(o.extras.into_iter().map(|(r, v)| (r + rows, v)));
         t.counts
@@ -831,12 +835,12 @@ impl AchievementTable {
 
     /// Number of records (units × indicators × years).
     pub fn len(&self) -> usize {
-        self.observed.len()
+        self.dense.observed.len()
     }
 
     /// Whether there is no record.
     pub fn is_empty(&self) -> bool {
-        self.observed.is_empty()
+        self.dense.observed.is_empty()
     }
 
     /// Unit ids (the unit positions).
@@ -895,34 +899,34 @@ impl AchievementTable {
     /// columns are held once per series and materialised (once) on the first request.
     pub fn column(&self, c: AchievementColumn) -> &[f64] {
         match c {
-            AchievementColumn::Observed => &self.observed,
-            AchievementColumn::Measured => &self.measured,
+            AchievementColumn::Observed => &self.dense.observed,
+            AchievementColumn::Measured => &self.dense.measured,
             AchievementColumn::Baseline => self
                 .dense_baseline
                 .get_or_init(|| (0..self.len()).map(|r| self.baseline_at(r)).collect()),
             AchievementColumn::Target => self
                 .dense_target
                 .get_or_init(|| (0..self.len()).map(|r| self.target_at(r)).collect()),
-            AchievementColumn::Ratio => &self.ratio,
-            AchievementColumn::RatioCapped => &self.ratio_capped,
-            AchievementColumn::Progress => &self.progress,
-            AchievementColumn::Score => &self.score,
+            AchievementColumn::Ratio => &self.dense.ratio,
+            AchievementColumn::RatioCapped => &self.dense.ratio_capped,
+            AchievementColumn::Progress => &self.dense.progress,
+            AchievementColumn::Score => &self.dense.score,
         }
     }
 
     /// The headline score of a row.
     pub fn score(&self, row: usize) -> Option<f64> {
-        some(self.score[row])
+        some(self.dense.score[row])
     }
 
     /// Whether the target is met, by row.
     pub fn met(&self, row: usize) -> Option<bool> {
-        self.met[row]
+        self.dense.met[row]
     }
 
     /// The measured quantity of a row.
     pub fn measured(&self, row: usize) -> Option<f64> {
-        some(self.measured[row])
+        some(self.dense.measured[row])
     }
 
     /// The numeric target of a row.
@@ -983,8 +987,8 @@ impl AchievementTable {
             year: self.years[y],
             kind: self.kind[j],
             polarity: self.polarity[j],
-            observed: some(self.observed[row]),
-            measured: some(self.measured[row]),
+            observed: some(self.dense.observed[row]),
+            measured: some(self.dense.measured[row]),
             baseline: some(self.baseline_at(row)),
             baseline_year: self.baseline_year_at(row),
             target: some(self.target_at(row)),
@@ -992,12 +996,12 @@ impl AchievementTable {
             band: e.band,
             target_year: self.target_year[j],
             elapsed_share: self.elapsed[j * self.years.len() + y],
-            ratio: some(self.ratio[row]),
-            ratio_capped: some(self.ratio_capped[row]),
-            progress: some(self.progress[row]),
-            progress_case: self.progress_case[row],
-            score: some(self.score[row]),
-            met: self.met[row],
+            ratio: some(self.dense.ratio[row]),
+            ratio_capped: some(self.dense.ratio_capped[row]),
+            progress: some(self.dense.progress[row]),
+            progress_case: self.dense.progress_case[row],
+            score: some(self.dense.score[row]),
+            met: self.dense.met[row],
             pro_rata_target: e.pro_rata_target,
             pro_rata_ratio: e.pro_rata_ratio,
             years_met: c.years_met,
