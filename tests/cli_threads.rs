@@ -65,27 +65,22 @@ fn data() -> PathBuf {
 fn the_report_is_the_same_bytes_on_any_number_of_threads() {
     let data = data();
     let data = data.to_str().unwrap();
-    for format in ["evaluation", "table", "csv"] {
-        let one = ok(cpindex(&[
+    let report = |format: &str, threads: &str| {
+        ok(cpindex(&[
             "report",
             data,
             "--no-auto",
             "--format",
             format,
             "--threads",
-            "1",
-        ]));
+            threads,
+        ]))
+    };
+    for format in ["evaluation", "table", "csv"] {
+        let one = report(format, "1");
         assert!(one.len() > 10_000, "{format}: {} bytes", one.len());
         for t in ["0", "2", "3"] {
-            let many = ok(cpindex(&[
-                "report",
-                data,
-                "--no-auto",
-                "--format",
-                format,
-                "--threads",
-                t,
-            ]));
+            let many = report(format, t);
             assert!(
                 one == many,
                 "{format}: --threads {t} differs from --threads 1"

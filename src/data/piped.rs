@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 const IN_FLIGHT: usize = 8;
 
 /// Records of one window, handed from the reading thread to the interpreting one.
+#[derive(Default)]
 struct Batch {
     /// The window's text: the records' fields are spans of it.
     text: String,
@@ -58,39 +59,19 @@ enum Msg {
     Finished(std::result::Result<(), Abort>),
 }
 
-/// What the interpreting thread tells the reading one.
-struct Control {
-    /// Stop tokenising (the interpreting thread has stopped reading records): only check
-    /// the rest of the input.
-    stop: AtomicBool,
-}
-
-impl Batch {
-    fn new() -> Batch {
-        Batch {
-            text: String::new(),
-            records: Vec::new(),
-            fields: Vec::new(),
-            owned: Vec::new(),
-            end: None,
-        }
-    }
-}
-
 /// The reading thread: tokenises `rows`' input window by window into batches until the
-/// end, an error or `stop`, then checks the rest of the input ([`ChunkRows::finish`]).
-fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ctl: &Control) {
-    let new_batch = || Box::new(Batch::new());
-    let mut batch = new_batch();
-    loop {
-        if ctl.stop.load(Ordering::Relaxed) {
-            break;
+/// end, an error or `stop` (set by the interpreting thread when it stops reading
+/// records), then checks the rest of the input ([`ChunkRows::finish`]).
+fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, stop: &AtomicBool) {
+    let mut batch = Box::<Batch>::default();
+    let ending = loop {
+        if stop.load(Ordering::Relaxed) {
+            break None;
         }
         match rows.scan() {
             Ok(Step::Record) => {
                 let b = &mut *batch;
                 b.records.push((rows.scanner.line, b.fields.len()));
-                let first = b.fields.len();
                 for &(s, e) in &rows.scanner.fields {
                     if s == usize::MAX {
                         b.owned.push(rows.scanner.owned[e].clone());
@@ -99,15 +80,6 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ct
                         b.fields.push((s, e));
                     }
                 }
-                debug_assert_eq!(b.fields.len() - first, rows.scanner.fields.len());
-            }
-            Ok(Step::End) => {
-                batch.text = std::mem::take(&mut rows.text);
-                batch.end = Some(Ending::End);
-                if tx.send(Msg::Batch(batch)).is_err() {
-                    return;
-                }
-                break;
             }
             Ok(Step::More) => {
                 // hand over the window's complete records; the unfinished one starts the
@@ -117,28 +89,26 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ct
                 let text = std::mem::replace(&mut rows.text, tail);
                 if !batch.records.is_empty() {
                     batch.text = text;
-                    if tx.send(Msg::Batch(batch)).is_err() {
+                    let full = std::mem::take(&mut batch);
+                    if tx.send(Msg::Batch(full)).is_err() {
                         return;
                     }
-                    batch = new_batch();
                 }
                 if let Err(a) = rows.fill() {
                     rows.abort = Some(a);
-                    batch.end = Some(Ending::Stopped);
-                    if tx.send(Msg::Batch(batch)).is_err() {
-                        return;
-                    }
-                    break;
+                    break Some(Ending::Stopped);
                 }
             }
-            Err(e) => {
-                batch.text = std::mem::take(&mut rows.text);
-                batch.end = Some(Ending::Error(e));
-                if tx.send(Msg::Batch(batch)).is_err() {
-                    return;
-                }
-                break;
-            }
+            Ok(Step::End) => break Some(Ending::End),
+            Err(e) => break Some(Ending::Error(e)),
+        }
+    };
+    if let Some(end) = ending {
+        // the last records (their text is the window) and how the input ends
+        batch.text = std::mem::take(&mut rows.text);
+        batch.end = Some(end);
+        if tx.send(Msg::Batch(batch)).is_err() {
+            return;
         }
     }
     let _ = tx.send(Msg::Finished(rows.finish()));
@@ -147,7 +117,8 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, ct
 /// The interpreting side: a [`Rows`] over the batches of the reading thread.
 pub(crate) struct PipedRows<'c> {
     rx: Receiver<Msg>,
-    ctl: &'c Control,
+    /// Tells the reading thread to stop tokenising.
+    stop: &'c AtomicBool,
     batch: Box<Batch>,
     /// The current record in `batch` (`usize::MAX` before the first).
     at: usize,
@@ -169,7 +140,7 @@ impl PipedRows<'_> {
     /// UTF-8 and could be read (so what was interpreted is what one thread would have
     /// read), as [`ChunkRows::finish`].
     fn finish(mut self) -> std::result::Result<(), Abort> {
-        self.ctl.stop.store(true, Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
         loop {
             if let Some(f) = self.finished.take() {
                 return f;
@@ -280,19 +251,17 @@ pub(crate) fn interpret_piped<R, T>(
 where
     R: std::io::Read + Send,
 {
-    let ctl = Control {
-        stop: AtomicBool::new(false),
-    };
+    let stop = AtomicBool::new(false);
     let source = rows.source().to_string();
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel(IN_FLIGHT);
-        let ctl = &ctl;
-        let reader = crate::spawn::scoped(s, "cpindex-read", move || produce(rows, tx, ctl));
+        let stop = &stop;
+        let reader = crate::spawn::scoped(s, "cpindex-read", move || produce(rows, tx, stop));
         let reader = reader.ok()?;
         let mut piped = PipedRows {
             rx,
-            ctl,
-            batch: Box::new(Batch::new()),
+            stop,
+            batch: Box::default(),
             at: usize::MAX,
             span: (0, 0),
             source,

@@ -201,7 +201,7 @@ impl Scanner {
 
     /// Field `k` of the current record (`text` is the one scanned).
     #[inline]
-    pub(super) fn field<'t>(&'t self, text: &'t str, k: usize) -> Option<&'t str> {
+    fn field<'t>(&'t self, text: &'t str, k: usize) -> Option<&'t str> {
         let &(s, e) = self.fields.get(k)?;
         Some(if s == usize::MAX {
             &self.owned[e]

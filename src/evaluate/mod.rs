@@ -493,6 +493,10 @@ pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
     evaluate_with_detail(req, monitor::MonitorDetail::default())
 }
 
+/// With threads to spare, the evaluation's cells are filled on two threads from this many
+/// units on (below it a thread's start costs about what the cells do).
+const MIN_UNITS_TO_SPLIT_CELLS: usize = 64;
+
 /// [`evaluate`], with monitoring's optional breakdowns built only as `detail` asks
 /// ([`monitor::MonitorDetail`]; the default builds everything, as [`evaluate`]). For a
 /// caller that renders only part of the evaluation (the `cpindex report` tables); the
@@ -749,7 +753,7 @@ pub fn evaluate_with_detail(
     // with threads to spare, the second half of the units on another thread (on this
     // one when it is refused), appended in order: the same cells
     let n_units = units.len();
-    let (cells, mut prov, sources) = if detail.threads > 1 && n_units >= 64 {
+    let (cells, mut prov, sources) = if detail.threads > 1 && n_units >= MIN_UNITS_TO_SPLIT_CELLS {
         let half = n_units / 2;
         std::thread::scope(|s| {
             let cells_of = &cells_of;

@@ -289,11 +289,7 @@ fn monitor_part<'d>(
         room,
         periods.len(),
         framework.indicators.len(),
-        framework
-            .dimensions
-            .iter()
-            .filter(|d| d.parent.is_none())
-            .count(),
+        top_dims.len(),
         detail.dynamic_breakdown,
     );
     let mut targets = Vec::with_capacity(room * framework.indicators.len());
