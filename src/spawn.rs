@@ -97,6 +97,29 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_join_thread_gives_the_one_thread_result() {
+        let fw = builtin::quzhou();
+        // 220 units on 2 threads: the second share's achievement table (110 units × the
+        // indicators × 6 years) is large enough to be joined on a thread of its own
+        let p = panel(220);
+        let rows = 110 * fw.indicators.len() * 6;
+        assert!(
+            rows >= crate::monitor::results::MIN_ROWS_TO_JOIN_BESIDE,
+            "{rows}"
+        );
+        let spec = MonitorSpec::default();
+        let one = monitor_with_detail(fw, &p, None, &spec, detail(1)).unwrap();
+        let (two, refused) =
+            refusing(|| monitor_with_detail(fw, &p, None, &spec, detail(2)).unwrap());
+        // the second share's thread and the join's
+        assert_eq!(refused, 2);
+        assert_eq!(one.to_json(), two.to_json());
+        let two = monitor_with_detail(fw, &p, None, &spec, detail(2)).unwrap();
+        assert_eq!(one, two);
+        assert_eq!(one.to_json(), two.to_json());
+    }
+
+    #[test]
     fn refused_evaluation_threads_give_the_same_evaluation() {
         let fw = builtin::quzhou();
         let spec = EvaluationSpec::default();

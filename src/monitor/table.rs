@@ -712,6 +712,11 @@ impl<'d> TableBuilder<'d> {
         self.row += other.row;
     }
 
+    /// The number of records written.
+    pub(crate) fn rows(&self) -> usize {
+        self.row
+    }
+
     /// Whether the dense columns were written in place and this builder wrote exactly
     /// its rows of them (a share that wrote fewer or more records than its units call for
     /// is an error of the run, never a table with rows left unwritten).
