@@ -1,14 +1,7 @@
 //! `cpindex index` on the sample, and the engine's `units` spec option.
 
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
+mod common;
+use common::cli::cpindex;
 
 #[test]
 fn index_ranks_are_consistent_with_scores() {

@@ -5,15 +5,9 @@
 //! (2021-2025年)》, 一、发展目标: "地区生产总值达到2500亿元", "城乡居民收入倍差缩小到1.8以内"),
 //! not from the program's own output.
 
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the cpindex binary runs")
-}
+use std::process::Output;
+mod common;
+use common::cli::cpindex;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")

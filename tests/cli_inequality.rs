@@ -1,15 +1,8 @@
 //! `cpindex inequality` on hand-computed data and on the household sample.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
+mod common;
+use common::cli::cpindex;
 
 fn tmp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cpindex-ineq-{}", std::process::id()));

@@ -3,15 +3,9 @@
 //! value, and `--excel`. Expected values are worked out by hand in the comments.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
+use std::process::Output;
+mod common;
+use common::cli::cpindex;
 
 fn tmp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cpindex-ineqopt-{}", std::process::id()));

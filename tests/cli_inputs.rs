@@ -3,15 +3,9 @@
 //! (exit 1) whose message names the file, the line and the column.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the cpindex binary runs")
-}
+use std::process::Output;
+mod common;
+use common::cli::cpindex;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()

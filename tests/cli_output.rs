@@ -3,15 +3,9 @@
 //! failed write to standard output exits 1 with the reason.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
+use std::process::{Command, Stdio};
+mod common;
+use common::cli::cpindex;
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("cpindex-out-{}-{name}", std::process::id()));

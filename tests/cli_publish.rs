@@ -8,25 +8,9 @@
 //! which makes it fail.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = cpindex(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use std::process::Command;
+mod common;
+use common::cli::{cpindex, ok};
 
 fn tmp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("cpindex-publish-{}", std::process::id()));

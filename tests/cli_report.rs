@@ -2,25 +2,8 @@
 //! against values recomputed here from the CSV files by plain loops (not by cpindex).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = cpindex(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+mod common;
+use common::cli::ok;
 
 /// value of (unit, period, indicator) in examples/data/quzhou.csv, read by hand
 fn sample(unit: &str, period: i32, ind: &str) -> f64 {

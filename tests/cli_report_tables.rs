@@ -12,23 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value as J;
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
-
-fn ok(o: Output) -> Vec<u8> {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o.stdout
-}
+mod common;
+use common::cli::{cpindex, success};
 
 fn tmp_dir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("cpindex-tables-{tag}-{}", std::process::id()));
@@ -490,11 +479,11 @@ fn run(tag: &str, extra: &[&str]) -> Run {
         v.iter().map(String::as_str).collect()
     }
     let e = with(&["--format", "evaluation"]);
-    let eval: J = serde_json::from_slice(&ok(cpindex(&args(&e)))).unwrap();
+    let eval: J = serde_json::from_slice(&success(cpindex(&args(&e)))).unwrap();
     let c = with(&["--format", "csv"]);
-    let csv = String::from_utf8(ok(cpindex(&args(&c)))).unwrap();
+    let csv = String::from_utf8(success(cpindex(&args(&c)))).unwrap();
     let x = with(&["--format", "xlsx", "-o", xlsx.to_str().unwrap()]);
-    ok(cpindex(&args(&x)));
+    success(cpindex(&args(&x)));
     Run {
         eval,
         csv,
@@ -659,13 +648,13 @@ fn the_workbook_holds_every_table_with_two_header_rows_and_numbers() {
 
 #[test]
 fn excel_csv_has_a_bom_and_crlf_and_the_same_rows() {
-    let plain = ok(cpindex(&[
+    let plain = success(cpindex(&[
         "report",
         "examples/data/quzhou.csv",
         "--format",
         "csv",
     ]));
-    let excel = ok(cpindex(&[
+    let excel = success(cpindex(&[
         "report",
         "examples/data/quzhou.csv",
         "--format",
@@ -679,7 +668,7 @@ fn excel_csv_has_a_bom_and_crlf_and_the_same_rows() {
     let plain = String::from_utf8(plain).unwrap();
     assert_eq!(excel.replace("\r\n", "\n"), plain);
     // --bom is the same flag
-    let bom = ok(cpindex(&[
+    let bom = success(cpindex(&[
         "report",
         "examples/data/quzhou.csv",
         "--format",

@@ -2,15 +2,8 @@
 //! is printed, the formats agree with each other and with `cpindex index`, bad specs are
 //! data errors naming the field.
 
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run cpindex")
-}
+mod common;
+use common::cli::cpindex;
 
 const SPEC: &str = r#"{"spec": {"units": ["kecheng", "qujiang", "longyou", "jiangshan", "changshan", "kaihua"],
   "imputation": {"method": "linear"}},

@@ -5,20 +5,8 @@
 //! for the monitoring to be split: at least 32 a thread).
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
-
-fn ok(o: Output) -> Vec<u8> {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o.stdout
-}
+mod common;
+use common::cli::{cpindex, success};
 
 /// The example data with 90 more units: `c000`… copying a county's rows, each value
 /// scaled by a factor in 0.85–1.15 that depends on the unit and the indicator.
@@ -66,7 +54,7 @@ fn the_report_is_the_same_bytes_on_any_number_of_threads() {
     let data = data();
     let data = data.to_str().unwrap();
     let report = |format: &str, threads: &str| {
-        ok(cpindex(&[
+        success(cpindex(&[
             "report",
             data,
             "--no-auto",
@@ -88,7 +76,7 @@ fn the_report_is_the_same_bytes_on_any_number_of_threads() {
         }
     }
     // the default (the machine's threads) too
-    let one = ok(cpindex(&[
+    let one = success(cpindex(&[
         "report",
         data,
         "--no-auto",
@@ -97,10 +85,10 @@ fn the_report_is_the_same_bytes_on_any_number_of_threads() {
         "--threads",
         "1",
     ]));
-    let default = ok(cpindex(&["report", data, "--no-auto", "--format", "table"]));
+    let default = success(cpindex(&["report", data, "--no-auto", "--format", "table"]));
     assert!(one == default);
     // the evaluation names every unit: the 90 copies were monitored
-    let ev = ok(cpindex(&[
+    let ev = success(cpindex(&[
         "report",
         data,
         "--no-auto",

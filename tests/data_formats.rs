@@ -10,17 +10,11 @@
 //! installs it).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use cpindex::model::builtin;
-
-fn cpindex(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cpindex"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cpindex runs")
-}
+mod common;
+use common::cli::cpindex;
 
 /// The report's JSON without the `inputs` notes (they name the data file and what the
 /// reader did), with the JSON evaluation of the same run under `evaluation` (complete:

@@ -121,6 +121,7 @@ pub fn run_r_reference(r: &str, script: &str) -> String {
     String::from_utf8(out.stdout).expect("R prints UTF-8")
 }
 
+pub mod cli;
 pub mod monitor;
 
 /// FFI helpers for the Rust-level tests of the extern functions.
