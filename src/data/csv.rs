@@ -1645,6 +1645,19 @@ pub fn read_table_path(
     read_table_path_chunked(path.as_ref(), framework, options, STREAM_CHUNK)
 }
 
+/// [`read_table_path`] reading `chunk` bytes at a time, for the fuzz target `csv_chunked`
+/// (compiled only with `--cfg fuzzing`, as cargo-fuzz builds; not part of the API).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn read_table_path_chunked_for_fuzzing(
+    path: &Path,
+    framework: Option<&Framework>,
+    options: &ReadOptions,
+    chunk: usize,
+) -> Result<Ingest> {
+    read_table_path_chunked(path, framework, options, chunk)
+}
+
 /// [`read_table_path`] reading `chunk` bytes at a time (tests cut records anywhere with
 /// tiny chunks).
 pub(crate) fn read_table_path_chunked(

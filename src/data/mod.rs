@@ -7,6 +7,9 @@ mod piped;
 mod text;
 mod xlsx;
 
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use csv::read_table_path_chunked_for_fuzzing;
 pub use csv::{
     convert_unit, read_long_csv, read_long_csv_path, read_long_csv_str, read_table_bytes,
     read_table_path, read_wide_csv, read_wide_csv_path, read_wide_csv_str, Ingest, Layout,
