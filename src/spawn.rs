@@ -85,38 +85,31 @@ mod tests {
     #[test]
     fn refused_monitoring_threads_give_the_one_thread_result() {
         let fw = builtin::quzhou();
-        let p = panel(130);
         let spec = MonitorSpec::default();
-        let one = monitor_with_detail(fw, &p, None, &spec, detail(1)).unwrap();
-        let (four, refused) =
-            refusing(|| monitor_with_detail(fw, &p, None, &spec, detail(4)).unwrap());
-        // 130 units: 4 shares of ≥ 32, three of them on threads that were refused
-        assert_eq!(refused, 3);
-        assert_eq!(one, four);
-        assert_eq!(one.to_json(), four.to_json());
-    }
-
-    #[test]
-    fn a_refused_join_thread_gives_the_one_thread_result() {
-        let fw = builtin::quzhou();
-        // 220 units on 2 threads: the second share's achievement table (110 units × the
-        // indicators × 6 years) is large enough to be joined on a thread of its own
-        let p = panel(220);
-        let rows = 110 * fw.indicators.len() * 6;
-        assert!(
-            rows >= crate::monitor::results::MIN_ROWS_TO_JOIN_BESIDE,
-            "{rows}"
-        );
-        let spec = MonitorSpec::default();
-        let one = monitor_with_detail(fw, &p, None, &spec, detail(1)).unwrap();
-        let (two, refused) =
-            refusing(|| monitor_with_detail(fw, &p, None, &spec, detail(2)).unwrap());
-        // the second share's thread and the join's
-        assert_eq!(refused, 2);
-        assert_eq!(one.to_json(), two.to_json());
-        let two = monitor_with_detail(fw, &p, None, &spec, detail(2)).unwrap();
-        assert_eq!(one, two);
-        assert_eq!(one.to_json(), two.to_json());
+        // 130 units on 4 threads: 4 shares of ≥ 32, three of them on threads; 220 units
+        // on 2 threads: the second share's achievement table (110 units × the indicators
+        // × 6 years) is large enough to be joined on a thread of its own, so the second
+        // share's thread and the join's
+        for (units, threads, threads_started) in [(130, 4, 3), (220, 2, 2)] {
+            if threads_started == 2 {
+                let rows = (units / 2) * fw.indicators.len() * 6;
+                assert!(rows >= crate::monitor::results::MIN_ROWS_TO_JOIN_BESIDE);
+            }
+            let p = panel(units);
+            let one = monitor_with_detail(fw, &p, None, &spec, detail(1)).unwrap();
+            let (split, refused) =
+                refusing(|| monitor_with_detail(fw, &p, None, &spec, detail(threads)).unwrap());
+            assert_eq!(refused, threads_started, "{units} units");
+            assert_eq!(one, split, "{units} units, threads refused");
+            assert_eq!(
+                one.to_json(),
+                split.to_json(),
+                "{units} units, threads refused"
+            );
+            let split = monitor_with_detail(fw, &p, None, &spec, detail(threads)).unwrap();
+            assert_eq!(one, split, "{units} units, on threads");
+            assert_eq!(one.to_json(), split.to_json(), "{units} units, on threads");
+        }
     }
 
     #[test]
