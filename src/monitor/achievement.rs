@@ -310,8 +310,9 @@ pub struct IndicatorAchievement {
 
 /// The numbers of one achievement record while monitoring computes it: an
 /// [`IndicatorAchievement`] without its ids and notes (which monitoring keeps once, in
-/// its [`super::table::AchievementTable`]). `Copy`: no allocation per record.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// its [`super::table::AchievementTable`]). No allocation per record (the boxed survey
+/// assessment aside, which only survey indicators have).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Draft {
     pub(crate) year: i32,
     pub(crate) kind: Kind,
@@ -340,7 +341,10 @@ pub(crate) struct Draft {
     pub(crate) interim: Option<InterimCheck>,
     pub(crate) relative: Option<RelativeAchievement>,
     pub(crate) aspirational: bool,
-    pub(crate) survey: Option<super::satisfaction::SurveyAssessment>,
+    /// Boxed: only indicators with a sampling-error series have one, and inline it was
+    /// 184 of the record's 640 bytes (every record of a national-scale run moves through
+    /// the first-level cache).
+    pub(crate) survey: Option<Box<super::satisfaction::SurveyAssessment>>,
 }
 
 impl Draft {
@@ -374,7 +378,7 @@ impl Draft {
             interim: a.interim,
             relative: a.relative,
             aspirational: a.aspirational,
-            survey: a.survey,
+            survey: a.survey.map(Box::new),
         }
     }
 
@@ -416,7 +420,7 @@ impl Draft {
             relative: self.relative,
             aspirational: self.aspirational,
             notes,
-            survey: self.survey,
+            survey: self.survey.as_deref().copied(),
         }
     }
 }

@@ -350,8 +350,15 @@ fn monitor_part<'d>(
     let dim_ids: Vec<Id> = (0..framework.dimensions.len())
         .map(|k| Id::new(hier.dimension_id(k).as_str()))
         .collect();
-    // one buffer per indicator, reused for every unit
-    let mut per_ind: Vec<Vec<Draft>> = vec![Vec::with_capacity(np); ni];
+    // one series' records, reused for every unit × indicator: what later steps read of
+    // them is copied out below (the scores, the dashboard's colour), so the buffer stays
+    // in the first-level cache (a buffer per indicator held 102 × 10 records of 640 bytes
+    // per unit at national scale, larger than that cache)
+    let mut series: Vec<Draft> = Vec::with_capacity(np);
+    // the unit's headline scores, year-major (`unit_scores[k * ni + j]`: year `k` of
+    // `eval_years`, indicator `j`; NaN when none)
+    let n_eval = eval_years.len();
+    let mut unit_scores: Vec<f64> = vec![f64::NAN; n_eval * ni];
     let mut values = Vec::with_capacity(np);
     // the rescaled series of the dynamic index, one buffer per indicator for every unit
     let mut rescaled: Vec<Vec<f64>> = vec![Vec::with_capacity(np); ni];
@@ -373,6 +380,7 @@ fn monitor_part<'d>(
         let unit_code = aggregates.unit(&uid);
         let mut excluded = Vec::new();
         let plan_unit = plan_units.unit(unit);
+        let mut icol = Vec::with_capacity(ni);
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
             targets.push(AppliedTarget {
@@ -436,7 +444,7 @@ fn monitor_part<'d>(
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let r = &mut per_ind[j];
+            let r = &mut series;
             achieve_series_into(ind, input, spec, &mut warnings, r, &mut table)?;
             if let Some((se_id, se_i)) = se_pos[j] {
                 match se_i {
@@ -458,6 +466,17 @@ fn monitor_part<'d>(
             }
             // every note of the series is written: the series goes into the table
             table.push_series(r);
+            // (the records of a series are those of `eval_years`, in order: year `k` is
+            // record `k`)
+            for k in 0..n_eval {
+                unit_scores[k * ni + j] = r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN);
+            }
+            icol.push(indicator_colour(
+                ind,
+                year_pos.and_then(|k| r.get(k)),
+                &spec.dashboard,
+                ind_ids[j].clone(),
+            ));
             let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_ids(
@@ -519,15 +538,9 @@ fn monitor_part<'d>(
             .count();
         // the previous year (its scores in `prev_scores`) and its overall score
         let mut prev: Option<(i32, Option<f64>)> = None;
-        // (the records of a series are those of `eval_years`, in order: year `k` of the
-        // loop is record `k`)
         for (k, &y) in eval_years.iter().enumerate() {
             scores.clear();
-            scores.extend(
-                per_ind
-                    .iter()
-                    .map(|r| r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN)),
-            );
+            scores.extend_from_slice(&unit_scores[k * ni..(k + 1) * ni]);
             check_scores(framework, &uid, y, &scores)?;
             let coverage = (by_design > 0 && counted.len() > by_design).then(|| {
                 let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
@@ -560,32 +573,7 @@ fn monitor_part<'d>(
             prev = Some((y, overall));
             std::mem::swap(&mut scores, &mut prev_scores);
         }
-        // dashboard
-        let mut icol = Vec::new();
-        for (j, ind) in framework.indicators.iter().enumerate() {
-            let rec = year_pos.and_then(|k| per_ind[j].get(k));
-            let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
-            let (colour, basis) = match (spec.dashboard.thresholds.get(&ind.id), rec) {
-                (Some(t), Some(r)) => (
-                    colour_absolute(r.measured.unwrap_or(f64::NAN), t, higher),
-                    "absolute_thresholds",
-                ),
-                (Some(_), None) => (Colour::Grey, "absolute_thresholds"),
-                (None, r) => (
-                    colour_from_score(
-                        r.and_then(|r| r.score),
-                        r.and_then(|r| r.met),
-                        &spec.dashboard,
-                    ),
-                    "achievement_score",
-                ),
-            };
-            icol.push(IndicatorColour {
-                indicator: ind_ids[j].clone(),
-                colour,
-                basis: Cow::Borrowed(basis),
-            });
-        }
+        // dashboard (the indicators' colours were taken with their series)
         let dcol = top_dims
             .iter()
             .map(|&k| {
@@ -621,6 +609,7 @@ fn monitor_part<'d>(
                 &rescaled,
                 dyn_base,
                 detail.dynamic_breakdown,
+                &mut scratch.weights,
                 &mut dynamic,
             )?;
             dynamic.set_excluded(excluded);
@@ -640,6 +629,35 @@ fn monitor_part<'d>(
         targets,
         warnings,
     })
+}
+
+/// The dashboard colour of one indicator of a unit from its record of the evaluation year
+/// (`None`: no record that year): against the spec's absolute thresholds for the
+/// indicator when it has them, else from the achievement score (SDSN dashboards, see
+/// [`colour_from_score`]).
+fn indicator_colour(
+    ind: &Indicator,
+    rec: Option<&Draft>,
+    dashboard: &super::spec::DashboardSpec,
+    id: Id,
+) -> IndicatorColour {
+    let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
+    let (colour, basis) = match (dashboard.thresholds.get(&ind.id), rec) {
+        (Some(t), Some(r)) => (
+            colour_absolute(r.measured.unwrap_or(f64::NAN), t, higher),
+            "absolute_thresholds",
+        ),
+        (Some(_), None) => (Colour::Grey, "absolute_thresholds"),
+        (None, r) => (
+            colour_from_score(r.and_then(|r| r.score), r.and_then(|r| r.met), dashboard),
+            "achievement_score",
+        ),
+    };
+    IndicatorColour {
+        indicator: id,
+        colour,
+        basis: Cow::Borrowed(basis),
+    }
 }
 
 /// Runs plan monitoring without survey data (see [`monitor_with_survey`]).

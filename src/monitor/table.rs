@@ -639,8 +639,8 @@ impl<'d> TableBuilder<'d> {
         if let Some(r) = RelativeSlot::of(a) {
             t.relative.push((row, r));
         }
-        if let Some(s) = a.survey {
-            t.survey.push((row, s));
+        if let Some(s) = a.survey.as_deref() {
+            t.survey.push((row, *s));
         }
         self.row += 1;
     }

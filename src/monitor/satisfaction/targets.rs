@@ -333,7 +333,7 @@ pub fn assess_survey_series(
     )?;
     for (k, (rec, d)) in records.iter_mut().zip(&drafts).enumerate() {
         rec.met = d.met;
-        rec.survey = d.survey;
+        rec.survey = d.survey.as_deref().copied();
         if let Some(n) = notes.notes.get_mut(k) {
             rec.notes.append(n);
         }
@@ -442,11 +442,11 @@ pub(crate) fn assess_survey_drafts<N: crate::monitor::achievement::NoteSink>(
                 t.ci_upper
             ));
         }
-        rec.survey = Some(SurveyAssessment {
+        rec.survey = Some(Box::new(SurveyAssessment {
             se: s,
             test,
             change,
-        });
+        }));
     }
     Ok(())
 }
