@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::achievement::interval_score;
-use super::aggregate::Hierarchy;
+use super::aggregate::{Hierarchy, WeightCache};
 use super::dynamic_table::{Change, DynamicBuilder};
 use super::spec::GrowthInput;
 use crate::error::{Error, Result};
@@ -298,7 +298,15 @@ pub(crate) fn dynamic_index_detail(
     let mut b = DynamicBuilder::new(h, framework.indicators.len(), framework.dimensions.len());
     let code = b.code(&super::Id::new(unit));
     dynamic_into(
-        h, framework, code, periods, rescaled, base_year, breakdown, &mut b,
+        h,
+        framework,
+        code,
+        periods,
+        rescaled,
+        base_year,
+        breakdown,
+        &mut WeightCache::default(),
+        &mut b,
     )?;
     Ok(b.finish().record(0))
 }
@@ -314,6 +322,7 @@ pub(crate) fn dynamic_into(
     rescaled: &[Vec<f64>],
     base_year: i32,
     breakdown: bool,
+    weights: &mut WeightCache,
     out: &mut DynamicBuilder,
 ) -> Result<()> {
     let n = framework.indicators.len();
@@ -356,17 +365,21 @@ pub(crate) fn dynamic_into(
     // the indicators with a positive weight, ascending: found once per weighting and
     // summed over in that order (the same sums, term by term, as filtering every time)
     let mut active: Vec<usize> = Vec::with_capacity(n);
-    let composite =
-        |p: usize, avail: &mut [bool], w: &mut [f64], active: &mut Vec<usize>| -> Option<f64> {
-            for (a, s) in avail.iter_mut().zip(rescaled) {
-                *a = !s[p].is_nan();
-            }
-            h.weights_into(avail, w);
-            active.clear();
-            active.extend((0..n).filter(|&j| w[j] > 0.0));
-            (!active.is_empty()).then(|| active.iter().map(|&j| w[j] * rescaled[j][p]).sum())
-        };
-    let c_base = composite(bp, &mut avail, &mut w, &mut active);
+    let composite = |p: usize,
+                     avail: &mut [bool],
+                     w: &mut [f64],
+                     active: &mut Vec<usize>,
+                     weights: &mut WeightCache|
+     -> Option<f64> {
+        for (a, s) in avail.iter_mut().zip(rescaled) {
+            *a = !s[p].is_nan();
+        }
+        weights.weights_into(h, avail, w);
+        active.clear();
+        active.extend((0..n).filter(|&j| w[j] > 0.0));
+        (!active.is_empty()).then(|| active.iter().map(|&j| w[j] * rescaled[j][p]).sum())
+    };
+    let c_base = composite(bp, &mut avail, &mut w, &mut active, weights);
     out.begin(unit, base_year);
     let mut chained = Some(100.0);
     for p in bp..periods.len() {
@@ -377,7 +390,7 @@ pub(crate) fn dynamic_into(
             }
             c_base
         } else {
-            composite(p, &mut avail, &mut w, &mut active)
+            composite(p, &mut avail, &mut w, &mut active, weights)
         };
         if breakdown {
             (0..n).filter(|&j| !avail[j]).for_each(|j| out.missing(j));
@@ -387,7 +400,7 @@ pub(crate) fn dynamic_into(
             for (j, a) in avail.iter_mut().enumerate() {
                 *a = !rescaled[j][p].is_nan() && !rescaled[j][p - 1].is_nan();
             }
-            h.weights_into(&avail, &mut w);
+            weights.weights_into(h, &avail, &mut w);
             active.clear();
             active.extend((0..n).filter(|&j| w[j] > 0.0));
             if !active.is_empty() {
