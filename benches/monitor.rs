@@ -209,19 +209,25 @@ fn survey(units: usize, per_unit: usize) -> Survey {
     }
 }
 
-fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+/// One `_cpu` group: `monitor()` of 100, 1,000 and 2,844 units, each panel from `first_year`
+/// over ten years.
+fn cpu_group(c: &mut Criterion<ThreadCpu>, name: &str, first_year: i32) {
     let fw = builtin::quzhou();
     let spec = MonitorSpec::default();
-    let mut g = c.benchmark_group("monitor_quzhou_10years_cpu");
+    let mut g = c.benchmark_group(name);
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(3));
     for n in [100usize, 1_000, 2_844] {
-        let p = panel(n, 10);
+        let p = panel_from(n, first_year, 10);
         g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
             b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
         });
     }
     g.finish();
+}
+
+fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+    cpu_group(c, "monitor_quzhou_10years_cpu", builtin::quzhou().base_year);
 }
 
 /// The issue's own shape: a ten-year panel ending in the plan's target year (2016–2025),
@@ -230,18 +236,11 @@ fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
 /// fits no other panel of ten years: records start at the base year). (The `_10years`
 /// groups monitor ten years from the base year, 2020–2029: 2.9 million.)
 fn bench_plan_period(c: &mut Criterion<ThreadCpu>) {
-    let fw = builtin::quzhou();
-    let spec = MonitorSpec::default();
-    let mut g = c.benchmark_group("monitor_quzhou_2016_2025_cpu");
-    g.sample_size(10);
-    g.measurement_time(Duration::from_secs(3));
-    for n in [100usize, 1_000, 2_844] {
-        let p = panel_from(n, fw.target_year - 9, 10);
-        g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
-            b.iter(|| monitor(black_box(fw), black_box(p), &spec).unwrap())
-        });
-    }
-    g.finish();
+    cpu_group(
+        c,
+        "monitor_quzhou_2016_2025_cpu",
+        builtin::quzhou().target_year - 9,
+    );
 }
 
 fn bench_years(c: &mut Criterion<ThreadCpu>) {
