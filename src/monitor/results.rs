@@ -362,10 +362,8 @@ fn monitor_part<'d>(
     let mut values = Vec::with_capacity(np);
     // the rescaled series of the dynamic index, one buffer per indicator for every unit
     let mut rescaled: Vec<Vec<f64>> = vec![Vec::with_capacity(np); ni];
-    // the aggregation's buffers, reused for every unit × year (each is refilled before
-    // it is read: see tests/monitor_reuse.rs)
-    let mut scores: Vec<f64> = Vec::with_capacity(ni);
-    let mut prev_scores: Vec<f64> = Vec::with_capacity(ni);
+    // the aggregation's working buffers, reused for every unit × year (each is refilled
+    // before it is read: see tests/monitor_reuse.rs)
     let mut scratch = Scratch::default();
     // per indicator: the variant with a unit's own target (or none), and the resolved
     // variant of a multiple of the baseline (of the plan's indicator, of the unit's)
@@ -536,12 +534,12 @@ fn monitor_part<'d>(
             .iter()
             .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
             .count();
-        // the previous year (its scores in `prev_scores`) and its overall score
+        // the previous year (its scores are the row before this year's) and its overall
+        // score
         let mut prev: Option<(i32, Option<f64>)> = None;
         for (k, &y) in eval_years.iter().enumerate() {
-            scores.clear();
-            scores.extend_from_slice(&unit_scores[k * ni..(k + 1) * ni]);
-            check_scores(framework, &uid, y, &scores)?;
+            let scores = &unit_scores[k * ni..(k + 1) * ni];
+            check_scores(framework, &uid, y, scores)?;
             let coverage = (by_design > 0 && counted.len() > by_design).then(|| {
                 let avail = counted.iter().filter(|&&j| scores[j].is_finite()).count();
                 avail as f64 / (counted.len() - by_design) as f64
@@ -551,7 +549,7 @@ fn monitor_part<'d>(
                 framework,
                 unit_code,
                 y,
-                &scores,
+                scores,
                 coverage,
                 spec.min_indicator_coverage,
                 spec.pull_down_count,
@@ -564,14 +562,13 @@ fn monitor_part<'d>(
                 aggregates.set_like_for_like(like_for_like_in(
                     hier,
                     py,
-                    &prev_scores,
-                    &scores,
+                    &unit_scores[(k - 1) * ni..k * ni],
+                    scores,
                     rc,
                     &mut scratch,
                 ));
             }
             prev = Some((y, overall));
-            std::mem::swap(&mut scores, &mut prev_scores);
         }
         // dashboard (the indicators' colours were taken with their series)
         let dcol = top_dims
