@@ -469,13 +469,14 @@ fn monitor_part<'d>(
             for k in 0..n_eval {
                 unit_scores[k * ni + j] = r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN);
             }
+            // the record of the evaluation year: schedule, trend and dashboard
+            let at_year = year_pos.and_then(|k| r.get(k));
             icol.push(indicator_colour(
                 ind,
-                year_pos.and_then(|k| r.get(k)),
+                at_year,
                 &spec.dashboard,
                 ind_ids[j].clone(),
             ));
-            let at_year = r.iter().find(|a| a.year == year);
             if let Some(a) = at_year {
                 schedule.push(schedule_check_ids(
                     a,
