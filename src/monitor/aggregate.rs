@@ -631,6 +631,15 @@ pub(crate) fn overall_score(w: &[f64], scores: &[f64]) -> Option<f64> {
 /// The indicators that pull the unit down most (障碍度): the `top_k` largest weighted
 /// shortfalls w_j (1 − a_j) > 0 into `idx`, largest first, ties by id, then by position.
 /// Returns the total shortfall Σ w_j (1 − a_j), the denominator of the obstacle share.
+///
+/// The order is total (the position breaks the last tie), so the list is the first
+/// `top_k` of a full sort of the indicators falling short, whichever way it is found. For
+/// a short list (`top_k` ≤ [`SHORT_PULL_LIST`], the monitoring default is 3) the list is
+/// kept sorted while the indicators are read once: an indicator enters only when it
+/// orders before the last one kept, which with a hundred indicators is rare after the
+/// first few — about one comparison of two numbers per indicator, where selecting from
+/// all of them cost a partition with comparisons of ids (≈ 6 % of a national monitoring
+/// run's instructions). A longer list is selected and sorted.
 pub(crate) fn pulling_down_into(
     framework: &Framework,
     w: &[f64],
@@ -643,11 +652,9 @@ pub(crate) fn pulling_down_into(
         .filter(|&j| w[j] > 0.0)
         .map(|j| w[j] * (1.0 - scores[j]))
         .sum();
-    idx.clear();
-    idx.extend((0..n).filter(|&j| w[j] > 0.0 && w[j] * (1.0 - scores[j]) > 0.0));
     let sf = |j: usize| w[j] * (1.0 - scores[j]);
-    // largest shortfall first, ties by id, then by position: a total order, so picking the
-    // `top_k` first and sorting only those gives the list a full stable sort gives
+    let short = |j: &usize| w[*j] > 0.0 && sf(*j) > 0.0;
+    // largest shortfall first, ties by id, then by position: a total order
     let order = |a: &usize, b: &usize| {
         sf(*b)
             .total_cmp(&sf(*a))
@@ -658,6 +665,25 @@ pub(crate) fn pulling_down_into(
             })
             .then(a.cmp(b))
     };
+    idx.clear();
+    if top_k <= SHORT_PULL_LIST {
+        for j in (0..n).filter(short) {
+            if idx.len() == top_k {
+                match idx.last() {
+                    Some(last) if order(&j, last).is_lt() => {
+                        idx.pop();
+                    }
+                    // (nothing kept when `top_k` is 0)
+                    _ => continue,
+                }
+            }
+            let at = idx.partition_point(|k| order(k, &j).is_lt());
+            idx.insert(at, j);
+        }
+        return total_short;
+    }
+    idx.extend((0..n).filter(short));
+    // picking the `top_k` first and sorting only those gives the list a full sort gives
     if top_k < idx.len() {
         idx.select_nth_unstable_by(top_k, order);
         idx.truncate(top_k);
@@ -665,6 +691,10 @@ pub(crate) fn pulling_down_into(
     idx.sort_unstable_by(order);
     total_short
 }
+
+/// The longest list of indicators pulling a unit down that [`pulling_down_into`] keeps
+/// sorted as it reads the indicators (longer lists are selected from all of them).
+pub(crate) const SHORT_PULL_LIST: usize = 8;
 
 /// The obstacle share of a shortfall: its part of the total (0 when nothing falls short).
 pub(crate) fn obstacle_share(shortfall: f64, total: f64) -> f64 {
@@ -764,6 +794,54 @@ mod tests {
 
     fn bits(w: &[f64]) -> Vec<u64> {
         w.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The indicators pulling a unit down are, for every list length, the first of all
+    /// those falling short sorted by the definition — shortfall w_j (1 − a_j) descending,
+    /// then id, then position — with many equal shortfalls (a few weights and scores
+    /// repeated over the built-in framework's 102 indicators, whose ids are not in
+    /// position order), on both paths (kept sorted while reading for short lists,
+    /// selected for long ones).
+    #[test]
+    fn pulling_down_is_the_head_of_the_full_sort() {
+        let fw = builtin::quzhou();
+        let n = fw.indicators.len();
+        let mut idx = Vec::new();
+        for case in 0..300u64 {
+            let mut x = case.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut next = |m: u64| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % m
+            };
+            let w: Vec<f64> = (0..n)
+                .map(|_| [0.0, 0.01, 0.02][next(3) as usize])
+                .collect();
+            let a: Vec<f64> = (0..n)
+                .map(|_| [0.5, 0.75, 1.0, 1.2, 0.0][next(5) as usize])
+                .collect();
+            let mut want: Vec<(f64, &str, usize)> = (0..n)
+                .filter(|&j| w[j] > 0.0 && w[j] * (1.0 - a[j]) > 0.0)
+                .map(|j| (w[j] * (1.0 - a[j]), fw.indicators[j].id.as_str(), j))
+                .collect();
+            want.sort_by(|p, q| {
+                q.0.partial_cmp(&p.0)
+                    .unwrap()
+                    .then(p.1.cmp(q.1))
+                    .then(p.2.cmp(&q.2))
+            });
+            let total: f64 = (0..n)
+                .filter(|&j| w[j] > 0.0)
+                .map(|j| w[j] * (1.0 - a[j]))
+                .sum();
+            for top_k in (0..=super::SHORT_PULL_LIST + 3).chain([60, n, n + 5]) {
+                let got = super::pulling_down_into(fw, &w, &a, top_k, &mut idx);
+                assert_eq!(got.to_bits(), total.to_bits(), "case {case}");
+                let head: Vec<usize> = want.iter().take(top_k).map(|t| t.2).collect();
+                assert_eq!(idx, head, "case {case}, top {top_k}");
+            }
+        }
     }
 
     /// Every pattern's cached weights are the tree walk's, bit for bit: on first sight, when
