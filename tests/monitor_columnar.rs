@@ -105,9 +105,9 @@ fn positions_lookups_and_hand_values() {
         }
         for i in ["inc", "gap", "flow"] {
             let k = res.cell_position(u, i).unwrap();
-            assert!(res.trends[k].unit == u && res.trends[k].indicator == i);
+            assert!(res.trends.unit(k) == u && res.trends.indicator(k) == i);
             assert!(res.targets[k].unit == u && res.targets[k].indicator == i);
-            assert!(res.schedule[k].unit == u && res.schedule[k].indicator == i);
+            assert!(res.schedule.unit(k) == u && res.schedule.indicator(k) == i);
         }
     }
 }

@@ -101,7 +101,7 @@ fn entry_point_end_to_end() {
     // trend of gdp_growth (no numeric target): (5/6)^(1/2) − 1 = −0.087129 → deterioration
     let tr = res
         .trends
-        .iter()
+        .records()
         .find(|t| t.indicator == "gdp_growth")
         .unwrap();
     assert!((tr.cagr_observed.unwrap() - ((5.0f64 / 6.0).sqrt() - 1.0)).abs() < 1e-12);

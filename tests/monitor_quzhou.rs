@@ -264,7 +264,7 @@ fn quzhou_seed_framework_end_to_end() {
     // FAI 0.57 on schedule.
     let st = |id: &str| {
         res.schedule
-            .iter()
+            .records()
             .find(|s| s.unit == "quzhou" && s.indicator == id)
             .unwrap()
             .status
@@ -292,10 +292,9 @@ fn quzhou_seed_framework_end_to_end() {
     // PM2.5 25 ≤ 26 → target achieved; FAI cumulative: (2850/3)/(5000/5) = 0.95 → on track
     let tr = |id: &str| {
         res.trends
-            .iter()
+            .records()
             .find(|t| t.unit == "quzhou" && t.indicator == id)
             .unwrap()
-            .clone()
     };
     close(tr("gdp").ratio.unwrap(), 1.026221, 1e-6);
     assert_eq!(tr("gdp").category, TrendCategory::OnTrack);

@@ -114,8 +114,8 @@ fn of_unit(r: &MonitorResults, unit: &str) -> String {
         .collect();
     let aggregates: Vec<UnitAchievement> =
         r.aggregates.records().filter(|a| a.unit == unit).collect();
-    let schedule: Vec<&ScheduleCheck> = r.schedule.iter().filter(|a| a.unit == unit).collect();
-    let trends: Vec<&TrendAssessment> = r.trends.iter().filter(|a| a.unit == unit).collect();
+    let schedule: Vec<ScheduleCheck> = r.schedule.records().filter(|a| a.unit == unit).collect();
+    let trends: Vec<TrendAssessment> = r.trends.records().filter(|a| a.unit == unit).collect();
     let targets: Vec<_> = r.targets.iter().filter(|a| a.unit == unit).collect();
     let dashboards: Vec<_> = r.dashboards.iter().filter(|a| a.unit == unit).collect();
     let dynamic: Vec<DynamicIndex> = r.dynamic.records().filter(|a| a.unit == unit).collect();

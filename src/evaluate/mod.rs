@@ -617,14 +617,8 @@ pub fn evaluate_with_detail(
     let ni = fw.indicators.len();
     let trend_of = |mu: Option<usize>, ik: usize, unit: &str| -> TrendCategory {
         let id = fw.indicators[ik].id.as_str();
-        let is = |t: &&monitor::TrendAssessment| t.unit == unit && t.indicator == id;
-        mu.and_then(|mu| {
-            mres.trends
-                .get(mu * ni + ik)
-                .filter(is)
-                .or_else(|| mres.trends.iter().find(is))
-        })
-        .map_or(TrendCategory::UnableToAssess, |t| t.category)
+        mu.and_then(|mu| mres.trends.find_at(mu * ni + ik, unit, id))
+            .map_or(TrendCategory::UnableToAssess, |k| mres.trends.category(k))
     };
     let applied_of = |mu: Option<usize>, ik: usize, unit: &str| {
         let id = fw.indicators[ik].id.as_str();
@@ -638,14 +632,10 @@ pub fn evaluate_with_detail(
     };
     let sched_of = |mu: Option<usize>, ik: usize, unit: &str| -> monitor::ScheduleStatus {
         let id = fw.indicators[ik].id.as_str();
-        let is = |s: &&monitor::ScheduleCheck| s.unit == unit && s.indicator == id;
-        mu.and_then(|mu| {
-            mres.schedule
-                .get(mu * ni + ik)
-                .filter(is)
-                .or_else(|| mres.schedule.iter().find(is))
-        })
-        .map_or(monitor::ScheduleStatus::NotAssessable, |s| s.status)
+        mu.and_then(|mu| mres.schedule.find_at(mu * ni + ik, unit, id))
+            .map_or(monitor::ScheduleStatus::NotAssessable, |k| {
+                mres.schedule.status(k)
+            })
     };
     let dash_of = |mu: Option<usize>, unit: &str| {
         let is = |d: &&monitor::UnitDashboard| d.unit == unit;

@@ -545,16 +545,11 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
         let not_found = || FfiError::from(crate::Error::unknown_id("indicator", id));
         let code = match kind {
             0 => {
-                let s = cell
-                    .and_then(|k| r.schedule.get(k))
-                    .filter(|s| s.unit == unit && s.indicator == id)
-                    .or_else(|| {
-                        r.schedule
-                            .iter()
-                            .find(|s| s.unit == unit && s.indicator == id)
-                    })
+                let k = r
+                    .schedule
+                    .find_at(cell.unwrap_or(usize::MAX), unit, id)
                     .ok_or_else(not_found)?;
-                (match s.status {
+                (match r.schedule.status(k) {
                     ScheduleStatus::Achieved => cpindex_schedule_status::Achieved,
                     ScheduleStatus::Ahead => cpindex_schedule_status::Ahead,
                     ScheduleStatus::OnSchedule => cpindex_schedule_status::OnSchedule,
@@ -563,16 +558,11 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
                 }) as u32
             }
             1 => {
-                let t = cell
-                    .and_then(|k| r.trends.get(k))
-                    .filter(|t| t.unit == unit && t.indicator == id)
-                    .or_else(|| {
-                        r.trends
-                            .iter()
-                            .find(|t| t.unit == unit && t.indicator == id)
-                    })
+                let k = r
+                    .trends
+                    .find_at(cell.unwrap_or(usize::MAX), unit, id)
                     .ok_or_else(not_found)?;
-                (match t.category {
+                (match r.trends.category(k) {
                     TrendCategory::TargetAchieved => cpindex_trend_class::TargetAchieved,
                     TrendCategory::OnTrack => cpindex_trend_class::OnTrack,
                     TrendCategory::AccelerationNeeded => cpindex_trend_class::AccelerationNeeded,

@@ -110,8 +110,9 @@ pub struct DimensionColour {
     pub dimension: super::Id,
     /// Colour.
     pub colour: Colour,
-    /// The (up to) two worst indicators that set it.
-    pub worst: Vec<String>,
+    /// The (up to) two worst indicators that set it (ids shared with the run's other
+    /// records).
+    pub worst: Vec<super::Id>,
 }
 
 /// The dashboard of one unit in one year.

@@ -13,6 +13,8 @@
 //! hierarchical weights, re-normalised over the available indicators (AMPI's
 //! variability penalty is omitted so the change is additive).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::achievement::interval_score;
@@ -73,11 +75,11 @@ pub fn rescaled_series(
         clip,
         &mut out,
     );
-    (out, note)
+    (out, note.map(Cow::into_owned))
 }
 
 /// [`rescaled_series`] into a reused buffer (monitoring keeps one per indicator for all
-/// units); returns the note.
+/// units); returns the note (a fixed text borrowed: no allocation per unit).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn rescaled_series_into(
     indicator: &Indicator,
@@ -88,12 +90,12 @@ pub(crate) fn rescaled_series_into(
     growth_input: GrowthInput,
     clip: bool,
     out: &mut Vec<f64>,
-) -> Option<String> {
+) -> Option<Cow<'static, str>> {
     out.clear();
     out.resize(periods.len(), f64::NAN);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
     let Some(bp) = periods.iter().position(|&y| y == base_year) else {
-        return Some(format!("base year {base_year} not in the panel"));
+        return Some(format!("base year {base_year} not in the panel").into());
     };
     if let Polarity::Interval {
         lower,
@@ -105,7 +107,7 @@ pub(crate) fn rescaled_series_into(
         let a = |x: f64| interval_score(x, lower, upper, tolerance_lower, tolerance_upper);
         let a0 = a(values[bp]);
         if a0.is_nan() {
-            return Some("no base-year value".into());
+            return Some(Cow::Borrowed("no base-year value"));
         }
         for (o, &x) in out.iter_mut().zip(values) {
             *o = 100.0 + 30.0 * (a(x) - a0);
@@ -113,14 +115,17 @@ pub(crate) fn rescaled_series_into(
         return None;
     }
     let Some(target) = indicator.target else {
-        return Some("no numeric target".into());
+        return Some(Cow::Borrowed("no numeric target"));
     };
     let ty = indicator.target_year_or(framework_target_year);
     let n_years = f64::from(ty - base_year);
     if indicator.kind == Kind::GrowthRate && !higher && target > 0.0 {
-        return Some(format!(
+        return Some(
+            format!(
             "lower-is-better growth ceiling ({target}%): a ceiling has no baseline-to-target path"
-        ));
+        )
+            .into(),
+        );
     }
     match indicator.kind {
         Kind::Cumulative => {
@@ -163,14 +168,14 @@ pub(crate) fn rescaled_series_into(
         kind => {
             let x0 = values[bp];
             if x0.is_nan() {
-                return Some("no base-year value".into());
+                return Some(Cow::Borrowed("no base-year value"));
             }
             let t = if kind == Kind::GrowthRate {
                 x0 * (1.0 + target / 100.0).powf(n_years)
             } else {
                 target
             };
-            let note = (t == x0).then(|| "target equals baseline: Δ = |x₀| used".to_string());
+            let note = (t == x0).then_some(Cow::Borrowed("target equals baseline: Δ = |x₀| used"));
             for ((o, &y), &x) in out.iter_mut().zip(periods).zip(values) {
                 if y >= base_year {
                     *o = rescale_on_goalposts(x, x0, t, higher, clip);

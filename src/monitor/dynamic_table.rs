@@ -18,6 +18,8 @@
 //! computation there writes into this table, and [`super::dynamic_index`] reads the one
 //! unit back.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::aggregate::Hierarchy;
@@ -61,7 +63,13 @@ pub struct DynamicTable {
     // per entry (unit)
     unit: Vec<u32>,
     base_year: Vec<i32>,
-    excluded: Vec<Vec<(String, String)>>,
+    // the indicators excluded from the entry's index and why: the entry's are
+    // `reason_start[e]..reason_start[e + 1]` of `reason_id` (a code) and `reason_code`
+    // (into `reason_text`, the run's distinct reasons: a handful of texts for every unit)
+    reason_start: Vec<usize>,
+    reason_id: Vec<u32>,
+    reason_code: Vec<u32>,
+    reason_text: Vec<String>,
     // the entry's years are `year_start[e]..year_start[e + 1]`
     year_start: Vec<usize>,
     // per year (NaN = none)
@@ -169,7 +177,14 @@ impl DynamicTable {
                     missing: self.ids(&self.miss_start, &self.miss, r),
                 })
                 .collect(),
-            excluded: self.excluded[e].clone(),
+            excluded: (self.reason_start[e]..self.reason_start[e + 1])
+                .map(|i| {
+                    (
+                        self.names[self.reason_id[i] as usize].to_string(),
+                        self.reason_text[self.reason_code[i] as usize].clone(),
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -218,7 +233,10 @@ impl DynamicTable {
                     change,
                 );
             }
-            b.set_excluded(d.excluded.clone());
+            for (id, why) in &d.excluded {
+                let code = b.code(&Id::new(id));
+                b.excluded(code, why);
+            }
         }
         b.finish()
     }
@@ -254,25 +272,43 @@ impl<'de> Deserialize<'de> for DynamicTable {
     }
 }
 
+/// The code of a reason text in `texts` (added when new; `codes` finds it).
+fn reason_code(texts: &mut Vec<String>, codes: &mut HashMap<String, u32>, why: &str) -> u32 {
+    if let Some(&c) = codes.get(why) {
+        return c;
+    }
+    let c = texts.len() as u32;
+    texts.push(why.to_string());
+    codes.insert(why.to_string(), c);
+    c
+}
+
 /// Writes a [`DynamicTable`] entry by entry (crate-private): `begin` a unit, then per year
 /// its list entries followed by `end_year`.
 pub(crate) struct DynamicBuilder {
     t: DynamicTable,
     // the table's names, moved into it when finished
     ids: IdCodes,
+    // the code of each text of `t.reason_text`
+    reasons: HashMap<String, u32>,
 }
 
 impl DynamicBuilder {
     fn empty(ids: IdCodes) -> DynamicBuilder {
         let t = DynamicTable {
             year_start: vec![0],
+            reason_start: vec![0],
             ind_start: vec![0],
             dim_start: vec![0],
             excl_start: vec![0],
             miss_start: vec![0],
             ..DynamicTable::default()
         };
-        DynamicBuilder { t, ids }
+        DynamicBuilder {
+            t,
+            ids,
+            reasons: HashMap::new(),
+        }
     }
 
     /// A table whose indicator `j` has code `j` and dimension `k` code `n + k` (`h`'s ids).
@@ -300,7 +336,7 @@ impl DynamicBuilder {
         let _ = t.unit.try_reserve(units);
         let _ = t.year_start.try_reserve(units);
         let _ = t.base_year.try_reserve(units);
-        let _ = t.excluded.try_reserve(units);
+        let _ = t.reason_start.try_reserve(units);
         let _ = t.year.try_reserve(ny);
         for v in [&mut t.composite, &mut t.fixed_base, &mut t.chained] {
             let _ = v.try_reserve(ny);
@@ -331,7 +367,7 @@ impl DynamicBuilder {
     pub(crate) fn begin(&mut self, unit: u32, base_year: i32) {
         self.t.unit.push(unit);
         self.t.base_year.push(base_year);
-        self.t.excluded.push(Vec::new());
+        self.t.reason_start.push(self.t.reason_id.len());
         self.t.year_start.push(self.t.year.len());
     }
 
@@ -397,10 +433,16 @@ impl DynamicBuilder {
         }
     }
 
-    /// The reasons indicators are excluded from the last entry's index.
-    pub(crate) fn set_excluded(&mut self, excluded: Vec<(String, String)>) {
-        if let Some(last) = self.t.excluded.last_mut() {
-            *last = excluded;
+    /// An indicator or other id (`code`) excluded from the last entry's index, and why
+    /// (the text kept once per run: no allocation for one seen before).
+    pub(crate) fn excluded(&mut self, code: u32, why: &str) {
+        let t = &mut self.t;
+        let rc = reason_code(&mut t.reason_text, &mut self.reasons, why);
+        t.reason_id.push(code);
+        t.reason_code.push(rc);
+        // the entry's reasons end here (moved on by each one)
+        if let Some(last) = t.reason_start.last_mut() {
+            *last = t.reason_id.len();
         }
     }
 
@@ -410,7 +452,7 @@ impl DynamicBuilder {
     /// here is numbered in `other`'s order, as when written here); the list starts move
     /// on by this table's lengths.
     pub(crate) fn append(&mut self, other: DynamicBuilder) {
-        let DynamicBuilder { t: o, ids } = other;
+        let DynamicBuilder { t: o, ids, .. } = other;
         let units: Vec<u32> = ids
             .into_names()
             .iter()
@@ -426,12 +468,23 @@ impl DynamicBuilder {
         );
         t.unit.extend(o.unit.iter().map(|&u| units[u as usize]));
         t.base_year.extend_from_slice(&o.base_year);
-        t.excluded.extend(o.excluded);
         // each start list begins with 0, the start of the first entry (or year)
         let moved = |to: &mut Vec<usize>, from: &[usize], by: usize| {
             to.extend(from.iter().skip(1).map(|&s| s + by));
         };
         moved(&mut t.year_start, &o.year_start, years);
+        let reasons = t.reason_id.len();
+        moved(&mut t.reason_start, &o.reason_start, reasons);
+        t.reason_id
+            .extend(o.reason_id.iter().map(|&c| units[c as usize]));
+        for &rc in &o.reason_code {
+            let c = reason_code(
+                &mut t.reason_text,
+                &mut self.reasons,
+                &o.reason_text[rc as usize],
+            );
+            t.reason_code.push(c);
+        }
         t.year.extend_from_slice(&o.year);
         t.composite.extend_from_slice(&o.composite);
         t.fixed_base.extend_from_slice(&o.fixed_base);
@@ -456,5 +509,66 @@ impl DynamicBuilder {
         t.excl.shrink_to_fit();
         t.miss.shrink_to_fit();
         self.t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One entry of unit `unit` (one year) excluding `excluded` (id, reason) in order.
+    fn entry(b: &mut DynamicBuilder, unit: &str, excluded: &[(&str, &str)]) {
+        let u = b.code(&Id::new(unit));
+        b.begin(u, 2020);
+        b.end_year(2020, Some(50.0), Some(100.0), Some(100.0), None);
+        for (id, why) in excluded {
+            let c = b.code(&Id::new(id));
+            b.excluded(c, why);
+        }
+    }
+
+    fn excluded(t: &DynamicTable, e: usize) -> Vec<(String, String)> {
+        t.record(e).excluded
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn exclusion_reasons_are_kept_once_and_read_back_per_unit_across_a_join() {
+        let (nt, nb) = ("no numeric target", "no base-year value");
+        let mut first = DynamicBuilder::empty(IdCodes::default());
+        entry(&mut first, "u1", &[("x", nt)]);
+        entry(&mut first, "u2", &[]);
+        // a later share: a reason the first has not seen, one it has, and ids new to it
+        let mut second = DynamicBuilder::empty(IdCodes::default());
+        entry(&mut second, "u3", &[("y", nb), ("x", nt)]);
+        entry(&mut second, "u4", &[]);
+        entry(&mut second, "u5", &[("x", nb)]);
+        first.append(second);
+        let t = first.finish();
+        assert_eq!(t.len(), 5);
+        let want = [
+            pairs(&[("x", nt)]),
+            vec![],
+            pairs(&[("y", nb), ("x", nt)]),
+            vec![],
+            pairs(&[("x", nb)]),
+        ];
+        for (e, w) in want.iter().enumerate() {
+            assert_eq!(&excluded(&t, e), w, "entry {e}");
+        }
+        assert_eq!(t.unit(2), "u3");
+        // each distinct reason held once
+        assert_eq!(t.reason_text.len(), 2);
+        // and the same through the serde form's records
+        let back = DynamicTable::from_records(&t.records().collect::<Vec<_>>());
+        assert_eq!(back, t);
+        for (e, w) in want.iter().enumerate() {
+            assert_eq!(&excluded(&back, e), w, "entry {e} read back");
+        }
     }
 }

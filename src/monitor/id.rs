@@ -191,6 +191,77 @@ impl IdCodes {
     }
 }
 
+/// Texts numbered in the order they are first given (crate-private): a columnar table
+/// holds each distinct note or basis text once and refers to it by this code. A fixed
+/// text (`Cow::Borrowed`, a string literal) is looked up by its address in a small
+/// direct-mapped cache first (a run's notes and bases are a few dozen literals, given
+/// hundreds of thousands of times): no hashing of the text; a miss, or any other text, is
+/// found by its content, so equal texts have one code however they come.
+#[derive(Debug)]
+pub(crate) struct TextCodes {
+    texts: Vec<std::borrow::Cow<'static, str>>,
+    codes: std::collections::HashMap<String, u32>,
+    // (address, length, code) of fixed texts, by a hash of the address (a text's
+    // address is never 0, not even an empty one's: an empty slot matches nothing)
+    fixed: [(usize, usize, u32); FIXED_SLOTS],
+}
+
+/// Slots of [`TextCodes`]'s cache of fixed texts.
+const FIXED_SLOTS: usize = 64;
+
+impl Default for TextCodes {
+    fn default() -> TextCodes {
+        TextCodes {
+            texts: Vec::new(),
+            codes: std::collections::HashMap::new(),
+            // (no text has address 0)
+            fixed: [(0, 0, 0); FIXED_SLOTS],
+        }
+    }
+}
+
+impl TextCodes {
+    /// The code of `text` (numbered when new).
+    // (the `Cow` itself, not its text: whether it is borrowed is what is read)
+    #[allow(clippy::ptr_arg)]
+    #[inline]
+    pub(crate) fn code(&mut self, text: &std::borrow::Cow<'static, str>) -> u32 {
+        match text {
+            std::borrow::Cow::Borrowed(s) => {
+                let a = s.as_ptr() as usize;
+                let k = (a ^ (a >> 6) ^ (a >> 12) ^ s.len()) % FIXED_SLOTS;
+                let f = self.fixed[k];
+                if f.0 == a && f.1 == s.len() {
+                    return f.2;
+                }
+                let c = self.by_content(text);
+                self.fixed[k] = (a, s.len(), c);
+                c
+            }
+            std::borrow::Cow::Owned(_) => self.by_content(text),
+        }
+    }
+
+    /// The code of `text` found by its content (numbered when new; a fixed text is kept
+    /// borrowed).
+    #[allow(clippy::ptr_arg)]
+    #[inline(never)]
+    fn by_content(&mut self, text: &std::borrow::Cow<'static, str>) -> u32 {
+        if let Some(&c) = self.codes.get(text.as_ref()) {
+            return c;
+        }
+        let c = self.texts.len() as u32;
+        self.texts.push(text.clone());
+        self.codes.insert(text.to_string(), c);
+        c
+    }
+
+    /// The texts by code.
+    pub(crate) fn into_texts(self) -> Vec<std::borrow::Cow<'static, str>> {
+        self.texts
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +279,46 @@ mod tests {
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"county_a\"");
         let back: Id = serde_json::from_str("\"甲市\"").unwrap();
         assert_eq!(back, "甲市");
+    }
+
+    /// Equal texts have one code whether fixed or owned, in whichever order they come;
+    /// different texts (even at one address with another length) have different codes.
+    #[test]
+    fn text_codes_are_by_content() {
+        use std::borrow::Cow;
+        let mut t = TextCodes::default();
+        let lit: &'static str = "no data here";
+        let a = t.code(&Cow::Borrowed("no data"));
+        assert_eq!(t.code(&Cow::Owned("no data".to_string())), a);
+        assert_eq!(t.code(&Cow::Borrowed("no data")), a);
+        let b = t.code(&Cow::Owned("zero target".to_string()));
+        assert_ne!(a, b);
+        assert_eq!(t.code(&Cow::Borrowed("zero target")), b);
+        // a prefix of a literal: the same address, another text
+        let c = t.code(&Cow::Borrowed(lit));
+        let d = t.code(&Cow::Borrowed(&lit[..7]));
+        assert_ne!(c, d);
+        assert_eq!(d, a);
+        // more fixed texts than the cache has slots: found by content all the same
+        let many: Vec<String> = (0..2 * FIXED_SLOTS).map(|k| format!("t{k}")).collect();
+        let leaked: Vec<&'static str> = many
+            .iter()
+            .map(|s| &*Box::leak(s.clone().into_boxed_str()))
+            .collect();
+        let codes: Vec<u32> = leaked.iter().map(|s| t.code(&Cow::Borrowed(*s))).collect();
+        for (s, &c) in many.iter().zip(&codes) {
+            assert_eq!(t.code(&Cow::Owned(s.clone())), c);
+        }
+        for (s, &c) in leaked.iter().zip(&codes).rev() {
+            assert_eq!(t.code(&Cow::Borrowed(*s)), c);
+        }
+        // the empty text, by content
+        let e = t.code(&Cow::Borrowed(""));
+        assert_eq!(t.code(&Cow::Owned(String::new())), e);
+        let texts = t.into_texts();
+        assert_eq!(texts[a as usize], "no data");
+        assert_eq!(texts[c as usize], lit);
+        assert_eq!(texts.len(), 4 + 2 * FIXED_SLOTS);
+        assert_eq!(texts[e as usize], "");
     }
 }

@@ -16,10 +16,12 @@ use super::dynamic::{dynamic_into, rescaled_series_into};
 use super::dynamic_table::{DynamicBuilder, DynamicTable};
 use super::evaluation::{evaluate, OverallEvaluation};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
-use super::schedule::{schedule_check_ids, ScheduleCheck};
+use super::schedule::schedule_fields;
+use super::schedule_table::{ScheduleBuilder, ScheduleTable};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::table::{AchievementTable, DenseColumns, DenseRows, TableBuilder};
-use super::trend::{assess_trend_ids, TrendAssessment};
+use super::trend::assess_trend_fields;
+use super::trend_table::{TrendBuilder, TrendTable};
 use super::Id;
 use crate::data::Panel;
 use crate::error::{Error, Result};
@@ -47,10 +49,14 @@ pub struct MonitorResults {
     /// Aggregated achievement per unit × year, held by column ([`AggregateTable`]: a
     /// [`UnitAchievement`] per record on request; serialised as the list of them).
     pub aggregates: AggregateTable,
-    /// Schedule check per unit × indicator in the evaluation year.
-    pub schedule: Vec<ScheduleCheck>,
-    /// Trend per unit × indicator up to the evaluation year.
-    pub trends: Vec<TrendAssessment>,
+    /// Schedule check per unit × indicator in the evaluation year, held by column
+    /// ([`ScheduleTable`]: a [`super::ScheduleCheck`] per record on request; serialised
+    /// as the list of them).
+    pub schedule: ScheduleTable,
+    /// Trend per unit × indicator up to the evaluation year, held by column
+    /// ([`TrendTable`]: a [`super::TrendAssessment`] per record on request; serialised as
+    /// the list of them).
+    pub trends: TrendTable,
     /// Dashboard per unit in the evaluation year.
     pub dashboards: Vec<UnitDashboard>,
     /// Dynamic monitoring index per unit, held by column ([`DynamicTable`]: a
@@ -193,6 +199,24 @@ impl Default for MonitorDetail {
     }
 }
 
+/// Where a relative target's reference series is in the panel (looked up once per
+/// indicator, not per unit).
+#[derive(Debug, Clone, Copy)]
+struct RefPos {
+    unit: RefUnit,
+    /// The reference indicator's position (`None`: not in the panel).
+    indicator: Option<usize>,
+}
+
+/// The unit of a reference series.
+#[derive(Debug, Clone, Copy)]
+enum RefUnit {
+    /// The unit monitored.
+    Same,
+    /// A fixed unit (the province, the city): its position, `None` when not in the panel.
+    Fixed(Option<usize>),
+}
+
 /// What the units of one part of a run (all of them, or one thread's share) read:
 /// the inputs and what is looked up once per run.
 struct Shared<'a> {
@@ -207,6 +231,7 @@ struct Shared<'a> {
     year: i32,
     nan: &'a [f64],
     panel_pos: &'a [Option<usize>],
+    ref_pos: &'a [Option<RefPos>],
     se_pos: &'a [Option<(&'a String, Option<usize>)>],
     counted: &'a [usize],
     top_dims: &'a [usize],
@@ -220,8 +245,8 @@ struct Part<'d> {
     table: TableBuilder<'d>,
     aggregates: AggregateBuilder,
     dynamic: DynamicBuilder,
-    schedule: Vec<ScheduleCheck>,
-    trends: Vec<TrendAssessment>,
+    schedule: ScheduleBuilder,
+    trends: TrendBuilder,
     dashboards: Vec<UnitDashboard>,
     targets: Vec<AppliedTarget>,
     warnings: Vec<String>,
@@ -259,8 +284,8 @@ impl Part<'_> {
             };
             self.aggregates.append(aggregates);
             self.dynamic.append(dynamic);
-            self.schedule.extend(schedule);
-            self.trends.extend(trends);
+            self.schedule.append(schedule);
+            self.trends.append(trends);
             self.dashboards.extend(dashboards);
             self.targets.extend(targets);
             self.warnings.extend(warnings);
@@ -306,6 +331,7 @@ fn monitor_part<'d>(
         year,
         nan,
         panel_pos,
+        ref_pos,
         se_pos,
         counted,
         top_dims,
@@ -318,8 +344,8 @@ fn monitor_part<'d>(
     let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
     let mut aggregates =
         AggregateBuilder::new(hier, framework, room * n_years_eval, spec.pull_down_count);
-    let mut schedule = Vec::with_capacity(n_cells);
-    let mut trends = Vec::with_capacity(n_cells);
+    let mut schedule = ScheduleBuilder::new(hier, framework.indicators.len(), n_cells);
+    let mut trends = TrendBuilder::new(hier, framework.indicators.len(), n_cells);
     let mut dashboards = Vec::with_capacity(room);
     let mut dynamic =
         DynamicBuilder::new(hier, framework.indicators.len(), framework.dimensions.len());
@@ -371,12 +397,20 @@ fn monitor_part<'d>(
     let mut resolved: Vec<[Option<Indicator>; 2]> = vec![[None, None]; ni];
     // a relative target's reference series
     let mut ref_buf: Vec<f64> = Vec::with_capacity(np);
+    // the indicators a unit's dynamic index excludes and why, reused for every unit
+    let mut excluded: Vec<(u32, Cow<'static, str>)> = Vec::new();
+    // a dimension's indicator colours, and those not grey with their positions (the
+    // dashboard's worst indicators)
+    let mut colours: Vec<Colour> = Vec::new();
+    let mut members: Vec<(Colour, usize)> = Vec::new();
     for unit in units {
         let u = panel.require_unit(unit)?;
         // the unit's id, shared by all its records
         let uid = Id::new(unit);
         let unit_code = aggregates.unit(&uid);
-        let mut excluded = Vec::new();
+        // the unit's codes in the schedule and trend tables
+        let unit_codes = (schedule.unit(&uid), trends.unit(&uid));
+        excluded.clear();
         let plan_unit = plan_units.unit(unit);
         let mut icol = Vec::with_capacity(ni);
         for (j, ind) in framework.indicators.iter().enumerate() {
@@ -409,14 +443,17 @@ fn monitor_part<'d>(
                 Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
                 None => values.extend_from_slice(nan),
             }
-            let reference: Option<&[f64]> = match ind.relative_target.as_ref().map(|r| &r.reference)
-            {
-                Some(Reference::Series {
+            // (the positions were looked up once per indicator)
+            let reference: Option<&[f64]> = match ref_pos[j] {
+                Some(RefPos {
                     unit: ru,
                     indicator: ri,
                 }) => {
-                    let ru = ru.as_deref().unwrap_or(unit);
-                    match (panel.unit_index(ru), panel.indicator_index(ri)) {
+                    let a = match ru {
+                        RefUnit::Same => Some(u),
+                        RefUnit::Fixed(a) => a,
+                    };
+                    match (a, ri) {
                         (Some(a), Some(b)) => {
                             // the panel's series (`Panel::series`) into a reused buffer
                             ref_buf.clear();
@@ -424,15 +461,22 @@ fn monitor_part<'d>(
                             Some(&ref_buf[..])
                         }
                         _ => {
-                            warnings.push(format!(
-                                "indicator `{}`: reference series unit `{ru}`, indicator `{ri}` not in the panel",
-                                ind.id
-                            ));
+                            if let Some(Reference::Series {
+                                unit: ru,
+                                indicator: ri,
+                            }) = ind.relative_target.as_ref().map(|r| &r.reference)
+                            {
+                                let ru = ru.as_deref().unwrap_or(unit);
+                                warnings.push(format!(
+                                    "indicator `{}`: reference series unit `{ru}`, indicator `{ri}` not in the panel",
+                                    ind.id
+                                ));
+                            }
                             None
                         }
                     }
                 }
-                _ => None,
+                None => None,
             };
             let input = SeriesInput {
                 unit,
@@ -477,24 +521,26 @@ fn monitor_part<'d>(
                 &spec.dashboard,
                 ind_ids[j].clone(),
             ));
+            // (indicator `j` has code `j` in the schedule and trend tables)
             if let Some(a) = at_year {
-                schedule.push(schedule_check_ids(
-                    a,
-                    spec.schedule_tolerance,
-                    spec.schedule_epsilon,
-                    ind_ids[j].clone(),
-                    uid.clone(),
-                ));
+                schedule.push(
+                    unit_codes.0,
+                    j as u32,
+                    schedule_fields(a, spec.schedule_tolerance, spec.schedule_epsilon),
+                );
             }
-            trends.push(assess_trend_ids(
-                (ind_ids[j].clone(), uid.clone()),
-                ind,
-                periods,
-                &values,
-                (base_year, framework.target_year, year),
-                at_year,
-                &spec.trend,
-            ));
+            trends.push(
+                unit_codes.1,
+                j as u32,
+                assess_trend_fields(
+                    ind,
+                    periods,
+                    &values,
+                    (base_year, framework.target_year, year),
+                    at_year,
+                    &spec.trend,
+                ),
+            );
             // a multiple of the baseline enters the dynamic index with the unit's resolved
             // target (the same for every record)
             // (built once per indicator and form of target — the plan's or the unit's —
@@ -523,7 +569,8 @@ fn monitor_part<'d>(
             );
             if let Some(n) = note {
                 if rs.iter().all(|v| v.is_nan()) {
-                    excluded.push((ind.id.clone(), n));
+                    // (indicator `j` has code `j` in the dynamic table)
+                    excluded.push((j as u32, n));
                 }
             }
         }
@@ -575,18 +622,26 @@ fn monitor_part<'d>(
         let dcol = top_dims
             .iter()
             .map(|&k| {
-                let mut members: Vec<(Colour, &str)> = hier
-                    .members(k)
-                    .iter()
-                    .map(|&j| (icol[j].colour, framework.indicators[j].id.as_str()))
-                    .collect();
-                let colours: Vec<Colour> = members.iter().map(|m| m.0).collect();
-                members.retain(|m| m.0 != Colour::Grey);
+                // (the two buffers reused for every dimension and unit)
+                colours.clear();
+                colours.extend(hier.members(k).iter().map(|&j| icol[j].colour));
+                members.clear();
+                members.extend(
+                    hier.members(k)
+                        .iter()
+                        .map(|&j| (icol[j].colour, j))
+                        .filter(|m| m.0 != Colour::Grey),
+                );
+                // (stable: members of the same colour stay in framework order)
                 members.sort_by_key(|m| m.0);
                 DimensionColour {
                     dimension: dim_ids[k].clone(),
                     colour: dimension_colour(&colours),
-                    worst: members.iter().take(2).map(|m| m.1.to_string()).collect(),
+                    worst: members
+                        .iter()
+                        .take(2)
+                        .map(|m| ind_ids[m.1].clone())
+                        .collect(),
                 }
             })
             .collect();
@@ -610,7 +665,9 @@ fn monitor_part<'d>(
                 &mut scratch.weights,
                 &mut dynamic,
             )?;
-            dynamic.set_excluded(excluded);
+            for (code, why) in &excluded {
+                dynamic.excluded(*code, why);
+            }
         } else {
             warnings.push(format!(
                 "dynamic index of unit `{unit}`: base year {dyn_base} not in the panel"
@@ -775,6 +832,20 @@ pub fn monitor_with_detail(
         .iter()
         .map(|i| panel.indicator_index(&i.id))
         .collect();
+    let ref_pos: Vec<Option<RefPos>> = framework
+        .indicators
+        .iter()
+        .map(|i| match i.relative_target.as_ref().map(|r| &r.reference) {
+            Some(Reference::Series { unit, indicator }) => Some(RefPos {
+                unit: match unit {
+                    Some(ru) => RefUnit::Fixed(panel.unit_index(ru)),
+                    None => RefUnit::Same,
+                },
+                indicator: panel.indicator_index(indicator),
+            }),
+            _ => None,
+        })
+        .collect();
     let se_pos: Vec<Option<(&String, Option<usize>)>> = framework
         .indicators
         .iter()
@@ -808,6 +879,7 @@ pub fn monitor_with_detail(
         year,
         nan: &nan,
         panel_pos: &panel_pos,
+        ref_pos: &ref_pos,
         se_pos: &se_pos,
         counted: &counted,
         top_dims: &top_dims,
@@ -949,8 +1021,8 @@ pub fn monitor_with_detail(
         achievements,
         aggregates,
         dynamic: dynamic.finish(),
-        schedule,
-        trends,
+        schedule: schedule.finish(),
+        trends: trends.finish(),
         dashboards,
         satisfaction,
         evaluations,

@@ -126,6 +126,40 @@ pub(crate) fn schedule_check_ids(
     indicator: super::Id,
     unit: super::Id,
 ) -> ScheduleCheck {
+    let ScheduleFields {
+        year,
+        elapsed_share,
+        progress,
+        status,
+        basis,
+        interim_met,
+    } = schedule_fields(rec, tol, eps);
+    ScheduleCheck {
+        indicator,
+        unit,
+        year,
+        elapsed_share,
+        progress,
+        status,
+        basis: std::borrow::Cow::Borrowed(basis),
+        interim_met,
+    }
+}
+
+/// A [`ScheduleCheck`] without its ids (monitoring keeps them once, in its
+/// [`super::schedule_table::ScheduleTable`]); its basis is always one of the fixed texts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ScheduleFields {
+    pub(crate) year: i32,
+    pub(crate) elapsed_share: f64,
+    pub(crate) progress: Option<f64>,
+    pub(crate) status: ScheduleStatus,
+    pub(crate) basis: &'static str,
+    pub(crate) interim_met: Option<bool>,
+}
+
+/// [`schedule_check_ids`] without the ids.
+pub(crate) fn schedule_fields(rec: &Draft, tol: f64, eps: f64) -> ScheduleFields {
     let at_target = rec.year >= rec.target_year;
     let e = rec.elapsed_share;
     let (p, e_used, basis) = match rec.kind {
@@ -154,14 +188,12 @@ pub(crate) fn schedule_check_ids(
             }
         }
     };
-    ScheduleCheck {
-        indicator,
-        unit,
+    ScheduleFields {
         year: rec.year,
         elapsed_share: e,
         progress: p,
         status,
-        basis: std::borrow::Cow::Borrowed(basis),
+        basis,
         interim_met: rec.interim.map(|i| i.met),
     }
 }

@@ -194,10 +194,62 @@ pub(crate) fn assess_trend_ids(
     record: Option<&Draft>,
     t: &TrendThresholds,
 ) -> TrendAssessment {
+    assess_trend_fields(indicator, periods, values, years, record, t).with_ids(ids.0, ids.1)
+}
+
+/// A [`TrendAssessment`] without its ids (monitoring keeps them once, in its
+/// [`super::trend_table::TrendTable`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TrendFields {
+    pub(crate) from_year: Option<i32>,
+    pub(crate) to_year: Option<i32>,
+    pub(crate) cagr_observed: Option<f64>,
+    pub(crate) cagr_required: Option<f64>,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) category: TrendCategory,
+    pub(crate) score: Option<f64>,
+    pub(crate) note: std::borrow::Cow<'static, str>,
+}
+
+impl TrendFields {
+    /// The assessment with its indicator and unit ids.
+    pub(crate) fn with_ids(self, indicator: super::Id, unit: super::Id) -> TrendAssessment {
+        let TrendFields {
+            from_year,
+            to_year,
+            cagr_observed,
+            cagr_required,
+            ratio,
+            category,
+            score,
+            note,
+        } = self;
+        TrendAssessment {
+            indicator,
+            unit,
+            from_year,
+            to_year,
+            cagr_observed,
+            cagr_required,
+            ratio,
+            category,
+            score,
+            note,
+        }
+    }
+}
+
+/// [`assess_trend_ids`] without the ids.
+pub(crate) fn assess_trend_fields(
+    indicator: &Indicator,
+    periods: &[i32],
+    values: &[f64],
+    years: (i32, i32, i32),
+    record: Option<&Draft>,
+    t: &TrendThresholds,
+) -> TrendFields {
     let (base_year, framework_target_year, year) = years;
-    let mut out = TrendAssessment {
-        indicator: ids.0,
-        unit: ids.1,
+    let mut out = TrendFields {
         from_year: None,
         to_year: None,
         cagr_observed: None,
@@ -210,7 +262,7 @@ pub(crate) fn assess_trend_ids(
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
     let met = record.and_then(|r| r.met);
-    let achieved = |o: &mut TrendAssessment| {
+    let achieved = |o: &mut TrendFields| {
         o.category = TrendCategory::TargetAchieved;
         o.score = Some(5.0);
     };

@@ -901,7 +901,7 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
     );
     sched.frozen_columns = 2;
     sched.reserve_rows(e.monitor.schedule.len());
-    for s in &e.monitor.schedule {
+    for s in e.monitor.schedule.records() {
         sched.push(row(
             unit_cells_by_id(&s.unit),
             [

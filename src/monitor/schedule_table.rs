@@ -1,0 +1,251 @@
+//! [`ScheduleTable`]: the schedule check of every unit × indicator of a monitoring run in
+//! the evaluation year, held by column.
+//!
+//! A [`ScheduleCheck`] owns two shared ids (a reference-count increment each to write, a
+//! decrement each to free) and its basis text; at national scale (2,844 units × 102
+//! indicators) that was 290,000 records of about 100 bytes. The table keeps the ids once
+//! (a record refers to its unit and indicator by code), each distinct basis once (five
+//! fixed texts in a monitoring run) and the numbers in columns; a record is built on
+//! request ([`ScheduleTable::record`]) and the serde form is the list of records,
+//! unchanged. The layout follows the trend table ([`super::TrendTable`]).
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::aggregate::Hierarchy;
+use super::id::{IdCodes, TextCodes};
+use super::schedule::{ScheduleCheck, ScheduleFields, ScheduleStatus};
+use super::Id;
+
+/// The schedule checks of a monitoring run (see the module documentation), in the run's
+/// order: unit-major, framework order.
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleTable {
+    // the ids by code, and each distinct basis
+    names: Vec<Id>,
+    bases: Vec<Cow<'static, str>>,
+    // per record
+    unit: Vec<u32>,
+    indicator: Vec<u32>,
+    year: Vec<i32>,
+    elapsed_share: Vec<f64>,
+    progress: Vec<Option<f64>>,
+    status: Vec<ScheduleStatus>,
+    basis: Vec<u32>,
+    interim_met: Vec<Option<bool>>,
+}
+
+impl ScheduleTable {
+    /// Number of records (unit × indicator).
+    pub fn len(&self) -> usize {
+        self.unit.len()
+    }
+
+    /// Whether there is no record.
+    pub fn is_empty(&self) -> bool {
+        self.unit.is_empty()
+    }
+
+    /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
+    pub fn unit(&self, k: usize) -> &str {
+        &self.names[self.unit[k] as usize]
+    }
+
+    /// Indicator id of record `k`.
+    pub fn indicator(&self, k: usize) -> &str {
+        &self.names[self.indicator[k] as usize]
+    }
+
+    /// Status of record `k`.
+    pub fn status(&self, k: usize) -> ScheduleStatus {
+        self.status[k]
+    }
+
+    /// Record `k` (built from the columns); `None` past the end.
+    pub fn get(&self, k: usize) -> Option<ScheduleCheck> {
+        (k < self.len()).then(|| self.record(k))
+    }
+
+    /// Record `k` (built from the columns; panics when `k >= len()`).
+    pub fn record(&self, k: usize) -> ScheduleCheck {
+        ScheduleCheck {
+            indicator: self.names[self.indicator[k] as usize].clone(),
+            unit: self.names[self.unit[k] as usize].clone(),
+            year: self.year[k],
+            elapsed_share: self.elapsed_share[k],
+            progress: self.progress[k],
+            status: self.status[k],
+            basis: self.bases[self.basis[k] as usize].clone(),
+            interim_met: self.interim_met[k],
+        }
+    }
+
+    /// Every record in order (each built on the fly).
+    pub fn records(&self) -> impl ExactSizeIterator<Item = ScheduleCheck> + '_ {
+        (0..self.len()).map(|k| self.record(k))
+    }
+
+    /// The position of the record of `unit` and `indicator`: `at` when that record is
+    /// there (monitoring writes it at `unit position × indicators + indicator
+    /// position` when the
+    /// evaluation year is monitored), else found by a search.
+    pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
+        let is = |k: usize| self.unit(k) == unit && self.indicator(k) == indicator;
+        if at < self.len() && is(at) {
+            return Some(at);
+        }
+        (0..self.len()).find(|&k| is(k))
+    }
+
+    /// A table of the given records, in their order.
+    pub fn from_records(records: &[ScheduleCheck]) -> ScheduleTable {
+        let mut b = ScheduleBuilder::empty(IdCodes::default());
+        for r in records {
+            let (u, i) = (b.ids.code(&r.unit), b.ids.code(&r.indicator));
+            let basis = b.bases.code(&r.basis);
+            b.push_coded(
+                u,
+                i,
+                r.year,
+                r.elapsed_share,
+                r.progress,
+                r.status,
+                basis,
+                r.interim_met,
+            );
+        }
+        b.finish()
+    }
+}
+
+impl PartialEq for ScheduleTable {
+    /// Equal records (NaN compared as `f64`, as the list of records did).
+    fn eq(&self, o: &Self) -> bool {
+        self.len() == o.len() && (0..self.len()).all(|k| self.record(k) == o.record(k))
+    }
+}
+
+impl Serialize for ScheduleTable {
+    /// The list of records ([`ScheduleCheck`]), as before the table was columnar.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.records())
+    }
+}
+
+impl<'de> Deserialize<'de> for ScheduleTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let records = Vec::<ScheduleCheck>::deserialize(d)?;
+        Ok(ScheduleTable::from_records(&records))
+    }
+}
+
+/// Writes a [`ScheduleTable`] record by record (crate-private).
+pub(crate) struct ScheduleBuilder {
+    t: ScheduleTable,
+    ids: IdCodes,
+    bases: TextCodes,
+}
+
+impl ScheduleBuilder {
+    fn empty(ids: IdCodes) -> ScheduleBuilder {
+        ScheduleBuilder {
+            t: ScheduleTable::default(),
+            ids,
+            bases: TextCodes::default(),
+        }
+    }
+
+    /// A table whose indicator `j` has code `j` (`h`'s ids), with room for `records`.
+    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> ScheduleBuilder {
+        let mut b = ScheduleBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
+        let t = &mut b.t;
+        t.unit.reserve(records);
+        t.indicator.reserve(records);
+        t.year.reserve(records);
+        t.elapsed_share.reserve(records);
+        t.progress.reserve(records);
+        t.status.reserve(records);
+        t.basis.reserve(records);
+        t.interim_met.reserve(records);
+        b
+    }
+
+    /// The code of a unit (numbered when new).
+    pub(crate) fn unit(&mut self, id: &Id) -> u32 {
+        self.ids.code(id)
+    }
+
+    /// Appends the check of unit `unit` and indicator `indicator` (codes).
+    pub(crate) fn push(&mut self, unit: u32, indicator: u32, f: ScheduleFields) {
+        let basis = self.bases.code(&Cow::Borrowed(f.basis));
+        self.push_coded(
+            unit,
+            indicator,
+            f.year,
+            f.elapsed_share,
+            f.progress,
+            f.status,
+            basis,
+            f.interim_met,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_coded(
+        &mut self,
+        unit: u32,
+        indicator: u32,
+        year: i32,
+        elapsed_share: f64,
+        progress: Option<f64>,
+        status: ScheduleStatus,
+        basis: u32,
+        interim_met: Option<bool>,
+    ) {
+        let t = &mut self.t;
+        t.unit.push(unit);
+        t.indicator.push(indicator);
+        t.year.push(year);
+        t.elapsed_share.push(elapsed_share);
+        t.progress.push(progress);
+        t.status.push(status);
+        t.basis.push(basis);
+        t.interim_met.push(interim_met);
+    }
+
+    /// Appends the records of `other`, a builder over the units that follow this one's
+    /// (a run split over threads): the table is the one a single builder would have
+    /// written for both in turn (ids and bases re-coded here).
+    pub(crate) fn append(&mut self, other: ScheduleBuilder) {
+        let ScheduleBuilder { t: o, ids, bases } = other;
+        let codes: Vec<u32> = ids
+            .into_names()
+            .iter()
+            .map(|id| self.ids.code(id))
+            .collect();
+        let texts: Vec<u32> = bases
+            .into_texts()
+            .iter()
+            .map(|b| self.bases.code(b))
+            .collect();
+        let t = &mut self.t;
+        t.unit.extend(o.unit.iter().map(|&c| codes[c as usize]));
+        t.indicator
+            .extend(o.indicator.iter().map(|&c| codes[c as usize]));
+        t.year.extend_from_slice(&o.year);
+        t.elapsed_share.extend_from_slice(&o.elapsed_share);
+        t.progress.extend_from_slice(&o.progress);
+        t.status.extend_from_slice(&o.status);
+        t.basis.extend(o.basis.iter().map(|&c| texts[c as usize]));
+        t.interim_met.extend_from_slice(&o.interim_met);
+    }
+
+    /// The finished table.
+    pub(crate) fn finish(self) -> ScheduleTable {
+        let ScheduleBuilder { mut t, ids, bases } = self;
+        t.names = ids.into_names();
+        t.bases = bases.into_texts();
+        t
+    }
+}

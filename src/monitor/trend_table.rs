@@ -1,0 +1,244 @@
+//! [`TrendTable`]: the trend assessment of every unit × indicator of a monitoring run,
+//! held by column.
+//!
+//! A [`TrendAssessment`] owns two shared ids (a reference-count increment each to write,
+//! a decrement each to free) and its note; at national scale (2,844 units × 102
+//! indicators) the list was 290,000 records of 136 bytes — with the schedule's, a
+//! quarter of a monitoring run's fresh pages. The table keeps the ids once (a record
+//! refers to its unit and indicator by code), each distinct note once (a record holds
+//! its code: the notes are a few dozen texts) and the numbers in columns; a record is
+//! built on request ([`TrendTable::record`]) and the serde form is the list of records,
+//! unchanged. The layout follows the aggregate and dynamic tables
+//! ([`super::AggregateTable`], [`super::DynamicTable`]).
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::aggregate::Hierarchy;
+use super::id::{IdCodes, TextCodes};
+use super::trend::{TrendAssessment, TrendCategory, TrendFields};
+use super::Id;
+
+/// The trend assessments of a monitoring run (see the module documentation), in the
+/// run's order: unit-major, framework order.
+#[derive(Debug, Clone, Default)]
+pub struct TrendTable {
+    // the ids by code, and each distinct note
+    names: Vec<Id>,
+    notes: Vec<Cow<'static, str>>,
+    // per record
+    unit: Vec<u32>,
+    indicator: Vec<u32>,
+    from_year: Vec<Option<i32>>,
+    to_year: Vec<Option<i32>>,
+    cagr_observed: Vec<Option<f64>>,
+    cagr_required: Vec<Option<f64>>,
+    ratio: Vec<Option<f64>>,
+    category: Vec<TrendCategory>,
+    score: Vec<Option<f64>>,
+    note: Vec<u32>,
+}
+
+impl TrendTable {
+    /// Number of records (unit × indicator).
+    pub fn len(&self) -> usize {
+        self.unit.len()
+    }
+
+    /// Whether there is no record.
+    pub fn is_empty(&self) -> bool {
+        self.unit.is_empty()
+    }
+
+    /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
+    pub fn unit(&self, k: usize) -> &str {
+        &self.names[self.unit[k] as usize]
+    }
+
+    /// Indicator id of record `k`.
+    pub fn indicator(&self, k: usize) -> &str {
+        &self.names[self.indicator[k] as usize]
+    }
+
+    /// Category of record `k`.
+    pub fn category(&self, k: usize) -> TrendCategory {
+        self.category[k]
+    }
+
+    /// Record `k` (built from the columns); `None` past the end.
+    pub fn get(&self, k: usize) -> Option<TrendAssessment> {
+        (k < self.len()).then(|| self.record(k))
+    }
+
+    /// Record `k` (built from the columns; panics when `k >= len()`).
+    pub fn record(&self, k: usize) -> TrendAssessment {
+        TrendFields {
+            from_year: self.from_year[k],
+            to_year: self.to_year[k],
+            cagr_observed: self.cagr_observed[k],
+            cagr_required: self.cagr_required[k],
+            ratio: self.ratio[k],
+            category: self.category[k],
+            score: self.score[k],
+            note: self.notes[self.note[k] as usize].clone(),
+        }
+        .with_ids(
+            self.names[self.indicator[k] as usize].clone(),
+            self.names[self.unit[k] as usize].clone(),
+        )
+    }
+
+    /// Every record in order (each built on the fly).
+    pub fn records(&self) -> impl ExactSizeIterator<Item = TrendAssessment> + '_ {
+        (0..self.len()).map(|k| self.record(k))
+    }
+
+    /// The position of the record of `unit` and `indicator`: `at` when that record is
+    /// there (monitoring writes it at `unit position × indicators + indicator
+    /// position`), else found by a search.
+    pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
+        let is = |k: usize| self.unit(k) == unit && self.indicator(k) == indicator;
+        if at < self.len() && is(at) {
+            return Some(at);
+        }
+        (0..self.len()).find(|&k| is(k))
+    }
+
+    /// A table of the given records, in their order.
+    pub fn from_records(records: &[TrendAssessment]) -> TrendTable {
+        let mut b = TrendBuilder::empty(IdCodes::default());
+        for r in records {
+            let (u, i) = (b.ids.code(&r.unit), b.ids.code(&r.indicator));
+            b.push(
+                u,
+                i,
+                TrendFields {
+                    from_year: r.from_year,
+                    to_year: r.to_year,
+                    cagr_observed: r.cagr_observed,
+                    cagr_required: r.cagr_required,
+                    ratio: r.ratio,
+                    category: r.category,
+                    score: r.score,
+                    note: r.note.clone(),
+                },
+            );
+        }
+        b.finish()
+    }
+}
+
+impl PartialEq for TrendTable {
+    /// Equal records (NaN compared as `f64`: a record with a NaN number equals no other,
+    /// as the list of records did).
+    fn eq(&self, o: &Self) -> bool {
+        self.len() == o.len() && (0..self.len()).all(|k| self.record(k) == o.record(k))
+    }
+}
+
+impl Serialize for TrendTable {
+    /// The list of records ([`TrendAssessment`]), as before the table was columnar.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.records())
+    }
+}
+
+impl<'de> Deserialize<'de> for TrendTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let records = Vec::<TrendAssessment>::deserialize(d)?;
+        Ok(TrendTable::from_records(&records))
+    }
+}
+
+/// Writes a [`TrendTable`] record by record (crate-private).
+pub(crate) struct TrendBuilder {
+    t: TrendTable,
+    ids: IdCodes,
+    notes: TextCodes,
+}
+
+impl TrendBuilder {
+    fn empty(ids: IdCodes) -> TrendBuilder {
+        TrendBuilder {
+            t: TrendTable::default(),
+            ids,
+            notes: TextCodes::default(),
+        }
+    }
+
+    /// A table whose indicator `j` has code `j` (`h`'s ids), with room for `records`.
+    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> TrendBuilder {
+        let mut b = TrendBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
+        let t = &mut b.t;
+        t.unit.reserve(records);
+        t.indicator.reserve(records);
+        t.from_year.reserve(records);
+        t.to_year.reserve(records);
+        t.cagr_observed.reserve(records);
+        t.cagr_required.reserve(records);
+        t.ratio.reserve(records);
+        t.category.reserve(records);
+        t.score.reserve(records);
+        t.note.reserve(records);
+        b
+    }
+
+    /// The code of a unit (numbered when new).
+    pub(crate) fn unit(&mut self, id: &Id) -> u32 {
+        self.ids.code(id)
+    }
+
+    /// Appends a record of unit `unit` and indicator `indicator` (codes).
+    pub(crate) fn push(&mut self, unit: u32, indicator: u32, f: TrendFields) {
+        let note = self.notes.code(&f.note);
+        let t = &mut self.t;
+        t.unit.push(unit);
+        t.indicator.push(indicator);
+        t.from_year.push(f.from_year);
+        t.to_year.push(f.to_year);
+        t.cagr_observed.push(f.cagr_observed);
+        t.cagr_required.push(f.cagr_required);
+        t.ratio.push(f.ratio);
+        t.category.push(f.category);
+        t.score.push(f.score);
+        t.note.push(note);
+    }
+
+    /// Appends the records of `other`, a builder over the units that follow this one's
+    /// (a run split over threads): the table is the one a single builder would have
+    /// written for both in turn (ids and notes re-coded here).
+    pub(crate) fn append(&mut self, other: TrendBuilder) {
+        let TrendBuilder { t: o, ids, notes } = other;
+        let codes: Vec<u32> = ids
+            .into_names()
+            .iter()
+            .map(|id| self.ids.code(id))
+            .collect();
+        let texts: Vec<u32> = notes
+            .into_texts()
+            .iter()
+            .map(|n| self.notes.code(n))
+            .collect();
+        let t = &mut self.t;
+        t.unit.extend(o.unit.iter().map(|&c| codes[c as usize]));
+        t.indicator
+            .extend(o.indicator.iter().map(|&c| codes[c as usize]));
+        t.from_year.extend_from_slice(&o.from_year);
+        t.to_year.extend_from_slice(&o.to_year);
+        t.cagr_observed.extend_from_slice(&o.cagr_observed);
+        t.cagr_required.extend_from_slice(&o.cagr_required);
+        t.ratio.extend_from_slice(&o.ratio);
+        t.category.extend_from_slice(&o.category);
+        t.score.extend_from_slice(&o.score);
+        t.note.extend(o.note.iter().map(|&c| texts[c as usize]));
+    }
+
+    /// The finished table.
+    pub(crate) fn finish(self) -> TrendTable {
+        let TrendBuilder { mut t, ids, notes } = self;
+        t.names = ids.into_names();
+        t.notes = notes.into_texts();
+        t
+    }
+}
