@@ -23,8 +23,6 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::aggregate::{
     obstacle_share, overall_score, pulling_down_into, withheld_text, Coverage, Hierarchy,
 };
@@ -266,26 +264,7 @@ impl AggregateTable {
     }
 }
 
-impl PartialEq for AggregateTable {
-    /// Equal records (however their coverages are shared).
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && (0..self.len()).all(|k| self.record(k) == other.record(k))
-    }
-}
-
-impl Serialize for AggregateTable {
-    /// The list of records ([`UnitAchievement`]), as before the table was columnar.
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.records())
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregateTable {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let records = Vec::<UnitAchievement>::deserialize(d)?;
-        Ok(AggregateTable::from_records(&records))
-    }
-}
+record_table_traits!(AggregateTable, UnitAchievement);
 
 /// Builds the table of a monitoring run unit by unit (crate-private): each distinct
 /// coverage is computed once, found again by its availability pattern and indicator
@@ -488,11 +467,7 @@ impl AggregateBuilder {
             index,
             ..
         } = other;
-        let units: Vec<u32> = ids
-            .into_names()
-            .iter()
-            .map(|id| self.ids.code(id))
-            .collect();
+        let units = self.ids.recode(ids);
         // `other`'s patterns by code, each found here or added in its order
         let mut keys: Vec<&[u64]> = vec![&[]; o.coverages.len()];
         for (k, &c) in &index {

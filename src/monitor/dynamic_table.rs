@@ -20,8 +20,6 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::aggregate::Hierarchy;
 use super::dynamic::{Contribution, DynamicIndex, DynamicYear, YearChange};
 use super::id::IdCodes;
@@ -251,26 +249,7 @@ fn slot(code: u32, c: &Contribution) -> Slot {
     }
 }
 
-impl PartialEq for DynamicTable {
-    /// Equal entries.
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && (0..self.len()).all(|e| self.record(e) == other.record(e))
-    }
-}
-
-impl Serialize for DynamicTable {
-    /// The list of entries ([`DynamicIndex`]), as before the table was columnar.
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.records())
-    }
-}
-
-impl<'de> Deserialize<'de> for DynamicTable {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let records = Vec::<DynamicIndex>::deserialize(d)?;
-        Ok(DynamicTable::from_records(&records))
-    }
-}
+record_table_traits!(DynamicTable, DynamicIndex);
 
 /// The code of a reason text in `texts` (added when new; `codes` finds it).
 fn reason_code(texts: &mut Vec<String>, codes: &mut HashMap<String, u32>, why: &str) -> u32 {
@@ -453,11 +432,7 @@ impl DynamicBuilder {
     /// on by this table's lengths.
     pub(crate) fn append(&mut self, other: DynamicBuilder) {
         let DynamicBuilder { t: o, ids, .. } = other;
-        let units: Vec<u32> = ids
-            .into_names()
-            .iter()
-            .map(|id| self.ids.code(id))
-            .collect();
+        let units = self.ids.recode(ids);
         let t = &mut self.t;
         let (years, ind, dim, excl, miss) = (
             t.year.len(),

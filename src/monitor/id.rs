@@ -189,6 +189,69 @@ impl IdCodes {
     pub(crate) fn into_names(self) -> Vec<Id> {
         self.names
     }
+
+    /// The codes here of `other`'s ids, by `other`'s code (those new here numbered in
+    /// `other`'s order): for joining the tables of consecutive parts of a run.
+    pub(crate) fn recode(&mut self, other: IdCodes) -> Vec<u32> {
+        other.names.iter().map(|id| self.code(id)).collect()
+    }
+}
+
+/// The unit and indicator of each record of a columnar table by code into the table's
+/// ids (crate-private): what the schedule and trend tables share.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordIds {
+    /// The ids by code.
+    pub(crate) names: Vec<Id>,
+    unit: Vec<u32>,
+    indicator: Vec<u32>,
+}
+
+impl RecordIds {
+    /// Number of records.
+    pub(crate) fn len(&self) -> usize {
+        self.unit.len()
+    }
+
+    /// Unit id of record `k`.
+    pub(crate) fn unit(&self, k: usize) -> &Id {
+        &self.names[self.unit[k] as usize]
+    }
+
+    /// Indicator id of record `k`.
+    pub(crate) fn indicator(&self, k: usize) -> &Id {
+        &self.names[self.indicator[k] as usize]
+    }
+
+    /// The position of the record of `unit` and `indicator`: `at` when that record is
+    /// there, else found by a search.
+    pub(crate) fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
+        let is = |k: usize| *self.unit(k) == *unit && *self.indicator(k) == *indicator;
+        if at < self.len() && is(at) {
+            return Some(at);
+        }
+        (0..self.len()).find(|&k| is(k))
+    }
+
+    /// Room for `n` more records.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.unit.reserve(n);
+        self.indicator.reserve(n);
+    }
+
+    /// Appends a record's unit and indicator codes.
+    pub(crate) fn push(&mut self, unit: u32, indicator: u32) {
+        self.unit.push(unit);
+        self.indicator.push(indicator);
+    }
+
+    /// Appends `other`'s records, their codes mapped by `codes`.
+    pub(crate) fn extend_recoded(&mut self, other: &RecordIds, codes: &[u32]) {
+        self.unit
+            .extend(other.unit.iter().map(|&c| codes[c as usize]));
+        self.indicator
+            .extend(other.indicator.iter().map(|&c| codes[c as usize]));
+    }
 }
 
 /// Texts numbered in the order they are first given (crate-private): a columnar table
@@ -259,6 +322,11 @@ impl TextCodes {
     /// The texts by code.
     pub(crate) fn into_texts(self) -> Vec<std::borrow::Cow<'static, str>> {
         self.texts
+    }
+
+    /// The codes here of `other`'s texts, by `other`'s code.
+    pub(crate) fn recode(&mut self, other: TextCodes) -> Vec<u32> {
+        other.texts.iter().map(|t| self.code(t)).collect()
     }
 }
 

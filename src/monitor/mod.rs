@@ -3,6 +3,34 @@
 //! (获得感幸福感安全感评价指数) and the overall evaluation (plan item 45). See
 //! `docs/monitoring.md` for every rule, formula, source and edge policy.
 
+/// Equality, and the serde form, of a columnar result table through its records: two
+/// tables are equal when their records are (however the table shares what they hold), and
+/// the table is written as the list of its records (`records()`) — the form it had before
+/// it was columnar — and read back through `from_records`.
+macro_rules! record_table_traits {
+    ($table:ty, $record:ty) => {
+        impl PartialEq for $table {
+            fn eq(&self, other: &Self) -> bool {
+                self.len() == other.len()
+                    && (0..self.len()).all(|k| self.record(k) == other.record(k))
+            }
+        }
+
+        impl serde::Serialize for $table {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.records())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $table {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let records = <Vec<$record> as serde::Deserialize>::deserialize(d)?;
+                Ok(<$table>::from_records(&records))
+            }
+        }
+    };
+}
+
 pub mod achievement;
 pub mod aggregate;
 pub mod aggregate_table;

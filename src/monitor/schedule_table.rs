@@ -11,10 +11,8 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::aggregate::Hierarchy;
-use super::id::{IdCodes, TextCodes};
+use super::id::{IdCodes, RecordIds, TextCodes};
 use super::schedule::{ScheduleCheck, ScheduleFields, ScheduleStatus};
 use super::Id;
 
@@ -22,12 +20,10 @@ use super::Id;
 /// order: unit-major, framework order.
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleTable {
-    // the ids by code, and each distinct basis
-    names: Vec<Id>,
+    // the unit and indicator of each record (ids by code), and each distinct basis
+    ids: RecordIds,
     bases: Vec<Cow<'static, str>>,
     // per record
-    unit: Vec<u32>,
-    indicator: Vec<u32>,
     year: Vec<i32>,
     elapsed_share: Vec<f64>,
     progress: Vec<Option<f64>>,
@@ -39,22 +35,22 @@ pub struct ScheduleTable {
 impl ScheduleTable {
     /// Number of records (unit × indicator).
     pub fn len(&self) -> usize {
-        self.unit.len()
+        self.ids.len()
     }
 
     /// Whether there is no record.
     pub fn is_empty(&self) -> bool {
-        self.unit.is_empty()
+        self.len() == 0
     }
 
     /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
     pub fn unit(&self, k: usize) -> &str {
-        &self.names[self.unit[k] as usize]
+        self.ids.unit(k)
     }
 
     /// Indicator id of record `k`.
     pub fn indicator(&self, k: usize) -> &str {
-        &self.names[self.indicator[k] as usize]
+        self.ids.indicator(k)
     }
 
     /// Status of record `k`.
@@ -70,8 +66,8 @@ impl ScheduleTable {
     /// Record `k` (built from the columns; panics when `k >= len()`).
     pub fn record(&self, k: usize) -> ScheduleCheck {
         ScheduleCheck {
-            indicator: self.names[self.indicator[k] as usize].clone(),
-            unit: self.names[self.unit[k] as usize].clone(),
+            indicator: self.ids.indicator(k).clone(),
+            unit: self.ids.unit(k).clone(),
             year: self.year[k],
             elapsed_share: self.elapsed_share[k],
             progress: self.progress[k],
@@ -91,11 +87,7 @@ impl ScheduleTable {
     /// position` when the
     /// evaluation year is monitored), else found by a search.
     pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
-        let is = |k: usize| self.unit(k) == unit && self.indicator(k) == indicator;
-        if at < self.len() && is(at) {
-            return Some(at);
-        }
-        (0..self.len()).find(|&k| is(k))
+        self.ids.find_at(at, unit, indicator)
     }
 
     /// A table of the given records, in their order.
@@ -119,26 +111,7 @@ impl ScheduleTable {
     }
 }
 
-impl PartialEq for ScheduleTable {
-    /// Equal records (NaN compared as `f64`, as the list of records did).
-    fn eq(&self, o: &Self) -> bool {
-        self.len() == o.len() && (0..self.len()).all(|k| self.record(k) == o.record(k))
-    }
-}
-
-impl Serialize for ScheduleTable {
-    /// The list of records ([`ScheduleCheck`]), as before the table was columnar.
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.records())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScheduleTable {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let records = Vec::<ScheduleCheck>::deserialize(d)?;
-        Ok(ScheduleTable::from_records(&records))
-    }
-}
+record_table_traits!(ScheduleTable, ScheduleCheck);
 
 /// Writes a [`ScheduleTable`] record by record (crate-private).
 pub(crate) struct ScheduleBuilder {
@@ -160,8 +133,7 @@ impl ScheduleBuilder {
     pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> ScheduleBuilder {
         let mut b = ScheduleBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
         let t = &mut b.t;
-        t.unit.reserve(records);
-        t.indicator.reserve(records);
+        t.ids.reserve(records);
         t.year.reserve(records);
         t.elapsed_share.reserve(records);
         t.progress.reserve(records);
@@ -204,8 +176,7 @@ impl ScheduleBuilder {
         interim_met: Option<bool>,
     ) {
         let t = &mut self.t;
-        t.unit.push(unit);
-        t.indicator.push(indicator);
+        t.ids.push(unit, indicator);
         t.year.push(year);
         t.elapsed_share.push(elapsed_share);
         t.progress.push(progress);
@@ -219,20 +190,10 @@ impl ScheduleBuilder {
     /// written for both in turn (ids and bases re-coded here).
     pub(crate) fn append(&mut self, other: ScheduleBuilder) {
         let ScheduleBuilder { t: o, ids, bases } = other;
-        let codes: Vec<u32> = ids
-            .into_names()
-            .iter()
-            .map(|id| self.ids.code(id))
-            .collect();
-        let texts: Vec<u32> = bases
-            .into_texts()
-            .iter()
-            .map(|b| self.bases.code(b))
-            .collect();
+        let codes = self.ids.recode(ids);
+        let texts = self.bases.recode(bases);
         let t = &mut self.t;
-        t.unit.extend(o.unit.iter().map(|&c| codes[c as usize]));
-        t.indicator
-            .extend(o.indicator.iter().map(|&c| codes[c as usize]));
+        t.ids.extend_recoded(&o.ids, &codes);
         t.year.extend_from_slice(&o.year);
         t.elapsed_share.extend_from_slice(&o.elapsed_share);
         t.progress.extend_from_slice(&o.progress);
@@ -244,7 +205,7 @@ impl ScheduleBuilder {
     /// The finished table.
     pub(crate) fn finish(self) -> ScheduleTable {
         let ScheduleBuilder { mut t, ids, bases } = self;
-        t.names = ids.into_names();
+        t.ids.names = ids.into_names();
         t.bases = bases.into_texts();
         t
     }

@@ -13,10 +13,8 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::aggregate::Hierarchy;
-use super::id::{IdCodes, TextCodes};
+use super::id::{IdCodes, RecordIds, TextCodes};
 use super::trend::{TrendAssessment, TrendCategory, TrendFields};
 use super::Id;
 
@@ -24,12 +22,10 @@ use super::Id;
 /// run's order: unit-major, framework order.
 #[derive(Debug, Clone, Default)]
 pub struct TrendTable {
-    // the ids by code, and each distinct note
-    names: Vec<Id>,
+    // the unit and indicator of each record (ids by code), and each distinct note
+    ids: RecordIds,
     notes: Vec<Cow<'static, str>>,
     // per record
-    unit: Vec<u32>,
-    indicator: Vec<u32>,
     from_year: Vec<Option<i32>>,
     to_year: Vec<Option<i32>>,
     cagr_observed: Vec<Option<f64>>,
@@ -43,22 +39,22 @@ pub struct TrendTable {
 impl TrendTable {
     /// Number of records (unit × indicator).
     pub fn len(&self) -> usize {
-        self.unit.len()
+        self.ids.len()
     }
 
     /// Whether there is no record.
     pub fn is_empty(&self) -> bool {
-        self.unit.is_empty()
+        self.len() == 0
     }
 
     /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
     pub fn unit(&self, k: usize) -> &str {
-        &self.names[self.unit[k] as usize]
+        self.ids.unit(k)
     }
 
     /// Indicator id of record `k`.
     pub fn indicator(&self, k: usize) -> &str {
-        &self.names[self.indicator[k] as usize]
+        self.ids.indicator(k)
     }
 
     /// Category of record `k`.
@@ -83,10 +79,7 @@ impl TrendTable {
             score: self.score[k],
             note: self.notes[self.note[k] as usize].clone(),
         }
-        .with_ids(
-            self.names[self.indicator[k] as usize].clone(),
-            self.names[self.unit[k] as usize].clone(),
-        )
+        .with_ids(self.ids.indicator(k).clone(), self.ids.unit(k).clone())
     }
 
     /// Every record in order (each built on the fly).
@@ -98,11 +91,7 @@ impl TrendTable {
     /// there (monitoring writes it at `unit position × indicators + indicator
     /// position`), else found by a search.
     pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
-        let is = |k: usize| self.unit(k) == unit && self.indicator(k) == indicator;
-        if at < self.len() && is(at) {
-            return Some(at);
-        }
-        (0..self.len()).find(|&k| is(k))
+        self.ids.find_at(at, unit, indicator)
     }
 
     /// A table of the given records, in their order.
@@ -129,27 +118,7 @@ impl TrendTable {
     }
 }
 
-impl PartialEq for TrendTable {
-    /// Equal records (NaN compared as `f64`: a record with a NaN number equals no other,
-    /// as the list of records did).
-    fn eq(&self, o: &Self) -> bool {
-        self.len() == o.len() && (0..self.len()).all(|k| self.record(k) == o.record(k))
-    }
-}
-
-impl Serialize for TrendTable {
-    /// The list of records ([`TrendAssessment`]), as before the table was columnar.
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.records())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrendTable {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let records = Vec::<TrendAssessment>::deserialize(d)?;
-        Ok(TrendTable::from_records(&records))
-    }
-}
+record_table_traits!(TrendTable, TrendAssessment);
 
 /// Writes a [`TrendTable`] record by record (crate-private).
 pub(crate) struct TrendBuilder {
@@ -171,8 +140,7 @@ impl TrendBuilder {
     pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> TrendBuilder {
         let mut b = TrendBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
         let t = &mut b.t;
-        t.unit.reserve(records);
-        t.indicator.reserve(records);
+        t.ids.reserve(records);
         t.from_year.reserve(records);
         t.to_year.reserve(records);
         t.cagr_observed.reserve(records);
@@ -193,8 +161,7 @@ impl TrendBuilder {
     pub(crate) fn push(&mut self, unit: u32, indicator: u32, f: TrendFields) {
         let note = self.notes.code(&f.note);
         let t = &mut self.t;
-        t.unit.push(unit);
-        t.indicator.push(indicator);
+        t.ids.push(unit, indicator);
         t.from_year.push(f.from_year);
         t.to_year.push(f.to_year);
         t.cagr_observed.push(f.cagr_observed);
@@ -210,20 +177,10 @@ impl TrendBuilder {
     /// written for both in turn (ids and notes re-coded here).
     pub(crate) fn append(&mut self, other: TrendBuilder) {
         let TrendBuilder { t: o, ids, notes } = other;
-        let codes: Vec<u32> = ids
-            .into_names()
-            .iter()
-            .map(|id| self.ids.code(id))
-            .collect();
-        let texts: Vec<u32> = notes
-            .into_texts()
-            .iter()
-            .map(|n| self.notes.code(n))
-            .collect();
+        let codes = self.ids.recode(ids);
+        let texts = self.notes.recode(notes);
         let t = &mut self.t;
-        t.unit.extend(o.unit.iter().map(|&c| codes[c as usize]));
-        t.indicator
-            .extend(o.indicator.iter().map(|&c| codes[c as usize]));
+        t.ids.extend_recoded(&o.ids, &codes);
         t.from_year.extend_from_slice(&o.from_year);
         t.to_year.extend_from_slice(&o.to_year);
         t.cagr_observed.extend_from_slice(&o.cagr_observed);
@@ -237,7 +194,7 @@ impl TrendBuilder {
     /// The finished table.
     pub(crate) fn finish(self) -> TrendTable {
         let TrendBuilder { mut t, ids, notes } = self;
-        t.names = ids.into_names();
+        t.ids.names = ids.into_names();
         t.notes = notes.into_texts();
         t
     }
