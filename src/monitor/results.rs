@@ -202,10 +202,13 @@ impl Default for MonitorDetail {
 /// Where a relative target's reference series is in the panel (looked up once per
 /// indicator, not per unit).
 #[derive(Debug, Clone, Copy)]
-struct RefPos {
+struct RefPos<'a> {
     unit: RefUnit,
     /// The reference indicator's position (`None`: not in the panel).
     indicator: Option<usize>,
+    /// The reference unit's id (`None`: the unit monitored) and indicator's, for the
+    /// warning when one is not in the panel.
+    ids: (Option<&'a str>, &'a str),
 }
 
 /// The unit of a reference series.
@@ -231,7 +234,7 @@ struct Shared<'a> {
     year: i32,
     nan: &'a [f64],
     panel_pos: &'a [Option<usize>],
-    ref_pos: &'a [Option<RefPos>],
+    ref_pos: &'a [Option<RefPos<'a>>],
     se_pos: &'a [Option<(&'a String, Option<usize>)>],
     counted: &'a [usize],
     top_dims: &'a [usize],
@@ -448,6 +451,7 @@ fn monitor_part<'d>(
                 Some(RefPos {
                     unit: ru,
                     indicator: ri,
+                    ids: (ru_id, ri_id),
                 }) => {
                     let a = match ru {
                         RefUnit::Same => Some(u),
@@ -461,17 +465,11 @@ fn monitor_part<'d>(
                             Some(&ref_buf[..])
                         }
                         _ => {
-                            if let Some(Reference::Series {
-                                unit: ru,
-                                indicator: ri,
-                            }) = ind.relative_target.as_ref().map(|r| &r.reference)
-                            {
-                                let ru = ru.as_deref().unwrap_or(unit);
-                                warnings.push(format!(
-                                    "indicator `{}`: reference series unit `{ru}`, indicator `{ri}` not in the panel",
-                                    ind.id
-                                ));
-                            }
+                            let ru = ru_id.unwrap_or(unit);
+                            warnings.push(format!(
+                                "indicator `{}`: reference series unit `{ru}`, indicator `{ri_id}` not in the panel",
+                                ind.id
+                            ));
                             None
                         }
                     }
@@ -832,7 +830,7 @@ pub fn monitor_with_detail(
         .iter()
         .map(|i| panel.indicator_index(&i.id))
         .collect();
-    let ref_pos: Vec<Option<RefPos>> = framework
+    let ref_pos: Vec<Option<RefPos<'_>>> = framework
         .indicators
         .iter()
         .map(|i| match i.relative_target.as_ref().map(|r| &r.reference) {
@@ -842,6 +840,7 @@ pub fn monitor_with_detail(
                     None => RefUnit::Same,
                 },
                 indicator: panel.indicator_index(indicator),
+                ids: (unit.as_deref(), indicator.as_str()),
             }),
             _ => None,
         })
