@@ -106,7 +106,7 @@ fn positions_lookups_and_hand_values() {
         for i in ["inc", "gap", "flow"] {
             let k = res.cell_position(u, i).unwrap();
             assert!(res.trends.unit(k) == u && res.trends.indicator(k) == i);
-            assert!(res.targets[k].unit == u && res.targets[k].indicator == i);
+            assert!(res.targets.unit(k) == u && res.targets.indicator(k) == i);
             assert!(res.schedule.unit(k) == u && res.schedule.indicator(k) == i);
         }
     }

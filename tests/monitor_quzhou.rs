@@ -236,7 +236,7 @@ fn quzhou_seed_framework_end_to_end() {
     close(k.weight_covered, 1.0 / 21.0, 1e-12);
     let applied = |u: &str, i: &str| {
         res.targets
-            .iter()
+            .records()
             .find(|t| t.unit == u && t.indicator == i)
             .map(|t| t.source)
             .unwrap()

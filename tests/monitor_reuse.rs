@@ -116,7 +116,7 @@ fn of_unit(r: &MonitorResults, unit: &str) -> String {
         r.aggregates.records().filter(|a| a.unit == unit).collect();
     let schedule: Vec<ScheduleCheck> = r.schedule.records().filter(|a| a.unit == unit).collect();
     let trends: Vec<TrendAssessment> = r.trends.records().filter(|a| a.unit == unit).collect();
-    let targets: Vec<_> = r.targets.iter().filter(|a| a.unit == unit).collect();
+    let targets: Vec<_> = r.targets.records().filter(|a| a.unit == unit).collect();
     let dashboards: Vec<_> = r.dashboards.iter().filter(|a| a.unit == unit).collect();
     let dynamic: Vec<DynamicIndex> = r.dynamic.records().filter(|a| a.unit == unit).collect();
     let evaluations: Vec<_> = r.evaluations.iter().filter(|a| a.unit == unit).collect();
@@ -152,7 +152,7 @@ fn a_unit_alone_equals_the_unit_among_others() {
     // the units differ: their own target, not scored, the plan's
     let sources = |unit: &str| -> Vec<TargetSource> {
         all.targets
-            .iter()
+            .records()
             .filter(|a| a.unit == unit)
             .map(|a| a.source)
             .collect()

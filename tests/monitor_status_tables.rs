@@ -1,13 +1,13 @@
-//! Issue 16, fourteenth pass: a run's schedule checks and trend assessments are columnar
-//! tables ([`ScheduleTable`], [`TrendTable`]): ids and note texts held once and referred
-//! to by code, a record built on request. Here, on a run of the built-in framework whose
+//! Issue 16, fourteenth pass: a run's schedule checks, trend assessments and applied
+//! targets are columnar tables ([`ScheduleTable`], [`TrendTable`], [`TargetTable`]): ids
+//! and note texts held once and referred to by code, a record built on request. Here, on a run of the built-in framework whose
 //! units miss cells in different years (so that many notes and categories occur):
 //!
 //! * every record read back equals what the public per-record functions give for that
-//!   unit and indicator — [`assess_trend`] on the unit's series, the indicator with the
-//!   target applied to the unit and its achievement record of the evaluation year,
-//!   [`schedule_check_with`] on that record — so a code pointing at the wrong id or note,
-//!   or a column shifted by a record, shows;
+//!   unit and indicator — `Framework::target_for` for the applied target,
+//!   [`assess_trend`] on the unit's series, the indicator with that target and its
+//!   achievement record of the evaluation year, [`schedule_check_with`] on that record —
+//!   so a code pointing at the wrong id or note, or a column shifted by a record, shows;
 //! * the accessors equal the records; a record is found at its position in the run's
 //!   layout and, out of place, by a search; an unknown pair is not found;
 //! * the serde form is the list of records and reads back into an equal table, as does
@@ -50,8 +50,12 @@ fn every_record_is_the_per_record_functions_result() {
     let ni = fw.indicators.len();
     assert_eq!(r.trends.len(), UNITS.len() * ni);
     assert_eq!(r.schedule.len(), UNITS.len() * ni);
-    let (mut notes, mut categories, mut statuses) =
-        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut notes, mut categories, mut statuses, mut sources) = (
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+        BTreeSet::new(),
+    );
     for (u, unit) in UNITS.iter().enumerate() {
         let ui = p.unit_index(unit).unwrap();
         for (j, ind) in fw.indicators.iter().enumerate() {
@@ -61,8 +65,13 @@ fn every_record_is_the_per_record_functions_result() {
             // the indicator as monitored for this unit: a unit's own target, or none for
             // a size indicator of a part without one (not scored), replaces the plan's
             // with its stretch and interim targets (Framework::target_for)
-            let applied = &r.targets[k];
+            let applied = r.targets.record(k);
             assert!(applied.unit == *unit && applied.indicator == ind.id);
+            let (target, source) = fw.target_for(unit, ind);
+            assert_eq!((applied.target, applied.source), (target, source));
+            assert_eq!((r.targets.target(k), r.targets.source(k)), (target, source));
+            assert_eq!(r.targets.get(k), Some(applied.clone()));
+            sources.insert(format!("{source:?}"));
             let own;
             let ind = match applied.source {
                 cpindex::model::TargetSource::Unit | cpindex::model::TargetSource::NotScored => {
@@ -108,6 +117,10 @@ fn every_record_is_the_per_record_functions_result() {
     assert!(notes.len() >= 5, "{notes:?}");
     assert!(categories.len() >= 4, "{categories:?}");
     assert!(statuses.len() >= 3, "{statuses:?}");
+    // plan targets, size indicators not scored for a part, indicators without a target
+    assert!(sources.len() >= 3, "{sources:?}");
+    assert_eq!(r.targets.len(), UNITS.len() * ni);
+    assert_eq!(r.targets.get(r.targets.len()), None);
     assert_eq!(r.trends.get(r.trends.len()), None);
     assert_eq!(r.schedule.get(r.schedule.len()), None);
 }
@@ -127,6 +140,9 @@ fn records_are_found_in_place_or_by_search() {
     // not there
     assert_eq!(r.trends.find_at(0, "no_such_unit", id(0)), None);
     assert_eq!(r.schedule.find_at(0, "a", "no_such_indicator"), None);
+    assert_eq!(r.targets.find_at(ni + 4, "b", id(4)), Some(ni + 4));
+    assert_eq!(r.targets.find_at(3, "c", id(9)), Some(2 * ni + 9));
+    assert_eq!(r.targets.find_at(0, "no_such_unit", id(0)), None);
 }
 
 #[test]
@@ -143,7 +159,17 @@ fn the_serde_form_is_the_list_of_records() {
         ScheduleTable::from_records,
         |t| t.records().collect(),
     );
+    let targets: Vec<AppliedTarget> = r.targets.records().collect();
+    common::monitor::assert_table_round_trip(
+        &r.targets,
+        &targets,
+        TargetTable::from_records,
+        |t| t.records().collect(),
+    );
     // a changed record makes the tables differ
+    let mut changed = targets.clone();
+    changed[2].target = Some(1.5);
+    assert_ne!(&TargetTable::from_records(&changed), &r.targets);
     let mut changed = trends.clone();
     changed[5].note = "another note".into();
     assert_ne!(&TrendTable::from_records(&changed), &r.trends);
@@ -154,4 +180,5 @@ fn the_serde_form_is_the_list_of_records() {
     let whole: MonitorResults = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(whole.trends, r.trends);
     assert_eq!(whole.schedule, r.schedule);
+    assert_eq!(whole.targets, r.targets);
 }

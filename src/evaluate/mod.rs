@@ -622,13 +622,8 @@ pub fn evaluate_with_detail(
     };
     let applied_of = |mu: Option<usize>, ik: usize, unit: &str| {
         let id = fw.indicators[ik].id.as_str();
-        let is = |t: &&monitor::AppliedTarget| t.unit == unit && t.indicator == id;
-        mu.and_then(|mu| {
-            mres.targets
-                .get(mu * ni + ik)
-                .filter(is)
-                .or_else(|| mres.targets.iter().find(is))
-        })
+        mu.and_then(|mu| mres.targets.find_at(mu * ni + ik, unit, id))
+            .map(|k| (mres.targets.target(k), mres.targets.source(k)))
     };
     let sched_of = |mu: Option<usize>, ik: usize, unit: &str| -> monitor::ScheduleStatus {
         let id = fw.indicators[ik].id.as_str();
@@ -683,10 +678,8 @@ pub fn evaluate_with_detail(
                     }
                     _ => prov.unsourced += 1,
                 }
-                let (target, source) = match applied_of(mu, ik, &ue.id) {
-                    Some(t) => (t.target, t.source),
-                    None => fw.target_for(&ue.id, ind),
-                };
+                let (target, source) =
+                    applied_of(mu, ik, &ue.id).unwrap_or_else(|| fw.target_for(&ue.id, ind));
                 let row = match (mu, ach_year) {
                     (Some(mu), Some(y)) => ach_t.row(mu, ik, y),
                     _ => None,

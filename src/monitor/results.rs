@@ -20,6 +20,7 @@ use super::schedule::schedule_fields;
 use super::schedule_table::{ScheduleBuilder, ScheduleTable};
 use super::spec::{AchievementForm, MonitorSpec};
 use super::table::{AchievementTable, DenseColumns, DenseRows, TableBuilder};
+use super::target_table::{TargetBuilder, TargetTable};
 use super::trend::assess_trend_fields;
 use super::trend_table::{TrendBuilder, TrendTable};
 use super::Id;
@@ -68,8 +69,10 @@ pub struct MonitorResults {
     pub evaluations: Vec<OverallEvaluation>,
     /// The target applied to each unit × indicator (unit-major, framework order) and
     /// where it comes from: the unit's own, the plan's, or not scored (a size indicator
-    /// of a unit without a target of its own; see [`Framework::target_for`]).
-    pub targets: Vec<AppliedTarget>,
+    /// of a unit without a target of its own; see [`Framework::target_for`]); held by
+    /// column ([`TargetTable`]: an [`AppliedTarget`] per record on request; serialised
+    /// as the list of them).
+    pub targets: TargetTable,
     /// Warnings (fallback baselines, indicators absent from the panel, …).
     pub warnings: Vec<String>,
 }
@@ -251,7 +254,7 @@ struct Part<'d> {
     schedule: ScheduleBuilder,
     trends: TrendBuilder,
     dashboards: Vec<UnitDashboard>,
-    targets: Vec<AppliedTarget>,
+    targets: TargetBuilder,
     warnings: Vec<String>,
 }
 
@@ -290,7 +293,7 @@ impl Part<'_> {
             self.schedule.append(schedule);
             self.trends.append(trends);
             self.dashboards.extend(dashboards);
-            self.targets.extend(targets);
+            self.targets.append(targets);
             self.warnings.extend(warnings);
             if let Some(h) = beside {
                 h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -359,7 +362,9 @@ fn monitor_part<'d>(
         top_dims.len(),
         detail.dynamic_breakdown,
     );
-    let mut targets = Vec::with_capacity(room * framework.indicators.len());
+    let mut targets = TargetBuilder::new(hier, framework.indicators.len(), n_cells);
+    // the sources of the unit's targets, framework order (reused for every unit)
+    let mut unit_sources: Vec<TargetSource> = Vec::with_capacity(framework.indicators.len());
     let mut table = TableBuilder::new(
         units,
         room,
@@ -411,19 +416,17 @@ fn monitor_part<'d>(
         // the unit's id, shared by all its records
         let uid = Id::new(unit);
         let unit_code = aggregates.unit(&uid);
-        // the unit's codes in the schedule and trend tables
-        let unit_codes = (schedule.unit(&uid), trends.unit(&uid));
+        // the unit's codes in the schedule, trend and target tables
+        let unit_codes = (schedule.unit(&uid), trends.unit(&uid), targets.unit(&uid));
         excluded.clear();
+        unit_sources.clear();
         let plan_unit = plan_units.unit(unit);
         let mut icol = Vec::with_capacity(ni);
         for (j, ind) in framework.indicators.iter().enumerate() {
             let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
-            targets.push(AppliedTarget {
-                unit: uid.clone(),
-                indicator: ind_ids[j].clone(),
-                target,
-                source,
-            });
+            // (indicator `j` has code `j` in the target table)
+            targets.push(unit_codes.2, j as u32, target, source);
+            unit_sources.push(source);
             // A unit's own target replaces the plan's (with its stretch and interim
             // targets); a size indicator without one is not scored for this unit.
             // The variant is built once per indicator and given each unit's target (all
@@ -575,10 +578,9 @@ fn monitor_part<'d>(
         // aggregation per year, with the coverage rule and the like-for-like change
         // Indicators not scored by design (a part's size indicators without a target
         // of its own) are not missing data: they leave the coverage denominator.
-        let unit_targets = &targets[targets.len() - framework.indicators.len()..];
         let by_design = counted
             .iter()
-            .filter(|&&j| unit_targets[j].source == TargetSource::NotScored)
+            .filter(|&&j| unit_sources[j] == TargetSource::NotScored)
             .count();
         // the previous year (its scores are the row before this year's) and its overall
         // score
@@ -1025,7 +1027,7 @@ pub fn monitor_with_detail(
         dashboards,
         satisfaction,
         evaluations,
-        targets,
+        targets: targets.finish(),
         warnings,
     })
 }
