@@ -31,6 +31,53 @@ macro_rules! record_table_traits {
     };
 }
 
+/// The accessors every unit × indicator table shares (the schedule, trend and target
+/// tables): its records' ids are a `RecordIds` in field `ids`, and `record(k)` builds
+/// record `k`.
+macro_rules! unit_indicator_accessors {
+    ($table:ty, $record:ty) => {
+        impl $table {
+            /// Number of records (unit × indicator).
+            pub fn len(&self) -> usize {
+                self.ids.len()
+            }
+
+            /// Whether there is no record.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Unit id of record `k` (panics when `k >= len()`, as do the other
+            /// accessors).
+            pub fn unit(&self, k: usize) -> &str {
+                self.ids.unit(k)
+            }
+
+            /// Indicator id of record `k`.
+            pub fn indicator(&self, k: usize) -> &str {
+                self.ids.indicator(k)
+            }
+
+            /// Record `k` (built from the columns); `None` past the end.
+            pub fn get(&self, k: usize) -> Option<$record> {
+                (k < self.len()).then(|| self.record(k))
+            }
+
+            /// Every record in order (each built on the fly).
+            pub fn records(&self) -> impl ExactSizeIterator<Item = $record> + '_ {
+                (0..self.len()).map(|k| self.record(k))
+            }
+
+            /// The position of the record of `unit` and `indicator`: `at` when that
+            /// record is there (monitoring writes it at `unit position × indicators +
+            /// indicator position`), else found by a search.
+            pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
+                self.ids.find_at(at, unit, indicator)
+            }
+        }
+    };
+}
+
 pub mod achievement;
 pub mod aggregate;
 pub mod aggregate_table;

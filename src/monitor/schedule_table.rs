@@ -33,34 +33,9 @@ pub struct ScheduleTable {
 }
 
 impl ScheduleTable {
-    /// Number of records (unit × indicator).
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    /// Whether there is no record.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
-    pub fn unit(&self, k: usize) -> &str {
-        self.ids.unit(k)
-    }
-
-    /// Indicator id of record `k`.
-    pub fn indicator(&self, k: usize) -> &str {
-        self.ids.indicator(k)
-    }
-
     /// Status of record `k`.
     pub fn status(&self, k: usize) -> ScheduleStatus {
         self.status[k]
-    }
-
-    /// Record `k` (built from the columns); `None` past the end.
-    pub fn get(&self, k: usize) -> Option<ScheduleCheck> {
-        (k < self.len()).then(|| self.record(k))
     }
 
     /// Record `k` (built from the columns; panics when `k >= len()`).
@@ -75,19 +50,6 @@ impl ScheduleTable {
             basis: self.bases[self.basis[k] as usize].clone(),
             interim_met: self.interim_met[k],
         }
-    }
-
-    /// Every record in order (each built on the fly).
-    pub fn records(&self) -> impl ExactSizeIterator<Item = ScheduleCheck> + '_ {
-        (0..self.len()).map(|k| self.record(k))
-    }
-
-    /// The position of the record of `unit` and `indicator`: `at` when that record is
-    /// there (monitoring writes it at `unit position × indicators + indicator
-    /// position` when the
-    /// evaluation year is monitored), else found by a search.
-    pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
-        self.ids.find_at(at, unit, indicator)
     }
 
     /// A table of the given records, in their order.
@@ -111,6 +73,7 @@ impl ScheduleTable {
     }
 }
 
+unit_indicator_accessors!(ScheduleTable, ScheduleCheck);
 record_table_traits!(ScheduleTable, ScheduleCheck);
 
 /// Writes a [`ScheduleTable`] record by record (crate-private).

@@ -27,26 +27,6 @@ pub struct TargetTable {
 }
 
 impl TargetTable {
-    /// Number of records (unit × indicator).
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    /// Whether there is no record.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
-    pub fn unit(&self, k: usize) -> &str {
-        self.ids.unit(k)
-    }
-
-    /// Indicator id of record `k`.
-    pub fn indicator(&self, k: usize) -> &str {
-        self.ids.indicator(k)
-    }
-
     /// The numeric target of record `k` (`None`: not scored against a number).
     pub fn target(&self, k: usize) -> Option<f64> {
         self.target[k]
@@ -57,11 +37,6 @@ impl TargetTable {
         self.source[k]
     }
 
-    /// Record `k` (built from the columns); `None` past the end.
-    pub fn get(&self, k: usize) -> Option<AppliedTarget> {
-        (k < self.len()).then(|| self.record(k))
-    }
-
     /// Record `k` (built from the columns; panics when `k >= len()`).
     pub fn record(&self, k: usize) -> AppliedTarget {
         AppliedTarget {
@@ -70,18 +45,6 @@ impl TargetTable {
             target: self.target[k],
             source: self.source[k],
         }
-    }
-
-    /// Every record in order (each built on the fly).
-    pub fn records(&self) -> impl ExactSizeIterator<Item = AppliedTarget> + '_ {
-        (0..self.len()).map(|k| self.record(k))
-    }
-
-    /// The position of the record of `unit` and `indicator`: `at` when that record is
-    /// there (monitoring writes it at `unit position × indicators + indicator
-    /// position`), else found by a search.
-    pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
-        self.ids.find_at(at, unit, indicator)
     }
 
     /// A table of the given records, in their order.
@@ -98,6 +61,7 @@ impl TargetTable {
     }
 }
 
+unit_indicator_accessors!(TargetTable, AppliedTarget);
 record_table_traits!(TargetTable, AppliedTarget);
 
 /// Writes a [`TargetTable`] record by record (crate-private).

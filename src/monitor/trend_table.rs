@@ -37,34 +37,9 @@ pub struct TrendTable {
 }
 
 impl TrendTable {
-    /// Number of records (unit × indicator).
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    /// Whether there is no record.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Unit id of record `k` (panics when `k >= len()`, as do the other accessors).
-    pub fn unit(&self, k: usize) -> &str {
-        self.ids.unit(k)
-    }
-
-    /// Indicator id of record `k`.
-    pub fn indicator(&self, k: usize) -> &str {
-        self.ids.indicator(k)
-    }
-
     /// Category of record `k`.
     pub fn category(&self, k: usize) -> TrendCategory {
         self.category[k]
-    }
-
-    /// Record `k` (built from the columns); `None` past the end.
-    pub fn get(&self, k: usize) -> Option<TrendAssessment> {
-        (k < self.len()).then(|| self.record(k))
     }
 
     /// Record `k` (built from the columns; panics when `k >= len()`).
@@ -80,18 +55,6 @@ impl TrendTable {
             note: self.notes[self.note[k] as usize].clone(),
         }
         .with_ids(self.ids.indicator(k).clone(), self.ids.unit(k).clone())
-    }
-
-    /// Every record in order (each built on the fly).
-    pub fn records(&self) -> impl ExactSizeIterator<Item = TrendAssessment> + '_ {
-        (0..self.len()).map(|k| self.record(k))
-    }
-
-    /// The position of the record of `unit` and `indicator`: `at` when that record is
-    /// there (monitoring writes it at `unit position × indicators + indicator
-    /// position`), else found by a search.
-    pub fn find_at(&self, at: usize, unit: &str, indicator: &str) -> Option<usize> {
-        self.ids.find_at(at, unit, indicator)
     }
 
     /// A table of the given records, in their order.
@@ -118,6 +81,7 @@ impl TrendTable {
     }
 }
 
+unit_indicator_accessors!(TrendTable, TrendAssessment);
 record_table_traits!(TrendTable, TrendAssessment);
 
 /// Writes a [`TrendTable`] record by record (crate-private).
