@@ -18,11 +18,11 @@
 //! computation there writes into this table, and [`super::dynamic_index`] reads the one
 //! unit back.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use super::aggregate::Hierarchy;
 use super::dynamic::{Contribution, DynamicIndex, DynamicYear, YearChange};
-use super::id::IdCodes;
+use super::id::{IdCodes, TextCodes};
 use super::Id;
 
 fn nan(v: Option<f64>) -> f64 {
@@ -67,7 +67,7 @@ pub struct DynamicTable {
     reason_start: Vec<usize>,
     reason_id: Vec<u32>,
     reason_code: Vec<u32>,
-    reason_text: Vec<String>,
+    reason_text: Vec<Cow<'static, str>>,
     // the entry's years are `year_start[e]..year_start[e + 1]`
     year_start: Vec<usize>,
     // per year (NaN = none)
@@ -179,7 +179,7 @@ impl DynamicTable {
                 .map(|i| {
                     (
                         self.names[self.reason_id[i] as usize].to_string(),
-                        self.reason_text[self.reason_code[i] as usize].clone(),
+                        self.reason_text[self.reason_code[i] as usize].to_string(),
                     )
                 })
                 .collect(),
@@ -233,7 +233,7 @@ impl DynamicTable {
             }
             for (id, why) in &d.excluded {
                 let code = b.code(&Id::new(id));
-                b.excluded(code, why);
+                b.excluded(code, &Cow::Owned(why.clone()));
             }
         }
         b.finish()
@@ -251,25 +251,14 @@ fn slot(code: u32, c: &Contribution) -> Slot {
 
 record_table_traits!(DynamicTable, DynamicIndex);
 
-/// The code of a reason text in `texts` (added when new; `codes` finds it).
-fn reason_code(texts: &mut Vec<String>, codes: &mut HashMap<String, u32>, why: &str) -> u32 {
-    if let Some(&c) = codes.get(why) {
-        return c;
-    }
-    let c = texts.len() as u32;
-    texts.push(why.to_string());
-    codes.insert(why.to_string(), c);
-    c
-}
-
 /// Writes a [`DynamicTable`] entry by entry (crate-private): `begin` a unit, then per year
 /// its list entries followed by `end_year`.
 pub(crate) struct DynamicBuilder {
     t: DynamicTable,
     // the table's names, moved into it when finished
     ids: IdCodes,
-    // the code of each text of `t.reason_text`
-    reasons: HashMap<String, u32>,
+    // the distinct reasons, moved into `t.reason_text` when finished
+    reasons: TextCodes,
 }
 
 impl DynamicBuilder {
@@ -286,7 +275,7 @@ impl DynamicBuilder {
         DynamicBuilder {
             t,
             ids,
-            reasons: HashMap::new(),
+            reasons: TextCodes::default(),
         }
     }
 
@@ -413,10 +402,12 @@ impl DynamicBuilder {
     }
 
     /// An indicator or other id (`code`) excluded from the last entry's index, and why
-    /// (the text kept once per run: no allocation for one seen before).
-    pub(crate) fn excluded(&mut self, code: u32, why: &str) {
+    /// (the text kept once per run: a fixed text seen before is found by its address).
+    // (the `Cow` itself: whether the text is borrowed is what `TextCodes` reads)
+    #[allow(clippy::ptr_arg)]
+    pub(crate) fn excluded(&mut self, code: u32, why: &Cow<'static, str>) {
+        let rc = self.reasons.code(why);
         let t = &mut self.t;
-        let rc = reason_code(&mut t.reason_text, &mut self.reasons, why);
         t.reason_id.push(code);
         t.reason_code.push(rc);
         // the entry's reasons end here (moved on by each one)
@@ -431,8 +422,9 @@ impl DynamicBuilder {
     /// here is numbered in `other`'s order, as when written here); the list starts move
     /// on by this table's lengths.
     pub(crate) fn append(&mut self, other: DynamicBuilder) {
-        let DynamicBuilder { t: o, ids, .. } = other;
+        let DynamicBuilder { t: o, ids, reasons } = other;
         let units = self.ids.recode(ids);
+        let texts = self.reasons.recode(reasons);
         let t = &mut self.t;
         let (years, ind, dim, excl, miss) = (
             t.year.len(),
@@ -452,14 +444,8 @@ impl DynamicBuilder {
         moved(&mut t.reason_start, &o.reason_start, reasons);
         t.reason_id
             .extend(o.reason_id.iter().map(|&c| units[c as usize]));
-        for &rc in &o.reason_code {
-            let c = reason_code(
-                &mut t.reason_text,
-                &mut self.reasons,
-                &o.reason_text[rc as usize],
-            );
-            t.reason_code.push(c);
-        }
+        t.reason_code
+            .extend(o.reason_code.iter().map(|&c| texts[c as usize]));
         t.year.extend_from_slice(&o.year);
         t.composite.extend_from_slice(&o.composite);
         t.fixed_base.extend_from_slice(&o.fixed_base);
@@ -479,6 +465,7 @@ impl DynamicBuilder {
     pub(crate) fn finish(mut self) -> DynamicTable {
         let t = &mut self.t;
         t.names = self.ids.into_names();
+        t.reason_text = self.reasons.into_texts();
         t.ind.shrink_to_fit();
         t.dim.shrink_to_fit();
         t.excl.shrink_to_fit();
@@ -492,13 +479,13 @@ mod tests {
     use super::*;
 
     /// One entry of unit `unit` (one year) excluding `excluded` (id, reason) in order.
-    fn entry(b: &mut DynamicBuilder, unit: &str, excluded: &[(&str, &str)]) {
+    fn entry(b: &mut DynamicBuilder, unit: &str, excluded: &[(&str, &'static str)]) {
         let u = b.code(&Id::new(unit));
         b.begin(u, 2020);
         b.end_year(2020, Some(50.0), Some(100.0), Some(100.0), None);
         for (id, why) in excluded {
             let c = b.code(&Id::new(id));
-            b.excluded(c, why);
+            b.excluded(c, &Cow::Borrowed(*why));
         }
     }
 
