@@ -317,8 +317,8 @@ pub(crate) struct Draft {
     pub(crate) year: i32,
     pub(crate) kind: Kind,
     pub(crate) polarity: Polarity,
-    pub(crate) observed: Option<f64>,
-    pub(crate) measured: Option<f64>,
+    /// The headline numbers (the achievement table's dense columns).
+    pub(crate) h: Headline,
     pub(crate) baseline: Option<f64>,
     pub(crate) baseline_year: Option<i32>,
     pub(crate) target: Option<f64>,
@@ -326,12 +326,6 @@ pub(crate) struct Draft {
     pub(crate) band: Option<[f64; 2]>,
     pub(crate) target_year: i32,
     pub(crate) elapsed_share: f64,
-    pub(crate) ratio: Option<f64>,
-    pub(crate) ratio_capped: Option<f64>,
-    pub(crate) progress: Option<f64>,
-    pub(crate) progress_case: Option<ProgressCase>,
-    pub(crate) score: Option<f64>,
-    pub(crate) met: Option<bool>,
     pub(crate) pro_rata_target: Option<f64>,
     pub(crate) pro_rata_ratio: Option<f64>,
     pub(crate) years_met: Option<usize>,
@@ -354,8 +348,16 @@ impl Draft {
             year: a.year,
             kind: a.kind,
             polarity: a.polarity,
-            observed: a.observed,
-            measured: a.measured,
+            h: Headline {
+                observed: a.observed,
+                measured: a.measured,
+                ratio: a.ratio,
+                ratio_capped: a.ratio_capped,
+                progress: a.progress,
+                progress_case: a.progress_case,
+                score: a.score,
+                met: a.met,
+            },
             baseline: a.baseline,
             baseline_year: a.baseline_year,
             target: a.target,
@@ -363,12 +365,6 @@ impl Draft {
             band: a.band,
             target_year: a.target_year,
             elapsed_share: a.elapsed_share,
-            ratio: a.ratio,
-            ratio_capped: a.ratio_capped,
-            progress: a.progress,
-            progress_case: a.progress_case,
-            score: a.score,
-            met: a.met,
             pro_rata_target: a.pro_rata_target,
             pro_rata_ratio: a.pro_rata_ratio,
             years_met: a.years_met,
@@ -395,8 +391,8 @@ impl Draft {
             year: self.year,
             kind: self.kind,
             polarity: self.polarity,
-            observed: self.observed,
-            measured: self.measured,
+            observed: self.h.observed,
+            measured: self.h.measured,
             baseline: self.baseline,
             baseline_year: self.baseline_year,
             target: self.target,
@@ -404,12 +400,12 @@ impl Draft {
             band: self.band,
             target_year: self.target_year,
             elapsed_share: self.elapsed_share,
-            ratio: self.ratio,
-            ratio_capped: self.ratio_capped,
-            progress: self.progress,
-            progress_case: self.progress_case,
-            score: self.score,
-            met: self.met,
+            ratio: self.h.ratio,
+            ratio_capped: self.h.ratio_capped,
+            progress: self.h.progress,
+            progress_case: self.h.progress_case,
+            score: self.h.score,
+            met: self.h.met,
             pro_rata_target: self.pro_rata_target,
             pro_rata_ratio: self.pro_rata_ratio,
             years_met: self.years_met,
@@ -423,6 +419,64 @@ impl Draft {
             survey: self.survey.as_deref().copied(),
         }
     }
+}
+
+impl Draft {
+    /// The record of `point` (its year and value x) before any rule: the indicator's
+    /// facts, the observed value, the baseline, the `targets` (the target and a multiple
+    /// of the baseline's horizon) and the elapsed share of the `span` (base year, target
+    /// year).
+    pub(crate) fn blank(
+        indicator: &Indicator,
+        point: (i32, f64),
+        baseline: Option<Baseline>,
+        targets: (Option<f64>, Option<HorizonTarget>),
+        span: (i32, i32),
+    ) -> Draft {
+        let (year, x) = point;
+        let (base_year, target_year) = span;
+        Draft {
+            year,
+            kind: indicator.kind,
+            polarity: indicator.polarity,
+            h: Headline {
+                observed: finite(x),
+                ..Headline::default()
+            },
+            baseline: baseline.map(|b| b.value),
+            baseline_year: baseline.map(|b| b.year),
+            target: targets.0,
+            horizon: targets.1,
+            band: None,
+            target_year,
+            elapsed_share: elapsed_share(year, base_year, target_year),
+            pro_rata_target: None,
+            pro_rata_ratio: None,
+            years_met: None,
+            years_observed: None,
+            share_years_met: None,
+            stretch: None,
+            interim: None,
+            relative: None,
+            aspirational: indicator.aspirational,
+            survey: None,
+        }
+    }
+}
+
+/// The headline numbers of one record — the achievement table's dense columns: what
+/// the level rule ([`level_numbers`]) and the headline score ([`headline_score`]) write,
+/// for a [`Draft`] or straight into the table ([`super::plain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) struct Headline {
+    pub(crate) observed: Option<f64>,
+    pub(crate) measured: Option<f64>,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) ratio_capped: Option<f64>,
+    pub(crate) progress: Option<f64>,
+    pub(crate) progress_case: Option<ProgressCase>,
+    pub(crate) score: Option<f64>,
+    pub(crate) met: Option<bool>,
 }
 
 /// What a note depends on: equal keys give equal texts, so a sink that has seen a key
@@ -689,44 +743,7 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
         base_year,
         framework_target_year,
     } = input;
-    if values.len() != periods.len() {
-        return Err(Error::length_mismatch(
-            format!(
-                "unit `{unit}`, indicator `{}`: values vs periods",
-                indicator.id
-            ),
-            periods.len(),
-            values.len(),
-        ));
-    }
-    if let Some(r) = reference {
-        if r.len() != periods.len() {
-            return Err(Error::length_mismatch(
-                format!(
-                    "unit `{unit}`, indicator `{}`: reference series vs periods",
-                    indicator.id
-                ),
-                periods.len(),
-                r.len(),
-            ));
-        }
-    }
-    if let Some(w) = periods.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(Error::invalid_argument(
-            format!("unit `{unit}`, indicator `{}`: periods", indicator.id),
-            format!(
-                "periods must be strictly ascending (unique years in order); {} is followed by {}",
-                w[0], w[1]
-            ),
-        ));
-    }
-    if let Some(v) = values.iter().find(|v| v.is_infinite()) {
-        return Err(Error::invalid_value(
-            format!("unit `{unit}`, indicator `{}`", indicator.id),
-            *v,
-            "(infinite values are rejected; use NaN for missing)",
-        ));
-    }
+    check_series_input(indicator, &input)?;
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
     let growth_level =
@@ -809,36 +826,13 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
             }
         }
         notes.record(out.len());
-        out.push(Draft {
-            year,
-            kind: indicator.kind,
-            polarity: indicator.polarity,
-            observed: finite(x),
-            measured: None,
-            baseline: baseline.map(|b| b.value),
-            baseline_year: baseline.map(|b| b.year),
-            target,
-            horizon,
-            band: None,
-            target_year,
-            elapsed_share: elapsed_share(year, base_year, target_year),
-            ratio: None,
-            ratio_capped: None,
-            progress: None,
-            progress_case: None,
-            score: None,
-            met: None,
-            pro_rata_target: None,
-            pro_rata_ratio: None,
-            years_met: None,
-            years_observed: None,
-            share_years_met: None,
-            stretch: None,
-            interim: None,
-            relative: None,
-            aspirational: indicator.aspirational,
-            survey: None,
-        });
+        out.push(Draft::blank(
+            indicator,
+            (year, x),
+            baseline,
+            (target, horizon),
+            (base_year, target_year),
+        ));
         let rec = out.last_mut().expect("just pushed");
         if let Polarity::Interval {
             lower,
@@ -849,12 +843,12 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
         {
             if !x.is_nan() {
                 let a = interval_score(x, lower, upper, tolerance_lower, tolerance_upper);
-                rec.measured = Some(x);
-                rec.ratio = Some(a);
-                rec.ratio_capped = Some(a);
-                rec.progress = Some(a);
-                rec.score = Some(a);
-                rec.met = Some(x >= lower && x <= upper);
+                rec.h.measured = Some(x);
+                rec.h.ratio = Some(a);
+                rec.h.ratio_capped = Some(a);
+                rec.h.progress = Some(a);
+                rec.h.score = Some(a);
+                rec.h.met = Some(x >= lower && x <= upper);
             } else {
                 no_observation(notes, year);
             }
@@ -867,12 +861,12 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                 if let Some(from) = carried_from(rec, values, k, &run) {
                     match spec.annual_missing {
                         AnnualMissing::NoData => {
-                            rec.measured = None;
-                            rec.ratio = None;
-                            rec.ratio_capped = None;
-                            rec.progress = None;
-                            rec.progress_case = None;
-                            rec.met = None;
+                            rec.h.measured = None;
+                            rec.h.ratio = None;
+                            rec.h.ratio_capped = None;
+                            rec.h.progress = None;
+                            rec.h.progress_case = None;
+                            rec.h.met = None;
                             let key = (note_key::ANNUAL_NO_DATA, year as u64, from as u64, 0);
                             notes.keyed(key, || format!(
                                 "annual target: no data in {year} (not carried forward; the latest observation is {from})"
@@ -910,7 +904,7 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
             }
         }
         // stretch target
-        if let (Some(s), Some(m)) = (indicator.stretch_target, rec.measured) {
+        if let (Some(s), Some(m)) = (indicator.stretch_target, rec.h.measured) {
             let rf = ratio_form(m, s, higher);
             rec.stretch = Some(StretchAchievement {
                 target: s,
@@ -921,7 +915,7 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
         }
         // interim target (milestone) of this year
         if let (Some(m), Some(it)) = (
-            rec.measured,
+            rec.h.measured,
             indicator.interim_targets.iter().find(|t| t.year == year),
         ) {
             rec.interim = Some(InterimCheck {
@@ -977,18 +971,70 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                     met,
                 });
                 if indicator.target.is_none() {
-                    rec.measured = Some(own);
-                    rec.met = Some(met);
-                    rec.score = Some(if met { 1.0 } else { 0.0 });
+                    rec.h.measured = Some(own);
+                    rec.h.met = Some(met);
+                    rec.h.score = Some(if met { 1.0 } else { 0.0 });
                 }
             }
         }
-        if rec.target.is_some() && rec.score.is_none() {
+        if rec.target.is_some() && rec.h.score.is_none() {
             headline(rec, notes, spec.form, spec.zero_target);
         }
-        if rec.observed.is_none() {
+        if rec.h.observed.is_none() {
             no_observation(notes, year);
         }
+    }
+    Ok(())
+}
+
+/// The checks of a series' input, in this order (the first failure is the error): the
+/// values and the reference series as long as the periods, the periods strictly
+/// ascending, no infinite value.
+pub(crate) fn check_series_input(indicator: &Indicator, input: &SeriesInput<'_>) -> Result<()> {
+    let SeriesInput {
+        unit,
+        periods,
+        values,
+        reference,
+        ..
+    } = *input;
+    if values.len() != periods.len() {
+        return Err(Error::length_mismatch(
+            format!(
+                "unit `{unit}`, indicator `{}`: values vs periods",
+                indicator.id
+            ),
+            periods.len(),
+            values.len(),
+        ));
+    }
+    if let Some(r) = reference {
+        if r.len() != periods.len() {
+            return Err(Error::length_mismatch(
+                format!(
+                    "unit `{unit}`, indicator `{}`: reference series vs periods",
+                    indicator.id
+                ),
+                periods.len(),
+                r.len(),
+            ));
+        }
+    }
+    if let Some(w) = periods.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(Error::invalid_argument(
+            format!("unit `{unit}`, indicator `{}`: periods", indicator.id),
+            format!(
+                "periods must be strictly ascending (unique years in order); {} is followed by {}",
+                w[0], w[1]
+            ),
+        ));
+    }
+    if let Some(v) = values.iter().find(|v| v.is_infinite()) {
+        return Err(Error::invalid_value(
+            format!("unit `{unit}`, indicator `{}`", indicator.id),
+            *v,
+            "(infinite values are rejected; use NaN for missing)",
+        ));
     }
     Ok(())
 }
@@ -1177,9 +1223,9 @@ fn about(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, baseline: Option<Ba
     }
     let (lo, hi) = (t - tol, t + tol);
     rec.band = Some([lo, hi]);
-    rec.measured = Some(x);
+    rec.h.measured = Some(x);
     let inside = x >= lo && x <= hi;
-    rec.met = Some(inside);
+    rec.h.met = Some(inside);
     let rf = if x < lo {
         ratio_form(x, lo, true)
     } else if x > hi {
@@ -1190,8 +1236,8 @@ fn about(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, baseline: Option<Ba
             capped: Some(1.0),
         }
     };
-    rec.ratio = rf.uncapped;
-    rec.ratio_capped = rf.capped;
+    rec.h.ratio = rf.uncapped;
+    rec.h.ratio_capped = rf.capped;
     let Some(b) = baseline else {
         notes.fixed("no baseline: progress form undefined");
         return;
@@ -1215,14 +1261,14 @@ fn about(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, baseline: Option<Ba
             set_progress(rec, notes, x, x0, hi, false);
         }
     } else {
-        rec.progress_case = Some(ProgressCase::BaselineBeyondTarget);
+        rec.h.progress_case = Some(ProgressCase::BaselineBeyondTarget);
         notes.keyed(band_key(note_key::INSIDE_BAND), || {
             format!("baseline {x0} already inside the band [{lo}, {hi}]: score = 1 while inside")
         });
     }
 }
 
-fn finite(x: f64) -> Option<f64> {
+pub(crate) fn finite(x: f64) -> Option<f64> {
     if x.is_nan() {
         None
     } else {
@@ -1231,31 +1277,47 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 fn headline(rec: &mut Draft, notes: &mut impl NoteSink, form: AchievementForm, zero: ZeroTarget) {
-    let progress_score = match rec.progress_case {
-        Some(_) => rec
+    let facts = (rec.target, rec.polarity, rec.kind);
+    headline_score(&mut rec.h, notes, facts, form, zero);
+}
+
+/// The headline score of a record whose other numbers are set (`facts`: its target,
+/// polarity and kind): the capped ratio form or the capped progress form per `form`, the
+/// other when the chosen one is undefined (with a note), and for a zero target of a
+/// lower-is-better indicator the progress form when the spec's `zero_target` asks for it.
+pub(crate) fn headline_score(
+    h: &mut Headline,
+    notes: &mut impl NoteSink,
+    facts: (Option<f64>, Polarity, Kind),
+    form: AchievementForm,
+    zero: ZeroTarget,
+) {
+    let (target, polarity, kind) = facts;
+    let progress_score = match h.progress_case {
+        Some(_) => h
             .progress
             .map(|p| p.clamp(0.0, 1.0))
-            .or(rec.progress_score_fallback()),
-        None => rec.progress.map(|p| p.clamp(0.0, 1.0)),
+            .or(h.progress_score_fallback()),
+        None => h.progress.map(|p| p.clamp(0.0, 1.0)),
     };
-    let zero_target = rec.target == Some(0.0)
-        && matches!(rec.polarity, Polarity::LowerIsBetter)
-        && !matches!(rec.kind, Kind::GrowthRate);
+    let zero_target = target == Some(0.0)
+        && matches!(polarity, Polarity::LowerIsBetter)
+        && !matches!(kind, Kind::GrowthRate);
     if form == AchievementForm::Ratio
         && zero == ZeroTarget::Progress
         && zero_target
-        && rec.progress_case == Some(ProgressCase::Regular)
+        && h.progress_case == Some(ProgressCase::Regular)
     {
         if let Some(p) = progress_score {
-            rec.score = Some(p);
+            h.score = Some(p);
             notes.fixed(
                 "zero target (清零): score = progress form (x₀ − x)/x₀ (spec zero_target = progress)",
             );
             return;
         }
     }
-    rec.score = match form {
-        AchievementForm::Ratio => match rec.ratio_capped {
+    h.score = match form {
+        AchievementForm::Ratio => match h.ratio_capped {
             Some(r) => Some(r),
             None => {
                 if progress_score.is_some() {
@@ -1266,11 +1328,11 @@ fn headline(rec: &mut Draft, notes: &mut impl NoteSink, form: AchievementForm, z
                 progress_score
             }
         },
-        AchievementForm::Progress => progress_score.or(rec.ratio_capped),
+        AchievementForm::Progress => progress_score.or(h.ratio_capped),
     };
 }
 
-impl Draft {
+impl Headline {
     fn progress_score_fallback(&self) -> Option<f64> {
         match self.progress_case {
             Some(ProgressCase::TargetEqualsBaseline) => self.met.map(|m| if m { 1.0 } else { 0.0 }),
@@ -1294,20 +1356,35 @@ fn level(
     higher: bool,
 ) {
     let Some(t) = rec.target else { return };
+    level_numbers(&mut rec.h, notes, (rec.year, x, t), baseline, higher);
+}
+
+/// The level rule of one record (`point`: its year, the value x and the target T): for
+/// an observed x from the baseline's year on, measured = x, the ratio form
+/// ([`ratio_form`]), met ([`meets`]) and, with a baseline, the progress form
+/// ([`progress_form`]); a year before the baseline's year has none of them (with a note).
+pub(crate) fn level_numbers(
+    h: &mut Headline,
+    notes: &mut impl NoteSink,
+    point: (i32, f64, f64),
+    baseline: Option<Baseline>,
+    higher: bool,
+) {
+    let (year, x, t) = point;
     if x.is_nan() {
         return;
     }
     if let Some(b) = baseline {
-        if rec.year < b.year {
+        if year < b.year {
             before_baseline(notes, b.year);
             return;
         }
     }
-    rec.measured = Some(x);
+    h.measured = Some(x);
     let rf = ratio_form(x, t, higher);
-    rec.ratio = rf.uncapped;
-    rec.ratio_capped = rf.capped;
-    rec.met = Some(meets(x, t, higher));
+    h.ratio = rf.uncapped;
+    h.ratio_capped = rf.capped;
+    h.met = Some(meets(x, t, higher));
     if rf.uncapped.is_none() && rf.capped.is_some() {
         notes.keyed(
             (note_key::RATIO_UNDEFINED, x.to_bits(), t.to_bits(), 0),
@@ -1315,14 +1392,16 @@ fn level(
         );
     }
     if let Some(b) = baseline {
-        set_progress(rec, notes, x, b.value, t, higher);
+        let (case, p) = progress_numbers(notes, x, b.value, t, higher, h.ratio_capped);
+        h.progress_case = Some(case);
+        h.progress = p;
     } else {
         notes.fixed("no baseline: progress form undefined");
     }
 }
 
 /// "no observation in <year>" (half of the notes at national scale).
-fn no_observation(notes: &mut impl NoteSink, year: i32) {
+pub(crate) fn no_observation(notes: &mut impl NoteSink, year: i32) {
     notes.keyed((note_key::NO_OBSERVATION, year as u64, 0, 0), || {
         format!("no observation in {year}")
     });
@@ -1336,9 +1415,21 @@ fn before_baseline(notes: &mut impl NoteSink, year: i32) {
 }
 
 fn set_progress(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, x0: f64, t: f64, higher: bool) {
-    let (case, p, _) = progress_form(x, x0, t, higher, rec.ratio_capped);
-    rec.progress_case = Some(case);
-    rec.progress = p;
+    let (case, p) = progress_numbers(notes, x, x0, t, higher, rec.h.ratio_capped);
+    rec.h.progress_case = Some(case);
+    rec.h.progress = p;
+}
+
+/// The progress form's case and uncapped value ([`progress_form`]) with its notes.
+fn progress_numbers(
+    notes: &mut impl NoteSink,
+    x: f64,
+    x0: f64,
+    t: f64,
+    higher: bool,
+    ratio_capped: Option<f64>,
+) -> (ProgressCase, Option<f64>) {
+    let (case, p, _) = progress_form(x, x0, t, higher, ratio_capped);
     match case {
         ProgressCase::TargetEqualsBaseline => notes.keyed(
             (note_key::TARGET_EQUALS_BASELINE, x0.to_bits(), t.to_bits(), 0),
@@ -1358,6 +1449,7 @@ fn set_progress(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, x0: f64, t: 
             }
         }
     }
+    (case, p)
 }
 
 fn cumulative(rec: &mut Draft, notes: &mut impl NoteSink, run: &YearRun, higher: bool) {
@@ -1369,14 +1461,14 @@ fn cumulative(rec: &mut Draft, notes: &mut impl NoteSink, run: &YearRun, higher:
         return;
     }
     let (sum, base_year) = (run.sum, run.base_year);
-    rec.measured = Some(sum);
+    rec.h.measured = Some(sum);
     rec.baseline = Some(0.0);
     rec.baseline_year = Some(base_year);
     let Some(t) = rec.target else { return };
     let rf = ratio_form(sum, t, higher);
-    rec.ratio = rf.uncapped;
-    rec.ratio_capped = rf.capped;
-    rec.met = Some(meets(sum, t, higher));
+    rec.h.ratio = rf.uncapped;
+    rec.h.ratio_capped = rf.capped;
+    rec.h.met = Some(meets(sum, t, higher));
     set_progress(rec, notes, sum, 0.0, t, higher);
     if rec.elapsed_share > 0.0 {
         let path = t * rec.elapsed_share;
@@ -1394,7 +1486,7 @@ fn cumulative(rec: &mut Draft, notes: &mut impl NoteSink, run: &YearRun, higher:
 /// For an annual record of a year with no observation: the latest earlier observed year
 /// after the base year, whose value [`annual`] used.
 fn carried_from(rec: &Draft, values: &[f64], k: usize, run: &YearRun) -> Option<i32> {
-    if !values[k].is_nan() || rec.measured.is_none() {
+    if !values[k].is_nan() || rec.h.measured.is_none() {
         return None;
     }
     run.latest.map(|(year, _)| year)
@@ -1415,12 +1507,12 @@ fn annual(
         return;
     }
     rec.share_years_met = Some(met as f64 / obs as f64);
-    rec.met = Some(met == obs);
+    rec.h.met = Some(met == obs);
     let x = latest.unwrap_or(f64::NAN);
-    rec.measured = Some(x);
+    rec.h.measured = Some(x);
     let rf = ratio_form(x, t, higher);
-    rec.ratio = rf.uncapped;
-    rec.ratio_capped = rf.capped;
+    rec.h.ratio = rf.uncapped;
+    rec.h.ratio_capped = rf.capped;
     if let Some(b) = baseline {
         set_progress(rec, notes, x, b.value, t, higher);
     }
@@ -1472,14 +1564,14 @@ fn growth(
             g
         }
     };
-    rec.measured = Some(rate);
+    rec.h.measured = Some(rate);
     let Some(t) = rec.target else { return };
     let higher = !matches!(rec.polarity, Polarity::LowerIsBetter);
     let g = growth_ratio(rate, t, higher);
-    rec.met = Some(g.met);
-    rec.ratio = g.ratio;
-    rec.ratio_capped = Some(g.capped);
-    rec.progress = g.ratio;
+    rec.h.met = Some(g.met);
+    rec.h.ratio = g.ratio;
+    rec.h.ratio_capped = Some(g.capped);
+    rec.h.progress = g.ratio;
     if g.ratio.is_none() {
         let key = (
             note_key::GROWTH_UNDEFINED,

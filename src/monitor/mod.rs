@@ -105,6 +105,7 @@ pub mod targets;
 pub use evaluation::*;
 pub use targets::*;
 pub mod id;
+pub(crate) mod plain;
 pub mod results;
 pub mod table;
 pub use aggregate_table::AggregateTable;

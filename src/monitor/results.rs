@@ -15,6 +15,7 @@ use super::dashboard::{
 use super::dynamic::{dynamic_into, rescaled_series_into};
 use super::dynamic_table::{DynamicBuilder, DynamicTable};
 use super::evaluation::{evaluate, OverallEvaluation};
+use super::plain::{plain_series_into, PlainRule, PlainSeries};
 use super::satisfaction::{satisfaction_index, SatisfactionGroup, SatisfactionSpec, Survey};
 use super::schedule::schedule_fields;
 use super::schedule_table::{ScheduleBuilder, ScheduleTable};
@@ -243,6 +244,9 @@ struct Shared<'a> {
     top_dims: &'a [usize],
     eval_years: &'a [i32],
     year_pos: Option<usize>,
+    /// Whether plain series are computed by the plain rule ([`super::plain`]; `false`
+    /// only in the tests that compare it with the general engine).
+    plain: bool,
 }
 
 /// The results of some consecutive units (one thread's share), joined in unit order
@@ -343,6 +347,7 @@ fn monitor_part<'d>(
         top_dims,
         eval_years,
         year_pos,
+        plain,
     } = *c;
     let np = periods.len();
     let mut warnings = Vec::new();
@@ -389,11 +394,22 @@ fn monitor_part<'d>(
     // in the first-level cache (a buffer per indicator held 102 × 10 records of 640 bytes
     // per unit at national scale, larger than that cache)
     let mut series: Vec<Draft> = Vec::with_capacity(np);
+    // the same for a series of the plain rule, and its record of the evaluation year
+    let mut plain_series = PlainSeries::default();
     // the unit's headline scores, year-major (`unit_scores[k * ni + j]`: year `k` of
     // `eval_years`, indicator `j`; NaN when none)
     let n_eval = eval_years.len();
     let mut unit_scores: Vec<f64> = vec![f64::NAN; n_eval * ni];
-    let mut values = Vec::with_capacity(np);
+    // the unit's series, indicator-major (`unit_values[j * np..(j + 1) * np]`), and per
+    // indicator what the later steps read of its achievement: its record of the
+    // evaluation year, whether the unit's own target applies, and a multiple of the
+    // baseline's resolved target. The unit's indicators go through achievement, then
+    // schedule, trend and dashboard, then the dynamic index's rescaling, one step at a
+    // time (each step's code stays in the instruction cache for all the indicators).
+    let mut unit_values: Vec<f64> = vec![f64::NAN; ni * np];
+    let mut at_years: Vec<Option<Draft>> = vec![None; ni];
+    let mut own_target: Vec<bool> = vec![false; ni];
+    let mut resolved_target: Vec<Option<f64>> = vec![None; ni];
     // the rescaled series of the dynamic index, one buffer per indicator for every unit
     let mut rescaled: Vec<Vec<f64>> = vec![Vec::with_capacity(np); ni];
     // the aggregation's working buffers, reused for every unit × year (each is refilled
@@ -444,11 +460,17 @@ fn monitor_part<'d>(
             } else {
                 ind
             };
-            values.clear();
+            own_target[j] = is_own;
+            let values = &mut unit_values[j * np..(j + 1) * np];
             match panel_pos[j] {
-                Some(i) => values.extend((0..np).map(|p| panel.get(u, p, i))),
-                None => values.extend_from_slice(nan),
+                Some(i) => {
+                    for (p, v) in values.iter_mut().enumerate() {
+                        *v = panel.get(u, p, i);
+                    }
+                }
+                None => values.copy_from_slice(nan),
             }
+            let values = &*values;
             // (the positions were looked up once per indicator)
             let reference: Option<&[f64]> = match ref_pos[j] {
                 Some(RefPos {
@@ -482,40 +504,66 @@ fn monitor_part<'d>(
             let input = SeriesInput {
                 unit,
                 periods,
-                values: &values,
+                values,
                 reference,
                 base_year,
                 framework_target_year: framework.target_year,
             };
-            let r = &mut series;
-            achieve_series_into(ind, input, spec, &mut warnings, r, &mut table)?;
-            if let Some((se_id, se_i)) = se_pos[j] {
-                match se_i {
-                    Some(i) => super::satisfaction::targets::assess_survey_drafts(
-                        r,
-                        unit,
-                        ind,
-                        periods,
-                        &values,
-                        &panel.series(u, i),
-                        spec,
-                        &mut table,
-                    )?,
-                    None => warnings.push(format!(
-                        "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
-                        ind.id
-                    )),
+            // a plain series (most of a plan's) straight into the table; any other by the
+            // general engine, its records then written to the table
+            let rule = PlainRule::of(ind).filter(|_| plain && se_pos[j].is_none());
+            if let Some(rule) = rule {
+                let ps = &mut plain_series;
+                plain_series_into(ind, rule, input, spec, &mut warnings, ps, &mut table)?;
+                table.push_plain_series(ps);
+                for k in 0..n_eval {
+                    unit_scores[k * ni + j] =
+                        ps.rows.get(k).and_then(|h| h.score).unwrap_or(f64::NAN);
                 }
+                let span = (base_year, ind.target_year_or(framework.target_year));
+                at_years[j] = year_pos.and_then(|k| ps.draft(ind, k, eval_years[k], span));
+                resolved_target[j] = (!ps.rows.is_empty()).then_some(rule.target);
+            } else {
+                let r = &mut series;
+                achieve_series_into(ind, input, spec, &mut warnings, r, &mut table)?;
+                if let Some((se_id, se_i)) = se_pos[j] {
+                    match se_i {
+                        Some(i) => super::satisfaction::targets::assess_survey_drafts(
+                            r,
+                            unit,
+                            ind,
+                            periods,
+                            values,
+                            &panel.series(u, i),
+                            spec,
+                            &mut table,
+                        )?,
+                        None => warnings.push(format!(
+                            "indicator `{}`: standard-error series `{se_id}` not in the panel; no survey verdict",
+                            ind.id
+                        )),
+                    }
+                }
+                // every note of the series is written: the series goes into the table
+                table.push_series(r);
+                // (the records of a series are those of `eval_years`, in order: year `k`
+                // is record `k`)
+                for k in 0..n_eval {
+                    unit_scores[k * ni + j] = r.get(k).and_then(|a| a.h.score).unwrap_or(f64::NAN);
+                }
+                // the record of the evaluation year: schedule, trend and dashboard
+                at_years[j] = year_pos.and_then(|k| r.get(k)).cloned();
+                resolved_target[j] = r.iter().find_map(|a| a.target);
             }
-            // every note of the series is written: the series goes into the table
-            table.push_series(r);
-            // (the records of a series are those of `eval_years`, in order: year `k` is
-            // record `k`)
-            for k in 0..n_eval {
-                unit_scores[k * ni + j] = r.get(k).and_then(|a| a.score).unwrap_or(f64::NAN);
-            }
-            // the record of the evaluation year: schedule, trend and dashboard
-            let at_year = year_pos.and_then(|k| r.get(k));
+        }
+        // schedule, trend and dashboard colour of each indicator
+        for (j, plan_ind) in framework.indicators.iter().enumerate() {
+            let ind = match &own[j] {
+                Some(v) if own_target[j] => v,
+                _ => plan_ind,
+            };
+            let values = &unit_values[j * np..(j + 1) * np];
+            let at_year = at_years[j].as_ref();
             icol.push(indicator_colour(
                 ind,
                 at_year,
@@ -536,12 +584,21 @@ fn monitor_part<'d>(
                 assess_trend_fields(
                     ind,
                     periods,
-                    &values,
+                    values,
                     (base_year, framework.target_year, year),
                     at_year,
                     &spec.trend,
                 ),
             );
+        }
+        // the dynamic index's rescaled series of each indicator
+        for (j, plan_ind) in framework.indicators.iter().enumerate() {
+            let is_own = own_target[j];
+            let ind = match &own[j] {
+                Some(v) if is_own => v,
+                _ => plan_ind,
+            };
+            let values = &unit_values[j * np..(j + 1) * np];
             // a multiple of the baseline enters the dynamic index with the unit's resolved
             // target (the same for every record)
             // (built once per indicator and form of target — the plan's or the unit's —
@@ -552,7 +609,7 @@ fn monitor_part<'d>(
                         target_form: TargetForm::Threshold,
                         ..ind.clone()
                     });
-                    v.target = r.iter().find_map(|a| a.target);
+                    v.target = resolved_target[j];
                     &*v
                 }
                 TargetForm::Threshold | TargetForm::About { .. } => ind,
@@ -561,7 +618,7 @@ fn monitor_part<'d>(
             let note = rescaled_series_into(
                 ind_dyn,
                 periods,
-                &values,
+                values,
                 spec.dynamic.base_year.unwrap_or(base_year),
                 framework.target_year,
                 spec.growth_input,
@@ -699,12 +756,16 @@ fn indicator_colour(
     let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
     let (colour, basis) = match (dashboard.thresholds.get(&ind.id), rec) {
         (Some(t), Some(r)) => (
-            colour_absolute(r.measured.unwrap_or(f64::NAN), t, higher),
+            colour_absolute(r.h.measured.unwrap_or(f64::NAN), t, higher),
             "absolute_thresholds",
         ),
         (Some(_), None) => (Colour::Grey, "absolute_thresholds"),
         (None, r) => (
-            colour_from_score(r.and_then(|r| r.score), r.and_then(|r| r.met), dashboard),
+            colour_from_score(
+                r.and_then(|r| r.h.score),
+                r.and_then(|r| r.h.met),
+                dashboard,
+            ),
             "achievement_score",
         ),
     };
@@ -747,6 +808,31 @@ pub fn monitor_with_detail(
     survey: Option<(&Survey, &SatisfactionSpec)>,
     spec: &MonitorSpec,
     detail: MonitorDetail,
+) -> Result<MonitorResults> {
+    monitor_run(framework, panel, survey, spec, detail, true)
+}
+
+/// [`monitor_with_detail`] with every series computed by the general engine (none by
+/// the plain rule): the reference the plain rule's tests compare with.
+#[cfg(test)]
+pub(crate) fn monitor_general_only(
+    framework: &Framework,
+    panel: &Panel,
+    survey: Option<(&Survey, &SatisfactionSpec)>,
+    spec: &MonitorSpec,
+    detail: MonitorDetail,
+) -> Result<MonitorResults> {
+    monitor_run(framework, panel, survey, spec, detail, true)
+}
+
+/// [`monitor_with_detail`]; `plain`: whether plain series are computed by the plain rule.
+fn monitor_run(
+    framework: &Framework,
+    panel: &Panel,
+    survey: Option<(&Survey, &SatisfactionSpec)>,
+    spec: &MonitorSpec,
+    detail: MonitorDetail,
+    plain: bool,
 ) -> Result<MonitorResults> {
     framework.validate()?;
     spec.validate()?;
@@ -886,6 +972,7 @@ pub fn monitor_with_detail(
         top_dims: &top_dims,
         eval_years: &eval_years,
         year_pos,
+        plain,
     };
     // the units split in consecutive shares, one per thread, joined in unit order: the
     // same results as one pass over them (tests/monitor_threads.rs)

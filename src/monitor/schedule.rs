@@ -163,24 +163,24 @@ pub(crate) fn schedule_fields(rec: &Draft, tol: f64, eps: f64) -> ScheduleFields
     let at_target = rec.year >= rec.target_year;
     let e = rec.elapsed_share;
     let (p, e_used, basis) = match rec.kind {
-        Kind::GrowthRate => (rec.ratio, 1.0, "CAGR / target rate"),
+        Kind::GrowthRate => (rec.h.ratio, 1.0, "CAGR / target rate"),
         Kind::Annual => (rec.share_years_met, 1.0, "share of years met"),
-        Kind::Cumulative => (rec.progress, e, "running sum / five-year target"),
-        _ => match rec.progress_case {
-            Some(ProgressCase::Regular) => (rec.progress, e, "(x − x₀)/(T − x₀)"),
+        Kind::Cumulative => (rec.h.progress, e, "running sum / five-year target"),
+        _ => match rec.h.progress_case {
+            Some(ProgressCase::Regular) => (rec.h.progress, e, "(x − x₀)/(T − x₀)"),
             _ => (
-                rec.met.map(|m| if m { 1.0 } else { 0.0 }),
+                rec.h.met.map(|m| if m { 1.0 } else { 0.0 }),
                 e,
                 "met (1) / not met (0)",
             ),
         },
     };
-    let status = match rec.met {
+    let status = match rec.h.met {
         None => ScheduleStatus::NotAssessable,
         Some(met) => {
             let binary = matches!(rec.polarity, Polarity::Binary | Polarity::Interval { .. })
                 || (!matches!(rec.kind, Kind::GrowthRate | Kind::Annual | Kind::Cumulative)
-                    && rec.progress_case != Some(ProgressCase::Regular));
+                    && rec.h.progress_case != Some(ProgressCase::Regular));
             if binary && !met {
                 ScheduleStatus::Lagging
             } else {

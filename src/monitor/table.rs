@@ -38,9 +38,10 @@ use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::achievement::{
-    Draft, HorizonTarget, IndicatorAchievement, InterimCheck, NoteKey, NoteSink, ProgressCase,
-    RelativeAchievement, StretchAchievement,
+    Draft, Headline, HorizonTarget, IndicatorAchievement, InterimCheck, NoteKey, NoteSink,
+    ProgressCase, RelativeAchievement, StretchAchievement,
 };
+use super::plain::PlainSeries;
 use super::satisfaction::SurveyAssessment;
 use crate::model::{Kind, Polarity};
 
@@ -270,6 +271,9 @@ pub(crate) struct TableBuilder<'d> {
     note_dict: HashMap<String, u32, BuildWordHasher>,
     // note key → code (a fixed text's key is its address)
     key_codes: HashMap<NoteKey, u32, BuildWordHasher>,
+    // the key found last and its code: a series repeats its notes year after year (a
+    // maintenance target's, "moved away from the target"), found here without hashing
+    last_key: Option<(NoteKey, u32)>,
     // the notes of the series being computed: (record of the series, code)
     pending: Vec<(u32, u32)>,
     cur: u32,
@@ -374,7 +378,7 @@ impl DenseColumns {
     }
 
     /// Appends a record.
-    fn push(&mut self, a: &Draft) {
+    fn push(&mut self, a: &Headline) {
         self.observed.push(nan(a.observed));
         self.measured.push(nan(a.measured));
         self.ratio.push(nan(a.ratio));
@@ -383,6 +387,20 @@ impl DenseColumns {
         self.progress_case.push(a.progress_case);
         self.score.push(nan(a.score));
         self.met.push(a.met);
+    }
+
+    /// Appends the records `rows` (a column at a time).
+    fn extend_rows(&mut self, rows: &[Headline]) {
+        self.observed.extend(rows.iter().map(|h| nan(h.observed)));
+        self.measured.extend(rows.iter().map(|h| nan(h.measured)));
+        self.ratio.extend(rows.iter().map(|h| nan(h.ratio)));
+        self.ratio_capped
+            .extend(rows.iter().map(|h| nan(h.ratio_capped)));
+        self.progress.extend(rows.iter().map(|h| nan(h.progress)));
+        self.progress_case
+            .extend(rows.iter().map(|h| h.progress_case));
+        self.score.extend(rows.iter().map(|h| nan(h.score)));
+        self.met.extend(rows.iter().map(|h| h.met));
     }
 
     /// Appends the records of `o`.
@@ -441,7 +459,7 @@ impl<'d> DenseRows<'d> {
     }
 
     /// Writes a record at row `k` of these rows (nothing past them).
-    fn write(&mut self, k: usize, a: &Draft) {
+    fn write(&mut self, k: usize, a: &Headline) {
         if k >= self.len() {
             return;
         }
@@ -453,6 +471,33 @@ impl<'d> DenseRows<'d> {
         self.progress_case[k] = a.progress_case;
         self.score[k] = nan(a.score);
         self.met[k] = a.met;
+    }
+
+    /// Writes the records `rows` from row `k` of these rows (a column at a time; nothing
+    /// past them).
+    fn write_rows(&mut self, k: usize, rows: &[Headline]) {
+        let n = rows.len().min(self.len().saturating_sub(k));
+        if n == 0 {
+            return;
+        }
+        let rows = &rows[..n];
+        let put = |col: &mut [f64], f: fn(&Headline) -> Option<f64>| {
+            for (c, h) in col[k..k + n].iter_mut().zip(rows) {
+                *c = nan(f(h));
+            }
+        };
+        put(self.observed, |h| h.observed);
+        put(self.measured, |h| h.measured);
+        put(self.ratio, |h| h.ratio);
+        put(self.ratio_capped, |h| h.ratio_capped);
+        put(self.progress, |h| h.progress);
+        put(self.score, |h| h.score);
+        for (c, h) in self.progress_case[k..k + n].iter_mut().zip(rows) {
+            *c = h.progress_case;
+        }
+        for (c, h) in self.met[k..k + n].iter_mut().zip(rows) {
+            *c = h.met;
+        }
     }
 
     fn split_at(self, n: usize) -> (DenseRows<'d>, DenseRows<'d>) {
@@ -569,6 +614,7 @@ impl<'d> TableBuilder<'d> {
             dense: None,
             note_dict: HashMap::default(),
             key_codes: HashMap::default(),
+            last_key: None,
             pending: Vec::new(),
             cur: 0,
         }
@@ -608,6 +654,33 @@ impl<'d> TableBuilder<'d> {
                 }
             }
         }
+        self.flush_notes(start);
+    }
+
+    /// Appends the records of the next series computed by the plain rule
+    /// ([`super::plain`]): their headline numbers, the series' baseline and target (the
+    /// same for every record), and the notes written since the previous series.
+    pub(crate) fn push_plain_series(&mut self, s: &PlainSeries) {
+        let start = self.row as u32;
+        match &mut self.dense {
+            None => self.t.dense.extend_rows(&s.rows),
+            Some(d) => d.write_rows(self.row, &s.rows),
+        }
+        self.row += s.rows.len();
+        if !s.rows.is_empty() {
+            let t = &mut self.t;
+            t.series_baseline
+                .push(s.baseline.map_or(f64::NAN, |b| b.value));
+            t.series_baseline_year.push(s.baseline.map(|b| b.year));
+            t.series_target.push(s.target);
+            t.series_exc.push(NO_EXC);
+        }
+        self.flush_notes(start);
+    }
+
+    /// Files the notes written since the previous series, whose first record is row
+    /// `start`.
+    fn flush_notes(&mut self, start: u32) {
         // a record's notes in the order written (a later step, the survey assessment,
         // may add notes to earlier records: a stable sort keeps each record's order)
         if self.pending.windows(2).any(|w| w[0].0 > w[1].0) {
@@ -621,15 +694,20 @@ impl<'d> TableBuilder<'d> {
         self.cur = 0;
     }
 
-    fn push(&mut self, a: &Draft) {
-        let t = &mut self.t;
-        let row = self.row as u32;
+    /// Writes the headline numbers of the next record (its row's dense columns).
+    fn push_headline(&mut self, h: &Headline) {
         match &mut self.dense {
-            None => t.dense.push(a),
+            None => self.t.dense.push(h),
             // this builder's rows of the shared columns (a row past them is not written:
             // `written_in_place` then refuses the share)
-            Some(d) => d.write(self.row, a),
+            Some(d) => d.write(self.row, h),
         }
+    }
+
+    fn push(&mut self, a: &Draft) {
+        self.push_headline(&a.h);
+        let t = &mut self.t;
+        let row = self.row as u32;
         if let Some(e) = Extras::of(a) {
             t.extras.push((row, e));
         }
@@ -657,11 +735,20 @@ impl<'d> TableBuilder<'d> {
     }
 
     fn code_of_key(&mut self, key: NoteKey, make: impl FnOnce() -> String) -> u32 {
-        if let Some(&c) = self.key_codes.get(&key) {
-            return c;
+        if let Some((k, c)) = self.last_key {
+            if k == key {
+                return c;
+            }
         }
-        let c = self.code_of_text(make());
-        self.key_codes.insert(key, c);
+        let c = match self.key_codes.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = self.code_of_text(make());
+                self.key_codes.insert(key, c);
+                c
+            }
+        };
+        self.last_key = Some((key, c));
         c
     }
 

@@ -261,7 +261,7 @@ pub(crate) fn assess_trend_fields(
     };
     let target_year = indicator.target_year_or(framework_target_year);
     let higher = !matches!(indicator.polarity, Polarity::LowerIsBetter);
-    let met = record.and_then(|r| r.met);
+    let met = record.and_then(|r| r.h.met);
     let achieved = |o: &mut TrendFields| {
         o.category = TrendCategory::TargetAchieved;
         o.score = Some(5.0);
@@ -291,7 +291,7 @@ pub(crate) fn assess_trend_fields(
                 out.note = "no data".into();
                 return out;
             };
-            let (Some(m), Some(tv)) = (rec.measured, indicator.target) else {
+            let (Some(m), Some(tv)) = (rec.h.measured, indicator.target) else {
                 out.note = "no running sum / growth rate or no target".into();
                 return out;
             };

@@ -332,7 +332,7 @@ pub fn assess_survey_series(
         &mut notes,
     )?;
     for (k, (rec, d)) in records.iter_mut().zip(&drafts).enumerate() {
-        rec.met = d.met;
+        rec.met = d.h.met;
         rec.survey = d.survey.as_deref().copied();
         if let Some(n) = notes.notes.get_mut(k) {
             rec.notes.append(n);
@@ -433,7 +433,7 @@ pub(crate) fn assess_survey_drafts<N: crate::monitor::achievement::NoteSink>(
             None => None,
         };
         if let (Some(t), SurveyMetRule::Significant) = (test, spec.survey_met) {
-            rec.met = Some(t.verdict == SurveyVerdict::Met);
+            rec.h.met = Some(t.verdict == SurveyVerdict::Met);
             notes.record(r);
             notes.owned(format!(
                 "survey target: {} at the interval [{:.2}, {:.2}]; met requires significance",
