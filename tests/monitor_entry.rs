@@ -95,7 +95,7 @@ fn entry_point_end_to_end() {
     let ua = res.unit_achievement("county1", 2022).unwrap();
     assert!((ua.overall.unwrap() - 0.45).abs() < 1e-12);
     // dashboard: inc 90 ≥ yellow 90 → yellow (absolute thresholds)
-    let db = &res.dashboards[0];
+    let db = res.dashboards.record(0);
     assert_eq!(db.indicators[1].colour, Colour::Yellow);
     assert_eq!(db.indicators[1].basis, "absolute_thresholds");
     // trend of gdp_growth (no numeric target): (5/6)^(1/2) − 1 = −0.087129 → deterioration

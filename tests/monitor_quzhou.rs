@@ -345,7 +345,11 @@ fn quzhou_seed_framework_end_to_end() {
     // --- dashboard (fallback thresholds: met green, ≥0.9 yellow, ≥0.75 orange) ---
     // economy: gdp 0.85 orange, per-capita 0.9 yellow, FAI 0.57 red → two worst red +
     // orange → mean 0.5 → orange. ecology: PM2.5 met → green. governance: grey.
-    let db = res.dashboards.iter().find(|d| d.unit == "quzhou").unwrap();
+    let db = res
+        .dashboards
+        .records()
+        .find(|d| d.unit == "quzhou")
+        .unwrap();
     let dc = |id: &str| {
         db.dimensions
             .iter()
@@ -356,6 +360,34 @@ fn quzhou_seed_framework_end_to_end() {
     assert_eq!(dc("economy"), Colour::Orange);
     assert_eq!(dc("ecology"), Colour::Green);
     assert_eq!(dc("governance"), Colour::Grey);
+    // the two worst that set economy's colour, worst first: FAI (red), then gdp (orange);
+    // none for a dimension all grey
+    let worst = |id: &str| {
+        let d = db.dimensions.iter().find(|d| d.dimension == id).unwrap();
+        d.worst.iter().map(|w| w.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(worst("economy"), ["fixed_asset_investment_total", "gdp"]);
+    assert!(worst("governance").is_empty());
+    // the table's lookups read the same colours
+    let k = res.dashboards.find_at(0, "quzhou").unwrap();
+    assert_eq!(
+        res.dashboards.dimension_colour(k, "economy"),
+        Some(Colour::Orange)
+    );
+    let fw = cpindex::model::builtin::quzhou();
+    for (j, ind) in fw.indicators.iter().enumerate() {
+        let want = db
+            .indicators
+            .iter()
+            .find(|c| c.indicator == ind.id)
+            .map(|c| c.colour);
+        assert_eq!(
+            res.dashboards.indicator_colour(k, j, &ind.id),
+            want,
+            "{}",
+            ind.id
+        );
+    }
 
     // JSON round trip of the whole result.
     let js = res.to_json();

@@ -117,7 +117,7 @@ fn of_unit(r: &MonitorResults, unit: &str) -> String {
     let schedule: Vec<ScheduleCheck> = r.schedule.records().filter(|a| a.unit == unit).collect();
     let trends: Vec<TrendAssessment> = r.trends.records().filter(|a| a.unit == unit).collect();
     let targets: Vec<_> = r.targets.records().filter(|a| a.unit == unit).collect();
-    let dashboards: Vec<_> = r.dashboards.iter().filter(|a| a.unit == unit).collect();
+    let dashboards: Vec<_> = r.dashboards.records().filter(|a| a.unit == unit).collect();
     let dynamic: Vec<DynamicIndex> = r.dynamic.records().filter(|a| a.unit == unit).collect();
     let evaluations: Vec<_> = r.evaluations.iter().filter(|a| a.unit == unit).collect();
     assert_eq!(aggregates.len(), t.years().len());

@@ -632,15 +632,9 @@ pub fn evaluate_with_detail(
                 mres.schedule.status(k)
             })
     };
-    let dash_of = |mu: Option<usize>, unit: &str| {
-        let is = |d: &&monitor::UnitDashboard| d.unit == unit;
-        mu.and_then(|mu| {
-            mres.dashboards
-                .get(mu)
-                .filter(is)
-                .or_else(|| mres.dashboards.iter().find(is))
-        })
-    };
+    // the position of a monitored unit's dashboard (at the unit's position, else searched)
+    let dash_of =
+        |mu: Option<usize>, unit: &str| mu.and_then(|mu| mres.dashboards.find_at(mu, unit));
 
     // ---- cells and provenance -----------------------------------------------------------
     // the cells of the units `range` (with room for `room` cells), their provenance counts
@@ -654,7 +648,7 @@ pub fn evaluate_with_detail(
             let u = panel.unit_index(&ue.id).expect("units come from the panel");
             // the unit's position in the monitoring results (None: not monitored)
             let mu = mres.unit_position(&ue.id);
-            let dcols = dash_of(mu, &ue.id).map(|d| d.indicators.as_slice());
+            let dk = dash_of(mu, &ue.id);
             for (ik, ind) in fw.indicators.iter().enumerate() {
                 let Some(i) = panel.indicator_index(&ind.id) else {
                     continue;
@@ -693,13 +687,8 @@ pub fn evaluate_with_detail(
                     .achievement
                     .push(row.and_then(|r| ach_t.score(r)).map(|s| 100.0 * s));
                 cells.colour.push(
-                    dcols
-                        .and_then(|c| {
-                            c.get(ik)
-                                .filter(|c| c.indicator == ind.id)
-                                .or_else(|| c.iter().find(|c| c.indicator == ind.id))
-                        })
-                        .map_or(Colour::Grey, |c| c.colour),
+                    dk.and_then(|k| mres.dashboards.indicator_colour(k, ik, &ind.id))
+                        .unwrap_or(Colour::Grey),
                 );
                 cells.trend.push(trend_of(mu, ik, &ue.id));
                 cells.illustrative.push(illustrative);
@@ -813,8 +802,8 @@ pub fn evaluate_with_detail(
             dimension_colours: dimensions
                 .iter()
                 .map(|dim| {
-                    d.and_then(|d| d.dimensions.iter().find(|x| &x.dimension == dim))
-                        .map_or(Colour::Grey, |x| x.colour)
+                    d.and_then(|k| mres.dashboards.dimension_colour(k, dim))
+                        .unwrap_or(Colour::Grey)
                 })
                 .collect(),
             index: score_of(&ue.id),

@@ -573,25 +573,16 @@ pub unsafe extern "C" fn cpindex_monitor_result_status(
                 }) as u32
             }
             _ => {
-                let d = r
+                let k = r.dashboards.find_at(upos, unit).ok_or_else(|| {
+                    FfiError::from(crate::Error::unknown_id("dashboard unit", unit))
+                })?;
+                // an indicator at its framework position (checked, else searched), else a
+                // top-level dimension
+                let at = r.achievements.indicator_position(id).unwrap_or(usize::MAX);
+                let c = r
                     .dashboards
-                    .get(upos)
-                    .filter(|d| d.unit == unit)
-                    .or_else(|| r.dashboards.iter().find(|d| d.unit == unit))
-                    .ok_or_else(|| {
-                        FfiError::from(crate::Error::unknown_id("dashboard unit", unit))
-                    })?;
-                let c = d
-                    .indicators
-                    .iter()
-                    .find(|c| c.indicator == id)
-                    .map(|c| c.colour)
-                    .or_else(|| {
-                        d.dimensions
-                            .iter()
-                            .find(|c| c.dimension == id)
-                            .map(|c| c.colour)
-                    })
+                    .indicator_colour(k, at, id)
+                    .or_else(|| r.dashboards.dimension_colour(k, id))
                     .ok_or_else(|| {
                         FfiError::from(crate::Error::unknown_id("indicator or dimension", id))
                     })?;

@@ -276,6 +276,18 @@ impl Framework {
         pu: Option<&PlanUnit>,
         indicator: &Indicator,
     ) -> (Option<f64>, TargetSource) {
+        self.target_given_size(pu, indicator, || self.is_size_indicator(&indicator.id))
+    }
+
+    /// [`Framework::target_for_plan_unit`] with whether the indicator is a size indicator
+    /// given by `is_size` (asked only when it matters), for a caller that looked the size
+    /// indicators up once per run rather than by id per unit × indicator.
+    pub(crate) fn target_given_size(
+        &self,
+        pu: Option<&PlanUnit>,
+        indicator: &Indicator,
+        is_size: impl FnOnce() -> bool,
+    ) -> (Option<f64>, TargetSource) {
         if let Some(t) = pu.and_then(|u| u.targets.get(&indicator.id)) {
             return (Some(*t), TargetSource::Unit);
         }
@@ -283,7 +295,7 @@ impl Framework {
             return (None, TargetSource::None);
         };
         let whole = pu.is_some_and(|u| u.role == UnitRole::Whole);
-        if !self.units.is_empty() && !whole && self.is_size_indicator(&indicator.id) {
+        if !self.units.is_empty() && !whole && is_size() {
             return (None, TargetSource::NotScored);
         }
         (Some(t), TargetSource::Plan)

@@ -1421,6 +1421,7 @@ fn set_progress(rec: &mut Draft, notes: &mut impl NoteSink, x: f64, x0: f64, t: 
 }
 
 /// The progress form's case and uncapped value ([`progress_form`]) with its notes.
+#[inline]
 fn progress_numbers(
     notes: &mut impl NoteSink,
     x: f64,

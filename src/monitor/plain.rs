@@ -113,6 +113,8 @@ pub(crate) fn plain_series_into<N: NoteSink>(
     notes: &mut N,
 ) -> Result<()> {
     out.rows.clear();
+    #[cfg(test)]
+    tests::PLAIN_SERIES.with(|n| n.set(n.get() + 1));
     // (monitoring's series are the panel's: its periods strictly ascending — `Panel::new`
     // sorts them and refuses duplicates — and its values finite, checked at the start of
     // the run; the general engine's checks would never fail here)
@@ -170,6 +172,12 @@ mod tests {
     use crate::monitor::results::monitor_general_only;
     use crate::monitor::spec::{AchievementForm, BaselinePolicy, ZeroTarget};
     use crate::monitor::{monitor_with_detail, MonitorDetail, MonitorResults};
+
+    thread_local! {
+        /// The series this thread computed by the plain rule (the tests' check that the
+        /// two runs they compare took different paths).
+        pub(super) static PLAIN_SERIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     /// The built-in framework with some plain indicators changed to reach the rule's
     /// rarer cases: binary polarity, a zero and a negative target (lower is better), a
@@ -261,10 +269,20 @@ mod tests {
             threads,
             ..MonitorDetail::default()
         };
-        (
-            monitor_with_detail(fw, p, None, spec, detail),
-            monitor_general_only(fw, p, None, spec, detail),
-        )
+        let counted = |run: &dyn Fn() -> crate::error::Result<MonitorResults>| {
+            PLAIN_SERIES.with(|n| n.set(0));
+            let r = run();
+            (r, PLAIN_SERIES.with(|n| n.get()))
+        };
+        let (plain, n_plain) = counted(&|| monitor_with_detail(fw, p, None, spec, detail));
+        let (general, n_general) = counted(&|| monitor_general_only(fw, p, None, spec, detail));
+        // the runs took different paths (on one thread the calling thread computes every
+        // series, and a run that fails stops at its first series' error at the latest)
+        assert_eq!(n_general, 0, "the general engine's run used the plain rule");
+        if threads == 1 && plain.is_ok() {
+            assert!(n_plain >= p.units().len() * 50, "{n_plain} plain series");
+        }
+        (plain, general)
     }
 
     /// Equal results, table by table and record by record (the first that differs is
@@ -307,8 +325,8 @@ mod tests {
         let ta = (&a.targets, &b.targets);
         each(ta.0.records(), ta.1.records(), &format!("{what}: targets"));
         each(
-            a.dashboards.iter(),
-            b.dashboards.iter(),
+            a.dashboards.records(),
+            b.dashboards.records(),
             &format!("{what}: dashboards"),
         );
         each(

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::achievement::{achieve_series_into, Draft, IndicatorAchievement, SeriesInput};
 use super::aggregate::{check_scores, like_for_like_in, Hierarchy, Scratch, UnitAchievement};
 use super::aggregate_table::{AggregateBuilder, AggregateTable};
-use super::dashboard::{
-    colour_absolute, colour_from_score, dimension_colour, Colour, DimensionColour, IndicatorColour,
-    UnitDashboard,
-};
+use super::dashboard::{colour_absolute, colour_from_score, dimension_colour, Colour};
+use super::dashboard_table::{DashboardBuilder, DashboardTable};
 use super::dynamic::{dynamic_into, rescaled_series_into};
 use super::dynamic_table::{DynamicBuilder, DynamicTable};
 use super::evaluation::{evaluate, OverallEvaluation};
@@ -59,8 +57,9 @@ pub struct MonitorResults {
     /// ([`TrendTable`]: a [`super::TrendAssessment`] per record on request; serialised as
     /// the list of them).
     pub trends: TrendTable,
-    /// Dashboard per unit in the evaluation year.
-    pub dashboards: Vec<UnitDashboard>,
+    /// Dashboard per unit in the evaluation year, held by column ([`DashboardTable`]: a
+    /// [`super::UnitDashboard`] per unit on request; serialised as the list of them).
+    pub dashboards: DashboardTable,
     /// Dynamic monitoring index per unit, held by column ([`DynamicTable`]: a
     /// [`super::DynamicIndex`] per unit on request; serialised as the list of them).
     pub dynamic: DynamicTable,
@@ -257,7 +256,7 @@ struct Part<'d> {
     dynamic: DynamicBuilder,
     schedule: ScheduleBuilder,
     trends: TrendBuilder,
-    dashboards: Vec<UnitDashboard>,
+    dashboards: DashboardBuilder,
     targets: TargetBuilder,
     warnings: Vec<String>,
 }
@@ -296,7 +295,7 @@ impl Part<'_> {
             self.dynamic.append(dynamic);
             self.schedule.append(schedule);
             self.trends.append(trends);
-            self.dashboards.extend(dashboards);
+            self.dashboards.append(dashboards);
             self.targets.append(targets);
             self.warnings.extend(warnings);
             if let Some(h) = beside {
@@ -357,7 +356,12 @@ fn monitor_part<'d>(
         AggregateBuilder::new(hier, framework, room * n_years_eval, spec.pull_down_count);
     let mut schedule = ScheduleBuilder::new(hier, framework.indicators.len(), n_cells);
     let mut trends = TrendBuilder::new(hier, framework.indicators.len(), n_cells);
-    let mut dashboards = Vec::with_capacity(room);
+    let n_ind_dim_top = (
+        framework.indicators.len(),
+        framework.dimensions.len(),
+        top_dims.len(),
+    );
+    let mut dashboards = DashboardBuilder::new(hier, n_ind_dim_top, room);
     let mut dynamic =
         DynamicBuilder::new(hier, framework.indicators.len(), framework.dimensions.len());
     dynamic.reserve(
@@ -368,6 +372,12 @@ fn monitor_part<'d>(
         detail.dynamic_breakdown,
     );
     let mut targets = TargetBuilder::new(hier, framework.indicators.len(), n_cells);
+    // the size indicators, looked up once (not by id per unit × indicator)
+    let is_size: Vec<bool> = framework
+        .indicators
+        .iter()
+        .map(|i| framework.is_size_indicator(&i.id))
+        .collect();
     // the sources of the unit's targets, framework order (reused for every unit)
     let mut unit_sources: Vec<TargetSource> = Vec::with_capacity(framework.indicators.len());
     let mut table = TableBuilder::new(
@@ -380,15 +390,6 @@ fn monitor_part<'d>(
         dense,
     );
     let ni = framework.indicators.len();
-    // this share's own copies of the indicator and dimension ids, which every record
-    // clones: threads cloning and dropping the same shared ids would contend for their
-    // reference counts
-    let ind_ids: Vec<Id> = (0..ni)
-        .map(|j| Id::new(hier.indicator_id(j).as_str()))
-        .collect();
-    let dim_ids: Vec<Id> = (0..framework.dimensions.len())
-        .map(|k| Id::new(hier.dimension_id(k).as_str()))
-        .collect();
     // one series' records, reused for every unit × indicator: what later steps read of
     // them is copied out below (the scores, the dashboard's colour), so the buffer stays
     // in the first-level cache (a buffer per indicator held 102 × 10 records of 640 bytes
@@ -426,6 +427,8 @@ fn monitor_part<'d>(
     // a dimension's indicator colours, and those not grey with their positions (the
     // dashboard's worst indicators)
     let mut colours: Vec<Colour> = Vec::new();
+    // the unit's indicator colours, framework order
+    let mut icol: Vec<Colour> = vec![Colour::Grey; ni];
     let mut members: Vec<(Colour, usize)> = Vec::new();
     for unit in units {
         let u = panel.require_unit(unit)?;
@@ -437,9 +440,13 @@ fn monitor_part<'d>(
         excluded.clear();
         unit_sources.clear();
         let plan_unit = plan_units.unit(unit);
-        let mut icol = Vec::with_capacity(ni);
+        // the unit's dashboard: its indicators' colours as their records are read, its
+        // dimensions' after them (indicator `j` has code `j` in the dashboard table,
+        // dimension `k` code `ni + k`)
+        let dash_unit = dashboards.unit(&uid);
+        dashboards.begin(dash_unit, year);
         for (j, ind) in framework.indicators.iter().enumerate() {
-            let (target, source) = framework.target_for_plan_unit(plan_unit, ind);
+            let (target, source) = framework.target_given_size(plan_unit, ind, || is_size[j]);
             // (indicator `j` has code `j` in the target table)
             targets.push(unit_codes.2, j as u32, target, source);
             unit_sources.push(source);
@@ -564,12 +571,9 @@ fn monitor_part<'d>(
             };
             let values = &unit_values[j * np..(j + 1) * np];
             let at_year = at_years[j].as_ref();
-            icol.push(indicator_colour(
-                ind,
-                at_year,
-                &spec.dashboard,
-                ind_ids[j].clone(),
-            ));
+            let (colour, basis) = indicator_colour(ind, at_year, &spec.dashboard);
+            icol[j] = colour;
+            dashboards.indicator(j as u32, colour, &Cow::Borrowed(basis));
             // (indicator `j` has code `j` in the schedule and trend tables)
             if let Some(a) = at_year {
                 schedule.push(
@@ -676,38 +680,22 @@ fn monitor_part<'d>(
             prev = Some((y, overall));
         }
         // dashboard (the indicators' colours were taken with their series)
-        let dcol = top_dims
-            .iter()
-            .map(|&k| {
-                // (the two buffers reused for every dimension and unit)
-                colours.clear();
-                colours.extend(hier.members(k).iter().map(|&j| icol[j].colour));
-                members.clear();
-                members.extend(
-                    hier.members(k)
-                        .iter()
-                        .map(|&j| (icol[j].colour, j))
-                        .filter(|m| m.0 != Colour::Grey),
-                );
-                // (stable: members of the same colour stay in framework order)
-                members.sort_by_key(|m| m.0);
-                DimensionColour {
-                    dimension: dim_ids[k].clone(),
-                    colour: dimension_colour(&colours),
-                    worst: members
-                        .iter()
-                        .take(2)
-                        .map(|m| ind_ids[m.1].clone())
-                        .collect(),
-                }
-            })
-            .collect();
-        dashboards.push(UnitDashboard {
-            unit: uid.clone(),
-            year,
-            indicators: icol,
-            dimensions: dcol,
-        });
+        for &k in top_dims {
+            // (the two buffers reused for every dimension and unit)
+            colours.clear();
+            colours.extend(hier.members(k).iter().map(|&j| icol[j]));
+            members.clear();
+            members.extend(
+                hier.members(k)
+                    .iter()
+                    .map(|&j| (icol[j], j))
+                    .filter(|m| m.0 != Colour::Grey),
+            );
+            // (stable: members of the same colour stay in framework order)
+            members.sort_by_key(|m| m.0);
+            let worst = members.iter().take(2).map(|m| m.1 as u32);
+            dashboards.dimension((ni + k) as u32, dimension_colour(&colours), worst);
+        }
         let dyn_base = spec.dynamic.base_year.unwrap_or(base_year);
         if periods.contains(&dyn_base) {
             let code = dynamic.code(&uid);
@@ -751,8 +739,7 @@ fn indicator_colour(
     ind: &Indicator,
     rec: Option<&Draft>,
     dashboard: &super::spec::DashboardSpec,
-    id: Id,
-) -> IndicatorColour {
+) -> (Colour, &'static str) {
     let higher = !matches!(ind.polarity, Polarity::LowerIsBetter);
     let (colour, basis) = match (dashboard.thresholds.get(&ind.id), rec) {
         (Some(t), Some(r)) => (
@@ -769,11 +756,7 @@ fn indicator_colour(
             "achievement_score",
         ),
     };
-    IndicatorColour {
-        indicator: id,
-        colour,
-        basis: Cow::Borrowed(basis),
-    }
+    (colour, basis)
 }
 
 /// Runs plan monitoring without survey data (see [`monitor_with_survey`]).
@@ -822,7 +805,7 @@ pub(crate) fn monitor_general_only(
     spec: &MonitorSpec,
     detail: MonitorDetail,
 ) -> Result<MonitorResults> {
-    monitor_run(framework, panel, survey, spec, detail, true)
+    monitor_run(framework, panel, survey, spec, detail, false)
 }
 
 /// [`monitor_with_detail`]; `plain`: whether plain series are computed by the plain rule.
@@ -1111,7 +1094,7 @@ fn monitor_run(
         dynamic: dynamic.finish(),
         schedule: schedule.finish(),
         trends: trends.finish(),
-        dashboards,
+        dashboards: dashboards.finish(),
         satisfaction,
         evaluations,
         targets: targets.finish(),
