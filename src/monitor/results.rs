@@ -391,11 +391,11 @@ fn monitor_part<'d>(
     );
     let ni = framework.indicators.len();
     // one series' records, reused for every unit × indicator: what later steps read of
-    // them is copied out below (the scores, the dashboard's colour), so the buffer stays
-    // in the first-level cache (a buffer per indicator held 102 × 10 records of 640 bytes
-    // per unit at national scale, larger than that cache)
+    // them is copied out below (the scores, the record of the evaluation year), so the
+    // buffer stays in the first-level cache (a buffer per indicator held 102 × 10 records
+    // of 640 bytes per unit at national scale, larger than that cache)
     let mut series: Vec<Draft> = Vec::with_capacity(np);
-    // the same for a series of the plain rule, and its record of the evaluation year
+    // the same for a series of the plain rule (its headline numbers)
     let mut plain_series = PlainSeries::default();
     // the unit's headline scores, year-major (`unit_scores[k * ni + j]`: year `k` of
     // `eval_years`, indicator `j`; NaN when none)
@@ -679,7 +679,8 @@ fn monitor_part<'d>(
             }
             prev = Some((y, overall));
         }
-        // dashboard (the indicators' colours were taken with their series)
+        // the dashboard's dimensions (the indicators' colours were taken with the schedule
+        // and trends)
         for &k in top_dims {
             // (the two buffers reused for every dimension and unit)
             colours.clear();
