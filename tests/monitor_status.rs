@@ -115,6 +115,70 @@ fn trend_edge_rules_on_series() {
     assert_eq!(r.category, TrendCategory::UnableToAssess);
 }
 
+/// A series of negative values whose zeros (a zero target, a zero value) are replaced by
+/// the zero replacement: the replacement takes the series' sign (−0.001), so the growth
+/// factors stay positive. With +0.001 the factor was negative, its root NaN, and the NaN
+/// ratio was classed as deterioration with the top score 5.
+#[test]
+fn zeros_in_a_negative_series_take_its_sign() {
+    let t = TrendThresholds::default();
+    let p = [2020, 2021, 2022];
+    // higher is better, target 0 in 2025, −4 → −1 over 2020–2022 (the loss shrinking):
+    // obs = (−1/−4)^(1/2) − 1 = −0.5; req = (−0.001/−4)^(1/5) − 1 = 0.00025^0.2 − 1
+    // = −0.8096346; the series is negative, so the direction flips (d = −1):
+    // R = 0.5/0.8096346 = 0.6175625 → acceleration needed (0.6 ≤ R < 0.95),
+    // score (R − 0.6)/0.7·5 = 0.1254467
+    let i = ind("x", "higher_is_better", "level", 0.0);
+    let r = assess_trend(&i, "u", &p, &[-4.0, -2.5, -1.0], 2020, 2025, 2022, None, &t);
+    close(r.cagr_observed.unwrap(), -0.5, 1e-12);
+    close(r.cagr_required.unwrap(), 0.00025f64.powf(0.2) - 1.0, 1e-12);
+    close(r.ratio.unwrap(), 0.6175625352663068, 1e-12);
+    assert_eq!(r.category, TrendCategory::AccelerationNeeded);
+    close(
+        r.score.unwrap(),
+        (0.6175625352663068 - 0.6) / 0.7 * 5.0,
+        1e-9,
+    );
+    // the public ratio gives the same
+    let (o, q, ratio) = progress_ratio(-4.0, 2020, -1.0, 2022, 0.0, 2025, false, 0.001);
+    assert_eq!(
+        (o, q, ratio),
+        (r.cagr_observed.unwrap(), r.cagr_required.unwrap(), r.ratio)
+    );
+    // a zero value at the end of a negative series, no numeric target: the directed CAGR
+    // −((−0.001/−2)^(1/2) − 1) = 1 − √0.0005 = 0.9776393 ≥ 1.5 % → on track, score 5
+    let mut nt = ind("y", "higher_is_better", "level", 0.0);
+    nt.target = None;
+    let r = assess_trend(&nt, "u", &p, &[-2.0, -1.0, 0.0], 2020, 2025, 2022, None, &t);
+    close(r.cagr_observed.unwrap(), 0.0005f64.sqrt() - 1.0, 1e-12);
+    assert_eq!(r.category, TrendCategory::OnTrack);
+    assert_eq!(r.score, Some(5.0));
+    // no NaN in any record, whatever the signs, zeros and target
+    for values in [
+        [-4.0, -2.0, 0.0],
+        [0.0, -2.0, -4.0],
+        [0.0, 0.0, 0.0],
+        [0.0, 2.0, 4.0],
+        [4.0, 2.0, 0.0],
+        [-3.0, -3.0, -3.0],
+        // a growth factor that overflows: not assessed rather than infinite
+        [1e-300, 1.0, 1e300],
+    ] {
+        for target in [Some(-3.0), Some(0.0), Some(3.0), None] {
+            for polarity in ["higher_is_better", "lower_is_better"] {
+                let mut i = ind("z", polarity, "level", 1.0);
+                i.target = target;
+                let r = assess_trend(&i, "u", &p, &values, 2020, 2025, 2022, None, &t);
+                let numbers = [r.cagr_observed, r.cagr_required, r.ratio, r.score];
+                assert!(
+                    numbers.iter().flatten().all(|x| x.is_finite()),
+                    "{values:?} target {target:?} {polarity}: {r:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn dashboard_colours() {
     // PM2.5 lower-is-better: green ≤ 26, yellow ≤ 30, orange ≤ 35

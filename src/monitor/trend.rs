@@ -130,7 +130,9 @@ pub fn score_no_target(g: f64) -> f64 {
 
 /// The Open SDG progress ratio of a level series: returns
 /// `(cagr_obs, cagr_req, R)`; `R = None` when CAGR_req = 0. Zero y₀, y_t or target are
-/// replaced by `zero`. Inputs must share one sign (checked by the caller).
+/// replaced by `zero` with the series' sign ([`replace_zero`]: −`zero` in a series of
+/// negative values, so that a growth factor never turns negative). Inputs must otherwise
+/// share one sign (checked by the caller).
 #[allow(clippy::too_many_arguments)]
 pub fn progress_ratio(
     y0: f64,
@@ -142,7 +144,8 @@ pub fn progress_ratio(
     higher: bool,
     zero: f64,
 ) -> (f64, f64, Option<f64>) {
-    let fix = |v: f64| if v == 0.0 { zero } else { v };
+    let negative = y0 < 0.0 || yt < 0.0;
+    let fix = |v: f64| replace_zero(v, zero, negative);
     let (y0, yt, yy) = (fix(y0), fix(yt), fix(target));
     let obs = (yt / y0).powf(1.0 / f64::from(t - t0)) - 1.0;
     let req = (yy / y0).powf(1.0 / f64::from(target_year - t0)) - 1.0;
@@ -150,6 +153,24 @@ pub fn progress_ratio(
     let r = (req != 0.0).then(|| d * obs / req.abs());
     (obs, req, r)
 }
+
+/// `v`, or for a zero the replacement `zero` with the sign of its series (`negative`: the
+/// series' values are ≤ 0). The exponential model needs nonzero values of one sign; Open
+/// SDG replaces a zero by a small number, and in a series of negative values that number
+/// must be negative too, or the growth factor y_t/y₀ (or T/y₀) turns negative and its
+/// root is undefined (NaN).
+pub fn replace_zero(v: f64, zero: f64, negative: bool) -> f64 {
+    match (v == 0.0, negative) {
+        (true, true) => -zero,
+        (true, false) => zero,
+        (false, _) => v,
+    }
+}
+
+/// The note of a series the exponential model cannot assess (a growth factor that is not
+/// a finite positive number: values too close to zero for the replacement, or overflow).
+const MODEL_UNDEFINED: &str =
+    "the exponential model is undefined for these values (growth factor not finite)";
 
 /// Trend assessment of one indicator of one unit up to `year`.
 ///
@@ -437,6 +458,10 @@ pub(crate) fn assess_trend_fields(
                 higher_eff,
                 t.zero_replacement,
             );
+            if !(o.is_finite() && q.is_finite() && r.map_or(true, f64::is_finite)) {
+                out.note = MODEL_UNDEFINED.into();
+                return out;
+            }
             out.cagr_observed = Some(o);
             out.cagr_required = Some(q);
             out.ratio = r;
@@ -453,8 +478,13 @@ pub(crate) fn assess_trend_fields(
             }
         }
         None => {
-            let fix = |v: f64| if v == 0.0 { t.zero_replacement } else { v };
+            let negative = all_neg && !all_pos;
+            let fix = |v: f64| replace_zero(v, t.zero_replacement, negative);
             let o = (fix(yt) / fix(y0)).powf(1.0 / f64::from(tt - t0)) - 1.0;
+            if !o.is_finite() {
+                out.note = MODEL_UNDEFINED.into();
+                return out;
+            }
             let d = if higher_eff { 1.0 } else { -1.0 };
             out.cagr_observed = Some(o);
             out.category = classify_no_target(d * o, t);
