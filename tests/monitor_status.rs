@@ -82,6 +82,21 @@ fn open_sdg_progress_ratio() {
     );
     close(score_no_target(0.01), 1.25, 1e-12);
     close(score_no_target(-0.01), -3.75, 1e-12);
+    // a NaN ratio or rate has no category and no score (it compared false with every
+    // threshold and fell through to deterioration with the score 5)
+    assert_eq!(classify_ratio(f64::NAN, &t), TrendCategory::UnableToAssess);
+    assert_eq!(
+        classify_no_target(f64::NAN, &t),
+        TrendCategory::UnableToAssess
+    );
+    assert!(score_with_target(f64::NAN).is_nan());
+    assert!(score_no_target(f64::NAN).is_nan());
+    // the ends still clamp
+    assert_eq!(
+        (score_with_target(-1e9), score_with_target(1e9)),
+        (-5.0, 5.0)
+    );
+    assert_eq!((score_no_target(-1e9), score_no_target(1e9)), (-5.0, 5.0));
 }
 
 #[test]

@@ -63,9 +63,12 @@ pub struct TrendAssessment {
     pub note: std::borrow::Cow<'static, str>,
 }
 
-/// Category of a progress ratio R.
+/// Category of a progress ratio R (a NaN ratio: unable to assess, never a category by
+/// falling through the thresholds).
 pub fn classify_ratio(r: f64, t: &TrendThresholds) -> TrendCategory {
-    if r >= t.on_track {
+    if r.is_nan() {
+        TrendCategory::UnableToAssess
+    } else if r >= t.on_track {
         TrendCategory::OnTrack
     } else if r >= t.acceleration_needed {
         TrendCategory::AccelerationNeeded
@@ -76,9 +79,11 @@ pub fn classify_ratio(r: f64, t: &TrendThresholds) -> TrendCategory {
     }
 }
 
-/// Category of a directed CAGR without a numeric target.
+/// Category of a directed CAGR without a numeric target (NaN: unable to assess).
 pub fn classify_no_target(g: f64, t: &TrendThresholds) -> TrendCategory {
-    if g >= t.no_target_on_track {
+    if g.is_nan() {
+        TrendCategory::UnableToAssess
+    } else if g >= t.no_target_on_track {
         TrendCategory::OnTrack
     } else if g >= t.no_target_acceleration_needed {
         TrendCategory::AccelerationNeeded
@@ -94,9 +99,11 @@ fn lerp(x: f64, x0: f64, x1: f64, y0: f64, y1: f64) -> f64 {
 }
 
 /// Open SDG score for a ratio R (with a target): −60% ↦ −5, 60% ↦ 0, 130% ↦ +5, linear in
-/// between, clamped to [−5, 5].
+/// between, clamped to [−5, 5]; NaN (no score) for a NaN ratio.
 pub fn score_with_target(r: f64) -> f64 {
-    if r <= -0.6 {
+    if r.is_nan() {
+        f64::NAN
+    } else if r <= -0.6 {
         -5.0
     } else if r <= 0.6 {
         lerp(r, -0.6, 0.6, -5.0, 0.0)
@@ -108,8 +115,11 @@ pub fn score_with_target(r: f64) -> f64 {
 }
 
 /// Open SDG score for a directed CAGR without a target: −2% ↦ −5, 0 ↦ −2.5, 0.5% ↦ 0,
-/// 1.5% ↦ 2.5, 2% ↦ 5, linear in between, clamped.
+/// 1.5% ↦ 2.5, 2% ↦ 5, linear in between, clamped; NaN (no score) for a NaN rate.
 pub fn score_no_target(g: f64) -> f64 {
+    if g.is_nan() {
+        return f64::NAN;
+    }
     let pts = [
         (-0.02, -5.0),
         (0.0, -2.5),
