@@ -135,15 +135,7 @@ impl DashboardTable {
 
     /// A table of the given dashboards, in their order.
     pub fn from_records(records: &[UnitDashboard]) -> DashboardTable {
-        let mut b = DashboardBuilder {
-            t: DashboardTable::default(),
-            ids: IdCodes::default(),
-            texts: TextCodes::default(),
-        };
-        for d in records {
-            b.push_record(d);
-        }
-        b.finish()
+        DashboardBuilder::of_records(records).finish()
     }
 }
 
@@ -230,6 +222,19 @@ impl DashboardBuilder {
         if let Some(e) = t.dim_end.last_mut() {
             *e = t.dim.len() as u32;
         }
+    }
+
+    /// A builder holding the given dashboards, in their order (ids numbered as met).
+    fn of_records(records: &[UnitDashboard]) -> DashboardBuilder {
+        let mut b = DashboardBuilder {
+            t: DashboardTable::default(),
+            ids: IdCodes::default(),
+            texts: TextCodes::default(),
+        };
+        for d in records {
+            b.push_record(d);
+        }
+        b
     }
 
     /// Appends a whole dashboard (its ids numbered when new).
@@ -373,19 +378,8 @@ mod tests {
                 &[("c_z", Colour::Orange), ("a_y", Colour::Green)],
             ),
         ];
-        let build = |rs: &[UnitDashboard]| {
-            let mut b = DashboardBuilder {
-                t: DashboardTable::default(),
-                ids: IdCodes::default(),
-                texts: TextCodes::default(),
-            };
-            for d in rs {
-                b.push_record(d);
-            }
-            b
-        };
-        let mut first = build(&records[..1]);
-        first.append(build(&records[1..]));
+        let mut first = DashboardBuilder::of_records(&records[..1]);
+        first.append(DashboardBuilder::of_records(&records[1..]));
         let joined = first.finish();
         assert_eq!(joined.records().collect::<Vec<_>>(), records);
         assert_eq!(joined, DashboardTable::from_records(&records));

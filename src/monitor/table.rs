@@ -377,18 +377,6 @@ impl DenseColumns {
         }
     }
 
-    /// Appends a record.
-    fn push(&mut self, a: &Headline) {
-        self.observed.push(nan(a.observed));
-        self.measured.push(nan(a.measured));
-        self.ratio.push(nan(a.ratio));
-        self.ratio_capped.push(nan(a.ratio_capped));
-        self.progress.push(nan(a.progress));
-        self.progress_case.push(a.progress_case);
-        self.score.push(nan(a.score));
-        self.met.push(a.met);
-    }
-
     /// Appends the records `rows` (a column at a time).
     fn extend_rows(&mut self, rows: &[Headline]) {
         self.observed.extend(rows.iter().map(|h| nan(h.observed)));
@@ -456,21 +444,6 @@ impl DenseColumns {
 impl<'d> DenseRows<'d> {
     fn len(&self) -> usize {
         self.observed.len()
-    }
-
-    /// Writes a record at row `k` of these rows (nothing past them).
-    fn write(&mut self, k: usize, a: &Headline) {
-        if k >= self.len() {
-            return;
-        }
-        self.observed[k] = nan(a.observed);
-        self.measured[k] = nan(a.measured);
-        self.ratio[k] = nan(a.ratio);
-        self.ratio_capped[k] = nan(a.ratio_capped);
-        self.progress[k] = nan(a.progress);
-        self.progress_case[k] = a.progress_case;
-        self.score[k] = nan(a.score);
-        self.met[k] = a.met;
     }
 
     /// Writes the records `rows` from row `k` of these rows (a column at a time; nothing
@@ -662,10 +635,7 @@ impl<'d> TableBuilder<'d> {
     /// same for every record), and the notes written since the previous series.
     pub(crate) fn push_plain_series(&mut self, s: &PlainSeries) {
         let start = self.row as u32;
-        match &mut self.dense {
-            None => self.t.dense.extend_rows(&s.rows),
-            Some(d) => d.write_rows(self.row, &s.rows),
-        }
+        self.write_headlines(&s.rows);
         self.row += s.rows.len();
         if !s.rows.is_empty() {
             let t = &mut self.t;
@@ -694,18 +664,19 @@ impl<'d> TableBuilder<'d> {
         self.cur = 0;
     }
 
-    /// Writes the headline numbers of the next record (its row's dense columns).
-    fn push_headline(&mut self, h: &Headline) {
+    /// Writes the headline numbers of the next records (their rows' dense columns; the
+    /// caller moves the row on).
+    fn write_headlines(&mut self, rows: &[Headline]) {
         match &mut self.dense {
-            None => self.t.dense.push(h),
+            None => self.t.dense.extend_rows(rows),
             // this builder's rows of the shared columns (a row past them is not written:
             // `written_in_place` then refuses the share)
-            Some(d) => d.write(self.row, h),
+            Some(d) => d.write_rows(self.row, rows),
         }
     }
 
     fn push(&mut self, a: &Draft) {
-        self.push_headline(&a.h);
+        self.write_headlines(std::slice::from_ref(&a.h));
         let t = &mut self.t;
         let row = self.row as u32;
         if let Some(e) = Extras::of(a) {
