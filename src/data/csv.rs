@@ -1977,6 +1977,17 @@ mod tests {
         same_as_whole("late_utf8.csv", &late, None, &utf8);
         same_as_whole("late_auto.csv", &late, None, &long);
         let (gbk, _, _) = encoding_rs::GB18030.encode(body);
+        // characters of 2 and 4 bytes cut by the reads at every position; a file ending
+        // in a cut character; a byte that starts no character
+        let mixed = body.replace("江山", "江山é𠀀");
+        same_as_whole("mixed.csv", mixed.as_bytes(), None, &long);
+        let mut cut_end = mixed.clone().into_bytes();
+        cut_end.extend_from_slice(&"𠀀".as_bytes()[..2]);
+        same_as_whole("cut_end.csv", &cut_end, None, &utf8);
+        same_as_whole("cut_end_auto.csv", &cut_end, None, &long);
+        let mut f5 = mixed.into_bytes();
+        f5.extend_from_slice(b"a,2021,b,1,,,,\xF5\x80\n");
+        same_as_whole("f5.csv", &f5, None, &utf8);
         same_as_whole("gbk.csv", &gbk, None, &long);
         same_as_whole("gbk_utf8.csv", &gbk, None, &utf8);
         same_as_whole(

@@ -25,7 +25,10 @@ use crate::error::{Error, Result};
 /// for a file): bounds the memory the reading thread may run ahead by.
 const IN_FLIGHT: usize = 8;
 
-/// Records of one window, handed from the reading thread to the interpreting one.
+/// Records of one window, handed from the reading thread to the interpreting one, and
+/// back when interpreted: the reading thread refills a returned batch (its window text
+/// and lists keep their room), so it allocates nothing while reading and the window's
+/// pages are written once, not fresh pages for every window.
 #[derive(Default)]
 struct Batch {
     /// The window's text: the records' fields are spans of it.
@@ -62,7 +65,12 @@ enum Msg {
 /// The reading thread: tokenises `rows`' input window by window into batches until the
 /// end, an error or `stop` (set by the interpreting thread when it stops reading
 /// records), then checks the rest of the input ([`ChunkRows::finish`]).
-fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, stop: &AtomicBool) {
+fn produce<R: std::io::Read>(
+    mut rows: ChunkRows<'_, R>,
+    tx: SyncSender<Msg>,
+    back: Receiver<Box<Batch>>,
+    stop: &AtomicBool,
+) {
     let mut batch = Box::<Batch>::default();
     let ending = loop {
         if stop.load(Ordering::Relaxed) {
@@ -83,13 +91,20 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, st
             }
             Ok(Step::More) => {
                 // hand over the window's complete records; the unfinished one starts the
-                // next window
-                let tail = rows.text.split_off(rows.scanner.pos);
+                // next window, in the text of a batch handed back when there is one
+                let mut next = back.try_recv().unwrap_or_default();
+                let mut window = std::mem::take(&mut next.text);
+                window.clear();
+                window.push_str(&rows.text[rows.scanner.pos..]);
                 rows.scanner.pos = 0;
-                let text = std::mem::replace(&mut rows.text, tail);
+                let text = std::mem::replace(&mut rows.text, window);
                 if !batch.records.is_empty() {
                     batch.text = text;
-                    let full = std::mem::take(&mut batch);
+                    next.records.clear();
+                    next.fields.clear();
+                    next.owned.clear();
+                    next.end = None;
+                    let full = std::mem::replace(&mut batch, next);
                     if tx.send(Msg::Batch(full)).is_err() {
                         return;
                     }
@@ -117,6 +132,8 @@ fn produce<R: std::io::Read>(mut rows: ChunkRows<'_, R>, tx: SyncSender<Msg>, st
 /// The interpreting side: a [`Rows`] over the batches of the reading thread.
 pub(crate) struct PipedRows<'c> {
     rx: Receiver<Msg>,
+    /// Interpreted batches back to the reading thread (dropped when it has enough).
+    back: SyncSender<Box<Batch>>,
     /// Tells the reading thread to stop tokenising.
     stop: &'c AtomicBool,
     batch: Box<Batch>,
@@ -188,7 +205,8 @@ impl Rows for PipedRows<'_> {
             }
             match self.rx.recv() {
                 Ok(Msg::Batch(b)) => {
-                    self.batch = b;
+                    let done = std::mem::replace(&mut self.batch, b);
+                    let _ = self.back.try_send(done);
                     self.at = usize::MAX;
                     self.span = (0, 0);
                 }
@@ -255,11 +273,14 @@ where
     let source = rows.source().to_string();
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel(IN_FLIGHT);
+        let (back, returned) = sync_channel(IN_FLIGHT + 2);
         let stop = &stop;
-        let reader = crate::spawn::scoped(s, "cpindex-read", move || produce(rows, tx, stop));
+        let reader =
+            crate::spawn::scoped(s, "cpindex-read", move || produce(rows, tx, returned, stop));
         let reader = reader.ok()?;
         let mut piped = PipedRows {
             rx,
+            back,
             stop,
             batch: Box::default(),
             at: usize::MAX,
