@@ -226,6 +226,62 @@ fn dashboard_colours() {
     assert_eq!(colour_from_score(Some(1.0), Some(true), &d), Green);
 }
 
+/// The dimension colour of every list of up to five colours against the rule written out
+/// (SDSN dashboards: grey ignored; all green → green; else the mean of the two worst codes
+/// — red 0, orange 1, yellow 2, green 3 — red when they are all red, else floored into
+/// orange..yellow), and the same for any order of the list.
+#[test]
+fn dimension_colour_of_every_short_list() {
+    use Colour::*;
+    let all = [Red, Orange, Yellow, Green, Grey];
+    let code = |c: Colour| match c {
+        Red => 0.0,
+        Orange => 1.0,
+        Yellow => 2.0,
+        Green => 3.0,
+        Grey => f64::NAN,
+    };
+    let rule = |list: &[Colour]| -> Colour {
+        let mut codes: Vec<f64> = list
+            .iter()
+            .map(|&c| code(c))
+            .filter(|c| !c.is_nan())
+            .collect();
+        codes.sort_by(f64::total_cmp);
+        match codes.len() {
+            0 => Grey,
+            _ if codes.iter().all(|&c| c == 3.0) => Green,
+            n => {
+                let two = &codes[..n.min(2)];
+                let mean = two.iter().sum::<f64>() / two.len() as f64;
+                if two.iter().all(|&c| c == 0.0) {
+                    Red
+                } else if mean < 2.0 {
+                    Orange
+                } else {
+                    Yellow
+                }
+            }
+        }
+    };
+    let mut checked = 0;
+    for len in 0..=5u32 {
+        for mut k in 0..5usize.pow(len) {
+            let mut list = Vec::new();
+            for _ in 0..len {
+                list.push(all[k % 5]);
+                k /= 5;
+            }
+            let want = rule(&list);
+            assert_eq!(dimension_colour(&list), want, "{list:?}");
+            list.reverse();
+            assert_eq!(dimension_colour(&list), want, "{list:?} reversed");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 1 + 5 + 25 + 125 + 625 + 3125);
+}
+
 fn two_dim_framework() -> Framework {
     Framework::from_json(
         r#"{"id":"t","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,

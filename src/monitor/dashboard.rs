@@ -71,21 +71,41 @@ pub fn colour_from_score(score: Option<f64>, met: Option<bool>, spec: &Dashboard
     }
 }
 
-/// Dimension colour from its indicators' colours (grey ignored; all grey → grey).
+/// Dimension colour from its indicators' colours (grey ignored; all grey → grey): green
+/// when every coloured indicator is green; else from the two worst colours (codes red 0,
+/// orange 1, yellow 2, green 3): red when both (or the only one) are red, else the floor
+/// of their mean, at least orange and at most yellow (SDSN SDG Index and Dashboards
+/// report, "averaging the two worst-performing indicators" per goal). Counts the colours
+/// instead of sorting a copy (no allocation: called for every dimension of every unit
+/// and year).
 pub fn dimension_colour(colours: &[Colour]) -> Colour {
-    let mut codes: Vec<u8> = colours.iter().filter_map(|c| c.code()).collect();
-    if codes.is_empty() {
+    let mut count = [0usize; 4];
+    for c in colours {
+        if let Some(code) = c.code() {
+            count[usize::from(code)] += 1;
+        }
+    }
+    let n: usize = count.iter().sum();
+    if n == 0 {
         return Colour::Grey;
     }
-    if codes.iter().all(|&c| c == 3) {
+    if count[3] == n {
         return Colour::Green;
     }
-    codes.sort_unstable();
-    let worst = &codes[..codes.len().min(2)];
+    // the two worst codes, or the only one
+    let mut worst = [0u8; 2];
+    let mut m = 0;
+    for (code, &c) in (0u8..).zip(&count) {
+        for _ in 0..c.min(2 - m) {
+            worst[m] = code;
+            m += 1;
+        }
+    }
+    let worst = &worst[..m];
     if worst.iter().all(|&c| c == 0) {
         return Colour::Red;
     }
-    let mean = worst.iter().map(|&c| f64::from(c)).sum::<f64>() / worst.len() as f64;
+    let mean = worst.iter().map(|&c| f64::from(c)).sum::<f64>() / m as f64;
     match mean.floor().clamp(1.0, 2.0) as u8 {
         1 => Colour::Orange,
         _ => Colour::Yellow,
