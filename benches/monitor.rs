@@ -25,6 +25,15 @@
 //! writes in record order and frees the achievement table's dense columns for the same
 //! number of records — the least any run that returns the table must do (docs/benchmarks.md
 //! compares it with the 50 ms).
+//!
+//! A fourth, `monitor_core_floor_cpu`, is the other bound: the numbers at the heart of a
+//! run computed by column kernels over the panel's own layout and nothing else — every
+//! record's achievement score (the ratio rule, capped at 1), each unit × year's dimension
+//! and overall scores (weights of missing indicators re-normalised away) and the dynamic
+//! index (fixed goalposts base → target, arithmetic, base year = 100) — on the issue's
+//! shape, with only those numbers materialised. It is not the library's monitoring (no
+//! other target kind, no notes, schedule, trends, dashboards or lists): the least a
+//! column-kernel engine would compute, to set beside the engine's own rows.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -282,6 +291,123 @@ fn table_floor(n: usize) -> FloorColumns {
     (cols, year, met, case)
 }
 
+/// The facts of the framework the core floor reads, by position.
+struct CorePlan {
+    target: Vec<f64>,
+    higher: Vec<bool>,
+    weight: Vec<f64>,
+    /// Each indicator's top-level dimension.
+    dimension: Vec<usize>,
+    dimension_weight: Vec<f64>,
+    /// The panel position of the base year.
+    base: usize,
+}
+
+impl CorePlan {
+    fn new(fw: &cpindex::model::Framework, p: &Panel) -> CorePlan {
+        let tops: Vec<&str> = fw.child_dimensions(None).map(|d| d.id.as_str()).collect();
+        let top_of = |id: &str| {
+            let mut d = fw.dimension(id).expect("dimension");
+            while let Some(parent) = d.parent.as_deref() {
+                d = fw.dimension(parent).expect("parent");
+            }
+            tops.iter().position(|t| *t == d.id).expect("top")
+        };
+        CorePlan {
+            target: fw
+                .indicators
+                .iter()
+                .map(|i| i.target.unwrap_or(10.0).abs().max(1.0))
+                .collect(),
+            higher: fw
+                .indicators
+                .iter()
+                .map(|i| !matches!(i.polarity, cpindex::model::Polarity::LowerIsBetter))
+                .collect(),
+            weight: fw.indicators.iter().map(|i| i.weight).collect(),
+            dimension: fw.indicators.iter().map(|i| top_of(&i.dimension)).collect(),
+            dimension_weight: fw.child_dimensions(None).map(|d| d.weight).collect(),
+            base: p
+                .periods()
+                .iter()
+                .position(|&y| y == fw.base_year)
+                .expect("base year in the panel"),
+        }
+    }
+}
+
+/// What [`core_floor`] materialises: scores (indicator, year, unit), dimension scores
+/// (dimension, year, unit), overall and dynamic index (year, unit).
+type CoreFloor = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+
+/// The core floor (see the module docs): one pass over each (indicator, year) column of
+/// the panel from the base year on, accumulating the unit × year sums, then one pass over
+/// those sums.
+fn core_floor(p: &Panel, pl: &CorePlan) -> CoreFloor {
+    let (nu, ni) = (p.n_units(), p.indicators().len());
+    let ny = p.periods().len() - pl.base;
+    let nd = pl.dimension_weight.len();
+    let mut scores = vec![0.0; ni * ny * nu];
+    let (mut num, mut den) = (vec![0.0; nd * ny * nu], vec![0.0; nd * ny * nu]);
+    let (mut gnum, mut gden) = (vec![0.0; ny * nu], vec![0.0; ny * nu]);
+    for i in 0..ni {
+        let (t, higher, w, d) = (pl.target[i], pl.higher[i], pl.weight[i], pl.dimension[i]);
+        let base = p.column(pl.base, i);
+        for y in 0..ny {
+            let x = p.column(pl.base + y, i);
+            // the unit columns of (indicator, year), (dimension, year) and year
+            let span = |k: usize| k * nu..(k + 1) * nu;
+            let s = &mut scores[span(i * ny + y)];
+            let (nm, dn) = (&mut num[span(d * ny + y)], &mut den[span(d * ny + y)]);
+            let (gn, gd) = (&mut gnum[span(y)], &mut gden[span(y)]);
+            for u in 0..nu {
+                let v = x[u];
+                let score = (if higher { v / t } else { t / v }).clamp(0.0, 1.0);
+                s[u] = score;
+                let seen = v.is_finite();
+                nm[u] += if seen { w * score } else { 0.0 };
+                dn[u] += if seen { w } else { 0.0 };
+                let g = ((v - base[u]) / (t - base[u])).clamp(0.0, 1.0);
+                let rescaled = g.is_finite();
+                gn[u] += if rescaled { w * g } else { 0.0 };
+                gd[u] += if rescaled { w } else { 0.0 };
+            }
+        }
+    }
+    let mut dims = vec![0.0; nd * ny * nu];
+    let (mut overall, mut ow) = (vec![0.0; ny * nu], vec![0.0; ny * nu]);
+    for d in 0..nd {
+        let dw = pl.dimension_weight[d];
+        for k in 0..ny * nu {
+            let score = num[d * ny * nu + k] / den[d * ny * nu + k];
+            dims[d * ny * nu + k] = score;
+            let seen = score.is_finite();
+            overall[k] += if seen { dw * score } else { 0.0 };
+            ow[k] += if seen { dw } else { 0.0 };
+        }
+    }
+    overall.iter_mut().zip(&ow).for_each(|(o, w)| *o /= w);
+    let dynamic = (0..ny * nu)
+        .map(|k| 100.0 * (gnum[k] / gden[k]) / (gnum[k % nu] / gden[k % nu]))
+        .collect();
+    (scores, dims, overall, dynamic)
+}
+
+fn bench_core_floor(c: &mut Criterion<ThreadCpu>) {
+    let fw = builtin::quzhou();
+    let mut g = c.benchmark_group("monitor_core_floor_cpu");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    for n in [100usize, 1_000, 2_844] {
+        let p = panel_from(n, fw.target_year - 9, 10);
+        let pl = CorePlan::new(fw, &p);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
+            b.iter(|| core_floor(black_box(p), &pl))
+        });
+    }
+    g.finish();
+}
+
 fn bench_floor(c: &mut Criterion<ThreadCpu>) {
     let ni = builtin::quzhou().indicators.len();
     let mut g = c.benchmark_group("monitor_table_floor_cpu");
@@ -300,6 +426,6 @@ criterion_group!(benches, bench);
 criterion_group! {
     name = cpu;
     config = Criterion::default().with_measurement(ThreadCpu);
-    targets = bench_cpu, bench_plan_period, bench_years, bench_floor
+    targets = bench_cpu, bench_plan_period, bench_years, bench_floor, bench_core_floor
 }
 criterion_main!(benches, cpu);
