@@ -25,6 +25,11 @@ use crate::error::{Error, Result};
 /// for a file): bounds the memory the reading thread may run ahead by.
 const IN_FLIGHT: usize = 8;
 
+/// The largest window text handed back for reuse: a window grown to hold a long record
+/// is freed instead, so the batches waiting for reuse hold at most `IN_FLIGHT + 2` such
+/// windows (10 MiB) beside those in flight.
+const REUSED_TEXT: usize = 4 * super::text::STREAM_CHUNK;
+
 /// Records of one window, handed from the reading thread to the interpreting one, and
 /// back when interpreted: the reading thread refills a returned batch (its window text
 /// and lists keep their room), so it allocates nothing while reading and the window's
@@ -206,7 +211,9 @@ impl Rows for PipedRows<'_> {
             match self.rx.recv() {
                 Ok(Msg::Batch(b)) => {
                     let done = std::mem::replace(&mut self.batch, b);
-                    let _ = self.back.try_send(done);
+                    if done.text.capacity() <= REUSED_TEXT {
+                        let _ = self.back.try_send(done);
+                    }
                     self.at = usize::MAX;
                     self.span = (0, 0);
                 }
