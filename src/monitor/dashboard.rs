@@ -74,10 +74,10 @@ pub fn colour_from_score(score: Option<f64>, met: Option<bool>, spec: &Dashboard
 /// Dimension colour from its indicators' colours (grey ignored; all grey → grey): green
 /// when every coloured indicator is green; else from the two worst colours (codes red 0,
 /// orange 1, yellow 2, green 3): red when both (or the only one) are red, else the floor
-/// of their mean, at least orange and at most yellow (SDSN SDG Index and Dashboards
-/// report, "averaging the two worst-performing indicators" per goal). Counts the colours
-/// instead of sorting a copy (no allocation: called for every dimension of every unit
-/// and year).
+/// of their mean, at least orange and at most yellow (the SDSN goal rule of the two
+/// worst indicators, see the module docs; the SDR averages their rescaled scores, this
+/// their colour codes: docs/monitoring.md). Counts the colours instead of sorting a copy
+/// (no allocation: called for every dimension of every unit and year).
 pub fn dimension_colour(colours: &[Colour]) -> Colour {
     let mut count = [0usize; 4];
     for c in colours {
