@@ -294,6 +294,9 @@ impl<'a> Plan<'a> {
         panel.check_indicators(framework)?;
         let panel = match &spec.units {
             None => Cow::Borrowed(panel),
+            // the panel's own units in its order (what an evaluation without reference
+            // units asks for): the selection would be a copy of the panel
+            Some(ids) if ids.as_slice() == panel.units() => Cow::Borrowed(panel),
             Some(ids) => Cow::Owned(select_units(panel, ids)?),
         };
         let nu = panel.n_units();
