@@ -361,3 +361,58 @@ fn example_county_framework_runs_with_no_code_change() {
     assert_eq!(cell("town_b")["target_source"], "not_scored");
     assert!(cell("town_b")["achievement"].is_null());
 }
+
+/// The report leaves out the composite index's outputs no format but `evaluation` shows
+/// (contributions, obstacle degrees, statistics, correlations): not their warnings either
+/// — geometric aggregation makes contributions undefined, which the table must not warn
+/// about since it has none — while `--format evaluation` has both; the methodology and
+/// the fingerprint are the spec's as given (outputs on) in both.
+#[test]
+fn the_report_leaves_out_index_outputs_it_does_not_show() {
+    let dir = std::env::temp_dir().join(format!("cpindex-report-outputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("geometric.json");
+    std::fs::write(
+        &spec,
+        r#"{"index": {"aggregation": {"default": {"method": {"method": "geometric"}}},
+             "normalisation": {"default": {"method": "min_max", "low": 1, "high": 100}}}}"#,
+    )
+    .unwrap();
+    let spec = spec.to_str().unwrap();
+    let args = |format: &'static str| {
+        [
+            "report",
+            "examples/data/quzhou.csv",
+            "--spec",
+            spec,
+            "--format",
+            format,
+        ]
+    };
+    let warning = "contributions are defined for arithmetic aggregation only";
+    let table = ok(&args("table"));
+    assert!(table.contains("提示:") && table.contains("degenerate column"));
+    assert!(!table.contains(warning));
+    let report: serde_json::Value = serde_json::from_str(&ok(&args("json"))).unwrap();
+    let whole: serde_json::Value = serde_json::from_str(&ok(&args("evaluation"))).unwrap();
+    let warnings = |v: &serde_json::Value| v["warnings"].as_array().unwrap().clone();
+    assert!(!warnings(&report).is_empty());
+    assert!(!warnings(&report)
+        .iter()
+        .any(|w| w.as_str().unwrap().starts_with(warning)));
+    assert!(warnings(&whole)
+        .iter()
+        .any(|w| w.as_str().unwrap().starts_with(warning)));
+    assert!(!whole["index"]["contributions"]
+        .as_object()
+        .unwrap()
+        .is_empty());
+    // the methodology shown is the spec as given, and so is the fingerprint
+    let shown: serde_json::Value =
+        serde_json::from_str(report["methodology"]["spec_json"].as_str().unwrap()).unwrap();
+    assert_eq!(shown["index"]["outputs"]["contributions"], true);
+    assert_eq!(shown["index"]["outputs"], whole["spec"]["index"]["outputs"]);
+    let hex = whole["fingerprint"]["hex"].as_str().unwrap();
+    assert_eq!(report["fingerprint"], format!("sha256:{hex}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -374,3 +374,72 @@ fn cells_carry_the_judged_figure_and_the_schedule_status() {
     assert_eq!(c.years_met[k], Some([1, 2]));
     assert_ne!(c.colour[k], cpindex::monitor::Colour::Green);
 }
+
+/// `EvaluationDetail::index_outputs = false` (what `cpindex report` asks for every format
+/// but `evaluation`): the composite index's optional outputs — contributions, obstacle
+/// degrees, statistics, correlations, Cronbach's alpha — and the warnings about them are
+/// left out; every other part of the evaluation is the same, and the spec and fingerprint
+/// stay the caller's (outputs on).
+#[test]
+fn without_the_index_outputs_only_they_and_their_warnings_are_left_out() {
+    use cpindex::evaluate::{evaluate_with_detail, EvaluationDetail};
+    let fw = county();
+    let p = panel(false);
+    let h = households();
+    // geometric aggregation: the engine warns that contributions are arithmetic-only
+    let spec: EvaluationSpec = serde_json::from_str(
+        r#"{"index": {"aggregation": {"default": {"method": {"method": "geometric"}}},
+             "normalisation": {"default": {"method": "min_max", "low": 1, "high": 100}}}}"#,
+    )
+    .unwrap();
+    let req = || Request {
+        framework: &fw,
+        panel: &p,
+        survey: None,
+        households: Some(&h),
+        spec: &spec,
+    };
+    let full = evaluate(req()).unwrap();
+    let detail = EvaluationDetail {
+        index_outputs: false,
+        ..EvaluationDetail::default()
+    };
+    let lean = evaluate_with_detail(req(), detail).unwrap();
+    // everything outside the index is the same
+    assert_eq!(json(&full.cells), json(&lean.cells));
+    assert_eq!(json(&full.summaries), json(&lean.summaries));
+    assert_eq!(json(&full.distribution), json(&lean.distribution));
+    assert_eq!(json(&full.monitor), json(&lean.monitor));
+    assert_eq!(full.fingerprint, lean.fingerprint);
+    assert_eq!(full.spec, lean.spec);
+    assert!(lean.spec.index.outputs.contributions && lean.spec.index.outputs.correlations);
+    // the index's numbers are the same
+    let (a, b) = (&full.index, &lean.index);
+    assert_eq!(format!("{:?}", a.scores), format!("{:?}", b.scores));
+    assert_eq!(format!("{:?}", a.ranks), format!("{:?}", b.ranks));
+    assert_eq!(format!("{:?}", a.normalised), format!("{:?}", b.normalised));
+    assert_eq!(format!("{:?}", a.weights), format!("{:?}", b.weights));
+    // the optional outputs: there in the full run, absent in the lean one, which says so
+    assert!(!a.contributions.data.is_empty() && !a.obstacles.data.is_empty());
+    assert!(!a.statistics.is_empty() && !a.correlations.is_empty() && !a.cronbach.is_empty());
+    assert!(b.contributions.data.is_empty() && b.obstacles.data.is_empty());
+    assert!(b.dimension_obstacles.data.is_empty());
+    assert!(b.statistics.is_empty() && b.correlations.is_empty() && b.cronbach.is_empty());
+    assert!(b.parent_correlations.is_empty());
+    let o = &b.spec.outputs;
+    assert!(!o.contributions && !o.obstacles && !o.statistics && !o.correlations);
+    // the warnings: the full run's, less those about the outputs left out
+    let about_contributions = |w: &String| w.starts_with("contributions are defined");
+    assert!(full.warnings.iter().any(about_contributions));
+    let kept: Vec<&String> = full
+        .warnings
+        .iter()
+        .filter(|w| !about_contributions(w))
+        .collect();
+    assert_eq!(kept, lean.warnings.iter().collect::<Vec<_>>());
+}
+
+/// JSON of a part of an evaluation (equality of parts that hold NaN).
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap()
+}

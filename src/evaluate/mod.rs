@@ -166,9 +166,11 @@ pub struct CellTable {
     pub illustrative: Vec<bool>,
     /// For a survey-measured indicator with a standard error (framework
     /// `sampling_error_series` or spec `sampling_errors`): the estimate against the target
-    /// with its verdict (met / not met / not distinguishable); `None` otherwise.
+    /// with its verdict (met / not met / not distinguishable); `None` otherwise. Boxed:
+    /// few cells have one, and an unboxed `None` took the test's 96 bytes in every cell
+    /// (22 MB of nothing at 2,844 units).
     #[serde(default)]
-    pub survey: Vec<Option<crate::monitor::satisfaction::SurveyTargetTest>>,
+    pub survey: Vec<Option<Box<crate::monitor::satisfaction::SurveyTargetTest>>>,
     /// The quantity compared with the target (the achievement record's `measured`): the
     /// level, the running sum since the base year (cumulative targets), the compound
     /// average growth rate in % since the baseline (growth-rate targets), the latest value
@@ -490,23 +492,64 @@ pub fn resolve_spec(
 /// household microdata; and every error of [`monitor::monitor_with_survey`] and
 /// [`method::run`].
 pub fn evaluate(req: Request<'_>) -> Result<Evaluation> {
-    evaluate_with_detail(req, monitor::MonitorDetail::default())
+    evaluate_with_detail(req, EvaluationDetail::default())
 }
 
 /// With threads to spare, the evaluation's cells are filled on two threads from this many
 /// units on (below it a thread's start costs about what the cells do).
 const MIN_UNITS_TO_SPLIT_CELLS: usize = 64;
 
-/// [`evaluate`], with monitoring's optional breakdowns built only as `detail` asks
-/// ([`monitor::MonitorDetail`]; the default builds everything, as [`evaluate`]). For a
-/// caller that renders only part of the evaluation (the `cpindex report` tables); the
-/// evaluation's numbers are the same. With `detail.threads > 1` the units are monitored
-/// on that many threads and the composite index is computed beside the monitoring on one
-/// more; the evaluation is the same for any number of threads.
+/// What an evaluation builds beyond the numbers every report shows, and on how many
+/// threads (see [`evaluate_with_detail`]); the default builds everything, as [`evaluate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationDetail {
+    /// Monitoring's optional breakdowns and the threads ([`monitor::MonitorDetail`]).
+    pub monitor: monitor::MonitorDetail,
+    /// The composite index's optional outputs as the spec's `index.outputs` asks for them
+    /// — contributions, obstacle degrees, the statistics table, correlations and
+    /// Cronbach's alpha (`true` by default). Without them [`Evaluation::index`] holds none
+    /// of them (its `spec.outputs` says so), nor the warnings about them, and every other
+    /// number is the same; [`Evaluation::spec`] and the fingerprint stay the caller's
+    /// spec's. At 2,844 units × 10 years they are 40 MB and about 0.1 s of a report that
+    /// shows none of them.
+    pub index_outputs: bool,
+}
+
+impl Default for EvaluationDetail {
+    /// Everything.
+    fn default() -> Self {
+        EvaluationDetail {
+            monitor: monitor::MonitorDetail::default(),
+            index_outputs: true,
+        }
+    }
+}
+
+impl From<monitor::MonitorDetail> for EvaluationDetail {
+    /// Monitoring as `monitor` asks, the index's outputs as the spec asks.
+    fn from(monitor: monitor::MonitorDetail) -> Self {
+        EvaluationDetail {
+            monitor,
+            ..EvaluationDetail::default()
+        }
+    }
+}
+
+/// [`evaluate`], with monitoring's optional breakdowns and the composite index's optional
+/// outputs built only as `detail` asks ([`EvaluationDetail`], or a
+/// [`monitor::MonitorDetail`] alone; the default builds everything, as [`evaluate`]). For
+/// a caller that renders only part of the evaluation (the `cpindex report` tables); the
+/// evaluation's numbers are the same. With `threads > 1` the units are monitored on that
+/// many threads and the composite index is computed beside the monitoring on one more;
+/// the evaluation is the same for any number of threads.
 pub fn evaluate_with_detail(
     req: Request<'_>,
-    detail: monitor::MonitorDetail,
+    detail: impl Into<EvaluationDetail>,
 ) -> Result<Evaluation> {
+    let EvaluationDetail {
+        monitor: detail,
+        index_outputs,
+    } = detail.into();
     let Request {
         framework: fw,
         panel,
@@ -530,7 +573,23 @@ pub fn evaluate_with_detail(
             detail,
         )
     };
-    let run_index = || method::run(fw, panel, &spec.index);
+    // the index's optional outputs off when not asked for (the spec hashed and returned
+    // stays the caller's)
+    let index_spec = if index_outputs {
+        std::borrow::Cow::Borrowed(&spec.index)
+    } else {
+        std::borrow::Cow::Owned(Spec {
+            outputs: method::spec::OutputSpec {
+                contributions: false,
+                obstacles: false,
+                statistics: false,
+                correlations: false,
+                ..spec.index.outputs.clone()
+            },
+            ..spec.index.clone()
+        })
+    };
+    let run_index = || method::run(fw, panel, &index_spec);
     // with threads to spare, the fingerprint (a hash of the inputs) and the composite
     // index are computed beside the monitoring (they read the same inputs and nothing of
     // each other); the first error is monitoring's, as in turn
@@ -692,9 +751,10 @@ pub fn evaluate_with_detail(
                 );
                 cells.trend.push(trend_of(mu, ik, &ue.id));
                 cells.illustrative.push(illustrative);
-                cells
-                    .survey
-                    .push(row.and_then(|r| ach_t.survey(r)).and_then(|s| s.test));
+                cells.survey.push(
+                    row.and_then(|r| ach_t.survey(r))
+                        .and_then(|s| s.test.map(Box::new)),
+                );
                 cells.measured.push(
                     row.and_then(|r| ach_t.measured(r))
                         .filter(|x| x.is_finite()),

@@ -345,15 +345,13 @@ pub fn view_shared(
             survey_verdict: c
                 .survey
                 .get(k)
-                .copied()
-                .flatten()
+                .and_then(Option::as_deref)
                 .map(|t| t.verdict.name().to_string()),
             survey_text: c
                 .survey
                 .get(k)
-                .copied()
-                .flatten()
-                .map(|s| survey_text(&s, lang)),
+                .and_then(Option::as_deref)
+                .map(|s| survey_text(s, lang)),
             figure: d.figure.unwrap_or(f64::NAN),
             figure_text: d.figure_text,
             basis: d.basis,
@@ -708,8 +706,10 @@ pub fn view_shared(
 
     // ---- methodology ---------------------------------------------------------------------
     let eres = &ev.index;
+    // the spec the fingerprint hashes (the caller's; the engine's copy in `ev.index` has
+    // the optional outputs off when the report shows none of them)
     let spec_value = serde_json::json!({
-        "index": eres.spec,
+        "index": ev.spec.index,
         "monitor": mspec,
         "satisfaction": ev.spec.satisfaction,
     });
@@ -780,7 +780,7 @@ pub fn view_shared(
         M::MethodAggregate,
         &[("coverage", fmt_value(100.0 * mspec.min_indicator_coverage))],
     ));
-    let ispec = &eres.spec;
+    let ispec = &ev.spec.index;
     notes.push(t(
         lang,
         M::MethodIndex,

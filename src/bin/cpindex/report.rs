@@ -499,9 +499,11 @@ pub struct ReportInput<'a> {
     /// Issuing office, title, date and language.
     pub meta: ReportMeta,
     /// Whether the view's evaluation must be whole (`--format evaluation` prints it).
-    /// Otherwise monitoring leaves out the breakdowns no rendering shows (the dynamic
-    /// index's contributions and missing lists: [`cpindex::monitor::MonitorDetail`]);
-    /// every number the renderers read is the same.
+    /// Otherwise the evaluation leaves out what no rendering shows (the dynamic index's
+    /// contributions and missing lists, [`cpindex::monitor::MonitorDetail`]; the
+    /// composite index's contributions, obstacle degrees, statistics and correlations,
+    /// [`cpindex::evaluate::EvaluationDetail`]); every number the renderers read is the
+    /// same.
     pub whole_evaluation: bool,
     /// Threads for the evaluation ([`cpindex::monitor::MonitorDetail::threads`]).
     pub threads: usize,
@@ -539,9 +541,12 @@ pub fn build(inp: ReportInput<'_>) -> CliResult<ReportView> {
             households: households.as_ref(),
             spec: &spec,
         },
-        cpindex::monitor::MonitorDetail {
-            dynamic_breakdown: whole_evaluation,
-            threads,
+        evaluate::EvaluationDetail {
+            monitor: cpindex::monitor::MonitorDetail {
+                dynamic_breakdown: whole_evaluation,
+                threads,
+            },
+            index_outputs: whole_evaluation,
         },
     )
     .map_err(|e| specs.error(e))?;
