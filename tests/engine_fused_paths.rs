@@ -189,40 +189,51 @@ fn min_max_columns_follow_the_formula() {
     }
 }
 
-/// Spec field `units` naming the panel's own units in the panel's order selects the panel
-/// itself (the run borrows it instead of copying it): the results equal those of a run
-/// without the field, to the last digit; the same units in the reverse order give each unit the
-/// same scores (within rounding of the order-dependent sums), and a subset still selects.
+/// Spec field `units` naming units of the panel one after another in its order (all of
+/// them, all but the first or last — an evaluation leaves out reference units so — or a
+/// run in the middle) is read from the panel in place: the results equal, to the last
+/// digit, those of a run without the field on a panel built by hand of just those units;
+/// the same in another order (copied) gives each unit the same scores within the rounding
+/// of order-dependent sums; a reference unit outside the run is refused as when the
+/// units were copied.
 #[test]
-fn a_units_list_that_is_the_panel_selects_the_panel() {
+fn units_named_one_after_another_are_read_in_place() {
     let fw = framework();
     let p = panel(&fw, 60, 2, 5);
     let all: Vec<String> = p.units().to_vec();
+    // the panel of units `r` alone, built by hand from the panel's cells
+    let sub = |r: std::ops::Range<usize>| {
+        let mut v = Vec::new();
+        for i in 0..p.n_indicators() {
+            for q in 0..p.n_periods() {
+                v.extend((r.clone()).map(|u| p.get(u, q, i)));
+            }
+        }
+        Panel::from_values(
+            all[r.clone()].to_vec(),
+            p.periods().to_vec(),
+            p.indicators().to_vec(),
+            v,
+        )
+        .unwrap()
+    };
+    let with_units = |ids: &[String]| Spec {
+        units: Some(ids.to_vec()),
+        ..Spec::default()
+    };
+    for r in [0..60, 0..59, 1..60, 10..40] {
+        let mut listed = run(&fw, &p, &with_units(&all[r.clone()])).unwrap();
+        let alone = run(&fw, &sub(r.clone()), &Spec::default()).unwrap();
+        assert_eq!(listed.spec.units.as_deref(), Some(&all[r.clone()]));
+        listed.spec.units = None;
+        // (compared through `Debug`, which writes every number exactly: NaN ≠ NaN under `==`)
+        assert_eq!(format!("{listed:?}"), format!("{alone:?}"), "units {r:?}");
+    }
+    // the same units in reverse order: copied, each unit scored alike
     let plain = run(&fw, &p, &Spec::default()).unwrap();
-    let mut listed = run(
-        &fw,
-        &p,
-        &Spec {
-            units: Some(all.clone()),
-            ..Spec::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(listed.spec.units.as_deref(), Some(all.as_slice()));
-    listed.spec.units = None;
-    // (compared through `Debug`, which writes every number exactly: NaN ≠ NaN under `==`)
-    assert_eq!(format!("{listed:?}"), format!("{plain:?}"));
     let mut reversed_ids = all.clone();
     reversed_ids.reverse();
-    let reversed = run(
-        &fw,
-        &p,
-        &Spec {
-            units: Some(reversed_ids.clone()),
-            ..Spec::default()
-        },
-    )
-    .unwrap();
+    let reversed = run(&fw, &p, &with_units(&reversed_ids)).unwrap();
     assert_eq!(reversed.units, reversed_ids);
     for &period in &plain.periods {
         let a = plain.index_scores(period).unwrap();
@@ -235,14 +246,27 @@ fn a_units_list_that_is_the_panel_selects_the_panel() {
             );
         }
     }
-    let some = run(
-        &fw,
-        &p,
-        &Spec {
-            units: Some(all[..30].to_vec()),
-            ..Spec::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(some.units, all[..30].to_vec());
+    // a distance-to-reference normalisation: the reference unit must be among the units
+    // of the run, in place or copied alike
+    let to_ref = |ids: &[String], unit: &str| {
+        let mut spec = with_units(ids);
+        // (on indicator i4, the one without missing values: a missing reference is an error)
+        spec.normalisation = serde_json::from_value(serde_json::json!({
+            "indicators": {"i4": {"method": "distance_to_reference", "unit": unit}}
+        }))
+        .unwrap();
+        run(&fw, &p, &spec)
+    };
+    let shuffled: Vec<String> = all[10..40].iter().rev().cloned().collect();
+    for ids in [&all[10..40], shuffled.as_slice()] {
+        let e = to_ref(ids, "u5").unwrap_err().to_string();
+        assert!(e.contains("unit `u5` is not in the panel"), "{e}");
+        let ok = to_ref(ids, "u20").unwrap();
+        let u = ok.units.iter().position(|x| x == "u20").unwrap();
+        // the reference unit scores exactly the reference level
+        for &period in &ok.periods {
+            let s = ok.normalised_for("i4", period).unwrap()[u];
+            assert!((s - 1.0).abs() < 1e-12, "{s}");
+        }
+    }
 }

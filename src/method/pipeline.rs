@@ -293,7 +293,7 @@ fn finish(plan: Plan, work: Work) -> Results {
     Results {
         spec: spec.clone().into_owned(),
         framework_id: plan.framework.id.clone(),
-        units: plan.panel.units().to_vec(),
+        units: plan.units().to_vec(),
         indicators: inds.iter().map(|i| i.id.clone()).collect(),
         periods: plan.periods.clone(),
         missing_indicators: plan.tree.missing.clone(),

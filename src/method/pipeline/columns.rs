@@ -100,7 +100,7 @@ pub(super) fn screen(plan: &Plan, work: &mut Work) {
                         prep.active[q * nu + u] = false;
                     }
                     prep.screened.push(ScreenedUnit {
-                        unit: plan.panel.units()[u].clone(),
+                        unit: plan.units()[u].clone(),
                         period: plan.periods[q],
                         availability: avail,
                         dimension,
@@ -155,7 +155,6 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
     if spec.imputation.method != ImputeMethod::None {
         let mut gid: HashMap<Option<&str>, usize> = HashMap::new();
         let groups: Vec<usize> = plan
-            .panel
             .groups()
             .iter()
             .map(|g| {
@@ -192,7 +191,7 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
                 .map(|i| i.id.as_str())
                 .collect::<Vec<_>>(),
         );
-        let u_order = order_of(plan.panel.units());
+        let u_order = order_of(plan.units());
         let mut imputed: Vec<ImputedCell> = Vec::with_capacity(filled.len());
         for &q in &q_order {
             for &k in &k_order {
@@ -201,7 +200,7 @@ pub(super) fn impute(plan: &Plan, work: &mut Work) {
                     let c = base + u;
                     if mark[c / 64] >> (c % 64) & 1 == 1 {
                         imputed.push(ImputedCell {
-                            unit: plan.panel.units()[u].clone(),
+                            unit: plan.units()[u].clone(),
                             period: plan.periods[q],
                             indicator: plan.tree.inds[k].id.clone(),
                             value: w[c],
@@ -405,7 +404,7 @@ pub(super) fn treat_and_normalise(plan: &Plan, work: &mut Work, keep: Keep) -> R
                 if t.treated {
                     for c in &changes {
                         treated.push(TreatedPoint {
-                            unit: plan.panel.units()[c.unit].clone(),
+                            unit: plan.units()[c.unit].clone(),
                             period: periods[q],
                             indicator: ind.id.clone(),
                             kind: c.kind,
@@ -446,7 +445,7 @@ pub(super) fn treat_and_normalise(plan: &Plan, work: &mut Work, keep: Keep) -> R
                 let avail = f64::from(deferred_counts[q * nu + u]) / nk as f64;
                 if avail + 1e-12 < sc.min_availability {
                     screened.push(ScreenedUnit {
-                        unit: plan.panel.units()[u].clone(),
+                        unit: plan.units()[u].clone(),
                         period,
                         availability: avail,
                         dimension: None,

@@ -264,8 +264,13 @@ pub(super) struct NodePlan {
 /// The plan of a run (module docs).
 pub(crate) struct Plan<'a> {
     pub framework: &'a Framework,
-    /// The panel, restricted to `spec.units` when set.
-    pub panel: Cow<'a, Panel>,
+    /// The panel the run reads: the caller's, or a copy of the units `spec.units` selects
+    /// when they are not a run of consecutive units of the caller's panel in its order.
+    source: Cow<'a, Panel>,
+    /// The positions in `source` of the units of the run (consecutive): all of its units,
+    /// or the run of them `spec.units` names. Every unit position of the run is relative
+    /// to its start ([`Plan::units`], [`Plan::raw_col`]).
+    unit_range: std::ops::Range<usize>,
     pub spec: Cow<'a, Spec>,
     /// Panel positions of the selected periods (ascending) and the periods themselves.
     pub sel: Vec<usize>,
@@ -292,14 +297,17 @@ impl<'a> Plan<'a> {
         spec.validate()?;
         spec.validate_against(framework)?;
         panel.check_indicators(framework)?;
-        let panel = match &spec.units {
-            None => Cow::Borrowed(panel),
-            // the panel's own units in its order (what an evaluation without reference
-            // units asks for): the selection would be a copy of the panel
-            Some(ids) if ids.as_slice() == panel.units() => Cow::Borrowed(panel),
-            Some(ids) => Cow::Owned(select_units(panel, ids)?),
+        // units named in the panel's order, one after another (the panel's own units, or
+        // all but reference units at either end, as an evaluation asks): read in place;
+        // otherwise the selection is copied
+        let (panel, unit_range) = match &spec.units {
+            None => (Cow::Borrowed(panel), 0..panel.n_units()),
+            Some(ids) => match consecutive_units(panel, ids) {
+                Some(range) => (Cow::Borrowed(panel), range),
+                None => (Cow::Owned(select_units(panel, ids)?), 0..ids.len()),
+            },
         };
-        let nu = panel.n_units();
+        let nu = unit_range.len();
         if nu == 0 {
             return Err(Error::Empty {
                 context: "panel units".into(),
@@ -337,13 +345,19 @@ impl<'a> Plan<'a> {
         let mut warnings = Vec::new();
         let tree = Tree::build(framework, &panel, spec.missing_indicators, &mut warnings)?;
         Ok(Self::with(
-            framework, panel, spec, sel, periods, tree, warnings,
+            framework,
+            (panel, unit_range),
+            spec,
+            sel,
+            periods,
+            tree,
+            warnings,
         ))
     }
 
     fn with(
         framework: &'a Framework,
-        panel: Cow<'a, Panel>,
+        (source, unit_range): (Cow<'a, Panel>, std::ops::Range<usize>),
         spec: Cow<'a, Spec>,
         sel: Vec<usize>,
         periods: Vec<i32>,
@@ -353,7 +367,7 @@ impl<'a> Plan<'a> {
         let columns = tree
             .inds
             .iter()
-            .map(|ind| column_plan(&spec, &panel, ind))
+            .map(|ind| column_plan(&spec, &source, &unit_range, ind))
             .collect();
         let node_plans = tree
             .nodes
@@ -364,11 +378,12 @@ impl<'a> Plan<'a> {
             framework,
             global_weights: spec.weighting.scope == WeightScope::Global
                 && spec.weighting.indicators.is_data_driven(),
-            nu: panel.n_units(),
+            nu: unit_range.len(),
             npp: sel.len(),
             nk: tree.inds.len(),
             nn: tree.nodes.len(),
-            panel,
+            source,
+            unit_range,
             spec,
             sel,
             periods,
@@ -413,7 +428,7 @@ impl<'a> Plan<'a> {
         }
         Ok(Plan::with(
             self.framework,
-            Cow::Borrowed(&*self.panel),
+            (Cow::Borrowed(&*self.source), self.unit_range.clone()),
             Cow::Borrowed(spec),
             self.sel.clone(),
             self.periods.clone(),
@@ -425,7 +440,17 @@ impl<'a> Plan<'a> {
     /// The values of indicator `k` in selected period `q` (all units), as in the panel.
     #[inline]
     pub fn raw_col(&self, k: usize, q: usize) -> &[f64] {
-        self.panel.column(self.sel[q], self.tree.pidx[k])
+        &self.source.column(self.sel[q], self.tree.pidx[k])[self.unit_range.clone()]
+    }
+
+    /// The ids of the run's units, in the run's order.
+    pub fn units(&self) -> &[String] {
+        &self.source.units()[self.unit_range.clone()]
+    }
+
+    /// The groups of the run's units (`None`: none), in the run's order.
+    pub fn groups(&self) -> &[Option<String>] {
+        &self.source.groups()[self.unit_range.clone()]
     }
 
     /// The normalisation inputs of indicator `k` (errors: the reference unit's).
@@ -437,20 +462,31 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn column_plan(spec: &Spec, panel: &Panel, ind: &Indicator) -> ColumnPlan {
+/// The plan of indicator `ind`'s column; a reference unit is looked up among the run's
+/// units (`units`, positions in `panel`) and given as a position in the run.
+fn column_plan(
+    spec: &Spec,
+    panel: &Panel,
+    units: &std::ops::Range<usize>,
+    ind: &Indicator,
+) -> ColumnPlan {
     let method = spec.normalisation.for_indicator(&ind.id).clone();
     let reference_unit = match method.reference_unit() {
         None => Ok(None),
-        Some(unit) => panel.unit_index(unit).map(Some).ok_or_else(|| {
-            Error::invalid_spec(
-                if spec.normalisation.indicators.contains_key(&ind.id) {
-                    format!("normalisation.indicators.{}.unit", ind.id)
-                } else {
-                    "normalisation.default.unit".to_string()
-                },
-                format!("unit `{unit}` is not in the panel"),
-            )
-        }),
+        Some(unit) => panel
+            .unit_index(unit)
+            .filter(|u| units.contains(u))
+            .map(|u| Some(u - units.start))
+            .ok_or_else(|| {
+                Error::invalid_spec(
+                    if spec.normalisation.indicators.contains_key(&ind.id) {
+                        format!("normalisation.indicators.{}.unit", ind.id)
+                    } else {
+                        "normalisation.default.unit".to_string()
+                    },
+                    format!("unit `{unit}` is not in the panel"),
+                )
+            }),
     };
     ColumnPlan {
         method,
@@ -481,6 +517,15 @@ fn node_plan(spec: &Spec, tree: &Tree, nd: &TNode) -> NodePlan {
         aggregation,
         cost,
     }
+}
+
+/// The positions of `ids` in `panel` when they are consecutive units of it in its order
+/// (the run then reads the panel in place); `None` otherwise, and for an empty or unknown
+/// list ([`select_units`] copies the units, or says which is unknown).
+fn consecutive_units(panel: &Panel, ids: &[String]) -> Option<std::ops::Range<usize>> {
+    let start = panel.unit_index(ids.first()?)?;
+    let range = start..start.checked_add(ids.len())?;
+    (panel.units().get(range.clone())? == ids).then_some(range)
 }
 
 /// The sub-panel of `ids` (in that order), with groups and provenance (spec field `units`).
