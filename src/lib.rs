@@ -27,6 +27,7 @@
 // and `method::ln`, the latter a run-time CPU-feature dispatch) opt out.
 #![deny(unsafe_code)]
 
+mod alloc;
 pub mod data;
 pub mod distribution;
 pub mod error;

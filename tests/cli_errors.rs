@@ -188,3 +188,48 @@ fn usage_errors_exit_2() {
     let o = cpindex(&["--help"]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// A framework of many indicators over a panel of many units — files of a few megabytes —
+/// asks monitoring for 10¹⁰ records (40 GB for one column of the schedule table): the
+/// report exits 1 with the sizes and the limit, before allocating, where it used to abort
+/// (`memory allocation of 40000000000 bytes failed`, SIGABRT, which kills a host that
+/// links the library).
+#[test]
+fn a_framework_that_multiplies_the_panel_past_the_limit_is_refused() {
+    let n = 100_000;
+    let mut fw = String::with_capacity(200 * n);
+    fw.push_str(
+        r#"{"id":"big","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,
+        "dimensions":[{"id":"d","name_zh":"d","name_en":"d","weight":1.0}],"indicators":["#,
+    );
+    for k in 0..n {
+        if k > 0 {
+            fw.push(',');
+        }
+        fw.push_str(&format!(
+            r#"{{"id":"i{k}","dimension":"d","name_zh":"x","name_en":"x","unit":{{"label":"x"}},"polarity":{{"type":"higher_is_better"}},"kind":"level","target":1.0,"weight":1.0}}"#
+        ));
+    }
+    fw.push_str("]}");
+    let mut data = String::from("unit,period,indicator,value\n");
+    for u in 0..n {
+        data.push_str(&format!("u{u},2021,i0,1.5\n"));
+    }
+    let fw = tmp("many-indicators.json", &fw);
+    let data = tmp("many-units.csv", &data);
+    let e = fails(&[
+        "report",
+        data.to_str().unwrap(),
+        "--framework",
+        fw.to_str().unwrap(),
+        "--no-auto",
+    ]);
+    assert!(
+        e.contains("monitoring size")
+            && e.contains("100000 units × 100000 indicators × 1 evaluated years = 10000000000")
+            && e.contains("cpindex_set_max_panel_cells"),
+        "{e}"
+    );
+    let _ = std::fs::remove_file(fw);
+    let _ = std::fs::remove_file(data);
+}

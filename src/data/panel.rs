@@ -62,15 +62,7 @@ pub fn checked_panel_cells(nu: usize, np: usize, ni: usize) -> Result<usize> {
 /// A vector of `n` copies of `fill`, allocated fallibly: an allocation failure is an
 /// [`Error::InvalidArgument`] naming `what`, not an abort.
 pub(crate) fn try_filled(what: &str, n: usize, fill: f64) -> Result<Vec<f64>> {
-    let mut v: Vec<f64> = Vec::new();
-    v.try_reserve_exact(n).map_err(|e| {
-        Error::invalid_argument(
-            what,
-            format!("cannot allocate {n} values ({e}); the input asks for too much memory"),
-        )
-    })?;
-    v.resize(n, fill);
-    Ok(v)
+    crate::alloc::try_filled(what, n, fill)
 }
 
 /// Large value buffers kept for reuse after a panel (or a result cube, through the C ABI)

@@ -24,6 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::alloc::try_with_capacity;
 use crate::data::{CellProvenance, Panel};
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
@@ -193,24 +194,25 @@ pub struct CellTable {
 
 impl CellTable {
     /// An empty table with room for `n` cells in every column (so that filling it does not
-    /// grow and copy each column several times over).
-    fn with_capacity(n: usize) -> CellTable {
-        CellTable {
-            unit: Vec::with_capacity(n),
-            indicator: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
-            target: Vec::with_capacity(n),
-            target_source: Vec::with_capacity(n),
-            achievement: Vec::with_capacity(n),
-            colour: Vec::with_capacity(n),
-            trend: Vec::with_capacity(n),
-            illustrative: Vec::with_capacity(n),
-            survey: Vec::with_capacity(n),
-            measured: Vec::with_capacity(n),
-            measured_from: Vec::with_capacity(n),
-            schedule: Vec::with_capacity(n),
-            years_met: Vec::with_capacity(n),
-        }
+    /// grow and copy each column several times over), allocated fallibly.
+    fn with_capacity(n: usize) -> Result<CellTable> {
+        const W: &str = "evaluation cells";
+        Ok(CellTable {
+            unit: try_with_capacity(W, n)?,
+            indicator: try_with_capacity(W, n)?,
+            value: try_with_capacity(W, n)?,
+            target: try_with_capacity(W, n)?,
+            target_source: try_with_capacity(W, n)?,
+            achievement: try_with_capacity(W, n)?,
+            colour: try_with_capacity(W, n)?,
+            trend: try_with_capacity(W, n)?,
+            illustrative: try_with_capacity(W, n)?,
+            survey: try_with_capacity(W, n)?,
+            measured: try_with_capacity(W, n)?,
+            measured_from: try_with_capacity(W, n)?,
+            schedule: try_with_capacity(W, n)?,
+            years_met: try_with_capacity(W, n)?,
+        })
     }
 
     /// Appends the cells of `o` (those of the units after this table's).
@@ -699,7 +701,7 @@ pub fn evaluate_with_detail(
     // the cells of the units `range` (with room for `room` cells), their provenance counts
     // and named sources
     let cells_of = |range: std::ops::Range<usize>, room: usize| {
-        let mut cells = CellTable::with_capacity(room);
+        let mut cells = CellTable::with_capacity(room)?;
         let mut prov = DataProvenance::default();
         let mut sources = BTreeSet::new();
         for uk in range {
@@ -780,22 +782,29 @@ pub fn evaluate_with_detail(
                 cells.schedule.push(sched_of(mu, ik, &ue.id));
             }
         }
-        (cells, prov, sources)
+        Ok((cells, prov, sources))
     };
     // with threads to spare, the second half of the units on another thread (on this
     // one when it is refused), appended in order: the same cells
     let n_units = units.len();
+    // a cell per unit × framework indicator with a panel column at most (room for them:
+    // no larger than the panel, whatever the framework holds)
+    let ni_present = fw
+        .indicators
+        .iter()
+        .filter(|i| panel.indicator_index(&i.id).is_some())
+        .count();
     let (cells, mut prov, sources) = if detail.threads > 1 && n_units >= MIN_UNITS_TO_SPLIT_CELLS {
         let half = n_units / 2;
-        std::thread::scope(|s| {
+        std::thread::scope(|s| -> Result<_> {
             let cells_of = &cells_of;
             let second = crate::spawn::scoped(s, "cpindex-cells", move || {
-                cells_of(half..n_units, (n_units - half) * ni)
+                cells_of(half..n_units, (n_units - half) * ni_present)
             });
-            let (mut c, mut p, mut so) = cells_of(0..half, n_units.saturating_mul(ni));
+            let (mut c, mut p, mut so) = cells_of(0..half, n_units.saturating_mul(ni_present))?;
             let (c2, p2, so2) = match second {
-                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(_) => cells_of(half..n_units, (n_units - half) * ni),
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?,
+                Err(_) => cells_of(half..n_units, (n_units - half) * ni_present)?,
             };
             c.append(c2);
             p.values += p2.values;
@@ -803,10 +812,10 @@ pub fn evaluate_with_detail(
             p.sourced += p2.sourced;
             p.unsourced += p2.unsourced;
             so.extend(so2);
-            (c, p, so)
-        })
+            Ok((c, p, so))
+        })?
     } else {
-        cells_of(0..n_units, n_units.saturating_mul(ni))
+        cells_of(0..n_units, n_units.saturating_mul(ni_present))?
     };
     prov.sources = sources.into_iter().collect();
 

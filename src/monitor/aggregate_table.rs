@@ -28,6 +28,8 @@ use super::aggregate::{
 };
 use super::id::IdCodes;
 use super::{DimensionAchievement, Id, LikeForLike, Shortfall, UnitAchievement};
+use crate::alloc::try_reserve;
+use crate::error::Result;
 use crate::model::Framework;
 
 fn nan(v: Option<f64>) -> f64 {
@@ -293,19 +295,20 @@ impl AggregateBuilder {
         framework: &Framework,
         records: usize,
         top_k: usize,
-    ) -> AggregateBuilder {
+    ) -> Result<AggregateBuilder> {
+        const W: &str = "aggregate table";
         let n_ind = framework.indicators.len();
         let n_dim = framework.dimensions.len();
         let mut t = AggregateTable::default();
-        t.unit.reserve(records);
-        t.year.reserve(records);
-        t.overall.reserve(records);
-        t.coverage.reserve(records);
-        t.dim_start.reserve(records);
-        t.dim_score.reserve(records * n_dim);
-        t.pull_start.reserve(records + 1);
+        try_reserve(&mut t.unit, W, records)?;
+        try_reserve(&mut t.year, W, records)?;
+        try_reserve(&mut t.overall, W, records)?;
+        try_reserve(&mut t.coverage, W, records)?;
+        try_reserve(&mut t.dim_start, W, records)?;
+        try_reserve(&mut t.dim_score, W, records.saturating_mul(n_dim))?;
+        try_reserve(&mut t.pull_start, W, records.saturating_add(1))?;
         t.pull_start.push(0);
-        t.like_for_like.reserve(records);
+        try_reserve(&mut t.like_for_like, W, records)?;
         let _ = t
             .pulls
             .try_reserve(records.saturating_mul(top_k.min(n_ind)));
@@ -320,7 +323,7 @@ impl AggregateBuilder {
                 _ => ids.code(&h.top_dimension_id(framework, j)),
             })
             .collect();
-        AggregateBuilder {
+        Ok(AggregateBuilder {
             t,
             ids,
             index: HashMap::new(),
@@ -329,7 +332,7 @@ impl AggregateBuilder {
             n_ind,
             parent,
             top,
-        }
+        })
     }
 
     /// The code of a unit.

@@ -15,6 +15,8 @@ use super::aggregate::Hierarchy;
 use super::dashboard::{Colour, DimensionColour, IndicatorColour, UnitDashboard};
 use super::id::{IdCodes, TextCodes};
 use super::Id;
+use crate::alloc::try_reserve;
+use crate::error::Result;
 
 /// The dashboards of a monitoring run (see the module documentation), in the run's order
 /// of units; within a dashboard the indicators and dimensions in framework order.
@@ -156,26 +158,27 @@ impl DashboardBuilder {
         h: &Hierarchy,
         (n_ind, n_dim, n_top): (usize, usize, usize),
         units: usize,
-    ) -> DashboardBuilder {
+    ) -> Result<DashboardBuilder> {
+        const W: &str = "dashboard table";
         let mut t = DashboardTable::default();
-        t.unit.reserve(units);
-        t.year.reserve(units);
-        t.ind_end.reserve(units);
-        t.dim_end.reserve(units);
+        try_reserve(&mut t.unit, W, units)?;
+        try_reserve(&mut t.year, W, units)?;
+        try_reserve(&mut t.ind_end, W, units)?;
+        try_reserve(&mut t.dim_end, W, units)?;
         let cells = units.saturating_mul(n_ind);
-        t.ind.reserve(cells);
-        t.ind_colour.reserve(cells);
-        t.ind_basis.reserve(cells);
+        try_reserve(&mut t.ind, W, cells)?;
+        try_reserve(&mut t.ind_colour, W, cells)?;
+        try_reserve(&mut t.ind_basis, W, cells)?;
         let dims = units.saturating_mul(n_top);
-        t.dim.reserve(dims);
-        t.dim_colour.reserve(dims);
-        t.worst_end.reserve(dims);
-        t.worst.reserve(dims.saturating_mul(2));
-        DashboardBuilder {
+        try_reserve(&mut t.dim, W, dims)?;
+        try_reserve(&mut t.dim_colour, W, dims)?;
+        try_reserve(&mut t.worst_end, W, dims)?;
+        try_reserve(&mut t.worst, W, dims.saturating_mul(2))?;
+        Ok(DashboardBuilder {
             t,
             ids: IdCodes::of_framework(h, n_ind, n_dim),
             texts: TextCodes::default(),
-        }
+        })
     }
 
     /// The code of a unit (numbered when new).

@@ -233,10 +233,10 @@ impl RecordIds {
         (0..self.len()).find(|&k| is(k))
     }
 
-    /// Room for `n` more records.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.unit.reserve(n);
-        self.indicator.reserve(n);
+    /// Room for `n` more records, or an error naming `what` (the table).
+    pub(crate) fn try_reserve(&mut self, what: &str, n: usize) -> crate::error::Result<()> {
+        crate::alloc::try_reserve(&mut self.unit, what, n)?;
+        crate::alloc::try_reserve(&mut self.indicator, what, n)
     }
 
     /// Appends a record's unit and indicator codes.

@@ -350,18 +350,22 @@ fn monitor_part<'d>(
     } = *c;
     let np = periods.len();
     let mut warnings = Vec::new();
-    let n_cells = room * framework.indicators.len();
+    let n_cells = room.saturating_mul(framework.indicators.len());
     let n_years_eval = periods.iter().filter(|&&y| y >= base_year).count();
-    let mut aggregates =
-        AggregateBuilder::new(hier, framework, room * n_years_eval, spec.pull_down_count);
-    let mut schedule = ScheduleBuilder::new(hier, framework.indicators.len(), n_cells);
-    let mut trends = TrendBuilder::new(hier, framework.indicators.len(), n_cells);
+    let mut aggregates = AggregateBuilder::new(
+        hier,
+        framework,
+        room.saturating_mul(n_years_eval),
+        spec.pull_down_count,
+    )?;
+    let mut schedule = ScheduleBuilder::new(hier, framework.indicators.len(), n_cells)?;
+    let mut trends = TrendBuilder::new(hier, framework.indicators.len(), n_cells)?;
     let n_ind_dim_top = (
         framework.indicators.len(),
         framework.dimensions.len(),
         top_dims.len(),
     );
-    let mut dashboards = DashboardBuilder::new(hier, n_ind_dim_top, room);
+    let mut dashboards = DashboardBuilder::new(hier, n_ind_dim_top, room)?;
     let mut dynamic =
         DynamicBuilder::new(hier, framework.indicators.len(), framework.dimensions.len());
     dynamic.reserve(
@@ -371,7 +375,7 @@ fn monitor_part<'d>(
         top_dims.len(),
         detail.dynamic_breakdown,
     );
-    let mut targets = TargetBuilder::new(hier, framework.indicators.len(), n_cells);
+    let mut targets = TargetBuilder::new(hier, framework.indicators.len(), n_cells)?;
     // the size indicators, looked up once (not by id per unit × indicator)
     let is_size: Vec<bool> = framework
         .indicators
@@ -388,7 +392,7 @@ fn monitor_part<'d>(
         base_year,
         eval_years,
         dense,
-    );
+    )?;
     let ni = framework.indicators.len();
     // one series' records, reused for every unit × indicator: what later steps read of
     // them is copied out below (the scores, the record of the evaluation year), so the
@@ -943,6 +947,29 @@ fn monitor_run(
         .filter(|&y| y >= base_year)
         .collect();
     let year_pos = eval_years.iter().position(|&y| y == year);
+    // the size of the tables, checked before anything is allocated for them: a record per
+    // unit × indicator × evaluated year (the framework's indicators, the panel's or not),
+    // at most the panel cell limit; a framework of many indicators over a panel of many
+    // units must be refused here, not abort the host at the allocation
+    // (and a dimension score per unit × dimension × evaluated year)
+    let remedy = "monitoring keeps a record for each; check the units and the framework, \
+                  or raise the limit (cpindex_set_max_panel_cells, \
+                  cpindex::data::set_max_panel_cells)";
+    for (items, name) in [
+        (framework.indicators.len(), "indicators"),
+        (framework.dimensions.len(), "dimensions"),
+    ] {
+        crate::alloc::checked_size(
+            "monitoring size",
+            &[
+                (units.len(), "units"),
+                (items, name),
+                (eval_years.len().max(1), "evaluated years"),
+            ],
+            crate::data::max_panel_cells(),
+            remedy,
+        )?;
+    }
     let shared = Shared {
         framework,
         panel,
@@ -997,7 +1024,7 @@ fn monitor_run(
         })?;
         let lens: Vec<usize> = chunks.iter().map(|ch| ch.len() * per_unit).collect();
         let slots: Vec<std::sync::Mutex<Option<DenseRows<'_>>>> = dense_cols
-            .insert(DenseColumns::new(n_rows))
+            .insert(DenseColumns::new(n_rows)?)
             .split(&lens)
             .into_iter()
             .map(|d| std::sync::Mutex::new(Some(d)))

@@ -15,6 +15,8 @@ use super::aggregate::Hierarchy;
 use super::id::{IdCodes, RecordIds, TextCodes};
 use super::schedule::{ScheduleCheck, ScheduleFields, ScheduleStatus};
 use super::Id;
+use crate::alloc::try_reserve;
+use crate::error::Result;
 
 /// The schedule checks of a monitoring run (see the module documentation), in the run's
 /// order: unit-major, framework order.
@@ -93,17 +95,18 @@ impl ScheduleBuilder {
     }
 
     /// A table whose indicator `j` has code `j` (`h`'s ids), with room for `records`.
-    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> ScheduleBuilder {
+    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> Result<ScheduleBuilder> {
+        const W: &str = "schedule table";
         let mut b = ScheduleBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
         let t = &mut b.t;
-        t.ids.reserve(records);
-        t.year.reserve(records);
-        t.elapsed_share.reserve(records);
-        t.progress.reserve(records);
-        t.status.reserve(records);
-        t.basis.reserve(records);
-        t.interim_met.reserve(records);
-        b
+        t.ids.try_reserve(W, records)?;
+        try_reserve(&mut t.year, W, records)?;
+        try_reserve(&mut t.elapsed_share, W, records)?;
+        try_reserve(&mut t.progress, W, records)?;
+        try_reserve(&mut t.status, W, records)?;
+        try_reserve(&mut t.basis, W, records)?;
+        try_reserve(&mut t.interim_met, W, records)?;
+        Ok(b)
     }
 
     /// The code of a unit (numbered when new).

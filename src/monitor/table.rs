@@ -33,6 +33,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::alloc::{try_filled, try_with_capacity, try_zeroed};
+use crate::error::Result;
+
 use serde::de::Error as _;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -363,18 +366,19 @@ pub(crate) struct DenseRows<'d> {
 }
 
 impl DenseColumns {
-    /// Empty columns with room for `n` records.
-    fn with_capacity(n: usize) -> DenseColumns {
-        DenseColumns {
-            observed: Vec::with_capacity(n),
-            measured: Vec::with_capacity(n),
-            ratio: Vec::with_capacity(n),
-            ratio_capped: Vec::with_capacity(n),
-            progress: Vec::with_capacity(n),
-            progress_case: Vec::with_capacity(n),
-            score: Vec::with_capacity(n),
-            met: Vec::with_capacity(n),
-        }
+    /// Empty columns with room for `n` records (allocated fallibly).
+    fn with_capacity(n: usize) -> Result<DenseColumns> {
+        const W: &str = "achievement table";
+        Ok(DenseColumns {
+            observed: try_with_capacity(W, n)?,
+            measured: try_with_capacity(W, n)?,
+            ratio: try_with_capacity(W, n)?,
+            ratio_capped: try_with_capacity(W, n)?,
+            progress: try_with_capacity(W, n)?,
+            progress_case: try_with_capacity(W, n)?,
+            score: try_with_capacity(W, n)?,
+            met: try_with_capacity(W, n)?,
+        })
     }
 
     /// Appends the records `rows` (a column at a time).
@@ -405,17 +409,18 @@ impl DenseColumns {
 
     /// Columns of `n` records (the `f64` columns zeroed by the allocator: their pages are
     /// touched by the builder that writes them, on its thread).
-    pub(crate) fn new(n: usize) -> DenseColumns {
-        DenseColumns {
-            observed: vec![0.0; n],
-            measured: vec![0.0; n],
-            ratio: vec![0.0; n],
-            ratio_capped: vec![0.0; n],
-            progress: vec![0.0; n],
-            progress_case: vec![None; n],
-            score: vec![0.0; n],
-            met: vec![None; n],
-        }
+    pub(crate) fn new(n: usize) -> Result<DenseColumns> {
+        const W: &str = "achievement table";
+        Ok(DenseColumns {
+            observed: try_zeroed(W, n)?,
+            measured: try_zeroed(W, n)?,
+            ratio: try_zeroed(W, n)?,
+            ratio_capped: try_zeroed(W, n)?,
+            progress: try_zeroed(W, n)?,
+            progress_case: try_filled(W, n, None)?,
+            score: try_zeroed(W, n)?,
+            met: try_filled(W, n, None)?,
+        })
     }
 
     /// The rows, cut in consecutive parts of `lens` rows (which add up to the length).
@@ -527,13 +532,13 @@ impl<'d> TableBuilder<'d> {
         base_year: i32,
         years: &[i32],
         dense: Option<DenseRows<'d>>,
-    ) -> TableBuilder<'d> {
-        let n_series = room.max(units.len()) * indicators.len();
+    ) -> Result<TableBuilder<'d>> {
+        let n_series = room.max(units.len()).saturating_mul(indicators.len());
         // no room for the dense columns when they are written in place
         let n = if dense.is_some() {
             0
         } else {
-            n_series * years.len()
+            n_series.saturating_mul(years.len())
         };
         let target_year: Vec<i32> = indicators
             .iter()
@@ -556,11 +561,11 @@ impl<'d> TableBuilder<'d> {
             target_year,
             aspirational: indicators.iter().map(|i| i.aspirational).collect(),
             elapsed,
-            dense: DenseColumns::with_capacity(n),
-            series_baseline: Vec::with_capacity(n_series),
-            series_baseline_year: Vec::with_capacity(n_series),
-            series_target: Vec::with_capacity(n_series),
-            series_exc: Vec::with_capacity(n_series),
+            dense: DenseColumns::with_capacity(n)?,
+            series_baseline: try_with_capacity("achievement table", n_series)?,
+            series_baseline_year: try_with_capacity("achievement table", n_series)?,
+            series_target: try_with_capacity("achievement table", n_series)?,
+            series_exc: try_with_capacity("achievement table", n_series)?,
             exc_baseline: Vec::new(),
             exc_baseline_year: Vec::new(),
             exc_target: Vec::new(),
@@ -577,7 +582,7 @@ impl<'d> TableBuilder<'d> {
         };
         let mut b = TableBuilder::of(t);
         b.dense = dense;
-        b
+        Ok(b)
     }
 
     fn of(t: AchievementTable) -> TableBuilder<'d> {

@@ -13,6 +13,8 @@ use super::aggregate::Hierarchy;
 use super::id::{IdCodes, RecordIds};
 use super::results::AppliedTarget;
 use super::Id;
+use crate::alloc::try_reserve;
+use crate::error::Result;
 use crate::model::TargetSource;
 
 /// The targets applied in a monitoring run (see the module documentation), in the run's
@@ -72,15 +74,16 @@ pub(crate) struct TargetBuilder {
 
 impl TargetBuilder {
     /// A table whose indicator `j` has code `j` (`h`'s ids), with room for `records`.
-    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> TargetBuilder {
+    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> Result<TargetBuilder> {
+        const W: &str = "target table";
         let mut t = TargetTable::default();
-        t.ids.reserve(records);
-        t.target.reserve(records);
-        t.source.reserve(records);
-        TargetBuilder {
+        t.ids.try_reserve(W, records)?;
+        try_reserve(&mut t.target, W, records)?;
+        try_reserve(&mut t.source, W, records)?;
+        Ok(TargetBuilder {
             t,
             ids: IdCodes::of_framework(h, n_ind, 0),
-        }
+        })
     }
 
     /// The code of a unit (numbered when new).

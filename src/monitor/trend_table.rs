@@ -17,6 +17,8 @@ use super::aggregate::Hierarchy;
 use super::id::{IdCodes, RecordIds, TextCodes};
 use super::trend::{TrendAssessment, TrendCategory, TrendFields};
 use super::Id;
+use crate::alloc::try_reserve;
+use crate::error::Result;
 
 /// The trend assessments of a monitoring run (see the module documentation), in the
 /// run's order: unit-major, framework order.
@@ -101,19 +103,20 @@ impl TrendBuilder {
     }
 
     /// A table whose indicator `j` has code `j` (`h`'s ids), with room for `records`.
-    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> TrendBuilder {
+    pub(crate) fn new(h: &Hierarchy, n_ind: usize, records: usize) -> Result<TrendBuilder> {
+        const W: &str = "trend table";
         let mut b = TrendBuilder::empty(IdCodes::of_framework(h, n_ind, 0));
         let t = &mut b.t;
-        t.ids.reserve(records);
-        t.from_year.reserve(records);
-        t.to_year.reserve(records);
-        t.cagr_observed.reserve(records);
-        t.cagr_required.reserve(records);
-        t.ratio.reserve(records);
-        t.category.reserve(records);
-        t.score.reserve(records);
-        t.note.reserve(records);
-        b
+        t.ids.try_reserve(W, records)?;
+        try_reserve(&mut t.from_year, W, records)?;
+        try_reserve(&mut t.to_year, W, records)?;
+        try_reserve(&mut t.cagr_observed, W, records)?;
+        try_reserve(&mut t.cagr_required, W, records)?;
+        try_reserve(&mut t.ratio, W, records)?;
+        try_reserve(&mut t.category, W, records)?;
+        try_reserve(&mut t.score, W, records)?;
+        try_reserve(&mut t.note, W, records)?;
+        Ok(b)
     }
 
     /// The code of a unit (numbered when new).
