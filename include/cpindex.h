@@ -2002,7 +2002,9 @@ void cpindex_last_error_clear(void);
  * (an unknown member, a unit of the spec not in the panel, impossible values),
  * `CPINDEX_STATUS_INVALID_VALUE` (a bad household row or survey answer),
  * `CPINDEX_STATUS_LENGTH_MISMATCH`, `CPINDEX_STATUS_UNKNOWN_ID`,
- * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+ * `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (monitoring larger than the limit of
+ * `cpindex_set_max_panel_cells`, or memory the machine cannot give: never an abort).
  * **Thread safety:** may be called from any thread; the framework and panel are only read.
  *
  * # Safety
@@ -3015,7 +3017,10 @@ cpindex_status cpindex_run_json_to_file(const char *request,
  * column),
  * `CPINDEX_STATUS_INVALID_SPEC` (impossible values), `CPINDEX_STATUS_UNKNOWN_ID` (unit or
  * year of the spec not in the panel), `CPINDEX_STATUS_MISSING_VALUE` (baseline policy
- * `error`), `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+ * `error`), `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`,
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (more records — units × framework indicators ×
+ * evaluated years — than the limit of `cpindex_set_max_panel_cells`, or memory the
+ * machine cannot give: checked before allocating, never an abort).
  * **Thread safety:** may be called from any thread; the framework and panel are only read.
  *
  * # Safety
@@ -3448,7 +3453,11 @@ cpindex_status cpindex_panel_read(const uint8_t *data,
  * Every panel constructor (`cpindex_panel_new`, `cpindex_panel_from_csv`, the JSON entry
  * point) checks the product, with overflow-checked arithmetic, against this limit before
  * allocating and then allocates fallibly: a small CSV asking for a huge dense panel gets
- * `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host.
+ * `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host. Monitoring
+ * (`cpindex_monitor_run`, the evaluation) keeps at most as many records (units ×
+ * framework indicators × evaluated years, and units × dimensions × evaluated years),
+ * checked the same way: a framework of many indicators over a panel of many units gets
+ * the same status.
  *
  * **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
  * **Thread safety:** may be called from any thread; the limit is read atomically by

@@ -23,7 +23,10 @@ pub fn max_panel_cells() -> usize {
 /// product (with overflow-checked arithmetic) against this limit *before* allocating, and
 /// allocate fallibly, so a small file asking for a huge dense panel (every row a new unit
 /// and a new period) is an error, never an abort of the host process. The limit applies
-/// to every reader (CSV long and wide, JSON requests, the C ABI, the CLI).
+/// to every reader (CSV long and wide, JSON requests, the C ABI, the CLI), and to the
+/// records of a monitoring run (units × framework indicators × evaluated years, and ×
+/// dimensions), checked the same way before its tables are allocated: a framework of many
+/// indicators over a panel of many units is refused, not an abort.
 pub fn set_max_panel_cells(limit: usize) -> usize {
     let limit = if limit == 0 {
         DEFAULT_MAX_PANEL_CELLS

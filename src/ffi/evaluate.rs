@@ -132,7 +132,9 @@ fn colour_code(c: Colour) -> u32 {
 /// (an unknown member, a unit of the spec not in the panel, impossible values),
 /// `CPINDEX_STATUS_INVALID_VALUE` (a bad household row or survey answer),
 /// `CPINDEX_STATUS_LENGTH_MISMATCH`, `CPINDEX_STATUS_UNKNOWN_ID`,
-/// `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+/// `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`,
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (monitoring larger than the limit of
+/// `cpindex_set_max_panel_cells`, or memory the machine cannot give: never an abort).
 /// **Thread safety:** may be called from any thread; the framework and panel are only read.
 ///
 /// # Safety

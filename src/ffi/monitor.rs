@@ -152,7 +152,10 @@ pub enum cpindex_dynamic_series {
 /// column),
 /// `CPINDEX_STATUS_INVALID_SPEC` (impossible values), `CPINDEX_STATUS_UNKNOWN_ID` (unit or
 /// year of the spec not in the panel), `CPINDEX_STATUS_MISSING_VALUE` (baseline policy
-/// `error`), `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`.
+/// `error`), `CPINDEX_STATUS_INVALID_FRAMEWORK`, `CPINDEX_STATUS_EMPTY_INPUT`,
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (more records — units × framework indicators ×
+/// evaluated years — than the limit of `cpindex_set_max_panel_cells`, or memory the
+/// machine cannot give: checked before allocating, never an abort).
 /// **Thread safety:** may be called from any thread; the framework and panel are only read.
 ///
 /// # Safety

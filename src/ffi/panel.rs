@@ -537,7 +537,11 @@ pub unsafe extern "C" fn cpindex_panel_read(
 /// Every panel constructor (`cpindex_panel_new`, `cpindex_panel_from_csv`, the JSON entry
 /// point) checks the product, with overflow-checked arithmetic, against this limit before
 /// allocating and then allocates fallibly: a small CSV asking for a huge dense panel gets
-/// `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host.
+/// `CPINDEX_STATUS_INVALID_ARGUMENT`, never an abort of the host. Monitoring
+/// (`cpindex_monitor_run`, the evaluation) keeps at most as many records (units ×
+/// framework indicators × evaluated years, and units × dimensions × evaluated years),
+/// checked the same way: a framework of many indicators over a panel of many units gets
+/// the same status.
 ///
 /// **Ownership:** nothing. **NULL:** no pointer. **Errors:** none.
 /// **Thread safety:** may be called from any thread; the limit is read atomically by
