@@ -535,3 +535,30 @@ fn dirichlet_weights_centre_on_the_nominal_weights() {
     }
     assert!(shifts[1] < shifts[0], "{shifts:?}");
 }
+
+/// A spec asking for more than the analysis can keep — 10^15 base samples, or 10^15
+/// bootstrap draws — is refused with the sizes and the limit before anything is allocated
+/// for it (it used to abort: `memory allocation of 32000000000000000 bytes failed`).
+#[test]
+fn a_sample_larger_than_the_limit_is_refused_not_an_abort() {
+    let fw = framework();
+    let p = panel();
+    let mut s = rankshift_spec(64);
+    s.n = 1_000_000_000_000_000;
+    let e = analyse(&fw, &p, &s).unwrap_err().to_string();
+    assert!(
+        e.contains("sensitivity size")
+            && e.contains("1000000000000000 base samples (n) × 5 runs per sample")
+            && e.contains("more than the limit"),
+        "{e}"
+    );
+    let mut s = rankshift_spec(64);
+    s.bootstrap = 1_000_000_000_000_000;
+    let e = analyse(&fw, &p, &s).unwrap_err().to_string();
+    assert!(
+        e.contains("1000000000000000 bootstrap draws × 3 assumptions"),
+        "{e}"
+    );
+    // an ordinary sample still runs
+    assert!(analyse(&fw, &p, &rankshift_spec(8)).is_ok());
+}

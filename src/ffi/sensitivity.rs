@@ -99,7 +99,9 @@ pub enum cpindex_sensitivity_index_column {
 /// `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown or impossible field,
 /// named by its path, e.g. `assumptions[1].probabilities`; N too small for the bootstrap),
 /// `CPINDEX_STATUS_INVALID_ARGUMENT` (a run failed: the message names it and its
-/// alternatives), and the pipeline's errors for the nominal run.
+/// alternatives; or the sample is larger than the limit of `cpindex_set_max_panel_cells`
+/// — N(k + 2) runs × units ranks kept, bootstrap draws × k — checked before allocating,
+/// never an abort), and the pipeline's errors for the nominal run.
 /// **Thread safety:** may be called from any thread; it starts its own worker threads
 /// (`threads` in the spec) and only reads the framework and panel.
 ///

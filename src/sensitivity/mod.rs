@@ -377,6 +377,28 @@ pub(crate) fn analyse_with(
         })
         .unwrap_or_default();
     let k = spec.assumptions.len();
+    // what the analysis keeps, checked before anything is allocated for it (a spec asking
+    // for 10^15 samples must be refused, not abort the host): each run's ranks and scores
+    // of every unit, N(k + 2) runs; the bootstrap's draws of each index
+    let remedy = "lower `n` or `bootstrap`, or raise the limit (cpindex_set_max_panel_cells, \
+                  cpindex::data::set_max_panel_cells)";
+    let limit = crate::data::max_panel_cells();
+    crate::alloc::checked_size(
+        "sensitivity size",
+        &[
+            (spec.n, "base samples (n)"),
+            (k.saturating_add(2), "runs per sample"),
+            (nominal.units.len().max(1), "units"),
+        ],
+        limit,
+        remedy,
+    )?;
+    crate::alloc::checked_size(
+        "sensitivity size",
+        &[(spec.bootstrap, "bootstrap draws"), (k, "assumptions")],
+        limit,
+        remedy,
+    )?;
     let design = Design::random(spec.n, k, spec.seed);
     let runs = design.runs();
     let mut warnings = Vec::new();
