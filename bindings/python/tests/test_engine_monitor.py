@@ -263,3 +263,30 @@ class QuzhouSampleTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(LIB.has("cpindex_monitor_run"), "cpindex_monitor_run is not exported by this library build yet")
+class MonitorSizeTest(unittest.TestCase):
+    def test_a_framework_that_multiplies_the_panel_past_the_limit_is_refused(self) -> None:
+        # 100,000 indicators over 100,000 units × one year: 10^10 records, which used to
+        # abort the Python process (a failed 40 GB allocation); now InvalidArgument with
+        # the sizes, before anything is allocated, and the process goes on
+        n = 100_000
+        inds = ",".join(
+            '{"id":"i%d","dimension":"d","name_zh":"x","name_en":"x","unit":{"label":"x"},'
+            '"polarity":{"type":"higher_is_better"},"kind":"level","target":1.0,"weight":1.0}' % k
+            for k in range(n)
+        )
+        fw = cpindex.Framework.from_json(
+            '{"id":"big","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,'
+            '"dimensions":[{"id":"d","name_zh":"d","name_en":"d","weight":1.0}],"indicators":[' + inds + "]}"
+        )
+        panel = cpindex.Panel(["u%d" % u for u in range(n)], [2021], ["i0"], [1.5] * n)
+        with self.assertRaises(cpindex.InvalidArgument) as ctx:
+            cpindex.run_monitor(fw, panel)
+        message = str(ctx.exception)
+        self.assertIn("100000 units × 100000 indicators × 1 evaluated years = 10000000000", message)
+        self.assertIn("cpindex_set_max_panel_cells", message)
+        # the library still works
+        small = cpindex.Framework.builtin()
+        self.assertEqual(cpindex.run_monitor(small, panel_for(small, [2020, 2021])).units, tuple(UNITS))
