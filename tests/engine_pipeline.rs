@@ -453,3 +453,84 @@ fn min_max_without_moments_writes_every_normalised_cell() {
         }
     }
 }
+
+/// One dimension of `n` indicators over 3 units in one period (values differ by unit and
+/// indicator).
+fn wide(n: usize) -> (Framework, Panel) {
+    let inds: Vec<serde_json::Value> = (0..n)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("i{k}"), "dimension": "d", "name_zh": "x", "name_en": "x",
+                "unit": {"label": "x"}, "polarity": {"type": "higher_is_better"},
+                "kind": "level", "target": 1.0, "weight": 1.0
+            })
+        })
+        .collect();
+    let fw = serde_json::json!({
+        "id": "wide", "title_zh": "t", "title_en": "t", "base_year": 2020, "target_year": 2025,
+        "dimensions": [{"id": "d", "name_zh": "d", "name_en": "d", "weight": 1.0}],
+        "indicators": inds
+    });
+    let fw = Framework::from_json(&fw.to_string()).unwrap();
+    let ind_ids: Vec<String> = (0..n).map(|k| format!("i{k}")).collect();
+    let mut v = Vec::with_capacity(3 * n);
+    for k in 0..n {
+        for u in 0..3 {
+            v.push(1.0 + u as f64 * (1 + k % 5) as f64 + (k % 7) as f64);
+        }
+    }
+    let p = Panel::from_values(ids(&["a", "b", "c"]), vec![2021], ind_ids, v).unwrap();
+    (fw, p)
+}
+
+/// A dimension of 12,000 indicators: its correlation matrix would hold 144 million values
+/// (more than the panel cell limit, 2^27; at 100,000 indicators, 80 GB and an aborted
+/// host). The optional matrix is left out with a warning naming the node and the sizes;
+/// the children's correlations with the node and Cronbach's alpha are still there. PCA or
+/// CRITIC weights over those indicators need the matrix: an error, before allocating.
+#[test]
+fn a_correlation_matrix_past_the_limit_is_left_out_or_refused() {
+    let n = 12_000;
+    let (fw, p) = wide(n);
+    let res = run(&fw, &p, &Spec::default()).unwrap();
+    assert!(res.correlations.iter().all(|c| c.node != "d"));
+    // the index node's own matrix (one child) is still computed
+    assert!(res.correlations.iter().any(|c| c.node == fw.id));
+    let w = res
+        .warnings
+        .iter()
+        .find(|w| w.starts_with("node `d`"))
+        .expect("a warning about node d");
+    assert!(
+        w.contains("12000 children are not computed") && w.contains("12000² values × 1 periods"),
+        "{w}"
+    );
+    assert_eq!(
+        res.parent_correlations
+            .iter()
+            .filter(|c| c.parent == "d")
+            .count(),
+        n
+    );
+    assert!(res.cronbach.iter().any(|c| c.node == "d" && c.k == n));
+    for method in ["pca", "critic"] {
+        let spec = Spec::from_json(&format!(
+            r#"{{"weighting": {{"indicators": {{"method": "{method}"}}}}}}"#
+        ))
+        .unwrap();
+        let e = run(&fw, &p, &spec).unwrap_err().to_string();
+        assert!(
+            e.contains("weights")
+                && e.contains(
+                    "12000 indicators × 12000 indicators = 144000000 is more than the limit"
+                ),
+            "{method}: {e}"
+        );
+    }
+    // a dimension of 100 indicators keeps its matrix
+    let (fw, p) = wide(100);
+    let res = run(&fw, &p, &Spec::default()).unwrap();
+    let m = res.correlations.iter().find(|c| c.node == "d").unwrap();
+    assert_eq!(m.values.len(), 100 * 100);
+    assert!(res.warnings.iter().all(|w| !w.starts_with("node `d`")));
+}

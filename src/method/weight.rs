@@ -465,17 +465,31 @@ fn complete_rows(matrix: &[f64], n_units: usize, m: usize) -> Vec<usize> {
 /// Means, sample SDs (n − 1) and the Pearson correlation matrix (row-major `m × m`) over
 /// the given rows. The complete rows are first copied into a contiguous, standardised
 /// column-major block so each correlation is one contiguous dot product.
+///
+/// The matrix's m² values are checked against the panel cell limit
+/// ([`crate::data::max_panel_cells`]) before anything is allocated, and allocated
+/// fallibly: `method` (CRITIC, PCA) over tens of thousands of indicators at once is an
+/// error naming the sizes, not an abort (100,000 indicators would ask for 80 GB).
 fn moments(
     matrix: &[f64],
     n_units: usize,
     m: usize,
     rows: &[usize],
-) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    method: &str,
+) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    let cells = crate::alloc::checked_size(
+        &format!("{method} weights"),
+        &[(m, "indicators"), (m, "indicators")],
+        crate::data::max_panel_cells(),
+        "the correlation matrix of the indicators weighted together is too large; weight \
+         them within smaller dimensions, by another method, or raise the limit \
+         (cpindex_set_max_panel_cells)",
+    )?;
     let nr = rows.len();
     let n = nr as f64;
     let mut mean = vec![0.0; m];
     let mut sd = vec![0.0; m];
-    let mut z = vec![0.0; nr * m];
+    let mut z = crate::alloc::try_filled(&format!("{method} weights"), nr.saturating_mul(m), 0.0)?;
     let all_rows = nr == n_units;
     for j in 0..m {
         let col = &matrix[j * n_units..(j + 1) * n_units];
@@ -494,7 +508,7 @@ fn moments(
         let f = if sd[j] > 0.0 { 1.0 / sd[j] } else { 0.0 };
         zc.iter_mut().for_each(|v| *v = (*v - mu) * f);
     }
-    let mut r = vec![0.0; m * m];
+    let mut r = crate::alloc::try_filled(&format!("{method} weights"), cells, 0.0)?;
     for j in 0..m {
         r[j * m + j] = 1.0;
         for k in (j + 1)..m {
@@ -509,7 +523,7 @@ fn moments(
             r[k * m + j] = c;
         }
     }
-    (mean, sd, r)
+    Ok((mean, sd, r))
 }
 
 /// Dot product with 8 independent accumulators (lets the compiler use SIMD; float
@@ -550,7 +564,7 @@ pub fn critic(matrix: &[f64], n_units: usize) -> Result<Weights> {
             ),
         });
     }
-    let (_, sd, r) = moments(matrix, n_units, m, &rows);
+    let (_, sd, r) = moments(matrix, n_units, m, &rows, "CRITIC")?;
     let mut notes = Vec::new();
     let c: Vec<f64> = (0..m)
         .map(|j| {
@@ -650,7 +664,7 @@ pub fn pca(matrix: &[f64], n_units: usize, normalisation: PcaNormalisation) -> R
             ),
         });
     }
-    let (_, _, r) = moments(matrix, n_units, m, &rows);
+    let (_, _, r) = moments(matrix, n_units, m, &rows, "PCA")?;
     let (lambda, mut v, _) = power_iteration(&r, m, 1e-12, 10_000);
     if v.iter().sum::<f64>() < 0.0 {
         v.iter_mut().for_each(|x| *x = -*x);

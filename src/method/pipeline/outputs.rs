@@ -204,13 +204,16 @@ pub(super) fn obstacles(plan: &Plan, work: &mut Work) {
 }
 
 /// Stage: correlations within and between levels and Cronbach's alpha, when
-/// `outputs.correlations`.
+/// `outputs.correlations`. A node's correlation matrix holds children² values per period:
+/// one larger than the panel cell limit ([`crate::data::max_panel_cells`]; a dimension of
+/// tens of thousands of indicators) is not computed, with a warning — it is an optional
+/// output, and 100,000 children would ask for 80 GB — while its children's correlations
+/// with it and its Cronbach's alpha still are.
 pub(super) fn diagnostics(plan: &Plan, work: &mut Work) {
     let spec = &plan.spec;
     let nodes = &plan.tree.nodes;
     let inds = &plan.tree.inds;
     let periods = &plan.periods;
-    let node_ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
     let Work {
         normalised,
         scores,
@@ -218,6 +221,7 @@ pub(super) fn diagnostics(plan: &Plan, work: &mut Work) {
         correlations,
         parent_correlations,
         cronbach,
+        warnings,
         ..
     } = work;
     let normalised: &Cube = normalised;
@@ -225,7 +229,25 @@ pub(super) fn diagnostics(plan: &Plan, work: &mut Work) {
     parent_correlations.clear();
     cronbach.clear();
     if spec.outputs.correlations {
-        for nd in nodes.iter() {
+        let limit = crate::data::max_panel_cells();
+        for (k, nd) in nodes.iter().enumerate() {
+            let matrix_values = nd
+                .count
+                .checked_mul(nd.count)
+                .and_then(|c| c.checked_mul(periods.len()));
+            let with_matrix = matrix_values.is_some_and(|c| c <= limit);
+            if !with_matrix {
+                warnings.push(format!(
+                    "node `{}`: the correlations among its {} children are not computed \
+                     ({}² values × {} periods is more than the limit of {limit} values, \
+                     cpindex_set_max_panel_cells); their correlations with the node and \
+                     Cronbach's alpha are",
+                    nd.id,
+                    nd.count,
+                    nd.count,
+                    periods.len()
+                ));
+            }
             let child_ids: Vec<String> = (0..nd.count)
                 .map(|c| {
                     if nd.leaf {
@@ -235,7 +257,6 @@ pub(super) fn diagnostics(plan: &Plan, work: &mut Work) {
                     }
                 })
                 .collect();
-            let k = node_ids.iter().position(|x| *x == nd.id).expect("node");
             for (q, &period) in periods.iter().enumerate() {
                 let cols: Vec<&[f64]> = (0..nd.count)
                     .map(|c| {
@@ -247,24 +268,26 @@ pub(super) fn diagnostics(plan: &Plan, work: &mut Work) {
                     })
                     .collect();
                 let m = cols.len();
-                let mut values = vec![f64::NAN; m * m];
-                for a in 0..m {
-                    for b in a..m {
-                        let r = if a == b {
-                            1.0
-                        } else {
-                            pearson(cols[a], cols[b])
-                        };
-                        values[a * m + b] = r;
-                        values[b * m + a] = r;
+                if with_matrix {
+                    let mut values = vec![f64::NAN; m * m];
+                    for a in 0..m {
+                        for b in a..m {
+                            let r = if a == b {
+                                1.0
+                            } else {
+                                pearson(cols[a], cols[b])
+                            };
+                            values[a * m + b] = r;
+                            values[b * m + a] = r;
+                        }
                     }
+                    correlations.push(CorrelationMatrix {
+                        node: nd.id.clone(),
+                        period,
+                        ids: child_ids.clone(),
+                        values,
+                    });
                 }
-                correlations.push(CorrelationMatrix {
-                    node: nd.id.clone(),
-                    period,
-                    ids: child_ids.clone(),
-                    values,
-                });
                 let parent_col = scores.column(k, q);
                 for (c, col) in cols.iter().enumerate() {
                     parent_correlations.push(ParentCorrelation {
