@@ -874,3 +874,42 @@ fn huge_weights_give_the_same_shares_as_small_ones() {
     );
     assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
 }
+
+/// The indexes for many look-ups answer as the linear look-ups do, for every indicator,
+/// dimension and auxiliary series of the built-in framework and the example county's,
+/// and for ids they do not hold.
+#[test]
+fn series_and_dimension_indexes_answer_as_the_searches() {
+    let county = cpindex::model::Framework::from_json_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/frameworks/example-county-2021-2025.json"
+    ))
+    .unwrap();
+    for fw in [cpindex::model::builtin::quzhou().clone(), county] {
+        let series = fw.series_index();
+        let dims = fw.dimension_index();
+        let mut ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+        ids.extend(fw.auxiliary_series.iter().map(|s| s.id.clone()));
+        ids.extend(fw.dimensions.iter().map(|d| d.id.clone()));
+        ids.extend(["", "no_such_id", "GDP"].map(String::from));
+        for id in &ids {
+            assert_eq!(
+                series.indicator(id).map(|i| &i.id),
+                fw.indicator(id).map(|i| &i.id)
+            );
+            assert_eq!(
+                series.position(id),
+                fw.indicators.iter().position(|i| &i.id == id)
+            );
+            assert_eq!(series.knows_series(id), fw.knows_series(id), "{id}");
+            assert_eq!(
+                dims.dimension(id).map(|d| &d.id),
+                fw.dimension(id).map(|d| &d.id)
+            );
+            assert_eq!(dims.path(id), fw.dimension_path(id), "{id}");
+        }
+        for i in &fw.indicators {
+            assert_eq!(dims.top_dimension_of(i), fw.top_dimension_of(i));
+        }
+    }
+}

@@ -798,8 +798,9 @@ impl Panel {
     /// Checks that every series id in the panel is an indicator or an auxiliary series of
     /// `framework` (auxiliary series are carried, not scored).
     pub fn check_indicators(&self, framework: &crate::model::Framework) -> Result<()> {
+        let series = framework.series_index();
         for id in &self.indicators {
-            if !framework.knows_series(id) {
+            if !series.knows_series(id) {
                 framework.require_indicator(id)?;
             }
         }

@@ -857,23 +857,35 @@ pub fn evaluate_with_detail(
         let a = mres.unit_achievement(&ue.id, year);
         let a = a.as_ref();
         let d = dash_of(mres.unit_position(&ue.id), &ue.id);
+        // the unit's dimension scores and colours by id, the first of each (as a search
+        // finds it), gathered once: a search per dimension was quadratic in dimensions
+        let mut scores: HashMap<&str, Option<f64>> = HashMap::new();
+        for x in a.map_or(&[][..], |a| a.dimensions.as_slice()) {
+            scores.entry(&*x.dimension).or_insert(x.score);
+        }
+        let mut colours: HashMap<&str, Colour> = HashMap::new();
+        for (id, c) in d
+            .into_iter()
+            .flat_map(|k| mres.dashboards.dimension_colours(k))
+        {
+            colours.entry(id).or_insert(c);
+        }
         summaries.push(UnitSummary {
             unit: uk as u32,
             achievement: a.and_then(|a| a.overall).map(|x| 100.0 * x),
             by_dimension: dimensions
                 .iter()
                 .map(|dim| {
-                    a.and_then(|a| a.dimensions.iter().find(|x| &x.dimension == dim))
-                        .and_then(|x| x.score)
+                    scores
+                        .get(dim.as_str())
+                        .copied()
+                        .flatten()
                         .map(|x| 100.0 * x)
                 })
                 .collect(),
             dimension_colours: dimensions
                 .iter()
-                .map(|dim| {
-                    d.and_then(|k| mres.dashboards.dimension_colour(k, dim))
-                        .unwrap_or(Colour::Grey)
-                })
+                .map(|dim| colours.get(dim.as_str()).copied().unwrap_or(Colour::Grey))
                 .collect(),
             index: score_of(&ue.id),
             rank: cmp_pos[uk].and_then(|j| opt(cmp_ranks[j])),

@@ -10,8 +10,8 @@ mod indicator;
 pub mod plan;
 
 pub use framework::{
-    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, Framework, PlanUnitIndex,
-    MAX_DEPTH,
+    is_snake_case_id, scaled, scaled_share, AuxiliarySeries, Dimension, DimensionIndex, Framework,
+    PlanUnitIndex, SeriesIndex, MAX_DEPTH,
 };
 pub use indicator::{
     Indicator, InterimTarget, Kind, Polarity, Provenance, Reference, Relation, RelativeBasis,

@@ -286,8 +286,11 @@ pub fn view_shared(
             })
             .unwrap_or_else(|| id.to_string())
     };
+    // indicators by id, indexed once (a search of the framework per lookup was quadratic
+    // in indicators)
+    let series = fw.series_index();
     let ind_name = |id: &str| -> String {
-        fw.indicator(id).map_or(id.to_string(), |i| {
+        series.indicator(id).map_or(id.to_string(), |i| {
             lang.pick(&i.name_zh, &i.name_en).to_string()
         })
     };
@@ -502,7 +505,7 @@ pub fn view_shared(
         .distribution
         .iter()
         .map(|d| {
-            let ind = d.indicator.as_deref().and_then(|i| fw.indicator(i));
+            let ind = d.indicator.as_deref().and_then(|i| series.indicator(i));
             // against a target: the rule of the dashboard (rounded toward "not met")
             let judged = |x: f64, nearest: String| match ind {
                 Some(i) => cells::judged_text(x, &i.polarity, &i.target_form, d.target),
@@ -715,8 +718,9 @@ pub fn view_shared(
     });
     let mut spec_rows = Vec::new();
     flatten_spec("", &spec_value, &mut spec_rows);
+    let dims = fw.dimension_index();
     let dim_name = |id: &str| {
-        fw.dimension(id).map_or(id.to_string(), |d| {
+        dims.dimension(id).map_or(id.to_string(), |d| {
             lang.pick(&d.name_zh, &d.name_en).to_string()
         })
     };
@@ -735,7 +739,7 @@ pub fn view_shared(
     let indicator_weights = eres
         .weights
         .iter()
-        .filter(|w| w.period == year && fw.indicator(&w.child).is_some())
+        .filter(|w| w.period == year && series.indicator(&w.child).is_some())
         .map(|w| (ind_name(&w.child), w.effective))
         .collect();
     let names_of = |role: UnitRole| -> String {
@@ -752,9 +756,15 @@ pub fn view_shared(
         }
     };
     let count = |s: TargetSource| c.target_source.iter().filter(|x| **x == s).count();
-    let present = (0..fw.indicators.len())
-        .filter(|&i| c.indicator.iter().any(|&x| x as usize == i))
-        .count();
+    // the framework's indicators with a cell, marked in one pass over the cells (a scan
+    // of every cell per indicator was quadratic)
+    let mut has_cell = vec![false; fw.indicators.len()];
+    for &x in &c.indicator {
+        if let Some(h) = has_cell.get_mut(x as usize) {
+            *h = true;
+        }
+    }
+    let present = has_cell.iter().filter(|&&h| h).count();
     let fw_title = lang.pick(&fw.title_zh, &fw.title_en).to_string();
     let mut notes = vec![t(
         lang,

@@ -520,13 +520,15 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
     for k in 0..c.len() {
         at[c.indicator[k] as usize][c.unit[k] as usize] = Some(k);
     }
+    let series = fw.series_index();
+    let dims = fw.dimension_index();
     for (j, id) in e.indicators.iter().enumerate() {
         if at[j].iter().all(Option::is_none) {
             continue;
         }
-        let ind = fw.indicator(id);
+        let ind = series.indicator(id);
         let dim = ind
-            .and_then(|i| fw.top_dimension_of(i))
+            .and_then(|i| dims.top_dimension_of(i))
             .map(node_name)
             .unwrap_or_else(|| Rc::clone(&empty));
         let mut row = vec![

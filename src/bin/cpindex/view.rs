@@ -667,13 +667,15 @@ pub fn framework_views(
             name: lang.pick(&d.name_zh, &d.name_en).to_string(),
         })
         .collect();
+    // the dimensions indexed once (a look-up per indicator built the index each time)
+    let dims = fw.dimension_index();
     let indicators = fw
         .indicators
         .iter()
         .map(|i| IndicatorView {
             id: i.id.clone(),
             name: lang.pick(&i.name_zh, &i.name_en).to_string(),
-            dimension: fw.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
+            dimension: dims.top_dimension_of(i).unwrap_or(&i.dimension).to_string(),
             unit: i.unit.label.clone(),
             target: crate::fill::target_phrase(i, fw.target_year, lang),
             aspirational: i.aspirational,
