@@ -23,6 +23,7 @@ mod text;
 mod view;
 mod xlsx;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -903,21 +904,36 @@ fn polarity_text(p: &Polarity) -> String {
     }
 }
 
-/// Dimensions in display order: depth-first from the top level.
+/// Dimensions in display order: depth-first from the top level (each dimension's children
+/// grouped once: a scan of the framework per dimension was quadratic in its size).
 fn dimensions_in_order(fw: &Framework) -> Vec<&cpindex::model::Dimension> {
+    type Children<'a> = HashMap<Option<&'a str>, Vec<&'a cpindex::model::Dimension>>;
     fn walk<'a>(
-        fw: &'a Framework,
+        children: &Children<'a>,
         parent: Option<&'a str>,
         out: &mut Vec<&'a cpindex::model::Dimension>,
     ) {
-        for d in fw.child_dimensions(parent) {
+        for &d in children.get(&parent).map_or(&[][..], Vec::as_slice) {
             out.push(d);
-            walk(fw, Some(&d.id), out);
+            walk(children, Some(&d.id), out);
         }
     }
+    let mut children: Children<'_> = HashMap::new();
+    for d in &fw.dimensions {
+        children.entry(d.parent.as_deref()).or_default().push(d);
+    }
     let mut out = Vec::new();
-    walk(fw, None, &mut out);
+    walk(&children, None, &mut out);
     out
+}
+
+/// Each dimension's own indicators, in framework order (grouped once).
+fn indicators_by_dimension(fw: &Framework) -> HashMap<&str, Vec<&Indicator>> {
+    let mut by: HashMap<&str, Vec<&Indicator>> = HashMap::new();
+    for i in &fw.indicators {
+        by.entry(i.dimension.as_str()).or_default().push(i);
+    }
+    by
 }
 
 fn indicators_table(fw: &Framework) -> String {
@@ -925,12 +941,14 @@ fn indicators_table(fw: &Framework) -> String {
         .align(5, Align::Right)
         .max_width(1, 36)
         .max_width(6, 56);
+    let dims = fw.dimension_index();
+    let by_dimension = indicators_by_dimension(fw);
     for d in dimensions_in_order(fw) {
-        let inds: Vec<&Indicator> = fw.indicators_in(&d.id).collect();
-        let path: Vec<String> = fw
-            .dimension_path(&d.id)
+        let inds: &[&Indicator] = by_dimension.get(d.id.as_str()).map_or(&[], Vec::as_slice);
+        let path: Vec<String> = dims
+            .path(&d.id)
             .iter()
-            .filter_map(|id| fw.dimension(id).map(|d| d.name_zh.clone()))
+            .filter_map(|id| dims.dimension(id).map(|d| d.name_zh.clone()))
             .collect();
         t.group(format!(
             "{} — {} [{}] (weight {})",
@@ -986,12 +1004,17 @@ fn indicators_csv(fw: &Framework) -> CliResult<String> {
     ])
     .map_err(map)?;
     let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
+    let dims = fw.dimension_index();
+    let by_dimension = indicators_by_dimension(fw);
     for d in dimensions_in_order(fw) {
-        for i in fw.indicators_in(&d.id) {
+        for i in by_dimension
+            .get(d.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
+        {
             w.write_record([
                 i.id.clone(),
                 i.dimension.clone(),
-                fw.dimension_path(&i.dimension).join("/"),
+                dims.path(&i.dimension).join("/"),
                 i.name_zh.clone(),
                 i.name_en.clone(),
                 i.unit.label.clone(),
