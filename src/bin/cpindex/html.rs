@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use crate::i18n::{fill, Lang, M};
 use crate::svg::{self, escape, Series};
 use crate::view::{
-    capped, fmt_value, schedule_key, schedule_mark, Colour, IndicatorView, ReportView, Trend,
-    MARK_ASPIRATIONAL, MARK_ILLUSTRATIVE, SCHEDULE_ALL,
+    capped, fmt_value, schedule_key, schedule_mark, Colour, ReportView, Trend, MARK_ASPIRATIONAL,
+    MARK_ILLUSTRATIVE, SCHEDULE_ALL,
 };
 
 const CSS: &str = r#"
@@ -472,15 +472,11 @@ fn dashboard(o: &mut String, v: &ReportView, sec: &mut Sections) {
     let ncols = 3 + v.units.len();
     // each unit's display name, looked up once (not once per cell)
     let unit_names: Vec<&str> = v.units.iter().map(|u| vi.unit_name(&u.id)).collect();
+    let by_dimension = v.indicators_by_dimension();
     for d in &v.dimensions {
-        let inds: Vec<&IndicatorView> = v
-            .indicators
-            .iter()
-            .filter(|i| i.dimension == d.id)
-            .collect();
-        if inds.is_empty() {
+        let Some(inds) = by_dimension.get(d.id.as_str()) else {
             continue;
-        }
+        };
         let _ = writeln!(
             o,
             "<tr class=\"dim\"><td colspan=\"{ncols}\">{}</td></tr>",

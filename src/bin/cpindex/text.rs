@@ -169,15 +169,11 @@ pub fn render_table(v: &ReportView, threads: usize) -> String {
     for c in 1..head.len() {
         t = t.align(c, Align::Right);
     }
+    let by_dimension = v.indicators_by_dimension();
     for d in &v.dimensions {
-        let inds: Vec<_> = v
-            .indicators
-            .iter()
-            .filter(|i| i.dimension == d.id)
-            .collect();
-        if inds.is_empty() {
+        let Some(inds) = by_dimension.get(d.id.as_str()) else {
             continue;
-        }
+        };
         t.group(d.name.clone());
         // the rows of the dimension's indicators, on the report's threads (the same rows)
         let rows = crate::par::map_range(inds.len(), threads, 4, |r| {

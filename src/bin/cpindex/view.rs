@@ -568,6 +568,17 @@ fn locate(
 }
 
 impl ReportView {
+    /// The indicators of each (top-level) dimension id, in the view's order, grouped in
+    /// one pass (a scan of every indicator per dimension was quadratic: 50 s for a report
+    /// on a framework of 100,000 dimensions).
+    pub fn indicators_by_dimension(&self) -> HashMap<&str, Vec<&IndicatorView>> {
+        let mut by: HashMap<&str, Vec<&IndicatorView>> = HashMap::new();
+        for i in &self.indicators {
+            by.entry(i.dimension.as_str()).or_default().push(i);
+        }
+        by
+    }
+
     /// Indexes the view's cells and unit names (see [`ViewIndex`]).
     pub fn index(&self) -> ViewIndex<'_> {
         let ind_ids: Vec<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
