@@ -907,7 +907,32 @@ fn series_and_dimension_indexes_answer_as_the_searches() {
                 fw.dimension(id).map(|d| &d.id)
             );
             assert_eq!(dims.path(id), fw.dimension_path(id), "{id}");
+            let own: Vec<&str> = dims
+                .indicators_in(id)
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect();
+            let scan: Vec<&str> = fw.indicators_in(id).map(|i| i.id.as_str()).collect();
+            assert_eq!(own, scan, "{id}");
+            let kids: Vec<&str> = dims
+                .child_dimensions(Some(id))
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect();
+            let scan: Vec<&str> = fw
+                .child_dimensions(Some(id))
+                .map(|d| d.id.as_str())
+                .collect();
+            assert_eq!(kids, scan, "{id}");
         }
+        let top: Vec<&str> = dims
+            .child_dimensions(None)
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect();
+        let scan: Vec<&str> = fw.child_dimensions(None).map(|d| d.id.as_str()).collect();
+        assert!(!top.is_empty());
+        assert_eq!(top, scan);
         for i in &fw.indicators {
             assert_eq!(dims.top_dimension_of(i), fw.top_dimension_of(i));
         }

@@ -62,12 +62,6 @@ pub fn checked_panel_cells(nu: usize, np: usize, ni: usize) -> Result<usize> {
     Ok(n)
 }
 
-/// A vector of `n` copies of `fill`, allocated fallibly: an allocation failure is an
-/// [`Error::InvalidArgument`] naming `what`, not an abort.
-pub(crate) fn try_filled(what: &str, n: usize, fill: f64) -> Result<Vec<f64>> {
-    crate::alloc::try_filled(what, n, fill)
-}
-
 /// Large value buffers kept for reuse after a panel (or a result cube, through the C ABI)
 /// is dropped: a fresh multi-megabyte `Vec<f64>` is fresh pages from the kernel, and the
 /// page faults of its first write cost more than the computation that fills it (issue 16:
@@ -99,7 +93,7 @@ pub(crate) fn take_buffer(what: &str, n: usize) -> Result<Vec<f64>> {
             return Ok(poison(v));
         }
     }
-    try_filled(what, n, 0.0).map(poison)
+    crate::alloc::try_filled(what, n, 0.0).map(poison)
 }
 
 /// [`take_buffer`] for a buffer the caller may not fail to get (a results cube): a cached
@@ -440,7 +434,7 @@ impl Panel {
     /// [`max_panel_cells`] (checked before allocating), or an allocation failure.
     pub fn new(units: Vec<String>, periods: Vec<i32>, indicators: Vec<String>) -> Result<Panel> {
         let n = checked_panel_cells(units.len(), periods.len(), indicators.len())?;
-        let values = try_filled("panel size", n, f64::NAN)?;
+        let values = crate::alloc::try_filled("panel size", n, f64::NAN)?;
         Panel::from_values(units, periods, indicators, values)
     }
 

@@ -171,6 +171,11 @@ impl<'a> PlanUnitIndex<'a> {
 pub struct DimensionIndex<'a> {
     framework: &'a Framework,
     by_id: HashMap<&'a str, &'a Dimension>,
+    // the top-level dimensions, and each parent's child dimensions, framework order
+    top: Vec<&'a Dimension>,
+    children: HashMap<&'a str, Vec<&'a Dimension>>,
+    // each dimension id → its own indicators, framework order
+    indicators: HashMap<&'a str, Vec<&'a Indicator>>,
 }
 
 impl<'a> DimensionIndex<'a> {
@@ -188,6 +193,20 @@ impl<'a> DimensionIndex<'a> {
     /// The top-level dimension an indicator belongs to ([`Framework::top_dimension_of`]).
     pub fn top_dimension_of(&self, indicator: &Indicator) -> Option<&'a str> {
         self.path(&indicator.dimension).first().copied()
+    }
+
+    /// The dimensions whose parent is `parent` (`None`: the top level), in order
+    /// ([`Framework::child_dimensions`]).
+    pub fn child_dimensions(&self, parent: Option<&str>) -> &[&'a Dimension] {
+        match parent {
+            None => &self.top,
+            Some(p) => self.children.get(p).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// The indicators directly in dimension `id`, in order ([`Framework::indicators_in`]).
+    pub fn indicators_in(&self, id: &str) -> &[&'a Indicator] {
+        self.indicators.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -429,15 +448,32 @@ impl Framework {
         self.path_in(&index, id)
     }
 
-    /// The dimensions indexed by id once, for many lookups: each answers as
-    /// [`Framework::dimension`], [`Framework::dimension_path`] and
-    /// [`Framework::top_dimension_of`] do, the first in constant time and the others in
-    /// time linear in the depth (each of those builds the index per call: a call per
-    /// indicator was quadratic in the size of the framework).
+    /// The dimensions indexed by id, and grouped by parent with their own indicators, once,
+    /// for many lookups: each answers as [`Framework::dimension`],
+    /// [`Framework::child_dimensions`], [`Framework::indicators_in`],
+    /// [`Framework::dimension_path`] and [`Framework::top_dimension_of`] do, the first
+    /// three in constant time and the others in time linear in the depth (the
+    /// framework's own methods scan it, or build the index, per call: a call per
+    /// indicator or dimension was quadratic in the size of the framework).
     pub fn dimension_index(&self) -> DimensionIndex<'_> {
+        let mut top = Vec::new();
+        let mut children: HashMap<&str, Vec<&Dimension>> = HashMap::new();
+        for d in &self.dimensions {
+            match d.parent.as_deref() {
+                None => top.push(d),
+                Some(p) => children.entry(p).or_default().push(d),
+            }
+        }
+        let mut indicators: HashMap<&str, Vec<&Indicator>> = HashMap::new();
+        for i in &self.indicators {
+            indicators.entry(i.dimension.as_str()).or_default().push(i);
+        }
         DimensionIndex {
             framework: self,
             by_id: self.dimensions_by_id(),
+            top,
+            children,
+            indicators,
         }
     }
 

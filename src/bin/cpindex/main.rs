@@ -23,7 +23,6 @@ mod text;
 mod view;
 mod xlsx;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -904,36 +903,24 @@ fn polarity_text(p: &Polarity) -> String {
     }
 }
 
-/// Dimensions in display order: depth-first from the top level (each dimension's children
-/// grouped once: a scan of the framework per dimension was quadratic in its size).
-fn dimensions_in_order(fw: &Framework) -> Vec<&cpindex::model::Dimension> {
-    type Children<'a> = HashMap<Option<&'a str>, Vec<&'a cpindex::model::Dimension>>;
+/// Dimensions in display order: depth-first from the top level (children from the
+/// framework's dimension index: a scan of the framework per dimension was quadratic).
+fn dimensions_in_order<'a>(
+    dims: &cpindex::model::DimensionIndex<'a>,
+) -> Vec<&'a cpindex::model::Dimension> {
     fn walk<'a>(
-        children: &Children<'a>,
-        parent: Option<&'a str>,
+        dims: &cpindex::model::DimensionIndex<'a>,
+        parent: Option<&str>,
         out: &mut Vec<&'a cpindex::model::Dimension>,
     ) {
-        for &d in children.get(&parent).map_or(&[][..], Vec::as_slice) {
+        for &d in dims.child_dimensions(parent) {
             out.push(d);
-            walk(children, Some(&d.id), out);
+            walk(dims, Some(&d.id), out);
         }
     }
-    let mut children: Children<'_> = HashMap::new();
-    for d in &fw.dimensions {
-        children.entry(d.parent.as_deref()).or_default().push(d);
-    }
     let mut out = Vec::new();
-    walk(&children, None, &mut out);
+    walk(dims, None, &mut out);
     out
-}
-
-/// Each dimension's own indicators, in framework order (grouped once).
-fn indicators_by_dimension(fw: &Framework) -> HashMap<&str, Vec<&Indicator>> {
-    let mut by: HashMap<&str, Vec<&Indicator>> = HashMap::new();
-    for i in &fw.indicators {
-        by.entry(i.dimension.as_str()).or_default().push(i);
-    }
-    by
 }
 
 fn indicators_table(fw: &Framework) -> String {
@@ -942,9 +929,8 @@ fn indicators_table(fw: &Framework) -> String {
         .max_width(1, 36)
         .max_width(6, 56);
     let dims = fw.dimension_index();
-    let by_dimension = indicators_by_dimension(fw);
-    for d in dimensions_in_order(fw) {
-        let inds: &[&Indicator] = by_dimension.get(d.id.as_str()).map_or(&[], Vec::as_slice);
+    for d in dimensions_in_order(&dims) {
+        let inds = dims.indicators_in(&d.id);
         let path: Vec<String> = dims
             .path(&d.id)
             .iter()
@@ -1005,12 +991,8 @@ fn indicators_csv(fw: &Framework) -> CliResult<String> {
     .map_err(map)?;
     let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
     let dims = fw.dimension_index();
-    let by_dimension = indicators_by_dimension(fw);
-    for d in dimensions_in_order(fw) {
-        for i in by_dimension
-            .get(d.id.as_str())
-            .map_or(&[][..], Vec::as_slice)
-        {
+    for d in dimensions_in_order(&dims) {
+        for i in dims.indicators_in(&d.id) {
             w.write_record([
                 i.id.clone(),
                 i.dimension.clone(),

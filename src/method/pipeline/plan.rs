@@ -10,7 +10,7 @@ use super::super::spec::{LevelAggregation, MissingIndicators, Spec, WeightScope}
 use super::super::weight::Weighting;
 use crate::data::Panel;
 use crate::error::{Error, Result};
-use crate::model::{Dimension, Framework, Indicator, Polarity};
+use crate::model::{DimensionIndex, Framework, Indicator, Polarity};
 
 /// A node of the tree: the index (position 0), a dimension, or a dimension holding
 /// indicators (`leaf`). Children are contiguous: a range into the node list (dimensions) or
@@ -75,24 +75,13 @@ impl<'a> Tree<'a> {
                 )),
             }
         }
-        // each dimension's child dimensions and own indicators, in framework order, grouped
-        // once (a scan of the framework per dimension was quadratic in its size)
-        let mut children_of: HashMap<Option<&str>, Vec<&Dimension>> = HashMap::new();
-        for d in &framework.dimensions {
-            children_of.entry(d.parent.as_deref()).or_default().push(d);
-        }
-        let mut indicators_of: HashMap<&str, Vec<&Indicator>> = HashMap::new();
-        for i in &framework.indicators {
-            indicators_of
-                .entry(i.dimension.as_str())
-                .or_default()
-                .push(i);
-        }
+        // each dimension's child dimensions and own indicators, grouped once (a scan of the
+        // framework per dimension was quadratic in its size)
+        let index = framework.dimension_index();
         // does a dimension have any indicator with data below it?
         let mut alive: HashMap<&str, bool> = HashMap::new();
         fn alive_of<'a>(
-            children_of: &HashMap<Option<&'a str>, Vec<&'a Dimension>>,
-            indicators_of: &HashMap<&'a str, Vec<&'a Indicator>>,
+            index: &DimensionIndex<'a>,
             panel: &Panel,
             id: &'a str,
             memo: &mut HashMap<&'a str, bool>,
@@ -100,18 +89,19 @@ impl<'a> Tree<'a> {
             if let Some(&a) = memo.get(id) {
                 return a;
             }
-            let a = indicators_of
-                .get(id)
-                .is_some_and(|v| v.iter().any(|i| panel.indicator_index(&i.id).is_some()))
-                || children_of.get(&Some(id)).is_some_and(|v| {
-                    v.iter()
-                        .any(|d| alive_of(children_of, indicators_of, panel, &d.id, memo))
-                });
+            let a = index
+                .indicators_in(id)
+                .iter()
+                .any(|i| panel.indicator_index(&i.id).is_some())
+                || index
+                    .child_dimensions(Some(id))
+                    .iter()
+                    .any(|d| alive_of(index, panel, &d.id, memo));
             memo.insert(id, a);
             a
         }
         for d in &framework.dimensions {
-            alive_of(&children_of, &indicators_of, panel, &d.id, &mut alive);
+            alive_of(&index, panel, &d.id, &mut alive);
         }
         for d in &framework.dimensions {
             if !alive[d.id.as_str()] && !d.id.is_empty() {
@@ -142,9 +132,8 @@ impl<'a> Tree<'a> {
                 Some(nodes[k].id.clone())
             };
             let parent_dim: Option<&str> = parent_owned.as_deref();
-            let dims: Vec<(String, f64)> = children_of
-                .get(&parent_dim)
-                .map_or(&[][..], Vec::as_slice)
+            let dims: Vec<(String, f64)> = index
+                .child_dimensions(parent_dim)
                 .iter()
                 .filter(|d| alive[d.id.as_str()])
                 .map(|d| (d.id.clone(), d.weight))
@@ -166,9 +155,8 @@ impl<'a> Tree<'a> {
                     });
                 }
             } else if let Some(dim) = parent_dim {
-                let present: Vec<&Indicator> = indicators_of
-                    .get(dim)
-                    .map_or(&[][..], Vec::as_slice)
+                let present: Vec<&Indicator> = index
+                    .indicators_in(dim)
                     .iter()
                     .copied()
                     .filter(|i| panel.indicator_index(&i.id).is_some())
