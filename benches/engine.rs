@@ -202,6 +202,38 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(&sel).validate().unwrap())
     });
     g.finish();
+    cube_lookup(c);
+}
+
+/// Reading every column of a cube by id, as the C ABI's and Python's column readers and
+/// the CLI's tables do: a linear search per id (`Cube::index_of`, quadratic over the
+/// cube) against the ids sorted once (`Cube::index`, then a binary search per id), at
+/// 5,000 ids (a framework of 5,000 dimensions; one unit, one period).
+fn cube_lookup(c: &mut Criterion) {
+    use cpindex::method::Cube;
+    let n = 5_000;
+    let ids: Vec<String> = (0..n)
+        .map(|k| format!("dimension_{}", (k * 7919) % n))
+        .collect();
+    let cube = Cube::new(ids.clone(), 1, 1);
+    let mut g = c.benchmark_group("cube_lookup");
+    g.sample_size(10);
+    g.bench_function("every_id_linear_search_5k", |b| {
+        b.iter(|| {
+            ids.iter()
+                .map(|id| black_box(&cube).index_of(id).unwrap())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("every_id_sorted_once_5k", |b| {
+        b.iter(|| {
+            let index = black_box(&cube).index();
+            ids.iter()
+                .map(|id| index.position(id).unwrap())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

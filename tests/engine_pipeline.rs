@@ -534,3 +534,123 @@ fn a_correlation_matrix_past_the_limit_is_left_out_or_refused() {
     assert_eq!(m.values.len(), 100 * 100);
     assert!(res.warnings.iter().all(|w| !w.starts_with("node `d`")));
 }
+
+/// `Cube::index` (ids sorted once, a binary search per lookup) answers as the linear search
+/// `ids.iter().position` does — the first position of an id — for cubes below and above
+/// the size where it starts sorting (16), with repeated ids, ids that are prefixes of
+/// others, non-ASCII ids and absent ids; and an `IdOrder` asked about another list than
+/// its own never returns a position that does not hold the id.
+#[test]
+fn a_cube_index_finds_every_id_where_a_linear_search_does() {
+    use cpindex::method::{Cube, IdOrder};
+    for n in [0usize, 1, 2, 15, 16, 17, 40, 1_000] {
+        // a scrambled order (multiplicative step coprime to n), some ids repeated
+        let ids: Vec<String> = (0..n)
+            .map(|k| {
+                let j = (k * 7919 + 13) % n.max(1);
+                match j % 5 {
+                    0 => format!("d{}", j / 3), // repeats: d0 d0 d0 d1 …
+                    1 => format!("指标{j}"),
+                    2 => "a".repeat(1 + j % 4), // a, aa, aaa, aaaa: prefixes
+                    _ => format!("i{j}"),
+                }
+            })
+            .collect();
+        let mut absent: Vec<String> = ["", "zz", "a0", "i", "指标", "d", "aaaaa"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        absent.retain(|a| !ids.contains(a));
+        let cube = Cube::new(ids.clone(), 2, 3);
+        let index = cube.index();
+        for id in ids.iter().chain(&absent) {
+            let linear = ids.iter().position(|x| x == id);
+            assert_eq!(index.position(id), linear, "n = {n}, `{id}`");
+            assert_eq!(cube.index_of(id), linear, "n = {n}, `{id}`");
+            assert_eq!(
+                index.get(id, 1).map(<[f64]>::as_ptr),
+                linear.map(|k| cube.column(k, 1).as_ptr())
+            );
+            assert!(index.get(id, 2).is_none(), "period position past the cube");
+        }
+        // another list: a moved, a renamed and an added id
+        let order = IdOrder::new(&ids);
+        let mut other = ids.clone();
+        if n >= 2 {
+            other.swap(0, n - 1);
+            other[n / 2] = "renamed".into();
+        }
+        other.push("added".into());
+        for id in other.iter().chain(&absent) {
+            if let Some(k) = order.find(&other, id) {
+                assert_eq!(&other[k], id, "n = {n}");
+            }
+        }
+    }
+}
+
+/// Every node's and indicator's column read by id equals the column at its position in the
+/// cube, in a framework of 300 dimensions (ids read by id through `scores_for`, as the C
+/// ABI, Python and the CLI read them).
+#[test]
+fn columns_read_by_id_are_the_columns_at_their_positions() {
+    let n_dims = 300;
+    let dims: Vec<serde_json::Value> = (0..n_dims)
+        .map(|k| serde_json::json!({"id": format!("d{k}"), "name_zh": "d", "name_en": "d", "weight": 1.0 + (k % 3) as f64}))
+        .collect();
+    let inds: Vec<serde_json::Value> = (0..2 * n_dims)
+        .map(|k| {
+            serde_json::json!({
+                "id": format!("i{k}"), "dimension": format!("d{}", k / 2), "name_zh": "x",
+                "name_en": "x", "unit": {"label": "x"}, "polarity": {"type": "higher_is_better"},
+                "kind": "level", "target": 1.0, "weight": 1.0
+            })
+        })
+        .collect();
+    let fw = serde_json::json!({
+        "id": "many", "title_zh": "t", "title_en": "t", "base_year": 2020, "target_year": 2025,
+        "dimensions": dims, "indicators": inds
+    });
+    let fw = Framework::from_json(&fw.to_string()).unwrap();
+    let ind_ids: Vec<String> = (0..2 * n_dims).map(|k| format!("i{k}")).collect();
+    let mut v = Vec::new();
+    for p in 0..2 {
+        for k in 0..2 * n_dims {
+            for u in 0..4 {
+                v.push(1.0 + ((u * 31 + k * 17 + p * 5) % 23) as f64);
+            }
+        }
+    }
+    let p = Panel::from_values(ids(&["a", "b", "c", "d"]), vec![2021, 2022], ind_ids, v).unwrap();
+    let res = run(&fw, &p, &Spec::default()).unwrap();
+    assert_eq!(res.nodes.len(), n_dims + 1);
+    for (q, &period) in res.periods.iter().enumerate() {
+        for (k, node) in res.nodes.iter().enumerate() {
+            assert_eq!(res.scores.ids[k], node.id);
+            let by_id = res.scores_for(&node.id, period).unwrap();
+            assert_eq!(
+                by_id.as_ptr(),
+                res.scores.column(k, q).as_ptr(),
+                "{}",
+                node.id
+            );
+            let ranks = res.ranks_for(&node.id, period).unwrap();
+            assert_eq!(
+                ranks.as_ptr(),
+                res.ranks.column(k, q).as_ptr(),
+                "{}",
+                node.id
+            );
+        }
+        for id in &res.indicators {
+            let at = res.normalised.index_of(id).unwrap();
+            assert_eq!(&res.normalised.ids[at], id);
+            assert_eq!(
+                res.normalised_for(id, period).unwrap().as_ptr(),
+                res.normalised.column(at, q).as_ptr()
+            );
+        }
+        assert!(res.scores_for("d300", period).is_none());
+        assert!(res.scores_for("i0", period).is_none());
+    }
+}

@@ -1291,3 +1291,139 @@ fn parsed_specs() {
         cpindex_framework_free(fw);
     }
 }
+
+/// Every column of a result of 40 dimensions and 80 indicators, read by id through each
+/// column reader, is the column the result's JSON holds under that id — including the
+/// readers' second cubes (an indicator's `scores` are its normalised values, a dimension's
+/// `obstacles` its dimension obstacle degrees) — and an unknown id is `UNKNOWN_ID`. (The
+/// handle sorts each cube's ids on its first lookup; past 16 ids a lookup is a binary
+/// search, so this checks that search against the JSON's own keys.)
+#[test]
+fn every_column_of_a_result_of_many_dimensions_is_found_by_id() {
+    let n_dims = 40;
+    let dims: Vec<String> = (0..n_dims)
+        .map(|k| {
+            format!(
+                r#"{{"id":"dim{k}","name_zh":"d","name_en":"d","weight":{}}}"#,
+                1 + k % 3
+            )
+        })
+        .collect();
+    // ids in no sorted order, some a prefix of another (ind1, ind10 …)
+    let ind_id = |k: usize| format!("ind{}", (k * 37) % (2 * n_dims));
+    let inds: Vec<String> = (0..2 * n_dims)
+        .map(|k| {
+            format!(
+                r#"{{"id":"{}","dimension":"dim{}","name_zh":"x","name_en":"x","unit":{{"label":"x"}},"polarity":{{"type":"higher_is_better"}},"kind":"level","target":1.0,"weight":1.0}}"#,
+                ind_id(k),
+                k / 2
+            )
+        })
+        .collect();
+    let fw_json = format!(
+        r#"{{"id":"many","title_zh":"t","title_en":"t","base_year":2020,"target_year":2025,"dimensions":[{}],"indicators":[{}]}}"#,
+        dims.join(","),
+        inds.join(",")
+    );
+    let mut fw = null();
+    let st =
+        unsafe { cpindex_framework_from_json(fw_json.as_ptr().cast(), fw_json.len(), &mut fw) };
+    assert_eq!(st, cpindex_status::Ok, "{}", last_message());
+    let mut csv = String::from("unit,period,indicator,value\n");
+    for u in 0..5 {
+        for year in [2021, 2022] {
+            for k in 0..2 * n_dims {
+                let v = 1 + (u * 31 + k * 17 + year as usize * 5) % 23;
+                csv.push_str(&format!("U{u},{year},{},{v}\n", ind_id(k)));
+            }
+        }
+    }
+    let p = csv_panel(&csv, 0, fw).unwrap();
+    let r = run_index(fw, p, "{}").unwrap();
+    let json = read_text(|b, l, o| unsafe { cpindex_index_result_to_json(r, b, l, o) }).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let periods: Vec<i64> = v["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect();
+    assert_eq!(periods, [2021, 2022]);
+    // the column of `id` in period position q of a JSON cube (null = NaN)
+    let from_json = |cube: &str, id: &str, q: usize| -> Vec<f64> {
+        v[cube][id][q]
+            .as_array()
+            .unwrap_or_else(|| panic!("{cube}.{id} in the JSON"))
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let node_ids: Vec<String> = v["scores"].as_object().unwrap().keys().cloned().collect();
+    let ind_ids: Vec<String> = v["normalised"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!((node_ids.len(), ind_ids.len()), (n_dims + 1, 2 * n_dims));
+    let dim_ids: Vec<String> = node_ids
+        .iter()
+        .filter(|id| *id != "many")
+        .cloned()
+        .collect();
+    let readers: [(&str, Column, &str, &[String]); 7] = [
+        ("scores", cpindex_index_result_scores, "scores", &node_ids),
+        ("ranks", cpindex_index_result_ranks, "ranks", &node_ids),
+        (
+            "scores",
+            cpindex_index_result_scores,
+            "normalised",
+            &ind_ids,
+        ),
+        (
+            "normalised",
+            cpindex_index_result_normalised,
+            "normalised",
+            &ind_ids,
+        ),
+        (
+            "contributions",
+            cpindex_index_result_contributions,
+            "contributions",
+            &ind_ids,
+        ),
+        (
+            "obstacles",
+            cpindex_index_result_obstacles,
+            "obstacles",
+            &ind_ids,
+        ),
+        (
+            "obstacles",
+            cpindex_index_result_obstacles,
+            "dimension_obstacles",
+            &dim_ids,
+        ),
+    ];
+    for (reader, f, cube, ids) in readers {
+        for (q, &year) in periods.iter().enumerate() {
+            for id in ids {
+                let got = col(f, r, id, year as i32)
+                    .unwrap_or_else(|st| panic!("{reader}({id}): {st:?} {}", last_message()));
+                close(&got, &from_json(cube, id, q));
+            }
+        }
+        for unknown in ["", "dim", "ind", "ind800", "zzz", "dim40"] {
+            assert_eq!(
+                col(f, r, unknown, 2021),
+                Err(cpindex_status::UnknownId),
+                "{reader}({unknown})"
+            );
+        }
+    }
+    unsafe {
+        cpindex_index_result_free(r);
+        cpindex_panel_free(p);
+        cpindex_framework_free(fw);
+    }
+}

@@ -10,7 +10,7 @@ use super::error::FfiError;
 use super::framework::{cpindex_framework, framework_ref};
 use super::guard::{guard_default, guard_status};
 use super::handle::{arc_free, arc_into_ptr, arc_ref, ArcHandle};
-use super::index::{cpindex_index_result, spec_text};
+use super::index::{cpindex_index_result, spec_text, IndexResult};
 use super::monitor::cpindex_monitor_result;
 use super::panel::{cpindex_panel, panel_ref};
 use super::slice::out_ptr;
@@ -194,7 +194,9 @@ pub unsafe extern "C" fn cpindex_index_run_spec(
             return Err(wrong_kind("INDEX"));
         };
         let results = crate::method::run(fw, p, s)?;
-        out.write(arc_into_ptr::<cpindex_index_result>(Arc::new(results)));
+        out.write(arc_into_ptr::<cpindex_index_result>(Arc::new(
+            IndexResult::new(results),
+        )));
         Ok(())
     })
 }

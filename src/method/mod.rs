@@ -20,7 +20,8 @@ pub mod weight;
 
 pub use pipeline::run;
 pub use results::{
-    AhpConsistency, Cube, Node, Results, TreatedPoint, TreatmentSummary, WeightUsed,
+    AhpConsistency, Cube, CubeIndex, IdOrder, Node, Results, TreatedPoint, TreatmentSummary,
+    WeightUsed,
 };
 pub use spec::{
     AggregationSpec, LevelAggregation, MissingIndicators, NormalisationSpec, ObstacleScale,

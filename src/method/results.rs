@@ -42,9 +42,20 @@ impl Cube {
         }
     }
 
-    /// Position of an id.
+    /// Position of an id (the first, should an id repeat): a linear search. For many
+    /// lookups in one cube use [`Cube::index`].
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.ids.iter().position(|x| x == id)
+    }
+
+    /// The cube's ids sorted once, for many lookups by id in O(log n) string comparisons
+    /// each (a caller that reads every column by id with [`Cube::index_of`] is quadratic
+    /// in the number of ids).
+    pub fn index(&self) -> CubeIndex<'_> {
+        CubeIndex {
+            cube: self,
+            order: IdOrder::new(&self.ids),
+        }
     }
 
     /// The start of column `(k, p)` in [`Cube::data`].
@@ -72,6 +83,68 @@ impl Cube {
     pub fn get(&self, id: &str, p: usize) -> Option<&[f64]> {
         let k = self.index_of(id)?;
         (p < self.n_periods).then(|| self.column(k, p))
+    }
+}
+
+/// Positions of a list of ids sorted by id (4 bytes an id), to find an id in the list in
+/// O(log n) comparisons: the owned form of [`CubeIndex`], for a holder of an immutable
+/// list (the C ABI's result handle keeps one per cube, built on its first lookup).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdOrder {
+    sorted: Vec<u32>,
+}
+
+/// Up to this many ids [`IdOrder`] sorts nothing and searches linearly.
+const LINEAR_LOOKUP: usize = 16;
+
+impl IdOrder {
+    /// The order of `ids` (a list of more than `u32::MAX` ids is searched linearly).
+    pub fn new(ids: &[String]) -> IdOrder {
+        if ids.len() <= LINEAR_LOOKUP || ids.len() > u32::MAX as usize {
+            return IdOrder::default();
+        }
+        let mut sorted: Vec<u32> = (0..ids.len() as u32).collect();
+        // stable: of repeated ids the first position comes first
+        sorted.sort_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+        IdOrder { sorted }
+    }
+
+    /// The first position of `id` in `ids`, the list this order was made from. A position
+    /// returned always holds `id`; given another list, the answer may miss an id it holds.
+    pub fn find(&self, ids: &[String], id: &str) -> Option<usize> {
+        if self.sorted.is_empty() {
+            return ids.iter().position(|x| x == id);
+        }
+        let key = |k: u32| ids.get(k as usize).map(String::as_str);
+        // the first sorted position whose id is not below `id`
+        let at = self
+            .sorted
+            .partition_point(|&k| key(k).is_some_and(|x| x < id));
+        let k = *self.sorted.get(at)?;
+        (key(k) == Some(id)).then_some(k as usize)
+    }
+}
+
+/// A [`Cube`] with its ids sorted once ([`Cube::index`]): each lookup by id is a binary
+/// search, and the borrow keeps the cube from changing meanwhile.
+#[derive(Debug, Clone)]
+pub struct CubeIndex<'a> {
+    cube: &'a Cube,
+    order: IdOrder,
+}
+
+impl<'a> CubeIndex<'a> {
+    /// Position of an id in [`Cube::ids`] (the first, should an id repeat), as
+    /// [`Cube::index_of`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.order.find(&self.cube.ids, id)
+    }
+
+    /// The column of `id` in period position `p`, as [`Cube::get`].
+    pub fn get(&self, id: &str, p: usize) -> Option<&'a [f64]> {
+        let k = self.position(id)?;
+        let cube: &'a Cube = self.cube;
+        (p < cube.n_periods).then(|| cube.column(k, p))
     }
 }
 

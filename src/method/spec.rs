@@ -469,9 +469,23 @@ impl Spec {
     /// Checks the ids the spec names against a framework (normalisation overrides,
     /// weighting and aggregation nodes, treatment exclusions).
     pub fn validate_against(&self, framework: &Framework) -> Result<()> {
-        let is_node = |id: &str| id == framework.id || framework.dimension(id).is_some();
+        // indexed once, when first needed: a spec may name every indicator and node of a
+        // large framework (a search per name was quadratic)
+        let (series, dims) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+        let indicator = |id: &str| {
+            series
+                .get_or_init(|| framework.series_index())
+                .indicator(id)
+        };
+        let is_node = |id: &str| {
+            id == framework.id
+                || dims
+                    .get_or_init(|| framework.dimension_index())
+                    .dimension(id)
+                    .is_some()
+        };
         for id in self.normalisation.indicators.keys() {
-            if framework.indicator(id).is_none() {
+            if indicator(id).is_none() {
                 return Err(Error::invalid_spec(
                     format!("normalisation.indicators.{id}"),
                     format!("unknown indicator (not in framework `{}`)", framework.id),
@@ -479,7 +493,7 @@ impl Spec {
             }
         }
         for id in &self.treatment.exclude {
-            if framework.indicator(id).is_none() {
+            if indicator(id).is_none() {
                 return Err(Error::invalid_spec(
                     "treatment.exclude",
                     format!(

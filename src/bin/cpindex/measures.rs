@@ -5,7 +5,7 @@ use std::path::Path;
 use cpindex::distribution::{
     inequality_report, Distribution, GeDecomposition, GiniDecomposition, MissingPolicy,
 };
-use cpindex::method::Results;
+use cpindex::method::{CubeIndex, Results};
 use cpindex::model::Framework;
 use serde_json::{json, Value};
 
@@ -61,29 +61,28 @@ pub fn index_output(
             .ok_or_else(|| Failure("no period computed".into()))?,
     };
     // nodes shown: the index, then the top-level dimensions
+    let dims = fw.dimension_index();
     let mut nodes: Vec<(String, String)> =
         vec![(res.framework_id.clone(), "综合指数 Index".into())];
     for n in &res.nodes {
         if n.parent.as_deref() == Some(res.framework_id.as_str()) {
-            let name = fw
+            let name = dims
                 .dimension(&n.id)
                 .map_or(n.id.clone(), |d| d.name_zh.clone());
             nodes.push((n.id.clone(), name));
         }
     }
-    let col = |id: &str, f: for<'a> fn(&'a Results, &str, i32) -> Option<&'a [f64]>| -> Vec<f64> {
-        f(res, id, year)
+    // the year is one of the periods (checked above); ids sorted once per cube
+    let q = res.periods.iter().position(|&p| p == year).unwrap_or(0);
+    let col = |index: &CubeIndex, id: &str| -> Vec<f64> {
+        index
+            .get(id, q)
             .map(<[f64]>::to_vec)
             .unwrap_or_else(|| vec![f64::NAN; res.units.len()])
     };
-    let scores: Vec<Vec<f64>> = nodes
-        .iter()
-        .map(|(id, _)| col(id, Results::scores_for))
-        .collect();
-    let ranks: Vec<Vec<f64>> = nodes
-        .iter()
-        .map(|(id, _)| col(id, Results::ranks_for))
-        .collect();
+    let (score_index, rank_index) = (res.scores.index(), res.ranks.index());
+    let scores: Vec<Vec<f64>> = nodes.iter().map(|(id, _)| col(&score_index, id)).collect();
+    let ranks: Vec<Vec<f64>> = nodes.iter().map(|(id, _)| col(&rank_index, id)).collect();
     // units ordered by index rank (NaN last)
     let mut order: Vec<usize> = (0..res.units.len()).collect();
     order.sort_by(|&a, &b| {
@@ -136,7 +135,7 @@ pub fn index_output(
                 .iter()
                 .filter(|w| w.period == year && w.node == res.framework_id)
                 .map(|w| {
-                    let name = fw
+                    let name = dims
                         .dimension(&w.child)
                         .map_or(w.child.clone(), |d| d.name_zh.clone());
                     format!("{name} {:.3}", w.normalised)

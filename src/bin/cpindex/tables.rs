@@ -637,12 +637,14 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
     );
     index.frozen_columns = 2;
     index.reserve_rows(r.periods.len() * r.nodes.len() * r.units.len());
-    for &period in &r.periods {
+    // ids sorted once: a search per node was quadratic in the number of dimensions
+    let (score_index, rank_index) = (r.scores.index(), r.ranks.index());
+    for (q, &period) in r.periods.iter().enumerate() {
         for node in &r.nodes {
             let (node_id, name): (Rc<str>, Rc<str>) =
                 (Rc::from(node.id.as_str()), node_name(&node.id));
-            let scores = r.scores_for(&node.id, period);
-            let ranks = r.ranks_for(&node.id, period);
+            let scores = score_index.get(&node.id, q);
+            let ranks = rank_index.get(&node.id, q);
             for (u, unit) in r.units.iter().enumerate() {
                 index.push(row(
                     unit_cells_by_id(unit),

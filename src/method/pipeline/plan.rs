@@ -371,10 +371,13 @@ impl<'a> Plan<'a> {
         tree: Tree<'a>,
         warnings: Vec<String>,
     ) -> Self {
+        // a set, not a search per indicator: a spec may exclude most of 100,000 indicators
+        let excluded: std::collections::HashSet<&str> =
+            spec.treatment.exclude.iter().map(String::as_str).collect();
         let columns = tree
             .inds
             .iter()
-            .map(|ind| column_plan(&spec, &source, &unit_range, ind))
+            .map(|ind| column_plan(&spec, &source, &unit_range, &excluded, ind))
             .collect();
         let node_plans = tree
             .nodes
@@ -475,6 +478,7 @@ fn column_plan(
     spec: &Spec,
     panel: &Panel,
     units: &std::ops::Range<usize>,
+    excluded: &std::collections::HashSet<&str>,
     ind: &Indicator,
 ) -> ColumnPlan {
     let method = spec.normalisation.for_indicator(&ind.id).clone();
@@ -498,7 +502,7 @@ fn column_plan(
     ColumnPlan {
         method,
         reference_unit,
-        treat_on: spec.treatment.enabled && !spec.treatment.exclude.iter().any(|e| e == &ind.id),
+        treat_on: spec.treatment.enabled && !excluded.contains(ind.id.as_str()),
     }
 }
 
