@@ -64,6 +64,12 @@ fn positions_lookups_and_hand_values() {
     assert_eq!(t.find("d", "inc", 2020), None);
     assert_eq!(t.find("a", "inc", 2019), None);
     assert_eq!(res.unit_position("c"), Some(2));
+    for (j, id) in ["inc", "gap", "flow"].iter().enumerate() {
+        assert_eq!(t.indicator_position(id), Some(j));
+    }
+    for absent in ["", "in", "incx", "Inc", "a"] {
+        assert_eq!(t.indicator_position(absent), None);
+    }
     // unit c, inc 2022: x = 90 · 1.2 = 108 ≥ 100: ratio 1.08, capped 1, met; stretch
     // 108/120 = 0.9, not met
     let r = t.find("c", "inc", 2022).unwrap();
@@ -156,6 +162,10 @@ fn serde_keeps_the_record_form_and_rejects_a_broken_order() {
     // round trip
     let back: MonitorResults = serde_json::from_str(&res.to_json()).unwrap();
     assert_eq!(back, res);
+    // the read-back table finds ids by position as the computed one
+    assert_eq!(back.achievements.indicator_position("flow"), Some(2));
+    assert_eq!(back.achievements.unit_position("b"), Some(1));
+    assert_eq!(back.achievements.indicator_position("x"), None);
     // two records of different indicators swapped: refused, naming the record
     let mut broken = v.clone();
     broken["achievements"].as_array_mut().unwrap().swap(3, 6);

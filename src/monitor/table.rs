@@ -198,6 +198,7 @@ pub struct AchievementTable {
     survey: Vec<(u32, SurveyAssessment)>,
     // id → position, built once
     unit_pos: HashMap<String, u32>,
+    indicator_pos: HashMap<String, u32>,
 }
 
 fn nan(v: Option<f64>) -> f64 {
@@ -579,6 +580,7 @@ impl<'d> TableBuilder<'d> {
             note_text: Vec::new(),
             survey: Vec::new(),
             unit_pos: HashMap::new(),
+            indicator_pos: HashMap::new(),
         };
         let mut b = TableBuilder::of(t);
         b.dense = dense;
@@ -869,6 +871,12 @@ impl AchievementTable {
             .enumerate()
             .map(|(k, u)| (u.clone(), k as u32))
             .collect();
+        // the first position of an id (framework ids are unique; `position` answered so)
+        let mut pos = HashMap::with_capacity(self.indicators.len());
+        for (k, i) in self.indicators.iter().enumerate() {
+            pos.entry(i.clone()).or_insert(k as u32);
+        }
+        self.indicator_pos = pos;
     }
 
     /// The baseline of a row (NaN = missing).
@@ -931,9 +939,9 @@ impl AchievementTable {
         self.unit_pos.get(unit).map(|&k| k as usize)
     }
 
-    /// The position of an indicator id (framework order).
+    /// The position of an indicator id (framework order; O(1)).
     pub fn indicator_position(&self, indicator: &str) -> Option<usize> {
-        self.indicators.iter().position(|i| i == indicator)
+        self.indicator_pos.get(indicator).map(|&k| k as usize)
     }
 
     /// The position of a year.
