@@ -589,9 +589,9 @@ fn a_cube_index_finds_every_id_where_a_linear_search_does() {
     }
 }
 
-/// Every node's and indicator's column read by id equals the column at its position in the
-/// cube, in a framework of 300 dimensions (ids read by id through `scores_for`, as the C
-/// ABI, Python and the CLI read them).
+/// Every node's and indicator's column read by id — by a search (`scores_for` …) and by
+/// the ids sorted once (`Cube::index`, as the CLI's tables read them) — is the column at
+/// its position in the cube, in a framework of 300 dimensions.
 #[test]
 fn columns_read_by_id_are_the_columns_at_their_positions() {
     let n_dims = 300;
@@ -624,27 +624,28 @@ fn columns_read_by_id_are_the_columns_at_their_positions() {
     let p = Panel::from_values(ids(&["a", "b", "c", "d"]), vec![2021, 2022], ind_ids, v).unwrap();
     let res = run(&fw, &p, &Spec::default()).unwrap();
     assert_eq!(res.nodes.len(), n_dims + 1);
+    let (scores, ranks, normalised) = (
+        res.scores.index(),
+        res.ranks.index(),
+        res.normalised.index(),
+    );
     for (q, &period) in res.periods.iter().enumerate() {
+        // nodes: the scores and ranks cubes hold them in `Results::nodes` order
         for (k, node) in res.nodes.iter().enumerate() {
-            assert_eq!(res.scores.ids[k], node.id);
-            let by_id = res.scores_for(&node.id, period).unwrap();
-            assert_eq!(
-                by_id.as_ptr(),
-                res.scores.column(k, q).as_ptr(),
-                "{}",
-                node.id
-            );
-            let ranks = res.ranks_for(&node.id, period).unwrap();
-            assert_eq!(
-                ranks.as_ptr(),
-                res.ranks.column(k, q).as_ptr(),
-                "{}",
-                node.id
-            );
+            for (cube, index, by_id) in [
+                (&res.scores, &scores, res.scores_for(&node.id, period)),
+                (&res.ranks, &ranks, res.ranks_for(&node.id, period)),
+            ] {
+                assert_eq!(cube.ids[k], node.id);
+                let at = cube.column(k, q).as_ptr();
+                assert_eq!(by_id.map(<[f64]>::as_ptr), Some(at), "{}", node.id);
+                assert_eq!(index.get(&node.id, q).map(<[f64]>::as_ptr), Some(at));
+            }
         }
         for id in &res.indicators {
             let at = res.normalised.index_of(id).unwrap();
             assert_eq!(&res.normalised.ids[at], id);
+            assert_eq!(normalised.position(id), Some(at));
             assert_eq!(
                 res.normalised_for(id, period).unwrap().as_ptr(),
                 res.normalised.column(at, q).as_ptr()
