@@ -669,3 +669,66 @@ fn interior_nul_keeps_its_length() {
     assert_eq!(ind_text(fw, 0, cpindex_indicator_field::NameEn), "X\0Y");
     unsafe { cpindex_framework_free(fw) };
 }
+
+/// Every indicator and dimension id of the built-in framework (102 indicators) and of a
+/// clone of it is found at its position in the framework's own lists — the handle indexes
+/// the ids on its first lookup, so each lookup here is a hash lookup — and ids that are
+/// prefixes, extensions or other-case forms of real ones are `UNKNOWN_ID`; each
+/// indicator's dimension position and effective weight (kept after the first request)
+/// are the framework's own.
+#[test]
+fn every_id_is_found_at_its_position() {
+    let fw_rust = cpindex::model::builtin::get("quzhou-2021-2025").unwrap();
+    let mut fw = null();
+    let name = "quzhou-2021-2025";
+    let st = unsafe { cpindex_framework_builtin(name.as_ptr().cast(), name.len(), &mut fw) };
+    assert_eq!(st, cpindex_status::Ok, "{}", last_message());
+    let mut clone = null();
+    assert_eq!(
+        unsafe { cpindex_framework_clone(fw, &mut clone) },
+        cpindex_status::Ok
+    );
+    let dim_index = |h: *const cpindex_framework, id: &str| {
+        let mut k = usize::MAX;
+        let st =
+            unsafe { cpindex_framework_dimension_index(h, id.as_ptr().cast(), id.len(), &mut k) };
+        (st, k)
+    };
+    let weights = fw_rust.effective_weights();
+    for h in [fw, clone] {
+        for (k, ind) in fw_rust.indicators.iter().enumerate() {
+            assert_eq!(index_of(h, &ind.id), k, "{}", ind.id);
+            // its dimension's position, and its effective weight (computed for all on the
+            // first request, then read back)
+            let mut d = usize::MAX;
+            assert_eq!(
+                unsafe { cpindex_framework_indicator_dimension(h, k, &mut d) },
+                cpindex_status::Ok
+            );
+            assert_eq!(fw_rust.dimensions[d].id, ind.dimension);
+            let w = ind_number(h, k, cpindex_indicator_number::EffectiveWeight);
+            assert_eq!(w.to_bits(), weights[k].to_bits(), "{}", ind.id);
+        }
+        for (k, d) in fw_rust.dimensions.iter().enumerate() {
+            assert_eq!(dim_index(h, &d.id), (cpindex_status::Ok, k), "{}", d.id);
+        }
+        let first = &fw_rust.indicators[0].id;
+        for absent in [
+            String::new(),
+            first[..first.len() - 1].to_string(),
+            format!("{first}_"),
+            first.to_uppercase(),
+        ] {
+            let mut k = 7;
+            let st = unsafe {
+                cpindex_framework_indicator_index(h, absent.as_ptr().cast(), absent.len(), &mut k)
+            };
+            assert_eq!((st, k), (cpindex_status::UnknownId, 7), "`{absent}`");
+            assert_eq!(dim_index(h, &absent).0, cpindex_status::UnknownId);
+        }
+    }
+    unsafe {
+        cpindex_framework_free(fw);
+        cpindex_framework_free(clone);
+    }
+}
