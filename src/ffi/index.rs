@@ -44,9 +44,35 @@ const _: () = {
 /// indicators (50,000 dimensions: 1.25 billion string comparisons).
 pub(crate) struct IndexResult {
     results: Results,
-    // by `Table` position: scores, ranks, normalised, contributions, obstacles,
-    // dimension obstacles; immutable results, so an order never goes stale
-    orders: [OnceLock<IdOrder>; 6],
+    // one per `CubeOf`, at its discriminant; immutable results, so an order never goes
+    // stale
+    orders: [OnceLock<IdOrder>; CubeOf::COUNT],
+}
+
+/// The cubes of a result that the column readers read by id.
+#[derive(Clone, Copy)]
+enum CubeOf {
+    Scores,
+    Ranks,
+    Normalised,
+    Contributions,
+    Obstacles,
+    DimensionObstacles,
+}
+
+impl CubeOf {
+    const COUNT: usize = 6;
+
+    fn of(self, r: &Results) -> &crate::method::Cube {
+        match self {
+            CubeOf::Scores => &r.scores,
+            CubeOf::Ranks => &r.ranks,
+            CubeOf::Normalised => &r.normalised,
+            CubeOf::Contributions => &r.contributions,
+            CubeOf::Obstacles => &r.obstacles,
+            CubeOf::DimensionObstacles => &r.dimension_obstacles,
+        }
+    }
 }
 
 impl IndexResult {
@@ -57,18 +83,10 @@ impl IndexResult {
         }
     }
 
-    /// The column of `id` in the cube `which` (0–5, as `orders`), period position `p`.
-    fn column(&self, which: usize, id: &str, p: usize) -> Option<&[f64]> {
-        let r = &self.results;
-        let cube = [
-            &r.scores,
-            &r.ranks,
-            &r.normalised,
-            &r.contributions,
-            &r.obstacles,
-            &r.dimension_obstacles,
-        ][which];
-        let k = self.orders[which]
+    /// The column of `id` in cube `which`, period position `p`.
+    fn column(&self, which: CubeOf, id: &str, p: usize) -> Option<&[f64]> {
+        let cube = which.of(&self.results);
+        let k = self.orders[which as usize]
             .get_or_init(|| IdOrder::new(&cube.ids))
             .find(&cube.ids, id)?;
         (p < cube.n_periods).then(|| cube.column(k, p))
@@ -377,21 +395,32 @@ fn column<'a>(r: &'a IndexResult, table: Table, id: &str, period: i32) -> FfiRes
         )
         .into());
     };
-    // cubes by their position in `IndexResult::orders`
     let (found, cube, what) = match table {
-        Table::Scores => match r.column(0, id, p) {
+        Table::Scores => match r.column(CubeOf::Scores, id, p) {
             Some(c) => (Some(c), "scores", "node"),
             // An indicator's score is its normalised value.
-            None => (r.column(2, id, p), "scores", "node or indicator"),
+            None => (
+                r.column(CubeOf::Normalised, id, p),
+                "scores",
+                "node or indicator",
+            ),
         },
-        Table::Ranks => (r.column(1, id, p), "ranks", "node"),
-        Table::Normalised => (r.column(2, id, p), "normalised values", "indicator"),
-        Table::Contributions => (r.column(3, id, p), "contributions", "indicator"),
-        Table::Obstacles => match r.column(4, id, p) {
+        Table::Ranks => (r.column(CubeOf::Ranks, id, p), "ranks", "node"),
+        Table::Normalised => (
+            r.column(CubeOf::Normalised, id, p),
+            "normalised values",
+            "indicator",
+        ),
+        Table::Contributions => (
+            r.column(CubeOf::Contributions, id, p),
+            "contributions",
+            "indicator",
+        ),
+        Table::Obstacles => match r.column(CubeOf::Obstacles, id, p) {
             Some(c) => (Some(c), "obstacle degrees", "indicator"),
             // a dimension's obstacle degree: the sum over its indicators
             None => (
-                r.column(5, id, p),
+                r.column(CubeOf::DimensionObstacles, id, p),
                 "obstacle degrees",
                 "indicator or dimension",
             ),

@@ -47,19 +47,21 @@ pub fn index_output(
     year: Option<i32>,
     format: ListFormat,
 ) -> CliResult<String> {
-    let year = match year {
-        Some(y) if res.periods.contains(&y) => y,
-        Some(y) => {
-            return Err(Failure(format!(
+    // the period position of the year shown
+    let q = match year {
+        Some(y) => res.periods.iter().position(|&p| p == y).ok_or_else(|| {
+            Failure(format!(
                 "--year {y}: not a computed period (periods: {:?})",
                 res.periods
-            )))
-        }
-        None => *res
+            ))
+        })?,
+        None => res
             .periods
-            .last()
+            .len()
+            .checked_sub(1)
             .ok_or_else(|| Failure("no period computed".into()))?,
     };
+    let year = res.periods[q];
     // nodes shown: the index, then the top-level dimensions
     let dims = fw.dimension_index();
     let mut nodes: Vec<(String, String)> =
@@ -72,8 +74,7 @@ pub fn index_output(
             nodes.push((n.id.clone(), name));
         }
     }
-    // the year is one of the periods (checked above); ids sorted once per cube
-    let q = res.periods.iter().position(|&p| p == year).unwrap_or(0);
+    // ids sorted once per cube
     let col = |index: &CubeIndex, id: &str| -> Vec<f64> {
         index
             .get(id, q)
