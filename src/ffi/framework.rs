@@ -63,27 +63,30 @@ impl FrameworkHandle {
         }
     }
 
-    fn effective_weights(&self) -> &[f64] {
+    /// [`Framework::effective_weights`], computed on the first call.
+    fn kept_effective_weights(&self) -> &[f64] {
         self.effective_weights
             .get_or_init(|| self.framework.effective_weights())
     }
 
     fn positions(&self) -> &(HashMap<String, usize>, HashMap<String, usize>) {
         self.positions.get_or_init(|| {
-            let first = |ids: &mut dyn Iterator<Item = &String>| {
-                let mut m = HashMap::new();
-                for (k, id) in ids.enumerate() {
-                    m.entry(id.clone()).or_insert(k);
-                }
-                m
-            };
             let fw = &self.framework;
             (
-                first(&mut fw.indicators.iter().map(|i| &i.id)),
-                first(&mut fw.dimensions.iter().map(|d| &d.id)),
+                first_positions(fw.indicators.iter().map(|i| &i.id)),
+                first_positions(fw.dimensions.iter().map(|d| &d.id)),
             )
         })
     }
+}
+
+/// Each id's first position in `ids`.
+fn first_positions<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for (k, id) in ids.enumerate() {
+        m.entry(id.clone()).or_insert(k);
+    }
+    m
 }
 
 impl std::ops::Deref for FrameworkHandle {
@@ -778,9 +781,7 @@ pub unsafe extern "C" fn cpindex_framework_indicator_number(
             cpindex_indicator_number::Weight => ind.weight,
             cpindex_indicator_number::UnitScale => ind.unit.scale,
             cpindex_indicator_number::TargetYear => f64::from(ind.target_year_or(fw.target_year)),
-            cpindex_indicator_number::EffectiveWeight => {
-                FrameworkHandle::effective_weights(fw)[index]
-            }
+            cpindex_indicator_number::EffectiveWeight => fw.kept_effective_weights()[index],
         };
         out.write(value);
         Ok(())
