@@ -58,6 +58,46 @@ fn close(a: &[f64], b: &[f64], tol: f64) {
     }
 }
 
+/// A unit scoring 0 on a whole dimension while its index is positive: the dimension's
+/// indicators contribute exactly 0 (w_eff·y/I with y = 0, OECD/JRC Handbook 2008 step 8),
+/// not 0/0 = NaN from dividing by the dimension's own zero score.
+#[test]
+fn contributions_of_a_dimension_scoring_zero_are_zero() {
+    // min–max to [0, 100]:
+    //   a: X 30, Y 20, Z 10           → X 100, Y 50,  Z 0
+    //   b: X 3, Y 1, Z 5 (lower)      → X 50,  Y 100, Z 0
+    //   c: X 100, Y 200, Z 400        → X 0,   Y 33.3333, Z 100
+    //   d: X 7, Y 7, Z 8              → X 0,   Y 0,   Z 100
+    //   econ = (a + b)/2: X 75, Z 0; social = (2c + d)/3: X 0, Z 100
+    //   index: X 37.5, Z 50
+    // X: a .25·100/37.5 = 2/3, b .25·50/37.5 = 1/3, c 0, d 0
+    // Z: a 0, b 0, c (1/3)·100/50 = 2/3, d (1/6)·100/50 = 1/3
+    let p = Panel::from_values(
+        ids(&["X", "Y", "Z"]),
+        vec![2021],
+        ids(&["a", "b", "c", "d"]),
+        vec![
+            30.0, 20.0, 10.0, 3.0, 1.0, 5.0, 100.0, 200.0, 400.0, 7.0, 7.0, 8.0,
+        ],
+    )
+    .unwrap();
+    let r = run(&toy_framework(), &p, &Spec::default()).unwrap();
+    close(
+        r.scores_for("toy", 2021).unwrap()[..1].as_ref(),
+        &[37.5],
+        1e-9,
+    );
+    let of = |u: usize| -> Vec<f64> {
+        ["a", "b", "c", "d"]
+            .iter()
+            .map(|i| r.contributions_for(i, 2021).unwrap()[u])
+            .collect()
+    };
+    close(&of(0), &[2.0 / 3.0, 1.0 / 3.0, 0.0, 0.0], 1e-12);
+    close(&of(2), &[0.0, 0.0, 2.0 / 3.0, 1.0 / 3.0], 1e-12);
+    assert!(of(1).iter().all(|c| c.is_finite()));
+}
+
 #[test]
 fn min_max_arithmetic_end_to_end_by_hand() {
     // Hand computation (min–max to [0, 100], polarity-aware):

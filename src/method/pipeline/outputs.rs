@@ -39,9 +39,15 @@ pub(super) fn contributions(plan: &Plan, work: &mut Work) {
                 "contributions are defined for arithmetic aggregation only; nodes aggregated otherwise give NaN below them".into(),
             );
         }
-        let mut share: Vec<f64> = vec![0.0; nn * nu];
+        // Per unit, each node's multiplier m = ∂I/∂score (the product of the normalised
+        // weights on its path from the index: m_root = 1, m_child = m_node·w_c/Σw over the
+        // node's available children, as the arithmetic mean renormalises them), so that an
+        // indicator's contribution is m·y/I = w_eff·y/I (Handbook 2008 step 8) whatever the
+        // scores in between: a dimension scoring 0 gives its indicators 0, not 0/0.
+        let mut mult: Vec<f64> = vec![0.0; nn * nu];
+        let mut index: Vec<f64> = vec![f64::NAN; nu];
         for q in 0..npp {
-            share[..nu].iter_mut().for_each(|s| *s = 1.0);
+            mult[..nu].iter_mut().for_each(|m| *m = 1.0);
             for k in 0..nn {
                 let nd = &nodes[k];
                 let arith = matches!(
@@ -57,25 +63,39 @@ pub(super) fn contributions(plan: &Plan, work: &mut Work) {
                     }
                 };
                 for u in 0..nu {
-                    let mut den = 0.0;
+                    let (mut den, mut wsum) = (0.0, 0.0);
                     for (c, &wc) in w.iter().enumerate() {
                         let y = child_col(c)[u];
                         if !y.is_nan() && wc > 0.0 {
                             den += wc * y;
+                            wsum += wc;
                         }
                     }
-                    let base = share[k * nu + u];
-                    for (c, &wc) in w.iter().enumerate() {
-                        let y = child_col(c)[u];
-                        let v = if !arith || y.is_nan() || den == 0.0 || base.is_nan() {
+                    if k == 0 {
+                        // the index as the root's weighted mean; undefined (NaN) where the
+                        // engine withheld the index score
+                        let withheld = scores.column(0, q)[u].is_nan();
+                        index[u] = if withheld || wsum == 0.0 {
                             f64::NAN
                         } else {
-                            base * wc * y / den
+                            den / wsum
                         };
+                    }
+                    let m = mult[k * nu + u];
+                    let i_u = index[u];
+                    for (c, &wc) in w.iter().enumerate() {
+                        let y = child_col(c)[u];
+                        let defined = arith && !y.is_nan() && !m.is_nan() && wsum > 0.0;
+                        let m_c = if defined { m * wc / wsum } else { f64::NAN };
                         if nd.leaf {
+                            let v = if m_c.is_nan() || i_u == 0.0 || i_u.is_nan() {
+                                f64::NAN
+                            } else {
+                                m_c * y / i_u
+                            };
                             contributions.column_mut(nd.first + c, q)[u] = v;
                         } else {
-                            share[(nd.first + c) * nu + u] = v;
+                            mult[(nd.first + c) * nu + u] = m_c;
                         }
                     }
                 }
