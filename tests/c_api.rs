@@ -119,11 +119,14 @@ fn sources(dir: &str, ext: &str) -> Vec<PathBuf> {
 
 fn valgrind() -> Option<Vec<&'static str>> {
     if std::env::var_os("CPINDEX_SKIP_VALGRIND").is_some() {
-        eprintln!("SKIPPED valgrind: CPINDEX_SKIP_VALGRIND is set");
+        common::skip("SKIPPED valgrind: CPINDEX_SKIP_VALGRIND is set", None);
         return None;
     }
     if !have("valgrind") {
-        eprintln!("SKIPPED valgrind: not installed (memory check not run)");
+        common::skip(
+            "SKIPPED valgrind: not installed (memory check not run)",
+            Some("CPINDEX_REQUIRE_VALGRIND"),
+        );
         return None;
     }
     Some(vec![
@@ -171,7 +174,10 @@ fn build(
 #[test]
 fn header_compiles_as_c99_and_cpp17() {
     if !have(&cc()) {
-        eprintln!("SKIPPED: no C compiler ({}); set CC", cc());
+        common::skip(
+            &format!("SKIPPED: no C compiler ({}); set CC", cc()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
         return;
     }
     let dir = scratch("header");
@@ -197,14 +203,20 @@ fn header_compiles_as_c99_and_cpp17() {
             .arg(&tu);
         run_ok(&mut cpp, "header as C++17");
     } else {
-        eprintln!("SKIPPED: no C++ compiler ({}); set CXX", cxx());
+        common::skip(
+            &format!("SKIPPED: no C++ compiler ({}); set CXX", cxx()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
     }
 }
 
 #[test]
 fn c_programs_dynamic_with_valgrind() {
     if !have(&cc()) {
-        eprintln!("SKIPPED: no C compiler ({}); set CC", cc());
+        common::skip(
+            &format!("SKIPPED: no C compiler ({}); set CC", cc()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
         return;
     }
     let dir = scratch("c_dynamic");
@@ -238,7 +250,10 @@ fn c_programs_dynamic_with_valgrind() {
 #[test]
 fn c_programs_static() {
     if !have(&cc()) {
-        eprintln!("SKIPPED: no C compiler ({}); set CC", cc());
+        common::skip(
+            &format!("SKIPPED: no C compiler ({}); set CC", cc()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
         return;
     }
     let dir = scratch("c_static");
@@ -261,7 +276,10 @@ fn c_programs_static() {
 #[test]
 fn cpp_program_dynamic_static_valgrind() {
     if !have(&cxx()) {
-        eprintln!("SKIPPED: no C++ compiler ({}); set CXX", cxx());
+        common::skip(
+            &format!("SKIPPED: no C++ compiler ({}); set CXX", cxx()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
         return;
     }
     let dir = scratch("cpp");
@@ -287,7 +305,7 @@ fn static_link_line_is_documented() {
     // own, so the standard library's list is the whole list).
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     if !have(&rustc) {
-        eprintln!("SKIPPED: rustc not found");
+        common::skip("SKIPPED: rustc not found", None);
         return;
     }
     let dir = scratch("native_libs");
@@ -320,11 +338,14 @@ fn static_link_line_is_documented() {
 #[test]
 fn install_script_and_pkg_config() {
     if !have(&cc()) {
-        eprintln!("SKIPPED: no C compiler ({}); set CC", cc());
+        common::skip(
+            &format!("SKIPPED: no C compiler ({}); set CC", cc()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
         return;
     }
     if !have("sh") && !Path::new("/bin/sh").exists() {
-        eprintln!("SKIPPED: no /bin/sh");
+        common::skip("SKIPPED: no /bin/sh", None);
         return;
     }
     let dir = scratch("install");
@@ -351,8 +372,9 @@ fn install_script_and_pkg_config() {
     assert!(!pc.contains('@'), "unsubstituted placeholder in:\n{pc}");
 
     if !have("pkg-config") {
-        eprintln!(
-            "SKIPPED: pkg-config not installed; the .pc file was generated but not exercised"
+        common::skip(
+            "SKIPPED: pkg-config not installed; the .pc file was generated but not exercised",
+            Some("CPINDEX_REQUIRE_C"),
         );
         return;
     }
@@ -425,12 +447,18 @@ fn examples_compile_and_run() {
     if have(&cc()) {
         programs.push((cc(), C_FLAGS, "bindings/c/example.c", "example_c"));
     } else {
-        eprintln!("SKIPPED example.c: no C compiler ({}); set CC", cc());
+        common::skip(
+            &format!("SKIPPED example.c: no C compiler ({}); set CC", cc()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
     }
     if have(&cxx()) {
         programs.push((cxx(), CXX_FLAGS, "bindings/cpp/example.cpp", "example_cpp"));
     } else {
-        eprintln!("SKIPPED example.cpp: no C++ compiler ({}); set CXX", cxx());
+        common::skip(
+            &format!("SKIPPED example.cpp: no C++ compiler ({}); set CXX", cxx()),
+            Some("CPINDEX_REQUIRE_C"),
+        );
     }
     for (compiler, flags, src, exe) in programs {
         let exe = dir.join(exe);

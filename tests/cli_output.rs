@@ -87,7 +87,7 @@ fn report_files_are_written_whole_through_a_rename() {
 #[test]
 fn a_failed_write_to_stdout_exits_1_with_the_reason() {
     let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
-        eprintln!("SKIPPED: /dev/full is not available on this system");
+        common::skip("SKIPPED: /dev/full is not available on this system", None);
         return;
     };
     let o = Command::new(env!("CARGO_BIN_EXE_cpindex"))
@@ -192,7 +192,10 @@ fn streamed_report_formats_write_the_same_bytes_everywhere_and_fail_loudly() {
                 "{format}: {e}"
             );
         } else {
-            eprintln!("SKIPPED (/dev/full part): /dev/full is not available on this system");
+            common::skip(
+                "SKIPPED (/dev/full part): /dev/full is not available on this system",
+                None,
+            );
         }
         // a reader that reads 100 bytes and goes away: quietly accepted
         let mut child = Command::new(env!("CARGO_BIN_EXE_cpindex"))

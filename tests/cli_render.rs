@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 fn find_browser() -> Option<String> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         for dir in ["/usr/bin", "/usr/local/bin", "/snap/bin"] {
@@ -53,10 +55,10 @@ fn render_check(tag: &str, args: &[&str]) {
     assert!(!page.contains("<script") && !page.contains("https://"));
 
     let Some(browser) = find_browser() else {
-        if std::env::var("CPINDEX_REQUIRE_CHROMIUM").as_deref() == Ok("1") {
-            panic!("CPINDEX_REQUIRE_CHROMIUM=1 but no chromium is installed");
-        }
-        eprintln!("cli_render: screenshot check SKIPPED: chromium is not installed (apt install chromium)");
+        common::skip(
+            "cli_render: screenshot check SKIPPED: chromium is not installed (apt install chromium)",
+            Some("CPINDEX_REQUIRE_CHROMIUM"),
+        );
         return;
     };
     let png = dir.join("report.png");

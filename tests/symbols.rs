@@ -10,7 +10,10 @@ mod common;
 #[test]
 fn exports_are_exactly_the_header_functions() {
     if !common::have("nm") {
-        eprintln!("SKIPPED: `nm` not found (binutils); symbol test not run");
+        common::skip(
+            "SKIPPED: `nm` not found (binutils); symbol test not run",
+            None,
+        );
         return;
     }
     let lib = common::library_dir().join("libcpindex.so");
@@ -63,7 +66,7 @@ fn exports_are_exactly_the_header_functions() {
 #[test]
 fn soname_carries_the_full_version() {
     if !common::have("readelf") {
-        eprintln!("SKIPPED: `readelf` not found; SONAME test not run");
+        common::skip("SKIPPED: `readelf` not found; SONAME test not run", None);
         return;
     }
     let lib = common::library_dir().join("libcpindex.so");

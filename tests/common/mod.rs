@@ -97,10 +97,7 @@ pub fn rscript_with(package: &str, test: &str) -> Option<String> {
         "SKIPPED {test}: `{r}` with the {package} package not found \
          (apt install r-base-core r-cran-{package}; RSCRIPT= names another Rscript)"
     );
-    if std::env::var("CPINDEX_REQUIRE_R").as_deref() == Ok("1") {
-        panic!("{msg} — but CPINDEX_REQUIRE_R=1");
-    }
-    eprintln!("{msg}");
+    skip(&msg, Some("CPINDEX_REQUIRE_R"));
     None
 }
 
@@ -240,4 +237,22 @@ impl Microdata {
         let w = weighted.then(|| keep.iter().map(|&i| self.w[i]).collect());
         (x, w)
     }
+}
+
+/// Reports that (part of) a test did not run, and why, where a plain `cargo test` shows it.
+///
+/// libtest captures what a passing test prints with `println!`/`eprintln!` (it shows it only
+/// for failures or with `--nocapture`), so a skip written that way reads as an ordinary `ok`.
+/// This writes the line to the process's standard error directly, which libtest does not
+/// capture. When `require` names an environment switch set to `1` — `.ci/run` sets one for
+/// each tool it installs — the skip is a failure instead: there, the tool must be present.
+pub fn skip(message: &str, require: Option<&str>) {
+    use std::io::Write;
+    if let Some(var) = require {
+        if std::env::var(var).as_deref() == Ok("1") {
+            panic!("{message} — but {var}=1 requires it");
+        }
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{message}");
 }
