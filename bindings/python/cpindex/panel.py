@@ -22,7 +22,7 @@ from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, T
 
 from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
 from ._errors import InvalidArgument, LengthMismatch, UnknownId
-from ._managed import Managed
+from ._managed import Managed, borrow_all
 from ._native import LIB, PANEL_P, CStr, read_ids, read_text
 from .framework import Framework
 
@@ -585,8 +585,8 @@ class Panel(Managed):
     def check_framework(self, framework: Framework) -> None:
         """Raises :class:`~cpindex.UnknownId` if an indicator of the panel is not in
         ``framework``."""
-        with self._borrow() as p, framework._borrow() as f:
-            LIB.cpindex_panel_check_framework(p, f)
+        with borrow_all(shared=[self, framework]):  # in one global order: no ABBA deadlock
+            LIB.cpindex_panel_check_framework(self._check(), framework._check())
 
 
 def _period(p: Any) -> int:
