@@ -178,6 +178,12 @@ class PandasFriction(unittest.TestCase):
 
 
 class DistributionOptions(unittest.TestCase):
+    def test_share_in_band_is_half_open_by_default(self) -> None:
+        # [2, 4) of 1..5 holds 2 and 3: 2/5; the closed band [2, 4] holds 2, 3, 4: 3/5
+        self.assertAlmostEqual(dist.share_in_band([1, 2, 3, 4, 5], 2, 4), 0.4, delta=1e-15)
+        self.assertAlmostEqual(dist.share_in_band([1, 2, 3, 4, 5], 2, 4, rule=dist.BandRule.CLOSED), 0.6, delta=1e-15)
+        self.assertIn("[lower, upper)", dist.share_in_band.__doc__ or "")
+
     def test_quantile_takes_a_list(self) -> None:
         # type 2 on 1..5: p = 0.1 -> np = 0.5 -> x(1) = 1; 0.5 -> 2.5 -> x(3) = 3; 0.9 -> x(5) = 5
         self.assertEqual(dist.quantile([1, 2, 3, 4, 5], [0.1, 0.5, 0.9]), [1.0, 3.0, 5.0])
