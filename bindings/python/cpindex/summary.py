@@ -110,6 +110,19 @@ def _u8(data: bytes) -> Tuple[Any, int]:
     return buf, len(b)
 
 
+def _label(lab: Any, i: int) -> int:
+    """A group label for C (``uint32_t``): an integer in [0, 2**32), never wrapped."""
+    if isinstance(lab, float) and lab.is_integer():
+        v = int(lab)
+    elif isinstance(lab, bool) or not hasattr(lab, "__index__"):
+        raise TypeError(f"groups[{i}]: the label must be an integer, not {type(lab).__name__} {lab!r}")
+    else:
+        v = int(lab)
+    if not 0 <= v < 2**32:
+        raise InvalidArgument(f"groups[{i}]: the label {v} is outside [0, 2**32) (a uint32_t)", 2)
+    return v
+
+
 class Summary(Managed):
     """Mergeable moment summary of weighted records (``cpindex_summary``)."""
 
@@ -214,7 +227,7 @@ def ge_decomposition(groups: Sequence[Tuple[int, Summary]], alpha: float) -> Tup
     with borrow_all(shared=[s for _, s in groups]):
         for i, (lab, s) in enumerate(groups):
             ptrs[i] = s._check()
-            labels[i] = int(lab)
+            labels[i] = _label(lab, i)
         fn(ptrs, labels, n, float(alpha), byref(t), byref(w), byref(b))
     return t.value, w.value, b.value
 
@@ -331,7 +344,7 @@ def gini_decomposition(total: RankPlan, groups: Sequence[Tuple[int, RankPlan]]) 
     with borrow_all(shared=[total] + [p for _, p in groups]):
         for i, (lab, p) in enumerate(groups):
             ptrs[i] = p._check()
-            labels[i] = int(lab)
+            labels[i] = _label(lab, i)
         fn(total._check(), ptrs, labels, n, *[byref(o) for o in out])
     return tuple(o.value for o in out)  # type: ignore[return-value]
 
