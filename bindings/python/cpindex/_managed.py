@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from contextlib import ExitStack, contextmanager
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional, TypeVar
 
-__all__ = ["Managed"]
+__all__ = ["Managed", "borrow_all"]
 
 T = TypeVar("T", bound="Managed")
 
@@ -120,3 +120,37 @@ class Managed:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+@contextmanager
+def borrow_all(shared: Iterable[Managed] = (), exclusive: Iterable[Managed] = ()) -> Iterator[None]:
+    """Holds several handles for one C call that receives all their pointers (an array of
+    summaries, a framework and a panel …): ``shared`` ones for reading, ``exclusive`` ones
+    for writing. Inside the block read each pointer with ``_check()``; no ``close()`` can
+    free it until the block ends.
+
+    Every distinct handle is locked once, even if it is listed several times (a second
+    read lock on the same handle would wait behind a ``close()`` already waiting for the
+    first one: a deadlock), and the locks are taken in one global order (by ``id()``), so
+    two calls naming the same handles in opposite orders (``a.merge(b)`` and
+    ``b.merge(a)``) cannot deadlock each other. A handle both shared and exclusive is a
+    ``ValueError`` (the library rejects such aliasing too); a closed one raises
+    ``ValueError("this … is closed")`` before anything is locked."""
+    want: Dict[int, "tuple[Managed, bool]"] = {}
+    for h in shared:
+        want.setdefault(id(h), (h, False))
+    for h in exclusive:
+        prev = want.get(id(h))
+        if prev is not None:
+            if not prev[1]:
+                raise ValueError(f"the same {h._kind} is passed both as input and as output")
+            continue
+        want[id(h)] = (h, True)
+    for h, _ in want.values():
+        h._check()
+    with ExitStack() as stack:
+        for key in sorted(want):
+            h, mut = want[key]
+            stack.enter_context(h._lock.write() if mut else h._lock.read())
+            h._check()  # closed while we waited for the lock
+        yield

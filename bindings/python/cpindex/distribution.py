@@ -23,7 +23,7 @@ from ctypes import byref, c_double, c_size_t, c_uint32
 from dataclasses import dataclass
 from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
-from ._buffers import doubles_in, doubles_out
+from ._buffers import doubles_in, doubles_out, is_missing
 from ._errors import InvalidArgument, LengthMismatch, MissingValue
 from ._managed import Managed
 from ._native import DIST_P, LIB, CMaxMin
@@ -184,8 +184,8 @@ def quintile_share_ratio(values: Any, weights: Optional[Any] = None, *, na_rm: b
 def quantile(values: Any, p: Any, weights: Optional[Any] = None, *, na_rm: bool = False) -> Any:
     """The ``p``-quantile (``0 <= p <= 1``); ``p`` a list (or array) of probabilities gives
     a list of quantiles, in the same order (as ``numpy.quantile`` / R ``quantile(probs=)``)."""
-    if isinstance(p, (int, float)):
-        return _m("quantile", values, weights, p, na_rm=na_rm)
+    if isinstance(p, (int, float)) or getattr(p, "ndim", None) == 0:  # numpy scalars, 0-d arrays
+        return _m("quantile", values, weights, float(p), na_rm=na_rm)
     probs = [float(q) for q in (p.tolist() if hasattr(p, "tolist") else p)]
     if na_rm:
         values, weights = _drop_missing(values, weights)
@@ -193,11 +193,42 @@ def quantile(values: Any, p: Any, weights: Optional[Any] = None, *, na_rm: bool 
 
 
 def share_in_band(
-    values: Any, lower: float, upper: float, weights: Optional[Any] = None, *, na_rm: bool = False
+    values: Any,
+    lower: float,
+    upper: float,
+    weights: Optional[Any] = None,
+    *,
+    rule: Union["BandRule", int, str] = 0,
+    na_rm: bool = False,
 ) -> float:
-    """The (weighted) share of observations in the band ``[lower, upper]`` (e.g. the
-    middle-income group share)."""
-    return _m("share_in_band", values, weights, lower, upper, na_rm=na_rm)
+    """The (weighted) population share with a value in the band (e.g. the middle-income
+    group share, 中等收入群体比重): by default the half-open band ``[lower, upper)``
+    (``lower <= x < upper``, as ``cpindex_share_in_band`` and docs/distribution.md), with
+    ``rule=BandRule.CLOSED`` (or ``"closed"``) the closed band ``[lower, upper]``, as
+    :meth:`Distribution.share_in_band`. Bounds may be ±inf, not NaN."""
+    code = _band_rule(rule)
+    if code == BandRule.HALF_OPEN:
+        return _m("share_in_band", values, weights, lower, upper, na_rm=na_rm)
+    # the closed band is a rule of the distribution handle (cpindex_distribution_share_in_band)
+    policy = MissingPolicy.SKIP if na_rm else MissingPolicy.ERROR
+    try:
+        with Distribution(values, weights, policy) as d:
+            return d.share_in_band(lower, upper, code)
+    except MissingValue as e:
+        raise _python_terms(e, "share_in_band") from None
+
+
+def _band_rule(rule: Any) -> "BandRule":
+    """A :class:`BandRule` from the enum, its code or its name (any case)."""
+    try:
+        if isinstance(rule, str):
+            return BandRule[rule.strip().upper()]
+        if isinstance(rule, bool):
+            raise ValueError
+        return BandRule(rule)
+    except (KeyError, ValueError, TypeError):
+        names = ", ".join(f"BandRule.{r.name} ({r.value}, {r.name.lower()!r})" for r in BandRule)
+        raise InvalidArgument(f"rule must be one of {names}, not {rule!r}", 2) from None
 
 
 # ----------------------------------------------------------------------------- decompositions
@@ -228,10 +259,19 @@ class GiniDecomposition:
 def _group_codes(groups: Any, n: int) -> Tuple[Any, Any]:
     """Group labels as a ``uint32`` array for C: non-negative ints below 2**32 are used as
     given; any other hashable labels (e.g. county names) are numbered in order of first
-    appearance."""
+    appearance. A missing label (None, NaN, ``pd.NA``) is an error naming its position:
+    it is not a group of its own (every NaN would otherwise be a different one-record
+    group, changing the within/between split)."""
     labels = list(groups)
     if len(labels) != n:
         raise LengthMismatch(f"`groups` has {len(labels)} elements, `values` has {n}", 103)
+    for k, g in enumerate(labels):
+        if is_missing(g):
+            raise MissingValue(
+                f"`groups`[{k}] is missing ({g!r}): every record needs a group label; give "
+                "the records without one a label of their own (e.g. 'unknown') or leave them out",
+                102,
+            )
     if all(isinstance(g, int) and not isinstance(g, bool) for g in labels):
         if any(g < 0 or g >= 2**32 for g in labels):
             raise InvalidArgument("integer group labels must be in [0, 2**32)", 2)
@@ -330,6 +370,23 @@ class Measure(enum.IntEnum):
     SHARE_BELOW = 19  #: parameter = the cut-off
 
 
+def _missing_policy(missing: Any) -> MissingPolicy:
+    """A :class:`MissingPolicy` from the enum, its code or its name (any case)."""
+    try:
+        if isinstance(missing, str):
+            return MissingPolicy[missing.strip().upper()]
+        if isinstance(missing, bool):
+            raise ValueError
+        return MissingPolicy(missing)
+    except (KeyError, ValueError, TypeError):
+        raise InvalidArgument(
+            f"missing must be 'error' (MissingPolicy.ERROR, 0: a missing value is an error) or "
+            f"'skip' (MissingPolicy.SKIP, 1: missing values and their weights are dropped), "
+            f"not {missing!r}",
+            2,
+        ) from None
+
+
 @dataclass(frozen=True)
 class DistributionCounts:
     """Records kept (``n``), given (``n_input``), dropped as missing, and with zero weight."""
@@ -371,7 +428,7 @@ class Distribution(Managed):
         missing: Union[MissingPolicy, str, int] = MissingPolicy.ERROR,
     ) -> None:
         fn = LIB.require("cpindex_distribution_new")
-        policy = MissingPolicy[missing.upper()] if isinstance(missing, str) else MissingPolicy(missing)
+        policy = _missing_policy(missing)
         v = doubles_in(values, "values")
         w = doubles_in(weights, "weights") if weights is not None else None
         if w is not None and w.n != v.n:

@@ -12,7 +12,7 @@ from array import array
 from ctypes import byref, c_size_t
 from typing import Any, Mapping, Optional, Tuple, Union
 
-from ._managed import Managed
+from ._managed import Managed, borrow_all
 from ._native import INDEX_P, LIB, read_ids, read_text
 from ._results import json_result, read_doubles, spec_bytes
 from .framework import Framework
@@ -41,8 +41,8 @@ def run_index(
     fn = LIB.require("cpindex_index_run")
     raw = spec_bytes(spec)
     out = INDEX_P()
-    with framework._borrow() as f, panel._borrow() as p:
-        fn(f, p, raw, len(raw) if raw else 0, byref(out))
+    with borrow_all(shared=[framework, panel]):  # in one global order: no ABBA deadlock
+        fn(framework._check(), panel._check(), raw, len(raw) if raw else 0, byref(out))
     return IndexResult(out)
 
 

@@ -8,7 +8,7 @@ from ctypes import byref, c_double, c_int32, c_size_t, c_uint32
 from array import array
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
-from ._managed import Managed
+from ._managed import Managed, borrow_all
 from ._native import LIB, MONITOR_P, read_ids, read_text
 from ._results import json_result, read_doubles, spec_bytes
 from .framework import Framework
@@ -103,7 +103,8 @@ def run_monitor(
         raise ValueError(f"threads must be a non-negative int, got {threads!r}")
     raw = spec_bytes(spec)
     out = MONITOR_P()
-    with framework._borrow() as f, panel._borrow() as p:
+    with borrow_all(shared=[framework, panel]):  # in one global order: no ABBA deadlock
+        f, p = framework._check(), panel._check()
         if threads == 1:
             LIB.require("cpindex_monitor_run")(f, p, raw, len(raw) if raw else 0, byref(out))
         else:

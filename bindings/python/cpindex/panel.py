@@ -15,14 +15,15 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import sys
 from array import array
 from itertools import accumulate
 from ctypes import byref, c_double, c_int32, c_size_t
 from typing import IO, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out
+from ._buffers import NAN, DoubleBuffer, doubles_in, doubles_out, is_missing
 from ._errors import InvalidArgument, LengthMismatch, UnknownId
-from ._managed import Managed
+from ._managed import Managed, borrow_all
 from ._native import LIB, PANEL_P, CStr, read_ids, read_text
 from .framework import Framework
 
@@ -129,6 +130,21 @@ def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
         # nested lists [unit][period][indicator]
         return doubles_in(_reorder_nested(values, nu, np_, ni), "values")
     shape = _shape(values)
+    if shape is not None and len(shape) not in (1, 3):
+        # never flattened: a 2-D table read in C order as column-major puts values into
+        # other units' and indicators' cells
+        hint = (
+            f"; for one period's (units, indicators) table pass values[:, None, :] "
+            f"(shape {(nu, 1, ni)})"
+            if np_ == 1 and shape == (nu, ni)
+            else ""
+        )
+        raise LengthMismatch(
+            f"values is a {len(shape)}-D array of shape {shape}; give a 3-D array indexed "
+            f"[unit][period][indicator] of shape (n_units, n_periods, n_indicators) = "
+            f"{(nu, np_, ni)} or a flat sequence of {n} values in column-major order{hint}",
+            103,
+        )
     if shape is not None and len(shape) == 3:
         if shape != (nu, np_, ni):
             raise LengthMismatch(
@@ -140,12 +156,10 @@ def _values_for(values: Any, nu: int, np_: int, ni: int) -> DoubleBuffer:
         if fv is not None:
             return fv
         if _is_numpy(values):
-            # a C-ordered (or strided) numpy array: one transposing copy in numpy's C code
-            # into the library's column-major layout, not a Python loop over the cells
-            import numpy
-
-            cm = numpy.ascontiguousarray(numpy.asarray(values, dtype=numpy.float64).transpose(2, 1, 0))
-            return doubles_in(cm, "values")
+            # a C-ordered (or strided, masked, object …) numpy array: one transposing copy
+            # in numpy's C code into the library's column-major layout, not a Python loop
+            # over the cells; doubles_in makes masked and missing items NaN
+            return doubles_in(values.transpose(2, 1, 0), "values")
         nested: Any = values.tolist() if hasattr(values, "tolist") else memoryview(values).tolist()
         return doubles_in(_reorder_nested(nested, nu, np_, ni), "values")
     return doubles_in(values, "values")
@@ -180,18 +194,36 @@ def _frame_records(df: Any) -> Iterable[Tuple[Any, Any, Any, Any]]:
                 2,
             )
         cols.append(col)
-    values = (None if v != v else v for v in df[cols[3]].tolist())
+    rows = df.index.tolist()
+    values = (None if is_missing(v) else v for v in df[cols[3]].tolist())
     return zip(
-        (str(u) for u in df[cols[0]].tolist()),
+        (_frame_id(u, "unit", cols[0], rows, k) for k, u in enumerate(df[cols[0]].tolist())),
         df[cols[1]].tolist(),
-        (str(i) for i in df[cols[2]].tolist()),
+        (_frame_id(i, "indicator", cols[2], rows, k) for k, i in enumerate(df[cols[2]].tolist())),
         values,
     )
 
 
+def _frame_id(v: Any, role: str, column: Any, rows: List[Any], k: int) -> str:
+    """A unit or indicator id from a DataFrame cell: a missing cell (NaN, None, ``pd.NA``)
+    is an error naming the row — never a unit called ``"nan"`` — and a whole number read
+    into a float column (``330802.0``, a code column with a gap) is its integer code."""
+    if is_missing(v):
+        raise InvalidArgument(
+            f"DataFrame row {k} (index {rows[k]!r}): the {role} (column `{column}`) is missing; "
+            f"fill in its {role} id or drop the row",
+            2,
+        )
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _is_numpy(obj: Any) -> bool:
-    """Whether ``obj`` is a numpy array (checked without importing numpy)."""
-    return type(obj).__module__ == "numpy" and hasattr(obj, "transpose")
+    """Whether ``obj`` is a numpy array, masked arrays included (checked without
+    importing numpy)."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(obj, np.ndarray)
 
 
 def _reorder_nested(nested: Sequence[Sequence[Sequence[Any]]], nu: int, np_: int, ni: int) -> array:
@@ -299,12 +331,22 @@ class Panel(Managed):
                 u, p, i, v = r["unit"], r["period"], r["indicator"], r.get("value")
             else:
                 u, p, i, v = r
+            try:
+                year = _period(p)
+            except (TypeError, InvalidArgument) as e:
+                raise type(e)(f"record {k} ({u!r}, {p!r}, {i!r}): {e}", *e.args[1:]) from None
             uk = units.setdefault(u, len(units))
-            pk = periods.setdefault(int(p), len(periods))
+            pk = periods.setdefault(year, len(periods))
             ik = inds.setdefault(i, len(inds))
             if (uk, pk, ik) in cells:
                 raise InvalidArgument(f"record {k}: duplicate cell ({u!r}, {p}, {i!r})", 2)
-            cells[(uk, pk, ik)] = NAN if v is None else float(v)
+            try:
+                cells[(uk, pk, ik)] = NAN if is_missing(v) else float(v)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"record {k} ({u!r}, {p!r}, {i!r}): the value {v!r} is not a number "
+                    "(None, NaN or pd.NA = missing)"
+                ) from None
         nu, np_ = len(units), len(periods)
         values = array("d", [NAN]) * (nu * np_ * len(inds))
         for (u, p, i), v in cells.items():
@@ -509,7 +551,7 @@ class Panel(Managed):
         """Sets the value for ids; ``None``/NaN marks it missing."""
         try:
             up, pp, ip = self._pos()
-            pos = (up[unit], pp[int(period)], ip[indicator])
+            pos = (up[unit], pp[_period(period)], ip[indicator])
         except KeyError as e:
             raise UnknownId(f"Panel.set: {e.args[0]!r} is not in the panel", 105) from None
         self.set_at(*pos, value)
@@ -530,9 +572,7 @@ class Panel(Managed):
             with self._borrow() as p:
                 LIB.cpindex_panel_values(p, ptr, n, byref(got))
             return arr
-        buf = doubles_in(out, "out")
-        if not buf.zero_copy:
-            raise TypeError("`out` must be a writable, C-contiguous float64 buffer")
+        buf = doubles_in(out, "out", writable=True)  # never a read-only array or memory map
         if buf.n != n:
             raise LengthMismatch(f"`out` has {buf.n} elements; the panel has {n}", 103)
         with self._borrow() as p:
@@ -585,8 +625,8 @@ class Panel(Managed):
     def check_framework(self, framework: Framework) -> None:
         """Raises :class:`~cpindex.UnknownId` if an indicator of the panel is not in
         ``framework``."""
-        with self._borrow() as p, framework._borrow() as f:
-            LIB.cpindex_panel_check_framework(p, f)
+        with borrow_all(shared=[self, framework]):  # in one global order: no ABBA deadlock
+            LIB.cpindex_panel_check_framework(self._check(), framework._check())
 
 
 def _period(p: Any) -> int:
@@ -594,7 +634,7 @@ def _period(p: Any) -> int:
         raise TypeError(f"a period must be an integer year, not {type(p).__name__} {p!r}")
     try:
         v = int(p)
-    except ValueError:
+    except (ValueError, OverflowError):  # NaN, inf, "20x1"
         raise TypeError(f"a period must be an integer year, not {p!r}") from None
     if v != p and not isinstance(p, str):
         raise TypeError(f"a period must be an integer year, not {p!r}")

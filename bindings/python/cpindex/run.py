@@ -32,9 +32,11 @@ class Result(dict):  # type: ignore[type-arg]
         """Member ``key`` as a ``pandas.DataFrame`` (needs pandas). The tables of an index
         result (``scores``, ``ranks``, ``normalised``, ``contributions``, ``obstacles``)
         come back tidy: one row per unit × period × node (or indicator), columns ``unit``,
-        ``period``, ``node``/``indicator``, ``value`` — ranks as the nullable integer dtype
-        ``Int64`` (``<NA>`` where the score is missing). Otherwise a list of records
-        becomes rows and a mapping one row per key."""
+        ``period``, ``node``/``indicator``, ``value``. Ranks keep their exact values: the
+        nullable integer dtype ``Int64`` when every rank is a whole number (ties ``min`` or
+        ``max``), else the nullable ``Float64`` (ties ``average`` give 1.5, 3.5 …); ``<NA>``
+        where the score is missing. Otherwise a list of records becomes rows and a mapping
+        one row per key."""
         data = self[key]
         col = _CUBES.get(key)
         if col is not None and isinstance(data, Mapping) and "units" in self and "periods" in self:
@@ -54,7 +56,8 @@ _CUBES = {
 
 
 def _tidy_cube(data: Mapping[str, Any], units: list, periods: list, col: str, integer: bool) -> Any:
-    """``{id: [[v per unit] per period]}`` as a long DataFrame (unit, period, col, value)."""
+    """``{id: [[v per unit] per period]}`` as a long DataFrame (unit, period, col, value);
+    ``integer`` (ranks): ``Int64`` when every value is whole, else ``Float64``."""
     try:
         import pandas as pd
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -69,8 +72,11 @@ def _tidy_cube(data: Mapping[str, Any], units: list, periods: list, col: str, in
             p_col.extend([p] * nu)
             i_col.extend([ident] * nu)
             v_col.extend(column)
-    if integer:
-        values = pd.array([None if v is None or v != v else int(round(v)) for v in v_col], dtype="Int64")
+    present = [v for v in v_col if v is not None and v == v]
+    if integer and all(float(v).is_integer() for v in present):
+        values = pd.array([None if v is None or v != v else int(v) for v in v_col], dtype="Int64")
+    elif integer:  # fractional ranks (average ties): never rounded
+        values = pd.array([None if v is None or v != v else float(v) for v in v_col], dtype="Float64")
     else:
         values = pd.array([float("nan") if v is None else float(v) for v in v_col], dtype="float64")
     return pd.DataFrame(

@@ -14,7 +14,7 @@ import json
 from ctypes import byref, c_int32, c_size_t, c_uint64
 from typing import Any, Dict, List, Mapping, Tuple, Union
 
-from ._managed import Managed
+from ._managed import Managed, borrow_all
 from ._native import LIB, SENS_P, read_text
 from ._results import read_doubles, spec_bytes
 from .framework import Framework
@@ -47,8 +47,8 @@ def run_sensitivity(
     if raw is None:
         raise TypeError("a sensitivity spec is required (it lists the uncertain assumptions)")
     out = SENS_P()
-    with framework._borrow() as f, panel._borrow() as p:
-        fn(f, p, raw, len(raw), byref(out))
+    with borrow_all(shared=[framework, panel]):  # in one global order: no ABBA deadlock
+        fn(framework._check(), panel._check(), raw, len(raw), byref(out))
     return SensitivityResult(out)
 
 

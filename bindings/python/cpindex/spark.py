@@ -361,8 +361,9 @@ def decomposition(
     and of all records (pass 1 over two range partitionings: by ``(group, value)`` and by
     value). Returns ``{"generalized_entropy": {α: {"total", "within", "between"}}, "gini":
     {"total", "within", "between_net", "transvariation", "between_gross"}, "groups": [keys
-    in label order]}`` — the figures of :func:`cpindex.inequality` with ``groups`` (the
-    single-machine report) on the same records, to 1e-12 relative.
+    in label order]}`` — the figures of the single-machine report (the JSON action
+    ``cpindex.run("inequality", values=…, weights=…, groups=…)``, the ``cpindex inequality``
+    command) on the same records, to 1e-12 relative.
     """
     _require_spark()
     from .summary import ge_decomposition, gini_decomposition

@@ -20,8 +20,8 @@ from ctypes import byref, c_double, c_size_t, c_uint32, c_uint64
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from ._buffers import doubles_in
-from ._errors import LengthMismatch
-from ._managed import Managed
+from ._errors import InvalidArgument, LengthMismatch
+from ._managed import Managed, borrow_all
 from ._native import (
     LIB,
     RANK_PART_P,
@@ -110,6 +110,19 @@ def _u8(data: bytes) -> Tuple[Any, int]:
     return buf, len(b)
 
 
+def _label(lab: Any, i: int) -> int:
+    """A group label for C (``uint32_t``): an integer in [0, 2**32), never wrapped."""
+    if isinstance(lab, float) and lab.is_integer():
+        v = int(lab)
+    elif isinstance(lab, bool) or not hasattr(lab, "__index__"):
+        raise TypeError(f"groups[{i}]: the label must be an integer, not {type(lab).__name__} {lab!r}")
+    else:
+        v = int(lab)
+    if not 0 <= v < 2**32:
+        raise InvalidArgument(f"groups[{i}]: the label {v} is outside [0, 2**32) (a uint32_t)", 2)
+    return v
+
+
 class Summary(Managed):
     """Mergeable moment summary of weighted records (``cpindex_summary``)."""
 
@@ -150,9 +163,23 @@ class Summary(Managed):
         return (Summary.from_bytes, (self.to_bytes(),))
 
     def merge(self, other: "Summary") -> "Summary":
-        """Adds ``other``'s records (exactly); returns ``self``."""
-        with other._borrow() as o, self._borrow_mut() as p:
-            LIB.cpindex_summary_merge(p, o)
+        """Adds ``other``'s records (exactly); returns ``self``.
+
+        ``other`` must be another summary (merging one into itself would count its records
+        twice: :class:`~cpindex.InvalidArgument`, as ``cpindex_summary_merge`` says). Merges
+        running at the same time in other threads, also ``a.merge(b)`` against
+        ``b.merge(a)``, wait for each other instead of deadlocking."""
+        if other is self:
+            raise InvalidArgument(
+                "Summary.merge: a summary cannot be merged into itself (its records would be "
+                "counted twice); to double it, merge a copy: s.merge(Summary.from_bytes(s.to_bytes()))",
+                2,
+                "cpindex_summary_merge",
+            )
+        if not isinstance(other, Summary):
+            raise TypeError(f"Summary.merge: `other` must be a Summary, not {type(other).__name__}")
+        with borrow_all(shared=[other], exclusive=[self]):
+            LIB.cpindex_summary_merge(self._check(), other._check())
         return self
 
     def measure(self, code: int, parameter: float = 0.0) -> float:
@@ -190,14 +217,18 @@ class Summary(Managed):
 
 def ge_decomposition(groups: Sequence[Tuple[int, Summary]], alpha: float) -> Tuple[float, float, float]:
     """(total, within, between) of GE(α) from one merged summary per integer label."""
+    groups = list(groups)
     n = len(groups)
     ptrs = (SUMMARY_P * n)()
     labels = (c_uint32 * n)()
-    for i, (lab, s) in enumerate(groups):
-        ptrs[i] = s._check()
-        labels[i] = int(lab)
+    fn = LIB.require("cpindex_summary_ge_decomposition")
     t, w, b = c_double(), c_double(), c_double()
-    LIB.require("cpindex_summary_ge_decomposition")(ptrs, labels, n, float(alpha), byref(t), byref(w), byref(b))
+    # every summary stays borrowed for the whole call: a close() in another thread waits
+    with borrow_all(shared=[s for _, s in groups]):
+        for i, (lab, s) in enumerate(groups):
+            ptrs[i] = s._check()
+            labels[i] = _label(lab, i)
+        fn(ptrs, labels, n, float(alpha), byref(t), byref(w), byref(b))
     return t.value, w.value, b.value
 
 
@@ -260,12 +291,15 @@ class RankPlan(Managed):
     _kind = "rank plan"
 
     def __init__(self, parts: Sequence[RankPartition]) -> None:
+        parts = list(parts)
         n = len(parts)
         arr = (RANK_PART_P * n)()
-        for i, p in enumerate(parts):
-            arr[i] = p._check()
         out = RANK_PLAN_P()
-        LIB.require("cpindex_rank_plan_new")(arr, n, byref(out))
+        fn = LIB.require("cpindex_rank_plan_new")
+        with borrow_all(shared=parts):  # a close() in another thread waits for the call
+            for i, p in enumerate(parts):
+                arr[i] = p._check()
+            fn(arr, n, byref(out))
         self._adopt(out, LIB.cpindex_rank_plan_free)
 
     def probes(self, queries: Sequence[Tuple[int, float, float]]) -> List[Probe]:
@@ -300,15 +334,18 @@ class RankPlan(Managed):
 def gini_decomposition(total: RankPlan, groups: Sequence[Tuple[int, RankPlan]]) -> Tuple[float, float, float, float]:
     """Dagum's Gini decomposition ``(total, within, between_net, transvariation)`` from the
     plan of all records ranked by value and one plan per integer group label."""
+    groups = list(groups)
     n = len(groups)
     ptrs = (RANK_PLAN_P * n)()
     labels = (c_uint32 * n)()
-    for i, (lab, p) in enumerate(groups):
-        ptrs[i] = p._check()
-        labels[i] = int(lab)
     out = [c_double() for _ in range(4)]
-    with total._borrow() as t:
-        LIB.require("cpindex_rank_plan_gini_decomposition")(t, ptrs, labels, n, *[byref(o) for o in out])
+    fn = LIB.require("cpindex_rank_plan_gini_decomposition")
+    # the total and every group plan stay borrowed for the whole call
+    with borrow_all(shared=[total] + [p for _, p in groups]):
+        for i, (lab, p) in enumerate(groups):
+            ptrs[i] = p._check()
+            labels[i] = _label(lab, i)
+        fn(total._check(), ptrs, labels, n, *[byref(o) for o in out])
     return tuple(o.value for o in out)  # type: ignore[return-value]
 
 

@@ -14,12 +14,22 @@ REPO = PACKAGE_ROOT.parent.parent  # the cargo checkout (when the tests run from
 BUILTIN_JSON = REPO / "src" / "model" / "builtin" / "quzhou-2021-2025.json"
 HEADER = REPO / "include" / "cpindex.h"
 
+# numpy and pandas are optional: without them their tests are skipped with a message —
+# unless CPINDEX_REQUIRE_NUMPY=1 / CPINDEX_REQUIRE_PANDAS=1 (for CI, like
+# CPINDEX_REQUIRE_OPENPYXL in test_readers), which turn the skip into a failure.
+REQUIRE_NUMPY = os.environ.get("CPINDEX_REQUIRE_NUMPY") == "1"
+REQUIRE_PANDAS = os.environ.get("CPINDEX_REQUIRE_PANDAS") == "1"
+
 try:
     import numpy  # noqa: F401
 
     HAVE_NUMPY = True
     NUMPY_SKIP = ""
 except ImportError:  # pragma: no cover - depends on the environment
+    if REQUIRE_NUMPY:
+        raise RuntimeError(
+            "numpy is not installed — but CPINDEX_REQUIRE_NUMPY=1 (pip install numpy)"
+        ) from None
     HAVE_NUMPY = False
     NUMPY_SKIP = "numpy is not installed: the numpy zero-copy paths are not exercised"
     print(f"\n[cpindex tests] SKIP reason: {NUMPY_SKIP}", flush=True)
@@ -31,6 +41,10 @@ try:
     HAVE_PANDAS = True
     PANDAS_SKIP = ""
 except ImportError:  # pragma: no cover - depends on the environment
+    if REQUIRE_PANDAS:
+        raise RuntimeError(
+            "pandas is not installed — but CPINDEX_REQUIRE_PANDAS=1 (pip install pandas)"
+        ) from None
     HAVE_PANDAS = False
     PANDAS_SKIP = "pandas is not installed: to_pandas() is tested only for its ImportError"
     print(f"\n[cpindex tests] SKIP reason: {PANDAS_SKIP}", flush=True)

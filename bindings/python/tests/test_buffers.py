@@ -71,6 +71,20 @@ class WithoutNumpyTest(unittest.TestCase):
                 doubles_in(bad, "values")
             self.assertIn("values", str(cm.exception))
 
+    def test_a_single_number_is_not_a_sequence(self) -> None:
+        for one in (3, 3.0):
+            with self.assertRaisesRegex(TypeError, "single"):
+                doubles_in(one, "values")
+
+    def test_writable_out_buffers(self) -> None:
+        a = array("d", bytes(16))
+        b = doubles_in(a, "out", writable=True)
+        self.assertTrue(b.writable)
+        self.assertEqual(b.address, a.buffer_info()[0])
+        for ro in (memoryview(bytes(16)).cast("d"), [0.0, 0.0], (0.0, 0.0), bytearray(16), None, 2.0):
+            with self.assertRaisesRegex(TypeError, "`out` must be a writable", msg=repr(ro)):
+                doubles_in(ro, "out", writable=True)
+
     def test_out(self) -> None:
         arr, ptr = doubles_out(3)
         ptr[1] = 7.0
@@ -108,6 +122,62 @@ class NumpyTest(unittest.TestCase):
         self.assertEqual(b.ptr[0], 0.25)
         b = doubles_in(np.arange(6.0).reshape(2, 3).T)  # F-ordered 2-D: copied in C order
         self.assertEqual(list(b.ptr[:6]), [0.0, 3.0, 1.0, 4.0, 2.0, 5.0])
+
+    def test_other_float_formats_converted(self) -> None:
+        # the module doc: "other dtypes … converted once" (memoryview.tolist() cannot
+        # unpack these: it raised NotImplementedError)
+        for dt in (np.float16, ">f8", np.longdouble, np.int8, np.uint64, np.bool_):
+            a = np.array([1, 0, 1], dtype=dt)
+            b = doubles_in(a, "values")
+            self.assertEqual(list(b.ptr[: b.n]), [1.0, 0.0, 1.0], dt)
+            self.assertFalse(b.zero_copy)
+
+    def test_object_arrays_none_and_pd_na_are_missing(self) -> None:
+        items = [21.0, None, 35.5, float("nan"), 4]
+        if support.HAVE_PANDAS:
+            import pandas as pd
+
+            items.append(pd.NA)
+        b = doubles_in(np.array(items, dtype=object), "values")
+        got = list(b.ptr[: b.n])
+        self.assertEqual([got[0], got[2], got[4]], [21.0, 35.5, 4.0])
+        self.assertTrue(all(math.isnan(got[k]) for k in [1, 3] + list(range(5, len(items)))))
+        with self.assertRaisesRegex(TypeError, r"`values`\[1\] is str 'x'"):
+            doubles_in(np.array([1.0, "x"], dtype=object), "values")
+
+    def test_non_numeric_dtypes_are_type_errors_naming_the_dtype(self) -> None:
+        for a in (np.array(["2020-01-01"], "datetime64[D]"), np.array(["a"]), np.array([1j])):
+            with self.assertRaises(TypeError, msg=str(a.dtype)) as cm:
+                doubles_in(a, "values")
+            self.assertIn(str(a.dtype), str(cm.exception))
+
+    def test_masked_elements_are_missing(self) -> None:
+        data = np.array([1.0, 2.0, 1000.0, 4.0])
+        m = np.ma.masked_array(data, mask=[0, 0, 1, 0])
+        got = list(doubles_in(m, "values").ptr[:4])
+        self.assertEqual([got[0], got[1], got[3]], [1.0, 2.0, 4.0])
+        self.assertTrue(math.isnan(got[2]))  # never the 1000 under the mask
+        self.assertEqual(data[2], 1000.0)  # the caller's data untouched
+        # an int masked array, and one with nothing masked
+        got = list(doubles_in(np.ma.masked_array([1, 2], mask=[1, 0]), "values").ptr[:2])
+        self.assertTrue(math.isnan(got[0]))
+        self.assertEqual(got[1], 2.0)
+        self.assertEqual(list(doubles_in(np.ma.masked_array([1.0, 2.0]), "values").ptr[:2]), [1.0, 2.0])
+
+    def test_numpy_scalars_and_0d_arrays_are_not_sequences(self) -> None:
+        for one in (np.float64(3.0), np.float32(3.0), np.int64(3), np.array(3.0)):
+            with self.assertRaisesRegex(TypeError, "single", msg=repr(one)):
+                doubles_in(one, "values")
+
+    def test_read_only_memory_is_never_an_output(self) -> None:
+        ro = np.zeros(2)
+        ro.flags.writeable = False
+        over_bytes = np.frombuffer(bytes(16), dtype=np.float64)
+        for a in (ro, over_bytes, np.zeros(4)[::2], np.zeros(2, np.float32), np.ma.zeros(2)):
+            with self.assertRaisesRegex(TypeError, "`out` must be a writable", msg=repr(a)):
+                doubles_in(a, "out", writable=True)
+        w = np.zeros(2)
+        self.assertEqual(doubles_in(w, "out", writable=True).address, w.ctypes.data)
 
 
 if __name__ == "__main__":

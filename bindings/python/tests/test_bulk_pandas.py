@@ -157,8 +157,33 @@ class PandasFriction(unittest.TestCase):
         norm = res.to_pandas("normalised")
         self.assertEqual(list(norm.columns), ["unit", "period", "indicator", "value"])
 
+    def test_fractional_ranks_are_not_rounded(self) -> None:
+        # ties "average" (docs/spec.md): w, x tie for places 1-2 -> 1.5 each; y, z tie for
+        # 3-4 -> 3.5 each (rounding gave 2 and 4, Python's round-half-even even 2 and 4)
+        fw = _framework(1)
+        p = cpindex.Panel(["w", "x", "y", "z", "v"], [2021], ["i0"], [9.0, 9.0, 2.0, 2.0, float("nan")])
+        res = cpindex.run_index(fw, p, dict(SPEC, ranks={"ties": "average"})).to_dict()
+        ranks = res.to_pandas("ranks")
+        self.assertEqual(str(ranks["value"].dtype), "Float64")
+        r = ranks[ranks["node"] == "t"].set_index("unit")["value"]
+        self.assertEqual([float(r[u]) for u in "wxyz"], [1.5, 1.5, 3.5, 3.5])
+        self.assertTrue(r.isna()["v"])
+        self.assertEqual(res["ranks"]["t"], [[1.5, 1.5, 3.5, 3.5, None]])  # the JSON's numbers
+        # ties "min": whole ranks stay Int64
+        res = cpindex.run_index(fw, p, dict(SPEC, ranks={"ties": "min"})).to_dict()
+        ranks = res.to_pandas("ranks")
+        self.assertEqual(str(ranks["value"].dtype), "Int64")
+        r = ranks[ranks["node"] == "t"].set_index("unit")["value"]
+        self.assertEqual([int(r[u]) for u in "wxyz"], [1, 1, 3, 3])
+
 
 class DistributionOptions(unittest.TestCase):
+    def test_share_in_band_is_half_open_by_default(self) -> None:
+        # [2, 4) of 1..5 holds 2 and 3: 2/5; the closed band [2, 4] holds 2, 3, 4: 3/5
+        self.assertAlmostEqual(dist.share_in_band([1, 2, 3, 4, 5], 2, 4), 0.4, delta=1e-15)
+        self.assertAlmostEqual(dist.share_in_band([1, 2, 3, 4, 5], 2, 4, rule=dist.BandRule.CLOSED), 0.6, delta=1e-15)
+        self.assertIn("[lower, upper)", dist.share_in_band.__doc__ or "")
+
     def test_quantile_takes_a_list(self) -> None:
         # type 2 on 1..5: p = 0.1 -> np = 0.5 -> x(1) = 1; 0.5 -> 2.5 -> x(3) = 3; 0.9 -> x(5) = 5
         self.assertEqual(dist.quantile([1, 2, 3, 4, 5], [0.1, 0.5, 0.9]), [1.0, 3.0, 5.0])

@@ -325,8 +325,12 @@ class DistributionHandleTest(unittest.TestCase):
             d.quantile(0.5, 7)
         with self.assertRaises(cpindex.InvalidArgument):
             d.quantile(-0.1)
-        with self.assertRaises(KeyError):
-            cpindex.Distribution([1.0], missing="ignore")
+        for bad in ("ignore", "bogus", 7, True):
+            with self.assertRaises(cpindex.InvalidArgument, msg=repr(bad)) as cm:
+                cpindex.Distribution([1.0], missing=bad)
+            self.assertIn("'error'", str(cm.exception))  # the valid policies are listed
+            self.assertIn("'skip'", str(cm.exception))
+        self.assertEqual(len(cpindex.Distribution([1.0, None], missing="Skip")), 1)
 
     def test_clone_and_threads(self) -> None:
         import threading
@@ -371,6 +375,25 @@ class DecompositionTest(unittest.TestCase):
         # the groups do not overlap (all urban incomes < all rural): no transvariation
         self.assertAlmostEqual(r.transvariation, 0.0, delta=1e-12)
 
+    def test_missing_group_labels_are_errors_not_groups(self) -> None:
+        # a record without a label is not a group of its own (each NaN was a separate
+        # one-record group, changing the within/between split)
+        labels: list = [["a", "a", None, "b", "b"] * 2, [0.0, 0.0, float("nan"), 1.0, float("nan")] * 2]
+        if support.HAVE_NUMPY:
+            labels.append(np.array([0.0, 0.0, np.nan, 1.0, np.nan] * 2))
+        if support.HAVE_PANDAS:
+            import pandas as pd
+
+            labels.append(pd.array(["a", "a", pd.NA, "b", "b"] * 2, dtype="string"))
+        for g in labels:
+            for call in (
+                lambda: cpindex.ge_decomposition(INCOMES, g, 1.0),
+                lambda: cpindex.gini_decomposition(INCOMES, g),
+            ):
+                with self.assertRaises(cpindex.MissingValue, msg=repr(g)) as cm:
+                    call()
+                self.assertIn("`groups`[2]", str(cm.exception))
+
     def test_errors(self) -> None:
         with self.assertRaises(cpindex.LengthMismatch):
             cpindex.ge_decomposition(INCOMES, [0, 1], 1.0)
@@ -378,3 +401,70 @@ class DecompositionTest(unittest.TestCase):
             cpindex.gini_decomposition(INCOMES, [-1] * 10)
         with self.assertRaises(cpindex.InvalidValue):
             cpindex.gini_decomposition([-1.0, 2.0], [0, 1])
+
+
+class BandAndScalarsTest(unittest.TestCase):
+    """The free ``share_in_band`` (half-open by default, ``rule=`` as the handle's), numpy
+    scalars for ``p``, and a single number where a sequence is needed."""
+
+    @unittest.skipUnless(HAVE_HANDLE and LIB.has("cpindex_share_in_band"), HANDLE_SKIP)
+    def test_share_in_band_rules(self) -> None:
+        # 1..10: [3, 6) holds 3, 4, 5 -> 0.3; [3, 6] holds 3, 4, 5, 6 -> 0.4
+        self.assertAlmostEqual(cpindex.share_in_band(ONE_TO_TEN, 3, 6), 0.3, delta=1e-15)
+        self.assertAlmostEqual(
+            cpindex.share_in_band(ONE_TO_TEN, 3, 6, rule=cpindex.BandRule.HALF_OPEN), 0.3, delta=1e-15
+        )
+        for closed in (cpindex.BandRule.CLOSED, 1, "closed", "CLOSED"):
+            self.assertAlmostEqual(cpindex.share_in_band(ONE_TO_TEN, 3, 6, rule=closed), 0.4, delta=1e-15)
+        # weighted: weight k on value k; [3, 6] has 3+4+5+6 = 18 of 55
+        w = ONE_TO_TEN
+        self.assertAlmostEqual(cpindex.share_in_band(ONE_TO_TEN, 3, 6, w, rule="closed"), 18 / 55, delta=1e-15)
+        self.assertAlmostEqual(cpindex.share_in_band(ONE_TO_TEN, 3, 6, w), 12 / 55, delta=1e-15)
+        # na_rm drops the missing record under either rule: 1, 2, 3 -> [2, 3] holds 2 of 3
+        self.assertAlmostEqual(cpindex.share_in_band([1, None, 2, 3], 2, 3, rule="closed", na_rm=True), 2 / 3, delta=1e-15)
+        with self.assertRaisesRegex(cpindex.MissingValue, r"share_in_band\(\): `values\[1\]`"):
+            cpindex.share_in_band([1, None, 2, 3], 2, 3, rule="closed")
+        for bad in (2, "open", None):
+            with self.assertRaisesRegex(cpindex.InvalidArgument, "rule must be one of", msg=repr(bad)):
+                cpindex.share_in_band(ONE_TO_TEN, 3, 6, rule=bad)
+
+    @unittest.skipUnless(support.HAVE_NUMPY and LIB.has("cpindex_quantile"), "needs numpy and cpindex_quantile")
+    def test_quantile_takes_numpy_scalars(self) -> None:
+        # type 2 on 1..10 at p = 0.5: mean of x5 and x6 = 5.5
+        for p in (np.float32(0.5), np.float64(0.5), np.array(0.5), np.int64(1)):
+            got = cpindex.quantile(ONE_TO_TEN, p)
+            self.assertIsInstance(got, float)
+            self.assertAlmostEqual(got, 10.0 if p == 1 else 5.5, delta=1e-15)
+        self.assertEqual(cpindex.quantile(ONE_TO_TEN, np.array([0.5, 1.0])), [5.5, 10.0])
+
+    @unittest.skipUnless(support.HAVE_NUMPY and LIB.has("cpindex_gini"), "needs numpy and cpindex_gini")
+    def test_a_numpy_scalar_is_not_a_sequence(self) -> None:
+        for one in (3.0, np.float64(3.0), np.float32(3.0), np.array(3.0)):
+            with self.assertRaisesRegex(TypeError, "single", msg=repr(one)):
+                cpindex.gini(one)
+
+    @unittest.skipUnless(support.HAVE_NUMPY and LIB.has("cpindex_gini"), "needs numpy and cpindex_gini")
+    def test_masked_values_are_missing(self) -> None:
+        x = np.array([1.0, 2.0, 3.0, 1000.0, 4.0])
+        m = np.ma.masked_array(x, mask=[0, 0, 0, 1, 0])
+        with self.assertRaisesRegex(cpindex.MissingValue, r"`values\[3\]`"):
+            cpindex.gini(m)
+        # the masked 1000 is left out: the Gini of 1, 2, 3, 4 (0.25, by the reference formula)
+        self.assertAlmostEqual(cpindex.gini(m, na_rm=True), ref_gini([1.0, 2.0, 3.0, 4.0]), delta=1e-15)
+        if HAVE_HANDLE:
+            self.assertAlmostEqual(cpindex.Distribution(m, missing="skip").mean, 2.5, delta=1e-15)
+
+    @unittest.skipUnless(support.HAVE_PANDAS and LIB.has("cpindex_gini"), "needs pandas and cpindex_gini")
+    def test_pandas_na_is_missing(self) -> None:
+        import pandas as pd
+
+        s = pd.Series([21.0, None, 35.5, 28.0], dtype="Float64")
+        want = ref_gini([21.0, 35.5, 28.0])
+        self.assertAlmostEqual(cpindex.gini(s, na_rm=True), want, delta=1e-15)
+        with self.assertRaisesRegex(cpindex.MissingValue, r"`values\[1\]`"):
+            cpindex.gini(s)
+        if HAVE_HANDLE:
+            self.assertAlmostEqual(cpindex.Distribution(s, missing="skip").gini(), want, delta=1e-15)
+            obj = pd.Series([21.0, None, 35.5, 28.0], dtype=object).to_numpy()
+            self.assertAlmostEqual(cpindex.Distribution(obj, missing="skip").gini(), want, delta=1e-15)
+

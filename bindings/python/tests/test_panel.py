@@ -260,6 +260,31 @@ class ErrorTest(unittest.TestCase):
         with self.assertRaises(cpindex.InvalidArgument):
             Panel(["a"], [2**40], ["x"], [1.0])  # would wrap around in a C int32
 
+    def test_fractional_and_missing_years_are_errors_everywhere(self) -> None:
+        # the same rule as Panel(periods=…) and get(): a period is an integer year; 2020.0 is
+        # 2020, but 2020.6 is not truncated into 2020 (the review's finding 8)
+        self.assertEqual(Panel.from_records([("a", 2020.0, "x", 1.0)]).periods, (2020,))
+        for bad in (2021.9, float("nan"), float("inf"), None):
+            with self.assertRaises(TypeError, msg=repr(bad)) as cm:
+                Panel.from_records([("a", 2020, "x", 1.0), ("a", bad, "y", 2.0)])
+            self.assertIn("record 1", str(cm.exception))
+            self.assertIn("integer year", str(cm.exception))
+        p = Panel(["a"], [2020, 2021], ["x"], [1.0, 2.0])
+        with self.assertRaisesRegex(TypeError, "integer year"):
+            p.set("a", 2020.9, "x", 99.0)
+        self.assertEqual(p.values(), array("d", [1.0, 2.0]))  # nothing written
+        p.set("a", 2021.0, "x", 5.0)
+        self.assertEqual(p.values(), array("d", [1.0, 5.0]))
+
+    def test_a_2d_table_is_rejected_not_scattered(self) -> None:
+        # (units, indicators) of one period — the shape of DataFrame.to_numpy() for a year —
+        # is neither the flat column-major buffer nor the 3-D [unit][period][indicator] array
+        table = memoryview(array("d", [700.0, 80.0, 5.1, 400.0, 60.0, 4.2])).cast("B").cast("d", (2, 3))
+        with self.assertRaises(cpindex.LengthMismatch) as cm:
+            Panel(["kecheng", "qujiang"], [2021], ["gdp", "pop", "income"], table)
+        self.assertIn("2-D", str(cm.exception))
+        self.assertIn("[unit][period][indicator]", str(cm.exception))
+
     def test_positions_and_ids(self) -> None:
         p = Panel(UNITS, PERIODS, INDS, column_major())
         with self.assertRaises(cpindex.InvalidArgument):
@@ -349,6 +374,46 @@ class PandasTest(unittest.TestCase):
         self.assertEqual(list(df.columns), ["unit", "period", "indicator", "value"])
         self.assertEqual(len(df), 12)
 
+    @unittest.skipUnless(support.HAVE_PANDAS, support.PANDAS_SKIP)
+    def test_frame_rows_without_a_unit_or_indicator_are_errors(self) -> None:
+        import pandas as pd
+
+        for col, cell in (("地区", None), ("地区", float("nan")), ("指标", None), ("指标", pd.NA)):
+            df = pd.DataFrame({"地区": ["kecheng", "qujiang", "longyou"], "年份": [2021] * 3,
+                               "指标": ["gdp"] * 3, "数值": [700.0, 400.0, 9999.0]},
+                              index=[10, 11, 12]).astype({"指标": object})
+            df.loc[12, col] = cell
+            with self.assertRaises(cpindex.InvalidArgument, msg=f"{col}={cell!r}") as cm:
+                Panel.from_records(df)
+            msg = str(cm.exception)
+            self.assertIn("row 2 (index 12)", msg)  # never a unit called "nan"
+            self.assertIn(f"`{col}`", msg)
+
+    @unittest.skipUnless(support.HAVE_PANDAS, support.PANDAS_SKIP)
+    def test_frame_float_codes_and_years(self) -> None:
+        import pandas as pd
+
+        # a code column read as float (a gap elsewhere turns ints into floats): 330802, not
+        # "330802.0"; fractional years are errors, whole float years are years
+        df = pd.DataFrame({"unit": [330802.0, 330803.0], "year": [2021.0, 2021.0],
+                           "indicator": ["gdp", "gdp"], "value": [1.0, 2.0]})
+        p = Panel.from_records(df)
+        self.assertEqual(p.units, ("330802", "330803"))
+        self.assertEqual(p.periods, (2021,))
+        df.loc[1, "year"] = 2020.6
+        with self.assertRaisesRegex(TypeError, "record 1 .*integer year"):
+            Panel.from_records(df)
+
+    @unittest.skipUnless(support.HAVE_PANDAS, support.PANDAS_SKIP)
+    def test_frame_nullable_values_pd_na_is_missing(self) -> None:
+        import pandas as pd
+
+        df = pd.DataFrame({"unit": ["a", "b"], "year": [2021, 2021], "indicator": ["x", "x"],
+                           "value": pd.array([1.0, None], dtype="Float64")})
+        p = Panel.from_records(df)
+        self.assertEqual(p.get("a", 2021, "x"), 1.0)
+        self.assertTrue(math.isnan(p.get("b", 2021, "x")))
+
     @unittest.skipIf(support.HAVE_PANDAS, "pandas is installed")
     def test_to_pandas_needs_pandas(self) -> None:
         with self.assertRaises(ImportError):
@@ -390,6 +455,66 @@ class NumpyPanelTest(unittest.TestCase):
         out = np.zeros(12)
         p.values(out=out)
         self.assertTrue(np.array_equal(out, np.asarray(column_major())))
+
+    def test_2d_numpy_is_rejected_not_scattered(self) -> None:
+        units, inds = ["kecheng", "qujiang"], ["gdp", "population", "income"]
+        table = np.array([[700.0, 80.0, 5.1], [400.0, 60.0, 4.2]])  # (units, indicators)
+        for t in (table, np.asfortranarray(table)):
+            with self.assertRaises(cpindex.LengthMismatch) as cm:
+                Panel(units, [2021], inds, t)
+            self.assertIn("values[:, None, :]", str(cm.exception))  # the one-period hint
+        # the hint's shape gives every cell its own value
+        p = Panel(units, [2021], inds, table[:, None, :])
+        for u, unit in enumerate(units):
+            for i, ind in enumerate(inds):
+                self.assertEqual(p.get(unit, 2021, ind), table[u, i])
+        with self.assertRaises(cpindex.LengthMismatch):
+            Panel(units, [2021], inds, np.zeros((2, 1, 3, 1)))
+
+    def test_masked_cells_are_missing(self) -> None:
+        ref = self.reference()
+        hidden = ref == flat_value(1, 1, 0)  # one cell masked out
+        want = np.where(hidden, np.nan, ref)
+        masked = np.ma.masked_array(ref, mask=hidden)
+        for values in (
+            masked,  # C order
+            np.ma.masked_array(np.asfortranarray(ref), mask=np.asfortranarray(hidden)),
+            np.ma.masked_array(ref.transpose(2, 1, 0).ravel(), mask=hidden.transpose(2, 1, 0).ravel()),  # flat
+        ):
+            got = Panel(UNITS, PERIODS, INDS, values).to_numpy()
+            self.assertTrue(np.array_equal(got, want, equal_nan=True))
+
+    def test_object_arrays_with_none(self) -> None:
+        ref = self.reference()
+        obj = ref.astype(object)
+        obj[2, 0, 1] = None
+        got = Panel(UNITS, PERIODS, INDS, obj).to_numpy()
+        self.assertTrue(math.isnan(got[2, 0, 1]))
+        got[2, 0, 1] = ref[2, 0, 1]
+        self.assertTrue(np.array_equal(got, ref))
+        flat = np.array([1.0, None], dtype=object)
+        self.assertTrue(math.isnan(Panel(["a", "b"], [2020], ["x"], flat).get("b", 2020, "x")))
+
+    def test_values_out_never_writes_read_only_memory(self) -> None:
+        p = Panel(["a", "b"], [2020], ["x"], [1.5, 2.5])
+        ro = np.zeros(2)
+        ro.flags.writeable = False
+        immutable = bytes(16)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "zeros.bin")
+            with open(path, "wb") as f:
+                f.write(bytes(16))
+            mm = np.memmap(path, dtype=np.float64, mode="r", shape=(2,))  # writing it segfaulted
+            for out in (ro, np.frombuffer(immutable, dtype=np.float64), mm):
+                with self.assertRaisesRegex(TypeError, "read-only"):
+                    p.values(out=out)
+            del mm
+            rw = np.memmap(path, dtype=np.float64, mode="r+", shape=(2,))
+            self.assertIs(p.values(out=rw), rw)
+            self.assertEqual(list(rw), [1.5, 2.5])
+            del rw
+        self.assertEqual(immutable, bytes(16))
+        self.assertEqual(list(ro), [0.0, 0.0])
 
     def test_nan_in_numpy(self) -> None:
         p = Panel(["a", "b"], [2020], ["x"], np.array([np.nan, 2.0]))

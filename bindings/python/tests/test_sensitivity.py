@@ -24,12 +24,7 @@ SPEC = {
     "bootstrap": 20,
 }
 
-try:
-    import pandas  # noqa: F401
-
-    HAVE_PANDAS = True
-except ImportError:  # pragma: no cover - depends on the environment
-    HAVE_PANDAS = False
+HAVE_PANDAS = support.HAVE_PANDAS  # CPINDEX_REQUIRE_PANDAS=1 makes its absence a failure
 
 
 @unittest.skipUnless(SAMPLE_CSV.is_file(), "examples/data/quzhou.csv is not beside the tests")

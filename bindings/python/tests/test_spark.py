@@ -42,6 +42,24 @@ def close(a: float, b: float, tol: float = 1e-12) -> bool:
 
 
 class SummaryCtypesTest(unittest.TestCase):
+    def test_group_labels_are_uint32_never_wrapped(self) -> None:
+        # a label outside [0, 2**32) used to wrap in the uint32_t array: -1 became 4294967295
+        # silently, 2**32 became 0 (a clash with the real label 0)
+        from cpindex.summary import ge_decomposition, gini_decomposition
+
+        a, b = Summary([1.0, 2.0]), Summary([10.0, 20.0])
+        for bad in (-1, 2**32):
+            with self.assertRaisesRegex(cpindex.InvalidArgument, r"groups\[1\]: the label"):
+                ge_decomposition([(0, a), (bad, b)], 0.0)
+        with self.assertRaises(TypeError):
+            ge_decomposition([(0, a), ("b", b)], 0.0)
+        # 1 and 1.0 are the same label; the split does not depend on the label's value
+        self.assertEqual(ge_decomposition([(0, a), (1.0, b)], 0.0), ge_decomposition([(7, a), (2**32 - 1, b)], 0.0))
+        t = RankPlan([RankPartition([1.0, 2.0, 10.0, 20.0])])
+        g = [RankPlan([RankPartition([1.0, 2.0])]), RankPlan([RankPartition([10.0, 20.0])])]
+        with self.assertRaises(cpindex.InvalidArgument):
+            gini_decomposition(t, [(0, g[0]), (-1, g[1])])
+
     def test_hand_computed_merge_and_bytes(self) -> None:
         # {1, 2 | 3, 4}: mean 2.5, GE(2) = CV^2/2 = 0.1, Gini 0.25, type-2 median 2.5
         a = Summary([1.0, 2.0], alphas=[2.0])

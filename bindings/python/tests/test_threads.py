@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import unittest
+from unittest import mock
 
 import cpindex
+from cpindex._native import LIB
+from cpindex.summary import RankPartition, RankPlan, Summary, ge_decomposition, gini_decomposition
 
 import support
 
@@ -80,6 +84,138 @@ class ThreadsTest(unittest.TestCase):
         for t in ts:
             t.join()
         self.assertTrue(all(s == "quzhou-2021-2025" for s in seen))
+
+
+def _closes_wait_during(c_name: str, victims: list, testcase: unittest.TestCase):
+    """A stand-in for the C function ``c_name``: while "inside the C call" it asks another
+    thread to close each handle in ``victims`` and checks that every close() waits (the
+    Managed contract: a handle borrowed for a call is not freed under it). Only then does it
+    call the real function; if a close() got through, it fails instead of calling C with a
+    freed pointer."""
+    real = LIB.require(c_name)
+    closers: list = []
+
+    def fake(*args):
+        for v in victims:
+            t = threading.Thread(target=v.close, daemon=True)
+            t.start()
+            closers.append(t)
+        for t in closers:
+            t.join(0.3)
+        freed = [v for v, t in zip(victims, closers) if not t.is_alive()]
+        if freed:
+            raise AssertionError(f"{c_name}: close() freed {len(freed)} handle(s) during the C call")
+        return real(*args)
+
+    return fake, closers
+
+
+class BorrowedArraysTest(unittest.TestCase):
+    """Calls that take an array of other handles keep each of them borrowed for the call
+    (the use-after-free the review found in ge_decomposition, RankPlan, gini_decomposition)."""
+
+    def _run(self, c_name: str, victims: list, call) -> object:
+        fake, closers = _closes_wait_during(c_name, victims, self)
+        with mock.patch.dict(vars(LIB), {c_name: fake}):
+            got = call()
+        for t in closers:
+            t.join(5)
+            self.assertFalse(t.is_alive(), "close() still waiting after the call returned")
+        for v in victims:
+            self.assertTrue(v.closed)
+        return got
+
+    def test_summary_ge_decomposition_borrows_every_group(self) -> None:
+        a = Summary([1.0, 2.0, 3.0], alphas=[2.0])
+        b = Summary([10.0, 20.0], alphas=[2.0])
+        t, w, btw = self._run(
+            "cpindex_summary_ge_decomposition", [a, b], lambda: ge_decomposition([(0, a), (1, b)], 2.0)
+        )
+        # GE(2) = CV^2 / 2 (Cowell 2011, ch. 3), with the population variance
+        x = [1.0, 2.0, 3.0, 10.0, 20.0]
+        m = sum(x) / len(x)
+        var = sum((v - m) ** 2 for v in x) / len(x)
+        self.assertAlmostEqual(t, var / m**2 / 2, places=12)
+        self.assertAlmostEqual(w + btw, t, places=12)
+        with self.assertRaisesRegex(ValueError, "closed"):
+            ge_decomposition([(0, a)], 2.0)
+
+    def test_rank_plan_borrows_every_partition(self) -> None:
+        parts = [RankPartition([1.0, 2.0]), RankPartition([3.0, 4.0])]
+        plan = self._run("cpindex_rank_plan_new", parts, lambda: RankPlan(parts))
+        self.assertFalse(plan.closed)
+        plan.close()
+
+    def test_gini_decomposition_borrows_every_group_plan(self) -> None:
+        total = RankPlan([RankPartition([1.0, 2.0, 3.0, 4.0])])
+        g0 = RankPlan([RankPartition([1.0, 2.0])])
+        g1 = RankPlan([RankPartition([3.0, 4.0])])
+        self._run(
+            "cpindex_rank_plan_gini_decomposition",
+            [g0, g1],
+            lambda: gini_decomposition(total, [(0, g0), (1, g1)]),
+        )
+        total.close()
+
+    def test_the_same_handle_twice_is_borrowed_once(self) -> None:
+        # a second read lock on one handle would queue behind a waiting close(): deadlock
+        a = Summary([1.0, 2.0, 3.0], alphas=[2.0])
+        done: list = []
+        fake, closers = _closes_wait_during("cpindex_summary_ge_decomposition", [a], self)
+        with mock.patch.dict(vars(LIB), {"cpindex_summary_ge_decomposition": fake}):
+            th = threading.Thread(target=lambda: done.append(ge_decomposition([(0, a), (1, a)], 2.0)), daemon=True)
+            th.start()
+            th.join(10)
+        self.assertFalse(th.is_alive(), "ge_decomposition with one summary twice deadlocked")
+        self.assertEqual(len(done), 1)
+
+
+class MergeLockingTest(unittest.TestCase):
+    def test_merge_into_itself_is_an_error_not_a_hang(self) -> None:
+        s = Summary([1.0, 2.0, 3.0])
+        got: list = []
+
+        def merge_self() -> None:
+            try:
+                s.merge(s)
+                got.append("merged")
+            except Exception as e:  # noqa: BLE001 - inspected below
+                got.append(e)
+
+        th = threading.Thread(target=merge_self, daemon=True)
+        th.start()
+        th.join(5)
+        self.assertFalse(th.is_alive(), "s.merge(s) hangs")
+        self.assertIsInstance(got[0], cpindex.InvalidArgument)
+        self.assertIn("itself", str(got[0]))
+        self.assertEqual(s.counts(), (3, 0, 0))  # unchanged
+        s.merge(Summary.from_bytes(s.to_bytes()))  # the documented way to double it
+        self.assertEqual(s.counts(), (6, 0, 0))
+
+    def test_opposite_merges_in_two_threads_do_not_deadlock(self) -> None:
+        a, b = Summary([1.0, 2.0]), Summary([3.0, 4.0])
+        n = 3000
+        done = [0, 0]
+
+        def loop(k: int, x: Summary, y: Summary) -> None:
+            for _ in range(n):
+                x.merge(y)
+                done[k] += 1
+
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # switch threads as often as possible
+        try:
+            ts = [
+                threading.Thread(target=loop, args=(0, a, b), daemon=True),
+                threading.Thread(target=loop, args=(1, b, a), daemon=True),
+            ]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(60)
+        finally:
+            sys.setswitchinterval(old)
+        self.assertEqual(done, [n, n], "a.merge(b) and b.merge(a) deadlocked")
 
 
 _ = support
