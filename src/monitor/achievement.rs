@@ -955,6 +955,13 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                 }
                 Reference::Series { .. } => reference.map_or(f64::NAN, |r| transform(r, k)),
             };
+            if indicator.target.is_none() {
+                // the relative target alone decides: the figure judged is the compared
+                // value (the year's own on the `same_year` basis, set below), and none in
+                // a year it is not assessed — never the kind's usual figure (an average
+                // growth since the base year) in some years and the year's value in others
+                rec.h.measured = None;
+            }
             if own.is_nan() || refv.is_nan() {
                 if year > base_year {
                     notes.keyed((note_key::RELATIVE_NOT_ASSESSED, year as u64, 0, 0), || {
