@@ -306,6 +306,34 @@ impl Framework {
         self.indicators.iter().find(|i| i.id == id)
     }
 
+    /// The indicator a key that is not an indicator id most likely means, for an error
+    /// message ("did you mean …"): the indicator whose Chinese or English name or alias is
+    /// the key; else, among the ids containing the key or contained in it (`pm25` →
+    /// `pm25_concentration`) if there are any, otherwise among all, the id nearest by
+    /// edit distance (Levenshtein 1966: insertions, deletions and substitutions of
+    /// characters), the first in framework order on ties. `None` only for a framework
+    /// without indicators. A search of every indicator: for error messages, not lookups.
+    pub fn nearest_indicator(&self, key: &str) -> Option<&Indicator> {
+        let folded = key.trim().to_lowercase();
+        if let Some(i) = self.indicators.iter().find(|i| {
+            i.name_zh == key.trim()
+                || i.name_en.to_lowercase() == folded
+                || i.aliases.iter().any(|a| a.to_lowercase() == folded)
+        }) {
+            return Some(i);
+        }
+        let contains = |i: &&Indicator| {
+            !folded.is_empty() && (i.id.contains(folded.as_str()) || folded.contains(i.id.as_str()))
+        };
+        let pool = if self.indicators.iter().any(|i| contains(&i)) {
+            self.indicators.iter().filter(contains).collect::<Vec<_>>()
+        } else {
+            self.indicators.iter().collect()
+        };
+        pool.into_iter()
+            .min_by_key(|i| edit_distance(&folded, &i.id))
+    }
+
     /// Whether data may carry a series with this id: an indicator or an auxiliary series.
     pub fn knows_series(&self, id: &str) -> bool {
         self.indicator(id).is_some() || self.auxiliary_series.iter().any(|s| s.id == id)
@@ -1177,4 +1205,23 @@ impl Framework {
         }
         Ok(())
     }
+}
+
+/// The Levenshtein distance between two strings, counted in characters (the classic
+/// dynamic programme over one row; Wagner & Fischer 1974).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

@@ -829,6 +829,7 @@ fn monitor_run(
 ) -> Result<MonitorResults> {
     framework.validate()?;
     spec.validate()?;
+    spec.validate_against(framework)?;
     panel.check_finite()?;
     let periods = panel.periods();
     let base_year = framework.base_year;
