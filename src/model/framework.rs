@@ -654,10 +654,12 @@ impl Framework {
     /// scale positive and finite; a higher/lower-is-better indicator has a target or a
     /// relative target, a binary one a target; targets finite; a stretch target lies
     /// beyond the target in the good direction; an interval has
-    /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite; a relative target
+    /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite, and no other
+    /// target (numeric, stretch, interim, relative or a unit's own: it is met inside its
+    /// band, and monitoring would never read them); a relative target
     /// names its reference series and points the same way as the polarity (a
-    /// higher-is-better indicator may only be asked to be above / not below its reference,
-    /// a lower-is-better one below / not above); a stretch target needs a target; an
+    /// higher-is-better or binary indicator may only be asked to be above / not below its
+    /// reference, a lower-is-better one below / not above); a stretch target needs a target; an
     /// indicator has a name; target and interim years lie after the base year and not
     /// after the target year, interim years before the indicator's target year and each
     /// at most once.
@@ -833,7 +835,8 @@ impl Framework {
     fn validate_plan_units(&self, err: &dyn Fn(String, String) -> Error) -> Result<()> {
         let mut keys: HashSet<&str> = HashSet::new();
         // the indicator ids as a set (unit targets name them: up to units × indicators)
-        let indicator_ids: HashSet<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
+        let indicator_ids: HashMap<&str, &Indicator> =
+            self.indicators.iter().map(|i| (i.id.as_str(), i)).collect();
         for u in &self.units {
             let loc = format!("unit `{}`", u.id);
             if u.id.trim().is_empty() || u.name_zh.trim().is_empty() {
@@ -845,10 +848,18 @@ impl Framework {
                 }
             }
             for (ind, t) in &u.targets {
-                if !indicator_ids.contains(ind.as_str()) {
+                let Some(indicator) = indicator_ids.get(ind.as_str()) else {
                     return Err(err(
                         format!("{loc}, field `targets`"),
                         format!("`{ind}` is not an indicator of the framework"),
+                    ));
+                };
+                if let Polarity::Interval { lower, upper, .. } = indicator.polarity {
+                    return Err(err(
+                        format!("{loc}, field `targets.{ind}`"),
+                        format!(
+                            "`{ind}` is an interval (适度) indicator, met inside its band [{lower}, {upper}] and scored by its interval score alone: a unit target would never be read; remove it"
+                        ),
                     ));
                 }
                 if !t.is_finite() {
@@ -1002,6 +1013,35 @@ impl Framework {
                         "polarity",
                         format!(
                             "tolerance bounds [{tolerance_lower}, {tolerance_upper}] must enclose the band [{lower}, {upper}]"
+                        ),
+                    ));
+                }
+                // an interval indicator is met inside its band and scored by its interval
+                // score alone (monitoring and the index): any other target would be carried
+                // on the records and never read (a record said "target 50, met" at 48)
+                let ignored = [
+                    ("target", i.target.is_some(), "a numeric `target`"),
+                    (
+                        "stretch_target",
+                        i.stretch_target.is_some(),
+                        "a `stretch_target`",
+                    ),
+                    (
+                        "interim_targets",
+                        !i.interim_targets.is_empty(),
+                        "`interim_targets`",
+                    ),
+                    (
+                        "relative_target",
+                        i.relative_target.is_some(),
+                        "a `relative_target`",
+                    ),
+                ];
+                if let Some((field, _, what)) = ignored.into_iter().find(|f| f.1) {
+                    return Err((
+                        field,
+                        format!(
+                            "an interval (适度) indicator is met inside its band [{lower}, {upper}] and scored by its interval score alone, so {what} would never be read: remove it (the band is the target), or make the indicator higher- or lower-is-better to use it"
                         ),
                     ));
                 }
@@ -1159,17 +1199,24 @@ impl Framework {
             }
             let upward = matches!(rel.relation, Relation::Above | Relation::NotBelow);
             let clash = match i.polarity {
-                Polarity::HigherIsBetter => !upward,
+                // a binary indicator is read as higher-is-better (1 = met)
+                Polarity::HigherIsBetter | Polarity::Binary => !upward,
                 Polarity::LowerIsBetter => upward,
-                _ => false,
+                Polarity::Interval { .. } => false,
             };
             if clash {
+                let reading = match i.polarity {
+                    Polarity::Binary => {
+                        "a binary indicator (read as higher-is-better: 1 = met; use `above` or `not_below`)"
+                            .to_string()
+                    }
+                    p => format!("a {}-is-better indicator", p.name()),
+                };
                 return Err((
                     "relative_target.relation",
                     format!(
-                        "relation `{}` points the wrong way for a {}-is-better indicator",
+                        "relation `{}` points the wrong way for {reading}",
                         rel.relation.name(),
-                        i.polarity.name()
                     ),
                 ));
             }
