@@ -628,6 +628,20 @@ fn framework_structure_and_counts() {
         ]
     );
     assert_eq!(fw.indicators.len(), 102);
+    // docs/indicator-model.md, "Auxiliary series": "The Quzhou framework declares six",
+    // the four data series and the standard errors of the two survey-measured targets
+    let aux: Vec<&str> = fw.auxiliary_series.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        aux,
+        [
+            "per_capita_disposable_income_growth",
+            "urban_per_capita_disposable_income",
+            "rural_per_capita_disposable_income",
+            "resident_population",
+            "eco_environment_satisfaction_se",
+            "party_discipline_effectiveness_se",
+        ]
+    );
     assert_eq!(fw.depth(), 2);
     for d in &fw.dimensions {
         let n = fw.child_dimensions(Some(&d.id)).count() + fw.indicators_in(&d.id).count();

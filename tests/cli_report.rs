@@ -416,3 +416,117 @@ fn the_report_leaves_out_index_outputs_it_does_not_show() {
     assert_eq!(report["fingerprint"], format!("sha256:{hex}"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// docs/monitoring.md, "What the report shows" and "Schedule check", on the shipped
+/// sample: a growth rate judged only by a same-year relative target (制造业投资增速快于
+/// 固定资产投资增速) shows the year's rate, labelled as the year's value (not "2020年以来
+/// 年均增速"); an unmet relative-only growth target is lagging and in the unit's lagging
+/// list.
+#[test]
+fn relative_only_growth_rows_show_the_years_rate_and_lag_when_unmet() {
+    let r: serde_json::Value = serde_json::from_str(&ok(&[
+        "report",
+        "examples/data/quzhou.csv",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let year = r["year"].as_i64().unwrap() as i32;
+    for id in [
+        "manufacturing_investment_growth",
+        "urban_income_growth",
+        "rural_income_growth",
+        "minimum_living_allowance_growth",
+    ] {
+        let row = r["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        assert_eq!(row["basis_note"], "", "{id}");
+        let c = r["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["unit"] == "quzhou" && c["indicator"] == id)
+            .unwrap();
+        assert_eq!(c["basis"], "year_value", "{id}: {c}");
+        assert!(c.get("from").is_none_or(|f| f.is_null()), "{id}: {c}");
+        assert_eq!(
+            c["figure"].as_f64().unwrap(),
+            sample("quzhou", year, id),
+            "{id}"
+        );
+    }
+    // 固定资产投资年均增幅 (only "higher than the province") at 0%: lagging, and listed
+    let mut lagging_cells = 0;
+    for c in r["cells"].as_array().unwrap() {
+        if c["indicator"] == "fixed_asset_investment_growth" && c["achievement"] == 0.0 {
+            assert_eq!(c["schedule"], "lagging", "{c}");
+            lagging_cells += 1;
+        }
+    }
+    assert!(lagging_cells > 0);
+    let q = r["schedule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["unit"] == "quzhou")
+        .unwrap();
+    let cell = r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit"] == "quzhou" && c["indicator"] == "fixed_asset_investment_growth")
+        .unwrap();
+    assert_eq!(cell["achievement"], 0.0, "{cell}");
+    assert_eq!(cell["schedule"], "lagging", "{cell}");
+    let listed = q["lagging"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|x| x.as_str().unwrap().contains("固定资产投资年均增幅")),
+        "{listed:?}"
+    );
+    // every status but "not assessable" has data: no cell with an achievement is n/a
+    for c in r["cells"].as_array().unwrap() {
+        if c["achievement"].is_number() {
+            assert_ne!(c["schedule"], "not_assessable", "{c}");
+        }
+    }
+}
+
+/// docs/monitoring.md, "Evaluation year": a report year before the base year is refused
+/// with a message naming the year and the plan period; one after the target year is
+/// reported with the core's clamped elapsed share (100%, not 120%) and a warning.
+#[test]
+fn a_report_year_outside_the_plan_period() {
+    let mut text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/quzhou.csv"
+    ))
+    .unwrap();
+    text.push_str(
+        "quzhou,2019,gdp,1600,illustrative,true\nquzhou,2026,gdp,2600,illustrative,true\n",
+    );
+    let dir = std::env::temp_dir().join(format!("cpindex-report-years-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("with2019_2026.csv");
+    std::fs::write(&data, text).unwrap();
+    let data = data.to_str().unwrap();
+    let o = common::cli::cpindex(&["report", data, "--year", "2019", "--format", "json"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2019") && err.contains("base year 2020"),
+        "{err}"
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&ok(&["report", data, "--year", "2026", "--format", "json"])).unwrap();
+    let intro = r["schedule_intro"].as_str().unwrap();
+    assert!(intro.contains("E = 100%"), "{intro}");
+    let warnings = r["warnings"].to_string();
+    assert!(warnings.contains("target year 2025"), "{warnings}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -377,9 +377,10 @@ fn interval(lower: f64, upper: f64, tl: f64, tu: f64) -> Polarity {
 
 #[test]
 fn interval_bounds() {
-    // valid band: 2–3 % with tolerance 0–6 %
+    // valid band: 2–3 % with tolerance 0–6 % (the band is the target: no `target`)
     let mut fw = base();
     ind_mut(&mut fw, "gdp").polarity = interval(2.0, 3.0, 0.0, 6.0);
+    ind_mut(&mut fw, "gdp").target = None;
     fw.validate().unwrap();
     // inverted
     let mut fw = base();
@@ -748,6 +749,7 @@ fn builtin_round_trips_through_json() {
     });
     i.aspirational = true;
     ind_mut(&mut fw, "health").polarity = interval(2.0, 3.0, 0.0, 6.0);
+    ind_mut(&mut fw, "health").target = None;
     fw.validate().unwrap();
     assert_eq!(Framework::from_json(&fw.to_json()).unwrap(), fw);
 }

@@ -175,12 +175,14 @@ pub struct CellTable {
     /// The quantity compared with the target (the achievement record's `measured`): the
     /// level, the running sum since the base year (cumulative targets), the compound
     /// average growth rate in % since the baseline (growth-rate targets), the latest value
-    /// (annual targets). `None` when not assessed. A report shows this figure, since it is
-    /// the one the colour judges.
+    /// (annual targets); the year's own value when a same-year relative target alone
+    /// decides ([`crate::model::Indicator::judged_by_year_value`]). `None` when not
+    /// assessed. A report shows this figure, since it is the one the colour judges.
     #[serde(default)]
     pub measured: Vec<Option<f64>>,
     /// The year the measured quantity starts from: the baseline year of a growth rate (the
-    /// base year, or a later year after a fallback), the first year of a running sum.
+    /// base year, or a later year after a fallback), the first year of a running sum;
+    /// `None` for a year's own value.
     #[serde(default)]
     pub measured_from: Vec<Option<i32>>,
     /// The schedule check 时间过半、任务过半 of the cell ([`monitor::schedule_check`]).
@@ -761,9 +763,13 @@ pub fn evaluate_with_detail(
                     row.and_then(|r| ach_t.measured(r))
                         .filter(|x| x.is_finite()),
                 );
+                // (a growth rate or flow judged by its year's own value — a same-year
+                // relative target alone — starts from no earlier year)
+                let year_value = ind.judged_by_year_value(target);
                 cells.measured_from.push(row.and_then(|r| {
                     let by = ach_t.baseline_year(r);
                     match ach_t.kind(r) {
+                        Kind::Cumulative | Kind::GrowthRate if year_value => None,
                         Kind::Cumulative => by.map(|y| y + 1),
                         Kind::GrowthRate => by.or(Some(mres.base_year)),
                         _ => by,

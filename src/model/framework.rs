@@ -306,6 +306,34 @@ impl Framework {
         self.indicators.iter().find(|i| i.id == id)
     }
 
+    /// The indicator a key that is not an indicator id most likely means, for an error
+    /// message ("did you mean …"): the indicator whose Chinese or English name or alias is
+    /// the key; else, among the ids containing the key or contained in it (`pm25` →
+    /// `pm25_concentration`) if there are any, otherwise among all, the id nearest by
+    /// edit distance (Levenshtein 1966: insertions, deletions and substitutions of
+    /// characters), the first in framework order on ties. `None` only for a framework
+    /// without indicators. A search of every indicator: for error messages, not lookups.
+    pub fn nearest_indicator(&self, key: &str) -> Option<&Indicator> {
+        let folded = key.trim().to_lowercase();
+        if let Some(i) = self.indicators.iter().find(|i| {
+            i.name_zh == key.trim()
+                || i.name_en.to_lowercase() == folded
+                || i.aliases.iter().any(|a| a.to_lowercase() == folded)
+        }) {
+            return Some(i);
+        }
+        let contains = |i: &&Indicator| {
+            !folded.is_empty() && (i.id.contains(folded.as_str()) || folded.contains(i.id.as_str()))
+        };
+        let pool = if self.indicators.iter().any(|i| contains(&i)) {
+            self.indicators.iter().filter(contains).collect::<Vec<_>>()
+        } else {
+            self.indicators.iter().collect()
+        };
+        pool.into_iter()
+            .min_by_key(|i| edit_distance(&folded, &i.id))
+    }
+
     /// Whether data may carry a series with this id: an indicator or an auxiliary series.
     pub fn knows_series(&self, id: &str) -> bool {
         self.indicator(id).is_some() || self.auxiliary_series.iter().any(|s| s.id == id)
@@ -626,10 +654,12 @@ impl Framework {
     /// scale positive and finite; a higher/lower-is-better indicator has a target or a
     /// relative target, a binary one a target; targets finite; a stretch target lies
     /// beyond the target in the good direction; an interval has
-    /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite; a relative target
+    /// `tolerance_lower ≤ lower ≤ upper ≤ tolerance_upper`, all finite, and no other
+    /// target (numeric, stretch, interim, relative or a unit's own: it is met inside its
+    /// band, and monitoring would never read them); a relative target
     /// names its reference series and points the same way as the polarity (a
-    /// higher-is-better indicator may only be asked to be above / not below its reference,
-    /// a lower-is-better one below / not above); a stretch target needs a target; an
+    /// higher-is-better or binary indicator may only be asked to be above / not below its
+    /// reference, a lower-is-better one below / not above); a stretch target needs a target; an
     /// indicator has a name; target and interim years lie after the base year and not
     /// after the target year, interim years before the indicator's target year and each
     /// at most once.
@@ -805,7 +835,8 @@ impl Framework {
     fn validate_plan_units(&self, err: &dyn Fn(String, String) -> Error) -> Result<()> {
         let mut keys: HashSet<&str> = HashSet::new();
         // the indicator ids as a set (unit targets name them: up to units × indicators)
-        let indicator_ids: HashSet<&str> = self.indicators.iter().map(|i| i.id.as_str()).collect();
+        let indicator_ids: HashMap<&str, &Indicator> =
+            self.indicators.iter().map(|i| (i.id.as_str(), i)).collect();
         for u in &self.units {
             let loc = format!("unit `{}`", u.id);
             if u.id.trim().is_empty() || u.name_zh.trim().is_empty() {
@@ -817,10 +848,18 @@ impl Framework {
                 }
             }
             for (ind, t) in &u.targets {
-                if !indicator_ids.contains(ind.as_str()) {
+                let Some(indicator) = indicator_ids.get(ind.as_str()) else {
                     return Err(err(
                         format!("{loc}, field `targets`"),
                         format!("`{ind}` is not an indicator of the framework"),
+                    ));
+                };
+                if let Polarity::Interval { lower, upper, .. } = indicator.polarity {
+                    return Err(err(
+                        format!("{loc}, field `targets.{ind}`"),
+                        format!(
+                            "`{ind}` is an interval (适度) indicator, met inside its band [{lower}, {upper}] and scored by its interval score alone: a unit target would never be read; remove it"
+                        ),
                     ));
                 }
                 if !t.is_finite() {
@@ -974,6 +1013,35 @@ impl Framework {
                         "polarity",
                         format!(
                             "tolerance bounds [{tolerance_lower}, {tolerance_upper}] must enclose the band [{lower}, {upper}]"
+                        ),
+                    ));
+                }
+                // an interval indicator is met inside its band and scored by its interval
+                // score alone (monitoring and the index): any other target would be carried
+                // on the records and never read (a record said "target 50, met" at 48)
+                let ignored = [
+                    ("target", i.target.is_some(), "a numeric `target`"),
+                    (
+                        "stretch_target",
+                        i.stretch_target.is_some(),
+                        "a `stretch_target`",
+                    ),
+                    (
+                        "interim_targets",
+                        !i.interim_targets.is_empty(),
+                        "`interim_targets`",
+                    ),
+                    (
+                        "relative_target",
+                        i.relative_target.is_some(),
+                        "a `relative_target`",
+                    ),
+                ];
+                if let Some((field, _, what)) = ignored.into_iter().find(|f| f.1) {
+                    return Err((
+                        field,
+                        format!(
+                            "an interval (适度) indicator is met inside its band [{lower}, {upper}] and scored by its interval score alone, so {what} would never be read: remove it (the band is the target), or make the indicator higher- or lower-is-better to use it"
                         ),
                     ));
                 }
@@ -1131,17 +1199,24 @@ impl Framework {
             }
             let upward = matches!(rel.relation, Relation::Above | Relation::NotBelow);
             let clash = match i.polarity {
-                Polarity::HigherIsBetter => !upward,
+                // a binary indicator is read as higher-is-better (1 = met)
+                Polarity::HigherIsBetter | Polarity::Binary => !upward,
                 Polarity::LowerIsBetter => upward,
-                _ => false,
+                Polarity::Interval { .. } => false,
             };
             if clash {
+                let reading = match i.polarity {
+                    Polarity::Binary => {
+                        "a binary indicator (read as higher-is-better: 1 = met; use `above` or `not_below`)"
+                            .to_string()
+                    }
+                    p => format!("a {}-is-better indicator", p.name()),
+                };
                 return Err((
                     "relative_target.relation",
                     format!(
-                        "relation `{}` points the wrong way for a {}-is-better indicator",
+                        "relation `{}` points the wrong way for {reading}",
                         rel.relation.name(),
-                        i.polarity.name()
                     ),
                 ));
             }
@@ -1177,4 +1252,23 @@ impl Framework {
         }
         Ok(())
     }
+}
+
+/// The Levenshtein distance between two strings, counted in characters (the classic
+/// dynamic programme over one row; Wagner & Fischer 1974).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

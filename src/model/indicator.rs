@@ -362,4 +362,20 @@ impl Indicator {
     pub fn target_year_or(&self, framework_target_year: i32) -> i32 {
         self.target_year.unwrap_or(framework_target_year)
     }
+
+    /// Whether monitoring judges this indicator, for a unit whose numeric target is
+    /// `target` (the plan's or the unit's own), by the year's own value — the relative
+    /// target's compared value on the `same_year` basis — rather than by the figure its
+    /// kind is judged by (the running sum of a cumulative target, the average growth since
+    /// the base year of a growth target): true exactly when there is no numeric target and
+    /// the relative target alone decides on the same-year basis (docs/monitoring.md,
+    /// "relative targets"; 制造业投资增速快于固定资产投资增速 compares the two rates of the
+    /// year). A report labels such a figure as the year's value, not "since the base year".
+    pub fn judged_by_year_value(&self, target: Option<f64>) -> bool {
+        target.is_none()
+            && self
+                .relative_target
+                .as_ref()
+                .is_some_and(|r| r.basis == RelativeBasis::SameYear)
+    }
 }

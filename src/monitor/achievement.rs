@@ -52,7 +52,8 @@ pub fn ratio_form(x: f64, target: f64, higher: bool) -> RatioForm {
     }
     if higher {
         if target > 0.0 {
-            let r = x / target;
+            // `+ 0.0`: a value of −0 gives 0, not −0 (no "-0.0%" in a report)
+            let r = x / target + 0.0;
             RatioForm {
                 uncapped: Some(r),
                 capped: Some(r.clamp(0.0, 1.0)),
@@ -143,7 +144,10 @@ pub fn progress_form(
         };
         (ProgressCase::BaselineBeyondTarget, None, Some(s))
     } else {
-        let p = (x - baseline) / gap;
+        // `+ 0.0`: at the baseline of a lower-is-better target, 0/(T − x₀) is −0, which
+        // would be published as "-0.0%"; the sum is 0 (IEEE 754 §6.3) and any other P
+        // unchanged
+        let p = (x - baseline) / gap + 0.0;
         (ProgressCase::Regular, Some(p), Some(p.clamp(0.0, 1.0)))
     }
 }
@@ -951,6 +955,13 @@ pub(crate) fn achieve_series_into<N: NoteSink>(
                 }
                 Reference::Series { .. } => reference.map_or(f64::NAN, |r| transform(r, k)),
             };
+            if indicator.target.is_none() {
+                // the relative target alone decides: the figure judged is the compared
+                // value (the year's own on the `same_year` basis, set below), and none in
+                // a year it is not assessed — never the kind's usual figure (an average
+                // growth since the base year) in some years and the year's value in others
+                rec.h.measured = None;
+            }
             if own.is_nan() || refv.is_nan() {
                 if year > base_year {
                     notes.keyed((note_key::RELATIVE_NOT_ASSESSED, year as u64, 0, 0), || {
@@ -1293,12 +1304,13 @@ pub(crate) fn headline_score(
     zero: ZeroTarget,
 ) {
     let (target, polarity, kind) = facts;
+    // (`+ 0.0`: a progress of −0 scores 0, never −0, which prints as "-0.0%")
     let progress_score = match h.progress_case {
         Some(_) => h
             .progress
-            .map(|p| p.clamp(0.0, 1.0))
+            .map(|p| p.clamp(0.0, 1.0) + 0.0)
             .or(h.progress_score_fallback()),
-        None => h.progress.map(|p| p.clamp(0.0, 1.0)),
+        None => h.progress.map(|p| p.clamp(0.0, 1.0) + 0.0),
     };
     let zero_target = target == Some(0.0)
         && matches!(polarity, Polarity::LowerIsBetter)
@@ -1629,7 +1641,8 @@ pub fn growth_ratio(g: f64, target: f64, higher: bool) -> GrowthRatio {
     } else if target > 0.0 {
         (g > 0.0).then(|| target / g)
     } else if target < 0.0 {
-        Some(g / target)
+        // `+ 0.0`: no rise and no fall (g = 0) is a ratio of 0, not −0
+        Some(g / target + 0.0)
     } else {
         None
     };

@@ -179,6 +179,32 @@ mod tests {
         pub(super) static PLAIN_SERIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
 
+    /// docs/monitoring.md: the plain targets (the plain rule, no sampling-error series)
+    /// are "66 of the built-in framework's 102"; the two survey-measured indicators are
+    /// plain but for their sampling-error series.
+    #[test]
+    fn the_documented_count_of_plain_targets() {
+        let fw = builtin::quzhou();
+        let rule = |i: &&Indicator| PlainRule::of(i).is_some();
+        let plain = fw.indicators.iter().filter(rule);
+        let with_se = plain.clone().filter(|i| i.sampling_error_series.is_some());
+        assert_eq!(
+            (
+                plain.clone().count() - with_se.clone().count(),
+                fw.indicators.len()
+            ),
+            (66, 102)
+        );
+        let ids: Vec<&str> = with_se.map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "eco_environment_satisfaction",
+                "party_discipline_effectiveness"
+            ]
+        );
+    }
+
     /// The built-in framework with some plain indicators changed to reach the rule's
     /// rarer cases: binary polarity, a zero and a negative target (lower is better), a
     /// zero target (higher is better), and a framework baseline.

@@ -780,9 +780,12 @@ pub fn monitor(framework: &Framework, panel: &Panel, spec: &MonitorSpec) -> Resu
 /// Units: `spec.units`, or every panel unit except those named as relative-target
 /// reference units and those the framework declares as references. Framework indicators absent from the panel are treated as missing
 /// everywhere (warning); panel indicators absent from the framework are ignored (they
-/// may be reference series). Errors: invalid framework or spec, unknown unit or year in
-/// the spec, no panel period in the plan period, the baseline policy `error` with a
-/// missing base-year value, ±inf in the panel.
+/// may be reference series). Errors: invalid framework or spec (including a
+/// `dashboard.thresholds` or `sampling_errors` key that is not an indicator of the
+/// framework: [`MonitorSpec::validate_against`]), unknown unit or year in the spec, an
+/// evaluation year before the base year (one after the target year is monitored with the
+/// elapsed share clamped to 1, and a warning), no panel period in the plan period, the
+/// baseline policy `error` with a missing base-year value, ±inf in the panel.
 pub fn monitor_with_survey(
     framework: &Framework,
     panel: &Panel,
@@ -829,6 +832,7 @@ fn monitor_run(
 ) -> Result<MonitorResults> {
     framework.validate()?;
     spec.validate()?;
+    spec.validate_against(framework)?;
     panel.check_finite()?;
     let periods = panel.periods();
     let base_year = framework.base_year;
@@ -868,6 +872,15 @@ fn monitor_run(
     let year = match spec.year {
         Some(y) => {
             panel.require_period(y)?;
+            if y < base_year {
+                return Err(Error::invalid_spec(
+                    "year",
+                    format!(
+                        "the evaluation year {y} is before the plan's base year {base_year}: monitoring measures progress from the base year, so there is nothing to assess; choose a year in {base_year}–{} (or leave `year` out for the latest one)",
+                        framework.target_year
+                    ),
+                ));
+            }
             y
         }
         None => *periods
@@ -885,6 +898,12 @@ fn monitor_run(
             })?,
     };
     let mut warnings = Vec::new();
+    if year > framework.target_year {
+        warnings.push(format!(
+            "evaluation year {year} is after the plan's target year {}: the elapsed share is 1 (clamped) and every target not met is lagging",
+            framework.target_year
+        ));
+    }
     // the framework's tree, indexed once
     let hier = Hierarchy::new(framework);
     let top_dims: Vec<usize> = framework

@@ -5,11 +5,12 @@
 //! indicator and a tolerance τ: achieved if the target is met; ahead if P_t ≥ E_t + τ; on
 //! schedule if P_t ≥ E_t − τ; lagging otherwise. The band edges are compared with a slack
 //! ε (default 1e-9) so that round figures on an edge land in the better band. At or after the target year an unmet
-//! target is lagging whatever P_t.
+//! target is lagging whatever P_t. Progress and time are measured over the same span: when
+//! the baseline fell back to a later year t_b, E = (t − t_b)/(T − t_b).
 
 use serde::{Deserialize, Serialize};
 
-use super::achievement::{Draft, IndicatorAchievement, ProgressCase};
+use super::achievement::{elapsed_share, Draft, IndicatorAchievement, ProgressCase};
 use crate::model::{Kind, Polarity};
 
 /// Schedule status of one indicator.
@@ -38,7 +39,8 @@ pub struct ScheduleCheck {
     pub unit: super::Id,
     /// The evaluation year.
     pub year: i32,
-    /// E_t.
+    /// The elapsed share E: the plan's E_t, or for a progress form measured from a later
+    /// (fallback) baseline year t_b, (t − t_b)/(t_T − t_b) (see [`schedule_check`]).
     pub elapsed_share: f64,
     /// The progress share compared with E_t (see [`schedule_check`]).
     pub progress: Option<f64>,
@@ -102,7 +104,15 @@ pub fn schedule_status_with(
 /// cumulative S_t/T); growth rate — CAGR/target (a rate target is time-independent, so it
 /// is compared with 1, i.e. E is taken as 1); annual — the share of years met (compared
 /// with 1: every year must be met); interval, binary, maintenance targets (baseline beyond
-/// or equal to the target) and relative-only targets — met or lagging.
+/// or equal to the target) and relative-only targets (no numeric target, whatever the
+/// kind) — met or lagging.
+///
+/// 时间过半、任务过半 compares the share of the way covered with the share of the time
+/// used over the same span: the progress form P = (x − x₀)/(T − x₀) runs from the
+/// baseline's year t_b, so it is compared with E = (t − t_b)/(t_T − t_b), which is the
+/// plan's E_t when the baseline is the base year's value and the time since the later
+/// year when the baseline fell back to it (`baseline_policy = first_observed`); the
+/// record's `elapsed_share` is that E.
 pub fn schedule_check(rec: &IndicatorAchievement, tol: f64) -> ScheduleCheck {
     schedule_check_with(rec, tol, SCHEDULE_EPSILON)
 }
@@ -161,24 +171,47 @@ pub(crate) struct ScheduleFields {
 /// [`schedule_check_ids`] without the ids.
 pub(crate) fn schedule_fields(rec: &Draft, tol: f64, eps: f64) -> ScheduleFields {
     let at_target = rec.year >= rec.target_year;
-    let e = rec.elapsed_share;
+    let mut e = rec.elapsed_share;
+    // a relative target alone (no numeric target): met or not, whatever the kind
+    let relative_only = rec.target.is_none() && rec.relative.is_some();
+    let met_or_not = (
+        rec.h.met.map(|m| if m { 1.0 } else { 0.0 }),
+        e,
+        "met (1) / not met (0)",
+    );
     let (p, e_used, basis) = match rec.kind {
+        _ if relative_only => met_or_not,
         Kind::GrowthRate => (rec.h.ratio, 1.0, "CAGR / target rate"),
         Kind::Annual => (rec.share_years_met, 1.0, "share of years met"),
         Kind::Cumulative => (rec.h.progress, e, "running sum / five-year target"),
         _ => match rec.h.progress_case {
-            Some(ProgressCase::Regular) => (rec.h.progress, e, "(x − x₀)/(T − x₀)"),
-            _ => (
-                rec.h.met.map(|m| if m { 1.0 } else { 0.0 }),
-                e,
-                "met (1) / not met (0)",
-            ),
+            Some(ProgressCase::Regular) => {
+                // the progress runs from the baseline's year: the time elapsed is measured
+                // over the same span (the plan's E_t when that is the base year; from a
+                // later year after a fallback)
+                let from_baseline = rec
+                    .baseline_year
+                    .map(|tb| elapsed_share(rec.year, tb, rec.target_year));
+                match from_baseline {
+                    Some(eb) if eb != e => {
+                        e = eb;
+                        (
+                            rec.h.progress,
+                            e,
+                            "(x − x₀)/(T − x₀), E from the baseline year",
+                        )
+                    }
+                    _ => (rec.h.progress, e, "(x − x₀)/(T − x₀)"),
+                }
+            }
+            _ => met_or_not,
         },
     };
     let status = match rec.h.met {
         None => ScheduleStatus::NotAssessable,
         Some(met) => {
-            let binary = matches!(rec.polarity, Polarity::Binary | Polarity::Interval { .. })
+            let binary = relative_only
+                || matches!(rec.polarity, Polarity::Binary | Polarity::Interval { .. })
                 || (!matches!(rec.kind, Kind::GrowthRate | Kind::Annual | Kind::Cumulative)
                     && rec.h.progress_case != Some(ProgressCase::Regular));
             if binary && !met {

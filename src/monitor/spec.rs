@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::{Framework, Polarity};
 
 /// Which achievement form feeds the score used for aggregation, schedule and dashboards.
 ///
@@ -385,6 +386,76 @@ impl MonitorSpec {
                 "objective_weight",
                 format!("{} must lie in [0, 1]", self.objective_weight),
             ));
+        }
+        Ok(())
+    }
+}
+
+impl MonitorSpec {
+    /// Checks the spec's indicator ids against the framework monitored: every key of
+    /// `dashboard.thresholds` and `sampling_errors` must be an indicator of the framework
+    /// (a misspelt key would otherwise be ignored without a word, and the colours or
+    /// survey verdicts silently change), and each indicator's absolute thresholds must be
+    /// ordered the way its colours are read ([`super::dashboard::colour_absolute`]): a
+    /// higher-is-better (or binary) indicator green ≥ yellow ≥ orange, a lower-is-better
+    /// one green ≤ yellow ≤ orange. An interval (适度) indicator takes no absolute
+    /// thresholds: "at least green" would ignore its band's upper edge. Errors:
+    /// [`Error::InvalidSpec`] naming the field (`dashboard.thresholds.<id>`,
+    /// `sampling_errors.<id>`) and, for an unknown id, the nearest indicator id of the
+    /// framework ([`Framework::nearest_indicator`]).
+    pub fn validate_against(&self, framework: &Framework) -> Result<()> {
+        if self.dashboard.thresholds.is_empty() && self.sampling_errors.is_empty() {
+            return Ok(());
+        }
+        let index = framework.series_index();
+        let unknown = |field: String, id: &str| {
+            let hint = match framework.nearest_indicator(id) {
+                Some(n) => format!("; did you mean `{}` ({})?", n.id, n.name_zh),
+                None => String::new(),
+            };
+            Error::invalid_spec(
+                field,
+                format!(
+                    "unknown indicator `{id}` (not in framework `{}`){hint} Keys are indicator ids.",
+                    framework.id
+                ),
+            )
+        };
+        for (id, c) in &self.dashboard.thresholds {
+            let field = format!("dashboard.thresholds.{id}");
+            let Some(ind) = index.indicator(id) else {
+                return Err(unknown(field, id));
+            };
+            let (g, y, o) = (c.green, c.yellow, c.orange);
+            let (ordered, rule) = match ind.polarity {
+                Polarity::HigherIsBetter | Polarity::Binary => (
+                    g >= y && y >= o,
+                    "a higher-is-better indicator is green at ≥ green, yellow at ≥ yellow, orange at ≥ orange: they must satisfy green ≥ yellow ≥ orange",
+                ),
+                Polarity::LowerIsBetter => (
+                    g <= y && y <= o,
+                    "a lower-is-better indicator is green at ≤ green, yellow at ≤ yellow, orange at ≤ orange: they must satisfy green ≤ yellow ≤ orange",
+                ),
+                Polarity::Interval { .. } => {
+                    return Err(Error::invalid_spec(
+                        field,
+                        format!(
+                            "indicator `{id}` has interval polarity: its colour comes from its interval score (the fallback score_yellow / score_orange); absolute thresholds would ignore the band — remove this entry"
+                        ),
+                    ));
+                }
+            };
+            if !ordered {
+                return Err(Error::invalid_spec(
+                    field,
+                    format!("{rule}; got green {g}, yellow {y}, orange {o}"),
+                ));
+            }
+        }
+        for id in self.sampling_errors.keys() {
+            if index.indicator(id).is_none() {
+                return Err(unknown(format!("sampling_errors.{id}"), id));
+            }
         }
         Ok(())
     }

@@ -160,7 +160,8 @@ pub fn progress_ratio(
     let obs = (yt / y0).powf(1.0 / f64::from(t - t0)) - 1.0;
     let req = (yy / y0).powf(1.0 / f64::from(target_year - t0)) - 1.0;
     let d = if higher { 1.0 } else { -1.0 };
-    let r = (req != 0.0).then(|| d * obs / req.abs());
+    // (`+ 0.0`: a series that did not move, d·0 with d = −1, has R = 0, not −0)
+    let r = (req != 0.0).then(|| d * obs / req.abs() + 0.0);
     (obs, req, r)
 }
 
@@ -344,7 +345,7 @@ pub(crate) fn assess_trend_fields(
                     return out;
                 }
                 let r = if higher {
-                    obs / req
+                    obs / req + 0.0
                 } else if obs > 0.0 {
                     req / obs
                 } else {

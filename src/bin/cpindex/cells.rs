@@ -48,7 +48,8 @@ pub enum Basis {
     RunningSum,
     /// The compound average growth rate in % since `from` (the baseline year).
     AverageGrowth,
-    /// The value of the report year (an annual target, or a cell not assessed).
+    /// The value of the report year (an annual target, a growth rate or flow judged by a
+    /// same-year relative target alone, or a cell not assessed).
     YearValue,
 }
 
@@ -241,6 +242,10 @@ pub fn cell_display(fw: &Framework, ev: &Evaluation, k: usize) -> CellDisplay {
         Some(m) => (
             Some(m),
             match ind.kind {
+                // a same-year relative target alone judges the year's own value
+                Kind::Cumulative | Kind::GrowthRate if ind.judged_by_year_value(c.target[k]) => {
+                    Basis::YearValue
+                }
                 Kind::Cumulative => Basis::RunningSum,
                 Kind::GrowthRate => Basis::AverageGrowth,
                 Kind::Annual => Basis::YearValue,

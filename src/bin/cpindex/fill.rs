@@ -433,7 +433,8 @@ pub fn view_shared(
         })
         .collect();
     let mspec = &ev.spec.monitor;
-    let elapsed = f64::from(year - fw.base_year) / f64::from(fw.target_year - fw.base_year);
+    // the core's E_t, clamped to [0, 1] (a report year after the target year is 100%)
+    let elapsed = monitor::elapsed_share(year, fw.base_year, fw.target_year);
     let schedule_intro = t(
         lang,
         M::ScheduleIntro,
