@@ -131,7 +131,6 @@ _SAMPLE: Dict[str, Any] = {
                 "tolerance_upper": 8.0,
             },
             "kind": "share",
-            "target": 4.0,
             "provenance": {"section": "三", "phrase": "3%-5%"},
         },
         {
