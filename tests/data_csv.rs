@@ -68,6 +68,43 @@ fn wide_csv() {
     assert_eq!(p.indicators(), &["zz".to_string(), "aa".to_string()]);
 }
 
+/// docs/data-input.md: "Missing values: an empty cell, `NA`, `N/A`, `NaN`, `-`, `—`, `…`"
+/// — the not-a-number written by pandas or R (`NaN`, `nan`) is a missing value, in both
+/// layouts; an infinite value stays an error whose message says so (tests review F1, CLI
+/// review finding 8).
+#[test]
+fn nan_cells_are_missing_and_infinities_are_named() {
+    let fw = builtin::quzhou();
+    for marker in ["NaN", "nan", "NAN", "-nan"] {
+        let text = format!(
+            "unit,period,indicator,value
+a,2020,gdp,1
+a,2021,gdp,{marker}
+"
+        );
+        let p = read_long_csv_str(&text, Some(fw)).unwrap_or_else(|e| panic!("{marker}: {e}"));
+        assert_eq!(p.get_by_id("a", 2020, "gdp"), Some(1.0));
+        assert!(p.get_by_id("a", 2021, "gdp").unwrap().is_nan(), "{marker}");
+        let text = format!(
+            "unit,period,gdp
+a,2020,1
+a,2021,{marker}
+"
+        );
+        let p = read_wide_csv_str(&text, Some(fw)).unwrap_or_else(|e| panic!("{marker}: {e}"));
+        assert!(p.get_by_id("a", 2021, "gdp").unwrap().is_nan(), "{marker}");
+    }
+    for inf in ["inf", "-inf", "Infinity"] {
+        let text = format!(
+            "unit,period,indicator,value
+a,2021,gdp,{inf}
+"
+        );
+        let e = read_long_csv_str(&text, Some(fw)).unwrap_err().to_string();
+        assert!(e.contains("infinite") && !e.contains("NaN"), "{inf}: {e}");
+    }
+}
+
 #[test]
 fn every_error_names_line_and_column() {
     let fw = builtin::quzhou();

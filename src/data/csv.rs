@@ -256,22 +256,28 @@ fn parse_decimal_fast(c: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
-/// Parses a value cell: missing → NaN; ±inf and text are errors.
+/// Parses a value cell: missing (an empty cell or one of the markers of [`is_missing`],
+/// `NaN` among them, as the module docs say) → NaN; ±inf and text are errors.
 fn parse_value(c: &str) -> std::result::Result<f64, String> {
     if let Some(v) = parse_decimal_fast(c) {
         return Ok(v);
+    }
+    // before the std parse, which reads `NaN`/`nan` as a number (the not-a-number)
+    if is_missing(c) {
+        return Ok(f64::NAN);
     }
     if let Ok(v) = c.parse::<f64>() {
         if v.is_finite() {
             return Ok(v);
         }
+        if v.is_nan() {
+            // a signed `-nan`/`+NaN`: the same missing marker
+            return Ok(f64::NAN);
+        }
         return Err(format!(
-            "`{}` is {v}; infinite values are not allowed (leave the cell empty or write NA for missing)",
+            "`{}` is an infinite value, which is not allowed (leave the cell empty or write NA for a missing value)",
             bounded(c)
         ));
-    }
-    if is_missing(c) {
-        return Ok(f64::NAN);
     }
     Err(format!(
         "`{}` is not a number (use an empty cell or NA for missing)",
