@@ -224,6 +224,39 @@ fn yuan_for_a_wan_yuan_indicator_is_converted_when_declared_and_an_error_when_no
     assert!(o.status.success());
 }
 
+/// The framework's own unit labels may hold parentheses (`万套(户)`, `倍(2020年=1)`), and
+/// `cpindex indicators` prints them so: a wide header `名称(万套(户))` is that indicator in
+/// that unit, in ASCII or full-width parentheses (CLI review finding 9).
+#[test]
+fn a_wide_header_unit_with_parentheses_is_split_at_the_matching_one() {
+    let fw = builtin::quzhou();
+    let ind = fw
+        .indicators
+        .iter()
+        .find(|i| i.unit.label.contains('(') && i.name_zh.contains('('))
+        .expect("the built-in framework has a unit label with parentheses");
+    let full = |t: &str| t.replace('(', "（").replace(')', "）");
+    for header in [
+        format!("{}({})", ind.name_zh, ind.unit.label),
+        format!("{}（{}）", ind.name_zh, full(&ind.unit.label)),
+        full(&format!("{}({})", ind.name_zh, ind.unit.label)),
+    ] {
+        let text = format!("地区,年份,{header}\nquzhou,2024,1.2\n");
+        let p = tmp("nested_unit.csv", text.as_bytes());
+        let o = cpindex(&[
+            "index",
+            p.to_str().unwrap(),
+            "--layout",
+            "wide",
+            "--format",
+            "json",
+        ]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{header}: {e}");
+        assert!(!e.contains("converted"), "{header}: the same unit: {e}");
+    }
+}
+
 #[test]
 fn bad_csv_quoting_is_an_error_in_the_cli_too() {
     let text = std::fs::read_to_string(shipped()).unwrap();

@@ -572,6 +572,17 @@ fn scale_exponent(unit: &Unit) -> Option<i32> {
     ((10f64.powi(e as i32) - unit.scale).abs() <= 1e-12 * unit.scale).then_some(e as i32)
 }
 
+/// Whether two unit labels are the same, full-width parentheses `（）` counting as `()`
+/// (`万套（户）` is the framework's `万套(户)`).
+fn same_label(a: &str, b: &str) -> bool {
+    let half = |c: char| match c {
+        '（' => '(',
+        '）' => ')',
+        c => c,
+    };
+    a == b || a.chars().map(half).eq(b.chars().map(half))
+}
+
 /// Converts `value` given in the unit labelled `from` to the framework unit `to`.
 ///
 /// Returns `Ok(None)` when no conversion is needed (the same label), `Ok(Some(v))` with
@@ -581,7 +592,7 @@ fn scale_exponent(unit: &Unit) -> Option<i32> {
 /// the double nearest to 5.6 万元.
 pub fn convert_unit(value: f64, from: &str, to: &Unit) -> std::result::Result<Option<f64>, String> {
     let from = from.trim();
-    if from == to.label.trim() || from.is_empty() {
+    if from.is_empty() || same_label(from, to.label.trim()) {
         return Ok(None);
     }
     let fail = || {
@@ -626,9 +637,16 @@ struct SeriesIndex<'f> {
 
 const AMBIGUOUS: usize = usize::MAX;
 
+/// A name as the second, lenient match compares it: without white space, lower case, and
+/// full-width parentheses `（）` as `()` (a header typed with a Chinese input method).
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -721,19 +739,34 @@ impl<'f> SeriesIndex<'f> {
 }
 
 /// The `(name, unit)` of a wide header such as `居民人均可支配收入(万元)`.
+///
+/// The unit is the text inside the parenthesis that closes the header and the one that
+/// opens it, found by scanning back and balancing parentheses of both widths (`(`/`（`,
+/// `)`/`）`), so that a unit label holding parentheses itself — the framework's `万套(户)`,
+/// `倍(2020年=1)` — stays whole: `建设(筹集)政策性住房(万套(户))` is
+/// (`建设(筹集)政策性住房`, `万套(户)`). Unbalanced parentheses: `None`.
 fn split_unit_suffix(h: &str) -> Option<(&str, &str)> {
     let h = h.trim_end();
-    let (open, close) = if h.ends_with(')') {
-        ('(', ')')
-    } else if h.ends_with('）') {
-        ('（', '）')
-    } else {
+    let (close_at, last) = h.char_indices().next_back()?;
+    if !matches!(last, ')' | '）') {
         return None;
-    };
-    let body = &h[..h.len() - close.len_utf8()];
-    let at = body.rfind(open)?;
-    let name = body[..at].trim();
-    let unit = body[at + open.len_utf8()..].trim();
+    }
+    let mut depth = 0usize;
+    let mut open_at = None;
+    for (at, ch) in h[..close_at].char_indices().rev() {
+        match ch {
+            ')' | '）' => depth += 1,
+            '(' | '（' if depth == 0 => {
+                open_at = Some((at, ch));
+                break;
+            }
+            '(' | '（' => depth -= 1,
+            _ => {}
+        }
+    }
+    let (at, open) = open_at?;
+    let name = h[..at].trim();
+    let unit = h[at + open.len_utf8()..close_at].trim();
     (!name.is_empty() && !unit.is_empty()).then_some((name, unit))
 }
 
