@@ -224,6 +224,44 @@ fn yuan_for_a_wan_yuan_indicator_is_converted_when_declared_and_an_error_when_no
     assert!(o.status.success());
 }
 
+/// docs/data-input.md lists `地区` as the unit column and the framework declares each
+/// unit's `name_zh`/`name_en`: a file naming its units 衢州市 … 浙江省 (or Quzhou …) is
+/// the same data as one naming them quzhou … zhejiang, so it gives the same report — the
+/// targets relative to the provincial reference series and the units' own targets found
+/// as with ids — and says that it read the names as ids (CLI review finding 3).
+#[test]
+fn units_written_by_their_chinese_or_english_names_give_the_same_report() {
+    let fw = builtin::quzhou();
+    let base = baseline();
+    for (label, pick) in [
+        (
+            "zh",
+            (|u: &cpindex::model::PlanUnit| u.name_zh.clone()) as fn(&_) -> String,
+        ),
+        ("en", |u: &cpindex::model::PlanUnit| u.name_en.clone()),
+    ] {
+        let mut text = String::from("地区,period,indicator,value,source,illustrative\n");
+        let mut renamed = 0;
+        for r in rows() {
+            let name = fw.unit(&r[0]).map(pick).filter(|n| !n.is_empty());
+            renamed += usize::from(name.is_some());
+            let unit = name.unwrap_or_else(|| r[0].clone());
+            text.push_str(&format!(
+                "{unit},{},{},{},{},{}\n",
+                r[1], r[2], r[3], r[4], r[5]
+            ));
+        }
+        assert!(renamed > 0, "{label}: the sample's units are declared");
+        let p = tmp(&format!("unit_names_{label}.csv"), text.as_bytes());
+        let (v, stderr) = report(&p, &[]);
+        assert!(
+            stderr.contains("written by name") && stderr.contains("→ zhejiang"),
+            "{label}: {stderr}"
+        );
+        assert_eq!(v, base, "{label}");
+    }
+}
+
 /// The framework's own unit labels may hold parentheses (`万套(户)`, `倍(2020年=1)`), and
 /// `cpindex indicators` prints them so: a wide header `名称(万套(户))` is that indicator in
 /// that unit, in ASCII or full-width parentheses (CLI review finding 9).

@@ -633,6 +633,9 @@ struct SeriesIndex<'f> {
     exact: HashMap<&'f str, usize>,
     folded: HashMap<String, usize>,
     framework_id: &'f str,
+    /// A declared unit's id, Chinese name or English name → its id (ids win over names;
+    /// a name two units share names the first, as in [`Framework::unit_index`]).
+    unit_ids: HashMap<&'f str, &'f str>,
 }
 
 const AMBIGUOUS: usize = usize::MAX;
@@ -705,11 +708,23 @@ impl<'f> SeriesIndex<'f> {
             exact.insert(info.id, s);
             folded.insert(fold(info.id), s);
         }
+        let mut unit_ids: HashMap<&'f str, &'f str> = HashMap::with_capacity(3 * fw.units.len());
+        for u in &fw.units {
+            for name in [u.name_zh.trim(), u.name_en.trim()] {
+                if !name.is_empty() {
+                    unit_ids.entry(name).or_insert(u.id.as_str());
+                }
+            }
+        }
+        for u in &fw.units {
+            unit_ids.insert(u.id.as_str(), u.id.as_str());
+        }
         SeriesIndex {
             series,
             exact,
             folded,
             framework_id: &fw.id,
+            unit_ids,
         }
     }
 
@@ -780,6 +795,8 @@ struct Units<'i, 'f> {
     /// Per series: its entries' positions in `converted` (a series has a label or two,
     /// so a search there is short; one of all entries per converted cell was not).
     converted_of: Vec<Vec<usize>>,
+    /// The unit cells holding a declared unit's name, read as its id: (cell, id).
+    renamed: Vec<(String, String)>,
 }
 
 impl Units<'_, '_> {
@@ -869,21 +886,44 @@ impl Units<'_, '_> {
         let Some(index) = self.index else {
             return Vec::new();
         };
-        self.converted
-            .iter()
-            .map(|(s, from, n)| {
-                let info = &index.series[*s];
-                format!(
-                    "{source}: {n} value(s) of `{}` given in {from} converted to {}",
-                    info.id, info.unit.label
-                )
-            })
-            .collect()
+        let mut w: Vec<String> = Vec::new();
+        if !self.renamed.is_empty() {
+            const SHOWN: usize = 8;
+            let mut list = self
+                .renamed
+                .iter()
+                .take(SHOWN)
+                .map(|(name, id)| format!("{} → {id}", bounded(name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if self.renamed.len() > SHOWN {
+                list.push_str(&format!(", … ({} more)", self.renamed.len() - SHOWN));
+            }
+            w.push(format!(
+                "{source}: {} unit(s) written by name read as the framework's unit ids \
+                 (targets and reference series are looked up by id): {list}",
+                self.renamed.len()
+            ));
+        }
+        w.extend(self.converted.iter().map(|(s, from, n)| {
+            let info = &index.series[*s];
+            format!(
+                "{source}: {n} value(s) of `{}` given in {from} converted to {}",
+                info.id, info.unit.label
+            )
+        }));
+        w
     }
 }
 
 /// Per-unit bookkeeping shared by both layouts.
-struct Builder {
+struct Builder<'a> {
+    /// The framework's declared units by id and name (see [`SeriesIndex::unit_ids`]): a
+    /// unit cell holding a declared unit's name is read as its id, as indicator names are
+    /// (the panel holds the ids, which relative targets and unit targets look up).
+    unit_ids: Option<&'a HashMap<&'a str, &'a str>>,
+    /// The unit cells read as another unit's id: (cell, id), in order first met.
+    renamed: Vec<(String, String)>,
     units: Vec<String>,
     unit_pos: HashMap<String, usize>,
     groups: Vec<Option<String>>,
@@ -897,9 +937,11 @@ struct Builder {
     last: usize,
 }
 
-impl Builder {
-    fn new() -> Self {
+impl<'a> Builder<'a> {
+    fn new(index: Option<&'a SeriesIndex<'a>>) -> Self {
         Builder {
+            unit_ids: index.map(|ix| &ix.unit_ids),
+            renamed: Vec::new(),
             units: Vec::new(),
             unit_pos: HashMap::new(),
             groups: Vec::new(),
@@ -921,13 +963,31 @@ impl Builder {
         if id.is_empty() {
             return Err("empty unit id".into());
         }
+        // a declared unit written by name: the panel holds its id
+        if let Some(&declared) = self.unit_ids.and_then(|m| m.get(id)) {
+            if declared != id {
+                self.renamed.push((id.to_string(), declared.to_string()));
+                let u = match self.unit_pos.get(declared) {
+                    Some(&u) => u,
+                    None => self.push_unit(declared),
+                };
+                self.unit_pos.insert(id.to_string(), u);
+                self.last = u;
+                return Ok(u);
+            }
+        }
+        Ok(self.push_unit(id))
+    }
+
+    /// A new unit `id`.
+    fn push_unit(&mut self, id: &str) -> usize {
         let u = self.units.len();
         self.units.push(id.to_string());
         self.unit_pos.insert(id.to_string(), u);
         self.groups.push(None);
         self.group_line.push(0);
         self.last = u;
-        Ok(u)
+        u
     }
 
     fn group(&mut self, u: usize, group: &str, line: u64) -> std::result::Result<(), String> {
@@ -1090,6 +1150,7 @@ pub(crate) fn read_rows<R: Rows>(
         allow_mismatch: allow_unit_mismatch,
         converted: Vec::new(),
         converted_of: Vec::new(),
+        renamed: Vec::new(),
     };
     let panel = match layout {
         Layout::Long => read_long_rows(rows, source, index.as_ref(), &header, &mut units)?,
@@ -1234,7 +1295,7 @@ fn read_long_rows<R: Rows>(
             format!("more than 2^32 - 1 {what}; split the input"),
         )
     };
-    let mut b = Builder::new();
+    let mut b = Builder::new(index);
     let mut prov_codes = ProvenanceCodes::default();
     // local indicator index → id / framework order; series → local index
     let mut local_ids: Vec<String> = Vec::new();
@@ -1433,6 +1494,7 @@ fn read_long_rows<R: Rows>(
             panel.set_provenance_code(u, p, i, prov_map[code as usize]);
         }
     }
+    units.renamed = std::mem::take(&mut b.renamed);
     if opt.group.is_some() {
         panel.set_groups(b.groups)?;
     }
@@ -1520,7 +1582,7 @@ fn read_wide_rows<R: Rows>(
         values: Vec<f64>,
         prov: u32,
     }
-    let mut b = Builder::new();
+    let mut b = Builder::new(index);
     let mut prov_codes = ProvenanceCodes::default();
     let mut out: Vec<Row> = Vec::new();
     let mut first = true;
@@ -1629,6 +1691,7 @@ fn read_wide_rows<R: Rows>(
             }
         }
     }
+    units.renamed = std::mem::take(&mut b.renamed);
     if opt.group.is_some() {
         panel.set_groups(b.groups)?;
     }
