@@ -623,11 +623,34 @@ struct SeriesInfo<'f> {
     order: usize,
     /// The magnitude reference (target, else stretch target, else baseline), non-zero.
     reference: Option<f64>,
-    /// Whether values far below the reference are implausible too (ratios, %).
-    low_side: bool,
+    /// The smallest plausible `|value / reference|` (`0`: no lower bound): see
+    /// [`low_bound`].
+    low_bound: f64,
 }
 
-/// The framework's series indexed by every name data may use for them.
+/// Below this share of its target a percentage (or per-mille) value is taken for a
+/// fraction typed in its place: `10^-1.5 ≈ 1/31.6`, where multiplying the value by 100
+/// brings it an order of magnitude nearer the target than it is (`|log10(100·r)| ≤
+/// |log10 r| − 1` ⇔ `r ≤ 10^-1.5`). A percentage stored as a fraction (a spreadsheet cell
+/// typed `98.09%` holds 0.9809) is 1/100 of its true value, so its ratio to the target is
+/// `achievement / 100`: caught for any value up to 3.16 × its target, whether it meets
+/// the target or not. A genuine value under 1/31.6 of its plan target is a shortfall of
+/// more than 96 %.
+const FRACTION_BOUND: f64 = 0.031_622_776_601_683_79;
+
+/// The smallest plausible `|value / target|` of an indicator in `unit`: [`FRACTION_BOUND`]
+/// for percentages and per-mille (base `ratio`, scale below 1), 1/100 for other ratios
+/// (倍), and no lower bound for units whose size depends on the region's (元, 人…).
+fn low_bound(unit: &Unit) -> f64 {
+    match (unit.base == "ratio", unit.scale < 1.0) {
+        (true, true) => FRACTION_BOUND,
+        (true, false) => 0.01,
+        (false, _) => 0.0,
+    }
+}
+
+/// The framework's series indexed by every name data may use for them, and its declared
+/// units by theirs.
 struct SeriesIndex<'f> {
     series: Vec<SeriesInfo<'f>>,
     exact: HashMap<&'f str, usize>,
@@ -686,7 +709,7 @@ impl<'f> SeriesIndex<'f> {
                 unit: &ind.unit,
                 order: k,
                 reference,
-                low_side: ind.unit.base == "ratio",
+                low_bound: low_bound(&ind.unit),
             });
             let mut names = vec![ind.name_zh.as_str(), ind.name_en.as_str()];
             names.extend(ind.aliases.iter().map(String::as_str));
@@ -699,7 +722,7 @@ impl<'f> SeriesIndex<'f> {
                 unit: &a.unit,
                 order: usize::MAX,
                 reference: None,
-                low_side: false,
+                low_bound: 0.0,
             });
             add(vec![a.name_zh.as_str(), a.name_en.as_str()], s, &mut exact);
         }
@@ -836,7 +859,7 @@ impl Units<'_, '_> {
             return Ok(v);
         };
         let ratio = (v / r).abs();
-        if ratio > 100.0 || (info.low_side && ratio < 0.01) {
+        if ratio > 100.0 || ratio < info.low_bound {
             return Err(self.mismatch(s, v, r, ratio, declared));
         }
         Ok(v)
@@ -874,8 +897,15 @@ impl Units<'_, '_> {
             ),
             None => "check the unit the data is given in".to_string(),
         };
+        let far = if ratio > 1.0 || info.low_bound <= 0.01 {
+            "more than two orders of magnitude away".to_string()
+        } else {
+            format!(
+                "too far below it for a value in {label} (a percentage typed as a fraction, 98 % as 0.98, lands there)"
+            )
+        };
         format!(
-            "`{}`{declared_txt} for `{}` is {how} its target {} {label}, more than two orders of magnitude away: {guess}; or allow it (allow_unit_mismatch, `--allow-unit-mismatch`)",
+            "`{}`{declared_txt} for `{}` is {how} its target {} {label}, {far}: {guess}; or allow it (allow_unit_mismatch, `--allow-unit-mismatch`)",
             crate::data::short(v),
             info.id,
             crate::data::short(r),
