@@ -158,6 +158,31 @@ pub(crate) trait Rows {
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|k| self.cell(k).is_empty())
     }
+    /// The year of cell `k` of the current row when the source stores it as a date (a
+    /// workbook's date cell); `None` for text, numbers and every CSV cell.
+    #[inline]
+    fn date_year(&self, _k: usize) -> Option<i32> {
+        None
+    }
+}
+
+/// The period of cell `k`: an integer year (`2021`, `2021年`, `2021.0`), or the year of a
+/// date the source stores as one (a workbook cell holding 2021-01-01, shown as `2021年`).
+#[inline]
+fn period_cell<R: Rows>(rows: &R, k: usize) -> std::result::Result<i32, String> {
+    parse_period(rows.cell(k)).or_else(|m| rows.date_year(k).ok_or(m))
+}
+
+/// The value of cell `k` ([`parse_value`]); a date there is an error saying so.
+#[inline]
+fn value_cell<R: Rows>(rows: &R, k: usize) -> std::result::Result<f64, String> {
+    parse_value(rows.cell(k)).map_err(|m| match rows.date_year(k) {
+        Some(_) => format!(
+            "`{}` is a date (the workbook formats the cell as a date), not an indicator value: format the cell as a number (常规/数值) and check its value",
+            bounded(rows.cell(k))
+        ),
+        None => m,
+    })
 }
 
 /// `a == b` for the short texts of cells, compared eight bytes at a time inline.
@@ -1365,7 +1390,7 @@ fn read_long_rows<R: Rows>(
         if let Some(k) = opt.group {
             b.group(u, rows.cell(k), line).map_err(|m| fail(k, m))?;
         }
-        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
+        let p = period_cell(rows, cp).map_err(|m| fail(cp, m))?;
         let ind = rows.cell(ci);
         let guess = next_guess
             .get(last_ind.1)
@@ -1428,7 +1453,7 @@ fn read_long_rows<R: Rows>(
             last_ind.1 = i;
             i
         };
-        let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
+        let mut v = value_cell(rows, cv).map_err(|m| fail(cv, m))?;
         if index.is_some() {
             let declared = cm.map(|k| rows.cell(k)).unwrap_or("");
             v = units
@@ -1664,11 +1689,11 @@ fn read_wide_rows<R: Rows>(
             b.group(u, rows.cell(k), line)
                 .map_err(|m| fail(k, &header.names[k], m))?;
         }
-        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, &header.names[cp], m))?;
+        let p = period_cell(rows, cp).map_err(|m| fail(cp, &header.names[cp], m))?;
         let mut values = vec![f64::NAN; cols.len()];
         for (n, c) in cols.iter().enumerate() {
             let name = &header.names[c.k];
-            let mut v = parse_value(rows.cell(c.k)).map_err(|m| fail(c.k, name, m))?;
+            let mut v = value_cell(rows, c.k).map_err(|m| fail(c.k, name, m))?;
             if index.is_some() {
                 v = units
                     .value(c.series, v, &c.unit)
