@@ -12,7 +12,9 @@
 //! * **wide** — one unit-period per row: `unit,period` plus one column per indicator and
 //!   the same optional `group`, `source`, `note`, `illustrative` columns, which then apply
 //!   to every cell of the row that holds a value. An indicator header may carry its unit
-//!   as a suffix in parentheses (`居民人均可支配收入(万元)`, full-width `（元）` too), or a
+//!   as a suffix in parentheses (`居民人均可支配收入(万元)`, full-width `（元）` too; the
+//!   suffix is the text inside the parenthesis matching the final one, so a unit holding
+//!   parentheses stays whole: `建设(筹集)政策性住房(万套(户))` is in `万套(户)`), or a
 //!   first data row whose unit cell is `单位`/`计量单位`/`unit` gives every column's unit.
 //!
 //! **Column names** are matched case-insensitively after trimming, in English or Chinese:
@@ -33,20 +35,32 @@
 //!
 //! **Indicators** (with a framework) are named by id, Chinese name, English name or one of
 //! the indicator's declared `aliases`, matched exactly, then case-insensitively without
-//! white space; the panel holds the ids.
+//! white space and with full-width parentheses as ASCII ones; the panel holds the ids.
+//!
+//! **Units** (regions, with a framework): a unit cell holding a declared unit's
+//! `name_zh` or `name_en` (`衢州市`, `Quzhou`; matched exactly after trimming) is read as
+//! that unit's id, with a warning listing the names so read; ids win over names. The panel
+//! holds the ids, which the targets relative to a reference series and the units' own
+//! targets look up. A unit the framework does not declare keeps its text.
 //!
 //! **Units of measure** (with a framework): a value declared in another unit of the same
 //! base is converted to the indicator's unit — 元/千元/万元/百万元/亿元, 人/万人, %/‰/ratio
-//! (see [`convert_unit`]) — and each conversion is reported as a warning. A value more
-//! than two orders of magnitude from the indicator's target (above 100 × for every
-//! indicator, below 1/100 for ratios and percentages, whose size does not depend on the
-//! unit's size) is an error naming the cell and the unit it was probably given in, unless
-//! [`ReadOptions::allow_unit_mismatch`] is set. This is the check that keeps incomes in
-//! 元 from scoring 100% against a target in 万元.
+//! (see [`convert_unit`]) — and each conversion is reported as a warning. A value too far
+//! from the indicator's target is an error naming the cell and the unit it was probably
+//! given in, unless [`ReadOptions::allow_unit_mismatch`] is set: above 100 × the target
+//! for every indicator; below it, for ratios, whose size does not depend on the region's
+//! size, under 1/100 of the target (倍, ratio) and, for percentages and per-mille, under
+//! 10^-1.5 ≈ 1/31.6 of it, where multiplying the value by 100 brings it an order of
+//! magnitude nearer the target: a percentage typed as a fraction (`98.09%` in a
+//! spreadsheet is 0.9809) is refused whether it meets its target or not (true value up
+//! to 3.16 × the target). This is the check that keeps incomes in 元 from scoring 100%
+//! against a target in 万元, and 98 % stored as 0.98 from scoring 1 %.
 //!
-//! **Missing values**: an empty cell, `NA`, `N/A`, `NaN`, `-`, `—` or `…` is missing
-//! (stored as NaN). Anything else must parse as a finite decimal number. Periods are
-//! integer years; `2021年` and `2021.0` (a spreadsheet's number) are read as 2021.
+//! **Missing values**: an empty cell, `NA`, `N/A`, `NaN` (any case, as pandas and R write
+//! it), `-`, `—` or `…` is missing (stored as NaN). Anything else must parse as a finite
+//! decimal number (`inf` is an error saying it is infinite). Periods are integer years;
+//! `2021年` and `2021.0` (a spreadsheet's number) are read as 2021, and a workbook's date
+//! cell as its year (see the workbook reader, `src/data/xlsx.rs`).
 //!
 //! Errors are [`Error::Parse`] naming the source (the file name, or `<csv text>`), the
 //! 1-based line (the header is line 1; for a workbook, the sheet row) and the column (for
