@@ -41,6 +41,50 @@ fn report_refuses_to_overwrite_its_input() {
     }
 }
 
+/// The files `report` finds beside the data file (households.csv, survey.csv) and the
+/// survey's item description (survey_items.json beside the survey) are inputs of the run
+/// as much as those given by flag: `--out` naming one of them is refused and the file is
+/// left as it was (finding 1 of the CLI review).
+#[test]
+fn report_refuses_to_overwrite_an_input_it_found_by_itself() {
+    let d = dir("auto");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
+    for f in [
+        "quzhou.csv",
+        "households.csv",
+        "survey.csv",
+        "survey_items.json",
+    ] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    let data = d.join("quzhou.csv").display().to_string();
+    for name in ["households.csv", "survey.csv", "survey_items.json"] {
+        let target = d.join(name);
+        let before = std::fs::read(&target).unwrap();
+        let out = target.display().to_string();
+        let o = cpindex(&["report", &data, "--format", "json", "--out", &out]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: {e}");
+        assert!(
+            e.contains("input file") && e.contains("refusing to overwrite"),
+            "{name}: {e}"
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), before, "{name} is intact");
+    }
+    // with --no-auto the files beside the data are not read, so they may be written
+    let out = d.join("households.csv").display().to_string();
+    let o = cpindex(&[
+        "report",
+        &data,
+        "--no-auto",
+        "--format",
+        "json",
+        "--out",
+        &out,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn report_files_are_written_whole_through_a_rename() {
     let d = dir("rename");

@@ -397,8 +397,9 @@ fn methodology_comes_from_the_framework_and_the_spec_in_an_appendix() {
         "methodology counts"
     );
     assert!(
-        html.contains("在 甲镇、乙镇、丙乡 之间计算并排名"),
-        "parts by name"
+        html.contains("在 示例县、甲镇、乙镇、丙乡 之间计算")
+            && html.contains("排名只在 甲镇、乙镇、丙乡 之间"),
+        "units computed and parts ranked, by name"
     );
     assert!(!html.contains("衢州") && !html.contains("县(市、区)"));
     // the spec in a collapsed appendix, as a table of settings, not a JSON dump

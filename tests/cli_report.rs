@@ -362,6 +362,94 @@ fn example_county_framework_runs_with_no_code_change() {
     assert!(cell("town_b")["achievement"].is_null());
 }
 
+/// The report's note on the composite index describes what the evaluation computed (CLI
+/// review finding 6): the units of the index result (`index.units` of the evaluation
+/// JSON) are the ones "computed across", the units with a headline rank
+/// (`summaries[].rank`, the same numbers as the JSON) the ones "ranked among", and a
+/// unit of the evaluation outside the index is named as not included. With the default
+/// spec the whole is computed with the parts; with `index.units` set to the parts only,
+/// the index is computed and ranked across them and the whole is left out.
+#[test]
+fn the_index_note_describes_the_units_computed_and_ranked() {
+    let dir = std::env::temp_dir().join(format!("cpindex-index-note-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let parts_only = dir.join("parts_only.json");
+    let units: Vec<String> = COUNTIES.iter().map(|c| format!("\"{c}\"")).collect();
+    std::fs::write(
+        &parts_only,
+        format!("{{\"index\": {{\"units\": [{}]}}}}", units.join(", ")),
+    )
+    .unwrap();
+    let data = "examples/data/quzhou.csv";
+    let spec = parts_only.to_str().unwrap();
+    for extra in [vec![], vec!["--spec", spec]] {
+        let run = |format: &str| -> serde_json::Value {
+            let mut args = vec!["report", data, "--no-auto", "--format", format];
+            args.extend(extra.iter().copied());
+            serde_json::from_str(&ok(&args)).unwrap()
+        };
+        let (ev, rep) = (run("evaluation"), run("json"));
+        let units = ev["units"].as_array().unwrap();
+        let name = |id: &str| {
+            units.iter().find(|u| u["id"] == id).unwrap()["name_zh"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let computed: Vec<String> = ev["index"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| name(u.as_str().unwrap()))
+            .collect();
+        let ranked: Vec<String> = ev["summaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["rank"].is_null())
+            .map(|s| {
+                units[s["unit"].as_u64().unwrap() as usize]["name_zh"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let outside: Vec<String> = units
+            .iter()
+            .map(|u| u["name_zh"].as_str().unwrap().to_string())
+            .filter(|n| !computed.contains(n))
+            .collect();
+        let notes = rep["methodology"]["notes"].as_array().unwrap();
+        let note = notes
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .find(|n| n.starts_with("综合指数:"))
+            .expect("a note on the composite index");
+        assert!(
+            note.contains(&format!("在 {} 之间计算", computed.join("、"))),
+            "{extra:?}: computed {computed:?}: {note}"
+        );
+        if ranked == computed {
+            assert!(note.contains("之间计算并排名"), "{extra:?}: {note}");
+        } else {
+            assert!(
+                note.contains(&format!("排名只在 {} 之间", ranked.join("、"))),
+                "{extra:?}: ranked {ranked:?}: {note}"
+            );
+        }
+        assert!(
+            note.contains(&format!("{} 不参与计算", outside.join("、"))),
+            "{extra:?}: outside {outside:?}: {note}"
+        );
+        // the whole (quzhou) is computed by default and not with the parts-only spec
+        assert_eq!(
+            computed.contains(&name("quzhou")),
+            extra.is_empty(),
+            "{computed:?}"
+        );
+    }
+}
+
 /// The report leaves out the composite index's outputs no format but `evaluation` shows
 /// (contributions, obstacle degrees, statistics, correlations): not their warnings either
 /// — geometric aggregation makes contributions undefined, which the table must not warn

@@ -202,7 +202,9 @@ fn expected(e: &J) -> Vec<Expected> {
             "node",
             "node_name",
             "score",
-            "rank",
+            // the index result's ranks, among every unit computed: a column of its own,
+            // not the overall table's `rank` (among the parts)
+            "rank_all",
         ],
         rows,
     ));

@@ -68,6 +68,82 @@ fn wide_csv() {
     assert_eq!(p.indicators(), &["zz".to_string(), "aa".to_string()]);
 }
 
+/// docs/data-input.md: "Missing values: an empty cell, `NA`, `N/A`, `NaN`, `-`, `—`, `…`"
+/// — the not-a-number written by pandas or R (`NaN`, `nan`) is a missing value, in both
+/// layouts; an infinite value stays an error whose message says so (tests review F1, CLI
+/// review finding 8).
+#[test]
+fn nan_cells_are_missing_and_infinities_are_named() {
+    let fw = builtin::quzhou();
+    for marker in ["NaN", "nan", "NAN", "-nan"] {
+        let text = format!(
+            "unit,period,indicator,value
+a,2020,gdp,1
+a,2021,gdp,{marker}
+"
+        );
+        let p = read_long_csv_str(&text, Some(fw)).unwrap_or_else(|e| panic!("{marker}: {e}"));
+        assert_eq!(p.get_by_id("a", 2020, "gdp"), Some(1.0));
+        assert!(p.get_by_id("a", 2021, "gdp").unwrap().is_nan(), "{marker}");
+        let text = format!(
+            "unit,period,gdp
+a,2020,1
+a,2021,{marker}
+"
+        );
+        let p = read_wide_csv_str(&text, Some(fw)).unwrap_or_else(|e| panic!("{marker}: {e}"));
+        assert!(p.get_by_id("a", 2021, "gdp").unwrap().is_nan(), "{marker}");
+    }
+    for inf in ["inf", "-inf", "Infinity"] {
+        let text = format!(
+            "unit,period,indicator,value
+a,2021,gdp,{inf}
+"
+        );
+        let e = read_long_csv_str(&text, Some(fw)).unwrap_err().to_string();
+        assert!(e.contains("infinite") && !e.contains("NaN"), "{inf}: {e}");
+    }
+}
+
+/// A percentage entered as a fraction (a cell typed `98.09%` stores 0.9809) is 1/100 of
+/// its value, whether that value misses, meets or beats the target: the reader refuses it
+/// on both sides (CLI review finding 2), naming the likely unit, while genuine values —
+/// from a tenth of the target to five times it — are read as they are.
+#[test]
+fn a_percentage_given_as_a_fraction_is_refused_on_both_sides_of_its_target() {
+    let fw = builtin::quzhou();
+    let mut checked = 0;
+    for ind in fw.indicators.iter().filter(|i| i.unit.label == "%") {
+        let Some(target) = ind.target.filter(|t| *t > 0.0) else {
+            continue;
+        };
+        let csv = |v: f64| format!("unit,period,indicator,value\nkecheng,2024,{},{v}\n", ind.id);
+        // the true value at 0.5, 0.9, 1, 1.03, 1.5 and 3 times the target, typed as a fraction
+        for k in [0.5, 0.9, 1.0, 1.03, 1.5, 3.0] {
+            let fraction = k * target / 100.0;
+            let e = read_long_csv_str(&csv(fraction), Some(fw))
+                .expect_err(&format!("{} at {k} × target as a fraction", ind.id));
+            let (_, line, column, message) = parse_err(e);
+            assert_eq!((line, column.as_str()), (2, "value"));
+            assert!(
+                message.contains(&ind.id) && message.contains("looks like a value in ratio"),
+                "{message}"
+            );
+        }
+        // genuine values, far below the target or above it, are read
+        for k in [0.1, 0.5, 1.0, 1.5, 5.0] {
+            let p = read_long_csv_str(&csv(k * target), Some(fw))
+                .unwrap_or_else(|e| panic!("{} at {k} × target: {e}", ind.id));
+            assert_eq!(p.get_by_id("kecheng", 2024, &ind.id), Some(k * target));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked > 10,
+        "the built-in framework has percentage targets"
+    );
+}
+
 #[test]
 fn every_error_names_line_and_column() {
     let fw = builtin::quzhou();

@@ -224,6 +224,77 @@ fn yuan_for_a_wan_yuan_indicator_is_converted_when_declared_and_an_error_when_no
     assert!(o.status.success());
 }
 
+/// docs/data-input.md lists `地区` as the unit column and the framework declares each
+/// unit's `name_zh`/`name_en`: a file naming its units 衢州市 … 浙江省 (or Quzhou …) is
+/// the same data as one naming them quzhou … zhejiang, so it gives the same report — the
+/// targets relative to the provincial reference series and the units' own targets found
+/// as with ids — and says that it read the names as ids (CLI review finding 3).
+#[test]
+fn units_written_by_their_chinese_or_english_names_give_the_same_report() {
+    let fw = builtin::quzhou();
+    let base = baseline();
+    for (label, pick) in [
+        (
+            "zh",
+            (|u: &cpindex::model::PlanUnit| u.name_zh.clone()) as fn(&_) -> String,
+        ),
+        ("en", |u: &cpindex::model::PlanUnit| u.name_en.clone()),
+    ] {
+        let mut text = String::from("地区,period,indicator,value,source,illustrative\n");
+        let mut renamed = 0;
+        for r in rows() {
+            let name = fw.unit(&r[0]).map(pick).filter(|n| !n.is_empty());
+            renamed += usize::from(name.is_some());
+            let unit = name.unwrap_or_else(|| r[0].clone());
+            text.push_str(&format!(
+                "{unit},{},{},{},{},{}\n",
+                r[1], r[2], r[3], r[4], r[5]
+            ));
+        }
+        assert!(renamed > 0, "{label}: the sample's units are declared");
+        let p = tmp(&format!("unit_names_{label}.csv"), text.as_bytes());
+        let (v, stderr) = report(&p, &[]);
+        assert!(
+            stderr.contains("written by name") && stderr.contains("→ zhejiang"),
+            "{label}: {stderr}"
+        );
+        assert_eq!(v, base, "{label}");
+    }
+}
+
+/// The framework's own unit labels may hold parentheses (`万套(户)`, `倍(2020年=1)`), and
+/// `cpindex indicators` prints them so: a wide header `名称(万套(户))` is that indicator in
+/// that unit, in ASCII or full-width parentheses (CLI review finding 9).
+#[test]
+fn a_wide_header_unit_with_parentheses_is_split_at_the_matching_one() {
+    let fw = builtin::quzhou();
+    let ind = fw
+        .indicators
+        .iter()
+        .find(|i| i.unit.label.contains('(') && i.name_zh.contains('('))
+        .expect("the built-in framework has a unit label with parentheses");
+    let full = |t: &str| t.replace('(', "（").replace(')', "）");
+    for header in [
+        format!("{}({})", ind.name_zh, ind.unit.label),
+        format!("{}（{}）", ind.name_zh, full(&ind.unit.label)),
+        full(&format!("{}({})", ind.name_zh, ind.unit.label)),
+    ] {
+        let text = format!("地区,年份,{header}\nquzhou,2024,1.2\n");
+        let p = tmp("nested_unit.csv", text.as_bytes());
+        let o = cpindex(&[
+            "index",
+            p.to_str().unwrap(),
+            "--layout",
+            "wide",
+            "--format",
+            "json",
+        ]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{header}: {e}");
+        assert!(!e.contains("converted"), "{header}: the same unit: {e}");
+    }
+}
+
 #[test]
 fn bad_csv_quoting_is_an_error_in_the_cli_too() {
     let text = std::fs::read_to_string(shipped()).unwrap();
@@ -427,4 +498,163 @@ fn xlsx_wide_with_chinese_headers_names_and_units_gives_the_same_report() {
     assert_eq!(v["evaluation"], base["evaluation"]);
     assert_eq!(v["warnings"], base["warnings"]);
     assert_eq!(v["indicators"], base["indicators"]);
+}
+
+/// Writes a one-sheet workbook with openpyxl whose cells may be special: a JSON string
+/// is written as [`write_xlsx`] does (a number when it parses, a formula when it starts
+/// with `=`: openpyxl stores no result for it, as pandas and report generators do not);
+/// `{"date": "2020-01-01", "format": "yyyy\"年\""}` is a date cell shown in that format;
+/// `{"number": 0.9809, "format": "0.00%"}` a number with that number format.
+fn write_xlsx_cells(name: &str, sheet: &str, rows: &[Vec<serde_json::Value>]) -> PathBuf {
+    let json = serde_json::to_string(&(sheet, rows)).unwrap();
+    let spec = tmp(&format!("{name}.json"), json.as_bytes());
+    let out = std::env::temp_dir()
+        .join(format!("cpindex-formats-{}", std::process::id()))
+        .join(name);
+    let script = r#"
+import datetime, json, sys, openpyxl
+sheet, rows = json.load(open(sys.argv[1], encoding="utf-8"))
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = sheet
+for r, row in enumerate(rows, start=1):
+    for c, v in enumerate(row, start=1):
+        cell = ws.cell(r, c)
+        if isinstance(v, dict):
+            if "date" in v:
+                cell.value = datetime.datetime.fromisoformat(v["date"])
+            else:
+                cell.value = v["number"]
+            cell.number_format = v["format"]
+        elif v == "":
+            cell.value = None
+        else:
+            try:
+                cell.value = int(v) if v.lstrip("-").isdigit() else float(v)
+            except ValueError:
+                cell.value = v
+wb.save(sys.argv[2])
+"#;
+    let o = Command::new("python3")
+        .args(["-c", script, spec.to_str().unwrap(), out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// The sample as long rows of JSON cells under the header `地区,年份,指标,数值,来源,示意`.
+fn json_rows() -> Vec<Vec<serde_json::Value>> {
+    let mut out = vec![["地区", "年份", "指标", "数值", "来源", "示意"]
+        .iter()
+        .map(|h| serde_json::json!(h))
+        .collect::<Vec<_>>()];
+    out.extend(
+        rows()
+            .into_iter()
+            .map(|r| r.iter().map(|c| serde_json::json!(c)).collect()),
+    );
+    out
+}
+
+/// A formula cell without a stored result (openpyxl, pandas and many exporters write
+/// none) is an error naming the cell and telling the user to open and save the workbook
+/// in Excel/WPS, never a missing value (CLI review finding 4).
+#[test]
+fn xlsx_formula_without_a_stored_value_is_an_error_naming_the_cell() {
+    let Some(()) = openpyxl("xlsx_formula_without_a_stored_value_is_an_error_naming_the_cell")
+    else {
+        return;
+    };
+    let mut data = json_rows();
+    // row 5 of the sheet (the header is row 1): its value as a formula of itself
+    let v = data[4][3].as_str().unwrap().to_string();
+    data[4][3] = serde_json::json!(format!("={v}*1"));
+    let p = write_xlsx_cells("formula.xlsx", "数据", &data);
+    let e = fails(&p, &[]);
+    assert!(
+        e.contains("数据!D5") && e.contains(&format!("={v}*1")) && e.contains("no stored value"),
+        "{e}"
+    );
+    assert!(e.contains("Excel") && e.contains("WPS"), "{e}");
+}
+
+/// Years kept as dates (2020-01-01 formatted `yyyy"年"`, which Excel/WPS shows as 2020年)
+/// are read as the date's year, giving the same report as the CSV; a date in the value
+/// column is an error naming the cell (CLI review finding 7).
+#[test]
+fn xlsx_date_cells_give_their_year_as_the_period_and_are_refused_as_values() {
+    let Some(()) =
+        openpyxl("xlsx_date_cells_give_their_year_as_the_period_and_are_refused_as_values")
+    else {
+        return;
+    };
+    let mut data = json_rows();
+    for row in data.iter_mut().skip(1) {
+        let year = row[1].as_str().unwrap().to_string();
+        row[1] = serde_json::json!({"date": format!("{year}-01-01"), "format": "yyyy\"年\""});
+    }
+    let p = write_xlsx_cells("dates.xlsx", "数据", &data);
+    assert_eq!(report(&p, &[]).0, baseline());
+    // the same years as dates in the middle of the year: still that year
+    for row in data.iter_mut().skip(1) {
+        let date = row[1]["date"].as_str().unwrap().replace("-01-01", "-06-30");
+        row[1] = serde_json::json!({"date": date, "format": "yyyy-mm-dd"});
+    }
+    let p = write_xlsx_cells("dates_mid.xlsx", "数据", &data);
+    assert_eq!(report(&p, &[]).0, baseline());
+    // a date where a value belongs: sheet row 7, column D
+    data[6][3] = serde_json::json!({"date": "2024-03-01", "format": "yyyy-mm-dd"});
+    let p = write_xlsx_cells("date_value.xlsx", "数据", &data);
+    let e = fails(&p, &[]);
+    assert!(
+        e.contains("数据!D7") && e.contains("2024-03-01") && e.contains("is a date"),
+        "{e}"
+    );
+}
+
+/// A cell typed `98.09%` stores the fraction 0.9809 (calamine does not expose number
+/// formats, docs/data-input.md): for a percentage indicator it is refused as a fraction,
+/// naming the cell, though its value beats the target (CLI review finding 2).
+#[test]
+fn xlsx_percent_formatted_cell_is_refused_as_a_fraction() {
+    let Some(()) = openpyxl("xlsx_percent_formatted_cell_is_refused_as_a_fraction") else {
+        return;
+    };
+    let fw = builtin::quzhou();
+    let mut data = json_rows();
+    let (k, ind, v) = data
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find_map(|(k, r)| {
+            let ind = fw.indicator(r[2].as_str()?)?;
+            let v: f64 = r[3].as_str()?.parse().ok()?;
+            (ind.unit.label == "%" && ind.target.is_some_and(|t| v >= t && v < 100.0))
+                .then(|| (k, ind.id.clone(), v))
+        })
+        .expect("a percentage at or above its target in the sample");
+    data[k][3] = serde_json::json!({"number": v / 100.0, "format": "0.00%"});
+    let p = write_xlsx_cells("percent.xlsx", "数据", &data);
+    let e = fails(&p, &[]);
+    assert!(
+        e.contains(&format!("数据!D{}", k + 1)) && e.contains(&ind) && e.contains("ratio"),
+        "{e}"
+    );
+}
+
+/// `--sheet N` counts from 1 and its error counts as the user does (CLI review finding
+/// 10): `--sheet 3` of a two-sheet book is "sheet number 3".
+#[test]
+fn sheet_number_errors_count_from_one() {
+    let Some(()) = openpyxl("sheet_number_errors_count_from_one") else {
+        return;
+    };
+    let data = vec![strings(&["unit", "period", "indicator", "value"])];
+    let p = write_xlsx("two_sheets.xlsx", &[("数据", data.clone()), ("说明", data)]);
+    let e = fails(&p, &["--sheet", "3"]);
+    assert!(
+        e.contains("no sheet number 3") && e.contains("数据, 说明"),
+        "{e}"
+    );
 }

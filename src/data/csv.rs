@@ -12,7 +12,9 @@
 //! * **wide** — one unit-period per row: `unit,period` plus one column per indicator and
 //!   the same optional `group`, `source`, `note`, `illustrative` columns, which then apply
 //!   to every cell of the row that holds a value. An indicator header may carry its unit
-//!   as a suffix in parentheses (`居民人均可支配收入(万元)`, full-width `（元）` too), or a
+//!   as a suffix in parentheses (`居民人均可支配收入(万元)`, full-width `（元）` too; the
+//!   suffix is the text inside the parenthesis matching the final one, so a unit holding
+//!   parentheses stays whole: `建设(筹集)政策性住房(万套(户))` is in `万套(户)`), or a
 //!   first data row whose unit cell is `单位`/`计量单位`/`unit` gives every column's unit.
 //!
 //! **Column names** are matched case-insensitively after trimming, in English or Chinese:
@@ -33,20 +35,32 @@
 //!
 //! **Indicators** (with a framework) are named by id, Chinese name, English name or one of
 //! the indicator's declared `aliases`, matched exactly, then case-insensitively without
-//! white space; the panel holds the ids.
+//! white space and with full-width parentheses as ASCII ones; the panel holds the ids.
+//!
+//! **Units** (regions, with a framework): a unit cell holding a declared unit's
+//! `name_zh` or `name_en` (`衢州市`, `Quzhou`; matched exactly after trimming) is read as
+//! that unit's id, with a warning listing the names so read; ids win over names. The panel
+//! holds the ids, which the targets relative to a reference series and the units' own
+//! targets look up. A unit the framework does not declare keeps its text.
 //!
 //! **Units of measure** (with a framework): a value declared in another unit of the same
 //! base is converted to the indicator's unit — 元/千元/万元/百万元/亿元, 人/万人, %/‰/ratio
-//! (see [`convert_unit`]) — and each conversion is reported as a warning. A value more
-//! than two orders of magnitude from the indicator's target (above 100 × for every
-//! indicator, below 1/100 for ratios and percentages, whose size does not depend on the
-//! unit's size) is an error naming the cell and the unit it was probably given in, unless
-//! [`ReadOptions::allow_unit_mismatch`] is set. This is the check that keeps incomes in
-//! 元 from scoring 100% against a target in 万元.
+//! (see [`convert_unit`]) — and each conversion is reported as a warning. A value too far
+//! from the indicator's target is an error naming the cell and the unit it was probably
+//! given in, unless [`ReadOptions::allow_unit_mismatch`] is set: above 100 × the target
+//! for every indicator; below it, for ratios, whose size does not depend on the region's
+//! size, under 1/100 of the target (倍, ratio) and, for percentages and per-mille, under
+//! 10^-1.5 ≈ 1/31.6 of it, where multiplying the value by 100 brings it an order of
+//! magnitude nearer the target: a percentage typed as a fraction (`98.09%` in a
+//! spreadsheet is 0.9809) is refused whether it meets its target or not (true value up
+//! to 3.16 × the target). This is the check that keeps incomes in 元 from scoring 100%
+//! against a target in 万元, and 98 % stored as 0.98 from scoring 1 %.
 //!
-//! **Missing values**: an empty cell, `NA`, `N/A`, `NaN`, `-`, `—` or `…` is missing
-//! (stored as NaN). Anything else must parse as a finite decimal number. Periods are
-//! integer years; `2021年` and `2021.0` (a spreadsheet's number) are read as 2021.
+//! **Missing values**: an empty cell, `NA`, `N/A`, `NaN` (any case, as pandas and R write
+//! it), `-`, `—` or `…` is missing (stored as NaN). Anything else must parse as a finite
+//! decimal number (`inf` is an error saying it is infinite). Periods are integer years;
+//! `2021年` and `2021.0` (a spreadsheet's number) are read as 2021, and a workbook's date
+//! cell as its year (see the workbook reader, `src/data/xlsx.rs`).
 //!
 //! Errors are [`Error::Parse`] naming the source (the file name, or `<csv text>`), the
 //! 1-based line (the header is line 1; for a workbook, the sheet row) and the column (for
@@ -158,6 +172,31 @@ pub(crate) trait Rows {
     fn is_blank(&self) -> bool {
         (0..self.width()).all(|k| self.cell(k).is_empty())
     }
+    /// The year of cell `k` of the current row when the source stores it as a date (a
+    /// workbook's date cell); `None` for text, numbers and every CSV cell.
+    #[inline]
+    fn date_year(&self, _k: usize) -> Option<i32> {
+        None
+    }
+}
+
+/// The period of cell `k`: an integer year (`2021`, `2021年`, `2021.0`), or the year of a
+/// date the source stores as one (a workbook cell holding 2021-01-01, shown as `2021年`).
+#[inline]
+fn period_cell<R: Rows>(rows: &R, k: usize) -> std::result::Result<i32, String> {
+    parse_period(rows.cell(k)).or_else(|m| rows.date_year(k).ok_or(m))
+}
+
+/// The value of cell `k` ([`parse_value`]); a date there is an error saying so.
+#[inline]
+fn value_cell<R: Rows>(rows: &R, k: usize) -> std::result::Result<f64, String> {
+    parse_value(rows.cell(k)).map_err(|m| match rows.date_year(k) {
+        Some(_) => format!(
+            "`{}` is a date (the workbook formats the cell as a date), not an indicator value: format the cell as a number (常规/数值) and check its value",
+            bounded(rows.cell(k))
+        ),
+        None => m,
+    })
 }
 
 /// `a == b` for the short texts of cells, compared eight bytes at a time inline.
@@ -256,22 +295,28 @@ fn parse_decimal_fast(c: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
-/// Parses a value cell: missing → NaN; ±inf and text are errors.
+/// Parses a value cell: missing (an empty cell or one of the markers of [`is_missing`],
+/// `NaN` among them, as the module docs say) → NaN; ±inf and text are errors.
 fn parse_value(c: &str) -> std::result::Result<f64, String> {
     if let Some(v) = parse_decimal_fast(c) {
         return Ok(v);
+    }
+    // before the std parse, which reads `NaN`/`nan` as a number (the not-a-number)
+    if is_missing(c) {
+        return Ok(f64::NAN);
     }
     if let Ok(v) = c.parse::<f64>() {
         if v.is_finite() {
             return Ok(v);
         }
+        if v.is_nan() {
+            // a signed `-nan`/`+NaN`: the same missing marker
+            return Ok(f64::NAN);
+        }
         return Err(format!(
-            "`{}` is {v}; infinite values are not allowed (leave the cell empty or write NA for missing)",
+            "`{}` is an infinite value, which is not allowed (leave the cell empty or write NA for a missing value)",
             bounded(c)
         ));
-    }
-    if is_missing(c) {
-        return Ok(f64::NAN);
     }
     Err(format!(
         "`{}` is not a number (use an empty cell or NA for missing)",
@@ -566,6 +611,17 @@ fn scale_exponent(unit: &Unit) -> Option<i32> {
     ((10f64.powi(e as i32) - unit.scale).abs() <= 1e-12 * unit.scale).then_some(e as i32)
 }
 
+/// Whether two unit labels are the same, full-width parentheses `（）` counting as `()`
+/// (`万套（户）` is the framework's `万套(户)`).
+fn same_label(a: &str, b: &str) -> bool {
+    let half = |c: char| match c {
+        '（' => '(',
+        '）' => ')',
+        c => c,
+    };
+    a == b || a.chars().map(half).eq(b.chars().map(half))
+}
+
 /// Converts `value` given in the unit labelled `from` to the framework unit `to`.
 ///
 /// Returns `Ok(None)` when no conversion is needed (the same label), `Ok(Some(v))` with
@@ -575,7 +631,7 @@ fn scale_exponent(unit: &Unit) -> Option<i32> {
 /// the double nearest to 5.6 万元.
 pub fn convert_unit(value: f64, from: &str, to: &Unit) -> std::result::Result<Option<f64>, String> {
     let from = from.trim();
-    if from == to.label.trim() || from.is_empty() {
+    if from.is_empty() || same_label(from, to.label.trim()) {
         return Ok(None);
     }
     let fail = || {
@@ -606,23 +662,56 @@ struct SeriesInfo<'f> {
     order: usize,
     /// The magnitude reference (target, else stretch target, else baseline), non-zero.
     reference: Option<f64>,
-    /// Whether values far below the reference are implausible too (ratios, %).
-    low_side: bool,
+    /// The smallest plausible `|value / reference|` (`0`: no lower bound): see
+    /// [`low_bound`].
+    low_bound: f64,
 }
 
-/// The framework's series indexed by every name data may use for them.
+/// Below this share of its target a percentage (or per-mille) value is taken for a
+/// fraction typed in its place: `10^-1.5 ≈ 1/31.6`, where multiplying the value by 100
+/// brings it an order of magnitude nearer the target than it is (`|log10(100·r)| ≤
+/// |log10 r| − 1` ⇔ `r ≤ 10^-1.5`). A percentage stored as a fraction (a spreadsheet cell
+/// typed `98.09%` holds 0.9809) is 1/100 of its true value, so its ratio to the target is
+/// `achievement / 100`: caught for any value up to 3.16 × its target, whether it meets
+/// the target or not. A genuine value under 1/31.6 of its plan target is a shortfall of
+/// more than 96 %.
+const FRACTION_BOUND: f64 = 0.031_622_776_601_683_79;
+
+/// The smallest plausible `|value / target|` of an indicator in `unit`: [`FRACTION_BOUND`]
+/// for percentages and per-mille (base `ratio`, scale below 1), 1/100 for other ratios
+/// (倍), and no lower bound for units whose size depends on the region's (元, 人…).
+fn low_bound(unit: &Unit) -> f64 {
+    match (unit.base == "ratio", unit.scale < 1.0) {
+        (true, true) => FRACTION_BOUND,
+        (true, false) => 0.01,
+        (false, _) => 0.0,
+    }
+}
+
+/// The framework's series indexed by every name data may use for them, and its declared
+/// units by theirs.
 struct SeriesIndex<'f> {
     series: Vec<SeriesInfo<'f>>,
     exact: HashMap<&'f str, usize>,
     folded: HashMap<String, usize>,
     framework_id: &'f str,
+    /// A declared unit's id, Chinese name or English name → its id (ids win over names;
+    /// a name two units share names the first, as in [`Framework::unit_index`]).
+    unit_ids: HashMap<&'f str, &'f str>,
 }
 
 const AMBIGUOUS: usize = usize::MAX;
 
+/// A name as the second, lenient match compares it: without white space, lower case, and
+/// full-width parentheses `（）` as `()` (a header typed with a Chinese input method).
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -659,7 +748,7 @@ impl<'f> SeriesIndex<'f> {
                 unit: &ind.unit,
                 order: k,
                 reference,
-                low_side: ind.unit.base == "ratio",
+                low_bound: low_bound(&ind.unit),
             });
             let mut names = vec![ind.name_zh.as_str(), ind.name_en.as_str()];
             names.extend(ind.aliases.iter().map(String::as_str));
@@ -672,7 +761,7 @@ impl<'f> SeriesIndex<'f> {
                 unit: &a.unit,
                 order: usize::MAX,
                 reference: None,
-                low_side: false,
+                low_bound: 0.0,
             });
             add(vec![a.name_zh.as_str(), a.name_en.as_str()], s, &mut exact);
         }
@@ -681,11 +770,23 @@ impl<'f> SeriesIndex<'f> {
             exact.insert(info.id, s);
             folded.insert(fold(info.id), s);
         }
+        let mut unit_ids: HashMap<&'f str, &'f str> = HashMap::with_capacity(3 * fw.units.len());
+        for u in &fw.units {
+            for name in [u.name_zh.trim(), u.name_en.trim()] {
+                if !name.is_empty() {
+                    unit_ids.entry(name).or_insert(u.id.as_str());
+                }
+            }
+        }
+        for u in &fw.units {
+            unit_ids.insert(u.id.as_str(), u.id.as_str());
+        }
         SeriesIndex {
             series,
             exact,
             folded,
             framework_id: &fw.id,
+            unit_ids,
         }
     }
 
@@ -715,19 +816,34 @@ impl<'f> SeriesIndex<'f> {
 }
 
 /// The `(name, unit)` of a wide header such as `居民人均可支配收入(万元)`.
+///
+/// The unit is the text inside the parenthesis that closes the header and the one that
+/// opens it, found by scanning back and balancing parentheses of both widths (`(`/`（`,
+/// `)`/`）`), so that a unit label holding parentheses itself — the framework's `万套(户)`,
+/// `倍(2020年=1)` — stays whole: `建设(筹集)政策性住房(万套(户))` is
+/// (`建设(筹集)政策性住房`, `万套(户)`). Unbalanced parentheses: `None`.
 fn split_unit_suffix(h: &str) -> Option<(&str, &str)> {
     let h = h.trim_end();
-    let (open, close) = if h.ends_with(')') {
-        ('(', ')')
-    } else if h.ends_with('）') {
-        ('（', '）')
-    } else {
+    let (close_at, last) = h.char_indices().next_back()?;
+    if !matches!(last, ')' | '）') {
         return None;
-    };
-    let body = &h[..h.len() - close.len_utf8()];
-    let at = body.rfind(open)?;
-    let name = body[..at].trim();
-    let unit = body[at + open.len_utf8()..].trim();
+    }
+    let mut depth = 0usize;
+    let mut open_at = None;
+    for (at, ch) in h[..close_at].char_indices().rev() {
+        match ch {
+            ')' | '）' => depth += 1,
+            '(' | '（' if depth == 0 => {
+                open_at = Some((at, ch));
+                break;
+            }
+            '(' | '（' => depth -= 1,
+            _ => {}
+        }
+    }
+    let (at, open) = open_at?;
+    let name = h[..at].trim();
+    let unit = h[at + open.len_utf8()..close_at].trim();
     (!name.is_empty() && !unit.is_empty()).then_some((name, unit))
 }
 
@@ -741,6 +857,8 @@ struct Units<'i, 'f> {
     /// Per series: its entries' positions in `converted` (a series has a label or two,
     /// so a search there is short; one of all entries per converted cell was not).
     converted_of: Vec<Vec<usize>>,
+    /// The unit cells holding a declared unit's name, read as its id: (cell, id).
+    renamed: Vec<(String, String)>,
 }
 
 impl Units<'_, '_> {
@@ -780,7 +898,7 @@ impl Units<'_, '_> {
             return Ok(v);
         };
         let ratio = (v / r).abs();
-        if ratio > 100.0 || (info.low_side && ratio < 0.01) {
+        if ratio > 100.0 || ratio < info.low_bound {
             return Err(self.mismatch(s, v, r, ratio, declared));
         }
         Ok(v)
@@ -818,8 +936,15 @@ impl Units<'_, '_> {
             ),
             None => "check the unit the data is given in".to_string(),
         };
+        let far = if ratio > 1.0 || info.low_bound <= 0.01 {
+            "more than two orders of magnitude away".to_string()
+        } else {
+            format!(
+                "too far below it for a value in {label} (a percentage typed as a fraction, 98 % as 0.98, lands there)"
+            )
+        };
         format!(
-            "`{}`{declared_txt} for `{}` is {how} its target {} {label}, more than two orders of magnitude away: {guess}; or allow it (allow_unit_mismatch, `--allow-unit-mismatch`)",
+            "`{}`{declared_txt} for `{}` is {how} its target {} {label}, {far}: {guess}; or allow it (allow_unit_mismatch, `--allow-unit-mismatch`)",
             crate::data::short(v),
             info.id,
             crate::data::short(r),
@@ -830,21 +955,44 @@ impl Units<'_, '_> {
         let Some(index) = self.index else {
             return Vec::new();
         };
-        self.converted
-            .iter()
-            .map(|(s, from, n)| {
-                let info = &index.series[*s];
-                format!(
-                    "{source}: {n} value(s) of `{}` given in {from} converted to {}",
-                    info.id, info.unit.label
-                )
-            })
-            .collect()
+        let mut w: Vec<String> = Vec::new();
+        if !self.renamed.is_empty() {
+            const SHOWN: usize = 8;
+            let mut list = self
+                .renamed
+                .iter()
+                .take(SHOWN)
+                .map(|(name, id)| format!("{} → {id}", bounded(name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if self.renamed.len() > SHOWN {
+                list.push_str(&format!(", … ({} more)", self.renamed.len() - SHOWN));
+            }
+            w.push(format!(
+                "{source}: {} unit(s) written by name read as the framework's unit ids \
+                 (targets and reference series are looked up by id): {list}",
+                self.renamed.len()
+            ));
+        }
+        w.extend(self.converted.iter().map(|(s, from, n)| {
+            let info = &index.series[*s];
+            format!(
+                "{source}: {n} value(s) of `{}` given in {from} converted to {}",
+                info.id, info.unit.label
+            )
+        }));
+        w
     }
 }
 
 /// Per-unit bookkeeping shared by both layouts.
-struct Builder {
+struct Builder<'a> {
+    /// The framework's declared units by id and name (see [`SeriesIndex::unit_ids`]): a
+    /// unit cell holding a declared unit's name is read as its id, as indicator names are
+    /// (the panel holds the ids, which relative targets and unit targets look up).
+    unit_ids: Option<&'a HashMap<&'a str, &'a str>>,
+    /// The unit cells read as another unit's id: (cell, id), in order first met.
+    renamed: Vec<(String, String)>,
     units: Vec<String>,
     unit_pos: HashMap<String, usize>,
     groups: Vec<Option<String>>,
@@ -858,9 +1006,11 @@ struct Builder {
     last: usize,
 }
 
-impl Builder {
-    fn new() -> Self {
+impl<'a> Builder<'a> {
+    fn new(index: Option<&'a SeriesIndex<'a>>) -> Self {
         Builder {
+            unit_ids: index.map(|ix| &ix.unit_ids),
+            renamed: Vec::new(),
             units: Vec::new(),
             unit_pos: HashMap::new(),
             groups: Vec::new(),
@@ -882,13 +1032,31 @@ impl Builder {
         if id.is_empty() {
             return Err("empty unit id".into());
         }
+        // a declared unit written by name: the panel holds its id
+        if let Some(&declared) = self.unit_ids.and_then(|m| m.get(id)) {
+            if declared != id {
+                self.renamed.push((id.to_string(), declared.to_string()));
+                let u = match self.unit_pos.get(declared) {
+                    Some(&u) => u,
+                    None => self.push_unit(declared),
+                };
+                self.unit_pos.insert(id.to_string(), u);
+                self.last = u;
+                return Ok(u);
+            }
+        }
+        Ok(self.push_unit(id))
+    }
+
+    /// A new unit `id`.
+    fn push_unit(&mut self, id: &str) -> usize {
         let u = self.units.len();
         self.units.push(id.to_string());
         self.unit_pos.insert(id.to_string(), u);
         self.groups.push(None);
         self.group_line.push(0);
         self.last = u;
-        Ok(u)
+        u
     }
 
     fn group(&mut self, u: usize, group: &str, line: u64) -> std::result::Result<(), String> {
@@ -1051,6 +1219,7 @@ pub(crate) fn read_rows<R: Rows>(
         allow_mismatch: allow_unit_mismatch,
         converted: Vec::new(),
         converted_of: Vec::new(),
+        renamed: Vec::new(),
     };
     let panel = match layout {
         Layout::Long => read_long_rows(rows, source, index.as_ref(), &header, &mut units)?,
@@ -1195,7 +1364,7 @@ fn read_long_rows<R: Rows>(
             format!("more than 2^32 - 1 {what}; split the input"),
         )
     };
-    let mut b = Builder::new();
+    let mut b = Builder::new(index);
     let mut prov_codes = ProvenanceCodes::default();
     // local indicator index → id / framework order; series → local index
     let mut local_ids: Vec<String> = Vec::new();
@@ -1235,7 +1404,7 @@ fn read_long_rows<R: Rows>(
         if let Some(k) = opt.group {
             b.group(u, rows.cell(k), line).map_err(|m| fail(k, m))?;
         }
-        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, m))?;
+        let p = period_cell(rows, cp).map_err(|m| fail(cp, m))?;
         let ind = rows.cell(ci);
         let guess = next_guess
             .get(last_ind.1)
@@ -1298,7 +1467,7 @@ fn read_long_rows<R: Rows>(
             last_ind.1 = i;
             i
         };
-        let mut v = parse_value(rows.cell(cv)).map_err(|m| fail(cv, m))?;
+        let mut v = value_cell(rows, cv).map_err(|m| fail(cv, m))?;
         if index.is_some() {
             let declared = cm.map(|k| rows.cell(k)).unwrap_or("");
             v = units
@@ -1394,6 +1563,7 @@ fn read_long_rows<R: Rows>(
             panel.set_provenance_code(u, p, i, prov_map[code as usize]);
         }
     }
+    units.renamed = std::mem::take(&mut b.renamed);
     if opt.group.is_some() {
         panel.set_groups(b.groups)?;
     }
@@ -1481,7 +1651,7 @@ fn read_wide_rows<R: Rows>(
         values: Vec<f64>,
         prov: u32,
     }
-    let mut b = Builder::new();
+    let mut b = Builder::new(index);
     let mut prov_codes = ProvenanceCodes::default();
     let mut out: Vec<Row> = Vec::new();
     let mut first = true;
@@ -1533,11 +1703,11 @@ fn read_wide_rows<R: Rows>(
             b.group(u, rows.cell(k), line)
                 .map_err(|m| fail(k, &header.names[k], m))?;
         }
-        let p = parse_period(rows.cell(cp)).map_err(|m| fail(cp, &header.names[cp], m))?;
+        let p = period_cell(rows, cp).map_err(|m| fail(cp, &header.names[cp], m))?;
         let mut values = vec![f64::NAN; cols.len()];
         for (n, c) in cols.iter().enumerate() {
             let name = &header.names[c.k];
-            let mut v = parse_value(rows.cell(c.k)).map_err(|m| fail(c.k, name, m))?;
+            let mut v = value_cell(rows, c.k).map_err(|m| fail(c.k, name, m))?;
             if index.is_some() {
                 v = units
                     .value(c.series, v, &c.unit)
@@ -1590,6 +1760,7 @@ fn read_wide_rows<R: Rows>(
             }
         }
     }
+    units.renamed = std::mem::take(&mut b.renamed);
     if opt.group.is_some() {
         panel.set_groups(b.groups)?;
     }

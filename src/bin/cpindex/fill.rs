@@ -3,7 +3,7 @@
 //! the library's evaluation ([`cpindex::evaluate`]). Unit roles and names come from the
 //! framework, so another plan's framework renders with no code change.
 
-use cpindex::evaluate::{DistributionDetail, Evaluation};
+use cpindex::evaluate::{DistributionDetail, Evaluation, UnitEntry};
 use cpindex::method::aggregate::Aggregation;
 use cpindex::method::normalise::Normalisation;
 use cpindex::method::weight::Weighting;
@@ -62,6 +62,49 @@ pub struct Extras {
 /// The text of a message in `lang` with its placeholders filled.
 fn t(lang: Lang, m: M, args: &[(&str, String)]) -> String {
     i18n::fill(m.text(lang), args)
+}
+
+/// What the composite index was computed over and how it is ranked, in words, from the
+/// evaluation itself: the units of the index result (`ev.index.units`, the bounds of the
+/// normalisation come from all of them), the units ranked in the overall table (the parts
+/// among those, as `evaluate` ranks them: `UnitSummary::rank`), the other units computed
+/// (scored, not ranked there) and the units of the evaluation left out of the index.
+fn index_scope(ev: &Evaluation, lang: Lang) -> String {
+    let computed: std::collections::HashSet<&str> =
+        ev.index.units.iter().map(String::as_str).collect();
+    let name = |u: &UnitEntry| lang.pick(&u.name_zh, &u.name_en).to_string();
+    let list = |f: &dyn Fn(&UnitEntry) -> bool| -> String {
+        let n: Vec<String> = ev.units.iter().filter(|u| f(u)).map(name).collect();
+        if n.is_empty() {
+            M::None.text(lang).into()
+        } else {
+            n.join(lang.pick("、", ", "))
+        }
+    };
+    let inside = |u: &UnitEntry| computed.contains(u.id.as_str());
+    let ranked = |u: &UnitEntry| inside(u) && u.role == UnitRole::Part;
+    let any = |f: &dyn Fn(&UnitEntry) -> bool| ev.units.iter().any(f);
+    let mut scope = if any(&|u| inside(u) && !ranked(u)) {
+        t(
+            lang,
+            M::IndexScopeWider,
+            &[
+                ("computed", list(&inside)),
+                ("ranked", list(&ranked)),
+                ("unranked", list(&|u| inside(u) && !ranked(u))),
+            ],
+        )
+    } else {
+        t(lang, M::IndexScopeSame, &[("computed", list(&inside))])
+    };
+    if any(&|u| !inside(u)) {
+        scope.push_str(&t(
+            lang,
+            M::IndexScopeExcluded,
+            &[("excluded", list(&|u| !inside(u)))],
+        ));
+    }
+    scope
 }
 
 /// The target of an indicator in words, in the report language: `≥ 2500 (2025)`,
@@ -743,19 +786,6 @@ pub fn view_shared(
         .filter(|w| w.period == year && series.indicator(&w.child).is_some())
         .map(|w| (ind_name(&w.child), w.effective))
         .collect();
-    let names_of = |role: UnitRole| -> String {
-        let n: Vec<String> = ev
-            .units
-            .iter()
-            .filter(|u| u.role == role)
-            .map(|u| lang.pick(&u.name_zh, &u.name_en).to_string())
-            .collect();
-        if n.is_empty() {
-            M::None.text(lang).into()
-        } else {
-            n.join(lang.pick("、", ", "))
-        }
-    };
     let count = |s: TargetSource| c.target_source.iter().filter(|x| **x == s).count();
     // the framework's indicators with a cell, marked in one pass over the cells (a scan
     // of every cell per indicator was quadratic)
@@ -812,9 +842,7 @@ pub fn view_shared(
                 "aggregation",
                 aggregation_name(&ispec.aggregation.default.method, lang).into(),
             ),
-            ("parts", names_of(UnitRole::Part)),
-            ("whole", names_of(UnitRole::Whole)),
-            ("reference", names_of(UnitRole::Reference)),
+            ("scope", index_scope(ev, lang)),
         ],
     ));
     notes.push(t(

@@ -331,6 +331,29 @@ fn run(cmd: Command) -> CliResult {
                     "--sensitivity adds a section to the HTML report: use --format html (or `cpindex sensitivity` for the other formats)".into(),
                 ));
             }
+            // Every file this run reads — the explicit flags and the ones found beside the
+            // data file — is resolved before anything is computed, so that `--out` can be
+            // refused when it names any of them (`--out households.csv` used to replace the
+            // household file that was picked up automatically).
+            let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
+            let (households, households_auto) = match households {
+                Some(h) => (Some(h), false),
+                None if !no_auto => (beside("households.csv"), true),
+                None => (None, false),
+            };
+            let (survey, survey_auto) = match survey {
+                Some(s) => (Some(s), false),
+                None if !no_auto => (beside("survey.csv"), true),
+                None => (None, false),
+            };
+            // the item description defaults to survey_items.json beside the survey file
+            let survey_items = survey.as_ref().map(|s| {
+                survey_items.unwrap_or_else(|| {
+                    s.parent()
+                        .map(|d| d.join("survey_items.json"))
+                        .unwrap_or_else(|| PathBuf::from("survey_items.json"))
+                })
+            });
             let inputs = [Some(data.as_path()), spec.as_deref(), households.as_deref()]
                 .into_iter()
                 .chain([survey.as_deref(), survey_items.as_deref()])
@@ -365,7 +388,6 @@ fn run(cmd: Command) -> CliResult {
                     .iter()
                     .map(|w| format!("{} {w}", lang.pick("读取:", "Input:"))),
             );
-            let beside = |name: &str| data.parent().map(|d| d.join(name)).filter(|p| p.is_file());
             let auto = lang.pick(
                 "在数据文件旁找到并自动读取;--no-auto 不读取",
                 "found beside the data file and read automatically; --no-auto to skip",
@@ -374,34 +396,19 @@ fn run(cmd: Command) -> CliResult {
                 lang.pick("住户", "Households:"),
                 lang.pick("问卷", "Survey:"),
             );
-            let households = match households {
-                Some(h) => {
-                    notes.push(format!("{hh} {}", h.display()));
-                    Some(h)
-                }
-                None if !no_auto => beside("households.csv")
-                    .inspect(|p| notes.push(format!("{hh} {} ({auto})", p.display()))),
-                None => None,
+            let note = |label: &str, p: &Path, found: bool| match found {
+                true => format!("{label} {} ({auto})", p.display()),
+                false => format!("{label} {}", p.display()),
             };
-            let survey = match survey {
-                Some(s) => {
-                    notes.push(format!("{sv} {}", s.display()));
-                    Some(s)
-                }
-                None if !no_auto => beside("survey.csv")
-                    .inspect(|p| notes.push(format!("{sv} {} ({auto})", p.display()))),
-                None => None,
-            };
-            let survey = match survey {
-                Some(s) => {
-                    let items = survey_items.unwrap_or_else(|| {
-                        s.parent()
-                            .map(|d| d.join("survey_items.json"))
-                            .unwrap_or_else(|| PathBuf::from("survey_items.json"))
-                    });
-                    Some(report::read_survey(&s, &items)?)
-                }
-                None => None,
+            if let Some(h) = &households {
+                notes.push(note(hh, h, households_auto));
+            }
+            if let Some(s) = &survey {
+                notes.push(note(sv, s, survey_auto));
+            }
+            let survey = match (survey, survey_items) {
+                (Some(s), Some(items)) => Some(report::read_survey(&s, &items)?),
+                _ => None,
             };
             let households = households
                 .map(|h| report::read_households(&h))

@@ -431,7 +431,13 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
                     Fmt::Dec(1),
                 ),
                 col("index", "综合指数", "composite index", Fmt::Dec(2)),
-                col("rank", "排名", "rank", Fmt::Int),
+                // the headline rank (`UnitSummary::rank`): among the parts only
+                col(
+                    "rank",
+                    "排名(组成单位之间)",
+                    "rank (among the parts)",
+                    Fmt::Int,
+                ),
                 col("lagging", "拖后指标", "lagging indicators", Fmt::Text),
             ],
         ]
@@ -630,7 +636,15 @@ pub fn report_tables(e: &Evaluation, fw: &Framework) -> Vec<ReportTable> {
                 col("node", "指数/领域代码", "node", Fmt::Text),
                 col("node_name", "指数/领域", "node name", Fmt::Text),
                 col("score", "得分", "score", Fmt::Dec(2)),
-                col("rank", "排名", "rank", Fmt::Int),
+                // the index result's ranks (`IndexResult::ranks`): among every unit the
+                // index was computed over, the whole included — not the overall table's
+                // `rank`, hence another column
+                col(
+                    "rank_all",
+                    "排名(全部计算单位)",
+                    "rank (all units computed)",
+                    Fmt::Int,
+                ),
             ],
         ]
         .concat(),
