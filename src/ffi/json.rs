@@ -83,7 +83,8 @@ pub const CPINDEX_JSON_SCHEMA_VERSION: u32 = 1;
 /// **Ownership:** the caller owns `buf`; the request is only read; a kept response is
 /// owned by the library (per thread, freed at the next call or at thread exit).
 /// **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
-/// (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
+/// (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0 (a NULL `buf` with
+/// `buf_len` > 0 is NULL_ARGUMENT before the request is run; `*out_len` is not written).
 /// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
 /// `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member, a
 /// member of the wrong type, an unknown measure, a bad spec field),
@@ -110,6 +111,11 @@ pub unsafe extern "C" fn cpindex_run_json(
         // whatever happens below, the kept response of an earlier size query is taken out
         let cached = LAST.with(|l| l.borrow_mut().take());
         let out_len = out_ptr(out_len, "out_len")?;
+        // before anything is evaluated, kept or written (docs/c-api.md: out-pointers are
+        // written only on success or BUFFER_TOO_SMALL)
+        if buf.is_null() && buf_len > 0 {
+            return Err(FfiError::null("buf"));
+        }
         let text = try_str(request, request_len, "request")?;
         let response = match cached {
             Some(c) if *c.request == *text.as_bytes() => c.response,
@@ -125,9 +131,6 @@ pub unsafe extern "C" fn cpindex_run_json(
                     response,
                 })
             });
-            if buf.is_null() && buf_len > 0 {
-                return Err(FfiError::null("buf"));
-            }
             return Err(FfiError::new(
                 cpindex_status::BufferTooSmall,
                 format!("the response needs a buffer of {needed} bytes (text + NUL), {buf_len} given; the response is kept for the next call with the same request"),
@@ -665,6 +668,30 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_null_buffer_with_a_length_is_refused_before_anything_is_run_or_written() {
+        let req = describe();
+        for buf_len in [5usize, 1_000_000] {
+            let before = evaluations();
+            let mut n = 777usize;
+            let st = unsafe {
+                cpindex_run_json(
+                    req.as_ptr().cast(),
+                    req.len(),
+                    std::ptr::null_mut(),
+                    buf_len,
+                    &mut n,
+                )
+            };
+            assert_eq!(st, cpindex_status::NullArgument, "buf_len {buf_len}");
+            assert_eq!(n, 777, "*out_len untouched (buf_len {buf_len})");
+            assert_eq!(evaluations(), before, "not evaluated (buf_len {buf_len})");
+            assert!(LAST.with(|l| l.borrow().is_none()), "nothing kept");
+            let m = super::super::error::last_error().unwrap().1;
+            assert!(m.contains("`buf`"), "{m}");
+        }
     }
 
     fn run_request(text: &str) -> crate::Result<String> {
