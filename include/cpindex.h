@@ -1951,6 +1951,10 @@ cpindex_status cpindex_distribution_sorted_values(const struct cpindex_distribut
  * failed yet or after `cpindex_last_error_clear`. Reading does not clear it; it stays
  * until the next failing call on the same thread (successful calls leave it alone).
  *
+ * A message is at most 4095 bytes, so a buffer of 4096 bytes always holds it with its
+ * NUL; a longer one (quoting a huge input) is cut and ends with
+ * `… (message of N bytes cut)`.
+ *
  * Always writes the message length in bytes, excluding the NUL, to `*out_len`. When
  * `len > *out_len` the message is copied to `buf` and NUL-terminated; otherwise nothing
  * is written to `buf` and `CPINDEX_STATUS_BUFFER_TOO_SMALL` is returned, so a call with
@@ -2871,7 +2875,8 @@ cpindex_status cpindex_index_result_to_json(const struct cpindex_index_result *r
  * **Ownership:** the caller owns `buf`; the request is only read; a kept response is
  * owned by the library (per thread, freed at the next call or at thread exit).
  * **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
- * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
+ * (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0 (a NULL `buf` with
+ * `buf_len` > 0 is NULL_ARGUMENT before the request is run; `*out_len` is not written).
  * **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
  * `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member, a
  * member of the wrong type, an unknown measure, a bad spec field),
@@ -2980,11 +2985,17 @@ void cpindex_json_response_free(const struct cpindex_json_response *response);
 
 /**
  * Runs one JSON request (as `cpindex_run_json`) and streams the response into the file at
- * `path` (UTF-8, `path_len` bytes; created or truncated), without a NUL and without
- * holding the whole text in memory. `*out_len` receives the number of bytes written.
+ * `path` (UTF-8, `path_len` bytes), without a NUL and without holding the whole text in
+ * memory. `*out_len` receives the number of bytes written.
  *
- * Nothing is written to the file when the request fails; a failure while writing leaves
- * a partial file and returns `CPINDEX_STATUS_IO_ERROR` naming the path.
+ * The file is written atomically, as the CLI's `--out`: the response goes to a temporary
+ * file in the same directory, is flushed to disk and renamed over `path`, so a reader
+ * sees the old file or the new one, never a partial one. Nothing is written when the
+ * request fails, and a failure while writing (disk full, quota, file-size limit) leaves
+ * the previous file unchanged and no temporary file behind, and returns
+ * `CPINDEX_STATUS_IO_ERROR` naming the path. A symbolic link is followed (its target is
+ * replaced, the link stays); an existing device, FIFO or socket (`/dev/stdout`, a named
+ * pipe) is opened and written directly, never replaced.
  *
  * **Ownership:** the caller owns the file. **NULL:** `out_len` must not be NULL;
  * `request` / `path` may be NULL only when their length is 0 (JSON_ERROR / IO_ERROR).
@@ -4218,7 +4229,9 @@ cpindex_status cpindex_rank_plan_probes(const struct cpindex_rank_plan *plan,
  * **Ownership:** the caller owns every array. **NULL:** `plan`, `out_len` not NULL;
  * `queries`, `answers`, `buf` only when their length is 0.
  * **Errors:** as `cpindex_rank_plan_probes`; `CPINDEX_STATUS_LENGTH_MISMATCH` when
- * `n_answers` is not a whole number of rounds.
+ * `n_answers` is not a whole number of rounds; `CPINDEX_STATUS_INVALID_ARGUMENT` naming
+ * `answers[k]` for an answer that `cpindex_rank_answer_probes` cannot have written (±inf,
+ * NaN other than the second of an answer, a negative cumulative weight).
  * **Thread safety:** may be called concurrently.
  *
  * # Safety
@@ -4241,8 +4254,9 @@ cpindex_status cpindex_rank_plan_next_probes(const struct cpindex_rank_plan *pla
  *
  * **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_summary_new`; `probes`
  * and `out` only with `n_probes` 0.
- * **Errors:** as `cpindex_rank_partition_new`; INVALID_ARGUMENT for a bad probe kind or a
- * probe that does not fit the partition (the data changed between the passes).
+ * **Errors:** as `cpindex_rank_partition_new`; INVALID_ARGUMENT for a bad probe kind, a
+ * probe that does not fit the partition (the data changed between the passes), or a
+ * misaligned `out`.
  * **Thread safety:** may be called from any thread.
  *
  * # Safety
@@ -4265,8 +4279,11 @@ cpindex_status cpindex_rank_answer_probes(const double *values,
  *
  * **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
  * when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
- * `CPINDEX_STATUS_INVALID_ARGUMENT`, `CPINDEX_STATUS_LENGTH_MISMATCH` (answers vs probes),
- * `CPINDEX_STATUS_INVALID_VALUE` (a measure undefined for the data, e.g. mean ≤ 0).
+ * `CPINDEX_STATUS_INVALID_ARGUMENT` (a misaligned array; an answer naming `answers[k]`
+ * that `cpindex_rank_answer_probes` cannot have written: ±inf, NaN other than the second
+ * of an answer, a negative cumulative weight), `CPINDEX_STATUS_LENGTH_MISMATCH` (answers
+ * vs probes), `CPINDEX_STATUS_INVALID_VALUE` (a measure undefined for the data, e.g. mean
+ * ≤ 0; never a non-finite value with `CPINDEX_STATUS_OK`).
  * `out` is written only on success. **Thread safety:** may be called concurrently.
  *
  * # Safety

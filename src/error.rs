@@ -30,7 +30,7 @@ pub enum Error {
 
     /// A value is outside the domain of the method applied to it (a negative income for
     /// the mean log deviation, a zero where a ratio is taken, ±inf …).
-    #[error("{context}: value {value} is not allowed {reason}")]
+    #[error("{context}: value {} is not allowed {reason}", crate::json::number(*value))]
     InvalidValue {
         /// What the value belongs to: ``indicator `gdp_per_capita` ``, ``values[17]`` …
         context: String,

@@ -56,6 +56,55 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// A message with every quoted run (between backticks or double quotes, as serde quotes an
+/// offending key or value: ``unknown field `…` ``, `invalid type: string "…"`) cut to
+/// [`quote`]'s [`QUOTE_CHARS`] characters; the rest of the message (serde's own words, the
+/// list of expected names) is kept whole. An escaped `\"` inside a double-quoted run does
+/// not end it; an unterminated run is quoted to the end.
+pub fn bound_quoted(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len().min(1024));
+    let mut rest = msg;
+    while let Some(open) = rest.find(['`', '"']) {
+        let delim = rest.as_bytes()[open];
+        out.push_str(&rest[..=open]);
+        let after = &rest[open + 1..];
+        let mut close = None;
+        let mut escaped = false;
+        for (i, b) in after.bytes().enumerate() {
+            if b == delim && !escaped {
+                close = Some(i);
+                break;
+            }
+            escaped = delim == b'"' && b == b'\\' && !escaped;
+        }
+        match close {
+            Some(c) => {
+                out.push_str(&quote(&after[..c]));
+                out.push(delim as char);
+                rest = &after[c + 1..];
+            }
+            None => {
+                out.push_str(&quote(after));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A number as a message quotes it: the shortest text that reads back as the same `f64`,
+/// in scientific notation outside [1e-5, 1e16) (`1e308`, not its 309 digits), so that a
+/// huge or tiny offending value stays short; `NaN`, `inf` and `-inf` as such.
+pub fn number(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() || a == 0.0 || (1e-5..1e16).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// A message of at most a few hundred characters: a serde message quoting a huge key or
 /// value is cut (the position and path still say where the problem is), with control
 /// characters escaped.
@@ -248,6 +297,12 @@ fn ignored_path(p: &serde_ignored::Path) -> Vec<Step> {
     steps
 }
 
+/// The dotted path (keys quoted by [`quote`]) of a member that serde ignored, as
+/// reported by `serde_ignored`, without its `?` steps for options and newtypes.
+pub(crate) fn ignored_member(p: &serde_ignored::Path) -> String {
+    dotted(&ignored_path(p))
+}
+
 /// Decodes `text` strictly into `T`; `what` names the document in errors ("framework",
 /// "monitor spec", "framework file quzhou.json" …).
 ///
@@ -397,6 +452,46 @@ mod tests {
         );
         let (_, _, m) = json_err(decode("t", "{\"a\": {}, \"b\\u0000c\": 1}"));
         assert!(m.contains("b\\u{0}c") && !m.contains('\0'), "{m}");
+    }
+
+    #[test]
+    fn quoted_runs_are_cut_and_the_rest_kept() {
+        let long = "y".repeat(1000);
+        let m = bound_quoted(&format!(
+            "invalid type: string \"{long}\", expected `a`, `b` or `{long}`"
+        ));
+        let quoted = format!("{}… (1000 bytes)", "y".repeat(QUOTE_CHARS));
+        assert_eq!(
+            m,
+            format!("invalid type: string \"{quoted}\", expected `a`, `b` or `{quoted}`")
+        );
+        // an escaped quote stays inside its run; an unterminated run is cut too
+        let m = bound_quoted(&format!("string \"a\\\"{long}\" then `{long}"));
+        assert!(m.starts_with("string \"a\\\"yyy") && m.len() < 200, "{m}");
+        assert_eq!(bound_quoted("no quotes at all"), "no quotes at all");
+    }
+
+    #[test]
+    fn numbers_are_quoted_in_their_shortest_round_trip_form() {
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(-2.5e-7), "-2.5e-7");
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(12345.5), "12345.5");
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(f64::NEG_INFINITY), "-inf");
+        for x in [
+            1e308,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            0.1 + 0.2,
+            1e16,
+            9.9e15,
+        ] {
+            assert_eq!(number(x).parse::<f64>().unwrap(), x, "{x} round-trips");
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //!   quantiles, Lorenz shares, band shares, decompositions).
 //! * [`sensitivity`] — uncertainty and sensitivity analysis of the index ranks (Monte
 //!   Carlo over uncertain assumptions, Sobol indices with the Saltelli 2010 design).
+//! * [`io`] — output files written atomically (the CLI's `--out`,
+//!   `cpindex_run_json_to_file`).
 //! * `ffi` — the C ABI over the public Rust API (see `include/cpindex.h`).
 //!
 //! Everything but `ffi` is safe Rust and knows nothing of the C ABI.
@@ -32,6 +34,7 @@ pub mod data;
 pub mod distribution;
 pub mod error;
 pub mod evaluate;
+pub mod io;
 pub mod json;
 pub mod method;
 pub mod model;

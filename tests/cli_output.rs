@@ -314,3 +314,148 @@ fn an_unwritable_temporary_directory_is_a_clear_xlsx_error() {
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"PK"), "a zip file");
 }
+
+/// `cpindex report d.csv --no-auto --format csv --out <out>`.
+fn report_to(data: &std::path::Path, out: &str) -> std::process::Output {
+    cpindex(&[
+        "report",
+        &data.display().to_string(),
+        "--no-auto",
+        "--format",
+        "csv",
+        "--out",
+        out,
+    ])
+}
+
+#[cfg(unix)]
+#[test]
+fn out_follows_symlinks_and_writes_devices_and_fifos_in_place() {
+    use std::os::unix::fs::{symlink, FileTypeExt};
+    let d = dir("special");
+    let data = d.join("d.csv");
+    std::fs::write(&data, DATA).unwrap();
+    // a link to this year's report: the report is replaced, the link stays a link
+    let real = d.join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = d.join("latest.csv");
+    symlink("real.csv", &link).unwrap();
+    let o = report_to(&data, &link.display().to_string());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().contains("quzhou"));
+    // a link to the input is the input: refused, the data intact
+    let to_input = d.join("to-input.csv");
+    symlink("d.csv", &to_input).unwrap();
+    let o = report_to(&data, &to_input.display().to_string());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite"));
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), DATA);
+    // /dev/null: written (to nowhere), still the device
+    let o = report_to(&data, "/dev/null");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    // /dev/stdout: the report arrives on standard output (a pipe here)
+    let o = report_to(&data, "/dev/stdout");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("quzhou"), "{stdout}");
+    // a named pipe: a reader gets the report, the pipe stays a pipe
+    let fifo = d.join("pipe");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "SKIPPED the FIFO case: mkfifo failed");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = report_to(&data, &fifo.display().to_string());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(reader.join().unwrap().contains("quzhou"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_cut_by_a_file_size_limit_leaves_the_old_file_whole() {
+    use std::os::unix::process::CommandExt;
+    let d = dir("fsize");
+    let data = d.join("d.csv");
+    std::fs::write(&data, DATA).unwrap();
+    let out = d.join("r.csv");
+    std::fs::write(&out, "previous report").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cpindex"));
+    cmd.args([
+        "report",
+        &data.display().to_string(),
+        "--no-auto",
+        "--format",
+        "csv",
+    ])
+    .arg("--out")
+    .arg(&out);
+    // in the child only: files may grow to 100 bytes (the report is larger), and a write
+    // past that fails with EFBIG instead of killing the process with SIGXFSZ
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: 100,
+                rlim_max: 100,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0
+                || libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("r.csv") && e.contains("too large"), "{e}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous report");
+    let mut names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["d.csv", "r.csv"], "no temporary file left");
+}

@@ -123,6 +123,42 @@ fn errors_name_the_field() {
     }
 }
 
+/// docs/spec.md: "Messages quote at most 60 characters of an offending key or value".
+#[test]
+fn messages_quote_keys_and_values_by_at_most_60_characters() {
+    let longest_run = |text: &str, c: char| {
+        text.split(|x| x != c)
+            .map(|r| r.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let key = "k".repeat(1000);
+    let value = "y".repeat(100_000);
+    for (text, c) in [
+        (format!(r#"{{"treatment": {{"{key}": 1}}}}"#), 'k'),
+        (format!(r#"{{"{key}": {{}}}}"#), 'k'),
+        (
+            format!(r#"{{"normalisation": {{"default": {{"method": "min_max", "{key}": 1}}}}}}"#),
+            'k',
+        ),
+        (format!(r#"{{"imputation": {{"method": "{value}"}}}}"#), 'y'),
+        (
+            format!(r#"{{"treatment": {{"skew_threshold": "{value}"}}}}"#),
+            'y',
+        ),
+    ] {
+        let e = Spec::from_json(&text).unwrap_err().to_string();
+        assert!(longest_run(&e, c) <= 60, "{}", &e[..e.len().min(300)]);
+        assert!(e.len() < 1000, "{} bytes: {}", e.len(), &e[..300]);
+        assert!(e.contains("bytes)"), "says it was cut: {e}");
+    }
+    // numbers in their shortest form, not 309 digits
+    let e = Spec::from_json(r#"{"treatment": {"skew_threshold": -1e308}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("found -1e308"), "{e}");
+}
+
 #[test]
 fn ids_are_checked_against_the_framework() {
     let fw = cpindex::model::builtin::quzhou();

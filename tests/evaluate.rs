@@ -443,3 +443,128 @@ fn without_the_index_outputs_only_they_and_their_warnings_are_left_out() {
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap()
 }
+
+/// The spec-field error of a JSON request: `(field, message, whole text)`.
+fn request_error(req: &str) -> (String, String, String) {
+    match cpindex::evaluate::request::run_json(req) {
+        Err(e @ cpindex::Error::InvalidSpec { .. }) => {
+            let text = e.to_string();
+            let cpindex::Error::InvalidSpec { field, message } = e else {
+                unreachable!()
+            };
+            (field, message, text)
+        }
+        other => panic!(
+            "{}: expected a spec-field error, got {other:?}",
+            &req[..req.len().min(300)]
+        ),
+    }
+}
+
+#[test]
+fn json_request_errors_name_the_member_by_its_path() {
+    let fw = cpindex::model::builtin::DEFAULT;
+    let csv = r#""csv": "unit,period,indicator,value\nquzhou,2020,gdp,1\n""#;
+    // docs/json-api.md: unknown members of `data` are named (it was "data did not match
+    // any variant of untagged enum DataInput")
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "index", "framework": "{fw}", "data": {{{csv}, "layout": "long", "zz": 1}}}}"#
+    ));
+    assert_eq!(field, "data.zz", "{m}");
+    assert!(
+        m.contains("unknown field `zz`") && !m.contains("DataInput"),
+        "{m}"
+    );
+    // a bad layout names `data.layout` and the values allowed
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "index", "framework": "{fw}", "data": {{{csv}, "layout": "Long"}}}}"#
+    ));
+    assert_eq!(field, "data.layout", "{m}");
+    assert!(
+        m.contains("`Long`") && m.contains("`long`") && m.contains("`wide`"),
+        "{m}"
+    );
+    // CSV and arrays at once, or neither
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "index", "framework": "{fw}", "data": {{{csv}, "units": ["a"]}}}}"#
+    ));
+    assert_eq!(field, "data", "{m}");
+    assert!(m.contains("`units`") && m.contains("`csv`"), "{m}");
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "index", "framework": "{fw}", "data": {{"units": ["a"], "periods": [2020]}}}}"#
+    ));
+    assert_eq!(field, "data", "{m}");
+    assert!(m.contains("`indicators`") && m.contains("`values`"), "{m}");
+    // tests.md F7: a typo inside spec.monitor is named there, not as "request"
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "evaluate", "framework": "{fw}", "data": {{{csv}}},
+            "spec": {{"monitor": {{"schedule_tolerence": 0.5}}}}}}"#
+    ));
+    assert_eq!(field, "spec.monitor.schedule_tolerence", "{m}");
+    // an unknown measure: one "spec field" prefix, naming the list element
+    let (field, m, text) =
+        request_error(r#"{"action": "inequality", "values": [1, 2], "measures": ["palma"]}"#);
+    assert_eq!(field, "measures[0]", "{m}");
+    assert_eq!(text.matches("spec field").count(), 1, "{text}");
+    assert!(m.contains("palma"), "{m}");
+    // the request's own members and its action
+    let (field, m, _) = request_error(&format!(
+        r#"{{"action": "describe", "framework": "{fw}", "bogus": 1}}"#
+    ));
+    assert_eq!(field, "bogus", "{m}");
+    let (field, m, _) = request_error(&format!(r#"{{"action": "rank", "framework": "{fw}"}}"#));
+    assert_eq!(field, "action", "{m}");
+    assert!(
+        m.contains("unknown action `rank`") && m.contains("`describe`"),
+        "{m}"
+    );
+    let (field, _, _) = request_error(&format!(r#"{{"framework": "{fw}"}}"#));
+    assert_eq!(field, "action");
+    // a 1,000-character key is quoted by 60 characters (docs/c-api.md)
+    let key = "k".repeat(1000);
+    let (field, m, text) = request_error(&format!(
+        r#"{{"action": "describe", "framework": "{fw}", "{key}": 1}}"#
+    ));
+    assert!(text.len() < 1000, "{} bytes: {text}", text.len());
+    assert!(
+        field.contains("(1000 bytes)") && m.contains("(1000 bytes)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_negative_household_income_is_named_by_its_row() {
+    // ffi.md #9: it was reported as "values[1]: value -2.5 … Theil index" (income ÷ size)
+    let h = Households {
+        income: vec![30_000.0, -5.0, 80_000.0, 120_000.0],
+        size: vec![1.0, 2.0, 3.0, 4.0],
+        weight: vec![1.0; 4],
+    };
+    let check = |e: cpindex::Error| {
+        let text = e.to_string();
+        assert!(
+            matches!(&e, cpindex::Error::InvalidValue { context, value, .. }
+                if context == "households row 1, income" && *value == -5.0),
+            "{text}"
+        );
+        assert!(
+            text.contains("value -5 ") && !text.contains("values["),
+            "{text}"
+        );
+    };
+    check(h.validate().unwrap_err());
+    let fw = county();
+    let e = evaluate(Request {
+        framework: &fw,
+        panel: &panel(false),
+        survey: None,
+        households: Some(&h),
+        spec: &EvaluationSpec::default(),
+    })
+    .unwrap_err();
+    check(e);
+    // zero is a valid income (Theil T takes 0 · ln 0 = 0)
+    let mut ok = households();
+    ok.income[0] = 0.0;
+    assert!(ok.validate().is_ok());
+}

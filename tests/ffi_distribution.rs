@@ -652,3 +652,192 @@ fn panic_boundary_still_reports() {
     assert_eq!(cpindex_debug_panic(), cpindex_status::Panic);
     assert!(last_message().contains("deliberate panic"));
 }
+
+/// The two-pass rank protocol over two partitions A = {1..5}, B = {6, 7, 8, 9, 100}:
+/// returns the plan, the partitions' values, the first-round probes and their answers.
+/// Over the 10 values: type-2 median = (5 + 6)/2 = 5.5 (Hyndman & Fan type 2, the average
+/// of the 5th and 6th order statistics); Palma = top 10 % (100) / bottom 40 % (1+2+3+4 =
+/// 10) = 10.
+const PART_A: [f64; 5] = [1.0, 2.0, 3.0, 4.0, 5.0];
+const PART_B: [f64; 5] = [6.0, 7.0, 8.0, 9.0, 100.0];
+const RANK_QUERIES: [cpindex_rank_query; 2] = [
+    cpindex_rank_query {
+        kind: cpindex_rank_query_kind::QuantileType2 as u32,
+        a: 0.5,
+        b: 0.0,
+    },
+    cpindex_rank_query {
+        kind: cpindex_rank_query_kind::Palma as u32,
+        a: 0.0,
+        b: 0.0,
+    },
+];
+
+struct TwoPass {
+    plan: *mut cpindex_rank_plan,
+    parts: [*mut cpindex_rank_partition; 2],
+    probes: Vec<cpindex_probe>,
+    answers: Vec<f64>,
+}
+
+impl Drop for TwoPass {
+    fn drop(&mut self) {
+        unsafe {
+            cpindex_rank_plan_free(self.plan);
+            cpindex_rank_partition_free(self.parts[0]);
+            cpindex_rank_partition_free(self.parts[1]);
+        }
+    }
+}
+
+fn two_pass() -> TwoPass {
+    let mut parts = [null_mut(); 2];
+    for (p, v) in parts.iter_mut().zip([&PART_A, &PART_B]) {
+        let st = unsafe { cpindex_rank_partition_new(v.as_ptr(), null(), v.len(), 0, p) };
+        assert_eq!(st, cpindex_status::Ok);
+    }
+    let mut plan = null_mut();
+    let ptrs = [parts[0].cast_const(), parts[1].cast_const()];
+    assert_eq!(
+        unsafe { cpindex_rank_plan_new(ptrs.as_ptr(), 2, &mut plan) },
+        cpindex_status::Ok
+    );
+    let mut probes = vec![
+        cpindex_probe {
+            partition: 0,
+            kind: 0,
+            arg: 0.0,
+            offset_w: 0.0,
+            offset_wx: 0.0
+        };
+        64
+    ];
+    let mut n = 0usize;
+    let st = unsafe {
+        cpindex_rank_plan_probes(
+            plan,
+            RANK_QUERIES.as_ptr(),
+            2,
+            probes.as_mut_ptr(),
+            64,
+            &mut n,
+        )
+    };
+    assert_eq!(st, cpindex_status::Ok);
+    probes.truncate(n);
+    let mut answers = vec![0.0; 5 * n];
+    for (k, pr) in probes.iter().enumerate() {
+        let v = if pr.partition == 0 { &PART_A } else { &PART_B };
+        let st = unsafe {
+            cpindex_rank_answer_probes(
+                v.as_ptr(),
+                null(),
+                5,
+                0,
+                pr,
+                1,
+                answers[5 * k..].as_mut_ptr(),
+            )
+        };
+        assert_eq!(st, cpindex_status::Ok);
+    }
+    TwoPass {
+        plan,
+        parts,
+        probes,
+        answers,
+    }
+}
+
+fn finish(
+    t: &TwoPass,
+    answers: &[f64],
+    n_probes: usize,
+) -> Result<[f64; 2], (cpindex_status, String)> {
+    let mut out = [-7.0; 2];
+    let st = unsafe {
+        cpindex_rank_plan_finish(
+            t.plan,
+            RANK_QUERIES.as_ptr(),
+            2,
+            answers.as_ptr(),
+            n_probes,
+            out.as_mut_ptr(),
+        )
+    };
+    if st == cpindex_status::Ok {
+        Ok(out)
+    } else {
+        assert_eq!(out, [-7.0; 2], "out is written only on success");
+        Err((st, last_message()))
+    }
+}
+
+#[test]
+fn rank_plan_finish_refuses_answers_it_cannot_have_been_given() {
+    let t = two_pass();
+    let n = t.probes.len();
+    let ok = finish(&t, &t.answers, n).unwrap();
+    close(ok[0], 5.5);
+    close(ok[1], 10.0);
+    // every double NaN (a lost serialisation): refused, naming the first, not NaN with OK
+    let nan = vec![f64::NAN; t.answers.len()];
+    let (st, m) = finish(&t, &nan, n).unwrap_err();
+    assert_eq!(st, cpindex_status::InvalidArgument, "{m}");
+    assert!(m.contains("`answers[0]`") && m.contains("NaN"), "{m}");
+    // +inf in the cumulative value S_{k−1} of the second answer (doubles 5..10): answers[8]
+    assert!(n >= 2, "{n} probes");
+    let mut inf = t.answers.clone();
+    inf[8] = f64::INFINITY;
+    let (st, m) = finish(&t, &inf, n).unwrap_err();
+    assert_eq!(st, cpindex_status::InvalidArgument, "{m}");
+    assert!(m.contains("`answers[8]`") && m.contains("inf"), "{m}");
+    // a negative cumulative weight C_k
+    let mut neg = t.answers.clone();
+    neg[4] = -1.0;
+    let (st, m) = finish(&t, &neg, n).unwrap_err();
+    assert_eq!(st, cpindex_status::InvalidArgument, "{m}");
+    assert!(m.contains("`answers[4]`"), "{m}");
+    // next_probes reads the answers the same way
+    let mut buf_len = 0usize;
+    let st = unsafe {
+        cpindex_rank_plan_next_probes(
+            t.plan,
+            RANK_QUERIES.as_ptr(),
+            2,
+            nan.as_ptr(),
+            n,
+            null_mut(),
+            0,
+            &mut buf_len,
+        )
+    };
+    assert_eq!(st, cpindex_status::InvalidArgument);
+    assert!(last_message().contains("`answers[0]`"));
+}
+
+#[test]
+fn rank_outputs_refuse_misaligned_pointers_and_name_n_probes() {
+    let t = two_pass();
+    let n = t.probes.len();
+    // doubles one byte into an 8-aligned buffer
+    let mut raw = vec![0u64; 6 * n + 1];
+    let mis = unsafe { raw.as_mut_ptr().cast::<u8>().add(1) }.cast::<f64>();
+    let pr = &t.probes[0];
+    let v = if pr.partition == 0 { &PART_A } else { &PART_B };
+    let st = unsafe { cpindex_rank_answer_probes(v.as_ptr(), null(), 5, 0, pr, 1, mis) };
+    assert_eq!(st, cpindex_status::InvalidArgument);
+    let m = last_message();
+    assert!(m.contains("`out`") && m.contains("misaligned"), "{m}");
+    let st = unsafe {
+        cpindex_rank_plan_finish(t.plan, RANK_QUERIES.as_ptr(), 2, t.answers.as_ptr(), n, mis)
+    };
+    assert_eq!(st, cpindex_status::InvalidArgument);
+    let m = last_message();
+    assert!(m.contains("`out`") && m.contains("misaligned"), "{m}");
+    assert!(raw.iter().all(|&b| b == 0), "nothing written");
+    // 5 × n_probes overflows: the parameter is `n_probes`
+    let (st, m) = finish(&t, &t.answers, usize::MAX / 2).unwrap_err();
+    assert_eq!(st, cpindex_status::InvalidArgument);
+    assert!(m.contains("`n_probes`"), "{m}");
+}

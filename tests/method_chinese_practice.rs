@@ -429,6 +429,34 @@ fn ahp_consistency_is_reported_and_cr_of_one_tenth_passes() {
     assert!(matches!(ahp(&m, 3, false), Err(Error::InvalidSpec { .. })));
 }
 
+#[test]
+fn ahp_errors_name_the_matrix_by_its_path_in_the_spec() {
+    // a₁₂ = 9, a₁₃ = 1/9, a₂₃ = 9: t = (9·9·9)^(1/3) = 9, λ_max = 1 + 9 + 1/9, CR ≈ 6.1 > 0.10
+    // (formula of the test above); then a matrix that is not reciprocal (a₂₁ ≠ 1/a₁₂)
+    for (matrix, words) in [
+        (
+            "[[1, 9, 0.1111111111111111], [0.1111111111111111, 1, 9], [9, 0.1111111111111111, 1]]",
+            "consistency ratio",
+        ),
+        (
+            "[[1, 2, 4], [2, 1, 3], [0.25, 0.3333333333333333, 1]]",
+            "not reciprocal",
+        ),
+    ] {
+        let spec = Spec::from_json(&format!(
+            r#"{{"weighting": {{"nodes": {{"econ": {{"method": "ahp", "matrix": {matrix}}}}}}}}}"#
+        ))
+        .unwrap();
+        match run(&framework(true), &panel(true), &spec) {
+            Err(Error::InvalidSpec { field, message }) => {
+                assert_eq!(field, "weighting.nodes.econ.matrix", "{message}");
+                assert!(message.contains(words), "{message}");
+            }
+            other => panic!("expected an AHP error, got {:?}", other.map(|_| ())),
+        }
+    }
+}
+
 // ---- obstacle degrees of dimensions ----------------------------------------------------------
 
 #[test]

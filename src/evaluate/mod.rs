@@ -64,8 +64,11 @@ pub struct Households {
 }
 
 impl Households {
-    /// Checks equal lengths, at least one household, finite incomes, sizes ≥ 1 and
-    /// positive finite weights, naming the first offending row (0-based).
+    /// Checks equal lengths, at least one household, finite incomes ≥ 0, sizes ≥ 1 and
+    /// positive finite weights, naming the first offending row (0-based) and column. An
+    /// income below 0 is refused here because the evaluation's Theil T = GE(1) of
+    /// per-capita income (Cowell 2011) is defined only for values ≥ 0: reported later, it
+    /// named an internal array and the per-capita value instead of the household.
     pub fn validate(&self) -> Result<()> {
         let n = self.income.len();
         if self.size.len() != n {
@@ -88,11 +91,13 @@ impl Households {
             });
         }
         for k in 0..n {
-            if !self.income[k].is_finite() {
+            if !(self.income[k].is_finite() && self.income[k] >= 0.0) {
                 return Err(Error::invalid_value(
                     format!("households row {k}, income"),
                     self.income[k],
-                    "(must be finite)",
+                    "(household disposable income must be finite and ≥ 0: the Theil index \
+                     of per-capita income needs every income ≥ 0; correct or leave out the \
+                     household)",
                 ));
             }
             if !(self.size[k].is_finite() && self.size[k] >= 1.0) {

@@ -25,21 +25,98 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 ///
 /// The text is first checked by the strict decoder [`crate::json::decode`] (a BOM is
 /// accepted; duplicate keys, over-long keys and malformed JSON are [`Error::Json`] with
-/// the path, line and column), then decoded into `T`.
+/// the path, line and column), then decoded into `T` by [`from_value`].
 ///
 /// Errors: [`Error::Json`] naming `what` for malformed JSON or duplicate keys;
-/// [`Error::InvalidSpec`] naming `what` for well-formed JSON that does not fit the type
-/// (an unknown member, an unknown action, a member of the wrong type).
+/// [`Error::InvalidSpec`] naming the dotted path of the member at fault (`what` for the
+/// document itself) for well-formed JSON that does not fit the type (an unknown member, a
+/// member of the wrong type, a bad value).
 pub fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
-    crate::json::decode::<serde_json::Value>(what, text)?;
-    serde_json::from_str(crate::json::strip_bom(text)).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            Error::invalid_spec(what, crate::json::bound_message(&e.to_string()))
+    let value: serde_json::Value = crate::json::decode(what, text)?;
+    from_value(what, &value)
+}
+
+/// Decodes a JSON value into `T`, naming the member at fault by its dotted path
+/// (`data.zz`, `spec.monitor.schedule_tolerence`, `measures[0]`; from
+/// `serde_path_to_error`), and rejecting members that `T` would silently ignore (found
+/// with `serde_ignored`), so a typo is an error at every level, as docs/json-api.md says.
+/// Keys and values are quoted by at most [`crate::json::QUOTE_CHARS`] characters.
+///
+/// Errors: [`Error::InvalidSpec`] with the path as its field (`what` when the value
+/// itself does not fit).
+pub fn from_value<T: DeserializeOwned>(what: &str, value: &serde_json::Value) -> Result<T> {
+    let mut ignored: Option<String> = None;
+    let decoded: std::result::Result<T, _> = {
+        let mut note = |p: serde_ignored::Path| {
+            if ignored.is_none() {
+                ignored = Some(crate::json::ignored_member(&p));
+            }
+        };
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note))
+    };
+    match decoded {
+        Err(e) => {
+            let path: Vec<String> = e.path().iter().filter_map(segment).collect();
+            Err(member_error(what, path, &e.into_inner().to_string()))
         }
-        serde_json::error::Category::Io
-        | serde_json::error::Category::Syntax
-        | serde_json::error::Category::Eof => Error::from_json(what, &e),
-    })
+        Ok(_) if ignored.is_some() => {
+            let field = match ignored {
+                Some(p) if p != "(root)" => p,
+                _ => what.to_string(),
+            };
+            Err(Error::invalid_spec(
+                field,
+                "unknown member (check its spelling)",
+            ))
+        }
+        Ok(v) => Ok(v),
+    }
+}
+
+/// One step of a `serde_path_to_error` path as the dotted path writes it (`None` for an
+/// enum's variant, which is not a member of the document).
+fn segment(s: &serde_path_to_error::Segment) -> Option<String> {
+    match s {
+        serde_path_to_error::Segment::Map { key } => Some(crate::json::quote(key)),
+        serde_path_to_error::Segment::Seq { index } => Some(format!("[{index}]")),
+        serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
+    }
+}
+
+/// The [`Error::InvalidSpec`] of a member that does not fit: the field is the dotted path
+/// (with the unknown member's own name appended when serde reports it from its parent),
+/// the message serde's, with a nested "spec field `…`: " prefix of an inner error removed
+/// (the path already says where) and quotations bounded.
+fn member_error(what: &str, path: Vec<String>, message: &str) -> Error {
+    let mut message = message;
+    if let Some(rest) = message.strip_prefix("spec field `") {
+        if let Some(end) = rest.find("`: ") {
+            message = &rest[end + 3..];
+        }
+    }
+    let mut field = String::new();
+    for step in &path {
+        if !field.is_empty() && !step.starts_with('[') {
+            field.push('.');
+        }
+        field.push_str(step);
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some(end) = rest.find('`') {
+            let name = crate::json::quote(&rest[..end]);
+            if path.last() != Some(&name) {
+                field = if field.is_empty() {
+                    name
+                } else {
+                    format!("{field}.{name}")
+                };
+            }
+        }
+    }
+    if field.is_empty() {
+        field = what.to_string();
+    }
+    Error::invalid_spec(field, crate::json::bound_quoted(message))
 }
 
 /// A framework in a request: a built-in id or an inline framework object (parsed and
@@ -77,9 +154,11 @@ pub enum Layout {
     Wide,
 }
 
-/// The data of a request: CSV text with its layout, or the panel as arrays.
+/// The data of a request: CSV text with its layout, or the panel as arrays. Decoded
+/// through [`DataMembers`] (the members are told apart by name), so an unknown member or a
+/// bad value is named with its path (`data.zz`, `data.layout`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
+#[serde(try_from = "DataMembers")]
 pub enum DataInput {
     /// CSV text read by the core CSV readers ([`crate::data::read_long_csv_str`],
     /// [`crate::data::read_wide_csv_str`]).
@@ -102,6 +181,69 @@ pub enum DataInput {
         /// Values (`null` = missing).
         values: Vec<Option<f64>>,
     },
+}
+
+/// Every member `data` may have; which are given decides the form of [`DataInput`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DataMembers {
+    csv: Option<String>,
+    layout: Option<Layout>,
+    units: Option<Vec<String>>,
+    periods: Option<Vec<i32>>,
+    indicators: Option<Vec<String>>,
+    values: Option<Vec<Option<f64>>>,
+}
+
+impl TryFrom<DataMembers> for DataInput {
+    type Error = String;
+
+    fn try_from(m: DataMembers) -> std::result::Result<DataInput, String> {
+        const ARRAYS: &str = "`units`, `periods`, `indicators` and `values`";
+        let arrays = [
+            ("units", m.units.is_some()),
+            ("periods", m.periods.is_some()),
+            ("indicators", m.indicators.is_some()),
+            ("values", m.values.is_some()),
+        ];
+        if let Some(csv) = m.csv {
+            if let Some((name, _)) = arrays.iter().find(|(_, given)| *given) {
+                return Err(format!(
+                    "`{name}` cannot go with `csv`: give the data either as CSV text (`csv`, \
+                     `layout`) or as the arrays {ARRAYS}"
+                ));
+            }
+            return Ok(DataInput::Csv {
+                csv,
+                layout: m.layout.unwrap_or_default(),
+            });
+        }
+        if m.layout.is_some() {
+            return Err("`layout` is the layout of `csv`, which is missing".into());
+        }
+        match (m.units, m.periods, m.indicators, m.values) {
+            (Some(units), Some(periods), Some(indicators), Some(values)) => Ok(DataInput::Arrays {
+                units,
+                periods,
+                indicators,
+                values,
+            }),
+            (None, None, None, None) => Err(format!(
+                "give the data as CSV text (`csv`, optional `layout`) or as the arrays {ARRAYS}"
+            )),
+            _ => {
+                let missing: Vec<&str> = arrays
+                    .iter()
+                    .filter(|(_, given)| !given)
+                    .map(|(name, _)| *name)
+                    .collect();
+                Err(format!(
+                    "missing member `{}` (data as arrays needs {ARRAYS})",
+                    missing.join("`, `")
+                ))
+            }
+        }
+    }
 }
 
 impl DataInput {
@@ -142,9 +284,11 @@ pub enum Missing {
     Skip,
 }
 
-/// A JSON request, tagged by `action`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+/// A JSON request, tagged by `action` (`{"action": "index", "framework": …}`). Its
+/// `Deserialize` reads the action, then the members of that action (unknown members are
+/// rejected), so that [`from_value`] can name the member at fault by its path (serde's
+/// internally tagged enums lose it).
+#[derive(Debug, Clone, PartialEq)]
 pub enum JsonRequest {
     /// The framework with its effective weights.
     Describe {
@@ -158,7 +302,6 @@ pub enum JsonRequest {
         /// The data.
         data: DataInput,
         /// The engine spec (`{}` when absent).
-        #[serde(default)]
         spec: Option<serde_json::Map<String, serde_json::Value>>,
     },
     /// Plan monitoring ([`crate::monitor::monitor_with_survey`]); with `survey`, the
@@ -169,10 +312,8 @@ pub enum JsonRequest {
         /// The data.
         data: DataInput,
         /// Survey microdata (optional).
-        #[serde(default)]
         survey: Option<Survey>,
         /// The monitoring spec (`{}` when absent).
-        #[serde(default)]
         spec: Option<serde_json::Map<String, serde_json::Value>>,
     },
     /// The whole evaluation ([`evaluate`]): everything the annual report shows.
@@ -182,13 +323,10 @@ pub enum JsonRequest {
         /// The data.
         data: DataInput,
         /// Survey microdata (optional).
-        #[serde(default)]
         survey: Option<Survey>,
         /// Household microdata (optional).
-        #[serde(default)]
         households: Option<Households>,
         /// The evaluation spec (`{}` when absent).
-        #[serde(default)]
         spec: Box<EvaluationSpec>,
     },
     /// The inequality report ([`inequality_report`]).
@@ -196,18 +334,173 @@ pub enum JsonRequest {
         /// Values (`null` = missing).
         values: Vec<Option<f64>>,
         /// Weights (optional).
-        #[serde(default)]
         weights: Option<Vec<f64>>,
         /// Group labels for the decompositions (optional).
-        #[serde(default)]
         groups: Option<Vec<usize>>,
         /// Measures (default [`Measure::defaults`]).
-        #[serde(default)]
         measures: Option<Vec<Measure>>,
         /// Missing-value policy.
+        missing: Missing,
+    },
+}
+
+/// The members of each action: [`JsonRequest`] as an externally tagged enum
+/// (`{"index": {…members…}}`), which serde decodes with the path of every member.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum ByAction {
+    Describe {
+        framework: FrameworkRef,
+    },
+    Index {
+        framework: FrameworkRef,
+        data: DataInput,
+        #[serde(default)]
+        spec: Option<serde_json::Map<String, serde_json::Value>>,
+    },
+    Monitor {
+        framework: FrameworkRef,
+        data: DataInput,
+        #[serde(default)]
+        survey: Option<Survey>,
+        #[serde(default)]
+        spec: Option<serde_json::Map<String, serde_json::Value>>,
+    },
+    Evaluate {
+        framework: FrameworkRef,
+        data: DataInput,
+        #[serde(default)]
+        survey: Option<Survey>,
+        #[serde(default)]
+        households: Option<Households>,
+        #[serde(default)]
+        spec: Box<EvaluationSpec>,
+    },
+    Inequality {
+        values: Vec<Option<f64>>,
+        #[serde(default)]
+        weights: Option<Vec<f64>>,
+        #[serde(default)]
+        groups: Option<Vec<usize>>,
+        #[serde(default)]
+        measures: Option<Vec<Measure>>,
         #[serde(default)]
         missing: Missing,
     },
+}
+
+impl From<ByAction> for JsonRequest {
+    fn from(b: ByAction) -> JsonRequest {
+        match b {
+            ByAction::Describe { framework } => JsonRequest::Describe { framework },
+            ByAction::Index {
+                framework,
+                data,
+                spec,
+            } => JsonRequest::Index {
+                framework,
+                data,
+                spec,
+            },
+            ByAction::Monitor {
+                framework,
+                data,
+                survey,
+                spec,
+            } => JsonRequest::Monitor {
+                framework,
+                data,
+                survey,
+                spec,
+            },
+            ByAction::Evaluate {
+                framework,
+                data,
+                survey,
+                households,
+                spec,
+            } => JsonRequest::Evaluate {
+                framework,
+                data,
+                survey,
+                households,
+                spec,
+            },
+            ByAction::Inequality {
+                values,
+                weights,
+                groups,
+                measures,
+                missing,
+            } => JsonRequest::Inequality {
+                values,
+                weights,
+                groups,
+                measures,
+                missing,
+            },
+        }
+    }
+}
+
+/// The action names, as the error for a missing or unknown action lists them.
+const ACTIONS: &str = "`describe`, `index`, `monitor`, `evaluate`, `inequality`";
+
+/// Moves `action` out of a request object and wraps the other members under it
+/// (`{"action": "index", …}` → `{"index": {…}}`), the form [`ByAction`] reads.
+fn by_action(value: serde_json::Value) -> Result<serde_json::Value> {
+    let serde_json::Value::Object(mut members) = value else {
+        return Err(Error::invalid_spec(
+            "request",
+            "a request is a JSON object with an `action` member",
+        ));
+    };
+    let action = match members.remove("action") {
+        Some(serde_json::Value::String(a)) => a,
+        Some(other) => {
+            return Err(Error::invalid_spec(
+                "action",
+                format!(
+                    "must be a string, one of {ACTIONS}; found {}",
+                    crate::json::quote(&other.to_string())
+                ),
+            ))
+        }
+        None => {
+            return Err(Error::invalid_spec(
+                "action",
+                format!("missing (one of {ACTIONS})"),
+            ))
+        }
+    };
+    let mut tagged = serde_json::Map::new();
+    tagged.insert(action, serde_json::Value::Object(members));
+    Ok(serde_json::Value::Object(tagged))
+}
+
+/// A request decoded from a JSON value: the action, then its members with their paths.
+fn request_of(value: serde_json::Value) -> Result<JsonRequest> {
+    let tagged = by_action(value)?;
+    match from_value::<ByAction>("request", &tagged) {
+        Ok(b) => Ok(b.into()),
+        // the action is the variant: at the root, an unknown variant is an unknown action
+        Err(Error::InvalidSpec { field, message })
+            if field == "request" && message.starts_with("unknown variant") =>
+        {
+            Err(Error::InvalidSpec {
+                field: "action".into(),
+                message: message.replacen("unknown variant", "unknown action", 1),
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        request_of(value).map_err(serde::de::Error::custom)
+    }
 }
 
 /// The framework summary of a `describe` response.
@@ -285,14 +578,14 @@ fn spec_text(spec: &Option<serde_json::Map<String, serde_json::Value>>) -> Strin
 
 impl JsonRequest {
     /// Decodes a request ([`decode`]); an unknown `action` is reported as such.
+    ///
+    /// Errors: [`Error::Json`] for malformed JSON (line and column) or a duplicate key;
+    /// [`Error::InvalidSpec`] naming the member's dotted path (`data.zz`,
+    /// `spec.monitor.schedule_tolerence`, `measures[0]`) for an unknown member or a bad
+    /// value, and `action` for a missing or unknown action.
     pub fn from_json(text: &str) -> Result<JsonRequest> {
-        decode("request", text).map_err(|e| match e {
-            Error::InvalidSpec { field, message } => Error::InvalidSpec {
-                field,
-                message: message.replacen("unknown variant", "unknown action", 1),
-            },
-            other => other,
-        })
+        let value: serde_json::Value = crate::json::decode("request", text)?;
+        request_of(value)
     }
 
     /// Runs the request on the core's functions.

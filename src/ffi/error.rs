@@ -55,29 +55,48 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<(cpindex_status, String)>> = const { RefCell::new(None) };
 }
 
-/// The longest last-error message kept, in bytes; a longer one (an error quoting a huge
-/// input) is cut at a character boundary and says how long it was.
+/// The size of the largest last-error message **including its NUL**, in bytes: a C caller
+/// that sizes its buffer from the documented 4 KiB (`char msg[4096]`) always gets the whole
+/// message. A longer one (an error quoting a huge input) is cut at a character boundary and
+/// says how long it was.
 pub(crate) const MAX_MESSAGE_BYTES: usize = 4096;
 
 /// A message safe for a C string: NUL bytes escaped as `\0` (a NUL would end the C
-/// string early and hide the rest), and at most [`MAX_MESSAGE_BYTES`] bytes.
+/// string early and hide the rest), and at most [`MAX_MESSAGE_BYTES`] − 1 bytes (room for
+/// the NUL), the suffix `… (message of N bytes cut)` included when it is cut.
 pub(crate) fn c_safe_message(message: String) -> String {
-    if !message.contains('\0') && message.len() <= MAX_MESSAGE_BYTES {
+    let limit = MAX_MESSAGE_BYTES - 1;
+    if !message.contains('\0') && message.len() <= limit {
         return message;
     }
     let total = message.len();
-    let mut out = String::with_capacity(MAX_MESSAGE_BYTES.min(total) + 40);
+    let escaped_len: usize = message
+        .chars()
+        .map(|c| if c == '\0' { 2 } else { c.len_utf8() })
+        .sum();
+    let suffix = if escaped_len <= limit {
+        String::new()
+    } else {
+        format!("… (message of {total} bytes cut)")
+    };
+    let room = limit - suffix.len();
+    let mut out = String::with_capacity(escaped_len.min(limit));
     for c in message.chars() {
-        if out.len() + 4 > MAX_MESSAGE_BYTES {
-            out.push_str(&format!("… (message of {total} bytes cut)"));
+        let (text, len) = if c == '\0' {
+            ("\\0", 2)
+        } else {
+            ("", c.len_utf8())
+        };
+        if out.len() + len > room {
             break;
         }
-        if c == '\0' {
-            out.push_str("\\0");
-        } else {
+        if text.is_empty() {
             out.push(c);
+        } else {
+            out.push_str(text);
         }
     }
+    out.push_str(&suffix);
     out
 }
 
@@ -107,6 +126,10 @@ pub(crate) fn last_error() -> Option<(cpindex_status, String)> {
 /// ``cpindex_framework_builtin: unknown built-in framework `hangzhou` (known: …)``. It is empty (`*out_len == 0`) when no call on this thread has
 /// failed yet or after `cpindex_last_error_clear`. Reading does not clear it; it stays
 /// until the next failing call on the same thread (successful calls leave it alone).
+///
+/// A message is at most 4095 bytes, so a buffer of 4096 bytes always holds it with its
+/// NUL; a longer one (quoting a huge input) is cut and ends with
+/// `… (message of N bytes cut)`.
 ///
 /// Always writes the message length in bytes, excluding the NUL, to `*out_len`. When
 /// `len > *out_len` the message is copied to `buf` and NUL-terminated; otherwise nothing
@@ -244,11 +267,46 @@ mod tests {
         // 12 bytes of "unknown id `" + 10^6 two-byte "é" + 1 closing backtick = 2,000,013
         let huge = format!("unknown id `{}`", "é".repeat(1_000_000));
         let m = c_safe_message(huge);
-        assert!(m.len() <= MAX_MESSAGE_BYTES + 40, "{}", m.len());
+        // docs/c-api.md: at most 4 KiB with the NUL, so `char msg[4096]` always holds it
+        assert!(m.len() < MAX_MESSAGE_BYTES, "{}", m.len());
         assert!(
-            m.ends_with("… (message of 2000013 bytes cut)"),
-            "{}",
+            m.len() > MAX_MESSAGE_BYTES - 40,
+            "cut no more than needed: {}",
+            m.len()
+        );
+        assert!(
+            m.ends_with("é… (message of 2000013 bytes cut)"),
+            "cut at a character boundary: {}",
             &m[m.len() - 60..]
         );
+        // at the edge: 4095 bytes stay whole, 4096 are cut; escaping a NUL can push a
+        // message over the limit
+        assert_eq!(c_safe_message("a".repeat(4095)).len(), 4095);
+        let m = c_safe_message("a".repeat(4096));
+        assert!(
+            m.len() <= 4095 && m.ends_with("(message of 4096 bytes cut)"),
+            "{m}"
+        );
+        let m = c_safe_message(format!("{}\0", "a".repeat(4093)));
+        assert_eq!(m.len(), 4095);
+        assert!(m.ends_with("a\\0"), "escaped whole: {}", &m[4080..]);
+        let m = c_safe_message(format!("{}\0", "a".repeat(4094)));
+        assert!(
+            m.len() <= 4095 && m.ends_with("(message of 4095 bytes cut)"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_long_last_error_fits_a_documented_4096_byte_buffer() {
+        fail_with(cpindex_status::InvalidArgument, &"x".repeat(100_000));
+        let mut buf = [0u8; 4096];
+        let mut n = 0usize;
+        let st = unsafe { cpindex_last_error_message(buf.as_mut_ptr().cast(), 4096, &mut n) };
+        assert_eq!(st, cpindex_status::Ok, "needed {n} bytes + NUL");
+        assert_eq!(buf[n], 0);
+        assert!(std::str::from_utf8(&buf[..n])
+            .unwrap()
+            .ends_with("bytes cut)"));
     }
 }

@@ -83,7 +83,8 @@ pub const CPINDEX_JSON_SCHEMA_VERSION: u32 = 1;
 /// **Ownership:** the caller owns `buf`; the request is only read; a kept response is
 /// owned by the library (per thread, freed at the next call or at thread exit).
 /// **NULL:** `out_len` must not be NULL; `request` may be NULL only when `request_len` is 0
-/// (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0.
+/// (which gives JSON_ERROR); `buf` may be NULL when `buf_len` is 0 (a NULL `buf` with
+/// `buf_len` > 0 is NULL_ARGUMENT before the request is run; `*out_len` is not written).
 /// **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`, `CPINDEX_STATUS_INVALID_UTF8`,
 /// `CPINDEX_STATUS_JSON_ERROR`, `CPINDEX_STATUS_INVALID_SPEC` (unknown action or member, a
 /// member of the wrong type, an unknown measure, a bad spec field),
@@ -110,6 +111,11 @@ pub unsafe extern "C" fn cpindex_run_json(
         // whatever happens below, the kept response of an earlier size query is taken out
         let cached = LAST.with(|l| l.borrow_mut().take());
         let out_len = out_ptr(out_len, "out_len")?;
+        // before anything is evaluated, kept or written (docs/c-api.md: out-pointers are
+        // written only on success or BUFFER_TOO_SMALL)
+        if buf.is_null() && buf_len > 0 {
+            return Err(FfiError::null("buf"));
+        }
         let text = try_str(request, request_len, "request")?;
         let response = match cached {
             Some(c) if *c.request == *text.as_bytes() => c.response,
@@ -125,9 +131,6 @@ pub unsafe extern "C" fn cpindex_run_json(
                     response,
                 })
             });
-            if buf.is_null() && buf_len > 0 {
-                return Err(FfiError::null("buf"));
-            }
             return Err(FfiError::new(
                 cpindex_status::BufferTooSmall,
                 format!("the response needs a buffer of {needed} bytes (text + NUL), {buf_len} given; the response is kept for the next call with the same request"),
@@ -295,11 +298,17 @@ impl<W: Write> Write for Counting<W> {
 }
 
 /// Runs one JSON request (as `cpindex_run_json`) and streams the response into the file at
-/// `path` (UTF-8, `path_len` bytes; created or truncated), without a NUL and without
-/// holding the whole text in memory. `*out_len` receives the number of bytes written.
+/// `path` (UTF-8, `path_len` bytes), without a NUL and without holding the whole text in
+/// memory. `*out_len` receives the number of bytes written.
 ///
-/// Nothing is written to the file when the request fails; a failure while writing leaves
-/// a partial file and returns `CPINDEX_STATUS_IO_ERROR` naming the path.
+/// The file is written atomically, as the CLI's `--out`: the response goes to a temporary
+/// file in the same directory, is flushed to disk and renamed over `path`, so a reader
+/// sees the old file or the new one, never a partial one. Nothing is written when the
+/// request fails, and a failure while writing (disk full, quota, file-size limit) leaves
+/// the previous file unchanged and no temporary file behind, and returns
+/// `CPINDEX_STATUS_IO_ERROR` naming the path. A symbolic link is followed (its target is
+/// replaced, the link stays); an existing device, FIFO or socket (`/dev/stdout`, a named
+/// pipe) is opened and written directly, never replaced.
 ///
 /// **Ownership:** the caller owns the file. **NULL:** `out_len` must not be NULL;
 /// `request` / `path` may be NULL only when their length is 0 (JSON_ERROR / IO_ERROR).
@@ -329,17 +338,15 @@ pub unsafe extern "C" fn cpindex_run_json_to_file(
             path: path.to_string(),
             message: e.to_string(),
         };
-        let file = std::fs::File::create(path).map_err(io)?;
-        let mut w = Counting {
-            inner: std::io::BufWriter::with_capacity(1 << 20, file),
-            n: 0,
-        };
-        serde_json::to_writer_pretty(&mut w, &response).map_err(|e| crate::Error::Io {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        w.flush().map_err(io)?;
-        out_len.write(w.n);
+        let mut n = 0usize;
+        crate::io::write_atomically(std::path::Path::new(path), |w| {
+            let mut w = Counting { inner: w, n: 0 };
+            serde_json::to_writer_pretty(&mut w, &response).map_err(std::io::Error::from)?;
+            n = w.n;
+            Ok(())
+        })
+        .map_err(io)?;
+        out_len.write(n);
         Ok(())
     })
 }
@@ -538,6 +545,153 @@ mod tests {
         };
         assert_eq!(st, cpindex_status::IoError);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// `cpindex_run_json_to_file(req, path)`: the status and `*out_len`.
+    fn to_file(req: &str, path: &std::path::Path) -> (cpindex_status, usize) {
+        let ps = path.to_str().unwrap();
+        let mut n = usize::MAX;
+        let st = unsafe {
+            cpindex_run_json_to_file(
+                req.as_ptr().cast(),
+                req.len(),
+                ps.as_ptr().cast(),
+                ps.len(),
+                &mut n,
+            )
+        };
+        (st, n)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_replaced_atomically_through_links_and_devices_are_written_in_place() {
+        use std::os::unix::fs::{symlink, FileTypeExt};
+        let req = describe();
+        let expected = run_json(&req).unwrap();
+        let dir = std::env::temp_dir().join(format!("cpindex-json-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.json");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.join("latest.json");
+        symlink("real.json", &link).unwrap();
+        assert_eq!(to_file(&req, &link), (cpindex_status::Ok, expected.len()));
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), expected);
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["latest.json", "real.json"]);
+        let null = std::path::Path::new("/dev/null");
+        assert_eq!(to_file(&req, null), (cpindex_status::Ok, expected.len()));
+        assert!(std::fs::metadata(null)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The child half of the next test: runs only in the child process it starts (with
+    /// `CPINDEX_TEST_FSIZE_TARGET` set and a file-size limit), a no-op otherwise.
+    #[test]
+    fn fsize_child_writes_the_response() {
+        let Some(path) = std::env::var_os("CPINDEX_TEST_FSIZE_TARGET") else {
+            return;
+        };
+        let (st, n) = to_file(&describe(), std::path::Path::new(&path));
+        let m = super::super::error::last_error()
+            .map(|e| e.1)
+            .unwrap_or_default();
+        println!("CHILD status={} out_len={n} message={m}", st as u32);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_write_cut_by_a_file_size_limit_leaves_the_old_file_whole() {
+        use std::os::unix::process::CommandExt;
+        let dir = std::env::temp_dir().join(format!("cpindex-json-fsize-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("results.json");
+        std::fs::write(&path, "earlier results").unwrap();
+        assert!(
+            run_json(&describe()).unwrap().len() > 1000,
+            "the response outgrows the limit"
+        );
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--exact",
+            "ffi::json::tests::fsize_child_writes_the_response",
+        ])
+        .args(["--nocapture", "--test-threads=1"])
+        .env("CPINDEX_TEST_FSIZE_TARGET", &path);
+        // in the child only: files may grow to 1000 bytes, and a write past that fails
+        // with EFBIG instead of killing the process with SIGXFSZ
+        unsafe {
+            cmd.pre_exec(|| {
+                let lim = libc::rlimit {
+                    rlim_cur: 1000,
+                    rlim_max: 1000,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0
+                    || libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let o = cmd.output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        // libtest may print the test's name on the same line
+        let line = out
+            .lines()
+            .find_map(|l| l.find("CHILD ").map(|k| &l[k..]))
+            .unwrap_or_else(|| panic!("no child report: {out}"));
+        let io = cpindex_status::IoError as u32;
+        assert!(line.starts_with(&format!("CHILD status={io} ")), "{line}");
+        assert!(
+            line.contains("results.json") && line.contains("too large"),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("out_len={}", usize::MAX)),
+            "out_len untouched: {line}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "earlier results");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_null_buffer_with_a_length_is_refused_before_anything_is_run_or_written() {
+        let req = describe();
+        for buf_len in [5usize, 1_000_000] {
+            let before = evaluations();
+            let mut n = 777usize;
+            let st = unsafe {
+                cpindex_run_json(
+                    req.as_ptr().cast(),
+                    req.len(),
+                    std::ptr::null_mut(),
+                    buf_len,
+                    &mut n,
+                )
+            };
+            assert_eq!(st, cpindex_status::NullArgument, "buf_len {buf_len}");
+            assert_eq!(n, 777, "*out_len untouched (buf_len {buf_len})");
+            assert_eq!(evaluations(), before, "not evaluated (buf_len {buf_len})");
+            assert!(LAST.with(|l| l.borrow().is_none()), "nothing kept");
+            let m = super::super::error::last_error().unwrap().1;
+            assert!(m.contains("`buf`"), "{m}");
+        }
     }
 
     fn run_request(text: &str) -> crate::Result<String> {

@@ -60,6 +60,37 @@ pub(crate) unsafe fn try_slice<'a, T>(ptr: *const T, len: usize, name: &str) -> 
     }
 }
 
+/// Views a caller's output array as a mutable slice, with the checks of [`try_slice`]:
+/// `len == 0` is an empty slice whatever `ptr` is; a NULL `ptr` with `len > 0` is
+/// `CPINDEX_STATUS_NULL_ARGUMENT`; a misaligned pointer or a byte size over `isize::MAX`
+/// is `CPINDEX_STATUS_INVALID_ARGUMENT` (`slice::from_raw_parts_mut` requires both).
+///
+/// # Safety
+/// When `len > 0` and `ptr` is not NULL, `ptr` must be valid for reads and writes of `len`
+/// elements for the lifetime `'a`, and nothing else may access them meanwhile.
+pub(crate) unsafe fn try_slice_mut<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    name: &str,
+) -> FfiResult<&'a mut [T]> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    if !ptr.is_aligned() {
+        return Err(FfiError::invalid(name, "pointer is misaligned"));
+    }
+    match len.checked_mul(std::mem::size_of::<T>()) {
+        Some(bytes) if bytes <= isize::MAX as usize => Ok(std::slice::from_raw_parts_mut(ptr, len)),
+        _ => Err(FfiError::invalid(
+            name,
+            format!("length {len} is too large"),
+        )),
+    }
+}
+
 /// Copies `src` into a caller buffer with the size-query convention (module docs).
 ///
 /// # Safety
@@ -110,6 +141,27 @@ mod tests {
         let mis = unsafe { bytes.as_ptr().add(1) }.cast::<f64>();
         let e = unsafe { try_slice(mis, 1, "values") }.unwrap_err();
         assert_eq!(e.status, cpindex_status::InvalidArgument);
+    }
+
+    #[test]
+    fn mutable_slices_are_checked_like_input_slices() {
+        let s: &mut [f64] = unsafe { try_slice_mut(std::ptr::null_mut(), 0, "out") }.unwrap();
+        assert!(s.is_empty());
+        let e = unsafe { try_slice_mut::<f64>(std::ptr::null_mut(), 2, "out") }.unwrap_err();
+        assert_eq!(e.status, cpindex_status::NullArgument);
+        assert!(e.message.contains("`out`"));
+        // an f64 needs 8-byte alignment; one byte into an aligned buffer is misaligned
+        let mut bytes = [0u64; 3];
+        let mis = unsafe { bytes.as_mut_ptr().cast::<u8>().add(1) }.cast::<f64>();
+        let e = unsafe { try_slice_mut(mis, 1, "out") }.unwrap_err();
+        assert_eq!(e.status, cpindex_status::InvalidArgument);
+        assert!(e.message.contains("misaligned"), "{}", e.message);
+        let mut v = [0.0f64; 2];
+        let e = unsafe { try_slice_mut(v.as_mut_ptr(), usize::MAX / 4, "out") }.unwrap_err();
+        assert_eq!(e.status, cpindex_status::InvalidArgument);
+        let s = unsafe { try_slice_mut(v.as_mut_ptr(), 2, "out") }.unwrap();
+        s[1] = 3.0;
+        assert_eq!(v, [0.0, 3.0]);
     }
 
     #[test]

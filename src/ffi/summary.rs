@@ -13,7 +13,7 @@ use super::distribution::cpindex_missing_policy;
 use super::error::{FfiError, FfiResult};
 use super::guard::{guard_default, guard_status};
 use super::handle::{box_free, box_into_ptr, box_mut, box_ref, BoxHandle};
-use super::slice::{out_ptr, try_slice, write_array};
+use super::slice::{out_ptr, try_slice, try_slice_mut, write_array};
 use super::status::cpindex_status;
 use crate::distribution::{
     answer_probes, dagum_decomposition_from_plans, ge_decomposition_from_summaries, MissingPolicy,
@@ -733,7 +733,9 @@ pub unsafe extern "C" fn cpindex_rank_plan_probes(
 /// **Ownership:** the caller owns every array. **NULL:** `plan`, `out_len` not NULL;
 /// `queries`, `answers`, `buf` only when their length is 0.
 /// **Errors:** as `cpindex_rank_plan_probes`; `CPINDEX_STATUS_LENGTH_MISMATCH` when
-/// `n_answers` is not a whole number of rounds.
+/// `n_answers` is not a whole number of rounds; `CPINDEX_STATUS_INVALID_ARGUMENT` naming
+/// `answers[k]` for an answer that `cpindex_rank_answer_probes` cannot have written (±inf,
+/// NaN other than the second of an answer, a negative cumulative weight).
 /// **Thread safety:** may be called concurrently.
 ///
 /// # Safety
@@ -755,19 +757,50 @@ pub unsafe extern "C" fn cpindex_rank_plan_next_probes(
     guard_status("cpindex_rank_plan_next_probes", || {
         let p = box_ref::<cpindex_rank_plan>(plan, "plan")?;
         let q = queries_of(queries, n_queries)?;
-        let ans = answers_of(answers, n_answers)?;
+        let ans = answers_of(answers, n_answers, "n_answers")?;
         let probes: Vec<cpindex_probe> = p.next_probes(&q, &ans)?.iter().map(probe_to_c).collect();
         write_array(&probes, buf, buf_len, out_len, "the probes")
     })
 }
 
+/// Reads `n` probe answers (`5 * n` doubles) and checks each against the answer layout of
+/// `cpindex_rank_answer_probes` (`[x_k, x_{k+1}, C_{k−1}, S_{k−1}, C_k]` or
+/// `[Σw, Σwx, 0, 0, 0]`): every double finite, except the second of an answer, which is NaN
+/// when the probed record is its partition's last; the third and fifth (cumulative weights
+/// or 0) not negative. Answers come from other processes and serialisation round trips, so
+/// a corrupted one is refused here, naming `answers[k]` (the index into the C array), rather
+/// than turned into a NaN result. `count` names the length parameter in the overflow message.
+///
 /// # Safety
 /// `answers` valid for `5 * n` reads (or `n == 0`).
-unsafe fn answers_of(answers: *const f64, n: usize) -> FfiResult<Vec<[f64; 5]>> {
+unsafe fn answers_of(answers: *const f64, n: usize, count: &str) -> FfiResult<Vec<[f64; 5]>> {
     let len = n
         .checked_mul(CPINDEX_PROBE_ANSWER_LEN)
-        .ok_or_else(|| FfiError::invalid("n_answers", "too large"))?;
+        .ok_or_else(|| FfiError::invalid(count, "too large"))?;
     let a = try_slice(answers, len, "answers")?;
+    for (k, &x) in a.iter().enumerate() {
+        let slot = k % CPINDEX_PROBE_ANSWER_LEN;
+        let bad = if x.is_nan() {
+            (slot != 1).then_some("only element 1 of an answer (the next value) may be NaN")
+        } else if x.is_infinite() {
+            Some("answers are finite")
+        } else if (slot == 2 || slot == 4) && x < 0.0 {
+            Some("this element is a cumulative weight, at least 0")
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            return Err(FfiError::invalid(
+                &format!("answers[{k}]"),
+                format!(
+                    "value {} is not allowed ({why}; answer {} of {n}, element {slot}); pass \
+                     the answers exactly as cpindex_rank_answer_probes wrote them",
+                    crate::json::number(x),
+                    k / CPINDEX_PROBE_ANSWER_LEN
+                ),
+            ));
+        }
+    }
     Ok(a.chunks_exact(CPINDEX_PROBE_ANSWER_LEN)
         .map(|c| [c[0], c[1], c[2], c[3], c[4]])
         .collect())
@@ -778,8 +811,9 @@ unsafe fn answers_of(answers: *const f64, n: usize) -> FfiResult<Vec<[f64; 5]>> 
 ///
 /// **Ownership:** the caller keeps its arrays. **NULL:** as `cpindex_summary_new`; `probes`
 /// and `out` only with `n_probes` 0.
-/// **Errors:** as `cpindex_rank_partition_new`; INVALID_ARGUMENT for a bad probe kind or a
-/// probe that does not fit the partition (the data changed between the passes).
+/// **Errors:** as `cpindex_rank_partition_new`; INVALID_ARGUMENT for a bad probe kind, a
+/// probe that does not fit the partition (the data changed between the passes), or a
+/// misaligned `out`.
 /// **Thread safety:** may be called from any thread.
 ///
 /// # Safety
@@ -807,15 +841,10 @@ pub unsafe extern "C" fn cpindex_rank_answer_probes(
         let len = n_probes
             .checked_mul(CPINDEX_PROBE_ANSWER_LEN)
             .ok_or_else(|| FfiError::invalid("n_probes", "too large"))?;
-        if out.is_null() && len > 0 {
-            return Err(FfiError::null("out"));
-        }
+        let dst = try_slice_mut(out, len, "out")?;
         let answers = answer_probes(v, w, policy, &pr)?;
-        if len > 0 {
-            let dst = std::slice::from_raw_parts_mut(out, len);
-            for (d, a) in dst.chunks_exact_mut(CPINDEX_PROBE_ANSWER_LEN).zip(&answers) {
-                d.copy_from_slice(a);
-            }
+        for (d, a) in dst.chunks_exact_mut(CPINDEX_PROBE_ANSWER_LEN).zip(&answers) {
+            d.copy_from_slice(a);
         }
         Ok(())
     })
@@ -827,8 +856,11 @@ pub unsafe extern "C" fn cpindex_rank_answer_probes(
 ///
 /// **Ownership:** the caller keeps its arrays. **NULL:** `plan` not NULL; the arrays only
 /// when their length is 0. **Errors:** `CPINDEX_STATUS_NULL_ARGUMENT`,
-/// `CPINDEX_STATUS_INVALID_ARGUMENT`, `CPINDEX_STATUS_LENGTH_MISMATCH` (answers vs probes),
-/// `CPINDEX_STATUS_INVALID_VALUE` (a measure undefined for the data, e.g. mean ≤ 0).
+/// `CPINDEX_STATUS_INVALID_ARGUMENT` (a misaligned array; an answer naming `answers[k]`
+/// that `cpindex_rank_answer_probes` cannot have written: ±inf, NaN other than the second
+/// of an answer, a negative cumulative weight), `CPINDEX_STATUS_LENGTH_MISMATCH` (answers
+/// vs probes), `CPINDEX_STATUS_INVALID_VALUE` (a measure undefined for the data, e.g. mean
+/// ≤ 0; never a non-finite value with `CPINDEX_STATUS_OK`).
 /// `out` is written only on success. **Thread safety:** may be called concurrently.
 ///
 /// # Safety
@@ -847,14 +879,21 @@ pub unsafe extern "C" fn cpindex_rank_plan_finish(
     guard_status("cpindex_rank_plan_finish", || {
         let p = box_ref::<cpindex_rank_plan>(plan, "plan")?;
         let q = queries_of(queries, n_queries)?;
-        let ans = answers_of(answers, n_probes)?;
-        if out.is_null() && n_queries > 0 {
-            return Err(FfiError::null("out"));
-        }
+        let ans = answers_of(answers, n_probes, "n_probes")?;
+        let dst = try_slice_mut(out, n_queries, "out")?;
         let res = p.finish(&q, &ans)?;
-        if n_queries > 0 {
-            std::slice::from_raw_parts_mut(out, n_queries).copy_from_slice(&res);
+        // A safety net behind the answer checks: never a non-finite value with an OK status.
+        if let Some(k) = res.iter().position(|r| !r.is_finite()) {
+            return Err(FfiError::new(
+                cpindex_status::InvalidValue,
+                format!(
+                    "query {k}: the answers give the non-finite value {} (check that every \
+                     partition answered its own probes from the same data as pass 1)",
+                    crate::json::number(res[k])
+                ),
+            ));
         }
+        dst.copy_from_slice(&res);
         Ok(())
     })
 }

@@ -30,6 +30,7 @@ use super::screen::ScreeningSpec;
 use super::treat::TreatmentSpec;
 use super::weight::Weighting;
 use crate::error::{Error, Result};
+use crate::json::{bound_quoted, number, quote};
 use crate::model::Framework;
 
 /// Normalisation choices (spec field `normalisation`).
@@ -291,7 +292,7 @@ fn share(field: &str, v: f64) -> Result<()> {
     } else {
         Err(Error::invalid_spec(
             field,
-            format!("must be a share in [0, 1], found {v}"),
+            format!("must be a share in [0, 1], found {}", number(v)),
         ))
     }
 }
@@ -314,13 +315,15 @@ impl Spec {
         for key in obj.keys() {
             if !SECTIONS.contains(&key.as_str()) {
                 return Err(Error::invalid_spec(
-                    key.as_str(),
+                    quote(key),
                     format!("unknown field (known: {})", SECTIONS.join(", ")),
                 ));
             }
         }
         if let Err(e) = serde_json::from_value::<Spec>(value.clone()) {
             let (path, message) = locate(value, Vec::new(), e.to_string());
+            // keys and quoted values in the message at most QUOTE_CHARS characters each
+            // (docs/spec.md): a 100,000-character value must not fill the message
             let mut field = String::new();
             for p in &path {
                 match p {
@@ -328,7 +331,7 @@ impl Spec {
                         if !field.is_empty() {
                             field.push('.');
                         }
-                        field.push_str(k);
+                        field.push_str(&quote(k));
                     }
                     Step::Index(i) => field.push_str(&format!("[{i}]")),
                 }
@@ -337,16 +340,16 @@ impl Spec {
                 let last_is_inner = matches!(path.last(), Some(Step::Key(k)) if *k == inner);
                 if message.contains("unknown field") && !last_is_inner {
                     field = if field.is_empty() {
-                        inner
+                        quote(&inner)
                     } else {
-                        format!("{field}.{inner}")
+                        format!("{field}.{}", quote(&inner))
                     };
                 }
             }
             if field.is_empty() {
                 field = "(root)".into();
             }
-            return Err(Error::invalid_spec(field, message));
+            return Err(Error::invalid_spec(field, bound_quoted(&message)));
         }
         let spec: Spec = serde_json::from_value(value.clone())
             .map_err(|e| Error::invalid_spec("(root)", e.to_string()))?;
@@ -376,13 +379,16 @@ impl Spec {
         if !(t.skew_threshold.is_finite() && t.skew_threshold > 0.0) {
             return Err(Error::invalid_spec(
                 "treatment.skew_threshold",
-                format!("must be positive and finite, found {}", t.skew_threshold),
+                format!(
+                    "must be positive and finite, found {}",
+                    number(t.skew_threshold)
+                ),
             ));
         }
         if !t.kurtosis_threshold.is_finite() {
             return Err(Error::invalid_spec(
                 "treatment.kurtosis_threshold",
-                format!("must be finite, found {}", t.kurtosis_threshold),
+                format!("must be finite, found {}", number(t.kurtosis_threshold)),
             ));
         }
         let mut levels: Vec<(String, &LevelAggregation)> =
@@ -399,13 +405,13 @@ impl Spec {
                 Aggregation::Power { r } if !r.is_finite() => {
                     return Err(Error::invalid_spec(
                         format!("{field}.method.r"),
-                        format!("must be finite, found {r}"),
+                        format!("must be finite, found {}", number(r)),
                     ))
                 }
                 Aggregation::Geometric { shift } if !(shift.is_finite() && shift >= 0.0) => {
                     return Err(Error::invalid_spec(
                         format!("{field}.method.shift"),
-                        format!("must be finite and non-negative, found {shift}"),
+                        format!("must be finite and non-negative, found {}", number(shift)),
                     ))
                 }
                 Aggregation::Arithmetic
@@ -540,9 +546,9 @@ pub(crate) fn check_known(
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in a {
                 let p = if path.is_empty() {
-                    k.clone()
+                    quote(k)
                 } else {
-                    format!("{path}.{k}")
+                    format!("{path}.{}", quote(k))
                 };
                 match b.get(k) {
                     None => {
@@ -550,7 +556,7 @@ pub(crate) fn check_known(
                             p,
                             format!(
                                 "unknown field `{}` (known here: {})",
-                                crate::json::quote(k),
+                                quote(k),
                                 b.keys().cloned().collect::<Vec<_>>().join(", ")
                             ),
                         ))

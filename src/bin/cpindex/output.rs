@@ -1,9 +1,13 @@
 //! Where every subcommand's output goes: one helper so that no output path can lose a
 //! file or hide a failed write.
 //!
-//! * A file is written to a temporary file in the same directory, flushed to disk, then
-//!   renamed over the target (rename within one directory is atomic on POSIX): a write
-//!   that fails part-way leaves the previous file whole and no truncated report.
+//! * A file is written by the library's [`cpindex::io::write_atomically`] (the same helper
+//!   as `cpindex_run_json_to_file`): to a temporary file in the same directory, flushed to
+//!   disk, then renamed over the target (rename within one directory is atomic on POSIX),
+//!   so a write that fails part-way leaves the previous file whole and no truncated
+//!   report. A symbolic link's target is replaced, not the link; a device, FIFO or socket
+//!   (`--out /dev/stdout`, `--out /dev/null`, a named pipe) is written directly, never
+//!   replaced by a regular file.
 //! * An output path that is one of the command's input files is refused before anything
 //!   is computed (`report d.csv --out d.csv` used to replace the data with the report).
 //! * A failed write to standard output (`> /dev/full`, a full disk) is an error (exit 1,
@@ -53,52 +57,25 @@ pub fn refuse_input(out: Option<&Path>, inputs: &[&Path]) -> CliResult {
     Ok(())
 }
 
-/// Writes `text` to `path` through a temporary file in the same directory and a rename.
+/// Writes `text` to `path` atomically (module docs).
 pub fn write_file(path: &Path, text: &str) -> CliResult {
     write_bytes(path, text.as_bytes())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+/// Writes `bytes` to `path` atomically (module docs).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> CliResult {
     write_file_with(path, |w| w.write_all(bytes))
 }
 
-/// Writes to `path` what `write` writes (buffered), through a temporary file in the same
-/// directory and a rename: a large output (the national-scale report CSV is 170 MB) is
-/// streamed to the file, never held whole in memory.
+/// Writes to `path` what `write` writes (buffered), atomically (module docs): a large
+/// output (the national-scale report CSV is 170 MB) is streamed to the file, never held
+/// whole in memory.
 pub fn write_file_with(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> CliResult {
-    let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Failure(format!("{}: not a file name", path.display())))?;
-    if path.is_dir() {
-        return Err(Failure(format!("{}: is a directory", path.display())));
-    }
-    let tmp = dir.join(format!(
-        ".{}.cpindex-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-        write(&mut f)?;
-        let f = f.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    cpindex::io::write_atomically(path, write)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
 /// Writes to standard output what `write` writes (buffered); a write error other than a

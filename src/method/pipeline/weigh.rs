@@ -224,6 +224,21 @@ pub(super) fn ahp(plan: &Plan, work: &mut Work) -> Result<()> {
     Ok(())
 }
 
+/// [`weight::ahp`] on the matrix of the spec field `field` (`weighting.nodes.<node>`,
+/// `weighting.default`, `….subjective`): its errors name `<field>.matrix`, the path in the
+/// user's spec, instead of the generic `weighting.ahp.matrix`.
+fn ahp_at(field: &str, flat: &[f64], m: usize, allow_inconsistent: bool) -> Result<weight::Ahp> {
+    weight::ahp(flat, m, allow_inconsistent).map_err(|e| match e {
+        Error::InvalidSpec { field: f, message } if f == "weighting.ahp.matrix" => {
+            Error::InvalidSpec {
+                field: format!("{field}.matrix"),
+                message,
+            }
+        }
+        other => other,
+    })
+}
+
 /// The consistency of the AHP matrices in `method` (also inside `combined`).
 fn ahp_consistency(
     method: &Weighting,
@@ -238,7 +253,7 @@ fn ahp_consistency(
         } => {
             let m = nd.count;
             let flat: Vec<f64> = matrix.iter().flatten().copied().collect();
-            let a = weight::ahp(&flat, m, *allow_inconsistent)?;
+            let a = ahp_at(field, &flat, m, *allow_inconsistent)?;
             out.push(AhpConsistency {
                 node: nd.id.clone(),
                 field: field.to_string(),
@@ -329,7 +344,7 @@ pub(super) fn resolve_weights(
                 ));
             }
             let flat: Vec<f64> = matrix.iter().flatten().copied().collect();
-            let a = weight::ahp(&flat, m, *allow_inconsistent)?;
+            let a = ahp_at(field, &flat, m, *allow_inconsistent)?;
             vec![a.weights; npp]
         }
         Weighting::Combined {
