@@ -84,9 +84,11 @@
 #define CPINDEX_JSON_SCHEMA_VERSION 1
 
 /**
- * `cpindex_panel_read` flag: accept values more than two orders of magnitude from their
- * indicator's target (by default such a value is a parse error naming the cell and the
- * unit it was probably given in, e.g. 元 for an indicator in 万元).
+ * `cpindex_panel_read` flag: accept values the plausibility check refuses — more than two
+ * orders of magnitude above their indicator's target, or below 1/100 of it (1/31.6 for a
+ * % or ‰ indicator, catching a percentage typed as a fraction); by default such a value
+ * is a parse error naming the cell and the unit it was probably given in, e.g. 元 for an
+ * indicator in 万元.
  */
 #define CPINDEX_READ_ALLOW_UNIT_MISMATCH 1
 
@@ -3419,8 +3421,9 @@ cpindex_status cpindex_panel_from_csv(const char *csv,
  * 单位 …); with a framework, indicators may be named by id, Chinese or English name or
  * alias, values declared in another unit (a `unit_of_measure`/`单位` column, a unit row
  * or a header suffix such as `居民人均可支配收入(元)`) are converted (元/万元/亿元,
- * 人/万人, %/ratio), and a value more than two orders of magnitude from its target is an
- * error unless `flags` has `CPINDEX_READ_ALLOW_UNIT_MISMATCH`. Format details:
+ * 人/万人, %/ratio), and a value implausibly far from its target (more than two orders of
+ * magnitude above it, below 1/100 of it, below 1/31.6 for % and ‰) is an error unless
+ * `flags` has `CPINDEX_READ_ALLOW_UNIT_MISMATCH`. Format details:
  * `docs/c-api.md` and the `crate::data` readers.
  *
  * `name` names the input in error messages (a file name; empty gives `<data>`). `sheet`

@@ -120,8 +120,10 @@ pub struct ReadOptions {
     pub encoding: TextEncoding,
     /// The sheet of a workbook (ignored for CSV).
     pub sheet: SheetRef,
-    /// Accept values more than two orders of magnitude from their target (the check
-    /// that catches a value given in 元 for an indicator in 万元).
+    /// Accept values the plausibility check refuses: more than two orders of magnitude
+    /// above their target, or below 1/100 of it (1/31.6 for a % or ‰ indicator, where a
+    /// percentage typed as a fraction hides) — the check that catches a value given in 元
+    /// for an indicator in 万元.
     pub allow_unit_mismatch: bool,
     /// Threads the reading may use (`0` and `1`, the default: the calling thread only).
     /// With two or more, [`read_table_path`] reads and tokenises a UTF-8 CSV file on a

@@ -385,8 +385,10 @@ class Panel(Managed):
             framework: when given, every indicator must be in it (by id, Chinese or English
                 name, or alias; the panel holds the ids) and indicators follow its order;
                 values declared in another unit are converted (元/万元/亿元, 人/万人,
-                %/ratio) and a value more than two orders of magnitude from its target is a
-                :class:`~cpindex.ParseError` naming the cell. Without one any ids are
+                %/ratio) and a value implausibly far from its target (more than two orders
+                of magnitude above it, below 1/100 of it, below 1/31.6 for % and ‰: a
+                percentage typed as a fraction) is a :class:`~cpindex.ParseError` naming
+                the cell. Without one any ids are
                 accepted in order of appearance.
             encoding: of CSV bytes: ``"auto"`` (UTF-8, else GB18030), ``"utf-8"`` or
                 ``"gb18030"`` (also ``"gbk"``).

@@ -123,9 +123,10 @@ def run_json_text(request: Union[str, bytes, Mapping[str, Any]]) -> bytes:
 
 
 def run_json_to_file(request: Union[str, bytes, Mapping[str, Any]], path: Union[str, "os.PathLike[str]"]) -> int:
-    """Runs one JSON request and streams the response into the file ``path`` (created or
-    truncated) without holding it in memory; returns the number of bytes written
-    (``cpindex_run_json_to_file``)."""
+    """Runs one JSON request and streams the response into the file ``path`` without holding
+    it in memory; returns the number of bytes written (``cpindex_run_json_to_file``). The
+    file is replaced atomically (a failed write leaves the old one whole); a symbolic
+    link's target is written, and a device or FIFO is written in place."""
     raw = _request_bytes(request)
     p = os.fsencode(path)
     n = c_size_t()

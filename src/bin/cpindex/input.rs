@@ -47,8 +47,10 @@ pub struct InputArgs {
     /// first sheet).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// Accept values more than two orders of magnitude from their indicator's target
-    /// (by default an error: usually a value in 元 for an indicator in 万元).
+    /// Accept values implausibly far from their indicator's target: more than two orders
+    /// of magnitude above it, below 1/100 of it, below 1/31.6 for % and ‰ (by default an
+    /// error: usually a value in 元 for an indicator in 万元, or a percentage typed as a
+    /// fraction).
     #[arg(long)]
     pub allow_unit_mismatch: bool,
 }
