@@ -127,14 +127,15 @@ type RunResult = Result<(RunOut, Vec<Option<usize>>)>;
 /// once by the first run that needs it (the error, if it failed, for every run that does).
 type UpstreamCell<'a> = Arc<OnceLock<Result<adapter::Upstream<'a>>>>;
 
-/// Precomputed per-assumption material: framework variants of the exclusion assumption.
+/// Precomputed per-assumption material: the indicator each alternative of the exclusion
+/// assumption leaves out.
 struct Prepared<'a> {
     framework: &'a Framework,
     panel: &'a Panel,
     spec: &'a SensitivitySpec,
     period: i32,
-    /// Frameworks with one indicator moved to the auxiliary series (index = alternative).
-    excluded: &'a [Option<Framework>],
+    /// The indicator left out by each alternative of `exclude_indicator` (`None`: none).
+    excluded: &'a [Option<&'a str>],
     /// When every assumption is discrete, a run is a function of its alternatives alone:
     /// runs already computed, by alternatives (at most ∏ mᵢ distinct pipeline runs).
     cache: Option<Mutex<HashMap<Vec<usize>, RunOut>>>,
@@ -190,21 +191,26 @@ fn dirichlet_weights(
     w
 }
 
-/// `framework` with indicator `id` left out of the index: moved to the auxiliary series, so
-/// its data column is still accepted but no longer scored.
-fn without_indicator(framework: &Framework, id: &str) -> Framework {
-    let mut fw = framework.clone();
-    if let Some(pos) = fw.indicators.iter().position(|i| i.id == id) {
-        let ind = fw.indicators.remove(pos);
-        fw.auxiliary_series.push(crate::model::AuxiliarySeries {
-            id: ind.id,
-            name_zh: ind.name_zh,
-            name_en: ind.name_en,
-            unit: ind.unit,
-            purpose: "left out by the sensitivity analysis".into(),
-        });
+/// The indicator each alternative of the `exclude_indicator` assumption `a` leaves out, in
+/// the order of its alternatives (`None`: "none left out"); empty for another kind.
+fn exclusion_alternatives(a: &Assumption) -> Vec<Option<&str>> {
+    match a {
+        Assumption::ExcludeIndicator {
+            indicators,
+            include_none,
+            ..
+        } => (*include_none)
+            .then_some(None)
+            .into_iter()
+            .chain(indicators.iter().map(|id| Some(id.as_str())))
+            .collect(),
+        Assumption::Normalisation { .. }
+        | Assumption::Aggregation { .. }
+        | Assumption::Imputation { .. }
+        | Assumption::Treatment { .. }
+        | Assumption::WeightNoise { .. }
+        | Assumption::WeightDirichlet { .. } => Vec::new(),
     }
-    fw
 }
 
 impl Prepared<'_> {
@@ -212,7 +218,8 @@ impl Prepared<'_> {
     /// alternatives chosen.
     fn run(&self, row: &[f64]) -> RunResult {
         let mut spec = self.spec.spec.clone();
-        let mut fw: &Framework = self.framework;
+        let fw: &Framework = self.framework;
+        let mut left_out: Option<&str> = None;
         let mut choices = Vec::with_capacity(row.len());
         // upstream alternatives: [exclusion, imputation, treatment]
         let mut upstream_key = vec![usize::MAX; 3];
@@ -239,9 +246,7 @@ impl Prepared<'_> {
                 }
                 Assumption::ExcludeIndicator { .. } => {
                     let j = a.pick(u);
-                    if let Some(v) = &self.excluded[j] {
-                        fw = v;
-                    }
+                    left_out = self.excluded[j];
                     upstream_key[0] = j;
                     choices.push(Some(j));
                 }
@@ -307,7 +312,7 @@ impl Prepared<'_> {
                     }
                 }
             }
-            adapter::index_scores(&f, self.panel, &spec, Some(self.period))
+            adapter::index_scores(&f, self.panel, &spec, Some(self.period), left_out)
         };
         let out = if self.full_runs {
             whole_run()?
@@ -319,7 +324,7 @@ impl Prepared<'_> {
                 .entry(upstream_key)
                 .or_default()
                 .clone();
-            match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec)) {
+            match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec, left_out)) {
                 Ok(up) => adapter::rerun_index(up, &spec, weights.as_ref(), self.period)?,
                 // the upstream stages failed with the alternatives of the run that prepared
                 // them (its normalisation, say): each run sharing them runs whole, so that it
@@ -365,34 +370,21 @@ pub(crate) fn analyse_with(
     spec.resolve(framework);
     spec.validate()?;
     spec.validate_against(framework)?;
-    let nominal = adapter::index_scores(framework, panel, &spec.spec, spec.period)?;
+    let nominal = adapter::index_scores(framework, panel, &spec.spec, spec.period, None)?;
     spec.period = Some(nominal.period);
-    let excluded: Vec<Option<Framework>> = spec
+    let mut warnings = Vec::new();
+    let excluded: Vec<Option<&str>> = match spec
         .assumptions
         .iter()
-        .find_map(|a| match a {
-            Assumption::ExcludeIndicator {
-                indicators,
-                include_none,
-                ..
-            } => {
-                let mut v: Vec<Option<Framework>> = Vec::new();
-                if *include_none {
-                    v.push(None);
-                }
-                for id in indicators {
-                    v.push(Some(without_indicator(framework, id)));
-                }
-                Some(v)
-            }
-            Assumption::Normalisation { .. }
-            | Assumption::Aggregation { .. }
-            | Assumption::Imputation { .. }
-            | Assumption::Treatment { .. }
-            | Assumption::WeightNoise { .. }
-            | Assumption::WeightDirichlet { .. } => None,
-        })
-        .unwrap_or_default();
+        .position(|a| matches!(a, Assumption::ExcludeIndicator { .. }))
+    {
+        Some(k) => {
+            let excluded = exclusion_alternatives(&spec.assumptions[k]);
+            check_exclusions(framework, panel, &spec.spec, k, &excluded, &mut warnings)?;
+            excluded
+        }
+        None => Vec::new(),
+    };
     let k = spec.assumptions.len();
     // what the analysis keeps, checked before anything is allocated for it (a spec asking
     // for 10^15 samples must be refused, not abort the host): each run's ranks and scores
@@ -418,7 +410,6 @@ pub(crate) fn analyse_with(
     )?;
     let design = Design::random(spec.n, k, spec.seed);
     let runs = design.runs();
-    let mut warnings = Vec::new();
     let kept = staged_cells(framework, panel, &spec);
     let full_runs = full_runs || kept > MAX_STAGED_CELLS;
     if kept > MAX_STAGED_CELLS {
@@ -630,13 +621,55 @@ fn staged_cells(framework: &Framework, panel: &Panel, spec: &SensitivitySpec) ->
     upstreams.saturating_mul((3 + normalisations).saturating_mul(cells))
 }
 
-/// The alternatives of a run, for error messages.
+/// Plans, before the first run, the index without each indicator the exclusion
+/// assumption (`assumptions[k]`, alternatives `excluded`) may leave out, with the nominal
+/// spec: an indicator whose absence leaves the index without an indicator with data, or
+/// leaves a dimension whose other children all have weight 0, is [`Error::InvalidSpec`]
+/// naming `assumptions[k].indicators` and the indicator. A dimension left without an
+/// indicator with data (the left-out indicator was its only one) is left out with it, its
+/// parent's other children sharing its weight: `warnings` says so.
+fn check_exclusions(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &crate::method::Spec,
+    k: usize,
+    excluded: &[Option<&str>],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let spec = adapter::quiet(spec);
+    for id in excluded.iter().flatten() {
+        let notes = crate::method::pipeline::plan_warnings(framework, panel, &spec, Some(id))
+            .map_err(|e| {
+                Error::invalid_spec(
+                    format!("assumptions[{k}].indicators"),
+                    format!(
+                        "indicator `{id}` cannot be left out: {e}; remove it from `indicators` (or list the indicators that may be left out)"
+                    ),
+                )
+            })?;
+        let marker = format!("once `{id}` is left out");
+        for note in notes.iter().filter(|n| n.contains(&marker)) {
+            warnings.push(format!("exclude_indicator: {note} in the runs leaving `{id}` out (its parent's other children share its weight)"));
+        }
+    }
+    Ok(())
+}
+
+/// The alternatives of a run, for error messages (the indicator an exclusion leaves out
+/// named).
 fn describe_run(spec: &SensitivitySpec, row: &[f64]) -> String {
     spec.assumptions
         .iter()
         .zip(row)
         .map(|(a, &u)| match a.n_alternatives() {
-            Some(_) => format!("{} alternative {}", a.name(), a.pick(u)),
+            Some(_) => {
+                let j = a.pick(u);
+                match exclusion_alternatives(a).get(j) {
+                    Some(Some(id)) => format!("{} alternative {j}, `{id}` left out", a.name()),
+                    Some(None) => format!("{} alternative {j}, none left out", a.name()),
+                    None => format!("{} alternative {j}", a.name()),
+                }
+            }
             None => format!("{} u = {u:.6}", a.name()),
         })
         .collect::<Vec<_>>()

@@ -91,7 +91,10 @@ pub enum Assumption {
     },
     /// Leave one indicator out at a time (the OECD/JRC Handbook 2008 step 7 "inclusion /
     /// exclusion of individual indicators"); the left-out indicator's siblings share its
-    /// weight. Alternatives: (none left out, if `include_none`), then each of `indicators`.
+    /// weight. It is left out inside the pipeline as an indicator without data (the
+    /// framework is not edited, so the references to it stay valid); a dimension whose only
+    /// indicator it is goes with it (a warning names it). Alternatives: (none left out, if
+    /// `include_none`), then each of `indicators`.
     ExcludeIndicator {
         /// The indicators that may be left out (default: every framework indicator).
         #[serde(default)]
