@@ -433,10 +433,7 @@ pub(crate) fn analyse_with(
             .all(|a| a.n_alternatives().is_some())
             .then(|| Mutex::new(HashMap::new())),
     };
-    let threads = spec
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, runs.max(1));
+    let threads = worker_threads(spec.threads, runs);
     let next = AtomicUsize::new(0);
     type Slot = Option<RunResult>;
     let mut slots: Vec<Slot> = (0..runs).map(|_| None).collect();
@@ -457,7 +454,17 @@ pub(crate) fn analyse_with(
         }
     } else {
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            // a thread the system refuses is no error (crate::spawn): the runs are shared
+            // through the run counter, so the calling thread takes the refused threads' part
+            // by working too
+            let handles: Vec<_> = (0..threads)
+                .filter_map(|_| crate::spawn::scoped(s, "cpindex-sensitivity", work).ok())
+                .collect();
+            if handles.len() < threads {
+                for (r, out) in work() {
+                    slots[r] = Some(out);
+                }
+            }
             for h in handles {
                 let part = match h.join() {
                     Ok(p) => p,
@@ -593,6 +600,22 @@ pub(crate) fn analyse_with(
         run_scores,
         warnings,
     })
+}
+
+/// The most worker threads per available core ([`worker_threads`]).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads of an analysis of `runs` runs: `requested` (default the machine's
+/// available parallelism), at most one per run and at most [`MAX_THREADS_PER_CORE`] × the
+/// available parallelism (more threads than that only cost memory: the runs are CPU-bound;
+/// a spec's `threads: 100000` must not ask the host for 100,000 threads). The results do
+/// not depend on it.
+fn worker_threads(requested: Option<usize>, runs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested
+        .unwrap_or(cores)
+        .min(cores.saturating_mul(MAX_THREADS_PER_CORE))
+        .clamp(1, runs.max(1))
 }
 
 /// The most `f64` cells the staged re-runs may keep (1 GiB); beyond it every run is whole.
@@ -848,6 +871,47 @@ mod tests {
         );
         assert_eq!(staged_cells(&framework(), &panel(), &s), 15_120);
         assert!(staged_cells(&framework(), &panel(), &s) < MAX_STAGED_CELLS);
+    }
+
+    /// Worker threads the system refuses (crate::spawn) are no error: the calling thread
+    /// does their runs, and the results are those of one thread (review ffi #1: a raw
+    /// `Scope::spawn` panicked, which the C ABI reported as a bug in cpindex).
+    #[test]
+    fn refused_worker_threads_give_the_one_thread_result() {
+        let mut s = SensitivitySpec::new(
+            Spec::default(),
+            vec![
+                assumption(serde_json::json!({"kind": "exclude_indicator"})),
+                assumption(serde_json::json!({"kind": "weight_noise", "delta": 0.3})),
+            ],
+        );
+        s.n = 10;
+        s.bootstrap = 0;
+        s.threads = Some(1);
+        let one = analyse(&framework(), &panel(), &s).unwrap();
+        s.threads = Some(3);
+        let (refused, n) = crate::spawn::refusing(|| analyse(&framework(), &panel(), &s));
+        let mut refused = refused.unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(n, 3.min(cores * MAX_THREADS_PER_CORE), "threads asked for");
+        refused.spec.threads = Some(1);
+        assert_eq!(one, refused);
+    }
+
+    /// `threads` is capped at the runs and at MAX_THREADS_PER_CORE × the available cores.
+    #[test]
+    fn worker_threads_are_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(
+            worker_threads(Some(1_000_000), 10),
+            10.min(cores * MAX_THREADS_PER_CORE)
+        );
+        assert_eq!(
+            worker_threads(Some(1_000_000), usize::MAX),
+            cores * MAX_THREADS_PER_CORE
+        );
+        assert_eq!(worker_threads(None, 1_000), cores.min(1_000));
+        assert_eq!(worker_threads(Some(2), 0), 1);
     }
 
     /// Every assumption kind, alone and together: the staged analysis equals the one

@@ -223,8 +223,10 @@ pub struct SensitivitySpec {
     /// absolute rank shift, as COINr).
     #[serde(default)]
     pub unit_ranks: bool,
-    /// Worker threads (default `None` = the machine's available parallelism); the results
-    /// do not depend on it.
+    /// Worker threads (default `None` = the machine's available parallelism), at most one
+    /// per run and at most [`super::MAX_THREADS_PER_CORE`] × the available parallelism; a
+    /// thread the system refuses is no error (the calling thread does its share). The
+    /// results do not depend on it.
     #[serde(default)]
     pub threads: Option<usize>,
 }
