@@ -120,7 +120,7 @@ pub struct Distribution {
     sum_w2: f64,
     gini_num: f64,
     /// [`Distribution::extreme_scales`], computed once per build.
-    extreme: Option<(f64, f64)>,
+    extreme: Option<(i32, i32)>,
     n: usize,
     n_input: usize,
     n_missing: usize,
@@ -677,13 +677,14 @@ impl Distribution {
     /// weights rescaled by powers of two, so the mean of three values of 1e308 is 1e308
     /// (not +inf) and weights of 1e-300 give the same mean as weights of 1.
     pub fn mean(&self) -> f64 {
-        if let Some((sx, sw)) = self.extreme_scales() {
+        if let Some((kx, kw)) = self.extreme_scales() {
             let (mut swx, mut sww) = (0.0, 0.0);
             self.for_each(|x, w| {
-                swx += (w * sw) * (x * sx);
-                sww += w * sw;
+                let w = times_pow2(w, kw);
+                swx += w * times_pow2(x, kx);
+                sww += w;
             });
-            return swx / sww / sx;
+            return times_pow2(swx / sww, -kx);
         }
         self.total_wx / self.total_w
     }
@@ -712,19 +713,20 @@ impl Distribution {
         self.x(self.n - 1)
     }
 
-    /// The power-of-two factors `(sx, sw)` that bring the largest |value| and the largest
-    /// weight to [1, 2), when the data are so large or so small (beyond 2^±300) that a sum
+    /// The exponents `(kx, kw)` of the powers of two `2^kx`, `2^kw` that bring the largest
+    /// |value| and the largest weight to [1, 2) (applied by [`times_pow2`], in two exact
+    /// steps, so that subnormal data — `kx` up to 1074 — scale too), when the data are so large or so small (beyond 2^±300) that a sum
     /// or a product of two or three of them could overflow to ±inf or underflow to 0;
     /// `None` for ordinary data. Powers of two change no significant bit, so every
     /// scale-invariant measure computed on the rescaled data is exactly the one a
     /// wider-range arithmetic would give on the data as they are ("rescale by the
     /// maximum": Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed. 2002,
     /// §27.8 on avoiding overflow; the same device as LAPACK's `dnrm2`).
-    fn extreme_scales(&self) -> Option<(f64, f64)> {
+    fn extreme_scales(&self) -> Option<(i32, i32)> {
         self.extreme
     }
 
-    fn compute_extreme_scales(&self) -> Option<(f64, f64)> {
+    fn compute_extreme_scales(&self) -> Option<(i32, i32)> {
         const LIMIT: f64 = 2.037035976334486e90; // 2^300
         if self.n == 0 {
             return None;
@@ -740,24 +742,27 @@ impl Distribution {
         if !(odd(xmax) || odd(wmax)) && sums_ok {
             return None;
         }
-        let factor = |v: f64| -> f64 {
+        let exponent = |v: f64| -> i32 {
             if v > 0.0 && v.is_finite() {
-                pow2(-(v.log2().floor() as i32))
+                -(v.log2().floor() as i32)
             } else {
-                1.0
+                0
             }
         };
-        Some((factor(xmax), factor(wmax)))
+        Some((exponent(xmax), exponent(wmax)))
     }
 
     /// A copy of the distribution with values and weights rescaled by
     /// [`Distribution::extreme_scales`] (exact powers of two), or `None` when no rescaling
-    /// is needed. Values scale by `sx`, so level results (mean, quantiles) of the copy are
-    /// `sx` times those of `self`; relative measures are the same.
-    fn rescaled(&self) -> Option<(Distribution, f64)> {
-        let (sx, sw) = self.extreme_scales()?;
-        let (xs, ws): (Vec<f64>, Vec<f64>) = self.records().map(|(x, w)| (x * sx, w * sw)).unzip();
-        Distribution::new(&xs, Some(&ws)).ok().map(|d| (d, sx))
+    /// is needed. Values scale by `2^kx` (returned), so level results (mean, quantiles) of
+    /// the copy are `2^kx` times those of `self`; relative measures are the same.
+    fn rescaled(&self) -> Option<(Distribution, i32)> {
+        let (kx, kw) = self.extreme_scales()?;
+        let (xs, ws): (Vec<f64>, Vec<f64>) = self
+            .records()
+            .map(|(x, w)| (times_pow2(x, kx), times_pow2(w, kw)))
+            .unzip();
+        Distribution::new(&xs, Some(&ws)).ok().map(|d| (d, kx))
     }
 
     #[inline]
@@ -1309,9 +1314,19 @@ pub(crate) fn linear_position(n: u64, p: f64) -> (u64, f64) {
 
 /// Type 7 value from `x_j`, the fraction, and `x_{j+1}` (asked for only when needed: the
 /// fraction is > 0, which implies `j + 1 < n`).
+///
+/// `x_j + h(x_{j+1} − x_j)`, or `(1 − h)x_j + h·x_{j+1}` when the difference overflows
+/// (finite values of opposite signs beyond ±9e307): a quantile of finite data lies
+/// between them and is finite.
 pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64 {
     if frac > 0.0 {
-        xj + frac * (next() - xj)
+        let y = next();
+        let d = y - xj;
+        if d.is_finite() {
+            xj + frac * d
+        } else {
+            (1.0 - frac) * xj + frac * y
+        }
     } else {
         xj
     }
@@ -1322,6 +1337,17 @@ pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64
 /// a cumulative share counts as equal to p; see [`Distribution::quantile`]).
 pub(crate) fn weight_target(p: f64, total_w: f64) -> f64 {
     p * total_w - 1e-12 * total_w
+}
+
+/// The mean of two values, `(x + y)/2`, or `x/2 + y/2` when the sum overflows (two
+/// finite values of the same sign beyond 9e307: their mean is finite).
+pub(crate) fn midpoint(x: f64, y: f64) -> f64 {
+    let s = x + y;
+    if s.is_finite() {
+        0.5 * s
+    } else {
+        0.5 * x + 0.5 * y
+    }
 }
 
 /// Types 1 and 2 from the located record `x` with cumulative weight `cum` through it and
@@ -1338,7 +1364,7 @@ pub(crate) fn weighted_pick(
     let tol = 1e-12 * total_w;
     match (method, next) {
         (QuantileMethod::AveragedInvertedCdf, Some(y)) if (cum - p * total_w).abs() <= tol => {
-            0.5 * (x + y)
+            midpoint(x, y)
         }
         (
             QuantileMethod::AveragedInvertedCdf
@@ -1369,11 +1395,13 @@ pub(crate) fn eurostat_qsr(bottom_total: f64, top_weight: f64, top_total: f64) -
     Ok(top_total / bottom_total)
 }
 
-/// `2^k` for any `k` in the exponent range of `f64` (built in two steps so that `k` near
-/// ±1074 neither overflows nor flushes to zero in one `powi`).
-fn pow2(k: i32) -> f64 {
+/// `x·2^k` for |k| ≤ 2046, in two steps by `2^(k/2)` and `2^(k − k/2)` (each a normal
+/// number), so that scaling a subnormal value up by up to 2^1074, or a value near 1 down
+/// into the subnormal range, is exact or rounded once (2^1074 itself is not a double; one
+/// factor `2^k` overflowed to +inf for k > 1023, so the mean of subnormal data was NaN).
+pub(crate) fn times_pow2(x: f64, k: i32) -> f64 {
     let half = k / 2;
-    2f64.powi(half) * 2f64.powi(k - half)
+    x * 2f64.powi(half) * 2f64.powi(k - half)
 }
 
 #[cfg(test)]

@@ -316,13 +316,24 @@ pub fn aggregate_row(
     let weights = scale_safe_weights(weights);
     let total = check_weights(&weights, values.len(), "aggregation")?;
     if let Some(e) = value_rescale_exponent(values, method) {
-        let scaled: Vec<f64> = values.iter().map(|x| x * pow2(-e)).collect();
-        return Ok(row_impl(&scaled, &weights, total, method, missing, None)? * pow2(e));
+        let scaled: Vec<f64> = values.iter().map(|&x| times_pow2(x, -e)).collect();
+        let y = row_impl(&scaled, &weights, total, method, missing, None)?;
+        return Ok(times_pow2(y, e));
     }
     row_impl(values, &weights, total, method, missing, None)
 }
 
-/// `2^e` exactly, for `e` in −1074 … 1023.
+/// `x·2^e` for |e| ≤ 2046, in two steps by `2^(e/2)` and `2^(e − e/2)` (each within
+/// [`pow2`]'s range), so that the rescalings below reach subnormal data: a largest
+/// magnitude of 1e-310 has exponent −1030, and `pow2(1030)` does not exist (it wrapped into
+/// the sign bit: a tiny negative factor, so every weighted median was −0). Exact, or
+/// rounded once when the result is subnormal.
+fn times_pow2(x: f64, e: i32) -> f64 {
+    let half = e / 2;
+    x * pow2(half) * pow2(e - half)
+}
+
+/// `2^e` exactly, for `e` in −1074 … 1023 (use [`times_pow2`] for a wider `e`).
 fn pow2(e: i32) -> f64 {
     if e < -1022 {
         f64::from_bits(1u64 << (e + 1074))
@@ -347,8 +358,7 @@ fn scale_safe_weights(weights: &[f64]) -> std::borrow::Cow<'_, [f64]> {
     if !(wmax > 0.0) || e.abs() <= 64 {
         return std::borrow::Cow::Borrowed(weights);
     }
-    let f = pow2(-e);
-    std::borrow::Cow::Owned(weights.iter().map(|w| w * f).collect())
+    std::borrow::Cow::Owned(weights.iter().map(|&w| times_pow2(w, -e)).collect())
 }
 
 /// For the methods invariant to multiplying one component by a positive constant (MPI:
@@ -418,8 +428,7 @@ fn column_rescaled(matrix: &[f64], n_units: usize, method: &Aggregation) -> Opti
     let mut out = matrix.to_vec();
     for (col, &e) in out.chunks_exact_mut(n_units).zip(&exponents) {
         if e.abs() > 64 {
-            let f = pow2(-e);
-            col.iter_mut().for_each(|x| *x *= f);
+            col.iter_mut().for_each(|x| *x = times_pow2(*x, -e));
         }
     }
     Some(out)
@@ -877,11 +886,11 @@ pub fn aggregate_units_with_cost(
     let weights: &[f64] = &scaled_weights;
     let total = check_weights(weights, m, "aggregation")?;
     if let Some(e) = value_rescale_exponent(matrix, method) {
-        let scaled: Vec<f64> = matrix.iter().map(|x| x * pow2(-e)).collect();
+        let scaled: Vec<f64> = matrix.iter().map(|&x| times_pow2(x, -e)).collect();
         let note =
             aggregate_units_with_cost(&scaled, n_units, weights, method, missing, cost, out)?;
         for y in out.iter_mut() {
-            *y *= pow2(e);
+            *y = times_pow2(*y, e);
         }
         return Ok(note);
     }
