@@ -1,6 +1,7 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
 use super::exact::{BlockSum, Nsum, BLOCK};
+use super::near_limit;
 use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
@@ -932,6 +933,10 @@ impl Distribution {
     /// * α = 1 (Theil T): `(1/W) Σ wᵢ (xᵢ/μ) ln(xᵢ/μ)`, with `0·ln 0 = 0`;
     /// * α = 0 (mean log deviation, Theil L): `−(1/W) Σ wᵢ ln(xᵢ/μ)`.
     ///
+    /// Within 2⁻⁴ of 0 or 1 the first form is evaluated without its cancellation (expm1,
+    /// and a second-order expansion within 10⁻⁸; see `near_limit`), so GE is continuous in
+    /// α through 0 and 1 to double precision (GE(10⁻¹⁵) is the MLD to 15 digits).
+    ///
     /// Domain: for α ≤ 0 every value must be > 0; for α > 0 other than 2 every value must
     /// be ≥ 0; α = 2 accepts any real values, as the coefficient of variation does, since
     /// GE(2) = CV²/2 identically (half the squared CV: `(1/W)Σwᵢ(xᵢ/μ)² − 1 = σ²/μ²`;
@@ -974,6 +979,8 @@ impl Distribution {
                 acc.add(wi * (xi * inv_mu).ln());
             });
             -acc.value() / self.total_w
+        } else if let Some(s) = self.ge_near_limit(alpha, inv_mu) {
+            s
         } else {
             if alpha == 2.0 {
                 self.for_each(|xi, wi| {
@@ -995,6 +1002,58 @@ impl Distribution {
         Ok(s)
     }
 
+    /// GE(α) for α within [`near_limit::NEAR`] of 0 or 1 (but not 0 or 1), without the
+    /// cancellation of `mean(r^α) − 1` (`near_limit`): with `rᵢ = xᵢ/μ`, `Lᵢ = ln rᵢ`,
+    /// * near 0: `Σ wᵢ expm1(α Lᵢ) / (W α(α−1))`; below [`near_limit::SERIES`] (all values
+    ///   > 0) `(m₁ + α m₂/2)/(α − 1)` with `m_k = (1/W) Σ wᵢ Lᵢ^k`;
+    /// * near 1, `β = α − 1`: `Σ wᵢ rᵢ expm1(β Lᵢ) / (W αβ)` (as `Σ wᵢ rᵢ = W`); below
+    ///   [`near_limit::SERIES`] `(n₁ + β n₂/2)/α` with `n_k = (1/W) Σ wᵢ rᵢ Lᵢ^k`; zero
+    ///   values contribute 0 (`r·r^β → 0`).
+    ///
+    /// `None` outside the windows (the textbook form applies).
+    fn ge_near_limit(&self, alpha: f64, inv_mu: f64) -> Option<f64> {
+        use near_limit::Form;
+        let w = self.total_w;
+        let (mut a1, mut a2) = (BlockSum::default(), BlockSum::default());
+        let beta = alpha - 1.0;
+        if alpha.abs() <= near_limit::NEAR {
+            if near_limit::form(alpha) == Form::Series && self.min() > 0.0 {
+                self.for_each(|xi, wi| {
+                    let l = (xi * inv_mu).ln();
+                    a1.add(wi * l);
+                    a2.add(wi * l * l);
+                });
+                let (m1, m2) = (a1.value() / w, a2.value() / w);
+                return Some((m1 + alpha * m2 / 2.0) / beta);
+            }
+            self.for_each(|xi, wi| {
+                a1.add(wi * (alpha * (xi * inv_mu).ln()).exp_m1());
+            });
+            return Some(a1.value() / w / (alpha * beta));
+        }
+        if beta.abs() <= near_limit::NEAR {
+            let series = near_limit::form(beta) == Form::Series;
+            self.for_each(|xi, wi| {
+                if xi > 0.0 {
+                    let r = xi * inv_mu;
+                    let l = r.ln();
+                    if series {
+                        a1.add(wi * r * l);
+                        a2.add(wi * r * l * l);
+                    } else {
+                        a1.add(wi * r * (beta * l).exp_m1());
+                    }
+                }
+            });
+            return Some(if series {
+                (a1.value() / w + beta * a2.value() / w / 2.0) / alpha
+            } else {
+                a1.value() / w / (alpha * beta)
+            });
+        }
+        None
+    }
+
     /// Theil T index = GE(1) (Theil 1967; Cowell 2011 §3.3). Zeros contribute 0.
     pub fn theil_t(&self) -> Result<f64> {
         self.generalized_entropy(1.0)
@@ -1008,6 +1067,10 @@ impl Distribution {
     /// Atkinson index (Atkinson 1970, *J. Econ. Theory* 2(3); Cowell 2011 §3.4) for ε ≥ 0:
     /// * ε ≠ 1: `A = 1 − [ (1/W) Σ wᵢ (xᵢ/μ)^(1−ε) ]^(1/(1−ε))`;
     /// * ε = 1: `A = 1 − exp((1/W) Σ wᵢ ln xᵢ) / μ` (geometric mean over mean).
+    ///
+    /// Within 2⁻⁴ of ε = 1 the first form is evaluated as `−expm1(log1p(s)/(1−ε))`,
+    /// `s = (1/W) Σ wᵢ expm1((1−ε) ln(xᵢ/μ))` (a second-order expansion within 10⁻⁸; see
+    /// `near_limit`): continuous in ε through 1 to double precision.
     ///
     /// Domain: ε ≥ 1 needs every value > 0; 0 ≤ ε < 1 needs every value ≥ 0; mean > 0.
     pub fn atkinson(&self, epsilon: f64) -> Result<f64> {
@@ -1035,6 +1098,26 @@ impl Distribution {
             return Ok(1.0 - (acc.value() / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
+        if e.abs() <= near_limit::NEAR {
+            // near ε = 1 (`near_limit`): with s = (1/W) Σ w expm1(e ln r), the mean of r^e is
+            // 1 + s and A = 1 − (1 + s)^(1/e) = −expm1(log1p(s)/e); below SERIES (all values
+            // > 0) ln of the power mean by its cumulant expansion m₁ + e(m₂ − m₁²)/2
+            let w = self.total_w;
+            if near_limit::form(e) == near_limit::Form::Series && self.min() > 0.0 {
+                let mut a2 = BlockSum::default();
+                self.for_each(|xi, wi| {
+                    let l = (xi * inv_mu).ln();
+                    acc.add(wi * l);
+                    a2.add(wi * l * l);
+                });
+                let g = near_limit::log_power_mean_series(acc.value() / w, a2.value() / w, e);
+                return Ok(-g.exp_m1());
+            }
+            self.for_each(|xi, wi| {
+                acc.add(wi * (e * (xi * inv_mu).ln()).exp_m1());
+            });
+            return Ok(-((acc.value() / w).ln_1p() / e).exp_m1());
+        }
         self.for_each(|xi, wi| {
             acc.add(wi * (xi * inv_mu).powf(e));
         });
