@@ -154,6 +154,13 @@ struct Prepared<'a> {
 /// Random Variate Generation*, XI.4.1), so each weight has mean w̄ⱼ and variance
 /// w̄ⱼ(1 − w̄ⱼ)/(c + 1). An indicator of nominal weight 0 keeps 0. One pass over the
 /// indicators (a search per indicator and a pass per dimension were quadratic).
+///
+/// Any concentration c > 0: when a dimension's largest Gamma variate is below 2⁻⁹⁰⁰ (a
+/// small c·w̄ⱼ: the draws `Gamma(c·w̄ⱼ + 1)·U^(1/(c·w̄ⱼ))` underflow, to 0 for all of them
+/// at c ≈ 0.001), its weights are normalised from the variates' logarithms instead
+/// (`wⱼ = exp(ln Gⱼ − M) / Σₖ exp(ln Gₖ − M)`, `M = maxₖ ln Gₖ`: log-sum-exp), which are
+/// drawn from the same random numbers ([`rng::Xoshiro256::gamma_with_ln`]). Otherwise the
+/// weights are `Gⱼ / Σₖ Gₖ` as they always were, bit for bit.
 fn dirichlet_weights(
     base: &[crate::model::Indicator],
     concentration: f64,
@@ -170,22 +177,36 @@ fn dirichlet_weights(
         }
         groups[k].push(j);
     }
+    /// Below this largest variate a dimension is normalised in log space.
+    const SMALLEST_LINEAR: f64 = 1.2e-271; // ≈ 2^-900
+    let mut ln_w = vec![f64::NEG_INFINITY; base.len()];
     for members in groups {
         let total: f64 = members.iter().map(|&j| base[j].weight).sum();
         let mut s = 0.0;
+        let mut largest = 0.0f64;
         for &j in &members {
             let wbar = base[j].weight / total;
-            w[j] = if wbar > 0.0 {
-                g.gamma(concentration * wbar)
-            } else {
-                0.0
-            };
+            if wbar > 0.0 {
+                (w[j], ln_w[j]) = g.gamma_with_ln(concentration * wbar);
+            }
             s += w[j];
+            largest = largest.max(w[j]);
         }
-        if s > 0.0 {
+        if largest >= SMALLEST_LINEAR {
             for &j in &members {
                 w[j] /= s;
             }
+            continue;
+        }
+        let m = members
+            .iter()
+            .fold(f64::NEG_INFINITY, |m, &j| m.max(ln_w[j]));
+        if m == f64::NEG_INFINITY {
+            continue; // every variate exactly 0 (U = 0 throughout: probability ≤ 2⁻⁵³)
+        }
+        let s: f64 = members.iter().map(|&j| (ln_w[j] - m).exp()).sum();
+        for &j in &members {
+            w[j] = (ln_w[j] - m).exp() / s;
         }
     }
     w
@@ -808,6 +829,82 @@ mod tests {
         let w = dirichlet_weights(&inds, c, &mut g);
         assert_eq!(w[0], 0.0);
         assert!((w[2] + w[4] - 1.0).abs() < 1e-12);
+    }
+
+    /// Small concentrations (review methods #4: at c = 0.001 every Gamma variate
+    /// underflowed to 0 and every run failed): each dimension's weights still sum to 1 and,
+    /// from the Dirichlet's definition, E[wⱼ] = w̄ⱼ and Var[wⱼ] = w̄ⱼ(1 − w̄ⱼ)/(c + 1) —
+    /// nearly all the weight on one indicator per dimension.
+    #[test]
+    fn small_dirichlet_concentrations_still_give_dirichlet_weights() {
+        let inds = framework().indicators;
+        for c in [1e-3, 1e-6, 1e-12] {
+            let n = 20_000;
+            let mut g = rng::Xoshiro256::stream(11, &[1]);
+            let (mut sum, mut sum2) = ([0.0f64; 6], [0.0f64; 6]);
+            for _ in 0..n {
+                let w = dirichlet_weights(&inds, c, &mut g);
+                for d in 0..2 {
+                    let total: f64 = w[3 * d..3 * d + 3].iter().sum();
+                    assert!((total - 1.0).abs() < 1e-12, "c = {c}: {w:?}");
+                }
+                for j in 0..6 {
+                    assert!(w[j].is_finite() && w[j] >= 0.0);
+                    sum[j] += w[j];
+                    sum2[j] += w[j] * w[j];
+                }
+            }
+            for j in 0..6 {
+                let wbar = inds[j].weight / 6.0;
+                let mean = sum[j] / n as f64;
+                let var = sum2[j] / n as f64 - mean * mean;
+                let want_var = wbar * (1.0 - wbar) / (c + 1.0);
+                assert!(
+                    (mean - wbar).abs() < 4.0 * (want_var / n as f64).sqrt(),
+                    "c = {c}, {}: mean {mean} vs {wbar}",
+                    inds[j].id
+                );
+                assert!(
+                    (var / want_var - 1.0).abs() < 0.05,
+                    "c = {c}, {}: variance {var} vs {want_var}",
+                    inds[j].id
+                );
+            }
+        }
+        // and the analysis runs (it failed in run 0 before)
+        let mut s = SensitivitySpec::new(
+            Spec::default(),
+            vec![assumption(
+                serde_json::json!({"kind": "weight_dirichlet", "concentration": 0.001}),
+            )],
+        );
+        s.n = 8;
+        s.bootstrap = 0;
+        analyse(&framework(), &panel(), &s).unwrap();
+    }
+
+    /// Ordinary concentrations keep their draws bit for bit (published outputs): the
+    /// weights are the Gamma(c·w̄ⱼ) variates of `Xoshiro256::gamma` over their sum, as
+    /// before the log-space normalisation was added.
+    #[test]
+    fn ordinary_dirichlet_draws_are_unchanged() {
+        let inds = framework().indicators;
+        for c in [0.5, 2.0, 50.0] {
+            let mut g = rng::Xoshiro256::stream(5, &[2]);
+            let mut h = rng::Xoshiro256::stream(5, &[2]);
+            for _ in 0..200 {
+                let w = dirichlet_weights(&inds, c, &mut g);
+                for d in 0..2 {
+                    let v: Vec<f64> = (0..3)
+                        .map(|k| h.gamma(c * ((1.0 + k as f64) / 6.0)))
+                        .collect();
+                    let s: f64 = v.iter().sum();
+                    for k in 0..3 {
+                        assert_eq!(w[3 * d + k].to_bits(), (v[k] / s).to_bits(), "c = {c}");
+                    }
+                }
+            }
+        }
     }
 
     /// 15 units × 2 periods, positive values, a few missing, one outlier (treated).
