@@ -282,3 +282,101 @@ fn negative_zero_is_zero() {
     assert_eq!(d.min().to_bits(), 0.0f64.to_bits());
     assert!(d.theil_t().is_ok());
 }
+
+/// Quantiles of finite data near f64::MAX lie between the data (Hyndman & Fan 1996: type 2
+/// averages two order statistics, type 7 interpolates `x_j + h(x_{j+1} − x_j)`); the plain
+/// forms overflowed to +inf with an OK status (review ffi #2).
+#[test]
+fn quantiles_of_huge_finite_values_do_not_overflow() {
+    let d = Distribution::new(&[1e308, 1.7e308], None).unwrap();
+    assert_eq!(d.median().unwrap(), 1.35e308);
+    assert_eq!(
+        d.quantile(0.5, QuantileMethod::AveragedInvertedCdf)
+            .unwrap(),
+        1.35e308
+    );
+    assert_eq!(d.quantile(0.5, QuantileMethod::Linear).unwrap(), 1.35e308);
+    assert_eq!(quantile(&[1e308, 1.7e308], None, 0.5).unwrap(), 1.35e308);
+    let d = Distribution::new(&[-1e308, 1e308], None).unwrap();
+    assert_eq!(d.quantile(0.25, QuantileMethod::Linear).unwrap(), -5e307);
+    assert_eq!(d.quantile(0.5, QuantileMethod::Linear).unwrap(), 0.0);
+    assert_eq!(d.quantile(0.75, QuantileMethod::Linear).unwrap(), 5e307);
+    // weighted: an exact half split averages the two values
+    let d = Distribution::new(&[1.7e308, 1e308], Some(&[2.0, 2.0])).unwrap();
+    assert_eq!(d.median().unwrap(), 1.35e308);
+}
+
+/// The inequality report never drops a measure silently: each requested measure has a
+/// finite value or an entry in `errors` saying why (a non-finite value was written as
+/// `null` with no reason). The total of 1e308 + 1.7e308 is beyond the double range.
+#[test]
+fn the_inequality_report_names_every_measure_it_cannot_give() {
+    let measures = [
+        Measure::Median,
+        Measure::Mean,
+        Measure::Total,
+        Measure::Quantile(0.5),
+        Measure::Gini,
+    ];
+    let r = inequality_report(
+        &[1e308, 1.7e308],
+        None,
+        None,
+        &measures,
+        MissingPolicy::Error,
+    )
+    .unwrap();
+    for m in &measures {
+        let label = m.label();
+        match r.measures[&label] {
+            Some(v) => assert!(v.is_finite(), "{label} = {v}"),
+            None => assert!(
+                r.errors.contains_key(&label),
+                "{label}: null without a reason"
+            ),
+        }
+    }
+    assert_eq!(r.measures["median"], Some(1.35e308));
+    assert_eq!(r.measures["total"], None);
+    assert!(
+        r.errors["total"].contains("double"),
+        "{}",
+        r.errors["total"]
+    );
+}
+
+/// Subnormal data (below 2⁻¹⁰²²): the rescaling by a power of two reaches them (review
+/// methods #5: `2^1030` overflowed, the mean was NaN and the Gini an error). Level
+/// measures scale, relative ones do not change; 1e-310 keeps about 44 significant bits.
+#[test]
+fn subnormal_values_give_the_scaled_measures() {
+    let x = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0];
+    let c = 1e-310;
+    let tiny: Vec<f64> = x.iter().map(|v| v * c).collect();
+    let one = Distribution::new(&x, None).unwrap();
+    let small = Distribution::new(&tiny, None).unwrap();
+    let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+    assert!(rel(small.mean() / c, one.mean()) < 1e-9, "{}", small.mean());
+    assert!(rel(small.median().unwrap() / c, one.median().unwrap()) < 1e-9);
+    for (name, a, b) in [
+        ("gini", small.gini().unwrap(), one.gini().unwrap()),
+        ("theil", small.theil_t().unwrap(), one.theil_t().unwrap()),
+        (
+            "mld",
+            small.mean_log_deviation().unwrap(),
+            one.mean_log_deviation().unwrap(),
+        ),
+        (
+            "atkinson",
+            small.atkinson(0.5).unwrap(),
+            one.atkinson(0.5).unwrap(),
+        ),
+        (
+            "cv",
+            small.coefficient_of_variation().unwrap(),
+            one.coefficient_of_variation().unwrap(),
+        ),
+    ] {
+        assert!(rel(a, b) < 1e-9, "{name}: {a} vs {b}");
+    }
+}

@@ -695,3 +695,26 @@ fn columns_read_by_id_are_the_columns_at_their_positions() {
         assert!(res.scores_for("i0", period).is_none());
     }
 }
+
+/// Framework weights near f64::MAX (accepted by the framework's validation) weigh as their
+/// ratios: every weight 1e308 is the equal-weight index, not "all weights are 0" (their
+/// sum is +inf; review methods, minor).
+#[test]
+fn framework_weights_near_the_largest_double_weigh_as_their_ratios() {
+    let fw = toy_framework();
+    let mut big = fw.clone();
+    for d in big.dimensions.iter_mut() {
+        d.weight = 1.5e308;
+    }
+    for (i, w) in big.indicators.iter_mut().zip([1.0, 1.0, 2.0, 1.0]) {
+        i.weight = w * 0.6e308;
+    }
+    let spec = Spec::default();
+    let want = run(&fw, &toy_panel(), &spec).unwrap();
+    let got = run(&big, &toy_panel(), &spec).unwrap();
+    close(
+        got.index_scores(2021).unwrap(),
+        want.index_scores(2021).unwrap(),
+        1e-12,
+    );
+}

@@ -720,3 +720,96 @@ fn topsis_papathanasiou_ploskas_2018_published_example() {
     .unwrap();
     assert_close(&out, &[0.387, 0.327, 0.391, 0.615, 0.868, 0.493], 5e-4);
 }
+
+/// Subnormal inputs (review methods #5): the power-of-two rescaling that makes the methods
+/// scale-invariant (issue 13) must reach values below 2⁻¹⁰²² — a largest magnitude of
+/// 1e-310 needs 2^1030, which is not a double. Each method on X and on X × 1e-310: the
+/// homogeneous means (M(c·x) = c·M(x)) give the ×1 results scaled, the per-column
+/// invariant ones (TOPSIS, Copeland, MPI, AMPI from the data) the ×1 results. Tolerance:
+/// a subnormal 1e-310 keeps about 44 significant bits.
+#[test]
+fn subnormal_inputs_give_the_scaled_results() {
+    let (x, n) = col_major(&[
+        &[1.0, 2.0, 3.0],
+        &[4.0, 5.0, 6.0],
+        &[7.0, 1.0, 2.0],
+        &[3.0, 3.0, 3.0],
+        &[4.0, 2.0, 9.0],
+    ]);
+    let w = [1.0, 2.0, 1.5];
+    let c = 1e-310;
+    let tiny: Vec<f64> = x.iter().map(|v| v * c).collect();
+    let methods = [
+        (serde_json::json!({"method": "arithmetic"}), true),
+        (serde_json::json!({"method": "weighted_median"}), true),
+        (serde_json::json!({"method": "power", "r": 2}), true),
+        (serde_json::json!({"method": "power", "r": -3}), true),
+        (serde_json::json!({"method": "geometric"}), true),
+        (serde_json::json!({"method": "harmonic"}), true),
+        (serde_json::json!({"method": "topsis"}), false),
+        (serde_json::json!({"method": "copeland"}), false),
+        (serde_json::json!({"method": "mpi"}), false),
+    ];
+    for (json, homogeneous) in methods {
+        let m: Aggregation = serde_json::from_value(json.clone()).unwrap();
+        let mut one = vec![0.0; n];
+        let mut small = vec![0.0; n];
+        aggregate_units(&x, n, &w, &m, &MissingRule::default(), &mut one).unwrap();
+        aggregate_units(&tiny, n, &w, &m, &MissingRule::default(), &mut small)
+            .unwrap_or_else(|e| panic!("{json}: {e}"));
+        for u in 0..n {
+            let (want, got) = if homogeneous {
+                (one[u], small[u] / c)
+            } else {
+                (one[u], small[u])
+            };
+            assert!(
+                (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{json}, unit {u}: ×1e-310 gives {} (scaled back {got}), ×1 gives {want}",
+                small[u]
+            );
+            if homogeneous && !matches!(m, Aggregation::Arithmetic) {
+                // the row path too
+                let r: Vec<f64> = (0..3).map(|j| tiny[j * n + u]).collect();
+                let got = aggregate_row(&r, &w, &m, &MissingRule::default()).unwrap() / c;
+                assert!(
+                    (got - want).abs() <= 1e-9 * want.abs(),
+                    "{json}, row {u}: {got}"
+                );
+            }
+        }
+    }
+    // subnormal weights alone (every weight below 2⁻¹⁰²²) weigh as their ratios
+    let ws: Vec<f64> = w.iter().map(|v| v * c).collect();
+    let m = Aggregation::Arithmetic;
+    let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+    aggregate_units(&x, n, &w, &m, &MissingRule::default(), &mut a).unwrap();
+    aggregate_units(&x, n, &ws, &m, &MissingRule::default(), &mut b).unwrap();
+    assert_close(&b, &a, 1e-9);
+}
+
+/// Weights near f64::MAX sum to +inf; the aggregation must weigh them by their ratios
+/// (review methods, minor: "all weights are 0"). Equal weights of 1e308 = the plain mean.
+#[test]
+fn weights_near_the_largest_double_weigh_as_their_ratios() {
+    let (x, n) = col_major(&[&[1.0, 2.0, 3.0], &[4.0, 5.0, 9.0]]);
+    let m = Aggregation::Arithmetic;
+    let mut out = vec![0.0; n];
+    aggregate_units(&x, n, &[1e308; 3], &m, &MissingRule::default(), &mut out).unwrap();
+    assert_close(&out, &[2.0, 6.0], 1e-12);
+    aggregate_units(
+        &x,
+        n,
+        &[1e308, 1e308, 0.5e308],
+        &m,
+        &MissingRule::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert_close(
+        &out,
+        &[(1.0 + 2.0 + 1.5) / 2.5, (4.0 + 5.0 + 4.5) / 2.5],
+        1e-12,
+    );
+    assert!((row(&[1.0, 2.0, 3.0], &[1e308; 3], &m) - 2.0).abs() < 1e-12);
+}

@@ -444,3 +444,13 @@ fn a_weighting_knows_its_name_and_whether_it_reads_the_data() {
     let json = serde_json::to_value(&mixed).unwrap();
     assert_eq!(json["method"], "combined");
 }
+
+/// Manual weights near f64::MAX (sum +inf) normalise to their ratios, not to 0.
+#[test]
+fn manual_weights_near_the_largest_double_normalise_to_their_ratios() {
+    assert_close(
+        &normalise_weights(&[1e308, 1e308, 0.5e308], "dim").unwrap(),
+        &[0.4, 0.4, 0.2],
+        1e-15,
+    );
+}

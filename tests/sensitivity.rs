@@ -559,3 +559,163 @@ fn a_sample_larger_than_the_limit_is_refused_not_an_abort() {
     // an ordinary sample still runs
     assert!(analyse(&fw, &p, &rankshift_spec(8)).is_ok());
 }
+
+// ---- exclude_indicator on real frameworks ------------------------------------------------
+
+/// `panel` without indicator `id`'s column.
+fn without_column(panel: &Panel, id: &str) -> Panel {
+    let keep: Vec<usize> = (0..panel.n_indicators())
+        .filter(|&i| panel.indicators()[i] != id)
+        .collect();
+    let mut out = Panel::new(
+        panel.units().to_vec(),
+        panel.periods().to_vec(),
+        keep.iter()
+            .map(|&i| panel.indicators()[i].clone())
+            .collect(),
+    )
+    .unwrap();
+    for (k, &i) in keep.iter().enumerate() {
+        for p in 0..panel.n_periods() {
+            for u in 0..panel.n_units() {
+                out.set(u, p, k, panel.get(u, p, i)).unwrap();
+            }
+        }
+    }
+    out
+}
+
+fn same_numbers(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+}
+
+/// Leaves each framework indicator out in turn and checks each run against the documented
+/// rule (docs/sensitivity.md: "the indicator's siblings share its weight"; a dimension whose
+/// only indicator is left out is left out, its parent's other children sharing its weight):
+/// the index of a panel without the indicator's column, which `method::run` documents as
+/// exactly that. Returns the warnings of the default analysis (every indicator).
+fn exclusion_matches_a_panel_without_the_column(fw: &Framework, panel: &Panel) -> Vec<String> {
+    // the default: every framework indicator, and "none left out"
+    let mut s = SensitivitySpec::new(
+        Spec::default(),
+        vec![assumption(serde_json::json!({"kind": "exclude_indicator"}))],
+    );
+    s.n = 4;
+    s.bootstrap = 0;
+    let all = analyse(fw, panel, &s)
+        .unwrap_or_else(|e| panic!("{}: default exclude_indicator: {e}", fw.id));
+    let period = all.period;
+    for ind in &fw.indicators {
+        let mut s = SensitivitySpec::new(
+            Spec::default(),
+            vec![assumption(serde_json::json!({"kind": "exclude_indicator",
+                "indicators": [ind.id], "include_none": false}))],
+        );
+        s.n = 2;
+        s.bootstrap = 0;
+        s.threads = Some(1);
+        s.period = Some(period);
+        let r = analyse(fw, panel, &s)
+            .unwrap_or_else(|e| panic!("{}: leaving out `{}`: {e}", fw.id, ind.id));
+        let reference = method::run(fw, &without_column(panel, &ind.id), &Spec::default())
+            .unwrap_or_else(|e| panic!("{}: without the column `{}`: {e}", fw.id, ind.id));
+        let want = reference.index_scores(period).unwrap();
+        let m = r.units.len();
+        assert_eq!(r.units, reference.units);
+        for run in 0..r.target.len() {
+            assert!(
+                same_numbers(&r.run_scores[run * m..(run + 1) * m], want),
+                "{}: `{}` left out, run {run}: {:?} vs {want:?}",
+                fw.id,
+                ind.id,
+                &r.run_scores[run * m..(run + 1) * m]
+            );
+        }
+    }
+    all.warnings
+}
+
+/// The default `exclude_indicator` and every single indicator, on the built-in framework
+/// (unit targets, size indicators, derived targets and relative targets all name its
+/// indicators: review methods #2, tests F2).
+#[test]
+fn exclude_indicator_runs_on_the_builtin_framework_for_every_indicator() {
+    let fw = cpindex::model::builtin::quzhou();
+    let panel = cpindex::data::read_long_csv_path(
+        common::root().join("examples/data/quzhou.csv"),
+        Some(fw),
+    )
+    .unwrap();
+    assert!(!fw.size_indicators.is_empty() && !fw.derived_targets.is_empty());
+    exclusion_matches_a_panel_without_the_column(fw, &panel);
+}
+
+/// The same on the example county framework, where `forest_coverage` is the only indicator
+/// of `ecology`: leaving it out leaves the dimension out, with a note.
+#[test]
+fn exclude_indicator_runs_on_the_example_county_framework() {
+    let root = common::root();
+    let fw = Framework::from_json(
+        &std::fs::read_to_string(root.join("examples/frameworks/example-county-2021-2025.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let panel =
+        cpindex::data::read_long_csv_path(root.join("examples/county/panel.csv"), Some(&fw))
+            .unwrap();
+    let warnings = exclusion_matches_a_panel_without_the_column(&fw, &panel);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("dimension `ecology`")
+                && w.contains("`forest_coverage` is left out")),
+        "{warnings:?}"
+    );
+}
+
+/// An indicator whose absence leaves its dimension with weight 0 only is refused when the
+/// spec is checked, naming the indicator and the field, not at run 7 of N(k + 2).
+#[test]
+fn an_indicator_that_cannot_be_left_out_is_named_before_the_runs() {
+    let mut fw = framework();
+    // d0: i00 weight 1, i01 and i02 weight 0 — without i00 nothing of d0 has weight
+    fw.indicators[1].weight = 0.0;
+    fw.indicators[2].weight = 0.0;
+    let mut s = SensitivitySpec::new(
+        Spec::default(),
+        vec![assumption(serde_json::json!({"kind": "exclude_indicator"}))],
+    );
+    s.n = 4;
+    s.bootstrap = 0;
+    match analyse(&fw, &panel(), &s).unwrap_err() {
+        Error::InvalidSpec { field, message } => {
+            assert_eq!(field, "assumptions[0].indicators");
+            assert!(message.contains("`i00` cannot be left out"), "{message}");
+            assert!(!message.contains("run "), "{message}");
+        }
+        other => panic!("expected an invalid spec, got {other:?}"),
+    }
+}
+
+/// The first JSON block of docs/sensitivity.md ("The spec") parses and runs on the built-in
+/// framework and its example data (tests F5: it had a `"...": …` key and both weight kinds).
+#[test]
+fn the_documented_spec_example_runs_on_the_builtin_framework() {
+    let doc = std::fs::read_to_string(common::root().join("docs/sensitivity.md")).unwrap();
+    let start = doc.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let s = SensitivitySpec::from_json(&doc[start..end]).unwrap();
+    assert_eq!(s.assumptions.len(), 6);
+    let fw = cpindex::model::builtin::quzhou();
+    let panel = cpindex::data::read_long_csv_path(
+        common::root().join("examples/data/quzhou.csv"),
+        Some(fw),
+    )
+    .unwrap();
+    let r = analyse(fw, &panel, &s).unwrap_or_else(|e| panic!("the documented spec: {e}"));
+    assert_eq!(r.target.len(), s.n * (6 + 2));
+    assert!(r.target.iter().all(|t| t.is_finite()));
+}

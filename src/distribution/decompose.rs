@@ -145,11 +145,7 @@ pub fn ge_decomposition(
             index,
         });
     }
-    let between = if alpha == 0.0 || alpha == 1.0 {
-        between_acc
-    } else {
-        (between_acc - 1.0) / (alpha * (alpha - 1.0))
-    };
+    let between = ge_between(between_acc, alpha);
     Ok(GeDecomposition {
         alpha,
         total,
@@ -285,9 +281,17 @@ pub(crate) fn dagum_from_groups(
 
 /// One group's term of the between-group GE(α) sum (Shorrocks 1980; Cowell 2011, §4.5):
 /// with population share `v` and relative mean `r` = μ_g/μ, the term is −v·ln r for α = 0,
-/// v·r·ln r for α = 1 (0 when r = 0) and v·r^α otherwise. The caller turns the sum into
-/// GE_between; shared by the single-machine and the mergeable-summary decompositions.
+/// v·r·ln r for α = 1 (0 when r = 0) and v·r^α otherwise; [`ge_between`] turns the sum
+/// into GE_between. Shared by the single-machine and the mergeable-summary
+/// decompositions.
+///
+/// Within 2⁻⁴ of α = 0 or 1 (`near_limit`) the term is the cancellation-free
+/// `v·expm1(α ln r)/α` (near 0) or `v·r·expm1(β ln r)/β`, β = α − 1 (near 1, using
+/// `Σ v·r = 1`), and within 10⁻⁸ its expansion `v·L(1 + dL/2)` (`L = ln r`, `d` = α or β;
+/// for r > 0), so GE_between is continuous in α through 0 and 1.
 pub(crate) fn ge_between_term(v: f64, r: f64, alpha: f64) -> f64 {
+    use super::near_limit::{form, Form, NEAR};
+    let beta = alpha - 1.0;
     if alpha == 0.0 {
         -v * r.ln()
     } else if alpha == 1.0 {
@@ -296,7 +300,40 @@ pub(crate) fn ge_between_term(v: f64, r: f64, alpha: f64) -> f64 {
         } else {
             0.0
         }
+    } else if alpha.abs() <= NEAR {
+        let l = r.ln();
+        if form(alpha) == Form::Series && r > 0.0 {
+            v * l * (1.0 + alpha * l / 2.0)
+        } else {
+            v * (alpha * l).exp_m1() / alpha
+        }
+    } else if beta.abs() <= NEAR {
+        if r > 0.0 {
+            let l = r.ln();
+            if form(beta) == Form::Series {
+                v * r * l * (1.0 + beta * l / 2.0)
+            } else {
+                v * r * (beta * l).exp_m1() / beta
+            }
+        } else {
+            0.0
+        }
     } else {
         v * r.powf(alpha)
+    }
+}
+
+/// GE_between from the sum of the groups' [`ge_between_term`]s: the sum itself for α = 0
+/// and 1, `sum/(α − 1)` near 0, `sum/α` near 1, `(sum − 1)/(α(α − 1))` otherwise.
+pub(crate) fn ge_between(sum: f64, alpha: f64) -> f64 {
+    use super::near_limit::NEAR;
+    if alpha == 0.0 || alpha == 1.0 {
+        sum
+    } else if alpha.abs() <= NEAR {
+        sum / (alpha - 1.0)
+    } else if (alpha - 1.0).abs() <= NEAR {
+        sum / alpha
+    } else {
+        (sum - 1.0) / (alpha * (alpha - 1.0))
     }
 }

@@ -1,6 +1,7 @@
 //! The [`Distribution`] value: a weighted income distribution sorted once, then queried.
 
 use super::exact::{BlockSum, Nsum, BLOCK};
+use super::near_limit;
 use super::sort::{key_of, sort_into, value_of, Pair, Scratch};
 use crate::error::{Error, Result};
 
@@ -120,7 +121,7 @@ pub struct Distribution {
     sum_w2: f64,
     gini_num: f64,
     /// [`Distribution::extreme_scales`], computed once per build.
-    extreme: Option<(f64, f64)>,
+    extreme: Option<(i32, i32)>,
     n: usize,
     n_input: usize,
     n_missing: usize,
@@ -677,13 +678,14 @@ impl Distribution {
     /// weights rescaled by powers of two, so the mean of three values of 1e308 is 1e308
     /// (not +inf) and weights of 1e-300 give the same mean as weights of 1.
     pub fn mean(&self) -> f64 {
-        if let Some((sx, sw)) = self.extreme_scales() {
+        if let Some((kx, kw)) = self.extreme_scales() {
             let (mut swx, mut sww) = (0.0, 0.0);
             self.for_each(|x, w| {
-                swx += (w * sw) * (x * sx);
-                sww += w * sw;
+                let w = times_pow2(w, kw);
+                swx += w * times_pow2(x, kx);
+                sww += w;
             });
-            return swx / sww / sx;
+            return times_pow2(swx / sww, -kx);
         }
         self.total_wx / self.total_w
     }
@@ -712,19 +714,20 @@ impl Distribution {
         self.x(self.n - 1)
     }
 
-    /// The power-of-two factors `(sx, sw)` that bring the largest |value| and the largest
-    /// weight to [1, 2), when the data are so large or so small (beyond 2^±300) that a sum
+    /// The exponents `(kx, kw)` of the powers of two `2^kx`, `2^kw` that bring the largest
+    /// |value| and the largest weight to [1, 2) (applied by [`times_pow2`], in two exact
+    /// steps, so that subnormal data — `kx` up to 1074 — scale too), when the data are so large or so small (beyond 2^±300) that a sum
     /// or a product of two or three of them could overflow to ±inf or underflow to 0;
     /// `None` for ordinary data. Powers of two change no significant bit, so every
     /// scale-invariant measure computed on the rescaled data is exactly the one a
     /// wider-range arithmetic would give on the data as they are ("rescale by the
     /// maximum": Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed. 2002,
     /// §27.8 on avoiding overflow; the same device as LAPACK's `dnrm2`).
-    fn extreme_scales(&self) -> Option<(f64, f64)> {
+    fn extreme_scales(&self) -> Option<(i32, i32)> {
         self.extreme
     }
 
-    fn compute_extreme_scales(&self) -> Option<(f64, f64)> {
+    fn compute_extreme_scales(&self) -> Option<(i32, i32)> {
         const LIMIT: f64 = 2.037035976334486e90; // 2^300
         if self.n == 0 {
             return None;
@@ -740,24 +743,27 @@ impl Distribution {
         if !(odd(xmax) || odd(wmax)) && sums_ok {
             return None;
         }
-        let factor = |v: f64| -> f64 {
+        let exponent = |v: f64| -> i32 {
             if v > 0.0 && v.is_finite() {
-                pow2(-(v.log2().floor() as i32))
+                -(v.log2().floor() as i32)
             } else {
-                1.0
+                0
             }
         };
-        Some((factor(xmax), factor(wmax)))
+        Some((exponent(xmax), exponent(wmax)))
     }
 
     /// A copy of the distribution with values and weights rescaled by
     /// [`Distribution::extreme_scales`] (exact powers of two), or `None` when no rescaling
-    /// is needed. Values scale by `sx`, so level results (mean, quantiles) of the copy are
-    /// `sx` times those of `self`; relative measures are the same.
-    fn rescaled(&self) -> Option<(Distribution, f64)> {
-        let (sx, sw) = self.extreme_scales()?;
-        let (xs, ws): (Vec<f64>, Vec<f64>) = self.records().map(|(x, w)| (x * sx, w * sw)).unzip();
-        Distribution::new(&xs, Some(&ws)).ok().map(|d| (d, sx))
+    /// is needed. Values scale by `2^kx` (returned), so level results (mean, quantiles) of
+    /// the copy are `2^kx` times those of `self`; relative measures are the same.
+    fn rescaled(&self) -> Option<(Distribution, i32)> {
+        let (kx, kw) = self.extreme_scales()?;
+        let (xs, ws): (Vec<f64>, Vec<f64>) = self
+            .records()
+            .map(|(x, w)| (times_pow2(x, kx), times_pow2(w, kw)))
+            .unzip();
+        Distribution::new(&xs, Some(&ws)).ok().map(|d| (d, kx))
     }
 
     #[inline]
@@ -927,6 +933,10 @@ impl Distribution {
     /// * α = 1 (Theil T): `(1/W) Σ wᵢ (xᵢ/μ) ln(xᵢ/μ)`, with `0·ln 0 = 0`;
     /// * α = 0 (mean log deviation, Theil L): `−(1/W) Σ wᵢ ln(xᵢ/μ)`.
     ///
+    /// Within 2⁻⁴ of 0 or 1 the first form is evaluated without its cancellation (expm1,
+    /// and a second-order expansion within 10⁻⁸; see `near_limit`), so GE is continuous in
+    /// α through 0 and 1 to double precision (GE(10⁻¹⁵) is the MLD to 15 digits).
+    ///
     /// Domain: for α ≤ 0 every value must be > 0; for α > 0 other than 2 every value must
     /// be ≥ 0; α = 2 accepts any real values, as the coefficient of variation does, since
     /// GE(2) = CV²/2 identically (half the squared CV: `(1/W)Σwᵢ(xᵢ/μ)² − 1 = σ²/μ²`;
@@ -969,6 +979,8 @@ impl Distribution {
                 acc.add(wi * (xi * inv_mu).ln());
             });
             -acc.value() / self.total_w
+        } else if let Some(s) = self.ge_near_limit(alpha, inv_mu) {
+            s
         } else {
             if alpha == 2.0 {
                 self.for_each(|xi, wi| {
@@ -990,6 +1002,58 @@ impl Distribution {
         Ok(s)
     }
 
+    /// GE(α) for α within [`near_limit::NEAR`] of 0 or 1 (but not 0 or 1), without the
+    /// cancellation of `mean(r^α) − 1` (`near_limit`): with `rᵢ = xᵢ/μ`, `Lᵢ = ln rᵢ`,
+    /// * near 0: `Σ wᵢ expm1(α Lᵢ) / (W α(α−1))`; below [`near_limit::SERIES`] (all values
+    ///   > 0) `(m₁ + α m₂/2)/(α − 1)` with `m_k = (1/W) Σ wᵢ Lᵢ^k`;
+    /// * near 1, `β = α − 1`: `Σ wᵢ rᵢ expm1(β Lᵢ) / (W αβ)` (as `Σ wᵢ rᵢ = W`); below
+    ///   [`near_limit::SERIES`] `(n₁ + β n₂/2)/α` with `n_k = (1/W) Σ wᵢ rᵢ Lᵢ^k`; zero
+    ///   values contribute 0 (`r·r^β → 0`).
+    ///
+    /// `None` outside the windows (the textbook form applies).
+    fn ge_near_limit(&self, alpha: f64, inv_mu: f64) -> Option<f64> {
+        use near_limit::Form;
+        let w = self.total_w;
+        let (mut a1, mut a2) = (BlockSum::default(), BlockSum::default());
+        let beta = alpha - 1.0;
+        if alpha.abs() <= near_limit::NEAR {
+            if near_limit::form(alpha) == Form::Series && self.min() > 0.0 {
+                self.for_each(|xi, wi| {
+                    let l = (xi * inv_mu).ln();
+                    a1.add(wi * l);
+                    a2.add(wi * l * l);
+                });
+                let (m1, m2) = (a1.value() / w, a2.value() / w);
+                return Some((m1 + alpha * m2 / 2.0) / beta);
+            }
+            self.for_each(|xi, wi| {
+                a1.add(wi * (alpha * (xi * inv_mu).ln()).exp_m1());
+            });
+            return Some(a1.value() / w / (alpha * beta));
+        }
+        if beta.abs() <= near_limit::NEAR {
+            let series = near_limit::form(beta) == Form::Series;
+            self.for_each(|xi, wi| {
+                if xi > 0.0 {
+                    let r = xi * inv_mu;
+                    let l = r.ln();
+                    if series {
+                        a1.add(wi * r * l);
+                        a2.add(wi * r * l * l);
+                    } else {
+                        a1.add(wi * r * (beta * l).exp_m1());
+                    }
+                }
+            });
+            return Some(if series {
+                (a1.value() / w + beta * a2.value() / w / 2.0) / alpha
+            } else {
+                a1.value() / w / (alpha * beta)
+            });
+        }
+        None
+    }
+
     /// Theil T index = GE(1) (Theil 1967; Cowell 2011 §3.3). Zeros contribute 0.
     pub fn theil_t(&self) -> Result<f64> {
         self.generalized_entropy(1.0)
@@ -1003,6 +1067,10 @@ impl Distribution {
     /// Atkinson index (Atkinson 1970, *J. Econ. Theory* 2(3); Cowell 2011 §3.4) for ε ≥ 0:
     /// * ε ≠ 1: `A = 1 − [ (1/W) Σ wᵢ (xᵢ/μ)^(1−ε) ]^(1/(1−ε))`;
     /// * ε = 1: `A = 1 − exp((1/W) Σ wᵢ ln xᵢ) / μ` (geometric mean over mean).
+    ///
+    /// Within 2⁻⁴ of ε = 1 the first form is evaluated as `−expm1(log1p(s)/(1−ε))`,
+    /// `s = (1/W) Σ wᵢ expm1((1−ε) ln(xᵢ/μ))` (a second-order expansion within 10⁻⁸; see
+    /// `near_limit`): continuous in ε through 1 to double precision.
     ///
     /// Domain: ε ≥ 1 needs every value > 0; 0 ≤ ε < 1 needs every value ≥ 0; mean > 0.
     pub fn atkinson(&self, epsilon: f64) -> Result<f64> {
@@ -1030,6 +1098,26 @@ impl Distribution {
             return Ok(1.0 - (acc.value() / self.total_w).exp());
         }
         let e = 1.0 - epsilon;
+        if e.abs() <= near_limit::NEAR {
+            // near ε = 1 (`near_limit`): with s = (1/W) Σ w expm1(e ln r), the mean of r^e is
+            // 1 + s and A = 1 − (1 + s)^(1/e) = −expm1(log1p(s)/e); below SERIES (all values
+            // > 0) ln of the power mean by its cumulant expansion m₁ + e(m₂ − m₁²)/2
+            let w = self.total_w;
+            if near_limit::form(e) == near_limit::Form::Series && self.min() > 0.0 {
+                let mut a2 = BlockSum::default();
+                self.for_each(|xi, wi| {
+                    let l = (xi * inv_mu).ln();
+                    acc.add(wi * l);
+                    a2.add(wi * l * l);
+                });
+                let g = near_limit::log_power_mean_series(acc.value() / w, a2.value() / w, e);
+                return Ok(-g.exp_m1());
+            }
+            self.for_each(|xi, wi| {
+                acc.add(wi * (e * (xi * inv_mu).ln()).exp_m1());
+            });
+            return Ok(-((acc.value() / w).ln_1p() / e).exp_m1());
+        }
         self.for_each(|xi, wi| {
             acc.add(wi * (xi * inv_mu).powf(e));
         });
@@ -1309,9 +1397,19 @@ pub(crate) fn linear_position(n: u64, p: f64) -> (u64, f64) {
 
 /// Type 7 value from `x_j`, the fraction, and `x_{j+1}` (asked for only when needed: the
 /// fraction is > 0, which implies `j + 1 < n`).
+///
+/// `x_j + h(x_{j+1} − x_j)`, or `(1 − h)x_j + h·x_{j+1}` when the difference overflows
+/// (finite values of opposite signs beyond ±9e307): a quantile of finite data lies
+/// between them and is finite.
 pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64 {
     if frac > 0.0 {
-        xj + frac * (next() - xj)
+        let y = next();
+        let d = y - xj;
+        if d.is_finite() {
+            xj + frac * d
+        } else {
+            (1.0 - frac) * xj + frac * y
+        }
     } else {
         xj
     }
@@ -1322,6 +1420,17 @@ pub(crate) fn linear_pick(xj: f64, frac: f64, next: impl FnOnce() -> f64) -> f64
 /// a cumulative share counts as equal to p; see [`Distribution::quantile`]).
 pub(crate) fn weight_target(p: f64, total_w: f64) -> f64 {
     p * total_w - 1e-12 * total_w
+}
+
+/// The mean of two values, `(x + y)/2`, or `x/2 + y/2` when the sum overflows (two
+/// finite values of the same sign beyond 9e307: their mean is finite).
+pub(crate) fn midpoint(x: f64, y: f64) -> f64 {
+    let s = x + y;
+    if s.is_finite() {
+        0.5 * s
+    } else {
+        0.5 * x + 0.5 * y
+    }
 }
 
 /// Types 1 and 2 from the located record `x` with cumulative weight `cum` through it and
@@ -1338,7 +1447,7 @@ pub(crate) fn weighted_pick(
     let tol = 1e-12 * total_w;
     match (method, next) {
         (QuantileMethod::AveragedInvertedCdf, Some(y)) if (cum - p * total_w).abs() <= tol => {
-            0.5 * (x + y)
+            midpoint(x, y)
         }
         (
             QuantileMethod::AveragedInvertedCdf
@@ -1369,11 +1478,13 @@ pub(crate) fn eurostat_qsr(bottom_total: f64, top_weight: f64, top_total: f64) -
     Ok(top_total / bottom_total)
 }
 
-/// `2^k` for any `k` in the exponent range of `f64` (built in two steps so that `k` near
-/// ±1074 neither overflows nor flushes to zero in one `powi`).
-fn pow2(k: i32) -> f64 {
+/// `x·2^k` for |k| ≤ 2046, in two steps by `2^(k/2)` and `2^(k − k/2)` (each a normal
+/// number), so that scaling a subnormal value up by up to 2^1074, or a value near 1 down
+/// into the subnormal range, is exact or rounded once (2^1074 itself is not a double; one
+/// factor `2^k` overflowed to +inf for k > 1023, so the mean of subnormal data was NaN).
+pub(crate) fn times_pow2(x: f64, k: i32) -> f64 {
     let half = k / 2;
-    2f64.powi(half) * 2f64.powi(k - half)
+    x * 2f64.powi(half) * 2f64.powi(k - half)
 }
 
 #[cfg(test)]

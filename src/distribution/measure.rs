@@ -412,8 +412,13 @@ pub fn inequality_report(
     let mut errors = BTreeMap::new();
     for m in measures {
         match m.evaluate(&d) {
-            Ok(v) => {
+            Ok(v) if v.is_finite() => {
                 out.insert(m.label(), Some(v));
+            }
+            Ok(v) => {
+                // never a silent `null` (JSON has no ±inf): say why it is missing
+                out.insert(m.label(), None);
+                errors.insert(m.label(), beyond_range(v));
             }
             Err(e) => {
                 out.insert(m.label(), None);
@@ -448,13 +453,22 @@ pub fn inequality_report(
                             between,
                             groups,
                             ..
-                        }) => GeRow {
-                            alpha,
-                            total: Some(total),
-                            within: Some(within),
-                            between: Some(between),
-                            groups,
-                        },
+                        }) => {
+                            if let Some(v) = [total, within, between]
+                                .into_iter()
+                                .find(|v| !v.is_finite())
+                            {
+                                errors.insert(format!("ge_decomposition:{alpha}"), beyond_range(v));
+                            }
+                            let finite = |v: f64| v.is_finite().then_some(v);
+                            GeRow {
+                                alpha,
+                                total: finite(total),
+                                within: finite(within),
+                                between: finite(between),
+                                groups,
+                            }
+                        }
                         Err(e) => {
                             errors.insert(format!("ge_decomposition:{alpha}"), e.to_string());
                             GeRow {
@@ -469,7 +483,22 @@ pub fn inequality_report(
                 )
                 .collect();
             let gini = match dagum_gini_decomposition(&v, w.as_deref(), &g) {
-                Ok(d) => Some(d),
+                Ok(d) => {
+                    let parts = [
+                        d.total,
+                        d.within,
+                        d.between_net,
+                        d.transvariation,
+                        d.between_gross,
+                    ];
+                    match parts.into_iter().find(|v| !v.is_finite()) {
+                        Some(v) => {
+                            errors.insert("gini_decomposition".into(), beyond_range(v));
+                            None
+                        }
+                        None => Some(d),
+                    }
+                }
                 Err(e) => {
                     errors.insert("gini_decomposition".into(), e.to_string());
                     None
@@ -491,6 +520,14 @@ pub fn inequality_report(
         decomposition,
         errors,
     })
+}
+
+/// The reason given for a measure whose value is not a finite double (a total beyond
+/// 1.8e308, say): JSON cannot carry ±inf or NaN, and the measure must not vanish silently.
+fn beyond_range(v: f64) -> String {
+    format!(
+        "its value ({v}) is beyond the range of a double for these data; rescale the values (e.g. to 万元 or 亿元) and compute it again"
+    )
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod dist;
 mod exact;
 mod grouped;
 pub mod measure;
+pub(crate) mod near_limit;
 mod rank;
 mod sort;
 mod summary;

@@ -19,9 +19,10 @@
 //! `ln` and `powf` come from the platform's libm: bit-for-bit equality across machines
 //! needs the same libm on every executor (glibc's `log` is correctly rounded in practice).
 
-use super::decompose::{ge_between_term, GeDecomposition, GroupSummary};
+use super::decompose::{ge_between, ge_between_term, GeDecomposition, GroupSummary};
 use super::dist::{classify_record, MissingPolicy, RecordUse};
 use super::exact::{seal, unseal, ExactSum, Reader};
+use super::near_limit::SERIES;
 use crate::error::{Error, Result};
 
 /// Serialisation kind of a [`Summary`].
@@ -367,6 +368,14 @@ impl Summary {
     /// * α = 1 (Theil T): `Σ w x ln x / Σ w x − ln μ` (0·ln 0 = 0);
     /// * α = 0 (MLD): `ln μ − Σ w ln x / W`.
     ///
+    /// Near α = 0 or 1 the summary can do no better than its stored sums: `Σw·x^α` holds
+    /// each `x^α` rounded, and the first form subtracts 1 from a ratio that tends to 1, so
+    /// its absolute error is about 2⁻⁵²/|α| (or /|α − 1|) — 2·10⁻⁸ at the worst point,
+    /// where within 10⁻⁸ (`near_limit::SERIES`) of 0 or 1 the limit form (MLD, Theil T) is
+    /// returned instead (its distance from GE(α) is about |α|·E[ln²(x/μ)]/2). For GE near
+    /// 0 or 1 to double precision use [`Distribution`](super::Distribution) on the
+    /// records.
+    ///
     /// Same domain rules and errors as
     /// [`Distribution::generalized_entropy`](super::Distribution::generalized_entropy).
     pub fn generalized_entropy(&self, alpha: f64) -> Result<f64> {
@@ -394,9 +403,11 @@ impl Summary {
             // from Σwx² over every record (the α list is not needed)
             return Ok((self.swx2.value() / (w * mu * mu) - 1.0) / 2.0);
         }
-        if alpha == 1.0 {
+        // within SERIES of 0 or 1 the stored Σw·x^α has lost the digits of the difference
+        // (see the doc above): the limit itself is the closer value
+        if alpha == 1.0 || (alpha - 1.0).abs() < SERIES {
             Ok(self.swxlnx.value() / self.total() - mu.ln())
-        } else if alpha == 0.0 {
+        } else if alpha == 0.0 || alpha.abs() < SERIES {
             Ok(mu.ln() - self.swlnx.value() / w)
         } else {
             let m = self.alpha_sum(alpha, &what)?;
@@ -415,7 +426,9 @@ impl Summary {
     }
 
     /// Atkinson index (Atkinson 1970; Cowell 2011 §3.4): ε = 1 `1 − exp(Σw ln x / W)/μ`,
-    /// otherwise `1 − (Σw x^(1−ε) / W)^(1/(1−ε)) / μ` — 1 − ε must be in the α list.
+    /// otherwise `1 − (Σw x^(1−ε) / W)^(1/(1−ε)) / μ` — 1 − ε must be in the α list. Within
+    /// 10⁻⁸ of ε = 1 the ε = 1 form (the moment form loses digits there; see
+    /// [`Summary::generalized_entropy`]).
     /// Domain as [`Distribution::atkinson`](super::Distribution::atkinson).
     pub fn atkinson(&self, epsilon: f64) -> Result<f64> {
         if !(epsilon.is_finite() && epsilon >= 0.0) {
@@ -432,7 +445,7 @@ impl Summary {
             return Ok(0.0);
         }
         let w = self.total_weight();
-        if epsilon == 1.0 {
+        if epsilon == 1.0 || (1.0 - epsilon).abs() < SERIES {
             return Ok(1.0 - (self.swlnx.value() / w).exp() / mu);
         }
         let e = 1.0 - epsilon;
@@ -610,11 +623,7 @@ pub fn ge_decomposition_from_summaries(
             index,
         });
     }
-    let between = if alpha == 0.0 || alpha == 1.0 {
-        between_acc
-    } else {
-        (between_acc - 1.0) / (alpha * (alpha - 1.0))
-    };
+    let between = ge_between(between_acc, alpha);
     Ok(GeDecomposition {
         alpha,
         total,

@@ -248,7 +248,23 @@ fn downstream(plan: &Plan, work: &mut Work) -> Result<()> {
 ///
 /// With `spec.units` set, only those units (in that order) enter the run.
 pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results> {
-    let plan = Plan::new(framework, panel, Cow::Borrowed(spec))?;
+    run_leaving_out(framework, panel, spec, None)
+}
+
+/// [`run`] with the framework indicator `left_out` (if any) left out of the index as if the
+/// panel had no data for it — its siblings share its weight, and a dimension left without
+/// an indicator with data is left out with its parent's other children sharing its weight
+/// (a warning says so) — without editing the framework, so that every other reference to
+/// the indicator (unit targets, size indicators, derived targets, spec overrides) stays
+/// valid. The sensitivity analysis's `exclude_indicator` (OECD/JRC Handbook 2008, step 7,
+/// "inclusion / exclusion of individual indicators").
+pub(crate) fn run_leaving_out(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &Spec,
+    left_out: Option<&str>,
+) -> Result<Results> {
+    let plan = Plan::new(framework, panel, Cow::Borrowed(spec), left_out)?;
     let mut work = Work::new(
         &plan,
         Cow::Owned(Prepared::default()),
@@ -260,6 +276,19 @@ pub fn run(framework: &Framework, panel: &Panel, spec: &Spec) -> Result<Results>
     columns::treat_and_normalise(&plan, &mut work, Keep::No)?;
     downstream(&plan, &mut work)?;
     Ok(finish(plan, work))
+}
+
+/// Plans the run of [`run_leaving_out`] without reading a value — the inputs validated,
+/// the framework's tree over the indicators with data built and its weights checked — and
+/// returns the plan's warnings (the indicators and dimensions left out). The sensitivity
+/// analysis checks each indicator it may leave out with it before the first run.
+pub(crate) fn plan_warnings(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &Spec,
+    left_out: Option<&str>,
+) -> Result<Vec<String>> {
+    Ok(Plan::new(framework, panel, Cow::Borrowed(spec), left_out)?.warnings)
 }
 
 /// The results of a run from its plan and work area.
@@ -352,8 +381,14 @@ pub(crate) struct IndexCubes {
 impl<'a> Upstream<'a> {
     /// Plans the run of `spec` and runs screening, imputation, treatment and normalisation,
     /// keeping the treated columns.
-    pub(crate) fn prepare(framework: &'a Framework, panel: &'a Panel, spec: Spec) -> Result<Self> {
-        let plan = Plan::new(framework, panel, Cow::Owned(spec))?;
+    /// `left_out`: an indicator left out of the index ([`run_leaving_out`]).
+    pub(crate) fn prepare(
+        framework: &'a Framework,
+        panel: &'a Panel,
+        spec: Spec,
+        left_out: Option<&str>,
+    ) -> Result<Self> {
+        let plan = Plan::new(framework, panel, Cow::Owned(spec), left_out)?;
         let mut work = Work::new(
             &plan,
             Cow::Owned(Prepared::default()),

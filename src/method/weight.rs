@@ -260,6 +260,16 @@ pub fn normalise_weights(w: &[f64], context: &str) -> Result<Vec<f64>> {
             format!("{context}: weights sum to 0"),
         ));
     }
+    if !s.is_finite() {
+        // weights near f64::MAX: each finite, their sum +inf; share = (w/max)/Σ(w/max)
+        // (`model::scaled_share`), where w/s would be 0 for every weight
+        let max = w.iter().fold(0.0f64, |m, &v| m.max(v));
+        let scaled_sum: f64 = w.iter().map(|&v| crate::model::scaled(v, max)).sum();
+        return Ok(w
+            .iter()
+            .map(|&v| crate::model::scaled_share(v, max, scaled_sum))
+            .collect());
+    }
     Ok(w.iter().map(|v| v / s).collect())
 }
 

@@ -46,15 +46,17 @@ pub(crate) fn quiet(spec: &Spec) -> Spec {
     spec
 }
 
-/// Runs the whole pipeline with [`quiet`]`(spec)` and returns the index scores and ranks in
-/// `period` (default: the last period computed).
+/// Runs the whole pipeline with [`quiet`]`(spec)`, the indicator `left_out` (if any) left
+/// out of the index ([`method::pipeline::run_leaving_out`]), and returns the index scores
+/// and ranks in `period` (default: the last period computed).
 pub(crate) fn index_scores(
     framework: &Framework,
     panel: &Panel,
     spec: &Spec,
     period: Option<i32>,
+    left_out: Option<&str>,
 ) -> Result<IndexRun> {
-    let r = method::run(framework, panel, &quiet(spec))?;
+    let r = method::pipeline::run_leaving_out(framework, panel, &quiet(spec), left_out)?;
     let period = pick_period(&r.periods, period)?;
     let scores = r
         .index_scores(period)
@@ -70,13 +72,15 @@ pub(crate) fn index_scores(
     })
 }
 
-/// The stages upstream of the normalisation for [`quiet`]`(spec)`.
+/// The stages upstream of the normalisation for [`quiet`]`(spec)`, the indicator
+/// `left_out` (if any) left out of the index.
 pub(crate) fn prepare<'a>(
     framework: &'a Framework,
     panel: &'a Panel,
     spec: &Spec,
+    left_out: Option<&str>,
 ) -> Result<Upstream<'a>> {
-    Upstream::prepare(framework, panel, quiet(spec))
+    Upstream::prepare(framework, panel, quiet(spec), left_out)
 }
 
 /// The index scores and ranks in `period` of [`quiet`]`(spec)` with the indicator weights

@@ -127,14 +127,15 @@ type RunResult = Result<(RunOut, Vec<Option<usize>>)>;
 /// once by the first run that needs it (the error, if it failed, for every run that does).
 type UpstreamCell<'a> = Arc<OnceLock<Result<adapter::Upstream<'a>>>>;
 
-/// Precomputed per-assumption material: framework variants of the exclusion assumption.
+/// Precomputed per-assumption material: the indicator each alternative of the exclusion
+/// assumption leaves out.
 struct Prepared<'a> {
     framework: &'a Framework,
     panel: &'a Panel,
     spec: &'a SensitivitySpec,
     period: i32,
-    /// Frameworks with one indicator moved to the auxiliary series (index = alternative).
-    excluded: &'a [Option<Framework>],
+    /// The indicator left out by each alternative of `exclude_indicator` (`None`: none).
+    excluded: &'a [Option<&'a str>],
     /// When every assumption is discrete, a run is a function of its alternatives alone:
     /// runs already computed, by alternatives (at most ∏ mᵢ distinct pipeline runs).
     cache: Option<Mutex<HashMap<Vec<usize>, RunOut>>>,
@@ -153,6 +154,13 @@ struct Prepared<'a> {
 /// Random Variate Generation*, XI.4.1), so each weight has mean w̄ⱼ and variance
 /// w̄ⱼ(1 − w̄ⱼ)/(c + 1). An indicator of nominal weight 0 keeps 0. One pass over the
 /// indicators (a search per indicator and a pass per dimension were quadratic).
+///
+/// Any concentration c > 0: when a dimension's largest Gamma variate is below 2⁻⁹⁰⁰ (a
+/// small c·w̄ⱼ: the draws `Gamma(c·w̄ⱼ + 1)·U^(1/(c·w̄ⱼ))` underflow, to 0 for all of them
+/// at c ≈ 0.001), its weights are normalised from the variates' logarithms instead
+/// (`wⱼ = exp(ln Gⱼ − M) / Σₖ exp(ln Gₖ − M)`, `M = maxₖ ln Gₖ`: log-sum-exp), which are
+/// drawn from the same random numbers ([`rng::Xoshiro256::gamma_with_ln`]). Otherwise the
+/// weights are `Gⱼ / Σₖ Gₖ` as they always were, bit for bit.
 fn dirichlet_weights(
     base: &[crate::model::Indicator],
     concentration: f64,
@@ -169,42 +177,61 @@ fn dirichlet_weights(
         }
         groups[k].push(j);
     }
+    /// Below this largest variate a dimension is normalised in log space.
+    const SMALLEST_LINEAR: f64 = 1.2e-271; // ≈ 2^-900
+    let mut ln_w = vec![f64::NEG_INFINITY; base.len()];
     for members in groups {
         let total: f64 = members.iter().map(|&j| base[j].weight).sum();
         let mut s = 0.0;
+        let mut largest = 0.0f64;
         for &j in &members {
             let wbar = base[j].weight / total;
-            w[j] = if wbar > 0.0 {
-                g.gamma(concentration * wbar)
-            } else {
-                0.0
-            };
+            if wbar > 0.0 {
+                (w[j], ln_w[j]) = g.gamma_with_ln(concentration * wbar);
+            }
             s += w[j];
+            largest = largest.max(w[j]);
         }
-        if s > 0.0 {
+        if largest >= SMALLEST_LINEAR {
             for &j in &members {
                 w[j] /= s;
             }
+            continue;
+        }
+        let m = members
+            .iter()
+            .fold(f64::NEG_INFINITY, |m, &j| m.max(ln_w[j]));
+        if m == f64::NEG_INFINITY {
+            continue; // every variate exactly 0 (U = 0 throughout: probability ≤ 2⁻⁵³)
+        }
+        let s: f64 = members.iter().map(|&j| (ln_w[j] - m).exp()).sum();
+        for &j in &members {
+            w[j] = (ln_w[j] - m).exp() / s;
         }
     }
     w
 }
 
-/// `framework` with indicator `id` left out of the index: moved to the auxiliary series, so
-/// its data column is still accepted but no longer scored.
-fn without_indicator(framework: &Framework, id: &str) -> Framework {
-    let mut fw = framework.clone();
-    if let Some(pos) = fw.indicators.iter().position(|i| i.id == id) {
-        let ind = fw.indicators.remove(pos);
-        fw.auxiliary_series.push(crate::model::AuxiliarySeries {
-            id: ind.id,
-            name_zh: ind.name_zh,
-            name_en: ind.name_en,
-            unit: ind.unit,
-            purpose: "left out by the sensitivity analysis".into(),
-        });
+/// The indicator each alternative of the `exclude_indicator` assumption `a` leaves out, in
+/// the order of its alternatives (`None`: "none left out"); empty for another kind.
+fn exclusion_alternatives(a: &Assumption) -> Vec<Option<&str>> {
+    match a {
+        Assumption::ExcludeIndicator {
+            indicators,
+            include_none,
+            ..
+        } => (*include_none)
+            .then_some(None)
+            .into_iter()
+            .chain(indicators.iter().map(|id| Some(id.as_str())))
+            .collect(),
+        Assumption::Normalisation { .. }
+        | Assumption::Aggregation { .. }
+        | Assumption::Imputation { .. }
+        | Assumption::Treatment { .. }
+        | Assumption::WeightNoise { .. }
+        | Assumption::WeightDirichlet { .. } => Vec::new(),
     }
-    fw
 }
 
 impl Prepared<'_> {
@@ -212,7 +239,8 @@ impl Prepared<'_> {
     /// alternatives chosen.
     fn run(&self, row: &[f64]) -> RunResult {
         let mut spec = self.spec.spec.clone();
-        let mut fw: &Framework = self.framework;
+        let fw: &Framework = self.framework;
+        let mut left_out: Option<&str> = None;
         let mut choices = Vec::with_capacity(row.len());
         // upstream alternatives: [exclusion, imputation, treatment]
         let mut upstream_key = vec![usize::MAX; 3];
@@ -239,9 +267,7 @@ impl Prepared<'_> {
                 }
                 Assumption::ExcludeIndicator { .. } => {
                     let j = a.pick(u);
-                    if let Some(v) = &self.excluded[j] {
-                        fw = v;
-                    }
+                    left_out = self.excluded[j];
                     upstream_key[0] = j;
                     choices.push(Some(j));
                 }
@@ -307,7 +333,7 @@ impl Prepared<'_> {
                     }
                 }
             }
-            adapter::index_scores(&f, self.panel, &spec, Some(self.period))
+            adapter::index_scores(&f, self.panel, &spec, Some(self.period), left_out)
         };
         let out = if self.full_runs {
             whole_run()?
@@ -319,7 +345,7 @@ impl Prepared<'_> {
                 .entry(upstream_key)
                 .or_default()
                 .clone();
-            match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec)) {
+            match cell.get_or_init(|| adapter::prepare(fw, self.panel, &spec, left_out)) {
                 Ok(up) => adapter::rerun_index(up, &spec, weights.as_ref(), self.period)?,
                 // the upstream stages failed with the alternatives of the run that prepared
                 // them (its normalisation, say): each run sharing them runs whole, so that it
@@ -365,34 +391,21 @@ pub(crate) fn analyse_with(
     spec.resolve(framework);
     spec.validate()?;
     spec.validate_against(framework)?;
-    let nominal = adapter::index_scores(framework, panel, &spec.spec, spec.period)?;
+    let nominal = adapter::index_scores(framework, panel, &spec.spec, spec.period, None)?;
     spec.period = Some(nominal.period);
-    let excluded: Vec<Option<Framework>> = spec
+    let mut warnings = Vec::new();
+    let excluded: Vec<Option<&str>> = match spec
         .assumptions
         .iter()
-        .find_map(|a| match a {
-            Assumption::ExcludeIndicator {
-                indicators,
-                include_none,
-                ..
-            } => {
-                let mut v: Vec<Option<Framework>> = Vec::new();
-                if *include_none {
-                    v.push(None);
-                }
-                for id in indicators {
-                    v.push(Some(without_indicator(framework, id)));
-                }
-                Some(v)
-            }
-            Assumption::Normalisation { .. }
-            | Assumption::Aggregation { .. }
-            | Assumption::Imputation { .. }
-            | Assumption::Treatment { .. }
-            | Assumption::WeightNoise { .. }
-            | Assumption::WeightDirichlet { .. } => None,
-        })
-        .unwrap_or_default();
+        .position(|a| matches!(a, Assumption::ExcludeIndicator { .. }))
+    {
+        Some(k) => {
+            let excluded = exclusion_alternatives(&spec.assumptions[k]);
+            check_exclusions(framework, panel, &spec.spec, k, &excluded, &mut warnings)?;
+            excluded
+        }
+        None => Vec::new(),
+    };
     let k = spec.assumptions.len();
     // what the analysis keeps, checked before anything is allocated for it (a spec asking
     // for 10^15 samples must be refused, not abort the host): each run's ranks and scores
@@ -418,7 +431,6 @@ pub(crate) fn analyse_with(
     )?;
     let design = Design::random(spec.n, k, spec.seed);
     let runs = design.runs();
-    let mut warnings = Vec::new();
     let kept = staged_cells(framework, panel, &spec);
     let full_runs = full_runs || kept > MAX_STAGED_CELLS;
     if kept > MAX_STAGED_CELLS {
@@ -442,10 +454,7 @@ pub(crate) fn analyse_with(
             .all(|a| a.n_alternatives().is_some())
             .then(|| Mutex::new(HashMap::new())),
     };
-    let threads = spec
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, runs.max(1));
+    let threads = worker_threads(spec.threads, runs);
     let next = AtomicUsize::new(0);
     type Slot = Option<RunResult>;
     let mut slots: Vec<Slot> = (0..runs).map(|_| None).collect();
@@ -466,7 +475,17 @@ pub(crate) fn analyse_with(
         }
     } else {
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            // a thread the system refuses is no error (crate::spawn): the runs are shared
+            // through the run counter, so the calling thread takes the refused threads' part
+            // by working too
+            let handles: Vec<_> = (0..threads)
+                .filter_map(|_| crate::spawn::scoped(s, "cpindex-sensitivity", work).ok())
+                .collect();
+            if handles.len() < threads {
+                for (r, out) in work() {
+                    slots[r] = Some(out);
+                }
+            }
             for h in handles {
                 let part = match h.join() {
                     Ok(p) => p,
@@ -604,6 +623,22 @@ pub(crate) fn analyse_with(
     })
 }
 
+/// The most worker threads per available core ([`worker_threads`]).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads of an analysis of `runs` runs: `requested` (default the machine's
+/// available parallelism), at most one per run and at most [`MAX_THREADS_PER_CORE`] × the
+/// available parallelism (more threads than that only cost memory: the runs are CPU-bound;
+/// a spec's `threads: 100000` must not ask the host for 100,000 threads). The results do
+/// not depend on it.
+fn worker_threads(requested: Option<usize>, runs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested
+        .unwrap_or(cores)
+        .min(cores.saturating_mul(MAX_THREADS_PER_CORE))
+        .clamp(1, runs.max(1))
+}
+
 /// The most `f64` cells the staged re-runs may keep (1 GiB); beyond it every run is whole.
 const MAX_STAGED_CELLS: u128 = 1 << 27;
 
@@ -630,13 +665,55 @@ fn staged_cells(framework: &Framework, panel: &Panel, spec: &SensitivitySpec) ->
     upstreams.saturating_mul((3 + normalisations).saturating_mul(cells))
 }
 
-/// The alternatives of a run, for error messages.
+/// Plans, before the first run, the index without each indicator the exclusion
+/// assumption (`assumptions[k]`, alternatives `excluded`) may leave out, with the nominal
+/// spec: an indicator whose absence leaves the index without an indicator with data, or
+/// leaves a dimension whose other children all have weight 0, is [`Error::InvalidSpec`]
+/// naming `assumptions[k].indicators` and the indicator. A dimension left without an
+/// indicator with data (the left-out indicator was its only one) is left out with it, its
+/// parent's other children sharing its weight: `warnings` says so.
+fn check_exclusions(
+    framework: &Framework,
+    panel: &Panel,
+    spec: &crate::method::Spec,
+    k: usize,
+    excluded: &[Option<&str>],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let spec = adapter::quiet(spec);
+    for id in excluded.iter().flatten() {
+        let notes = crate::method::pipeline::plan_warnings(framework, panel, &spec, Some(id))
+            .map_err(|e| {
+                Error::invalid_spec(
+                    format!("assumptions[{k}].indicators"),
+                    format!(
+                        "indicator `{id}` cannot be left out: {e}; remove it from `indicators` (or list the indicators that may be left out)"
+                    ),
+                )
+            })?;
+        let marker = format!("once `{id}` is left out");
+        for note in notes.iter().filter(|n| n.contains(&marker)) {
+            warnings.push(format!("exclude_indicator: {note} in the runs leaving `{id}` out (its parent's other children share its weight)"));
+        }
+    }
+    Ok(())
+}
+
+/// The alternatives of a run, for error messages (the indicator an exclusion leaves out
+/// named).
 fn describe_run(spec: &SensitivitySpec, row: &[f64]) -> String {
     spec.assumptions
         .iter()
         .zip(row)
         .map(|(a, &u)| match a.n_alternatives() {
-            Some(_) => format!("{} alternative {}", a.name(), a.pick(u)),
+            Some(_) => {
+                let j = a.pick(u);
+                match exclusion_alternatives(a).get(j) {
+                    Some(Some(id)) => format!("{} alternative {j}, `{id}` left out", a.name()),
+                    Some(None) => format!("{} alternative {j}, none left out", a.name()),
+                    None => format!("{} alternative {j}", a.name()),
+                }
+            }
             None => format!("{} u = {u:.6}", a.name()),
         })
         .collect::<Vec<_>>()
@@ -754,6 +831,82 @@ mod tests {
         assert!((w[2] + w[4] - 1.0).abs() < 1e-12);
     }
 
+    /// Small concentrations (review methods #4: at c = 0.001 every Gamma variate
+    /// underflowed to 0 and every run failed): each dimension's weights still sum to 1 and,
+    /// from the Dirichlet's definition, E[wⱼ] = w̄ⱼ and Var[wⱼ] = w̄ⱼ(1 − w̄ⱼ)/(c + 1) —
+    /// nearly all the weight on one indicator per dimension.
+    #[test]
+    fn small_dirichlet_concentrations_still_give_dirichlet_weights() {
+        let inds = framework().indicators;
+        for c in [1e-3, 1e-6, 1e-12] {
+            let n = 20_000;
+            let mut g = rng::Xoshiro256::stream(11, &[1]);
+            let (mut sum, mut sum2) = ([0.0f64; 6], [0.0f64; 6]);
+            for _ in 0..n {
+                let w = dirichlet_weights(&inds, c, &mut g);
+                for d in 0..2 {
+                    let total: f64 = w[3 * d..3 * d + 3].iter().sum();
+                    assert!((total - 1.0).abs() < 1e-12, "c = {c}: {w:?}");
+                }
+                for j in 0..6 {
+                    assert!(w[j].is_finite() && w[j] >= 0.0);
+                    sum[j] += w[j];
+                    sum2[j] += w[j] * w[j];
+                }
+            }
+            for j in 0..6 {
+                let wbar = inds[j].weight / 6.0;
+                let mean = sum[j] / n as f64;
+                let var = sum2[j] / n as f64 - mean * mean;
+                let want_var = wbar * (1.0 - wbar) / (c + 1.0);
+                assert!(
+                    (mean - wbar).abs() < 4.0 * (want_var / n as f64).sqrt(),
+                    "c = {c}, {}: mean {mean} vs {wbar}",
+                    inds[j].id
+                );
+                assert!(
+                    (var / want_var - 1.0).abs() < 0.05,
+                    "c = {c}, {}: variance {var} vs {want_var}",
+                    inds[j].id
+                );
+            }
+        }
+        // and the analysis runs (it failed in run 0 before)
+        let mut s = SensitivitySpec::new(
+            Spec::default(),
+            vec![assumption(
+                serde_json::json!({"kind": "weight_dirichlet", "concentration": 0.001}),
+            )],
+        );
+        s.n = 8;
+        s.bootstrap = 0;
+        analyse(&framework(), &panel(), &s).unwrap();
+    }
+
+    /// Ordinary concentrations keep their draws bit for bit (published outputs): the
+    /// weights are the Gamma(c·w̄ⱼ) variates of `Xoshiro256::gamma` over their sum, as
+    /// before the log-space normalisation was added.
+    #[test]
+    fn ordinary_dirichlet_draws_are_unchanged() {
+        let inds = framework().indicators;
+        for c in [0.5, 2.0, 50.0] {
+            let mut g = rng::Xoshiro256::stream(5, &[2]);
+            let mut h = rng::Xoshiro256::stream(5, &[2]);
+            for _ in 0..200 {
+                let w = dirichlet_weights(&inds, c, &mut g);
+                for d in 0..2 {
+                    let v: Vec<f64> = (0..3)
+                        .map(|k| h.gamma(c * ((1.0 + k as f64) / 6.0)))
+                        .collect();
+                    let s: f64 = v.iter().sum();
+                    for k in 0..3 {
+                        assert_eq!(w[3 * d + k].to_bits(), (v[k] / s).to_bits(), "c = {c}");
+                    }
+                }
+            }
+        }
+    }
+
     /// 15 units × 2 periods, positive values, a few missing, one outlier (treated).
     fn panel() -> Panel {
         let units: Vec<String> = (0..15).map(|u| format!("u{u:02}")).collect();
@@ -815,6 +968,47 @@ mod tests {
         );
         assert_eq!(staged_cells(&framework(), &panel(), &s), 15_120);
         assert!(staged_cells(&framework(), &panel(), &s) < MAX_STAGED_CELLS);
+    }
+
+    /// Worker threads the system refuses (crate::spawn) are no error: the calling thread
+    /// does their runs, and the results are those of one thread (review ffi #1: a raw
+    /// `Scope::spawn` panicked, which the C ABI reported as a bug in cpindex).
+    #[test]
+    fn refused_worker_threads_give_the_one_thread_result() {
+        let mut s = SensitivitySpec::new(
+            Spec::default(),
+            vec![
+                assumption(serde_json::json!({"kind": "exclude_indicator"})),
+                assumption(serde_json::json!({"kind": "weight_noise", "delta": 0.3})),
+            ],
+        );
+        s.n = 10;
+        s.bootstrap = 0;
+        s.threads = Some(1);
+        let one = analyse(&framework(), &panel(), &s).unwrap();
+        s.threads = Some(3);
+        let (refused, n) = crate::spawn::refusing(|| analyse(&framework(), &panel(), &s));
+        let mut refused = refused.unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(n, 3.min(cores * MAX_THREADS_PER_CORE), "threads asked for");
+        refused.spec.threads = Some(1);
+        assert_eq!(one, refused);
+    }
+
+    /// `threads` is capped at the runs and at MAX_THREADS_PER_CORE × the available cores.
+    #[test]
+    fn worker_threads_are_capped() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(
+            worker_threads(Some(1_000_000), 10),
+            10.min(cores * MAX_THREADS_PER_CORE)
+        );
+        assert_eq!(
+            worker_threads(Some(1_000_000), usize::MAX),
+            cores * MAX_THREADS_PER_CORE
+        );
+        assert_eq!(worker_threads(None, 1_000), cores.min(1_000));
+        assert_eq!(worker_threads(Some(2), 0), 1);
     }
 
     /// Every assumption kind, alone and together: the staged analysis equals the one

@@ -93,9 +93,27 @@ impl Xoshiro256 {
         }
     }
 
+    /// A Gamma(shape, 1) variate `G` (`shape > 0`) as [`Xoshiro256::gamma`] draws it (the
+    /// same random numbers, so `.0` is bit for bit `gamma(shape)`), with its logarithm
+    /// `ln G` computed without forming `G`: for `shape < 1`, `ln Gamma(shape + 1) +
+    /// ln(U)/shape`. For a small shape `G = Gamma(shape + 1)·U^(1/shape)` underflows to 0
+    /// (`U^(1/0.001)` is below 10⁻³⁰⁰ for most U) while `ln G` is an ordinary number:
+    /// Dirichlet weights with a small concentration are normalised from the logarithms
+    /// (log-sum-exp). `ln G = −∞` only for `U = 0` (probability 2⁻⁵³).
+    pub fn gamma_with_ln(&mut self, shape: f64) -> (f64, f64) {
+        if shape < 1.0 {
+            let u = self.uniform();
+            let g = self.gamma(shape + 1.0);
+            return (g * u.powf(1.0 / shape), g.ln() + u.ln() / shape);
+        }
+        let g = self.gamma(shape);
+        (g, g.ln())
+    }
+
     /// A Gamma(shape, 1) variate (`shape > 0`) by Marsaglia & Tsang (2000, "A simple method
     /// for generating gamma variables", ACM TOMS 26(3)); for `shape < 1` their boost
-    /// `Gamma(shape + 1)·U^(1/shape)`.
+    /// `Gamma(shape + 1)·U^(1/shape)` (which underflows for a small shape: see
+    /// [`Xoshiro256::gamma_with_ln`]).
     pub fn gamma(&mut self, shape: f64) -> f64 {
         if shape < 1.0 {
             let u = self.uniform();

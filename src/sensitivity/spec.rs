@@ -91,7 +91,10 @@ pub enum Assumption {
     },
     /// Leave one indicator out at a time (the OECD/JRC Handbook 2008 step 7 "inclusion /
     /// exclusion of individual indicators"); the left-out indicator's siblings share its
-    /// weight. Alternatives: (none left out, if `include_none`), then each of `indicators`.
+    /// weight. It is left out inside the pipeline as an indicator without data (the
+    /// framework is not edited, so the references to it stay valid); a dimension whose only
+    /// indicator it is goes with it (a warning names it). Alternatives: (none left out, if
+    /// `include_none`), then each of `indicators`.
     ExcludeIndicator {
         /// The indicators that may be left out (default: every framework indicator).
         #[serde(default)]
@@ -220,8 +223,10 @@ pub struct SensitivitySpec {
     /// absolute rank shift, as COINr).
     #[serde(default)]
     pub unit_ranks: bool,
-    /// Worker threads (default `None` = the machine's available parallelism); the results
-    /// do not depend on it.
+    /// Worker threads (default `None` = the machine's available parallelism), at most one
+    /// per run and at most [`super::MAX_THREADS_PER_CORE`] × the available parallelism; a
+    /// thread the system refuses is no error (the calling thread does its share). The
+    /// results do not depend on it.
     #[serde(default)]
     pub threads: Option<usize>,
 }

@@ -43,14 +43,21 @@ pub(super) struct Tree<'a> {
 }
 
 impl<'a> Tree<'a> {
-    /// The tree of `framework` over the indicators `panel` has a column for; `warnings`
+    /// The tree of `framework` over the indicators `panel` has a column for, less the
+    /// indicator `left_out` (the sensitivity analysis's exclusion: left out exactly as an
+    /// indicator without data — its siblings share its weight, and a dimension left with
+    /// no indicator with data is left out — but not reported as missing); `warnings`
     /// receives the indicators and dimensions left out.
     fn build(
         framework: &'a Framework,
         panel: &Panel,
         policy: MissingIndicators,
+        left_out: Option<&str>,
         warnings: &mut Vec<String>,
     ) -> Result<Tree<'a>> {
+        let has_data = |i: &Indicator| {
+            panel.indicator_index(&i.id).is_some() && Some(i.id.as_str()) != left_out
+        };
         let missing: Vec<String> = framework
             .indicators
             .iter()
@@ -82,35 +89,38 @@ impl<'a> Tree<'a> {
         let mut alive: HashMap<&str, bool> = HashMap::new();
         fn alive_of<'a>(
             index: &DimensionIndex<'a>,
-            panel: &Panel,
+            has_data: &dyn Fn(&Indicator) -> bool,
             id: &'a str,
             memo: &mut HashMap<&'a str, bool>,
         ) -> bool {
             if let Some(&a) = memo.get(id) {
                 return a;
             }
-            let a = index
-                .indicators_in(id)
-                .iter()
-                .any(|i| panel.indicator_index(&i.id).is_some())
+            let a = index.indicators_in(id).iter().any(|i| has_data(i))
                 || index
                     .child_dimensions(Some(id))
                     .iter()
-                    .any(|d| alive_of(index, panel, &d.id, memo));
+                    .any(|d| alive_of(index, has_data, &d.id, memo));
             memo.insert(id, a);
             a
         }
         for d in &framework.dimensions {
-            alive_of(&index, panel, &d.id, &mut alive);
+            alive_of(&index, &has_data, &d.id, &mut alive);
         }
         for d in &framework.dimensions {
             if !alive[d.id.as_str()] && !d.id.is_empty() {
                 let has_dead_parent = d.parent.as_deref().map(|p| !alive[p]).unwrap_or(false);
                 if !has_dead_parent {
-                    warnings.push(format!(
-                        "dimension `{}` has no indicator with data and is left out",
-                        d.id
-                    ));
+                    warnings.push(match left_out {
+                        Some(id) => format!(
+                            "dimension `{}` has no indicator with data once `{id}` is left out, and is left out",
+                            d.id
+                        ),
+                        None => format!(
+                            "dimension `{}` has no indicator with data and is left out",
+                            d.id
+                        ),
+                    });
                 }
             }
         }
@@ -159,7 +169,7 @@ impl<'a> Tree<'a> {
                     .indicators_in(dim)
                     .iter()
                     .copied()
-                    .filter(|i| panel.indicator_index(&i.id).is_some())
+                    .filter(|i| has_data(i))
                     .collect();
                 nodes[k].leaf = true;
                 nodes[k].first = inds.len();
@@ -171,10 +181,16 @@ impl<'a> Tree<'a> {
         }
         if nodes[0].count == 0 {
             return Err(Error::Empty {
-                context: format!(
-                    "panel: no indicator of framework `{}` has a column",
-                    framework.id
-                ),
+                context: match left_out {
+                    Some(id) => format!(
+                        "panel: no indicator of framework `{}` other than `{id}` has a column",
+                        framework.id
+                    ),
+                    None => format!(
+                        "panel: no indicator of framework `{}` has a column",
+                        framework.id
+                    ),
+                },
             });
         }
         for k in (0..nodes.len()).rev() {
@@ -298,8 +314,14 @@ pub(crate) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// Validates the inputs and plans the run.
-    pub fn new(framework: &'a Framework, panel: &'a Panel, spec: Cow<'a, Spec>) -> Result<Self> {
+    /// Validates the inputs and plans the run, with the indicator `left_out` (if any) left
+    /// out of the tree as if it had no data ([`Tree::build`]).
+    pub fn new(
+        framework: &'a Framework,
+        panel: &'a Panel,
+        spec: Cow<'a, Spec>,
+        left_out: Option<&str>,
+    ) -> Result<Self> {
         framework.validate()?;
         spec.validate()?;
         spec.validate_against(framework)?;
@@ -350,7 +372,13 @@ impl<'a> Plan<'a> {
         }
         let periods: Vec<i32> = sel.iter().map(|&q| panel.periods()[q]).collect();
         let mut warnings = Vec::new();
-        let tree = Tree::build(framework, &panel, spec.missing_indicators, &mut warnings)?;
+        let tree = Tree::build(
+            framework,
+            &panel,
+            spec.missing_indicators,
+            left_out,
+            &mut warnings,
+        )?;
         Ok(Self::with(
             framework,
             (panel, unit_range),

@@ -192,7 +192,7 @@ fn downstream_reruns_equal_whole_runs_bit_for_bit() {
     let mut checked = 0;
     for up_json in upstreams {
         let s0 = spec(up_json);
-        let up = Upstream::prepare(&fw, &p, s0.clone()).unwrap();
+        let up = Upstream::prepare(&fw, &p, s0.clone(), None).unwrap();
         if s0.treatment.enabled {
             // the heavy-tailed columns were treated: re-normalising reads them back
             let kept = up.work.prep.kept.as_ref().unwrap();
@@ -234,7 +234,7 @@ fn downstream_reruns_equal_whole_runs_bit_for_bit() {
 fn a_rerun_refuses_a_different_upstream_and_reports_the_spec_errors() {
     let fw = framework();
     let p = panel(&fw);
-    let up = Upstream::prepare(&fw, &p, Spec::default()).unwrap();
+    let up = Upstream::prepare(&fw, &p, Spec::default(), None).unwrap();
     let other = spec(r#"{"treatment": {"enabled": false}}"#);
     assert!(up.rerun(&other, None).is_err());
     // the whole run's error for a reference unit not in the panel

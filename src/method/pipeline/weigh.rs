@@ -110,8 +110,19 @@ pub(super) fn weigh_and_aggregate(plan: &Plan, work: &mut Work) -> Result<()> {
         for q in 0..npp {
             let raw = &node_raw[k][q * count..(q + 1) * count];
             let s: f64 = raw.iter().sum();
-            for c in 0..count {
-                node_w[k][q * count + c] = if s > 0.0 { raw[c] / s } else { 0.0 };
+            if s.is_finite() {
+                for c in 0..count {
+                    node_w[k][q * count + c] = if s > 0.0 { raw[c] / s } else { 0.0 };
+                }
+            } else {
+                // weights near f64::MAX (each finite, their sum +inf): each share as
+                // (w/max)/Σ(w/max), the sum of rescaled weights (the framework's own
+                // rule, `model::scaled_share`); dividing by +inf gave every weight 0
+                let max = raw.iter().fold(0.0f64, |m, &w| m.max(w));
+                let scaled_sum: f64 = raw.iter().map(|&w| crate::model::scaled(w, max)).sum();
+                for c in 0..count {
+                    node_w[k][q * count + c] = crate::model::scaled_share(raw[c], max, scaled_sum);
+                }
             }
         }
         // aggregation
