@@ -242,12 +242,40 @@ fn unknown_spec_members_are_errors() {
         r#"{"monitor": {"dashboard": {"score_yelow": 0.9}}}"#,
         r#"{"indx": {}}"#,
         r#"{"satisfaction": {"zz": 1}}"#,
+        // inside a method of the index spec (serde's derive ignored these)
+        r#"{"index": {"normalisation": {"default": {"method": "min_max", "zz": 1}}}}"#,
+        r#"{"index": {"aggregation": {"default": {"missing": {"min_shar": 0.5}}}}}"#,
     ] {
         let e = serde_json::from_str::<EvaluationSpec>(bad)
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown field"), "{bad}: {e}");
     }
+    // through the JSON entry point, the unknown key is named by its whole path
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/quzhou.csv"
+    ))
+    .unwrap();
+    let request = serde_json::json!({
+        "action": "evaluate", "framework": "quzhou-2021-2025",
+        "data": {"csv": csv, "layout": "long"},
+        "spec": {"index": {"normalisation": {"default": {"method": "min_max", "zz": 1}}}}
+    });
+    let e = cpindex::evaluate::request::JsonRequest::from_json(&request.to_string())
+        .and_then(|r| r.run().map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`spec.index.normalisation.default.zz`") && e.contains("unknown field `zz`"),
+        "{e}"
+    );
+    // the index spec as the index action reads it: its defaults written out read back
+    let full = serde_json::to_string(&EvaluationSpec::default()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<EvaluationSpec>(&full).unwrap(),
+        EvaluationSpec::default()
+    );
     let e = cpindex::monitor::MonitorSpec::from_json(r#"{"schedule_tolerence": 0.5}"#)
         .unwrap_err()
         .to_string();

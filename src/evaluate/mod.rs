@@ -38,9 +38,10 @@ use crate::monitor::{
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The methodology of one evaluation. Every field has a default; `{}` is valid. Unknown
-/// members are errors (a typo such as `schedule_tolerence` is reported, never ignored).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// members are errors at any depth (a typo such as `schedule_tolerence` is reported, never
+/// ignored): `index` is decoded by [`Spec::from_json`], which also refuses an unknown key
+/// inside a method (`normalisation.default.zz`), where serde's derive would ignore it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EvaluationSpec {
     /// The composite engine's spec. Without `units`, every unit of the panel except the
     /// framework's reference units.
@@ -49,6 +50,51 @@ pub struct EvaluationSpec {
     pub monitor: MonitorSpec,
     /// The satisfaction index's settings (used with a survey).
     pub satisfaction: SatisfactionSpec,
+}
+
+/// The members of an [`EvaluationSpec`] as read, `index` kept as JSON for
+/// [`Spec::from_json`].
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct EvaluationSpecMembers {
+    index: Option<serde_json::Value>,
+    monitor: MonitorSpec,
+    satisfaction: SatisfactionSpec,
+}
+
+impl Default for EvaluationSpecMembers {
+    fn default() -> Self {
+        EvaluationSpecMembers {
+            index: None,
+            monitor: MonitorSpec::default(),
+            satisfaction: SatisfactionSpec::default(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EvaluationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let m = EvaluationSpecMembers::deserialize(d)?;
+        let index = match m.index {
+            None => Spec::default(),
+            // (the field named from `index` on: the caller's path ends at the spec)
+            Some(v) => Spec::from_json(&v.to_string()).map_err(|e| match e {
+                Error::InvalidSpec { field, message } => {
+                    let field = match field.as_str() {
+                        "(root)" => "index".to_string(),
+                        f => format!("index.{f}"),
+                    };
+                    serde::de::Error::custom(format!("spec field `{field}`: {message}"))
+                }
+                other => serde::de::Error::custom(other),
+            })?,
+        };
+        Ok(EvaluationSpec {
+            index,
+            monitor: m.monitor,
+            satisfaction: m.satisfaction,
+        })
+    }
 }
 
 /// Household microdata: one row per household.

@@ -89,8 +89,17 @@ fn segment(s: &serde_path_to_error::Segment) -> Option<String> {
 /// (the path already says where) and quotations bounded.
 fn member_error(what: &str, path: Vec<String>, message: &str) -> Error {
     let mut message = message;
+    // an inner error's own field, below the path (`index.normalisation.default.zz` of an
+    // evaluation spec, which decodes its index spec by `Spec::from_json`): appended to the
+    // path; `(root)` and a field the path already names add nothing
+    let mut inner: Option<&str> = None;
     if let Some(rest) = message.strip_prefix("spec field `") {
         if let Some(end) = rest.find("`: ") {
+            let f = &rest[..end];
+            let first = f.split(['.', '[']).next().unwrap_or(f);
+            if f != "(root)" && !path.iter().any(|p| p == first) {
+                inner = Some(f);
+            }
             message = &rest[end + 3..];
         }
     }
@@ -101,7 +110,12 @@ fn member_error(what: &str, path: Vec<String>, message: &str) -> Error {
         }
         field.push_str(step);
     }
-    if let Some(rest) = message.strip_prefix("unknown field `") {
+    if let Some(f) = inner {
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(f);
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some(end) = rest.find('`') {
             let name = crate::json::quote(&rest[..end]);
             if path.last() != Some(&name) {
