@@ -54,22 +54,12 @@ pub struct EvaluationSpec {
 
 /// The members of an [`EvaluationSpec`] as read, `index` kept as JSON for
 /// [`Spec::from_json`].
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct EvaluationSpecMembers {
     index: Option<serde_json::Value>,
     monitor: MonitorSpec,
     satisfaction: SatisfactionSpec,
-}
-
-impl Default for EvaluationSpecMembers {
-    fn default() -> Self {
-        EvaluationSpecMembers {
-            index: None,
-            monitor: MonitorSpec::default(),
-            satisfaction: SatisfactionSpec::default(),
-        }
-    }
 }
 
 impl<'de> Deserialize<'de> for EvaluationSpec {

@@ -100,7 +100,14 @@ fn median_in_place(v: &mut [f64]) -> f64 {
     if n % 2 == 1 {
         v[n / 2]
     } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
+        // (the halves added: a + b of two finite values near f64::MAX overflows)
+        let (a, b) = (v[n / 2 - 1], v[n / 2]);
+        let m = 0.5 * (a + b);
+        if m.is_finite() {
+            m
+        } else {
+            0.5 * a + 0.5 * b
+        }
     }
 }
 
@@ -299,5 +306,21 @@ fn impute_series(
             break;
         }
         values[idx(p)] = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median_in_place;
+
+    /// The median of an even count is the mean of the middle two (Hyndman & Fan 1996,
+    /// type 2), finite for finite values however large.
+    #[test]
+    fn the_median_of_huge_finite_values_is_finite() {
+        assert_eq!(median_in_place(&mut [1.0, 4.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median_in_place(&mut [1e308, 1.7e308]), 1.35e308);
+        assert_eq!(median_in_place(&mut [-1e308, -1.7e308]), -1.35e308);
+        assert_eq!(median_in_place(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert!(median_in_place(&mut []).is_nan());
     }
 }
