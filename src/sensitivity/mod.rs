@@ -781,6 +781,35 @@ mod tests {
     /// alternate), and over 20,000 draws each weight has mean w̄ and variance
     /// w̄(1 − w̄)/(c + 1), w̄ its nominal weight within its dimension (1/6, 2/6, 3/6 here);
     /// a weight of 0 stays 0.
+    /// The sample moments of `n` draws of Dir(c·w̄) (sums of the weights and of their
+    /// squares, six indicators of nominal weight w/6 in two dimensions) against the
+    /// Dirichlet's: E[wⱼ] = w̄ⱼ within 4 standard errors, Var[wⱼ] = w̄ⱼ(1 − w̄ⱼ)/(c + 1)
+    /// within the relative tolerance `var_tol`.
+    fn assert_dirichlet_moments(
+        inds: &[crate::model::Indicator],
+        (sum, sum2): (&[f64; 6], &[f64; 6]),
+        n: usize,
+        c: f64,
+        var_tol: f64,
+    ) {
+        for j in 0..6 {
+            let wbar = inds[j].weight / 6.0;
+            let mean = sum[j] / n as f64;
+            let var = sum2[j] / n as f64 - mean * mean;
+            let want_var = wbar * (1.0 - wbar) / (c + 1.0);
+            assert!(
+                (mean - wbar).abs() < 4.0 * (want_var / n as f64).sqrt(),
+                "c = {c}, {}: mean {mean} vs {wbar}",
+                inds[j].id
+            );
+            assert!(
+                (var / want_var - 1.0).abs() < var_tol,
+                "c = {c}, {}: variance {var} vs {want_var}",
+                inds[j].id
+            );
+        }
+    }
+
     #[test]
     fn dirichlet_weights_have_the_dirichlet_moments_within_each_dimension() {
         let fw = framework();
@@ -806,24 +835,8 @@ mod tests {
                 sum2[j] += w[j] * w[j];
             }
         }
-        for j in 0..6 {
-            let wbar = inds[j].weight / 6.0;
-            let mean = sum[j] / n as f64;
-            let var = sum2[j] / n as f64 - mean * mean;
-            let want_var = wbar * (1.0 - wbar) / (c + 1.0);
-            // the mean within 4 standard errors; the variance within 6 % (its relative
-            // standard error here is about 1.5 %)
-            assert!(
-                (mean - wbar).abs() < 4.0 * (want_var / n as f64).sqrt(),
-                "{}: mean {mean} vs {wbar}",
-                inds[j].id
-            );
-            assert!(
-                (var / want_var - 1.0).abs() < 0.06,
-                "{}: variance {var} vs {want_var}",
-                inds[j].id
-            );
-        }
+        // the variance within 6 % (its relative standard error here is about 1.5 %)
+        assert_dirichlet_moments(&inds, (&sum, &sum2), n, c, 0.06);
         // a nominal weight of 0 keeps 0; the others of its dimension still sum to 1
         inds[0].weight = 0.0;
         let w = dirichlet_weights(&inds, c, &mut g);
@@ -854,22 +867,7 @@ mod tests {
                     sum2[j] += w[j] * w[j];
                 }
             }
-            for j in 0..6 {
-                let wbar = inds[j].weight / 6.0;
-                let mean = sum[j] / n as f64;
-                let var = sum2[j] / n as f64 - mean * mean;
-                let want_var = wbar * (1.0 - wbar) / (c + 1.0);
-                assert!(
-                    (mean - wbar).abs() < 4.0 * (want_var / n as f64).sqrt(),
-                    "c = {c}, {}: mean {mean} vs {wbar}",
-                    inds[j].id
-                );
-                assert!(
-                    (var / want_var - 1.0).abs() < 0.05,
-                    "c = {c}, {}: variance {var} vs {want_var}",
-                    inds[j].id
-                );
-            }
+            assert_dirichlet_moments(&inds, (&sum, &sum2), n, c, 0.05);
         }
         // and the analysis runs (it failed in run 0 before)
         let mut s = SensitivitySpec::new(
