@@ -693,7 +693,7 @@ fn check_exclusions(
             })?;
         let marker = format!("once `{id}` is left out");
         for note in notes.iter().filter(|n| n.contains(&marker)) {
-            warnings.push(format!("exclude_indicator: {note} in the runs leaving `{id}` out (its parent's other children share its weight)"));
+            warnings.push(format!("exclude_indicator: {note} of the runs leaving it out; its parent's other children share its weight"));
         }
     }
     Ok(())
